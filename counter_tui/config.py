@@ -1,0 +1,190 @@
+"""Settings: env vars `COUNTER_TUI_*`, a TOML file in the platformdirs config dir, CLI flags.
+
+Precedence, highest first: CLI flags (passed as init values), environment variables
+(nested with `__`, e.g. `COUNTER_TUI_THRESHOLDS__GREET_WITHIN_MINUTES=3`), the TOML
+file, then the defaults below, which are what a small shop would choose.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from platformdirs import user_config_dir, user_data_dir
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "counter-tui"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def default_config_path() -> Path:
+    """Where the TOML settings file lives unless `COUNTER_TUI_CONFIG` names another."""
+    override = os.environ.get("COUNTER_TUI_CONFIG")
+    if override:
+        return Path(override)
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_database_url() -> str:
+    """The embedded default: one SQLite file in the user data dir."""
+    data_dir = Path(user_data_dir(APP_NAME))
+    return f"sqlite:///{data_dir / 'counter.sqlite3'}"
+
+
+class OpeningHours(BaseModel):
+    """Opening and closing time of one weekday, e.g. `"09:00-17:30"`; `None` means closed."""
+
+    opens: time
+    closes: time
+
+    @classmethod
+    def parse(cls, text: str) -> OpeningHours:
+        """Read `"HH:MM-HH:MM"`, rejecting a closing time that is not after opening."""
+        try:
+            start, end = (part.strip() for part in text.split("-"))
+            opens, closes = time.fromisoformat(start), time.fromisoformat(end)
+        except ValueError as error:
+            raise ValueError(f"opening hours must look like 09:00-17:30, not {text!r}") from error
+        if closes <= opens:
+            raise ValueError(f"closing time must be after opening time in {text!r}")
+        return cls(opens=opens, closes=closes)
+
+
+def _default_hours() -> dict[str, str | None]:
+    return {
+        "mon": "09:00-17:30",
+        "tue": "09:00-17:30",
+        "wed": "09:00-17:30",
+        "thu": "09:00-17:30",
+        "fri": "09:00-17:30",
+        "sat": "10:00-16:00",
+        "sun": None,
+    }
+
+
+class ShopSettings(BaseModel):
+    """Who the shop is and when it is open."""
+
+    name: str = Field("Corner Shop", description="Shown in the title bar and on the kiosk.")
+    timezone: str = Field(
+        "Europe/London", description="IANA time zone used for display and due times."
+    )
+    hours: dict[str, str | None] = Field(
+        default_factory=_default_hours,
+        description="Opening hours per weekday (mon..sun) as HH:MM-HH:MM, or null when closed.",
+    )
+    holidays: list[date] = Field(default_factory=list, description="Dates the shop is closed.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            pendulum.timezone(value)
+        except Exception as error:
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name like Europe/London"
+            ) from error
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _valid_hours(cls, value: dict[str, str | None]) -> dict[str, str | None]:
+        merged: dict[str, str | None] = {day: None for day in WEEKDAYS}
+        for day, spec in value.items():
+            key = day.lower()[:3]
+            if key not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {day!r}; use mon, tue, wed, thu, fri, sat, sun")
+            if spec:
+                OpeningHours.parse(spec)
+            merged[key] = spec or None
+        return merged
+
+    def opening_hours(self, weekday: int) -> OpeningHours | None:
+        """Hours for a weekday numbered like `date.weekday()` (Monday is 0)."""
+        spec = self.hours.get(WEEKDAYS[weekday])
+        return OpeningHours.parse(spec) if spec else None
+
+
+class Thresholds(BaseModel):
+    """Minutes after which the floor board and leads are alerted."""
+
+    greet_within_minutes: int = Field(
+        5, ge=1, description="An unowned customer waiting longer stands out."
+    )
+    browse_check_back_minutes: int = Field(
+        15, ge=1, description="Quiet check-back time for customers who browse privately."
+    )
+    needs_help_escalate_minutes: int = Field(
+        3, ge=1, description="Unclaimed 'needs help' customers are escalated to leads after this."
+    )
+    long_visit_minutes: int = Field(
+        60, ge=1, description="Visits open longer than this are flagged."
+    )
+    idle_lock_minutes: int = Field(
+        5, ge=1, description="A staff terminal locks after this much idle time."
+    )
+
+
+class FollowUpRules(BaseModel):
+    """How due times are computed."""
+
+    callback_cutoff_minutes: int = Field(
+        60,
+        ge=0,
+        description="Callbacks asked within this many minutes of close are due next business day.",
+    )
+    status_update_every_days: int = Field(
+        3, ge=1, description="Open status updates repeat this often."
+    )
+    contact_cadence_days: int = Field(
+        2, ge=0, description="At most one outreach per customer in this many days (no hounding)."
+    )
+
+
+class Settings(BaseSettings):
+    """All settings of one counter-tui installation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COUNTER_TUI_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    database_url: str = Field(default_factory=default_database_url, description="SQLAlchemy URL.")
+    shop: ShopSettings = Field(default_factory=ShopSettings)  # type: ignore[arg-type]
+    thresholds: Thresholds = Field(default_factory=Thresholds)  # type: ignore[arg-type]
+    followups: FollowUpRules = Field(default_factory=FollowUpRules)  # type: ignore[arg-type]
+    keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Key remapping: binding id -> keys, e.g. {'floor.claim' = 'c,f5'}.",
+    )
+    terminal_name: str = Field(
+        "counter", description="Name of this terminal, shown in audit events."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """CLI (init) beats env beats the TOML file beats defaults."""
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_config_path())
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from every source, with `overrides` (CLI flags) on top; `None` values ignored."""
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})

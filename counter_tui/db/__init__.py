@@ -1,0 +1,1 @@
+"""Tables, the engine factory and migrations. No business rules live here."""

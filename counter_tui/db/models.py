@@ -1,0 +1,236 @@
+"""SQLModel tables. Times are aware datetimes stored in UTC.
+
+Enumerations are stored as short strings so that migrations and other tools
+(psql, sqlite3, spreadsheets) can read them without knowing the Python enums.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Role(StrEnum):
+    """What a staff member may do."""
+
+    ASSOCIATE = "associate"
+    LEAD = "lead"
+
+
+class NeedKind(StrEnum):
+    """What a customer needs on this visit."""
+
+    BROWSE_PRIVATELY = "browse_privately"
+    NEEDS_HELP = "needs_help"
+    CALLBACK_WANTED = "callback_wanted"
+    ACCESSIBILITY = "accessibility"
+    LANGUAGE = "language"
+    PICKUP = "pickup"
+    ORDER_QUESTION = "order_question"
+
+
+class Outcome(StrEnum):
+    """How a visit ended."""
+
+    PURCHASE = "purchase"
+    NO_PURCHASE = "no_purchase"
+    LEFT_UNSERVED = "left_unserved"
+    LEFT_AT_CLOSE = "left_at_close"
+
+
+class HandoffStatus(StrEnum):
+    """Where a hand-off request stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+    CANCELLED = "cancelled"
+    REASSIGNED = "reassigned"
+
+
+class FollowUpKind(StrEnum):
+    """What was promised to the customer."""
+
+    THANK_YOU = "thank_you"
+    CALLBACK = "callback"
+    PROMISE = "promise"
+    STATUS_UPDATE = "status_update"
+
+
+class FollowUpStatus(StrEnum):
+    """Open until done (with what was done) or cancelled (with why)."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    """How a customer may be contacted. In person needs no consent."""
+
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+
+
+class Staff(SQLModel, table=True):
+    """A person who signs in at a terminal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    role: str = Field(default=Role.ASSOCIATE, max_length=20)
+    pin_hash: str = Field(max_length=200)
+    active: bool = Field(default=True)
+    created_at: datetime
+
+
+class Customer(SQLModel, table=True):
+    """Someone the shop knows by name; walk-ins may stay anonymous (no row)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    name_key: str = Field(default="", max_length=80, index=True)
+    phone: str = Field(default="", max_length=40)
+    phone_digits: str = Field(default="", max_length=40, index=True)
+    email: str = Field(default="", max_length=200, index=True)
+    preferences: str = Field(default="", max_length=2000)
+    created_at: datetime
+    erased_at: datetime | None = None
+
+
+class CustomerNote(SQLModel, table=True):
+    """A dated note by a staff member, about a customer on file and/or one visit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
+    author_id: int = Field(foreign_key="staff.id")
+    body: str = Field(max_length=2000)
+    created_at: datetime
+
+
+class StandingNeed(SQLModel, table=True):
+    """A need remembered on the customer and applied to each new visit."""
+
+    __table_args__ = (UniqueConstraint("customer_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=200)
+    updated_at: datetime
+
+
+class ContactConsent(SQLModel, table=True):
+    """Opt-in per channel, with where and when it was given (or withdrawn)."""
+
+    __table_args__ = (UniqueConstraint("customer_id", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    channel: str = Field(max_length=20)
+    granted: bool
+    source: str = Field(max_length=200)
+    recorded_at: datetime
+    recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class Visit(SQLModel, table=True):
+    """One customer's time in the shop, from arrival to end."""
+
+    __table_args__ = (Index("ix_visit_open", "ended_at", "arrived_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    description: str = Field(default="", max_length=200)
+    source: str = Field(default="counter", max_length=80)
+    arrived_at: datetime
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    owner_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    claimed_at: datetime | None = None
+    outcome: str | None = Field(default=None, max_length=20)
+    ended_at: datetime | None = None
+    ended_by: int | None = Field(default=None, foreign_key="staff.id")
+    flagged_for_review: bool = Field(default=False)
+
+
+class VisitHelper(SQLModel, table=True):
+    """A colleague brought in to help; ownership stays with the owner."""
+
+    __table_args__ = (UniqueConstraint("visit_id", "staff_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    added_by: int = Field(foreign_key="staff.id")
+    added_at: datetime
+
+
+class VisitNeed(SQLModel, table=True):
+    """A need on one visit; active until cleared."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    kind: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=200)
+    check_back_at: datetime | None = None
+    set_at: datetime
+    set_by: int | None = Field(default=None, foreign_key="staff.id")
+    cleared_at: datetime | None = None
+    cleared_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class HandoffRequest(SQLModel, table=True):
+    """A request to pass a visit to a colleague, decided by a lead; or a lead's reassignment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    from_staff_id: int = Field(foreign_key="staff.id")
+    to_staff_id: int = Field(foreign_key="staff.id")
+    reason: str = Field(max_length=200)
+    status: str = Field(default=HandoffStatus.PENDING, max_length=20, index=True)
+    requested_at: datetime
+    decided_at: datetime | None = None
+    decided_by: int | None = Field(default=None, foreign_key="staff.id")
+    decision_note: str = Field(default="", max_length=200)
+
+
+class FollowUp(SQLModel, table=True):
+    """Something owed to a customer: a thank-you, a call back, a promise, a status update."""
+
+    __table_args__ = (Index("ix_followup_owner_open", "owner_id", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    kind: str = Field(max_length=20)
+    owner_id: int = Field(foreign_key="staff.id")
+    channel: str = Field(max_length=20)
+    summary: str = Field(max_length=500)
+    due_at: datetime
+    status: str = Field(default=FollowUpStatus.OPEN, max_length=20)
+    created_at: datetime
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    done_at: datetime | None = None
+    done_by: int | None = Field(default=None, foreign_key="staff.id")
+    outcome_note: str = Field(default="", max_length=2000)
+    personal_line: str = Field(default="", max_length=500)
+    customer_informed: bool = Field(default=False)
+    cancel_reason: str = Field(default="", max_length=200)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change, written in the same transaction as the change itself."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor_id: int | None = Field(default=None, foreign_key="staff.id")
+    terminal: str = Field(default="", max_length=80)
+    action: str = Field(max_length=60, index=True)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    details: str = Field(default="{}", max_length=4000)

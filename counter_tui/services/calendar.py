@@ -1,0 +1,123 @@
+"""Opening hours and due times, computed in the store's time zone with pendulum.
+
+This is the one module that knows when the shop is open. Everything that needs a
+due time or "close of business" asks it, so weekends, holidays and DST changes
+are handled in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pendulum
+
+from counter_tui.config import ShopSettings
+
+SEARCH_DAYS = 400
+
+
+class StoreCalendar:
+    """When a shop is open, and when things it owes customers fall due."""
+
+    def __init__(self, shop: ShopSettings) -> None:
+        self.shop = shop
+        self.tz = pendulum.timezone(shop.timezone)
+        self._holidays = set(shop.holidays)
+
+    def local(self, moment: datetime) -> pendulum.DateTime:
+        """`moment` in the store's time zone."""
+        return pendulum.instance(moment).in_timezone(self.tz)
+
+    def local_date(self, moment: datetime) -> date:
+        """The store's calendar date at `moment`."""
+        return self.local(moment).date()
+
+    def at(self, day: date, clock_time: time) -> datetime:
+        """A wall-clock time on a store date, as an aware UTC stdlib datetime.
+
+        In a DST gap the time moves forward (pendulum's rule); in an overlap the
+        first occurrence is used.
+        """
+        local = pendulum.datetime(
+            day.year, day.month, day.day, clock_time.hour, clock_time.minute, tz=self.tz
+        )
+        return _stdlib_utc(local)
+
+    def is_open_day(self, day: date) -> bool:
+        """Whether the shop opens at all on `day`."""
+        return day not in self._holidays and self.shop.opening_hours(day.weekday()) is not None
+
+    def opening(self, day: date) -> datetime | None:
+        """Opening time on `day` in UTC, or None when closed."""
+        hours = self.shop.opening_hours(day.weekday())
+        if hours is None or day in self._holidays:
+            return None
+        return self.at(day, hours.opens)
+
+    def closing(self, day: date) -> datetime | None:
+        """Close of business on `day` in UTC, or None when closed."""
+        hours = self.shop.opening_hours(day.weekday())
+        if hours is None or day in self._holidays:
+            return None
+        return self.at(day, hours.closes)
+
+    def next_open_day(self, after: date) -> date:
+        """The first open day strictly after `after`."""
+        day = after
+        for _ in range(SEARCH_DAYS):
+            day = day + timedelta(days=1)
+            if self.is_open_day(day):
+                return day
+        raise ValueError("The shop has no open day in the next year; check the opening hours.")
+
+    def is_open_at(self, moment: datetime) -> bool:
+        """Whether the shop is open at `moment`."""
+        day = self.local_date(moment)
+        opening, closing = self.opening(day), self.closing(day)
+        return opening is not None and closing is not None and opening <= moment < closing
+
+    def thank_you_due(self, visit_ended: datetime) -> datetime:
+        """End of the next business day after the visit."""
+        next_day = self.next_open_day(self.local_date(visit_ended))
+        closing = self.closing(next_day)
+        assert closing is not None
+        return closing
+
+    def callback_due(self, asked_at: datetime, cutoff_minutes: int) -> datetime:
+        """Before today's close; the next business day's close if asked within the cutoff
+        before close, after close, or on a day the shop is closed."""
+        today = self.local_date(asked_at)
+        closing = self.closing(today)
+        if closing is not None and asked_at < closing - timedelta(minutes=cutoff_minutes):
+            return closing
+        next_closing = self.closing(self.next_open_day(today))
+        assert next_closing is not None
+        return next_closing
+
+    def status_update_due(self, from_moment: datetime, every_days: int) -> datetime:
+        """Close of business `every_days` calendar days on, moved to an open day."""
+        day = self.local_date(from_moment) + timedelta(days=every_days)
+        if not self.is_open_day(day):
+            day = self.next_open_day(day)
+        closing = self.closing(day)
+        assert closing is not None
+        return closing
+
+    def end_of_today(self, moment: datetime) -> datetime:
+        """Midnight at the end of the store's day containing `moment`, in UTC."""
+        tomorrow = self.local_date(moment) + timedelta(days=1)
+        return _stdlib_utc(
+            pendulum.datetime(tomorrow.year, tomorrow.month, tomorrow.day, tz=self.tz)
+        )
+
+    def start_of_day(self, day: date) -> datetime:
+        """Midnight at the start of a store date, in UTC."""
+        return _stdlib_utc(pendulum.datetime(day.year, day.month, day.day, tz=self.tz))
+
+
+def _stdlib_utc(moment: pendulum.DateTime) -> datetime:
+    """A pendulum moment as a plain aware stdlib datetime in UTC (what drivers accept)."""
+    utc = moment.in_timezone("UTC")
+    return datetime(
+        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond, tzinfo=UTC
+    )

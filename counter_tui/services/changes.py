@@ -1,0 +1,39 @@
+"""What changed since a screen last looked: every change writes an audit event, so the
+newest audit id is a change counter that works the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, func, select
+
+from counter_tui.db.models import AuditEvent
+from counter_tui.services.context import ShopContext
+
+
+@dataclass(frozen=True)
+class Change:
+    """One committed change: what kind of thing, which one, and what was done."""
+
+    event_id: int
+    entity: str
+    entity_id: int | None
+    action: str
+
+
+def latest_event_id(ctx: ShopContext) -> int:
+    """The id of the newest audit event (0 for an empty database)."""
+    with ctx.database.read() as session:
+        return int(session.exec(select(func.coalesce(func.max(AuditEvent.id), 0))).one())
+
+
+def changes_since(ctx: ShopContext, event_id: int, limit: int = 500) -> list[Change]:
+    """Changes committed after `event_id`, oldest first."""
+    with ctx.database.read() as session:
+        rows = session.exec(
+            select(AuditEvent)
+            .where(col(AuditEvent.id) > event_id)
+            .order_by(col(AuditEvent.id))
+            .limit(limit)
+        )
+        return [Change(row.id or 0, row.entity, row.entity_id, row.action) for row in rows]

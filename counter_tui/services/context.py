@@ -1,0 +1,92 @@
+"""Who is acting, and the shop they act in.
+
+`ShopContext` bundles the database, settings and clock every service needs;
+`Actor` is the signed-in staff member (or a kiosk terminal) a call is made for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from counter_tui.clock import Clock, system_clock
+from counter_tui.config import Settings
+from counter_tui.db.engine import Database
+from counter_tui.db.models import Role, Staff
+from counter_tui.errors import NotAllowed
+from counter_tui.services.calendar import StoreCalendar
+
+KIOSK_ROLE = "kiosk"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The staff member a service call is made for; `staff_id` is None for a kiosk."""
+
+    staff_id: int | None
+    name: str
+    role: str
+
+    @property
+    def is_lead(self) -> bool:
+        """Leads approve hand-offs, reassign, and run the review screens."""
+        return self.role == Role.LEAD
+
+    @property
+    def is_kiosk(self) -> bool:
+        """A customer-facing kiosk terminal, not a person."""
+        return self.role == KIOSK_ROLE
+
+    @classmethod
+    def kiosk(cls, terminal: str) -> Actor:
+        """The actor for a self check-in kiosk named `terminal`."""
+        return cls(staff_id=None, name=f"kiosk {terminal}", role=KIOSK_ROLE)
+
+    @classmethod
+    def of(cls, staff: Staff) -> Actor:
+        """The actor for a staff row."""
+        assert staff.id is not None
+        return cls(staff_id=staff.id, name=staff.name, role=staff.role)
+
+
+@dataclass
+class ShopContext:
+    """The database, settings and clock shared by all service calls of one process."""
+
+    database: Database
+    settings: Settings
+    clock: Clock = field(default=system_clock)
+
+    @property
+    def calendar(self) -> StoreCalendar:
+        """Opening hours and due times of this shop."""
+        return StoreCalendar(self.settings.shop)
+
+    def now(self) -> datetime:
+        """The current moment, aware, in UTC."""
+        return self.clock()
+
+    @property
+    def terminal(self) -> str:
+        """This terminal's name, for audit events."""
+        return self.settings.terminal_name
+
+
+def load_staff_actor(session: Session, actor: Actor) -> Staff:
+    """The actor's staff row, refusing kiosks and deactivated staff."""
+    if actor.staff_id is None:
+        raise NotAllowed("The kiosk can only check customers in. Ask a member of staff.")
+    staff = session.get(Staff, actor.staff_id)
+    if staff is None or not staff.active:
+        raise NotAllowed(f"{actor.name} is no longer active. Sign in again or ask a shift lead.")
+    return staff
+
+
+def require_lead(session: Session, actor: Actor, what: str) -> Staff:
+    """The actor's staff row, if they are a lead; otherwise a refusal naming `what`."""
+    staff = load_staff_actor(session, actor)
+    if staff.role != Role.LEAD:
+        raise NotAllowed(f"Only a shift lead can {what}. Ask a shift lead.")
+    return staff

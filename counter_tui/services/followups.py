@@ -1,0 +1,390 @@
+"""Follow-ups: thank-yous, callbacks, promises and status updates, each owned by
+someone, due at a time computed from the store's hours, on a channel the customer
+agreed to, and checked off with what was done."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from counter_tui.db.models import (
+    Channel,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Staff,
+    Visit,
+)
+from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.customers import consented_channels, load_customer, write_consent
+from counter_tui.services.labels import CHANNEL_LABELS
+from counter_tui.services.queries import followup_views
+from counter_tui.services.views import FollowUpView, MyFollowUps
+from counter_tui.text import LONG_MAX, SHORT_MAX, clean_text
+
+THANK_YOU_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
+CALLBACK_CHANNELS = (Channel.PHONE, Channel.SMS)
+STOCK_WORDS = frozenset(
+    """a an and the to for of in on at we you your our it is was i me my us so very
+    thank thanks thankyou visit visiting visited today shop store again coming came
+    great lovely nice good hope see soon much many dear hi hello regards""".split()
+)
+MIN_OWN_WORDS = 3
+
+
+def thank_you_template(shop_name: str, first_name: str) -> str:
+    """The stock opening of every thank-you; the owner adds a personal line to it."""
+    return f"Thank you for visiting {shop_name} today, {first_name}."
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def is_personal(line: str, template: str) -> bool:
+    """Whether a personal line says something of its own beyond the template and stock
+    thanks: at least three words that are neither in the template nor stock phrases."""
+    template_words = set(_words(template))
+    own = [w for w in _words(line) if w not in template_words and w not in STOCK_WORDS]
+    return len(own) >= MIN_OWN_WORDS
+
+
+def _require_personal(line: str, template: str) -> None:
+    if not is_personal(line, template):
+        raise InvalidInput(
+            "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
+            "kitchen'. The template on its own reads as perfunctory."
+        )
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def _best_channel(consented: set[str], order: tuple[str, ...]) -> str:
+    return next((channel for channel in order if channel in consented), Channel.IN_PERSON)
+
+
+def queue_thank_you(
+    session: Session, ctx: ShopContext, actor: Actor, visit: Visit, personal_line: str
+) -> int:
+    """Queue the thank-you for a purchase, inside the visit's end transaction.
+
+    Owned by the visit owner, due by the end of the next business day, on a channel the
+    customer agreed to (else in person at the next visit). A customer who already has an
+    open thank-you gets that one, not a second (no hounding).
+    """
+    assert visit.customer_id is not None
+    customer = load_customer(session, visit.customer_id)
+    template = thank_you_template(ctx.settings.shop.name, _first_name(customer.name))
+    personal_line = clean_text(personal_line, SHORT_MAX)
+    if personal_line:
+        _require_personal(personal_line, template)
+    existing = session.exec(
+        select(FollowUp).where(
+            FollowUp.customer_id == visit.customer_id,
+            FollowUp.kind == FollowUpKind.THANK_YOU,
+            FollowUp.status == FollowUpStatus.OPEN,
+        )
+    ).first()
+    if existing is not None:
+        if personal_line:
+            existing.personal_line = personal_line
+            session.add(existing)
+        assert existing.id is not None
+        return existing.id
+    followup = FollowUp(
+        customer_id=visit.customer_id,
+        visit_id=visit.id,
+        kind=FollowUpKind.THANK_YOU,
+        owner_id=visit.owner_id or actor.staff_id or 0,
+        channel=_best_channel(consented_channels(session, visit.customer_id), THANK_YOU_CHANNELS),
+        summary=template,
+        personal_line=personal_line,
+        due_at=ctx.calendar.thank_you_due(ctx.now()),
+        created_at=ctx.now(),
+        created_by=actor.staff_id,
+    )
+    session.add(followup)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "followup.queued",
+        "followup",
+        followup.id,
+        kind=FollowUpKind.THANK_YOU,
+        visit_id=visit.id,
+        due_at=followup.due_at,
+    )
+    assert followup.id is not None
+    return followup.id
+
+
+def _owner_for(session: Session, customer_id: int, actor_staff: Staff) -> int:
+    """The owner of a new follow-up: the owner of the customer's open visit, else the actor."""
+    visit = session.exec(
+        select(Visit).where(Visit.customer_id == customer_id, col(Visit.ended_at).is_(None))
+    ).first()
+    if visit is not None and visit.owner_id is not None:
+        return visit.owner_id
+    return actor_staff.id or 0
+
+
+def add_callback(
+    ctx: ShopContext,
+    actor: Actor,
+    customer_id: int,
+    *,
+    about: str,
+    channel: str = Channel.PHONE,
+    consent_source: str = "",
+) -> int:
+    """Queue a call back: due before today's close, or the next business day's close if
+    asked within the last hour. Needs the customer's consent for the channel; give
+    `consent_source` when they agree now, and it is recorded in the same transaction."""
+    about = clean_text(about, SHORT_MAX)
+    if not about:
+        raise InvalidInput("Say what the call is about, so whoever calls knows.")
+    if channel not in CALLBACK_CHANNELS:
+        raise InvalidInput("A callback is by phone or text message.")
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        customer = load_customer(session, customer_id)
+        if consent_source.strip():
+            write_consent(
+                session, ctx, actor, customer_id, channel, granted=True, source=consent_source
+            )
+        elif channel not in consented_channels(session, customer_id):
+            raise NotAllowed(
+                f"{customer.name} has not agreed to be contacted by {CHANNEL_LABELS[channel]}. "
+                "Ask them, and record that they agreed."
+            )
+        if not customer.phone:
+            raise InvalidInput(f"{customer.name} has no phone number on file. Add one first.")
+        due = ctx.calendar.callback_due(ctx.now(), ctx.settings.followups.callback_cutoff_minutes)
+        return _insert(
+            session, ctx, actor, staff, customer_id, FollowUpKind.CALLBACK, channel, about, due
+        )
+
+
+def add_promise(
+    ctx: ShopContext,
+    actor: Actor,
+    customer_id: int,
+    *,
+    promise: str,
+    due_at: datetime,
+    channel: str = Channel.IN_PERSON,
+) -> int:
+    """Record something promised to a customer, due when the staff member said."""
+    promise = clean_text(promise, SHORT_MAX)
+    if not promise:
+        raise InvalidInput("Say what was promised, in the words you used with the customer.")
+    if due_at.tzinfo is None:
+        raise InvalidInput("The due time needs a time zone.")
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        customer = load_customer(session, customer_id)
+        if due_at <= ctx.now():
+            raise InvalidInput("The due time has already passed. Pick a time in the future.")
+        if channel != Channel.IN_PERSON and channel not in consented_channels(session, customer_id):
+            raise NotAllowed(
+                f"{customer.name} has not agreed to be contacted by "
+                f"{CHANNEL_LABELS.get(channel, channel)}. "
+                "Use 'in person', or record their consent first."
+            )
+        return _insert(
+            session, ctx, actor, staff, customer_id, FollowUpKind.PROMISE, channel, promise, due_at
+        )
+
+
+def _insert(
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor,
+    staff: Staff,
+    customer_id: int,
+    kind: str,
+    channel: str,
+    summary: str,
+    due_at: datetime,
+    *,
+    owner_id: int | None = None,
+) -> int:
+    followup = FollowUp(
+        customer_id=customer_id,
+        kind=kind,
+        owner_id=owner_id or _owner_for(session, customer_id, staff),
+        channel=channel,
+        summary=summary,
+        due_at=due_at,
+        created_at=ctx.now(),
+        created_by=staff.id,
+    )
+    session.add(followup)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "followup.queued",
+        "followup",
+        followup.id,
+        kind=kind,
+        customer_id=customer_id,
+        due_at=due_at,
+    )
+    assert followup.id is not None
+    return followup.id
+
+
+def add_status_update(
+    ctx: ShopContext, actor: Actor, customer_id: int, *, about: str, channel: str
+) -> int:
+    """Keep a customer up to date on an open order or repair, every N days while it is open."""
+    about = clean_text(about, SHORT_MAX)
+    if not about:
+        raise InvalidInput("Say which order or repair the updates are about.")
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        customer = load_customer(session, customer_id)
+        if channel != Channel.IN_PERSON and channel not in consented_channels(session, customer_id):
+            raise NotAllowed(
+                f"{customer.name} has not agreed to be contacted by "
+                f"{CHANNEL_LABELS.get(channel, channel)}. Record their consent first."
+            )
+        due = status_update_due(ctx, ctx.now())
+        return _insert(
+            session, ctx, actor, staff, customer_id, FollowUpKind.STATUS_UPDATE, channel, about, due
+        )
+
+
+def _load_open(session: Session, followup_id: int) -> FollowUp:
+    followup = session.get(FollowUp, followup_id)
+    if followup is None:
+        raise NotFound("That follow-up no longer exists.")
+    if followup.status != FollowUpStatus.OPEN:
+        raise Conflict(f"This follow-up is already {followup.status}.")
+    return followup
+
+
+def _require_owner_or_lead(session: Session, actor: Actor, followup: FollowUp) -> Staff:
+    staff = load_staff_actor(session, actor)
+    if followup.owner_id != staff.id and staff.role != "lead":
+        owner = session.get(Staff, followup.owner_id)
+        name = owner.name if owner else "its owner"
+        raise NotAllowed(
+            f"This follow-up is {name}'s. Ask {name}, or a shift lead can reassign it."
+        )
+    return staff
+
+
+def complete_followup(
+    ctx: ShopContext,
+    actor: Actor,
+    followup_id: int,
+    *,
+    what_was_done: str,
+    personal_line: str = "",
+    customer_informed: bool = False,
+    still_open: bool = False,
+) -> None:
+    """Check a follow-up off, saying what was done. A thank-you needs a personal line;
+    a status update on an order or repair that is `still_open` queues the next one."""
+    what_was_done = clean_text(what_was_done, LONG_MAX, multiline=True)
+    if not what_was_done:
+        raise InvalidInput("Say what was done (e.g. 'Called, left a message about the repair').")
+    with ctx.database.write() as session:
+        followup = _load_open(session, followup_id)
+        staff = _require_owner_or_lead(session, actor, followup)
+        if followup.kind == FollowUpKind.THANK_YOU:
+            line = clean_text(personal_line, SHORT_MAX) or followup.personal_line
+            _require_personal(line, followup.summary)
+            followup.personal_line = line
+        followup.status = FollowUpStatus.DONE
+        followup.done_at, followup.done_by = ctx.now(), staff.id
+        followup.outcome_note = what_was_done
+        followup.customer_informed = customer_informed or followup.kind != FollowUpKind.PROMISE
+        session.add(followup)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "followup.done",
+            "followup",
+            followup_id,
+            kind=followup.kind,
+            on_time=followup.done_at <= followup.due_at,
+        )
+        if followup.kind == FollowUpKind.STATUS_UPDATE and still_open:
+            _insert(
+                session,
+                ctx,
+                actor,
+                staff,
+                followup.customer_id,
+                FollowUpKind.STATUS_UPDATE,
+                followup.channel,
+                followup.summary,
+                status_update_due(ctx, ctx.now()),
+                owner_id=followup.owner_id,
+            )
+
+
+def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason: str) -> None:
+    """Cancel a follow-up that no longer applies, with the reason."""
+    reason = clean_text(reason, SHORT_MAX)
+    if not reason:
+        raise InvalidInput("Say why it is cancelled (e.g. 'customer collected it in person').")
+    with ctx.database.write() as session:
+        followup = _load_open(session, followup_id)
+        _require_owner_or_lead(session, actor, followup)
+        followup.status, followup.cancel_reason = FollowUpStatus.CANCELLED, reason
+        followup.done_at, followup.done_by = ctx.now(), actor.staff_id
+        session.add(followup)
+        audit.record(
+            session, ctx, actor, "followup.cancelled", "followup", followup_id, reason=reason
+        )
+
+
+def my_followups(ctx: ShopContext, actor: Actor) -> MyFollowUps:
+    """The actor's open follow-ups: overdue, due today, and upcoming."""
+    with ctx.database.read() as session:
+        staff = load_staff_actor(session, actor)
+        views = followup_views(
+            session,
+            ctx,
+            select(FollowUp)
+            .where(FollowUp.owner_id == staff.id, FollowUp.status == FollowUpStatus.OPEN)
+            .order_by(col(FollowUp.due_at)),
+        )
+    now = ctx.now()
+    end_of_today = ctx.calendar.end_of_today(now)
+    return MyFollowUps(
+        overdue=tuple(v for v in views if v.due_at < now),
+        due_today=tuple(v for v in views if now <= v.due_at < end_of_today),
+        upcoming=tuple(v for v in views if v.due_at >= end_of_today),
+    )
+
+
+def followup(ctx: ShopContext, actor: Actor, followup_id: int) -> FollowUpView:
+    """One follow-up as the completion dialog shows it."""
+    with ctx.database.read() as session:
+        load_staff_actor(session, actor)
+        views = followup_views(session, ctx, select(FollowUp).where(FollowUp.id == followup_id))
+    if not views:
+        raise NotFound("That follow-up no longer exists.")
+    return views[0]
+
+
+def status_update_due(ctx: ShopContext, from_moment: datetime) -> datetime:
+    """When the next status update on an open order or repair falls due."""
+    return ctx.calendar.status_update_due(
+        from_moment, ctx.settings.followups.status_update_every_days
+    )

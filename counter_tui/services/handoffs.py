@@ -1,0 +1,274 @@
+"""Hand-offs: only the owner may ask to pass a customer on, and only a lead decides.
+
+Every decision is a conditional UPDATE on the request's status, so two leads
+approving at once cannot both move the visit.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from counter_tui.db.models import Customer, HandoffRequest, HandoffStatus, Staff, Visit
+from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.queries import staff_names, visit_who
+from counter_tui.services.views import HandoffView
+from counter_tui.services.visits import load_visit, owned_message, require_open
+from counter_tui.text import SHORT_MAX, clean_text
+
+
+def _reason(text: str, what: str) -> str:
+    reason = clean_text(text, SHORT_MAX)
+    if not reason:
+        raise InvalidInput(f"Give a reason for the {what}; the shift lead and the log need it.")
+    return reason
+
+
+def _colleague(session: Session, staff_id: int) -> Staff:
+    colleague = session.get(Staff, staff_id)
+    if colleague is None or not colleague.active:
+        raise NotFound("That colleague is not available. Pick someone else.")
+    return colleague
+
+
+def request_handoff(
+    ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str
+) -> int:
+    """The owner asks a lead to pass this customer to a named colleague; returns the request id."""
+    reason = _reason(reason, "hand-off")
+    blocked: AlreadyOwned | None = None
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        if visit.owner_id is None:
+            raise Conflict(
+                "Nobody owns this customer yet, so there is nothing to hand off. Claim them."
+            )
+        if visit.owner_id != staff.id:
+            owner = session.get(Staff, visit.owner_id)
+            audit.record(
+                session, ctx, actor, "handoff.blocked", "visit", visit_id, owner_id=visit.owner_id
+            )
+            blocked = AlreadyOwned(
+                owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at)
+            )
+    if blocked is not None:
+        raise blocked
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        if visit.owner_id != staff.id:
+            raise Conflict("This customer changed hands a moment ago. Refresh and try again.")
+        target = _colleague(session, to_staff_id)
+        if target.id == staff.id:
+            raise InvalidInput("Pick a colleague other than yourself.")
+        existing = session.exec(
+            select(HandoffRequest).where(
+                HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
+            )
+        ).first()
+        if existing is not None:
+            raise Conflict("A hand-off for this customer is already waiting for a shift lead.")
+        request = HandoffRequest(
+            visit_id=visit_id,
+            from_staff_id=staff.id or 0,
+            to_staff_id=to_staff_id,
+            reason=reason,
+            requested_at=ctx.now(),
+        )
+        session.add(request)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "handoff.requested",
+            "handoff",
+            request.id,
+            visit_id=visit_id,
+            to_staff_id=to_staff_id,
+            reason=reason,
+        )
+        assert request.id is not None
+        return request.id
+
+
+def _decide(
+    session: Session, ctx: ShopContext, actor: Actor, request_id: int, status: str, note: str
+) -> HandoffRequest:
+    lead = require_lead(session, actor, "decide hand-offs")
+    result = session.connection().execute(
+        update(HandoffRequest)
+        .where(
+            col(HandoffRequest.id) == request_id,
+            col(HandoffRequest.status) == HandoffStatus.PENDING,
+        )
+        .values(status=status, decided_at=ctx.now(), decided_by=lead.id, decision_note=note)
+    )
+    request = session.get(HandoffRequest, request_id)
+    if request is None:
+        raise NotFound("That hand-off request no longer exists.")
+    if result.rowcount != 1:
+        raise Conflict(f"This hand-off was already {request.status}.")
+    session.refresh(request)
+    return request
+
+
+def approve_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str = "") -> None:
+    """A lead approves: the visit moves to the named colleague."""
+    note = clean_text(note, SHORT_MAX)
+    with ctx.database.write() as session:
+        request = _decide(session, ctx, actor, request_id, HandoffStatus.APPROVED, note)
+        _colleague(session, request.to_staff_id)
+        moved = session.connection().execute(
+            update(Visit)
+            .where(
+                col(Visit.id) == request.visit_id,
+                col(Visit.owner_id) == request.from_staff_id,
+                col(Visit.ended_at).is_(None),
+            )
+            .values(owner_id=request.to_staff_id, claimed_at=ctx.now())
+        )
+        if moved.rowcount != 1:
+            raise Conflict(
+                "The visit changed since the request (ended or reassigned). Nothing was moved."
+            )
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "handoff.approved",
+            "handoff",
+            request_id,
+            visit_id=request.visit_id,
+            from_staff_id=request.from_staff_id,
+            to_staff_id=request.to_staff_id,
+            note=note,
+        )
+
+
+def deny_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str) -> None:
+    """A lead denies, saying why; the owner keeps the customer."""
+    note = _reason(note, "denial")
+    with ctx.database.write() as session:
+        request = _decide(session, ctx, actor, request_id, HandoffStatus.DENIED, note)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "handoff.denied",
+            "handoff",
+            request_id,
+            visit_id=request.visit_id,
+            note=note,
+        )
+
+
+def cancel_handoff(ctx: ShopContext, actor: Actor, request_id: int) -> None:
+    """The requester withdraws a pending request."""
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        request = session.get(HandoffRequest, request_id)
+        if request is None:
+            raise NotFound("That hand-off request no longer exists.")
+        if request.from_staff_id != staff.id:
+            raise InvalidInput("Only the person who asked for this hand-off can withdraw it.")
+        result = session.connection().execute(
+            update(HandoffRequest)
+            .where(
+                col(HandoffRequest.id) == request_id,
+                col(HandoffRequest.status) == HandoffStatus.PENDING,
+            )
+            .values(status=HandoffStatus.CANCELLED, decided_at=ctx.now())
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"This hand-off was already {request.status}.")
+        audit.record(session, ctx, actor, "handoff.cancelled", "handoff", request_id)
+
+
+def reassign_visit(
+    ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str
+) -> None:
+    """A lead moves a visit to a colleague directly, with a reason (e.g. the owner went home)."""
+    reason = _reason(reason, "reassignment")
+    with ctx.database.write() as session:
+        lead = require_lead(session, actor, "reassign a customer")
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        target = _colleague(session, to_staff_id)
+        if visit.owner_id == target.id:
+            raise InvalidInput(f"{target.name} already owns this customer.")
+        previous = visit.owner_id
+        for pending in session.exec(
+            select(HandoffRequest).where(
+                HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
+            )
+        ):
+            pending.status, pending.decided_at, pending.decided_by = (
+                HandoffStatus.CANCELLED,
+                ctx.now(),
+                lead.id,
+            )
+            pending.decision_note = "superseded by a reassignment"
+            session.add(pending)
+        record = HandoffRequest(
+            visit_id=visit_id,
+            from_staff_id=previous or lead.id or 0,
+            to_staff_id=to_staff_id,
+            reason=reason,
+            status=HandoffStatus.REASSIGNED,
+            requested_at=ctx.now(),
+            decided_at=ctx.now(),
+            decided_by=lead.id,
+        )
+        session.add(record)
+        visit.owner_id, visit.claimed_at = to_staff_id, ctx.now()
+        session.add(visit)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "visit.reassigned",
+            "visit",
+            visit_id,
+            from_staff_id=previous,
+            to_staff_id=to_staff_id,
+            reason=reason,
+        )
+
+
+def pending_handoffs(ctx: ShopContext, actor: Actor) -> list[HandoffView]:
+    """Requests waiting for a lead, oldest first (leads see all; others see their own)."""
+    with ctx.database.read() as session:
+        staff = load_staff_actor(session, actor)
+        query = select(HandoffRequest).where(HandoffRequest.status == HandoffStatus.PENDING)
+        if staff.role != "lead":
+            query = query.where(HandoffRequest.from_staff_id == staff.id)
+        return handoff_views(session, query.order_by(col(HandoffRequest.requested_at)))
+
+
+def handoff_views(session: Session, statement: object) -> list[HandoffView]:
+    """Run a `select(HandoffRequest)` and dress the rows for display."""
+    requests = list(session.exec(statement))  # type: ignore[call-overload]
+    names = staff_names(session)
+    views = []
+    for request in requests:
+        visit = session.get(Visit, request.visit_id)
+        customer = session.get(Customer, visit.customer_id) if visit and visit.customer_id else None
+        views.append(
+            HandoffView(
+                id=request.id or 0,
+                visit_id=request.visit_id,
+                who=visit_who(visit, customer) if visit else "?",
+                from_name=names.get(request.from_staff_id, "?"),
+                to_name=names.get(request.to_staff_id, "?"),
+                reason=request.reason,
+                status=request.status,
+                requested_at=request.requested_at,
+            )
+        )
+    return views

@@ -1,0 +1,57 @@
+"""Read helpers shared by several services: names and follow-up rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from counter_tui.db.models import Customer, FollowUp, FollowUpStatus, Staff, Visit
+from counter_tui.services.context import ShopContext
+from counter_tui.services.labels import FOLLOWUP_LABELS
+from counter_tui.services.views import FollowUpView
+
+ANONYMOUS = "walk-in"
+
+
+def staff_names(session: Session) -> dict[int, str]:
+    """Every staff member's name by id (a shop has few staff)."""
+    return {s.id or 0: s.name for s in session.exec(select(Staff))}
+
+
+def visit_who(visit: Visit, customer: Customer | None) -> str:
+    """How a visit's customer is named on screen: their name, or the description given."""
+    if customer is not None and customer.erased_at is None:
+        return customer.name
+    return visit.description or ANONYMOUS
+
+
+def followup_views(session: Session, ctx: ShopContext, statement: Any) -> tuple[FollowUpView, ...]:
+    """Run a `select(FollowUp)` statement and dress each row for display."""
+    rows: list[FollowUp] = list(session.exec(statement))
+    names = staff_names(session)
+    customer_ids = {row.customer_id for row in rows}
+    customers = {
+        c.id: c.name
+        for c in session.exec(select(Customer).where(Customer.id.in_(customer_ids)))  # type: ignore[union-attr]
+    }
+    now = ctx.now()
+    return tuple(
+        FollowUpView(
+            id=row.id or 0,
+            kind=row.kind,
+            kind_label=FOLLOWUP_LABELS.get(row.kind, row.kind),
+            customer_id=row.customer_id,
+            customer_name=customers.get(row.customer_id, "?"),
+            owner_id=row.owner_id,
+            owner_name=names.get(row.owner_id, "?"),
+            channel=row.channel,
+            summary=row.summary,
+            due_at=row.due_at,
+            status=row.status,
+            overdue=row.status == FollowUpStatus.OPEN and row.due_at < now,
+            personal_line=row.personal_line,
+            outcome_note=row.outcome_note,
+        )
+        for row in rows
+    )

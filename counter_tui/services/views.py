@@ -1,0 +1,177 @@
+"""Read models handed to screens and the CLI: plain frozen dataclasses, detached from
+the database, so no widget ever triggers a query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class NeedView:
+    """An active need on a visit."""
+
+    id: int
+    kind: str
+    label: str
+    detail: str
+    check_back_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FloorRow:
+    """One open visit on the floor board."""
+
+    visit_id: int
+    customer_id: int | None
+    who: str
+    source: str
+    arrived_at: datetime
+    owner_id: int | None
+    owner_name: str | None
+    claimed_at: datetime | None
+    needs: tuple[NeedView, ...]
+    helper_names: tuple[str, ...]
+    waiting_too_long: bool
+    needs_help_unclaimed: bool
+    check_back_due: bool
+    handoff_pending: bool
+
+    @property
+    def urgent(self) -> bool:
+        """Stands out at the top of the board."""
+        return self.waiting_too_long or self.needs_help_unclaimed
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    """Where a customer stands on one contact channel."""
+
+    channel: str
+    granted: bool
+    source: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note on a customer."""
+
+    author: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    """A past or current visit in a customer's history."""
+
+    visit_id: int
+    arrived_at: datetime
+    ended_at: datetime | None
+    owner_name: str | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    """A follow-up as lists and the customer view show it."""
+
+    id: int
+    kind: str
+    kind_label: str
+    customer_id: int
+    customer_name: str
+    owner_id: int
+    owner_name: str
+    channel: str
+    summary: str
+    due_at: datetime
+    status: str
+    overdue: bool
+    personal_line: str
+    outcome_note: str
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    """A hand-off request."""
+
+    id: int
+    visit_id: int
+    who: str
+    from_name: str
+    to_name: str
+    reason: str
+    status: str
+    requested_at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    """Everything the owner view shows about a known customer."""
+
+    id: int
+    name: str
+    phone: str
+    email: str
+    preferences: str
+    standing_needs: tuple[NeedView, ...]
+    consents: tuple[ConsentView, ...]
+    notes: tuple[NoteView, ...]
+    history: tuple[VisitSummary, ...]
+    open_followups: tuple[FollowUpView, ...]
+    open_visit_id: int | None
+
+
+@dataclass(frozen=True)
+class VisitDetail:
+    """A visit as its owner (or a read-only colleague) sees it."""
+
+    visit_id: int
+    who: str
+    source: str
+    arrived_at: datetime
+    owner_id: int | None
+    owner_name: str | None
+    claimed_at: datetime | None
+    ended_at: datetime | None
+    outcome: str | None
+    needs: tuple[NeedView, ...]
+    helper_names: tuple[str, ...]
+    pending_handoff: HandoffView | None
+    customer: CustomerDetail | None
+    can_act: bool
+    is_owner: bool
+    blocked_reason: str = ""
+    notes: tuple[NoteView, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    """One row of a customer search."""
+
+    id: int
+    name: str
+    phone: str
+    email: str
+    in_shop: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of search results, and whether more follow."""
+
+    items: tuple[CustomerMatch, ...]
+    page: int
+    page_size: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class MyFollowUps:
+    """A staff member's open follow-ups, in the three groups the screen shows."""
+
+    overdue: tuple[FollowUpView, ...]
+    due_today: tuple[FollowUpView, ...]
+    upcoming: tuple[FollowUpView, ...]

@@ -1,0 +1,596 @@
+"""Visits: walk-ins, claiming, needs, helpers, ending.
+
+The first person to claim a visit owns it for the whole visit. Claiming is one
+conditional UPDATE (`WHERE owner_id IS NULL`), so of two terminals claiming at once
+exactly one wins; the other is told who has the customer and since when, and the
+blocked attempt is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from counter_tui.db.models import (
+    Customer,
+    CustomerNote,
+    HandoffRequest,
+    HandoffStatus,
+    NeedKind,
+    Outcome,
+    Staff,
+    StandingNeed,
+    Visit,
+    VisitHelper,
+    VisitNeed,
+)
+from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.customers import build_customer_detail, load_customer
+from counter_tui.services.labels import need_label
+from counter_tui.services.queries import staff_names, visit_who
+from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
+from counter_tui.text import SHORT_MAX, clean_text
+
+EXCLUSIVE_NEEDS = {
+    NeedKind.BROWSE_PRIVATELY: NeedKind.NEEDS_HELP,
+    NeedKind.NEEDS_HELP: NeedKind.BROWSE_PRIVATELY,
+}
+
+
+@dataclass(frozen=True)
+class EndResult:
+    """What ending a visit did: the thank-you it queued, if any, and a sentence to show."""
+
+    thank_you_id: int | None
+    message: str
+
+
+def load_visit(session: Session, visit_id: int) -> Visit:
+    """The visit row, or a NotFound the user can read."""
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound("That visit no longer exists. Refresh the floor board.")
+    return visit
+
+
+def require_open(visit: Visit) -> None:
+    """Refuse changes to a visit that has ended."""
+    if visit.ended_at is not None:
+        raise Conflict("This visit has already ended.")
+
+
+def owned_message(ctx: ShopContext, owner_name: str, claimed_at: datetime | None) -> str:
+    """The sentence a non-owner sees: who has the customer, since when, and what to do."""
+    since = ""
+    if claimed_at is not None:
+        since = " since " + ctx.calendar.local(claimed_at).format("HH:mm")
+    return (
+        f"{owner_name} has this customer{since}. Ask {owner_name}, "
+        "or a shift lead can approve a hand-off."
+    )
+
+
+def _helper_ids(session: Session, visit_id: int) -> set[int]:
+    return set(session.exec(select(VisitHelper.staff_id).where(VisitHelper.visit_id == visit_id)))
+
+
+def require_can_act(session: Session, ctx: ShopContext, actor: Actor, visit: Visit) -> Staff:
+    """The actor's staff row if they may work on this visit: owner, helper, lead, or
+    anyone while nobody owns it. Others are blocked, and the attempt is logged by callers."""
+    staff = load_staff_actor(session, actor)
+    if (
+        visit.owner_id is None
+        or visit.owner_id == staff.id
+        or staff.role == "lead"
+        or staff.id in _helper_ids(session, visit.id or 0)
+    ):
+        return staff
+    owner = session.get(Staff, visit.owner_id)
+    raise AlreadyOwned(owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at))
+
+
+def new_walk_in(
+    ctx: ShopContext,
+    actor: Actor,
+    *,
+    customer_id: int | None = None,
+    description: str = "",
+    needs: Iterable[str] = (),
+    claim: bool = False,
+) -> int:
+    """Record a customer who just came in; returns the visit id.
+
+    A known customer's standing needs are applied. With `claim`, the staff member who
+    greeted them owns the visit from the start. Kiosks create unowned visits only.
+    """
+    description = clean_text(description, SHORT_MAX)
+    wanted = [kind for kind in dict.fromkeys(needs)]
+    unknown = [kind for kind in wanted if kind not in set(NeedKind)]
+    if unknown:
+        raise InvalidInput(f"Unknown need {unknown[0]!r}.")
+    with ctx.database.write() as session:
+        if actor.is_kiosk:
+            if customer_id is not None or claim:
+                raise NotAllowed("The kiosk can only check customers in.")
+            source = actor.name
+        else:
+            load_staff_actor(session, actor)
+            source = ctx.terminal
+        if customer_id is not None:
+            customer = load_customer(session, customer_id)
+            already = session.exec(
+                select(Visit).where(Visit.customer_id == customer_id, col(Visit.ended_at).is_(None))
+            ).first()
+            if already is not None:
+                raise Conflict(f"{customer.name} is already checked in. Open their visit instead.")
+            standing = session.exec(
+                select(StandingNeed).where(StandingNeed.customer_id == customer_id)
+            ).all()
+            wanted += [s.kind for s in standing if s.kind not in wanted]
+        now = ctx.now()
+        visit = Visit(
+            customer_id=customer_id,
+            description=description or ("" if customer_id else "walk-in"),
+            source=source,
+            arrived_at=now,
+            created_by=actor.staff_id,
+            owner_id=actor.staff_id if claim else None,
+            claimed_at=now if claim else None,
+        )
+        session.add(visit)
+        session.flush()
+        assert visit.id is not None
+        for kind in wanted:
+            _add_need(session, ctx, actor, visit, kind, "")
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "visit.created",
+            "visit",
+            visit.id,
+            customer_id=customer_id,
+            needs=wanted,
+            claimed=claim,
+            source=source,
+        )
+        if claim:
+            audit.record(session, ctx, actor, "visit.claimed", "visit", visit.id)
+        return visit.id
+
+
+def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
+    """Take ownership of an unowned visit; exactly one of several racing claims wins."""
+    blocked: AlreadyOwned | None = None
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        now = ctx.now()
+        result = session.connection().execute(
+            update(Visit)
+            .where(
+                col(Visit.id) == visit_id,
+                col(Visit.owner_id).is_(None),
+                col(Visit.ended_at).is_(None),
+            )
+            .values(owner_id=staff.id, claimed_at=now)
+        )
+        if result.rowcount == 1:
+            audit.record(session, ctx, actor, "visit.claimed", "visit", visit_id)
+            return
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        if visit.owner_id == staff.id:
+            return
+        owner = session.get(Staff, visit.owner_id)
+        owner_name = owner.name if owner else "A colleague"
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "visit.claim_blocked",
+            "visit",
+            visit_id,
+            owner_id=visit.owner_id,
+            owner=owner_name,
+        )
+        blocked = AlreadyOwned(owned_message(ctx, owner_name, visit.claimed_at))
+    raise blocked
+
+
+def _add_need(
+    session: Session, ctx: ShopContext, actor: Actor, visit: Visit, kind: str, detail: str
+) -> VisitNeed:
+    active = {
+        need.kind: need
+        for need in session.exec(
+            select(VisitNeed).where(
+                VisitNeed.visit_id == visit.id, col(VisitNeed.cleared_at).is_(None)
+            )
+        )
+    }
+    opposite = EXCLUSIVE_NEEDS.get(NeedKind(kind))
+    if opposite is not None and opposite in active:
+        cleared = active[opposite]
+        cleared.cleared_at, cleared.cleared_by = ctx.now(), actor.staff_id
+        session.add(cleared)
+    need = active.get(kind) or VisitNeed(
+        visit_id=visit.id or 0, kind=kind, set_at=ctx.now(), set_by=actor.staff_id
+    )
+    need.detail = detail or need.detail
+    if kind == NeedKind.BROWSE_PRIVATELY:
+        minutes = ctx.settings.thresholds.browse_check_back_minutes
+        need.check_back_at = ctx.now() + timedelta(minutes=minutes)
+    session.add(need)
+    return need
+
+
+def set_need(
+    ctx: ShopContext,
+    actor: Actor,
+    visit_id: int,
+    kind: str,
+    *,
+    detail: str = "",
+    remember: bool = False,
+) -> None:
+    """Record a need on a visit; `remember` also keeps it on the customer for next time.
+
+    Browse privately gets a quiet check-back time instead of showing as unattended;
+    it and "needs help" replace each other.
+    """
+    if kind not in set(NeedKind):
+        raise InvalidInput(f"Unknown need {kind!r}.")
+    detail = clean_text(detail, SHORT_MAX)
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_can_act(session, ctx, actor, visit)
+        _add_need(session, ctx, actor, visit, kind, detail)
+        if remember:
+            if visit.customer_id is None:
+                raise InvalidInput(
+                    "Only customers on file can have needs remembered. Add them first."
+                )
+            standing = session.exec(
+                select(StandingNeed).where(
+                    StandingNeed.customer_id == visit.customer_id, StandingNeed.kind == kind
+                )
+            ).first() or StandingNeed(
+                customer_id=visit.customer_id, kind=kind, updated_at=ctx.now()
+            )
+            standing.detail, standing.updated_at = detail, ctx.now()
+            session.add(standing)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "visit.need_set",
+            "visit",
+            visit_id,
+            kind=kind,
+            detail=detail,
+            remember=remember,
+        )
+
+
+def clear_need(ctx: ShopContext, actor: Actor, visit_id: int, kind: str) -> None:
+    """Clear an active need on a visit."""
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_can_act(session, ctx, actor, visit)
+        needs = session.exec(
+            select(VisitNeed).where(
+                VisitNeed.visit_id == visit_id,
+                VisitNeed.kind == kind,
+                col(VisitNeed.cleared_at).is_(None),
+            )
+        ).all()
+        if not needs:
+            raise Conflict(f"'{need_label(kind)}' is not set on this visit.")
+        for need in needs:
+            need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
+            session.add(need)
+        audit.record(session, ctx, actor, "visit.need_cleared", "visit", visit_id, kind=kind)
+
+
+def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) -> None:
+    """Bring in a colleague to help; the owner keeps ownership."""
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        staff = load_staff_actor(session, actor)
+        if visit.owner_id is None:
+            raise Conflict("Claim this customer first; then you can bring in a helper.")
+        if staff.id != visit.owner_id and staff.role != "lead":
+            owner = session.get(Staff, visit.owner_id)
+            raise AlreadyOwned(
+                owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at)
+            )
+        helper = session.get(Staff, helper_id)
+        if helper is None or not helper.active:
+            raise NotFound("That colleague is not available. Pick someone else.")
+        if helper.id == visit.owner_id:
+            raise InvalidInput(f"{helper.name} already owns this visit.")
+        if helper_id in _helper_ids(session, visit_id):
+            raise Conflict(f"{helper.name} is already helping.")
+        session.add(
+            VisitHelper(
+                visit_id=visit_id, staff_id=helper_id, added_by=staff.id or 0, added_at=ctx.now()
+            )
+        )
+        audit.record(
+            session, ctx, actor, "visit.helper_added", "visit", visit_id, helper_id=helper_id
+        )
+
+
+def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: int) -> None:
+    """Link an anonymous visit to a customer on file (e.g. once they give their name)."""
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_can_act(session, ctx, actor, visit)
+        customer = load_customer(session, customer_id)
+        if visit.customer_id not in (None, customer_id):
+            raise Conflict("This visit is already linked to another customer.")
+        other = session.exec(
+            select(Visit).where(
+                Visit.customer_id == customer_id,
+                col(Visit.ended_at).is_(None),
+                Visit.id != visit_id,
+            )
+        ).first()
+        if other is not None:
+            raise Conflict(f"{customer.name} already has an open visit.")
+        visit.customer_id = customer_id
+        session.add(visit)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "visit.customer_attached",
+            "visit",
+            visit_id,
+            customer_id=customer_id,
+        )
+
+
+def end_visit(
+    ctx: ShopContext, actor: Actor, visit_id: int, outcome: str, *, personal_line: str = ""
+) -> EndResult:
+    """End a visit (owner or lead). A purchase queues a thank-you for the owner.
+
+    Anyone may close an unowned visit as "left unserved"; other outcomes need an owner.
+    """
+    from counter_tui.services.followups import queue_thank_you
+
+    if outcome not in (Outcome.PURCHASE, Outcome.NO_PURCHASE, Outcome.LEFT_UNSERVED):
+        raise InvalidInput("Pick how the visit ended: purchase, no purchase, or left unserved.")
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        staff = load_staff_actor(session, actor)
+        if visit.owner_id is None:
+            if outcome != Outcome.LEFT_UNSERVED and staff.role != "lead":
+                raise Conflict(
+                    "Nobody has claimed this customer. Claim them first, or end as 'left unserved'."
+                )
+        elif staff.id != visit.owner_id and staff.role != "lead":
+            owner = session.get(Staff, visit.owner_id)
+            raise AlreadyOwned(
+                owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at)
+            )
+        visit.outcome, visit.ended_at, visit.ended_by = outcome, ctx.now(), staff.id
+        session.add(visit)
+        _close_pending_handoffs(session, ctx, visit_id)
+        audit.record(session, ctx, actor, "visit.ended", "visit", visit_id, outcome=outcome)
+        thank_you_id: int | None = None
+        message = "Visit ended."
+        if outcome == Outcome.PURCHASE:
+            if visit.customer_id is None:
+                message = "Visit ended. No thank-you queued: the customer is not on file."
+            else:
+                thank_you_id = queue_thank_you(session, ctx, actor, visit, personal_line)
+                message = "Visit ended. A thank-you is queued for the owner."
+        return EndResult(thank_you_id, message)
+
+
+def _close_pending_handoffs(session: Session, ctx: ShopContext, visit_id: int) -> None:
+    for request in session.exec(
+        select(HandoffRequest).where(
+            HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
+        )
+    ):
+        request.status, request.decided_at = HandoffStatus.CANCELLED, ctx.now()
+        request.decision_note = "visit ended"
+        session.add(request)
+
+
+def open_visits_owned_by(ctx: ShopContext, actor: Actor) -> list[FloorRow]:
+    """The actor's open visits (sign-out asks for these to be handed off or ended)."""
+    return [row for row in floor_board(ctx) if row.owner_id == actor.staff_id]
+
+
+def check_can_sign_out(ctx: ShopContext, actor: Actor) -> None:
+    """Refuse to sign out someone who still owns customers in the shop."""
+    owned = open_visits_owned_by(ctx, actor)
+    if owned:
+        names = ", ".join(row.who for row in owned[:3]) + (" …" if len(owned) > 3 else "")
+        count = "1 customer" if len(owned) == 1 else f"{len(owned)} customers"
+        raise Conflict(
+            f"You still own {count} ({names}). Hand them off or end the visits before signing out."
+        )
+
+
+def floor_board(ctx: ShopContext) -> list[FloorRow]:
+    """Every open visit, the ones that need attention first."""
+    thresholds = ctx.settings.thresholds
+    now = ctx.now()
+    with ctx.database.read() as session:
+        rows = session.exec(
+            select(Visit, Customer)
+            .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
+            .where(col(Visit.ended_at).is_(None))
+            .order_by(col(Visit.arrived_at))
+        ).all()
+        visit_ids = [visit.id for visit, _ in rows]
+        names = staff_names(session)
+        needs = _active_needs(session, visit_ids)
+        helpers: dict[int, list[str]] = {}
+        for helper in session.exec(
+            select(VisitHelper).where(col(VisitHelper.visit_id).in_(visit_ids))
+        ):
+            helpers.setdefault(helper.visit_id, []).append(names.get(helper.staff_id, "?"))
+        pending = set(
+            session.exec(
+                select(HandoffRequest.visit_id).where(
+                    col(HandoffRequest.visit_id).in_(visit_ids),
+                    HandoffRequest.status == HandoffStatus.PENDING,
+                )
+            )
+        )
+    board: list[FloorRow] = []
+    for visit, customer in rows:
+        visit_needs = needs.get(visit.id or 0, ())
+        kinds = {need.kind for need in visit_needs}
+        unowned = visit.owner_id is None
+        waited = now - visit.arrived_at
+        browsing = NeedKind.BROWSE_PRIVATELY in kinds
+        check_back_due = any(
+            need.check_back_at is not None and need.check_back_at <= now for need in visit_needs
+        )
+        board.append(
+            FloorRow(
+                visit_id=visit.id or 0,
+                customer_id=visit.customer_id,
+                who=visit_who(visit, customer),
+                source=visit.source,
+                arrived_at=visit.arrived_at,
+                owner_id=visit.owner_id,
+                owner_name=names.get(visit.owner_id) if visit.owner_id else None,
+                claimed_at=visit.claimed_at,
+                needs=visit_needs,
+                helper_names=tuple(helpers.get(visit.id or 0, ())),
+                waiting_too_long=unowned
+                and not browsing
+                and waited > timedelta(minutes=thresholds.greet_within_minutes),
+                needs_help_unclaimed=unowned and NeedKind.NEEDS_HELP in kinds,
+                check_back_due=check_back_due,
+                handoff_pending=visit.id in pending,
+            )
+        )
+    board.sort(
+        key=lambda row: (
+            not row.needs_help_unclaimed,
+            not row.urgent,
+            row.owner_id is not None,
+            row.arrived_at,
+        )
+    )
+    return board
+
+
+def _active_needs(session: Session, visit_ids: list[int | None]) -> dict[int, tuple[NeedView, ...]]:
+    grouped: dict[int, list[NeedView]] = {}
+    for need in session.exec(
+        select(VisitNeed)
+        .where(col(VisitNeed.visit_id).in_(visit_ids), col(VisitNeed.cleared_at).is_(None))
+        .order_by(col(VisitNeed.set_at))
+    ):
+        grouped.setdefault(need.visit_id, []).append(
+            NeedView(
+                need.id or 0, need.kind, need_label(need.kind), need.detail, need.check_back_at
+            )
+        )
+    return {visit_id: tuple(views) for visit_id, views in grouped.items()}
+
+
+def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
+    """A visit with its customer, as the actor may see it (read-only for non-owners)."""
+    with ctx.database.read() as session:
+        staff = load_staff_actor(session, actor)
+        visit = load_visit(session, visit_id)
+        customer = session.get(Customer, visit.customer_id) if visit.customer_id else None
+        names = staff_names(session)
+        helper_ids = _helper_ids(session, visit_id)
+        pending = session.exec(
+            select(HandoffRequest).where(
+                HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
+            )
+        ).first()
+        who = visit_who(visit, customer)
+        is_owner = visit.owner_id is not None and visit.owner_id == staff.id
+        can_act = visit.ended_at is None and (
+            visit.owner_id is None or is_owner or staff.role == "lead" or staff.id in helper_ids
+        )
+        blocked = ""
+        if visit.ended_at is None and not can_act and visit.owner_id is not None:
+            blocked = owned_message(ctx, names.get(visit.owner_id, "A colleague"), visit.claimed_at)
+        visit_notes = tuple(
+            NoteView(names.get(n.author_id, "?"), n.body, n.created_at)
+            for n in session.exec(
+                select(CustomerNote)
+                .where(CustomerNote.visit_id == visit_id)
+                .order_by(col(CustomerNote.created_at).desc())
+            )
+        )
+        return VisitDetail(
+            visit_id=visit_id,
+            who=who,
+            source=visit.source,
+            arrived_at=visit.arrived_at,
+            owner_id=visit.owner_id,
+            owner_name=names.get(visit.owner_id) if visit.owner_id else None,
+            claimed_at=visit.claimed_at,
+            ended_at=visit.ended_at,
+            outcome=visit.outcome,
+            needs=_active_needs(session, [visit_id]).get(visit_id, ()),
+            helper_names=tuple(names.get(h, "?") for h in sorted(helper_ids)),
+            pending_handoff=(
+                HandoffView(
+                    id=pending.id or 0,
+                    visit_id=visit_id,
+                    who=who,
+                    from_name=names.get(pending.from_staff_id, "?"),
+                    to_name=names.get(pending.to_staff_id, "?"),
+                    reason=pending.reason,
+                    status=pending.status,
+                    requested_at=pending.requested_at,
+                )
+                if pending
+                else None
+            ),
+            customer=build_customer_detail(session, ctx, customer.id)
+            if customer is not None and customer.id is not None and customer.erased_at is None
+            else None,
+            can_act=can_act,
+            is_owner=is_owner,
+            blocked_reason=blocked,
+            notes=visit_notes,
+        )
+
+
+def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> None:
+    """Add a note to a visit (and to its customer's record, when they are on file)."""
+    body = clean_text(body, 2000, multiline=True)
+    if not body:
+        raise InvalidInput("The note is empty. Type what colleagues should know.")
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        staff = require_can_act(session, ctx, actor, visit)
+        session.add(
+            CustomerNote(
+                customer_id=visit.customer_id,
+                visit_id=visit_id,
+                author_id=staff.id or 0,
+                body=body,
+                created_at=ctx.now(),
+            )
+        )
+        audit.record(session, ctx, actor, "visit.note_added", "visit", visit_id)

@@ -1,0 +1,1 @@
+"""Change feeds: tell every terminal, within a second, that the shop's data changed."""

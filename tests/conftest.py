@@ -1,0 +1,74 @@
+"""Shared fixtures: a fresh SQLite database per test, a manual clock, and a small staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from counter_tui.bootstrap import open_shop
+from counter_tui.clock import ManualClock
+from counter_tui.config import Settings, ShopSettings
+from counter_tui.services import staff
+from counter_tui.services.context import Actor, ShopContext
+
+# Friday 20 November 2026, 11:00 in London (UTC+0 in winter).
+FRIDAY_11AM = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read the developer's own config file or env during tests."""
+    monkeypatch.setenv("COUNTER_TUI_CONFIG", str(tmp_path / "no-config.toml"))
+    for name in ("COUNTER_TUI_DATABASE_URL", "COUNTER_TUI_TERMINAL_NAME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock standing at Friday 11:00, moved by tests with `clock.advance(minutes=…)`."""
+    return ManualClock(FRIDAY_11AM)
+
+
+def make_settings(database_url: str, **shop: object) -> Settings:
+    """Settings for a test shop in London with the default hours."""
+    return Settings(database_url=database_url, shop=ShopSettings(name="Test Shop", **shop))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A new SQLite file for this test."""
+    return f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+
+
+@pytest.fixture
+def ctx(database_url: str, clock: ManualClock) -> Iterator[ShopContext]:
+    """A migrated shop on a fresh database."""
+    shop = open_shop(make_settings(database_url), clock=clock)
+    yield shop
+    shop.database.dispose()
+
+
+@dataclass
+class Team:
+    """A lead and two associates, signed in."""
+
+    lead: Actor
+    sam: Actor
+    alex: Actor
+
+
+@pytest.fixture
+def team(ctx: ShopContext) -> Team:
+    """Dana (lead, PIN 1111), Sam (associate, 2222) and Alex (associate, 3333), signed in."""
+    dana = staff.add_staff(ctx, None, name="Dana", pin="1111", role="lead")
+    sam = staff.add_staff(ctx, None, name="Sam", pin="2222")
+    alex = staff.add_staff(ctx, None, name="Alex", pin="3333")
+    return Team(
+        lead=staff.sign_in(ctx, dana.id, "1111"),
+        sam=staff.sign_in(ctx, sam.id, "2222"),
+        alex=staff.sign_in(ctx, alex.id, "3333"),
+    )
