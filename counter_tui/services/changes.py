@@ -24,7 +24,8 @@ class Change:
 def latest_event_id(ctx: ShopContext) -> int:
     """The id of the newest audit event (0 for an empty database)."""
     with ctx.database.read() as session:
-        return int(session.exec(select(func.coalesce(func.max(AuditEvent.id), 0))).one())
+        newest = session.exec(select(func.max(AuditEvent.id))).one()
+        return int(newest or 0)
 
 
 def changes_since(ctx: ShopContext, event_id: int, limit: int = 500) -> list[Change]:
