@@ -38,6 +38,7 @@ HISTORY_LIMIT = 20
 NOTES_LIMIT = 20
 CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_PUNCTUATION = frozenset(" +()-./")
 
 
 def digits_of(phone: str) -> str:
@@ -129,7 +130,8 @@ def find_customers(
                 col(Customer.email).like(f"{pattern}%", escape="\\"),
             ]
             digits = digits_of(text)
-            if len(digits) >= 3 and len(digits) >= len(text.replace(" ", "")) - 2:
+            other = [ch for ch in text if not ch.isdigit() and ch not in _PHONE_PUNCTUATION]
+            if len(digits) >= 3 and len(other) <= 2:
                 conditions.append(col(Customer.phone_digits).like(f"%{digits}%"))
             statement = statement.where(or_(*conditions))
         statement = (
