@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from sqlmodel import Session, col, func, or_, select
 
@@ -46,7 +47,8 @@ def digits_of(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 
 
-def _clean_contact(name: str, phone: str, email: str) -> tuple[str, str, str]:
+def clean_contact(name: str, phone: str, email: str) -> tuple[str, str, str]:
+    """Name, phone and email cleaned and checked, or an InvalidInput saying what to fix."""
     name = clean_text(name, NAME_MAX)
     phone = clean_text(phone, 40)
     email = clean_text(email, SHORT_MAX).lower()
@@ -68,21 +70,34 @@ def load_customer(session: Session, customer_id: int) -> Customer:
 
 
 def create_customer(
-    ctx: ShopContext, actor: Actor, *, name: str, phone: str = "", email: str = ""
+    ctx: ShopContext,
+    actor: Actor,
+    *,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    opted_in: Iterable[str] = (),
+    consent_source: str = "agreed at the counter when their details were taken",
 ) -> int:
-    """Put a customer on file and return their id."""
-    name, phone, email = _clean_contact(name, phone, email)
+    """Put a customer on file and return their id, with the channels they opted in to
+    recorded in the same transaction."""
+    name, phone, email = clean_contact(name, phone, email)
     with ctx.database.write() as session:
         load_staff_actor(session, actor)
-        customer = _insert_customer(session, ctx, name, phone, email)
-        audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=name)
+        customer = insert_customer(session, ctx, name, phone, email)
         assert customer.id is not None
+        audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=name)
+        for channel in dict.fromkeys(opted_in):
+            write_consent(
+                session, ctx, actor, customer.id, channel, granted=True, source=consent_source
+            )
         return customer.id
 
 
-def _insert_customer(
+def insert_customer(
     session: Session, ctx: ShopContext, name: str, phone: str, email: str
 ) -> Customer:
+    """Add a customer row inside the caller's transaction (already cleaned)."""
     customer = Customer(
         name=name,
         name_key=name.lower(),
@@ -100,7 +115,7 @@ def update_contact(
     ctx: ShopContext, actor: Actor, customer_id: int, *, name: str, phone: str, email: str
 ) -> None:
     """Correct a customer's name, phone or email."""
-    name, phone, email = _clean_contact(name, phone, email)
+    name, phone, email = clean_contact(name, phone, email)
     with ctx.database.write() as session:
         load_staff_actor(session, actor)
         customer = load_customer(session, customer_id)

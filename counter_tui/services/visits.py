@@ -31,7 +31,13 @@ from counter_tui.db.models import (
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
-from counter_tui.services.customers import build_customer_detail, load_customer
+from counter_tui.services.customers import (
+    build_customer_detail,
+    clean_contact,
+    insert_customer,
+    load_customer,
+    write_consent,
+)
 from counter_tui.services.labels import need_label
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
@@ -122,6 +128,7 @@ def new_walk_in(
         else:
             load_staff_actor(session, actor)
             source = ctx.terminal
+        standing_details: dict[str, str] = {}
         if customer_id is not None:
             customer = load_customer(session, customer_id)
             already = session.exec(
@@ -132,7 +139,13 @@ def new_walk_in(
             standing = session.exec(
                 select(StandingNeed).where(StandingNeed.customer_id == customer_id)
             ).all()
-            wanted += [s.kind for s in standing if s.kind not in wanted]
+            # What the customer asked for today beats a remembered need it would replace.
+            wanted += [
+                s.kind
+                for s in standing
+                if s.kind not in wanted and EXCLUSIVE_NEEDS.get(NeedKind(s.kind)) not in wanted
+            ]
+            standing_details = {s.kind: s.detail for s in standing}
         now = ctx.now()
         visit = Visit(
             customer_id=customer_id,
@@ -147,7 +160,7 @@ def new_walk_in(
         session.flush()
         assert visit.id is not None
         for kind in wanted:
-            _add_need(session, ctx, actor, visit, kind, "")
+            _add_need(session, ctx, actor, visit, kind, standing_details.get(kind, ""))
         audit.record(
             session,
             ctx,
@@ -594,3 +607,84 @@ def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> 
             )
         )
         audit.record(session, ctx, actor, "visit.note_added", "visit", visit_id)
+
+
+def update_needs(
+    ctx: ShopContext,
+    actor: Actor,
+    visit_id: int,
+    *,
+    add: Iterable[str] = (),
+    clear: Iterable[str] = (),
+    detail: str = "",
+    remember: bool = False,
+) -> None:
+    """Set and clear several needs at once, in one transaction (the needs dialog)."""
+    to_add, to_clear = list(dict.fromkeys(add)), list(dict.fromkeys(clear))
+    for kind in to_add + to_clear:
+        if kind not in set(NeedKind):
+            raise InvalidInput(f"Unknown need {kind!r}.")
+    detail = clean_text(detail, SHORT_MAX)
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_can_act(session, ctx, actor, visit)
+        if remember and visit.customer_id is None:
+            raise InvalidInput("Only customers on file can have needs remembered. Add them first (a).")
+        for need in session.exec(
+            select(VisitNeed).where(
+                VisitNeed.visit_id == visit_id,
+                col(VisitNeed.kind).in_(to_clear),
+                col(VisitNeed.cleared_at).is_(None),
+            )
+        ):
+            need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
+            session.add(need)
+        for kind in to_add:
+            _add_need(session, ctx, actor, visit, kind, detail)
+            if remember and visit.customer_id is not None:
+                standing = session.exec(
+                    select(StandingNeed).where(
+                        StandingNeed.customer_id == visit.customer_id, StandingNeed.kind == kind
+                    )
+                ).first() or StandingNeed(customer_id=visit.customer_id, kind=kind, updated_at=ctx.now())
+                standing.detail, standing.updated_at = detail, ctx.now()
+                session.add(standing)
+        audit.record(
+            session, ctx, actor, "visit.needs_updated", "visit", visit_id,
+            added=to_add, cleared=to_clear, detail=detail, remember=remember,
+        )
+
+
+def add_customer_to_visit(
+    ctx: ShopContext,
+    actor: Actor,
+    visit_id: int,
+    *,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    opted_in: Iterable[str] = (),
+) -> int:
+    """Put an anonymous walk-in on file and link them to this visit, in one transaction."""
+    name, phone, email = clean_contact(name, phone, email)
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_can_act(session, ctx, actor, visit)
+        if visit.customer_id is not None:
+            raise Conflict("This visit is already linked to a customer on file.")
+        customer = insert_customer(session, ctx, name, phone, email)
+        assert customer.id is not None
+        audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=name)
+        for channel in dict.fromkeys(opted_in):
+            write_consent(
+                session, ctx, actor, customer.id, channel, granted=True,
+                source="agreed at the counter when their details were taken",
+            )
+        visit.customer_id = customer.id
+        session.add(visit)
+        audit.record(
+            session, ctx, actor, "visit.customer_attached", "visit", visit_id, customer_id=customer.id
+        )
+        return customer.id

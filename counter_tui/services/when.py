@@ -1,0 +1,60 @@
+"""Reading a due time typed at the counter ("tomorrow 17:00", "fri", "25/11 12:30"),
+in the store's time zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from counter_tui.errors import InvalidInput
+from counter_tui.services.calendar import StoreCalendar
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HELP = "Type a time like '17:00', 'tomorrow 12:30', 'fri 10:00' or '2026-11-25 16:00'."
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def _parse_time(text: str) -> time:
+    match = _TIME.match(text)
+    if not match:
+        raise InvalidInput(HELP)
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"{text} is not a time of day. {HELP}")
+    return time(hour, minute)
+
+
+def _parse_day(text: str, today: date) -> date:
+    if text in ("today", ""):
+        return today
+    if text == "tomorrow":
+        return today + timedelta(days=1)
+    if text[:3] in WEEKDAY_NAMES and text.isalpha():
+        ahead = (WEEKDAY_NAMES.index(text[:3]) - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m"):
+        try:
+            parsed = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if pattern == "%d/%m":
+            parsed = parsed.replace(year=today.year)
+            if parsed < today:
+                parsed = parsed.replace(year=today.year + 1)
+        return parsed
+    raise InvalidInput(HELP)
+
+
+def parse_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
+    """A typed due time as an aware UTC datetime. A day without a time means that day's
+    close of business (or 17:00 when the shop is closed that day)."""
+    words = text.strip().lower().split()
+    if not words:
+        raise InvalidInput(HELP)
+    today = calendar.local_date(now)
+    if _TIME.match(words[-1]):
+        clock = _parse_time(words[-1])
+        day = _parse_day(" ".join(words[:-1]), today)
+        return calendar.at(day, clock)
+    day = _parse_day(" ".join(words), today)
+    return calendar.closing(day) or calendar.at(day, time(17, 0))

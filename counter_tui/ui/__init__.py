@@ -1,0 +1,1 @@
+"""Textual screens for staff (app.py) and the customer kiosk (kiosk/)."""

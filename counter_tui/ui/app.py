@@ -1,0 +1,197 @@
+"""The staff app: sign in, floor board, customer view, find, follow-ups.
+
+Service calls run in worker threads and report back on the UI thread; a change feed
+tells the current screen to reload when any terminal commits a change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+
+from counter_tui.errors import DomainError
+from counter_tui.logs import LOG, configure_logging
+from counter_tui.services import sessions
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.sync.feed import ChangeFeed, FeedEvent
+from counter_tui.ui.messages import ConnectionChanged, DataChanged
+from counter_tui.ui.screens.sign_in import SignInScreen
+
+T = TypeVar("T")
+IDLE_CHECK_SECONDS = 5.0
+UNEXPECTED = "Something went wrong and was logged. Nothing was lost; please try again."
+
+
+class CounterApp(App[None]):
+    """The staff terminal."""
+
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+l",
+            "lock",
+            "Lock",
+            id="app.lock",
+            tooltip="Lock this terminal; the next person signs in.",
+        ),
+        Binding(
+            "ctrl+o",
+            "sign_out",
+            "Sign out",
+            id="app.sign_out",
+            tooltip="Sign out (hand off or end your visits first).",
+        ),
+        Binding(
+            "f1,question_mark",
+            "toggle_help",
+            "Keys",
+            id="app.help",
+            tooltip="Show or hide all keys of this screen.",
+        ),
+    ]
+
+    actor: reactive[Actor | None] = reactive(None, init=False)
+    online: reactive[bool] = reactive(True, init=False)
+
+    def __init__(
+        self,
+        ctx: ShopContext,
+        *,
+        demo_pins: dict[str, str] | None = None,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.demo_pins = demo_pins or {}
+        self.live = live
+        self.title = ctx.settings.shop.name
+        self._feed: ChangeFeed | None = None
+        self._last_input = time.monotonic()
+
+    def on_mount(self) -> None:
+        """Apply key remapping, show sign-in, and start watching for changes."""
+        configure_logging()
+        if self.ctx.settings.keys:
+            self.set_keymap(self.ctx.settings.keys)
+        self.push_screen(SignInScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if self.live:
+            self._feed = ChangeFeed(self.ctx, self._from_feed)
+            self._feed.start()
+
+    def on_unmount(self) -> None:
+        """Stop the change feed."""
+        if self._feed is not None:
+            self._feed.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note keyboard activity for the idle lock."""
+        if isinstance(event, events.Key):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def call(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run a service call in a thread. A DomainError becomes a message on screen;
+        anything unexpected is logged and reported without a traceback."""
+
+        async def job() -> None:
+            try:
+                result = await asyncio.to_thread(fn, *args, **kwargs)
+            except DomainError as error:
+                self.notify(str(error), severity="error", markup=False, timeout=8)
+                return
+            except Exception:
+                LOG.exception("service call %s failed", getattr(fn, "__name__", fn))
+                self.notify(UNEXPECTED, severity="error", markup=False, timeout=8)
+                return
+            if then is not None:
+                then(result)
+
+        self.run_worker(job(), group="service", exit_on_error=False)
+
+    def signed_in(self, actor: Actor) -> None:
+        """Show the floor board for the staff member who just signed in."""
+        from counter_tui.ui.screens.floor import FloorScreen
+
+        self.actor = actor
+        self._last_input = time.monotonic()
+        self.switch_screen(FloorScreen())
+        self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
+
+    def _back_to_sign_in(self) -> None:
+        self.actor = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(SignInScreen())
+
+    def action_lock(self) -> None:
+        """Lock: the next person signs in; visits stay with their owners."""
+        if self.actor is not None:
+            self._back_to_sign_in()
+
+    def action_sign_out(self) -> None:
+        """Sign out, once no customers in the shop are still yours."""
+        actor = self.actor
+        if actor is None:
+            return
+        self.call(sessions.sign_out, self.ctx, actor, then=lambda _: self._back_to_sign_in())
+
+    def action_toggle_help(self) -> None:
+        """Show or hide the panel listing every key of the current screen."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def idle_seconds(self) -> float:
+        """Seconds since the last key press."""
+        return time.monotonic() - self._last_input
+
+    def lock_if_idle(self) -> None:
+        """Lock a signed-in terminal left idle past the configured minutes."""
+        limit = self.ctx.settings.thresholds.idle_lock_minutes * 60
+        if self.actor is not None and self.idle_seconds() >= limit:
+            self._back_to_sign_in()
+            self.notify("Locked after being idle. Sign in to carry on.", timeout=5)
+
+    def _from_feed(self, event: FeedEvent) -> None:
+        """Called on the feed's thread: hand the event to the UI thread."""
+        try:
+            self.call_from_thread(self.apply_feed_event, event)
+        except RuntimeError:
+            return
+
+    def apply_feed_event(self, event: FeedEvent) -> None:
+        """Show the connection state and tell the current screen what changed."""
+        if event.online != self.online:
+            self.online = event.online
+            self.screen.post_message(ConnectionChanged(event.online))
+        if event.changes:
+            self.screen.post_message(DataChanged(event.changes))
+
+    def watch_online(self, online: bool) -> None:
+        """Say so when the database is unreachable, and when it is back."""
+        if online:
+            self.sub_title = ""
+            self.notify("Connected to the database again.", timeout=4)
+        else:
+            self.sub_title = "OFFLINE — reconnecting…"
+            self.notify(
+                "The database cannot be reached. Changes are refused until it is back; nothing will be lost.",
+                severity="warning",
+                timeout=10,
+            )

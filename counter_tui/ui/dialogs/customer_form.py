@@ -1,0 +1,65 @@
+"""Put a customer on file: name, phone, email, and which channels they agreed to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Input, Label
+
+from counter_tui.db.models import Channel
+from counter_tui.ui.dialogs.form import FormDialog, required
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """The details typed, and the channels the customer opted in to just now."""
+
+    name: str
+    phone: str
+    email: str
+    opted_in: tuple[str, ...]
+
+
+class CustomerFormDialog(FormDialog[NewCustomer]):
+    """Add a customer. Opt-in is off until the customer says yes (a real choice)."""
+
+    TITLE_TEXT = "Customer details"
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__()
+        self._initial_name = name
+
+    def fields(self) -> ComposeResult:
+        yield Label("Name")
+        name = Input(max_length=80, id="name")
+        name.value = self._initial_name
+        yield name
+        yield Label("Phone (optional)")
+        yield Input(max_length=40, id="phone")
+        yield Label("Email (optional)")
+        yield Input(max_length=200, id="email")
+        yield Label("Ask: may we contact you? Tick only what they agreed to.")
+        yield Checkbox("Phone calls", False, id="opt-phone")
+        yield Checkbox("Text messages", False, id="opt-sms")
+        yield Checkbox("Email", False, id="opt-email")
+
+    def collect(self) -> NewCustomer:
+        opted: tuple[str, ...] = tuple(
+            str(channel)
+            for channel, widget_id in (
+                (Channel.PHONE, "#opt-phone"),
+                (Channel.SMS, "#opt-sms"),
+                (Channel.EMAIL, "#opt-email"),
+            )
+            if self.query_one(widget_id, Checkbox).value
+        )
+        return NewCustomer(
+            name=required(
+                self.query_one("#name", Input).value,
+                "Give the customer's name (a first name is enough).",
+            ),
+            phone=self.query_one("#phone", Input).value,
+            email=self.query_one("#email", Input).value,
+            opted_in=opted,
+        )

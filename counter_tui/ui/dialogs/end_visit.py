@@ -1,0 +1,61 @@
+"""End a visit: how it ended, and on a purchase the thank-you's personal line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Label, RadioButton, RadioSet
+
+from counter_tui.db.models import Outcome
+from counter_tui.errors import InvalidInput
+from counter_tui.ui.dialogs.form import FormDialog
+
+CHOICES = (
+    (Outcome.PURCHASE, "Purchase"),
+    (Outcome.NO_PURCHASE, "No purchase"),
+    (Outcome.LEFT_UNSERVED, "Left unserved"),
+)
+
+
+@dataclass(frozen=True)
+class EndChoice:
+    """The outcome and the personal line (may be empty; it is needed before the thank-you is done)."""
+
+    outcome: str
+    personal_line: str
+
+
+class EndVisitDialog(FormDialog[EndChoice]):
+    """Ask how the visit ended."""
+
+    TITLE_TEXT = "End this visit"
+
+    def __init__(self, *, on_file: bool, template: str = "") -> None:
+        super().__init__()
+        self._on_file = on_file
+        self._template = template
+
+    def fields(self) -> ComposeResult:
+        yield Label("How did it end? (arrows, then Tab)")
+        with RadioSet(id="outcome"):
+            for index, (_value, label) in enumerate(CHOICES):
+                yield RadioButton(label, value=index == 0)
+        if self._on_file:
+            yield Label("Thank-you personal line (on a purchase; you can add it later)")
+            if self._template:
+                yield Label(f"Template: {self._template}", classes="dim", markup=False)
+            yield Input(
+                placeholder="e.g. Hope the blue kettle suits the new kitchen",
+                max_length=200,
+                id="personal",
+            )
+        else:
+            yield Label("Not on file: no thank-you will be queued (add them with 'a' first to send one).")
+
+    def collect(self) -> EndChoice:
+        index = self.query_one("#outcome", RadioSet).pressed_index
+        if index < 0:
+            raise InvalidInput("Pick how the visit ended.")
+        personal = self.query_one("#personal", Input).value if self._on_file else ""
+        return EndChoice(CHOICES[index][0], personal)

@@ -1,0 +1,100 @@
+"""Add a callback or a promise for a customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
+
+from counter_tui.db.models import Channel
+from counter_tui.services.calendar import StoreCalendar
+from counter_tui.services.labels import CHANNEL_LABELS
+from counter_tui.services.when import parse_due
+from counter_tui.ui.dialogs.form import FormDialog, required
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    """What the call is about, how, and the consent given now (empty if already on file)."""
+
+    about: str
+    channel: str
+    consent_source: str
+
+
+@dataclass(frozen=True)
+class PromiseRequest:
+    """What was promised, by when, and how the customer will hear."""
+
+    promise: str
+    due_at: datetime
+    channel: str
+
+
+def channel_radios(channels: tuple[str, ...], consented: set[str]) -> RadioSet:
+    """A radio set of channels, marking those the customer agreed to."""
+    buttons = [
+        RadioButton(
+            CHANNEL_LABELS[channel]
+            + ("" if channel in consented or channel == Channel.IN_PERSON else " (no consent yet)"),
+            value=index == 0,
+        )
+        for index, channel in enumerate(channels)
+    ]
+    return RadioSet(*buttons, id="channel")
+
+
+class CallbackDialog(FormDialog[CallbackRequest]):
+    """A call back, due before close (next business day if asked in the last hour)."""
+
+    TITLE_TEXT = "Call back"
+    CHANNELS = (Channel.PHONE, Channel.SMS)
+
+    def __init__(self, consented: set[str]) -> None:
+        super().__init__()
+        self._consented = consented
+
+    def fields(self) -> ComposeResult:
+        yield Label("What is the call about?")
+        yield Input(max_length=200, id="about")
+        yield Label("How")
+        yield channel_radios(self.CHANNELS, self._consented)
+        yield Checkbox("The customer agreed just now to be contacted this way", False, id="agreed")
+
+    def collect(self) -> CallbackRequest:
+        about = required(self.query_one("#about", Input).value, "Say what the call is about.")
+        channel = self.CHANNELS[max(self.query_one("#channel", RadioSet).pressed_index, 0)]
+        agreed = self.query_one("#agreed", Checkbox).value
+        return CallbackRequest(
+            about, channel, "agreed at the counter when asking for a callback" if agreed else ""
+        )
+
+
+class PromiseDialog(FormDialog[PromiseRequest]):
+    """Something promised, due when you said it would be done."""
+
+    TITLE_TEXT = "Promise"
+    CHANNELS = (Channel.IN_PERSON, Channel.PHONE, Channel.SMS, Channel.EMAIL)
+
+    def __init__(self, consented: set[str], calendar: StoreCalendar, now: datetime) -> None:
+        super().__init__()
+        self._consented = consented
+        self._calendar = calendar
+        self._now = now
+
+    def fields(self) -> ComposeResult:
+        yield Label("What did you promise? (in the words you used)")
+        yield Input(max_length=200, id="promise")
+        yield Label("By when? e.g. 'tomorrow 12:00', 'fri', '25/11 16:00'")
+        yield Input(placeholder="tomorrow", id="due", max_length=40)
+        yield Label("How will they hear it was done?")
+        yield channel_radios(self.CHANNELS, self._consented)
+
+    def collect(self) -> PromiseRequest:
+        promise = required(self.query_one("#promise", Input).value, "Say what was promised.")
+        due_text = self.query_one("#due", Input).value or "tomorrow"
+        due_at = parse_due(due_text, self._calendar, self._now)
+        channel = self.CHANNELS[max(self.query_one("#channel", RadioSet).pressed_index, 0)]
+        return PromiseRequest(promise, due_at, channel)

@@ -1,0 +1,26 @@
+"""A one-question dialog: a note, a reason, what was done."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Label
+
+from counter_tui.ui.dialogs.form import FormDialog, required
+
+
+class TextPromptDialog(FormDialog[str]):
+    """Ask for one line of text; returns it, or None when cancelled."""
+
+    def __init__(self, title: str, prompt: str, *, placeholder: str = "", max_length: int = 200) -> None:
+        super().__init__()
+        self.TITLE_TEXT = title
+        self._prompt = prompt
+        self._placeholder = placeholder
+        self._max_length = max_length
+
+    def fields(self) -> ComposeResult:
+        yield Label(self._prompt)
+        yield Input(placeholder=self._placeholder, max_length=self._max_length, id="answer")
+
+    def collect(self) -> str:
+        return required(self.query_one("#answer", Input).value, "Type something first, or Esc to cancel.")

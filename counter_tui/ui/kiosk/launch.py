@@ -1,0 +1,175 @@
+"""Start the kiosk as a locked-down process: `counter-tui kiosk [--terminal NAME]`.
+
+Order matters here. `TEXTUAL*` environment variables change Textual's behaviour
+when it is first imported (allowing ctrl+c signals, pressing keys, choosing a
+driver, taking screenshots), so they are removed before Textual is imported;
+if something imported it earlier, the process re-executes itself with a clean
+environment. Keyboard signals are ignored for the whole process, and an app that
+stops unexpectedly is logged and started again on its welcome screen: only a
+shift lead closing the kiosk from its staff menu ends the process.
+
+This module imports nothing from Textual at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from platformdirs import user_log_dir
+
+from counter_tui.config import APP_NAME, Settings, load_settings
+
+LOG = logging.getLogger("counter_tui.kiosk")
+CLEAN_START_MARKER = "COUNTER_TUI_KIOSK_CLEAN_START"
+KEYBOARD_SIGNALS = (signal.SIGINT, signal.SIGTSTP, signal.SIGQUIT)
+RESTART_MESSAGE = "\x1b[2J\x1b[HJust a moment, the check-in screen is starting again…\r\n"
+
+
+@dataclass(frozen=True)
+class KioskExit:
+    """The app's result when a shift lead closed the kiosk on purpose."""
+
+    lead_name: str
+
+
+def scrub_textual_environment(environ: MutableMapping[str, str] = os.environ) -> list[str]:
+    """Remove every `TEXTUAL*` variable (any case); returns the names removed."""
+    removed = [name for name in environ if name.upper().startswith("TEXTUAL")]
+    for name in removed:
+        del environ[name]
+    return removed
+
+
+def textual_imported() -> bool:
+    """Whether Textual was imported already (and so has read its environment variables)."""
+    return any(name == "textual" or name.startswith("textual.") for name in sys.modules)
+
+
+def ignore_keyboard_signals() -> None:
+    """Ignore ctrl+c, ctrl+z and ctrl+\\ signals for the whole process."""
+    for number in KEYBOARD_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
+def kiosk_log_file() -> Path:
+    """The kiosk's log file in the platformdirs user log dir."""
+    directory = Path(user_log_dir(APP_NAME))
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / "kiosk.log"
+
+
+def configure_logging(path: Path) -> None:
+    """Send the kiosk's log records to `path` (once per process)."""
+    if any(isinstance(handler, logging.FileHandler) for handler in LOG.handlers):
+        return
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
+
+
+def keep_kiosk_running(
+    run_once: Callable[[], object],
+    *,
+    pause: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    on_restart: Callable[[], None] = lambda: None,
+) -> KioskExit:
+    """Run the app again and again until a shift lead closes it; return how it was closed.
+
+    Anything else (an app that crashed, or an exception from starting it) is logged
+    and followed by a fresh start on the welcome screen, after a short pause that
+    grows while failures come quickly one after another.
+    """
+    quick_failures = 0
+    while True:
+        started = clock()
+        try:
+            result = run_once()
+        except Exception:
+            LOG.exception("kiosk failed to run; starting again")
+            result = None
+        else:
+            if isinstance(result, KioskExit):
+                LOG.info("kiosk closed by %s", result.lead_name)
+                return result
+            LOG.error("kiosk stopped unexpectedly (result %r); starting again", result)
+        ignore_keyboard_signals()
+        quick_failures = quick_failures + 1 if clock() - started < 60 else 0
+        on_restart()
+        pause(min(0.5 * 2**quick_failures, 15.0) if quick_failures else 0.2)
+
+
+def _reexec_clean(settings: Settings, terminal: str) -> None:
+    """Start this module again in a process whose environment never held `TEXTUAL*`."""
+    environ = dict(os.environ)
+    scrub_textual_environment(environ)
+    environ[CLEAN_START_MARKER] = "1"
+    args = [
+        sys.executable,
+        "-m",
+        "counter_tui.ui.kiosk.launch",
+        "--db",
+        settings.database_url,
+        "--terminal",
+        terminal,
+    ]
+    os.execve(sys.executable, args, environ)
+
+
+def _show_restart_message(stream: TextIO | None = sys.__stdout__) -> None:
+    if stream is not None and stream.isatty():
+        stream.write(RESTART_MESSAGE)
+        stream.flush()
+
+
+def run_kiosk(settings: Settings, terminal: str) -> None:
+    """Run the self check-in kiosk named `terminal` until a shift lead closes it."""
+    scrub_textual_environment()
+    if textual_imported() and not os.environ.get(CLEAN_START_MARKER):
+        _reexec_clean(settings, terminal)
+    ignore_keyboard_signals()
+    log_path = kiosk_log_file()
+    configure_logging(log_path)
+
+    from rich.console import Console
+
+    from counter_tui.bootstrap import open_shop
+    from counter_tui.ui.kiosk.app import KioskApp
+
+    ctx = open_shop(settings.model_copy(update={"terminal_name": terminal}))
+    LOG.info("kiosk %r started", terminal)
+
+    def run_once() -> object:
+        with log_path.open("a", encoding="utf-8") as log_stream:
+            app = KioskApp(ctx, terminal, harden_process=True)
+            # Textual prints a crashed app's traceback here: into the log, not on the screen.
+            app.error_console = Console(file=log_stream, width=120, color_system=None)
+            return app.run(mouse=False)
+
+    try:
+        keep_kiosk_running(run_once, on_restart=_show_restart_message)
+    finally:
+        ctx.database.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m counter_tui.ui.kiosk.launch --db URL --terminal NAME`."""
+    parser = argparse.ArgumentParser(description="Run the counter-tui self check-in kiosk.")
+    parser.add_argument("--db", help="database URL (default: the embedded SQLite file)")
+    parser.add_argument("--terminal", default="door", help="this kiosk's name (default: door)")
+    args = parser.parse_args(argv)
+    run_kiosk(load_settings(database_url=args.db), args.terminal)
+
+
+if __name__ == "__main__":
+    main()

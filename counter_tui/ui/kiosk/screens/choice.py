@@ -1,0 +1,78 @@
+"""The "What would you like?" screen: the shop's choices, by number or arrows."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from counter_tui.config import KioskChoice
+from counter_tui.services.kiosk import CheckIn
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
+
+
+def _number_bindings() -> list[BindingType]:
+    return [
+        Binding(str(number), f"choose({number})", show=False, id=f"kiosk.choice.{number}")
+        for number in range(1, 10)
+    ]
+
+
+class ChoiceScreen(KioskScreen):
+    """Offers the configured choices; a number key or Enter on one checks the customer in."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="kiosk.choice.back", tooltip="Back to the name."),
+        *_number_bindings(),
+    ]
+
+    def __init__(self, first_name: str) -> None:
+        super().__init__()
+        self.first_name = first_name
+
+    @property
+    def choices(self) -> list[KioskChoice]:
+        """The shop's choices, in the order they are numbered."""
+        return self.ctx.settings.kiosk.choices
+
+    def compose(self) -> ComposeResult:
+        """A greeting, the numbered choices, and the keys."""
+        greeting = f"Hi {self.first_name}! " if self.first_name else ""
+        with Vertical(classes="kiosk-panel"):
+            yield Static(plain(f"{greeting}What would you like?"), classes="kiosk-title")
+            yield OptionList(
+                *(
+                    Option(plain(f"{number}  {choice.label}"), id=f"choice-{number}")
+                    for number, choice in enumerate(self.choices, start=1)
+                ),
+                id="choices",
+            )
+        yield KeyHints(("1-9", "choose"), ("↑↓ Enter", "choose"), ("Esc", "back"))
+
+    def on_mount(self) -> None:
+        """Start with the first choice highlighted."""
+        self.query_one("#choices", OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected, "#choices")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a highlighted choice."""
+        event.stop()
+        self.action_choose(event.option_index + 1)
+
+    def action_choose(self, number: int) -> None:
+        """Check in with choice `number` (1-based); numbers with no choice do nothing."""
+        if not 1 <= number <= len(self.choices):
+            return
+        choice = self.choices[number - 1]
+        check_in = CheckIn(first_name=self.first_name, need=choice.need)
+        self.app.push_screen(
+            ThanksScreen(check_in, choice.next_step, reset_seconds=self.ctx.settings.kiosk.reset_seconds)
+        )
+
+    def action_back(self) -> None:
+        """Back to the name, to correct it."""
+        self.app.pop_screen()

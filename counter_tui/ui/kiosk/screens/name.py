@@ -1,0 +1,60 @@
+"""The first-name screen: optional, and never looked up."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from counter_tui.errors import InvalidInput
+from counter_tui.services.kiosk import FIRST_NAME_MAX, clean_first_name
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
+
+#: Input refuses control characters (escape sequences included) as they are typed or pasted.
+NO_CONTROL_CHARACTERS = r"[^\x00-\x1f\x7f-\x9f]*"
+
+
+class NameScreen(KioskScreen):
+    """Asks for a first name; Enter with nothing typed skips it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="kiosk.name.back", tooltip="Back to welcome."),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """The question, one input, and room for a friendly message."""
+        with Vertical(classes="kiosk-panel"):
+            yield Static(plain("What's your first name?"), classes="kiosk-title")
+            yield Static(plain("Optional — just press Enter to skip."), classes="kiosk-text")
+            yield Input(
+                id="first-name",
+                placeholder="First name",
+                max_length=FIRST_NAME_MAX,
+                restrict=NO_CONTROL_CHARACTERS,
+                select_on_focus=False,
+            )
+            yield Static("", id="name-message", classes="kiosk-message")
+        yield KeyHints(("Enter", "continue"), ("Esc", "back"))
+
+    @on(Input.Submitted, "#first-name")
+    def name_given(self, event: Input.Submitted) -> None:
+        """Go on to the choices, or explain kindly what to type instead."""
+        event.stop()
+        try:
+            first_name = clean_first_name(event.value)
+        except InvalidInput as refusal:
+            self.query_one("#name-message", Static).update(plain(str(refusal)))
+            return
+        self.app.push_screen(ChoiceScreen(first_name))
+
+    @on(Input.Changed, "#first-name")
+    def typing(self) -> None:
+        """A new keystroke clears the last message."""
+        self.query_one("#name-message", Static).update("")
+
+    def action_back(self) -> None:
+        """Back to welcome; the name typed so far is forgotten."""
+        self.kiosk.back_to_welcome()

@@ -1,0 +1,80 @@
+"""The thank-you screen: checks the customer in and says what happens next."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from counter_tui.errors import DomainError
+from counter_tui.services import kiosk
+from counter_tui.services.kiosk import CheckIn
+from counter_tui.ui.kiosk.countdown import Countdown
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+
+SORRY = "Sorry, we couldn't check you in just now. Please ask at the counter; we'll help you there."
+
+
+class ThanksScreen(KioskScreen):
+    """Creates the visit in a thread, thanks the customer, then resets by itself or on any key."""
+
+    def __init__(self, check_in: CheckIn, next_step: str, *, reset_seconds: float) -> None:
+        super().__init__()
+        self.check_in = check_in
+        self.next_step = next_step
+        self.visit_id: int | None = None
+        self.finished = False
+        self.reset = Countdown(self, reset_seconds, self.ready_for_next, "kiosk reset")
+
+    def ready_for_next(self) -> None:
+        """Back to welcome for the next customer."""
+        self.kiosk.back_to_welcome()
+
+    def compose(self) -> ComposeResult:
+        """'Just a moment' until the visit exists, then the thank-you."""
+        with Vertical(classes="kiosk-panel"):
+            yield Static(plain("Just a moment…"), id="thanks-title", classes="kiosk-title")
+            yield Static("", id="thanks-next", classes="kiosk-call -pending")
+            yield Static("", id="thanks-after", classes="kiosk-text")
+        yield KeyHints(("Any key", "finish"))
+
+    def on_mount(self) -> None:
+        """Create the visit off the UI thread."""
+        self.call_service(
+            kiosk.check_in,
+            self.ctx,
+            self.kiosk.terminal,
+            self.check_in,
+            on_success=self.checked_in,
+            on_failure=self.not_checked_in,
+        )
+
+    def checked_in(self, visit_id: int) -> None:
+        """The floor board now shows this customer: thank them and say what happens next."""
+        self.visit_id = visit_id
+        name = self.check_in.first_name
+        self._show(
+            f"Thank you, {name}!" if name else "Thank you!",
+            self.next_step,
+            "You're checked in. This screen will reset by itself.",
+        )
+
+    def not_checked_in(self, error: DomainError | None) -> None:
+        """Nothing was saved: send the customer to the counter instead."""
+        self._show("Sorry!", SORRY, "This screen will reset by itself.")
+
+    def _show(self, title: str, next_step: str, after: str) -> None:
+        self.query_one("#thanks-title", Static).update(plain(title))
+        next_line = self.query_one("#thanks-next", Static)
+        next_line.update(plain(next_step))
+        next_line.remove_class("-pending")
+        self.query_one("#thanks-after", Static).update(plain(after))
+        self.finished = True
+        self.reset.start()
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key finishes, once the check-in has been saved (or has failed)."""
+        event.stop()
+        if self.finished:
+            self.reset.expire()

@@ -1,0 +1,36 @@
+"""The welcome screen: what the kiosk shows while nobody is using it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+
+
+class WelcomeScreen(KioskScreen):
+    """Greets the customer and starts a check-in on Enter."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", id="kiosk.welcome.start", tooltip="Start checking in."),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """A big greeting with the shop's name, and one thing to do."""
+        shop = self.ctx.settings.shop.name
+        with Vertical(classes="kiosk-panel"):
+            yield Static(plain(f"Welcome to {shop}"), classes="kiosk-title")
+            yield Static(
+                plain("Check in here and we'll let the team know you've arrived."),
+                classes="kiosk-text",
+            )
+            yield Static(plain("Press Enter to start"), classes="kiosk-call")
+        yield KeyHints(("Enter", "start"))
+
+    def action_start(self) -> None:
+        """Ask for a first name next."""
+        from counter_tui.ui.kiosk.screens.name import NameScreen
+
+        self.app.push_screen(NameScreen())

@@ -1,0 +1,499 @@
+"""The customer ("owner") view: who owns this customer first, then needs, preferences,
+notes, what is owed to them and their history. Non-owners see it read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Label, Static
+
+from counter_tui.services import customers, followups, handoffs, staff, visits
+from counter_tui.services.followups import thank_you_template
+from counter_tui.services.staff import StaffSummary
+from counter_tui.services.views import CustomerDetail, VisitDetail
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
+from counter_tui.ui.dialogs.end_visit import EndChoice, EndVisitDialog
+from counter_tui.ui.dialogs.followup_forms import (
+    CallbackDialog,
+    CallbackRequest,
+    PromiseDialog,
+    PromiseRequest,
+)
+from counter_tui.ui.dialogs.needs import NeedsChange, NeedsDialog
+from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.widgets import sections
+
+VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "reassign"}
+CUSTOMER_ACTIONS = {"callback", "promise"}
+
+
+class CustomerScreen(CounterScreen):
+    """One customer, by their visit in progress or by their record."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="customer.back", tooltip="Back to the previous screen."),
+        Binding(
+            "c",
+            "claim",
+            "Claim",
+            id="customer.claim",
+            tooltip="Greet and own this customer for the visit.",
+        ),
+        Binding("e", "needs", "Needs", id="customer.needs", tooltip="Set what this customer needs."),
+        Binding("o", "note", "Note", id="customer.note", tooltip="Add a note colleagues will see."),
+        Binding(
+            "p",
+            "helper",
+            "Add helper",
+            id="customer.helper",
+            tooltip="Bring in a colleague; you stay the owner.",
+        ),
+        Binding(
+            "r",
+            "handoff",
+            "Request hand-off",
+            id="customer.handoff",
+            tooltip="Ask a shift lead to pass this customer on.",
+        ),
+        Binding("x", "end", "End visit", id="customer.end", tooltip="End the visit with its outcome."),
+        Binding(
+            "b",
+            "callback",
+            "Callback",
+            id="customer.callback",
+            tooltip="Promise to call back before close.",
+        ),
+        Binding(
+            "m",
+            "promise",
+            "Promise",
+            id="customer.promise",
+            tooltip="Record something you promised.",
+        ),
+        Binding(
+            "a",
+            "add_to_file",
+            "Add to file",
+            id="customer.add_to_file",
+            tooltip="Put this walk-in on file.",
+        ),
+        Binding(
+            "w",
+            "walk_in",
+            "Start visit",
+            id="customer.walk_in",
+            tooltip="They're here: start a visit you own.",
+        ),
+        Binding(
+            "g",
+            "reassign",
+            "Reassign",
+            id="customer.reassign",
+            tooltip="Shift leads: move this customer to a colleague.",
+        ),
+        Binding(
+            "d",
+            "done",
+            "Follow-up done",
+            id="customer.done",
+            tooltip="Check off the first open follow-up.",
+        ),
+    ]
+
+    def __init__(self, *, visit_id: int | None = None, customer_id: int | None = None) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.customer_id = customer_id
+        self.visit: VisitDetail | None = None
+        self.customer: CustomerDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="owner-banner")
+        with VerticalScroll(id="customer-body"):
+            yield Static(id="visit-block")
+            yield Label("Customer", classes="section-title")
+            yield Static(id="contact-block")
+            yield Label("Notes", classes="section-title")
+            yield Static(id="notes-block")
+            yield Label("Owed to them", classes="section-title")
+            yield Static(id="followups-block")
+            yield Label("History", classes="section-title")
+            yield Static(id="history-block")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the customer."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch the visit (or the customer record)."""
+        if self.visit_id is not None:
+            self.call(visits.visit_detail, self.ctx, self.actor, self.visit_id, then=self.show_visit)
+        elif self.customer_id is not None:
+            self.call(
+                customers.customer_detail,
+                self.ctx,
+                self.actor,
+                self.customer_id,
+                then=self.show_customer,
+            )
+
+    def show_visit(self, visit: VisitDetail) -> None:
+        """Show a visit and its customer."""
+        self.visit = visit
+        banner, style = sections.owner_banner(self.ctx, visit)
+        owner = self.query_one("#owner-banner", Static)
+        owner.update(banner)
+        owner.set_classes(f"banner-{style}")
+        block = self.query_one("#visit-block", Static)
+        block.display = True
+        block.update(sections.visit_block(self.ctx, visit))
+        self.show_customer(visit.customer, notes_fallback=visit)
+
+    def show_customer(
+        self, customer: CustomerDetail | None, notes_fallback: VisitDetail | None = None
+    ) -> None:
+        """Show a customer's record (or say the walk-in is not on file)."""
+        self.customer = customer
+        if customer is not None:
+            self.customer_id = customer.id
+        if self.visit is None and customer is not None:
+            owner = self.query_one("#owner-banner", Static)
+            owner.set_classes("banner-record")
+            in_shop = (
+                "In the shop now."
+                if customer.open_visit_id
+                else "Not in the shop. Press w when they come in."
+            )
+            owner.update(Text(f"{one_line(customer.name)} — {in_shop}"))
+            self.query_one("#visit-block").display = False
+        self.sub_title = one_line(customer.name if customer else (self.visit.who if self.visit else ""), 40)
+        if customer is None:
+            self.query_one("#contact-block", Static).update(
+                Text("Not on file. Press a to add their details.", style="dim")
+            )
+            notes = notes_fallback.notes if notes_fallback else ()
+            self.query_one("#notes-block", Static).update(sections.notes_block(self.ctx, notes))
+            self.query_one("#followups-block", Static).update(Text("—", style="dim"))
+            self.query_one("#history-block", Static).update(Text("—", style="dim"))
+        else:
+            self.query_one("#contact-block", Static).update(sections.contact_block(customer))
+            self.query_one("#notes-block", Static).update(sections.notes_block(self.ctx, customer.notes))
+            self.query_one("#followups-block", Static).update(
+                sections.followups_block(self.ctx, customer.open_followups)
+            )
+            self.query_one("#history-block", Static).update(sections.history_block(self.ctx, customer))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the keys that make sense for what is on screen."""
+        visit = self.visit
+        live_visit = visit is not None and visit.ended_at is None
+        if action in VISIT_ACTIONS and not live_visit:
+            return False
+        if action == "claim":
+            return visit is not None and visit.owner_id is None
+        if action in ("helper", "handoff"):
+            return (
+                bool(visit and visit.owner_id is not None and (visit.is_owner or self.actor.is_lead))
+                if action == "helper"
+                else bool(visit and visit.is_owner)
+            )
+        if action == "reassign":
+            return self.actor.is_lead
+        if action == "add_to_file":
+            return visit is not None and visit.customer is None
+        if action in CUSTOMER_ACTIONS:
+            return self.customer is not None
+        if action == "walk_in":
+            return visit is None and self.customer is not None and self.customer.open_visit_id is None
+        if action == "done":
+            return self.customer is not None and bool(self.customer.open_followups)
+        return True
+
+    def _require_can_act(self) -> bool:
+        if self.visit is not None and not self.visit.can_act and self.visit.ended_at is None:
+            self.notify(self.visit.blocked_reason, severity="warning", markup=False, timeout=8)
+            return False
+        return True
+
+    def action_back(self) -> None:
+        """Back to where you came from."""
+        self.dismiss()
+
+    def action_claim(self) -> None:
+        """Own this customer for the visit."""
+        if self.visit_id is not None:
+            self.call(
+                visits.claim_visit,
+                self.ctx,
+                self.actor,
+                self.visit_id,
+                then=lambda _: self.reload(),
+            )
+
+    def action_needs(self) -> None:
+        """Tick this visit's needs."""
+        if self.visit is None or not self._require_can_act():
+            return
+        dialog = NeedsDialog(self.visit.needs, can_remember=self.visit.customer is not None)
+        self.app.push_screen(dialog, self._apply_needs)
+
+    def _apply_needs(self, change: NeedsChange | None) -> None:
+        if change is None or self.visit_id is None or not (change.add or change.clear):
+            return
+        self.call(
+            visits.update_needs,
+            self.ctx,
+            self.actor,
+            self.visit_id,
+            add=change.add,
+            clear=change.clear,
+            detail=change.detail,
+            remember=change.remember,
+            then=lambda _: self.reload(),
+        )
+
+    def action_note(self) -> None:
+        """Add a note."""
+        if not self._require_can_act():
+            return
+        self.app.push_screen(
+            TextPromptDialog("Add a note", "What should colleagues know?", max_length=2000),
+            self._save_note,
+        )
+
+    def _save_note(self, body: str | None) -> None:
+        if body is None:
+            return
+        if self.visit_id is not None:
+            self.call(
+                visits.add_visit_note,
+                self.ctx,
+                self.actor,
+                self.visit_id,
+                body,
+                then=lambda _: self.reload(),
+            )
+        elif self.customer_id is not None:
+            self.call(
+                customers.add_note,
+                self.ctx,
+                self.actor,
+                self.customer_id,
+                body,
+                then=lambda _: self.reload(),
+            )
+
+    def _pick_colleague(
+        self, title: str, reason_prompt: str | None, then: Callable[[StaffChoice | None], None]
+    ) -> None:
+        def show(people: list[StaffSummary]) -> None:
+            exclude = {self.actor.staff_id, self.visit.owner_id if self.visit else None}
+            colleagues = [p for p in people if p.id not in exclude]
+            if not colleagues:
+                self.notify("No other colleague is on the staff list.", markup=False)
+                return
+            self.app.push_screen(StaffPickerDialog(title, colleagues, reason_prompt=reason_prompt), then)
+
+        self.call(staff.list_staff, self.ctx, then=show)
+
+    def action_helper(self) -> None:
+        """Bring in a colleague to help."""
+        self._pick_colleague("Who should help?", None, self._add_helper)
+
+    def _add_helper(self, choice: StaffChoice | None) -> None:
+        if choice is not None and self.visit_id is not None:
+            self.call(
+                visits.add_helper,
+                self.ctx,
+                self.actor,
+                self.visit_id,
+                choice.staff_id,
+                then=lambda _: self.reload(),
+            )
+
+    def action_handoff(self) -> None:
+        """Ask a shift lead to pass this customer to a colleague."""
+        self._pick_colleague("Hand off to", "Why? (the shift lead decides)", self._request_handoff)
+
+    def _request_handoff(self, choice: StaffChoice | None) -> None:
+        if choice is None or self.visit_id is None:
+            return
+
+        def asked(_: int) -> None:
+            self.notify("Asked a shift lead. You keep the customer until they approve.", markup=False)
+            self.reload()
+
+        self.call(
+            handoffs.request_handoff,
+            self.ctx,
+            self.actor,
+            self.visit_id,
+            choice.staff_id,
+            choice.reason,
+            then=asked,
+        )
+
+    def action_reassign(self) -> None:
+        """Shift lead: move this customer to a colleague now."""
+        self._pick_colleague("Reassign to", "Reason (kept in the log)", self._reassign)
+
+    def _reassign(self, choice: StaffChoice | None) -> None:
+        if choice is not None and self.visit_id is not None:
+            self.call(
+                handoffs.reassign_visit,
+                self.ctx,
+                self.actor,
+                self.visit_id,
+                choice.staff_id,
+                choice.reason,
+                then=lambda _: self.reload(),
+            )
+
+    def action_end(self) -> None:
+        """End the visit."""
+        if self.visit is None or not self._require_can_act():
+            return
+        template = ""
+        if self.visit.customer is not None:
+            template = thank_you_template(self.ctx.settings.shop.name, self.visit.customer.name.split()[0])
+        self.app.push_screen(
+            EndVisitDialog(on_file=self.visit.customer is not None, template=template), self._end
+        )
+
+    def _end(self, choice: EndChoice | None) -> None:
+        if choice is None or self.visit_id is None:
+            return
+
+        def ended(result: visits.EndResult) -> None:
+            self.notify(result.message, markup=False)
+            self.dismiss()
+
+        self.call(
+            visits.end_visit,
+            self.ctx,
+            self.actor,
+            self.visit_id,
+            choice.outcome,
+            personal_line=choice.personal_line,
+            then=ended,
+        )
+
+    def _consented(self) -> set[str]:
+        return {c.channel for c in self.customer.consents if c.granted} if self.customer else set()
+
+    def action_callback(self) -> None:
+        """Promise a call back."""
+        self.app.push_screen(CallbackDialog(self._consented()), self._add_callback)
+
+    def _add_callback(self, request: CallbackRequest | None) -> None:
+        if request is None or self.customer_id is None:
+            return
+        self.call(
+            followups.add_callback,
+            self.ctx,
+            self.actor,
+            self.customer_id,
+            about=request.about,
+            channel=request.channel,
+            consent_source=request.consent_source,
+            then=lambda _: self._queued("Callback queued."),
+        )
+
+    def action_promise(self) -> None:
+        """Record a promise."""
+        self.app.push_screen(
+            PromiseDialog(self._consented(), self.ctx.calendar, self.ctx.now()), self._add_promise
+        )
+
+    def _add_promise(self, request: PromiseRequest | None) -> None:
+        if request is None or self.customer_id is None:
+            return
+        self.call(
+            followups.add_promise,
+            self.ctx,
+            self.actor,
+            self.customer_id,
+            promise=request.promise,
+            due_at=request.due_at,
+            channel=request.channel,
+            then=lambda _: self._queued("Promise recorded."),
+        )
+
+    def _queued(self, message: str) -> None:
+        self.notify(message, markup=False, timeout=3)
+        self.reload()
+
+    def action_add_to_file(self) -> None:
+        """Put an anonymous walk-in on file."""
+        if self.visit is None or not self._require_can_act():
+            return
+        self.app.push_screen(CustomerFormDialog(), self._add_to_file)
+
+    def _add_to_file(self, details: NewCustomer | None) -> None:
+        if details is None or self.visit_id is None:
+            return
+        self.call(
+            visits.add_customer_to_visit,
+            self.ctx,
+            self.actor,
+            self.visit_id,
+            name=details.name,
+            phone=details.phone,
+            email=details.email,
+            opted_in=details.opted_in,
+            then=lambda _: self.reload(),
+        )
+
+    def action_walk_in(self) -> None:
+        """They're here: start a visit owned by you."""
+        if self.customer_id is None:
+            return
+
+        def started(visit_id: int) -> None:
+            self.visit_id = visit_id
+            self.reload()
+
+        self.call(
+            visits.new_walk_in,
+            self.ctx,
+            self.actor,
+            customer_id=self.customer_id,
+            claim=True,
+            then=started,
+        )
+
+    def action_done(self) -> None:
+        """Check off this customer's first open follow-up."""
+        if self.customer is None or not self.customer.open_followups:
+            return
+        item = self.customer.open_followups[0]
+
+        def save(completion: object) -> None:
+            from counter_tui.ui.dialogs.complete_followup import Completion
+
+            if isinstance(completion, Completion):
+                self.call(
+                    followups.complete_followup,
+                    self.ctx,
+                    self.actor,
+                    item.id,
+                    what_was_done=completion.what_was_done,
+                    personal_line=completion.personal_line,
+                    customer_informed=completion.customer_informed,
+                    still_open=completion.still_open,
+                    then=lambda _: self._queued("Checked off."),
+                )
+
+        self.app.push_screen(CompleteFollowUpDialog(item), save)

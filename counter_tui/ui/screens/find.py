@@ -1,0 +1,217 @@
+"""Find a customer by name, phone or email as you type; results come a page at a time."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from counter_tui.services import customers, visits
+from counter_tui.services.views import Page
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
+from counter_tui.ui.screens.base import CounterScreen
+
+DEBOUNCE_SECONDS = 0.15
+
+
+class FindCustomerScreen(CounterScreen):
+    """Search customers; open one, or start a walk-in for them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="find.back", tooltip="Back to the floor board."),
+        Binding("enter", "open", "Open", id="find.open", tooltip="Open the highlighted customer."),
+        Binding(
+            "ctrl+w",
+            "walk_in",
+            "Start visit",
+            id="find.walk_in",
+            tooltip="They're here: start a visit you own.",
+        ),
+        Binding(
+            "ctrl+n",
+            "new_customer",
+            "New customer",
+            id="find.new_customer",
+            tooltip="Put a new customer on file.",
+        ),
+        Binding(
+            "pagedown",
+            "next_page",
+            "Next page",
+            id="find.next_page",
+            tooltip="Show the next page of results.",
+        ),
+        Binding(
+            "pageup",
+            "previous_page",
+            "Previous page",
+            id="find.previous_page",
+            tooltip="Show the previous page.",
+        ),
+        Binding("down", "cursor_down", "Down", show=False, id="find.down"),
+        Binding("up", "cursor_up", "Up", show=False, id="find.up"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = 0
+        self.results: Page | None = None
+        self._debounce: Timer | None = None
+        self._query_seq = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Name, phone or email", id="query", max_length=80)
+        table: DataTable[Text] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table.add_column("Name", key="name")
+        table.add_column("Phone", key="phone")
+        table.add_column("Email", key="email")
+        table.add_column("", key="in_shop")
+        yield table
+        yield Static(id="page-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start with the first page of everyone, typing in the search box."""
+        self.sub_title = "Find customer"
+        self.query_one("#query", Input).focus()
+        self.search()
+
+    @on(Input.Changed, "#query")
+    def _typed(self) -> None:
+        self.page = 0
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.search)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        self.action_open()
+
+    def search(self) -> None:
+        """Ask for the current page of matches; stale answers are dropped."""
+        self._query_seq += 1
+        seq = self._query_seq
+        query = self.query_one("#query", Input).value
+        self.call(
+            customers.find_customers,
+            self.ctx,
+            query,
+            page=self.page,
+            then=lambda page: self._show(seq, page),
+        )
+
+    def _show(self, seq: int, page: Page) -> None:
+        if seq != self._query_seq:
+            return
+        self.results = page
+        table: DataTable[Text] = self.query_one(DataTable)
+        table.clear()
+        for match in page.items:
+            table.add_row(
+                Text(one_line(match.name, 40)),
+                Text(one_line(match.phone, 20)),
+                Text(one_line(match.email, 40)),
+                Text("in the shop", style="green") if match.in_shop else Text(""),
+                key=str(match.id),
+            )
+        first = page.page * page.page_size + 1
+        shown = f"{first}–{first + len(page.items) - 1}" if page.items else "no matches"
+        more = " · PgDn for more" if page.has_more else ""
+        back = " · PgUp for previous" if page.page else ""
+        hint = " · Ctrl+N to add a new customer" if not page.items else ""
+        self.query_one("#page-info", Static).update(Text(f"Page {page.page + 1}: {shown}{more}{back}{hint}"))
+
+    def selected_customer_id(self) -> int | None:
+        """The customer under the cursor."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    def action_cursor_down(self) -> None:
+        """Move down the results while typing."""
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """Move up the results while typing."""
+        self.query_one(DataTable).action_cursor_up()
+
+    def action_next_page(self) -> None:
+        """Next page of results."""
+        if self.results is not None and self.results.has_more:
+            self.page += 1
+            self.search()
+
+    def action_previous_page(self) -> None:
+        """Previous page of results."""
+        if self.page > 0:
+            self.page -= 1
+            self.search()
+
+    def action_open(self) -> None:
+        """Open the highlighted customer."""
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        customer_id = self.selected_customer_id()
+        if customer_id is None:
+            self.notify("No customer highlighted. Keep typing, or Ctrl+N to add one.", markup=False)
+            return
+        self.app.push_screen(CustomerScreen(customer_id=customer_id))
+
+    def action_walk_in(self) -> None:
+        """Start a visit you own for the highlighted customer."""
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        customer_id = self.selected_customer_id()
+        if customer_id is None:
+            return
+        self.call(
+            visits.new_walk_in,
+            self.ctx,
+            self.actor,
+            customer_id=customer_id,
+            claim=True,
+            then=lambda visit_id: self._show_screen(CustomerScreen(visit_id=visit_id), replace=True),
+        )
+
+    def action_new_customer(self) -> None:
+        """Put a new customer on file, starting from what was typed."""
+        typed = self.query_one("#query", Input).value
+        self.app.push_screen(
+            CustomerFormDialog(name=typed if not any(ch.isdigit() for ch in typed) else ""),
+            self._create,
+        )
+
+    def _create(self, details: NewCustomer | None) -> None:
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        if details is None:
+            return
+        self.call(
+            customers.create_customer,
+            self.ctx,
+            self.actor,
+            name=details.name,
+            phone=details.phone,
+            email=details.email,
+            opted_in=details.opted_in,
+            then=lambda customer_id: self._show_screen(CustomerScreen(customer_id=customer_id)),
+        )
+
+    def _show_screen(self, screen: CounterScreen, *, replace: bool = False) -> None:
+        if replace:
+            self.app.switch_screen(screen)
+        else:
+            self.app.push_screen(screen)
+
+    def action_back(self) -> None:
+        """Back to the floor."""
+        self.dismiss()

@@ -1,0 +1,233 @@
+"""The floor board: every open visit, live, the ones needing attention first."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from counter_tui.services import visits
+from counter_tui.services.views import FloorRow
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.walk_in import NewWalkInDialog, WalkIn
+from counter_tui.ui.format import clock_time, duration
+from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.widgets.badges import needs_text
+
+TICK_SECONDS = 15.0
+COLUMNS = (
+    ("flag", "!"),
+    ("who", "Customer"),
+    ("arrived", "Arrived"),
+    ("waiting", "Waiting"),
+    ("owner", "With"),
+    ("needs", "Needs"),
+)
+
+
+class FloorScreen(CounterScreen):
+    """All open visits. Unowned customers waiting too long and unclaimed "needs help"
+    customers stand out at the top."""
+
+    _focus_visit: int | None = None
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "n",
+            "new_walk_in",
+            "New walk-in",
+            id="floor.new_walk_in",
+            tooltip="Record a customer who just came in.",
+        ),
+        Binding(
+            "c",
+            "claim",
+            "Claim",
+            id="floor.claim",
+            tooltip="Greet and take ownership of the highlighted customer.",
+        ),
+        Binding("enter", "open", "Open", id="floor.open", tooltip="Open the highlighted customer."),
+        Binding(
+            "slash",
+            "find",
+            "Find customer",
+            id="floor.find",
+            tooltip="Search customers by name, phone or email.",
+        ),
+        Binding(
+            "f",
+            "followups",
+            "My follow-ups",
+            id="floor.followups",
+            tooltip="Thank-yous, callbacks and promises you owe.",
+        ),
+        Binding(
+            "h",
+            "handoffs",
+            "Hand-offs",
+            id="floor.handoffs",
+            tooltip="Hand-off requests (leads approve them here).",
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        yield Static(id="floor-summary")
+        table: DataTable[Text] = DataTable(id="floor-table", cursor_type="row", zebra_stripes=True)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        yield table
+        yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the board and keep waiting times fresh."""
+        self.sub_title = f"{self.actor.name}{' · lead' if self.actor.is_lead else ''}"
+        self.set_interval(TICK_SECONDS, self.reload)
+        self.query_one(DataTable).focus()
+
+    def reload(self) -> None:
+        """Fetch the open visits."""
+        self.call(visits.floor_board, self.ctx, then=self.show_rows)
+
+    def show_rows(self, rows: list[FloorRow]) -> None:
+        """Redraw the table, keeping the cursor on the same visit."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        selected = self.selected_visit_id()
+        table.clear()
+        now = self.ctx.now()
+        for row in rows:
+            table.add_row(*self._cells(row, now), key=str(row.visit_id))
+        wanted = self._focus_visit or selected
+        self._focus_visit = None
+        if wanted is not None and str(wanted) in {str(r.visit_id) for r in rows}:
+            table.move_cursor(row=table.get_row_index(str(wanted)))
+        self.query_one("#floor-empty").display = not rows
+        table.display = bool(rows)
+        if rows and self.focused is None:
+            table.focus()
+        self._summarise(rows)
+
+    def _cells(self, row: FloorRow, now: object) -> list[Text]:
+        if row.needs_help_unclaimed:
+            flag = Text("HELP", style="bold reverse red")
+        elif row.waiting_too_long:
+            flag = Text("WAIT", style="bold red")
+        elif row.check_back_due:
+            flag = Text("CHECK", style="yellow")
+        elif row.handoff_pending:
+            flag = Text("H/O", style="magenta")
+        else:
+            flag = Text("")
+        if row.owner_name:
+            owner = Text(one_line(row.owner_name, 16))
+            if row.helper_names:
+                owner.append(f" +{len(row.helper_names)}", style="dim")
+        else:
+            owner = Text("— nobody yet", style="bold" if row.urgent else "dim")
+        who = Text(one_line(row.who, 30))
+        if row.source.startswith("kiosk"):
+            who.append(f"  ({one_line(row.source, 20)})", style="dim")
+        waiting_since = row.claimed_at if row.owner_id else row.arrived_at
+        waited = duration(row.arrived_at, self.ctx.now())
+        if not row.owner_id:
+            waiting = Text(waited, style="bold red" if row.urgent else "")
+        else:
+            waiting = Text(f"served {duration(waiting_since or row.arrived_at, self.ctx.now())}", style="dim")
+        return [
+            flag,
+            who,
+            Text(clock_time(self.ctx, row.arrived_at)),
+            waiting,
+            owner,
+            needs_text(self.ctx, row.needs),
+        ]
+
+    def _summarise(self, rows: list[FloorRow]) -> None:
+        waiting = sum(1 for r in rows if r.owner_id is None)
+        urgent = sum(1 for r in rows if r.urgent)
+        mine = sum(1 for r in rows if r.owner_id == self.actor.staff_id)
+        summary = Text(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you")
+        if urgent:
+            summary.append(f" · {urgent} need attention now", style="bold red")
+        self.query_one("#floor-summary", Static).update(summary)
+
+    def selected_visit_id(self) -> int | None:
+        """The visit under the cursor, if any."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count == 0 or not table.display:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def action_new_walk_in(self) -> None:
+        """Record a new walk-in."""
+        self.app.push_screen(NewWalkInDialog(), self._create_walk_in)
+
+    def _create_walk_in(self, walk_in: WalkIn | None) -> None:
+        if walk_in is None:
+            return
+        self.call(
+            visits.new_walk_in,
+            self.ctx,
+            self.actor,
+            description=walk_in.description,
+            needs=walk_in.needs,
+            claim=walk_in.claim,
+            then=self._created,
+        )
+
+    def _created(self, visit_id: int) -> None:
+        self._focus_visit = visit_id
+        self.reload()
+
+    def action_claim(self) -> None:
+        """Claim the highlighted customer."""
+        visit_id = self.selected_visit_id()
+        if visit_id is None:
+            self.notify("Nobody to claim. Press n to add a walk-in.", markup=False)
+            return
+        self.call(
+            visits.claim_visit,
+            self.ctx,
+            self.actor,
+            visit_id,
+            then=lambda _: self._claimed(visit_id),
+        )
+
+    def _claimed(self, visit_id: int) -> None:
+        self.notify("They're yours for this visit.", markup=False, timeout=3)
+        self.reload()
+
+    def action_open(self) -> None:
+        """Open the highlighted customer."""
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        visit_id = self.selected_visit_id()
+        if visit_id is not None:
+            self.app.push_screen(CustomerScreen(visit_id=visit_id))
+
+    def on_data_table_row_selected(self) -> None:
+        """Enter on a row opens it."""
+        self.action_open()
+
+    def action_find(self) -> None:
+        """Search customers."""
+        from counter_tui.ui.screens.find import FindCustomerScreen
+
+        self.app.push_screen(FindCustomerScreen())
+
+    def action_followups(self) -> None:
+        """Show my follow-ups."""
+        from counter_tui.ui.screens.followups import FollowUpsScreen
+
+        self.app.push_screen(FollowUpsScreen())
+
+    def action_handoffs(self) -> None:
+        """Show hand-off requests."""
+        from counter_tui.ui.screens.handoffs import HandoffsScreen
+
+        self.app.push_screen(HandoffsScreen())

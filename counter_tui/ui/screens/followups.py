@@ -1,0 +1,188 @@
+"""My follow-ups: overdue, due today, upcoming; check one off with what was done."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from counter_tui.services import followups
+from counter_tui.services.labels import CHANNEL_LABELS
+from counter_tui.services.views import FollowUpView, MyFollowUps
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog, Completion
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.format import day_and_time
+from counter_tui.ui.screens.base import CounterScreen
+
+GROUPS = (
+    ("overdue", "OVERDUE", "bold red"),
+    ("due_today", "DUE TODAY", "bold yellow"),
+    ("upcoming", "UPCOMING", "bold"),
+)
+
+
+class FollowUpsScreen(CounterScreen):
+    """What I owe customers."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="followups.back", tooltip="Back to the floor board."),
+        Binding(
+            "enter",
+            "complete",
+            "Done…",
+            id="followups.complete",
+            tooltip="Check off the highlighted follow-up.",
+        ),
+        Binding(
+            "x",
+            "cancel_followup",
+            "Cancel…",
+            id="followups.cancel",
+            tooltip="Cancel it, with the reason.",
+        ),
+        Binding(
+            "o",
+            "open_customer",
+            "Open customer",
+            id="followups.open",
+            tooltip="Open the customer it is for.",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, FollowUpView] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="followups-summary")
+        table: DataTable[Text] = DataTable(id="followups-table", cursor_type="row")
+        for key, label in (
+            ("when", "Due"),
+            ("kind", "What"),
+            ("who", "Customer"),
+            ("how", "How"),
+            ("summary", "About"),
+        ):
+            table.add_column(label, key=key)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load my follow-ups."""
+        self.sub_title = f"Follow-ups · {self.actor.name}"
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch my open follow-ups."""
+        self.call(followups.my_followups, self.ctx, self.actor, then=self.show)
+
+    def show(self, mine: MyFollowUps) -> None:
+        """Lay out the three groups, each under its heading row."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        table.clear()
+        self.items = {}
+        for attribute, heading, style in GROUPS:
+            group: tuple[FollowUpView, ...] = getattr(mine, attribute)
+            table.add_row(
+                Text(f"{heading} ({len(group)})", style=style),
+                Text(""),
+                Text(""),
+                Text(""),
+                Text(""),
+                key=f"heading-{attribute}",
+            )
+            for item in group:
+                key = str(item.id)
+                self.items[key] = item
+                table.add_row(
+                    Text(day_and_time(self.ctx, item.due_at), style="red" if item.overdue else ""),
+                    Text(item.kind_label),
+                    Text(one_line(item.customer_name, 30)),
+                    Text(CHANNEL_LABELS.get(item.channel, item.channel)),
+                    Text(one_line(item.summary, 50)),
+                    key=key,
+                )
+        summary = Text(
+            f"{len(mine.overdue)} overdue · {len(mine.due_today)} due today · {len(mine.upcoming)} upcoming"
+        )
+        if mine.overdue:
+            summary.stylize("bold red", 0, len(str(len(mine.overdue))) + 8)
+        self.query_one("#followups-summary", Static).update(summary)
+        first = next(iter(self.items), None)
+        if first is not None:
+            table.move_cursor(row=table.get_row_index(first))
+
+    def selected(self) -> FollowUpView | None:
+        """The follow-up under the cursor (headings are not follow-ups)."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.items.get(key or "")
+
+    def on_data_table_row_selected(self) -> None:
+        """Enter on a row completes it."""
+        self.action_complete()
+
+    def action_complete(self) -> None:
+        """Check off the highlighted follow-up."""
+        item = self.selected()
+        if item is None:
+            return
+
+        def save(completion: Completion | None) -> None:
+            if completion is not None:
+                self.call(
+                    followups.complete_followup,
+                    self.ctx,
+                    self.actor,
+                    item.id,
+                    what_was_done=completion.what_was_done,
+                    personal_line=completion.personal_line,
+                    customer_informed=completion.customer_informed,
+                    still_open=completion.still_open,
+                    then=lambda _: self._done("Checked off."),
+                )
+
+        self.app.push_screen(CompleteFollowUpDialog(item), save)
+
+    def action_cancel_followup(self) -> None:
+        """Cancel the highlighted follow-up, with the reason."""
+        item = self.selected()
+        if item is None:
+            return
+
+        def cancel(reason: str | None) -> None:
+            if reason is not None:
+                self.call(
+                    followups.cancel_followup,
+                    self.ctx,
+                    self.actor,
+                    item.id,
+                    reason=reason,
+                    then=lambda _: self._done("Cancelled."),
+                )
+
+        self.app.push_screen(TextPromptDialog("Cancel follow-up", "Why is it no longer needed?"), cancel)
+
+    def _done(self, message: str) -> None:
+        self.notify(message, markup=False, timeout=3)
+        self.reload()
+
+    def action_open_customer(self) -> None:
+        """Open the customer of the highlighted follow-up."""
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(CustomerScreen(customer_id=item.customer_id))
+
+    def action_back(self) -> None:
+        """Back to the floor."""
+        self.dismiss()

@@ -1,0 +1,152 @@
+"""Hand-off requests: leads approve or deny; others see their own pending requests."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from counter_tui.services import handoffs
+from counter_tui.services.views import HandoffView
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.format import clock_time, duration
+from counter_tui.ui.screens.base import CounterScreen
+
+
+class HandoffsScreen(CounterScreen):
+    """Pending hand-off requests, oldest first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="handoffs.back", tooltip="Back to the floor board."),
+        Binding(
+            "a",
+            "approve",
+            "Approve",
+            id="handoffs.approve",
+            tooltip="Shift leads: pass the customer on.",
+        ),
+        Binding(
+            "d",
+            "deny",
+            "Deny…",
+            id="handoffs.deny",
+            tooltip="Shift leads: keep the owner, saying why.",
+        ),
+        Binding(
+            "w",
+            "withdraw",
+            "Withdraw",
+            id="handoffs.withdraw",
+            tooltip="Withdraw your own request.",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: dict[str, HandoffView] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="handoffs-summary")
+        table: DataTable[Text] = DataTable(id="handoffs-table", cursor_type="row")
+        for key, label in (
+            ("asked", "Asked"),
+            ("waiting", "Waiting"),
+            ("who", "Customer"),
+            ("from", "From"),
+            ("to", "To"),
+            ("reason", "Reason"),
+        ):
+            table.add_column(label, key=key)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the requests."""
+        self.sub_title = "Hand-offs"
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch pending requests."""
+        self.call(handoffs.pending_handoffs, self.ctx, self.actor, then=self.show)
+
+    def show(self, requests: list[HandoffView]) -> None:
+        """Redraw the list."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        table.clear()
+        self.requests = {str(r.id): r for r in requests}
+        for request in requests:
+            table.add_row(
+                Text(clock_time(self.ctx, request.requested_at)),
+                Text(duration(request.requested_at, self.ctx.now())),
+                Text(one_line(request.who, 30)),
+                Text(one_line(request.from_name, 16)),
+                Text(one_line(request.to_name, 16)),
+                Text(one_line(request.reason, 50)),
+                key=str(request.id),
+            )
+        who = "All pending requests" if self.actor.is_lead else "Your pending requests"
+        self.query_one("#handoffs-summary", Static).update(Text(f"{who}: {len(requests)}"))
+
+    def selected(self) -> HandoffView | None:
+        """The request under the cursor."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return self.requests.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    def action_approve(self) -> None:
+        """Approve the highlighted request."""
+        request = self.selected()
+        if request is not None:
+            self.call(
+                handoffs.approve_handoff,
+                self.ctx,
+                self.actor,
+                request.id,
+                then=lambda _: self._decided("Approved."),
+            )
+
+    def action_deny(self) -> None:
+        """Deny the highlighted request, with a note for the requester."""
+        request = self.selected()
+        if request is None:
+            return
+
+        def deny(note: str | None) -> None:
+            if note is not None:
+                self.call(
+                    handoffs.deny_handoff,
+                    self.ctx,
+                    self.actor,
+                    request.id,
+                    note,
+                    then=lambda _: self._decided("Denied."),
+                )
+
+        self.app.push_screen(TextPromptDialog("Deny hand-off", "Why? (the requester sees this)"), deny)
+
+    def action_withdraw(self) -> None:
+        """Withdraw your own request."""
+        request = self.selected()
+        if request is not None:
+            self.call(
+                handoffs.cancel_handoff,
+                self.ctx,
+                self.actor,
+                request.id,
+                then=lambda _: self._decided("Withdrawn."),
+            )
+
+    def _decided(self, message: str) -> None:
+        self.notify(message, markup=False, timeout=3)
+        self.reload()
+
+    def action_back(self) -> None:
+        """Back to the floor."""
+        self.dismiss()
