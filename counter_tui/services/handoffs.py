@@ -33,9 +33,7 @@ def _colleague(session: Session, staff_id: int) -> Staff:
     return colleague
 
 
-def request_handoff(
-    ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str
-) -> int:
+def request_handoff(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str) -> int:
     """The owner asks a lead to pass this customer to a named colleague; returns the request id."""
     reason = _reason(reason, "hand-off")
     blocked: AlreadyOwned | None = None
@@ -44,14 +42,10 @@ def request_handoff(
         visit = load_visit(session, visit_id)
         require_open(visit)
         if visit.owner_id is None:
-            raise Conflict(
-                "Nobody owns this customer yet, so there is nothing to hand off. Claim them."
-            )
+            raise Conflict("Nobody owns this customer yet, so there is nothing to hand off. Claim them.")
         if visit.owner_id != staff.id:
             owner = session.get(Staff, visit.owner_id)
-            audit.record(
-                session, ctx, actor, "handoff.blocked", "visit", visit_id, owner_id=visit.owner_id
-            )
+            audit.record(session, ctx, actor, "handoff.blocked", "visit", visit_id, owner_id=visit.owner_id)
             blocked = AlreadyOwned(
                 owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at)
             )
@@ -134,9 +128,7 @@ def approve_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str =
             .values(owner_id=request.to_staff_id, claimed_at=ctx.now())
         )
         if moved.rowcount != 1:
-            raise Conflict(
-                "The visit changed since the request (ended or reassigned). Nothing was moved."
-            )
+            raise Conflict("The visit changed since the request (ended or reassigned). Nothing was moved.")
         audit.record(
             session,
             ctx,
@@ -190,9 +182,7 @@ def cancel_handoff(ctx: ShopContext, actor: Actor, request_id: int) -> None:
         audit.record(session, ctx, actor, "handoff.cancelled", "handoff", request_id)
 
 
-def reassign_visit(
-    ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str
-) -> None:
+def reassign_visit(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str) -> None:
     """A lead moves a visit to a colleague directly, with a reason (e.g. the owner went home)."""
     reason = _reason(reason, "reassignment")
     with ctx.database.write() as session:
@@ -269,6 +259,25 @@ def handoff_views(session: Session, statement: object) -> list[HandoffView]:
                 reason=request.reason,
                 status=request.status,
                 requested_at=request.requested_at,
+                decision_note=request.decision_note,
+                decided_by_name=names.get(request.decided_by or -1, ""),
             )
         )
     return views
+
+
+def decisions_for_requester(ctx: ShopContext, actor: Actor, request_ids: list[int]) -> list[HandoffView]:
+    """Of these hand-off requests, the decided ones the actor asked for (so their terminal
+    can tell them what the lead decided)."""
+    if not request_ids:
+        return []
+    with ctx.database.read() as session:
+        staff = load_staff_actor(session, actor)
+        return handoff_views(
+            session,
+            select(HandoffRequest).where(
+                col(HandoffRequest.id).in_(request_ids),
+                HandoffRequest.from_staff_id == staff.id,
+                col(HandoffRequest.status).in_([HandoffStatus.APPROVED, HandoffStatus.DENIED]),
+            ),
+        )

@@ -105,6 +105,8 @@ class HandoffView:
     reason: str
     status: str
     requested_at: datetime
+    decision_note: str = ""
+    decided_by_name: str = ""
 
 
 @dataclass(frozen=True)

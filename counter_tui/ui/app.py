@@ -16,10 +16,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
+from counter_tui.db.models import HandoffStatus
 from counter_tui.errors import DomainError
 from counter_tui.logs import LOG, configure_logging
-from counter_tui.services import sessions
+from counter_tui.services import handoffs, sessions
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.views import HandoffView
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.ui.messages import ConnectionChanged, DataChanged
 from counter_tui.ui.screens.sign_in import SignInScreen
@@ -182,6 +184,33 @@ class CounterApp(App[None]):
             self.screen.post_message(ConnectionChanged(event.online))
         if event.changes:
             self.screen.post_message(DataChanged(event.changes))
+            self._tell_requester(event)
+
+    def _tell_requester(self, event: FeedEvent) -> None:
+        """If a lead just decided a hand-off this staff member asked for, say so here."""
+        decided = [
+            change.entity_id
+            for change in event.changes
+            if change.action in ("handoff.approved", "handoff.denied") and change.entity_id is not None
+        ]
+        if decided and self.actor is not None:
+            self.call(
+                handoffs.decisions_for_requester, self.ctx, self.actor, decided, then=self._show_decisions
+            )
+
+    def _show_decisions(self, decisions: list[HandoffView]) -> None:
+        for decision in decisions:
+            if decision.status == HandoffStatus.APPROVED:
+                message = (
+                    f"{decision.decided_by_name} approved your hand-off: "
+                    f"{decision.who} is now with {decision.to_name}."
+                )
+            else:
+                message = (
+                    f"{decision.decided_by_name} denied your hand-off of {decision.who}: "
+                    f"{decision.decision_note} You keep the customer."
+                )
+            self.notify(message, title="Hand-off", markup=False, timeout=12)
 
     def watch_online(self, online: bool) -> None:
         """Say so when the database is unreachable, and when it is back."""
