@@ -105,9 +105,7 @@ def test_update_contact_changes_what_search_finds(
     assert [e.entity_id for e in audit_log("customer.updated")] == [bob]
 
 
-def test_find_by_the_start_of_any_word_of_the_name(
-    ctx: ShopContext, shop_customers: dict[str, int]
-) -> None:
+def test_find_by_the_start_of_any_word_of_the_name(ctx: ShopContext, shop_customers: dict[str, int]) -> None:
     assert _names(ctx, "smi") == ["Dana Smith", "Smithers Waylon"]
     assert _names(ctx, "SMITH") == ["Dana Smith", "Smithers Waylon"]
     assert _names(ctx, "dana s") == ["Dana Smith"]
@@ -132,9 +130,7 @@ def test_find_by_email_prefix(ctx: ShopContext, shop_customers: dict[str, int]) 
     assert _names(ctx, "shop.test") == []
 
 
-def test_percent_and_underscore_are_taken_literally(
-    ctx: ShopContext, shop_customers: dict[str, int]
-) -> None:
+def test_percent_and_underscore_are_taken_literally(ctx: ShopContext, shop_customers: dict[str, int]) -> None:
     assert _names(ctx, "%") == []
     assert _names(ctx, "100%") == ["Percy 100% Cotton"]
     assert _names(ctx, "under_") == ["Under_Score Jo"]
@@ -183,9 +179,7 @@ def test_notes_and_preferences_show_in_the_customer_detail(
     customers.add_note(ctx, team.sam, bob, "Prefers the\x1b[2J quiet till\n\n\n\nby the door")
     customers.set_preferences(ctx, team.alex, bob, "Large print receipts")
     detail = customers.customer_detail(ctx, team.lead, bob)
-    assert [(n.author, n.body) for n in detail.notes] == [
-        ("Sam", "Prefers the[2J quiet till\n\nby the door")
-    ]
+    assert [(n.author, n.body) for n in detail.notes] == [("Sam", "Prefers the[2J quiet till\n\nby the door")]
     assert detail.preferences == "Large print receipts"
     assert [e.action for e in audit_log("customer.note_added", "customer.preferences_set")] == [
         "customer.note_added",
@@ -220,9 +214,7 @@ def test_consent_is_recorded_per_channel_with_source_and_time(
     ctx: ShopContext, team: Team, bob: int, audit_log: AuditLog, row_count: RowCount
 ) -> None:
     customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=True, source="form")
-    customers.record_consent(
-        ctx, team.sam, bob, Channel.EMAIL, granted=False, source="asked us to stop"
-    )
+    customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=False, source="asked us to stop")
     customers.record_consent(ctx, team.sam, bob, Channel.SMS, granted=True, source="counter")
     detail = customers.customer_detail(ctx, team.sam, bob)
     assert [(c.channel, c.granted, c.source) for c in detail.consents] == [
@@ -236,9 +228,7 @@ def test_consent_is_recorded_per_channel_with_source_and_time(
     with pytest.raises(InvalidInput, match="how the customer agreed"):
         customers.record_consent(ctx, team.sam, bob, Channel.PHONE, granted=True, source=" ")
     with pytest.raises(InvalidInput, match="phone, text message or email"):
-        customers.record_consent(
-            ctx, team.sam, bob, Channel.IN_PERSON, granted=True, source="counter"
-        )
+        customers.record_consent(ctx, team.sam, bob, Channel.IN_PERSON, granted=True, source="counter")
     assert row_count(ContactConsent) == 2
 
 

@@ -24,9 +24,7 @@ def _staff_row(ctx: ShopContext, name: str) -> Staff:
         return row
 
 
-def test_pin_is_stored_as_an_argon2_hash_and_never_in_clear(
-    ctx: ShopContext, audit_log: AuditLog
-) -> None:
+def test_pin_is_stored_as_an_argon2_hash_and_never_in_clear(ctx: ShopContext, audit_log: AuditLog) -> None:
     added = staff.add_staff(ctx, None, name="Robin", pin="48151623", role=Role.ASSOCIATE)
     staff.set_pin(ctx, None, name="Robin", pin="42424242")
     with pytest.raises(SignInFailed):
@@ -38,9 +36,7 @@ def test_pin_is_stored_as_an_argon2_hash_and_never_in_clear(
     assert "42424242" not in row.pin_hash
     with ctx.database.read() as session:
         every_staff_value = [
-            str(value)
-            for member in session.exec(select(Staff))
-            for value in member.model_dump().values()
+            str(value) for member in session.exec(select(Staff)) for value in member.model_dump().values()
         ]
     for pin in ("48151623", "42424242"):
         assert not any(pin in value for value in every_staff_value)
@@ -58,9 +54,7 @@ def test_right_pin_signs_in_and_is_audited(ctx: ShopContext, audit_log: AuditLog
     assert [(e.actor_id, e.entity_id) for e in signed_in] == [(added.id, added.id)]
 
 
-def test_wrong_pin_is_refused_and_the_failure_is_logged(
-    ctx: ShopContext, audit_log: AuditLog
-) -> None:
+def test_wrong_pin_is_refused_and_the_failure_is_logged(ctx: ShopContext, audit_log: AuditLog) -> None:
     added = staff.add_staff(ctx, None, name="Robin", pin="1234")
     with pytest.raises(SignInFailed, match="Wrong PIN for Robin"):
         staff.sign_in(ctx, added.id, "9999")
@@ -165,9 +159,7 @@ def test_associates_cannot_manage_staff(
     assert staff.sign_in(ctx, team.alex.staff_id, "3333").name == "Alex"
 
 
-def test_leads_and_the_administrator_manage_staff(
-    ctx: ShopContext, team: Team, audit_log: AuditLog
-) -> None:
+def test_leads_and_the_administrator_manage_staff(ctx: ShopContext, team: Team, audit_log: AuditLog) -> None:
     kim = staff.add_staff(ctx, team.lead, name="Kim", pin="5555")
     staff.set_pin(ctx, team.lead, name="kim", pin="6666")
     assert staff.sign_in(ctx, kim.id, "6666").name == "Kim"
@@ -195,9 +187,7 @@ def test_a_deactivated_lead_can_no_longer_act(ctx: ShopContext, team: Team) -> N
         staff.add_staff(ctx, lee, name="Kim", pin="5555")
 
 
-def test_duplicate_names_and_bad_pins_are_refused(
-    ctx: ShopContext, team: Team, audit_log: AuditLog
-) -> None:
+def test_duplicate_names_and_bad_pins_are_refused(ctx: ShopContext, team: Team, audit_log: AuditLog) -> None:
     before = len(audit_log())
     with pytest.raises(Conflict, match="already a staff member called Sam"):
         staff.add_staff(ctx, None, name="sam", pin="5555")
@@ -216,8 +206,6 @@ def test_sign_in_failure_events_carry_no_pin(ctx: ShopContext) -> None:
     with pytest.raises(SignInFailed):
         staff.sign_in(ctx, added.id, "987654")
     with ctx.database.read() as session:
-        failed = session.exec(
-            select(AuditEvent).where(AuditEvent.action == "staff.sign_in_failed")
-        ).one()
+        failed = session.exec(select(AuditEvent).where(AuditEvent.action == "staff.sign_in_failed")).one()
     assert "987654" not in failed.details
     assert failed.actor_id is None
