@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, HandoffRequest, HandoffStatus, Staff, Visit
-from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
+from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
 from counter_tui.services.queries import staff_names, visit_who
@@ -168,7 +168,7 @@ def cancel_handoff(ctx: ShopContext, actor: Actor, request_id: int) -> None:
         if request is None:
             raise NotFound("That hand-off request no longer exists.")
         if request.from_staff_id != staff.id:
-            raise InvalidInput("Only the person who asked for this hand-off can withdraw it.")
+            raise NotAllowed("Only the person who asked for this hand-off can withdraw it.")
         result = session.connection().execute(
             update(HandoffRequest)
             .where(
