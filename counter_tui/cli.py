@@ -1,0 +1,335 @@
+"""The `counter-tui` command: the staff app, the kiosk, the demo, and admin commands.
+
+No business rules live here: commands read settings, open the shop and call services.
+A refusal (a `DomainError`), a database that cannot be reached, or a settings file
+that does not parse becomes one red line and exit code 1, never a traceback.
+
+Textual is imported only inside the commands that run a screen: the kiosk scrubs
+`TEXTUAL*` environment variables first, and admin commands start faster without it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from counter_tui.bootstrap import open_shop
+from counter_tui.config import Settings, load_settings
+from counter_tui.db.engine import Database
+from counter_tui.db.migrate import current_revision, head_revision, upgrade
+from counter_tui.db.models import Role
+from counter_tui.errors import DatabaseUnavailable, DomainError
+from counter_tui.services import staff as staff_service
+from counter_tui.services.context import ShopContext
+
+app = typer.Typer(
+    name="counter-tui",
+    help="Keyboard-first front-counter app for shops.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+staff_app = typer.Typer(help="Add, list and manage staff accounts.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema: upgrade, current revision.", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
+app.add_typer(db_app, name="db")
+
+
+@dataclass
+class GlobalOptions:
+    """Options given before the command, kept on the Typer context."""
+
+    database_url: str | None = None
+    config_path: Path | None = None
+
+
+class CommandFailed(Exception):
+    """A failure already phrased for a person; shown as one red line."""
+
+
+@app.callback(invoke_without_command=True)
+def run(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL, e.g. sqlite:////path/shop.sqlite3 or "
+            "postgresql+psycopg://user@host/db (env COUNTER_TUI_DATABASE_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    config_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Settings file (TOML) to use instead of the one in the config dir (env COUNTER_TUI_CONFIG).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Run the staff app (sign in, floor board, customers, follow-ups)."""
+    ctx.obj = GlobalOptions(database_url=database_url, config_path=config_path)
+    if ctx.invoked_subcommand is not None:
+        return
+    with _friendly_errors():
+        shop = open_shop(_settings(ctx))
+    try:
+        _run_staff_app(shop, demo_pins=None)
+    finally:
+        shop.database.dispose()
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the demo database afterwards and say where.")
+    ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Build the demo in this (empty) database instead of a temporary one.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Try the app on a throwaway database filled with a realistic demo shop."""
+    from counter_tui.demo import build_demo_shop
+
+    options = _options(ctx)
+    chosen_url = database_url or options.database_url
+    temp_dir: Path | None = None
+    if chosen_url:
+        url = chosen_url
+    else:
+        temp_dir = Path(tempfile.mkdtemp(prefix="counter-tui-demo-"))
+        url = f"sqlite:///{temp_dir / 'demo.sqlite3'}"
+    try:
+        with _friendly_errors():
+            shop = open_shop(_settings(ctx, database_url=url))
+            typer.echo("Building the demo shop (a few seconds)…")
+            pins = build_demo_shop(shop)
+        try:
+            _run_staff_app(shop, demo_pins=pins)
+        finally:
+            shop.database.dispose()
+    finally:
+        if temp_dir is not None:
+            if keep:
+                typer.echo(f"Demo data kept. Open it again with: counter-tui --db {url}")
+            else:
+                shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+@app.command()
+def kiosk(
+    ctx: typer.Context,
+    terminal: Annotated[
+        str, typer.Option("--terminal", help="Name of this kiosk, shown on the floor board.")
+    ] = "door",
+) -> None:
+    """Run the customer self check-in kiosk (locked down; a lead's PIN leaves it)."""
+    with _friendly_errors():
+        settings = _settings(ctx)
+        # Reach the database now, so a wrong URL is one line here, not a kiosk restart loop.
+        open_shop(settings).database.dispose()
+    # The launcher removes TEXTUAL* variables before it imports Textual.
+    from counter_tui.ui.kiosk.launch import run_kiosk
+
+    run_kiosk(settings, terminal)
+
+
+@staff_app.command("add")
+def staff_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The name shown on the sign-in screen.")],
+    role: Annotated[
+        Role, typer.Option("--role", case_sensitive=False, help="associate or lead.")
+    ] = Role.ASSOCIATE,
+    pin: Annotated[
+        str | None,
+        typer.Option("--pin", help="4-12 digits; asked for (hidden) when not given."),
+    ] = None,
+) -> None:
+    """Add a staff member."""
+    with _shop(ctx) as shop:
+        pin = pin if pin is not None else _ask_pin(f"PIN for {name}")
+        added = staff_service.add_staff(shop, None, name=name, pin=pin, role=role.value)
+    typer.echo(f"Added {added.name} ({added.role}).")
+
+
+@staff_app.command("list")
+def staff_list(ctx: typer.Context) -> None:
+    """List staff, including deactivated ones."""
+    with _shop(ctx) as shop:
+        people = staff_service.list_staff(shop, include_inactive=True)
+    if not people:
+        typer.echo("No staff yet. Add one with: counter-tui staff add NAME --role lead")
+        return
+    width = max(len(person.name) for person in people)
+    for person in people:
+        status = "" if person.active else "  (deactivated)"
+        typer.echo(f"{person.name:<{width}}  {person.role:<9}{status}")
+
+
+@staff_app.command("set-pin")
+def staff_set_pin(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The staff member's name.")],
+    pin: Annotated[
+        str | None,
+        typer.Option("--pin", help="4-12 digits; asked for (hidden) when not given."),
+    ] = None,
+) -> None:
+    """Give a staff member a new PIN."""
+    with _shop(ctx) as shop:
+        pin = pin if pin is not None else _ask_pin(f"New PIN for {name}")
+        staff_service.set_pin(shop, None, name=name, pin=pin)
+    typer.echo(f"PIN changed for {name.strip()}.")
+
+
+@staff_app.command("deactivate")
+def staff_deactivate(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The staff member's name.")],
+) -> None:
+    """Stop a staff member from signing in; their history stays."""
+    with _shop(ctx) as shop:
+        staff_service.deactivate(shop, None, name=name)
+    typer.echo(f"{name.strip()} can no longer sign in.")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply the schema migrations (the app also does this on start)."""
+    with _friendly_errors():
+        settings = _settings(ctx)
+        database = Database(settings.database_url)
+        try:
+            upgrade(database)
+            revision = current_revision(database)
+        finally:
+            database.dispose()
+    typer.echo(f"Database {_safe_url(settings.database_url)} is at revision {revision}.")
+
+
+@db_app.command("current")
+def db_current(ctx: typer.Context) -> None:
+    """Show the database's schema revision and whether it is up to date."""
+    with _friendly_errors():
+        settings = _settings(ctx)
+        database = Database(settings.database_url)
+        try:
+            current = current_revision(database)
+            head = head_revision(database)
+        finally:
+            database.dispose()
+    where = _safe_url(settings.database_url)
+    if current is None:
+        typer.echo(f"Database {where} is empty. Run: counter-tui db upgrade")
+    elif current == head:
+        typer.echo(f"Database {where} is at revision {current} (up to date).")
+    else:
+        typer.echo(
+            f"Database {where} is at revision {current}; this version needs {head}. "
+            "Run: counter-tui db upgrade"
+        )
+
+
+def main() -> None:
+    """Entry point of the `counter-tui` console script."""
+    app()
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _options(ctx: typer.Context) -> GlobalOptions:
+    root = ctx.find_root()
+    return root.obj if isinstance(root.obj, GlobalOptions) else GlobalOptions()
+
+
+def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
+    """Settings from the config file, env and the global flags; errors become sentences."""
+    options = _options(ctx)
+    if options.config_path is not None:
+        if not options.config_path.is_file():
+            raise CommandFailed(f"There is no settings file at {options.config_path}.")
+        os.environ["COUNTER_TUI_CONFIG"] = str(options.config_path)
+    overrides.setdefault("database_url", options.database_url)
+    try:
+        return load_settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise CommandFailed(f"Setting {where!r} is not valid: {first['msg']}.") from error
+    except tomllib.TOMLDecodeError as error:
+        raise CommandFailed(f"The settings file is not valid TOML: {error}.") from error
+
+
+@contextmanager
+def _shop(ctx: typer.Context) -> Iterator[ShopContext]:
+    """A migrated shop for an admin command, closed afterwards, errors made friendly."""
+    with _friendly_errors():
+        shop = open_shop(_settings(ctx))
+        try:
+            yield shop
+        finally:
+            shop.database.dispose()
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    """Show a refusal or an unreachable database as one red line and exit with 1."""
+    try:
+        yield
+    except (DomainError, CommandFailed) as error:
+        _fail(str(error))
+    except ArgumentError as error:
+        _fail(
+            "That database URL is not valid. Use sqlite:////path/to/shop.sqlite3 or "
+            f"postgresql+psycopg://user@host/dbname ({error})."
+        )
+    except SQLAlchemyError as error:
+        _fail(str(DatabaseUnavailable.from_driver(error)))
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        _fail(f"Cannot use the database file{where}: {error.strerror or error}.")
+
+
+def _fail(message: str) -> None:
+    typer.secho(message.splitlines()[0] if message else "Failed.", fg="red", err=True)
+    raise typer.Exit(code=1)
+
+
+def _ask_pin(prompt: str) -> str:
+    """Ask for a PIN without echoing it, twice."""
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+def _safe_url(url: str) -> str:
+    """A database URL fit to print: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(invalid URL)"
+
+
+def _run_staff_app(shop: ShopContext, *, demo_pins: dict[str, str] | None) -> None:
+    from counter_tui.ui.app import CounterApp
+
+    CounterApp(shop, demo_pins=demo_pins).run()
