@@ -38,10 +38,13 @@ class StoreCalendar:
         In a DST gap the time moves forward (pendulum's rule); in an overlap the
         first occurrence is used.
         """
-        local = pendulum.datetime(
-            day.year, day.month, day.day, clock_time.hour, clock_time.minute, tz=self.tz
-        )
-        return _stdlib_utc(local)
+        parts = (day.year, day.month, day.day, clock_time.hour, clock_time.minute)
+        # fold=0 is the first occurrence in an overlap, but in a gap it moves backwards;
+        # pendulum's default fold=1 moves a gap forwards (and would pick the second overlap).
+        first = pendulum.datetime(*parts, tz=self.tz, fold=0)
+        if (first.hour, first.minute) == (clock_time.hour, clock_time.minute):
+            return _stdlib_utc(first)
+        return _stdlib_utc(pendulum.datetime(*parts, tz=self.tz, fold=1))
 
     def is_open_day(self, day: date) -> bool:
         """Whether the shop opens at all on `day`."""
