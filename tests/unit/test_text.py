@@ -1,0 +1,157 @@
+"""Text cleaning: control characters (terminal escapes, BEL, NUL) are dropped, emoji and
+markup-like text are kept literally, lengths are capped; a property test over any
+string; and customers with hostile or huge names are stored safely and found again."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from counter_tui.db.models import AuditEvent, Customer
+from counter_tui.services import customers, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.text import LONG_MAX, NAME_MAX, SHORT_MAX, clean_text, display_text, one_line
+from tests.conftest import Team
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\x1b]0;pwned\x07Bob", "]0;pwnedBob"),
+        ("\x1b[31mred\x1b[0m", "[31mred[0m"),
+        ("Al\x00ice", "Alice"),
+        ("ding\x07", "ding"),
+        ("\x9b2J csi", "2J csi"),  # the 8-bit CSI is a control character too
+        ("tab\there", "tab here"),
+        ("line\nbreak", "linebreak"),
+        ("  padded  ", "padded"),
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_control_characters_are_dropped(raw: str | None, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ["[/]", "[@click=app.quit]x[/]", "[bold]Bob[/bold]", "O[Neil]", "🎉 Zoë 👩‍👩‍👧", "Ünïcödé ß"],
+)
+def test_emoji_and_markup_like_text_are_kept_literally(literal: str) -> None:
+    assert clean_text(literal) == literal
+    assert display_text(literal) == literal
+
+
+def test_length_is_capped_and_trimmed() -> None:
+    assert len(clean_text("x" * 10_000)) == SHORT_MAX
+    assert len(clean_text("x" * 10_000, NAME_MAX)) == NAME_MAX
+    assert clean_text("a" * 79 + " b", NAME_MAX) == "a" * 79  # no trailing space after the cut
+    assert clean_text("🎉" * 500, 10) == "🎉" * 10
+
+
+def test_multiline_keeps_newlines_and_folds_blank_runs() -> None:
+    text = "first\r\n\r\n\r\n\x1b[2Jsecond  \rthird\n\n"
+    assert clean_text(text, LONG_MAX, multiline=True) == "first\n\n[2Jsecond\nthird"
+
+
+def test_display_text_and_one_line_drop_controls_again() -> None:
+    assert display_text("a\x1b]0;x\x07b\nc") == "a]0;xb\nc"
+    assert one_line("a\nb\x07") == "a b"
+    assert one_line("abcdefgh", 5) == "abcd…"
+    assert one_line("abc", 5) == "abc"
+    assert one_line(None) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=400), max_length=st.integers(min_value=0, max_value=300))
+def test_clean_text_never_returns_control_characters_or_too_much(text: str, max_length: int) -> None:
+    cleaned = clean_text(text, max_length)
+    assert not _has_control(cleaned)
+    assert len(cleaned) <= max_length
+    assert cleaned == cleaned.strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400))
+def test_multiline_clean_text_keeps_only_newlines_among_controls(text: str) -> None:
+    cleaned = clean_text(text, LONG_MAX, multiline=True)
+    assert not _has_control(cleaned.replace("\n", ""))
+    assert len(cleaned) <= LONG_MAX
+    assert "\n\n\n" not in cleaned
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=200))
+def test_display_text_keeps_everything_but_controls(text: str) -> None:
+    shown = display_text(text)
+    assert not _has_control(shown.replace("\n", ""))
+    assert shown == "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+
+
+HOSTILE_NAMES = [
+    ("[/]", "[/]", "[/"),
+    ("[@click=app.quit]x[/]", "[@click=app.quit]x[/]", "[@click"),
+    ("\x1b]0;pwned\x07Bob", "]0;pwnedBob", "]0;pwned"),
+    ("Zoë 🎉 Okafor", "Zoë 🎉 Okafor", "oka"),
+    ("O'Neil [VIP]", "O'Neil [VIP]", "[vip"),
+]
+
+
+@pytest.mark.parametrize(("typed", "stored", "query"), HOSTILE_NAMES)
+def test_hostile_names_are_stored_safely_and_searchable(
+    ctx: ShopContext,
+    team: Team,
+    fetch: Callable[..., Any],
+    typed: str,
+    stored: str,
+    query: str,
+) -> None:
+    customer_id = customers.create_customer(ctx, team.sam, name=typed)
+    row: Customer = fetch(Customer, customer_id)
+    assert row.name == stored
+    assert not _has_control(row.name)
+    assert [m.id for m in customers.find_customers(ctx, query).items] == [customer_id]
+    assert [m.name for m in customers.find_customers(ctx, stored).items] == [stored]
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=customer_id)
+    assert visits.visit_detail(ctx, team.sam, visit_id).who == stored
+    assert [r.who for r in visits.floor_board(ctx)] == [stored]
+    with ctx.database.read() as session:
+        from sqlmodel import select
+
+        details = [e.details for e in session.exec(select(AuditEvent))]
+    assert not any("\x1b" in d or "\x07" in d for d in details)
+
+
+def test_a_ten_thousand_character_name_is_capped_and_searchable(
+    ctx: ShopContext, team: Team, fetch: Callable[..., Any]
+) -> None:
+    huge = "Maximilian" + "x" * 9_990
+    customer_id = customers.create_customer(ctx, team.sam, name=huge)
+    row: Customer = fetch(Customer, customer_id)
+    assert len(row.name) == NAME_MAX
+    assert row.name == huge[:NAME_MAX]
+    assert [m.id for m in customers.find_customers(ctx, "maximilian").items] == [customer_id]
+    assert customers.find_customers(ctx, huge).items[0].id == customer_id
+
+
+def test_hostile_text_in_descriptions_notes_and_needs_is_cleaned(
+    ctx: ShopContext, team: Team, fetch: Callable[..., Any]
+) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="\x1b[2J[/]" + "y" * 10_000, claim=True)
+    detail = visits.visit_detail(ctx, team.sam, visit_id)
+    assert detail.who.startswith("[2J[/]")
+    assert len(detail.who) == SHORT_MAX
+    visits.set_need(ctx, team.sam, visit_id, "language", detail="[@click=app.quit]x[/]\x07")
+    visits.add_visit_note(ctx, team.sam, visit_id, "\x1b]0;pwned\x07note [b]bold[/b]")
+    detail = visits.visit_detail(ctx, team.sam, visit_id)
+    assert detail.needs[0].detail == "[@click=app.quit]x[/]"
+    assert detail.notes[0].body == "]0;pwnednote [b]bold[/b]"
