@@ -150,6 +150,78 @@ class FollowUpRules(BaseModel):
     )
 
 
+KIOSK_NEEDS = (
+    "browse_privately",
+    "needs_help",
+    "callback_wanted",
+    "accessibility",
+    "language",
+    "pickup",
+    "order_question",
+)
+
+
+class KioskChoice(BaseModel):
+    """One answer to the kiosk's "What would you like?", numbered in the order listed."""
+
+    label: str = Field(
+        min_length=1, max_length=40, description="What the customer reads, e.g. 'I'd like help'."
+    )
+    need: str = Field(description="The need recorded on the visit: one of KIOSK_NEEDS.")
+    next_step: str = Field(
+        min_length=1,
+        max_length=120,
+        description="The thank-you screen's 'what happens next', e.g. 'Someone will be with you'.",
+    )
+
+    @field_validator("need")
+    @classmethod
+    def _known_need(cls, value: str) -> str:
+        if value not in KIOSK_NEEDS:
+            raise ValueError(f"unknown need {value!r}; use one of {', '.join(KIOSK_NEEDS)}")
+        return value
+
+
+def _default_kiosk_choices() -> list[KioskChoice]:
+    someone = "Someone will be with you shortly."
+    return [
+        KioskChoice(
+            label="Browse on my own",
+            need="browse_privately",
+            next_step="Enjoy browsing — we'll give you space. Just wave if you need us.",
+        ),
+        KioskChoice(label="I'd like some help", need="needs_help", next_step=someone),
+        KioskChoice(label="Picking something up", need="pickup", next_step=someone),
+        KioskChoice(label="A question about an order", need="order_question", next_step=someone),
+    ]
+
+
+class KioskSettings(BaseModel):
+    """The self check-in kiosk (`counter-tui kiosk`) by the door."""
+
+    choices: list[KioskChoice] = Field(
+        default_factory=_default_kiosk_choices,
+        min_length=1,
+        max_length=9,
+        description="The answers offered, 1 to 9 of them (customers press their number).",
+    )
+    reset_seconds: float = Field(
+        8, gt=0, le=300, description="The thank-you screen returns to welcome after this."
+    )
+    idle_seconds: float = Field(
+        45,
+        gt=0,
+        le=3600,
+        description="Any kiosk screen left untouched this long goes back to welcome.",
+    )
+    unlock_attempts: int = Field(
+        5, ge=1, le=50, description="Wrong staff PINs at one kiosk before it locks out unlocking."
+    )
+    lockout_minutes: int = Field(
+        5, ge=1, le=1440, description="How long wrong PINs count, and how long the lockout lasts."
+    )
+
+
 class Settings(BaseSettings):
     """All settings of one counter-tui installation."""
 
@@ -163,6 +235,7 @@ class Settings(BaseSettings):
     shop: ShopSettings = Field(default_factory=ShopSettings)  # type: ignore[arg-type]
     thresholds: Thresholds = Field(default_factory=Thresholds)  # type: ignore[arg-type]
     followups: FollowUpRules = Field(default_factory=FollowUpRules)  # type: ignore[arg-type]
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)  # type: ignore[arg-type]
     keys: dict[str, str] = Field(
         default_factory=dict,
         description="Key remapping: binding id -> keys, e.g. {'floor.claim' = 'c,f5'}.",

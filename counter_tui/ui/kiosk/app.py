@@ -56,7 +56,7 @@ class KioskApp(App[KioskExit], inherit_bindings=False):
         self.ctx = ctx
         self.terminal = kiosk.terminal_name(terminal)
         self.harden_process = harden_process
-        self.idle = Countdown(self, ctx.settings.kiosk.idle_seconds, self.on_idle, "kiosk idle")
+        self.idle = Countdown(self, ctx.settings.kiosk.idle_seconds, self.idle_expired, "kiosk idle")
 
     def get_default_screen(self) -> Screen:
         """The welcome screen sits at the bottom of the stack; everything else returns to it."""
@@ -82,7 +82,7 @@ class KioskApp(App[KioskExit], inherit_bindings=False):
             self.idle.start()
         await super().on_event(event)
 
-    def on_idle(self) -> None:
+    def idle_expired(self) -> None:
         """Nobody has pressed a key for a while: forget everything and greet the next person."""
         self.back_to_welcome()
         self.idle.start()

@@ -172,4 +172,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the imported module's `main`, not this `__main__` copy, so that `KioskExit`
+    # here and in the app are one class.
+    from counter_tui.ui.kiosk import launch
+
+    launch.main()

@@ -49,6 +49,9 @@ class KioskScreen(Screen[None], inherit_bindings=False):
             Worker[Any], tuple[Callable[[Any], None], Callable[[DomainError | None], None]]
         ] = {}
 
+    def action_maximize(self) -> None:
+        """Nothing on the kiosk can be maximised."""
+
     @property
     def kiosk(self) -> KioskApp:
         """The running kiosk app, typed."""

@@ -51,7 +51,10 @@ class ChoiceScreen(KioskScreen):
                 ),
                 id="choices",
             )
-        yield KeyHints(("1-9", "choose"), ("↑↓ Enter", "choose"), ("Esc", "back"))
+        count = len(self.choices)
+        yield KeyHints(
+            ("1" if count == 1 else f"1-{count}", "choose"), ("↑↓ Enter", "choose"), ("Esc", "back")
+        )
 
     def on_mount(self) -> None:
         """Start with the first choice highlighted."""

@@ -10,11 +10,24 @@ from textual.widgets import Input, Static
 
 from counter_tui.errors import InvalidInput
 from counter_tui.services.kiosk import FIRST_NAME_MAX, clean_first_name
+from counter_tui.text import display_text
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 
-#: Input refuses control characters (escape sequences included) as they are typed or pasted.
-NO_CONTROL_CHARACTERS = r"[^\x00-\x1f\x7f-\x9f]*"
+
+class FirstNameInput(Input):
+    """An input that drops control characters (escape sequences included) and clips
+    to the length limit as text is typed or pasted, instead of refusing it all."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Insert `text` without its control characters, cut to the room that is left."""
+        text = "".join(" " if char == "\n" else char for char in display_text(text))
+        start, end = sorted((max(0, start), min(len(self.value), end)))
+        if self.max_length:
+            room = self.max_length - (len(self.value) - (end - start))
+            text = text[: max(room, 0)]
+        if text or start != end:
+            super().replace(text, start, end)
 
 
 class NameScreen(KioskScreen):
@@ -29,11 +42,10 @@ class NameScreen(KioskScreen):
         with Vertical(classes="kiosk-panel"):
             yield Static(plain("What's your first name?"), classes="kiosk-title")
             yield Static(plain("Optional — just press Enter to skip."), classes="kiosk-text")
-            yield Input(
+            yield FirstNameInput(
                 id="first-name",
                 placeholder="First name",
                 max_length=FIRST_NAME_MAX,
-                restrict=NO_CONTROL_CHARACTERS,
                 select_on_focus=False,
             )
             yield Static("", id="name-message", classes="kiosk-message")
