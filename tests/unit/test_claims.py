@@ -5,7 +5,9 @@ a no-op; ended or missing visits cannot be claimed; kiosks cannot claim."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -131,3 +133,33 @@ def test_claim_at_walk_in_makes_the_greeter_the_owner(
     ]
     with pytest.raises(AlreadyOwned, match="Alex has this customer"):
         visits.claim_visit(ctx, team.sam, visit_id)
+
+
+def test_of_several_racing_claims_exactly_one_wins(
+    ctx: ShopContext, team: Team, audit_log: AuditLog, fetch: Callable[..., Any]
+) -> None:
+    claimers = [team.sam, team.alex, team.lead]
+    for _ in range(5):
+        visit_id = visits.new_walk_in(ctx, team.lead)
+        start = threading.Barrier(len(claimers))
+
+        def claim(actor: Actor, visit_id: int = visit_id, start: threading.Barrier = start) -> str:
+            start.wait()
+            try:
+                visits.claim_visit(ctx, actor, visit_id)
+            except AlreadyOwned as refusal:
+                return f"blocked: {refusal}"
+            return "won"
+
+        with ThreadPoolExecutor(max_workers=len(claimers)) as pool:
+            results = list(pool.map(claim, claimers))
+        assert results.count("won") == 1
+        winner = claimers[results.index("won")]
+        assert fetch(Visit, visit_id).owner_id == winner.staff_id
+        for result in results:
+            if result != "won":
+                assert result.startswith(f"blocked: {winner.name} has this customer since 11:00")
+        claimed = [e for e in audit_log("visit.claimed") if e.entity_id == visit_id]
+        blocked = [e for e in audit_log("visit.claim_blocked") if e.entity_id == visit_id]
+        assert [e.actor_id for e in claimed] == [winner.staff_id]
+        assert len(blocked) == len(claimers) - 1
