@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -184,6 +184,16 @@ def test_promise_is_due_as_entered(
     )
     [event] = audit_log("followup.queued")
     assert json.loads(event.details)["kind"] == "promise"
+
+
+def test_promise_entered_in_another_time_zone_keeps_its_instant(
+    ctx: ShopContext, team: Team, bob: int, fetch: Callable[..., Any]
+) -> None:
+    new_york_ten_am = datetime(2026, 11, 24, 10, 0, tzinfo=timezone(timedelta(hours=-5)))
+    followup_id = followups.add_promise(ctx, team.sam, bob, promise="ring", due_at=new_york_ten_am)
+    stored: FollowUp = fetch(FollowUp, followup_id)
+    assert stored.due_at == _utc(2026, 11, 24, 15, 0)
+    assert stored.due_at.utcoffset() == timedelta(0)
 
 
 def test_promise_in_the_past_or_without_a_time_zone_is_refused(
