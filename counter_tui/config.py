@@ -150,6 +150,30 @@ class FollowUpRules(BaseModel):
     )
 
 
+class Targets(BaseModel):
+    """What the lead scorecard measures against; the defaults are what a careful shop aims for.
+
+    "Greeted on time" uses `thresholds.greet_within_minutes`, so the board and the
+    scorecard agree on what "too long" means.
+    """
+
+    greeted_on_time_pct: float = Field(
+        90, ge=0, le=100, description="Share of customers greeted within the greet threshold."
+    )
+    thank_yous_on_time_pct: float = Field(
+        95, ge=0, le=100, description="Share of thank-yous done by their due time."
+    )
+    calls_returned_same_day_pct: float = Field(
+        100, ge=0, le=100, description="Share of callbacks returned by their due time (same day)."
+    )
+    promises_kept_on_time_pct: float = Field(
+        95, ge=0, le=100, description="Share of promises done by the time promised."
+    )
+    handoffs_per_100_visits_max: float = Field(
+        5, ge=0, description="At most this many hand-offs and reassignments per 100 visits."
+    )
+
+
 KIOSK_NEEDS = (
     "browse_privately",
     "needs_help",
@@ -235,6 +259,7 @@ class Settings(BaseSettings):
     shop: ShopSettings = Field(default_factory=ShopSettings)  # type: ignore[arg-type]
     thresholds: Thresholds = Field(default_factory=Thresholds)  # type: ignore[arg-type]
     followups: FollowUpRules = Field(default_factory=FollowUpRules)  # type: ignore[arg-type]
+    targets: Targets = Field(default_factory=Targets)  # type: ignore[arg-type]
     kiosk: KioskSettings = Field(default_factory=KioskSettings)  # type: ignore[arg-type]
     keys: dict[str, str] = Field(
         default_factory=dict,

@@ -234,3 +234,60 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: int | None = None
     details: str = Field(default="{}", max_length=4000)
+
+
+class FeedbackStatus(StrEnum):
+    """Where a lead stands on a recurring feedback topic."""
+
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    ACTED_ON = "acted_on"
+
+
+class Feedback(SQLModel, table=True):
+    """Open-ended feedback a customer gave, in their words, recorded by a member of staff."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    recorded_by: int = Field(foreign_key="staff.id")
+    body: str = Field(max_length=2000)
+    rating: int | None = None
+    created_at: datetime = Field(index=True)
+
+
+class FeedbackTag(SQLModel, table=True):
+    """One topic of one piece of feedback; `resolved_at` is set when a lead acts on the topic."""
+
+    __table_args__ = (UniqueConstraint("feedback_id", "topic"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int = Field(foreign_key="feedback.id", index=True)
+    topic: str = Field(max_length=40, index=True)
+    resolved_at: datetime | None = None
+
+
+class FeedbackTopicStatus(SQLModel, table=True):
+    """A lead's decision on a topic: acknowledged, or acted on with what was done."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=40, unique=True)
+    status: str = Field(default=FeedbackStatus.NEW, max_length=20)
+    action_taken: str = Field(default="", max_length=2000)
+    updated_at: datetime
+    updated_by: int = Field(foreign_key="staff.id")
+
+
+class Kudos(SQLModel, table=True):
+    """Public thanks from a lead to a colleague for a specific act of care."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_staff_id: int = Field(foreign_key="staff.id", index=True)
+    from_staff_id: int = Field(foreign_key="staff.id")
+    body: str = Field(max_length=500)
+    created_at: datetime = Field(index=True)
+
+
+# Range scans of the scorecard and end-of-day report (migration 0004).
+Index("ix_visit_arrived_at", Visit.__table__.c.arrived_at)  # type: ignore[attr-defined]
+Index("ix_followup_kind_due", FollowUp.__table__.c.kind, FollowUp.__table__.c.due_at)  # type: ignore[attr-defined]

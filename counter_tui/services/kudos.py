@@ -1,0 +1,69 @@
+"""Kudos: a shift lead thanks a colleague, in public, for a specific act of care.
+
+Praise that names what someone did teaches the whole floor what good care looks like,
+so a kudos needs a few words about the act, not just "great job". Every staff member
+sees the thanks wall on their floor board.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import col, select
+
+from counter_tui.db.models import Kudos, Staff
+from counter_tui.errors import InvalidInput, NotFound
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.queries import staff_names
+from counter_tui.services.review_views import KudosView
+from counter_tui.text import clean_text
+
+KUDOS_MAX = 500
+MIN_WORDS = 3
+WALL_LIMIT = 20
+
+
+def give_kudos(ctx: ShopContext, actor: Actor, to_staff_id: int, text: str) -> int:
+    """A lead thanks a colleague for something specific they did; returns the kudos id."""
+    text = clean_text(text, KUDOS_MAX)
+    if len(re.findall(r"\w+", text)) < MIN_WORDS:
+        raise InvalidInput(
+            "Say what they did, e.g. 'Stayed late to find Mrs Patel's repair'. "
+            "Specific thanks is what makes kudos count."
+        )
+    with ctx.database.write() as session:
+        lead = require_lead(session, actor, "give kudos")
+        colleague = session.get(Staff, to_staff_id)
+        if colleague is None or not colleague.active:
+            raise NotFound("That colleague is not available. Pick someone else.")
+        if colleague.id == lead.id:
+            raise InvalidInput("Kudos are for a colleague. Pick someone other than yourself.")
+        kudos = Kudos(to_staff_id=to_staff_id, from_staff_id=lead.id or 0, body=text, created_at=ctx.now())
+        session.add(kudos)
+        session.flush()
+        assert kudos.id is not None
+        audit.record(session, ctx, actor, "kudos.given", "kudos", kudos.id, to_staff_id=to_staff_id)
+        return kudos.id
+
+
+def thanks_wall(ctx: ShopContext, actor: Actor, limit: int = WALL_LIMIT) -> tuple[KudosView, ...]:
+    """The most recent kudos, newest first, for every signed-in staff member to see."""
+    limit = max(1, min(limit, 200))
+    with ctx.database.read() as session:
+        load_staff_actor(session, actor)
+        names = staff_names(session)
+        rows = session.exec(
+            select(Kudos).order_by(col(Kudos.created_at).desc(), col(Kudos.id).desc()).limit(limit)
+        ).all()
+    return tuple(
+        KudosView(
+            id=row.id or 0,
+            to_staff_id=row.to_staff_id,
+            to_name=names.get(row.to_staff_id, "?"),
+            from_name=names.get(row.from_staff_id, "?"),
+            text=row.body,
+            given_at=row.created_at,
+        )
+        for row in rows
+    )

@@ -1,0 +1,379 @@
+"""The lead scorecard: how care went against the targets in the config, for today, this
+week or any run of days, for the shop and per staff member, plus the trend by hour of
+day and weekday.
+
+Definitions (all days are store-local, computed in the store's time zone):
+
+- **Visits** of a period are those that arrived in it.
+- **Greeted on time**: the first claim came within `thresholds.greet_within_minutes`
+  of arrival. The first claim is read from the `visit.claimed` audit event, because a
+  hand-off moves `claimed_at`. Customers who asked to browse privately before anyone
+  greeted them are left out (they asked for space), and so are unclaimed customers who
+  have not yet waited past the threshold. Per staff member, a visit belongs to whoever
+  greeted the customer first.
+- **Wait**: arrival to first claim; for a customer never claimed, to when they left (or
+  now, if still waiting). Browse-privately visits are left out as above.
+- **Thank-yous / calls / promises on time**: follow-ups of that kind *due* in the period,
+  done by their due time. Cancelled ones do not count; open ones count only once their
+  due time has passed. Callbacks are due before the close of the day they were asked
+  (the next business day if asked in the last hour), so "on time" is "returned the same
+  day". Per staff member, by the follow-up's owner.
+- **Hand-offs per 100 visits**: approved hand-offs and lead reassignments of the
+  period's visits, per 100 of those visits; per staff member, the hand-offs away from
+  them per 100 visits they greeted.
+
+Each figure is read with a handful of range queries (visits by arrival, audit events by
+time, follow-ups by kind and due time) and summed in Python, so hour-of-day buckets are
+right across DST changes on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from counter_tui.config import Targets
+from counter_tui.db.models import (
+    AuditEvent,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    HandoffRequest,
+    HandoffStatus,
+    NeedKind,
+    Visit,
+    VisitNeed,
+)
+from counter_tui.errors import InvalidInput
+from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.queries import staff_names
+from counter_tui.services.review_views import (
+    Measure,
+    PeriodScorecard,
+    Scorecard,
+    ScorecardOverview,
+    StaffScorecard,
+    Trend,
+    TrendCell,
+)
+
+# A claim may come after the period ends (a customer arriving just before midnight).
+CLAIM_SLACK = timedelta(days=1)
+MEASURED_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.CALLBACK, FollowUpKind.PROMISE)
+HANDOFF_STATUSES = (HandoffStatus.APPROVED, HandoffStatus.REASSIGNED)
+
+
+@dataclass(frozen=True)
+class _VisitFact:
+    """What the scorecard needs to know about one visit."""
+
+    visit_id: int
+    arrived_at: datetime
+    greeter_id: int | None
+    greeted_at: datetime | None
+    excluded: bool
+    wait_seconds: int | None
+    measured: bool
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class _FollowUpFact:
+    kind: str
+    owner_id: int
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class _Facts:
+    visits: tuple[_VisitFact, ...]
+    followups: tuple[_FollowUpFact, ...]
+    handoffs_from: tuple[int, ...]
+
+
+def _bounds(ctx: ShopContext, first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    calendar = ctx.calendar
+    return calendar.start_of_day(first_day), calendar.start_of_day(last_day + timedelta(days=1))
+
+
+def _visit_facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -> list[_VisitFact]:
+    now = ctx.now()
+    threshold = timedelta(minutes=ctx.settings.thresholds.greet_within_minutes)
+    visits = (
+        session.connection()
+        .execute(
+            sa_select(
+                col(Visit.id),
+                col(Visit.arrived_at),
+                col(Visit.claimed_at),
+                col(Visit.owner_id),
+                col(Visit.ended_at),
+            ).where(col(Visit.arrived_at) >= start, col(Visit.arrived_at) < end)
+        )
+        .all()
+    )
+    first_claims: dict[int, tuple[datetime, int | None]] = {}
+    # `action || ''` keeps SQLite on the time index instead of scanning every claim ever made.
+    for visit_id, at, actor_id in session.exec(
+        select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.actor_id)
+        .where(
+            col(AuditEvent.at) >= start,
+            col(AuditEvent.at) < end + CLAIM_SLACK,
+            (col(AuditEvent.action) + "") == "visit.claimed",
+        )
+        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+    ):
+        if visit_id is not None and visit_id not in first_claims:
+            first_claims[visit_id] = (at, actor_id)
+    browse_from: dict[int, datetime] = {}
+    for visit_id, set_at in session.exec(
+        select(VisitNeed.visit_id, VisitNeed.set_at)
+        .join(Visit, col(Visit.id) == col(VisitNeed.visit_id))
+        .where(
+            col(Visit.arrived_at) >= start,
+            col(Visit.arrived_at) < end,
+            VisitNeed.kind == NeedKind.BROWSE_PRIVATELY,
+        )
+    ):
+        if visit_id not in browse_from or set_at < browse_from[visit_id]:
+            browse_from[visit_id] = set_at
+    facts = []
+    for visit_id, arrived_at, claimed_at, owner_id, ended_at in visits:
+        assert visit_id is not None
+        greeted_at, greeter_id = first_claims.get(visit_id, (claimed_at, owner_id if claimed_at else None))
+        browse = browse_from.get(visit_id)
+        excluded = browse is not None and (greeted_at is None or browse <= greeted_at)
+        wait = max((greeted_at or ended_at or now) - arrived_at, timedelta(0))
+        on_time = greeted_at is not None and wait <= threshold
+        facts.append(
+            _VisitFact(
+                visit_id=visit_id,
+                arrived_at=arrived_at,
+                greeter_id=greeter_id,
+                greeted_at=greeted_at,
+                excluded=excluded,
+                wait_seconds=None if excluded else int(wait.total_seconds()),
+                measured=not excluded and (greeted_at is not None or wait > threshold),
+                on_time=not excluded and on_time,
+            )
+        )
+    return facts
+
+
+def _facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -> _Facts:
+    now = ctx.now()
+    followups = []
+    for kind, owner_id, status, due_at, done_at in session.connection().execute(
+        sa_select(
+            col(FollowUp.kind),
+            col(FollowUp.owner_id),
+            col(FollowUp.status),
+            col(FollowUp.due_at),
+            col(FollowUp.done_at),
+        ).where(
+            col(FollowUp.kind).in_(MEASURED_KINDS),
+            col(FollowUp.due_at) >= start,
+            col(FollowUp.due_at) < end,
+        )
+    ):
+        if status == FollowUpStatus.CANCELLED:
+            continue
+        done = status == FollowUpStatus.DONE and done_at is not None
+        if not done and due_at > now:
+            continue
+        followups.append(_FollowUpFact(kind, owner_id, done and done_at is not None and done_at <= due_at))
+    handoffs = session.exec(
+        select(HandoffRequest.from_staff_id)
+        .join(Visit, col(Visit.id) == col(HandoffRequest.visit_id))
+        .where(
+            col(Visit.arrived_at) >= start,
+            col(Visit.arrived_at) < end,
+            col(HandoffRequest.status).in_(HANDOFF_STATUSES),
+        )
+    ).all()
+    return _Facts(
+        visits=tuple(_visit_facts(session, ctx, start, end)),
+        followups=tuple(followups),
+        handoffs_from=tuple(handoffs),
+    )
+
+
+def _pct(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def _followup_measure(
+    key: str, label: str, facts: Iterable[_FollowUpFact], kind: str, target: float
+) -> Measure:
+    rows = [fact for fact in facts if fact.kind == kind]
+    on_time = sum(1 for fact in rows if fact.on_time)
+    return Measure(key, label, _pct(on_time, len(rows)), on_time, len(rows), target, True)
+
+
+def _card(
+    label: str,
+    start: datetime,
+    end: datetime,
+    visits: list[_VisitFact],
+    followups: list[_FollowUpFact],
+    handoffs: int,
+    targets: Targets,
+) -> Scorecard:
+    measured = [v for v in visits if v.measured]
+    on_time = sum(1 for v in measured if v.on_time)
+    waits = [v.wait_seconds for v in visits if v.wait_seconds is not None]
+    return Scorecard(
+        label=label,
+        start=start,
+        end=end,
+        visits=len(visits),
+        greeted_on_time=Measure(
+            "greeted_on_time",
+            "greeted on time",
+            _pct(on_time, len(measured)),
+            on_time,
+            len(measured),
+            targets.greeted_on_time_pct,
+            True,
+        ),
+        thank_yous_on_time=_followup_measure(
+            "thank_yous_on_time",
+            "thank-yous on time",
+            followups,
+            FollowUpKind.THANK_YOU,
+            targets.thank_yous_on_time_pct,
+        ),
+        calls_returned_same_day=_followup_measure(
+            "calls_returned_same_day",
+            "calls returned same day",
+            followups,
+            FollowUpKind.CALLBACK,
+            targets.calls_returned_same_day_pct,
+        ),
+        promises_kept_on_time=_followup_measure(
+            "promises_kept_on_time",
+            "promises kept on time",
+            followups,
+            FollowUpKind.PROMISE,
+            targets.promises_kept_on_time_pct,
+        ),
+        handoffs_per_100_visits=Measure(
+            "handoffs_per_100_visits",
+            "hand-offs per 100 visits",
+            _pct(handoffs, len(visits)),
+            handoffs,
+            len(visits),
+            targets.handoffs_per_100_visits_max,
+            False,
+        ),
+        average_wait_seconds=round(sum(waits) / len(waits)) if waits else None,
+        longest_wait_seconds=max(waits) if waits else None,
+    )
+
+
+def compute_period(
+    session: Session, ctx: ShopContext, first_day: date, last_day: date, label: str
+) -> PeriodScorecard:
+    """The scorecard of store-local days `first_day`..`last_day` (inclusive), read in the
+    caller's session without a permission check (the report and end of day use it)."""
+    start, end = _bounds(ctx, first_day, last_day)
+    facts = _facts(session, ctx, start, end)
+    targets = ctx.settings.targets
+    overall = _card(
+        label,
+        start,
+        end,
+        list(facts.visits),
+        list(facts.followups),
+        len(facts.handoffs_from),
+        targets,
+    )
+    involved = (
+        {v.greeter_id for v in facts.visits if v.greeter_id is not None}
+        | {f.owner_id for f in facts.followups}
+        | set(facts.handoffs_from)
+    )
+    names = staff_names(session)
+    by_staff = tuple(
+        StaffScorecard(
+            staff_id=staff_id,
+            name=names.get(staff_id, "?"),
+            card=_card(
+                names.get(staff_id, "?"),
+                start,
+                end,
+                [v for v in facts.visits if v.greeter_id == staff_id],
+                [f for f in facts.followups if f.owner_id == staff_id],
+                sum(1 for s in facts.handoffs_from if s == staff_id),
+                targets,
+            ),
+        )
+        for staff_id in sorted(involved, key=lambda s: (names.get(s, "?").lower(), s))
+    )
+    return PeriodScorecard(first_day=first_day, last_day=last_day, overall=overall, by_staff=by_staff)
+
+
+def _check_days(first_day: date, last_day: date) -> None:
+    if last_day < first_day:
+        raise InvalidInput("The last day is before the first day. Swap them.")
+
+
+def period_scorecard(ctx: ShopContext, actor: Actor, first_day: date, last_day: date) -> PeriodScorecard:
+    """The scorecard for store-local days `first_day`..`last_day` (inclusive)."""
+    _check_days(first_day, last_day)
+    label = first_day.isoformat() if first_day == last_day else f"{first_day}..{last_day}"
+    with ctx.database.read() as session:
+        require_lead(session, actor, "see the scorecard")
+        return compute_period(session, ctx, first_day, last_day, label)
+
+
+def scorecard_overview(ctx: ShopContext, actor: Actor) -> ScorecardOverview:
+    """Today and this week (Monday to today), for the shop and per staff member."""
+    today = ctx.calendar.local_date(ctx.now())
+    monday = today - timedelta(days=today.weekday())
+    with ctx.database.read() as session:
+        require_lead(session, actor, "see the scorecard")
+        return ScorecardOverview(
+            today=compute_period(session, ctx, today, today, "today"),
+            this_week=compute_period(session, ctx, monday, today, "this week"),
+        )
+
+
+def trend(ctx: ShopContext, actor: Actor, *, weeks: int = 4) -> Trend:
+    """Arrivals and greeted-on-time by store-local hour of day and weekday over the last
+    `weeks` weeks up to today, as numbers a sparkline or heat map can draw."""
+    if weeks < 1:
+        raise InvalidInput("Show at least one week.")
+    today = ctx.calendar.local_date(ctx.now())
+    first_day = today - timedelta(days=7 * weeks - 1)
+    start, end = _bounds(ctx, first_day, today)
+    with ctx.database.read() as session:
+        require_lead(session, actor, "see the scorecard")
+        facts = _visit_facts(session, ctx, start, end)
+    tz = ctx.calendar.tz
+    counts = [[[0, 0, 0] for _ in range(24)] for _ in range(7)]
+    for fact in facts:
+        local = fact.arrived_at.astimezone(tz)
+        cell = counts[local.weekday()][local.hour]
+        cell[0] += 1
+        cell[1] += fact.measured
+        cell[2] += fact.on_time
+    grid = tuple(tuple(TrendCell(*cell) for cell in row) for row in counts)
+
+    def total(cells: Iterable[TrendCell]) -> TrendCell:
+        items = list(cells)
+        return TrendCell(
+            sum(c.visits for c in items), sum(c.measured for c in items), sum(c.on_time for c in items)
+        )
+
+    return Trend(
+        first_day=first_day,
+        last_day=today,
+        by_hour=tuple(total(grid[day][hour] for day in range(7)) for hour in range(24)),
+        by_weekday=tuple(total(row) for row in grid),
+        grid=grid,
+    )
