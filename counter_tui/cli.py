@@ -87,6 +87,12 @@ def run(
     with _friendly_errors():
         shop = open_shop(_settings(ctx))
     try:
+        with _friendly_errors():
+            if not staff_service.list_staff(shop):
+                raise CommandFailed(
+                    "Nobody can sign in yet. Add the first shift lead with: "
+                    "counter-tui staff add NAME --role lead"
+                )
         _run_staff_app(shop, demo_pins=None)
     finally:
         shop.database.dispose()
@@ -121,9 +127,10 @@ def demo(
     try:
         with _friendly_errors():
             shop = open_shop(_settings(ctx, database_url=url))
-            typer.echo("Building the demo shop (a few seconds)…")
-            pins = build_demo_shop(shop)
         try:
+            with _friendly_errors():
+                typer.echo("Building the demo shop (a few seconds)…")
+                pins = build_demo_shop(shop)
             _run_staff_app(shop, demo_pins=pins)
         finally:
             shop.database.dispose()

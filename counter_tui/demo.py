@@ -760,7 +760,7 @@ def build_demo_shop(ctx: ShopContext, *, seed: int = 7) -> dict[str, str]:
         existing = int(session.exec(select(func.count()).select_from(Staff)).one())
     if existing:
         raise Conflict("This database already has staff. The demo shop is only built in an empty database.")
-    with _quick_sqlite_commits(ctx.database):
+    with _quick_commits(ctx.database):
         builder = _DemoBuilder(ctx, seed)
         pins = builder.add_staff()
         builder.add_customers()
@@ -771,19 +771,20 @@ def build_demo_shop(ctx: ShopContext, *, seed: int = 7) -> dict[str, str]:
 
 
 @contextmanager
-def _quick_sqlite_commits(database: Database) -> Iterator[None]:
-    """Skip the fsync of each commit while the demo is built (a couple of thousand small
-    transactions), then close the pooled connections so later ones are durable again.
-
-    The demo database is throwaway; on PostgreSQL nothing changes.
+def _quick_commits(database: Database) -> Iterator[None]:
+    """Don't wait for each commit to reach the disk while the demo is built (a couple of
+    thousand small transactions); then close the pooled connections so that later ones
+    are durable again. A crash mid-build can lose only demo data, never corrupt it.
     """
-    if not database.is_sqlite:
-        yield
-        return
+    sqlite = database.is_sqlite
 
     def relax(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA synchronous = OFF")
+        if sqlite:
+            cursor.execute("PRAGMA synchronous = OFF")
+        else:
+            cursor.execute("SET synchronous_commit TO OFF")
+            dbapi_connection.commit()
         cursor.close()
 
     database.engine.dispose()

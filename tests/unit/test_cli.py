@@ -283,6 +283,16 @@ def test_no_subcommand_runs_the_staff_app_on_the_chosen_database(
     assert call["staff"] == ["Dana"]
 
 
+def test_no_staff_yet_says_how_to_add_the_first_lead(recorder: Recorder, database_url: str) -> None:
+    result = runner.invoke(app, ["--db", database_url])
+
+    assert_one_line_failure(
+        result,
+        "Nobody can sign in yet. Add the first shift lead with: counter-tui staff add NAME --role lead",
+    )
+    assert recorder.calls == []
+
+
 def test_demo_builds_a_shop_shows_pins_and_removes_it_afterwards(recorder: Recorder) -> None:
     result = runner.invoke(app, ["demo"])
 
