@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +44,31 @@ def make_settings(database_url: str, **shop: object) -> Settings:
 def database_url(tmp_path: Path) -> str:
     """A new SQLite file for this test."""
     return f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+
+
+POSTGRES_ENV = "COUNTER_TUI_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test, created on the server named by
+    COUNTER_TUI_TEST_POSTGRES_URL and dropped afterwards; skips when that is unset."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"{POSTGRES_ENV} is not set; PostgreSQL tests skipped")
+    server = make_url(base).set(drivername="postgresql")
+    name = f"counter_tui_test_{uuid.uuid4().hex[:12]}"
+    admin = server.render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -2,12 +2,20 @@
 
 SQLite: WAL, a busy timeout, foreign keys, and `BEGIN IMMEDIATE` for write
 transactions, so several processes on one file serialise their writes instead of
-failing with "database is locked" halfway through a read-then-write.
-PostgreSQL: psycopg 3; services make their claims with conditional UPDATEs.
+failing with "database is locked" halfway through a read-then-write. Connections open
+the file read-write without creating it, and each checkout checks the file is still the
+one that was opened: a database file that was moved, removed or is on a share that went
+away makes calls fail with `DatabaseUnavailable` instead of silently starting an empty
+database (or writing on into a deleted one).
+PostgreSQL: psycopg 3 with a connect timeout, TCP keepalives and a pre-ping, so a
+server that went away is noticed at the next call; services claim with conditional
+UPDATEs.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,13 +23,21 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 from counter_tui.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "counter_tui_write"
+PG_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "application_name": "counter-tui",
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+}
 
 
 def normalise_url(url: str) -> str:
@@ -38,9 +54,53 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL, or None for an in-memory database."""
+    database = make_url(normalise_url(url)).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()
+
+
+def sqlite_uri(path: Path) -> str:
+    """A read-write SQLite URI for `path` that refuses to create a missing file."""
+    return path.as_uri() + "?mode=rw"
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of `path`, or None when it is gone."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+def _create_sqlite_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        sqlite3.connect(path).close()
+
+
+def _configure_sqlite(engine: Engine, path: Path | None) -> None:
+    if path is not None:
+
+        @event.listens_for(engine, "do_connect")
+        def _open_existing_file(
+            _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+        ) -> None:
+            cargs[:] = [sqlite_uri(path)]
+            cparams["uri"] = True
+
+        @event.listens_for(engine, "checkout")
+        def _same_file(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+            if record.info.get("file_identity") != file_identity(path):
+                raise DisconnectionError("the database file was moved or removed")
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        if path is not None:
+            record.info["file_identity"] = file_identity(path)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
@@ -59,13 +119,13 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`, with the per-dialect settings counter-tui relies on."""
     url = normalise_url(url)
     if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            _create_sqlite_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, path)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(url, pool_pre_ping=True, connect_args=dict(PG_CONNECT_ARGS))
 
 
 class Database:
@@ -102,7 +162,7 @@ class Database:
         """Turn driver failures (server gone, file locked too long) into a sentence."""
         try:
             yield
-        except OperationalError as error:
+        except (OperationalError, InterfaceError) as error:
             raise DatabaseUnavailable.from_driver(error) from error
         except DBAPIError as error:
             if error.connection_invalidated:

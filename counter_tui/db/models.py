@@ -236,6 +236,22 @@ class AuditEvent(SQLModel, table=True):
     details: str = Field(default="{}", max_length=4000)
 
 
+class Presence(SQLModel, table=True):
+    """A staff member with a visit open on some terminal right now ("who's looking").
+
+    A heartbeat moves `seen_at`; `opened_at` changes only when someone starts looking,
+    which is what other terminals are told about.
+    """
+
+    __table_args__ = (UniqueConstraint("visit_id", "staff_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    opened_at: datetime
+    seen_at: datetime = Field(index=True)
+
+
 class FeedbackStatus(StrEnum):
     """Where a lead stands on a recurring feedback topic."""
 

@@ -1,83 +1,73 @@
-"""A background change feed for screens.
+"""The change feed screens subscribe to.
 
-`ChangeFeed` runs in its own thread, watches the database for committed changes, and
-calls `on_event` with a `FeedEvent`: the changes since last time, and whether the
-database is reachable. Screens refresh from it without user action.
+`ChangeFeed(ctx, on_event)` picks the backend for the shop's database: on SQLite it
+polls the file's change counter (`sqlite_feed`), on PostgreSQL it LISTENs for the
+notifications sent by the audit trigger (`postgres_feed`). Either way `on_event` is
+called on the feed's own thread with a `FeedEvent`: the changes since last time, the
+visits whose lookers changed, and whether the database is reachable. Screens hand the
+event to their UI thread and refresh only what changed.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from counter_tui.errors import DomainError
-from counter_tui.services.changes import Change, changes_since, latest_event_id
+from counter_tui.services.changes import Change
 from counter_tui.services.context import ShopContext
+from counter_tui.sync.base import FeedWatcher
+from counter_tui.sync.events import FeedEvent
+from counter_tui.sync.postgres_feed import PostgresFeed
+from counter_tui.sync.sqlite_feed import SqliteFeed
 
-POLL_SECONDS = 0.25
-
-
-@dataclass(frozen=True)
-class FeedEvent:
-    """What the feed saw: new changes, and whether the database answered."""
-
-    online: bool
-    changes: tuple[Change, ...] = field(default=())
+__all__ = ["Change", "ChangeFeed", "FeedEvent", "open_feed"]
 
 
 class ChangeFeed:
-    """Polls the newest audit event id and reports what changed."""
+    """Watches the shop's database and reports committed changes to `on_event`.
+
+    `poll_seconds` sets the SQLite poll interval (PostgreSQL is push, so it ignores it).
+    """
 
     def __init__(
         self,
         ctx: ShopContext,
         on_event: Callable[[FeedEvent], None],
         *,
-        poll_seconds: float = POLL_SECONDS,
+        poll_seconds: float | None = None,
     ) -> None:
         self.ctx = ctx
         self.on_event = on_event
-        self.poll_seconds = poll_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._last_id = 0
-        self._online = True
+        self.watcher: FeedWatcher
+        if ctx.database.is_sqlite:
+            if poll_seconds is None:
+                self.watcher = SqliteFeed(ctx, on_event)
+            else:
+                self.watcher = SqliteFeed(ctx, on_event, poll_seconds=poll_seconds)
+        else:
+            self.watcher = PostgresFeed(ctx, on_event)
+
+    @property
+    def online(self) -> bool:
+        """Whether the database answered the last time the feed asked."""
+        return self.watcher.online
 
     def start(self) -> None:
-        """Begin watching from the current newest change."""
-        try:
-            self._last_id = latest_event_id(self.ctx)
-        except DomainError:
-            self._online = False
-        self._thread = threading.Thread(target=self._run, name="change-feed", daemon=True)
-        self._thread.start()
+        """Start watching; every change committed after this returns is reported."""
+        self.watcher.start()
 
     def stop(self) -> None:
-        """Stop watching and wait for the thread to end."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        """Stop watching and release the feed's connection."""
+        self.watcher.stop()
 
     def poll_once(self) -> FeedEvent | None:
-        """Check once; an event if something changed or the connection state flipped."""
-        try:
-            changes = changes_since(self.ctx, self._last_id)
-        except DomainError:
-            if self._online:
-                self._online = False
-                return FeedEvent(online=False)
-            return None
-        came_back = not self._online
-        self._online = True
-        if changes:
-            self._last_id = changes[-1].event_id
-        if changes or came_back:
-            return FeedEvent(online=True, changes=tuple(changes))
-        return None
+        """Ask for changes not yet reported, now; returns them instead of calling back."""
+        return self.watcher.poll_once()
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.poll_seconds):
-            event = self.poll_once()
-            if event is not None:
-                self.on_event(event)
+
+def open_feed(
+    ctx: ShopContext, on_event: Callable[[FeedEvent], None], *, poll_seconds: float | None = None
+) -> ChangeFeed:
+    """A started `ChangeFeed` for the shop's database (SQLite or PostgreSQL)."""
+    feed = ChangeFeed(ctx, on_event, poll_seconds=poll_seconds)
+    feed.start()
+    return feed

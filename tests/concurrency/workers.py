@@ -1,0 +1,93 @@
+"""Worker processes for the contention tests (started with the 'spawn' context).
+
+Workers are started once and serve many tests: each command names the database, the
+staff member the worker acts as, and what to attempt. For every command all workers
+meet at a barrier and act at the same instant; each reports what happened to it.
+Anything other than success or the expected domain refusal (including
+`DatabaseUnavailable`, "database is locked" and raw driver errors) is reported as a
+failure with its type and text.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
+from typing import Any
+
+from counter_tui.config import Settings, ShopSettings
+from counter_tui.db.engine import Database
+from counter_tui.errors import AlreadyOwned, Conflict, DatabaseUnavailable, DomainError
+from counter_tui.services import handoffs, visits
+from counter_tui.services.context import Actor, ShopContext
+
+BARRIER_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one worker's attempt came to: "won", the refusal's class name, or "failure"."""
+
+    worker: int
+    command: str
+    target: int
+    result: str
+    message: str
+    seconds: float
+
+
+def settings_for(url: str) -> Settings:
+    """Settings for a worker: the shared database and a named terminal."""
+    return Settings(database_url=url, shop=ShopSettings(name="Race Shop"))  # type: ignore[call-arg]
+
+
+def worker_context(url: str) -> ShopContext:
+    """A shop context on an already migrated database (no Alembic import: faster start)."""
+    return ShopContext(database=Database(url), settings=settings_for(url))
+
+
+def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, str]:
+    try:
+        if command == "claim":
+            visits.claim_visit(ctx, actor, target)
+        elif command == "approve":
+            handoffs.approve_handoff(ctx, actor, target)
+        else:
+            return "failure", f"unknown command {command}"
+    except (AlreadyOwned, Conflict) as refusal:
+        return type(refusal).__name__, str(refusal)
+    except DatabaseUnavailable as error:
+        return "failure", f"DatabaseUnavailable: {error}"
+    except DomainError as error:
+        return type(error).__name__, str(error)
+    except Exception as error:
+        return "failure", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"
+    return "won", ""
+
+
+Command = tuple[str, Actor, str, int]
+"""(database URL, acting staff member, "claim" or "approve", visit or request id)."""
+
+
+def race_worker(
+    index: int, commands: Queue[Command | None], results: Queue[Outcome], barrier: Barrier
+) -> None:
+    """Serve commands until None: wait for every worker, then all attempt at once."""
+    ctx: ShopContext | None = None
+    try:
+        while (command := commands.get()) is not None:
+            url, actor, name, target = command
+            if ctx is None or ctx.database.url != url:
+                if ctx is not None:
+                    ctx.database.dispose()
+                ctx = worker_context(url)
+            barrier.wait(BARRIER_TIMEOUT)
+            started = time.perf_counter()
+            result, message = _attempt(ctx, actor, name, target)
+            seconds = time.perf_counter() - started
+            results.put(Outcome(index, name, target, result, message, seconds))
+    finally:
+        if ctx is not None:
+            ctx.database.dispose()

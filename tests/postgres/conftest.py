@@ -1,0 +1,39 @@
+"""Run against PostgreSQL: `ctx` and `team` from the top-level conftest here use a fresh
+PostgreSQL database per test (skipped when COUNTER_TUI_TEST_POSTGRES_URL is unset)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy.engine import make_url
+
+from counter_tui.services import staff
+from tests.conftest import POSTGRES_ENV
+from tests.postgres.plug import refuse_connections
+
+
+@pytest.fixture
+def database_url(pg_url: str) -> str:
+    """This test's own PostgreSQL database instead of an SQLite file."""
+    return pg_url
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash PINs at argon2's lowest cost; these tests are about the database, not PINs."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(staff, "_hasher", cheap)
+
+
+@pytest.fixture
+def server(pg_url: str) -> Iterator[psycopg.Connection]:
+    """An autocommit admin connection to the server's own database (not the one under
+    test), for pulling the plug; lets connections in again afterwards."""
+    admin = make_url(os.environ[POSTGRES_ENV]).set(drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        yield conn
+        refuse_connections(conn, pg_url, refuse=False)
