@@ -262,6 +262,7 @@ class _DemoBuilder:
     # --- staff and customers -------------------------------------------------------
 
     def add_staff(self) -> dict[str, str]:
+        """Two leads and four associates, hired two years ago; returns their PINs."""
         self.clock.moment = self.anchor - timedelta(days=730)
         for name, role, pin in DEMO_STAFF:
             summary = staff.add_staff(self.ctx, None, name=name, pin=pin, role=role)
@@ -270,6 +271,7 @@ class _DemoBuilder:
         return {name: pin for name, _, pin in DEMO_STAFF}
 
     def _customer_names(self) -> list[str]:
+        """The featured customers, then distinct random first and last name pairs."""
         names = list(FEATURED)
         seen = set(names)
         while len(names) < CUSTOMER_COUNT:
@@ -307,6 +309,7 @@ class _DemoBuilder:
             self._profile(actor, customer_id, index)
 
     def _consents(self, actor: Actor, customer_id: int, index: int, has_phone: bool, has_email: bool) -> None:
+        """Most customers opt in to some channels, with a source; a few decline."""
         granted: set[str] = set()
         offers = []
         if has_phone:
@@ -337,6 +340,7 @@ class _DemoBuilder:
         self.consented[customer_id] = granted
 
     def _profile(self, actor: Actor, customer_id: int, index: int) -> None:
+        """Preferences, a note and a standing need for some customers (all featured ones)."""
         featured = index < len(FEATURED)
         if featured or self.rng.random() < 0.25:
             customers.set_preferences(self.ctx, actor, customer_id, PREFERENCES[index % len(PREFERENCES)])
