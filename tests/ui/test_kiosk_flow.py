@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from counter_tui.config import KioskChoice
 from counter_tui.db.models import Customer, Visit, VisitNeed
@@ -115,6 +115,21 @@ async def test_the_shop_can_change_the_choices(ctx: ShopContext) -> None:
 
     [(_visit, needs)] = visits_with_needs(ctx)
     assert needs == ["accessibility"]
+
+
+async def test_nine_choices_fit_an_80_by_24_terminal(ctx: ShopContext) -> None:
+    ctx.settings.kiosk.choices = [
+        KioskChoice(label=f"Choice number {n}", need="needs_help", next_step="Soon.") for n in range(1, 10)
+    ]
+    app = KioskApp(ctx, "door")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.option_count == 9
+        assert choices.max_scroll_y == 0, "every choice is visible without scrolling"
+        await pilot.press("9")
+        await settle(pilot)
+        assert isinstance(app.screen, ThanksScreen)
 
 
 async def test_escape_goes_back_one_step_keeping_the_name(ctx: ShopContext) -> None:

@@ -39,22 +39,24 @@ class ChoiceScreen(KioskScreen):
         """The shop's choices, in the order they are numbered."""
         return self.ctx.settings.kiosk.choices
 
+    def _options(self) -> list[Option | None]:
+        """One option a choice, with a blank separator line between them (9 still fit 80x24)."""
+        options: list[Option | None] = []
+        for number, choice in enumerate(self.choices, start=1):
+            if options:
+                options.append(None)
+            options.append(Option(plain(f"{number}  {choice.label}"), id=f"choice-{number}"))
+        return options
+
     def compose(self) -> ComposeResult:
         """A greeting, the numbered choices, and the keys."""
         greeting = f"Hi {self.first_name}! " if self.first_name else ""
         with Vertical(classes="kiosk-panel"):
             yield Static(plain(f"{greeting}What would you like?"), classes="kiosk-title")
-            yield OptionList(
-                *(
-                    Option(plain(f"{number}  {choice.label}"), id=f"choice-{number}")
-                    for number, choice in enumerate(self.choices, start=1)
-                ),
-                id="choices",
-            )
+            yield OptionList(*self._options(), id="choices")
         count = len(self.choices)
-        yield KeyHints(
-            ("1" if count == 1 else f"1-{count}", "choose"), ("↑↓ Enter", "choose"), ("Esc", "back")
-        )
+        numbers = "1" if count == 1 else f"1-{count}"
+        yield KeyHints((f"{numbers} or ↑↓ Enter", "choose"), ("Esc", "back"))
 
     def on_mount(self) -> None:
         """Start with the first choice highlighted."""

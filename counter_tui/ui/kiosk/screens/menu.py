@@ -35,6 +35,7 @@ class StaffMenuScreen(KioskScreen):
             yield Static(plain(f"Unlocked by {self.lead.name}."), classes="kiosk-text")
             yield OptionList(
                 Option(plain("1  Back to the welcome screen"), id="resume"),
+                None,
                 Option(plain("2  Close the kiosk"), id="close"),
                 id="staff-menu",
             )
