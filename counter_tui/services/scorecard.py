@@ -211,7 +211,7 @@ def _followup_measure(
 ) -> Measure:
     rows = [fact for fact in facts if fact.kind == kind]
     on_time = sum(1 for fact in rows if fact.on_time)
-    return Measure(key, label, _pct(on_time, len(rows)), on_time, len(rows), target, True)
+    return Measure(key, label, _pct(on_time, len(rows)), on_time, len(rows), float(target), True)
 
 
 def _card(
@@ -237,7 +237,7 @@ def _card(
             _pct(on_time, len(measured)),
             on_time,
             len(measured),
-            targets.greeted_on_time_pct,
+            float(targets.greeted_on_time_pct),
             True,
         ),
         thank_yous_on_time=_followup_measure(
@@ -267,7 +267,7 @@ def _card(
             _pct(handoffs, len(visits)),
             handoffs,
             len(visits),
-            targets.handoffs_per_100_visits_max,
+            float(targets.handoffs_per_100_visits_max),
             False,
         ),
         average_wait_seconds=round(sum(waits) / len(waits)) if waits else None,
