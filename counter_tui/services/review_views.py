@@ -269,7 +269,9 @@ class TopicRow:
 
 @dataclass(frozen=True)
 class ActedOnResult:
-    """What marking a topic acted on did: who will be told, and who cannot be contacted."""
+    """What marking a topic acted on did: the status updates queued (one per customer), the
+    customers not contacted (no consent on any channel, or no longer on file), and how many
+    raises were anonymous."""
 
     topic: str
     followup_ids: tuple[int, ...]

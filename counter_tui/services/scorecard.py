@@ -192,7 +192,8 @@ def _facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -
         .where(
             col(Visit.arrived_at) >= start,
             col(Visit.arrived_at) < end,
-            col(HandoffRequest.status).in_(HANDOFF_STATUSES),
+            # `|| ''`: drive from the visits of the period, not from every hand-off ever approved.
+            (col(HandoffRequest.status) + "").in_(HANDOFF_STATUSES),
         )
     ).all()
     return _Facts(
