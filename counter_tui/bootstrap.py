@@ -9,9 +9,7 @@ from counter_tui.db.migrate import upgrade
 from counter_tui.services.context import ShopContext
 
 
-def open_shop(
-    settings: Settings, *, clock: Clock = system_clock, migrate: bool = True
-) -> ShopContext:
+def open_shop(settings: Settings, *, clock: Clock = system_clock, migrate: bool = True) -> ShopContext:
     """A ready `ShopContext` for `settings`, with the schema brought up to date."""
     database = Database(settings.database_url)
     if migrate:

@@ -75,9 +75,7 @@ class ShopSettings(BaseModel):
     """Who the shop is and when it is open."""
 
     name: str = Field("Corner Shop", description="Shown in the title bar and on the kiosk.")
-    timezone: str = Field(
-        "Europe/London", description="IANA time zone used for display and due times."
-    )
+    timezone: str = Field("Europe/London", description="IANA time zone used for display and due times.")
     hours: dict[str, str | None] = Field(
         default_factory=_default_hours,
         description="Opening hours per weekday (mon..sun) as HH:MM-HH:MM, or null when closed.",
@@ -90,9 +88,7 @@ class ShopSettings(BaseModel):
         try:
             pendulum.timezone(value)
         except Exception as error:
-            raise ValueError(
-                f"unknown time zone {value!r}; use a name like Europe/London"
-            ) from error
+            raise ValueError(f"unknown time zone {value!r}; use a name like Europe/London") from error
         return value
 
     @field_validator("hours")
@@ -117,21 +113,15 @@ class ShopSettings(BaseModel):
 class Thresholds(BaseModel):
     """Minutes after which the floor board and leads are alerted."""
 
-    greet_within_minutes: int = Field(
-        5, ge=1, description="An unowned customer waiting longer stands out."
-    )
+    greet_within_minutes: int = Field(5, ge=1, description="An unowned customer waiting longer stands out.")
     browse_check_back_minutes: int = Field(
         15, ge=1, description="Quiet check-back time for customers who browse privately."
     )
     needs_help_escalate_minutes: int = Field(
         3, ge=1, description="Unclaimed 'needs help' customers are escalated to leads after this."
     )
-    long_visit_minutes: int = Field(
-        60, ge=1, description="Visits open longer than this are flagged."
-    )
-    idle_lock_minutes: int = Field(
-        5, ge=1, description="A staff terminal locks after this much idle time."
-    )
+    long_visit_minutes: int = Field(60, ge=1, description="Visits open longer than this are flagged.")
+    idle_lock_minutes: int = Field(5, ge=1, description="A staff terminal locks after this much idle time.")
 
 
 class FollowUpRules(BaseModel):
@@ -142,9 +132,7 @@ class FollowUpRules(BaseModel):
         ge=0,
         description="Callbacks asked within this many minutes of close are due next business day.",
     )
-    status_update_every_days: int = Field(
-        3, ge=1, description="Open status updates repeat this often."
-    )
+    status_update_every_days: int = Field(3, ge=1, description="Open status updates repeat this often.")
     contact_cadence_days: int = Field(
         2, ge=0, description="At most one outreach per customer in this many days (no hounding)."
     )
@@ -265,9 +253,7 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Key remapping: binding id -> keys, e.g. {'floor.claim' = 'c,f5'}.",
     )
-    terminal_name: str = Field(
-        "counter", description="Name of this terminal, shown in audit events."
-    )
+    terminal_name: str = Field("counter", description="Name of this terminal, shown in audit events.")
 
     @classmethod
     def settings_customise_sources(

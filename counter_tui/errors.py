@@ -51,6 +51,4 @@ class DatabaseUnavailable(DomainError):
         text = str(error).lower()
         if "locked" in text or "busy" in text:
             return cls("The database is busy right now. Nothing was saved; please try again.")
-        return cls(
-            "The database cannot be reached. Nothing was saved; check the connection and try again."
-        )
+        return cls("The database cannot be reached. Nothing was saved; check the connection and try again.")

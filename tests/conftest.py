@@ -25,6 +25,7 @@ FRIDAY_11AM = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
 def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read the developer's own config file or env during tests."""
     monkeypatch.setenv("COUNTER_TUI_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     for name in ("COUNTER_TUI_DATABASE_URL", "COUNTER_TUI_TERMINAL_NAME"):
         monkeypatch.delenv(name, raising=False)
 

@@ -46,9 +46,7 @@ def upgrade(database: Database, revision: str = "head") -> None:
     with database.write() as session:
         connection = session.connection()
         if not database.is_sqlite:
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
-            )
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

@@ -109,9 +109,7 @@ class StoreCalendar:
     def end_of_today(self, moment: datetime) -> datetime:
         """Midnight at the end of the store's day containing `moment`, in UTC."""
         tomorrow = self.local_date(moment) + timedelta(days=1)
-        return _stdlib_utc(
-            pendulum.datetime(tomorrow.year, tomorrow.month, tomorrow.day, tz=self.tz)
-        )
+        return _stdlib_utc(pendulum.datetime(tomorrow.year, tomorrow.month, tomorrow.day, tz=self.tz))
 
     def start_of_day(self, day: date) -> datetime:
         """Midnight at the start of a store date, in UTC."""

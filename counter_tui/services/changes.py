@@ -32,9 +32,6 @@ def changes_since(ctx: ShopContext, event_id: int, limit: int = 500) -> list[Cha
     """Changes committed after `event_id`, oldest first."""
     with ctx.database.read() as session:
         rows = session.exec(
-            select(AuditEvent)
-            .where(col(AuditEvent.id) > event_id)
-            .order_by(col(AuditEvent.id))
-            .limit(limit)
+            select(AuditEvent).where(col(AuditEvent.id) > event_id).order_by(col(AuditEvent.id)).limit(limit)
         )
         return [Change(row.id or 0, row.entity, row.entity_id, row.action) for row in rows]

@@ -88,15 +88,11 @@ def create_customer(
         assert customer.id is not None
         audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=name)
         for channel in dict.fromkeys(opted_in):
-            write_consent(
-                session, ctx, actor, customer.id, channel, granted=True, source=consent_source
-            )
+            write_consent(session, ctx, actor, customer.id, channel, granted=True, source=consent_source)
         return customer.id
 
 
-def insert_customer(
-    session: Session, ctx: ShopContext, name: str, phone: str, email: str
-) -> Customer:
+def insert_customer(session: Session, ctx: ShopContext, name: str, phone: str, email: str) -> Customer:
     """Add a customer row inside the caller's transaction (already cleaned)."""
     customer = Customer(
         name=name,
@@ -125,9 +121,7 @@ def update_contact(
         audit.record(session, ctx, actor, "customer.updated", "customer", customer_id)
 
 
-def find_customers(
-    ctx: ShopContext, query: str, *, page: int = 0, page_size: int = PAGE_SIZE
-) -> Page:
+def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: int = PAGE_SIZE) -> Page:
     """Customers whose name, phone or email matches what was typed, one page at a time.
 
     Names match from the start of any word ("smi" finds "Dana Smith"); phones by any
@@ -218,14 +212,10 @@ def set_standing_need(
         load_staff_actor(session, actor)
         load_customer(session, customer_id)
         existing = session.exec(
-            select(StandingNeed).where(
-                StandingNeed.customer_id == customer_id, StandingNeed.kind == kind
-            )
+            select(StandingNeed).where(StandingNeed.customer_id == customer_id, StandingNeed.kind == kind)
         ).first()
         if remember:
-            standing = existing or StandingNeed(
-                customer_id=customer_id, kind=kind, updated_at=ctx.now()
-            )
+            standing = existing or StandingNeed(customer_id=customer_id, kind=kind, updated_at=ctx.now())
             standing.detail, standing.updated_at = detail, ctx.now()
             session.add(standing)
         elif existing is not None:
@@ -377,3 +367,20 @@ def customer_count(ctx: ShopContext) -> int:
     """How many customers are on file."""
     with ctx.database.read() as session:
         return int(session.exec(select(func.count()).select_from(Customer)).one())
+
+
+def set_consents(
+    ctx: ShopContext, actor: Actor, customer_id: int, granted: dict[str, bool], *, source: str
+) -> None:
+    """Record the customer's yes or no for several channels at once, with how they said it.
+    Only channels whose answer changed (or that had none) are written."""
+    with ctx.database.write() as session:
+        load_staff_actor(session, actor)
+        load_customer(session, customer_id)
+        current = {
+            c.channel: c.granted
+            for c in session.exec(select(ContactConsent).where(ContactConsent.customer_id == customer_id))
+        }
+        for channel, answer in granted.items():
+            if current.get(channel) is not answer and (answer or channel in current):
+                write_consent(session, ctx, actor, customer_id, channel, granted=answer, source=source)

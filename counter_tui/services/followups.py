@@ -53,7 +53,8 @@ def is_personal(line: str, template: str) -> bool:
     return len(own) >= MIN_OWN_WORDS
 
 
-def _require_personal(line: str, template: str) -> None:
+def require_personal(line: str, template: str) -> None:
+    """Refuse a thank-you line that says nothing beyond the template and stock thanks."""
     if not is_personal(line, template):
         raise InvalidInput(
             "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
@@ -83,7 +84,7 @@ def queue_thank_you(
     template = thank_you_template(ctx.settings.shop.name, _first_name(customer.name))
     personal_line = clean_text(personal_line, SHORT_MAX)
     if personal_line:
-        _require_personal(personal_line, template)
+        require_personal(personal_line, template)
     existing = session.exec(
         select(FollowUp).where(
             FollowUp.customer_id == visit.customer_id,
@@ -157,9 +158,7 @@ def add_callback(
         staff = load_staff_actor(session, actor)
         customer = load_customer(session, customer_id)
         if consent_source.strip():
-            write_consent(
-                session, ctx, actor, customer_id, channel, granted=True, source=consent_source
-            )
+            write_consent(session, ctx, actor, customer_id, channel, granted=True, source=consent_source)
         elif channel not in consented_channels(session, customer_id):
             raise NotAllowed(
                 f"{customer.name} has not agreed to be contacted by {CHANNEL_LABELS[channel]}. "
@@ -168,9 +167,7 @@ def add_callback(
         if not customer.phone:
             raise InvalidInput(f"{customer.name} has no phone number on file. Add one first.")
         due = ctx.calendar.callback_due(ctx.now(), ctx.settings.followups.callback_cutoff_minutes)
-        return _insert(
-            session, ctx, actor, staff, customer_id, FollowUpKind.CALLBACK, channel, about, due
-        )
+        return _insert(session, ctx, actor, staff, customer_id, FollowUpKind.CALLBACK, channel, about, due)
 
 
 def add_promise(
@@ -244,9 +241,7 @@ def _insert(
     return followup.id
 
 
-def add_status_update(
-    ctx: ShopContext, actor: Actor, customer_id: int, *, about: str, channel: str
-) -> int:
+def add_status_update(ctx: ShopContext, actor: Actor, customer_id: int, *, about: str, channel: str) -> int:
     """Keep a customer up to date on an open order or repair, every N days while it is open."""
     about = clean_text(about, SHORT_MAX)
     if not about:
@@ -279,9 +274,7 @@ def _require_owner_or_lead(session: Session, actor: Actor, followup: FollowUp) -
     if followup.owner_id != staff.id and staff.role != "lead":
         owner = session.get(Staff, followup.owner_id)
         name = owner.name if owner else "its owner"
-        raise NotAllowed(
-            f"This follow-up is {name}'s. Ask {name}, or a shift lead can reassign it."
-        )
+        raise NotAllowed(f"This follow-up is {name}'s. Ask {name}, or a shift lead can reassign it.")
     return staff
 
 
@@ -305,7 +298,7 @@ def complete_followup(
         staff = _require_owner_or_lead(session, actor, followup)
         if followup.kind == FollowUpKind.THANK_YOU:
             line = clean_text(personal_line, SHORT_MAX) or followup.personal_line
-            _require_personal(line, followup.summary)
+            require_personal(line, followup.summary)
             followup.personal_line = line
         followup.status = FollowUpStatus.DONE
         followup.done_at, followup.done_by = ctx.now(), staff.id
@@ -348,9 +341,7 @@ def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason:
         followup.status, followup.cancel_reason = FollowUpStatus.CANCELLED, reason
         followup.done_at, followup.done_by = ctx.now(), actor.staff_id
         session.add(followup)
-        audit.record(
-            session, ctx, actor, "followup.cancelled", "followup", followup_id, reason=reason
-        )
+        audit.record(session, ctx, actor, "followup.cancelled", "followup", followup_id, reason=reason)
 
 
 def my_followups(ctx: ShopContext, actor: Actor) -> MyFollowUps:
@@ -385,6 +376,4 @@ def followup(ctx: ShopContext, actor: Actor, followup_id: int) -> FollowUpView:
 
 def status_update_due(ctx: ShopContext, from_moment: datetime) -> datetime:
     """When the next status update on an open order or repair falls due."""
-    return ctx.calendar.status_update_due(
-        from_moment, ctx.settings.followups.status_update_every_days
-    )
+    return ctx.calendar.status_update_due(from_moment, ctx.settings.followups.status_update_every_days)

@@ -100,13 +100,9 @@ def add_staff(
 
 
 def _find_staff(session: Session, name: str) -> Staff:
-    staff = session.exec(
-        select(Staff).where(func.lower(Staff.name) == name.strip().lower())
-    ).first()
+    staff = session.exec(select(Staff).where(func.lower(Staff.name) == name.strip().lower())).first()
     if staff is None:
-        raise NotFound(
-            f"No staff member called {name.strip()!r}. `counter-tui staff list` shows them."
-        )
+        raise NotFound(f"No staff member called {name.strip()!r}. `counter-tui staff list` shows them.")
     return staff
 
 

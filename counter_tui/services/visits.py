@@ -76,10 +76,7 @@ def owned_message(ctx: ShopContext, owner_name: str, claimed_at: datetime | None
     since = ""
     if claimed_at is not None:
         since = " since " + ctx.calendar.local(claimed_at).format("HH:mm")
-    return (
-        f"{owner_name} has this customer{since}. Ask {owner_name}, "
-        "or a shift lead can approve a hand-off."
-    )
+    return f"{owner_name} has this customer{since}. Ask {owner_name}, or a shift lead can approve a hand-off."
 
 
 def _helper_ids(session: Session, visit_id: int) -> set[int]:
@@ -88,7 +85,7 @@ def _helper_ids(session: Session, visit_id: int) -> set[int]:
 
 def require_can_act(session: Session, ctx: ShopContext, actor: Actor, visit: Visit) -> Staff:
     """The actor's staff row if they may work on this visit: owner, helper, lead, or
-    anyone while nobody owns it. Others are blocked, and the attempt is logged by callers."""
+    anyone while nobody owns it. Others are refused with the owner's name and what to do."""
     staff = load_staff_actor(session, actor)
     if (
         visit.owner_id is None
@@ -136,9 +133,7 @@ def new_walk_in(
             ).first()
             if already is not None:
                 raise Conflict(f"{customer.name} is already checked in. Open their visit instead.")
-            standing = session.exec(
-                select(StandingNeed).where(StandingNeed.customer_id == customer_id)
-            ).all()
+            standing = session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id)).all()
             # What the customer asked for today beats a remembered need it would replace.
             wanted += [
                 s.kind
@@ -222,9 +217,7 @@ def _add_need(
     active = {
         need.kind: need
         for need in session.exec(
-            select(VisitNeed).where(
-                VisitNeed.visit_id == visit.id, col(VisitNeed.cleared_at).is_(None)
-            )
+            select(VisitNeed).where(VisitNeed.visit_id == visit.id, col(VisitNeed.cleared_at).is_(None))
         )
     }
     opposite = EXCLUSIVE_NEEDS.get(NeedKind(kind))
@@ -267,16 +260,12 @@ def set_need(
         _add_need(session, ctx, actor, visit, kind, detail)
         if remember:
             if visit.customer_id is None:
-                raise InvalidInput(
-                    "Only customers on file can have needs remembered. Add them first."
-                )
+                raise InvalidInput("Only customers on file can have needs remembered. Add them first.")
             standing = session.exec(
                 select(StandingNeed).where(
                     StandingNeed.customer_id == visit.customer_id, StandingNeed.kind == kind
                 )
-            ).first() or StandingNeed(
-                customer_id=visit.customer_id, kind=kind, updated_at=ctx.now()
-            )
+            ).first() or StandingNeed(customer_id=visit.customer_id, kind=kind, updated_at=ctx.now())
             standing.detail, standing.updated_at = detail, ctx.now()
             session.add(standing)
         audit.record(
@@ -323,9 +312,7 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
             raise Conflict("Claim this customer first; then you can bring in a helper.")
         if staff.id != visit.owner_id and staff.role != "lead":
             owner = session.get(Staff, visit.owner_id)
-            raise AlreadyOwned(
-                owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at)
-            )
+            raise AlreadyOwned(owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at))
         helper = session.get(Staff, helper_id)
         if helper is None or not helper.active:
             raise NotFound("That colleague is not available. Pick someone else.")
@@ -334,13 +321,9 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
         if helper_id in _helper_ids(session, visit_id):
             raise Conflict(f"{helper.name} is already helping.")
         session.add(
-            VisitHelper(
-                visit_id=visit_id, staff_id=helper_id, added_by=staff.id or 0, added_at=ctx.now()
-            )
+            VisitHelper(visit_id=visit_id, staff_id=helper_id, added_by=staff.id or 0, added_at=ctx.now())
         )
-        audit.record(
-            session, ctx, actor, "visit.helper_added", "visit", visit_id, helper_id=helper_id
-        )
+        audit.record(session, ctx, actor, "visit.helper_added", "visit", visit_id, helper_id=helper_id)
 
 
 def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: int) -> None:
@@ -396,9 +379,7 @@ def end_visit(
                 )
         elif staff.id != visit.owner_id and staff.role != "lead":
             owner = session.get(Staff, visit.owner_id)
-            raise AlreadyOwned(
-                owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at)
-            )
+            raise AlreadyOwned(owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at))
         visit.outcome, visit.ended_at, visit.ended_by = outcome, ctx.now(), staff.id
         session.add(visit)
         _close_pending_handoffs(session, ctx, visit_id)
@@ -456,9 +437,7 @@ def floor_board(ctx: ShopContext) -> list[FloorRow]:
         names = staff_names(session)
         needs = _active_needs(session, visit_ids)
         helpers: dict[int, list[str]] = {}
-        for helper in session.exec(
-            select(VisitHelper).where(col(VisitHelper.visit_id).in_(visit_ids))
-        ):
+        for helper in session.exec(select(VisitHelper).where(col(VisitHelper.visit_id).in_(visit_ids))):
             helpers.setdefault(helper.visit_id, []).append(names.get(helper.staff_id, "?"))
         pending = set(
             session.exec(
@@ -517,9 +496,7 @@ def _active_needs(session: Session, visit_ids: list[int | None]) -> dict[int, tu
         .order_by(col(VisitNeed.set_at))
     ):
         grouped.setdefault(need.visit_id, []).append(
-            NeedView(
-                need.id or 0, need.kind, need_label(need.kind), need.detail, need.check_back_at
-            )
+            NeedView(need.id or 0, need.kind, need_label(need.kind), need.detail, need.check_back_at)
         )
     return {visit_id: tuple(views) for visit_id, views in grouped.items()}
 
@@ -624,6 +601,8 @@ def update_needs(
     for kind in to_add + to_clear:
         if kind not in set(NeedKind):
             raise InvalidInput(f"Unknown need {kind!r}.")
+    if NeedKind.BROWSE_PRIVATELY in to_add and NeedKind.NEEDS_HELP in to_add:
+        raise InvalidInput("'Browse privately' and 'needs help' replace each other. Tick just one.")
     detail = clean_text(detail, SHORT_MAX)
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
@@ -651,8 +630,16 @@ def update_needs(
                 standing.detail, standing.updated_at = detail, ctx.now()
                 session.add(standing)
         audit.record(
-            session, ctx, actor, "visit.needs_updated", "visit", visit_id,
-            added=to_add, cleared=to_clear, detail=detail, remember=remember,
+            session,
+            ctx,
+            actor,
+            "visit.needs_updated",
+            "visit",
+            visit_id,
+            added=to_add,
+            cleared=to_clear,
+            detail=detail,
+            remember=remember,
         )
 
 
@@ -679,7 +666,12 @@ def add_customer_to_visit(
         audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=name)
         for channel in dict.fromkeys(opted_in):
             write_consent(
-                session, ctx, actor, customer.id, channel, granted=True,
+                session,
+                ctx,
+                actor,
+                customer.id,
+                channel,
+                granted=True,
                 source="agreed at the counter when their details were taken",
             )
         visit.customer_id = customer.id

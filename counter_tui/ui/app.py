@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from textual import events
@@ -19,8 +20,9 @@ from textual.reactive import reactive
 from counter_tui.db.models import HandoffStatus
 from counter_tui.errors import DomainError
 from counter_tui.logs import LOG, configure_logging
-from counter_tui.services import handoffs, sessions
+from counter_tui.services import closing, handoffs, review, sessions
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.review_views import Escalation
 from counter_tui.services.views import HandoffView
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.ui.messages import ConnectionChanged, DataChanged
@@ -28,13 +30,15 @@ from counter_tui.ui.screens.sign_in import SignInScreen
 
 T = TypeVar("T")
 IDLE_CHECK_SECONDS = 5.0
+ESCALATION_CHECK_SECONDS = 15.0
+CLOSE_CHECK_SECONDS = 60.0
 UNEXPECTED = "Something went wrong and was logged. Nothing was lost; please try again."
 
 
 class CounterApp(App[None]):
     """The staff terminal."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -77,6 +81,7 @@ class CounterApp(App[None]):
         self.title = ctx.settings.shop.name
         self._feed: ChangeFeed | None = None
         self._last_input = time.monotonic()
+        self._alerted: set[str] = set()
 
     def on_mount(self) -> None:
         """Apply key remapping, show sign-in, and start watching for changes."""
@@ -85,6 +90,8 @@ class CounterApp(App[None]):
             self.set_keymap(self.ctx.settings.keys)
         self.push_screen(SignInScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.set_interval(ESCALATION_CHECK_SECONDS, self.check_escalations)
+        self.set_interval(CLOSE_CHECK_SECONDS, self.close_day_if_due)
         if self.live:
             self._feed = ChangeFeed(self.ctx, self._from_feed)
             self._feed.start()
@@ -105,16 +112,19 @@ class CounterApp(App[None]):
         fn: Callable[..., T],
         *args: Any,
         then: Callable[[T], None] | None = None,
+        quiet: bool = False,
         **kwargs: Any,
     ) -> None:
-        """Run a service call in a thread. A DomainError becomes a message on screen;
-        anything unexpected is logged and reported without a traceback."""
+        """Run a service call in a thread. A DomainError becomes a message on screen
+        (unless `quiet`, for background chores like heartbeats); anything unexpected is
+        logged and reported without a traceback."""
 
         async def job() -> None:
             try:
                 result = await asyncio.to_thread(fn, *args, **kwargs)
             except DomainError as error:
-                self.notify(str(error), severity="error", markup=False, timeout=8)
+                if not quiet:
+                    self.notify(str(error), severity="error", markup=False, timeout=8)
                 return
             except Exception:
                 LOG.exception("service call %s failed", getattr(fn, "__name__", fn))
@@ -182,9 +192,13 @@ class CounterApp(App[None]):
         if event.online != self.online:
             self.online = event.online
             self.screen.post_message(ConnectionChanged(event.online))
+        if event.changes or event.presence or event.resumed:
+            self.screen.post_message(
+                DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
+            )
         if event.changes:
-            self.screen.post_message(DataChanged(event.changes))
             self._tell_requester(event)
+            self.check_escalations()
 
     def _tell_requester(self, event: FeedEvent) -> None:
         """If a lead just decided a hand-off this staff member asked for, say so here."""
@@ -211,6 +225,30 @@ class CounterApp(App[None]):
                     f"{decision.decision_note} You keep the customer."
                 )
             self.notify(message, title="Hand-off", markup=False, timeout=12)
+
+    def check_escalations(self) -> None:
+        """Leads are alerted, on whatever screen they are, to each new escalation once."""
+        if self.actor is not None and self.actor.is_lead:
+            self.call(review.escalations, self.ctx, self.actor, then=self._alert, quiet=True)
+
+    def _alert(self, escalations: tuple[Escalation, ...]) -> None:
+        for escalation in escalations:
+            if escalation.key in self._alerted:
+                continue
+            self._alerted.add(escalation.key)
+            self.bell()
+            self.notify(
+                f"{escalation.who} needs help and nobody has claimed them "
+                f"for {escalation.minutes_waiting} min. Send someone, or go yourself.",
+                title="Needs help",
+                severity="error",
+                markup=False,
+                timeout=20,
+            )
+
+    def close_day_if_due(self) -> None:
+        """After close, end visits left open as 'left at close' (any terminal may; it is idempotent)."""
+        self.call(closing.close_day_if_due, self.ctx, None, quiet=True)
 
     def watch_online(self, online: bool) -> None:
         """Say so when the database is unreachable, and when it is back."""

@@ -8,11 +8,16 @@ from counter_tui.services.changes import Change
 
 
 class DataChanged(Message):
-    """Another terminal (or this one) committed changes; screens reload what they show."""
+    """Another terminal (or this one) committed changes, someone started or stopped
+    looking at a visit (`presence`), or the connection came back (`resumed`)."""
 
-    def __init__(self, changes: tuple[Change, ...]) -> None:
+    def __init__(
+        self, changes: tuple[Change, ...], *, presence: tuple[int, ...] = (), resumed: bool = False
+    ) -> None:
         super().__init__()
         self.changes = changes
+        self.presence = presence
+        self.resumed = resumed
 
 
 class ConnectionChanged(Message):

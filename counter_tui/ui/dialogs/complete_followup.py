@@ -8,10 +8,19 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label
 
 from counter_tui.db.models import FollowUpKind
+from counter_tui.services.followups import require_personal
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog, required
+
+
+def personal_line(value: str, template: str) -> str:
+    """`value` stripped, if it says more than the template; refused in the dialog otherwise,
+    so nothing typed is lost to a refusal from the service after the dialog closed."""
+    value = value.strip()
+    require_personal(value, template)
+    return value
 
 
 @dataclass(frozen=True)
@@ -52,9 +61,12 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
 
     def collect(self) -> Completion:
         kind = self._followup.kind
+        line = ""
+        if kind == FollowUpKind.THANK_YOU:
+            line = personal_line(self.query_one("#personal", Input).value, self._followup.summary)
         return Completion(
             what_was_done=required(self.query_one("#done", Input).value, "Say what you did."),
-            personal_line=self.query_one("#personal", Input).value if kind == FollowUpKind.THANK_YOU else "",
+            personal_line=line,
             customer_informed=self.query_one("#informed", Checkbox).value
             if kind == FollowUpKind.PROMISE
             else True,

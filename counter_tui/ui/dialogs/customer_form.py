@@ -26,9 +26,12 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
 
     TITLE_TEXT = "Customer details"
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", *, phone: str = "", email: str = "", ask_consent: bool = True) -> None:
         super().__init__()
         self._initial_name = name
+        self._initial_phone = phone
+        self._initial_email = email
+        self._ask_consent = ask_consent
 
     def fields(self) -> ComposeResult:
         yield Label("Name")
@@ -36,13 +39,18 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
         name.value = self._initial_name
         yield name
         yield Label("Phone (optional)")
-        yield Input(max_length=40, id="phone")
+        phone = Input(max_length=40, id="phone")
+        phone.value = self._initial_phone
+        yield phone
         yield Label("Email (optional)")
-        yield Input(max_length=200, id="email")
-        yield Label("Ask: may we contact you? Tick only what they agreed to.")
-        yield Checkbox("Phone calls", False, id="opt-phone")
-        yield Checkbox("Text messages", False, id="opt-sms")
-        yield Checkbox("Email", False, id="opt-email")
+        email = Input(max_length=200, id="email")
+        email.value = self._initial_email
+        yield email
+        if self._ask_consent:
+            yield Label("Ask: may we contact you? Tick only what they agreed to.")
+            yield Checkbox("Phone calls", False, id="opt-phone")
+            yield Checkbox("Text messages", False, id="opt-sms")
+            yield Checkbox("Email", False, id="opt-email")
 
     def collect(self) -> NewCustomer:
         opted: tuple[str, ...] = tuple(
@@ -52,7 +60,7 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
                 (Channel.SMS, "#opt-sms"),
                 (Channel.EMAIL, "#opt-email"),
             )
-            if self.query_one(widget_id, Checkbox).value
+            if self._ask_consent and self.query_one(widget_id, Checkbox).value
         )
         return NewCustomer(
             name=required(

@@ -9,6 +9,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from counter_tui.db.models import Outcome
 from counter_tui.errors import InvalidInput
+from counter_tui.ui.dialogs.complete_followup import personal_line
 from counter_tui.ui.dialogs.form import FormDialog
 
 CHOICES = (
@@ -57,5 +58,8 @@ class EndVisitDialog(FormDialog[EndChoice]):
         index = self.query_one("#outcome", RadioSet).pressed_index
         if index < 0:
             raise InvalidInput("Pick how the visit ended.")
-        personal = self.query_one("#personal", Input).value if self._on_file else ""
-        return EndChoice(CHOICES[index][0], personal)
+        outcome = CHOICES[index][0]
+        personal = self.query_one("#personal", Input).value.strip() if self._on_file else ""
+        if personal and outcome == Outcome.PURCHASE:
+            personal = personal_line(personal, self._template)
+        return EndChoice(outcome, personal)

@@ -11,8 +11,11 @@ from counter_tui.ui.dialogs.form import FormDialog, required
 class TextPromptDialog(FormDialog[str]):
     """Ask for one line of text; returns it, or None when cancelled."""
 
-    def __init__(self, title: str, prompt: str, *, placeholder: str = "", max_length: int = 200) -> None:
+    def __init__(
+        self, title: str, prompt: str, *, placeholder: str = "", max_length: int = 200, initial: str = ""
+    ) -> None:
         super().__init__()
+        self._initial = initial
         self.TITLE_TEXT = title
         self._prompt = prompt
         self._placeholder = placeholder
@@ -20,7 +23,9 @@ class TextPromptDialog(FormDialog[str]):
 
     def fields(self) -> ComposeResult:
         yield Label(self._prompt)
-        yield Input(placeholder=self._placeholder, max_length=self._max_length, id="answer")
+        answer = Input(placeholder=self._placeholder, max_length=self._max_length, id="answer")
+        answer.value = self._initial
+        yield answer
 
     def collect(self) -> str:
         return required(self.query_one("#answer", Input).value, "Type something first, or Esc to cancel.")

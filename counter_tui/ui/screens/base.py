@@ -42,17 +42,19 @@ class CounterScreen(Screen[None]):
         fn: Callable[..., T],
         *args: Any,
         then: Callable[[T], None] | None = None,
+        quiet: bool = False,
         **kwargs: Any,
     ) -> None:
         """Run a service call in a thread; `then` gets the result, errors become messages."""
-        self.counter.call(fn, *args, then=then, **kwargs)
+        self.counter.call(fn, *args, then=then, quiet=quiet, **kwargs)
 
     def reload(self) -> None:
         """Load what the screen shows from the services (override)."""
 
     def on_data_changed(self, message: DataChanged) -> None:
-        """Reload when anything changed."""
-        self.reload()
+        """Reload when data changed (presence alone does not concern most screens)."""
+        if message.changes or message.resumed:
+            self.reload()
 
     def on_screen_resume(self) -> None:
         """Reload when coming back to this screen."""

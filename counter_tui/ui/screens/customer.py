@@ -12,14 +12,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from counter_tui.services import customers, followups, handoffs, staff, visits
+from counter_tui.services import customers, feedback, followups, handoffs, presence, staff, visits
 from counter_tui.services.followups import thank_you_template
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
+from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
 from counter_tui.ui.dialogs.end_visit import EndChoice, EndVisitDialog
+from counter_tui.ui.dialogs.feedback import FeedbackDialog, FeedbackEntry
 from counter_tui.ui.dialogs.followup_forms import (
     CallbackDialog,
     CallbackRequest,
@@ -29,11 +31,13 @@ from counter_tui.ui.dialogs.followup_forms import (
 from counter_tui.ui.dialogs.needs import NeedsChange, NeedsDialog
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets import sections
 
+HEARTBEAT_SECONDS = 5.0
 VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "reassign"}
-CUSTOMER_ACTIONS = {"callback", "promise"}
+CUSTOMER_ACTIONS = {"callback", "promise", "preferences", "consent", "update_details"}
 
 
 class CustomerScreen(CounterScreen):
@@ -119,6 +123,7 @@ class CustomerScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="owner-banner")
+        yield Static(id="lookers")
         with VerticalScroll(id="customer-body"):
             yield Static(id="visit-block")
             yield Label("Customer", classes="section-title")
@@ -132,13 +137,47 @@ class CustomerScreen(CounterScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load the customer."""
+        """Load the customer and, for a visit, tell colleagues you have it open."""
+        self.query_one("#lookers").display = False
         self.reload()
+        if self.visit_id is not None:
+            self.heartbeat()
+            self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
+
+    def heartbeat(self) -> None:
+        """Say "I'm looking at this customer" so other terminals can show it."""
+        if self.visit_id is not None and self.counter.actor is not None:
+            self.call(presence.touch, self.ctx, self.actor, self.visit_id, quiet=True)
+
+    def on_unmount(self) -> None:
+        """Stop showing as looking at this customer."""
+        if self.visit_id is not None and self.counter.actor is not None:
+            self.counter.call(presence.leave, self.ctx, self.counter.actor, self.visit_id, quiet=True)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Reload on data changes; refresh only the lookers when just they changed."""
+        if message.changes or message.resumed:
+            self.reload()
+        elif self.visit_id is not None and self.visit_id in message.presence:
+            self.call(
+                presence.lookers, self.ctx, self.actor, self.visit_id, then=self.show_lookers, quiet=True
+            )
+
+    def show_lookers(self, names: list[str]) -> None:
+        """Name colleagues who have this customer open too, so two don't approach at once."""
+        bar = self.query_one("#lookers", Static)
+        bar.display = bool(names)
+        if names:
+            who = ", ".join(one_line(name, 20) for name in names)
+            bar.update(Text(f"Also looking at this customer now: {who}. Check with them before approaching."))
 
     def reload(self) -> None:
         """Fetch the visit (or the customer record)."""
         if self.visit_id is not None:
             self.call(visits.visit_detail, self.ctx, self.actor, self.visit_id, then=self.show_visit)
+            self.call(
+                presence.lookers, self.ctx, self.actor, self.visit_id, then=self.show_lookers, quiet=True
+            )
         elif self.customer_id is not None:
             self.call(
                 customers.customer_detail,
@@ -196,30 +235,24 @@ class CustomerScreen(CounterScreen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer only the keys that make sense for what is on screen."""
-        visit = self.visit
-        live_visit = visit is not None and visit.ended_at is None
-        if action in VISIT_ACTIONS and not live_visit:
+        """Offer only the keys that make sense for what is on screen (services still decide)."""
+        visit, customer = self.visit, self.customer
+        live = visit is not None and visit.ended_at is None
+        if action in VISIT_ACTIONS and (visit is None or not live):
             return False
-        if action == "claim":
-            return visit is not None and visit.owner_id is None
-        if action in ("helper", "handoff"):
-            return (
-                bool(visit and visit.owner_id is not None and (visit.is_owner or self.actor.is_lead))
-                if action == "helper"
-                else bool(visit and visit.is_owner)
-            )
-        if action == "reassign":
-            return self.actor.is_lead
-        if action == "add_to_file":
-            return visit is not None and visit.customer is None
-        if action in CUSTOMER_ACTIONS:
-            return self.customer is not None
-        if action == "walk_in":
-            return visit is None and self.customer is not None and self.customer.open_visit_id is None
-        if action == "done":
-            return self.customer is not None and bool(self.customer.open_followups)
-        return True
+        if action in CUSTOMER_ACTIONS and customer is None:
+            return False
+        owned = visit is not None and visit.owner_id is not None
+        offered = {
+            "claim": visit is not None and visit.owner_id is None,
+            "helper": owned and visit is not None and (visit.is_owner or self.actor.is_lead),
+            "handoff": visit is not None and visit.is_owner,
+            "reassign": self.actor.is_lead,
+            "add_to_file": visit is not None and customer is None,
+            "walk_in": visit is None and customer is not None and customer.open_visit_id is None,
+            "done": customer is not None and bool(customer.open_followups),
+        }
+        return offered.get(action, True)
 
     def _require_can_act(self) -> bool:
         if self.visit is not None and not self.visit.can_act and self.visit.ended_at is None:
@@ -454,6 +487,88 @@ class CustomerScreen(CounterScreen):
             email=details.email,
             opted_in=details.opted_in,
             then=lambda _: self.reload(),
+        )
+
+    def action_preferences(self) -> None:
+        """Edit the standing preferences remembered across visits."""
+        if self.customer is None:
+            return
+        dialog = TextPromptDialog(
+            "Preferences",
+            "What do they prefer? (kept for every visit)",
+            max_length=2000,
+            initial=self.customer.preferences,
+        )
+        self.app.push_screen(dialog, self._save_preferences)
+
+    def _save_preferences(self, text: str | None) -> None:
+        if text is not None and self.customer_id is not None:
+            self.call(
+                customers.set_preferences,
+                self.ctx,
+                self.actor,
+                self.customer_id,
+                text,
+                then=lambda _: self.reload(),
+            )
+
+    def action_consent(self) -> None:
+        """Record which channels the customer agreed to."""
+        self.app.push_screen(ConsentDialog(self._consented()), self._save_consent)
+
+    def _save_consent(self, answer: tuple[dict[str, bool], str] | None) -> None:
+        if answer is not None and self.customer_id is not None:
+            granted, source = answer
+            self.call(
+                customers.set_consents,
+                self.ctx,
+                self.actor,
+                self.customer_id,
+                granted,
+                source=source,
+                then=lambda _: self.reload(),
+            )
+
+    def action_update_details(self) -> None:
+        """Correct the customer's name, phone or email."""
+        if self.customer is None:
+            return
+        customer = self.customer
+        dialog = CustomerFormDialog(
+            customer.name, phone=customer.phone, email=customer.email, ask_consent=False
+        )
+        self.app.push_screen(dialog, self._save_details)
+
+    def _save_details(self, details: NewCustomer | None) -> None:
+        if details is not None and self.customer_id is not None:
+            self.call(
+                customers.update_contact,
+                self.ctx,
+                self.actor,
+                self.customer_id,
+                name=details.name,
+                phone=details.phone,
+                email=details.email,
+                then=lambda _: self.reload(),
+            )
+
+    def action_feedback(self) -> None:
+        """Record the customer's feedback (open-ended, optional rating and topics)."""
+        self.app.push_screen(FeedbackDialog(), self._save_feedback)
+
+    def _save_feedback(self, entry: FeedbackEntry | None) -> None:
+        if entry is None:
+            return
+        self.call(
+            feedback.record_feedback,
+            self.ctx,
+            self.actor,
+            body=entry.body,
+            rating=entry.rating,
+            topics=feedback.parse_topics(entry.topics),
+            customer_id=self.customer_id,
+            visit_id=self.visit_id,
+            then=lambda _: self._queued("Feedback recorded. Thank them for telling you."),
         )
 
     def action_walk_in(self) -> None:

@@ -27,7 +27,7 @@ class FindCustomerScreen(CounterScreen):
         Binding("escape", "back", "Back", id="find.back", tooltip="Back to the floor board."),
         Binding("enter", "open", "Open", id="find.open", tooltip="Open the highlighted customer."),
         Binding(
-            "ctrl+w",
+            "f2",
             "walk_in",
             "Start visit",
             id="find.walk_in",
@@ -46,6 +46,7 @@ class FindCustomerScreen(CounterScreen):
             "Next page",
             id="find.next_page",
             tooltip="Show the next page of results.",
+            priority=True,
         ),
         Binding(
             "pageup",
@@ -53,6 +54,7 @@ class FindCustomerScreen(CounterScreen):
             "Previous page",
             id="find.previous_page",
             tooltip="Show the previous page.",
+            priority=True,
         ),
         Binding("down", "cursor_down", "Down", show=False, id="find.down"),
         Binding("up", "cursor_up", "Up", show=False, id="find.up"),
@@ -135,6 +137,10 @@ class FindCustomerScreen(CounterScreen):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key else None
+
+    def on_data_table_row_selected(self) -> None:
+        """Enter on a result opens it, wherever the focus is."""
+        self.action_open()
 
     def action_cursor_down(self) -> None:
         """Move down the results while typing."""

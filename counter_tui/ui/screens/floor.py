@@ -9,15 +9,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
-from counter_tui.services import visits
+from counter_tui.services import kudos, visits
+from counter_tui.services.review_views import KudosView
 from counter_tui.services.views import FloorRow
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog, WalkIn
-from counter_tui.ui.format import clock_time, duration
+from counter_tui.ui.format import clock_time, day_and_time, duration
+from counter_tui.ui.review.kudos_wall import kudos_lines
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.badges import needs_text
 
 TICK_SECONDS = 15.0
+THANKS_SHOWN = 3
 COLUMNS = (
     ("flag", "!"),
     ("who", "Customer"),
@@ -71,16 +74,24 @@ class FloorScreen(CounterScreen):
             id="floor.handoffs",
             tooltip="Hand-off requests (leads approve them here).",
         ),
+        Binding(
+            "l",
+            "review",
+            "Lead review",
+            id="floor.review",
+            tooltip="Shift leads: floor health, follow-ups, scorecard, feedback, end of day.",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield Header()
         yield Static(id="floor-summary")
         table: DataTable[Text] = DataTable(id="floor-table", cursor_type="row", zebra_stripes=True)
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         yield table
         yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
+        yield Static(id="thanks-wall")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -90,17 +101,28 @@ class FloorScreen(CounterScreen):
         self.query_one(DataTable).focus()
 
     def reload(self) -> None:
-        """Fetch the open visits."""
+        """Fetch the open visits and the thanks wall."""
         self.call(visits.floor_board, self.ctx, then=self.show_rows)
+        self.call(
+            kudos.thanks_wall, self.ctx, self.actor, limit=THANKS_SHOWN, then=self.show_thanks, quiet=True
+        )
+
+    def show_thanks(self, items: tuple[KudosView, ...]) -> None:
+        """The latest kudos, for every colleague to see."""
+        wall = self.query_one("#thanks-wall", Static)
+        wall.display = bool(items)
+        if items:
+            text = Text("Thanks wall\n", style="bold yellow")
+            text.append_text(kudos_lines(items, [day_and_time(self.ctx, item.given_at) for item in items]))
+            wall.update(text)
 
     def show_rows(self, rows: list[FloorRow]) -> None:
         """Redraw the table, keeping the cursor on the same visit."""
         table: DataTable[Text] = self.query_one(DataTable)
         selected = self.selected_visit_id()
         table.clear()
-        now = self.ctx.now()
         for row in rows:
-            table.add_row(*self._cells(row, now), key=str(row.visit_id))
+            table.add_row(*self._cells(row), key=str(row.visit_id))
         wanted = self._focus_visit or selected
         self._focus_visit = None
         if wanted is not None and str(wanted) in {str(r.visit_id) for r in rows}:
@@ -111,7 +133,7 @@ class FloorScreen(CounterScreen):
             table.focus()
         self._summarise(rows)
 
-    def _cells(self, row: FloorRow, now: object) -> list[Text]:
+    def _cells(self, row: FloorRow) -> list[Text]:
         if row.needs_help_unclaimed:
             flag = Text("HELP", style="bold reverse red")
         elif row.waiting_too_long:
@@ -150,7 +172,8 @@ class FloorScreen(CounterScreen):
         waiting = sum(1 for r in rows if r.owner_id is None)
         urgent = sum(1 for r in rows if r.urgent)
         mine = sum(1 for r in rows if r.owner_id == self.actor.staff_id)
-        summary = Text(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you")
+        summary = Text(f"{clock_time(self.ctx, self.ctx.now())}  ", style="bold")
+        summary.append(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you")
         if urgent:
             summary.append(f" · {urgent} need attention now", style="bold red")
         self.query_one("#floor-summary", Static).update(summary)
@@ -227,7 +250,19 @@ class FloorScreen(CounterScreen):
         self.app.push_screen(FollowUpsScreen())
 
     def action_handoffs(self) -> None:
-        """Show hand-off requests."""
+        """Show pending hand-off requests (leads approve or deny them there)."""
         from counter_tui.ui.screens.handoffs import HandoffsScreen
 
         self.app.push_screen(HandoffsScreen())
+
+    def action_review(self, tab: str = "health") -> None:
+        """Open the lead review screen."""
+        from counter_tui.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(tab))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The lead review key shows only for leads (the services refuse others anyway)."""
+        if action == "review":
+            return self.actor.is_lead
+        return True

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from counter_tui.services import handoffs
 from counter_tui.services.views import HandoffView
 from counter_tui.text import one_line
-from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui import handoff_decisions
 from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.screens.base import CounterScreen
 
@@ -90,6 +90,7 @@ class HandoffsScreen(CounterScreen):
                 Text(one_line(request.reason, 50)),
                 key=str(request.id),
             )
+        self.refresh_bindings()
         who = "All pending requests" if self.actor.is_lead else "Your pending requests"
         self.query_one("#handoffs-summary", Static).update(Text(f"{who}: {len(requests)}"))
 
@@ -100,36 +101,23 @@ class HandoffsScreen(CounterScreen):
             return None
         return self.requests.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only leads are offered approve and deny; only requesters are offered withdraw."""
+        if action in ("approve", "deny"):
+            return self.actor.is_lead
+        if action == "withdraw":
+            return not self.actor.is_lead or any(
+                r.from_name == self.actor.name for r in self.requests.values()
+            )
+        return True
+
     def action_approve(self) -> None:
         """Approve the highlighted request."""
-        request = self.selected()
-        if request is not None:
-            self.call(
-                handoffs.approve_handoff,
-                self.ctx,
-                self.actor,
-                request.id,
-                then=lambda _: self._decided("Approved."),
-            )
+        handoff_decisions.approve(self, self.selected())
 
     def action_deny(self) -> None:
         """Deny the highlighted request, with a note for the requester."""
-        request = self.selected()
-        if request is None:
-            return
-
-        def deny(note: str | None) -> None:
-            if note is not None:
-                self.call(
-                    handoffs.deny_handoff,
-                    self.ctx,
-                    self.actor,
-                    request.id,
-                    note,
-                    then=lambda _: self._decided("Denied."),
-                )
-
-        self.app.push_screen(TextPromptDialog("Deny hand-off", "Why? (the requester sees this)"), deny)
+        handoff_decisions.deny(self, self.selected())
 
     def action_withdraw(self) -> None:
         """Withdraw your own request."""

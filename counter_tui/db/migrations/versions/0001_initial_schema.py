@@ -34,9 +34,7 @@ def upgrade() -> None:
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_customer_email"), ["email"], unique=False)
         batch_op.create_index(batch_op.f("ix_customer_name_key"), ["name_key"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_customer_phone_digits"), ["phone_digits"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_customer_phone_digits"), ["phone_digits"], unique=False)
 
     op.create_table(
         "staff",
@@ -90,9 +88,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("customer_id", "channel"),
     )
     with op.batch_alter_table("contactconsent", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contactconsent_customer_id"), ["customer_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_contactconsent_customer_id"), ["customer_id"], unique=False)
 
     op.create_table(
         "standingneed",
@@ -109,9 +105,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("customer_id", "kind"),
     )
     with op.batch_alter_table("standingneed", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_standingneed_customer_id"), ["customer_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_standingneed_customer_id"), ["customer_id"], unique=False)
 
     op.create_table(
         "visit",
@@ -173,9 +167,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("customernote", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_customernote_customer_id"), ["customer_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_customernote_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_customernote_visit_id"), ["visit_id"], unique=False)
 
     op.create_table(
@@ -221,9 +213,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("followup", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_followup_customer_id"), ["customer_id"], unique=False)
-        batch_op.create_index(
-            "ix_followup_owner_open", ["owner_id", "status", "due_at"], unique=False
-        )
+        batch_op.create_index("ix_followup_owner_open", ["owner_id", "status", "due_at"], unique=False)
 
     op.create_table(
         "handoffrequest",

@@ -1,0 +1,118 @@
+"""End of day: unreturned calls, overdue follow-ups, undecided hand-offs and visits
+flagged for review, with the day's figures; leads close the day and review flags."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from counter_tui.services import closing
+from counter_tui.services.context import ShopContext
+from counter_tui.services.labels import OUTCOME_LABELS
+from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
+from counter_tui.services.views import FollowUpView, HandoffView
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.format import clock_time, day_and_time
+from counter_tui.ui.review.pane import ReviewPane
+from counter_tui.ui.review.scorecard import period_table
+
+
+def followup_line(ctx: ShopContext, item: FollowUpView) -> str:
+    """`thank-you: Ada Lovelace due today 17:30 (Sam) — …`"""
+    due = day_and_time(ctx, item.due_at)
+    return (
+        f"{item.kind_label}: {one_line(item.customer_name, 24)} due {due} "
+        f"({one_line(item.owner_name, 12)}) — {one_line(item.summary, 40)}"
+    )
+
+
+def handoff_line(request: HandoffView) -> str:
+    """`Ada: Sam → Dana, knows the grinders`"""
+    return (
+        f"{one_line(request.who, 24)}: {one_line(request.from_name, 12)} → "
+        f"{one_line(request.to_name, 12)}, {one_line(request.reason, 40)}"
+    )
+
+
+def flagged_line(ctx: ShopContext, visit: FlaggedVisit) -> str:
+    """`red coat arrived today 16:55 — left (closed at end of day) (nobody)`"""
+    outcome = OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "still open")
+    return (
+        f"{one_line(visit.who, 24)} arrived {day_and_time(ctx, visit.arrived_at)} — {outcome} "
+        f"({one_line(visit.owner_name or 'nobody', 12)})"
+    )
+
+
+class EndOfDayPane(ReviewPane):
+    """The day's loose ends; c closes the day, v marks the first flagged visit reviewed."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.report: EndOfDayReport | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(id="eod-body")
+            yield Static(id="eod-score")
+
+    def reload(self) -> None:
+        """Fetch today's end-of-day report."""
+        self.call(closing.end_of_day, self.ctx, self.actor, then=self.show)
+
+    def show(self, report: EndOfDayReport) -> None:
+        """Render the loose ends and the figures."""
+        self.report = report
+        text = Text(f"{one_line(report.shop_name)} — {report.day:%A %d %B}", style="bold")
+        if report.closes_at:
+            text.append(f"   closes {clock_time(self.ctx, report.closes_at)}", style="dim")
+        text.append("   (c close the day · v mark a flagged visit reviewed)\n", style="dim")
+        ctx = self.ctx
+        self._list(text, "Unreturned calls", [followup_line(ctx, f) for f in report.unreturned_calls])
+        self._list(text, "Overdue follow-ups", [followup_line(ctx, f) for f in report.overdue_followups])
+        self._list(text, "Hand-offs not decided", [handoff_line(h) for h in report.pending_handoffs])
+        self._list(text, "Visits flagged for review", [flagged_line(ctx, v) for v in report.flagged_visits])
+        self.query_one("#eod-body", Static).update(text)
+        self.query_one("#eod-score", Static).update(period_table(report.scorecard))
+
+    def _list(self, text: Text, title: str, lines: list[str]) -> None:
+        text.append(f"\n{title} ({len(lines)})\n", style="bold underline")
+        if not lines:
+            text.append("  none\n", style="green")
+        for line in lines:
+            text.append(f"  • {line}\n", style="bold red" if title == "Unreturned calls" else "")
+
+    def close_day(self) -> None:
+        """Close the visits still open as 'left at close' and flag them for review."""
+        self.call(closing.close_day, self.ctx, self.actor, then=self._after_close)
+
+    def _after_close(self, result: CloseResult) -> None:
+        count = len(result.closed_visit_ids)
+        self.notify(
+            f"Day closed: {count} open visit(s) ended as left at close and flagged for review.", markup=False
+        )
+        self.reload()
+
+    def mark_reviewed(self) -> None:
+        """Mark the first flagged visit reviewed, with a note."""
+        if self.report is None or not self.report.flagged_visits:
+            self.notify("No visits are flagged for review.", markup=False)
+            return
+        visit = self.report.flagged_visits[0]
+
+        def save(note: str | None) -> None:
+            if note is not None:
+                self.call(
+                    closing.mark_reviewed,
+                    self.ctx,
+                    self.actor,
+                    visit.visit_id,
+                    note,
+                    then=lambda _: self.reload(),
+                )
+
+        self.app.push_screen(
+            TextPromptDialog(f"Reviewed: {one_line(visit.who, 30)}", "What happened? (kept in the log)"), save
+        )

@@ -1,0 +1,122 @@
+"""Feedback that gets fixed: topics raised in the last 30 days, their status, and acting
+on them (which tells every customer who raised it and agreed to be contacted)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Label, Static
+
+from counter_tui.services import feedback
+from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.format import day_and_time
+from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+
+STATUS_STYLES = {"new": "bold yellow", "acknowledged": "cyan", "acted_on": "green"}
+
+
+class FeedbackBoardPane(ReviewPane):
+    """Topics by count; Enter shows what customers said, k acknowledges, a acts on it."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.topics: dict[str, TopicRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label(
+            "Topics raised in the last 30 days (Enter: what they said · k acknowledge · a acted on)",
+            classes="section-title",
+        )
+        yield new_table(
+            "topics-table",
+            (
+                ("topic", "Topic"),
+                ("raised", "Raised"),
+                ("customers", "Customers"),
+                ("rating", "Avg rating"),
+                ("last", "Last raised"),
+                ("status", "Status"),
+                ("done", "What was done"),
+            ),
+        )
+        yield Static(id="topic-detail")
+
+    def reload(self) -> None:
+        """Fetch the topic board."""
+        self.call(feedback.topic_board, self.ctx, self.actor, then=self.show)
+
+    def show(self, rows: tuple[TopicRow, ...]) -> None:
+        """Show topics, most raised first."""
+        table: DataTable[Text] = self.query_one("#topics-table", DataTable)
+        table.clear()
+        self.topics = {row.topic: row for row in rows}
+        for row in rows:
+            again = (
+                f" (+{row.raised_since_status} since)"
+                if row.status != "new" and row.raised_since_status
+                else ""
+            )
+            table.add_row(
+                Text(one_line(row.topic, 24), style="bold"),
+                Text(str(row.raised)),
+                Text(str(row.customers)),
+                Text(f"{row.average_rating:.1f}" if row.average_rating is not None else "—"),
+                Text(day_and_time(self.ctx, row.last_raised_at)),
+                Text(row.status.replace("_", " ") + again, style=STATUS_STYLES.get(row.status, "")),
+                Text(one_line(row.action_taken, 40)),
+                key=row.topic,
+            )
+        if not rows:
+            self.query_one("#topic-detail", Static).update(
+                Text("No feedback recorded in the last 30 days.", style="dim")
+            )
+
+    def selected_topic(self) -> str | None:
+        """The topic under the cursor."""
+        return row_key(self.query_one("#topics-table", DataTable))
+
+    def on_data_table_row_selected(self) -> None:
+        """Enter shows what customers said about the topic."""
+        topic = self.selected_topic()
+        if topic is not None:
+            self.call(feedback.topic_feedback, self.ctx, self.actor, topic, then=self.show_detail)
+
+    def show_detail(self, items: tuple[FeedbackView, ...]) -> None:
+        """What customers said, newest first."""
+        text = Text()
+        for item in items[:12]:
+            rating = f" ★{item.rating}" if item.rating else ""
+            text.append(
+                f"{day_and_time(self.ctx, item.created_at)} {one_line(item.customer_name, 20)}{rating}: ",
+                style="dim",
+            )
+            text.append(one_line(item.body, 90) + "\n")
+        self.query_one("#topic-detail", Static).update(text)
+
+    def acknowledge(self) -> None:
+        """Mark the topic seen and being looked at."""
+        topic = self.selected_topic()
+        if topic is not None:
+            self.call(feedback.acknowledge_topic, self.ctx, self.actor, topic, then=lambda _: self.reload())
+
+    def act_on(self) -> None:
+        """Say what was done; everyone who raised it and agreed to contact will hear."""
+        topic = self.selected_topic()
+        if topic is None:
+            return
+
+        def save(done: str | None) -> None:
+            if done is not None:
+                self.call(feedback.mark_topic_acted_on, self.ctx, self.actor, topic, done, then=self._acted)
+
+        prompt = f"What was done about '{one_line(topic, 30)}'? Customers who raised it will be told."
+        self.app.push_screen(TextPromptDialog("Acted on", prompt, max_length=500), save)
+
+    def _acted(self, result: ActedOnResult) -> None:
+        message = f"Marked acted on. {result.customers_told} customer(s) will be updated"
+        if result.customers_without_consent:
+            message += f"; {result.customers_without_consent} can't be contacted (no consent)"
+        self.notify(message + ".", markup=False, timeout=8)
+        self.reload()

@@ -1,0 +1,100 @@
+"""Follow-up oversight: overdue and due today by owner, unreturned calls before close,
+and reassigning a follow-up (with a reason) when its owner is away."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Label
+
+from counter_tui.services import review, staff
+from counter_tui.services.labels import CHANNEL_LABELS
+from counter_tui.services.review_views import FollowUpOversight
+from counter_tui.services.staff import StaffSummary
+from counter_tui.services.views import FollowUpView
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
+from counter_tui.ui.format import day_and_time
+from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+
+
+class FollowUpOversightPane(ReviewPane):
+    """Everything owed, grouped by owner; g reassigns the highlighted one."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.items: dict[str, FollowUpView] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="calls-summary", classes="section-title")
+        yield new_table(
+            "oversight-table",
+            (
+                ("owner", "Owner"),
+                ("when", "Due"),
+                ("kind", "What"),
+                ("who", "Customer"),
+                ("how", "How"),
+                ("about", "About"),
+            ),
+        )
+
+    def reload(self) -> None:
+        """Fetch follow-ups by owner."""
+        self.call(review.followup_oversight, self.ctx, self.actor, then=self.show)
+
+    def show(self, oversight: FollowUpOversight) -> None:
+        """One block of rows per owner: overdue first, then due today."""
+        calls = len(oversight.unreturned_calls)
+        summary = f"Unreturned calls before close today: {calls}" + (
+            " — return them all before you leave" if calls else " — all returned"
+        )
+        self.query_one("#calls-summary", Label).update(
+            Text(summary, style="bold red" if calls else "bold green")
+        )
+        table: DataTable[Text] = self.query_one("#oversight-table", DataTable)
+        table.clear()
+        self.items = {}
+        for group in oversight.by_owner:
+            for item in (*group.overdue, *group.due_today):
+                key = str(item.id)
+                self.items[key] = item
+                table.add_row(
+                    Text(one_line(group.owner_name, 14), style="bold"),
+                    Text(day_and_time(self.ctx, item.due_at), style="bold red" if item.overdue else ""),
+                    Text(item.kind_label),
+                    Text(one_line(item.customer_name, 24)),
+                    Text(CHANNEL_LABELS.get(item.channel, item.channel)),
+                    Text(one_line(item.summary, 40)),
+                    key=key,
+                )
+        if not self.items:
+            table.add_row(Text("Nothing overdue or due today."), *[Text("")] * 5, key="empty")
+
+    def reassign(self) -> None:
+        """Give the highlighted follow-up to a colleague, with a reason."""
+        item = self.items.get(row_key(self.query_one("#oversight-table", DataTable)) or "")
+        if item is None:
+            self.notify("Highlight a follow-up first.", markup=False)
+            return
+
+        def pick(people: list[StaffSummary]) -> None:
+            colleagues = [p for p in people if p.id != item.owner_id]
+            dialog = StaffPickerDialog(
+                "Reassign follow-up to", colleagues, reason_prompt="Reason (e.g. Sam is off until Monday)"
+            )
+            self.app.push_screen(dialog, lambda choice: self._reassign(item, choice))
+
+        self.call(staff.list_staff, self.ctx, then=pick)
+
+    def _reassign(self, item: FollowUpView, choice: StaffChoice | None) -> None:
+        if choice is not None:
+            self.call(
+                review.reassign_followup,
+                self.ctx,
+                self.actor,
+                item.id,
+                choice.staff_id,
+                choice.reason,
+                then=lambda _: self.reload(),
+            )

@@ -1,0 +1,169 @@
+"""Hand-offs for leads: pending requests to decide, and the log of every hand-off,
+reassignment and blocked attempt, filterable by day, staff member and reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Input, Label
+
+from counter_tui.errors import InvalidInput
+from counter_tui.services import handoffs, review, staff
+from counter_tui.services.review_views import HandoffLogEntry
+from counter_tui.services.staff import StaffSummary
+from counter_tui.services.views import HandoffView
+from counter_tui.text import one_line
+from counter_tui.ui import handoff_decisions
+from counter_tui.ui.format import clock_time, day_and_time, duration
+from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+
+LOG_STYLES = {
+    "blocked": "bold red",
+    "reassigned": "magenta",
+    "approved": "green",
+    "denied": "yellow",
+    "pending": "bold",
+    "cancelled": "dim",
+}
+KIND_LABELS = {
+    "handoff": "hand-off {status}",
+    "reassignment": "reassigned",
+    "blocked_claim": "blocked claim",
+    "blocked_handoff": "blocked hand-off",
+}
+
+
+def what_happened(entry: HandoffLogEntry) -> Text:
+    """`hand-off approved`, `reassigned`, `blocked claim`, coloured by outcome."""
+    label = KIND_LABELS.get(entry.kind, entry.kind).format(status=entry.status)
+    return Text(label, style=LOG_STYLES.get(entry.status, ""))
+
+
+class HandoffLogPane(ReviewPane):
+    """Pending requests on top (a approve, d deny), the log below with filters."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.pending: dict[str, HandoffView] = {}
+        self.staff_ids: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("Waiting for a decision (a approve · d deny)", classes="section-title")
+        yield new_table(
+            "pending-table",
+            (
+                ("asked", "Asked"),
+                ("waiting", "Waiting"),
+                ("who", "Customer"),
+                ("from", "From"),
+                ("to", "To"),
+                ("reason", "Reason"),
+            ),
+        )
+        yield Label(
+            "Log — filter: day (YYYY-MM-DD or 'today'), staff name, reason text", classes="section-title"
+        )
+        yield Input(placeholder="e.g. today sam break", id="log-filter", max_length=80)
+        yield new_table(
+            "log-table",
+            (
+                ("at", "When"),
+                ("kind", "What"),
+                ("who", "Customer"),
+                ("by", "By"),
+                ("from", "From"),
+                ("to", "To"),
+                ("reason", "Reason / note"),
+            ),
+        )
+
+    def reload(self) -> None:
+        """Fetch pending requests and the filtered log."""
+        self.call(handoffs.pending_handoffs, self.ctx, self.actor, then=self.show_pending)
+        self.call(staff.list_staff, self.ctx, include_inactive=True, then=self._know_staff)
+
+    def _know_staff(self, people: list[StaffSummary]) -> None:
+        self.staff_ids = {
+            person.name.split()[0].lower(): person.id for person in people if person.name.split()
+        }
+        self._load_log()
+
+    def show_pending(self, requests: list[HandoffView]) -> None:
+        """Show requests awaiting a decision."""
+        table: DataTable[Text] = self.query_one("#pending-table", DataTable)
+        table.clear()
+        self.pending = {str(r.id): r for r in requests}
+        for r in requests:
+            table.add_row(
+                Text(clock_time(self.ctx, r.requested_at)),
+                Text(duration(r.requested_at, self.ctx.now()), style="bold"),
+                Text(one_line(r.who, 28)),
+                Text(one_line(r.from_name, 14)),
+                Text(one_line(r.to_name, 14)),
+                Text(one_line(r.reason, 50)),
+                key=str(r.id),
+            )
+
+    @on(Input.Changed, "#log-filter")
+    def _filter_changed(self) -> None:
+        self._load_log()
+
+    def _load_log(self) -> None:
+        words = self.query_one("#log-filter", Input).value.split()
+        day: date | None = None
+        staff_name = ""
+        reason_words: list[str] = []
+        for word in words:
+            if word.lower() == "today":
+                day = self.ctx.calendar.local_date(self.ctx.now())
+            elif len(word) == 10 and word[4] == "-":
+                try:
+                    day = date.fromisoformat(word)
+                except ValueError:
+                    self.notify(str(InvalidInput(f"{word} is not a date; use YYYY-MM-DD.")), markup=False)
+                    return
+            elif not staff_name and word.lower() in self.staff_ids:
+                staff_name = word.lower()
+            else:
+                reason_words.append(word)
+        staff_id = self.staff_ids.get(staff_name)
+        self.call(
+            review.handoff_log,
+            self.ctx,
+            self.actor,
+            day=day,
+            staff_id=staff_id,
+            reason=" ".join(reason_words),
+            then=self.show_log,
+        )
+
+    def show_log(self, entries: tuple[HandoffLogEntry, ...]) -> None:
+        """Show the log."""
+        table: DataTable[Text] = self.query_one("#log-table", DataTable)
+        table.clear()
+        for index, e in enumerate(entries):
+            table.add_row(
+                Text(day_and_time(self.ctx, e.at)),
+                what_happened(e),
+                Text(one_line(e.who, 24)),
+                Text(one_line(e.actor_name, 12)),
+                Text(one_line(e.from_name, 12)),
+                Text(one_line(e.to_name, 12)),
+                Text(one_line(e.reason + (f" — {e.decision_note}" if e.decision_note else ""), 50)),
+                key=f"log-{index}",
+            )
+
+    def selected_request(self) -> HandoffView | None:
+        """The pending request under the cursor."""
+        return self.pending.get(row_key(self.query_one("#pending-table", DataTable)) or "")
+
+    def approve(self) -> None:
+        """Approve the highlighted request."""
+        handoff_decisions.approve(self, self.selected_request())
+
+    def deny(self) -> None:
+        """Deny the highlighted request with a note for the requester."""
+        handoff_decisions.deny(self, self.selected_request())

@@ -1,0 +1,76 @@
+"""Kudos: leads thank a colleague publicly for a specific act of care."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Label, Static
+
+from counter_tui.services import kudos, staff
+from counter_tui.services.review_views import KudosView
+from counter_tui.services.staff import StaffSummary
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
+from counter_tui.ui.format import day_and_time
+from counter_tui.ui.review.pane import ReviewPane
+
+
+def kudos_lines(items: tuple[KudosView, ...], when: list[str]) -> Text:
+    """One line per thanks: to whom, for what, from whom, when."""
+    text = Text()
+    for item, moment in zip(items, when, strict=True):
+        if text:
+            text.append("\n")
+        text.append("★ ", style="bold yellow")
+        text.append(one_line(item.to_name, 16), style="bold")
+        text.append(f" — {one_line(item.text, 80)} ")
+        text.append(f"({one_line(item.from_name, 12)}, {moment})", style="dim")
+    return text
+
+
+class KudosPane(ReviewPane):
+    """The thanks wall, and k to give kudos."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(
+            "Thanks wall — every colleague sees this on their floor board (k to give kudos)",
+            classes="section-title",
+        )
+        yield Static(id="kudos-body")
+
+    def reload(self) -> None:
+        """Fetch the wall."""
+        self.call(kudos.thanks_wall, self.ctx, self.actor, then=self.show)
+
+    def show(self, items: tuple[KudosView, ...]) -> None:
+        """Show recent kudos."""
+        body = self.query_one("#kudos-body", Static)
+        if not items:
+            body.update(
+                Text("No kudos yet. Catch someone doing right by a customer and say so.", style="dim")
+            )
+            return
+        body.update(kudos_lines(items, [day_and_time(self.ctx, item.given_at) for item in items]))
+
+    def give(self) -> None:
+        """Pick a colleague and say what they did."""
+
+        def pick(people: list[StaffSummary]) -> None:
+            colleagues = [p for p in people if p.id != self.actor.staff_id]
+            dialog = StaffPickerDialog(
+                "Kudos to", colleagues, reason_prompt="For what? (a specific act of care)"
+            )
+            self.app.push_screen(dialog, self._give)
+
+        self.call(staff.list_staff, self.ctx, then=pick)
+
+    def _give(self, choice: StaffChoice | None) -> None:
+        if choice is not None:
+            self.call(
+                kudos.give_kudos,
+                self.ctx,
+                self.actor,
+                choice.staff_id,
+                choice.reason,
+                then=lambda _: self.reload(),
+            )

@@ -1,0 +1,65 @@
+"""The base of a review pane: a widget inside the review screen that loads its own data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.widgets import DataTable
+
+from counter_tui.services.context import Actor, ShopContext
+
+if TYPE_CHECKING:
+    from counter_tui.ui.app import CounterApp
+
+T = TypeVar("T")
+
+
+class ReviewPane(Vertical):
+    """A pane of the review screen. `reload()` fetches what it shows."""
+
+    @property
+    def counter(self) -> CounterApp:
+        """The running app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> ShopContext:
+        """The shop."""
+        return self.counter.ctx
+
+    @property
+    def actor(self) -> Actor:
+        """The signed-in lead."""
+        assert self.counter.actor is not None
+        return self.counter.actor
+
+    def call(
+        self, fn: Callable[..., T], *args: Any, then: Callable[[T], None] | None = None, **kwargs: Any
+    ) -> None:
+        """Run a service call off the UI thread."""
+        self.counter.call(fn, *args, then=then, **kwargs)
+
+    def reload(self) -> None:
+        """Fetch and show the pane's data (override)."""
+
+    def on_mount(self) -> None:
+        """Load when first shown."""
+        self.reload()
+
+
+def row_key(table: DataTable[Text]) -> str | None:
+    """The key of the row under the cursor, if any."""
+    if table.row_count == 0:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def new_table(table_id: str, columns: tuple[tuple[str, str], ...]) -> DataTable[Text]:
+    """A row-cursor table with these (key, label) columns."""
+    table: DataTable[Text] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+    for key, label in columns:
+        table.add_column(label, key=key)
+    return table

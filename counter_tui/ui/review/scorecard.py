@@ -1,0 +1,88 @@
+"""The scorecard: today and this week against the shop's targets, per staff member, and
+the trend by hour and weekday drawn in the terminal."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from counter_tui.services import scorecard
+from counter_tui.services.review_views import Measure, PeriodScorecard, Scorecard, ScorecardOverview, Trend
+from counter_tui.text import one_line
+from counter_tui.ui.review.charts import hour_sparkline, weekday_heatmap
+from counter_tui.ui.review.pane import ReviewPane
+
+
+def measure_cell(measure: Measure) -> Text:
+    """A figure coloured by whether it meets its target."""
+    if measure.value is None:
+        return Text("—", style="dim")
+    unit = "" if measure.key == "handoffs_per_100_visits" else "%"
+    style = "green" if measure.met else "bold red"
+    return Text(f"{measure.value:g}{unit}", style=style)
+
+
+def minutes_text(seconds: int | None) -> str:
+    """Seconds as `m:ss`, or a dash."""
+    if seconds is None:
+        return "—"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def period_table(period: PeriodScorecard) -> Table:
+    """Shop and per-staff rows for one period, with targets in the header."""
+    overall = period.overall
+    table = Table(title=overall.label, title_style="bold", expand=False)
+    table.add_column("Who")
+    table.add_column("Visits", justify="right")
+    for measure in overall.measures:
+        comparison = "≥" if measure.higher_is_better else "≤"
+        unit = "" if measure.key == "handoffs_per_100_visits" else "%"
+        table.add_column(Text(f"{measure.label}\n{comparison}{measure.target:g}{unit}"), justify="right")
+    table.add_column("Avg wait", justify="right")
+    table.add_column("Longest", justify="right")
+    _add_row(table, Text("Whole shop", style="bold"), overall)
+    for person in period.by_staff:
+        _add_row(table, Text(one_line(person.name, 16)), person.card)
+    return table
+
+
+def _add_row(table: Table, who: Text, card: Scorecard) -> None:
+    table.add_row(
+        who,
+        str(card.visits),
+        *[measure_cell(m) for m in card.measures],
+        minutes_text(card.average_wait_seconds),
+        minutes_text(card.longest_wait_seconds),
+    )
+
+
+class ScorecardPane(ReviewPane):
+    """Figures first, then the pictures."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(id="score-today")
+            yield Static(id="score-week")
+            yield Static(id="score-trend")
+
+    def reload(self) -> None:
+        """Fetch today, this week and the four-week trend."""
+        self.call(scorecard.scorecard_overview, self.ctx, self.actor, then=self.show)
+        self.call(scorecard.trend, self.ctx, self.actor, then=self.show_trend)
+
+    def show(self, overview: ScorecardOverview) -> None:
+        """Show today's and this week's tables."""
+        self.query_one("#score-today", Static).update(period_table(overview.today))
+        self.query_one("#score-week", Static).update(period_table(overview.this_week))
+
+    def show_trend(self, trend: Trend) -> None:
+        """Show arrivals by hour and the weekday × hour heat map."""
+        text = Text(f"Last four weeks ({trend.first_day:%d %b} – {trend.last_day:%d %b})\n\n", style="bold")
+        text.append_text(hour_sparkline(trend))
+        text.append("\n\n")
+        text.append_text(weekday_heatmap(trend))
+        self.query_one("#score-trend", Static).update(text)

@@ -1,0 +1,190 @@
+"""The shift lead's review: hand-offs, floor health, follow-ups, scorecard, feedback,
+kudos and end of day, one tab each (keys 1-7)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from counter_tui.ui.messages import DataChanged
+from counter_tui.ui.review.end_of_day import EndOfDayPane
+from counter_tui.ui.review.feedback_board import FeedbackBoardPane
+from counter_tui.ui.review.floor_health import FloorHealthPane
+from counter_tui.ui.review.followup_oversight import FollowUpOversightPane
+from counter_tui.ui.review.handoff_log import HandoffLogPane
+from counter_tui.ui.review.kudos_wall import KudosPane
+from counter_tui.ui.review.pane import ReviewPane
+from counter_tui.ui.review.scorecard import ScorecardPane
+from counter_tui.ui.screens.base import CounterScreen
+
+TABS: tuple[tuple[str, str, type[ReviewPane]], ...] = (
+    ("handoffs", "1 Hand-offs", HandoffLogPane),
+    ("health", "2 Floor health", FloorHealthPane),
+    ("followups", "3 Follow-ups", FollowUpOversightPane),
+    ("scorecard", "4 Scorecard", ScorecardPane),
+    ("feedback", "5 Feedback", FeedbackBoardPane),
+    ("kudos", "6 Kudos", KudosPane),
+    ("end_of_day", "7 End of day", EndOfDayPane),
+)
+PANE_ACTIONS: dict[str, tuple[str, str]] = {
+    "approve": ("handoffs", "approve"),
+    "deny": ("handoffs", "deny"),
+    "reassign_followup": ("followups", "reassign"),
+    "acknowledge": ("feedback", "acknowledge"),
+    "acted_on": ("feedback", "act_on"),
+    "give_kudos": ("kudos", "give"),
+    "close_day": ("end_of_day", "close_day"),
+    "mark_reviewed": ("end_of_day", "mark_reviewed"),
+}
+
+
+class ReviewScreen(CounterScreen):
+    """Everything a shift lead reviews during and after a shift."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="review.back", tooltip="Back to the floor board."),
+        *[
+            Binding(
+                str(index),
+                f"show_tab('{tab_id}')",
+                label.split(" ", 1)[1],
+                show=False,
+                id=f"review.tab_{tab_id}",
+            )
+            for index, (tab_id, label, _pane) in enumerate(TABS, start=1)
+        ],
+        Binding("a", "approve", "Approve", id="review.approve", tooltip="Approve the highlighted hand-off."),
+        Binding("d", "deny", "Deny…", id="review.deny", tooltip="Deny the highlighted hand-off, saying why."),
+        Binding(
+            "r",
+            "reassign_followup",
+            "Reassign…",
+            id="review.reassign_followup",
+            tooltip="Give the follow-up to a colleague.",
+        ),
+        Binding(
+            "k",
+            "acknowledge",
+            "Acknowledge",
+            id="review.acknowledge",
+            tooltip="Mark the topic as being looked at.",
+        ),
+        Binding(
+            "x",
+            "acted_on",
+            "Acted on…",
+            id="review.acted_on",
+            tooltip="Say what was done; customers who raised it hear.",
+        ),
+        Binding(
+            "t", "give_kudos", "Give kudos…", id="review.give_kudos", tooltip="Thank a colleague publicly."
+        ),
+        Binding(
+            "c",
+            "close_day",
+            "Close day",
+            id="review.close_day",
+            tooltip="End visits left open as 'left at close'.",
+        ),
+        Binding(
+            "v",
+            "mark_reviewed",
+            "Reviewed…",
+            id="review.mark_reviewed",
+            tooltip="Mark a flagged visit reviewed.",
+        ),
+    ]
+
+    def __init__(self, tab: str = "handoffs") -> None:
+        super().__init__()
+        self.first_tab = tab
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial=self.first_tab, id="review-tabs"):
+            for tab_id, label, pane in TABS:
+                with TabPane(label, id=tab_id):
+                    yield pane(id=f"pane-{tab_id}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Name the screen."""
+        self.sub_title = "Lead review"
+
+    @property
+    def active_tab(self) -> str:
+        """The id of the tab on show."""
+        return self.query_one(TabbedContent).active
+
+    def active_pane(self) -> ReviewPane:
+        """The pane on show."""
+        return self.query_one(f"#pane-{self.active_tab}", ReviewPane)
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        """Refresh the pane coming into view and the keys it offers."""
+        self.active_pane().reload()
+        self.refresh_bindings()
+
+    def reload(self) -> None:
+        """Reload the pane on show."""
+        self.active_pane().reload()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Keep the visible pane live."""
+        if message.changes or message.resumed:
+            self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer each pane's keys only while that pane is on show."""
+        if action in PANE_ACTIONS:
+            return PANE_ACTIONS[action][0] == self.active_tab
+        return True
+
+    def run_pane_action(self, action: str) -> None:
+        """Call the active pane's method for `action`."""
+        tab, method = PANE_ACTIONS[action]
+        if tab == self.active_tab:
+            getattr(self.active_pane(), method)()
+
+    def action_show_tab(self, tab_id: str) -> None:
+        """Switch tabs by number."""
+        self.query_one(TabbedContent).active = tab_id
+
+    def action_approve(self) -> None:
+        """Approve the highlighted hand-off."""
+        self.run_pane_action("approve")
+
+    def action_deny(self) -> None:
+        """Deny the highlighted hand-off."""
+        self.run_pane_action("deny")
+
+    def action_reassign_followup(self) -> None:
+        """Reassign the highlighted follow-up."""
+        self.run_pane_action("reassign_followup")
+
+    def action_acknowledge(self) -> None:
+        """Acknowledge the highlighted feedback topic."""
+        self.run_pane_action("acknowledge")
+
+    def action_acted_on(self) -> None:
+        """Mark the highlighted topic acted on."""
+        self.run_pane_action("acted_on")
+
+    def action_give_kudos(self) -> None:
+        """Give kudos to a colleague."""
+        self.run_pane_action("give_kudos")
+
+    def action_close_day(self) -> None:
+        """Close the day."""
+        self.run_pane_action("close_day")
+
+    def action_mark_reviewed(self) -> None:
+        """Mark a flagged visit reviewed."""
+        self.run_pane_action("mark_reviewed")
+
+    def action_back(self) -> None:
+        """Back to the floor."""
+        self.dismiss()
