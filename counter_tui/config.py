@@ -78,7 +78,8 @@ class ShopSettings(BaseModel):
     timezone: str = Field("Europe/London", description="IANA time zone used for display and due times.")
     hours: dict[str, str | None] = Field(
         default_factory=_default_hours,
-        description="Opening hours per weekday (mon..sun) as HH:MM-HH:MM, or null when closed.",
+        description='Opening hours per weekday (mon..sun) as "HH:MM-HH:MM", or "closed". '
+        "Days left out keep these defaults.",
     )
     holidays: list[date] = Field(default_factory=list, description="Dates the shop is closed.")
 
@@ -94,14 +95,18 @@ class ShopSettings(BaseModel):
     @field_validator("hours")
     @classmethod
     def _valid_hours(cls, value: dict[str, str | None]) -> dict[str, str | None]:
-        merged: dict[str, str | None] = {day: None for day in WEEKDAYS}
+        """Days left out keep the default hours; "closed" (or an empty string) closes a day."""
+        merged = _default_hours()
         for day, spec in value.items():
             key = day.lower()[:3]
             if key not in WEEKDAYS:
                 raise ValueError(f"unknown weekday {day!r}; use mon, tue, wed, thu, fri, sat, sun")
-            if spec:
-                OpeningHours.parse(spec)
-            merged[key] = spec or None
+            text = (spec or "").strip()
+            if text.lower() in ("", "closed"):
+                merged[key] = None
+                continue
+            OpeningHours.parse(text)
+            merged[key] = text
         return merged
 
     def opening_hours(self, weekday: int) -> OpeningHours | None:

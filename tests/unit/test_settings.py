@@ -74,7 +74,7 @@ callback_cutoff_minutes = 30
     assert settings.shop.holidays == [date(2026, 12, 25), date(2027, 1, 1)]
     assert settings.shop.hours["mon"] == "08:30-18:00"
     assert settings.shop.hours["sun"] == "11:00-15:00"
-    assert settings.shop.hours["tue"] is None  # weekdays a file leaves out are closed
+    assert settings.shop.hours["tue"] == "09:00-17:30"  # weekdays a file leaves out keep the defaults
     assert (settings.thresholds.greet_within_minutes, settings.thresholds.idle_lock_minutes) == (2, 10)
     assert settings.thresholds.browse_check_back_minutes == 20
     assert settings.followups.callback_cutoff_minutes == 30
@@ -149,9 +149,11 @@ def test_bad_values_in_the_environment_give_a_clear_error(
 
 
 def test_weekday_names_are_normalised_and_hours_parsed() -> None:
-    shop = ShopSettings(hours={"Monday": "09:00-17:30", "SAT": None})
-    assert shop.hours["mon"] == "09:00-17:30"
-    assert shop.opening_hours(0) == OpeningHours(opens=time(9, 0), closes=time(17, 30))
+    shop = ShopSettings(hours={"Monday": "08:00-12:00", "SAT": None, "wed": "closed"})
+    assert shop.hours["mon"] == "08:00-12:00"
+    assert shop.opening_hours(0) == OpeningHours(opens=time(8, 0), closes=time(12, 0))
+    assert shop.opening_hours(1) == OpeningHours(opens=time(9, 0), closes=time(17, 30))
+    assert shop.opening_hours(2) is None
     assert shop.opening_hours(5) is None
     assert shop.opening_hours(6) is None
 
