@@ -24,7 +24,10 @@ from counter_tui.db.models import AuditEvent
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform != "linux", reason="uses a Linux pty and /proc"),
+]
 
 ROWS, COLUMNS = 24, 80
 WAIT_SECONDS = 60  # an upper bound for a slow machine, never a measurement

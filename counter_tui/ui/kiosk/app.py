@@ -9,7 +9,6 @@ the staff menu after a shift lead's PIN.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -26,8 +25,6 @@ from counter_tui.ui.kiosk.launch import KioskExit, ignore_keyboard_signals
 from counter_tui.ui.kiosk.screens.menu import StaffMenuScreen
 from counter_tui.ui.kiosk.screens.unlock import UnlockScreen
 from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
-
-LOG = logging.getLogger("counter_tui.kiosk")
 
 
 class KioskApp(App[KioskExit], inherit_bindings=False):
