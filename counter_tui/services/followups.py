@@ -5,9 +5,9 @@ agreed to, and checked off with what was done."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import (
     Channel,
@@ -68,6 +68,22 @@ def _first_name(name: str) -> str:
 
 def _best_channel(consented: set[str], order: tuple[str, ...]) -> str:
     return next((channel for channel in order if channel in consented), Channel.IN_PERSON)
+
+
+def recently_thanked(session: Session, ctx: ShopContext, customer_id: int) -> datetime | None:
+    """When this customer was last thanked, if within the contact cadence (no hounding:
+    one thank-you every `followups.contact_cadence_days` at most)."""
+    days = ctx.settings.followups.contact_cadence_days
+    if days <= 0:
+        return None
+    return session.exec(
+        select(func.max(FollowUp.done_at)).where(
+            FollowUp.customer_id == customer_id,
+            FollowUp.kind == FollowUpKind.THANK_YOU,
+            FollowUp.status == FollowUpStatus.DONE,
+            col(FollowUp.done_at) >= ctx.now() - timedelta(days=days),
+        )
+    ).one()
 
 
 def queue_thank_you(
