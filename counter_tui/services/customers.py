@@ -38,6 +38,7 @@ PAGE_SIZE = 20
 HISTORY_LIMIT = 20
 NOTES_LIMIT = 20
 CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
+_PHONE = re.compile(r"^[0-9+()\-.\s/]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_PUNCTUATION = frozenset(" +()-./")
 
@@ -54,6 +55,10 @@ def clean_contact(name: str, phone: str, email: str) -> tuple[str, str, str]:
     email = clean_text(email, SHORT_MAX).lower()
     if not name:
         raise InvalidInput("Give the customer's name (a first name is enough).")
+    if phone and not _PHONE.match(phone):
+        raise InvalidInput(
+            "A phone number has only digits, spaces and + - ( ) . — check it, or leave it empty."
+        )
     if phone and len(digits_of(phone)) < 5:
         raise InvalidInput("That phone number looks too short. Check it, or leave it empty.")
     if email and not _EMAIL.match(email):

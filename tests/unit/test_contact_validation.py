@@ -1,0 +1,26 @@
+"""Contact details are checked before they are stored: a phone number is digits and
+the usual separators, an email has an @ and a domain."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_tui.errors import InvalidInput
+from counter_tui.services import customers
+from counter_tui.services.context import ShopContext
+from tests.conftest import Team
+
+
+@pytest.mark.parametrize("phone", ["07700 900456ama@example.com", "call me", "0770O 900456"])
+def test_a_phone_with_letters_is_refused_and_nothing_is_stored(
+    ctx: ShopContext, team: Team, phone: str
+) -> None:
+    with pytest.raises(InvalidInput, match="only digits"):
+        customers.create_customer(ctx, team.sam, name="Ama Owusu", phone=phone)
+    assert customers.customer_count(ctx) == 0
+
+
+@pytest.mark.parametrize("phone", ["+44 (0)20 7946 0958", "020-7946-0958", "07700.900.456"])
+def test_usual_phone_formats_are_kept_as_typed(ctx: ShopContext, team: Team, phone: str) -> None:
+    customer_id = customers.create_customer(ctx, team.sam, name="Ama Owusu", phone=phone)
+    assert customers.customer_detail(ctx, team.sam, customer_id).phone == phone
