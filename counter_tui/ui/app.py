@@ -150,6 +150,16 @@ class CounterApp(App[None]):
             self.pop_screen()
         self.switch_screen(SignInScreen())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lock and sign out are offered only while someone is signed in."""
+        if action in ("lock", "sign_out"):
+            return self.actor is not None
+        return True
+
+    def watch_actor(self) -> None:
+        """Show or hide the keys that depend on someone being signed in."""
+        self.refresh_bindings()
+
     def action_lock(self) -> None:
         """Lock: the next person signs in; visits stay with their owners."""
         if self.actor is not None:

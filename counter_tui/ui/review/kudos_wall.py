@@ -33,7 +33,7 @@ class KudosPane(ReviewPane):
 
     def compose(self) -> ComposeResult:
         yield Label(
-            "Thanks wall — every colleague sees this on their floor board (k to give kudos)",
+            "Thanks wall — every colleague sees this on their floor board (t to give kudos)",
             classes="section-title",
         )
         yield Static(id="kudos-body")

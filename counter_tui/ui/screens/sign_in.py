@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -33,19 +33,21 @@ class SignInScreen(CounterScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="sign-in-box"):
-            yield Label("Who are you?", classes="heading")
-            yield Input(placeholder="Type your name to filter", id="staff-filter", max_length=40)
-            yield OptionList(id="staff-list")
-            yield Label("PIN", classes="heading")
-            yield Input(
-                placeholder="Your PIN, then Enter",
-                password=True,
-                id="pin",
-                max_length=12,
-                restrict=r"[0-9]*",
-            )
-            yield Static(id="demo-pins")
+        with Horizontal(id="sign-in-box"):
+            with Vertical(id="sign-in-who"):
+                yield Label("Who are you?", classes="heading")
+                yield Input(placeholder="Type your name to filter", id="staff-filter", max_length=40)
+                yield OptionList(id="staff-list")
+            with Vertical(id="sign-in-pin"):
+                yield Label("PIN", classes="heading")
+                yield Input(
+                    placeholder="Your PIN, then Enter",
+                    password=True,
+                    id="pin",
+                    max_length=12,
+                    restrict=r"[0-9]*",
+                )
+                yield Static(id="demo-pins")
         yield Footer()
 
     def on_mount(self) -> None:
