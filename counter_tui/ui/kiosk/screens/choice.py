@@ -17,7 +17,13 @@ from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
 
 def _number_bindings() -> list[BindingType]:
     return [
-        Binding(str(number), f"choose({number})", show=False, id=f"kiosk.choice.{number}")
+        Binding(
+            str(number),
+            f"choose({number})",
+            show=False,
+            id=f"kiosk.choice.{number}",
+            tooltip="Choose the answer with that number.",
+        )
         for number in range(1, 10)
     ]
 
