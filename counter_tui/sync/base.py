@@ -8,6 +8,7 @@ change seen, never reports one change twice, and turns a lost connection into on
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from abc import ABC, abstractmethod
@@ -18,6 +19,8 @@ from counter_tui.errors import DomainError
 from counter_tui.services.changes import Change, changes_since, latest_event_id
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
+
+log = logging.getLogger(__name__)
 
 RECENT_IDS_KEPT = 2000
 BACKOFF_FIRST_SECONDS = 0.05
@@ -162,8 +165,12 @@ class FeedWatcher(ABC):
             self.emit(FeedEvent(online=False))
 
     def emit(self, event: FeedEvent) -> None:
-        """Hand an event to the screen's callback, which must not raise."""
-        self.on_event(event)
+        """Hand an event to the screen's callback. A callback that raises is logged and
+        the feed carries on: a screen's bug must not look like a lost database."""
+        try:
+            self.on_event(event)
+        except Exception:
+            log.exception("change feed callback failed on %r", event)
 
     def _baseline(self) -> None:  # noqa: B027  (optional hook)
         """Take whatever else the backend compares against (e.g. who is looking)."""

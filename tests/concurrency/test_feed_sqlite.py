@@ -10,7 +10,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
 from counter_tui.services import presence, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.sync.feed import ChangeFeed, open_feed
+from counter_tui.sync.feed import ChangeFeed, FeedEvent, open_feed
 from counter_tui.sync.sqlite_feed import SqliteFeed
 from tests.concurrency.inbox import Inbox
 from tests.conftest import Team, make_settings
@@ -91,5 +91,24 @@ def test_poll_once_returns_changes_not_yet_reported(
         assert event is not None
         assert [(c.action, c.entity_id) for c in event.changes] == [("visit.created", visit_id)]
         assert feed.poll_once() is None
+    finally:
+        feed.stop()
+
+
+def test_a_failing_screen_callback_does_not_stop_the_feed(
+    ctx: ShopContext, other_terminal: ShopContext, team: Team, inbox: Inbox
+) -> None:
+    def flaky(event: FeedEvent) -> None:
+        inbox(event)
+        raise RuntimeError("a screen bug")
+
+    feed = open_feed(ctx, flaky)
+    try:
+        first = visits.new_walk_in(other_terminal, team.sam, description="one")
+        inbox.actions_until("visit.created", first)
+        second = visits.new_walk_in(other_terminal, team.sam, description="two")
+        inbox.actions_until("visit.created", second)
+        assert feed.online
+        assert all(event.online and not event.resumed for event in inbox.seen)
     finally:
         feed.stop()

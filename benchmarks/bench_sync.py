@@ -1,0 +1,180 @@
+"""How fast does a claim on one terminal show on another?
+
+For SQLite (a temporary file) and PostgreSQL (a temporary database on the server named
+by `--pg` or COUNTER_TUI_TEST_POSTGRES_URL), a listener process runs a `ChangeFeed`
+while this process claims walk-ins one at a time. Propagation is measured from just
+before `claim_visit` is called to the moment the listener's callback sees the
+`visit.claimed` change (both processes read the same system-wide monotonic clock), so
+it includes writing the claim. Also printed: the claim call alone, and the CPU the
+listener's feed burns while the shop is idle.
+
+Figures only, no assertions:
+
+    .venv/bin/python benchmarks/bench_sync.py [--samples 200] [--poll 0.03] [--pg URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from counter_tui.bootstrap import open_shop
+from counter_tui.config import load_settings
+from counter_tui.db.engine import Database
+from counter_tui.db.models import Staff
+from counter_tui.services import staff, visits
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.sync.feed import FeedEvent, open_feed
+from counter_tui.sync.sqlite_feed import SQLITE_POLL_SECONDS
+
+IDLE_SECONDS = 5.0
+
+
+@contextmanager
+def temporary_database(kind: str, pg_url: str | None) -> Iterator[str]:
+    """A URL for an empty SQLite file or a fresh PostgreSQL database, removed afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        return
+    assert pg_url is not None
+    server = make_url(pg_url).set(drivername="postgresql")
+    admin = server.render_as_string(hide_password=False)
+    name = f"counter_tui_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def open_bench_shop(url: str, people: int) -> tuple[ShopContext, list[Actor]]:
+    """A migrated shop with `people` leads (inserted directly: PIN hashing is slow)."""
+    ctx = open_shop(load_settings(database_url=url))
+    pin_hash = staff.hash_pin("1234")
+    with ctx.database.write() as session:
+        rows = [
+            Staff(name=f"Staff {n + 1}", role="lead", pin_hash=pin_hash, created_at=ctx.now())
+            for n in range(people)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return ctx, [Actor.of(row) for row in rows]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which `fraction` of `values` fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def listener(url: str, poll: float, seen: Queue[Any], commands: Queue[str]) -> None:
+    """Another terminal: runs a feed and reports when each claim arrives."""
+    ctx = ShopContext(database=Database(url), settings=load_settings(database_url=url))
+
+    def on_event(event: FeedEvent) -> None:
+        now = time.monotonic()
+        for change in event.changes:
+            if change.action == "visit.claimed":
+                seen.put(("claimed", change.entity_id, now))
+
+    feed = open_feed(ctx, on_event, poll_seconds=poll)
+    seen.put(("ready", 0, 0.0))
+    while (command := commands.get()) != "stop":
+        if command == "cpu":
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            seen.put(("cpu", 0, usage.ru_utime + usage.ru_stime))
+    feed.stop()
+    ctx.database.dispose()
+
+
+def _expect(seen: Queue[Any], kind: str, entity_id: int = 0) -> float:
+    while True:
+        got_kind, got_id, value = seen.get(timeout=30)
+        if got_kind == kind and (kind != "claimed" or got_id == entity_id):
+            return float(value)
+
+
+def measure(kind: str, url: str, samples: int, poll: float) -> None:
+    """Print propagation figures for one backend."""
+    ctx, (greeter, claimer) = open_bench_shop(url, 2)
+    spawn = multiprocessing.get_context("spawn")
+    seen: Queue[Any] = spawn.Queue()
+    commands: Queue[str] = spawn.Queue()
+    process = spawn.Process(target=listener, args=(url, poll, seen, commands), daemon=True)
+    process.start()
+    _expect(seen, "ready")
+    propagation, claim_calls, after_return = [], [], []
+    for _ in range(samples):
+        visit_id = visits.new_walk_in(ctx, greeter, description="bench")
+        time.sleep(random.uniform(0.0, 0.05))  # land anywhere in the poll cycle
+        started = time.monotonic()
+        visits.claim_visit(ctx, claimer, visit_id)
+        returned = time.monotonic()
+        claim_calls.append(returned - started)
+        arrived = _expect(seen, "claimed", visit_id)
+        propagation.append(arrived - started)
+        after_return.append(arrived - returned)
+    commands.put("cpu")
+    cpu_before = _expect(seen, "cpu")
+    time.sleep(IDLE_SECONDS)
+    commands.put("cpu")
+    idle_cpu = (_expect(seen, "cpu") - cpu_before) / IDLE_SECONDS
+    commands.put("stop")
+    process.join(timeout=10)
+    ctx.database.dispose()
+
+    def ms(values: list[float], fraction: float) -> str:
+        return f"{percentile(values, fraction) * 1000:7.1f} ms"
+
+    label = f"{kind} (poll {poll * 1000:.0f} ms)" if kind == "sqlite" else kind
+    print(f"{label}: {samples} claims")
+    print(
+        f"  propagation  p50 {ms(propagation, 0.5)}  p95 {ms(propagation, 0.95)}"
+        f"  p99 {ms(propagation, 0.99)}  max {max(propagation) * 1000:7.1f} ms"
+    )
+    print(
+        f"  claim call   p50 {ms(claim_calls, 0.5)}  p95 {ms(claim_calls, 0.95)}"
+        f"  mean {statistics.fmean(claim_calls) * 1000:6.1f} ms"
+    )
+    print(
+        f"  seen after the claim call returned  p50 {ms(after_return, 0.5)}"
+        f"  p95 {ms(after_return, 0.95)}  (negative: seen before the call returned)"
+    )
+    print(f"  idle feed CPU {idle_cpu * 100:.2f} % of one core (listener process, {IDLE_SECONDS:.0f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--poll", type=float, default=SQLITE_POLL_SECONDS, help="SQLite poll, s")
+    parser.add_argument("--pg", default=os.environ.get("COUNTER_TUI_TEST_POSTGRES_URL"))
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    for kind in ("sqlite", "postgresql"):
+        if kind == "postgresql" and not args.pg:
+            print("postgresql: skipped (no --pg URL and COUNTER_TUI_TEST_POSTGRES_URL unset)")
+            continue
+        with temporary_database(kind, args.pg) as url:
+            measure(kind, url, args.samples, args.poll)
+
+
+if __name__ == "__main__":
+    main()
