@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
 from counter_tui.db.models import Channel
+from counter_tui.errors import InvalidInput
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.when import parse_due
@@ -67,6 +68,11 @@ class CallbackDialog(FormDialog[CallbackRequest]):
         about = required(self.query_one("#about", Input).value, "Say what the call is about.")
         channel = self.CHANNELS[max(self.query_one("#channel", RadioSet).pressed_index, 0)]
         agreed = self.query_one("#agreed", Checkbox).value
+        if not agreed and channel not in self._consented:
+            raise InvalidInput(
+                f"No consent on file for {CHANNEL_LABELS[channel]}. Ask them: tick the box if they "
+                "agree now, or pick another way."
+            )
         return CallbackRequest(
             about, channel, "agreed at the counter when asking for a callback" if agreed else ""
         )
@@ -96,5 +102,12 @@ class PromiseDialog(FormDialog[PromiseRequest]):
         promise = required(self.query_one("#promise", Input).value, "Say what was promised.")
         due_text = self.query_one("#due", Input).value or "tomorrow"
         due_at = parse_due(due_text, self._calendar, self._now)
+        if due_at <= self._now:
+            raise InvalidInput("The due time has already passed. Pick a time in the future.")
         channel = self.CHANNELS[max(self.query_one("#channel", RadioSet).pressed_index, 0)]
+        if channel != Channel.IN_PERSON and channel not in self._consented:
+            raise InvalidInput(
+                f"No consent on file for {CHANNEL_LABELS[channel]}. Use 'in person', or record "
+                "their consent first."
+            )
         return PromiseRequest(promise, due_at, channel)

@@ -1,0 +1,155 @@
+"""Make the README's screenshots: the real staff app on the demo shop, one SVG per screen.
+
+Builds the demo shop in a temporary SQLite database with the clock stopped on a weekday
+mid-morning, drives the app with Pilot the way a person would (type a name, a PIN, press
+the screen's keys), and writes 120x40 SVGs into screenshots/. Run from the repository:
+
+    .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from counter_tui.bootstrap import open_shop
+from counter_tui.clock import fixed_clock
+from counter_tui.config import Settings, ShopSettings
+from counter_tui.demo import build_demo_shop
+from counter_tui.services import staff, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.app import CounterApp
+from counter_tui.ui.screens.find import FindCustomerScreen
+from counter_tui.ui.screens.floor import FloorScreen
+
+# Wednesday 18 November 2026, 10:30 in London (UTC+0 in winter): the shop is busy.
+MOMENT = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
+SIZE = (120, 40)
+FIND_QUERY = "ma"
+OUTPUT = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+class Staff:
+    """Who the screenshots sign in as: an associate serving a customer on file, and a lead."""
+
+    def __init__(self, ctx: ShopContext, pins: dict[str, str]) -> None:
+        people = staff.list_staff(ctx)
+        board = visits.floor_board(ctx)
+        serving = {row.owner_id: row.visit_id for row in board if row.owner_id and row.customer_id}
+        associate = next(p for p in people if p.role != "lead" and p.id in serving and p.name in pins)
+        lead = next(p for p in people if p.role == "lead" and p.name in pins)
+        self.associate, self.associate_pin = associate.name, pins[associate.name]
+        self.lead, self.lead_pin = lead.name, pins[lead.name]
+        self.visit_id = serving[associate.id]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let service calls finish and their results reach the screen."""
+    for _ in range(2):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def save(pilot: Pilot[None], name: str) -> None:
+    """Write the current screen as screenshots/<name>.svg, without passing toasts or a
+    half-blinked cursor."""
+    await settle(pilot)
+    app = pilot.app
+    app.clear_notifications()
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+    path = OUTPUT / f"{name}.svg"
+    path.write_text(app.export_screenshot(), encoding="utf-8")
+    print(f"wrote {path.relative_to(OUTPUT.parent)}")
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type like a person, one key per character."""
+    await pilot.press(*["space" if char == " " else char for char in text])
+
+
+async def sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
+    """Type to filter the staff list, Enter, the PIN, Enter."""
+    await settle(pilot)
+    await type_text(pilot, name.lower())
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FloorScreen), f"{name} could not sign in"
+
+
+async def highlight(pilot: Pilot[None], visit_id: int) -> None:
+    """Move the floor board's cursor down to one visit."""
+    screen = pilot.app.screen
+    assert isinstance(screen, FloorScreen)
+    for _ in range(screen.query_one(DataTable).row_count):
+        if screen.selected_visit_id() == visit_id:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"visit {visit_id} is not on the floor board")
+
+
+async def tour(app: CounterApp, who: Staff) -> None:
+    """Visit every staff screen and save each one."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await save(pilot, "sign_in")
+
+        await sign_in(pilot, who.associate, who.associate_pin)
+        await save(pilot, "floor")
+
+        await highlight(pilot, who.visit_id)
+        await pilot.press("enter")
+        await save(pilot, "customer")
+        await pilot.press("escape")
+
+        await pilot.press("slash")
+        await settle(pilot)
+        await type_text(pilot, FIND_QUERY)
+        screen = app.screen
+        assert isinstance(screen, FindCustomerScreen)
+        screen.search()  # what the pause after typing does, without waiting for it
+        await save(pilot, "find")
+        await pilot.press("escape")
+
+        await pilot.press("f")
+        await save(pilot, "followups")
+        await pilot.press("escape")
+
+        await pilot.press("ctrl+l")
+        await sign_in(pilot, who.lead, who.lead_pin)
+        await pilot.press("h")
+        await save(pilot, "handoffs")
+
+
+def main() -> int:
+    """Build the demo shop in a temporary database and take the screenshots."""
+    os.environ["COUNTER_TUI_CONFIG"] = os.devnull  # never the developer's own settings
+    OUTPUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="counter-tui-screenshots-") as directory:
+        settings = Settings(
+            database_url=f"sqlite:///{Path(directory) / 'demo.sqlite3'}",
+            shop=ShopSettings(name="Corner Shop", timezone="Europe/London"),
+        )
+        ctx = open_shop(settings, clock=fixed_clock(MOMENT))
+        try:
+            pins = build_demo_shop(ctx)
+            app = CounterApp(ctx, demo_pins=pins, live=False)
+            asyncio.run(tour(app, Staff(ctx, pins)))
+        finally:
+            ctx.database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Helpers for driving the staff app with Pilot: settle workers, sign in, read the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from counter_tui.services.context import ShopContext
+from counter_tui.ui import app as app_module
+from counter_tui.ui.app import CounterApp
+
+SIZE = (120, 40)
+# A subclass in another folder would look for its CSS beside itself; point it at the app's.
+APP_CSS = Path(app_module.__file__).with_name("app.tcss")
+
+
+class StaffApp(CounterApp):
+    """The staff app without the background change feed, keeping every message it showed."""
+
+    CSS_PATH = APP_CSS
+
+    def __init__(self, ctx: ShopContext, *, demo_pins: dict[str, str] | None = None) -> None:
+        super().__init__(ctx, demo_pins=demo_pins, live=False)
+        self.messages: list[str] = []
+
+    def notify(self, message: str, **options: Any) -> None:
+        """Show the notification, and remember its text for assertions."""
+        self.messages.append(message)
+        super().notify(message, **options)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every service call finish and its result reach the screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type `text` into the focused widget, one key per character."""
+    keys = ["space" if char == " " else char for char in text]
+    await pilot.press(*keys)
+
+
+async def sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
+    """Pick `name` on the sign-in screen, type `pin`, and wait for the floor board."""
+    await settle(pilot)
+    await type_text(pilot, name)
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def plain(value: object) -> str:
+    """The characters of a rendered value (Content or rich Text), without styles."""
+    if isinstance(value, Content | Text):
+        return value.plain
+    return str(value)
+
+
+def table_rows(table: DataTable[Text]) -> list[list[str]]:
+    """Every row of a table as plain strings."""
+    return [[plain(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def screen_text(screen: Screen[object]) -> str:
+    """Everything the screen's Static/Label widgets and tables show, one line each."""
+    lines: list[str] = []
+    for static in screen.query(Static):
+        if static.display:
+            lines.append(plain(static.visual))
+    for table in screen.query(DataTable):
+        lines.extend(" | ".join(row) for row in table_rows(table))
+    return "\n".join(lines)

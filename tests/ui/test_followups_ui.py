@@ -1,0 +1,231 @@
+"""My follow-ups: the thank-you queued by a purchase, completed with a personal line;
+overdue ones stand out; promises and callbacks added from the customer view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from counter_tui.clock import ManualClock
+from counter_tui.db.models import FollowUp, FollowUpKind
+from counter_tui.services import customers, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
+from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
+from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.followups import FollowUpsScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+
+TEMPLATE = "Thank you for visiting Test Shop today, Bob."
+
+
+def bought_something(ctx: ShopContext, team: Team) -> int:
+    """Bob's visit with Sam ended in a purchase; returns Bob's customer id."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    visits.end_visit(ctx, team.sam, visit_id, "purchase")
+    return bob
+
+
+def followups_of(ctx: ShopContext, kind: str) -> list[FollowUp]:
+    """Every follow-up of one kind."""
+    with ctx.database.read() as session:
+        return list(session.exec(select(FollowUp).where(FollowUp.kind == kind)))
+
+
+async def open_followups(pilot: Pilot[None], app: StaffApp) -> FollowUpsScreen:
+    """Sign in as Sam and press f."""
+    await sign_in(pilot, "sam", "2222")
+    await pilot.press("f")
+    await settle(pilot)
+    assert isinstance(app.screen, FollowUpsScreen)
+    return app.screen
+
+
+async def test_thank_you_is_listed_as_due_tomorrow(ctx: ShopContext, team: Team) -> None:
+    """A Friday purchase's thank-you is upcoming, due Saturday 16:00, highlighted first."""
+    bought_something(ctx, team)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_followups(pilot, app)
+        summary = plain(screen.query_one("#followups-summary", Static).visual)
+        assert summary == "0 overdue · 0 due today · 1 upcoming"
+        rows = table_rows(screen.query_one(DataTable))
+        assert [row[0] for row in rows] == ["OVERDUE (0)", "DUE TODAY (0)", "UPCOMING (1)", "tomorrow 16:00"]
+        assert rows[-1][1:] == ["thank-you", "Bob Jones", "in person at next visit", "personal line needed"]
+        selected = screen.selected()
+        assert selected is not None and selected.kind == FollowUpKind.THANK_YOU
+
+
+async def test_perfunctory_line_is_refused_in_the_dialog_then_a_good_one_completes(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Enter on the thank-you asks for a personal line. Template words alone are refused
+    with the reason shown in the dialog, which stays open with what was typed; a line of
+    your own closes it and checks the thank-you off."""
+    bought_something(ctx, team)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_followups(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CompleteFollowUpDialog)
+        assert app.focused is dialog.query_one("#personal", Input)
+        await type_text(pilot, "Thanks for visiting the shop today")
+        await pilot.press("tab")
+        await type_text(pilot, "Thanked him at the till")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        error = plain(dialog.query_one(".dialog-error", Static).visual)
+        assert error == (
+            "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
+            "kitchen'. The template on its own reads as perfunctory."
+        )
+        assert dialog.query_one("#done", Input).value == "Thanked him at the till"
+        assert followups_of(ctx, FollowUpKind.THANK_YOU)[0].status == "open"
+
+        dialog.query_one("#personal", Input).value = ""
+        dialog.query_one("#personal", Input).focus()
+        await type_text(pilot, "Enjoy the new cordless drill on the shed")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert app.messages[-1] == "Checked off."
+        assert plain(screen.query_one("#followups-summary", Static).visual) == (
+            "0 overdue · 0 due today · 0 upcoming"
+        )
+    [thank_you] = followups_of(ctx, FollowUpKind.THANK_YOU)
+    assert thank_you.status == "done"
+    assert thank_you.personal_line == "Enjoy the new cordless drill on the shed"
+    assert thank_you.outcome_note == "Thanked him at the till"
+    assert thank_you.done_by == team.sam.staff_id
+
+
+async def test_overdue_thank_you_stands_out(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
+    """Past its due time the thank-you moves to OVERDUE and the summary says so."""
+    bought_something(ctx, team)
+    clock.advance(days=3)  # Monday 11:00
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_followups(pilot, app)
+        assert plain(screen.query_one("#followups-summary", Static).visual).startswith("1 overdue")
+        rows = table_rows(screen.query_one(DataTable))
+        assert rows[0][0] == "OVERDUE (1)"
+        assert rows[1][:3] == ["Sat 21 Nov 16:00", "thank-you", "Bob Jones"]
+
+
+async def test_cancel_asks_why(ctx: ShopContext, team: Team) -> None:
+    """x on a follow-up asks for the reason and cancels it."""
+    bought_something(ctx, team)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_followups(pilot, app)
+        await pilot.press("x")
+        await settle(pilot)
+        await type_text(pilot, "Bob came back in and we chatted")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Cancelled."
+    [thank_you] = followups_of(ctx, FollowUpKind.THANK_YOU)
+    assert thank_you.status == "cancelled"
+
+
+async def test_promise_from_the_customer_view_is_due_when_said(ctx: ShopContext, team: Team) -> None:
+    """m on a customer: what was promised and by when; it lands in My follow-ups."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await app.push_screen(CustomerScreen(customer_id=bob))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await type_text(pilot, "Order the blue kettle")
+        await pilot.press("tab")
+        await type_text(pilot, "mon 12:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Promise recorded."
+        owed = plain(app.screen.query_one("#followups-block", Static).visual)
+        assert "promise" in owed and "Mon 23 Nov 12:00" in owed and "Order the blue kettle" in owed
+        await pilot.press("escape")
+        await pilot.press("f")
+        await settle(pilot)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert rows[-1][:4] == ["Mon 23 Nov 12:00", "promise", "Bob Jones", "in person at next visit"]
+    [promise] = followups_of(ctx, FollowUpKind.PROMISE)
+    assert promise.due_at == datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    assert promise.owner_id == team.sam.staff_id
+
+
+async def test_callback_needs_consent_asked_in_the_dialog(ctx: ShopContext, team: Team) -> None:
+    """b on a customer who never agreed to calls: the dialog says to ask and stays open;
+    ticking "agreed just now" queues the callback, due before today's close."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await app.push_screen(CustomerScreen(customer_id=bob))
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CallbackDialog)
+        await type_text(pilot, "Is the mitre saw back in stock")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert plain(dialog.query_one(".dialog-error", Static).visual).startswith(
+            "No consent on file for phone."
+        )
+        await pilot.press("tab", "tab", "space", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.messages[-1] == "Callback queued."
+        assert "callback      due today 17:30" in plain(
+            app.screen.query_one("#followups-block", Static).visual
+        )
+    [callback] = followups_of(ctx, FollowUpKind.CALLBACK)
+    assert callback.due_at == datetime(2026, 11, 20, 17, 30, tzinfo=UTC)
+
+
+async def test_promise_refuses_a_past_time_and_an_unconsented_channel_in_the_dialog(
+    ctx: ShopContext, team: Team
+) -> None:
+    """A due time already passed, or email for someone who never agreed to email, is
+    explained in the dialog; nothing is recorded until it is put right."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", email="bob@example.com")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await app.push_screen(CustomerScreen(customer_id=bob))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PromiseDialog)
+        await type_text(pilot, "Keep the last red kettle aside")
+        await pilot.press("tab")
+        await type_text(pilot, "today 09:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        error = dialog.query_one(".dialog-error", Static)
+        assert plain(error.visual) == "The due time has already passed. Pick a time in the future."
+        await pilot.press(*["backspace"] * 5)
+        await type_text(pilot, "16:00")
+        await pilot.press("tab", "down", "down", "down", "space", "enter")  # email
+        await settle(pilot)
+        assert app.screen is dialog
+        assert plain(error.visual).startswith("No consent on file for email.")
+        assert followups_of(ctx, FollowUpKind.PROMISE) == []
+        await pilot.press("up", "up", "up", "space", "enter")  # in person
+        await settle(pilot)
+        assert app.messages[-1] == "Promise recorded."
+    [promise] = followups_of(ctx, FollowUpKind.PROMISE)
+    assert (promise.channel, promise.due_at) == ("in_person", datetime(2026, 11, 20, 16, 0, tzinfo=UTC))
