@@ -206,6 +206,15 @@ def set_preferences(ctx: ShopContext, actor: Actor, customer_id: int, preference
         audit.record(session, ctx, actor, "customer.preferences_set", "customer", customer_id)
 
 
+def remember_need(session: Session, ctx: ShopContext, customer_id: int, kind: str, detail: str) -> None:
+    """Keep a need on the customer so every later visit starts with it (caller's transaction)."""
+    standing = session.exec(
+        select(StandingNeed).where(StandingNeed.customer_id == customer_id, StandingNeed.kind == kind)
+    ).first() or StandingNeed(customer_id=customer_id, kind=kind, updated_at=ctx.now())
+    standing.detail, standing.updated_at = detail, ctx.now()
+    session.add(standing)
+
+
 def set_standing_need(
     ctx: ShopContext, actor: Actor, customer_id: int, kind: str, *, remember: bool, detail: str = ""
 ) -> None:
@@ -216,15 +225,13 @@ def set_standing_need(
     with ctx.database.write() as session:
         load_staff_actor(session, actor)
         load_customer(session, customer_id)
-        existing = session.exec(
-            select(StandingNeed).where(StandingNeed.customer_id == customer_id, StandingNeed.kind == kind)
-        ).first()
         if remember:
-            standing = existing or StandingNeed(customer_id=customer_id, kind=kind, updated_at=ctx.now())
-            standing.detail, standing.updated_at = detail, ctx.now()
-            session.add(standing)
-        elif existing is not None:
-            session.delete(existing)
+            remember_need(session, ctx, customer_id, kind, detail)
+        else:
+            for existing in session.exec(
+                select(StandingNeed).where(StandingNeed.customer_id == customer_id, StandingNeed.kind == kind)
+            ):
+                session.delete(existing)
         audit.record(
             session,
             ctx,

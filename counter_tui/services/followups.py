@@ -114,33 +114,20 @@ def queue_thank_you(
             session.add(existing)
         assert existing.id is not None
         return existing.id
-    followup = FollowUp(
-        customer_id=visit.customer_id,
-        visit_id=visit.id,
-        kind=FollowUpKind.THANK_YOU,
-        owner_id=visit.owner_id or actor.staff_id or 0,
-        channel=_best_channel(consented_channels(session, visit.customer_id), THANK_YOU_CHANNELS),
-        summary=template,
-        personal_line=personal_line,
-        due_at=ctx.calendar.thank_you_due(ctx.now()),
-        created_at=ctx.now(),
-        created_by=actor.staff_id,
-    )
-    session.add(followup)
-    session.flush()
-    audit.record(
+    return _insert(
         session,
         ctx,
         actor,
-        "followup.queued",
-        "followup",
-        followup.id,
-        kind=FollowUpKind.THANK_YOU,
+        load_staff_actor(session, actor),
+        visit.customer_id,
+        FollowUpKind.THANK_YOU,
+        _best_channel(consented_channels(session, visit.customer_id), THANK_YOU_CHANNELS),
+        template,
+        ctx.calendar.thank_you_due(ctx.now()),
+        owner_id=visit.owner_id or actor.staff_id,
         visit_id=visit.id,
-        due_at=followup.due_at,
+        personal_line=personal_line,
     )
-    assert followup.id is not None
-    return followup.id
 
 
 def _owner_for(session: Session, customer_id: int, actor_staff: Staff) -> int:
@@ -229,9 +216,14 @@ def _insert(
     due_at: datetime,
     *,
     owner_id: int | None = None,
+    visit_id: int | None = None,
+    personal_line: str = "",
 ) -> int:
+    """Add a follow-up and its audit event inside the caller's transaction."""
     followup = FollowUp(
         customer_id=customer_id,
+        visit_id=visit_id,
+        personal_line=personal_line,
         kind=kind,
         owner_id=owner_id or _owner_for(session, customer_id, staff),
         channel=channel,
@@ -251,6 +243,7 @@ def _insert(
         followup.id,
         kind=kind,
         customer_id=customer_id,
+        visit_id=visit_id,
         due_at=due_at,
     )
     assert followup.id is not None

@@ -36,6 +36,7 @@ from counter_tui.services.customers import (
     clean_contact,
     insert_customer,
     load_customer,
+    remember_need,
     write_consent,
 )
 from counter_tui.services.labels import need_label
@@ -261,13 +262,7 @@ def set_need(
         if remember:
             if visit.customer_id is None:
                 raise InvalidInput("Only customers on file can have needs remembered. Add them first.")
-            standing = session.exec(
-                select(StandingNeed).where(
-                    StandingNeed.customer_id == visit.customer_id, StandingNeed.kind == kind
-                )
-            ).first() or StandingNeed(customer_id=visit.customer_id, kind=kind, updated_at=ctx.now())
-            standing.detail, standing.updated_at = detail, ctx.now()
-            session.add(standing)
+            remember_need(session, ctx, visit.customer_id, kind, detail)
         audit.record(
             session,
             ctx,
@@ -629,13 +624,7 @@ def update_needs(
         for kind in to_add:
             _add_need(session, ctx, actor, visit, kind, detail)
             if remember and visit.customer_id is not None:
-                standing = session.exec(
-                    select(StandingNeed).where(
-                        StandingNeed.customer_id == visit.customer_id, StandingNeed.kind == kind
-                    )
-                ).first() or StandingNeed(customer_id=visit.customer_id, kind=kind, updated_at=ctx.now())
-                standing.detail, standing.updated_at = detail, ctx.now()
-                session.add(standing)
+                remember_need(session, ctx, visit.customer_id, kind, detail)
         audit.record(
             session,
             ctx,

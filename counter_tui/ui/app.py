@@ -145,10 +145,11 @@ class CounterApp(App[None]):
         self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
 
     def _back_to_sign_in(self) -> None:
-        self.actor = None
+        """Close everything the last person had open, then ask who is next."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(SignInScreen())
+        self.actor = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lock and sign out are offered only while someone is signed in."""

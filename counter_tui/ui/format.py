@@ -28,6 +28,8 @@ def day_and_time(ctx: ShopContext, moment: datetime | None) -> str:
         return "tomorrow " + local.format("HH:mm")
     if days == -1:
         return "yesterday " + local.format("HH:mm")
+    if abs(days) > 180:
+        return local.format("D MMM YYYY HH:mm")
     return local.format("ddd D MMM HH:mm")
 
 

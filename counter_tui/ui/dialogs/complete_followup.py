@@ -8,11 +8,13 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Label
 
 from counter_tui.db.models import FollowUpKind
+from counter_tui.services import followups
 from counter_tui.services.followups import require_personal
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.shop_access import ServiceCaller, done
 
 
 def personal_line(value: str, template: str) -> str:
@@ -74,3 +76,23 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
             if kind == FollowUpKind.STATUS_UPDATE
             else False,
         )
+
+
+def check_off(where: ServiceCaller, item: FollowUpView) -> None:
+    """Ask what was done, then check `item` off ("I promised this; I have done this")."""
+
+    def save(completion: Completion | None) -> None:
+        if completion is not None:
+            where.call(
+                followups.complete_followup,
+                where.ctx,
+                where.actor,
+                item.id,
+                what_was_done=completion.what_was_done,
+                personal_line=completion.personal_line,
+                customer_informed=completion.customer_informed,
+                still_open=completion.still_open,
+                then=lambda _: done(where, "Checked off."),
+            )
+
+    where.app.push_screen(CompleteFollowUpDialog(item), save)

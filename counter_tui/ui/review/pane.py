@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
-
 from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from counter_tui.services.context import Actor, ShopContext
-
-if TYPE_CHECKING:
-    from counter_tui.ui.app import CounterApp
-
-T = TypeVar("T")
+from counter_tui.ui.shop_access import ShopAccess
 
 
-class ReviewPane(Vertical):
+class ReviewPane(ShopAccess, Vertical):
     """A pane of the review screen. `reload()` fetches what it shows."""
-
-    @property
-    def counter(self) -> CounterApp:
-        """The running app, typed."""
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def ctx(self) -> ShopContext:
-        """The shop."""
-        return self.counter.ctx
-
-    @property
-    def actor(self) -> Actor:
-        """The signed-in lead."""
-        assert self.counter.actor is not None
-        return self.counter.actor
-
-    def call(
-        self, fn: Callable[..., T], *args: Any, then: Callable[[T], None] | None = None, **kwargs: Any
-    ) -> None:
-        """Run a service call off the UI thread."""
-        self.counter.call(fn, *args, then=then, **kwargs)
 
     def reload(self) -> None:
         """Fetch and show the pane's data (override)."""

@@ -17,7 +17,7 @@ from counter_tui.services.followups import thank_you_template
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.text import one_line
-from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
+from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
 from counter_tui.ui.dialogs.end_visit import EndChoice, EndVisitDialog
@@ -33,9 +33,11 @@ from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets import sections
 
 HEARTBEAT_SECONDS = 5.0
+WORK_ACTIONS = {"needs", "note", "end", "helper", "add_to_file"}
 VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "reassign"}
 CUSTOMER_ACTIONS = {"callback", "promise", "preferences", "consent", "update_details"}
 
@@ -57,18 +59,18 @@ class CustomerScreen(CounterScreen):
         Binding(
             "p",
             "helper",
-            "Add helper",
+            "Helper",
             id="customer.helper",
             tooltip="Bring in a colleague; you stay the owner.",
         ),
         Binding(
             "r",
             "handoff",
-            "Request hand-off",
+            "Hand-off",
             id="customer.handoff",
             tooltip="Ask a shift lead to pass this customer on.",
         ),
-        Binding("x", "end", "End visit", id="customer.end", tooltip="End the visit with its outcome."),
+        Binding("x", "end", "End", id="customer.end", tooltip="End the visit with its outcome."),
         Binding(
             "b",
             "callback",
@@ -87,6 +89,7 @@ class CustomerScreen(CounterScreen):
             "a",
             "add_to_file",
             "Add to file",
+            show=False,
             id="customer.add_to_file",
             tooltip="Put this walk-in on file.",
         ),
@@ -94,6 +97,7 @@ class CustomerScreen(CounterScreen):
             "w",
             "walk_in",
             "Start visit",
+            show=False,
             id="customer.walk_in",
             tooltip="They're here: start a visit you own.",
         ),
@@ -101,6 +105,7 @@ class CustomerScreen(CounterScreen):
             "g",
             "reassign",
             "Reassign",
+            show=False,
             id="customer.reassign",
             tooltip="Shift leads: move this customer to a colleague.",
         ),
@@ -273,6 +278,8 @@ class CustomerScreen(CounterScreen):
         if action in VISIT_ACTIONS and (visit is None or not live):
             return False
         if action in CUSTOMER_ACTIONS and customer is None:
+            return False
+        if action in WORK_ACTIONS and visit is not None and not visit.can_act:
             return False
         owned = visit is not None and visit.owner_id is not None
         offered = {
@@ -473,7 +480,7 @@ class CustomerScreen(CounterScreen):
             about=request.about,
             channel=request.channel,
             consent_source=request.consent_source,
-            then=lambda _: self._queued("Callback queued."),
+            then=lambda _: done(self, "Callback queued."),
         )
 
     def action_promise(self) -> None:
@@ -493,12 +500,8 @@ class CustomerScreen(CounterScreen):
             promise=request.promise,
             due_at=request.due_at,
             channel=request.channel,
-            then=lambda _: self._queued("Promise recorded."),
+            then=lambda _: done(self, "Promise recorded."),
         )
-
-    def _queued(self, message: str) -> None:
-        self.notify(message, markup=False, timeout=3)
-        self.reload()
 
     def action_add_to_file(self) -> None:
         """Put an anonymous walk-in on file."""
@@ -600,7 +603,7 @@ class CustomerScreen(CounterScreen):
             topics=feedback.parse_topics(entry.topics),
             customer_id=self.customer_id,
             visit_id=self.visit_id,
-            then=lambda _: self._queued("Feedback recorded. Thank them for telling you."),
+            then=lambda _: done(self, "Feedback recorded. Thank them for telling you."),
         )
 
     def action_walk_in(self) -> None:
@@ -623,24 +626,5 @@ class CustomerScreen(CounterScreen):
 
     def action_done(self) -> None:
         """Check off this customer's first open follow-up."""
-        if self.customer is None or not self.customer.open_followups:
-            return
-        item = self.customer.open_followups[0]
-
-        def save(completion: object) -> None:
-            from counter_tui.ui.dialogs.complete_followup import Completion
-
-            if isinstance(completion, Completion):
-                self.call(
-                    followups.complete_followup,
-                    self.ctx,
-                    self.actor,
-                    item.id,
-                    what_was_done=completion.what_was_done,
-                    personal_line=completion.personal_line,
-                    customer_informed=completion.customer_informed,
-                    still_open=completion.still_open,
-                    then=lambda _: self._queued("Checked off."),
-                )
-
-        self.app.push_screen(CompleteFollowUpDialog(item), save)
+        if self.customer is not None and self.customer.open_followups:
+            check_off(self, self.customer.open_followups[0])

@@ -52,7 +52,9 @@ class FloorScreen(CounterScreen):
             id="floor.claim",
             tooltip="Greet and take ownership of the highlighted customer.",
         ),
-        Binding("enter", "open", "Open", id="floor.open", tooltip="Open the highlighted customer."),
+        Binding(
+            "enter", "open", "Open", id="floor.open", priority=True, tooltip="Open the highlighted customer."
+        ),
         Binding(
             "slash",
             "find",
@@ -97,8 +99,13 @@ class FloorScreen(CounterScreen):
     def on_mount(self) -> None:
         """Load the board and keep waiting times fresh."""
         self.sub_title = f"{self.actor.name}{' · lead' if self.actor.is_lead else ''}"
-        self.set_interval(TICK_SECONDS, self.reload)
+        self.set_interval(TICK_SECONDS, self.tick)
         self.query_one(DataTable).focus()
+
+    def tick(self) -> None:
+        """Keep waiting times fresh while someone is signed in."""
+        if self.signed_in:
+            self.reload()
 
     def reload(self) -> None:
         """Fetch the open visits and the thanks wall."""
@@ -135,7 +142,7 @@ class FloorScreen(CounterScreen):
 
     def _cells(self, row: FloorRow) -> list[Text]:
         if row.needs_help_unclaimed:
-            flag = Text("HELP", style="bold reverse red")
+            flag = Text("HELP", style="bold white on red")
         elif row.waiting_too_long:
             flag = Text("WAIT", style="bold red")
         elif row.check_back_due:

@@ -9,20 +9,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
+from counter_tui.db.models import FollowUpKind
 from counter_tui.services import followups
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView, MyFollowUps
 from counter_tui.text import one_line
-from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog, Completion
+from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.shop_access import done
 
 GROUPS = (
     ("overdue", "OVERDUE", "bold red"),
     ("due_today", "DUE TODAY", "bold yellow"),
     ("upcoming", "UPCOMING", "bold"),
 )
+
+
+def about(item: FollowUpView) -> str:
+    """What the row is about; a thank-you shows its personal line (the template is the same
+    for everyone), or that one is still needed."""
+    if item.kind == FollowUpKind.THANK_YOU:
+        return item.personal_line or "personal line needed"
+    return item.summary
 
 
 class FollowUpsScreen(CounterScreen):
@@ -35,6 +45,7 @@ class FollowUpsScreen(CounterScreen):
             "complete",
             "Done…",
             id="followups.complete",
+            priority=True,
             tooltip="Check off the highlighted follow-up.",
         ),
         Binding(
@@ -105,7 +116,7 @@ class FollowUpsScreen(CounterScreen):
                     Text(item.kind_label),
                     Text(one_line(item.customer_name, 30)),
                     Text(CHANNEL_LABELS.get(item.channel, item.channel)),
-                    Text(one_line(item.summary, 50)),
+                    Text(one_line(about(item), 34)),
                     key=key,
                 )
         summary = Text(
@@ -133,24 +144,8 @@ class FollowUpsScreen(CounterScreen):
     def action_complete(self) -> None:
         """Check off the highlighted follow-up."""
         item = self.selected()
-        if item is None:
-            return
-
-        def save(completion: Completion | None) -> None:
-            if completion is not None:
-                self.call(
-                    followups.complete_followup,
-                    self.ctx,
-                    self.actor,
-                    item.id,
-                    what_was_done=completion.what_was_done,
-                    personal_line=completion.personal_line,
-                    customer_informed=completion.customer_informed,
-                    still_open=completion.still_open,
-                    then=lambda _: self._done("Checked off."),
-                )
-
-        self.app.push_screen(CompleteFollowUpDialog(item), save)
+        if item is not None:
+            check_off(self, item)
 
     def action_cancel_followup(self) -> None:
         """Cancel the highlighted follow-up, with the reason."""
@@ -166,14 +161,10 @@ class FollowUpsScreen(CounterScreen):
                     self.actor,
                     item.id,
                     reason=reason,
-                    then=lambda _: self._done("Cancelled."),
+                    then=lambda _: done(self, "Cancelled."),
                 )
 
         self.app.push_screen(TextPromptDialog("Cancel follow-up", "Why is it no longer needed?"), cancel)
-
-    def _done(self, message: str) -> None:
-        self.notify(message, markup=False, timeout=3)
-        self.reload()
 
     def action_open_customer(self) -> None:
         """Open the customer of the highlighted follow-up."""

@@ -15,6 +15,7 @@ from counter_tui.text import one_line
 from counter_tui.ui import handoff_decisions
 from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.shop_access import done
 
 
 class HandoffsScreen(CounterScreen):
@@ -128,12 +129,8 @@ class HandoffsScreen(CounterScreen):
                 self.ctx,
                 self.actor,
                 request.id,
-                then=lambda _: self._decided("Withdrawn."),
+                then=lambda _: done(self, "Withdrawn."),
             )
-
-    def _decided(self, message: str) -> None:
-        self.notify(message, markup=False, timeout=3)
-        self.reload()
 
     def action_back(self) -> None:
         """Back to the floor."""

@@ -1,0 +1,80 @@
+"""What every staff screen and pane needs: the shop, the signed-in actor, and service
+calls that run off the UI thread. One mixin, so screens and review panes share it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from textual.app import App
+
+from counter_tui.services.context import Actor, ShopContext
+
+if TYPE_CHECKING:
+    from counter_tui.ui.app import CounterApp
+
+T = TypeVar("T")
+
+
+class ShopAccess:
+    """Mix into a Textual widget or screen of the staff app."""
+
+    app: App[Any]
+
+    @property
+    def counter(self) -> CounterApp:
+        """The running app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> ShopContext:
+        """The shop this terminal works in."""
+        return self.counter.ctx
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether someone is signed in (screens being closed by a lock are not)."""
+        return self.counter.actor is not None
+
+    @property
+    def actor(self) -> Actor:
+        """The signed-in staff member."""
+        actor = self.counter.actor
+        assert actor is not None, "staff screens are only shown after sign-in"
+        return actor
+
+    def call(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
+        quiet: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Run a service call in a thread; `then` gets the result, errors become messages."""
+        self.counter.call(fn, *args, then=then, quiet=quiet, **kwargs)
+
+
+class ServiceCaller(Protocol):
+    """Anything with shop access that can reload what it shows (screens and panes)."""
+
+    @property
+    def ctx(self) -> ShopContext: ...
+
+    @property
+    def actor(self) -> Actor: ...
+
+    @property
+    def app(self) -> App[Any]: ...
+
+    def call(
+        self, fn: Callable[..., Any], *args: Any, then: Callable[[Any], None] | None = None, **kwargs: Any
+    ) -> None: ...
+
+    def reload(self) -> None: ...
+
+
+def done(where: ServiceCaller, message: str) -> None:
+    """Say it worked, and reload what is on show."""
+    where.app.notify(message, markup=False, timeout=3)
+    where.reload()
