@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
@@ -28,6 +29,13 @@ def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     for name in ("COUNTER_TUI_DATABASE_URL", "COUNTER_TUI_TERMINAL_NAME"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still argon2id, at the lowest work factors: the production cost (deliberately slow,
+    about 0.3 s a PIN) would dominate the run time of tests that are not about PINs."""
+    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

@@ -6,20 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
-from counter_tui.services import staff
 from tests.concurrency.race import RacePool
 
 RACERS = 8
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hash PINs at argon2's lowest cost: at the default (about 0.3 s a PIN) the six hashes
-    of the `team` fixture would dominate these tests, which are not about PIN strength."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(staff, "_hasher", cheap)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,10 +8,8 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
-from counter_tui.services import staff
 from tests.conftest import POSTGRES_ENV
 from tests.postgres.plug import refuse_connections
 
@@ -20,13 +18,6 @@ from tests.postgres.plug import refuse_connections
 def database_url(pg_url: str) -> str:
     """This test's own PostgreSQL database instead of an SQLite file."""
     return pg_url
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hash PINs at argon2's lowest cost; these tests are about the database, not PINs."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(staff, "_hasher", cheap)
 
 
 @pytest.fixture

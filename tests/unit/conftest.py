@@ -6,11 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from argon2 import PasswordHasher
 from sqlmodel import SQLModel, col, func, select
 
 from counter_tui.db.models import AuditEvent
-from counter_tui.services import customers, staff
+from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 
 if TYPE_CHECKING:
@@ -18,13 +17,6 @@ if TYPE_CHECKING:
 
 AuditLog = Callable[..., list[AuditEvent]]
 RowCount = Callable[[type[SQLModel]], int]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Still argon2id, with the smallest work factors: the service tests hash dozens of PINs,
-    and the production cost (deliberately slow) would dominate their run time."""
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
