@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -100,6 +100,28 @@ class Customer(SQLModel, table=True):
     preferences: str = Field(default="", max_length=2000)
     created_at: datetime
     erased_at: datetime | None = None
+
+
+# Search terms compare in code-point order on both databases: SQLite's default BINARY
+# collation already does; on PostgreSQL the column (and so its index) is COLLATE "C",
+# because under a language collation such as en_US a range `term >= 'smi' AND term <
+# 'smj'` is not the same as "starts with smi" and a plain index cannot serve LIKE 'smi%'.
+SEARCH_TERM_TYPE = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class CustomerSearchTerm(SQLModel, table=True):
+    """One word a customer can be found by: a lowercase name word, the email, the phone's
+    digits, or those digits reversed (so the last digits typed are a prefix too).
+
+    Kept in the same transaction as the customer row; search asks for term ranges
+    (`term >= 'smi' AND term < 'smj'`), which an index serves, instead of LIKE '%smi%'.
+    """
+
+    __table_args__ = (Index("ix_customersearchterm_kind_term", "kind", "term", "customer_id"),)
+
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
+    kind: str = Field(max_length=10, primary_key=True)
+    term: str = Field(sa_type=SEARCH_TERM_TYPE, primary_key=True)
 
 
 class CustomerNote(SQLModel, table=True):

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 
+from sqlalchemy import ColumnElement, FromClause, and_, delete, exists, insert, union_all
 from sqlmodel import Session, col, func, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from counter_tui.db.models import (
     Channel,
     ContactConsent,
     Customer,
     CustomerNote,
+    CustomerSearchTerm,
     FollowUp,
     FollowUpStatus,
     NeedKind,
@@ -41,6 +45,16 @@ CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 _PHONE = re.compile(r"^[0-9+()\-.\s/]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_PUNCTUATION = frozenset(" +()-./")
+SEARCH_TERMS = CustomerSearchTerm.__table__  # type: ignore[attr-defined]
+CUSTOMER_ID = Customer.__table__.c.id  # type: ignore[attr-defined]
+TERM_NAME, TERM_EMAIL, TERM_PHONE, TERM_PHONE_REVERSED = "name", "email", "phone", "phone_rev"
+TERM_MAX = 200
+# Up to this many matching terms search sorts the matches (~2 µs each on SQLite); beyond
+# it, it first walks up to this many customers in name order (~5 µs each). Both bound a
+# search to roughly 10 ms of work at any shop size (see `_matching_customers`; chosen by
+# measuring a 100,000-customer shop, benchmarks/README.md).
+SEARCH_SORT_LIMIT = 6_000
+SEARCH_WALK_WINDOW = 2_000
 
 
 def digits_of(phone: str) -> str:
@@ -109,6 +123,8 @@ def insert_customer(session: Session, ctx: ShopContext, name: str, phone: str, e
     )
     session.add(customer)
     session.flush()
+    assert customer.id is not None
+    write_search_terms(session, customer.id, customer.name_key, customer.phone_digits, customer.email)
     return customer
 
 
@@ -123,37 +139,185 @@ def update_contact(
         customer.name, customer.name_key = name, name.lower()
         customer.phone, customer.phone_digits, customer.email = phone, digits_of(phone), email
         session.add(customer)
+        write_search_terms(session, customer_id, customer.name_key, customer.phone_digits, email)
         audit.record(session, ctx, actor, "customer.updated", "customer", customer_id)
+
+
+def search_terms(name_key: str, phone_digits: str, email: str) -> set[tuple[str, str]]:
+    """The (kind, term) pairs a customer is found by: each word of the lowercase name,
+    the email, the phone's digits and those digits reversed (so the last digits, which
+    is what people type, are a prefix too). Migration 0005 makes the same terms."""
+    terms = {(TERM_NAME, word[:TERM_MAX]) for word in name_key.split()}
+    if email:
+        terms.add((TERM_EMAIL, email.lower()[:TERM_MAX]))
+    if phone_digits:
+        terms.add((TERM_PHONE, phone_digits[:TERM_MAX]))
+        terms.add((TERM_PHONE_REVERSED, phone_digits[::-1][:TERM_MAX]))
+    return terms
+
+
+def write_search_terms(
+    session: Session, customer_id: int, name_key: str, phone_digits: str, email: str
+) -> None:
+    """Replace a customer's search terms inside the caller's transaction, so search never
+    sees a name, phone or email that the customer row does not have."""
+    session.flush()
+    connection = session.connection()
+    connection.execute(delete(SEARCH_TERMS).where(SEARCH_TERMS.c.customer_id == customer_id))
+    rows = [
+        {"customer_id": customer_id, "kind": kind, "term": term}
+        for kind, term in sorted(search_terms(name_key, phone_digits, email))
+    ]
+    if rows:
+        connection.execute(insert(SEARCH_TERMS), rows)
+
+
+def prefix_end(prefix: str) -> str | None:
+    """The first string after every string that starts with `prefix`, in code-point
+    order (None when there is none), so "starts with" is the range [prefix, end)."""
+    chars = list(prefix)
+    while chars:
+        code = ord(chars[-1]) + 1
+        if code == 0xD800:  # surrogates cannot be stored; the next storable code point
+            code = 0xE000
+        if code <= sys.maxunicode:
+            chars[-1] = chr(code)
+            return "".join(chars)
+        chars.pop()
+    return None
+
+
+TermPrefix = tuple[tuple[str, ...], str]
+"""Search terms of these kinds that start with this prefix."""
+
+
+def _starts_with(terms: FromClause, wanted: TermPrefix) -> ColumnElement[bool]:
+    """`wanted` as an index range on (kind, term) rather than a LIKE."""
+    kinds, prefix = wanted
+    conditions = [terms.c.kind == kinds[0] if len(kinds) == 1 else terms.c.kind.in_(kinds)]
+    conditions.append(terms.c.term >= prefix)
+    end = prefix_end(prefix)
+    if end is not None:
+        conditions.append(terms.c.term < end)
+    return and_(*conditions)
+
+
+def _has_term(customer_id: ColumnElement[int], wanted: TermPrefix) -> ColumnElement[bool]:
+    """This customer has a term `wanted` (a probe of the (customer_id, kind, term) key)."""
+    probe = SEARCH_TERMS.alias()
+    return exists().where(probe.c.customer_id == customer_id, _starts_with(probe, wanted))
+
+
+def _search_alternatives(text: str) -> list[list[TermPrefix]]:
+    """What a query can match, as alternatives; a customer matches an alternative when
+    they have a term for each of its prefixes.
+
+    Every word of the query starts a word of the name ("olivia smi" finds "Olivia
+    Smith"); a query of one word may instead start the email; a query that looks like a
+    phone number starts the phone's digits or, read backwards, ends them.
+    """
+    words = text.split()
+    alternatives: list[list[TermPrefix]] = []
+    if len(words) == 1:
+        alternatives.append([((TERM_NAME, TERM_EMAIL), words[0])])
+    elif words:
+        alternatives.append([((TERM_NAME,), word) for word in dict.fromkeys(words)])
+    digits = digits_of(text)
+    other = [ch for ch in text if not ch.isdigit() and ch not in _PHONE_PUNCTUATION]
+    if len(digits) >= 3 and len(other) <= 2:
+        alternatives.append([((TERM_PHONE,), digits)])
+        alternatives.append([((TERM_PHONE_REVERSED,), digits[::-1])])
+    return alternatives
+
+
+def _name_starts_with(text: str) -> list[ColumnElement[bool]]:
+    """For a one-word query, "the name starts with it": a match read from the name key
+    the walk is already on, sparing the probe for the many such matches it meets."""
+    words = text.split()
+    if len(words) != 1:
+        return []
+    name_key = col(Customer.name_key)
+    end = prefix_end(words[0])
+    return [and_(name_key >= words[0], *([name_key < end] if end is not None else []))]
+
+
+def _count_terms(session: Session, wanted: TermPrefix, cap: int) -> int:
+    """How many terms are `wanted`, counting no further than `cap` (one short index range)."""
+    capped = select(SEARCH_TERMS.c.customer_id).where(_starts_with(SEARCH_TERMS, wanted)).limit(cap)
+    return int(session.exec(select(func.count()).select_from(capped.subquery())).one())
+
+
+def _walk_window_end(session: Session) -> str | None:
+    """The name key SEARCH_WALK_WINDOW customers into name order (None if fewer)."""
+    return session.exec(
+        select(Customer.name_key)
+        .order_by(col(Customer.name_key), col(Customer.id))
+        .offset(SEARCH_WALK_WINDOW - 1)
+        .limit(1)
+    ).first()
+
+
+def _matching_customers(
+    session: Session, statement: SelectOfScalar[Customer], text: str, page: int, page_size: int
+) -> list[Customer]:
+    """Rows of `statement` (customers in name order, one page and one more) that match.
+
+    Two plans, chosen by counting index entries (capped at SEARCH_SORT_LIMIT):
+    - few matches: take the customer ids from the term index (the rarest prefix of each
+      alternative, the others probed) and sort just those by name;
+    - many matches: walk customers in name order probing each one's terms, which fills a
+      page after a few hundred rows instead of sorting thousands. The walk stops after
+      SEARCH_WALK_WINDOW customers, because matches may all sit late in name order
+      ("ol" is mostly Olivias); if the page is not full by then, sort after all.
+    """
+    alternatives = _search_alternatives(text)
+    if not alternatives:
+        return []
+    drivers: list[tuple[int, TermPrefix]] = []
+    for alternative in alternatives:
+        counts = [(_count_terms(session, wanted, SEARCH_SORT_LIMIT + 1), wanted) for wanted in alternative]
+        drivers.append(min(counts, key=lambda pair: pair[0]))
+    needed = (page + 1) * page_size + 1
+    if sum(count for count, _ in drivers) > SEARCH_SORT_LIMIT and needed <= SEARCH_WALK_WINDOW:
+        matches = or_(
+            *_name_starts_with(text),
+            *(and_(*(_has_term(CUSTOMER_ID, w) for w in alt)) for alt in alternatives),
+        )
+        window_end = _walk_window_end(session)
+        if window_end is None:
+            return list(session.exec(statement.where(matches)))
+        rows = list(session.exec(statement.where(matches, col(Customer.name_key) <= window_end)))
+        if len(rows) > page_size:
+            return rows
+    candidates = []
+    for alternative, (_, driver) in zip(alternatives, drivers, strict=True):
+        terms = SEARCH_TERMS.alias()
+        others = [_has_term(terms.c.customer_id, wanted) for wanted in alternative if wanted is not driver]
+        candidates.append(select(terms.c.customer_id).where(_starts_with(terms, driver), *others))
+    return list(session.exec(statement.where(col(Customer.id).in_(union_all(*candidates)))))
 
 
 def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: int = PAGE_SIZE) -> Page:
     """Customers whose name, phone or email matches what was typed, one page at a time.
 
-    Names match from the start of any word ("smi" finds "Dana Smith"); phones by any
-    run of digits; emails from the start.
+    Names match from the start of any word ("smi" finds "Dana Smith"; "olivia smi"
+    needs both); phones by their first or last digits however typed; emails from the
+    start. Every match is an index range on the search terms (see `search_terms`).
     """
     text = clean_text(query, NAME_MAX).lower()
     page = max(page, 0)
     with ctx.database.read() as session:
-        statement = select(Customer).where(col(Customer.erased_at).is_(None))
-        if text:
-            pattern = _like_escape(text)
-            conditions = [
-                col(Customer.name_key).like(f"{pattern}%", escape="\\"),
-                col(Customer.name_key).like(f"% {pattern}%", escape="\\"),
-                col(Customer.email).like(f"{pattern}%", escape="\\"),
-            ]
-            digits = digits_of(text)
-            other = [ch for ch in text if not ch.isdigit() and ch not in _PHONE_PUNCTUATION]
-            if len(digits) >= 3 and len(other) <= 2:
-                conditions.append(col(Customer.phone_digits).like(f"%{digits}%"))
-            statement = statement.where(or_(*conditions))
         statement = (
-            statement.order_by(col(Customer.name_key), col(Customer.id))
+            select(Customer)
+            .where(col(Customer.erased_at).is_(None))
+            .order_by(col(Customer.name_key), col(Customer.id))
             .offset(page * page_size)
             .limit(page_size + 1)
         )
-        rows = list(session.exec(statement))
+        if text:
+            rows = _matching_customers(session, statement, text, page, page_size)
+        else:
+            rows = list(session.exec(statement))
         ids = [row.id for row in rows[:page_size]]
         in_shop = set(
             session.exec(
@@ -167,10 +331,6 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
             for row in rows[:page_size]
         )
         return Page(items=items, page=page, page_size=page_size, has_more=len(rows) > page_size)
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def add_note(
