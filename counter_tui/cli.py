@@ -11,12 +11,15 @@ Textual is imported only inside the commands that run a screen: the kiosk scrubs
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +34,7 @@ from counter_tui.db.engine import Database
 from counter_tui.db.migrate import current_revision, head_revision, upgrade
 from counter_tui.db.models import Role
 from counter_tui.errors import DatabaseUnavailable, DomainError
+from counter_tui.report import render_day_report
 from counter_tui.services import staff as staff_service
 from counter_tui.services.context import ShopContext
 
@@ -43,8 +47,18 @@ app = typer.Typer(
 )
 staff_app = typer.Typer(help="Add, list and manage staff accounts.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema: upgrade, current revision.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports for a spreadsheet or an email.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
 app.add_typer(db_app, name="db")
+app.add_typer(report_app, name="report")
+
+
+class ReportFormat(StrEnum):
+    """How `report day` prints: text for an email, csv for a spreadsheet, json for tools."""
+
+    TEXT = "text"
+    CSV = "csv"
+    JSON = "json"
 
 
 @dataclass
@@ -220,6 +234,30 @@ def staff_deactivate(
     typer.echo(f"{name.strip()} can no longer sign in.")
 
 
+@report_app.command("day")
+def report_day(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The day to report, YYYY-MM-DD (default: today in the shop's time zone).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", case_sensitive=False, help="text, csv or json.")
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Print the end-of-day figures: scorecard, unreturned calls, overdue follow-ups,
+    undecided hand-offs and visits flagged for review."""
+    with _friendly_errors():
+        wanted = _parse_day(day) if day is not None else None
+    with _shop(ctx) as shop:
+        report = render_day_report(shop, wanted or shop.calendar.local_date(shop.now()), fmt.value)
+    typer.echo(report, nl=not report.endswith("\n"))
+
+
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the schema migrations (the app also does this on start)."""
@@ -321,6 +359,17 @@ def _friendly_errors() -> Iterator[None]:
 def _fail(message: str) -> None:
     typer.secho(message.splitlines()[0] if message else "Failed.", fg="red", err=True)
     raise typer.Exit(code=1)
+
+
+def _parse_day(text: str) -> date:
+    """A date written YYYY-MM-DD, or a CommandFailed saying how to write it."""
+    cleaned = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+        try:
+            return date.fromisoformat(cleaned)
+        except ValueError:
+            pass
+    raise CommandFailed(f"{text!r} is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-20.")
 
 
 def _ask_pin(prompt: str) -> str:

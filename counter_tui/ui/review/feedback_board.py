@@ -18,15 +18,16 @@ STATUS_STYLES = {"new": "bold yellow", "acknowledged": "cyan", "acted_on": "gree
 
 
 class FeedbackBoardPane(ReviewPane):
-    """Topics by count; Enter shows what customers said, k acknowledges, a acts on it."""
+    """Topics by count; Enter shows what customers said, k acknowledges, x acts on it."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.topics: dict[str, TopicRow] = {}
+        self.saying_empty = False
 
     def compose(self) -> ComposeResult:
         yield Label(
-            "Topics raised in the last 30 days (Enter: what they said · k acknowledge · a acted on)",
+            "Topics raised in the last 30 days (Enter: what they said · k acknowledge · x acted on)",
             classes="section-title",
         )
         yield new_table(
@@ -68,10 +69,12 @@ class FeedbackBoardPane(ReviewPane):
                 Text(one_line(row.action_taken, 40)),
                 key=row.topic,
             )
+        detail = self.query_one("#topic-detail", Static)
         if not rows:
-            self.query_one("#topic-detail", Static).update(
-                Text("No feedback recorded in the last 30 days.", style="dim")
-            )
+            detail.update(Text("No feedback recorded in the last 30 days.", style="dim"))
+        elif self.saying_empty:
+            detail.update("")
+        self.saying_empty = not rows
 
     def selected_topic(self) -> str | None:
         """The topic under the cursor."""

@@ -19,7 +19,7 @@ from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 
 
 class FollowUpOversightPane(ReviewPane):
-    """Everything owed, grouped by owner; g reassigns the highlighted one."""
+    """Everything owed, grouped by owner; r reassigns the highlighted one."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

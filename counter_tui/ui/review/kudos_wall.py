@@ -29,7 +29,7 @@ def kudos_lines(items: tuple[KudosView, ...], when: list[str]) -> Text:
 
 
 class KudosPane(ReviewPane):
-    """The thanks wall, and k to give kudos."""
+    """The thanks wall, and t to give kudos."""
 
     def compose(self) -> ComposeResult:
         yield Label(

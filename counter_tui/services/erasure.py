@@ -1,0 +1,183 @@
+"""Erasing a customer's personal data on request (a shift lead's job).
+
+The customer row stays, renamed "erased customer #id", so visits, follow-ups, feedback
+ratings and the audit log keep their shape and the scorecard its figures; everything that
+says who the customer is or what they said goes, in one transaction with its audit event:
+name, phone, email, preferences and the fields search matches on; the search-term rows;
+consents and standing needs; the bodies of notes and feedback; the text of follow-ups
+(open ones are cancelled); the visit descriptions and need details (a kiosk check-in keeps
+the first name typed there). The event holds counts and the lead's reason, with the
+customer's own name, phone and email blanked out of the reason.
+
+Afterwards `find_customers` does not list them and `customer_detail` says they are no
+longer on file. Audit events written before the erasure are kept as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, delete, inspect, text
+from sqlmodel import Session, col, or_, select
+
+from counter_tui.db.models import (
+    ContactConsent,
+    Customer,
+    CustomerNote,
+    Feedback,
+    FollowUp,
+    FollowUpStatus,
+    StandingNeed,
+    Visit,
+    VisitNeed,
+)
+from counter_tui.errors import InvalidInput
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.customers import load_customer
+from counter_tui.text import SHORT_MAX, clean_text
+
+ERASED_TEXT = "(erased)"
+CANCEL_REASON = "customer data erased"
+REDACTED = "[erased]"
+# Added by the customer search index; erased only where this database has it.
+SEARCH_TERM_TABLE = "customersearchterm"
+
+
+def erased_name(customer_id: int) -> str:
+    """What an erased customer is called from then on."""
+    return f"erased customer #{customer_id}"
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What the erasure removed or blanked, by kind (no personal data)."""
+
+    customer_id: int
+    notes_blanked: int
+    feedback_blanked: int
+    followups_cancelled: int
+    followups_blanked: int
+    consents_deleted: int
+    standing_needs_deleted: int
+    visits_blanked: int
+    search_terms_deleted: int
+
+
+def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str) -> ErasureResult:
+    """Erase a customer's personal data on their request, keeping the history anonymous.
+
+    Only a shift lead may, and only with a reason (e.g. "asked by email on 3 November").
+    """
+    reason = clean_text(reason, SHORT_MAX)
+    if not reason:
+        raise InvalidInput("Say why the data is erased (e.g. 'customer asked by email on 3 November').")
+    with ctx.database.write() as session:
+        require_lead(session, actor, "erase a customer's personal data")
+        customer = load_customer(session, customer_id)
+        recorded_reason = _redact(reason, customer)
+        visit_ids = list(session.exec(select(Visit.id).where(Visit.customer_id == customer_id)))
+        now = ctx.now()
+
+        notes = list(
+            session.exec(
+                select(CustomerNote).where(
+                    or_(CustomerNote.customer_id == customer_id, col(CustomerNote.visit_id).in_(visit_ids))
+                )
+            )
+        )
+        for note in notes:
+            note.body = ERASED_TEXT
+            session.add(note)
+        said = list(
+            session.exec(
+                select(Feedback).where(
+                    or_(Feedback.customer_id == customer_id, col(Feedback.visit_id).in_(visit_ids))
+                )
+            )
+        )
+        for item in said:
+            item.body = ERASED_TEXT
+            session.add(item)
+
+        cancelled = 0
+        owed = list(session.exec(select(FollowUp).where(FollowUp.customer_id == customer_id)))
+        for followup in owed:
+            if followup.status == FollowUpStatus.OPEN:
+                followup.status, followup.cancel_reason = FollowUpStatus.CANCELLED, CANCEL_REASON
+                followup.done_at, followup.done_by = now, actor.staff_id
+                cancelled += 1
+            followup.summary = ERASED_TEXT
+            followup.personal_line = ""
+            followup.outcome_note = ""
+            session.add(followup)
+
+        visits = list(session.exec(select(Visit).where(Visit.customer_id == customer_id)))
+        for visit in visits:
+            visit.description = ""
+            session.add(visit)
+        for need in session.exec(select(VisitNeed).where(col(VisitNeed.visit_id).in_(visit_ids))):
+            need.detail = ""
+            session.add(need)
+
+        connection = session.connection()
+        consents = connection.execute(
+            delete(ContactConsent).where(col(ContactConsent.customer_id) == customer_id)
+        ).rowcount
+        standing = connection.execute(
+            delete(StandingNeed).where(col(StandingNeed.customer_id) == customer_id)
+        ).rowcount
+        terms = _delete_search_terms(session, customer_id)
+
+        customer.name = erased_name(customer_id)
+        customer.name_key = ""
+        customer.phone = customer.phone_digits = customer.email = customer.preferences = ""
+        customer.erased_at = now
+        session.add(customer)
+
+        result = ErasureResult(
+            customer_id=customer_id,
+            notes_blanked=len(notes),
+            feedback_blanked=len(said),
+            followups_cancelled=cancelled,
+            followups_blanked=len(owed),
+            consents_deleted=consents,
+            standing_needs_deleted=standing,
+            visits_blanked=len(visits),
+            search_terms_deleted=terms,
+        )
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "customer.erased",
+            "customer",
+            customer_id,
+            reason=recorded_reason,
+            notes_blanked=result.notes_blanked,
+            feedback_blanked=result.feedback_blanked,
+            followups_cancelled=result.followups_cancelled,
+            consents_deleted=result.consents_deleted,
+            standing_needs_deleted=result.standing_needs_deleted,
+        )
+        return result
+
+
+def _delete_search_terms(session: Session, customer_id: int) -> int:
+    """Delete the customer's search-term rows, where this database has that table."""
+    if not inspect(session.connection()).has_table(SEARCH_TERM_TABLE):
+        return 0
+    statement = text(f"DELETE FROM {SEARCH_TERM_TABLE} WHERE customer_id = :customer_id").bindparams(
+        bindparam("customer_id", customer_id)
+    )
+    return int(session.connection().execute(statement).rowcount)
+
+
+def _redact(reason: str, customer: Customer) -> str:
+    """The reason with the customer's name words, phone and email taken out."""
+    words = [word for word in customer.name.split() if len(word) > 1]
+    pieces = [*words, customer.email, customer.phone, customer.phone_digits]
+    for piece in sorted((p for p in pieces if p), key=len, reverse=True):
+        reason = re.sub(re.escape(piece), REDACTED, reason, flags=re.IGNORECASE)
+    return reason

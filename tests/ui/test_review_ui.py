@@ -1,0 +1,450 @@
+"""The shift lead's review screen, driven by keyboard: tabs 1-7, deciding hand-offs,
+filtering the hand-off log, reassigning a follow-up, acting on feedback, kudos on the
+thanks wall, closing the day, and the needs-help alert on whatever screen the lead is."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from counter_tui.clock import ManualClock
+from counter_tui.db.models import Channel, FollowUp, HandoffRequest, Visit
+from counter_tui.errors import AlreadyOwned
+from counter_tui.services import changes, customers, feedback, followups, handoffs, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.sync.events import FeedEvent
+from counter_tui.ui.dialogs.feedback import FeedbackDialog
+from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.screens.followups import FollowUpsScreen
+from counter_tui.ui.screens.review import ReviewScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+
+TAB_KEYS = {
+    "1": "handoffs",
+    "2": "health",
+    "3": "followups",
+    "4": "scorecard",
+    "5": "feedback",
+    "6": "kudos",
+    "7": "end_of_day",
+}
+
+
+async def open_review(pilot: Pilot[None], app: StaffApp, tab_key: str | None = None) -> ReviewScreen:
+    """Sign Dana in, press l, and (optionally) a tab's number."""
+    await sign_in(pilot, "dana", "1111")
+    await pilot.press("l")
+    await settle(pilot)
+    assert isinstance(app.screen, ReviewScreen)
+    if tab_key is not None:
+        await pilot.press(tab_key)
+        await settle(pilot)
+        assert app.screen.active_tab == TAB_KEYS[tab_key]
+    return app.screen
+
+
+def rows(screen: ReviewScreen, table_id: str) -> list[list[str]]:
+    """A review table's rows as plain strings."""
+    return table_rows(screen.query_one(f"#{table_id}", DataTable))
+
+
+def shown(screen: ReviewScreen, static_id: str) -> str:
+    """What a Static shows, without styles."""
+    return plain(screen.query_one(f"#{static_id}", Static).visual)
+
+
+def the_request(ctx: ShopContext) -> HandoffRequest:
+    """The only hand-off request."""
+    with ctx.database.read() as session:
+        [request] = session.exec(select(HandoffRequest)).all()
+        return request
+
+
+def followups_of(ctx: ShopContext, customer_id: int) -> list[FollowUp]:
+    """A customer's follow-ups, oldest first."""
+    with ctx.database.read() as session:
+        return list(session.exec(select(FollowUp).where(FollowUp.customer_id == customer_id)))
+
+
+def footer_keys(app: StaffApp) -> set[str]:
+    """The keys the current screen offers (as the footer lists them)."""
+    return {key for key, active in app.active_bindings.items() if active.binding.show and active.enabled}
+
+
+async def test_an_associate_gets_no_lead_review_key(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        assert isinstance(app.screen, FloorScreen)
+        assert "l" not in footer_keys(app)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, FloorScreen)
+        assert not app.screen_stack[-1:] or not isinstance(app.screen_stack[-1], ReviewScreen)
+
+        await pilot.press("ctrl+l")
+        await sign_in(pilot, "dana", "1111")
+        assert "l" in footer_keys(app)
+
+
+async def test_number_keys_switch_tabs_and_each_tab_offers_its_own_keys(ctx: ShopContext, team: Team) -> None:
+    """l opens on floor health; 1-7 switch; a/d only on hand-offs, r on follow-ups,
+    k/x on feedback, t on kudos, c/v on end of day."""
+    app = StaffApp(ctx)
+    own_keys = {
+        "handoffs": {"a", "d"},
+        "health": set(),
+        "followups": {"r"},
+        "scorecard": set(),
+        "feedback": {"k", "x"},
+        "kudos": {"t"},
+        "end_of_day": {"c", "v"},
+    }
+    pane_keys = set().union(*own_keys.values())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app)
+        assert screen.active_tab == "health"
+        for key in ("7", "1", "4", "2", "6", "3", "5"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen
+            assert screen.active_tab == TAB_KEYS[key]
+            assert footer_keys(app) & pane_keys == own_keys[TAB_KEYS[key]]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FloorScreen)
+
+
+async def test_lead_approves_a_hand_off_from_the_first_tab(ctx: ShopContext, team: Team) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    handoffs.request_handoff(ctx, team.sam, visit_id, team.alex.staff_id or 0, "Alex fixes bikes")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "1")
+        assert rows(screen, "pending-table") == [
+            ["11:00", "0 min", "bike repair", "Sam", "Alex", "Alex fixes bikes"]
+        ]
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.messages[-1] == "Approved."
+        assert rows(screen, "pending-table") == []
+        [logged] = rows(screen, "log-table")
+        assert logged[1:] == ["hand-off approved", "bike repair", "Sam", "Sam", "Alex", "Alex fixes bikes"]
+    assert the_request(ctx).status == "approved"
+    with ctx.database.read() as session:
+        visit = session.get(Visit, visit_id)
+        assert visit is not None and visit.owner_id == team.alex.staff_id
+
+
+async def test_lead_denies_with_a_note_and_the_requester_is_told(ctx: ShopContext, team: Team) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="returns", claim=True)
+    handoffs.request_handoff(ctx, team.sam, visit_id, team.alex.staff_id or 0, "end of shift")
+    before_decision = changes.latest_event_id(ctx)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "1")
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        await type_text(pilot, "Sam is here till six")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert app.messages[-1] == "Denied."
+        assert rows(screen, "pending-table") == []
+    request = the_request(ctx)
+    assert (request.status, request.decision_note) == ("denied", "Sam is here till six")
+
+    # Sam's terminal hears of the decision through what the change feed delivers.
+    decided = tuple(changes.changes_since(ctx, before_decision))
+    assert "handoff.denied" in [change.action for change in decided]
+    sams = StaffApp(ctx)
+    async with sams.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        sams.apply_feed_event(FeedEvent(online=True, changes=decided))
+        await settle(pilot)
+        assert sams.messages[-1] == (
+            "Dana denied your hand-off of returns: Sam is here till six You keep the customer."
+        )
+
+
+async def test_hand_off_log_filters_by_day_staff_and_reason(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Yesterday Sam passed the green coat to Alex; today Alex asked to pass the red hat to
+    Sam and Sam was blocked from claiming it. The filter takes 'today', a first name and
+    reason words, in any mix."""
+    clock.moment = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
+    coat = visits.new_walk_in(ctx, team.sam, description="green coat", claim=True)
+    handoffs.approve_handoff(
+        ctx, team.lead, handoffs.request_handoff(ctx, team.sam, coat, team.alex.staff_id or 0, "knows paint")
+    )
+    clock.moment = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    hat = visits.new_walk_in(ctx, team.alex, description="red hat", claim=True)
+    handoffs.request_handoff(ctx, team.alex, hat, team.sam.staff_id or 0, "needs a tiler")
+    clock.moment = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+    with pytest.raises(AlreadyOwned):
+        visits.claim_visit(ctx, team.sam, hat)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "1")
+
+        def log() -> list[tuple[str, str]]:
+            return [(row[1], row[2]) for row in rows(screen, "log-table")]
+
+        assert log() == [
+            ("blocked claim", "red hat"),
+            ("hand-off pending", "red hat"),
+            ("hand-off approved", "green coat"),
+        ]
+        screen.query_one("#log-filter", Input).focus()
+        for typed, expected in (
+            ("today", [("blocked claim", "red hat"), ("hand-off pending", "red hat")]),
+            ("today tiler", [("hand-off pending", "red hat")]),
+            ("dana", [("hand-off approved", "green coat")]),
+            ("alex paint", [("hand-off approved", "green coat")]),
+            ("2026-11-19", [("hand-off approved", "green coat")]),
+            ("sam sofa", []),
+        ):
+            screen.query_one("#log-filter", Input).value = ""
+            await type_text(pilot, typed)
+            await settle(pilot)
+            assert log() == expected, typed
+
+
+async def test_lead_reassigns_a_follow_up_from_the_third_tab(ctx: ShopContext, team: Team) -> None:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123", opted_in=["phone"])
+    callback = followups.add_callback(ctx, team.sam, bob, about="repair quote")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "3")
+        [row] = rows(screen, "oversight-table")
+        assert row[0] == "Sam" and row[3:] == ["Bob Jones", "phone", "repair quote"]
+        assert "Unreturned calls before close today: 1" in plain(
+            screen.query_one("#calls-summary", Static).visual
+        )
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffPickerDialog)
+        await pilot.press("enter")  # Alex, the first colleague who is not the owner
+        await type_text(pilot, "Sam is off until Monday")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        [row] = rows(screen, "oversight-table")
+        assert row[0] == "Alex"
+    [item] = followups_of(ctx, bob)
+    assert (item.id, item.owner_id) == (callback, team.alex.staff_id)
+
+
+async def test_lead_acknowledges_and_acts_on_a_feedback_topic(ctx: ShopContext, team: Team) -> None:
+    """Bob (email consent) and Cara (no consent) raised parking; acting on it queues a
+    status update for Bob only, owned by Sam who heard him, and says so."""
+    bob = customers.create_customer(
+        ctx, team.sam, name="Bob Jones", email="bob@example.com", opted_in=["email"]
+    )
+    cara = customers.create_customer(ctx, team.alex, name="Cara Lee")
+    feedback.record_feedback(
+        ctx, team.sam, body="Nowhere to park", customer_id=bob, rating=2, topics=["parking"]
+    )
+    feedback.record_feedback(ctx, team.alex, body="Parking is hard", customer_id=cara, topics=["Parking"])
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "5")
+        [row] = rows(screen, "topics-table")
+        assert (row[0], row[1], row[2], row[5]) == ("parking", "2", "2", "new")
+        await pilot.press("k")
+        await settle(pilot)
+        assert rows(screen, "topics-table")[0][5] == "acknowledged"
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        await type_text(pilot, "Ten more spaces out back")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert app.messages[-1] == (
+            "Marked acted on. 1 customer(s) will be updated; 1 can't be contacted (no consent)."
+        )
+        [row] = rows(screen, "topics-table")
+        assert (row[5], row[6]) == ("acted on", "Ten more spaces out back")
+    [update] = followups_of(ctx, bob)
+    assert (update.kind, update.channel, update.owner_id) == (
+        "status_update",
+        Channel.EMAIL,
+        team.sam.staff_id,
+    )
+    assert "Ten more spaces out back" in update.summary
+    assert followups_of(ctx, cara) == []
+
+
+async def test_kudos_given_on_the_sixth_tab_show_on_everyones_thanks_wall(
+    ctx: ShopContext, team: Team
+) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        assert not app.screen.query_one("#thanks-wall").display
+        await pilot.press("l", "6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffPickerDialog)
+        await pilot.press("down", "enter")  # Alex, Sam: Sam
+        await type_text(pilot, "Stayed late to fit Mrs Green's wheelchair ramp")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert shown(screen, "kudos-body") == (
+            "★ Sam — Stayed late to fit Mrs Green's wheelchair ramp (Dana, today 11:00)"
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FloorScreen)
+        wall = plain(app.screen.query_one("#thanks-wall", Static).visual)
+        assert "Sam — Stayed late to fit Mrs Green's wheelchair ramp (Dana, today 11:00)" in wall
+
+        await pilot.press("ctrl+l")
+        await sign_in(pilot, "alex", "3333")
+        assert isinstance(app.screen, FloorScreen)
+        wall = plain(app.screen.query_one("#thanks-wall", Static).visual)
+        assert wall.startswith("Thanks wall\n★ Sam — Stayed late")
+
+
+async def test_closing_the_day_flags_the_visits_left_open(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)
+    visits.new_walk_in(ctx, team.sam, description="man with a dog")
+    clock.moment = datetime(2026, 11, 20, 17, 40, tzinfo=UTC)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "7")
+        assert "Visits flagged for review (0)\n  none" in shown(screen, "eod-body")
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.messages[-1] == (
+            "Day closed: 2 open visit(s) ended as left at close and flagged for review."
+        )
+        body = shown(screen, "eod-body")
+        assert "Visits flagged for review (2)" in body
+        assert "red coat arrived today 11:00 — left (closed at end of day) (Sam)" in body
+        assert "man with a dog arrived today 11:00 — left (closed at end of day) (nobody)" in body
+    assert visits.floor_board(ctx) == []
+
+
+async def test_needs_help_alert_reaches_the_lead_on_another_screen_once(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Dana is on My follow-ups. Nothing until the needs-help customer has waited past the
+    threshold; then one alert, not repeated on the next check; a second customer gets
+    their own."""
+    minutes = ctx.settings.thresholds.needs_help_escalate_minutes
+    visits.new_walk_in(ctx, team.sam, description="man in a green coat", needs=["needs_help"])
+    app = StaffApp(ctx)
+
+    def alerts() -> list[str]:
+        return [message for message in app.messages if "needs help and nobody has claimed" in message]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpsScreen)
+        app.check_escalations()
+        await settle(pilot)
+        assert alerts() == []
+
+        clock.advance(minutes=minutes + 1)
+        app.check_escalations()
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpsScreen)
+        assert alerts() == [
+            f"man in a green coat needs help and nobody has claimed them for {minutes + 1} min. "
+            "Send someone, or go yourself."
+        ]
+        clock.advance(minutes=5)
+        app.check_escalations()
+        await settle(pilot)
+        assert len(alerts()) == 1
+
+        visits.new_walk_in(ctx, team.alex, description="woman with a pram", needs=["needs_help"])
+        clock.advance(minutes=minutes + 1)
+        app.check_escalations()
+        await settle(pilot)
+        assert len(alerts()) == 2
+        assert alerts()[1].startswith("woman with a pram needs help")
+
+
+async def test_associates_get_no_escalation_alerts(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
+    visits.new_walk_in(ctx, team.alex, description="man in a green coat", needs=["needs_help"])
+    clock.advance(minutes=ctx.settings.thresholds.needs_help_escalate_minutes + 5)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        app.check_escalations()
+        await settle(pilot)
+        assert not [message for message in app.messages if "needs help" in message]
+
+
+async def test_feedback_recorded_with_f_on_the_customer_view_shows_on_the_board(
+    ctx: ShopContext, team: Team
+) -> None:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        await app.push_screen(CustomerScreen(visit_id=visit_id))
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackDialog)
+        await type_text(pilot, "The fitting rooms are too dark")
+        await pilot.press("tab", "4", "tab")
+        await type_text(pilot, "lighting, fitting rooms")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Feedback recorded. Thank them for telling you."
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_review_from_floor(pilot, app, "5")
+        assert sorted((row[0], row[1], row[3]) for row in rows(screen, "topics-table")) == [
+            ("fitting rooms", "1", "4.0"),
+            ("lighting", "1", "4.0"),
+        ]
+
+
+async def open_review_from_floor(pilot: Pilot[None], app: StaffApp, tab_key: str) -> ReviewScreen:
+    """From the floor board (already signed in as a lead): l, then a tab's number."""
+    assert isinstance(app.screen, FloorScreen)
+    await pilot.press("l", tab_key)
+    await settle(pilot)
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+async def test_feedback_board_drops_its_empty_message_when_feedback_arrives(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Live update: the board said there was no feedback; once some is recorded on another
+    terminal and the tab reloads, that sentence goes and the topic is listed."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "5")
+        assert shown(screen, "topic-detail") == "No feedback recorded in the last 30 days."
+        feedback.record_feedback(ctx, team.sam, body="Queue was long", topics=["queues"])
+        screen.reload()
+        await settle(pilot)
+        assert [row[0] for row in rows(screen, "topics-table")] == ["queues"]
+        assert shown(screen, "topic-detail") == ""
