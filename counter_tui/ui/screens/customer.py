@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from counter_tui.services import customers, feedback, followups, handoffs, presence, staff, visits
+from counter_tui.services import customers, erasure, feedback, followups, handoffs, presence, staff, visits
 from counter_tui.services.followups import thank_you_template
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import CustomerDetail, VisitDetail
@@ -147,6 +147,14 @@ class CustomerScreen(CounterScreen):
             "Feedback",
             id="customer.feedback",
             tooltip="Write down what the customer said about the shop.",
+        ),
+        Binding(
+            "E",
+            "erase",
+            "Erase data",
+            show=False,
+            id="customer.erase",
+            tooltip="Shift leads: erase this customer's personal data at their request.",
         ),
     ]
 
@@ -290,6 +298,7 @@ class CustomerScreen(CounterScreen):
             "add_to_file": visit is not None and customer is None,
             "walk_in": visit is None and customer is not None and customer.open_visit_id is None,
             "done": customer is not None and bool(customer.open_followups),
+            "erase": customer is not None and self.actor.is_lead,
         }
         return offered.get(action, True)
 
@@ -605,6 +614,26 @@ class CustomerScreen(CounterScreen):
             visit_id=self.visit_id,
             then=lambda _: done(self, "Feedback recorded. Thank them for telling you."),
         )
+
+    def action_erase(self) -> None:
+        """Shift lead: erase the customer's personal data on their request, with the reason."""
+        if self.customer is None:
+            return
+        prompt = (
+            f"Erase {one_line(self.customer.name, 30)}'s name, contact details, notes and feedback? "
+            "Visits stay, anonymous. Type how they asked (e.g. 'asked by email on 3 Nov')."
+        )
+        self.app.push_screen(TextPromptDialog("Erase personal data", prompt), self._erase)
+
+    def _erase(self, reason: str | None) -> None:
+        if reason is None or self.customer_id is None:
+            return
+
+        def erased(_: object) -> None:
+            self.notify("Personal data erased.", markup=False)
+            self.dismiss()
+
+        self.call(erasure.erase_customer, self.ctx, self.actor, self.customer_id, reason, then=erased)
 
     def action_walk_in(self) -> None:
         """They're here: start a visit owned by you."""
