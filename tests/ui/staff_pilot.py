@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -12,18 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from counter_tui.services.context import ShopContext
-from counter_tui.ui import app as app_module
 from counter_tui.ui.app import CounterApp
 
 SIZE = (120, 40)
-# A subclass in another folder would look for its CSS beside itself; point it at the app's.
-APP_CSS = Path(app_module.__file__).with_name("app.tcss")
 
 
 class StaffApp(CounterApp):
     """The staff app without the background change feed, keeping every message it showed."""
-
-    CSS_PATH = APP_CSS
 
     def __init__(self, ctx: ShopContext, *, demo_pins: dict[str, str] | None = None) -> None:
         super().__init__(ctx, demo_pins=demo_pins, live=False)
