@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event
@@ -28,7 +29,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.engine import Database
 from counter_tui.db.models import Channel, NeedKind, Outcome, Role, Staff
 from counter_tui.errors import Conflict, InvalidInput
-from counter_tui.services import customers, followups, handoffs, staff, visits
+from counter_tui.services import customers, feedback, followups, handoffs, kudos, staff, visits
 from counter_tui.services.calendar import SEARCH_DAYS, StoreCalendar
 from counter_tui.services.context import Actor, ShopContext
 
@@ -207,6 +208,25 @@ FEATURED_NEEDS: dict[str, tuple[str, str]] = {
 PROMISE_CUSTOMERS = 3 * len(DEMO_STAFF)
 
 
+DEMO_FEEDBACK: tuple[tuple[int, tuple[str, ...], int | None, str], ...] = (
+    (2, ("parking",), 3, "Couldn't find anywhere to park; the bay out front is always taken by vans."),
+    (5, ("parking",), 2, "Drove round twice for a space. Nearly went to the big store instead."),
+    (9, ("parking", "opening hours"), 3, "Parking is hard after work, and you close at half five."),
+    (12, ("opening hours",), 4, "Would love a late night on Thursdays; I work until six."),
+    (16, ("opening hours",), None, "Saturday closing at four is early for a shop like this."),
+    (3, ("card machine",), 2, "The card machine failed twice and I had to go to the cash point."),
+    (6, ("card machine",), 3, "Contactless didn't work again."),
+    (1, ("staff",), 5, "Sam spent twenty minutes helping me choose a knife. Brilliant."),
+    (20, ("staff",), 5, "Lovely, patient help with my mother's wheelchair at the low counter."),
+    (7, ("stock",), 3, "You were out of the 2 litre kettle descaler again."),
+)
+DEMO_KUDOS: tuple[tuple[int, str, str], ...] = (
+    (1, "Sam", "Spent twenty minutes finding the right knife with a first-time customer."),
+    (4, "Mei", "Noticed a customer waiting by the door and greeted her before anyone else could."),
+    (9, "Jordan", "Called back every customer on the repair list before close on Friday."),
+)
+
+
 @dataclass
 class _Timeline:
     """Actions ordered by time; running one moves the demo clock to its moment.
@@ -381,6 +401,29 @@ class _DemoBuilder:
                 customer_id = day_customers[slot] if self.rng.random() < 0.75 else None
                 self._past_visit(timeline, day, arrival, customer_id)
         self._guaranteed_followups(timeline)
+
+    def add_voices(self) -> None:
+        """Customer feedback on a few recurring topics over the last weeks, and kudos from
+        the leads, so the feedback board and the thanks wall have something to show."""
+        staff_list = list(self.staff.values())
+        leads = [actor for actor in staff_list if actor.is_lead]
+        for index, (days_back, topics, rating, body) in enumerate(DEMO_FEEDBACK):
+            customer_id = self.customer_ids[len(FEATURED) + PROMISE_CUSTOMERS + index]
+            recorder = staff_list[index % len(staff_list)]
+            record = partial(
+                feedback.record_feedback,
+                self.ctx,
+                recorder,
+                body=body,
+                customer_id=customer_id,
+                rating=rating,
+                topics=topics,
+            )
+            self.timeline.at(self.anchor - timedelta(days=days_back, hours=3), record)
+        for index, (days_back, to_name, text) in enumerate(DEMO_KUDOS):
+            receiver = self.staff[to_name].staff_id or 0
+            give = partial(kudos.give_kudos, self.ctx, leads[index % len(leads)], receiver, text)
+            self.timeline.at(self.anchor - timedelta(days=days_back, hours=2), give)
 
     def _promise_customers(self) -> list[int]:
         return self.customer_ids[len(FEATURED) : len(FEATURED) + PROMISE_CUSTOMERS]
@@ -769,6 +812,7 @@ def build_demo_shop(ctx: ShopContext, *, seed: int = 7) -> dict[str, str]:
         pins = builder.add_staff()
         builder.add_customers()
         builder.lay_down_history()
+        builder.add_voices()
         builder.fill_today()
         builder.run()
     return pins

@@ -26,13 +26,23 @@ from counter_tui.demo import build_demo_shop
 from counter_tui.services import staff, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp
+from counter_tui.ui.kiosk.app import KioskApp
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 
 # Wednesday 18 November 2026, 10:30 in London (UTC+0 in winter): the shop is busy.
 MOMENT = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
 SIZE = (120, 40)
+KIOSK_SIZE = (80, 24)
 FIND_QUERY = "ma"
+REVIEW_TABS = (
+    ("2", "health"),
+    ("3", "followups"),
+    ("4", "scorecard"),
+    ("5", "feedback"),
+    ("6", "kudos"),
+    ("7", "end_of_day"),
+)
 OUTPUT = Path(__file__).resolve().parent.parent / "screenshots"
 
 
@@ -130,6 +140,26 @@ async def tour(app: CounterApp, who: Staff) -> None:
         await sign_in(pilot, who.lead, who.lead_pin)
         await pilot.press("h")
         await save(pilot, "handoffs")
+        await pilot.press("escape")
+
+        await pilot.press("l")
+        for key, name in REVIEW_TABS:
+            await pilot.press(key)
+            await save(pilot, f"review_{name}")
+
+
+async def kiosk_tour(app: KioskApp) -> None:
+    """The customer's path through the kiosk at 80x24: welcome, choice, thank-you."""
+    async with app.run_test(size=KIOSK_SIZE) as pilot:
+        await settle(pilot)
+        await save(pilot, "kiosk_welcome")
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "Zoë")
+        await pilot.press("enter")
+        await save(pilot, "kiosk_choice")
+        await pilot.press("2")
+        await save(pilot, "kiosk_thanks")
 
 
 def main() -> int:
@@ -146,6 +176,7 @@ def main() -> int:
             pins = build_demo_shop(ctx)
             app = CounterApp(ctx, demo_pins=pins, live=False)
             asyncio.run(tour(app, Staff(ctx, pins)))
+            asyncio.run(kiosk_tour(KioskApp(ctx, "door")))
         finally:
             ctx.database.dispose()
     return 0

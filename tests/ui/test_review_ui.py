@@ -321,7 +321,7 @@ async def test_kudos_given_on_the_sixth_tab_show_on_everyones_thanks_wall(
         assert wall.startswith("Thanks wall\n★ Sam — Stayed late")
 
 
-async def test_closing_the_day_flags_the_visits_left_open(
+async def test_closing_the_day_flags_the_visits_left_open_and_each_can_be_reviewed(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
     visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)
@@ -330,16 +330,27 @@ async def test_closing_the_day_flags_the_visits_left_open(
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot, app, "7")
-        assert "Visits flagged for review (0)\n  none" in shown(screen, "eod-body")
+        flagged: DataTable[object] = screen.query_one("#flagged-table", DataTable)
+        assert table_rows(flagged) == [["none", "", "", ""]]
         await pilot.press("c")
         await settle(pilot)
         assert app.messages[-1] == (
             "Day closed: 2 open visit(s) ended as left at close and flagged for review."
         )
-        body = shown(screen, "eod-body")
-        assert "Visits flagged for review (2)" in body
-        assert "red coat arrived today 11:00 — left (closed at end of day) (Sam)" in body
-        assert "man with a dog arrived today 11:00 — left (closed at end of day) (nobody)" in body
+        rows = table_rows(flagged)
+        assert sorted(row[1:] for row in rows) == [
+            ["man with a dog", "left (closed at end of day)", "nobody"],
+            ["red coat", "left (closed at end of day)", "Sam"],
+        ]
+        flagged.focus()
+        flagged.move_cursor(row=1)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        await type_text(pilot, "Left while we were closing up")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [row[1] for row in table_rows(flagged)] == [rows[0][1]]
     assert visits.floor_board(ctx) == []
 
 

@@ -40,7 +40,7 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
             yield from self.fields()
             yield Static("", classes="dialog-error")
             yield Label("Enter saves · Space ticks · Tab next field · Esc cancels", classes="dialog-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def fields(self) -> ComposeResult:
         """The widgets of the form (override)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import DataTable, Label, Static
 
 from counter_tui.services import closing
 from counter_tui.services.context import ShopContext
@@ -16,7 +16,7 @@ from counter_tui.services.views import FollowUpView, HandoffView
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, day_and_time
-from counter_tui.ui.review.pane import ReviewPane
+from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import period_table
 
 
@@ -37,25 +37,24 @@ def handoff_line(request: HandoffView) -> str:
     )
 
 
-def flagged_line(ctx: ShopContext, visit: FlaggedVisit) -> str:
-    """`red coat arrived today 16:55 — left (closed at end of day) (nobody)`"""
-    outcome = OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "still open")
-    return (
-        f"{one_line(visit.who, 24)} arrived {day_and_time(ctx, visit.arrived_at)} — {outcome} "
-        f"({one_line(visit.owner_name or 'nobody', 12)})"
-    )
-
-
 class EndOfDayPane(ReviewPane):
-    """The day's loose ends; c closes the day, v marks the first flagged visit reviewed."""
+    """The day's loose ends; c closes the day, v marks the highlighted flagged visit reviewed."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.report: EndOfDayReport | None = None
+        self.flagged: dict[str, FlaggedVisit] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(id="eod-body")
+            yield Label(
+                "Visits flagged for review (v to mark the highlighted one reviewed)", classes="section-title"
+            )
+            yield new_table(
+                "flagged-table",
+                (("arrived", "Arrived"), ("who", "Customer"), ("outcome", "Outcome"), ("owner", "With")),
+            )
             yield Static(id="eod-score")
 
     def reload(self) -> None:
@@ -68,13 +67,13 @@ class EndOfDayPane(ReviewPane):
         text = Text(f"{one_line(report.shop_name)} — {report.day:%A %d %B}", style="bold")
         if report.closes_at:
             text.append(f"   closes {clock_time(self.ctx, report.closes_at)}", style="dim")
-        text.append("   (c close the day · v mark a flagged visit reviewed)\n", style="dim")
+        text.append("   (c close the day)\n", style="dim")
         ctx = self.ctx
         self._list(text, "Unreturned calls", [followup_line(ctx, f) for f in report.unreturned_calls])
         self._list(text, "Overdue follow-ups", [followup_line(ctx, f) for f in report.overdue_followups])
         self._list(text, "Hand-offs not decided", [handoff_line(h) for h in report.pending_handoffs])
-        self._list(text, "Visits flagged for review", [flagged_line(ctx, v) for v in report.flagged_visits])
         self.query_one("#eod-body", Static).update(text)
+        self.show_flagged(report.flagged_visits)
         self.query_one("#eod-score", Static).update(period_table(report.scorecard))
 
     def _list(self, text: Text, title: str, lines: list[str]) -> None:
@@ -95,12 +94,29 @@ class EndOfDayPane(ReviewPane):
         )
         self.reload()
 
+    def show_flagged(self, flagged: tuple[FlaggedVisit, ...]) -> None:
+        """One row per flagged visit, so a lead can pick which one was reviewed."""
+        table: DataTable[Text] = self.query_one("#flagged-table", DataTable)
+        table.clear()
+        self.flagged = {str(visit.visit_id): visit for visit in flagged}
+        for visit in flagged:
+            outcome = OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "still open")
+            table.add_row(
+                Text(day_and_time(self.ctx, visit.arrived_at)),
+                Text(one_line(visit.who, 30)),
+                Text(outcome),
+                Text(one_line(visit.owner_name or "nobody", 14)),
+                key=str(visit.visit_id),
+            )
+        if not flagged:
+            table.add_row(Text("none", style="green"), Text(""), Text(""), Text(""), key="none")
+
     def mark_reviewed(self) -> None:
-        """Mark the first flagged visit reviewed, with a note."""
-        if self.report is None or not self.report.flagged_visits:
-            self.notify("No visits are flagged for review.", markup=False)
+        """Mark the highlighted flagged visit reviewed, with a note."""
+        visit = self.flagged.get(row_key(self.query_one("#flagged-table", DataTable)) or "")
+        if visit is None:
+            self.notify("No flagged visit highlighted (Tab to the list, then arrows).", markup=False)
             return
-        visit = self.report.flagged_visits[0]
 
         def save(note: str | None) -> None:
             if note is not None:

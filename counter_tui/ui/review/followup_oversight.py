@@ -75,7 +75,7 @@ class FollowUpOversightPane(ReviewPane):
         """Give the highlighted follow-up to a colleague, with a reason."""
         item = self.items.get(row_key(self.query_one("#oversight-table", DataTable)) or "")
         if item is None:
-            self.notify("Highlight a follow-up first.", markup=False)
+            self.notify("Nothing to reassign: highlight an overdue or due-today follow-up.", markup=False)
             return
 
         def pick(people: list[StaffSummary]) -> None:

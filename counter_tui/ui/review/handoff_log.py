@@ -64,7 +64,8 @@ class HandoffLogPane(ReviewPane):
             ),
         )
         yield Label(
-            "Log — filter: day (YYYY-MM-DD or 'today'), staff name, reason text", classes="section-title"
+            "Log — filter: day (YYYY-MM-DD or 'today'), staff name, reason text; Enter when done",
+            classes="section-title",
         )
         yield Input(placeholder="e.g. today sam break", id="log-filter", max_length=80)
         yield new_table(
@@ -106,6 +107,11 @@ class HandoffLogPane(ReviewPane):
                 Text(one_line(r.reason, 50)),
                 key=str(r.id),
             )
+
+    @on(Input.Submitted, "#log-filter")
+    def _leave_filter(self) -> None:
+        """Enter in the filter hands the keys back to the lists (tabs, approve, deny)."""
+        self.query_one("#pending-table", DataTable).focus()
 
     @on(Input.Changed, "#log-filter")
     def _filter_changed(self) -> None:

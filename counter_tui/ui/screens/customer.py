@@ -179,7 +179,7 @@ class CustomerScreen(CounterScreen):
             yield Static(id="followups-block")
             yield Label("History", classes="section-title")
             yield Static(id="history-block")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Load the customer and, for a visit, tell colleagues you have it open."""

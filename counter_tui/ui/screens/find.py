@@ -77,7 +77,7 @@ class FindCustomerScreen(CounterScreen):
         table.add_column("", key="in_shop")
         yield table
         yield Static(id="page-info")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Start with the first page of everyone, typing in the search box."""

@@ -94,7 +94,7 @@ class FloorScreen(CounterScreen):
         yield table
         yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
         yield Static(id="thanks-wall")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Load the board and keep waiting times fresh."""

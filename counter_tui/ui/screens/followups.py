@@ -81,7 +81,7 @@ class FollowUpsScreen(CounterScreen):
         ):
             table.add_column(label, key=key)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Load my follow-ups."""

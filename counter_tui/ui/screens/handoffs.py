@@ -64,7 +64,7 @@ class HandoffsScreen(CounterScreen):
         ):
             table.add_column(label, key=key)
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Load the requests."""

@@ -108,7 +108,7 @@ class ReviewScreen(CounterScreen):
             for tab_id, label, pane in TABS:
                 with TabPane(label, id=tab_id):
                     yield pane(id=f"pane-{tab_id}")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Name the screen."""

@@ -48,7 +48,7 @@ class SignInScreen(CounterScreen):
                     restrict=r"[0-9]*",
                 )
                 yield Static(id="demo-pins")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Load the staff list and show demo PINs when this is the demo shop."""
