@@ -136,6 +136,9 @@ def update_contact(
     with ctx.database.write() as session:
         load_staff_actor(session, actor)
         customer = load_customer(session, customer_id)
+        # Read it again under a row lock (PostgreSQL), so that what is written, and the
+        # search terms made from it, start from the latest save by another terminal.
+        session.refresh(customer, with_for_update=True)
         customer.name, customer.name_key = name, name.lower()
         customer.phone, customer.phone_digits, customer.email = phone, digits_of(phone), email
         session.add(customer)
@@ -160,8 +163,15 @@ def write_search_terms(
     session: Session, customer_id: int, name_key: str, phone_digits: str, email: str
 ) -> None:
     """Replace a customer's search terms inside the caller's transaction, so search never
-    sees a name, phone or email that the customer row does not have."""
+    sees a name, phone or email that the customer row does not have.
+
+    The customer row is locked first (FOR UPDATE on PostgreSQL; SQLite writers already
+    queue), so two terminals saving the same customer take turns instead of one of them
+    inserting a term the other has just inserted. Callers that change the row lock it
+    before reading it (see `update_contact`), so the terms match what is stored.
+    """
     session.flush()
+    session.exec(select(Customer.id).where(Customer.id == customer_id).with_for_update()).one()
     connection = session.connection()
     connection.execute(delete(SEARCH_TERMS).where(SEARCH_TERMS.c.customer_id == customer_id))
     rows = [
@@ -257,10 +267,28 @@ def _walk_window_end(session: Session) -> str | None:
     ).first()
 
 
+def _one_page(
+    statement: SelectOfScalar[Customer], page: int, page_size: int, *, sort_matches: bool = False
+) -> SelectOfScalar[Customer]:
+    """`statement` in name order, one page of it and one row more (to know has_more).
+
+    `sort_matches` orders by `name_key || ''`, the same order that no index provides, so
+    that PostgreSQL takes the few ids from the term index and sorts them rather than
+    walking every customer in name order waiting for matches; SQLite plans it that way
+    either way.
+    """
+    name_key = col(Customer.name_key)
+    return (
+        statement.order_by(name_key + "" if sort_matches else name_key, col(Customer.id))
+        .offset(page * page_size)
+        .limit(page_size + 1)
+    )
+
+
 def _matching_customers(
     session: Session, statement: SelectOfScalar[Customer], text: str, page: int, page_size: int
 ) -> list[Customer]:
-    """Rows of `statement` (customers in name order, one page and one more) that match.
+    """The customers of `statement` matching `text`, in name order: one page and one more.
 
     Two plans, chosen by counting index entries (capped at SEARCH_SORT_LIMIT):
     - few matches: take the customer ids from the term index (the rarest prefix of each
@@ -285,8 +313,9 @@ def _matching_customers(
         )
         window_end = _walk_window_end(session)
         if window_end is None:
-            return list(session.exec(statement.where(matches)))
-        rows = list(session.exec(statement.where(matches, col(Customer.name_key) <= window_end)))
+            return list(session.exec(_one_page(statement.where(matches), page, page_size)))
+        walk = statement.where(matches, col(Customer.name_key) <= window_end)
+        rows = list(session.exec(_one_page(walk, page, page_size)))
         if len(rows) > page_size:
             return rows
     candidates = []
@@ -294,7 +323,8 @@ def _matching_customers(
         terms = SEARCH_TERMS.alias()
         others = [_has_term(terms.c.customer_id, wanted) for wanted in alternative if wanted is not driver]
         candidates.append(select(terms.c.customer_id).where(_starts_with(terms, driver), *others))
-    return list(session.exec(statement.where(col(Customer.id).in_(union_all(*candidates)))))
+    sort = statement.where(col(Customer.id).in_(union_all(*candidates)))
+    return list(session.exec(_one_page(sort, page, page_size, sort_matches=True)))
 
 
 def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: int = PAGE_SIZE) -> Page:
@@ -307,17 +337,11 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
     text = clean_text(query, NAME_MAX).lower()
     page = max(page, 0)
     with ctx.database.read() as session:
-        statement = (
-            select(Customer)
-            .where(col(Customer.erased_at).is_(None))
-            .order_by(col(Customer.name_key), col(Customer.id))
-            .offset(page * page_size)
-            .limit(page_size + 1)
-        )
+        on_file = select(Customer).where(col(Customer.erased_at).is_(None))
         if text:
-            rows = _matching_customers(session, statement, text, page, page_size)
+            rows = _matching_customers(session, on_file, text, page, page_size)
         else:
-            rows = list(session.exec(statement))
+            rows = list(session.exec(_one_page(on_file, page, page_size)))
         ids = [row.id for row in rows[:page_size]]
         in_shop = set(
             session.exec(

@@ -7,6 +7,7 @@ PostgreSQL runs skip when COUNTER_TUI_TEST_POSTGRES_URL is unset)."""
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -135,6 +136,33 @@ def test_a_corrected_customer_is_found_by_the_new_details_only(
         ("phone", "01614960777"),
         ("phone_rev", "77706941610"),
     }
+
+
+def test_terminals_correcting_one_customer_at_once_leave_terms_matching_the_row(
+    ctx: ShopContext, team: Team
+) -> None:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    errors: list[BaseException] = []
+    for _ in range(15):
+        start = threading.Barrier(4)
+
+        def save(name: str, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                customers.update_contact(ctx, team.sam, bob, name=name, phone="07700 900123", email="")
+            except BaseException as error:
+                errors.append(error)
+
+        savers = [threading.Thread(target=save, args=(name,)) for name in ("Bob Jones", "Robert Jones") * 2]
+        for saver in savers:
+            saver.start()
+        for saver in savers:
+            saver.join()
+    assert errors == []
+    with ctx.database.read() as session:
+        row = session.get(Customer, bob)
+        assert row is not None
+        assert _terms(ctx, bob) == customers.search_terms(row.name_key, row.phone_digits, row.email)
 
 
 def test_a_walk_in_put_on_file_is_in_the_index(ctx: ShopContext, team: Team) -> None:
