@@ -137,7 +137,7 @@ async def test_lead_approves_a_hand_off_from_the_first_tab(ctx: ShopContext, tea
         assert app.messages[-1] == "Approved."
         assert rows(screen, "pending-table") == []
         [logged] = rows(screen, "log-table")
-        assert logged[1:] == ["hand-off approved", "bike repair", "Sam", "Sam", "Alex", "Alex fixes bikes"]
+        assert logged[1:] == ["hand-off approved", "bike repair", "Dana", "Sam", "Alex", "Alex fixes bikes"]
     assert the_request(ctx).status == "approved"
     with ctx.database.read() as session:
         visit = session.get(Visit, visit_id)

@@ -475,7 +475,13 @@ class CustomerScreen(CounterScreen):
         return {c.channel for c in self.customer.consents if c.granted} if self.customer else set()
 
     def action_callback(self) -> None:
-        """Promise a call back."""
+        """Promise a call back (asking for a phone number first if there is none on file)."""
+        if self.customer is not None and not self.customer.phone:
+            self.notify(
+                f"{one_line(self.customer.name, 30)} has no phone number on file. Add one with u, then b.",
+                markup=False,
+            )
+            return
         self.app.push_screen(CallbackDialog(self._consented()), self._add_callback)
 
     def _add_callback(self, request: CallbackRequest | None) -> None:
