@@ -174,6 +174,12 @@ def kiosk(
     run_kiosk(settings, terminal)
 
 
+PinOption = Annotated[
+    str | None, typer.Option("--pin", help="4-12 digits; asked for (hidden) when not given.")
+]
+"""A PIN given on the command line, or None to ask for it without echoing."""
+
+
 @staff_app.command("add")
 def staff_add(
     ctx: typer.Context,
@@ -181,10 +187,7 @@ def staff_add(
     role: Annotated[
         Role, typer.Option("--role", case_sensitive=False, help="associate or lead.")
     ] = Role.ASSOCIATE,
-    pin: Annotated[
-        str | None,
-        typer.Option("--pin", help="4-12 digits; asked for (hidden) when not given."),
-    ] = None,
+    pin: PinOption = None,
 ) -> None:
     """Add a staff member."""
     with _shop(ctx) as shop:
@@ -211,10 +214,7 @@ def staff_list(ctx: typer.Context) -> None:
 def staff_set_pin(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The staff member's name.")],
-    pin: Annotated[
-        str | None,
-        typer.Option("--pin", help="4-12 digits; asked for (hidden) when not given."),
-    ] = None,
+    pin: PinOption = None,
 ) -> None:
     """Give a staff member a new PIN."""
     with _shop(ctx) as shop:

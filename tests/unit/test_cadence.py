@@ -19,6 +19,17 @@ def _buy(ctx: ShopContext, team: Team, customer_id: int) -> visits.EndResult:
     return visits.end_visit(ctx, team.sam, visit_id, "purchase")
 
 
+def _bought_and_thanked(ctx: ShopContext, team: Team) -> tuple[int, visits.EndResult]:
+    """Ada buys something and is thanked by email straight away."""
+    ada = customers.create_customer(ctx, team.sam, name="Ada Lovelace", email="ada@example.com")
+    first = _buy(ctx, team, ada)
+    assert first.thank_you_id is not None
+    followups.complete_followup(
+        ctx, team.sam, first.thank_you_id, what_was_done="Emailed", personal_line=GOOD_LINE
+    )
+    return ada, first
+
+
 def _thank_yous(ctx: ShopContext) -> list[FollowUp]:
     with ctx.database.read() as session:
         return list(session.exec(select(FollowUp).where(FollowUp.kind == FollowUpKind.THANK_YOU)))
@@ -27,12 +38,7 @@ def _thank_yous(ctx: ShopContext) -> list[FollowUp]:
 def test_a_purchase_soon_after_a_thank_you_queues_none_and_says_why(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
-    ada = customers.create_customer(ctx, team.sam, name="Ada Lovelace", email="ada@example.com")
-    first = _buy(ctx, team, ada)
-    assert first.thank_you_id is not None
-    followups.complete_followup(
-        ctx, team.sam, first.thank_you_id, what_was_done="Emailed", personal_line=GOOD_LINE
-    )
+    ada, _ = _bought_and_thanked(ctx, team)
     clock.advance(days=1)
     second = _buy(ctx, team, ada)
     assert second.thank_you_id is None
@@ -44,12 +50,7 @@ def test_a_purchase_soon_after_a_thank_you_queues_none_and_says_why(
 def test_after_the_cadence_a_new_thank_you_is_queued(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
-    ada = customers.create_customer(ctx, team.sam, name="Ada Lovelace", email="ada@example.com")
-    first = _buy(ctx, team, ada)
-    assert first.thank_you_id is not None
-    followups.complete_followup(
-        ctx, team.sam, first.thank_you_id, what_was_done="Emailed", personal_line=GOOD_LINE
-    )
+    ada, first = _bought_and_thanked(ctx, team)
     clock.advance(days=3)
     second = _buy(ctx, team, ada)
     assert second.thank_you_id is not None
