@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, inspect, text
-from sqlmodel import Session, col, or_, select
+from sqlalchemy import delete
+from sqlmodel import col, or_, select
 
 from counter_tui.db.models import (
     ContactConsent,
     Customer,
     CustomerNote,
+    CustomerSearchTerm,
     Feedback,
     FollowUp,
     FollowUpStatus,
@@ -41,8 +42,6 @@ from counter_tui.text import SHORT_MAX, clean_text
 ERASED_TEXT = "(erased)"
 CANCEL_REASON = "customer data erased"
 REDACTED = "[erased]"
-# Added by the customer search index; erased only where this database has it.
-SEARCH_TERM_TABLE = "customersearchterm"
 
 
 def erased_name(customer_id: int) -> str:
@@ -128,7 +127,11 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
         standing = connection.execute(
             delete(StandingNeed).where(col(StandingNeed.customer_id) == customer_id)
         ).rowcount
-        terms = _delete_search_terms(session, customer_id)
+        terms = (
+            session.connection()
+            .execute(delete(CustomerSearchTerm).where(col(CustomerSearchTerm.customer_id) == customer_id))
+            .rowcount
+        )
 
         customer.name = erased_name(customer_id)
         customer.name_key = ""
@@ -162,16 +165,6 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             standing_needs_deleted=result.standing_needs_deleted,
         )
         return result
-
-
-def _delete_search_terms(session: Session, customer_id: int) -> int:
-    """Delete the customer's search-term rows, where this database has that table."""
-    if not inspect(session.connection()).has_table(SEARCH_TERM_TABLE):
-        return 0
-    statement = text(f"DELETE FROM {SEARCH_TERM_TABLE} WHERE customer_id = :customer_id").bindparams(
-        bindparam("customer_id", customer_id)
-    )
-    return int(session.connection().execute(statement).rowcount)
 
 
 def _redact(reason: str, customer: Customer) -> str:
