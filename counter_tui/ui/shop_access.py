@@ -54,6 +54,22 @@ class ShopAccess:
         """Run a service call in a thread; `then` gets the result, errors become messages."""
         self.counter.call(fn, *args, then=then, quiet=quiet, **kwargs)
 
+    def load(
+        self, key: str, fn: Callable[..., T], *args: Any, then: Callable[[T], None], **kwargs: Any
+    ) -> None:
+        """Like `call`, for reads that refresh what is on show: only the newest load of
+        `key` shows its result. An older load that finishes later read older data (e.g. a
+        reload started before a save it raced with), so its result is dropped."""
+        generations: dict[str, int] = self.__dict__.setdefault("_load_generations", {})
+        generation = generations.get(key, 0) + 1
+        generations[key] = generation
+
+        def show(result: T) -> None:
+            if generations.get(key) == generation:
+                then(result)
+
+        self.call(fn, *args, then=show, **kwargs)
+
 
 class ServiceCaller(Protocol):
     """Anything with shop access that can reload what it shows (screens and panes)."""

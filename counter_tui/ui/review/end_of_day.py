@@ -59,7 +59,7 @@ class EndOfDayPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch today's end-of-day report."""
-        self.call(closing.end_of_day, self.ctx, self.actor, then=self.show)
+        self.load("end_of_day", closing.end_of_day, self.ctx, self.actor, then=self.show)
 
     def show(self, report: EndOfDayReport) -> None:
         """Render the loose ends and the figures."""

@@ -46,7 +46,7 @@ class FeedbackBoardPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch the topic board."""
-        self.call(feedback.topic_board, self.ctx, self.actor, then=self.show)
+        self.load("topic_board", feedback.topic_board, self.ctx, self.actor, then=self.show)
 
     def show(self, rows: tuple[TopicRow, ...]) -> None:
         """Show topics, most raised first."""
@@ -84,7 +84,9 @@ class FeedbackBoardPane(ReviewPane):
         """Enter shows what customers said about the topic."""
         topic = self.selected_topic()
         if topic is not None:
-            self.call(feedback.topic_feedback, self.ctx, self.actor, topic, then=self.show_detail)
+            self.load(
+                "topic_feedback", feedback.topic_feedback, self.ctx, self.actor, topic, then=self.show_detail
+            )
 
     def show_detail(self, items: tuple[FeedbackView, ...]) -> None:
         """What customers said, newest first."""

@@ -22,7 +22,7 @@ class FloorHealthPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch floor health."""
-        self.call(review.floor_health, self.ctx, self.actor, then=self.show)
+        self.load("floor_health", review.floor_health, self.ctx, self.actor, then=self.show)
 
     def show(self, health: FloorHealth) -> None:
         """Render the four sections."""

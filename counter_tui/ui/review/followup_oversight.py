@@ -41,7 +41,7 @@ class FollowUpOversightPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch follow-ups by owner."""
-        self.call(review.followup_oversight, self.ctx, self.actor, then=self.show)
+        self.load("followup_oversight", review.followup_oversight, self.ctx, self.actor, then=self.show)
 
     def show(self, oversight: FollowUpOversight) -> None:
         """One block of rows per owner: overdue first, then due today."""

@@ -83,7 +83,7 @@ class HandoffLogPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch pending requests and the filtered log."""
-        self.call(handoffs.pending_handoffs, self.ctx, self.actor, then=self.show_pending)
+        self.load("pending_handoffs", handoffs.pending_handoffs, self.ctx, self.actor, then=self.show_pending)
         self.call(staff.list_staff, self.ctx, include_inactive=True, then=self._know_staff)
 
     def _know_staff(self, people: list[StaffSummary]) -> None:
@@ -136,7 +136,8 @@ class HandoffLogPane(ReviewPane):
             else:
                 reason_words.append(word)
         staff_id = self.staff_ids.get(staff_name)
-        self.call(
+        self.load(
+            "handoff_log",
             review.handoff_log,
             self.ctx,
             self.actor,

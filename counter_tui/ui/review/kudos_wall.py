@@ -40,7 +40,7 @@ class KudosPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch the wall."""
-        self.call(kudos.thanks_wall, self.ctx, self.actor, then=self.show)
+        self.load("thanks_wall", kudos.thanks_wall, self.ctx, self.actor, then=self.show)
 
     def show(self, items: tuple[KudosView, ...]) -> None:
         """Show recent kudos."""

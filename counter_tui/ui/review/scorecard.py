@@ -71,8 +71,8 @@ class ScorecardPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch today, this week and the four-week trend."""
-        self.call(scorecard.scorecard_overview, self.ctx, self.actor, then=self.show)
-        self.call(scorecard.trend, self.ctx, self.actor, then=self.show_trend)
+        self.load("scorecard_overview", scorecard.scorecard_overview, self.ctx, self.actor, then=self.show)
+        self.load("trend", scorecard.trend, self.ctx, self.actor, then=self.show_trend)
 
     def show(self, overview: ScorecardOverview) -> None:
         """Show today's and this week's tables."""

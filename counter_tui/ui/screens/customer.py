@@ -204,8 +204,14 @@ class CustomerScreen(CounterScreen):
         if message.changes or message.resumed:
             self.reload()
         elif self.visit_id is not None and self.visit_id in message.presence:
-            self.call(
-                presence.lookers, self.ctx, self.actor, self.visit_id, then=self.show_lookers, quiet=True
+            self.load(
+                "lookers",
+                presence.lookers,
+                self.ctx,
+                self.actor,
+                self.visit_id,
+                then=self.show_lookers,
+                quiet=True,
             )
 
     def show_lookers(self, names: list[str]) -> None:
@@ -219,12 +225,21 @@ class CustomerScreen(CounterScreen):
     def reload(self) -> None:
         """Fetch the visit (or the customer record)."""
         if self.visit_id is not None:
-            self.call(visits.visit_detail, self.ctx, self.actor, self.visit_id, then=self.show_visit)
-            self.call(
-                presence.lookers, self.ctx, self.actor, self.visit_id, then=self.show_lookers, quiet=True
+            self.load(
+                "visit_detail", visits.visit_detail, self.ctx, self.actor, self.visit_id, then=self.show_visit
+            )
+            self.load(
+                "lookers",
+                presence.lookers,
+                self.ctx,
+                self.actor,
+                self.visit_id,
+                then=self.show_lookers,
+                quiet=True,
             )
         elif self.customer_id is not None:
-            self.call(
+            self.load(
+                "customer_detail",
                 customers.customer_detail,
                 self.ctx,
                 self.actor,

@@ -65,7 +65,6 @@ class FindCustomerScreen(CounterScreen):
         self.page = 0
         self.results: Page | None = None
         self._debounce: Timer | None = None
-        self._query_seq = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,20 +97,18 @@ class FindCustomerScreen(CounterScreen):
 
     def search(self) -> None:
         """Ask for the current page of matches; stale answers are dropped."""
-        self._query_seq += 1
-        seq = self._query_seq
         query = self.query_one("#query", Input).value
-        self.call(
+        self.load(
+            "find_customers",
             customers.find_customers,
             self.ctx,
             query,
             page=self.page,
-            then=lambda page: self._show(seq, page),
+            then=self.show,
         )
 
-    def _show(self, seq: int, page: Page) -> None:
-        if seq != self._query_seq:
-            return
+    def show(self, page: Page) -> None:
+        """Show a page of results."""
         self.results = page
         table: DataTable[Text] = self.query_one(DataTable)
         table.clear()

@@ -109,9 +109,15 @@ class FloorScreen(CounterScreen):
 
     def reload(self) -> None:
         """Fetch the open visits and the thanks wall."""
-        self.call(visits.floor_board, self.ctx, then=self.show_rows)
-        self.call(
-            kudos.thanks_wall, self.ctx, self.actor, limit=THANKS_SHOWN, then=self.show_thanks, quiet=True
+        self.load("floor_board", visits.floor_board, self.ctx, then=self.show_rows)
+        self.load(
+            "thanks_wall",
+            kudos.thanks_wall,
+            self.ctx,
+            self.actor,
+            limit=THANKS_SHOWN,
+            then=self.show_thanks,
+            quiet=True,
         )
 
     def show_thanks(self, items: tuple[KudosView, ...]) -> None:

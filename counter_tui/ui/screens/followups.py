@@ -91,7 +91,7 @@ class FollowUpsScreen(CounterScreen):
 
     def reload(self) -> None:
         """Fetch my open follow-ups."""
-        self.call(followups.my_followups, self.ctx, self.actor, then=self.show)
+        self.load("my_followups", followups.my_followups, self.ctx, self.actor, then=self.show)
 
     def show(self, mine: MyFollowUps) -> None:
         """Lay out the three groups, each under its heading row."""

@@ -74,7 +74,7 @@ class HandoffsScreen(CounterScreen):
 
     def reload(self) -> None:
         """Fetch pending requests."""
-        self.call(handoffs.pending_handoffs, self.ctx, self.actor, then=self.show)
+        self.load("pending_handoffs", handoffs.pending_handoffs, self.ctx, self.actor, then=self.show)
 
     def show(self, requests: list[HandoffView]) -> None:
         """Redraw the list."""
