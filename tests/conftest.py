@@ -17,6 +17,8 @@ from counter_tui.clock import ManualClock
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.services import staff
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.sync.feed import ChangeFeed, open_feed
+from tests.concurrency.inbox import Inbox
 
 # Friday 20 November 2026, 11:00 in London (UTC+0 in winter).
 FRIDAY_11AM = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
@@ -108,3 +110,25 @@ def team(ctx: ShopContext) -> Team:
         sam=staff.sign_in(ctx, sam.id, "2222"),
         alex=staff.sign_in(ctx, alex.id, "3333"),
     )
+
+
+@pytest.fixture
+def other_terminal(database_url: str, clock: ManualClock) -> Iterator[ShopContext]:
+    """A second terminal on this test's database, with its own connections."""
+    shop = open_shop(make_settings(database_url), clock=clock, migrate=False)
+    yield shop
+    shop.database.dispose()
+
+
+@pytest.fixture
+def inbox() -> Inbox:
+    """Collects what a change feed reports, for the feed tests."""
+    return Inbox()
+
+
+@pytest.fixture
+def feed(ctx: ShopContext, team: Team, inbox: Inbox) -> Iterator[ChangeFeed]:
+    """A started feed; the team is signed in first, so their events come before it."""
+    started = open_feed(ctx, inbox)
+    yield started
+    started.stop()

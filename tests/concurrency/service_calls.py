@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
-from counter_tui.db.models import AuditEvent
+from counter_tui.db.models import AuditEvent, Visit
 from counter_tui.services import customers, followups, handoffs, presence, staff, visits
 from counter_tui.services.changes import changes_since, latest_event_id
 from counter_tui.services.context import ShopContext
@@ -92,3 +92,17 @@ def audit_count(ctx: ShopContext) -> int:
     """How many audit events the database holds."""
     with ctx.database.read() as session:
         return int(session.exec(select(func.count()).select_from(AuditEvent)).one())
+
+
+def assert_nothing_written_then_working(
+    ctx: ShopContext, team: Team, world: World, *, audit_events_before: int
+) -> None:
+    """After an outage: no audit event was added, the visit is as it was, and a change now
+    goes through (and is audited) again without a restart."""
+    assert audit_count(ctx) == audit_events_before
+    with ctx.database.read() as session:
+        visit = session.get(Visit, world.visit_id)
+        assert visit is not None
+        assert (visit.owner_id, visit.ended_at) == (team.sam.staff_id, None)
+    visits.set_need(ctx, team.sam, world.visit_id, "needs_help")
+    assert audit_count(ctx) == audit_events_before + 1

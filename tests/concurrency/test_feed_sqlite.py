@@ -2,39 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from counter_tui.bootstrap import open_shop
-from counter_tui.clock import ManualClock
 from counter_tui.services import presence, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.feed import ChangeFeed, FeedEvent, open_feed
 from counter_tui.sync.sqlite_feed import SqliteFeed
 from tests.concurrency.inbox import Inbox
-from tests.conftest import Team, make_settings
-
-
-@pytest.fixture
-def other_terminal(database_url: str, clock: ManualClock) -> Iterator[ShopContext]:
-    """A second terminal on the same SQLite file, with its own connections."""
-    shop = open_shop(make_settings(database_url), clock=clock, migrate=False)
-    yield shop
-    shop.database.dispose()
-
-
-@pytest.fixture
-def inbox() -> Inbox:
-    return Inbox()
-
-
-@pytest.fixture
-def feed(ctx: ShopContext, team: Team, inbox: Inbox) -> Iterator[ChangeFeed]:
-    """A started feed; the team is signed in first, so their events come before it."""
-    started = open_feed(ctx, inbox)
-    yield started
-    started.stop()
+from tests.conftest import Team
 
 
 def test_feed_for_sqlite_polls_the_file(feed: ChangeFeed) -> None:

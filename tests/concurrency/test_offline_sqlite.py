@@ -10,13 +10,17 @@ import pytest
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
-from counter_tui.db.models import Visit
 from counter_tui.errors import DatabaseUnavailable
 from counter_tui.services import visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.feed import FeedEvent, open_feed
 from tests.concurrency.inbox import Inbox
-from tests.concurrency.service_calls import audit_count, build_world, every_service_call
+from tests.concurrency.service_calls import (
+    assert_nothing_written_then_working,
+    audit_count,
+    build_world,
+    every_service_call,
+)
 from tests.conftest import Team, make_settings
 
 
@@ -54,13 +58,7 @@ def test_every_service_refuses_while_the_file_is_gone_and_nothing_is_written(
     assert not shop_dir.exists(), "a refused call must not create an empty database"
 
     moved_dir.rename(shop_dir)
-    assert audit_count(ctx) == before
-    with ctx.database.read() as session:
-        visit = session.get(Visit, world.visit_id)
-        assert visit is not None
-        assert (visit.owner_id, visit.ended_at) == (team.sam.staff_id, None)
-    visits.set_need(ctx, team.sam, world.visit_id, "needs_help")
-    assert audit_count(ctx) == before + 1
+    assert_nothing_written_then_working(ctx, team, world, audit_events_before=before)
 
 
 def test_feed_reports_offline_then_catches_up_when_the_file_is_back(

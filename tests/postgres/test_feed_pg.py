@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
 
-from counter_tui.bootstrap import open_shop
-from counter_tui.clock import ManualClock
 from counter_tui.services import presence, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.feed import ChangeFeed, FeedEvent, open_feed
 from counter_tui.sync.postgres_feed import PostgresFeed
 from tests.concurrency.inbox import Inbox
-from tests.conftest import Team, make_settings
+from tests.conftest import Team
 from tests.postgres.plug import refuse_connections, terminate
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def other_terminal(database_url: str, clock: ManualClock) -> Iterator[ShopContext]:
-    """A second terminal on the same database, with its own connection pool."""
-    shop = open_shop(make_settings(database_url), clock=clock, migrate=False)
-    yield shop
-    shop.database.dispose()
-
-
-@pytest.fixture
-def inbox() -> Inbox:
-    return Inbox()
-
-
-@pytest.fixture
-def feed(ctx: ShopContext, team: Team, inbox: Inbox) -> Iterator[ChangeFeed]:
-    """A started feed; the team is signed in first, so their events come before it."""
-    started = open_feed(ctx, inbox)
-    yield started
-    started.stop()
 
 
 def _listener_pid(feed: ChangeFeed) -> int:

@@ -15,7 +15,13 @@ from counter_tui.db.models import Visit
 from counter_tui.errors import DatabaseUnavailable
 from counter_tui.services import visits
 from counter_tui.services.context import ShopContext
-from tests.concurrency.service_calls import World, audit_count, build_world, every_service_call
+from tests.concurrency.service_calls import (
+    World,
+    assert_nothing_written_then_working,
+    audit_count,
+    build_world,
+    every_service_call,
+)
 from tests.conftest import Team, make_settings
 from tests.postgres.plug import refuse_connections, terminate
 
@@ -58,13 +64,7 @@ def test_every_service_refuses_while_connections_are_dropped_and_recovers(
     assert _not_refused(ctx, team, world) == []
 
     refuse_connections(server, database_url, refuse=False)
-    assert audit_count(ctx) == before
-    with ctx.database.read() as session:
-        visit = session.get(Visit, world.visit_id)
-        assert visit is not None
-        assert (visit.owner_id, visit.ended_at) == (team.sam.staff_id, None)
-    visits.set_need(ctx, team.sam, world.visit_id, "needs_help")
-    assert audit_count(ctx) == before + 1
+    assert_nothing_written_then_working(ctx, team, world, audit_events_before=before)
 
 
 def test_a_connection_lost_in_the_middle_of_a_claim_leaves_nothing_half_written(
