@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp
+from counter_tui.ui.screens.customer import CustomerScreen
 
 SIZE = (120, 40)
 
@@ -36,6 +37,14 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_record(pilot: Pilot[None], customer_id: int) -> CustomerScreen:
+    """Open a customer's record, as from the find screen, and wait for it to load."""
+    screen = CustomerScreen(customer_id=customer_id)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog
-from counter_tui.ui.screens.customer import CustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in
 
 
 async def test_no_phone_on_file_is_said_before_the_dialog_opens(ctx: ShopContext, team: Team) -> None:
@@ -15,9 +14,7 @@ async def test_no_phone_on_file_is_said_before_the_dialog_opens(ctx: ShopContext
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        screen = CustomerScreen(customer_id=ada)
-        await app.push_screen(screen)
-        await settle(pilot)
+        screen = await open_record(pilot, ada)
         await pilot.press("b")
         await settle(pilot)
         assert app.screen is screen
@@ -29,8 +26,7 @@ async def test_with_a_phone_the_callback_dialog_opens(ctx: ShopContext, team: Te
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        await app.push_screen(CustomerScreen(customer_id=ada))
-        await settle(pilot)
+        await open_record(pilot, ada)
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, CallbackDialog)

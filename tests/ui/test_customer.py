@@ -18,7 +18,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, type_text
 
 
 def shown(app: StaffApp, selector: str) -> str:
@@ -241,8 +241,7 @@ async def test_customer_record_starts_a_visit_when_they_come_in(ctx: ShopContext
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        await app.push_screen(CustomerScreen(customer_id=bob))
-        await settle(pilot)
+        await open_record(pilot, bob)
         assert shown(app, "#owner-banner") == "Bob Jones — Not in the shop. Press w when they come in."
         await pilot.press("w")
         await settle(pilot)

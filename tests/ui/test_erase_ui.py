@@ -6,17 +6,8 @@ from __future__ import annotations
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
-from counter_tui.ui.screens.customer import CustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, type_text
-
-
-async def open_customer(app: StaffApp, pilot: object, customer_id: int) -> CustomerScreen:
-    """Open the customer's record, as from the find screen."""
-    screen = CustomerScreen(customer_id=customer_id)
-    await app.push_screen(screen)
-    await settle(pilot)  # type: ignore[arg-type]
-    return screen
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in, type_text
 
 
 async def test_a_lead_erases_a_customer_with_a_reason(ctx: ShopContext, team: Team) -> None:
@@ -24,7 +15,7 @@ async def test_a_lead_erases_a_customer_with_a_reason(ctx: ShopContext, team: Te
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "dana", "1111")
-        screen = await open_customer(app, pilot, ada)
+        screen = await open_record(pilot, ada)
         await pilot.press("E")
         await settle(pilot)
         assert isinstance(app.screen, TextPromptDialog)
@@ -44,7 +35,7 @@ async def test_an_associate_is_not_offered_erasure(ctx: ShopContext, team: Team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        screen = await open_customer(app, pilot, ada)
+        screen = await open_record(pilot, ada)
         await pilot.press("E")
         await settle(pilot)
         assert app.screen is screen

@@ -18,7 +18,7 @@ from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, table_rows, type_text
 
 TEMPLATE = "Thank you for visiting Test Shop today, Bob."
 
@@ -142,8 +142,7 @@ async def test_promise_from_the_customer_view_is_due_when_said(ctx: ShopContext,
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        await app.push_screen(CustomerScreen(customer_id=bob))
-        await settle(pilot)
+        await open_record(pilot, bob)
         await pilot.press("m")
         await settle(pilot)
         await type_text(pilot, "Order the blue kettle")
@@ -171,8 +170,7 @@ async def test_callback_needs_consent_asked_in_the_dialog(ctx: ShopContext, team
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        await app.push_screen(CustomerScreen(customer_id=bob))
-        await settle(pilot)
+        await open_record(pilot, bob)
         await pilot.press("b")
         await settle(pilot)
         dialog = app.screen
@@ -204,8 +202,7 @@ async def test_promise_refuses_a_past_time_and_an_unconsented_channel_in_the_dia
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        await app.push_screen(CustomerScreen(customer_id=bob))
-        await settle(pilot)
+        await open_record(pilot, bob)
         await pilot.press("m")
         await settle(pilot)
         dialog = app.screen
