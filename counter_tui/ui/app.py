@@ -25,7 +25,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.review_views import Escalation
 from counter_tui.services.views import HandoffView
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
-from counter_tui.ui.messages import ConnectionChanged, DataChanged
+from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.sign_in import SignInScreen
 
 T = TypeVar("T")
@@ -202,7 +202,6 @@ class CounterApp(App[None]):
         """Show the connection state and tell the current screen what changed."""
         if event.online != self.online:
             self.online = event.online
-            self.screen.post_message(ConnectionChanged(event.online))
         if event.changes or event.presence or event.resumed:
             self.screen.post_message(
                 DataChanged(event.changes, presence=event.presence, resumed=event.resumed)

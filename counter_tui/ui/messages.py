@@ -18,11 +18,3 @@ class DataChanged(Message):
         self.changes = changes
         self.presence = presence
         self.resumed = resumed
-
-
-class ConnectionChanged(Message):
-    """The database became unreachable, or came back."""
-
-    def __init__(self, online: bool) -> None:
-        super().__init__()
-        self.online = online
