@@ -59,10 +59,15 @@ class ShopContext:
     settings: Settings
     clock: Clock = field(default=system_clock)
 
+    _calendar: StoreCalendar | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def calendar(self) -> StoreCalendar:
-        """Opening hours and due times of this shop."""
-        return StoreCalendar(self.settings.shop)
+        """Opening hours and due times of this shop, built once per shop settings (screens
+        ask for it for every time they show)."""
+        if self._calendar is None or self._calendar.shop is not self.settings.shop:
+            self._calendar = StoreCalendar(self.settings.shop)
+        return self._calendar
 
     def now(self) -> datetime:
         """The current moment, aware, in UTC."""
