@@ -22,6 +22,7 @@ from counter_tui.db.models import (
     HandoffStatus,
     NeedKind,
     Outcome,
+    Role,
     Staff,
     StandingNeed,
     Visit,
@@ -84,16 +85,22 @@ def _helper_ids(session: Session, visit_id: int) -> set[int]:
     return set(session.exec(select(VisitHelper.staff_id).where(VisitHelper.visit_id == visit_id)))
 
 
+def may_act(staff: Staff, visit: Visit, helper_ids: set[int]) -> bool:
+    """The rule for working on a visit: its owner, a helper, a lead, or anyone while
+    nobody owns it."""
+    return (
+        visit.owner_id is None
+        or visit.owner_id == staff.id
+        or staff.role == Role.LEAD
+        or staff.id in helper_ids
+    )
+
+
 def require_can_act(session: Session, ctx: ShopContext, actor: Actor, visit: Visit) -> Staff:
     """The actor's staff row if they may work on this visit: owner, helper, lead, or
     anyone while nobody owns it. Others are refused with the owner's name and what to do."""
     staff = load_staff_actor(session, actor)
-    if (
-        visit.owner_id is None
-        or visit.owner_id == staff.id
-        or staff.role == "lead"
-        or staff.id in _helper_ids(session, visit.id or 0)
-    ):
+    if may_act(staff, visit, _helper_ids(session, visit.id or 0)):
         return staff
     owner = session.get(Staff, visit.owner_id)
     raise AlreadyOwned(owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at))
@@ -518,9 +525,7 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
         ).first()
         who = visit_who(visit, customer)
         is_owner = visit.owner_id is not None and visit.owner_id == staff.id
-        can_act = visit.ended_at is None and (
-            visit.owner_id is None or is_owner or staff.role == "lead" or staff.id in helper_ids
-        )
+        can_act = visit.ended_at is None and may_act(staff, visit, helper_ids)
         blocked = ""
         if visit.ended_at is None and not can_act and visit.owner_id is not None:
             blocked = owned_message(ctx, names.get(visit.owner_id, "A colleague"), visit.claimed_at)
