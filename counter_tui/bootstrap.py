@@ -6,6 +6,7 @@ from counter_tui.clock import Clock, system_clock
 from counter_tui.config import Settings
 from counter_tui.db.engine import Database
 from counter_tui.db.migrate import upgrade
+from counter_tui.services.contact import shop_region
 from counter_tui.services.context import ShopContext
 
 
@@ -13,5 +14,5 @@ def open_shop(settings: Settings, *, clock: Clock = system_clock, migrate: bool 
     """A ready `ShopContext` for `settings`, with the schema brought up to date."""
     database = Database(settings.database_url)
     if migrate:
-        upgrade(database)
+        upgrade(database, phone_region=shop_region(settings.shop))
     return ShopContext(database=database, settings=settings, clock=clock)

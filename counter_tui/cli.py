@@ -36,6 +36,7 @@ from counter_tui.db.models import Role
 from counter_tui.errors import DatabaseUnavailable, DomainError
 from counter_tui.report import render_day_report
 from counter_tui.services import staff as staff_service
+from counter_tui.services.contact import shop_region
 from counter_tui.services.context import ShopContext
 
 app = typer.Typer(
@@ -265,7 +266,7 @@ def db_upgrade(ctx: typer.Context) -> None:
         settings = _settings(ctx)
         database = Database(settings.database_url)
         try:
-            upgrade(database)
+            upgrade(database, phone_region=shop_region(settings.shop))
             revision = current_revision(database)
         finally:
             database.dispose()

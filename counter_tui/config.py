@@ -82,6 +82,19 @@ class ShopSettings(BaseModel):
         "Days left out keep these defaults.",
     )
     holidays: list[date] = Field(default_factory=list, description="Dates the shop is closed.")
+    country: str = Field(
+        "",
+        description="Two-letter country code (ISO 3166, e.g. GB) for phone numbers typed without "
+        "a +; empty means the country of the time zone.",
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise ValueError(f"country must be a two-letter code such as GB or IE, not {value!r}")
+        return code
 
     @field_validator("timezone")
     @classmethod

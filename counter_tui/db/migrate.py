@@ -40,9 +40,11 @@ def current_revision(database: Database) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(database: Database, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (default: the newest)."""
+def upgrade(database: Database, revision: str = "head", *, phone_region: str | None = None) -> None:
+    """Bring the schema up to `revision` (default: the newest). `phone_region` is the
+    shop's country, for migrations that read phone numbers typed without +."""
     config = alembic_config(database)
+    config.attributes["phone_region"] = phone_region
     with database.write() as session:
         connection = session.connection()
         if not database.is_sqlite:

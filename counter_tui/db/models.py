@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -96,10 +96,16 @@ class Customer(SQLModel, table=True):
     name_key: str = Field(default="", max_length=80, index=True)
     phone: str = Field(default="", max_length=40)
     phone_digits: str = Field(default="", max_length=40, index=True)
+    # The phone in international (E.164) form, e.g. +447700900123, read with the shop's
+    # country for numbers typed without +; empty when it cannot be read as a number.
+    phone_normalised: str = Field(default="", max_length=40, index=True)
     email: str = Field(default="", max_length=200, index=True)
     preferences: str = Field(default="", max_length=2000)
     created_at: datetime
     erased_at: datetime | None = None
+    # Set when a lead merged this record into another (services/merge.py); it is then
+    # hidden everywhere, and the merge can be undone until the end of that day.
+    merged_into_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
 
 
 # Search terms compare in code-point order on both databases: SQLite's default BINARY
@@ -170,6 +176,9 @@ class Visit(SQLModel, table=True):
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     description: str = Field(default="", max_length=200)
     source: str = Field(default="counter", max_length=80)
+    # What an anonymous walk-in said they prefer; moves to their record when they are put
+    # on file or linked to one.
+    preferences: str = Field(default="", max_length=2000)
     arrived_at: datetime
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     owner_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
@@ -204,6 +213,9 @@ class VisitNeed(SQLModel, table=True):
     set_by: int | None = Field(default=None, foreign_key="staff.id")
     cleared_at: datetime | None = None
     cleared_by: int | None = Field(default=None, foreign_key="staff.id")
+    # "Remember for next visits" asked on a walk-in not yet on file: becomes a standing
+    # need of the customer they are put on file as, or linked to.
+    remember: bool = Field(default=False)
 
 
 class HandoffRequest(SQLModel, table=True):
@@ -243,6 +255,22 @@ class FollowUp(SQLModel, table=True):
     personal_line: str = Field(default="", max_length=500)
     customer_informed: bool = Field(default=False)
     cancel_reason: str = Field(default="", max_length=200)
+
+
+class CustomerMerge(SQLModel, table=True):
+    """A lead's merge of a duplicate record into the one kept, with what it moved (so it
+    can be undone until `final_at`, the end of that shop day)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kept_id: int = Field(foreign_key="customer.id", index=True)
+    merged_id: int = Field(foreign_key="customer.id", index=True)
+    merged_at: datetime
+    merged_by: int = Field(foreign_key="staff.id")
+    final_at: datetime
+    moved: str = Field(default="{}", sa_type=Text)
+    undone_at: datetime | None = None
+    undone_by: int | None = Field(default=None, foreign_key="staff.id")
+    undo_reason: str = Field(default="", max_length=200)
 
 
 class AuditEvent(SQLModel, table=True):

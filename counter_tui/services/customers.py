@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 
@@ -24,6 +23,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.services import audit
+from counter_tui.services.contact import ContactDetails, clean_contact, digits_of
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.labels import need_label
 from counter_tui.services.queries import followup_views, staff_names
@@ -42,8 +42,6 @@ PAGE_SIZE = 20
 HISTORY_LIMIT = 20
 NOTES_LIMIT = 20
 CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
-_PHONE = re.compile(r"^[0-9+()\-.\s/]+$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_PUNCTUATION = frozenset(" +()-./")
 SEARCH_TERMS = CustomerSearchTerm.__table__  # type: ignore[attr-defined]
 CUSTOMER_ID = Customer.__table__.c.id  # type: ignore[attr-defined]
@@ -57,34 +55,15 @@ SEARCH_SORT_LIMIT = 6_000
 SEARCH_WALK_WINDOW = 2_000
 
 
-def digits_of(phone: str) -> str:
-    """Only the digits of a phone number, for matching however it was typed."""
-    return "".join(ch for ch in phone if ch.isdigit())
-
-
-def clean_contact(name: str, phone: str, email: str) -> tuple[str, str, str]:
-    """Name, phone and email cleaned and checked, or an InvalidInput saying what to fix."""
-    name = clean_text(name, NAME_MAX)
-    phone = clean_text(phone, 40)
-    email = clean_text(email, SHORT_MAX).lower()
-    if not name:
-        raise InvalidInput("Give the customer's name (a first name is enough).")
-    if phone and not _PHONE.match(phone):
-        raise InvalidInput(
-            "A phone number has only digits, spaces and + - ( ) . — check it, or leave it empty."
-        )
-    if phone and len(digits_of(phone)) < 5:
-        raise InvalidInput("That phone number looks too short. Check it, or leave it empty.")
-    if email and not _EMAIL.match(email):
-        raise InvalidInput("That email address looks wrong (it needs an @ and a domain).")
-    return name, phone, email
-
-
 def load_customer(session: Session, customer_id: int) -> Customer:
-    """The customer row, or a NotFound the user can read."""
+    """The customer row, or a NotFound the user can read (erased, or merged into another)."""
     customer = session.get(Customer, customer_id)
     if customer is None or customer.erased_at is not None:
         raise NotFound("That customer is no longer on file.")
+    if customer.merged_into_id is not None:
+        kept = session.get(Customer, customer.merged_into_id)
+        kept_name = f"{kept.name}'s record" if kept is not None and kept.erased_at is None else "another"
+        raise NotFound(f"{customer.name} was merged into {kept_name}. Find them again by name.")
     return customer
 
 
@@ -100,25 +79,26 @@ def create_customer(
 ) -> int:
     """Put a customer on file and return their id, with the channels they opted in to
     recorded in the same transaction."""
-    name, phone, email = clean_contact(name, phone, email)
+    details = clean_contact(ctx.settings.shop, name, phone, email)
     with ctx.database.write() as session:
         load_staff_actor(session, actor)
-        customer = insert_customer(session, ctx, name, phone, email)
+        customer = insert_customer(session, ctx, details)
         assert customer.id is not None
-        audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=name)
+        audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=details.name)
         for channel in dict.fromkeys(opted_in):
             write_consent(session, ctx, actor, customer.id, channel, granted=True, source=consent_source)
         return customer.id
 
 
-def insert_customer(session: Session, ctx: ShopContext, name: str, phone: str, email: str) -> Customer:
+def insert_customer(session: Session, ctx: ShopContext, details: ContactDetails) -> Customer:
     """Add a customer row inside the caller's transaction (already cleaned)."""
     customer = Customer(
-        name=name,
-        name_key=name.lower(),
-        phone=phone,
-        phone_digits=digits_of(phone),
-        email=email,
+        name=details.name,
+        name_key=details.name.lower(),
+        phone=details.phone,
+        phone_digits=digits_of(details.phone),
+        phone_normalised=details.phone_normalised,
+        email=details.email,
         created_at=ctx.now(),
     )
     session.add(customer)
@@ -132,17 +112,18 @@ def update_contact(
     ctx: ShopContext, actor: Actor, customer_id: int, *, name: str, phone: str, email: str
 ) -> None:
     """Correct a customer's name, phone or email."""
-    name, phone, email = clean_contact(name, phone, email)
+    details = clean_contact(ctx.settings.shop, name, phone, email)
     with ctx.database.write() as session:
         load_staff_actor(session, actor)
         customer = load_customer(session, customer_id)
         # Read it again under a row lock (PostgreSQL), so that what is written, and the
         # search terms made from it, start from the latest save by another terminal.
         session.refresh(customer, with_for_update=True)
-        customer.name, customer.name_key = name, name.lower()
-        customer.phone, customer.phone_digits, customer.email = phone, digits_of(phone), email
+        customer.name, customer.name_key = details.name, details.name.lower()
+        customer.phone, customer.phone_digits = details.phone, digits_of(details.phone)
+        customer.phone_normalised, customer.email = details.phone_normalised, details.email
         session.add(customer)
-        write_search_terms(session, customer_id, customer.name_key, customer.phone_digits, email)
+        write_search_terms(session, customer_id, customer.name_key, customer.phone_digits, details.email)
         audit.record(session, ctx, actor, "customer.updated", "customer", customer_id)
 
 
@@ -169,17 +150,31 @@ def write_search_terms(
     queue), so two terminals saving the same customer take turns instead of one of them
     inserting a term the other has just inserted. Callers that change the row lock it
     before reading it (see `update_contact`), so the terms match what is stored.
+
+    Records merged into this one (services/merge.py) lend it their terms too, so the
+    kept customer is found by the duplicate's name, phone and email as well.
     """
     session.flush()
     session.exec(select(Customer.id).where(Customer.id == customer_id).with_for_update()).one()
     connection = session.connection()
     connection.execute(delete(SEARCH_TERMS).where(SEARCH_TERMS.c.customer_id == customer_id))
-    rows = [
-        {"customer_id": customer_id, "kind": kind, "term": term}
-        for kind, term in sorted(search_terms(name_key, phone_digits, email))
-    ]
+    terms = search_terms(name_key, phone_digits, email)
+    for merged in merged_records(session, customer_id):
+        terms |= search_terms(merged.name_key, merged.phone_digits, merged.email)
+    rows = [{"customer_id": customer_id, "kind": kind, "term": term} for kind, term in sorted(terms)]
     if rows:
         connection.execute(insert(SEARCH_TERMS), rows)
+
+
+def merged_records(session: Session, customer_id: int) -> list[Customer]:
+    """Every record merged into this customer, directly or through another merged one."""
+    found: list[Customer] = []
+    frontier = [customer_id]
+    while frontier:
+        rows = list(session.exec(select(Customer).where(col(Customer.merged_into_id).in_(frontier))))
+        found += rows
+        frontier = [row.id for row in rows if row.id is not None]
+    return found
 
 
 def prefix_end(prefix: str) -> str | None:
@@ -337,7 +332,9 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
     text = clean_text(query, NAME_MAX).lower()
     page = max(page, 0)
     with ctx.database.read() as session:
-        on_file = select(Customer).where(col(Customer.erased_at).is_(None))
+        on_file = select(Customer).where(
+            col(Customer.erased_at).is_(None), col(Customer.merged_into_id).is_(None)
+        )
         if text:
             rows = _matching_customers(session, on_file, text, page, page_size)
         else:

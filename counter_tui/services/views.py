@@ -147,6 +147,7 @@ class VisitDetail:
     is_owner: bool
     blocked_reason: str = ""
     notes: tuple[NoteView, ...] = field(default=())
+    preferences: str = ""
 
 
 @dataclass(frozen=True)

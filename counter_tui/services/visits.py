@@ -31,16 +31,18 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import audit
+from counter_tui.services.contact import clean_contact
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.customers import (
     build_customer_detail,
-    clean_contact,
     insert_customer,
     load_customer,
     remember_need,
     write_consent,
 )
+from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
 from counter_tui.services.labels import need_label
+from counter_tui.services.linking import bring_walk_in_along, set_walk_in_preferences
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
 from counter_tui.text import SHORT_MAX, clean_text
@@ -133,7 +135,7 @@ def new_walk_in(
         else:
             load_staff_actor(session, actor)
             source = ctx.terminal
-        standing_details: dict[str, str] = {}
+        standing: list[StandingNeed] = []
         if customer_id is not None:
             customer = load_customer(session, customer_id)
             already = session.exec(
@@ -141,14 +143,9 @@ def new_walk_in(
             ).first()
             if already is not None:
                 raise Conflict(f"{customer.name} is already checked in. Open their visit instead.")
-            standing = session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id)).all()
-            # What the customer asked for today beats a remembered need it would replace.
-            wanted += [
-                s.kind
-                for s in standing
-                if s.kind not in wanted and EXCLUSIVE_NEEDS.get(NeedKind(s.kind)) not in wanted
-            ]
-            standing_details = {s.kind: s.detail for s in standing}
+            standing = list(session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id)))
+            wanted += _standing_kinds_to_add(standing, wanted)
+        standing_details = {s.kind: s.detail for s in standing}
         now = ctx.now()
         visit = Visit(
             customer_id=customer_id,
@@ -179,6 +176,16 @@ def new_walk_in(
         if claim:
             audit.record(session, ctx, actor, "visit.claimed", "visit", visit.id)
         return visit.id
+
+
+def _standing_kinds_to_add(standing: list[StandingNeed], wanted: list[str]) -> list[str]:
+    """Remembered needs a visit takes on: what the customer asked for today beats a
+    remembered need it would replace."""
+    return [
+        s.kind
+        for s in standing
+        if s.kind not in wanted and EXCLUSIVE_NEEDS.get(NeedKind(s.kind)) not in wanted
+    ]
 
 
 def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
@@ -244,6 +251,16 @@ def _add_need(
     return need
 
 
+def _remember(session: Session, ctx: ShopContext, visit: Visit, need: VisitNeed) -> None:
+    """Keep a need for the customer's next visits; on a walk-in not yet on file, mark it
+    so it becomes theirs when they are put on file or linked (services/linking.py)."""
+    if visit.customer_id is not None:
+        remember_need(session, ctx, visit.customer_id, need.kind, need.detail)
+    else:
+        need.remember = True
+        session.add(need)
+
+
 def set_need(
     ctx: ShopContext,
     actor: Actor,
@@ -265,11 +282,9 @@ def set_need(
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_can_act(session, ctx, actor, visit)
-        _add_need(session, ctx, actor, visit, kind, detail)
+        need = _add_need(session, ctx, actor, visit, kind, detail)
         if remember:
-            if visit.customer_id is None:
-                raise InvalidInput("Only customers on file can have needs remembered. Add them first.")
-            remember_need(session, ctx, visit.customer_id, kind, detail)
+            _remember(session, ctx, visit, need)
         audit.record(
             session,
             ctx,
@@ -329,13 +344,19 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
 
 
 def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: int) -> None:
-    """Link an anonymous visit to a customer on file (e.g. once they give their name)."""
+    """Link an anonymous visit to a customer on file (e.g. once they give their name).
+
+    What was written on the visit (notes, feedback, needs to remember, preferences) moves
+    onto their record, and their remembered needs apply to the visit from now on.
+    """
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_can_act(session, ctx, actor, visit)
         customer = load_customer(session, customer_id)
-        if visit.customer_id not in (None, customer_id):
+        if visit.customer_id == customer_id:
+            return
+        if visit.customer_id is not None:
             raise Conflict("This visit is already linked to another customer.")
         other = session.exec(
             select(Visit).where(
@@ -345,18 +366,42 @@ def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: 
             )
         ).first()
         if other is not None:
-            raise Conflict(f"{customer.name} already has an open visit.")
-        visit.customer_id = customer_id
-        session.add(visit)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "visit.customer_attached",
-            "visit",
-            visit_id,
-            customer_id=customer_id,
+            raise Conflict(f"{customer.name} already has an open visit. Open that visit instead.")
+        _link(session, ctx, actor, visit, customer)
+
+
+def _link(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, customer: Customer) -> None:
+    """Link the visit to the customer, bring the walk-in's details along, and apply the
+    customer's remembered needs (caller's transaction)."""
+    assert visit.id is not None and customer.id is not None
+    visit.customer_id = customer.id
+    session.add(visit)
+    brought = bring_walk_in_along(session, ctx, visit, customer)
+    standing = list(session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer.id)))
+    active = [
+        kind
+        for kind in session.exec(
+            select(VisitNeed.kind).where(VisitNeed.visit_id == visit.id, col(VisitNeed.cleared_at).is_(None))
         )
+    ]
+    details = {s.kind: s.detail for s in standing}
+    applied = _standing_kinds_to_add(standing, active)
+    for kind in applied:
+        _add_need(session, ctx, actor, visit, kind, details.get(kind, ""))
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "visit.customer_attached",
+        "visit",
+        visit.id,
+        customer_id=customer.id,
+        notes_moved=brought.notes,
+        feedback_moved=brought.feedback,
+        needs_remembered=brought.remembered_needs,
+        preferences_moved=brought.preferences,
+        standing_needs_applied=applied,
+    )
 
 
 def end_visit(
@@ -570,6 +615,7 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
             is_owner=is_owner,
             blocked_reason=blocked,
             notes=visit_notes,
+            preferences=visit.preferences,
         )
 
 
@@ -615,8 +661,6 @@ def update_needs(
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_can_act(session, ctx, actor, visit)
-        if remember and visit.customer_id is None:
-            raise InvalidInput("Only customers on file can have needs remembered. Add them first (a).")
         for need in session.exec(
             select(VisitNeed).where(
                 VisitNeed.visit_id == visit_id,
@@ -627,9 +671,9 @@ def update_needs(
             need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
             session.add(need)
         for kind in to_add:
-            _add_need(session, ctx, actor, visit, kind, detail)
-            if remember and visit.customer_id is not None:
-                remember_need(session, ctx, visit.customer_id, kind, detail)
+            need = _add_need(session, ctx, actor, visit, kind, detail)
+            if remember:
+                _remember(session, ctx, visit, need)
         audit.record(
             session,
             ctx,
@@ -653,18 +697,37 @@ def add_customer_to_visit(
     phone: str = "",
     email: str = "",
     opted_in: Iterable[str] = (),
+    create_anyway: bool = False,
 ) -> int:
-    """Put an anonymous walk-in on file and link them to this visit, in one transaction."""
-    name, phone, email = clean_contact(name, phone, email)
+    """Put an anonymous walk-in on file and link them to this visit, in one transaction.
+
+    Customers already on file with the same phone number (compared in international
+    form) or email stop it with a PossibleDuplicate naming them, so the walk-in can be
+    linked to their record instead (`attach_customer`); `create_anyway` goes ahead.
+    """
+    details = clean_contact(ctx.settings.shop, name, phone, email)
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_can_act(session, ctx, actor, visit)
         if visit.customer_id is not None:
             raise Conflict("This visit is already linked to a customer on file.")
-        customer = insert_customer(session, ctx, name, phone, email)
+        if not create_anyway:
+            candidates = find_duplicates(session, details.phone_normalised, details.email)
+            if candidates:
+                raise PossibleDuplicate(candidates)
+        customer = insert_customer(session, ctx, details)
         assert customer.id is not None
-        audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=name)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "customer.created",
+            "customer",
+            customer.id,
+            name=details.name,
+            despite_duplicates=create_anyway,
+        )
         for channel in dict.fromkeys(opted_in):
             write_consent(
                 session,
@@ -675,9 +738,14 @@ def add_customer_to_visit(
                 granted=True,
                 source="agreed at the counter when their details were taken",
             )
-        visit.customer_id = customer.id
-        session.add(visit)
-        audit.record(
-            session, ctx, actor, "visit.customer_attached", "visit", visit_id, customer_id=customer.id
-        )
+        _link(session, ctx, actor, visit, customer)
         return customer.id
+
+
+def set_visit_preferences(ctx: ShopContext, actor: Actor, visit_id: int, preferences: str) -> None:
+    """What a walk-in not yet on file prefers, kept until they are put on file or linked."""
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_can_act(session, ctx, actor, visit)
+        set_walk_in_preferences(session, ctx, actor, visit, preferences)

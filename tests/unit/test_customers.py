@@ -39,7 +39,7 @@ def shop_customers(ctx: ShopContext, team: Team) -> dict[str, int]:
         ("Percy 100% Cotton", "", ""),
         ("Under_Score Jo", "", ""),
         ("Underxscore Kai", "", ""),
-        ("Pat Ng", "+44 (0)20 7946 0958", "pat@shop.test"),
+        ("Pat Ng", "+44 (0)20 7946 0958", "pat@shop.example"),
     ]
     return {
         name: customers.create_customer(ctx, team.sam, name=name, phone=phone, email=email)
@@ -127,7 +127,7 @@ def test_find_by_any_run_of_phone_digits_however_typed(
 def test_find_by_email_prefix(ctx: ShopContext, shop_customers: dict[str, int]) -> None:
     assert _names(ctx, "dana.smith@") == ["Dana Smith"]
     assert _names(ctx, "pat@shop") == ["Pat Ng"]
-    assert _names(ctx, "shop.test") == []
+    assert _names(ctx, "shop.example") == []
 
 
 def test_percent_and_underscore_are_taken_literally(ctx: ShopContext, shop_customers: dict[str, int]) -> None:

@@ -1,0 +1,115 @@
+"""A customer's name, phone and email: checked, and phones and emails put in the one form
+they are compared in, so `07700 900123` and `+44 7700 900123` are the same number.
+
+Phone numbers are read with `phonenumbers` and emails checked with `email-validator`;
+both are imported inside the functions that use them, so start-up does not pay for them.
+A number typed without `+` is read as a number of the shop's country (`shop_region`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from counter_tui.config import ShopSettings
+from counter_tui.errors import InvalidInput
+from counter_tui.text import NAME_MAX, SHORT_MAX, clean_text
+
+PHONE_MAX = 40
+EMAIL_MAX = 200
+_PHONE = re.compile(r"^[0-9+()\-.\s/]+$")
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """Name, phone (as typed and normalised) and email, cleaned and checked."""
+
+    name: str
+    phone: str
+    phone_normalised: str
+    email: str
+
+
+def digits_of(phone: str) -> str:
+    """Only the digits of a phone number, for matching however it was typed."""
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    """Time zone name → country code, from the tz database's zone.tab (shipped by tzdata)."""
+    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    countries: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, _, zone, *_ = line.split("\t")
+            countries[zone] = code
+    return countries
+
+
+def shop_region(shop: ShopSettings) -> str | None:
+    """The country a phone number typed without + belongs to: the shop's `country`
+    setting, else the country of its time zone (Europe/London → GB), else None (then
+    only numbers typed with + or 00 are read)."""
+    if shop.country:
+        return shop.country
+    return _zone_countries().get(shop.timezone)
+
+
+def normalise_phone(phone: str, region: str | None) -> str:
+    """The number in international form (E.164, e.g. `+447700900123`), or "" when it
+    cannot be read as a possible phone number of any country."""
+    import phonenumbers
+
+    text = phone.strip()
+    if not text:
+        return ""
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_email(email: str) -> str:
+    """The address checked for its form (no mail is sent to test it), in lower case, so
+    that `Bob@Example.com` and `bob@example.com` are one address; or an InvalidInput."""
+    from email_validator import EmailNotValidError, validate_email
+
+    email = clean_text(email, SHORT_MAX)
+    if not email:
+        return ""
+    try:
+        checked = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise InvalidInput(f"That email address looks wrong: {error} Check it, or leave it empty.") from None
+    lowered = checked.lower()
+    if len(lowered) > EMAIL_MAX:
+        raise InvalidInput(f"That email address is longer than {EMAIL_MAX} characters. Check it.")
+    return lowered
+
+
+def clean_contact(shop: ShopSettings, name: str, phone: str, email: str) -> ContactDetails:
+    """Name, phone and email cleaned and checked, or an InvalidInput saying what to fix."""
+    name = clean_text(name, NAME_MAX)
+    phone = clean_text(phone, PHONE_MAX)
+    if not name:
+        raise InvalidInput("Give the customer's name (a first name is enough).")
+    if phone and not _PHONE.match(phone):
+        raise InvalidInput(
+            "A phone number has only digits, spaces and + - ( ) . — check it, or leave it empty."
+        )
+    if phone and len(digits_of(phone)) < 5:
+        raise InvalidInput("That phone number looks too short. Check it, or leave it empty.")
+    return ContactDetails(
+        name=name,
+        phone=phone,
+        phone_normalised=normalise_phone(phone, shop_region(shop)) if phone else "",
+        email=clean_email(email),
+    )

@@ -1,0 +1,232 @@
+"""One customer, one record: what is written on an anonymous walk-in follows them onto
+file (put on file or linked), and putting someone on file finds the customer already
+there by a phone typed another way or an email in other letters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from counter_tui.db.models import Customer, CustomerNote, Feedback, NeedKind, StandingNeed, VisitNeed
+from counter_tui.errors import Conflict
+from counter_tui.services import customers, feedback, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.services.duplicates import PossibleDuplicate
+from tests.conftest import Team
+from tests.unit.conftest import AuditLog, RowCount
+
+
+@pytest.fixture
+def walk_in(ctx: ShopContext, team: Team) -> int:
+    """An anonymous walk-in Sam greeted."""
+    return visits.new_walk_in(ctx, team.sam, description="man in a green coat", claim=True)
+
+
+def _standing(ctx: ShopContext, customer_id: int) -> dict[str, str]:
+    with ctx.database.read() as session:
+        rows = session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id))
+        return {row.kind: row.detail for row in rows}
+
+
+def test_a_note_on_a_walk_in_follows_them_onto_file(ctx: ShopContext, team: Team, walk_in: int) -> None:
+    visits.add_visit_note(ctx, team.sam, walk_in, "Wants the blue one in a size 9")
+    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    record = customers.customer_detail(ctx, team.sam, customer_id)
+    assert [note.body for note in record.notes] == ["Wants the blue one in a size 9"]
+
+
+def test_a_note_on_a_walk_in_follows_them_when_linked(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int
+) -> None:
+    visits.add_visit_note(ctx, team.sam, walk_in, "Asked about the repair")
+    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    record = customers.customer_detail(ctx, team.sam, bob)
+    assert [note.body for note in record.notes] == ["Asked about the repair"]
+    with ctx.database.read() as session:
+        stray = session.exec(select(CustomerNote).where(col(CustomerNote.customer_id).is_(None))).all()
+    assert stray == []
+
+
+def test_needs_remembered_on_a_walk_in_become_standing_needs(
+    ctx: ShopContext, team: Team, walk_in: int
+) -> None:
+    visits.update_needs(
+        ctx, team.sam, walk_in, add=[NeedKind.ACCESSIBILITY], detail="wheelchair", remember=True
+    )
+    visits.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Arabic", remember=True)
+    visits.set_need(ctx, team.sam, walk_in, NeedKind.PICKUP)  # for today only
+    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    assert _standing(ctx, customer_id) == {"accessibility": "wheelchair", "language": "Arabic"}
+
+
+def test_needs_remembered_on_a_walk_in_follow_them_when_linked(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int
+) -> None:
+    visits.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Welsh", remember=True)
+    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    assert _standing(ctx, bob) == {"language": "Welsh"}
+
+
+def test_a_cleared_remembered_need_is_not_kept(ctx: ShopContext, team: Team, walk_in: int) -> None:
+    visits.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Welsh", remember=True)
+    visits.clear_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE)
+    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    assert _standing(ctx, customer_id) == {}
+
+
+def test_preferences_of_a_walk_in_follow_them(ctx: ShopContext, team: Team, walk_in: int, bob: int) -> None:
+    customers.set_preferences(ctx, team.sam, bob, "Card only")
+    visits.set_visit_preferences(ctx, team.sam, walk_in, "Likes to be left to browse")
+    assert visits.visit_detail(ctx, team.sam, walk_in).preferences == "Likes to be left to browse"
+    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    assert (
+        customers.customer_detail(ctx, team.sam, bob).preferences == "Card only\nLikes to be left to browse"
+    )
+    assert visits.visit_detail(ctx, team.sam, walk_in).preferences == ""
+    with pytest.raises(Conflict, match="on file"):
+        visits.set_visit_preferences(ctx, team.sam, walk_in, "Something else")
+
+
+def test_feedback_on_a_walk_in_follows_them(
+    ctx: ShopContext, team: Team, walk_in: int, fetch: Callable[..., Any]
+) -> None:
+    feedback_id = feedback.record_feedback(ctx, team.sam, body="Queue was long", visit_id=walk_in)
+    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    assert fetch(Feedback, feedback_id).customer_id == customer_id
+
+
+def test_linking_applies_the_customers_remembered_needs_to_the_visit(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int
+) -> None:
+    customers.set_standing_need(ctx, team.sam, bob, NeedKind.ACCESSIBILITY, remember=True, detail="ramp")
+    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    needs = visits.visit_detail(ctx, team.sam, walk_in).needs
+    assert [(need.kind, need.detail) for need in needs] == [("accessibility", "ramp")]
+
+
+def test_linking_audits_what_moved(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int, audit_log: AuditLog
+) -> None:
+    visits.add_visit_note(ctx, team.sam, walk_in, "note")
+    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    [attached] = audit_log("visit.customer_attached")
+    assert attached.entity_id == walk_in
+    assert f'"customer_id": {bob}' in attached.details
+    assert '"notes_moved": 1' in attached.details
+
+
+# Phones and emails in one form
+
+
+@pytest.mark.parametrize(
+    "typed", ["07700 900123", "+44 7700 900123", "0044 7700 900123", "+44 (0)7700 900-123", "07700900123"]
+)
+def test_phones_typed_any_way_are_stored_in_one_international_form(
+    ctx: ShopContext, team: Team, typed: str, fetch: Callable[..., Any]
+) -> None:
+    customer_id = customers.create_customer(ctx, team.sam, name="Priya Shah", phone=typed)
+    row: Customer = fetch(Customer, customer_id)
+    assert row.phone == typed
+    assert row.phone_normalised == "+447700900123"
+
+
+def test_the_shops_country_reads_numbers_without_a_plus(
+    database_url: str, team: Team, fetch: Callable[..., Any]
+) -> None:
+    from counter_tui.bootstrap import open_shop
+    from counter_tui.services.contact import shop_region
+    from tests.conftest import make_settings
+
+    assert shop_region(make_settings(database_url).shop) == "GB"
+    assert shop_region(make_settings(database_url, timezone="Europe/Dublin").shop) == "IE"
+    assert shop_region(make_settings(database_url, timezone="Europe/Dublin", country="gb").shop) == "GB"
+    dublin = open_shop(make_settings(database_url, timezone="Europe/Dublin"), migrate=False)
+    try:
+        customer_id = customers.create_customer(dublin, team.sam, name="Siobhán", phone="087 123 4567")
+    finally:
+        dublin.database.dispose()
+    assert fetch(Customer, customer_id).phone_normalised == "+353871234567"
+
+
+def test_an_unreadable_phone_is_kept_as_typed_without_a_normalised_form(
+    ctx: ShopContext, team: Team, fetch: Callable[..., Any]
+) -> None:
+    customer_id = customers.create_customer(ctx, team.sam, name="Eve", phone="+999 12345")
+    assert fetch(Customer, customer_id).phone_normalised == ""
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [("eve@@example.com", "email address looks wrong"), ("eve@localhost", "email address looks wrong")],
+)
+def test_emails_are_checked_by_the_validator(
+    ctx: ShopContext, team: Team, row_count: RowCount, email: str, message: str
+) -> None:
+    from counter_tui.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=message):
+        customers.create_customer(ctx, team.sam, name="Eve", email=email)
+    assert row_count(Customer) == 0
+
+
+# The duplicate check when a walk-in is put on file
+
+
+def test_put_on_file_with_a_phone_on_file_offers_that_customer(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int, row_count: RowCount
+) -> None:
+    with pytest.raises(PossibleDuplicate) as refused:
+        visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Robert Jones", phone="+44 7700 900123")
+    [candidate] = refused.value.candidates
+    assert (candidate.customer_id, candidate.name, candidate.phone) == (bob, "Bob Jones", "07700 900123")
+    assert candidate.same_phone and not candidate.same_email
+    assert "Bob Jones is on file with the same phone number" in str(refused.value)
+    assert row_count(Customer) == 1
+    assert visits.visit_detail(ctx, team.sam, walk_in).customer is None
+
+
+def test_put_on_file_with_an_email_in_other_letters_offers_that_customer(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int
+) -> None:
+    with pytest.raises(PossibleDuplicate) as refused:
+        visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Bob", email="BOB@Example.com")
+    assert [c.customer_id for c in refused.value.candidates] == [bob]
+    assert refused.value.candidates[0].same_email
+
+
+def test_create_anyway_puts_a_second_customer_on_file(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int, audit_log: AuditLog
+) -> None:
+    customer_id = visits.add_customer_to_visit(
+        ctx, team.sam, walk_in, name="Bob Jones", phone="07700 900123", create_anyway=True
+    )
+    assert customer_id != bob
+    [created] = [e for e in audit_log("customer.created") if e.entity_id == customer_id]
+    assert '"despite_duplicates": true' in created.details
+
+
+def test_no_offer_when_nothing_matches(ctx: ShopContext, team: Team, walk_in: int, bob: int) -> None:
+    customer_id = visits.add_customer_to_visit(
+        ctx, team.sam, walk_in, name="Bob Jones", phone="07700 900999", email="other@example.com"
+    )
+    assert customer_id != bob
+
+
+def test_customers_erased_are_not_offered(ctx: ShopContext, team: Team, walk_in: int, bob: int) -> None:
+    from counter_tui.services import erasure
+
+    erasure.erase_customer(ctx, team.lead, bob, "asked by email")
+    visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Bob Jones", phone="07700 900123")
+
+
+def test_linking_to_a_customer_with_an_open_visit_is_refused(
+    ctx: ShopContext, team: Team, walk_in: int, bob: int
+) -> None:
+    visits.new_walk_in(ctx, team.alex, customer_id=bob)
+    with pytest.raises(Conflict, match="already has an open visit"):
+        visits.attach_customer(ctx, team.sam, walk_in, bob)
+    with ctx.database.read() as session:
+        assert session.exec(select(VisitNeed)).all() == []
