@@ -37,6 +37,7 @@ from counter_tui.errors import InvalidInput
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext, require_lead
 from counter_tui.services.customers import load_customer
+from counter_tui.services.merge import erase_merged_records
 from counter_tui.text import SHORT_MAX, clean_text
 
 ERASED_TEXT = "(erased)"
@@ -133,9 +134,11 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             .rowcount
         )
 
+        erase_merged_records(session, ctx, customer_id, erased_name)
         customer.name = erased_name(customer_id)
         customer.name_key = ""
-        customer.phone = customer.phone_digits = customer.email = customer.preferences = ""
+        customer.phone = customer.phone_digits = customer.phone_normalised = ""
+        customer.email = customer.preferences = ""
         customer.erased_at = now
         session.add(customer)
 
