@@ -143,14 +143,14 @@ def test_todays_choice_beats_a_remembered_need_it_would_replace(
     assert set(_active(ctx, team.sam, again)) == {NeedKind.BROWSE_PRIVATELY}
 
 
-def test_remember_needs_a_customer_on_file(
+def test_remembering_on_a_walk_in_waits_until_they_are_on_file(
     ctx: ShopContext, team: Team, row_count: RowCount, audit_log: AuditLog
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="red hat")
-    with pytest.raises(InvalidInput, match="Only customers on file"):
-        visits.set_need(ctx, team.sam, visit_id, NeedKind.LANGUAGE, remember=True)
-    assert row_count(VisitNeed) == 0
-    assert audit_log("visit.need_set") == []
+    visits.set_need(ctx, team.sam, visit_id, NeedKind.LANGUAGE, remember=True)
+    assert row_count(VisitNeed) == 1
+    assert row_count(StandingNeed) == 0  # kept on the visit (tests/unit/test_walk_in_to_file.py)
+    assert len(audit_log("visit.need_set")) == 1
 
 
 def test_a_colleague_cannot_set_or_clear_needs_on_an_owned_visit(
