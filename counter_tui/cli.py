@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from counter_tui.bootstrap import open_shop
+from counter_tui.commands.audit import audit_app
 from counter_tui.config import Settings, load_settings
 from counter_tui.db.engine import Database
 from counter_tui.db.migrate import current_revision, head_revision, upgrade
@@ -52,6 +53,7 @@ report_app = typer.Typer(help="Reports for a spreadsheet or an email.", no_args_
 app.add_typer(staff_app, name="staff")
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
+app.add_typer(audit_app, name="audit")
 
 
 class ReportFormat(StrEnum):

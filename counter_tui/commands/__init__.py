@@ -1,0 +1,1 @@
+"""Command groups of the `counter-tui` command line, one module each, registered in cli.py."""

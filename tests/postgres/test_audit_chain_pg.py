@@ -1,0 +1,50 @@
+"""The audit chain on PostgreSQL: times with microseconds and time zones hash the same
+when read back, tampering with SQL is named, and an upgraded shop's history verifies."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from counter_tui.db.engine import Database
+from counter_tui.services import audit_verify, customers, visits
+from counter_tui.services.context import ShopContext
+from tests.conftest import Team
+from tests.migrations.test_audit_chain_migration import check_upgrade_chains_the_history
+
+pytestmark = pytest.mark.postgres
+
+
+def raw_sql(url: str, statement: str, *params: object) -> None:
+    """Run one statement as someone with a SQL prompt on the server would."""
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(statement, params)  # type: ignore[arg-type]
+
+
+def test_the_chain_verifies_and_tampering_is_named(ctx: ShopContext, team: Team, database_url: str) -> None:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    ctx.clock.advance(microseconds=123_457)  # type: ignore[attr-defined]
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    visits.end_visit(ctx, team.sam, visit_id, "purchase")
+    report = audit_verify.verify_chain(ctx)
+    assert report.intact, report.problems
+    with ctx.database.read() as session:
+        ids = [
+            row[0] for row in session.connection().exec_driver_sql("SELECT id FROM auditevent ORDER BY id")
+        ]
+
+    raw_sql(database_url, "UPDATE auditevent SET details = '{}' WHERE id = %s", ids[6])
+    raw_sql(database_url, "DELETE FROM auditevent WHERE id = %s", ids[8])
+
+    problems = audit_verify.verify_chain(ctx).problems
+    assert [(p.kind, p.event_id) for p in problems] == [("changed", ids[6]), ("removed", ids[9])]
+
+
+def test_upgrade_chains_existing_events_on_postgresql(pg_url: str) -> None:
+    database = Database(pg_url)
+    try:
+        check_upgrade_chains_the_history(database)
+    finally:
+        database.dispose()
