@@ -1,4 +1,4 @@
-"""An audit history written before the audit chain existed (revision 0005), for the tests
+"""An audit history written before the audit chain existed (revision 0006), for the tests
 that upgrade it on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from counter_tui.db.engine import Database
 
 EVENTS = 30
-BEFORE_THE_CHAIN = "0005"
+BEFORE_THE_CHAIN = "0006"
 
 _staff = sa.table(
     "staff",
@@ -35,7 +35,7 @@ _event = sa.table(
 
 
 def write_old_history(database: Database) -> None:
-    """A lead and `EVENTS` events as revision 0005 stored them: names with accents and
+    """A lead and `EVENTS` events as revision 0006 stored them: names with accents and
     markup, a kiosk event without an actor, times with and without microseconds."""
     start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     with database.write() as session:

@@ -9,8 +9,8 @@ The upgrade chains the events already there, oldest first, so an upgraded shop v
 It holds its own copy of how hashes are made (rather than importing the app's services,
 which will change later); `counter_tui.services.audit_chain` must make the same hashes.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-25
 """
 
@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
