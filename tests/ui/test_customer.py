@@ -49,7 +49,9 @@ async def test_owner_sees_the_owner_banner_first(ctx: ShopContext, team: Team) -
         screen = await open_first_visit(pilot, app, "sam", "2222")
         assert shown(app, "#owner-banner") == "You own this customer since 11:00."
         assert screen.query_one("#owner-banner").has_class("banner-mine")
-        assert "Not on file. Press a to add their details." in shown(app, "#contact-block")
+        assert "Not on file. Press a to add their details, or l to link a customer on file." in shown(
+            app, "#contact-block"
+        )
 
 
 async def test_needs_set_in_the_dialog_show_as_badges(ctx: ShopContext, team: Team) -> None:

@@ -33,16 +33,17 @@ from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.screens.customer_identity import IdentityActions, walk_in_contact
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets import sections
 
 HEARTBEAT_SECONDS = 5.0
-WORK_ACTIONS = {"needs", "note", "end", "helper", "add_to_file"}
-VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "reassign"}
-CUSTOMER_ACTIONS = {"callback", "promise", "preferences", "consent", "update_details"}
+WORK_ACTIONS = {"needs", "note", "end", "helper", "add_to_file", "link"}
+VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "link", "reassign"}
+CUSTOMER_ACTIONS = {"callback", "promise", "consent", "update_details"}
 
 
-class CustomerScreen(CounterScreen):
+class CustomerScreen(IdentityActions, CounterScreen):
     """One customer, by their visit in progress or by their record."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,6 +93,14 @@ class CustomerScreen(CounterScreen):
             show=False,
             id="customer.add_to_file",
             tooltip="Put this walk-in on file.",
+        ),
+        Binding(
+            "l",
+            "link",
+            "Link to file",
+            show=False,
+            id="customer.link",
+            tooltip="Link this walk-in to a customer on file (find them).",
         ),
         Binding(
             "w",
@@ -155,6 +164,22 @@ class CustomerScreen(CounterScreen):
             show=False,
             id="customer.erase",
             tooltip="Shift leads: erase this customer's personal data at their request.",
+        ),
+        Binding(
+            "M",
+            "merge",
+            "Merge duplicate",
+            show=False,
+            id="customer.merge",
+            tooltip="Shift leads: merge a duplicate record into this one (shows what moves first).",
+        ),
+        Binding(
+            "U",
+            "undo_merge",
+            "Undo merge",
+            show=False,
+            id="customer.undo_merge",
+            tooltip="Shift leads: undo today's merge into this record, saying why.",
         ),
     ]
 
@@ -278,9 +303,7 @@ class CustomerScreen(CounterScreen):
             self.query_one("#visit-block").display = False
         self.sub_title = one_line(customer.name if customer else (self.visit.who if self.visit else ""), 40)
         if customer is None:
-            self.query_one("#contact-block", Static).update(
-                Text("Not on file. Press a to add their details.", style="dim")
-            )
+            self.query_one("#contact-block", Static).update(walk_in_contact(self.visit))
             notes = notes_fallback.notes if notes_fallback else ()
             self.query_one("#notes-block", Static).update(sections.notes_block(self.ctx, notes))
             self.query_one("#followups-block", Static).update(Text("—", style="dim"))
@@ -311,6 +334,10 @@ class CustomerScreen(CounterScreen):
             "handoff": visit is not None and visit.is_owner,
             "reassign": self.actor.is_lead,
             "add_to_file": visit is not None and customer is None,
+            "link": visit is not None and customer is None,
+            "preferences": customer is not None or live,
+            "merge": customer is not None and self.actor.is_lead,
+            "undo_merge": customer is not None and self.actor.is_lead,
             "walk_in": visit is None and customer is not None and customer.open_visit_id is None,
             "done": customer is not None and bool(customer.open_followups),
             "erase": customer is not None and self.actor.is_lead,
@@ -342,7 +369,7 @@ class CustomerScreen(CounterScreen):
         """Tick this visit's needs."""
         if self.visit is None or not self._require_can_act():
             return
-        dialog = NeedsDialog(self.visit.needs, can_remember=self.visit.customer is not None)
+        dialog = NeedsDialog(self.visit.needs, can_remember=True)
         self.app.push_screen(dialog, self._apply_needs)
 
     def _apply_needs(self, change: NeedsChange | None) -> None:
@@ -557,6 +584,7 @@ class CustomerScreen(CounterScreen):
     def action_preferences(self) -> None:
         """Edit the standing preferences remembered across visits."""
         if self.customer is None:
+            self.edit_walk_in_preferences()
             return
         dialog = TextPromptDialog(
             "Preferences",

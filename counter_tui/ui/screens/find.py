@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,7 +22,12 @@ DEBOUNCE_SECONDS = 0.15
 
 
 class FindCustomerScreen(CounterScreen):
-    """Search customers; open one, or start a walk-in for them."""
+    """Search customers; open one, or start a walk-in for them.
+
+    As a picker (`picking` says what for, e.g. "Link this walk-in to a customer on
+    file"), Enter closes the screen and hands the highlighted customer's id to
+    `on_pick`; starting visits and adding customers are not offered from it.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="find.back", tooltip="Back to the floor board."),
@@ -60,8 +66,17 @@ class FindCustomerScreen(CounterScreen):
         Binding("up", "cursor_up", "Up", show=False, id="find.up"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        picking: str = "",
+        on_pick: Callable[[int], None] | None = None,
+        exclude: int | None = None,
+    ) -> None:
         super().__init__()
+        self.picking = picking
+        self.on_pick = on_pick
+        self.exclude = exclude
         self.page = 0
         self.results: Page | None = None
         self._debounce: Timer | None = None
@@ -80,7 +95,7 @@ class FindCustomerScreen(CounterScreen):
 
     def on_mount(self) -> None:
         """Start with the first page of everyone, typing in the search box."""
-        self.sub_title = "Find customer"
+        self.sub_title = one_line(self.picking, 60) or "Find customer"
         self.query_one("#query", Input).focus()
         self.search()
 
@@ -113,6 +128,8 @@ class FindCustomerScreen(CounterScreen):
         table: DataTable[Text] = self.query_one(DataTable)
         table.clear()
         for match in page.items:
+            if match.id == self.exclude:
+                continue
             table.add_row(
                 Text(one_line(match.name, 40)),
                 Text(one_line(match.phone, 20)),
@@ -124,7 +141,7 @@ class FindCustomerScreen(CounterScreen):
         shown = f"{first}–{first + len(page.items) - 1}" if page.items else "no matches"
         more = " · PgDn for more" if page.has_more else ""
         back = " · PgUp for previous" if page.page else ""
-        hint = " · Ctrl+N to add a new customer" if not page.items else ""
+        hint = " · Ctrl+N to add a new customer" if not page.items and not self.on_pick else ""
         self.query_one("#page-info", Static).update(Text(f"Page {page.page + 1}: {shown}{more}{back}{hint}"))
 
     def selected_customer_id(self) -> int | None:
@@ -159,13 +176,22 @@ class FindCustomerScreen(CounterScreen):
             self.page -= 1
             self.search()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A picker only picks: no visits started, no customers added from it."""
+        return not (self.on_pick is not None and action in ("walk_in", "new_customer"))
+
     def action_open(self) -> None:
-        """Open the highlighted customer."""
+        """Open the highlighted customer (as a picker: choose them)."""
         from counter_tui.ui.screens.customer import CustomerScreen
 
         customer_id = self.selected_customer_id()
         if customer_id is None:
-            self.notify("No customer highlighted. Keep typing, or Ctrl+N to add one.", markup=False)
+            hint = "Keep typing." if self.on_pick else "Keep typing, or Ctrl+N to add one."
+            self.notify(f"No customer highlighted. {hint}", markup=False)
+            return
+        if self.on_pick is not None:
+            self.dismiss()
+            self.on_pick(customer_id)
             return
         self.app.push_screen(CustomerScreen(customer_id=customer_id))
 
@@ -216,5 +242,5 @@ class FindCustomerScreen(CounterScreen):
             self.app.push_screen(screen)
 
     def action_back(self) -> None:
-        """Back to the floor."""
+        """Back to the floor (or, as a picker, to where it was opened)."""
         self.dismiss()

@@ -1,0 +1,156 @@
+"""The customer view's "one customer, one record" actions: link a walk-in to a customer
+on file (through find), and, for shift leads, merge a duplicate into this record and undo
+a merge the same day."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from counter_tui.services import merge, visits
+from counter_tui.services.merge import MergePreview, MergeView
+from counter_tui.services.views import CustomerDetail, VisitDetail
+from counter_tui.text import display_text, one_line
+from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog, preview_lines
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.screens.find import FindCustomerScreen
+from counter_tui.ui.shop_access import done
+
+if TYPE_CHECKING:
+    from counter_tui.ui.screens.base import CounterScreen as _Screen
+else:
+    _Screen = object
+
+
+def walk_in_contact(visit: VisitDetail | None) -> Text:
+    """What the customer block says for a walk-in not on file: how to put them on file or
+    link them, and what they said they prefer (it moves to their record then)."""
+    text = Text("Not on file. Press a to add their details, or l to link a customer on file.", style="dim")
+    if visit is not None and visit.preferences:
+        text.append("\nPrefers: ", style="bold")
+        text.append(display_text(visit.preferences))
+    return text
+
+
+class IdentityActions(_Screen):
+    """Mixed into the customer screen, which provides the visit and customer on show."""
+
+    visit_id: int | None
+    customer_id: int | None
+    visit: VisitDetail | None
+    customer: CustomerDetail | None
+
+    def action_link(self) -> None:
+        """Link this walk-in to a customer on file, picked in find."""
+        if self.visit is None or self.visit.customer is not None:
+            return
+        visit_id = self.visit.visit_id
+
+        def picked(customer_id: int) -> None:
+            self.call(
+                visits.attach_customer,
+                self.ctx,
+                self.actor,
+                visit_id,
+                customer_id,
+                then=lambda _: done(self, "Linked to their record: their details are shown now."),
+            )
+
+        picker = FindCustomerScreen(picking="Link this walk-in to a customer on file", on_pick=picked)
+        self.app.push_screen(picker)
+
+    def edit_walk_in_preferences(self) -> None:
+        """What a walk-in not on file prefers, kept on the visit until they are on file."""
+        if self.visit is None:
+            return
+        visit_id = self.visit.visit_id
+        dialog = TextPromptDialog(
+            "Preferences",
+            "What do they prefer? (kept for them once they are on file)",
+            max_length=2000,
+            initial=self.visit.preferences,
+        )
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.call(
+                    visits.set_visit_preferences,
+                    self.ctx,
+                    self.actor,
+                    visit_id,
+                    text,
+                    then=lambda _: self.reload(),
+                )
+
+        self.app.push_screen(dialog, save)
+
+    def action_merge(self) -> None:
+        """Shift lead: pick a duplicate of this customer, see what merging it would change,
+        and merge it into this record."""
+        if self.customer is None:
+            return
+        kept = self.customer
+        title = f"Pick the duplicate of {one_line(kept.name, 30)} (it merges into this record)"
+
+        def picked(duplicate_id: int) -> None:
+            self.call(
+                merge.preview_merge, self.ctx, self.actor, kept.id, duplicate_id, then=self._confirm_merge
+            )
+
+        self.app.push_screen(FindCustomerScreen(picking=title, on_pick=picked, exclude=kept.id))
+
+    def _confirm_merge(self, preview: MergePreview) -> None:
+        today = self.ctx.calendar.local_date(self.ctx.now())
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.call(
+                    merge.merge_customers,
+                    self.ctx,
+                    self.actor,
+                    preview.kept_id,
+                    preview.merged_id,
+                    then=self._merged,
+                )
+
+        dialog = MergePreviewDialog(preview_lines(preview, self.ctx.calendar, today))
+        self.app.push_screen(dialog, confirmed)
+
+    def _merged(self, result: MergeView) -> None:
+        until = self.ctx.calendar.local(result.final_at).format("HH:mm")
+        done(self, f"Merged {one_line(result.merged_name, 30)} into this record. U undoes it until {until}.")
+
+    def action_undo_merge(self) -> None:
+        """Shift lead: undo the latest merge into this record, saying why."""
+        if self.customer_id is None:
+            return
+        self.call(merge.undoable_merges, self.ctx, self.actor, self.customer_id, then=self._ask_undo)
+
+    def _ask_undo(self, merges: tuple[MergeView, ...]) -> None:
+        name = one_line(self.customer.name if self.customer else "", 30)
+        if not merges:
+            self.notify(
+                f"No merge into {name} can be undone now: merges are final at the end of their day.",
+                markup=False,
+            )
+            return
+        latest = merges[0]
+        at = self.ctx.calendar.local(latest.merged_at).format("HH:mm")
+        prompt = (
+            f"Undo merging {one_line(latest.merged_name, 30)} into {name} ({latest.merged_by}, {at})? "
+            "Their visits, notes and follow-ups go back. Say why:"
+        )
+
+        def undo(reason: str | None) -> None:
+            if reason is not None:
+                self.call(
+                    merge.undo_merge,
+                    self.ctx,
+                    self.actor,
+                    latest.merge_id,
+                    reason,
+                    then=lambda _: done(self, "Merge undone: both records are back as they were."),
+                )
+
+        self.app.push_screen(TextPromptDialog("Undo merge", prompt), undo)
