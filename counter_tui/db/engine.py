@@ -107,6 +107,7 @@ def _configure_sqlite(engine: Engine, path: Path | None) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")  # erased data is overwritten, not left in free space
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -168,6 +169,24 @@ class Database:
             if error.connection_invalidated:
                 raise DatabaseUnavailable.from_driver(error) from error
             raise
+
+    def checkpoint(self) -> bool:
+        """SQLite: copy the write-ahead log into the database file and empty the log, so
+        what was just overwritten is not left in it; whether that completed (another
+        terminal reading an older snapshot can hold it up). PostgreSQL: nothing to do."""
+        if not self.is_sqlite:
+            return True
+        with self._guard():
+            connection = self.engine.raw_connection()  # outside any transaction
+            try:
+                cursor = connection.cursor()
+                busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                cursor.close()
+            except sqlite3.Error:
+                return False
+            finally:
+                connection.close()
+        return not busy
 
     def dispose(self) -> None:
         """Close pooled connections."""

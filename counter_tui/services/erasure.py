@@ -9,17 +9,24 @@ consents and standing needs; the bodies of notes and feedback; the text of follo
 the first name typed there). The event holds counts and the lead's reason, with the
 customer's own name, phone and email blanked out of the reason.
 
+Earlier audit events that hold their personal data are redacted in the same transaction
+(see `audit_redaction`); the events stay, and `audit.redacted` events record which were
+rewritten so the audit chain still verifies. On SQLite, `secure_delete` (set on every
+connection) overwrites what was deleted or replaced, and the write-ahead log is
+checkpointed and truncated afterwards, so the erased text is no longer anywhere in the
+database files.
+
 Afterwards `find_customers` does not list them and `customer_detail` says they are no
-longer on file. Audit events written before the erasure are kept as they were.
+longer on file.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import delete
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
 from counter_tui.db.models import (
     ContactConsent,
@@ -34,9 +41,9 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import InvalidInput
-from counter_tui.services import audit
+from counter_tui.services import audit, audit_redaction
 from counter_tui.services.context import Actor, ShopContext, require_lead
-from counter_tui.services.customers import load_customer
+from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.merge import erase_merged_records
 from counter_tui.text import SHORT_MAX, clean_text
 
@@ -63,6 +70,7 @@ class ErasureResult:
     standing_needs_deleted: int
     visits_blanked: int
     search_terms_deleted: int
+    audit_events_redacted: int
 
 
 def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str) -> ErasureResult:
@@ -73,9 +81,15 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
     reason = clean_text(reason, SHORT_MAX)
     if not reason:
         raise InvalidInput("Say why the data is erased (e.g. 'customer asked by email on 3 November').")
+    with ctx.database.read() as session:
+        require_lead(session, actor, "erase a customer's personal data")
+        load_customer(session, customer_id)
+        known = audit_redaction.personal_data(session, _records(session, customer_id))
+    mentioning = audit_redaction.events_mentioning(ctx, known.terms)
     with ctx.database.write() as session:
         require_lead(session, actor, "erase a customer's personal data")
         customer = load_customer(session, customer_id)
+        personal = audit_redaction.personal_data(session, _records(session, customer_id))
         recorded_reason = _redact(reason, customer)
         visit_ids = list(session.exec(select(Visit.id).where(Visit.customer_id == customer_id)))
         now = ctx.now()
@@ -152,6 +166,7 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             standing_needs_deleted=standing,
             visits_blanked=len(visits),
             search_terms_deleted=terms,
+            audit_events_redacted=0,
         )
         audit.record(
             session,
@@ -167,7 +182,15 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             consents_deleted=result.consents_deleted,
             standing_needs_deleted=result.standing_needs_deleted,
         )
-        return result
+        rewrites = audit_redaction.redactions(session, personal, mentioning)
+        audit.redact(session, ctx, actor, customer_id, rewrites)
+    ctx.database.checkpoint()
+    return replace(result, audit_events_redacted=len(rewrites))
+
+
+def _records(session: Session, customer_id: int) -> list[int]:
+    """The customer's id and the ids of the records merged into theirs."""
+    return [customer_id, *(row.id for row in merged_records(session, customer_id) if row.id is not None)]
 
 
 def _redact(reason: str, customer: Customer) -> str:

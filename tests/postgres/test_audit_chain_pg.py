@@ -6,9 +6,11 @@ from __future__ import annotations
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlmodel import col, select
 
 from counter_tui.db.engine import Database
-from counter_tui.services import audit_verify, customers, visits
+from counter_tui.db.models import AuditEvent
+from counter_tui.services import audit, audit_verify, customers, erasure, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.migrations.test_audit_chain_migration import check_upgrade_chains_the_history
@@ -40,6 +42,19 @@ def test_the_chain_verifies_and_tampering_is_named(ctx: ShopContext, team: Team,
 
     problems = audit_verify.verify_chain(ctx).problems
     assert [(p.kind, p.event_id) for p in problems] == [("changed", ids[6]), ("removed", ids[9])]
+
+
+def test_erasure_redacts_earlier_events_and_the_chain_verifies(ctx: ShopContext, team: Team) -> None:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", email="BOB@example.com")
+    with ctx.database.write() as session:
+        audit.record(session, ctx, team.lead, "test.note", "staff", 1, note="bob@example.com rang")
+
+    erasure.erase_customer(ctx, team.lead, bob, "asked at the till")
+
+    with ctx.database.read() as session:
+        details = [row[0] for row in session.exec(select(AuditEvent.details).order_by(col(AuditEvent.id)))]
+    assert not [d for d in details if "bob" in d.lower()]
+    assert audit_verify.verify_chain(ctx).intact
 
 
 def test_upgrade_chains_existing_events_on_postgresql(pg_url: str) -> None:

@@ -225,7 +225,16 @@ class CustomerScreen(IdentityActions, CounterScreen):
             self.counter.call(presence.leave, self.ctx, self.counter.actor, self.visit_id, quiet=True)
 
     def on_data_changed(self, message: DataChanged) -> None:
-        """Reload on data changes; refresh only the lookers when just they changed."""
+        """Reload on data changes; refresh only the lookers when just they changed. A
+        record whose customer was erased elsewhere closes."""
+        if self.visit_id is None and any(
+            change.action == "customer.erased" and change.entity_id == self.customer_id
+            for change in message.changes
+        ):
+            if self.is_current:
+                self.notify("This customer's personal data was erased.", markup=False)
+                self.dismiss()
+            return
         if message.changes or message.resumed:
             self.reload()
         elif self.visit_id is not None and self.visit_id in message.presence:
@@ -680,7 +689,8 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
         def erased(_: object) -> None:
             self.notify("Personal data erased.", markup=False)
-            self.dismiss()
+            if self.is_current:
+                self.dismiss()
 
         self.call(erasure.erase_customer, self.ctx, self.actor, self.customer_id, reason, then=erased)
 

@@ -16,6 +16,7 @@ from counter_tui.services import customers, visits
 from counter_tui.services.views import Page
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
+from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.base import CounterScreen
 
 DEBOUNCE_SECONDS = 0.15
@@ -122,8 +123,20 @@ class FindCustomerScreen(CounterScreen):
             then=self.show,
         )
 
+    def reload(self) -> None:
+        """Search again (coming back to the list, or after a customer record changed)."""
+        self.search()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Search again when a customer was added, corrected, merged or erased anywhere,
+        so an erased customer does not stay listed."""
+        touched = any(change.entity == "customer" for change in message.changes)
+        if self.signed_in and (touched or message.resumed):
+            self.reload()
+
     def show(self, page: Page) -> None:
-        """Show a page of results."""
+        """Show a page of results, keeping the cursor on the customer it was on."""
+        was_on = self.selected_customer_id()
         self.results = page
         table: DataTable[Text] = self.query_one(DataTable)
         table.clear()
@@ -137,6 +150,8 @@ class FindCustomerScreen(CounterScreen):
                 Text("in the shop", style="green") if match.in_shop else Text(""),
                 key=str(match.id),
             )
+        if was_on is not None and any(match.id == was_on for match in page.items):
+            table.move_cursor(row=table.get_row_index(str(was_on)))
         first = page.page * page.page_size + 1
         shown = f"{first}–{first + len(page.items) - 1}" if page.items else "no matches"
         more = " · PgDn for more" if page.has_more else ""

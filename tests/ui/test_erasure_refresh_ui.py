@@ -1,0 +1,94 @@
+"""Screens showing a customer stop showing them once their data is erased: the find list
+when the lead comes back to it or when another terminal erased them, keeping the cursor
+on the customer it was on; and a customer record open on another terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_tui.services import changes, customers, erasure
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.screens import find
+from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.find import FindCustomerScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, type_text
+from tests.ui.test_find import result_names
+from tests.ui.test_live_ui import feed_since
+
+
+@pytest.fixture(autouse=True)
+def _no_typing_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
+
+
+@pytest.fixture
+def joneses(ctx: ShopContext, team: Team) -> list[int]:
+    """Ada, Bob and Cy Jones, in name order."""
+    return [customers.create_customer(ctx, team.sam, name=f"{first} Jones") for first in ("Ada", "Bob", "Cy")]
+
+
+async def find_joneses(pilot, app: StaffApp) -> FindCustomerScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("slash")
+    await settle(pilot)
+    await type_text(pilot, "jones")
+    screen = app.screen
+    assert isinstance(screen, FindCustomerScreen)
+    screen.search()
+    await settle(pilot)
+    return screen
+
+
+async def test_erasing_from_the_record_leaves_the_find_list_without_them(
+    ctx: ShopContext, team: Team, joneses: list[int]
+) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        screen = await find_joneses(pilot, app)
+        assert result_names(app) == ["Ada Jones", "Bob Jones", "Cy Jones"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and app.screen.customer_id == joneses[1]
+        await pilot.press("E")
+        await settle(pilot)
+        await type_text(pilot, "asked by email")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert result_names(app) == ["Ada Jones", "Cy Jones"]
+
+
+async def test_an_erasure_on_another_terminal_refreshes_the_find_list_and_keeps_the_cursor(
+    ctx: ShopContext, team: Team, joneses: list[int]
+) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        screen = await find_joneses(pilot, app)
+        await pilot.press("down", "down")
+        assert screen.selected_customer_id() == joneses[2]
+        seen = changes.latest_event_id(ctx)
+        erasure.erase_customer(ctx, team.lead, joneses[0], "asked at the till")
+        app.apply_feed_event(feed_since(ctx, seen))
+        await settle(pilot)
+        assert result_names(app) == ["Bob Jones", "Cy Jones"]
+        assert screen.selected_customer_id() == joneses[2]
+
+
+async def test_a_record_open_elsewhere_closes_when_the_customer_is_erased(
+    ctx: ShopContext, team: Team, joneses: list[int]
+) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        record = CustomerScreen(customer_id=joneses[1])
+        await app.push_screen(record)
+        await settle(pilot)
+        seen = changes.latest_event_id(ctx)
+        erasure.erase_customer(ctx, team.lead, joneses[1], "asked at the till")
+        app.apply_feed_event(feed_since(ctx, seen))
+        await settle(pilot)
+        assert app.screen is not record
+        assert "This customer's personal data was erased." in app.messages
+        assert not [m for m in app.messages if "Bob" in m]
