@@ -266,6 +266,7 @@ def _request_entry(request: HandoffRequest, names: dict[int, str], who: dict[int
         status=request.status,
         decided_by_name=decided_by,
         decision_note=request.decision_note,
+        decided_at=request.decided_at,
     )
 
 

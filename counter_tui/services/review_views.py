@@ -78,6 +78,7 @@ class HandoffLogEntry:
     status: str
     decided_by_name: str
     decision_note: str
+    decided_at: datetime | None = None
 
 
 # --- follow-up oversight -----------------------------------------------------------------

@@ -1,11 +1,39 @@
-"""Approving and denying a hand-off, shared by the hand-offs screen and the lead review."""
+"""Pending hand-offs as the hand-offs screen and the lead review list them, and approving
+and denying one, shared by both."""
 
 from __future__ import annotations
 
+from rich.text import Text
+
 from counter_tui.services import handoffs
+from counter_tui.services.context import ShopContext
 from counter_tui.services.views import HandoffView
+from counter_tui.text import one_line
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.shop_access import ServiceCaller, done
+from counter_tui.ui.widgets.fitted_table import Col
+
+PENDING_COLUMNS = (
+    Col("asked", "Asked", 5),
+    Col("waiting", "Waiting", 7, min_width=6, short="Wait"),
+    Col("who", "Customer", 28, min_width=10),
+    Col("from", "From", 14, min_width=6),
+    Col("to", "To", 14, min_width=6),
+    Col("reason", "Reason", 50, min_width=12, grow=True),
+)
+
+
+def pending_cells(ctx: ShopContext, request: HandoffView) -> list[Text]:
+    """One pending request's cells under `PENDING_COLUMNS`."""
+    return [
+        Text(clock_time(ctx, request.requested_at)),
+        Text(duration(request.requested_at, ctx.now()), style="bold"),
+        Text(one_line(request.who)),
+        Text(one_line(request.from_name)),
+        Text(one_line(request.to_name)),
+        Text(one_line(request.reason)),
+    ]
 
 
 def approve(where: ServiceCaller, request: HandoffView | None) -> None:

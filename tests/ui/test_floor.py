@@ -160,3 +160,27 @@ async def test_enter_opens_the_highlighted_customer(ctx: ShopContext, team: Team
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, FloorScreen)
+
+
+async def test_at_80_columns_the_board_still_shows_needs_and_owner(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """At 80×24 the columns abbreviate instead of vanishing: a long description is cut,
+    and every row still shows who has the customer and what they need."""
+    visits.new_walk_in(ctx, team.alex, description="couple looking at sofas", needs=["browse_privately"])
+    visits.new_walk_in(ctx, team.alex, description="man in a green coat, drills", needs=["needs_help"])
+    visits.new_walk_in(ctx, team.sam, description="Priya Shah from the garden centre", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = app.screen.query_one(DataTable)
+        lines = [table.render_line(y).text for y in range(4)]
+        header, help_row, private_row, priya_row = lines
+        assert all(len(line.rstrip()) <= 80 for line in lines)
+        assert "With" in header and "Needs" in header
+        assert "nobody" in help_row and "HELP" in help_row
+        assert "nobody" in private_row and "private 11:15" in private_row
+        assert "Priya Shah" in priya_row and "…" in priya_row and "Sam" in priya_row
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert "— nobody yet" in table.render_line(1).text and "needs help" in table.render_line(1).text

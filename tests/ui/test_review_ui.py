@@ -123,7 +123,10 @@ async def test_number_keys_switch_tabs_and_each_tab_offers_its_own_keys(ctx: Sho
         assert isinstance(app.screen, FloorScreen)
 
 
-async def test_lead_approves_a_hand_off_from_the_first_tab(ctx: ShopContext, team: Team) -> None:
+async def test_lead_approves_a_hand_off_from_the_first_tab(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """The log shows when it was asked, and who decided and when."""
     visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
     handoffs.request_handoff(ctx, team.sam, visit_id, team.alex.staff_id or 0, "Alex fixes bikes")
     app = StaffApp(ctx)
@@ -132,12 +135,21 @@ async def test_lead_approves_a_hand_off_from_the_first_tab(ctx: ShopContext, tea
         assert rows(screen, "pending-table") == [
             ["11:00", "0 min", "bike repair", "Sam", "Alex", "Alex fixes bikes"]
         ]
+        clock.advance(minutes=7)
         await pilot.press("a")
         await settle(pilot)
         assert app.messages[-1] == "Approved."
         assert rows(screen, "pending-table") == []
         [logged] = rows(screen, "log-table")
-        assert logged[1:] == ["hand-off approved", "bike repair", "Dana", "Sam", "Alex", "Alex fixes bikes"]
+        assert logged == [
+            "today 11:00",
+            "hand-off approved",
+            "bike repair",
+            "Dana 11:07",
+            "Sam",
+            "Alex",
+            "Alex fixes bikes",
+        ]
     assert the_request(ctx).status == "approved"
     with ctx.database.read() as session:
         visit = session.get(Visit, visit_id)

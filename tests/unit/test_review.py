@@ -162,6 +162,26 @@ def test_hand_off_log_lists_every_kind_newest_first(ctx: ShopContext, team: Team
     assert log[4].visit_id == ids["thursday"] and log[4].at == _utc(2026, 11, 19, 10, 0)
 
 
+def test_hand_off_log_says_when_each_decision_was_made(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """The request time is not the decision time: a lead who decides 20 minutes later is
+    logged at that later time; a request still waiting has no decision time."""
+    first = visits.new_walk_in(ctx, team.sam, description="first", claim=True)
+    second = visits.new_walk_in(ctx, team.sam, description="second", claim=True)
+    decided = handoffs.request_handoff(ctx, team.sam, first, team.alex.staff_id or 0, "break")
+    handoffs.request_handoff(ctx, team.sam, second, team.alex.staff_id or 0, "lunch")
+    clock.advance(minutes=20)
+    handoffs.approve_handoff(ctx, team.lead, decided)
+    by_who = {entry.who: entry for entry in review.handoff_log(ctx, team.lead)}
+    assert (by_who["first"].at, by_who["first"].decided_at) == (
+        _utc(2026, 11, 20, 11, 0),
+        _utc(2026, 11, 20, 11, 20),
+    )
+    assert by_who["first"].decided_by_name == "Dana"
+    assert (by_who["second"].status, by_who["second"].decided_at) == ("pending", None)
+
+
 def test_hand_off_log_filters_by_day_staff_and_reason(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:

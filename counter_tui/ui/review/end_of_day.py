@@ -18,6 +18,7 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import period_table
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
 def followup_line(ctx: ShopContext, item: FollowUpView) -> str:
@@ -53,7 +54,12 @@ class EndOfDayPane(ReviewPane):
             )
             yield new_table(
                 "flagged-table",
-                (("arrived", "Arrived"), ("who", "Customer"), ("outcome", "Outcome"), ("owner", "With")),
+                (
+                    Col("arrived", "Arrived", 16, min_width=11),
+                    Col("who", "Customer", 30, min_width=10),
+                    Col("outcome", "Outcome", 28, min_width=12),
+                    Col("owner", "With", 14, min_width=6, grow=True),
+                ),
             )
             yield Static(id="eod-score")
 
@@ -96,20 +102,22 @@ class EndOfDayPane(ReviewPane):
 
     def show_flagged(self, flagged: tuple[FlaggedVisit, ...]) -> None:
         """One row per flagged visit, so a lead can pick which one was reviewed."""
-        table: DataTable[Text] = self.query_one("#flagged-table", DataTable)
-        table.clear()
         self.flagged = {str(visit.visit_id): visit for visit in flagged}
-        for visit in flagged:
-            outcome = OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "still open")
-            table.add_row(
-                Text(day_and_time(self.ctx, visit.arrived_at)),
-                Text(one_line(visit.who, 30)),
-                Text(outcome),
-                Text(one_line(visit.owner_name or "nobody", 14)),
-                key=str(visit.visit_id),
+        rows = [
+            (
+                str(visit.visit_id),
+                [
+                    Text(day_and_time(self.ctx, visit.arrived_at)),
+                    Text(one_line(visit.who)),
+                    Text(OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "still open")),
+                    Text(one_line(visit.owner_name or "nobody")),
+                ],
             )
+            for visit in flagged
+        ]
         if not flagged:
-            table.add_row(Text("none", style="green"), Text(""), Text(""), Text(""), key="none")
+            rows.append(("none", [Text("none", style="green"), Text(""), Text(""), Text("")]))
+        self.query_one("#flagged-table", FittedTable).fill(rows)
 
     def mark_reviewed(self) -> None:
         """Mark the highlighted flagged visit reviewed, with a note."""

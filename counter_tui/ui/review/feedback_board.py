@@ -13,6 +13,7 @@ from counter_tui.text import one_line
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 STATUS_STYLES = {"new": "bold yellow", "acknowledged": "cyan", "acted_on": "green"}
 
@@ -33,13 +34,13 @@ class FeedbackBoardPane(ReviewPane):
         yield new_table(
             "topics-table",
             (
-                ("topic", "Topic"),
-                ("raised", "Raised"),
-                ("customers", "Customers"),
-                ("rating", "Avg rating"),
-                ("last", "Last raised"),
-                ("status", "Status"),
-                ("done", "What was done"),
+                Col("topic", "Topic", 18, min_width=10),
+                Col("raised", "Raised", 6),
+                Col("customers", "Customers", 9, min_width=5, short="Cust."),
+                Col("rating", "Rating", 6, min_width=4, short="★"),
+                Col("last", "Last raised", 16, min_width=11, short="Last"),
+                Col("status", "Status", 16, min_width=8),
+                Col("done", "What was done", 30, min_width=8, short="Done", grow=True, shrink_first=True),
             ),
         )
         yield Static(id="topic-detail")
@@ -50,25 +51,29 @@ class FeedbackBoardPane(ReviewPane):
 
     def show(self, rows: tuple[TopicRow, ...]) -> None:
         """Show topics, most raised first."""
-        table: DataTable[Text] = self.query_one("#topics-table", DataTable)
-        table.clear()
         self.topics = {row.topic: row for row in rows}
+        cells: list[tuple[str, list[Text]]] = []
         for row in rows:
             again = (
                 f" (+{row.raised_since_status} since)"
                 if row.status != "new" and row.raised_since_status
                 else ""
             )
-            table.add_row(
-                Text(one_line(row.topic, 24), style="bold"),
-                Text(str(row.raised)),
-                Text(str(row.customers)),
-                Text(f"{row.average_rating:.1f}" if row.average_rating is not None else "—"),
-                Text(day_and_time(self.ctx, row.last_raised_at)),
-                Text(row.status.replace("_", " ") + again, style=STATUS_STYLES.get(row.status, "")),
-                Text(one_line(row.action_taken, 40)),
-                key=row.topic,
+            cells.append(
+                (
+                    row.topic,
+                    [
+                        Text(one_line(row.topic), style="bold"),
+                        Text(str(row.raised)),
+                        Text(str(row.customers)),
+                        Text(f"{row.average_rating:.1f}" if row.average_rating is not None else "—"),
+                        Text(day_and_time(self.ctx, row.last_raised_at)),
+                        Text(row.status.replace("_", " ") + again, style=STATUS_STYLES.get(row.status, "")),
+                        Text(one_line(row.action_taken)),
+                    ],
+                )
             )
+        self.query_one("#topics-table", FittedTable).fill(cells)
         detail = self.query_one("#topic-detail", Static)
         if not rows:
             detail.update(Text("No feedback recorded in the last 30 days.", style="dim"))

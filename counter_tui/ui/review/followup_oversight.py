@@ -16,6 +16,7 @@ from counter_tui.text import one_line
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
 class FollowUpOversightPane(ReviewPane):
@@ -30,12 +31,12 @@ class FollowUpOversightPane(ReviewPane):
         yield new_table(
             "oversight-table",
             (
-                ("owner", "Owner"),
-                ("when", "Due"),
-                ("kind", "What"),
-                ("who", "Customer"),
-                ("how", "How"),
-                ("about", "About"),
+                Col("owner", "Owner", 14, min_width=6),
+                Col("when", "Due", 16, min_width=11),
+                Col("kind", "What", 13, min_width=8),
+                Col("who", "Customer", 24, min_width=10),
+                Col("how", "How", 23, min_width=6),
+                Col("about", "About", 40, min_width=10, grow=True),
             ),
         )
 
@@ -52,24 +53,28 @@ class FollowUpOversightPane(ReviewPane):
         self.query_one("#calls-summary", Label).update(
             Text(summary, style="bold red" if calls else "bold green")
         )
-        table: DataTable[Text] = self.query_one("#oversight-table", DataTable)
-        table.clear()
         self.items = {}
+        rows: list[tuple[str, list[Text]]] = []
         for group in oversight.by_owner:
             for item in (*group.overdue, *group.due_today):
-                key = str(item.id)
-                self.items[key] = item
-                table.add_row(
-                    Text(one_line(group.owner_name, 14), style="bold"),
-                    Text(day_and_time(self.ctx, item.due_at), style="bold red" if item.overdue else ""),
-                    Text(item.kind_label),
-                    Text(one_line(item.customer_name, 24)),
-                    Text(CHANNEL_LABELS.get(item.channel, item.channel)),
-                    Text(one_line(item.summary, 40)),
-                    key=key,
+                self.items[str(item.id)] = item
+                due_style = "bold red" if item.overdue else ""
+                rows.append(
+                    (
+                        str(item.id),
+                        [
+                            Text(one_line(group.owner_name), style="bold"),
+                            Text(day_and_time(self.ctx, item.due_at), style=due_style),
+                            Text(item.kind_label),
+                            Text(one_line(item.customer_name)),
+                            Text(CHANNEL_LABELS.get(item.channel, item.channel)),
+                            Text(one_line(item.summary)),
+                        ],
+                    )
                 )
         if not self.items:
-            table.add_row(Text("Nothing overdue or due today."), *[Text("")] * 5, key="empty")
+            rows.append(("empty", [Text("Nothing overdue or due today."), *[Text("")] * 5]))
+        self.query_one("#oversight-table", FittedTable).fill(rows)
 
     def reassign(self) -> None:
         """Give the highlighted follow-up to a colleague, with a reason."""

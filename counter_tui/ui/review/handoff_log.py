@@ -17,8 +17,10 @@ from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import HandoffView
 from counter_tui.text import one_line
 from counter_tui.ui import handoff_decisions
-from counter_tui.ui.format import clock_time, day_and_time, duration
+from counter_tui.ui.format import clock_time, day_and_time
+from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 LOG_STYLES = {
     "blocked": "bold red",
@@ -54,14 +56,7 @@ class HandoffLogPane(ReviewPane):
         yield Label("Waiting for a decision (a approve · d deny)", classes="section-title")
         yield new_table(
             "pending-table",
-            (
-                ("asked", "Asked"),
-                ("waiting", "Waiting"),
-                ("who", "Customer"),
-                ("from", "From"),
-                ("to", "To"),
-                ("reason", "Reason"),
-            ),
+            PENDING_COLUMNS,
         )
         yield Label(
             "Log — filter: day (YYYY-MM-DD or 'today'), staff name, reason text; Enter when done",
@@ -71,13 +66,15 @@ class HandoffLogPane(ReviewPane):
         yield new_table(
             "log-table",
             (
-                ("at", "When"),
-                ("kind", "What"),
-                ("who", "Customer"),
-                ("by", "Decided / done by"),
-                ("from", "From"),
-                ("to", "To"),
-                ("reason", "Reason / note"),
+                Col("at", "Asked", 16, min_width=11),
+                Col("kind", "What", 17, min_width=10),
+                Col("who", "Customer", 20, min_width=8, shrink_first=True),
+                Col("decided", "Decided", 18, min_width=10),
+                Col("from", "From", 10, min_width=6),
+                Col("to", "To", 10, min_width=6),
+                Col(
+                    "reason", "Reason / note", 40, min_width=12, short="Reason", grow=True, shrink_first=True
+                ),
             ),
         )
 
@@ -94,19 +91,10 @@ class HandoffLogPane(ReviewPane):
 
     def show_pending(self, requests: list[HandoffView]) -> None:
         """Show requests awaiting a decision."""
-        table: DataTable[Text] = self.query_one("#pending-table", DataTable)
-        table.clear()
         self.pending = {str(r.id): r for r in requests}
-        for r in requests:
-            table.add_row(
-                Text(clock_time(self.ctx, r.requested_at)),
-                Text(duration(r.requested_at, self.ctx.now()), style="bold"),
-                Text(one_line(r.who, 28)),
-                Text(one_line(r.from_name, 14)),
-                Text(one_line(r.to_name, 14)),
-                Text(one_line(r.reason, 50)),
-                key=str(r.id),
-            )
+        self.query_one("#pending-table", FittedTable).fill(
+            [(str(r.id), pending_cells(self.ctx, r)) for r in requests]
+        )
 
     @on(Input.Submitted, "#log-filter")
     def _leave_filter(self) -> None:
@@ -149,19 +137,34 @@ class HandoffLogPane(ReviewPane):
 
     def show_log(self, entries: tuple[HandoffLogEntry, ...]) -> None:
         """Show the log."""
-        table: DataTable[Text] = self.query_one("#log-table", DataTable)
-        table.clear()
-        for index, e in enumerate(entries):
-            table.add_row(
-                Text(day_and_time(self.ctx, e.at)),
-                what_happened(e),
-                Text(one_line(e.who, 24)),
-                Text(one_line(e.decided_by_name or e.actor_name, 12)),
-                Text(one_line(e.from_name, 12)),
-                Text(one_line(e.to_name, 12)),
-                Text(one_line(e.reason + (f" — {e.decision_note}" if e.decision_note else ""), 50)),
-                key=f"log-{index}",
+        rows = [
+            (
+                f"log-{index}",
+                [
+                    Text(day_and_time(self.ctx, e.at)),
+                    what_happened(e),
+                    Text(one_line(e.who)),
+                    self.decided(e),
+                    Text(one_line(e.from_name)),
+                    Text(one_line(e.to_name)),
+                    Text(one_line(e.reason + (f" — {e.decision_note}" if e.decision_note else ""))),
+                ],
             )
+            for index, e in enumerate(entries)
+        ]
+        self.query_one("#log-table", FittedTable).fill(rows)
+
+    def decided(self, entry: HandoffLogEntry) -> Text:
+        """Who decided and when (`Dana 14:12`; with the day when not the day it was asked);
+        who was blocked, for a blocked attempt."""
+        if entry.decided_at is None:
+            return Text(one_line(entry.actor_name if entry.status == "blocked" else ""))
+        when = (
+            clock_time(self.ctx, entry.decided_at)
+            if self.ctx.calendar.local_date(entry.decided_at) == self.ctx.calendar.local_date(entry.at)
+            else day_and_time(self.ctx, entry.decided_at)
+        )
+        return Text(f"{one_line(entry.decided_by_name)} {when}".strip())
 
     def selected_request(self) -> HandoffView | None:
         """The pending request under the cursor."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
 from counter_tui.ui.shop_access import ShopAccess
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
 class ReviewPane(ShopAccess, Vertical):
@@ -27,9 +30,6 @@ def row_key(table: DataTable[Text]) -> str | None:
     return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
-def new_table(table_id: str, columns: tuple[tuple[str, str], ...]) -> DataTable[Text]:
-    """A row-cursor table with these (key, label) columns."""
-    table: DataTable[Text] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
-    for key, label in columns:
-        table.add_column(label, key=key)
-    return table
+def new_table(table_id: str, columns: Sequence[Col]) -> FittedTable:
+    """A row-cursor table with these columns, fitted to the pane's width."""
+    return FittedTable(columns, id=table_id, zebra_stripes=True)

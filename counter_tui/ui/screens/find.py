@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from counter_tui.services import customers, visits
 from counter_tui.services.views import Page
@@ -18,8 +18,15 @@ from counter_tui.text import one_line
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 DEBOUNCE_SECONDS = 0.15
+COLUMNS = (
+    Col("name", "Name", 36, min_width=14),
+    Col("phone", "Phone", 16, min_width=12),
+    Col("email", "Email", 36, min_width=12, grow=True),
+    Col("in_shop", "", 11, min_width=7),
+)
 
 
 class FindCustomerScreen(CounterScreen):
@@ -85,12 +92,7 @@ class FindCustomerScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Name, phone or email", id="query", max_length=80)
-        table: DataTable[Text] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        table.add_column("Name", key="name")
-        table.add_column("Phone", key="phone")
-        table.add_column("Email", key="email")
-        table.add_column("", key="in_shop")
-        yield table
+        yield FittedTable(COLUMNS, id="results", zebra_stripes=True)
         yield Static(id="page-info")
         yield Footer(compact=True)
 
@@ -136,22 +138,22 @@ class FindCustomerScreen(CounterScreen):
 
     def show(self, page: Page) -> None:
         """Show a page of results, keeping the cursor on the customer it was on."""
-        was_on = self.selected_customer_id()
         self.results = page
-        table: DataTable[Text] = self.query_one(DataTable)
-        table.clear()
-        for match in page.items:
-            if match.id == self.exclude:
-                continue
-            table.add_row(
-                Text(one_line(match.name, 40)),
-                Text(one_line(match.phone, 20)),
-                Text(one_line(match.email, 40)),
-                Text("in the shop", style="green") if match.in_shop else Text(""),
-                key=str(match.id),
-            )
-        if was_on is not None and any(match.id == was_on for match in page.items):
-            table.move_cursor(row=table.get_row_index(str(was_on)))
+        self.query_one(FittedTable).fill(
+            [
+                (
+                    str(match.id),
+                    [
+                        Text(one_line(match.name)),
+                        Text(one_line(match.phone)),
+                        Text(one_line(match.email)),
+                        Text("in the shop", style="green") if match.in_shop else Text(""),
+                    ],
+                )
+                for match in page.items
+                if match.id != self.exclude
+            ]
+        )
         first = page.page * page.page_size + 1
         shown = f"{first}–{first + len(page.items) - 1}" if page.items else "no matches"
         more = " · PgDn for more" if page.has_more else ""
@@ -161,10 +163,7 @@ class FindCustomerScreen(CounterScreen):
 
     def selected_customer_id(self) -> int | None:
         """The customer under the cursor."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self.query_one(FittedTable).cursor_row_key()
         return int(key) if key else None
 
     def on_data_table_row_selected(self) -> None:
@@ -173,11 +172,11 @@ class FindCustomerScreen(CounterScreen):
 
     def action_cursor_down(self) -> None:
         """Move down the results while typing."""
-        self.query_one(DataTable).action_cursor_down()
+        self.query_one(FittedTable).action_cursor_down()
 
     def action_cursor_up(self) -> None:
         """Move up the results while typing."""
-        self.query_one(DataTable).action_cursor_up()
+        self.query_one(FittedTable).action_cursor_up()
 
     def action_next_page(self) -> None:
         """Next page of results."""

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from counter_tui.services import kudos, visits
 from counter_tui.services.review_views import KudosView
@@ -18,16 +18,17 @@ from counter_tui.ui.format import clock_time, day_and_time, duration
 from counter_tui.ui.review.kudos_wall import kudos_lines
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.badges import needs_text
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 TICK_SECONDS = 15.0
 THANKS_SHOWN = 3
 COLUMNS = (
-    ("flag", "!"),
-    ("who", "Customer"),
-    ("arrived", "Arrived"),
-    ("waiting", "Waiting"),
-    ("owner", "With"),
-    ("needs", "Needs"),
+    Col("flag", "!", 5),
+    Col("who", "Customer", 30, min_width=14, shrink_first=True),
+    Col("arrived", "Arrived", 7, min_width=5, short="In"),
+    Col("waiting", "Waiting", 13, min_width=6, short="Wait"),
+    Col("owner", "With", 16, min_width=7),
+    Col("needs", "Needs", 28, min_width=14, grow=True),
 )
 
 
@@ -36,6 +37,7 @@ class FloorScreen(CounterScreen):
     customers stand out at the top."""
 
     _focus_visit: int | None = None
+    _rows: list[FloorRow] | None = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -88,10 +90,7 @@ class FloorScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="floor-summary")
-        table: DataTable[Text] = DataTable(id="floor-table", cursor_type="row", zebra_stripes=True)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
-        yield table
+        yield FittedTable(COLUMNS, id="floor-table", zebra_stripes=True)
         yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
         yield Static(id="thanks-wall")
         yield Footer(compact=True)
@@ -100,7 +99,7 @@ class FloorScreen(CounterScreen):
         """Load the board and keep waiting times fresh."""
         self.sub_title = f"{self.actor.name}{' · lead' if self.actor.is_lead else ''}"
         self.set_interval(TICK_SECONDS, self.tick)
-        self.query_one(DataTable).focus()
+        self.query_one(FittedTable).focus()
 
     def tick(self) -> None:
         """Keep waiting times fresh while someone is signed in."""
@@ -131,12 +130,11 @@ class FloorScreen(CounterScreen):
 
     def show_rows(self, rows: list[FloorRow]) -> None:
         """Redraw the table, keeping the cursor on the same visit."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        selected = self.selected_visit_id()
-        table.clear()
-        for row in rows:
-            table.add_row(*self._cells(row), key=str(row.visit_id))
-        wanted = self._focus_visit or selected
+        self._rows = rows
+        table = self.query_one(FittedTable)
+        narrow = table.narrow
+        table.fill([(str(row.visit_id), self._cells(row, narrow)) for row in rows])
+        wanted = self._focus_visit
         self._focus_visit = None
         if wanted is not None and str(wanted) in {str(r.visit_id) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(wanted)))
@@ -146,7 +144,13 @@ class FloorScreen(CounterScreen):
             table.focus()
         self._summarise(rows)
 
-    def _cells(self, row: FloorRow) -> list[Text]:
+    def on_fitted_table_narrow_changed(self) -> None:
+        """Shorter words when the board gets narrow (e.g. 80 columns), longer when wide."""
+        if self._rows is not None:
+            self.show_rows(self._rows)
+
+    def _cells(self, row: FloorRow, narrow: bool) -> list[Text]:
+        """The row's cells; `narrow` abbreviates so needs and owner still fit at 80 columns."""
         if row.needs_help_unclaimed:
             flag = Text("HELP", style="bold white on red")
         elif row.waiting_too_long:
@@ -158,27 +162,27 @@ class FloorScreen(CounterScreen):
         else:
             flag = Text("")
         if row.owner_name:
-            owner = Text(one_line(row.owner_name, 16))
+            owner = Text(one_line(row.owner_name, 8 if narrow else 16))
             if row.helper_names:
                 owner.append(f" +{len(row.helper_names)}", style="dim")
         else:
-            owner = Text("— nobody yet", style="bold" if row.urgent else "dim")
-        who = Text(one_line(row.who, 30))
+            owner = Text("nobody" if narrow else "— nobody yet", style="bold" if row.urgent else "dim")
+        who = Text(one_line(row.who))
         if row.source.startswith("kiosk"):
             who.append(f"  ({one_line(row.source, 20)})", style="dim")
-        waiting_since = row.claimed_at if row.owner_id else row.arrived_at
-        waited = duration(row.arrived_at, self.ctx.now())
+        now = self.ctx.now()
         if not row.owner_id:
-            waiting = Text(waited, style="bold red" if row.urgent else "")
+            waiting = Text(duration(row.arrived_at, now), style="bold red" if row.urgent else "")
         else:
-            waiting = Text(f"served {duration(waiting_since or row.arrived_at, self.ctx.now())}", style="dim")
+            served = duration(row.claimed_at or row.arrived_at, now)
+            waiting = Text(served if narrow else f"served {served}", style="dim")
         return [
             flag,
             who,
             Text(clock_time(self.ctx, row.arrived_at)),
             waiting,
             owner,
-            needs_text(self.ctx, row.needs),
+            needs_text(self.ctx, row.needs, short=narrow),
         ]
 
     def _summarise(self, rows: list[FloorRow]) -> None:
@@ -193,10 +197,8 @@ class FloorScreen(CounterScreen):
 
     def selected_visit_id(self) -> int | None:
         """The visit under the cursor, if any."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        if table.row_count == 0 or not table.display:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table = self.query_one(FittedTable)
+        key = table.cursor_row_key() if table.display else None
         return int(key) if key is not None else None
 
     def action_new_walk_in(self) -> None:

@@ -19,11 +19,19 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 GROUPS = (
     ("overdue", "OVERDUE", "bold red"),
     ("due_today", "DUE TODAY", "bold yellow"),
     ("upcoming", "UPCOMING", "bold"),
+)
+COLUMNS = (
+    Col("when", "Due", 16, min_width=11),
+    Col("kind", "What", 13, min_width=8),
+    Col("who", "Customer", 24, min_width=10),
+    Col("how", "How", 23, min_width=8),
+    Col("summary", "About", 34, min_width=12, grow=True),
 )
 
 
@@ -71,16 +79,7 @@ class FollowUpsScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="followups-summary")
-        table: DataTable[Text] = DataTable(id="followups-table", cursor_type="row")
-        for key, label in (
-            ("when", "Due"),
-            ("kind", "What"),
-            ("who", "Customer"),
-            ("how", "How"),
-            ("summary", "About"),
-        ):
-            table.add_column(label, key=key)
-        yield table
+        yield FittedTable(COLUMNS, id="followups-table")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -95,30 +94,28 @@ class FollowUpsScreen(CounterScreen):
 
     def show(self, mine: MyFollowUps) -> None:
         """Lay out the three groups, each under its heading row."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        table.clear()
+        table = self.query_one(FittedTable)
         self.items = {}
+        rows: list[tuple[str, list[Text]]] = []
         for attribute, heading, style in GROUPS:
             group: tuple[FollowUpView, ...] = getattr(mine, attribute)
-            table.add_row(
-                Text(f"{heading} ({len(group)})", style=style),
-                Text(""),
-                Text(""),
-                Text(""),
-                Text(""),
-                key=f"heading-{attribute}",
-            )
+            blank = [Text("")] * (len(COLUMNS) - 1)
+            rows.append((f"heading-{attribute}", [Text(f"{heading} ({len(group)})", style=style), *blank]))
             for item in group:
-                key = str(item.id)
-                self.items[key] = item
-                table.add_row(
-                    Text(day_and_time(self.ctx, item.due_at), style="red" if item.overdue else ""),
-                    Text(item.kind_label),
-                    Text(one_line(item.customer_name, 30)),
-                    Text(CHANNEL_LABELS.get(item.channel, item.channel)),
-                    Text(one_line(about(item), 34)),
-                    key=key,
+                self.items[str(item.id)] = item
+                rows.append(
+                    (
+                        str(item.id),
+                        [
+                            Text(day_and_time(self.ctx, item.due_at), style="red" if item.overdue else ""),
+                            Text(item.kind_label),
+                            Text(one_line(item.customer_name)),
+                            Text(CHANNEL_LABELS.get(item.channel, item.channel)),
+                            Text(one_line(about(item))),
+                        ],
+                    )
                 )
+        table.fill(rows)
         summary = Text(
             f"{len(mine.overdue)} overdue · {len(mine.due_today)} due today · {len(mine.upcoming)} upcoming"
         )

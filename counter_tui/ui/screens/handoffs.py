@@ -7,15 +7,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from counter_tui.services import handoffs
 from counter_tui.services.views import HandoffView
-from counter_tui.text import one_line
 from counter_tui.ui import handoff_decisions
-from counter_tui.ui.format import clock_time, duration
+from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
+from counter_tui.ui.widgets.fitted_table import FittedTable
 
 
 class HandoffsScreen(CounterScreen):
@@ -53,23 +53,13 @@ class HandoffsScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="handoffs-summary")
-        table: DataTable[Text] = DataTable(id="handoffs-table", cursor_type="row")
-        for key, label in (
-            ("asked", "Asked"),
-            ("waiting", "Waiting"),
-            ("who", "Customer"),
-            ("from", "From"),
-            ("to", "To"),
-            ("reason", "Reason"),
-        ):
-            table.add_column(label, key=key)
-        yield table
+        yield FittedTable(PENDING_COLUMNS, id="handoffs-table")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Load the requests."""
         self.sub_title = "Hand-offs"
-        self.query_one(DataTable).focus()
+        self.query_one(FittedTable).focus()
         self.reload()
 
     def reload(self) -> None:
@@ -78,29 +68,15 @@ class HandoffsScreen(CounterScreen):
 
     def show(self, requests: list[HandoffView]) -> None:
         """Redraw the list."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        table.clear()
         self.requests = {str(r.id): r for r in requests}
-        for request in requests:
-            table.add_row(
-                Text(clock_time(self.ctx, request.requested_at)),
-                Text(duration(request.requested_at, self.ctx.now())),
-                Text(one_line(request.who, 30)),
-                Text(one_line(request.from_name, 16)),
-                Text(one_line(request.to_name, 16)),
-                Text(one_line(request.reason, 50)),
-                key=str(request.id),
-            )
+        self.query_one(FittedTable).fill([(str(r.id), pending_cells(self.ctx, r)) for r in requests])
         self.refresh_bindings()
         who = "All pending requests" if self.actor.is_lead else "Your pending requests"
         self.query_one("#handoffs-summary", Static).update(Text(f"{who}: {len(requests)}"))
 
     def selected(self) -> HandoffView | None:
         """The request under the cursor."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        return self.requests.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+        return self.requests.get(self.query_one(FittedTable).cursor_row_key() or "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only leads are offered approve and deny; only requesters are offered withdraw."""

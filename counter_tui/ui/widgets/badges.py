@@ -19,17 +19,29 @@ BADGE_STYLES: dict[str, str] = {
     NeedKind.ORDER_QUESTION: "black on orange1",
 }
 
+SHORT_LABELS: dict[str, str] = {
+    NeedKind.NEEDS_HELP: "HELP",
+    NeedKind.BROWSE_PRIVATELY: "private",
+    NeedKind.CALLBACK_WANTED: "call back",
+    NeedKind.ACCESSIBILITY: "access",
+    NeedKind.LANGUAGE: "lang",
+    NeedKind.PICKUP: "pickup",
+    NeedKind.ORDER_QUESTION: "order?",
+}
 
-def needs_text(ctx: ShopContext, needs: tuple[NeedView, ...]) -> Text:
-    """Badges for a visit's needs; browse privately shows its quiet check-back time."""
+
+def needs_text(ctx: ShopContext, needs: tuple[NeedView, ...], *, short: bool = False) -> Text:
+    """Badges for a visit's needs; browse privately shows its quiet check-back time.
+    `short` words keep every badge visible on a narrow (80-column) board."""
     text = Text()
     for need in needs:
         if text:
             text.append(" ")
-        label = need.label
+        label = SHORT_LABELS.get(need.kind, need.label) if short else need.label
         if need.kind == NeedKind.BROWSE_PRIVATELY and need.check_back_at is not None:
-            label += " · check " + ctx.calendar.local(need.check_back_at).format("HH:mm")
+            check = ctx.calendar.local(need.check_back_at).format("HH:mm")
+            label += f" {check}" if short else f" · check {check}"
         if need.detail:
-            label += f": {one_line(need.detail, 20)}"
+            label += f": {one_line(need.detail, 8 if short else 20)}"
         text.append(f" {label} ", style=BADGE_STYLES.get(need.kind, "reverse"))
     return text

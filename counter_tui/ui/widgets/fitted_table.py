@@ -1,0 +1,163 @@
+"""A row table whose columns have fixed widths fitted to the space it has.
+
+Textual's DataTable sizes "auto" columns when it is next idle, after rows were added; a
+frame drawn in between is cached with the columns still as narrow as their headers and
+stays on screen (that made a snapshot flaky under load). Here every column has a width
+before any row is added, so the first frame is the right one. The widths are fitted to
+the table's width: columns shrink towards their minimum (and take a short header)
+before anything is pushed off screen, and spare room goes to the columns that grow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
+
+CELL_PADDING = 1
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column: the width it wants, the narrowest it may get, whether it gives up its
+    room before the others (`shrink_first`, e.g. free text) and whether it takes spare
+    room (`grow`). `short` is its header when it is narrower than `label`."""
+
+    key: str
+    label: str
+    width: int
+    min_width: int | None = None
+    short: str = ""
+    grow: bool = False
+    shrink_first: bool = False
+
+    @property
+    def narrowest(self) -> int:
+        """The width below which this column is not shrunk."""
+        return self.width if self.min_width is None else min(self.min_width, self.width)
+
+    def header(self, width: int) -> str:
+        """The header text for a column `width` cells wide."""
+        if len(self.label) <= width or not self.short:
+            return self.label
+        return self.short
+
+
+def fit_widths(columns: Sequence[Col], available: int, content: Sequence[int] | None = None) -> list[int]:
+    """Widths for `columns` in `available` cells (cell padding included).
+
+    A column wants its `width`, or less when its `content` (the widest cell or header) is
+    narrower; a growing column wants all of its content. Columns shrink towards their
+    minimum until they fit, those marked `shrink_first` before the others and, among
+    equals, the one with the most room to give first.
+    """
+    if content is None:
+        content = [column.width for column in columns]
+    widths = [
+        wanted if column.grow else min(wanted, column.width)
+        for column, wanted in zip(columns, content, strict=True)
+    ]
+    floors = [min(column.narrowest, width) for column, width in zip(columns, widths, strict=True)]
+    if available <= 0:
+        return widths
+    excess = sum(widths) + 2 * CELL_PADDING * len(columns) - available
+    while excess > 0:
+        room = [width - floor for width, floor in zip(widths, floors, strict=True)]
+        giving = max(
+            range(len(columns)), key=lambda index: (room[index] > 0, columns[index].shrink_first, room[index])
+        )
+        if room[giving] <= 0:
+            break
+        widths[giving] -= 1
+        excess -= 1
+    return widths
+
+
+def fit_cell(cell: Text, width: int) -> Text:
+    """`cell` cut to `width` cells, with an ellipsis when something was cut."""
+    if cell.cell_len <= width:
+        return cell
+    cut = cell.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
+
+
+class FittedTable(DataTable[Text]):
+    """A row-cursor table of `Col` columns; `fill` replaces its rows."""
+
+    class NarrowChanged(Message):
+        """The table became narrow (some column below the width it wants) or wide again,
+        so its owner may want shorter or longer cell texts."""
+
+        def __init__(self, table: FittedTable, narrow: bool) -> None:
+            super().__init__()
+            self.table = table
+            self.narrow = narrow
+
+    def __init__(self, columns: Sequence[Col], **kwargs: object) -> None:
+        super().__init__(cursor_type="row", cell_padding=CELL_PADDING, **kwargs)  # type: ignore[arg-type]
+        self.specs = tuple(columns)
+        self._rows: list[tuple[str, Sequence[Text]]] = []
+        self._was_narrow = False
+
+    def on_mount(self) -> None:
+        """Add the columns, as wide as their headers until rows come."""
+        for column, width in zip(self.specs, self.fitted_widths(), strict=True):
+            self.add_column(column.header(width), width=width, key=column.key)
+
+    def available_width(self) -> int:
+        """Cells the columns may use: the table's width less room for a scroll bar."""
+        width = self.size.width or self.app.size.width
+        return width - self.styles.scrollbar_size_vertical
+
+    def fitted_widths(self) -> list[int]:
+        """The column widths for the current rows at the table's current size."""
+        content = [len(spec.label) for spec in self.specs]
+        for _, cells in self._rows:
+            content = [max(wide, cell.cell_len) for wide, cell in zip(content, cells, strict=True)]
+        return fit_widths(self.specs, self.available_width(), content)
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the columns' preferred widths do not all fit, so cells should use their
+        short forms."""
+        fitted = fit_widths(self.specs, self.available_width())
+        return any(width < spec.width for width, spec in zip(fitted, self.specs, strict=True))
+
+    def fill(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+        """Show these (row key, cells) rows, keeping the cursor on the same row if it is
+        still there."""
+        self._rows = list(rows)
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        """Fit the columns to the new size, and say so when it became narrow or wide."""
+        if not self.columns:
+            return
+        self._lay_out()
+        if self.narrow != self._was_narrow:
+            self._was_narrow = self.narrow
+            self.post_message(self.NarrowChanged(self, self.narrow))
+
+    def _lay_out(self) -> None:
+        widths = self.fitted_widths()
+        selected = self.cursor_row_key()
+        for spec, width in zip(self.specs, widths, strict=True):
+            column = self.columns[ColumnKey(spec.key)]
+            column.width, column.auto_width = width, False
+            column.label = Text(spec.header(width))
+        self.clear()
+        for key, cells in self._rows:
+            self.add_row(*(fit_cell(cell, width) for cell, width in zip(cells, widths, strict=True)), key=key)
+        if selected is not None and selected in {key for key, _ in self._rows}:
+            self.move_cursor(row=self.get_row_index(selected))
+
+    def cursor_row_key(self) -> str | None:
+        """The key of the row under the cursor, if any."""
+        if self.row_count == 0:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
