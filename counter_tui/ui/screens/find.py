@@ -22,7 +22,7 @@ from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 DEBOUNCE_SECONDS = 0.15
 COLUMNS = (
-    Col("name", "Name", 36, min_width=14),
+    Col("name", "Name", 40, min_width=14),
     Col("phone", "Phone", 16, min_width=12),
     Col("email", "Email", 36, min_width=12, grow=True),
     Col("in_shop", "", 11, min_width=7),
