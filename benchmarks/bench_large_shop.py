@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> None:
     config_path = work_dir / "no-config.toml"  # never read the user's own settings
     os.environ["COUNTER_TUI_CONFIG"] = str(config_path)
     try:
-        ctx = open_shop(load_settings(database_url=database_url))
+        ctx = open_shop(load_settings(database_url=database_url), create=True)
         print(f"Database: {database_file}")
         if row_count(ctx, Staff) == 0:
             print("Building the shop:")

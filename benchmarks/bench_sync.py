@@ -67,7 +67,7 @@ def temporary_database(kind: str, pg_url: str | None) -> Iterator[str]:
 
 def open_bench_shop(url: str, people: int) -> tuple[ShopContext, list[Actor]]:
     """A migrated shop with `people` leads (inserted directly: PIN hashing is slow)."""
-    ctx = open_shop(load_settings(database_url=url))
+    ctx = open_shop(load_settings(database_url=url), create=True)
     pin_hash = staff.hash_pin("1234")
     with ctx.database.write() as session:
         rows = [

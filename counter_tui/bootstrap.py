@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from counter_tui.clock import Clock, system_clock
 from counter_tui.config import Settings
+from counter_tui.db.diagnose import no_shop_yet
 from counter_tui.db.engine import Database
-from counter_tui.db.migrate import upgrade
+from counter_tui.db.migrate import current_revision, upgrade
+from counter_tui.errors import NoShopYet
 from counter_tui.services.contact import shop_region
 from counter_tui.services.context import ShopContext
 
 
-def open_shop(settings: Settings, *, clock: Clock = system_clock, migrate: bool = True) -> ShopContext:
-    """A ready `ShopContext` for `settings`, with the schema brought up to date."""
-    database = Database(settings.database_url)
-    if migrate:
-        upgrade(database, phone_region=shop_region(settings.shop))
+def open_shop(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    migrate: bool = True,
+    create: bool = False,
+) -> ShopContext:
+    """A ready `ShopContext` for `settings`, with the schema brought up to date.
+
+    Only `create=True` starts a new shop (a new SQLite file, or the schema in an empty
+    PostgreSQL database); otherwise a database holding no shop is refused with
+    `NoShopYet`, so a mistyped `--db` is never mistaken for a new shop.
+    """
+    database = Database(settings.database_url, create=create)
+    try:
+        if migrate:
+            if not create and current_revision(database) is None:
+                raise NoShopYet(no_shop_yet(database.url))
+            upgrade(database, phone_region=shop_region(settings.shop))
+    except BaseException:
+        database.dispose()
+        raise
     return ShopContext(database=database, settings=settings, clock=clock)

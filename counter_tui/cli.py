@@ -1,8 +1,13 @@
 """The `counter-tui` command: the staff app, the kiosk, the demo, and admin commands.
 
 No business rules live here: commands read settings, open the shop and call services.
-A refusal (a `DomainError`), a database that cannot be reached, or a settings file
-that does not parse becomes one red line and exit code 1, never a traceback.
+Every command runs inside one error path (`_friendly_errors`, applied by the root
+group): a refusal (a `DomainError`), a database that cannot be used, a settings file
+that does not parse, an argument that is not valid text, or anything unexpected
+(logged) becomes one red line and exit code 1, never a traceback.
+
+A database is only ever created on purpose: `db init`, the demo, or the default file
+on the very first run. A mistyped `--db` is refused, not started as a new, empty shop.
 
 Textual is imported only inside the commands that run a screen: the kiosk scrubs
 `TEXTUAL*` environment variables first, and admin commands start faster without it.
@@ -26,21 +31,45 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
+from typer.core import TyperGroup
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
-from counter_tui.config import Settings, load_settings
+from counter_tui.config import Settings, default_database_url, load_settings
 from counter_tui.db.engine import Database
-from counter_tui.db.migrate import current_revision, head_revision, upgrade
+from counter_tui.db.migrate import current_revision, head_revision, is_known, schema_too_new, upgrade
 from counter_tui.db.models import Role
-from counter_tui.errors import DatabaseUnavailable, DomainError
+from counter_tui.errors import DomainError
+from counter_tui.logs import LOG, configure_logging
 from counter_tui.report import render_day_report
 from counter_tui.services import staff as staff_service
 from counter_tui.services.contact import shop_region
 from counter_tui.services.context import ShopContext
 
+EARLIEST_REPORT_DAY = date(1970, 1, 1)
+
+
+class CommandFailed(Exception):
+    """A failure already phrased for a person; shown as one red line."""
+
+
+class FriendlyGroup(TyperGroup):
+    """The root command: every command below it runs inside `_friendly_errors`, and
+    arguments that are not valid text (bytes the terminal could not decode) are refused."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with _friendly_errors():
+            _refuse_undecodable(args)
+        return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _friendly_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=FriendlyGroup,
     name="counter-tui",
     help="Keyboard-first front-counter app for shops.",
     no_args_is_help=False,
@@ -72,10 +101,6 @@ class GlobalOptions:
     config_path: Path | None = None
 
 
-class CommandFailed(Exception):
-    """A failure already phrased for a person; shown as one red line."""
-
-
 @app.callback(invoke_without_command=True)
 def run(
     ctx: typer.Context,
@@ -101,18 +126,13 @@ def run(
     ctx.obj = GlobalOptions(database_url=database_url, config_path=config_path)
     if ctx.invoked_subcommand is not None:
         return
-    with _friendly_errors():
-        shop = open_shop(_settings(ctx))
-    try:
-        with _friendly_errors():
-            if not staff_service.list_staff(shop):
-                raise CommandFailed(
-                    "Nobody can sign in yet. Add the first shift lead with: "
-                    "counter-tui staff add NAME --role lead"
-                )
+    with _shop(ctx) as shop:
+        if not staff_service.list_staff(shop):
+            raise CommandFailed(
+                "Nobody can sign in yet. Add the first shift lead with: "
+                "counter-tui staff add NAME --role lead"
+            )
         _run_staff_app(shop, demo_pins=None)
-    finally:
-        shop.database.dispose()
 
 
 @app.command()
@@ -142,12 +162,10 @@ def demo(
         temp_dir = Path(tempfile.mkdtemp(prefix="counter-tui-demo-"))
         url = f"sqlite:///{temp_dir / 'demo.sqlite3'}"
     try:
-        with _friendly_errors():
-            shop = open_shop(_settings(ctx, database_url=url))
+        shop = open_shop(_settings(ctx, database_url=url), create=True)
         try:
-            with _friendly_errors():
-                typer.echo("Building the demo shop (a few seconds)…")
-                pins = build_demo_shop(shop)
+            typer.echo("Building the demo shop (a few seconds)…")
+            pins = build_demo_shop(shop)
             _run_staff_app(shop, demo_pins=pins)
         finally:
             shop.database.dispose()
@@ -167,10 +185,9 @@ def kiosk(
     ] = "door",
 ) -> None:
     """Run the customer self check-in kiosk (locked down; a lead's PIN leaves it)."""
-    with _friendly_errors():
-        settings = _settings(ctx)
-        # Reach the database now, so a wrong URL is one line here, not a kiosk restart loop.
-        open_shop(settings).database.dispose()
+    settings = _settings(ctx)
+    # Reach the database now, so a wrong URL is one line here, not a kiosk restart loop.
+    open_shop(settings, create=_may_create(settings)).database.dispose()
     # The launcher removes TEXTUAL* variables before it imports Textual.
     from counter_tui.ui.kiosk.launch import run_kiosk
 
@@ -254,41 +271,57 @@ def report_day(
 ) -> None:
     """Print the end-of-day figures: scorecard, unreturned calls, overdue follow-ups,
     undecided hand-offs and visits flagged for review."""
-    with _friendly_errors():
-        wanted = _parse_day(day) if day is not None else None
+    wanted = _parse_day(day) if day is not None else None
     with _shop(ctx) as shop:
-        report = render_day_report(shop, wanted or shop.calendar.local_date(shop.now()), fmt.value)
+        today = shop.calendar.local_date(shop.now())
+        report = render_day_report(shop, _reportable(wanted or today, today), fmt.value)
     typer.echo(report, nl=not report.endswith("\n"))
+
+
+@db_app.command("init")
+def db_init(ctx: typer.Context) -> None:
+    """Start a new, empty shop in the database given by --db (creating an SQLite file)."""
+    settings = _settings(ctx)
+    database = Database(settings.database_url, create=True)
+    try:
+        existed = current_revision(database) is not None
+        upgrade(database, phone_region=shop_region(settings.shop))
+        revision = current_revision(database)
+    finally:
+        database.dispose()
+    where = _safe_url(settings.database_url)
+    if existed:
+        typer.echo(f"Database {where} already holds a shop; it is at revision {revision}.")
+    else:
+        typer.echo(
+            f"Started a new shop in {where} (revision {revision}). "
+            "Add the first shift lead with: counter-tui staff add NAME --role lead"
+        )
 
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the schema migrations (the app also does this on start)."""
-    with _friendly_errors():
-        settings = _settings(ctx)
-        database = Database(settings.database_url)
-        try:
-            upgrade(database, phone_region=shop_region(settings.shop))
-            revision = current_revision(database)
-        finally:
-            database.dispose()
-    typer.echo(f"Database {_safe_url(settings.database_url)} is at revision {revision}.")
+    with _shop(ctx) as shop:
+        revision = current_revision(shop.database)
+    typer.echo(f"Database {_safe_url(shop.database.url)} is at revision {revision}.")
 
 
 @db_app.command("current")
 def db_current(ctx: typer.Context) -> None:
     """Show the database's schema revision and whether it is up to date."""
-    with _friendly_errors():
-        settings = _settings(ctx)
-        database = Database(settings.database_url)
-        try:
-            current = current_revision(database)
-            head = head_revision(database)
-        finally:
-            database.dispose()
+    settings = _settings(ctx)
+    database = Database(settings.database_url)
+    try:
+        current = current_revision(database)
+        head = head_revision(database)
+        if current is not None and not is_known(database, current):
+            raise schema_too_new(database, current)
+    finally:
+        database.dispose()
     where = _safe_url(settings.database_url)
     if current is None:
-        typer.echo(f"Database {where} is empty. Run: counter-tui db upgrade")
+        typer.echo(f"Database {where} holds no shop yet. Start one with: counter-tui db init")
     elif current == head:
         typer.echo(f"Database {where} is at revision {current} (up to date).")
     else:
@@ -329,39 +362,86 @@ def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
         raise CommandFailed(f"The settings file is not valid TOML: {error}.") from error
 
 
+def _may_create(settings: Settings) -> bool:
+    """Whether opening may start a new shop: only the default file, on the first run."""
+    return settings.database_url == default_database_url()
+
+
 @contextmanager
 def _shop(ctx: typer.Context) -> Iterator[ShopContext]:
-    """A migrated shop for an admin command, closed afterwards, errors made friendly."""
-    with _friendly_errors():
-        shop = open_shop(_settings(ctx))
-        try:
-            yield shop
-        finally:
-            shop.database.dispose()
+    """A migrated shop for a command, closed afterwards."""
+    settings = _settings(ctx)
+    shop = open_shop(settings, create=_may_create(settings))
+    try:
+        yield shop
+    finally:
+        shop.database.dispose()
 
 
 @contextmanager
 def _friendly_errors() -> Iterator[None]:
-    """Show a refusal or an unreachable database as one red line and exit with 1."""
+    """THE error path of the CLI: whatever goes wrong is one red line and exit code 1.
+
+    Refusals and database failures already carry their sentence; text that is not
+    valid UTF-8 gets one; anything else is logged (without personal data) and said
+    to be. Typer's own exits and usage errors pass through untouched.
+    """
     try:
         yield
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
     except (DomainError, CommandFailed) as error:
         _fail(str(error))
     except ArgumentError as error:
+        _fail(f"That database URL is not valid ({error}).")
+    except UnicodeError:
         _fail(
-            "That database URL is not valid. Use sqlite:////path/to/shop.sqlite3 or "
-            f"postgresql+psycopg://user@host/dbname ({error})."
+            "Something typed or given on the command line is not valid text (it holds bytes "
+            "that are not UTF-8). Check the terminal's character set is UTF-8 and type it again."
         )
-    except SQLAlchemyError as error:
-        _fail(str(DatabaseUnavailable.from_driver(error)))
     except OSError as error:
         where = f" {error.filename}" if error.filename else ""
-        _fail(f"Cannot use the database file{where}: {error.strerror or error}.")
+        _fail(f"Cannot use{where}: {error.strerror or error}.")
+    except Exception:
+        _fail(_logged_unexpected())
+
+
+def _logged_unexpected() -> str:
+    """Log the exception being handled; the sentence saying where it went."""
+    try:
+        path = configure_logging()
+        LOG.exception("command failed")
+    except OSError:
+        return "Something unexpected went wrong, and it could not be logged."
+    return f"Something unexpected went wrong; the details are in {path}."
 
 
 def _fail(message: str) -> None:
-    typer.secho(message.splitlines()[0] if message else "Failed.", fg="red", err=True)
+    line = message.splitlines()[0] if message else "Failed."
+    typer.secho(printable(line), fg="red", err=True)
     raise typer.Exit(code=1)
+
+
+def printable(text: str) -> str:
+    """`text` safe to print: bytes that were not UTF-8 shown as \\xNN, never an error."""
+    return "".join(
+        f"\\x{ord(char) - 0xDC00:02x}"
+        if 0xDC80 <= ord(char) <= 0xDCFF
+        else f"\\u{ord(char):04x}"
+        if 0xD800 <= ord(char) <= 0xDFFF
+        else char
+        for char in text
+    )
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Refuse arguments holding bytes the system could not decode (lone surrogates)."""
+    for position, arg in enumerate(args, start=1):
+        if any(0xD800 <= ord(char) <= 0xDFFF for char in arg):
+            raise CommandFailed(
+                f"Argument {position} ({printable(arg)}) is not valid text: it holds bytes that "
+                "are not UTF-8. Check the terminal's character set is UTF-8 and type it again."
+            )
 
 
 def _parse_day(text: str) -> date:
@@ -373,6 +453,21 @@ def _parse_day(text: str) -> date:
         except ValueError:
             pass
     raise CommandFailed(f"{text!r} is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-20.")
+
+
+def _reportable(day: date, today: date) -> date:
+    """`day` if the shop can have figures for it, else a CommandFailed saying which days can."""
+    if day > today:
+        raise CommandFailed(
+            f"{day.isoformat()} has not happened yet. "
+            f"Report on today ({today.isoformat()}) or an earlier day."
+        )
+    if day < EARLIEST_REPORT_DAY:
+        raise CommandFailed(
+            f"{day.isoformat()} is before any shop could have used counter-tui. "
+            f"Report on a day from {EARLIEST_REPORT_DAY.isoformat()} to today."
+        )
+    return day
 
 
 def _ask_pin(prompt: str) -> str:
@@ -390,5 +485,7 @@ def _safe_url(url: str) -> str:
 
 def _run_staff_app(shop: ShopContext, *, demo_pins: dict[str, str] | None) -> None:
     from counter_tui.ui.app import CounterApp
+    from counter_tui.ui.terminal_input import tolerate_undecodable_input
 
+    tolerate_undecodable_input()
     CounterApp(shop, demo_pins=demo_pins).run()

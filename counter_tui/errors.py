@@ -43,12 +43,14 @@ class SignInFailed(DomainError):
 
 
 class DatabaseUnavailable(DomainError):
-    """The database cannot be reached or stayed busy too long; nothing was saved."""
+    """The database cannot be used right now (unreachable, busy, damaged, read-only, or
+    not where it was); the sentence names it and says what to do. Nothing was saved.
+    `counter_tui.db.diagnose` picks the sentence from the driver's failure."""
 
-    @classmethod
-    def from_driver(cls, error: Exception) -> DatabaseUnavailable:
-        """Pick the sentence for a driver failure without showing its raw text."""
-        text = str(error).lower()
-        if "locked" in text or "busy" in text:
-            return cls("The database is busy right now. Nothing was saved; please try again.")
-        return cls("The database cannot be reached. Nothing was saved; check the connection and try again.")
+
+class NoShopYet(DomainError):
+    """The database named holds no shop: a typo in `--db` must not start a new, empty one."""
+
+
+class SchemaTooNew(DomainError):
+    """The database was set up by a newer counter-tui than this one."""

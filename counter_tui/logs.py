@@ -1,30 +1,112 @@
-"""Where unexpected errors go: a log file in the platformdirs user log dir, never the screen."""
+"""Where unexpected errors go: a log file in the platformdirs user log dir, never the screen.
+
+Log files are private to this user (0600, in a 0700 folder) and hold no personal data:
+a database error is logged as the kind of statement that failed ("INSERT INTO
+customer") and the driver's error code, never its message or parameters, because
+PostgreSQL's details ("Failing row contains (…)", "Key (email)=(…)") and SQLAlchemy's
+"[parameters: …]" repeat the names, phones and emails being saved.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import traceback
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_log_dir
 
 from counter_tui.config import APP_NAME
+from counter_tui.files import PRIVATE_FILE_MODE, private_dir, private_file
 
 LOG = logging.getLogger("counter_tui")
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+STATEMENT_KIND = re.compile(
+    r"^\s*(?:(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\S+)|(SELECT)\b.*?\bFROM\s+(\S+)|(\w+))",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
-def log_file() -> Path:
-    """The log file of this user."""
-    directory = Path(user_log_dir(APP_NAME))
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / "counter-tui.log"
+def log_dir() -> Path:
+    """This user's log folder, created private."""
+    return private_dir(Path(user_log_dir(APP_NAME)))
+
+
+def log_file(name: str = "counter-tui.log") -> Path:
+    """A log file of this user, created private (an existing one is made private too)."""
+    path = private_file(log_dir() / name)
+    os.chmod(path, PRIVATE_FILE_MODE)
+    return path
+
+
+def attach_log_file(logger: logging.Logger, path: Path) -> None:
+    """Send `logger`'s records to `path` with the safe formatter (once per logger)."""
+    if any(isinstance(handler, logging.FileHandler) for handler in logger.handlers):
+        return
+    handler = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
+    handler.setFormatter(SafeFormatter(FORMAT))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def configure_logging() -> Path:
     """Send counter_tui's log records to the log file (once per process)."""
     path = log_file()
-    if not any(isinstance(h, logging.FileHandler) for h in LOG.handlers):
-        handler = logging.FileHandler(path, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        LOG.addHandler(handler)
-        LOG.setLevel(logging.INFO)
+    attach_log_file(LOG, path)
     return path
+
+
+class SafeFormatter(logging.Formatter):
+    """Formats exceptions with their stack, but database errors without their values."""
+
+    def formatException(self, ei: Any) -> str:
+        """Each exception of the chain: its stack, its type, and its safe message."""
+        error = ei[1]
+        if error is None:
+            return ""
+        parts: list[str] = []
+        seen: set[int] = set()
+        current: BaseException | None = error
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            parts.append(
+                "".join(traceback.format_tb(current.__traceback__))
+                + f"{type(current).__module__}.{type(current).__qualname__}: {safe_message(current)}"
+            )
+            current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        return "\n\nwhich was raised while handling or because of:\n".join(reversed(parts)).rstrip()
+
+
+def safe_message(error: BaseException) -> str:
+    """What an exception says, with a database error cut down to what holds no values."""
+    statement = getattr(error, "statement", None)
+    original = getattr(error, "orig", None)
+    if statement is not None or _is_driver_error(error):
+        cause = original if original is not None else error
+        code = getattr(cause, "sqlstate", None) or getattr(cause, "sqlite_errorname", None)
+        summary = f"{type(cause).__name__}" + (f" ({code})" if code else "")
+        if statement is not None:
+            summary += f" in {statement_kind(str(statement))}"
+        return summary
+    return str(error)
+
+
+def statement_kind(statement: str) -> str:
+    """The verb and table of an SQL statement, e.g. `INSERT INTO customer`."""
+    match = STATEMENT_KIND.match(statement)
+    if match is None:
+        return "a statement"
+    verb, table, select, source, other = match.groups()
+    if verb:
+        return f"{' '.join(verb.upper().split())} {table.strip(chr(34))}"
+    if select:
+        return f"SELECT FROM {source.strip(chr(34))}"
+    return other.upper()
+
+
+def _is_driver_error(error: BaseException) -> bool:
+    """Whether `error` comes from a database driver (its text may repeat values)."""
+    module = type(error).__module__
+    return module.startswith(("psycopg", "sqlite3", "sqlalchemy")) or hasattr(error, "sqlstate")

@@ -171,7 +171,7 @@ def main() -> int:
             database_url=f"sqlite:///{Path(directory) / 'demo.sqlite3'}",
             shop=ShopSettings(name="Corner Shop", timezone="Europe/London"),
         )
-        ctx = open_shop(settings, clock=fixed_clock(MOMENT))
+        ctx = open_shop(settings, clock=fixed_clock(MOMENT), create=True)
         try:
             pins = build_demo_shop(ctx)
             app = CounterApp(ctx, demo_pins=pins, live=False)

@@ -85,7 +85,7 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture
 def ctx(database_url: str, clock: ManualClock) -> Iterator[ShopContext]:
     """A migrated shop on a fresh database."""
-    shop = open_shop(make_settings(database_url), clock=clock)
+    shop = open_shop(make_settings(database_url), clock=clock, create=True)
     yield shop
     shop.database.dispose()
 

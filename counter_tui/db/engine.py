@@ -6,10 +6,13 @@ failing with "database is locked" halfway through a read-then-write. Connections
 the file read-write without creating it, and each checkout checks the file is still the
 one that was opened: a database file that was moved, removed or is on a share that went
 away makes calls fail with `DatabaseUnavailable` instead of silently starting an empty
-database (or writing on into a deleted one).
-PostgreSQL: psycopg 3 with a connect timeout, TCP keepalives and a pre-ping, so a
-server that went away is noticed at the next call; services claim with conditional
-UPDATEs.
+database (or writing on into a deleted one). A new file is made only when asked
+(`create=True`), readable by this user alone.
+PostgreSQL: psycopg 3 with time limits (connect, statement, lock wait, and a client-side
+deadline for a frozen server; see `deadline`), TCP keepalives and a pre-ping, so a
+server that went away or stopped answering is reported within seconds.
+Both: bound parameters never appear in error messages (they hold customers' details),
+and every driver failure becomes one sentence naming the database (see `diagnose`).
 """
 
 from __future__ import annotations
@@ -21,23 +24,44 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlmodel import Session
 
-from counter_tui.errors import DatabaseUnavailable
+from counter_tui.db import diagnose
+from counter_tui.db.deadline import (
+    CONNECT_TIMEOUT_SECONDS,
+    LOCK_TIMEOUT_SECONDS,
+    STATEMENT_TIMEOUT_SECONDS,
+    DeadlineConnection,
+)
+from counter_tui.errors import DatabaseUnavailable, InvalidInput
+from counter_tui.files import private_file
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "counter_tui_write"
 PG_CONNECT_ARGS: dict[str, Any] = {
-    "connect_timeout": 5,
+    "connect_timeout": CONNECT_TIMEOUT_SECONDS,
     "application_name": "counter-tui",
     "keepalives": 1,
     "keepalives_idle": 10,
     "keepalives_interval": 3,
     "keepalives_count": 3,
+    "options": (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
+        f" -c lock_timeout={LOCK_TIMEOUT_SECONDS * 1000}"
+        " -c idle_in_transaction_session_timeout=60000"
+    ),
 }
+SUPPORTED_URLS = "sqlite:////path/to/shop.sqlite3 or postgresql://user@host/dbname"
 
 
 def normalise_url(url: str) -> str:
@@ -49,6 +73,21 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def check_supported(url: str) -> None:
+    """Refuse a URL that is not SQLite or PostgreSQL through psycopg 3, with a sentence."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise InvalidInput(f"That database URL is not valid. Use {SUPPORTED_URLS} ({error}).") from error
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if (backend, driver) in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+        return
+    if backend in ("sqlite", "postgresql"):
+        kind = f"{backend}+{driver}"
+        raise InvalidInput(f"counter-tui does not use the {kind} driver. Use {SUPPORTED_URLS}.")
+    raise InvalidInput(f"counter-tui works with SQLite and PostgreSQL, not {backend}. Use {SUPPORTED_URLS}.")
+
+
 def is_sqlite(url: str) -> bool:
     """Whether a URL names an SQLite database."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -56,10 +95,7 @@ def is_sqlite(url: str) -> bool:
 
 def sqlite_path(url: str) -> Path | None:
     """The file of an SQLite URL, or None for an in-memory database."""
-    database = make_url(normalise_url(url)).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).expanduser().resolve()
+    return diagnose.sqlite_file(make_url(normalise_url(url)))
 
 
 def sqlite_uri(path: Path) -> str:
@@ -77,9 +113,16 @@ def file_identity(path: Path) -> tuple[int, int] | None:
 
 
 def _create_sqlite_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
+    """An empty database file at `path`, private to this user (its folders too)."""
+    if path.exists():
+        return
+    try:
+        private_file(path)
         sqlite3.connect(path).close()
+    except (OSError, sqlite3.Error) as error:
+        if isinstance(error, OSError):
+            raise DatabaseUnavailable(diagnose.cannot_create(path, error)) from error
+        raise DatabaseUnavailable(diagnose.explain(error, f"sqlite:///{path}", was_open=False)) from error
 
 
 def _configure_sqlite(engine: Engine, path: Path | None) -> None:
@@ -116,26 +159,55 @@ def _configure_sqlite(engine: Engine, path: Path | None) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, with the per-dialect settings counter-tui relies on."""
+def _configure_postgres(engine: Engine) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _connect_with_deadline(
+        _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+    ) -> DeadlineConnection:
+        return DeadlineConnection.connect(*cargs, **cparams)
+
+
+def make_engine(url: str, *, create: bool = False) -> Engine:
+    """An engine for `url`, with the per-dialect settings counter-tui relies on.
+    `create` makes a missing SQLite file (never otherwise)."""
     url = normalise_url(url)
+    check_supported(url)
     if is_sqlite(url):
         path = sqlite_path(url)
-        if path is not None:
+        if path is not None and create:
             _create_sqlite_file(path)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            hide_parameters=True,
+        )
         _configure_sqlite(engine, path)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args=dict(PG_CONNECT_ARGS))
+    engine = create_engine(url, pool_pre_ping=True, connect_args=dict(PG_CONNECT_ARGS), hide_parameters=True)
+    _configure_postgres(engine)
+    return engine
 
 
 class Database:
-    """One database: read and write transaction scopes over a shared engine."""
+    """One database: read and write transaction scopes over a shared engine.
 
-    def __init__(self, url: str) -> None:
+    `create=True` makes a missing SQLite file; otherwise a missing file is refused
+    with a sentence when first used, so a mistyped path never starts an empty shop.
+    """
+
+    def __init__(self, url: str, *, create: bool = False) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, create=create)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._reached = False
+        event.listen(self.engine, "connect", self._note_reached)
+
+    def _note_reached(self, _dbapi_connection: Any, _record: Any) -> None:
+        self._reached = True
+
+    def describe(self) -> str:
+        """How sentences name this database: its file, or its name and server."""
+        return diagnose.describe(self.url)
 
     @property
     def is_sqlite(self) -> bool:
@@ -159,16 +231,26 @@ class Database:
             yield session
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection (for schema checks), its failures made sentences too."""
+        with self._guard(), self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Turn driver failures (server gone, file locked too long) into a sentence."""
+        """Turn driver failures (server gone or frozen, file locked too long, damaged,
+        read-only or missing) into a sentence; a programming error stays what it is."""
         try:
             yield
         except (OperationalError, InterfaceError) as error:
-            raise DatabaseUnavailable.from_driver(error) from error
+            raise self._unavailable(error) from error
         except DBAPIError as error:
-            if error.connection_invalidated:
-                raise DatabaseUnavailable.from_driver(error) from error
+            if error.connection_invalidated or _damaged_file(error):
+                raise self._unavailable(error) from error
             raise
+
+    def _unavailable(self, error: Exception) -> DatabaseUnavailable:
+        return DatabaseUnavailable(diagnose.explain(error, self.url, was_open=self._reached))
 
     def checkpoint(self) -> bool:
         """SQLite: copy the write-ahead log into the database file and empty the log, so
@@ -191,3 +273,9 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def _damaged_file(error: DBAPIError) -> bool:
+    """Whether SQLite said the file is not a database or is corrupt."""
+    name = str(getattr(error.orig, "sqlite_errorname", ""))
+    return isinstance(error, DatabaseError) and name.startswith(diagnose.SQLITE_DAMAGED)

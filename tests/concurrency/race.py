@@ -81,7 +81,7 @@ def open_race_shop(url: str, leads: int, associates: int = 2) -> tuple[ShopConte
 
     Rows are inserted directly with one shared PIN hash: hashing a PIN per staff member
     (argon2, deliberately slow) would only make the test slower."""
-    ctx = open_shop(settings_for(url))
+    ctx = open_shop(settings_for(url), create=True)
     pin_hash = staff.hash_pin("1234")
     with ctx.database.write() as session:
         rows = [

@@ -33,7 +33,7 @@ MODEL_TABLES = set(SQLModel.metadata.tables)
 @pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
     """An empty SQLite database (no tables at all)."""
-    db = Database(database_url)
+    db = Database(database_url, create=True)
     yield db
     db.dispose()
 
@@ -134,12 +134,12 @@ def test_compare_metadata_would_notice_a_missing_table(database: Database) -> No
 
 
 def test_open_shop_applies_migrations_unless_told_not_to(database_url: str) -> None:
-    skipped = open_shop(make_settings(database_url), migrate=False)
+    skipped = open_shop(make_settings(database_url), migrate=False, create=True)
     try:
         assert current_revision(skipped.database) is None
     finally:
         skipped.database.dispose()
-    shop = open_shop(make_settings(database_url))
+    shop = open_shop(make_settings(database_url), create=True)
     try:
         assert current_revision(shop.database) == head_revision(shop.database)
         assert _tables(shop.database) == MODEL_TABLES

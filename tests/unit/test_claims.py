@@ -60,7 +60,7 @@ def test_since_is_shown_in_the_store_time_zone(ctx: ShopContext, team: Team, clo
 
 
 def test_since_follows_the_configured_time_zone(database_url: str, clock: ManualClock) -> None:
-    shop = open_shop(make_settings(database_url, timezone="America/New_York"), clock=clock)
+    shop = open_shop(make_settings(database_url, timezone="America/New_York"), clock=clock, create=True)
     try:
         sam = staff.add_staff(shop, None, name="Sam", pin="2222")
         alex = staff.add_staff(shop, None, name="Alex", pin="3333")

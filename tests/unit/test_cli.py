@@ -25,6 +25,15 @@ from counter_tui.services.context import ShopContext
 runner = CliRunner()
 
 
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A new shop started with `counter-tui db init`, as whoever sets up the shop would."""
+    url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+    started = runner.invoke(app, ["--db", url, "db", "init"])
+    assert started.exit_code == 0, started.output
+    return url
+
+
 def invoke(database_url: str, *args: str, input: str | None = None) -> Result:
     """Run `counter-tui --db URL ARGS…` in-process."""
     return runner.invoke(app, ["--db", database_url, *args], input=input)
@@ -135,16 +144,19 @@ def test_unknown_staff_member_is_a_red_line(database_url: str) -> None:
     assert_one_line_failure(result, "No staff member called 'Nobody'. `counter-tui staff list` shows them.")
 
 
-def test_db_current_and_upgrade(database_url: str) -> None:
-    head = head_revision(Database(database_url))
+def test_db_init_starts_a_shop_then_current_and_upgrade_report_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new-shop.sqlite3'}"
+    head = head_revision(Database(url))
 
-    before = invoke(database_url, "db", "current")
-    upgraded = invoke(database_url, "db", "upgrade")
-    after = invoke(database_url, "db", "current")
+    started = invoke(url, "db", "init")
+    again = invoke(url, "db", "init")
+    upgraded = invoke(url, "db", "upgrade")
+    current = invoke(url, "db", "current")
 
-    assert before.exit_code == 0 and "is empty" in before.stdout
+    assert started.exit_code == 0 and f"Started a new shop in {url} (revision {head})." in started.stdout
+    assert again.exit_code == 0 and "already holds a shop" in again.stdout
     assert upgraded.exit_code == 0 and f"at revision {head}." in upgraded.stdout
-    assert after.exit_code == 0 and f"at revision {head} (up to date)" in after.stdout
+    assert current.exit_code == 0 and f"at revision {head} (up to date)" in current.stdout
 
 
 def test_database_url_comes_from_the_environment(database_url: str) -> None:
@@ -163,7 +175,8 @@ def test_an_unreachable_database_is_a_red_line() -> None:
 
     assert_one_line_failure(
         result,
-        "The database cannot be reached. Nothing was saved; check the connection and try again.",
+        "The database server 127.0.0.1:1 cannot be reached. Nothing was saved; "
+        "check the network and that the server is running, then try again.",
     )
 
 

@@ -275,7 +275,7 @@ def test_both_plans_page_through_exactly_the_matches(
 
 
 def test_upgrading_from_0004_indexes_the_customers_already_on_file(database_url: str) -> None:
-    database = Database(database_url)
+    database = Database(database_url, create=True)
     try:
         upgrade(database, "0004")
         at = datetime(2026, 11, 1, tzinfo=UTC)
@@ -341,7 +341,9 @@ def icu_pg_url() -> Iterator[str]:
 
 @pytest.mark.postgres
 def test_postgresql_term_ranges_are_code_point_prefixes_and_use_the_index(icu_pg_url: str) -> None:
-    shop = open_shop(make_settings(icu_pg_url), clock=ManualClock(datetime(2026, 11, 20, 11, tzinfo=UTC)))
+    shop = open_shop(
+        make_settings(icu_pg_url), clock=ManualClock(datetime(2026, 11, 20, 11, tzinfo=UTC)), create=True
+    )
     try:
         lead = staff.add_staff(shop, None, name="Dana", pin="1111", role="lead")
         actor = staff.sign_in(shop, lead.id, "1111")

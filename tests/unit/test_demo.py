@@ -46,7 +46,9 @@ class Demo:
 def build(directory: Path, moment: datetime, seed: int = 7) -> tuple[ShopContext, dict[str, str]]:
     """A demo shop in a new SQLite file, built with the clock standing at `moment`."""
     directory.mkdir(parents=True, exist_ok=True)
-    ctx = open_shop(make_settings(f"sqlite:///{directory / 'demo.sqlite3'}"), clock=ManualClock(moment))
+    ctx = open_shop(
+        make_settings(f"sqlite:///{directory / 'demo.sqlite3'}"), clock=ManualClock(moment), create=True
+    )
     return ctx, build_demo_shop(ctx, seed=seed)
 
 

@@ -14,6 +14,7 @@ This module imports nothing from Textual at import time.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import signal
@@ -24,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from platformdirs import user_log_dir
-
-from counter_tui.config import APP_NAME, Settings, load_settings
+from counter_tui.config import Settings, load_settings
+from counter_tui.errors import DomainError
+from counter_tui.logs import LOG as APP_LOG
+from counter_tui.logs import attach_log_file, log_file
 
 LOG = logging.getLogger("counter_tui.kiosk")
 CLEAN_START_MARKER = "COUNTER_TUI_KIOSK_CLEAN_START"
@@ -61,20 +63,14 @@ def ignore_keyboard_signals() -> None:
 
 
 def kiosk_log_file() -> Path:
-    """The kiosk's log file in the platformdirs user log dir."""
-    directory = Path(user_log_dir(APP_NAME))
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / "kiosk.log"
+    """The kiosk's log file in the platformdirs user log dir (private to this user)."""
+    return log_file("kiosk.log")
 
 
 def configure_logging(path: Path) -> None:
-    """Send the kiosk's log records to `path` (once per process)."""
-    if any(isinstance(handler, logging.FileHandler) for handler in LOG.handlers):
-        return
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    LOG.addHandler(handler)
-    LOG.setLevel(logging.INFO)
+    """Send every counter_tui log record of this process to `path` (once), without
+    personal data; nothing logged ever reaches the kiosk's screen."""
+    attach_log_file(APP_LOG, path)
 
 
 def keep_kiosk_running(
@@ -145,16 +141,22 @@ def run_kiosk(settings: Settings, terminal: str) -> None:
 
     from counter_tui.bootstrap import open_shop
     from counter_tui.ui.kiosk.app import KioskApp
+    from counter_tui.ui.terminal_input import tolerate_undecodable_input
 
+    tolerate_undecodable_input()
     ctx = open_shop(settings.model_copy(update={"terminal_name": terminal}))
     LOG.info("kiosk %r started", terminal)
 
     def run_once() -> object:
-        with log_path.open("a", encoding="utf-8") as log_stream:
-            app = KioskApp(ctx, terminal, harden_process=True)
-            # Textual prints a crashed app's traceback here: into the log, not on the screen.
-            app.error_console = Console(file=log_stream, width=120, color_system=None)
-            return app.run(mouse=False)
+        app = KioskApp(ctx, terminal, harden_process=True)
+        # Textual prints a crashed app's traceback with its local variables (a name
+        # being typed, a PIN): not on the screen, and not in the log either.
+        app.error_console = Console(file=io.StringIO(), color_system=None)
+        result = app.run(mouse=False)
+        crash = getattr(app, "_exception", None)  # Textual keeps the crash here
+        if crash is not None:
+            LOG.error("the kiosk app crashed", exc_info=crash)
+        return result
 
     try:
         keep_kiosk_running(run_once, on_restart=_show_restart_message)
@@ -168,7 +170,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--db", help="database URL (default: the embedded SQLite file)")
     parser.add_argument("--terminal", default="door", help="this kiosk's name (default: door)")
     args = parser.parse_args(argv)
-    run_kiosk(load_settings(database_url=args.db), args.terminal)
+    try:
+        run_kiosk(load_settings(database_url=args.db), args.terminal)
+    except DomainError as refusal:  # the database went away since `counter-tui kiosk` checked it
+        sys.exit(str(refusal))
 
 
 if __name__ == "__main__":
