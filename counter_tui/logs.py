@@ -42,9 +42,13 @@ def log_file(name: str = "counter-tui.log") -> Path:
 
 
 def attach_log_file(logger: logging.Logger, path: Path) -> None:
-    """Send `logger`'s records to `path` with the safe formatter (once per logger)."""
-    if any(isinstance(handler, logging.FileHandler) for handler in logger.handlers):
-        return
+    """Send `logger`'s records to `path` with the safe formatter, instead of to any
+    other file (attaching the same file again changes nothing)."""
+    for existing in [h for h in logger.handlers if isinstance(h, logging.FileHandler)]:
+        if Path(existing.baseFilename) == path.absolute():
+            return
+        logger.removeHandler(existing)
+        existing.close()
     handler = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
     handler.setFormatter(SafeFormatter(FORMAT))
     logger.addHandler(handler)

@@ -32,7 +32,7 @@ T = TypeVar("T")
 IDLE_CHECK_SECONDS = 5.0
 ESCALATION_CHECK_SECONDS = 15.0
 CLOSE_CHECK_SECONDS = 60.0
-UNEXPECTED = "Something went wrong and was logged. Nothing was lost; please try again."
+UNEXPECTED = "Something went wrong and was logged. Nothing was saved; please try again."
 
 
 class CounterApp(App[None]):

@@ -1,0 +1,91 @@
+"""Files the app creates are its user's alone, whatever the umask: the database file
+and its -wal/-shm files 0600, log files 0600, the folders made for them 0700."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from counter_tui.cli import app
+from counter_tui.logs import configure_logging
+from counter_tui.ui.kiosk.launch import kiosk_log_file
+
+runner = CliRunner()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture(autouse=True)
+def _permissive_umask() -> Iterator[None]:
+    """The usual umask, which alone would make files world-readable (0644)."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def test_a_new_database_and_its_folders_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "shops" / "north" / "counter.sqlite3"
+    url = f"sqlite:///{path}"
+
+    assert runner.invoke(app, ["--db", url, "db", "init"]).exit_code == 0
+    added = runner.invoke(app, ["--db", url, "staff", "add", "Dana", "--pin", "1111"])
+
+    assert added.exit_code == 0, added.output
+    assert mode(tmp_path / "shops") == 0o700
+    assert mode(path.parent) == 0o700
+    assert mode(path) == 0o600
+
+
+def test_the_write_ahead_log_files_are_private(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "counter.sqlite3"
+    assert runner.invoke(app, ["--db", f"sqlite:///{path}", "db", "init"]).exit_code == 0
+    held_open = sqlite3.connect(path)  # keeps -wal and -shm in place while we look
+    try:
+        held_open.execute("SELECT count(*) FROM staff").fetchone()
+        for suffix in ("-wal", "-shm"):
+            journal = path.with_name(path.name + suffix)
+            assert journal.exists(), suffix
+            assert mode(journal) == 0o600, suffix
+    finally:
+        held_open.close()
+
+
+def test_the_default_database_folder_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+    assert runner.invoke(app, ["staff", "list"]).exit_code == 0
+
+    assert mode(tmp_path / "data" / "counter-tui") == 0o700
+    assert mode(tmp_path / "data" / "counter-tui" / "counter.sqlite3") == 0o600
+
+
+def test_log_files_and_their_folder_are_private(tmp_path: Path) -> None:
+    staff_log = configure_logging()
+    kiosk_log = kiosk_log_file()
+
+    assert staff_log.parent == tmp_path / "state" / "counter-tui" / "log"
+    assert mode(staff_log) == 0o600
+    assert mode(kiosk_log) == 0o600
+    assert mode(staff_log.parent) == 0o700
+    assert mode(staff_log.parent.parent) == 0o700
+
+
+def test_a_log_file_left_readable_by_an_older_version_is_made_private(tmp_path: Path) -> None:
+    folder = tmp_path / "state" / "counter-tui" / "log"
+    folder.mkdir(parents=True)
+    old = folder / "counter-tui.log"
+    old.write_text("earlier entries\n")
+    old.chmod(0o644)
+
+    assert configure_logging() == old
+    assert mode(old) == 0o600
+    assert old.read_text() == "earlier entries\n"
