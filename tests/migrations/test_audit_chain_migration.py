@@ -17,7 +17,7 @@ from tests.migrations.audit_history import BEFORE_THE_CHAIN, EVENTS, write_old_h
 
 @pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
-    db = Database(database_url)
+    db = Database(database_url, create=True)
     yield db
     db.dispose()
 

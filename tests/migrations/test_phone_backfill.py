@@ -31,7 +31,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
 
 
 def test_upgrading_from_0005_normalises_the_phones_on_file(database_url: str) -> None:
-    database = Database(database_url)
+    database = Database(database_url, create=True)
     try:
         upgrade(database, "0005")
         at = datetime(2026, 11, 1, tzinfo=UTC)
