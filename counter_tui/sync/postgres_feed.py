@@ -6,7 +6,9 @@ for presence (someone started or stopped looking at a visit). The feed turns eac
 packet of notifications into one `FeedEvent` straight from the payloads, so a change
 reaches other terminals in about one network round trip. The server can drop the
 connection (restart, failover, an admin's `pg_terminate_backend`); the feed then
-reconnects with backoff and catches up from the audit log.
+reconnects with backoff and catches up from the audit log. A server that stops
+answering (frozen, not gone) is noticed by a ping every `PING_AFTER_SECONDS` of quiet
+that must be answered within `ANSWER_SECONDS`, so offline shows within seconds.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable
 import psycopg
 from sqlalchemy.engine import make_url
 
+from counter_tui.db.deadline import DeadlineConnection
 from counter_tui.db.engine import PG_CONNECT_ARGS
 from counter_tui.services.changes import Change
 from counter_tui.services.context import ShopContext
@@ -28,8 +31,10 @@ from counter_tui.sync.events import FeedEvent
 NOTIFY_CHANNEL = "counter_tui_changes"
 WAIT_SECONDS = 0.25
 """How long one wait for notifications lasts; bounds how long `stop` takes."""
-PING_AFTER_SECONDS = 5.0
+PING_AFTER_SECONDS = 2.0
 """After this long without a notification, check the connection is still alive."""
+ANSWER_SECONDS = 3.0
+"""How long the feed's connection waits for the server before calling it offline."""
 
 
 def libpq_conninfo(url: str) -> str:
@@ -74,9 +79,10 @@ class PostgresFeed(FeedWatcher):
         return connection.info.backend_pid if connection is not None else None
 
     def _open(self) -> None:
-        connection = psycopg.connect(
+        connection = DeadlineConnection.connect(
             libpq_conninfo(self.ctx.database.url), autocommit=True, **PG_CONNECT_ARGS
         )
+        connection.answer_seconds = ANSWER_SECONDS
         try:
             connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
         except psycopg.Error:

@@ -16,6 +16,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from counter_tui.db.models import HandoffStatus
 from counter_tui.errors import DomainError
@@ -27,6 +28,7 @@ from counter_tui.services.views import HandoffView
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.sign_in import SignInScreen
+from counter_tui.ui.widgets.offline_banner import show_connection_state
 
 T = TypeVar("T")
 IDLE_CHECK_SECONDS = 5.0
@@ -88,6 +90,7 @@ class CounterApp(App[None]):
         configure_logging()
         if self.ctx.settings.keys:
             self.set_keymap(self.ctx.settings.keys)
+        self.screen_change_signal.subscribe(self, self._show_connection_state)
         self.push_screen(SignInScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(ESCALATION_CHECK_SECONDS, self.check_escalations)
@@ -261,14 +264,18 @@ class CounterApp(App[None]):
         self.call(closing.close_day_if_due, self.ctx, None, quiet=True)
 
     def watch_online(self, online: bool) -> None:
-        """Say so when the database is unreachable, and when it is back."""
+        """Say so when the database is unreachable, and when it is back; the banner
+        stays on every screen meanwhile."""
+        self._show_connection_state(self.screen)
         if online:
-            self.sub_title = ""
             self.notify("Connected to the database again.", timeout=4)
         else:
-            self.sub_title = "OFFLINE — reconnecting…"
             self.notify(
-                "The database cannot be reached. Changes are refused until it is back; nothing will be lost.",
+                "The database cannot be reached, so nothing can be saved until it is back. "
+                "Note down anything urgent meanwhile.",
                 severity="warning",
                 timeout=10,
             )
+
+    def _show_connection_state(self, screen: Screen[Any]) -> None:
+        show_connection_state(screen, self.online)

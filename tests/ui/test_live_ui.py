@@ -15,6 +15,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.widgets.offline_banner import OfflineBanner
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows
 
@@ -105,7 +106,7 @@ async def test_offline_is_shown_changes_are_refused_with_a_sentence_and_it_recov
         await sign_in(pilot, "sam", "2222")
         app.apply_feed_event(FeedEvent(online=False))
         await settle(pilot)
-        assert app.sub_title == "OFFLINE — reconnecting…"
+        assert app.screen.query_one(OfflineBanner).display
         assert "The database cannot be reached" in app.messages[-1]
 
         def unreachable(*_args: object, **_kwargs: object) -> None:
@@ -122,7 +123,7 @@ async def test_offline_is_shown_changes_are_refused_with_a_sentence_and_it_recov
 
         app.apply_feed_event(FeedEvent(online=True, resumed=True))
         await settle(pilot)
-        assert app.sub_title == ""
+        assert not app.screen.query_one(OfflineBanner).display
         assert app.messages[-1] == "Connected to the database again."
         await pilot.press("c")
         await settle(pilot)
