@@ -484,8 +484,12 @@ def _safe_url(url: str) -> str:
 
 
 def _run_staff_app(shop: ShopContext, *, demo_pins: dict[str, str] | None) -> None:
+    """Run the staff app; an app that stopped on an error makes the command fail too."""
     from counter_tui.ui.app import CounterApp
     from counter_tui.ui.terminal_input import tolerate_undecodable_input
 
     tolerate_undecodable_input()
-    CounterApp(shop, demo_pins=demo_pins).run()
+    staff_app = CounterApp(shop, demo_pins=demo_pins)
+    staff_app.run()
+    if getattr(staff_app, "return_code", 0):
+        raise typer.Exit(code=staff_app.return_code or 1)

@@ -349,3 +349,18 @@ def test_something_unexpected_is_one_red_line_and_logged(
     log = tmp_path / "state" / "counter-tui" / "log" / "counter-tui.log"
     assert_one_line_failure(result, f"Something unexpected went wrong; the details are in {log}.")
     assert "RuntimeError: the list broke" in log.read_text()
+
+
+def test_a_staff_app_that_stopped_on_an_error_fails_the_command(
+    shop_url: str,
+    recorder: Recorder,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    crashed = recorder.counter_app()
+    crashed.return_code = 1  # type: ignore[attr-defined]  (what Textual sets after a crash)
+    monkeypatch.setattr(sys.modules["counter_tui.ui.app"], "CounterApp", crashed)
+
+    result = invoke("--db", shop_url)
+
+    assert result.exit_code == 1
+    assert len(recorder.calls) == 1
