@@ -307,6 +307,22 @@ class AuditChainHead(SQLModel, table=True):
     events: int = Field(default=0)
 
 
+class PinGuard(SQLModel, table=True):
+    """Wrong-PIN state of one PIN check (a staff member's, or a kiosk's unlock) at one
+    terminal: attempts counted in the current window, and until when it is locked.
+
+    Its own table rather than something derived from audit rows, so deleting audit rows
+    cannot lift a lockout; one row per terminal, so guessing at one terminal locks only
+    that terminal.
+    """
+
+    subject: str = Field(max_length=40, primary_key=True)
+    terminal: str = Field(max_length=80, primary_key=True)
+    attempts: int = Field(default=0)
+    window_started_at: datetime
+    locked_until: datetime | None = None
+
+
 class Presence(SQLModel, table=True):
     """A staff member with a visit open on some terminal right now ("who's looking").
 

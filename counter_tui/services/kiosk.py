@@ -2,24 +2,23 @@
 
 A kiosk is a terminal, not a person: it may only create unowned walk-in visits.
 Leaving the kiosk or opening its staff menu needs a lead's PIN. Wrong PINs are
-audit events tagged with the kiosk's terminal name, so the lockout holds across
-restarts and never depends on which lead was being guessed; the PIN itself is
-never written anywhere.
+counted per kiosk terminal (`pin_guard`), so the lockout holds across restarts and
+parallel attempts and never depends on which lead was being guessed; each attempt is
+also an audit event; the PIN itself is never written anywhere.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
-from counter_tui.db.models import AuditEvent, Role, Staff
+from counter_tui.db.models import Role, Staff
 from counter_tui.errors import InvalidInput, SignInFailed
-from counter_tui.services import audit, visits
+from counter_tui.services import audit, pin_guard, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.text import clean_text
 
@@ -78,36 +77,16 @@ def _pin_matches(stored_hash: str, pin: str) -> bool:
         return False
 
 
-def _recent_failure_times(session: Session, ctx: ShopContext, terminal: str) -> list[datetime]:
-    """Times of wrong PINs at this kiosk inside the lockout window, since its last unlock."""
-    since = ctx.now() - timedelta(minutes=ctx.settings.kiosk.lockout_minutes)
-    last_unlock = session.exec(
-        select(func.max(AuditEvent.id)).where(AuditEvent.action == UNLOCKED, AuditEvent.terminal == terminal)
-    ).one()
-    query = select(AuditEvent.at).where(
-        AuditEvent.action == UNLOCK_FAILED,
-        AuditEvent.terminal == terminal,
-        AuditEvent.at > since,
-    )
-    if last_unlock is not None:
-        query = query.where(col(AuditEvent.id) > last_unlock)
-    return sorted(session.exec(query).all())
-
-
-def _locked_for_minutes(ctx: ShopContext, failures: list[datetime]) -> int:
-    """Whole minutes until unlocking is allowed again; 0 when it is allowed now."""
-    settings = ctx.settings.kiosk
-    if len(failures) < settings.unlock_attempts:
-        return 0
-    # The lockout ends when enough of the failures have left the window.
-    oldest_that_counts = failures[len(failures) - settings.unlock_attempts]
-    ends = oldest_that_counts + timedelta(minutes=settings.lockout_minutes)
-    return max(1, math.ceil((ends - ctx.now()).total_seconds() / 60))
-
-
 def _record(session: Session, ctx: ShopContext, actor: Actor | None, action: str, terminal: str) -> None:
     event = audit.record(session, ctx, actor, action, "kiosk", None, terminal=terminal)
     event.terminal = terminal
+
+
+def _unlock_limits(ctx: ShopContext) -> pin_guard.Limits:
+    settings = ctx.settings.kiosk
+    return pin_guard.Limits(
+        attempts=settings.unlock_attempts, window=timedelta(minutes=settings.lockout_minutes)
+    )
 
 
 def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
@@ -115,11 +94,17 @@ def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
 
     The PIN is tried against every active lead. Associates' PINs do not open the
     kiosk. After `kiosk.unlock_attempts` wrong PINs within `kiosk.lockout_minutes`
-    at this terminal, unlocking is refused without checking the PIN.
+    at this terminal, unlocking is refused without checking the PIN. The attempt is
+    counted before the check (`pin_guard`), and the hashes are checked outside any
+    write transaction.
     """
     terminal = terminal_name(terminal)
-    with ctx.database.read() as session:
-        locked_minutes = _locked_for_minutes(ctx, _recent_failure_times(session, ctx, terminal))
+    with ctx.database.write() as session:
+        attempt = pin_guard.count_attempt(
+            session, ctx.now(), pin_guard.KIOSK_UNLOCK, terminal, _unlock_limits(ctx)
+        )
+        if attempt.refused:
+            _record(session, ctx, None, UNLOCK_REFUSED, terminal)
         leads = [
             (Actor.of(lead), lead.pin_hash)
             for lead in session.exec(
@@ -128,18 +113,17 @@ def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
                 .order_by(func.lower(Staff.name))
             )
         ]
-    if locked_minutes:
-        with ctx.database.write() as session:
-            _record(session, ctx, None, UNLOCK_REFUSED, terminal)
+    if attempt.refused:
+        minutes = attempt.minutes_left(ctx.now())
         raise SignInFailed(
-            f"Too many wrong PINs at this kiosk. Try again in {locked_minutes} "
-            f"minute{'s' if locked_minutes != 1 else ''}."
+            f"Too many wrong PINs at this kiosk. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
         )
     pin = pin.strip()
     # Every lead's hash is checked, so the time taken does not hint at which one matched.
     matches = [actor for actor, pin_hash in leads if _pin_matches(pin_hash, pin)] if pin else []
     with ctx.database.write() as session:
         if matches:
+            pin_guard.forget(session, pin_guard.KIOSK_UNLOCK, terminal)
             _record(session, ctx, matches[0], UNLOCKED, terminal)
         else:
             _record(session, ctx, None, UNLOCK_FAILED, terminal)

@@ -1,8 +1,8 @@
 """Staff accounts and signing in with a PIN.
 
-PINs are hashed with argon2 and never stored or logged in clear. Repeated wrong
-PINs lock that staff member out for a while; failures are audit events, so the
-lockout holds across terminals and restarts.
+PINs are hashed with argon2 and never stored or logged in clear; hashing and checking
+happen outside write transactions. Repeated wrong PINs lock that staff member out at
+that terminal for a while (`pin_guard`); a new PIN or a lead lifts the lockout.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
-from counter_tui.db.models import AuditEvent, Role, Staff
+from counter_tui.db.models import Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
-from counter_tui.services import audit
+from counter_tui.services import audit, pin_guard
 from counter_tui.services.context import Actor, ShopContext, require_lead
 from counter_tui.text import NAME_MAX, clean_text
 
 PIN_MIN, PIN_MAX = 4, 12
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT_MINUTES = 5
+SIGN_IN_LIMITS = pin_guard.Limits(attempts=MAX_FAILED_ATTEMPTS, window=timedelta(minutes=LOCKOUT_MINUTES))
 
 _hasher = PasswordHasher()
 
@@ -107,14 +108,17 @@ def _find_staff(session: Session, name: str) -> Staff:
 
 
 def set_pin(ctx: ShopContext, actor: Actor | None, *, name: str, pin: str) -> None:
-    """Give a staff member a new PIN (leads, or the administrator)."""
+    """Give a staff member a new PIN (leads, or the administrator); it also lifts their
+    wrong-PIN lockouts, as the lockout message promises."""
     pin_hash = hash_pin(pin)
     with ctx.database.write() as session:
         _require_admin(session, actor, "change a PIN")
         staff = _find_staff(session, name)
+        assert staff.id is not None
         staff.pin_hash = pin_hash
         session.add(staff)
-        audit.record(session, ctx, actor, "staff.pin_changed", "staff", staff.id)
+        cleared = pin_guard.clear(session, ctx.now(), pin_guard.staff_subject(staff.id))
+        audit.record(session, ctx, actor, "staff.pin_changed", "staff", staff.id, lockout_cleared_at=cleared)
 
 
 def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str) -> None:
@@ -129,41 +133,67 @@ def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str) -> None:
         audit.record(session, ctx, actor, "staff.deactivated", "staff", staff.id)
 
 
-def _recent_failures(session: Session, ctx: ShopContext, staff_id: int) -> int:
-    since = ctx.now() - timedelta(minutes=LOCKOUT_MINUTES)
-    last_success = session.exec(
-        select(func.max(AuditEvent.id)).where(
-            AuditEvent.action == "staff.signed_in", AuditEvent.entity_id == staff_id
-        )
-    ).one()
-    query = select(func.count()).where(
-        AuditEvent.action == "staff.sign_in_failed",
-        AuditEvent.entity_id == staff_id,
-        AuditEvent.at >= since,
+def _lockout_message(name: str, minutes: int) -> str:
+    return (
+        f"Too many wrong PINs for {name} at this terminal. Wait {minutes} minute"
+        f"{'s' if minutes != 1 else ''}, or ask a shift lead to clear the lockout or set a new PIN."
     )
-    if last_success is not None:
-        query = query.where(col(AuditEvent.id) > last_success)
-    return int(session.exec(query).one())
 
 
 def sign_in(ctx: ShopContext, staff_id: int, pin: str, *, require_role: str | None = None) -> Actor:
-    """Check a PIN and return the actor, or refuse; wrong PINs count towards a lockout."""
-    failure: SignInFailed | None = None
+    """Check a PIN and return the actor, or refuse; wrong PINs count towards a lockout at
+    this terminal.
+
+    The attempt is counted first (a short write), the argon2 check runs outside any
+    transaction, and a right PIN then forgets the count (another short write): parallel
+    guesses cannot get more checks than the limit, and no terminal waits on a hash.
+    """
+    subject = pin_guard.staff_subject(staff_id)
     with ctx.database.write() as session:
         staff = session.get(Staff, staff_id)
         if staff is None or not staff.active:
             raise SignInFailed("That staff member cannot sign in. Ask a shift lead.")
-        if _recent_failures(session, ctx, staff_id) >= MAX_FAILED_ATTEMPTS:
-            raise SignInFailed(
-                f"Too many wrong PINs for {staff.name}. Wait {LOCKOUT_MINUTES} minutes "
-                "or ask a shift lead to set a new PIN."
-            )
-        if _pin_matches(staff.pin_hash, pin.strip()):
-            if require_role is not None and staff.role != require_role:
-                raise NotAllowed(f"This needs a shift lead's PIN; {staff.name} is not a lead.")
+        attempt = pin_guard.count_attempt(session, ctx.now(), subject, ctx.terminal, SIGN_IN_LIMITS)
+        name, role, stored_hash = staff.name, staff.role, staff.pin_hash
+    if attempt.refused:
+        raise SignInFailed(_lockout_message(name, attempt.minutes_left(ctx.now())))
+    matched = _pin_matches(stored_hash, pin.strip())
+    with ctx.database.write() as session:
+        staff = session.get(Staff, staff_id)
+        # A PIN changed or a deactivation while the hash was being checked wins.
+        if matched and staff is not None and staff.active and staff.pin_hash == stored_hash:
+            pin_guard.forget(session, subject, ctx.terminal)
             signed_in = Actor.of(staff)
-            audit.record(session, ctx, signed_in, "staff.signed_in", "staff", staff.id)
-            return signed_in
-        audit.record(session, ctx, None, "staff.sign_in_failed", "staff", staff.id)
-        failure = SignInFailed(f"Wrong PIN for {staff.name}. Try again.")
-    raise failure
+            if require_role is None or role == require_role:
+                audit.record(session, ctx, signed_in, "staff.signed_in", "staff", staff_id)
+        else:
+            matched = False
+            audit.record(session, ctx, None, "staff.sign_in_failed", "staff", staff_id)
+            if attempt.last_allowed:
+                audit.record(session, ctx, None, "staff.locked_out", "staff", staff_id)
+    if not matched:
+        raise SignInFailed(f"Wrong PIN for {name}. Try again.")
+    if require_role is not None and role != require_role:
+        raise NotAllowed(f"This needs a shift lead's PIN; {name} is not a lead.")
+    return signed_in
+
+
+def clear_lockout(ctx: ShopContext, actor: Actor | None, *, name: str) -> list[str]:
+    """Lift a staff member's wrong-PIN lockout at every terminal (leads, from any
+    terminal, or the administrator); returns the terminals where they were locked out."""
+    with ctx.database.write() as session:
+        _require_admin(session, actor, "clear a lockout")
+        staff = _find_staff(session, name)
+        assert staff.id is not None
+        terminals = pin_guard.clear(session, ctx.now(), pin_guard.staff_subject(staff.id))
+        audit.record(session, ctx, actor, "staff.lockout_cleared", "staff", staff.id, terminals=terminals)
+        return terminals
+
+
+def lockouts(ctx: ShopContext, actor: Actor | None) -> dict[str, list[str]]:
+    """Who is locked out now, and at which terminals (for leads)."""
+    with ctx.database.read() as session:
+        _require_admin(session, actor, "see lockouts")
+        names = {f"staff:{member.id}": member.name for member in session.exec(select(Staff))}
+        locked = pin_guard.all_locked(session, ctx.now())
+    return {names[subject]: terminals for subject, terminals in locked.items() if subject in names}

@@ -15,7 +15,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.db.models import AuditEvent, Staff
 from counter_tui.services import staff
 from counter_tui.services.context import Actor, ShopContext
-from tests.concurrency.workers import Command, Outcome, race_worker, settings_for
+from tests.concurrency.workers import RACE_PIN, Command, Outcome, race_worker, settings_for
 
 RESULT_TIMEOUT = 60.0
 
@@ -82,7 +82,7 @@ def open_race_shop(url: str, leads: int, associates: int = 2) -> tuple[ShopConte
     Rows are inserted directly with one shared PIN hash: hashing a PIN per staff member
     (argon2, deliberately slow) would only make the test slower."""
     ctx = open_shop(settings_for(url), create=True)
-    pin_hash = staff.hash_pin("1234")
+    pin_hash = staff.hash_pin(RACE_PIN)
     with ctx.database.write() as session:
         rows = [
             Staff(

@@ -20,10 +20,13 @@ from typing import Any
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.db.engine import Database
 from counter_tui.errors import AlreadyOwned, Conflict, DatabaseUnavailable, DomainError
-from counter_tui.services import handoffs, visits
+from counter_tui.services import handoffs, staff, visits
 from counter_tui.services.context import Actor, ShopContext
 
 BARRIER_TIMEOUT = 60.0
+RACE_PIN = "1234"
+"""Every staff member's PIN in a race shop."""
+WRONG_PIN = "9999"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
             visits.claim_visit(ctx, actor, target)
         elif command == "approve":
             handoffs.approve_handoff(ctx, actor, target)
+        elif command == "guess_pin":
+            staff.sign_in(ctx, target, WRONG_PIN)
+        elif command == "sign_in":
+            staff.sign_in(ctx, target, RACE_PIN)
         else:
             return "failure", f"unknown command {command}"
     except (AlreadyOwned, Conflict) as refusal:
@@ -68,7 +75,8 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
 
 
 Command = tuple[str, Actor, str, int]
-"""(database URL, acting staff member, "claim" or "approve", visit or request id)."""
+"""(database URL, acting staff member, command, target): "claim" or "approve" a visit or
+request id; "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id."""
 
 
 def race_worker(

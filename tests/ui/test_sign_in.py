@@ -84,7 +84,8 @@ async def test_too_many_wrong_pins_lock_the_person_out(ctx: ShopContext, team: T
         assert isinstance(app.screen, SignInScreen)
         assert app.actor is None
         assert app.messages[-1] == (
-            "Too many wrong PINs for Sam. Wait 5 minutes or ask a shift lead to set a new PIN."
+            "Too many wrong PINs for Sam at this terminal. Wait 5 minutes, "
+            "or ask a shift lead to clear the lockout or set a new PIN."
         )
 
 
