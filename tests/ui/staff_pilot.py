@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -51,6 +52,15 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     """Type `text` into the focused widget, one key per character."""
     keys = ["space" if char == " " else char for char in text]
     await pilot.press(*keys)
+
+
+async def burst(pilot: Pilot[None], text: str) -> None:
+    """Send `text` as one burst of keys (`\n` is Enter), all queued before the app handles
+    the first, as from a fast typist or a paste without bracketed paste mode; then settle."""
+    for char in text:
+        key = {"\n": "enter", " ": "space"}.get(char, char)
+        pilot.app.post_message(events.Key(key, None if key == "enter" else char))
+    await settle(pilot)
 
 
 async def sign_in(pilot: Pilot[None], name: str, pin: str) -> None:

@@ -11,7 +11,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, burst, plain, settle, sign_in, type_text
 
 
 def staff_options(app: StaffApp) -> list[str]:
@@ -186,3 +186,93 @@ async def test_sign_out_is_refused_while_you_own_a_visit(ctx: ShopContext, team:
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         assert app.actor is None
+
+
+def record_values(app: StaffApp, selector: str) -> list[str]:
+    """Every value the input at `selector` takes from now on."""
+    seen: list[str] = []
+    app.screen.watch(
+        app.screen.query_one(selector, Input), "value", lambda value: seen.append(value), init=False
+    )
+    return seen
+
+
+async def test_name_enter_and_pin_in_one_burst_sign_in_without_showing_the_pin(
+    ctx: ShopContext, team: Team
+) -> None:
+    """A fast typist: name, Enter, PIN, Enter arrive before the screen has moved focus.
+    The PIN goes to the PIN box, never into the name box in clear."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = record_values(app, "#staff-filter")
+        await burst(pilot, "sam\n2222\n")
+        assert names == ["s", "sa", "sam"]
+        assert isinstance(app.screen, FloorScreen)
+        assert app.actor is not None and app.actor.name == "Sam"
+
+
+async def test_a_burst_picks_the_person_typed_not_the_one_highlighted_before(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The list had not caught up with the typing when Enter came: the name typed counts."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert staff_options(app)[0] == "Alex"
+        await burst(pilot, "dana\n1111\n")
+        assert app.actor is not None and app.actor.name == "Dana"
+
+
+async def test_a_burst_with_a_wrong_pin_never_shows_the_pin(ctx: ShopContext, team: Team) -> None:
+    """Wrong PIN in a burst: refused, PIN box cleared, and the name box never held it."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = record_values(app, "#staff-filter")
+        await burst(pilot, "sam\n9876\n")
+        assert not any("9876" in value for value in names)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.messages[-1] == "Wrong PIN for Sam. Try again."
+        assert app.screen.query_one("#pin", Input).value == ""
+
+
+async def test_a_burst_for_nobody_keeps_the_pin_out_of_the_name_box(ctx: ShopContext, team: Team) -> None:
+    """A name nobody has, then a PIN, in one burst: nobody signs in and the digits are not shown."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = record_values(app, "#staff-filter")
+        await burst(pilot, "zed\n2222\n")
+        assert not any("2222" in value for value in names)
+        assert app.actor is None
+        assert "Nobody matches that name. Check the spelling or ask a shift lead." in app.messages
+
+
+async def test_a_burst_before_the_staff_list_has_loaded(ctx: ShopContext, team: Team) -> None:
+    """Typing ahead while the sign-in screen is still loading the staff list."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        names = record_values(app, "#staff-filter")
+        await burst(pilot, "alex\n3333\n")
+        assert not any("3333" in value for value in names)
+        assert app.actor is not None and app.actor.name == "Alex"
+
+
+async def test_a_pin_typed_into_the_name_box_goes_to_the_pin_box(ctx: ShopContext, team: Team) -> None:
+    """Forgetting Enter after the name: the digits land hidden in the PIN box, and the
+    next Enter picks the name; the one after it signs in."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "sam2222")
+        assert app.screen.query_one("#staff-filter", Input).value == "sam"
+        assert app.screen.query_one("#pin", Input).value == "2222"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.actor is None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.actor is not None and app.actor.name == "Sam"

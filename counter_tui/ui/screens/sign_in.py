@@ -1,11 +1,19 @@
-"""Sign-in: pick yourself (type to filter), then your PIN."""
+"""Sign-in: pick yourself (type to filter), then your PIN.
+
+A PIN is never shown in clear: once Enter is pressed in the name box, every key after
+it belongs to the PIN box, even when it arrives before focus has moved (a fast typist,
+or a pasted name and PIN); and the name box takes no digits at all (PINs are digits;
+names are found by their letters), so a PIN typed there by mistake goes to the PIN box
+too. The name box decides this itself, in the order its keys arrive, so it does not
+depend on when the screen handles its messages.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -16,6 +24,45 @@ from counter_tui.services import staff
 from counter_tui.services.staff import StaffSummary
 from counter_tui.text import one_line
 from counter_tui.ui.screens.base import CounterScreen
+
+
+class StaffNameBox(Input):
+    """The name filter. Enter picks the person; the keys after it, and any digit, go to
+    the PIN box (the keys after Enter until this box has focus again)."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="Type your name to filter", id="staff-filter", max_length=40)
+        self.handing_to_pin = False
+
+    def on_focus(self) -> None:
+        """Back in the name box: keys are a name again."""
+        self.handing_to_pin = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        digit = event.character is not None and event.character.isdigit()
+        if not isinstance(screen, SignInScreen) or not (self.handing_to_pin or digit or event.key == "enter"):
+            await super()._on_key(event)
+            return
+        if event.key == "escape":
+            return
+        event.stop()
+        event.prevent_default()
+        if self.handing_to_pin or digit:
+            screen.type_ahead_into_pin(event)
+        else:
+            self.handing_to_pin = screen.pick(self.value)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A pasted name keeps its letters here; its digits go to the PIN box."""
+        line = event.text.splitlines()[0] if event.text else ""
+        name = "".join(char for char in line if not char.isdigit())
+        digits = "".join(char for char in line if char.isdigit())
+        self.insert_text_at_cursor(name)
+        screen = self.screen
+        if digits and isinstance(screen, SignInScreen):
+            screen.query_one("#pin", Input).insert_text_at_cursor(digits)
+        event.stop()
 
 
 class SignInScreen(CounterScreen):
@@ -29,14 +76,18 @@ class SignInScreen(CounterScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._staff: list[StaffSummary] = []
+        self._staff: list[StaffSummary] | None = None
+        self._filtered_for: str | None = None
+        self._picked: StaffSummary | None = None
+        self._waiting: tuple[str, str | None] | None = None
+        """(name, PIN or None) typed ahead before the staff list had loaded."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="sign-in-box"):
             with Vertical(id="sign-in-who"):
                 yield Label("Who are you?", classes="heading")
-                yield Input(placeholder="Type your name to filter", id="staff-filter", max_length=40)
+                yield StaffNameBox()
                 yield OptionList(id="staff-list")
             with Vertical(id="sign-in-pin"):
                 yield Label("PIN", classes="heading")
@@ -65,31 +116,65 @@ class SignInScreen(CounterScreen):
     def _show_staff(self, people: list[StaffSummary]) -> None:
         self._staff = people
         self._filter(self.query_one("#staff-filter", Input).value)
+        if self._waiting is not None:
+            name, pin = self._waiting
+            self._waiting = None
+            if self.pick(name) and pin is not None:
+                self.sign_in_with(pin)
 
     def _filter(self, typed: str) -> None:
         needle = typed.strip().lower()
         options = self.query_one("#staff-list", OptionList)
         options.clear_options()
-        matches = [p for p in self._staff if needle in p.name.lower()]
+        matches = [p for p in self._staff or [] if needle in p.name.lower()]
         for person in matches:
             suffix = "  (lead)" if person.role == "lead" else ""
             options.add_option(Option(Text(one_line(person.name) + suffix), id=str(person.id)))
         if matches:
             options.highlighted = 0
+        self._filtered_for = typed
 
     @on(Input.Changed, "#staff-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._filter(event.value)
+        # The box's value now, not the event's: changes queued behind a burst are stale.
+        typed = event.input.value
+        if typed != self._filtered_for:
+            self._filter(typed)
 
-    @on(Input.Submitted, "#staff-filter")
-    def _pick_highlighted(self) -> None:
-        if self._chosen() is None:
+    def pick(self, typed: str) -> bool:
+        """Enter in the name box: pick the highlighted match for `typed` and move to the PIN.
+        Returns whether the next keys belong to the PIN box."""
+        if self._staff is None:
+            self._waiting = (typed, None)
+            return True
+        if typed != self._filtered_for:
+            self._filter(typed)
+        self._picked = self._chosen()
+        if self._picked is None:
             self.notify("Nobody matches that name. Check the spelling or ask a shift lead.", markup=False)
-            return
+            self.query_one("#pin", Input).value = ""
+            self.query_one("#staff-filter", Input).focus()
+            return False
         self.query_one("#pin", Input).focus()
+        return True
+
+    def type_ahead_into_pin(self, event: events.Key) -> None:
+        """A key typed after Enter in the name box, before the PIN box had focus."""
+        pin = self.query_one("#pin", Input)
+        if event.key == "enter":
+            typed, pin.value = pin.value, ""
+            if self._waiting is not None:
+                self._waiting = (self._waiting[0], typed)
+            else:
+                self.sign_in_with(typed)
+        elif event.key == "backspace":
+            pin.action_delete_left()
+        elif event.is_printable and event.character is not None:
+            pin.insert_text_at_cursor(event.character)
 
     @on(OptionList.OptionSelected, "#staff-list")
-    def _picked(self) -> None:
+    def _picked_from_list(self) -> None:
+        self._picked = self._chosen()
         self.query_one("#pin", Input).focus()
 
     def _chosen(self) -> StaffSummary | None:
@@ -97,17 +182,21 @@ class SignInScreen(CounterScreen):
         if options.highlighted is None or options.option_count == 0:
             return None
         option_id = options.get_option_at_index(options.highlighted).id
-        return next((p for p in self._staff if str(p.id) == option_id), None)
+        return next((p for p in self._staff or [] if str(p.id) == option_id), None)
 
     @on(Input.Submitted, "#pin")
-    def _sign_in(self, event: Input.Submitted) -> None:
-        person = self._chosen()
+    def _pin_submitted(self, event: Input.Submitted) -> None:
+        pin = event.value
+        event.input.value = ""
+        self.sign_in_with(pin)
+
+    def sign_in_with(self, pin: str) -> None:
+        """Check `pin` for the person picked."""
+        person = self._picked
         if person is None:
             self.notify("Pick your name first.", markup=False)
             self.query_one("#staff-filter", Input).focus()
             return
-        pin = event.value
-        event.input.value = ""
         if not pin:
             self.notify("Type your PIN, then Enter.", markup=False)
             return
@@ -123,6 +212,8 @@ class SignInScreen(CounterScreen):
 
     def action_clear(self) -> None:
         """Start again with an empty name and PIN."""
+        self._picked = None
+        self._waiting = None
         self.query_one("#pin", Input).value = ""
         name = self.query_one("#staff-filter", Input)
         name.value = ""
