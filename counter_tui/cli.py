@@ -36,10 +36,10 @@ from typer.core import TyperGroup
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
+from counter_tui.commands.staff import staff_app
 from counter_tui.config import Settings, default_database_url, load_settings
 from counter_tui.db.engine import Database
 from counter_tui.db.migrate import current_revision, head_revision, is_known, schema_too_new, upgrade
-from counter_tui.db.models import Role
 from counter_tui.errors import DomainError
 from counter_tui.logs import LOG, configure_logging
 from counter_tui.report import render_day_report
@@ -76,7 +76,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-staff_app = typer.Typer(help="Add, list and manage staff accounts.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema: upgrade, current revision.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports for a spreadsheet or an email.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
@@ -192,66 +191,6 @@ def kiosk(
     from counter_tui.ui.kiosk.launch import run_kiosk
 
     run_kiosk(settings, terminal)
-
-
-PinOption = Annotated[
-    str | None, typer.Option("--pin", help="4-12 digits; asked for (hidden) when not given.")
-]
-"""A PIN given on the command line, or None to ask for it without echoing."""
-
-
-@staff_app.command("add")
-def staff_add(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The name shown on the sign-in screen.")],
-    role: Annotated[
-        Role, typer.Option("--role", case_sensitive=False, help="associate or lead.")
-    ] = Role.ASSOCIATE,
-    pin: PinOption = None,
-) -> None:
-    """Add a staff member."""
-    with _shop(ctx) as shop:
-        pin = pin if pin is not None else _ask_pin(f"PIN for {name}")
-        added = staff_service.add_staff(shop, None, name=name, pin=pin, role=role.value)
-    typer.echo(f"Added {added.name} ({added.role}).")
-
-
-@staff_app.command("list")
-def staff_list(ctx: typer.Context) -> None:
-    """List staff, including deactivated ones."""
-    with _shop(ctx) as shop:
-        people = staff_service.list_staff(shop, include_inactive=True)
-    if not people:
-        typer.echo("No staff yet. Add one with: counter-tui staff add NAME --role lead")
-        return
-    width = max(len(person.name) for person in people)
-    for person in people:
-        status = "" if person.active else "  (deactivated)"
-        typer.echo(f"{person.name:<{width}}  {person.role:<9}{status}")
-
-
-@staff_app.command("set-pin")
-def staff_set_pin(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The staff member's name.")],
-    pin: PinOption = None,
-) -> None:
-    """Give a staff member a new PIN."""
-    with _shop(ctx) as shop:
-        pin = pin if pin is not None else _ask_pin(f"New PIN for {name}")
-        staff_service.set_pin(shop, None, name=name, pin=pin)
-    typer.echo(f"PIN changed for {name.strip()}.")
-
-
-@staff_app.command("deactivate")
-def staff_deactivate(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The staff member's name.")],
-) -> None:
-    """Stop a staff member from signing in; their history stays."""
-    with _shop(ctx) as shop:
-        staff_service.deactivate(shop, None, name=name)
-    typer.echo(f"{name.strip()} can no longer sign in.")
 
 
 @report_app.command("day")
@@ -469,10 +408,6 @@ def _reportable(day: date, today: date) -> date:
         )
     return day
 
-
-def _ask_pin(prompt: str) -> str:
-    """Ask for a PIN without echoing it, twice."""
-    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
 
 
 def _safe_url(url: str) -> str:

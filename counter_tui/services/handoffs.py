@@ -192,43 +192,61 @@ def reassign_visit(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: i
         target = _colleague(session, to_staff_id)
         if visit.owner_id == target.id:
             raise InvalidInput(f"{target.name} already owns this customer.")
-        previous = visit.owner_id
-        for pending in session.exec(
-            select(HandoffRequest).where(
-                HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
-            )
-        ):
-            pending.status, pending.decided_at, pending.decided_by = (
-                HandoffStatus.CANCELLED,
-                ctx.now(),
-                lead.id,
-            )
-            pending.decision_note = "superseded by a reassignment"
-            session.add(pending)
-        record = HandoffRequest(
-            visit_id=visit_id,
-            from_staff_id=previous or lead.id or 0,
-            to_staff_id=to_staff_id,
-            reason=reason,
-            status=HandoffStatus.REASSIGNED,
-            requested_at=ctx.now(),
-            decided_at=ctx.now(),
-            decided_by=lead.id,
+        move_visit(session, ctx, actor, visit, target, reason, decided_by=lead.id)
+
+
+def move_visit(
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor | None,
+    visit: Visit,
+    target: Staff,
+    reason: str,
+    *,
+    decided_by: int | None,
+) -> None:
+    """Give an open visit to `target` as a reassignment, in the caller's transaction:
+    pending requests on it are superseded, the move is kept in the hand-off log and
+    audited. The one way a visit changes owner without a request (a lead's reassignment,
+    or a deactivated member's customers passed on)."""
+    assert visit.id is not None and target.id is not None
+    previous = visit.owner_id
+    for pending in session.exec(
+        select(HandoffRequest).where(
+            HandoffRequest.visit_id == visit.id, HandoffRequest.status == HandoffStatus.PENDING
         )
-        session.add(record)
-        visit.owner_id, visit.claimed_at = to_staff_id, ctx.now()
-        session.add(visit)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "visit.reassigned",
-            "visit",
-            visit_id,
-            from_staff_id=previous,
-            to_staff_id=to_staff_id,
-            reason=reason,
+    ):
+        pending.status, pending.decided_at, pending.decided_by = (
+            HandoffStatus.CANCELLED,
+            ctx.now(),
+            decided_by,
         )
+        pending.decision_note = "superseded by a reassignment"
+        session.add(pending)
+    record = HandoffRequest(
+        visit_id=visit.id,
+        from_staff_id=previous or decided_by or target.id,
+        to_staff_id=target.id,
+        reason=reason,
+        status=HandoffStatus.REASSIGNED,
+        requested_at=ctx.now(),
+        decided_at=ctx.now(),
+        decided_by=decided_by,
+    )
+    session.add(record)
+    visit.owner_id, visit.claimed_at = target.id, ctx.now()
+    session.add(visit)
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "visit.reassigned",
+        "visit",
+        visit.id,
+        from_staff_id=previous,
+        to_staff_id=target.id,
+        reason=reason,
+    )
 
 
 def pending_handoffs(ctx: ShopContext, actor: Actor) -> list[HandoffView]:

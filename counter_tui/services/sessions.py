@@ -1,8 +1,10 @@
-"""Signing out: nobody leaves the counter still owning customers in the shop."""
+"""Signing out, and closing the staff app: nobody leaves the counter still owning
+customers in the shop, and a shared terminal closes only with a shift lead's PIN."""
 
 from __future__ import annotations
 
-from counter_tui.services import audit
+from counter_tui.db.models import Role
+from counter_tui.services import audit, staff
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.visits import check_can_sign_out
 
@@ -13,3 +15,9 @@ def sign_out(ctx: ShopContext, actor: Actor) -> None:
     with ctx.database.write() as session:
         load_staff_actor(session, actor)
         audit.record(session, ctx, actor, "staff.signed_out", "staff", actor.staff_id)
+
+
+def close_terminal(ctx: ShopContext, lead_id: int, pin: str) -> Actor:
+    """Allow the staff app on this terminal to close, with a shift lead's PIN (wrong PINs
+    count towards that lead's lockout here); audited as `terminal.closed`."""
+    return staff.sign_in(ctx, lead_id, pin, require_role=Role.LEAD, success_action="terminal.closed")

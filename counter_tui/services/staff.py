@@ -14,10 +14,20 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
-from counter_tui.db.models import Role, Staff
+from counter_tui.db.models import (
+    Customer,
+    FollowUp,
+    FollowUpStatus,
+    HandoffRequest,
+    HandoffStatus,
+    Role,
+    Staff,
+    Visit,
+)
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
-from counter_tui.services import audit, pin_guard
+from counter_tui.services import audit, handoffs, pin_guard
 from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.queries import visit_who
 from counter_tui.text import NAME_MAX, clean_text
 
 PIN_MIN, PIN_MAX = 4, 12
@@ -121,16 +131,166 @@ def set_pin(ctx: ShopContext, actor: Actor | None, *, name: str, pin: str) -> No
         audit.record(session, ctx, actor, "staff.pin_changed", "staff", staff.id, lockout_cleared_at=cleared)
 
 
-def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str) -> None:
-    """Stop a staff member from signing in; their history stays."""
+@dataclass(frozen=True)
+class OpenWork:
+    """What a staff member still owns: customers in the shop (by who) and open follow-ups."""
+
+    name: str
+    visits: list[str]
+    followups: int
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to pass on."""
+        return not self.visits and not self.followups
+
+    def describe(self) -> str:
+        """ "1 customer (Bob Jones) and 2 open follow-ups"."""
+        parts = []
+        if self.visits:
+            shown = ", ".join(self.visits[:3]) + (" …" if len(self.visits) > 3 else "")
+            parts.append(f"{_plural(len(self.visits), 'customer')} ({shown})")
+        if self.followups:
+            parts.append(_plural(self.followups, "open follow-up"))
+        return " and ".join(parts)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _open_visits(session: Session, staff_id: int) -> list[Visit]:
+    return list(
+        session.exec(
+            select(Visit)
+            .where(Visit.owner_id == staff_id, col(Visit.ended_at).is_(None))
+            .order_by(col(Visit.arrived_at))
+        )
+    )
+
+
+def _open_followups(session: Session, staff_id: int) -> list[FollowUp]:
+    return list(
+        session.exec(
+            select(FollowUp)
+            .where(FollowUp.owner_id == staff_id, FollowUp.status == FollowUpStatus.OPEN)
+            .order_by(col(FollowUp.due_at))
+        )
+    )
+
+
+def _work_of(session: Session, staff: Staff) -> OpenWork:
+    assert staff.id is not None
+    owned = _open_visits(session, staff.id)
+    customers = {
+        row.id: row
+        for row in session.exec(
+            select(Customer).where(col(Customer.id).in_([v.customer_id for v in owned if v.customer_id]))
+        )
+    }
+    who = [visit_who(visit, customers.get(visit.customer_id or 0)) for visit in owned]
+    return OpenWork(staff.name, who, len(_open_followups(session, staff.id)))
+
+
+def open_work(ctx: ShopContext, actor: Actor | None, *, name: str) -> OpenWork:
+    """What deactivating `name` would leave without an owner (so a lead can say who takes it)."""
+    with ctx.database.read() as session:
+        _require_admin(session, actor, "deactivate staff")
+        return _work_of(session, _find_staff(session, name))
+
+
+def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str | None = None) -> OpenWork:
+    """Stop a staff member from signing in; their history stays. Customers and follow-ups
+    they still own go to the colleague `pass_to` (visits as a reassignment, follow-ups
+    audited one by one, all in one transaction); without one, deactivating someone who
+    owns anything is refused. Returns what was passed on."""
     with ctx.database.write() as session:
         _require_admin(session, actor, "deactivate staff")
         staff = _find_staff(session, name)
+        assert staff.id is not None
         if actor is not None and staff.id == actor.staff_id:
             raise NotAllowed("You cannot deactivate yourself. Ask another shift lead.")
+        if not staff.active:
+            raise InvalidInput(f"{staff.name} is already deactivated.")
+        work = _work_of(session, staff)
+        target = None
+        if pass_to is not None:
+            target = _find_staff(session, pass_to)
+            if target.id == staff.id:
+                raise InvalidInput(f"Pass {staff.name}'s customers to someone other than {staff.name}.")
+            if not target.active:
+                raise InvalidInput(f"{target.name} is deactivated. Pick an active colleague.")
+        if not work.empty:
+            if target is None:
+                raise Conflict(
+                    f"{staff.name} still owns {work.describe()}. Say who takes them over "
+                    "(pass them to a colleague) before deactivating."
+                )
+            _pass_on(session, ctx, actor, staff, target)
+        _cancel_handoffs_to(session, ctx, actor, staff)
         staff.active = False
         session.add(staff)
-        audit.record(session, ctx, actor, "staff.deactivated", "staff", staff.id)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "staff.deactivated",
+            "staff",
+            staff.id,
+            passed_to=target.name if target is not None and not work.empty else None,
+            visits=len(work.visits),
+            followups=work.followups,
+        )
+        return work
+
+
+def _pass_on(session: Session, ctx: ShopContext, actor: Actor | None, staff: Staff, target: Staff) -> None:
+    """Give everything `staff` owns to `target`, audited."""
+    assert staff.id is not None and target.id is not None
+    reason = f"{staff.name} was deactivated; passed to {target.name}"
+    decided_by = actor.staff_id if actor is not None else None
+    for visit in _open_visits(session, staff.id):
+        handoffs.move_visit(session, ctx, actor, visit, target, reason, decided_by=decided_by)
+    for followup in _open_followups(session, staff.id):
+        followup.owner_id = target.id
+        session.add(followup)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "followup.reassigned",
+            "followup",
+            followup.id,
+            from_staff_id=staff.id,
+            to_staff_id=target.id,
+            reason=reason,
+        )
+
+
+def _cancel_handoffs_to(session: Session, ctx: ShopContext, actor: Actor | None, staff: Staff) -> None:
+    """Requests to pass a customer *to* someone being deactivated can no longer be approved."""
+    for request in session.exec(
+        select(HandoffRequest).where(
+            HandoffRequest.to_staff_id == staff.id, HandoffRequest.status == HandoffStatus.PENDING
+        )
+    ):
+        request.status, request.decided_at = HandoffStatus.CANCELLED, ctx.now()
+        request.decided_by = actor.staff_id if actor is not None else None
+        request.decision_note = f"{staff.name} was deactivated"
+        session.add(request)
+        audit.record(session, ctx, actor, "handoff.cancelled", "handoff", request.id, reason="deactivated")
+
+
+def reactivate(ctx: ShopContext, actor: Actor | None, *, name: str) -> None:
+    """Let a deactivated staff member sign in again (leads, or the administrator)."""
+    with ctx.database.write() as session:
+        _require_admin(session, actor, "reactivate staff")
+        staff = _find_staff(session, name)
+        if staff.active:
+            raise InvalidInput(f"{staff.name} is already active.")
+        staff.active = True
+        session.add(staff)
+        audit.record(session, ctx, actor, "staff.reactivated", "staff", staff.id)
 
 
 def _lockout_message(name: str, minutes: int) -> str:
@@ -140,13 +300,23 @@ def _lockout_message(name: str, minutes: int) -> str:
     )
 
 
-def sign_in(ctx: ShopContext, staff_id: int, pin: str, *, require_role: str | None = None) -> Actor:
+def sign_in(
+    ctx: ShopContext,
+    staff_id: int,
+    pin: str,
+    *,
+    require_role: str | None = None,
+    success_action: str = "staff.signed_in",
+    success_details: dict[str, str] | None = None,
+) -> Actor:
     """Check a PIN and return the actor, or refuse; wrong PINs count towards a lockout at
     this terminal.
 
     The attempt is counted first (a short write), the argon2 check runs outside any
     transaction, and a right PIN then forgets the count (another short write): parallel
     guesses cannot get more checks than the limit, and no terminal waits on a hash.
+    `success_action` (with `success_details`) names the audit event of a right PIN (a
+    lead allowing something is not a sign-in).
     """
     subject = pin_guard.staff_subject(staff_id)
     with ctx.database.write() as session:
@@ -165,7 +335,9 @@ def sign_in(ctx: ShopContext, staff_id: int, pin: str, *, require_role: str | No
             pin_guard.forget(session, subject, ctx.terminal)
             signed_in = Actor.of(staff)
             if require_role is None or role == require_role:
-                audit.record(session, ctx, signed_in, "staff.signed_in", "staff", staff_id)
+                audit.record(
+                    session, ctx, signed_in, success_action, "staff", staff_id, **(success_details or {})
+                )
         else:
             matched = False
             audit.record(session, ctx, None, "staff.sign_in_failed", "staff", staff_id)
@@ -176,6 +348,36 @@ def sign_in(ctx: ShopContext, staff_id: int, pin: str, *, require_role: str | No
     if require_role is not None and role != require_role:
         raise NotAllowed(f"This needs a shift lead's PIN; {name} is not a lead.")
     return signed_in
+
+
+def has_active_lead(ctx: ShopContext) -> bool:
+    """Whether the shop has an active shift lead (until then, the command line needs none)."""
+    with ctx.database.read() as session:
+        lead = session.exec(
+            select(Staff.id).where(Staff.role == Role.LEAD, col(Staff.active).is_(True))
+        ).first()
+        return lead is not None
+
+
+def authorise_command(ctx: ShopContext, name: str, pin: str, command: str) -> Actor:
+    """The shift lead allowing a command-line change, by name and PIN, checked like a
+    sign-in at this terminal (wrong PINs count towards the lockout); audited with the
+    command's name."""
+    with ctx.database.read() as session:
+        lead = session.exec(select(Staff).where(func.lower(Staff.name) == name.strip().lower())).first()
+        if lead is None or lead.role != Role.LEAD or not lead.active or lead.id is None:
+            raise NotAllowed(
+                f"{name.strip()!r} is not an active shift lead. A shift lead's name and PIN are needed."
+            )
+        lead_id = lead.id
+    return sign_in(
+        ctx,
+        lead_id,
+        pin,
+        require_role=Role.LEAD,
+        success_action="staff.command_allowed",
+        success_details={"command": command},
+    )
 
 
 def clear_lockout(ctx: ShopContext, actor: Actor | None, *, name: str) -> list[str]:

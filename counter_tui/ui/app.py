@@ -44,6 +44,15 @@ class CounterApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="app.quit",
+            tooltip="Close the staff app; a shift lead's PIN is needed.",
+        ),
+        Binding(
             "ctrl+l",
             "lock",
             "Lock",
@@ -116,17 +125,21 @@ class CounterApp(App[None]):
         *args: Any,
         then: Callable[[T], None] | None = None,
         quiet: bool = False,
+        refused: Callable[[DomainError], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        """Run a service call in a thread. A DomainError becomes a message on screen
-        (unless `quiet`, for background chores like heartbeats); anything unexpected is
-        logged and reported without a traceback."""
+        """Run a service call in a thread. A DomainError goes to `refused` when given (a
+        dialog showing it in place), else becomes a message on screen (unless `quiet`, for
+        background chores like heartbeats); anything unexpected is logged and reported
+        without a traceback."""
 
         async def job() -> None:
             try:
                 result = await asyncio.to_thread(fn, *args, **kwargs)
             except DomainError as error:
-                if not quiet:
+                if refused is not None:
+                    refused(error)
+                elif not quiet:
                     self.notify(str(error), severity="error", markup=False, timeout=8)
                 return
             except Exception:
@@ -175,6 +188,28 @@ class CounterApp(App[None]):
         if actor is None:
             return
         self.call(sessions.sign_out, self.ctx, actor, then=lambda _: self._back_to_sign_in())
+
+    async def action_quit(self) -> None:
+        """A shared counter terminal never drops to a shell at one key: closing the app,
+        however asked for (ctrl+q, an action link), needs a shift lead's PIN."""
+        from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
+
+        if isinstance(self.screen, LeadPinDialog):
+            return
+        preferred = self.actor.staff_id if self.actor is not None and self.actor.is_lead else None
+        self.push_screen(
+            LeadPinDialog(
+                "Close the staff app on this terminal?", self._close_check, preferred_lead=preferred
+            ),
+            callback=self._close_if_allowed,
+        )
+
+    def _close_check(self, lead_id: int, pin: str) -> Actor:
+        return sessions.close_terminal(self.ctx, lead_id, pin)
+
+    def _close_if_allowed(self, lead: Actor | None) -> None:
+        if lead is not None:
+            self.exit()
 
     def action_toggle_help(self) -> None:
         """Show or hide the panel listing every key of the current screen."""

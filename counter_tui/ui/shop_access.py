@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.app import App
 
+from counter_tui.errors import DomainError
 from counter_tui.services.context import Actor, ShopContext
 
 if TYPE_CHECKING:
@@ -49,10 +50,12 @@ class ShopAccess:
         *args: Any,
         then: Callable[[T], None] | None = None,
         quiet: bool = False,
+        refused: Callable[[DomainError], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        """Run a service call in a thread; `then` gets the result, errors become messages."""
-        self.counter.call(fn, *args, then=then, quiet=quiet, **kwargs)
+        """Run a service call in a thread; `then` gets the result, errors become messages
+        (or go to `refused`, for a refusal shown in place)."""
+        self.counter.call(fn, *args, then=then, quiet=quiet, refused=refused, **kwargs)
 
     def load(
         self, key: str, fn: Callable[..., T], *args: Any, then: Callable[[T], None], **kwargs: Any

@@ -89,9 +89,9 @@ def test_staff_add_asks_again_when_the_two_pins_differ(database_url: str) -> Non
 
 def test_staff_list_shows_role_and_deactivated_staff(database_url: str) -> None:
     invoke(database_url, "staff", "add", "Dana", "--role", "lead", "--pin", "1111")
-    invoke(database_url, "staff", "add", "Sam", "--pin", "2222")
+    invoke(database_url, "staff", "add", "Sam", "--pin", "2222", "--lead", "Dana", input="1111\n")
 
-    deactivated = invoke(database_url, "staff", "deactivate", "sam")
+    deactivated = invoke(database_url, "staff", "deactivate", "sam", "--lead", "Dana", input="1111\n")
     listed = invoke(database_url, "staff", "list")
 
     assert deactivated.exit_code == 0, deactivated.output

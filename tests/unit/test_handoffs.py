@@ -199,11 +199,13 @@ def test_approval_fails_cleanly_when_the_visit_ended_meanwhile(
 def test_approval_to_a_colleague_deactivated_meanwhile_moves_nothing(
     ctx: ShopContext, team: Team, owned_visit: int, fetch: Callable[..., Any], audit_log: AuditLog
 ) -> None:
+    """Deactivating Alex cancels the request to pass a customer to Alex."""
     request_id = handoffs.request_handoff(ctx, team.sam, owned_visit, _id(team.alex), "break")
     staff.deactivate(ctx, team.lead, name="Alex")
-    with pytest.raises(NotFound, match="not available"):
+    with pytest.raises(Conflict, match="already cancelled"):
         handoffs.approve_handoff(ctx, team.lead, request_id)
-    assert fetch(HandoffRequest, request_id).status == HandoffStatus.PENDING
+    cancelled = fetch(HandoffRequest, request_id)
+    assert (cancelled.status, cancelled.decision_note) == (HandoffStatus.CANCELLED, "Alex was deactivated")
     assert fetch(Visit, owned_visit).owner_id == _id(team.sam)
     assert audit_log("handoff.approved") == []
 

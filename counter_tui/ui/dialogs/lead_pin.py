@@ -1,0 +1,107 @@
+"""Ask for a shift lead's PIN before something only a lead may allow (closing the app).
+
+The lead is picked from a list of the active leads (arrows), then the PIN; a wrong PIN
+or an associate's keeps the dialog open with the reason under the PIN box. The PIN is
+checked by the service passed in, in a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from counter_tui.errors import DomainError
+from counter_tui.services import staff
+from counter_tui.services.context import Actor
+from counter_tui.services.staff import PIN_MAX, StaffSummary
+from counter_tui.text import one_line
+from counter_tui.ui.shop_access import ShopAccess
+
+PinCheck = Callable[[int, str], Actor]
+"""A service call taking (lead's staff id, PIN) and returning the lead, or refusing."""
+
+
+class LeadPinDialog(ShopAccess, ModalScreen[Actor | None]):
+    """Pick a shift lead, type their PIN; dismissed with the lead once the PIN is right."""
+
+    DEFAULT_CSS = "LeadPinDialog { align: center middle; }"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="lead_pin.cancel", tooltip="Close without doing it."),
+    ]
+
+    def __init__(self, question: str, check: PinCheck, *, preferred_lead: int | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.check = check
+        self.preferred_lead = preferred_lead
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Text(self.question), classes="dialog-title")
+            yield Label("A shift lead's PIN is needed. Shift lead (arrows to move):")
+            yield OptionList(id="leads")
+            yield Label("PIN, then Enter")
+            yield Input(id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
+            yield Static("", classes="dialog-error")
+            yield Label("Enter checks the PIN · Tab next field · Esc cancels", classes="dialog-hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Load the active leads; the PIN box has the keys."""
+        self.call(staff.list_staff, self.ctx, then=self._show_leads)
+        self.query_one("#lead-pin", Input).focus()
+
+    def _show_leads(self, people: list[StaffSummary]) -> None:
+        leads = [person for person in people if person.role == "lead"]
+        options = self.query_one("#leads", OptionList)
+        options.clear_options()
+        for lead in leads:
+            options.add_option(Option(Text(one_line(lead.name)), id=str(lead.id)))
+        if not leads:
+            self._say("There is no active shift lead. Add one with: counter-tui staff add NAME --role lead")
+            return
+        ids = [lead.id for lead in leads]
+        options.highlighted = ids.index(self.preferred_lead) if self.preferred_lead in ids else 0
+        if len(leads) > 1:
+            options.focus()
+
+    @on(OptionList.OptionSelected, "#leads")
+    def _lead_picked(self) -> None:
+        self.query_one("#lead-pin", Input).focus()
+
+    @on(Input.Submitted, "#lead-pin")
+    def _pin_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        pin = event.value
+        event.input.value = ""
+        options = self.query_one("#leads", OptionList)
+        if options.highlighted is None or options.option_count == 0:
+            self._say("Pick a shift lead first.")
+            return
+        if not pin:
+            return
+        lead_id = int(options.get_option_at_index(options.highlighted).id or 0)
+        self._say("Checking…")
+        self.call(self.check, lead_id, pin, then=self._accepted, refused=self._refused)
+
+    def _accepted(self, lead: Actor) -> None:
+        self.dismiss(lead)
+
+    def _refused(self, error: DomainError) -> None:
+        self._say(str(error))
+
+    def _say(self, sentence: str) -> None:
+        self.query_one(".dialog-error", Static).update(Text(sentence, style="bold red"))
+
+    def action_cancel(self) -> None:
+        """Close without a lead."""
+        self.dismiss(None)

@@ -1,0 +1,107 @@
+"""Quitting the staff app needs a shift lead's PIN: ctrl+q (and any other way to the quit
+action) asks for it; an associate's PIN, a wrong PIN or Esc keep the app running."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from counter_tui.db.models import AuditEvent
+from counter_tui.services import visits
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
+from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.screens.sign_in import SignInScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, screen_text, settle, sign_in, type_text
+
+
+def closed_events(ctx: ShopContext) -> list[tuple[int | None, str]]:
+    """(actor id, terminal) of every 'staff app closed' audit event."""
+    with ctx.database.read() as session:
+        rows = session.exec(select(AuditEvent).where(AuditEvent.action == "terminal.closed"))
+        return [(row.actor_id, row.terminal) for row in rows]
+
+
+async def test_ctrl_q_on_sign_in_asks_for_a_lead_and_esc_keeps_running(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.is_running
+        assert isinstance(app.screen, LeadPinDialog)
+        assert "shift lead's PIN" in screen_text(app.screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.is_running
+    assert closed_events(ctx) == []
+
+
+async def test_an_associates_pin_or_a_wrong_pin_does_not_quit(ctx: ShopContext, team: Team) -> None:
+    """Sam, signed in with a customer, presses ctrl+q: Sam's own PIN is not enough."""
+    visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LeadPinDialog)
+        await type_text(pilot, "2222")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app.screen is dialog
+        assert "Wrong PIN for Dana" in screen_text(dialog)
+        await type_text(pilot, "1112")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app.screen is dialog
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FloorScreen)
+        assert app.actor is not None and app.actor.name == "Sam"
+    assert closed_events(ctx) == []
+
+
+async def test_a_leads_pin_closes_the_app_and_is_audited(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "alex", "3333")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await type_text(pilot, "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.is_running
+    assert closed_events(ctx) == [(team.lead.staff_id, "counter")]
+
+
+async def test_the_lead_is_picked_with_the_arrow_keys(ctx: ShopContext, team: Team) -> None:
+    """With two leads the list starts on the first by name; ↓ picks the other."""
+    from counter_tui.services import staff
+
+    staff.add_staff(ctx, None, name="Lee", pin="7777", role="lead")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("down", "tab")
+        await type_text(pilot, "7777")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.is_running
+    [(actor_id, _terminal)] = closed_events(ctx)
+    assert actor_id != team.lead.staff_id
+
+
+async def test_the_quit_action_from_anywhere_else_asks_too(ctx: ShopContext, team: Team) -> None:
+    """An action link or any other caller of app.quit gets the same question."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await app.run_action("quit")
+        await settle(pilot)
+        assert app.is_running
+        assert isinstance(app.screen, LeadPinDialog)
