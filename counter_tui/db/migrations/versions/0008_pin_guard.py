@@ -4,8 +4,8 @@ Replaces the lockout that was counted from audit rows (which parallel guesses co
 past, and which deleting audit rows lifted). Lockouts in progress when upgrading are
 not carried over; they last minutes.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-24
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
