@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from counter_tui.ui.app import CounterApp
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 from counter_tui.ui.kiosk.app import KioskApp
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.kiosk.screens.menu import StaffMenuScreen
@@ -27,6 +28,7 @@ from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.handoffs import HandoffsScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
+from counter_tui.ui.screens.staff_admin import StaffAdminScreen
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- KEYS TABLE START -->", "<!-- KEYS TABLE END -->"
@@ -39,7 +41,9 @@ SCREENS: tuple[tuple[str, type], ...] = (
     ("My follow-ups", FollowUpsScreen),
     ("Hand-offs", HandoffsScreen),
     ("Lead review", ReviewScreen),
+    ("Staff (leads)", StaffAdminScreen),
     ("Any dialog", FormDialog),
+    ("Lead's PIN (closing the app)", LeadPinDialog),
     ("Kiosk", KioskApp),
     ("Kiosk welcome", WelcomeScreen),
     ("Kiosk name", NameScreen),

@@ -14,20 +14,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
-from counter_tui.db.models import (
-    Customer,
-    FollowUp,
-    FollowUpStatus,
-    HandoffRequest,
-    HandoffStatus,
-    Role,
-    Staff,
-    Visit,
-)
+from counter_tui.db.models import Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
-from counter_tui.services import audit, handoffs, pin_guard
+from counter_tui.services import audit, pin_guard
 from counter_tui.services.context import Actor, ShopContext, require_lead
-from counter_tui.services.queries import visit_who
+from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
 from counter_tui.text import NAME_MAX, clean_text
 
 PIN_MIN, PIN_MAX = 4, 12
@@ -131,72 +122,11 @@ def set_pin(ctx: ShopContext, actor: Actor | None, *, name: str, pin: str) -> No
         audit.record(session, ctx, actor, "staff.pin_changed", "staff", staff.id, lockout_cleared_at=cleared)
 
 
-@dataclass(frozen=True)
-class OpenWork:
-    """What a staff member still owns: customers in the shop (by who) and open follow-ups."""
-
-    name: str
-    visits: list[str]
-    followups: int
-
-    @property
-    def empty(self) -> bool:
-        """Nothing to pass on."""
-        return not self.visits and not self.followups
-
-    def describe(self) -> str:
-        """ "1 customer (Bob Jones) and 2 open follow-ups"."""
-        parts = []
-        if self.visits:
-            shown = ", ".join(self.visits[:3]) + (" …" if len(self.visits) > 3 else "")
-            parts.append(f"{_plural(len(self.visits), 'customer')} ({shown})")
-        if self.followups:
-            parts.append(_plural(self.followups, "open follow-up"))
-        return " and ".join(parts)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
-def _open_visits(session: Session, staff_id: int) -> list[Visit]:
-    return list(
-        session.exec(
-            select(Visit)
-            .where(Visit.owner_id == staff_id, col(Visit.ended_at).is_(None))
-            .order_by(col(Visit.arrived_at))
-        )
-    )
-
-
-def _open_followups(session: Session, staff_id: int) -> list[FollowUp]:
-    return list(
-        session.exec(
-            select(FollowUp)
-            .where(FollowUp.owner_id == staff_id, FollowUp.status == FollowUpStatus.OPEN)
-            .order_by(col(FollowUp.due_at))
-        )
-    )
-
-
-def _work_of(session: Session, staff: Staff) -> OpenWork:
-    assert staff.id is not None
-    owned = _open_visits(session, staff.id)
-    customers = {
-        row.id: row
-        for row in session.exec(
-            select(Customer).where(col(Customer.id).in_([v.customer_id for v in owned if v.customer_id]))
-        )
-    }
-    who = [visit_who(visit, customers.get(visit.customer_id or 0)) for visit in owned]
-    return OpenWork(staff.name, who, len(_open_followups(session, staff.id)))
-
-
 def open_work(ctx: ShopContext, actor: Actor | None, *, name: str) -> OpenWork:
     """What deactivating `name` would leave without an owner (so a lead can say who takes it)."""
     with ctx.database.read() as session:
         _require_admin(session, actor, "deactivate staff")
-        return _work_of(session, _find_staff(session, name))
+        return work_of(session, _find_staff(session, name))
 
 
 def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str | None = None) -> OpenWork:
@@ -212,7 +142,7 @@ def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str
             raise NotAllowed("You cannot deactivate yourself. Ask another shift lead.")
         if not staff.active:
             raise InvalidInput(f"{staff.name} is already deactivated.")
-        work = _work_of(session, staff)
+        work = work_of(session, staff)
         target = None
         if pass_to is not None:
             target = _find_staff(session, pass_to)
@@ -226,8 +156,8 @@ def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str
                     f"{staff.name} still owns {work.describe()}. Say who takes them over "
                     "(pass them to a colleague) before deactivating."
                 )
-            _pass_on(session, ctx, actor, staff, target)
-        _cancel_handoffs_to(session, ctx, actor, staff)
+            pass_on(session, ctx, actor, staff, target)
+        cancel_handoffs_to(session, ctx, actor, staff)
         staff.active = False
         session.add(staff)
         audit.record(
@@ -242,43 +172,6 @@ def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str
             followups=work.followups,
         )
         return work
-
-
-def _pass_on(session: Session, ctx: ShopContext, actor: Actor | None, staff: Staff, target: Staff) -> None:
-    """Give everything `staff` owns to `target`, audited."""
-    assert staff.id is not None and target.id is not None
-    reason = f"{staff.name} was deactivated; passed to {target.name}"
-    decided_by = actor.staff_id if actor is not None else None
-    for visit in _open_visits(session, staff.id):
-        handoffs.move_visit(session, ctx, actor, visit, target, reason, decided_by=decided_by)
-    for followup in _open_followups(session, staff.id):
-        followup.owner_id = target.id
-        session.add(followup)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "followup.reassigned",
-            "followup",
-            followup.id,
-            from_staff_id=staff.id,
-            to_staff_id=target.id,
-            reason=reason,
-        )
-
-
-def _cancel_handoffs_to(session: Session, ctx: ShopContext, actor: Actor | None, staff: Staff) -> None:
-    """Requests to pass a customer *to* someone being deactivated can no longer be approved."""
-    for request in session.exec(
-        select(HandoffRequest).where(
-            HandoffRequest.to_staff_id == staff.id, HandoffRequest.status == HandoffStatus.PENDING
-        )
-    ):
-        request.status, request.decided_at = HandoffStatus.CANCELLED, ctx.now()
-        request.decided_by = actor.staff_id if actor is not None else None
-        request.decision_note = f"{staff.name} was deactivated"
-        session.add(request)
-        audit.record(session, ctx, actor, "handoff.cancelled", "handoff", request.id, reason="deactivated")
 
 
 def reactivate(ctx: ShopContext, actor: Actor | None, *, name: str) -> None:
@@ -390,6 +283,36 @@ def clear_lockout(ctx: ShopContext, actor: Actor | None, *, name: str) -> list[s
         terminals = pin_guard.clear(session, ctx.now(), pin_guard.staff_subject(staff.id))
         audit.record(session, ctx, actor, "staff.lockout_cleared", "staff", staff.id, terminals=terminals)
         return terminals
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """A staff member as the leads' staff screen shows them."""
+
+    id: int
+    name: str
+    role: str
+    active: bool
+    locked_at: tuple[str, ...]
+
+
+def staff_overview(ctx: ShopContext, actor: Actor) -> list[StaffRow]:
+    """Everyone, active first then by name, with the terminals where they are locked out
+    now (for leads)."""
+    with ctx.database.read() as session:
+        _require_admin(session, actor, "manage staff")
+        locked = pin_guard.all_locked(session, ctx.now())
+        people = session.exec(select(Staff).order_by(col(Staff.active).desc(), func.lower(Staff.name)))
+        return [
+            StaffRow(
+                member.id or 0,
+                member.name,
+                member.role,
+                member.active,
+                tuple(locked.get(pin_guard.staff_subject(member.id or 0), ())),
+            )
+            for member in people
+        ]
 
 
 def lockouts(ctx: ShopContext, actor: Actor | None) -> dict[str, list[str]]:

@@ -85,6 +85,14 @@ class FloorScreen(CounterScreen):
             id="floor.review",
             tooltip="Shift leads: floor health, follow-ups, scorecard, feedback, end of day.",
         ),
+        Binding(
+            "s",
+            "staff_admin",
+            "Staff",
+            show=False,
+            id="floor.staff",
+            tooltip="Shift leads: set PINs, clear lockouts, deactivate and reactivate staff.",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -276,8 +284,14 @@ class FloorScreen(CounterScreen):
 
         self.app.push_screen(ReviewScreen(tab))
 
+    def action_staff_admin(self) -> None:
+        """Open the leads' staff screen."""
+        from counter_tui.ui.screens.staff_admin import StaffAdminScreen
+
+        self.app.push_screen(StaffAdminScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The lead review key shows only for leads (the services refuse others anyway)."""
-        if action == "review":
+        """The lead review and staff keys work only for leads (the services refuse others anyway)."""
+        if action in ("review", "staff_admin"):
             return self.actor.is_lead
         return True

@@ -1,0 +1,66 @@
+"""Deactivating a staff member: says what will change, and asks who takes over the
+customers and follow-ups they still own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from counter_tui.errors import InvalidInput
+from counter_tui.services.open_work import OpenWork
+from counter_tui.services.staff import StaffSummary
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import FormDialog
+
+
+@dataclass(frozen=True)
+class Deactivation:
+    """Go ahead; `pass_to` is the colleague taking over their open work (None when there is none)."""
+
+    pass_to: str | None
+
+
+class DeactivateDialog(FormDialog[Deactivation]):
+    """What deactivating `work.name` means; with open work, the colleague who takes it."""
+
+    def __init__(self, work: OpenWork, colleagues: list[StaffSummary]) -> None:
+        super().__init__()
+        self.TITLE_TEXT = f"Deactivate {work.name}?"
+        self.work = work
+        self.colleagues = colleagues
+
+    def fields(self) -> ComposeResult:
+        name = self.work.name
+        yield Label(Text(f"{name} will no longer be able to sign in. A lead can reactivate them later."))
+        if self.work.empty:
+            yield Label(Text(f"{name} owns no customers or open follow-ups. Enter deactivates."))
+            return
+        yield Label(Text(f"{name} still owns {self.work.describe()}. Pass them to (arrows, then Enter):"))
+        yield OptionList(
+            *[
+                Option(Text(one_line(c.name) + ("  (lead)" if c.role == "lead" else "")), id=c.name)
+                for c in self.colleagues
+            ],
+            id="pass-to",
+        )
+
+    def on_mount(self) -> None:
+        """The colleague list has the keys, first colleague highlighted."""
+        for options in self.query("#pass-to").results(OptionList):
+            if options.option_count:
+                options.highlighted = 0
+            options.focus()
+
+    def collect(self) -> Deactivation:
+        if self.work.empty:
+            return Deactivation(None)
+        options = self.query_one("#pass-to", OptionList)
+        if options.highlighted is None or options.option_count == 0:
+            raise InvalidInput(
+                "There is no active colleague to pass them to. Add or reactivate someone first."
+            )
+        return Deactivation(options.get_option_at_index(options.highlighted).id)

@@ -1,0 +1,201 @@
+"""Staff, for shift leads: set a PIN, clear a lockout, deactivate and reactivate.
+
+Keyboard only. The screen asks and shows; every rule (who may, not yourself, where
+open work goes) is in `services/staff.py`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from counter_tui.services import staff
+from counter_tui.services.open_work import OpenWork
+from counter_tui.services.staff import StaffRow, StaffSummary
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.deactivate import DeactivateDialog, Deactivation
+from counter_tui.ui.dialogs.new_pin import NewPinDialog
+from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.shop_access import done
+
+
+class StaffAdminScreen(CounterScreen):
+    """Everyone on the staff list, with their role, status and where they are locked out."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="staff_admin.back", tooltip="Back to the floor board."),
+        Binding(
+            "p",
+            "set_pin",
+            "Set PIN",
+            id="staff_admin.set_pin",
+            tooltip="Give the highlighted person a new PIN.",
+        ),
+        Binding(
+            "u",
+            "clear_lockout",
+            "Clear lockout",
+            id="staff_admin.clear_lockout",
+            tooltip="Let the highlighted person try their PIN again at every terminal.",
+        ),
+        Binding(
+            "d",
+            "deactivate",
+            "Deactivate…",
+            id="staff_admin.deactivate",
+            tooltip="Stop them signing in; says who takes over their customers first.",
+        ),
+        Binding(
+            "r",
+            "reactivate",
+            "Reactivate",
+            id="staff_admin.reactivate",
+            tooltip="Let a deactivated person sign in again.",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.people: dict[str, StaffRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="staff-summary")
+        table: DataTable[Text] = DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+        for key, label in (
+            ("name", "Name"),
+            ("role", "Role"),
+            ("status", "Status"),
+            ("locked", "Locked out at"),
+        ):
+            table.add_column(label, key=key)
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Load the staff list."""
+        self.sub_title = "Staff"
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch everyone and their lockouts."""
+        self.load("staff_overview", staff.staff_overview, self.ctx, self.actor, then=self.show)
+
+    def show(self, people: list[StaffRow]) -> None:
+        """Redraw the table, keeping the cursor on the same person."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        current = self.selected()
+        row = table.cursor_row
+        table.clear()
+        self.people = {str(person.id): person for person in people}
+        for person in people:
+            table.add_row(
+                Text(one_line(person.name, 30)),
+                Text(person.role),
+                Text("active" if person.active else "deactivated"),
+                Text(one_line(", ".join(person.locked_at), 40)),
+                key=str(person.id),
+            )
+        ids = [person.id for person in people]
+        if current is not None and current.id in ids:
+            table.move_cursor(row=ids.index(current.id))
+        elif people:
+            table.move_cursor(row=min(row, len(people) - 1))
+        locked = sum(1 for person in people if person.locked_at)
+        summary = f"{len(people)} on the staff list" + (f", {locked} locked out" if locked else "")
+        self.query_one("#staff-summary", Static).update(Text(summary))
+
+    def selected(self) -> StaffRow | None:
+        """The person under the cursor."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return self.people.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    def action_set_pin(self) -> None:
+        """Ask for the new PIN twice, then set it (it also clears their lockouts)."""
+        person = self.selected()
+        if person is None:
+            return
+
+        def set_pin(pin: str | None) -> None:
+            if pin:
+                self.call(
+                    staff.set_pin,
+                    self.ctx,
+                    self.actor,
+                    name=person.name,
+                    pin=pin,
+                    then=lambda _: done(self, f"New PIN set for {person.name}."),
+                )
+
+        self.app.push_screen(NewPinDialog(person.name), set_pin)
+
+    def action_clear_lockout(self) -> None:
+        """Lift the highlighted person's wrong-PIN lockouts at every terminal."""
+        person = self.selected()
+        if person is None:
+            return
+
+        def cleared(terminals: list[str]) -> None:
+            where = ", ".join(terminals)
+            done(
+                self,
+                f"Lockout cleared for {person.name} ({where})."
+                if terminals
+                else f"{person.name} was not locked out.",
+            )
+
+        self.call(staff.clear_lockout, self.ctx, self.actor, name=person.name, then=cleared)
+
+    def action_deactivate(self) -> None:
+        """Say what deactivating means and who takes over their open work, then do it."""
+        person = self.selected()
+        if person is None or not person.active:
+            return
+
+        def ask(work: OpenWork) -> None:
+            def with_colleagues(people: list[StaffSummary]) -> None:
+                colleagues = [p for p in people if p.id != person.id]
+                self.app.push_screen(
+                    DeactivateDialog(work, colleagues), lambda choice: self._deactivate(work, choice)
+                )
+
+            self.call(staff.list_staff, self.ctx, then=with_colleagues)
+
+        self.call(staff.open_work, self.ctx, self.actor, name=person.name, then=ask)
+
+    def _deactivate(self, work: OpenWork, choice: Deactivation | None) -> None:
+        if choice is None:
+            return
+        passed = f" Their {work.describe()} went to {choice.pass_to}." if choice.pass_to else ""
+        self.call(
+            staff.deactivate,
+            self.ctx,
+            self.actor,
+            name=work.name,
+            pass_to=choice.pass_to,
+            then=lambda _: done(self, f"{work.name} can no longer sign in.{passed}"),
+        )
+
+    def action_reactivate(self) -> None:
+        """Let the highlighted (deactivated) person sign in again."""
+        person = self.selected()
+        if person is None:
+            return
+        self.call(
+            staff.reactivate,
+            self.ctx,
+            self.actor,
+            name=person.name,
+            then=lambda _: done(self, f"{person.name} can sign in again."),
+        )
+
+    def action_back(self) -> None:
+        """Back to the floor board."""
+        self.dismiss()
