@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Label, OptionList
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from counter_tui.errors import InvalidInput
@@ -35,11 +35,11 @@ class DeactivateDialog(FormDialog[Deactivation]):
 
     def fields(self) -> ComposeResult:
         name = self.work.name
-        yield Label(Text(f"{name} will no longer be able to sign in. A lead can reactivate them later."))
+        yield Static(Text(f"{name} will no longer be able to sign in. A lead can reactivate them later."))
         if self.work.empty:
-            yield Label(Text(f"{name} owns no customers or open follow-ups. Enter deactivates."))
+            yield Static(Text(f"{name} owns no customers or open follow-ups. Enter deactivates."))
             return
-        yield Label(Text(f"{name} still owns {self.work.describe()}. Pass them to (arrows, then Enter):"))
+        yield Static(Text(f"{name} still owns {self.work.describe()}. Pass them to (arrows, then Enter):"))
         yield OptionList(
             *[
                 Option(Text(one_line(c.name) + ("  (lead)" if c.role == "lead" else "")), id=c.name)

@@ -47,7 +47,7 @@ class LeadPinDialog(ShopAccess, ModalScreen[Actor | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.question), classes="dialog-title")
-            yield Label("A shift lead's PIN is needed. Shift lead (arrows to move):")
+            yield Static(Text("A shift lead's PIN is needed. Shift lead (arrows to move):"))
             yield OptionList(id="leads")
             yield Label("PIN, then Enter")
             yield Input(id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
@@ -56,7 +56,8 @@ class LeadPinDialog(ShopAccess, ModalScreen[Actor | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Load the active leads; the PIN box has the keys."""
+        """Load the active leads. The PIN box has the keys when the lead is known (the one
+        signed in, or the only one); otherwise the list does, to pick the lead."""
         self.call(staff.list_staff, self.ctx, then=self._show_leads)
         self.query_one("#lead-pin", Input).focus()
 
@@ -70,7 +71,10 @@ class LeadPinDialog(ShopAccess, ModalScreen[Actor | None]):
             self._say("There is no active shift lead. Add one with: counter-tui staff add NAME --role lead")
             return
         ids = [lead.id for lead in leads]
-        options.highlighted = ids.index(self.preferred_lead) if self.preferred_lead in ids else 0
+        if self.preferred_lead in ids:
+            options.highlighted = ids.index(self.preferred_lead)
+            return
+        options.highlighted = 0
         if len(leads) > 1:
             options.focus()
 

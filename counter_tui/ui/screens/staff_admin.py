@@ -22,6 +22,14 @@ from counter_tui.ui.dialogs.new_pin import NewPinDialog
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 
+COLUMNS = (
+    ("name", "Name", 24),
+    ("role", "Role", 9),
+    ("status", "Status", 11),
+    ("locked", "Locked out at", 24),
+)
+"""(key, heading, width): fixed widths, so 80 columns show every column whole."""
+
 
 class StaffAdminScreen(CounterScreen):
     """Everyone on the staff list, with their role, status and where they are locked out."""
@@ -66,13 +74,8 @@ class StaffAdminScreen(CounterScreen):
         yield Header()
         yield Static(id="staff-summary")
         table: DataTable[Text] = DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
-        for key, label in (
-            ("name", "Name"),
-            ("role", "Role"),
-            ("status", "Status"),
-            ("locked", "Locked out at"),
-        ):
-            table.add_column(label, key=key)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
         yield table
         yield Footer(compact=True)
 
@@ -95,10 +98,10 @@ class StaffAdminScreen(CounterScreen):
         self.people = {str(person.id): person for person in people}
         for person in people:
             table.add_row(
-                Text(one_line(person.name, 30)),
+                Text(one_line(person.name, 24)),
                 Text(person.role),
                 Text("active" if person.active else "deactivated"),
-                Text(one_line(", ".join(person.locked_at), 40)),
+                Text(one_line(", ".join(person.locked_at), 24)),
                 key=str(person.id),
             )
         ids = [person.id for person in people]
