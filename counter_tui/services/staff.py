@@ -313,12 +313,3 @@ def staff_overview(ctx: ShopContext, actor: Actor) -> list[StaffRow]:
             )
             for member in people
         ]
-
-
-def lockouts(ctx: ShopContext, actor: Actor | None) -> dict[str, list[str]]:
-    """Who is locked out now, and at which terminals (for leads)."""
-    with ctx.database.read() as session:
-        _require_admin(session, actor, "see lockouts")
-        names = {f"staff:{member.id}": member.name for member in session.exec(select(Staff))}
-        locked = pin_guard.all_locked(session, ctx.now())
-    return {names[subject]: terminals for subject, terminals in locked.items() if subject in names}

@@ -276,3 +276,16 @@ async def test_a_pin_typed_into_the_name_box_goes_to_the_pin_box(ctx: ShopContex
         await pilot.press("enter")
         await settle(pilot)
         assert app.actor is not None and app.actor.name == "Sam"
+
+
+async def test_a_burst_for_nobody_before_the_list_loads_gives_the_name_box_back(
+    ctx: ShopContext, team: Team
+) -> None:
+    """No match once the list arrives: what is typed next is a name again, shown in the box."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, "zed\n")
+        assert "Nobody matches that name. Check the spelling or ask a shift lead." in app.messages
+        await pilot.press("backspace", "backspace", "backspace")
+        await type_text(pilot, "sam")
+        assert app.screen.query_one("#staff-filter", Input).value == "sam"

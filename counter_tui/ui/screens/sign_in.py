@@ -153,7 +153,9 @@ class SignInScreen(CounterScreen):
         if self._picked is None:
             self.notify("Nobody matches that name. Check the spelling or ask a shift lead.", markup=False)
             self.query_one("#pin", Input).value = ""
-            self.query_one("#staff-filter", Input).focus()
+            name_box = self.query_one(StaffNameBox)
+            name_box.handing_to_pin = False
+            name_box.focus()
             return False
         self.query_one("#pin", Input).focus()
         return True
