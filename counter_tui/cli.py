@@ -409,7 +409,6 @@ def _reportable(day: date, today: date) -> date:
     return day
 
 
-
 def _safe_url(url: str) -> str:
     """A database URL fit to print: the password hidden."""
     try:
