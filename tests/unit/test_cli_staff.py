@@ -5,6 +5,7 @@ wrong PINs count towards the lead's lockout; deactivation asks where open work g
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -26,8 +27,12 @@ def invoke(
 
 
 @pytest.fixture
-def shop_with_lead(database_url: str) -> str:
-    """A shop whose first lead, Dana (PIN 1111), was added without anyone's PIN, and Sam."""
+def shop_with_lead(tmp_path: Path) -> str:
+    """A shop started with `db init`, whose first lead, Dana (PIN 1111), was added without
+    anyone's PIN, then Sam (with Dana's)."""
+    database_url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+    started = invoke(database_url, "db", "init")
+    assert started.exit_code == 0, started.output
     first = invoke(database_url, "staff", "add", "Dana", "--role", "lead", "--pin", "1111")
     assert first.exit_code == 0, first.output
     second = invoke(database_url, "staff", "add", "Sam", "--pin", "2222", input="Dana\n1111\n")
