@@ -6,7 +6,7 @@ Enumerations are stored as short strings so that migrations and other tools
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, String, Text, UniqueConstraint
@@ -187,6 +187,24 @@ class Visit(SQLModel, table=True):
     ended_at: datetime | None = None
     ended_by: int | None = Field(default=None, foreign_key="staff.id")
     flagged_for_review: bool = Field(default=False)
+    day_close_id: int | None = Field(default=None, foreign_key="dayclose.id", index=True)
+
+
+class DayClose(SQLModel, table=True):
+    """One closing of the day, by a lead or automatically after close. The visits it
+    ended point at it (`Visit.day_close_id`), so a lead can undo it as one action the
+    same day, with a reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    closed_at: datetime = Field(index=True)
+    visits_ended_at: datetime
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
+    auto: bool = Field(default=False)
+    reason: str = Field(default="", max_length=200)
+    undone_at: datetime | None = None
+    undone_by: int | None = Field(default=None, foreign_key="staff.id")
+    undo_reason: str = Field(default="", max_length=200)
 
 
 class VisitHelper(SQLModel, table=True):

@@ -1,15 +1,20 @@
 """End of day: close the visits left open, and check what is still owed.
 
 At close, visits still open are ended as "left at close" and flagged for a lead to
-review (nobody should be forgotten silently). A lead can close the day by hand; the app
-calls `close_day_if_due` after close, which is idempotent and safe to call from several
-terminals. The end-of-day check lists unreturned calls, overdue follow-ups, hand-offs
-still waiting for a lead, visits flagged for review, and the day's scorecard; the
-`counter-tui report day` command prints the same figures.
+review (nobody should be forgotten silently). A lead can close the day by hand, after
+seeing how many visits and whose it will end (`close_day_preview`); before the shop's
+closing time they must say why. The app calls `close_day_if_due` after close, which is
+idempotent and safe to call from several terminals. Each close is a `DayClose` row the
+visits it ended point at, so a lead can undo it the same day (`services.reversals`).
+
+The end-of-day check lists unreturned calls, overdue follow-ups, hand-offs still waiting
+for a lead, visits flagged for review, and the day's scorecard; the `counter-tui report
+day` command prints the same figures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
@@ -17,13 +22,15 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
     Customer,
+    DayClose,
     HandoffRequest,
     HandoffStatus,
     Outcome,
     Visit,
 )
-from counter_tui.errors import Conflict
+from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.services import audit
+from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext, require_lead
 from counter_tui.services.handoffs import handoff_views
 from counter_tui.services.queries import staff_names, visit_who
@@ -34,39 +41,50 @@ from counter_tui.services.visits import load_visit
 from counter_tui.text import SHORT_MAX, clean_text
 
 AUTO_CLOSE_GRACE = timedelta(minutes=30)
+AUTO_REASON = "automatic, after closing time"
 LOOKBACK_DAYS = 14
 REVIEW_LOOKBACK_DAYS = 30
 
 
-def _close_open_visits(
-    session: Session, ctx: ShopContext, actor: Actor | None, before: datetime, ended_at: datetime
-) -> list[int]:
-    """End every visit still open that arrived before `before`, as left at close and
-    flagged. Each is a conditional UPDATE, so a visit ended meanwhile by someone else (or
-    by another terminal closing the day) is left alone."""
-    staff_id = actor.staff_id if actor is not None else None
-    open_ids = list(
-        session.exec(
+def _open_visit_ids(session: Session, before: datetime) -> list[int]:
+    """Visits still open that arrived before `before`, oldest first."""
+    return [
+        visit_id
+        for visit_id in session.exec(
             select(Visit.id)
             .where(col(Visit.ended_at).is_(None), col(Visit.arrived_at) < before)
             .order_by(col(Visit.arrived_at), col(Visit.id))
         )
-    )
+        if visit_id is not None
+    ]
+
+
+def _end_at_close(
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor | None,
+    visit_ids: Sequence[int],
+    close: DayClose,
+) -> list[int]:
+    """End these visits as left at close, flagged, and part of `close`. Each is a
+    conditional UPDATE, so a visit ended meanwhile by someone else (or by another
+    terminal closing the day) is left alone. Returns the visits ended."""
+    staff_id = actor.staff_id if actor is not None else None
     closed = []
-    for visit_id in open_ids:
+    for visit_id in visit_ids:
         result = session.connection().execute(
             update(Visit)
             .where(col(Visit.id) == visit_id, col(Visit.ended_at).is_(None))
             .values(
                 outcome=Outcome.LEFT_AT_CLOSE,
-                ended_at=ended_at,
+                ended_at=close.visits_ended_at,
                 ended_by=staff_id,
                 flagged_for_review=True,
+                day_close_id=close.id,
             )
         )
         if result.rowcount != 1:
             continue
-        assert visit_id is not None
         closed.append(visit_id)
         for request in session.exec(
             select(HandoffRequest).where(
@@ -89,15 +107,100 @@ def _close_open_visits(
     return closed
 
 
-def close_day(ctx: ShopContext, actor: Actor) -> CloseResult:
-    """A lead closes the day now: every open visit ends as left at close, flagged."""
+def _new_close(
+    session: Session,
+    day: date,
+    now: datetime,
+    ended_at: datetime,
+    actor: Actor | None,
+    *,
+    auto: bool,
+    reason: str,
+) -> DayClose:
+    close = DayClose(
+        day=day,
+        closed_at=now,
+        visits_ended_at=ended_at,
+        closed_by=actor.staff_id if actor is not None else None,
+        auto=auto,
+        reason=reason,
+    )
+    session.add(close)
+    session.flush()
+    return close
+
+
+def closing_visits(session: Session, visit_ids: Sequence[int]) -> tuple[ClosingVisit, ...]:
+    """The visits, named, with their owners, in the order given."""
+    names = staff_names(session)
+    rows = {
+        visit.id: (visit, customer)
+        for visit, customer in session.exec(
+            select(Visit, Customer)
+            .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
+            .where(col(Visit.id).in_(list(visit_ids)))
+        ).all()
+    }
+    return tuple(
+        ClosingVisit(
+            visit_id=visit_id,
+            who=visit_who(visit, customer),
+            owner_name=names.get(visit.owner_id) if visit.owner_id else None,
+        )
+        for visit_id in visit_ids
+        if visit_id in rows
+        for visit, customer in [rows[visit_id]]
+    )
+
+
+def closes_early(ctx: ShopContext, moment: datetime) -> tuple[bool, datetime | None]:
+    """Whether closing the day at `moment` is before the shop's closing time that day, and
+    that closing time (None on a day the shop is closed)."""
+    closes_at = ctx.calendar.closing(ctx.calendar.local_date(moment))
+    return closes_at is not None and moment < closes_at, closes_at
+
+
+def close_day_preview(ctx: ShopContext, actor: Actor) -> ClosePreview:
+    """What closing the day now would end, and whose: shown to the lead to confirm."""
+    with ctx.database.read() as session:
+        require_lead(session, actor, "close the day")
+        now = ctx.now()
+        early, closes_at = closes_early(ctx, now)
+        visits = closing_visits(session, _open_visit_ids(session, now + timedelta(seconds=1)))
+        return ClosePreview(day=ctx.calendar.local_date(now), closes_at=closes_at, early=early, visits=visits)
+
+
+def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reason: str = "") -> CloseResult:
+    """A lead closes the day now: the open visits they were shown (`close_day_preview`)
+    end as left at close, flagged; visits that arrived since are left alone. Before the
+    shop's closing time the lead must say why."""
+    reason = clean_text(reason, SHORT_MAX)
     with ctx.database.write() as session:
         require_lead(session, actor, "close the day")
         now = ctx.now()
         day = ctx.calendar.local_date(now)
-        closed = _close_open_visits(session, ctx, actor, before=now + timedelta(seconds=1), ended_at=now)
-        audit.record(session, ctx, actor, "day.closed", "day", None, day=day, closed=closed, auto=False)
-        return CloseResult(day=day, closed_visit_ids=tuple(closed))
+        early, closes_at = closes_early(ctx, now)
+        if early and not reason:
+            raise InvalidInput(
+                f"The shop is open until {ctx.calendar.local(closes_at or now).format('HH:mm')}. "
+                "Say why the day closes before then (kept in the log)."
+            )
+        close = _new_close(session, day, now, now, actor, auto=False, reason=reason)
+        closed = _end_at_close(session, ctx, actor, visit_ids, close)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "day.closed",
+            "day",
+            close.id,
+            day=day,
+            closed=closed,
+            auto=False,
+            early=early,
+            reason=reason,
+        )
+        return CloseResult(day=day, closed_visit_ids=tuple(closed), day_close_id=close.id)
 
 
 def last_close_before(ctx: ShopContext, moment: datetime) -> tuple[date, datetime] | None:
@@ -112,26 +215,48 @@ def last_close_before(ctx: ShopContext, moment: datetime) -> tuple[date, datetim
     return None
 
 
+def _kept_open(session: Session, day: date, closing: datetime) -> bool:
+    """Whether a lead undid a close of `day` made at or after its closing time: they said
+    the shop stays open, so the automatic close leaves that day alone."""
+    return (
+        session.exec(
+            select(DayClose.id).where(
+                DayClose.day == day,
+                col(DayClose.closed_at) >= closing,
+                col(DayClose.undone_at).is_not(None),
+            )
+        ).first()
+        is not None
+    )
+
+
 def close_day_if_due(
     ctx: ShopContext, actor: Actor | None = None, *, grace: timedelta = AUTO_CLOSE_GRACE
 ) -> CloseResult | None:
     """Close the visits left open at the last close, once `grace` has passed since it.
 
-    For the app to call after close (or on start the next morning). Visits that arrived
-    before that close and are still open end as left at close, at the closing time, and
-    are flagged. Calling it again, from any terminal, closes nothing more; None when there
-    was nothing to close. Housekeeping, so any signed-in terminal may trigger it.
+    For the app to call after close (or on start the next morning); never before the
+    shop's closing time. Visits that arrived before that close and are still open end as
+    left at close, at the closing time, and are flagged. Calling it again, from any
+    terminal, closes nothing more; None when there was nothing to close, or when a lead
+    undid that day's close (the shop stayed open). Housekeeping, so any signed-in
+    terminal may trigger it.
     """
     found = last_close_before(ctx, ctx.now() - grace)
     if found is None:
         return None
     day, closing = found
     with ctx.database.write() as session:
-        closed = _close_open_visits(session, ctx, actor, before=closing, ended_at=closing)
-        if not closed:
+        open_ids = _open_visit_ids(session, closing)
+        if not open_ids or _kept_open(session, day, closing):
             return None
-        audit.record(session, ctx, actor, "day.closed", "day", None, day=day, closed=closed, auto=True)
-        return CloseResult(day=day, closed_visit_ids=tuple(closed))
+        close = _new_close(session, day, ctx.now(), closing, actor, auto=True, reason=AUTO_REASON)
+        closed = _end_at_close(session, ctx, actor, open_ids, close)
+        if not closed:
+            session.delete(close)
+            return None
+        audit.record(session, ctx, actor, "day.closed", "day", close.id, day=day, closed=closed, auto=True)
+        return CloseResult(day=day, closed_visit_ids=tuple(closed), day_close_id=close.id)
 
 
 def mark_reviewed(ctx: ShopContext, actor: Actor, visit_id: int, note: str = "") -> None:

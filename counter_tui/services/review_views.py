@@ -302,6 +302,7 @@ class CloseResult:
 
     day: date
     closed_visit_ids: tuple[int, ...]
+    day_close_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
@@ -346,8 +347,11 @@ async def test_closing_the_day_flags_the_visits_left_open_and_each_can_be_review
         assert table_rows(flagged) == [["none", "", "", ""]]
         await pilot.press("c")
         await settle(pilot)
+        assert isinstance(app.screen, CloseDayDialog)  # after closing time: Enter confirms
+        await pilot.press("enter")
+        await settle(pilot)
         assert app.messages[-1] == (
-            "Day closed: 2 open visit(s) ended as left at close and flagged for review."
+            "Day closed: 2 open visits ended as left at close and flagged for review. u undoes it today."
         )
         rows = table_rows(flagged)
         assert sorted(row[1:] for row in rows) == [

@@ -40,7 +40,9 @@ def test_a_lead_closes_the_day(
     request = handoffs.request_handoff(ctx, team.sam, owned, team.alex.staff_id or 0, "Break")
     clock.moment = _utc(2026, 11, 20, 17, 35)
 
-    result = closing.close_day(ctx, team.lead)
+    preview = closing.close_day_preview(ctx, team.lead)
+    assert (preview.early, preview.summary()) == (False, "2 visits: Sam 1, nobody 1")
+    result = closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids)
 
     assert (result.day, result.closed_visit_ids) == (FRIDAY, (owned, waiting))
     for visit_id in (owned, waiting):
@@ -63,10 +65,13 @@ def test_a_lead_closes_the_day(
         {"outcome": "left_at_close", "flagged_for_review": True}
     ] * 2
     (day_event,) = audit_log("day.closed")
+    assert day_event.entity_id == result.day_close_id
     assert json.loads(day_event.details) == {
         "day": "2026-11-20",
         "closed": [owned, waiting],
         "auto": False,
+        "early": False,
+        "reason": "",
     }
     assert visits.floor_board(ctx) == []
 
@@ -74,7 +79,7 @@ def test_a_lead_closes_the_day(
 def test_associates_cannot_close_the_day(ctx: ShopContext, team: Team, fetch: Callable[..., Any]) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="still here")
     with pytest.raises(NotAllowed, match="Only a shift lead can close the day"):
-        closing.close_day(ctx, team.sam)
+        closing.close_day(ctx, team.sam, visit_ids=[visit_id])
     assert fetch(Visit, visit_id).ended_at is None
 
 
@@ -136,7 +141,7 @@ def test_mark_reviewed_clears_the_flag(
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="left", claim=True)
     clock.moment = _utc(2026, 11, 20, 17, 40)
-    closing.close_day(ctx, team.lead)
+    closing.close_day(ctx, team.lead, visit_ids=[visit_id])
     (flagged,) = closing.flagged_visits(ctx, team.lead)
     assert (flagged.visit_id, flagged.who, flagged.owner_name, flagged.outcome) == (
         visit_id,

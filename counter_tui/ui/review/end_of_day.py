@@ -1,5 +1,6 @@
 """End of day: unreturned calls, overdue follow-ups, undecided hand-offs and visits
-flagged for review, with the day's figures; leads close the day and review flags."""
+flagged for review, with the day's figures; leads close the day (after confirming what
+it ends), undo a close, reopen a flagged visit, and review flags."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
-from counter_tui.services import closing
+from counter_tui.sentences import join_sentences
+from counter_tui.services import closing, reversals
+from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import OUTCOME_LABELS
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
@@ -16,6 +19,8 @@ from counter_tui.services.views import FollowUpView, HandoffView
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, day_and_time
+from counter_tui.ui.reopen import reopen_with_reason
+from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import period_table
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
@@ -39,7 +44,8 @@ def handoff_line(request: HandoffView) -> str:
 
 
 class EndOfDayPane(ReviewPane):
-    """The day's loose ends; c closes the day, v marks the highlighted flagged visit reviewed."""
+    """The day's loose ends; c closes the day, u undoes a close, o reopens and v marks
+    reviewed the highlighted flagged visit."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -73,7 +79,7 @@ class EndOfDayPane(ReviewPane):
         text = Text(f"{one_line(report.shop_name)} — {report.day:%A %d %B}", style="bold")
         if report.closes_at:
             text.append(f"   closes {clock_time(self.ctx, report.closes_at)}", style="dim")
-        text.append("   (c close the day)\n", style="dim")
+        text.append("   (c close the day · u undo a close · o reopen a flagged visit)\n", style="dim")
         ctx = self.ctx
         self._list(text, "Unreturned calls", [followup_line(ctx, f) for f in report.unreturned_calls])
         self._list(text, "Overdue follow-ups", [followup_line(ctx, f) for f in report.overdue_followups])
@@ -90,15 +96,67 @@ class EndOfDayPane(ReviewPane):
             text.append(f"  • {line}\n", style="bold red" if title == "Unreturned calls" else "")
 
     def close_day(self) -> None:
-        """Close the visits still open as 'left at close' and flag them for review."""
-        self.call(closing.close_day, self.ctx, self.actor, then=self._after_close)
+        """Show what closing the day would end and whose; close only once confirmed."""
+        self.call(closing.close_day_preview, self.ctx, self.actor, then=self._confirm_close)
+
+    def _confirm_close(self, preview: ClosePreview) -> None:
+        def close(reason: str | None) -> None:
+            if reason is not None:
+                self.call(
+                    closing.close_day,
+                    self.ctx,
+                    self.actor,
+                    visit_ids=preview.visit_ids,
+                    reason=reason,
+                    then=self._after_close,
+                )
+
+        self.app.push_screen(CloseDayDialog(self.ctx, preview), close)
 
     def _after_close(self, result: CloseResult) -> None:
         count = len(result.closed_visit_ids)
+        visits = "1 open visit" if count == 1 else f"{count} open visits"
         self.notify(
-            f"Day closed: {count} open visit(s) ended as left at close and flagged for review.", markup=False
+            f"Day closed: {visits} ended as left at close and flagged for review. u undoes it today.",
+            markup=False,
         )
         self.reload()
+
+    def undo_close(self) -> None:
+        """Undo today's latest day close, with a reason: its visits go back on the floor."""
+        self.call(reversals.undoable_close, self.ctx, self.actor, then=self._confirm_undo)
+
+    def _confirm_undo(self, close: UndoableClose | None) -> None:
+        if close is None:
+            self.notify("No day close to undo today.", markup=False)
+            return
+        how = "automatically" if close.auto else f"by {one_line(close.closed_by_name, 20)}"
+        prompt = (
+            f"The day was closed at {clock_time(self.ctx, close.closed_at)} {how}. "
+            f"Undoing it reopens {close.summary()}. Why?"
+        )
+
+        def undo(reason: str | None) -> None:
+            if reason is not None:
+                self.call(reversals.undo_day_close, self.ctx, self.actor, reason, then=self._after_undo)
+
+        self.app.push_screen(TextPromptDialog("Undo the day close", prompt), undo)
+
+    def _after_undo(self, result: UndoResult) -> None:
+        count = len(result.reopened)
+        message = f"Day close undone: {'1 visit' if count == 1 else f'{count} visits'} back on the floor."
+        if result.skipped:
+            message = join_sentences(message, f"{len(result.skipped)} stayed ended:", result.skipped[0][1])
+        self.notify(message, markup=False, timeout=10)
+        self.reload()
+
+    def reopen(self) -> None:
+        """Reopen the highlighted flagged visit, with a reason."""
+        visit = self.flagged.get(row_key(self.query_one("#flagged-table", DataTable)) or "")
+        if visit is None:
+            self.notify("No flagged visit highlighted (Tab to the list, then arrows).", markup=False)
+            return
+        reopen_with_reason(self, visit.visit_id, visit.who)
 
     def show_flagged(self, flagged: tuple[FlaggedVisit, ...]) -> None:
         """One row per flagged visit, so a lead can pick which one was reviewed."""

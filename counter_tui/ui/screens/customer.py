@@ -32,12 +32,14 @@ from counter_tui.ui.dialogs.needs import NeedsChange, NeedsDialog
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.messages import DataChanged
+from counter_tui.ui.reopen import reopen_with_reason
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.screens.customer_identity import IdentityActions, walk_in_contact
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets import sections
 
 HEARTBEAT_SECONDS = 5.0
+TICK_SECONDS = 15.0
 WORK_ACTIONS = {"needs", "note", "end", "helper", "add_to_file", "link"}
 VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "link", "reassign"}
 CUSTOMER_ACTIONS = {"callback", "promise", "consent", "update_details"}
@@ -174,6 +176,13 @@ class CustomerScreen(IdentityActions, CounterScreen):
             tooltip="Shift leads: merge a duplicate record into this one (shows what moves first).",
         ),
         Binding(
+            "z",
+            "reopen",
+            "Reopen visit",
+            id="customer.reopen",
+            tooltip="Shift leads: reopen their visit that ended today, saying why.",
+        ),
+        Binding(
             "U",
             "undo_merge",
             "Undo merge",
@@ -207,12 +216,22 @@ class CustomerScreen(IdentityActions, CounterScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Load the customer and, for a visit, tell colleagues you have it open."""
+        """Load the customer and, for a visit, tell colleagues you have it open; keep
+        times like "waiting 4 min" true while the screen stays open."""
         self.query_one("#lookers").display = False
+        self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.heartbeat()
         self.reload()
-        if self.visit_id is not None:
-            self.heartbeat()
-            self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
+
+    def follow_visit(self, visit_id: int) -> None:
+        """Show this visit from now on (started here with w, or the customer on the
+        record is in the shop), and tell colleagues at once that you have it open."""
+        if visit_id == self.visit_id:
+            return
+        self.visit_id = visit_id
+        self.heartbeat()
+        self.reload()
 
     def heartbeat(self) -> None:
         """Say "I'm looking at this customer" so other terminals can show it."""
@@ -284,14 +303,20 @@ class CustomerScreen(IdentityActions, CounterScreen):
     def show_visit(self, visit: VisitDetail) -> None:
         """Show a visit and its customer."""
         self.visit = visit
-        banner, style = sections.owner_banner(self.ctx, visit)
+        self.tick()
+        self.show_customer(visit.customer, notes_fallback=visit)
+
+    def tick(self) -> None:
+        """Redraw the owner banner and the visit block at the current time."""
+        if self.visit is None:
+            return
+        banner, style = sections.owner_banner(self.ctx, self.visit)
         owner = self.query_one("#owner-banner", Static)
         owner.update(banner)
         owner.set_classes(f"banner-{style}")
         block = self.query_one("#visit-block", Static)
         block.display = True
-        block.update(sections.visit_block(self.ctx, visit))
-        self.show_customer(visit.customer, notes_fallback=visit)
+        block.update(sections.visit_block(self.ctx, self.visit))
 
     def show_customer(
         self, customer: CustomerDetail | None, notes_fallback: VisitDetail | None = None
@@ -300,6 +325,8 @@ class CustomerScreen(IdentityActions, CounterScreen):
         self.customer = customer
         if customer is not None:
             self.customer_id = customer.id
+            if self.visit is None and customer.open_visit_id is not None:
+                self.follow_visit(customer.open_visit_id)
         if self.visit is None and customer is not None:
             owner = self.query_one("#owner-banner", Static)
             owner.set_classes("banner-record")
@@ -350,8 +377,24 @@ class CustomerScreen(IdentityActions, CounterScreen):
             "walk_in": visit is None and customer is not None and customer.open_visit_id is None,
             "done": customer is not None and bool(customer.open_followups),
             "erase": customer is not None and self.actor.is_lead,
+            "reopen": self.actor.is_lead and self._reopenable() is not None,
         }
         return offered.get(action, True)
+
+    def _reopenable(self) -> tuple[int, str] | None:
+        """The ended visit a lead could reopen from here, and who it is for."""
+        if self.visit is not None:
+            return (self.visit.visit_id, self.visit.who) if self.visit.ended_at is not None else None
+        if self.customer is None or self.customer.open_visit_id is not None or not self.customer.history:
+            return None
+        latest = self.customer.history[0]
+        return (latest.visit_id, self.customer.name) if latest.ended_at is not None else None
+
+    def action_reopen(self) -> None:
+        """Shift lead: put their visit that ended today back on the floor, with a reason."""
+        target = self._reopenable()
+        if target is not None:
+            reopen_with_reason(self, *target)
 
     def _require_can_act(self) -> bool:
         if self.visit is not None and not self.visit.can_act and self.visit.ended_at is None:
@@ -700,8 +743,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
             return
 
         def started(visit_id: int) -> None:
-            self.visit_id = visit_id
-            self.reload()
+            self.follow_visit(visit_id)
 
         self.call(
             visits.new_walk_in,

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from counter_tui.db.models import FollowUpKind
-from counter_tui.services import followups
+from counter_tui.services import followups, reversals
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView, MyFollowUps
 from counter_tui.text import one_line
@@ -27,7 +27,7 @@ GROUPS = (
     ("upcoming", "UPCOMING", "bold"),
 )
 COLUMNS = (
-    Col("when", "Due", 16, min_width=11),
+    Col("when", "Due", 19, min_width=11),
     Col("kind", "What", 13, min_width=8),
     Col("who", "Customer", 24, min_width=10),
     Col("how", "How", 23, min_width=8),
@@ -64,6 +64,13 @@ class FollowUpsScreen(CounterScreen):
             tooltip="Cancel it, with the reason.",
         ),
         Binding(
+            "u",
+            "restore",
+            "Restore…",
+            id="followups.restore",
+            tooltip="Put back a follow-up cancelled today, saying why.",
+        ),
+        Binding(
             "o",
             "open_customer",
             "Open customer",
@@ -75,6 +82,8 @@ class FollowUpsScreen(CounterScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, FollowUpView] = {}
+        self.cancelled: dict[str, FollowUpView] = {}
+        self.mine: MyFollowUps | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,30 +100,30 @@ class FollowUpsScreen(CounterScreen):
     def reload(self) -> None:
         """Fetch my open follow-ups."""
         self.load("my_followups", followups.my_followups, self.ctx, self.actor, then=self.show)
+        self.load(
+            "cancelled_today", reversals.cancelled_today, self.ctx, self.actor, then=self.show_cancelled
+        )
 
     def show(self, mine: MyFollowUps) -> None:
-        """Lay out the three groups, each under its heading row."""
+        """Lay out the three groups, each under its heading row (and, when there are
+        any, the ones cancelled today, which can be restored)."""
+        self.mine = mine
         table = self.query_one(FittedTable)
         self.items = {}
         rows: list[tuple[str, list[Text]]] = []
-        for attribute, heading, style in GROUPS:
-            group: tuple[FollowUpView, ...] = getattr(mine, attribute)
+        groups = [
+            (attribute, heading, style, getattr(mine, attribute)) for attribute, heading, style in GROUPS
+        ]
+        if self.cancelled:
+            groups.append(("cancelled", "CANCELLED TODAY", "dim", tuple(self.cancelled.values())))
+        for attribute, heading, style, group in groups:
             blank = [Text("")] * (len(COLUMNS) - 1)
             rows.append((f"heading-{attribute}", [Text(f"{heading} ({len(group)})", style=style), *blank]))
             for item in group:
-                self.items[str(item.id)] = item
-                rows.append(
-                    (
-                        str(item.id),
-                        [
-                            Text(day_and_time(self.ctx, item.due_at), style="red" if item.overdue else ""),
-                            Text(item.kind_label),
-                            Text(one_line(item.customer_name)),
-                            Text(CHANNEL_LABELS.get(item.channel, item.channel)),
-                            Text(one_line(about(item))),
-                        ],
-                    )
-                )
+                key = f"cancelled-{item.id}" if attribute == "cancelled" else str(item.id)
+                if attribute != "cancelled":
+                    self.items[key] = item
+                rows.append((key, self._cells(item, dim=attribute == "cancelled")))
         table.fill(rows)
         summary = Text(
             f"{len(mine.overdue)} overdue · {len(mine.due_today)} due today · {len(mine.upcoming)} upcoming"
@@ -125,6 +134,23 @@ class FollowUpsScreen(CounterScreen):
         first = next(iter(self.items), None)
         if first is not None:
             table.move_cursor(row=table.get_row_index(first))
+
+    def _cells(self, item: FollowUpView, *, dim: bool) -> list[Text]:
+        due_style = "dim" if dim else ("red" if item.overdue else "")
+        return [
+            Text(day_and_time(self.ctx, item.due_at), style=due_style),
+            Text(item.kind_label, style="dim" if dim else ""),
+            Text(one_line(item.customer_name), style="dim" if dim else ""),
+            Text(CHANNEL_LABELS.get(item.channel, item.channel), style="dim" if dim else ""),
+            Text(one_line(about(item)), style="dim" if dim else ""),
+        ]
+
+    def show_cancelled(self, items: tuple[FollowUpView, ...]) -> None:
+        """Remember what was cancelled today, and show it under the open ones."""
+        self.cancelled = {f"cancelled-{item.id}": item for item in items}
+        if self.mine is not None:
+            self.show(self.mine)
+        self.refresh_bindings()
 
     def selected(self) -> FollowUpView | None:
         """The follow-up under the cursor (headings are not follow-ups)."""
@@ -162,6 +188,32 @@ class FollowUpsScreen(CounterScreen):
                 )
 
         self.app.push_screen(TextPromptDialog("Cancel follow-up", "Why is it no longer needed?"), cancel)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Restore is offered only while something was cancelled today."""
+        if action == "restore":
+            return bool(self.cancelled)
+        return True
+
+    def action_restore(self) -> None:
+        """Restore the highlighted follow-up cancelled today, with a reason."""
+        item = self.cancelled.get(self.query_one(FittedTable).cursor_row_key() or "")
+        if item is None:
+            self.notify("Highlight a follow-up under CANCELLED TODAY first.", markup=False)
+            return
+
+        def restore(reason: str | None) -> None:
+            if reason is not None:
+                self.call(
+                    reversals.restore_followup,
+                    self.ctx,
+                    self.actor,
+                    item.id,
+                    reason,
+                    then=lambda _: done(self, "Restored."),
+                )
+
+        self.app.push_screen(TextPromptDialog("Restore follow-up", "Why is it needed after all?"), restore)
 
     def action_open_customer(self) -> None:
         """Open the customer of the highlighted follow-up."""

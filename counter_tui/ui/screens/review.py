@@ -37,6 +37,8 @@ PANE_ACTIONS: dict[str, tuple[str, str]] = {
     "acted_on": ("feedback", "act_on"),
     "give_kudos": ("kudos", "give"),
     "close_day": ("end_of_day", "close_day"),
+    "undo_close": ("end_of_day", "undo_close"),
+    "reopen_visit": ("end_of_day", "reopen"),
     "mark_reviewed": ("end_of_day", "mark_reviewed"),
 }
 
@@ -85,9 +87,23 @@ class ReviewScreen(CounterScreen):
         Binding(
             "c",
             "close_day",
-            "Close day",
+            "Close day…",
             id="review.close_day",
-            tooltip="End visits left open as 'left at close'.",
+            tooltip="End visits left open as 'left at close' (shows which first).",
+        ),
+        Binding(
+            "u",
+            "undo_close",
+            "Undo close…",
+            id="review.undo_close",
+            tooltip="Undo today's day close: its visits go back on the floor.",
+        ),
+        Binding(
+            "o",
+            "reopen_visit",
+            "Reopen…",
+            id="review.reopen_visit",
+            tooltip="Reopen the highlighted flagged visit, saying why.",
         ),
         Binding(
             "v",
@@ -180,6 +196,14 @@ class ReviewScreen(CounterScreen):
     def action_close_day(self) -> None:
         """Close the day."""
         self.run_pane_action("close_day")
+
+    def action_undo_close(self) -> None:
+        """Undo today's day close."""
+        self.run_pane_action("undo_close")
+
+    def action_reopen_visit(self) -> None:
+        """Reopen the highlighted flagged visit."""
+        self.run_pane_action("reopen_visit")
 
     def action_mark_reviewed(self) -> None:
         """Mark a flagged visit reviewed."""

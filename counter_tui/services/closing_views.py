@@ -1,0 +1,91 @@
+"""Read models for closing the day and undoing it: which visits, and whose."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+NOBODY = "nobody"
+
+
+@dataclass(frozen=True)
+class ClosingVisit:
+    """An open visit a close would end (or a closed visit an undo would reopen)."""
+
+    visit_id: int
+    who: str
+    owner_name: str | None
+
+
+def owners_count(visits: tuple[ClosingVisit, ...]) -> tuple[tuple[str, int], ...]:
+    """(owner, how many) for `visits`, most first, unowned ones ("nobody") last."""
+    counts = Counter(visit.owner_name or NOBODY for visit in visits)
+    return tuple(sorted(counts.items(), key=lambda item: (item[0] == NOBODY, -item[1], item[0].lower())))
+
+
+def visits_summary(visits: tuple[ClosingVisit, ...]) -> str:
+    """`4 visits: Sam 2, Alex 1, nobody 1` (or `no visits`)."""
+    if not visits:
+        return "no visits"
+    owners = ", ".join(f"{name} {count}" for name, count in owners_count(visits))
+    return f"{len(visits)} visit{'s' if len(visits) != 1 else ''}: {owners}"
+
+
+@dataclass(frozen=True)
+class ClosePreview:
+    """What closing the day now would do. `early` while the shop is still open today:
+    then the lead must say why."""
+
+    day: date
+    closes_at: datetime | None
+    early: bool
+    visits: tuple[ClosingVisit, ...]
+
+    @property
+    def visit_ids(self) -> tuple[int, ...]:
+        """The visits the lead is shown, and so the only ones the close may end."""
+        return tuple(visit.visit_id for visit in self.visits)
+
+    @property
+    def by_owner(self) -> tuple[tuple[str, int], ...]:
+        """Whose visits they are, most first, unowned last."""
+        return owners_count(self.visits)
+
+    def summary(self) -> str:
+        """`4 visits: Sam 2, Alex 1, nobody 1`."""
+        return visits_summary(self.visits)
+
+
+@dataclass(frozen=True)
+class UndoableClose:
+    """The day close a lead may undo now: the latest one made today, not yet undone,
+    with the visits undoing it would reopen."""
+
+    day_close_id: int
+    day: date
+    closed_at: datetime
+    auto: bool
+    closed_by_name: str
+    visits: tuple[ClosingVisit, ...]
+
+    def summary(self) -> str:
+        """`3 visits: Sam 1, Alex 1, nobody 1`."""
+        return visits_summary(self.visits)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """What undoing a day close did: visits reopened, and those left ended with why."""
+
+    day_close_id: int
+    reopened: tuple[int, ...]
+    skipped: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class ReopenResult:
+    """A reopened visit, and the sentence to show."""
+
+    visit_id: int
+    message: str

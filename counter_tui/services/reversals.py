@@ -1,0 +1,260 @@
+"""Reversals: a lead reopens an ended visit, or undoes a day close as one action; a
+cancelled follow-up is restored. Each needs a reason and writes its audit event.
+
+**The same day.** A visit can be reopened on the shop day it ended, or on the day of the
+close that ended it (an automatic close the next morning ends yesterday's visits today).
+A day close can be undone on the shop day it was made, the latest one first. After that
+the customer's next visit is a new visit.
+
+**Still reopenable.** A visit is not reopened while its customer has another visit open
+(they came back and someone started one); undoing a close leaves such a visit ended and
+says why. A visit whose owner is no longer active comes back with nobody owning it.
+Reopening withdraws the thank-you its ending queued, if still open: ending it again
+queues a new one if it really was a purchase.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from counter_tui.db.models import (
+    Customer,
+    DayClose,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Staff,
+    Visit,
+)
+from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from counter_tui.services import audit
+from counter_tui.services.closing import closing_visits
+from counter_tui.services.closing_views import ReopenResult, UndoableClose, UndoResult
+from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.queries import followup_views, staff_names
+from counter_tui.services.views import FollowUpView
+from counter_tui.services.visits import load_visit
+from counter_tui.text import SHORT_MAX, clean_text
+
+
+def _reason(text: str, what: str) -> str:
+    reason = clean_text(text, SHORT_MAX)
+    if not reason:
+        raise InvalidInput(f"Say why you {what}; it is kept in the log.")
+    return reason
+
+
+def _refuse_if_back(session: Session, visit: Visit) -> None:
+    """Refuse to reopen a visit whose customer has another visit open now."""
+    if visit.customer_id is None:
+        return
+    other = session.exec(
+        select(Visit.id).where(
+            Visit.customer_id == visit.customer_id,
+            col(Visit.ended_at).is_(None),
+            Visit.id != visit.id,
+        )
+    ).first()
+    if other is not None:
+        customer = session.get(Customer, visit.customer_id)
+        name = customer.name if customer is not None else "The customer"
+        raise Conflict(f"{name} is in the shop again (another visit is open).")
+
+
+def _reopen(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reason: str) -> str:
+    """Put an ended visit back on the floor; the sentence to show. Checks first, so a
+    refusal changes nothing."""
+    _refuse_if_back(session, visit)
+    owner = session.get(Staff, visit.owner_id) if visit.owner_id is not None else None
+    message = "Visit reopened."
+    if owner is not None and not owner.active:
+        message = f"Visit reopened. {owner.name} is no longer active, so nobody owns it: claim them."
+        visit.owner_id, visit.claimed_at = None, None
+    outcome, day_close_id = visit.outcome, visit.day_close_id
+    visit.outcome, visit.ended_at, visit.ended_by = None, None, None
+    visit.flagged_for_review, visit.day_close_id = False, None
+    session.add(visit)
+    thank_you = session.exec(
+        select(FollowUp).where(
+            FollowUp.visit_id == visit.id,
+            FollowUp.kind == FollowUpKind.THANK_YOU,
+            FollowUp.status == FollowUpStatus.OPEN,
+        )
+    ).first()
+    if thank_you is not None:
+        thank_you.status = FollowUpStatus.CANCELLED
+        thank_you.cancel_reason = clean_text(f"Visit reopened: {reason}", SHORT_MAX)
+        thank_you.done_at, thank_you.done_by = ctx.now(), actor.staff_id
+        session.add(thank_you)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "followup.cancelled",
+            "followup",
+            thank_you.id,
+            reason=thank_you.cancel_reason,
+        )
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "visit.reopened",
+        "visit",
+        visit.id,
+        reason=reason,
+        outcome=outcome,
+        owner_id=visit.owner_id,
+        thank_you_cancelled=thank_you.id if thank_you is not None else None,
+        day_close_id=day_close_id,
+    )
+    return message
+
+
+def reopen_visit(ctx: ShopContext, actor: Actor, visit_id: int, reason: str) -> ReopenResult:
+    """A lead puts an ended visit back on the floor (ended by mistake, with the wrong
+    outcome, or closed at end of day too soon), the same day, with a reason."""
+    reason = _reason(reason, "reopen the visit")
+    with ctx.database.write() as session:
+        require_lead(session, actor, "reopen a visit")
+        visit = load_visit(session, visit_id)
+        if visit.ended_at is None:
+            raise Conflict("This visit is not ended; there is nothing to reopen.")
+        calendar, today = ctx.calendar, ctx.calendar.local_date(ctx.now())
+        days = {calendar.local_date(visit.ended_at)}
+        if visit.day_close_id is not None:
+            close = session.get(DayClose, visit.day_close_id)
+            if close is not None:
+                days.add(calendar.local_date(close.closed_at))
+        if today not in days:
+            raise Conflict(
+                "A visit can be reopened only on the day it ended. If they are here, start a new visit."
+            )
+        return ReopenResult(visit_id=visit_id, message=_reopen(session, ctx, actor, visit, reason))
+
+
+def _latest_close_today(session: Session, ctx: ShopContext) -> DayClose | None:
+    start = ctx.calendar.start_of_day(ctx.calendar.local_date(ctx.now()))
+    return session.exec(
+        select(DayClose)
+        .where(col(DayClose.closed_at) >= start, col(DayClose.undone_at).is_(None))
+        .order_by(col(DayClose.closed_at).desc(), col(DayClose.id).desc())
+    ).first()
+
+
+def _closed_by(session: Session, close: DayClose) -> list[Visit]:
+    """The visits `close` ended that are still ended by it."""
+    return list(
+        session.exec(
+            select(Visit)
+            .where(Visit.day_close_id == close.id, col(Visit.ended_at).is_not(None))
+            .order_by(col(Visit.arrived_at), col(Visit.id))
+        )
+    )
+
+
+def undoable_close(ctx: ShopContext, actor: Actor) -> UndoableClose | None:
+    """The day close a lead may undo now (the latest made today, not undone yet), with
+    the visits undoing it would reopen; None when there is none."""
+    with ctx.database.read() as session:
+        require_lead(session, actor, "undo a day close")
+        close = _latest_close_today(session, ctx)
+        if close is None or close.id is None:
+            return None
+        names = staff_names(session)
+        visits = closing_visits(session, [visit.id for visit in _closed_by(session, close) if visit.id])
+        return UndoableClose(
+            day_close_id=close.id,
+            day=close.day,
+            closed_at=close.closed_at,
+            auto=close.auto,
+            closed_by_name=names.get(close.closed_by, "") if close.closed_by else "",
+            visits=visits,
+        )
+
+
+def undo_day_close(ctx: ShopContext, actor: Actor, reason: str) -> UndoResult:
+    """A lead undoes today's latest day close as one action: every visit it ended that is
+    still reopenable goes back on the floor; the others stay ended and are listed with
+    why."""
+    reason = _reason(reason, "undo the day close")
+    with ctx.database.write() as session:
+        lead = require_lead(session, actor, "undo a day close")
+        close = _latest_close_today(session, ctx)
+        if close is None:
+            raise Conflict("No day close to undo today.")
+        reopened: list[int] = []
+        skipped: list[tuple[int, str]] = []
+        for visit in _closed_by(session, close):
+            assert visit.id is not None
+            try:
+                _reopen(session, ctx, actor, visit, reason)
+            except Conflict as refusal:
+                skipped.append((visit.id, str(refusal)))
+            else:
+                reopened.append(visit.id)
+        close.undone_at, close.undone_by, close.undo_reason = ctx.now(), lead.id, reason
+        session.add(close)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "day.close_undone",
+            "day",
+            close.id,
+            day=close.day,
+            reopened=reopened,
+            skipped=[visit_id for visit_id, _ in skipped],
+            reason=reason,
+        )
+        assert close.id is not None
+        return UndoResult(day_close_id=close.id, reopened=tuple(reopened), skipped=tuple(skipped))
+
+
+def restore_followup(ctx: ShopContext, actor: Actor, followup_id: int, reason: str) -> None:
+    """Put a cancelled follow-up back on its owner's list (its owner or a lead), with a
+    reason. It keeps its due time, so it may come back overdue."""
+    reason = _reason(reason, "restore it")
+    with ctx.database.write() as session:
+        staff = load_staff_actor(session, actor)
+        followup = session.get(FollowUp, followup_id)
+        if followup is None:
+            raise NotFound("That follow-up no longer exists.")
+        if followup.owner_id != staff.id and staff.role != "lead":
+            owner = session.get(Staff, followup.owner_id)
+            name = owner.name if owner else "its owner"
+            raise NotAllowed(f"This follow-up is {name}'s. Ask {name}, or a shift lead can restore it.")
+        if followup.status != FollowUpStatus.CANCELLED:
+            raise Conflict("This follow-up is not cancelled; there is nothing to restore.")
+        cancel_reason = followup.cancel_reason
+        followup.status, followup.cancel_reason = FollowUpStatus.OPEN, ""
+        followup.done_at, followup.done_by = None, None
+        session.add(followup)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "followup.restored",
+            "followup",
+            followup_id,
+            reason=reason,
+            cancel_reason=cancel_reason,
+        )
+
+
+def cancelled_today(ctx: ShopContext, actor: Actor) -> tuple[FollowUpView, ...]:
+    """The actor's follow-ups cancelled today, newest first (so a slip can be undone)."""
+    start = ctx.calendar.start_of_day(ctx.calendar.local_date(ctx.now()))
+    with ctx.database.read() as session:
+        staff = load_staff_actor(session, actor)
+        return followup_views(
+            session,
+            ctx,
+            select(FollowUp)
+            .where(
+                FollowUp.owner_id == staff.id,
+                FollowUp.status == FollowUpStatus.CANCELLED,
+                col(FollowUp.done_at) >= start,
+            )
+            .order_by(col(FollowUp.done_at).desc(), col(FollowUp.id).desc()),
+        )

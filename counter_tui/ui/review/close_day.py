@@ -1,0 +1,56 @@
+"""Closing the day, confirmed: how many visits it ends and whose, and why when early."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Input, Label, Static
+
+from counter_tui.errors import InvalidInput
+from counter_tui.services.closing_views import ClosePreview
+from counter_tui.services.context import ShopContext
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.format import clock_time
+
+LISTED = 6
+
+
+class CloseDayDialog(FormDialog[str]):
+    """Ask before ending every open visit as left at close; returns the reason (empty
+    after closing time, when none is needed), or None when cancelled."""
+
+    TITLE_TEXT = "Close the day now?"
+
+    def __init__(self, ctx: ShopContext, preview: ClosePreview) -> None:
+        super().__init__()
+        self.preview = preview
+        self.closes = clock_time(ctx, preview.closes_at)
+
+    def fields(self) -> ComposeResult:
+        preview = self.preview
+        text = Text()
+        if preview.early:
+            text.append(f"The shop is open until {self.closes}.\n", style="bold red")
+        if preview.visits:
+            text.append(f"This ends {preview.summary()}", style="bold")
+            text.append(" as 'left at close', flagged for review:\n")
+            for visit in preview.visits[:LISTED]:
+                text.append(f"  • {one_line(visit.who, 30)} ({one_line(visit.owner_name or 'nobody', 14)})\n")
+            if len(preview.visits) > LISTED:
+                text.append(f"  … and {len(preview.visits) - LISTED} more\n", style="dim")
+            text.append("A shift lead can undo it today (u on this tab).", style="dim")
+        else:
+            text.append("Nobody is in the shop; this only records that the day is closed.")
+        yield Static(text, id="close-summary")
+        if preview.early:
+            yield Label(f"Why close before {self.closes}? (kept in the log)")
+        else:
+            yield Label("Note for the log (optional)")
+        yield Input(max_length=200, id="answer")
+
+    def collect(self) -> str:
+        reason = self.query_one("#answer", Input).value.strip()
+        if self.preview.early and not reason:
+            raise InvalidInput(f"Say why the day closes before {self.closes}, or Esc to keep it open.")
+        return reason

@@ -1,0 +1,215 @@
+"""Closing the day and its reversals, by keys: c on the end-of-day tab asks first and says
+how many visits and whose (and why, before closing time); u undoes the close; o reopens
+a flagged visit; z on a customer reopens their visit; u on My follow-ups restores one
+cancelled today. Each is checked in the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable, Static
+
+from counter_tui.clock import ManualClock
+from counter_tui.db.models import DayClose, FollowUp, FollowUpStatus, Outcome, Visit
+from counter_tui.services import customers, followups, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.review.close_day import CloseDayDialog
+from counter_tui.ui.screens import find
+from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.find import FindCustomerScreen
+from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.screens.followups import FollowUpsScreen
+from counter_tui.ui.screens.review import ReviewScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, screen_text, settle, sign_in, table_rows, type_text
+
+
+def ended(ctx: ShopContext, visit_ids: list[int]) -> list[bool]:
+    """Whether each visit is ended, read from the database."""
+    with ctx.database.read() as session:
+        return [session.get(Visit, visit_id).ended_at is not None for visit_id in visit_ids]  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def floor(ctx: ShopContext, team: Team, clock: ManualClock) -> list[int]:
+    """Four customers in the shop at 11:46 on a Friday (open until 17:30)."""
+    ids = [
+        visits.new_walk_in(ctx, team.sam, description="red coat", claim=True),
+        visits.new_walk_in(ctx, team.sam, description="blue hat", claim=True),
+        visits.new_walk_in(ctx, team.alex, description="green scarf", claim=True),
+        visits.new_walk_in(ctx, team.alex, description="man with a dog"),
+    ]
+    clock.moment = datetime(2026, 11, 20, 11, 46, tzinfo=UTC)
+    return ids
+
+
+async def open_end_of_day(pilot: object, app: StaffApp) -> ReviewScreen:
+    await sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
+    await pilot.press("l", "7")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    assert isinstance(app.screen, ReviewScreen) and app.screen.active_tab == "end_of_day"
+    return app.screen
+
+
+async def test_c_asks_first_says_how_many_and_whose_and_wants_a_reason_before_closing_time(
+    ctx: ShopContext, team: Team, floor: list[int]
+) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        review = await open_end_of_day(pilot, app)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CloseDayDialog)
+        summary = plain(dialog.query_one("#close-summary", Static).visual)
+        assert summary.startswith(
+            "The shop is open until 17:30.\nThis ends 4 visits: Sam 2, Alex 1, nobody 1"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Say why the day closes before 17:30" in plain(
+            dialog.query_one(".dialog-error", Static).visual
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is review
+        assert ended(ctx, floor) == [False] * 4
+
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "Burst pipe")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is review
+        assert app.messages[-1] == (
+            "Day closed: 4 open visits ended as left at close and flagged for review. u undoes it today."
+        )
+    assert ended(ctx, floor) == [True] * 4
+    with ctx.database.read() as session:
+        [close] = session.exec(select(DayClose)).all()
+        assert (close.reason, close.auto) == ("Burst pipe", False)
+
+
+async def test_u_undoes_the_close_and_everyone_is_back_on_the_floor(
+    ctx: ShopContext, team: Team, floor: list[int]
+) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        review = await open_end_of_day(pilot, app)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "fire drill")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ended(ctx, floor) == [True] * 4
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        assert "Undoing it reopens 4 visits: Sam 2, Alex 1, nobody 1. Why?" in screen_text(app.screen)
+        await type_text(pilot, "the drill was called off")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is review
+        assert app.messages[-1] == "Day close undone: 4 visits back on the floor."
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FloorScreen)
+        assert len(table_rows(app.screen.query_one(DataTable))) == 4
+    assert ended(ctx, floor) == [False] * 4
+
+
+async def test_o_reopens_the_highlighted_flagged_visit(
+    ctx: ShopContext, team: Team, floor: list[int], clock: ManualClock
+) -> None:
+    clock.moment = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        review = await open_end_of_day(pilot, app)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")  # after closing time no reason is needed
+        await settle(pilot)
+        assert ended(ctx, floor) == [True] * 4
+        flagged: DataTable[object] = review.query_one("#flagged-table", DataTable)
+        flagged.focus()
+        await pilot.press("down")
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        await type_text(pilot, "still trying on shoes")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Visit reopened."
+    assert ended(ctx, floor) == [True, False, True, True]
+
+
+async def test_z_on_a_customer_reopens_their_visit_ended_by_mistake(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    thank_you = visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE).thank_you_id
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        await pilot.press("slash")
+        await settle(pilot)
+        await type_text(pilot, "bob")
+        assert isinstance(app.screen, FindCustomerScreen)
+        app.screen.search()
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomerScreen) and screen.visit_id is None
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        await type_text(pilot, "No purchase really")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.visit_id == visit_id
+        assert "You" not in plain(screen.query_one("#owner-banner", Static).visual)
+        assert "Sam owns this customer" in plain(screen.query_one("#owner-banner", Static).visual)
+    assert ended(ctx, [visit_id]) == [False]
+    with ctx.database.read() as session:
+        assert session.get(FollowUp, thank_you).status == FollowUpStatus.CANCELLED  # type: ignore[union-attr]
+
+
+async def test_a_follow_up_cancelled_by_mistake_is_restored_from_my_follow_ups(
+    ctx: ShopContext, team: Team
+) -> None:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    customers.record_consent(ctx, team.sam, bob, "phone", granted=True, source="asked")
+    call = followups.add_callback(ctx, team.sam, bob, about="repair quote")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowUpsScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        await type_text(pilot, "wrong customer")
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = table_rows(screen.query_one(DataTable))
+        assert [row[0] for row in rows][-2:] == ["CANCELLED TODAY (1)", "today 17:30"]
+        await pilot.press("ctrl+end")
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        await type_text(pilot, "It was him after all")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Restored."
+        assert "CANCELLED TODAY (1)" not in [row[0] for row in table_rows(screen.query_one(DataTable))]
+    with ctx.database.read() as session:
+        assert session.get(FollowUp, call).status == FollowUpStatus.OPEN  # type: ignore[union-attr]
