@@ -4,8 +4,8 @@ A lead can undo a day close as one action the same day; it reopens exactly the v
 that close ended (`visit.day_close_id`), if they are still reopenable. Existing visits
 ended at close before this revision have no day close row and cannot be undone as one.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-26
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
