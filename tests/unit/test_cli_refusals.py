@@ -273,7 +273,20 @@ def test_a_read_only_database_file_is_one_red_line(shop_url: str, tmp_path: Path
     path = Path(shop_url.removeprefix("sqlite:///"))
     path.chmod(0o400)
 
-    result = run_unprivileged("--db", shop_url, "staff", "add", "Sam", "--pin", "2222", home=tmp_path)
+    result = run_unprivileged(
+        "--db",
+        shop_url,
+        "staff",
+        "add",
+        "Sam",
+        "--pin",
+        "2222",
+        "--lead",
+        "Dana",
+        "--lead-pin",
+        "1111",
+        home=tmp_path,
+    )
 
     assert_one_unprivileged_line(
         result,
