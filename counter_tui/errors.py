@@ -27,7 +27,12 @@ class NotFound(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Something typed cannot be used as it is."""
+    """Something typed cannot be used as it is. `field` names the input it concerns (the
+    service's parameter name, e.g. "phone"), so a form can show the sentence beside it."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Conflict(DomainError):

@@ -29,6 +29,7 @@ from counter_tui.ui.screens.handoffs import HandoffsScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.screens.staff_admin import StaffAdminScreen
+from counter_tui.ui.widgets.choice import ChoiceList
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- KEYS TABLE START -->", "<!-- KEYS TABLE END -->"
@@ -44,6 +45,7 @@ SCREENS: tuple[tuple[str, type], ...] = (
     ("Staff (leads)", StaffAdminScreen),
     ("Any dialog", FormDialog),
     ("Lead's PIN (closing the app)", LeadPinDialog),
+    ("A choice in a dialog (↑↓ choose)", ChoiceList),
     ("Kiosk", KioskApp),
     ("Kiosk welcome", WelcomeScreen),
     ("Kiosk name", NameScreen),
@@ -57,6 +59,7 @@ KEY_NAMES = {
     "enter": "Enter",
     "pagedown": "PgDn",
     "pageup": "PgUp",
+    "space": "Space",
 }
 
 

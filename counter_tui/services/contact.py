@@ -88,10 +88,14 @@ def clean_email(email: str) -> str:
     try:
         checked = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise InvalidInput(f"That email address looks wrong: {error} Check it, or leave it empty.") from None
+        raise InvalidInput(
+            f"That email address looks wrong: {error} Check it, or leave it empty.", field="email"
+        ) from None
     lowered = checked.lower()
     if len(lowered) > EMAIL_MAX:
-        raise InvalidInput(f"That email address is longer than {EMAIL_MAX} characters. Check it.")
+        raise InvalidInput(
+            f"That email address is longer than {EMAIL_MAX} characters. Check it.", field="email"
+        )
     return lowered
 
 
@@ -100,13 +104,14 @@ def clean_contact(shop: ShopSettings, name: str, phone: str, email: str) -> Cont
     name = clean_text(name, NAME_MAX)
     phone = clean_text(phone, PHONE_MAX)
     if not name:
-        raise InvalidInput("Give the customer's name (a first name is enough).")
+        raise InvalidInput("Give the customer's name (a first name is enough).", field="name")
     if phone and not _PHONE.match(phone):
         raise InvalidInput(
-            "A phone number has only digits, spaces and + - ( ) . — check it, or leave it empty."
+            "A phone number has only digits, spaces and + - ( ) . — check it, or leave it empty.",
+            field="phone",
         )
     if phone and len(digits_of(phone)) < 5:
-        raise InvalidInput("That phone number looks too short. Check it, or leave it empty.")
+        raise InvalidInput("That phone number looks too short. Check it, or leave it empty.", field="phone")
     return ContactDetails(
         name=name,
         phone=phone,

@@ -84,12 +84,12 @@ def record_feedback(
     """
     body = clean_text(body, LONG_MAX, multiline=True)
     if not body:
-        raise InvalidInput("Write down what the customer said, in their words.")
+        raise InvalidInput("Write down what the customer said, in their words.", field="body")
     if rating is not None and (isinstance(rating, bool) or rating not in range(1, 6)):
-        raise InvalidInput("A rating is 1 to 5, or leave it out.")
+        raise InvalidInput("A rating is 1 to 5, or leave it out.", field="rating")
     tags = normalise_topics(topics)
     if len(tags) > TOPICS_PER_FEEDBACK:
-        raise InvalidInput(f"Use at most {TOPICS_PER_FEEDBACK} topics; pick the main ones.")
+        raise InvalidInput(f"Use at most {TOPICS_PER_FEEDBACK} topics; pick the main ones.", field="topics")
     with ctx.database.write() as session:
         staff = load_staff_actor(session, actor)
         if visit_id is not None:

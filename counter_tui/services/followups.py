@@ -58,7 +58,8 @@ def require_personal(line: str, template: str) -> None:
     if not is_personal(line, template):
         raise InvalidInput(
             "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
-            "kitchen'. The template on its own reads as perfunctory."
+            "kitchen'. The template on its own reads as perfunctory.",
+            field="personal_line",
         )
 
 
@@ -154,7 +155,7 @@ def add_callback(
     `consent_source` when they agree now, and it is recorded in the same transaction."""
     about = clean_text(about, SHORT_MAX)
     if not about:
-        raise InvalidInput("Say what the call is about, so whoever calls knows.")
+        raise InvalidInput("Say what the call is about, so whoever calls knows.", field="about")
     if channel not in CALLBACK_CHANNELS:
         raise InvalidInput("A callback is by phone or text message.")
     with ctx.database.write() as session:
@@ -185,14 +186,14 @@ def add_promise(
     """Record something promised to a customer, due when the staff member said."""
     promise = clean_text(promise, SHORT_MAX)
     if not promise:
-        raise InvalidInput("Say what was promised, in the words you used with the customer.")
+        raise InvalidInput("Say what was promised, in the words you used with the customer.", field="promise")
     if due_at.tzinfo is None:
         raise InvalidInput("The due time needs a time zone.")
     with ctx.database.write() as session:
         staff = load_staff_actor(session, actor)
         customer = load_customer(session, customer_id)
         if due_at <= ctx.now():
-            raise InvalidInput("The due time has already passed. Pick a time in the future.")
+            raise InvalidInput("The due time has already passed. Pick a time in the future.", field="due_at")
         if channel != Channel.IN_PERSON and channel not in consented_channels(session, customer_id):
             raise NotAllowed(
                 f"{customer.name} has not agreed to be contacted by "
@@ -301,7 +302,9 @@ def complete_followup(
     a status update on an order or repair that is `still_open` queues the next one."""
     what_was_done = clean_text(what_was_done, LONG_MAX, multiline=True)
     if not what_was_done:
-        raise InvalidInput("Say what was done (e.g. 'Called, left a message about the repair').")
+        raise InvalidInput(
+            "Say what was done (e.g. 'Called, left a message about the repair').", field="what_was_done"
+        )
     with ctx.database.write() as session:
         followup = _load_open(session, followup_id)
         staff = _require_owner_or_lead(session, actor, followup)
@@ -343,7 +346,9 @@ def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason:
     """Cancel a follow-up that no longer applies, with the reason."""
     reason = clean_text(reason, SHORT_MAX)
     if not reason:
-        raise InvalidInput("Say why it is cancelled (e.g. 'customer collected it in person').")
+        raise InvalidInput(
+            "Say why it is cancelled (e.g. 'customer collected it in person').", field="reason"
+        )
     with ctx.database.write() as session:
         followup = _load_open(session, followup_id)
         _require_owner_or_lead(session, actor, followup)

@@ -22,7 +22,9 @@ from counter_tui.text import SHORT_MAX, clean_text
 def _reason(text: str, what: str) -> str:
     reason = clean_text(text, SHORT_MAX)
     if not reason:
-        raise InvalidInput(f"Give a reason for the {what}; the shift lead and the log need it.")
+        raise InvalidInput(
+            f"Give a reason for the {what}; the shift lead and the log need it.", field="reason"
+        )
     return reason
 
 

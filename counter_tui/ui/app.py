@@ -144,7 +144,10 @@ class CounterApp(App[None]):
                 return
             except Exception:
                 LOG.exception("service call %s failed", getattr(fn, "__name__", fn))
-                self.notify(UNEXPECTED, severity="error", markup=False, timeout=8)
+                if refused is not None:
+                    refused(DomainError(UNEXPECTED))
+                else:
+                    self.notify(UNEXPECTED, severity="error", markup=False, timeout=8)
                 return
             if then is not None:
                 then(result)

@@ -9,6 +9,7 @@ from counter_tui.services import handoffs
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import HandoffView
 from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.shop_access import ServiceCaller, done
@@ -52,15 +53,9 @@ def deny(where: ServiceCaller, request: HandoffView | None) -> None:
         where.app.notify("No pending hand-off highlighted.", markup=False)
         return
 
-    def send(note: str | None) -> None:
-        if note is not None:
-            where.call(
-                handoffs.deny_handoff,
-                where.ctx,
-                where.actor,
-                request.id,
-                note,
-                then=lambda _: done(where, "Denied."),
-            )
-
-    where.app.push_screen(TextPromptDialog("Deny hand-off", "Why? (the requester sees this)"), send)
+    ask(
+        where,
+        TextPromptDialog("Deny hand-off", "Why? (the requester sees this)"),
+        lambda actor, note: handoffs.deny_handoff(where.ctx, actor, request.id, note),
+        then=lambda _: done(where, "Denied."),
+    )

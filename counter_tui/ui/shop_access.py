@@ -4,9 +4,11 @@ calls that run off the UI thread. One mixin, so screens and review panes share i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.app import App
+from textual.dom import NoScreen
+from textual.widget import Widget
 
 from counter_tui.errors import DomainError
 from counter_tui.services.context import Actor, ShopContext
@@ -44,6 +46,15 @@ class ShopAccess:
         assert actor is not None, "staff screens are only shown after sign-in"
         return actor
 
+    @property
+    def still_shown(self) -> bool:
+        """Whether this screen (or the screen holding this pane) is still open."""
+        try:
+            screen = cast(Widget, self).screen
+        except NoScreen:
+            return False
+        return screen in self.app.screen_stack
+
     def call(
         self,
         fn: Callable[..., T],
@@ -62,16 +73,24 @@ class ShopAccess:
     ) -> None:
         """Like `call`, for reads that refresh what is on show: only the newest load of
         `key` shows its result. An older load that finishes later read older data (e.g. a
-        reload started before a save it raced with), so its result is dropped."""
+        reload started before a save it raced with), so its result is dropped. A load that
+        finishes after its screen closed (e.g. the record just erased) shows nothing."""
         generations: dict[str, int] = self.__dict__.setdefault("_load_generations", {})
         generation = generations.get(key, 0) + 1
         generations[key] = generation
 
+        def current() -> bool:
+            return generations.get(key) == generation and self.still_shown
+
         def show(result: T) -> None:
-            if generations.get(key) == generation:
+            if current():
                 then(result)
 
-        self.call(fn, *args, then=show, **kwargs)
+        def refused(error: DomainError) -> None:
+            if current() and not kwargs.get("quiet"):
+                self.app.notify(str(error), severity="error", markup=False, timeout=8)
+
+        self.call(fn, *args, then=show, refused=refused, **kwargs)
 
 
 class ServiceCaller(Protocol):
@@ -87,7 +106,12 @@ class ServiceCaller(Protocol):
     def app(self) -> App[Any]: ...
 
     def call(
-        self, fn: Callable[..., Any], *args: Any, then: Callable[[Any], None] | None = None, **kwargs: Any
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], None] | None = None,
+        refused: Callable[[DomainError], None] | None = None,
+        **kwargs: Any,
     ) -> None: ...
 
     def reload(self) -> None: ...

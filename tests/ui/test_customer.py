@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from counter_tui.db.models import FollowUp, FollowUpKind, Visit, VisitNeed
 from counter_tui.services import customers, visits
@@ -120,7 +120,7 @@ async def test_helper_joins_without_taking_ownership(ctx: ShopContext, team: Tea
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, StaffPickerDialog)
-        await pilot.press("enter")  # the first colleague offered: Alex (sorted by name)
+        await pilot.press("space", "enter")  # the first colleague offered: Alex (sorted by name)
         await settle(pilot)
         assert shown(app, "#owner-banner") == "You own this customer since 11:00.  Helping: Alex"
         with ctx.database.read() as session:
@@ -181,7 +181,7 @@ async def test_end_with_purchase_queues_a_thank_you_due_next_business_day(
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, EndVisitDialog)
-        await pilot.press("tab")
+        await pilot.press("space", "tab")  # Purchase, then the personal line
         await type_text(pilot, "Hope the drill makes light work of the shelves")
         await pilot.press("enter")
         await settle(pilot)
@@ -206,12 +206,13 @@ async def test_perfunctory_line_at_the_end_keeps_the_dialog_open(ctx: ShopContex
         await open_first_visit(pilot, app, "sam", "2222")
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("tab")
+        await pilot.press("space", "tab")  # Purchase, then the personal line
         await type_text(pilot, "Thank you for visiting")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EndVisitDialog)
-        assert "reads as perfunctory" in shown(app, ".dialog-error")
+        assert "reads as perfunctory" in shown(app, "#personal-error")
+        assert app.screen.query_one("#personal", Input).value == "Thank you for visiting"
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)

@@ -82,7 +82,7 @@ async def test_perfunctory_line_is_refused_in_the_dialog_then_a_good_one_complet
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog
-        error = plain(dialog.query_one(".dialog-error", Static).visual)
+        error = plain(dialog.query_one("#personal-error", Static).visual)
         assert error == (
             "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
             "kitchen'. The template on its own reads as perfunctory."
@@ -90,8 +90,8 @@ async def test_perfunctory_line_is_refused_in_the_dialog_then_a_good_one_complet
         assert dialog.query_one("#done", Input).value == "Thanked him at the till"
         assert followups_of(ctx, FollowUpKind.THANK_YOU)[0].status == "open"
 
+        assert app.focused is dialog.query_one("#personal", Input), "the refused field takes the keys"
         dialog.query_one("#personal", Input).value = ""
-        dialog.query_one("#personal", Input).focus()
         await type_text(pilot, "Enjoy the new cordless drill on the shed")
         await pilot.press("enter")
         await settle(pilot)
@@ -179,10 +179,11 @@ async def test_callback_needs_consent_asked_in_the_dialog(ctx: ShopContext, team
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog
-        assert plain(dialog.query_one(".dialog-error", Static).visual).startswith(
+        assert plain(dialog.query_one("#channel-error", Static).visual).startswith(
             "No consent on file for phone."
         )
-        await pilot.press("tab", "tab", "space", "enter")
+        assert app.focused is dialog.query_one("#channel"), "the refused field takes the keys"
+        await pilot.press("tab", "space", "enter")  # tick "agreed just now"
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         assert app.messages[-1] == "Callback queued."
@@ -212,14 +213,17 @@ async def test_promise_refuses_a_past_time_and_an_unconsented_channel_in_the_dia
         await type_text(pilot, "today 09:00")
         await pilot.press("enter")
         await settle(pilot)
-        error = dialog.query_one(".dialog-error", Static)
+        error = dialog.query_one("#due-error", Static)
         assert plain(error.visual) == "The due time has already passed. Pick a time in the future."
         await pilot.press(*["backspace"] * 5)
         await type_text(pilot, "16:00")
         await pilot.press("tab", "down", "down", "down", "space", "enter")  # email
         await settle(pilot)
         assert app.screen is dialog
-        assert plain(error.visual).startswith("No consent on file for email.")
+        assert not error.display, "the due time is right now; only the channel is wrong"
+        assert plain(dialog.query_one("#channel-error", Static).visual).startswith(
+            "No consent on file for email."
+        )
         assert followups_of(ctx, FollowUpKind.PROMISE) == []
         await pilot.press("up", "up", "up", "space", "enter")  # in person
         await settle(pilot)

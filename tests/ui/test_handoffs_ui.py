@@ -66,7 +66,7 @@ async def test_owner_requests_and_lead_approves_then_owner_changes(ctx: ShopCont
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, StaffPickerDialog)
-        await pilot.press("enter")  # Alex, the first colleague; Enter moves on to the reason
+        await pilot.press("space", "enter")  # Alex, the first colleague; Enter moves on to the reason
         await type_text(pilot, "Alex fixes bikes")
         await pilot.press("enter")
         await settle(pilot)

@@ -247,7 +247,7 @@ async def test_lead_reassigns_a_follow_up_from_the_third_tab(ctx: ShopContext, t
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, StaffPickerDialog)
-        await pilot.press("enter")  # Alex, the first colleague who is not the owner
+        await pilot.press("space", "enter")  # Alex, the first colleague who is not the owner
         await type_text(pilot, "Sam is off until Monday")
         await pilot.press("enter")
         await settle(pilot)

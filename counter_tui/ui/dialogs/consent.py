@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Input, Label
 
 from counter_tui.db.models import Channel
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.widgets.choice import Tick
 
 CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 
@@ -24,7 +25,7 @@ class ConsentDialog(FormDialog[tuple[dict[str, bool], str]]):
     def fields(self) -> ComposeResult:
         yield Label("Ask the customer. Nothing is ticked unless they said yes.")
         for channel in CHANNELS:
-            yield Checkbox(
+            yield Tick(
                 CHANNEL_LABELS[channel].capitalize(), channel in self._granted, id=f"consent-{channel}"
             )
         yield Label("How did they tell you?")
@@ -33,7 +34,7 @@ class ConsentDialog(FormDialog[tuple[dict[str, bool], str]]):
         yield source
 
     def collect(self) -> tuple[dict[str, bool], str]:
-        answers = {
-            str(channel): self.query_one(f"#consent-{channel}", Checkbox).value for channel in CHANNELS
-        }
-        return answers, required(self.query_one("#source", Input).value, "Say how they told you.")
+        answers = {str(channel): self.query_one(f"#consent-{channel}", Tick).value for channel in CHANNELS}
+        return answers, required(
+            self.query_one("#source", Input).value, "Say how they told you.", field="source"
+        )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Input, Label
 
 from counter_tui.db.models import Channel
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.widgets.choice import Tick
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
         yield email
         if self._ask_consent:
             yield Label("Ask: may we contact you? Tick only what they agreed to.")
-            yield Checkbox("Phone calls", False, id="opt-phone")
-            yield Checkbox("Text messages", False, id="opt-sms")
-            yield Checkbox("Email", False, id="opt-email")
+            yield Tick("Phone calls", False, id="opt-phone")
+            yield Tick("Text messages", False, id="opt-sms")
+            yield Tick("Email", False, id="opt-email")
 
     def collect(self) -> NewCustomer:
         opted: tuple[str, ...] = tuple(
@@ -60,12 +61,13 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
                 (Channel.SMS, "#opt-sms"),
                 (Channel.EMAIL, "#opt-email"),
             )
-            if self._ask_consent and self.query_one(widget_id, Checkbox).value
+            if self._ask_consent and self.query_one(widget_id, Tick).value
         )
         return NewCustomer(
             name=required(
                 self.query_one("#name", Input).value,
                 "Give the customer's name (a first name is enough).",
+                field="name",
             ),
             phone=self.query_one("#phone", Input).value,
             email=self.query_one("#email", Input).value,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, RadioButton, RadioSet
+from textual.widgets import Input, Label
 
 from counter_tui.db.models import Outcome
 from counter_tui.errors import InvalidInput
-from counter_tui.ui.dialogs.complete_followup import personal_line
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.widgets.choice import ChoiceList
 
 CHOICES = (
     (Outcome.PURCHASE, "Purchase"),
@@ -31,6 +32,7 @@ class EndVisitDialog(FormDialog[EndChoice]):
     """Ask how the visit ended."""
 
     TITLE_TEXT = "End this visit"
+    FIELD_IDS: ClassVar[dict[str, str]] = {"personal_line": "personal"}
 
     def __init__(self, *, on_file: bool, template: str = "") -> None:
         super().__init__()
@@ -38,10 +40,8 @@ class EndVisitDialog(FormDialog[EndChoice]):
         self._template = template
 
     def fields(self) -> ComposeResult:
-        yield Label("How did it end? (arrows, then Tab)")
-        with RadioSet(id="outcome"):
-            for index, (_value, label) in enumerate(CHOICES):
-                yield RadioButton(label, value=index == 0)
+        yield Label("How did it end? (arrows choose; nothing is chosen for you)")
+        yield ChoiceList(CHOICES, id="outcome")
         if self._on_file:
             yield Label("Thank-you personal line (on a purchase; you can add it later)")
             if self._template:
@@ -55,11 +55,8 @@ class EndVisitDialog(FormDialog[EndChoice]):
             yield Label("Not on file: no thank-you will be queued (add them with 'a' first to send one).")
 
     def collect(self) -> EndChoice:
-        index = self.query_one("#outcome", RadioSet).pressed_index
-        if index < 0:
-            raise InvalidInput("Pick how the visit ended.")
-        outcome = CHOICES[index][0]
+        outcome = self.query_one("#outcome", ChoiceList).value
+        if outcome is None:
+            raise InvalidInput("Pick how the visit ended: arrows to choose, then Enter.", field="outcome")
         personal = self.query_one("#personal", Input).value.strip() if self._on_file else ""
-        if personal and outcome == Outcome.PURCHASE:
-            personal = personal_line(personal, self._template)
-        return EndChoice(outcome, personal)
+        return EndChoice(outcome, personal if outcome == Outcome.PURCHASE else "")

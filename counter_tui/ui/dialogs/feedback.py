@@ -34,10 +34,12 @@ class FeedbackDialog(FormDialog[FeedbackEntry]):
         yield Input(max_length=200, id="topics")
 
     def collect(self) -> FeedbackEntry:
-        body = required(self.query_one("#body", Input).value, "Write down what the customer said.")
+        body = required(
+            self.query_one("#body", Input).value, "Write down what the customer said.", field="body"
+        )
         rating_text = self.query_one("#rating", Input).value.strip()
         if rating_text and not rating_text.isdigit():
-            raise InvalidInput("The rating is a number from 1 to 5, or leave it empty.")
+            raise InvalidInput("The rating is a number from 1 to 5, or leave it empty.", field="rating")
         return FeedbackEntry(
             body, int(rating_text) if rating_text else None, self.query_one("#topics", Input).value
         )

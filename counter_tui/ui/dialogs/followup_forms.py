@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
+from textual.widgets import Input, Label
 
 from counter_tui.db.models import Channel
 from counter_tui.errors import InvalidInput
@@ -14,6 +15,7 @@ from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.when import parse_due
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 
 @dataclass(frozen=True)
@@ -34,17 +36,20 @@ class PromiseRequest:
     channel: str
 
 
-def channel_radios(channels: tuple[str, ...], consented: set[str]) -> RadioSet:
-    """A radio set of channels, marking those the customer agreed to."""
-    buttons = [
-        RadioButton(
-            CHANNEL_LABELS[channel]
-            + ("" if channel in consented or channel == Channel.IN_PERSON else " (no consent yet)"),
-            value=index == 0,
-        )
-        for index, channel in enumerate(channels)
-    ]
-    return RadioSet(*buttons, id="channel")
+def channel_choice(channels: tuple[str, ...], consented: set[str]) -> ChoiceList[str]:
+    """Pick one channel (the first to start with), marking those the customer has not agreed to."""
+    return ChoiceList(
+        [
+            (
+                channel,
+                CHANNEL_LABELS[channel]
+                + ("" if channel in consented or channel == Channel.IN_PERSON else " (no consent yet)"),
+            )
+            for channel in channels
+        ],
+        value=channels[0],
+        id="channel",
+    )
 
 
 class CallbackDialog(FormDialog[CallbackRequest]):
@@ -61,17 +66,20 @@ class CallbackDialog(FormDialog[CallbackRequest]):
         yield Label("What is the call about?")
         yield Input(max_length=200, id="about")
         yield Label("How")
-        yield channel_radios(self.CHANNELS, self._consented)
-        yield Checkbox("The customer agreed just now to be contacted this way", False, id="agreed")
+        yield channel_choice(self.CHANNELS, self._consented)
+        yield Tick("The customer agreed just now to be contacted this way", False, id="agreed")
 
     def collect(self) -> CallbackRequest:
-        about = required(self.query_one("#about", Input).value, "Say what the call is about.")
-        channel = self.CHANNELS[max(self.query_one("#channel", RadioSet).pressed_index, 0)]
-        agreed = self.query_one("#agreed", Checkbox).value
+        about = required(self.query_one("#about", Input).value, "Say what the call is about.", field="about")
+        channel = self.query_one("#channel", ChoiceList).value
+        if channel is None:
+            raise InvalidInput("Pick how to call back.", field="channel")
+        agreed = self.query_one("#agreed", Tick).value
         if not agreed and channel not in self._consented:
             raise InvalidInput(
                 f"No consent on file for {CHANNEL_LABELS[channel]}. Ask them: tick the box if they "
-                "agree now, or pick another way."
+                "agree now, or pick another way.",
+                field="channel",
             )
         return CallbackRequest(
             about, channel, "agreed at the counter when asking for a callback" if agreed else ""
@@ -82,6 +90,7 @@ class PromiseDialog(FormDialog[PromiseRequest]):
     """Something promised, due when you said it would be done."""
 
     TITLE_TEXT = "Promise"
+    FIELD_IDS: ClassVar[dict[str, str]] = {"due_at": "due"}
     CHANNELS = (Channel.IN_PERSON, Channel.PHONE, Channel.SMS, Channel.EMAIL)
 
     def __init__(self, consented: set[str], calendar: StoreCalendar, now: datetime) -> None:
@@ -96,18 +105,24 @@ class PromiseDialog(FormDialog[PromiseRequest]):
         yield Label("By when? e.g. 'tomorrow 12:00', 'fri', '25/11 16:00'")
         yield Input(placeholder="tomorrow", id="due", max_length=40)
         yield Label("How will they hear it was done?")
-        yield channel_radios(self.CHANNELS, self._consented)
+        yield channel_choice(self.CHANNELS, self._consented)
 
     def collect(self) -> PromiseRequest:
-        promise = required(self.query_one("#promise", Input).value, "Say what was promised.")
+        promise = required(self.query_one("#promise", Input).value, "Say what was promised.", field="promise")
         due_text = self.query_one("#due", Input).value or "tomorrow"
-        due_at = parse_due(due_text, self._calendar, self._now)
+        try:
+            due_at = parse_due(due_text, self._calendar, self._now)
+        except InvalidInput as error:
+            raise InvalidInput(str(error), field="due") from None
         if due_at <= self._now:
-            raise InvalidInput("The due time has already passed. Pick a time in the future.")
-        channel = self.CHANNELS[max(self.query_one("#channel", RadioSet).pressed_index, 0)]
+            raise InvalidInput("The due time has already passed. Pick a time in the future.", field="due")
+        channel = self.query_one("#channel", ChoiceList).value
+        if channel is None:
+            raise InvalidInput("Pick how they will hear.", field="channel")
         if channel != Channel.IN_PERSON and channel not in self._consented:
             raise InvalidInput(
                 f"No consent on file for {CHANNEL_LABELS[channel]}. Use 'in person', or record "
-                "their consent first."
+                "their consent first.",
+                field="channel",
             )
         return PromiseRequest(promise, due_at, channel)

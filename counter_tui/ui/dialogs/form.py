@@ -1,24 +1,54 @@
-"""The base of every dialog: a titled box, Enter to submit, Escape to cancel, and a
-line for the sentence explaining what to fix (the dialog stays open, nothing lost)."""
+"""The base of every dialog, and the one action pattern of the staff app:
+ask in a dialog → call a service → show the result.
+
+    ask(
+        self,  # the screen or review pane asking (anything with shop access)
+        TextPromptDialog("Add a note", "What should colleagues know?"),
+        lambda actor, body: visits.add_visit_note(self.ctx, actor, visit_id, body),
+        then=lambda _: done(self, "Note added."),
+    )
+
+Enter first turns the fields into a value (`collect()`; an InvalidInput refuses at once).
+The dialog then runs the service call in a worker, through the app's service-call path,
+as the person who pressed Enter, and closes only when it succeeds; `then` gets the
+service's result to show. A refusal (any DomainError) keeps the dialog open with
+everything typed: its sentence shows beside the field it names (`InvalidInput(...,
+field="phone")`, the service's parameter name) or under the form. Pick-one and tick-many
+questions use `ChoiceList` (ui/widgets/choice.py), yes/no questions `Tick`.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar, Generic, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
-from counter_tui.errors import InvalidInput
+from counter_tui.errors import DomainError, InvalidInput
 
+if TYPE_CHECKING:
+    from counter_tui.services.context import Actor
+    from counter_tui.ui.shop_access import ServiceCaller
+
+ValueT = TypeVar("ValueT")
 ResultT = TypeVar("ResultT")
+FIELD_TYPES = (Input, OptionList, Checkbox)
+SAVING = "Saving…"
+HINT = "Enter saves · ↑↓ choose · Space ticks · Tab next field · Esc cancels"
+
+#: Runs the value through the service: (value, on success, on refusal).
+Submit = Callable[[Any, Callable[[], None], Callable[[DomainError], None]], None]
 
 
-class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
-    """A modal form. Subclasses compose `fields()` and turn them into a result in `collect()`."""
+class FormDialog(ModalScreen[ValueT | None], Generic[ValueT]):
+    """A modal form. Subclasses compose `fields()` and turn them into a value in `collect()`;
+    each field with an id gets a line beneath it for the sentence explaining what to fix."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without saving."),
@@ -33,44 +63,127 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
     ]
     DEFAULT_CLASSES = "form-dialog"
     TITLE_TEXT = ""
+    #: A service's field name → the id of the widget it concerns, where they differ.
+    FIELD_IDS: ClassVar[dict[str, str]] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.submit_to: Submit | None = None
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.TITLE_TEXT), classes="dialog-title")
-            yield from self.fields()
+            for widget in self.fields():
+                yield widget
+                if widget.id and isinstance(widget, FIELD_TYPES):
+                    yield field_error(widget.id)
             yield Static("", classes="dialog-error")
-            yield Label("Enter saves · Space ticks · Tab next field · Esc cancels", classes="dialog-hint")
+            yield Label(HINT, classes="dialog-hint")
         yield Footer(compact=True)
 
     def fields(self) -> ComposeResult:
         """The widgets of the form (override)."""
         yield from ()
 
-    def collect(self) -> ResultT:
-        """The result from the fields; raise InvalidInput with a sentence to refuse (override)."""
+    def collect(self) -> ValueT:
+        """The value of the fields; raise InvalidInput with a sentence to refuse (override)."""
         raise NotImplementedError
 
-    def show_error(self, message: str) -> None:
-        """Explain what to fix, keeping everything typed."""
-        self.query_one(".dialog-error", Static).update(Text(message, style="bold red"))
+    def show_error(self, message: str, field: str = "") -> None:
+        """Explain what to fix beside `field` (or under the form), keeping everything typed."""
+        self.clear_errors()
+        widget_id = self.FIELD_IDS.get(field, field)
+        line = self._error_line(widget_id) if widget_id else None
+        if line is None:
+            line = self.query_one(".dialog-error", Static)
+        else:
+            self.query_one(f"#{widget_id}").focus()
+        line.update(Text(message, style="bold red"))
+        line.display = True
+
+    def clear_errors(self) -> None:
+        """Forget the sentences of an earlier attempt."""
+        for line in self.query(".field-error").results(Static):
+            line.update("")
+            line.display = False
+        self.query_one(".dialog-error", Static).update("")
+
+    def _error_line(self, widget_id: str) -> Static | None:
+        try:
+            return self.query_one(f"#{widget_id}-error", Static)
+        except NoMatches:
+            return None
 
     def action_submit(self) -> None:
-        """Close with the result, or say what is missing."""
-        try:
-            result = self.collect()
-        except InvalidInput as error:
-            self.show_error(str(error))
+        """Save: collect the fields, then (when a service is attached) close only on success."""
+        if self.saving:
             return
-        self.dismiss(result)
+        try:
+            value = self.collect()
+        except InvalidInput as error:
+            self.show_error(str(error), error.field)
+            return
+        if self.submit_to is None:
+            self.dismiss(value)
+            return
+        self.clear_errors()
+        self.saving = True
+        self.query_one(".dialog-error", Static).update(Text(SAVING, style="dim"))
+        self.submit_to(value, lambda: self._close(value), self._refused)
+
+    def _close(self, value: ValueT) -> None:
+        self.dismiss(value)
+
+    def _refused(self, error: DomainError) -> None:
+        self.saving = False
+        self.show_error(str(error), getattr(error, "field", ""))
 
     def action_cancel(self) -> None:
-        """Close without a result."""
+        """Close without saving (not while a save is under way: it may still succeed)."""
+        if self.saving:
+            self.show_error("Saving… one moment.")
+            return
         self.dismiss(None)
 
 
-def required(value: str, message: str) -> str:
-    """`value` stripped, or an InvalidInput with `message` when empty."""
+def field_error(widget_id: str) -> Static:
+    """The hidden line under a field where its refusal is shown."""
+    line = Static("", id=f"{widget_id}-error", classes="field-error")
+    line.display = False
+    return line
+
+
+def ask(
+    where: ServiceCaller,
+    dialog: FormDialog[ValueT],
+    save: Callable[[Actor, ValueT], ResultT],
+    *,
+    then: Callable[[ResultT], None] | None = None,
+) -> None:
+    """Ask in `dialog`; on Enter run `save(actor, value)` as a service call (in a worker,
+    as the person who pressed Enter); close on success and pass the result to `then`.
+    A DomainError keeps the dialog open with the sentence beside its field."""
+    results: list[ResultT] = []
+
+    def submit(value: ValueT, saved: Callable[[], None], refused: Callable[[DomainError], None]) -> None:
+        def succeeded(result: ResultT) -> None:
+            results.append(result)
+            saved()
+
+        where.call(save, where.actor, value, then=succeeded, refused=refused)
+
+    def closed(_: ValueT | None) -> None:
+        if results and then is not None:
+            then(results[0])
+
+    dialog.submit_to = submit
+    where.app.push_screen(dialog, closed)
+
+
+def required(value: str, message: str, *, field: str = "") -> str:
+    """`value` stripped, or an InvalidInput with `message` (about `field`) when empty."""
     value = value.strip()
     if not value:
-        raise InvalidInput(message)
+        raise InvalidInput(message, field=field)
     return value

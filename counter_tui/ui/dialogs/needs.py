@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Label, SelectionList
+from textual.widgets import Input, Label
 
 from counter_tui.services.views import NeedView
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.walk_in import need_choices
+from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,15 @@ class NeedsDialog(FormDialog[NeedsChange]):
         yield need_choices(self._current)
         yield Label("Detail (e.g. language spoken, wheelchair, order number)")
         yield Input(max_length=200, id="detail")
-        remember = Checkbox("Remember for their next visits", False, id="remember")
+        remember = Tick("Remember for their next visits", False, id="remember")
         remember.display = self._can_remember
         yield remember
 
     def collect(self) -> NeedsChange:
-        chosen = set(self.query_one("#needs", SelectionList).selected)
+        chosen = set(self.query_one("#needs", ChoiceList).values)
         return NeedsChange(
             add=tuple(sorted(chosen - self._current)),
             clear=tuple(sorted(self._current - chosen)),
             detail=self.query_one("#detail", Input).value,
-            remember=self._can_remember and self.query_one("#remember", Checkbox).value,
+            remember=self._can_remember and self.query_one("#remember", Tick).value,
         )

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Label
 
 from counter_tui.errors import InvalidInput
 from counter_tui.services.staff import StaffSummary
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.widgets.choice import ChoiceList
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,10 @@ class StaffChoice:
 
 
 class StaffPickerDialog(FormDialog[StaffChoice]):
-    """A list of colleagues; Enter on one (or in the reason box) picks them."""
+    """A list of colleagues, none chosen until the arrows move onto one; Enter on the list
+    moves on to the reason box while it is still empty, and saves from there."""
+
+    FIELD_IDS: ClassVar[dict[str, str]] = {"staff_id": "colleagues", "to_staff_id": "colleagues"}
 
     def __init__(
         self, title: str, colleagues: list[StaffSummary], *, reason_prompt: str | None = None
@@ -35,12 +37,9 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
         self._reason_prompt = reason_prompt
 
     def fields(self) -> ComposeResult:
-        yield Label("Colleague (arrows to move)")
-        yield OptionList(
-            *[
-                Option(Text(one_line(c.name) + ("  (lead)" if c.role == "lead" else "")), id=str(c.id))
-                for c in self._colleagues
-            ],
+        yield Label("Colleague (arrows to choose)")
+        yield ChoiceList(
+            [(c.id, c.name + ("  (lead)" if c.role == "lead" else "")) for c in self._colleagues],
             id="colleagues",
         )
         if self._reason_prompt:
@@ -48,30 +47,28 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
             yield Input(max_length=200, id="reason")
 
     def on_mount(self) -> None:
-        """Highlight the first colleague."""
-        options = self.query_one("#colleagues", OptionList)
-        if options.option_count:
-            options.highlighted = 0
-        options.focus()
+        """Start on the list of colleagues."""
+        self.query_one("#colleagues", ChoiceList).focus()
 
     def action_submit(self) -> None:
-        """Enter on the list moves on to the reason box while it is still empty."""
-        if self._reason_prompt:
+        """Enter on the list, with a colleague chosen, moves on to the empty reason box."""
+        if self._reason_prompt and self.query_one("#colleagues", ChoiceList).value is not None:
             reason = self.query_one("#reason", Input)
             if not reason.value.strip() and self.focused is not reason:
+                self.clear_errors()
                 reason.focus()
                 return
         super().action_submit()
 
     def collect(self) -> StaffChoice:
-        options = self.query_one("#colleagues", OptionList)
-        if options.highlighted is None:
-            raise InvalidInput("Pick a colleague first.")
-        option_id = options.get_option_at_index(options.highlighted).id
+        staff_id = self.query_one("#colleagues", ChoiceList).value
+        if staff_id is None:
+            raise InvalidInput("Pick a colleague first: arrows to choose.", field="colleagues")
         reason = ""
         if self._reason_prompt:
             reason = required(
                 self.query_one("#reason", Input).value,
                 "Give a reason; the lead and the log need it.",
+                field="reason",
             )
-        return StaffChoice(int(option_id or 0), reason)
+        return StaffChoice(int(staff_id), reason)

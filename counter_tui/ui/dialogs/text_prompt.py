@@ -27,5 +27,11 @@ class TextPromptDialog(FormDialog[str]):
         answer.value = self._initial
         yield answer
 
+    def show_error(self, message: str, field: str = "") -> None:
+        """Every refusal concerns the one answer: show it there."""
+        super().show_error(message, "answer")
+
     def collect(self) -> str:
-        return required(self.query_one("#answer", Input).value, "Type something first, or Esc to cancel.")
+        return required(
+            self.query_one("#answer", Input).value, "Type something first, or Esc to cancel.", field="answer"
+        )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Label, SelectionList
+from textual.widgets import Input, Label
 
 from counter_tui.services.labels import NEED_LABELS
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,9 @@ class WalkIn:
     claim: bool
 
 
-def need_choices(selected: set[str] | None = None) -> SelectionList[str]:
-    """A list of every need, with `selected` ticked."""
-    chosen = selected or set()
-    return SelectionList[str](
-        *[(label, kind, kind in chosen) for kind, label in NEED_LABELS.items()], id="needs"
-    )
+def need_choices(selected: set[str] | None = None) -> ChoiceList[str]:
+    """A list of every need to tick, with `selected` ticked."""
+    return ChoiceList(list(NEED_LABELS.items()), multiple=True, ticked=selected or (), id="needs")
 
 
 class NewWalkInDialog(FormDialog[WalkIn]):
@@ -38,11 +36,11 @@ class NewWalkInDialog(FormDialog[WalkIn]):
         yield Input(placeholder="walk-in", max_length=200, id="description")
         yield Label("What they need (space to tick)")
         yield need_choices()
-        yield Checkbox("I'm greeting them now — they're mine for this visit", True, id="claim")
+        yield Tick("I'm greeting them now — they're mine for this visit", True, id="claim")
 
     def collect(self) -> WalkIn:
         return WalkIn(
             description=self.query_one("#description", Input).value,
-            needs=tuple(self.query_one("#needs", SelectionList).selected),
-            claim=self.query_one("#claim", Checkbox).value,
+            needs=self.query_one("#needs", ChoiceList).values,
+            claim=self.query_one("#claim", Tick).value,
         )

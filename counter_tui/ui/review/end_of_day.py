@@ -17,6 +17,7 @@ from counter_tui.services.labels import OUTCOME_LABELS
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.views import FollowUpView, HandoffView
 from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.reopen import reopen_with_reason
@@ -184,17 +185,9 @@ class EndOfDayPane(ReviewPane):
             self.notify("No flagged visit highlighted (Tab to the list, then arrows).", markup=False)
             return
 
-        def save(note: str | None) -> None:
-            if note is not None:
-                self.call(
-                    closing.mark_reviewed,
-                    self.ctx,
-                    self.actor,
-                    visit.visit_id,
-                    note,
-                    then=lambda _: self.reload(),
-                )
-
-        self.app.push_screen(
-            TextPromptDialog(f"Reviewed: {one_line(visit.who, 30)}", "What happened? (kept in the log)"), save
+        ask(
+            self,
+            TextPromptDialog(f"Reviewed: {one_line(visit.who, 30)}", "What happened? (kept in the log)"),
+            lambda actor, note: closing.mark_reviewed(self.ctx, actor, visit.visit_id, note),
+            then=lambda _: self.reload(),
         )

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label, Static
 from counter_tui.services import feedback
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
 from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
@@ -117,12 +118,13 @@ class FeedbackBoardPane(ReviewPane):
         if topic is None:
             return
 
-        def save(done: str | None) -> None:
-            if done is not None:
-                self.call(feedback.mark_topic_acted_on, self.ctx, self.actor, topic, done, then=self._acted)
-
         prompt = f"What was done about '{one_line(topic, 30)}'? Customers who raised it will be told."
-        self.app.push_screen(TextPromptDialog("Acted on", prompt, max_length=500), save)
+        ask(
+            self,
+            TextPromptDialog("Acted on", prompt, max_length=500),
+            lambda actor, what: feedback.mark_topic_acted_on(self.ctx, actor, topic, what),
+            then=self._acted,
+        )
 
     def _acted(self, result: ActedOnResult) -> None:
         message = f"Marked acted on. {result.customers_told} customer(s) will be updated"

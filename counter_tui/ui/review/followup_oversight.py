@@ -8,11 +8,13 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from counter_tui.services import review, staff
+from counter_tui.services.context import Actor
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.review_views import FollowUpOversight
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import FollowUpView
 from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
@@ -88,18 +90,14 @@ class FollowUpOversightPane(ReviewPane):
             dialog = StaffPickerDialog(
                 "Reassign follow-up to", colleagues, reason_prompt="Reason (e.g. Sam is off until Monday)"
             )
-            self.app.push_screen(dialog, lambda choice: self._reassign(item, choice))
+            ask(
+                self,
+                dialog,
+                lambda actor, choice: self._reassign(actor, item, choice),
+                then=lambda _: self.reload(),
+            )
 
         self.call(staff.list_staff, self.ctx, then=pick)
 
-    def _reassign(self, item: FollowUpView, choice: StaffChoice | None) -> None:
-        if choice is not None:
-            self.call(
-                review.reassign_followup,
-                self.ctx,
-                self.actor,
-                item.id,
-                choice.staff_id,
-                choice.reason,
-                then=lambda _: self.reload(),
-            )
+    def _reassign(self, actor: Actor, item: FollowUpView, choice: StaffChoice) -> None:
+        review.reassign_followup(self.ctx, actor, item.id, choice.staff_id, choice.reason)

@@ -7,9 +7,11 @@ from textual.app import ComposeResult
 from textual.widgets import Label, Static
 
 from counter_tui.services import kudos, staff
+from counter_tui.services.context import Actor
 from counter_tui.services.review_views import KudosView
 from counter_tui.services.staff import StaffSummary
 from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane
@@ -60,17 +62,9 @@ class KudosPane(ReviewPane):
             dialog = StaffPickerDialog(
                 "Kudos to", colleagues, reason_prompt="For what? (a specific act of care)"
             )
-            self.app.push_screen(dialog, self._give)
+            ask(self, dialog, self._give, then=lambda _: self.reload())
 
         self.call(staff.list_staff, self.ctx, then=pick)
 
-    def _give(self, choice: StaffChoice | None) -> None:
-        if choice is not None:
-            self.call(
-                kudos.give_kudos,
-                self.ctx,
-                self.actor,
-                choice.staff_id,
-                choice.reason,
-                then=lambda _: self.reload(),
-            )
+    def _give(self, actor: Actor, choice: StaffChoice) -> int:
+        return kudos.give_kudos(self.ctx, actor, choice.staff_id, choice.reason)

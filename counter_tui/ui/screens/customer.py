@@ -4,7 +4,7 @@ notes, what is owed to them and their history. Non-owners see it read-only."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,21 +13,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
 from counter_tui.services import customers, erasure, feedback, followups, handoffs, presence, staff, visits
+from counter_tui.services.context import Actor
 from counter_tui.services.followups import thank_you_template
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.consent import ConsentDialog
-from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
-from counter_tui.ui.dialogs.end_visit import EndChoice, EndVisitDialog
-from counter_tui.ui.dialogs.feedback import FeedbackDialog, FeedbackEntry
-from counter_tui.ui.dialogs.followup_forms import (
-    CallbackDialog,
-    CallbackRequest,
-    PromiseDialog,
-    PromiseRequest,
-)
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
+from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.feedback import FeedbackDialog
+from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.needs import NeedsChange, NeedsDialog
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
@@ -38,6 +35,7 @@ from counter_tui.ui.screens.customer_identity import IdentityActions, walk_in_co
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets import sections
 
+T = TypeVar("T")
 HEARTBEAT_SECONDS = 5.0
 TICK_SECONDS = 15.0
 WORK_ACTIONS = {"needs", "note", "end", "helper", "add_to_file", "link"}
@@ -419,59 +417,46 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
     def action_needs(self) -> None:
         """Tick this visit's needs."""
-        if self.visit is None or not self._require_can_act():
+        if self.visit is None or self.visit_id is None or not self._require_can_act():
             return
-        dialog = NeedsDialog(self.visit.needs, can_remember=True)
-        self.app.push_screen(dialog, self._apply_needs)
+        visit_id = self.visit_id
 
-    def _apply_needs(self, change: NeedsChange | None) -> None:
-        if change is None or self.visit_id is None or not (change.add or change.clear):
-            return
-        self.call(
-            visits.update_needs,
-            self.ctx,
-            self.actor,
-            self.visit_id,
-            add=change.add,
-            clear=change.clear,
-            detail=change.detail,
-            remember=change.remember,
-            then=lambda _: self.reload(),
-        )
+        def save(actor: Actor, change: NeedsChange) -> None:
+            if change.add or change.clear:
+                visits.update_needs(
+                    self.ctx,
+                    actor,
+                    visit_id,
+                    add=change.add,
+                    clear=change.clear,
+                    detail=change.detail,
+                    remember=change.remember,
+                )
+
+        dialog = NeedsDialog(self.visit.needs, can_remember=True)
+        ask(self, dialog, save, then=lambda _: self.reload())
 
     def action_note(self) -> None:
-        """Add a note."""
+        """Add a note (to the visit, or to the customer's record)."""
         if not self._require_can_act():
             return
-        self.app.push_screen(
-            TextPromptDialog("Add a note", "What should colleagues know?", max_length=2000),
-            self._save_note,
-        )
+        visit_id, customer_id = self.visit_id, self.customer_id
 
-    def _save_note(self, body: str | None) -> None:
-        if body is None:
-            return
-        if self.visit_id is not None:
-            self.call(
-                visits.add_visit_note,
-                self.ctx,
-                self.actor,
-                self.visit_id,
-                body,
-                then=lambda _: self.reload(),
-            )
-        elif self.customer_id is not None:
-            self.call(
-                customers.add_note,
-                self.ctx,
-                self.actor,
-                self.customer_id,
-                body,
-                then=lambda _: self.reload(),
-            )
+        def save(actor: Actor, body: str) -> None:
+            if visit_id is not None:
+                visits.add_visit_note(self.ctx, actor, visit_id, body)
+            else:
+                customers.add_note(self.ctx, actor, customer_id or 0, body)
+
+        dialog = TextPromptDialog("Add a note", "What should colleagues know?", max_length=2000)
+        ask(self, dialog, save, then=lambda _: self.reload())
 
     def _pick_colleague(
-        self, title: str, reason_prompt: str | None, then: Callable[[StaffChoice | None], None]
+        self,
+        title: str,
+        reason_prompt: str | None,
+        save: Callable[[Actor, StaffChoice], T],
+        then: Callable[[T], None],
     ) -> None:
         def show(people: list[StaffSummary]) -> None:
             exclude = {self.actor.staff_id, self.visit.owner_id if self.visit else None}
@@ -479,89 +464,74 @@ class CustomerScreen(IdentityActions, CounterScreen):
             if not colleagues:
                 self.notify("No other colleague is on the staff list.", markup=False)
                 return
-            self.app.push_screen(StaffPickerDialog(title, colleagues, reason_prompt=reason_prompt), then)
+            ask(self, StaffPickerDialog(title, colleagues, reason_prompt=reason_prompt), save, then=then)
 
         self.call(staff.list_staff, self.ctx, then=show)
 
     def action_helper(self) -> None:
         """Bring in a colleague to help."""
-        self._pick_colleague("Who should help?", None, self._add_helper)
-
-    def _add_helper(self, choice: StaffChoice | None) -> None:
-        if choice is not None and self.visit_id is not None:
-            self.call(
-                visits.add_helper,
-                self.ctx,
-                self.actor,
-                self.visit_id,
-                choice.staff_id,
-                then=lambda _: self.reload(),
-            )
+        if self.visit_id is None:
+            return
+        visit_id = self.visit_id
+        self._pick_colleague(
+            "Who should help?",
+            None,
+            lambda actor, choice: visits.add_helper(self.ctx, actor, visit_id, choice.staff_id),
+            then=lambda _: self.reload(),
+        )
 
     def action_handoff(self) -> None:
         """Ask a shift lead to pass this customer to a colleague."""
-        self._pick_colleague("Hand off to", "Why? (the shift lead decides)", self._request_handoff)
-
-    def _request_handoff(self, choice: StaffChoice | None) -> None:
-        if choice is None or self.visit_id is None:
+        if self.visit_id is None:
             return
+        visit_id = self.visit_id
 
         def asked(_: int) -> None:
             self.notify("Asked a shift lead. You keep the customer until they approve.", markup=False)
             self.reload()
 
-        self.call(
-            handoffs.request_handoff,
-            self.ctx,
-            self.actor,
-            self.visit_id,
-            choice.staff_id,
-            choice.reason,
+        self._pick_colleague(
+            "Hand off to",
+            "Why? (the shift lead decides)",
+            lambda actor, choice: handoffs.request_handoff(
+                self.ctx, actor, visit_id, choice.staff_id, choice.reason
+            ),
             then=asked,
         )
 
     def action_reassign(self) -> None:
         """Shift lead: move this customer to a colleague now."""
-        self._pick_colleague("Reassign to", "Reason (kept in the log)", self._reassign)
-
-    def _reassign(self, choice: StaffChoice | None) -> None:
-        if choice is not None and self.visit_id is not None:
-            self.call(
-                handoffs.reassign_visit,
-                self.ctx,
-                self.actor,
-                self.visit_id,
-                choice.staff_id,
-                choice.reason,
-                then=lambda _: self.reload(),
-            )
+        if self.visit_id is None:
+            return
+        visit_id = self.visit_id
+        self._pick_colleague(
+            "Reassign to",
+            "Reason (kept in the log)",
+            lambda actor, choice: handoffs.reassign_visit(
+                self.ctx, actor, visit_id, choice.staff_id, choice.reason
+            ),
+            then=lambda _: self.reload(),
+        )
 
     def action_end(self) -> None:
-        """End the visit."""
-        if self.visit is None or not self._require_can_act():
+        """End the visit: how it ended, and on a purchase the thank-you's personal line."""
+        if self.visit is None or self.visit_id is None or not self._require_can_act():
             return
+        visit_id = self.visit_id
         template = ""
         if self.visit.customer is not None:
             template = thank_you_template(self.ctx.settings.shop.name, self.visit.customer.name.split()[0])
-        self.app.push_screen(
-            EndVisitDialog(on_file=self.visit.customer is not None, template=template), self._end
-        )
-
-    def _end(self, choice: EndChoice | None) -> None:
-        if choice is None or self.visit_id is None:
-            return
 
         def ended(result: visits.EndResult) -> None:
             self.notify(result.message, markup=False)
             self.dismiss()
 
-        self.call(
-            visits.end_visit,
-            self.ctx,
-            self.actor,
-            self.visit_id,
-            choice.outcome,
-            personal_line=choice.personal_line,
+        ask(
+            self,
+            EndVisitDialog(on_file=self.visit.customer is not None, template=template),
+            lambda actor, choice: visits.end_visit(
+                self.ctx, actor, visit_id, choice.outcome, personal_line=choice.personal_line
+            ),
             then=ended,
         )
 
@@ -570,67 +540,66 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
     def action_callback(self) -> None:
         """Promise a call back (asking for a phone number first if there is none on file)."""
-        if self.customer is not None and not self.customer.phone:
+        if self.customer is None or self.customer_id is None:
+            return
+        if not self.customer.phone:
             self.notify(
                 f"{one_line(self.customer.name, 30)} has no phone number on file. Add one with u, then b.",
                 markup=False,
             )
             return
-        self.app.push_screen(CallbackDialog(self._consented()), self._add_callback)
-
-    def _add_callback(self, request: CallbackRequest | None) -> None:
-        if request is None or self.customer_id is None:
-            return
-        self.call(
-            followups.add_callback,
-            self.ctx,
-            self.actor,
-            self.customer_id,
-            about=request.about,
-            channel=request.channel,
-            consent_source=request.consent_source,
+        customer_id = self.customer_id
+        ask(
+            self,
+            CallbackDialog(self._consented()),
+            lambda actor, request: followups.add_callback(
+                self.ctx,
+                actor,
+                customer_id,
+                about=request.about,
+                channel=request.channel,
+                consent_source=request.consent_source,
+            ),
             then=lambda _: done(self, "Callback queued."),
         )
 
     def action_promise(self) -> None:
         """Record a promise."""
-        self.app.push_screen(
-            PromiseDialog(self._consented(), self.ctx.calendar, self.ctx.now()), self._add_promise
-        )
-
-    def _add_promise(self, request: PromiseRequest | None) -> None:
-        if request is None or self.customer_id is None:
+        if self.customer_id is None:
             return
-        self.call(
-            followups.add_promise,
-            self.ctx,
-            self.actor,
-            self.customer_id,
-            promise=request.promise,
-            due_at=request.due_at,
-            channel=request.channel,
+        customer_id = self.customer_id
+        ask(
+            self,
+            PromiseDialog(self._consented(), self.ctx.calendar, self.ctx.now()),
+            lambda actor, request: followups.add_promise(
+                self.ctx,
+                actor,
+                customer_id,
+                promise=request.promise,
+                due_at=request.due_at,
+                channel=request.channel,
+            ),
             then=lambda _: done(self, "Promise recorded."),
         )
 
     def action_add_to_file(self) -> None:
         """Put an anonymous walk-in on file."""
-        if self.visit is None or not self._require_can_act():
+        if self.visit_id is None or not self._require_can_act():
             return
-        self.app.push_screen(CustomerFormDialog(), self._add_to_file)
-
-    def _add_to_file(self, details: NewCustomer | None) -> None:
-        if details is None or self.visit_id is None:
-            return
-        self.call(
-            visits.add_customer_to_visit,
-            self.ctx,
-            self.actor,
-            self.visit_id,
-            name=details.name,
-            phone=details.phone,
-            email=details.email,
-            opted_in=details.opted_in,
-            then=lambda _: self.reload(),
+        visit_id = self.visit_id
+        ask(
+            self,
+            CustomerFormDialog(),
+            lambda actor, details: visits.add_customer_to_visit(
+                self.ctx,
+                actor,
+                visit_id,
+                name=details.name,
+                phone=details.phone,
+                email=details.email,
+                opted_in=details.opted_in,
+            ),
+            then=lambda _: done(self, "On file."),
         )
 
     def action_preferences(self) -> None:
@@ -638,104 +607,92 @@ class CustomerScreen(IdentityActions, CounterScreen):
         if self.customer is None:
             self.edit_walk_in_preferences()
             return
+        if self.customer_id is None:
+            return
+        customer_id = self.customer_id
         dialog = TextPromptDialog(
             "Preferences",
             "What do they prefer? (kept for every visit)",
             max_length=2000,
             initial=self.customer.preferences,
         )
-        self.app.push_screen(dialog, self._save_preferences)
-
-    def _save_preferences(self, text: str | None) -> None:
-        if text is not None and self.customer_id is not None:
-            self.call(
-                customers.set_preferences,
-                self.ctx,
-                self.actor,
-                self.customer_id,
-                text,
-                then=lambda _: self.reload(),
-            )
+        ask(
+            self,
+            dialog,
+            lambda actor, text: customers.set_preferences(self.ctx, actor, customer_id, text),
+            then=lambda _: self.reload(),
+        )
 
     def action_consent(self) -> None:
         """Record which channels the customer agreed to."""
-        self.app.push_screen(ConsentDialog(self._consented()), self._save_consent)
-
-    def _save_consent(self, answer: tuple[dict[str, bool], str] | None) -> None:
-        if answer is not None and self.customer_id is not None:
-            granted, source = answer
-            self.call(
-                customers.set_consents,
-                self.ctx,
-                self.actor,
-                self.customer_id,
-                granted,
-                source=source,
-                then=lambda _: self.reload(),
-            )
+        if self.customer_id is None:
+            return
+        customer_id = self.customer_id
+        ask(
+            self,
+            ConsentDialog(self._consented()),
+            lambda actor, answer: customers.set_consents(
+                self.ctx, actor, customer_id, answer[0], source=answer[1]
+            ),
+            then=lambda _: self.reload(),
+        )
 
     def action_update_details(self) -> None:
         """Correct the customer's name, phone or email."""
-        if self.customer is None:
+        if self.customer is None or self.customer_id is None:
             return
-        customer = self.customer
+        customer, customer_id = self.customer, self.customer_id
         dialog = CustomerFormDialog(
             customer.name, phone=customer.phone, email=customer.email, ask_consent=False
         )
-        self.app.push_screen(dialog, self._save_details)
-
-    def _save_details(self, details: NewCustomer | None) -> None:
-        if details is not None and self.customer_id is not None:
-            self.call(
-                customers.update_contact,
-                self.ctx,
-                self.actor,
-                self.customer_id,
-                name=details.name,
-                phone=details.phone,
-                email=details.email,
-                then=lambda _: self.reload(),
-            )
+        ask(
+            self,
+            dialog,
+            lambda actor, details: customers.update_contact(
+                self.ctx, actor, customer_id, name=details.name, phone=details.phone, email=details.email
+            ),
+            then=lambda _: self.reload(),
+        )
 
     def action_feedback(self) -> None:
         """Record the customer's feedback (open-ended, optional rating and topics)."""
-        self.app.push_screen(FeedbackDialog(), self._save_feedback)
-
-    def _save_feedback(self, entry: FeedbackEntry | None) -> None:
-        if entry is None:
-            return
-        self.call(
-            feedback.record_feedback,
-            self.ctx,
-            self.actor,
-            body=entry.body,
-            rating=entry.rating,
-            topics=feedback.parse_topics(entry.topics),
-            customer_id=self.customer_id,
-            visit_id=self.visit_id,
+        customer_id, visit_id = self.customer_id, self.visit_id
+        ask(
+            self,
+            FeedbackDialog(),
+            lambda actor, entry: feedback.record_feedback(
+                self.ctx,
+                actor,
+                body=entry.body,
+                rating=entry.rating,
+                topics=feedback.parse_topics(entry.topics),
+                customer_id=customer_id,
+                visit_id=visit_id,
+            ),
             then=lambda _: done(self, "Feedback recorded. Thank them for telling you."),
         )
 
     def action_erase(self) -> None:
         """Shift lead: erase the customer's personal data on their request, with the reason."""
-        if self.customer is None:
+        if self.customer is None or self.customer_id is None:
             return
+        customer_id = self.customer_id
         prompt = (
             f"Erase {one_line(self.customer.name, 30)}'s name, contact details, notes and feedback? "
             "Visits stay, anonymous. Type how they asked (e.g. 'asked by email on 3 Nov')."
         )
-        self.app.push_screen(TextPromptDialog("Erase personal data", prompt), self._erase)
-
-    def _erase(self, reason: str | None) -> None:
-        if reason is None or self.customer_id is None:
-            return
 
         def erased(_: object) -> None:
             self.notify("Personal data erased.", markup=False)
             if self.is_current:
                 self.dismiss()
 
-        self.call(erasure.erase_customer, self.ctx, self.actor, self.customer_id, reason, then=erased)
+        ask(
+            self,
+            TextPromptDialog("Erase personal data", prompt),
+            lambda actor, reason: erasure.erase_customer(self.ctx, actor, customer_id, reason),
+            then=erased,
+        )
 
     def action_walk_in(self) -> None:
         """They're here: start a visit owned by you."""

@@ -13,9 +13,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from counter_tui.services import customers, visits
+from counter_tui.services.context import Actor
 from counter_tui.services.views import Page
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
@@ -227,26 +229,24 @@ class FindCustomerScreen(CounterScreen):
 
     def action_new_customer(self) -> None:
         """Put a new customer on file, starting from what was typed."""
-        typed = self.query_one("#query", Input).value
-        self.app.push_screen(
-            CustomerFormDialog(name=typed if not any(ch.isdigit() for ch in typed) else ""),
-            self._create,
-        )
-
-    def _create(self, details: NewCustomer | None) -> None:
         from counter_tui.ui.screens.customer import CustomerScreen
 
-        if details is None:
-            return
-        self.call(
-            customers.create_customer,
+        typed = self.query_one("#query", Input).value
+        ask(
+            self,
+            CustomerFormDialog(name=typed if not any(ch.isdigit() for ch in typed) else ""),
+            self._create,
+            then=lambda customer_id: self._show_screen(CustomerScreen(customer_id=customer_id)),
+        )
+
+    def _create(self, actor: Actor, details: NewCustomer) -> int:
+        return customers.create_customer(
             self.ctx,
-            self.actor,
+            actor,
             name=details.name,
             phone=details.phone,
             email=details.email,
             opted_in=details.opted_in,
-            then=lambda customer_id: self._show_screen(CustomerScreen(customer_id=customer_id)),
         )
 
     def _show_screen(self, screen: CounterScreen, *, replace: bool = False) -> None:

@@ -10,9 +10,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 from counter_tui.services import kudos, visits
+from counter_tui.services.context import Actor
 from counter_tui.services.review_views import KudosView
 from counter_tui.services.views import FloorRow
 from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog, WalkIn
 from counter_tui.ui.format import clock_time, day_and_time, duration
 from counter_tui.ui.review.kudos_wall import kudos_lines
@@ -211,19 +213,11 @@ class FloorScreen(CounterScreen):
 
     def action_new_walk_in(self) -> None:
         """Record a new walk-in."""
-        self.app.push_screen(NewWalkInDialog(), self._create_walk_in)
+        ask(self, NewWalkInDialog(), self._create_walk_in, then=self._created)
 
-    def _create_walk_in(self, walk_in: WalkIn | None) -> None:
-        if walk_in is None:
-            return
-        self.call(
-            visits.new_walk_in,
-            self.ctx,
-            self.actor,
-            description=walk_in.description,
-            needs=walk_in.needs,
-            claim=walk_in.claim,
-            then=self._created,
+    def _create_walk_in(self, actor: Actor, walk_in: WalkIn) -> int:
+        return visits.new_walk_in(
+            self.ctx, actor, description=walk_in.description, needs=walk_in.needs, claim=walk_in.claim
         )
 
     def _created(self, visit_id: int) -> None:

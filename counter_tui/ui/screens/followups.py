@@ -15,6 +15,7 @@ from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView, MyFollowUps
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.complete_followup import check_off
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.screens.base import CounterScreen
@@ -175,19 +176,12 @@ class FollowUpsScreen(CounterScreen):
         item = self.selected()
         if item is None:
             return
-
-        def cancel(reason: str | None) -> None:
-            if reason is not None:
-                self.call(
-                    followups.cancel_followup,
-                    self.ctx,
-                    self.actor,
-                    item.id,
-                    reason=reason,
-                    then=lambda _: done(self, "Cancelled."),
-                )
-
-        self.app.push_screen(TextPromptDialog("Cancel follow-up", "Why is it no longer needed?"), cancel)
+        ask(
+            self,
+            TextPromptDialog("Cancel follow-up", "Why is it no longer needed?"),
+            lambda actor, reason: followups.cancel_followup(self.ctx, actor, item.id, reason=reason),
+            then=lambda _: done(self, "Cancelled."),
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restore is offered only while something was cancelled today."""

@@ -1,0 +1,176 @@
+"""The one choice widget of every dialog: arrows, Space and Enter behave the same everywhere,
+and what is chosen is shown with a glyph, not colour alone.
+
+`ChoiceList(choices)` picks one. The cursor starts on the first option but nothing is
+chosen until the person acts: an arrow key moves the cursor and chooses where it lands
+(the ● moves with it), Space chooses the option under the cursor. So what is on screen is
+what Enter saves, and a dialog refuses Enter while `value` is None. A harmless default can
+be given with `value=`. `ChoiceList(choices, multiple=True)` ticks several: arrows move,
+Space ticks or unticks, and `values` is what is ticked. `Tick` is one yes/no box whose
+mark is a glyph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Checkbox, OptionList
+from textual.widgets.option_list import Option
+
+from counter_tui.text import one_line
+
+ValueT = TypeVar("ValueT")
+
+CHOSEN, NOT_CHOSEN = "(●) ", "( ) "
+TICKED, NOT_TICKED = "[x] ", "[ ] "
+
+
+class ChoiceList(OptionList, Generic[ValueT]):
+    """Pick one of `choices` (value, label), or tick several with `multiple=True`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "space",
+            "choose",
+            "Choose",
+            show=False,
+            id="choice.choose",
+            tooltip="Choose the option under the cursor (tick or untick in a tick list).",
+        ),
+    ]
+
+    def __init__(
+        self,
+        choices: Sequence[tuple[ValueT, str]],
+        *,
+        value: ValueT | None = None,
+        multiple: bool = False,
+        ticked: Iterable[ValueT] = (),
+        id: str | None = None,
+    ) -> None:
+        self._choices = tuple(choices)
+        self._multiple = multiple
+        self._ticked = {
+            index for index, (choice, _label) in enumerate(self._choices) if choice in set(ticked)
+        }
+        self._chosen_yet = False
+        super().__init__(*[Option(self._prompt(index, False)) for index in range(len(self._choices))], id=id)
+        self._chosen_yet = value is not None and not multiple  # OptionList moved to the first option
+        if self._choices:
+            start = self.index_of(value) if self._chosen_yet and value is not None else 0
+            self.set_reactive(OptionList.highlighted, start)
+        self._refresh_prompts()
+
+    @property
+    def value(self) -> ValueT | None:
+        """The one option chosen, or None while nothing is."""
+        if self._multiple or not self._chosen_yet or self.highlighted is None:
+            return None
+        return self._choices[self.highlighted][0]
+
+    @property
+    def values(self) -> tuple[ValueT, ...]:
+        """Every option ticked (or the one chosen), in the order shown."""
+        if not self._multiple:
+            value = self.value
+            return () if value is None else (value,)
+        return tuple(choice for index, (choice, _label) in enumerate(self._choices) if index in self._ticked)
+
+    def index_of(self, value: ValueT) -> int:
+        """The position of `value` among the choices."""
+        return [choice for choice, _label in self._choices].index(value)
+
+    def choose(self, value: ValueT) -> None:
+        """Choose (or tick) `value`, as the keys would."""
+        self.highlighted = self.index_of(value)
+        if self._multiple:
+            self._ticked.add(self.index_of(value))
+        self._chosen_yet = not self._multiple
+        self._refresh_prompts()
+
+    def action_choose(self) -> None:
+        """Space: choose the option under the cursor; with `multiple`, tick or untick it."""
+        index = self.highlighted
+        if index is None:
+            return
+        if self._multiple:
+            self._ticked ^= {index}
+        else:
+            self._chosen_yet = True
+        self._refresh_prompts()
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        """Redraw the glyphs: in a pick-one list the choice moves with the cursor."""
+        super().watch_highlighted(highlighted)
+        self._refresh_prompts()
+
+    def _moved(self) -> None:
+        if not self._multiple:
+            self._chosen_yet = True
+        self._refresh_prompts()
+
+    def action_cursor_up(self) -> None:
+        """Up: move, and (picking one) choose where the cursor lands."""
+        super().action_cursor_up()
+        self._moved()
+
+    def action_cursor_down(self) -> None:
+        """Down: move, and (picking one) choose where the cursor lands."""
+        super().action_cursor_down()
+        self._moved()
+
+    def action_first(self) -> None:
+        """Home: the first option."""
+        super().action_first()
+        self._moved()
+
+    def action_last(self) -> None:
+        """End: the last option."""
+        super().action_last()
+        self._moved()
+
+    def action_page_up(self) -> None:
+        """Page up: move a page, choosing where the cursor lands."""
+        super().action_page_up()
+        self._moved()
+
+    def action_page_down(self) -> None:
+        """Page down: move a page, choosing where the cursor lands."""
+        super().action_page_down()
+        self._moved()
+
+    def action_select(self) -> None:
+        """A click (or Enter outside a dialog) chooses the option under the cursor."""
+        self.action_choose()
+        super().action_select()
+
+    def _chosen(self, index: int) -> bool:
+        if self._multiple:
+            return index in self._ticked
+        return self._chosen_yet and index == self.highlighted
+
+    def _prompt(self, index: int, chosen: bool) -> Text:
+        on, off = (TICKED, NOT_TICKED) if self._multiple else (CHOSEN, NOT_CHOSEN)
+        glyph = on if chosen else off
+        return Text(glyph + one_line(self._choices[index][1], 70))
+
+    def _refresh_prompts(self) -> None:
+        for index in range(len(self._choices)):
+            self.replace_option_prompt_at_index(index, self._prompt(index, self._chosen(index)))
+
+
+class Tick(Checkbox):
+    """A yes/no box showing X when ticked and a blank when not (not colour alone)."""
+
+    def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:
+        super().__init__(label, value, id=id)
+        self.BUTTON_INNER = "X" if value else " "
+
+    def watch_value(self) -> None:
+        """Redraw the mark with the value."""
+        super().watch_value()
+        self.BUTTON_INNER = "X" if self.value else " "
+        self.refresh()
