@@ -160,18 +160,28 @@ def ask(
     save: Callable[[Actor, ValueT], ResultT],
     *,
     then: Callable[[ResultT], None] | None = None,
+    refused: Callable[[DomainError], bool] | None = None,
 ) -> None:
     """Ask in `dialog`; on Enter run `save(actor, value)` as a service call (in a worker,
     as the person who pressed Enter); close on success and pass the result to `then`.
-    A DomainError keeps the dialog open with the sentence beside its field."""
+    A DomainError keeps the dialog open with the sentence beside its field; `refused`,
+    when given, sees it first and returns True if it dealt with it (e.g. offered a choice
+    in another dialog on top), leaving the form open as it is."""
     results: list[ResultT] = []
 
-    def submit(value: ValueT, saved: Callable[[], None], refused: Callable[[DomainError], None]) -> None:
+    def submit(value: ValueT, saved: Callable[[], None], show: Callable[[DomainError], None]) -> None:
         def succeeded(result: ResultT) -> None:
             results.append(result)
             saved()
 
-        where.call(save, where.actor, value, then=succeeded, refused=refused)
+        def refusal(error: DomainError) -> None:
+            if refused is not None and refused(error):
+                dialog.saving = False
+                dialog.clear_errors()
+            else:
+                show(error)
+
+        where.call(save, where.actor, value, then=succeeded, refused=refusal)
 
     def closed(_: ValueT | None) -> None:
         if results and then is not None:
