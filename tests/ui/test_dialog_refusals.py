@@ -104,7 +104,7 @@ async def test_new_customer_from_find_refuses_a_bad_email_beside_it(ctx: ShopCon
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog
-        assert beside(dialog, "email") == "That email address looks wrong (it needs an @ and a domain)."
+        assert beside(dialog, "email").startswith("That email address looks wrong")
         assert typed(dialog)["name"] == "Ann Lee"
         await pilot.press("escape")
         await settle(pilot)
