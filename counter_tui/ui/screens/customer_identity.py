@@ -12,6 +12,7 @@ from counter_tui.services import merge, visits
 from counter_tui.services.merge import MergePreview, MergeView
 from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.text import display_text, one_line
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog, preview_lines
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.screens.find import FindCustomerScreen
@@ -71,19 +72,12 @@ class IdentityActions(_Screen):
             max_length=2000,
             initial=self.visit.preferences,
         )
-
-        def save(text: str | None) -> None:
-            if text is not None:
-                self.call(
-                    visits.set_visit_preferences,
-                    self.ctx,
-                    self.actor,
-                    visit_id,
-                    text,
-                    then=lambda _: self.reload(),
-                )
-
-        self.app.push_screen(dialog, save)
+        ask(
+            self,
+            dialog,
+            lambda actor, text: visits.set_visit_preferences(self.ctx, actor, visit_id, text),
+            then=lambda _: self.reload(),
+        )
 
     def action_merge(self) -> None:
         """Shift lead: pick a duplicate of this customer, see what merging it would change,
@@ -103,19 +97,13 @@ class IdentityActions(_Screen):
     def _confirm_merge(self, preview: MergePreview) -> None:
         today = self.ctx.calendar.local_date(self.ctx.now())
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.call(
-                    merge.merge_customers,
-                    self.ctx,
-                    self.actor,
-                    preview.kept_id,
-                    preview.merged_id,
-                    then=self._merged,
-                )
-
         dialog = MergePreviewDialog(preview_lines(preview, self.ctx.calendar, today))
-        self.app.push_screen(dialog, confirmed)
+        ask(
+            self,
+            dialog,
+            lambda actor, _yes: merge.merge_customers(self.ctx, actor, preview.kept_id, preview.merged_id),
+            then=self._merged,
+        )
 
     def _merged(self, result: MergeView) -> None:
         until = self.ctx.calendar.local(result.final_at).format("HH:mm")
@@ -142,15 +130,9 @@ class IdentityActions(_Screen):
             "Their visits, notes and follow-ups go back. Say why:"
         )
 
-        def undo(reason: str | None) -> None:
-            if reason is not None:
-                self.call(
-                    merge.undo_merge,
-                    self.ctx,
-                    self.actor,
-                    latest.merge_id,
-                    reason,
-                    then=lambda _: done(self, "Merge undone: both records are back as they were."),
-                )
-
-        self.app.push_screen(TextPromptDialog("Undo merge", prompt), undo)
+        ask(
+            self,
+            TextPromptDialog("Undo merge", prompt),
+            lambda actor, reason: merge.undo_merge(self.ctx, actor, latest.merge_id, reason),
+            then=lambda _: done(self, "Merge undone: both records are back as they were."),
+        )
