@@ -202,6 +202,7 @@ def test_end_visit_dialog(snap_compare: SnapCompare, ctx: ShopContext, shop: Sho
         await settle(pilot)
         await pilot.press("tab")
         await type_text(pilot, "Hope your mother loves the tea set")
+        await settle(pilot)
 
     steps = signed_in_as("sam", "2222", end_with_a_line)
     assert snap_compare(StaffApp(ctx), run_before=steps, terminal_size=SIZE)
