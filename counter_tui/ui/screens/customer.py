@@ -582,26 +582,6 @@ class CustomerScreen(IdentityActions, CounterScreen):
             then=lambda _: done(self, "Promise recorded."),
         )
 
-    def action_add_to_file(self) -> None:
-        """Put an anonymous walk-in on file."""
-        if self.visit_id is None or not self._require_can_act():
-            return
-        visit_id = self.visit_id
-        ask(
-            self,
-            CustomerFormDialog(),
-            lambda actor, details: visits.add_customer_to_visit(
-                self.ctx,
-                actor,
-                visit_id,
-                name=details.name,
-                phone=details.phone,
-                email=details.email,
-                opted_in=details.opted_in,
-            ),
-            then=lambda _: done(self, "On file."),
-        )
-
     def action_preferences(self) -> None:
         """Edit the standing preferences remembered across visits."""
         if self.customer is None:

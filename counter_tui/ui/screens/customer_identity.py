@@ -4,14 +4,20 @@ a merge the same day."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from counter_tui.errors import DomainError
 from counter_tui.services import merge, visits
+from counter_tui.services.context import Actor
+from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.merge import MergePreview, MergeView
 from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.text import display_text, one_line
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
+from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog, preview_lines
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
@@ -41,6 +47,58 @@ class IdentityActions(_Screen):
     customer_id: int | None
     visit: VisitDetail | None
     customer: CustomerDetail | None
+
+    def action_add_to_file(self) -> None:
+        """Put this walk-in on file; when someone with the same phone or email is on file
+        already, offer to link to them instead (or create a new customer anyway)."""
+        if self.visit_id is None:
+            return
+        visit_id = self.visit_id
+        form = CustomerFormDialog()
+
+        def save(actor: Actor, details: NewCustomer, create_anyway: bool = False) -> int:
+            return visits.add_customer_to_visit(
+                self.ctx,
+                actor,
+                visit_id,
+                name=details.name,
+                phone=details.phone,
+                email=details.email,
+                opted_in=details.opted_in,
+                create_anyway=create_anyway,
+            )
+
+        def refused(error: DomainError) -> bool:
+            if not isinstance(error, PossibleDuplicate):
+                return False
+            typed = form.collect()
+            self._offer_link(form, error, lambda actor: save(actor, typed, create_anyway=True))
+            return True
+
+        ask(self, form, save, then=lambda _: done(self, "On file."), refused=refused)
+
+    def _offer_link(
+        self, form: CustomerFormDialog, offer: PossibleDuplicate, create: Callable[[Actor], int]
+    ) -> None:
+        """Over the form: link to a customer on file, or create anyway; Esc goes back to
+        the form with everything typed."""
+        assert self.visit_id is not None
+        visit_id = self.visit_id
+        today = self.ctx.calendar.local_date(self.ctx.now())
+        links = [(c.customer_id, link_label(c, self.ctx.calendar, today)) for c in offer.candidates]
+
+        def save(actor: Actor, choice: int) -> str:
+            if choice == CREATE_ANYWAY:
+                create(actor)
+                return "On file as a new customer."
+            visits.attach_customer(self.ctx, actor, visit_id, choice)
+            return "Linked to their record: their details are shown now."
+
+        def chosen(message: str) -> None:
+            form.dismiss(None)
+            done(self, message)
+
+        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)
 
     def action_link(self) -> None:
         """Link this walk-in to a customer on file, picked in find."""

@@ -1,0 +1,53 @@
+"""When the walk-in being put on file looks like a customer already there: link to them,
+or create a new customer anyway. Esc goes back to the form with everything typed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Label
+
+from counter_tui.errors import InvalidInput
+from counter_tui.services.calendar import StoreCalendar
+from counter_tui.services.duplicates import DuplicateCandidate
+from counter_tui.text import one_line
+from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.widgets.choice import ChoiceList
+
+CREATE_ANYWAY = 0
+
+
+def link_label(candidate: DuplicateCandidate, calendar: StoreCalendar, today: date) -> str:
+    """ "Link to Priya Shah (07700 900456, on file since March)"."""
+    since = calendar.local(candidate.on_file_since)
+    month = since.format("MMMM") if since.year == today.year else since.format("MMMM YYYY")
+    matched = candidate.phone if candidate.same_phone else candidate.email
+    return f"Link to {one_line(candidate.name, 40)} ({one_line(matched, 40)}, on file since {month})"
+
+
+class DuplicateChoiceDialog(FormDialog[int]):
+    """Pick the customer on file to link the visit to, or create a new customer anyway;
+    the value is that customer's id, or CREATE_ANYWAY."""
+
+    TITLE_TEXT = "Already on file?"
+
+    def __init__(self, message: str, links: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self._message = message
+        self._links = links
+
+    def fields(self) -> ComposeResult:
+        yield Label(Text(self._message))
+        choices = [*self._links, (CREATE_ANYWAY, "Create a new customer anyway")]
+        yield ChoiceList(choices, id="duplicate")
+
+    def collect(self) -> int:
+        value = self.query_one("#duplicate", ChoiceList).value
+        if value is None:
+            raise InvalidInput(
+                "Choose: link to the customer on file, or create a new customer anyway (↑↓, then Enter).",
+                field="duplicate",
+            )
+        return int(value)
