@@ -66,6 +66,7 @@ class MergePreviewDialog(FormDialog[bool]):
     def fields(self) -> ComposeResult:
         for line in self._lines:
             yield Static(Text(line), classes="merge-line")
+        yield Static(Text("Enter merges · Esc leaves both records as they are.", style="bold"))
 
     def collect(self) -> bool:
         return True

@@ -183,10 +183,7 @@ class IdentityActions(_Screen):
             return
         latest = merges[0]
         at = self.ctx.calendar.local(latest.merged_at).format("HH:mm")
-        prompt = (
-            f"Undo merging {one_line(latest.merged_name, 30)} into {name} ({latest.merged_by}, {at})? "
-            "Their visits, notes and follow-ups go back. Say why:"
-        )
+        prompt = f"Undo merging {one_line(latest.merged_name, 30)} in ({latest.merged_by}, {at})? Say why:"
 
         ask(
             self,
