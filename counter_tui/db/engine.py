@@ -94,7 +94,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL, or None for an in-memory database."""
+    """The file of an SQLite URL, or None for an in-memory or non-SQLite database."""
     return diagnose.sqlite_file(make_url(normalise_url(url)))
 
 
