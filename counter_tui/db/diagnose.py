@@ -48,7 +48,12 @@ def sqlite_file(url: URL) -> Path | None:
     """The file of an SQLite URL, or None for an in-memory database or another kind of
     database (a PostgreSQL database's name is not a file)."""
     database = url.database
-    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    if (
+        url.get_backend_name() != "sqlite"
+        or not database
+        or database == ":memory:"
+        or database.startswith("file:")
+    ):
         return None
     return Path(database).expanduser().resolve()
 
