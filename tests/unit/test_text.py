@@ -1,6 +1,8 @@
-"""Text cleaning: control characters (terminal escapes, BEL, NUL) are dropped, emoji and
-markup-like text are kept literally, lengths are capped; a property test over any
-string; and customers with hostile or huge names are stored safely and found again."""
+"""Text cleaning: control characters (terminal escapes, BEL, NUL) and format characters
+(bidi overrides, zero-width space) are dropped but the joiners emoji need are kept, text
+is NFC, lone surrogates become U+FFFD, emoji and markup-like text are kept literally,
+lengths are capped; property tests over any string (surrogates included); and customers
+with hostile or huge names are stored safely and found again."""
 
 from __future__ import annotations
 
@@ -23,6 +25,19 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(char) == "Cc" for char in text)
 
 
+def _has_hidden(text: str) -> bool:
+    """A control, a format character other than ZWJ/ZWNJ, or a surrogate."""
+    return any(
+        unicodedata.category(char) in ("Cc", "Cs")
+        or (unicodedata.category(char) == "Cf" and char not in "\u200c\u200d")
+        for char in text
+    )
+
+
+#: Any string Python can hold, lone surrogates included.
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=300)
+
+
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
@@ -32,7 +47,8 @@ def _has_control(text: str) -> bool:
         ("ding\x07", "ding"),
         ("\x9b2J csi", "2J csi"),  # the 8-bit CSI is a control character too
         ("tab\there", "tab here"),
-        ("line\nbreak", "linebreak"),
+        ("line\nbreak", "line break"),
+        ("para\u2029graph", "para graph"),
         ("  padded  ", "padded"),
         (None, ""),
         ("", ""),
@@ -51,6 +67,43 @@ def test_emoji_and_markup_like_text_are_kept_literally(literal: str) -> None:
     assert display_text(literal) == literal
 
 
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Bob\u202egnp.exe", "Bobgnp.exe"),  # right-to-left override
+        ("\u202aa\u202bb\u202cc\u202dd\u202ee", "abcde"),  # embeddings and overrides
+        ("\u2066x\u2067y\u2068z\u2069", "xyz"),  # isolates
+        ("Zero\u200bWidth\u200eMarks\u200f", "ZeroWidthMarks"),  # ZWSP, LRM, RLM
+        ("\ufeffBOM and soft\u00adhyphen", "BOM and softhyphen"),
+        ("👩\u200d👩\u200d👧", "👩\u200d👩\u200d👧"),  # ZWJ sequence kept
+        ("می\u200cخواهم", "می\u200cخواهم"),  # ZWNJ in Persian kept
+    ],
+)
+def test_format_characters_are_dropped_but_joiners_kept(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+def test_text_is_nfc_so_one_name_has_one_spelling() -> None:
+    decomposed = unicodedata.normalize("NFD", "Renée Ångström")
+    assert decomposed != "Renée Ångström"
+    assert clean_text(decomposed) == "Renée Ångström"
+    assert unicodedata.is_normalized("NFC", clean_text(decomposed))
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Bob\udcff", "Bob\ufffd"),  # an undecodable byte kept by surrogateescape
+        ("\ud800", "\ufffd"),
+        ("x\udc80\ud800y", "x\ufffd\ufffdy"),
+        ("\ud83d\ude00", "😀"),  # a surrogate pair is the character it stands for
+    ],
+)
+def test_lone_surrogates_become_the_replacement_character(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+    assert display_text(raw) == clean
+
+
 def test_length_is_capped_and_trimmed() -> None:
     assert len(clean_text("x" * 10_000)) == SHORT_MAX
     assert len(clean_text("x" * 10_000, NAME_MAX)) == NAME_MAX
@@ -65,6 +118,7 @@ def test_multiline_keeps_newlines_and_folds_blank_runs() -> None:
 
 def test_display_text_and_one_line_drop_controls_again() -> None:
     assert display_text("a\x1b]0;x\x07b\nc") == "a]0;xb\nc"
+    assert display_text("a\u202eb\u200dc") == "ab\u200dc"
     assert one_line("a\nb\x07") == "a b"
     assert one_line("abcdefgh", 5) == "abcd…"
     assert one_line("abc", 5) == "abc"
@@ -72,29 +126,36 @@ def test_display_text_and_one_line_drop_controls_again() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.text(max_size=400), max_length=st.integers(min_value=0, max_value=300))
-def test_clean_text_never_returns_control_characters_or_too_much(text: str, max_length: int) -> None:
+@given(text=ANY_TEXT, max_length=st.integers(min_value=0, max_value=300))
+def test_clean_text_never_returns_hidden_characters_or_too_much(text: str, max_length: int) -> None:
     cleaned = clean_text(text, max_length)
-    assert not _has_control(cleaned)
+    assert not _has_hidden(cleaned)
+    assert "\n" not in cleaned
     assert len(cleaned) <= max_length
     assert cleaned == cleaned.strip()
+    assert unicodedata.is_normalized("NFC", cleaned)
+    assert clean_text(cleaned, max_length) == cleaned  # idempotent
+    cleaned.encode("utf-8")  # storable: no surrogate left
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(max_size=400))
-def test_multiline_clean_text_keeps_only_newlines_among_controls(text: str) -> None:
+@given(text=ANY_TEXT)
+def test_multiline_clean_text_keeps_only_newlines_among_hidden_characters(text: str) -> None:
     cleaned = clean_text(text, LONG_MAX, multiline=True)
-    assert not _has_control(cleaned.replace("\n", ""))
+    assert not _has_hidden(cleaned.replace("\n", ""))
     assert len(cleaned) <= LONG_MAX
     assert "\n\n\n" not in cleaned
+    assert unicodedata.is_normalized("NFC", cleaned)
+    assert clean_text(cleaned, LONG_MAX, multiline=True) == cleaned
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(max_size=200))
-def test_display_text_keeps_everything_but_controls(text: str) -> None:
+@given(text=ANY_TEXT)
+def test_display_text_keeps_everything_but_hidden_characters(text: str) -> None:
     shown = display_text(text)
-    assert not _has_control(shown.replace("\n", ""))
-    assert shown == "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+    assert not _has_hidden(shown.replace("\n", ""))
+    assert shown == display_text(shown)
+    shown.encode("utf-8")
 
 
 HOSTILE_NAMES = [
