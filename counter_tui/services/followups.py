@@ -4,7 +4,6 @@ agreed to, and checked off with what was done."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
@@ -22,35 +21,18 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.customers import consented_channels, load_customer, write_consent
 from counter_tui.services.labels import CHANNEL_LABELS
+from counter_tui.services.personal_line import is_personal
 from counter_tui.services.queries import followup_views
 from counter_tui.services.views import FollowUpView, MyFollowUps
 from counter_tui.text import LONG_MAX, SHORT_MAX, clean_text
 
 THANK_YOU_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
 CALLBACK_CHANNELS = (Channel.PHONE, Channel.SMS)
-STOCK_WORDS = frozenset(
-    """a an and the to for of in on at we you your our it is was i me my us so very
-    thank thanks thankyou visit visiting visited today shop store again coming came
-    great lovely nice good hope see soon much many dear hi hello regards""".split()
-)
-MIN_OWN_WORDS = 3
 
 
 def thank_you_template(shop_name: str, first_name: str) -> str:
     """The stock opening of every thank-you; the owner adds a personal line to it."""
     return f"Thank you for visiting {shop_name} today, {first_name}."
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
-
-
-def is_personal(line: str, template: str) -> bool:
-    """Whether a personal line says something of its own beyond the template and stock
-    thanks: at least three words that are neither in the template nor stock phrases."""
-    template_words = set(_words(template))
-    own = [w for w in _words(line) if w not in template_words and w not in STOCK_WORDS]
-    return len(own) >= MIN_OWN_WORDS
 
 
 def require_personal(line: str, template: str) -> None:
