@@ -38,6 +38,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
 from counter_tui.commands.staff import staff_app
 from counter_tui.config import Settings, default_database_url, load_settings
+from counter_tui.config_check import ConfigError
 from counter_tui.db.engine import Database
 from counter_tui.db.migrate import current_revision, head_revision, is_known, schema_too_new, upgrade
 from counter_tui.errors import DomainError
@@ -293,6 +294,8 @@ def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
     overrides.setdefault("database_url", options.database_url)
     try:
         return load_settings(**overrides)
+    except ConfigError as error:
+        raise CommandFailed(str(error)) from error
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])

@@ -3,24 +3,31 @@
 Precedence, highest first: CLI flags (passed as init values), environment variables
 (nested with `__`, e.g. `COUNTER_TUI_THRESHOLDS__GREET_WITHIN_MINUTES=3`), the TOML
 file, then the defaults below, which are what a small shop would choose.
+
+Settings are strict: a name the models do not know (a misspelt key, an unknown
+section, an unknown binding id) or a key that is not a key is refused at start
+with the file, the key and the nearest real name (see `config_check`).
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import pendulum
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from counter_tui.config_check import check_settings_file, keymap_problem
 
 APP_NAME = "counter-tui"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -38,6 +45,12 @@ def default_database_url() -> str:
     """The embedded default: one SQLite file in the user data dir."""
     data_dir = Path(user_data_dir(APP_NAME))
     return f"sqlite:///{data_dir / 'counter.sqlite3'}"
+
+
+class StrictModel(BaseModel):
+    """A settings section: a name it does not have is an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class OpeningHours(BaseModel):
@@ -71,7 +84,7 @@ def _default_hours() -> dict[str, str | None]:
     }
 
 
-class ShopSettings(BaseModel):
+class ShopSettings(StrictModel):
     """Who the shop is and when it is open."""
 
     name: str = Field("Corner Shop", description="Shown in the title bar and on the kiosk.")
@@ -128,7 +141,7 @@ class ShopSettings(BaseModel):
         return OpeningHours.parse(spec) if spec else None
 
 
-class Thresholds(BaseModel):
+class Thresholds(StrictModel):
     """Minutes after which the floor board and leads are alerted."""
 
     greet_within_minutes: int = Field(5, ge=1, description="An unowned customer waiting longer stands out.")
@@ -142,7 +155,7 @@ class Thresholds(BaseModel):
     idle_lock_minutes: int = Field(5, ge=1, description="A staff terminal locks after this much idle time.")
 
 
-class FollowUpRules(BaseModel):
+class FollowUpRules(StrictModel):
     """How due times are computed."""
 
     callback_cutoff_minutes: int = Field(
@@ -156,7 +169,7 @@ class FollowUpRules(BaseModel):
     )
 
 
-class Targets(BaseModel):
+class Targets(StrictModel):
     """What the lead scorecard measures against; the defaults are what a careful shop aims for.
 
     "Greeted on time" uses `thresholds.greet_within_minutes`, so the board and the
@@ -191,7 +204,7 @@ KIOSK_NEEDS = (
 )
 
 
-class KioskChoice(BaseModel):
+class KioskChoice(StrictModel):
     """One answer to the kiosk's "What would you like?", numbered in the order listed."""
 
     label: str = Field(
@@ -226,7 +239,7 @@ def _default_kiosk_choices() -> list[KioskChoice]:
     ]
 
 
-class KioskSettings(BaseModel):
+class KioskSettings(StrictModel):
     """The self check-in kiosk (`counter-tui kiosk`) by the door."""
 
     choices: list[KioskChoice] = Field(
@@ -273,6 +286,15 @@ class Settings(BaseSettings):
     )
     terminal_name: str = Field("counter", description="Name of this terminal, shown in audit events.")
 
+    @field_validator("keys")
+    @classmethod
+    def _usable_keymap(cls, value: dict[str, str]) -> dict[str, str]:
+        """Every binding id exists and every key can be pressed (Textual ignores the rest)."""
+        problem = keymap_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -288,5 +310,11 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from every source, with `overrides` (CLI flags) on top; `None` values ignored."""
+    """Settings from every source, with `overrides` (CLI flags) on top; `None` values ignored.
+
+    Raises ConfigError for a name in the settings file that means nothing."""
+    path = default_config_path()
+    if path.is_file():
+        with path.open("rb") as file:
+            check_settings_file(path, tomllib.load(file), Settings)
     return Settings(**{key: value for key, value in overrides.items() if value is not None})
