@@ -31,8 +31,9 @@ from counter_tui.db.models import (
 from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.services import audit
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
-from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.handoffs import handoff_views
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.review import open_callbacks_due_by, overdue_followups_as_of
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
@@ -163,7 +164,7 @@ def closes_early(ctx: ShopContext, moment: datetime) -> tuple[bool, datetime | N
 def close_day_preview(ctx: ShopContext, actor: Actor) -> ClosePreview:
     """What closing the day now would end, and whose: shown to the lead to confirm."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "close the day")
+        require(session, actor, Action.CLOSE_DAY)
         now = ctx.now()
         early, closes_at = closes_early(ctx, now)
         visits = closing_visits(session, _open_visit_ids(session, now + timedelta(seconds=1)))
@@ -176,7 +177,7 @@ def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reaso
     shop's closing time the lead must say why."""
     reason = clean_text(reason, SHORT_MAX)
     with ctx.database.write() as session:
-        require_lead(session, actor, "close the day")
+        require(session, actor, Action.CLOSE_DAY)
         now = ctx.now()
         day = ctx.calendar.local_date(now)
         early, closes_at = closes_early(ctx, now)
@@ -263,7 +264,7 @@ def mark_reviewed(ctx: ShopContext, actor: Actor, visit_id: int, note: str = "")
     """A lead has looked at a flagged visit (e.g. called the customer who was left)."""
     note = clean_text(note, SHORT_MAX)
     with ctx.database.write() as session:
-        require_lead(session, actor, "review flagged visits")
+        require(session, actor, Action.REVIEW_FLAGGED)
         visit = load_visit(session, visit_id)
         if not visit.flagged_for_review:
             raise Conflict("This visit is not flagged for review (perhaps already reviewed).")
@@ -302,7 +303,7 @@ def _flagged(session: Session, ctx: ShopContext, before: datetime) -> tuple[Flag
 def flagged_visits(ctx: ShopContext, actor: Actor) -> tuple[FlaggedVisit, ...]:
     """Visits waiting for a lead's review (last 30 days), oldest first."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "review flagged visits")
+        require(session, actor, Action.REVIEW_FLAGGED)
         return _flagged(session, ctx, ctx.now() + timedelta(seconds=1))
 
 
@@ -339,5 +340,5 @@ def build_end_of_day(session: Session, ctx: ShopContext, day: date) -> EndOfDayR
 def end_of_day(ctx: ShopContext, actor: Actor, day: date | None = None) -> EndOfDayReport:
     """The end-of-day screen for `day` (default today, store time)."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "see the end-of-day check")
+        require(session, actor, Action.SEE_END_OF_DAY)
         return build_end_of_day(session, ctx, day or ctx.calendar.local_date(ctx.now()))

@@ -87,11 +87,3 @@ def load_staff_actor(session: Session, actor: Actor) -> Staff:
     if staff is None or not staff.active:
         raise NotAllowed(f"{actor.name} is no longer active. Sign in again or ask a shift lead.")
     return staff
-
-
-def require_lead(session: Session, actor: Actor, what: str) -> Staff:
-    """The actor's staff row, if they are a lead; otherwise a refusal naming `what`."""
-    staff = load_staff_actor(session, actor)
-    if staff.role != Role.LEAD:
-        raise NotAllowed(f"Only a shift lead can {what}. Ask a shift lead.")
-    return staff

@@ -24,8 +24,9 @@ from counter_tui.db.models import (
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.services import audit
 from counter_tui.services.contact import ContactDetails, clean_contact, digits_of
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.labels import need_label
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views, staff_names
 from counter_tui.services.views import (
     ConsentView,
@@ -81,7 +82,7 @@ def create_customer(
     recorded in the same transaction."""
     details = clean_contact(ctx.settings.shop, name, phone, email)
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = insert_customer(session, ctx, details)
         assert customer.id is not None
         audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=details.name)
@@ -114,7 +115,7 @@ def update_contact(
     """Correct a customer's name, phone or email."""
     details = clean_contact(ctx.settings.shop, name, phone, email)
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
         # Read it again under a row lock (PostgreSQL), so that what is written, and the
         # search terms made from it, start from the latest save by another terminal.
@@ -362,7 +363,7 @@ def add_note(
     if not body:
         raise InvalidInput("The note is empty. Type what colleagues should know.")
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         load_customer(session, customer_id)
         note = CustomerNote(
             customer_id=customer_id,
@@ -380,7 +381,7 @@ def set_preferences(ctx: ShopContext, actor: Actor, customer_id: int, preference
     """Replace the free-text standing preferences remembered across visits."""
     preferences = clean_text(preferences, LONG_MAX, multiline=True)
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
         customer.preferences = preferences
         session.add(customer)
@@ -404,7 +405,7 @@ def set_standing_need(
         raise InvalidInput(f"Unknown need {kind!r}.")
     detail = clean_text(detail, SHORT_MAX)
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         load_customer(session, customer_id)
         if remember:
             remember_need(session, ctx, customer_id, kind, detail)
@@ -430,7 +431,7 @@ def record_consent(
 ) -> None:
     """Record that a customer opted in to (or out of) one contact channel, and how."""
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         load_customer(session, customer_id)
         write_consent(session, ctx, actor, customer_id, channel, granted=granted, source=source)
 
@@ -492,7 +493,7 @@ def consented_channels(session: Session, customer_id: int) -> set[str]:
 def customer_detail(ctx: ShopContext, actor: Actor, customer_id: int) -> CustomerDetail:
     """Everything the owner view shows about a customer."""
     with ctx.database.read() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.VIEW)
         return build_customer_detail(session, ctx, customer_id)
 
 
@@ -568,7 +569,7 @@ def set_consents(
     """Record the customer's yes or no for several channels at once, with how they said it.
     Only channels whose answer changed (or that had none) are written."""
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         load_customer(session, customer_id)
         current = {
             c.channel: c.granted

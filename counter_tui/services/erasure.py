@@ -42,9 +42,10 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import InvalidInput
 from counter_tui.services import audit, audit_redaction
-from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.merge import erase_merged_records
+from counter_tui.services.permissions import Action, require
 from counter_tui.text import SHORT_MAX, clean_text
 
 ERASED_TEXT = "(erased)"
@@ -82,12 +83,12 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
     if not reason:
         raise InvalidInput("Say why the data is erased (e.g. 'customer asked by email on 3 November').")
     with ctx.database.read() as session:
-        require_lead(session, actor, "erase a customer's personal data")
+        require(session, actor, Action.ERASE_CUSTOMER)
         load_customer(session, customer_id)
         known = audit_redaction.personal_data(session, _records(session, customer_id))
     mentioning = audit_redaction.events_mentioning(ctx, known.terms)
     with ctx.database.write() as session:
-        require_lead(session, actor, "erase a customer's personal data")
+        require(session, actor, Action.ERASE_CUSTOMER)
         customer = load_customer(session, customer_id)
         personal = audit_redaction.personal_data(session, _records(session, customer_id))
         recorded_reason = _redact(reason, customer)

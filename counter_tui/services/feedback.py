@@ -34,9 +34,10 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.services import audit
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer
 from counter_tui.services.followups import _insert as insert_followup
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
 from counter_tui.services.visits import load_visit
@@ -91,7 +92,7 @@ def record_feedback(
     if len(tags) > TOPICS_PER_FEEDBACK:
         raise InvalidInput(f"Use at most {TOPICS_PER_FEEDBACK} topics; pick the main ones.", field="topics")
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         if visit_id is not None:
             visit = load_visit(session, visit_id)
             if customer_id is None:
@@ -146,7 +147,7 @@ def topic_board(ctx: ShopContext, actor: Actor, *, days: int = BOARD_DAYS) -> tu
     (new / acknowledged / acted on, with what was done)."""
     since = ctx.now() - timedelta(days=max(days, 1))
     with ctx.database.read() as session:
-        require_lead(session, actor, "see the feedback board")
+        require(session, actor, Action.SEE_FEEDBACK_BOARD)
         raises = _raises_since(session, since)
         topics = {tag.topic for tag, _ in raises}
         statuses = {
@@ -190,7 +191,7 @@ def topic_feedback(
     topic = normalise_topic(topic)
     since = ctx.now() - timedelta(days=max(days, 1))
     with ctx.database.read() as session:
-        require_lead(session, actor, "see the feedback board")
+        require(session, actor, Action.SEE_FEEDBACK_BOARD)
         items = [feedback for _, feedback in _raises_since(session, since, topic)]
         ids = [f.id for f in items]
         tags: dict[int, list[str]] = {}
@@ -247,7 +248,7 @@ def acknowledge_topic(ctx: ShopContext, actor: Actor, topic: str, note: str = ""
     """A lead marks a topic as seen and being looked into."""
     note = clean_text(note, SHORT_MAX)
     with ctx.database.write() as session:
-        lead = require_lead(session, actor, "change the feedback board")
+        lead = require(session, actor, Action.CHANGE_FEEDBACK_BOARD)
         topic = _require_topic(session, topic)
         row = _set_status(session, ctx, lead, topic, FeedbackStatus.ACKNOWLEDGED, "")
         audit.record(
@@ -270,7 +271,7 @@ def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_don
     if not what_was_done:
         raise InvalidInput("Say what was done, so customers can be told what changed.")
     with ctx.database.write() as session:
-        lead = require_lead(session, actor, "change the feedback board")
+        lead = require(session, actor, Action.CHANGE_FEEDBACK_BOARD)
         topic = _require_topic(session, topic)
         now = ctx.now()
         open_raises = session.exec(

@@ -21,6 +21,7 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.customers import consented_channels, load_customer, write_consent
 from counter_tui.services.labels import CHANNEL_LABELS
+from counter_tui.services.permissions import Action, require, staff_target
 from counter_tui.services.personal_line import is_personal
 from counter_tui.services.queries import followup_views
 from counter_tui.services.views import FollowUpView, MyFollowUps
@@ -141,7 +142,7 @@ def add_callback(
     if channel not in CALLBACK_CHANNELS:
         raise InvalidInput("A callback is by phone or text message.")
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
         if consent_source.strip():
             write_consent(session, ctx, actor, customer_id, channel, granted=True, source=consent_source)
@@ -172,7 +173,7 @@ def add_promise(
     if due_at.tzinfo is None:
         raise InvalidInput("The due time needs a time zone.")
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
         if due_at <= ctx.now():
             raise InvalidInput("The due time has already passed. Pick a time in the future.", field="due_at")
@@ -239,7 +240,7 @@ def add_status_update(ctx: ShopContext, actor: Actor, customer_id: int, *, about
     if not about:
         raise InvalidInput("Say which order or repair the updates are about.")
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
         if channel != Channel.IN_PERSON and channel not in consented_channels(session, customer_id):
             raise NotAllowed(
@@ -262,12 +263,7 @@ def _load_open(session: Session, followup_id: int) -> FollowUp:
 
 
 def _require_owner_or_lead(session: Session, actor: Actor, followup: FollowUp) -> Staff:
-    staff = load_staff_actor(session, actor)
-    if followup.owner_id != staff.id and staff.role != "lead":
-        owner = session.get(Staff, followup.owner_id)
-        name = owner.name if owner else "its owner"
-        raise NotAllowed(f"This follow-up is {name}'s. Ask {name}, or a shift lead can reassign it.")
-    return staff
+    return require(session, actor, Action.WORK_ON_FOLLOWUP, staff_target(session, followup.owner_id))
 
 
 def complete_followup(
@@ -343,7 +339,7 @@ def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason:
 def my_followups(ctx: ShopContext, actor: Actor) -> MyFollowUps:
     """The actor's open follow-ups: overdue, due today, and upcoming."""
     with ctx.database.read() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         views = followup_views(
             session,
             ctx,
@@ -363,7 +359,7 @@ def my_followups(ctx: ShopContext, actor: Actor) -> MyFollowUps:
 def followup(ctx: ShopContext, actor: Actor, followup_id: int) -> FollowUpView:
     """One follow-up as the completion dialog shows it."""
     with ctx.database.read() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.VIEW)
         views = followup_views(session, ctx, select(FollowUp).where(FollowUp.id == followup_id))
     if not views:
         raise NotFound("That follow-up no longer exists.")

@@ -10,12 +10,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, HandoffRequest, HandoffStatus, Staff, Visit
-from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
+from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.services import audit
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, allows, require, staff_target
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import HandoffView
-from counter_tui.services.visits import load_visit, owned_message, require_open
+from counter_tui.services.visits import load_visit, require_on_visit, require_open
 from counter_tui.text import SHORT_MAX, clean_text
 
 
@@ -40,25 +41,22 @@ def request_handoff(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: 
     reason = _reason(reason, "hand-off")
     blocked: AlreadyOwned | None = None
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
         visit = load_visit(session, visit_id)
         require_open(visit)
-        if visit.owner_id is None:
-            raise Conflict("Nobody owns this customer yet, so there is nothing to hand off. Claim them.")
-        if visit.owner_id != staff.id:
-            owner = session.get(Staff, visit.owner_id)
+        try:
+            require_on_visit(session, ctx, actor, Action.REQUEST_HANDOFF, visit)
+        except AlreadyOwned as refused:
             audit.record(session, ctx, actor, "handoff.blocked", "visit", visit_id, owner_id=visit.owner_id)
-            blocked = AlreadyOwned(
-                owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at)
-            )
+            blocked = refused
     if blocked is not None:
         raise blocked
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
         visit = load_visit(session, visit_id)
         require_open(visit)
-        if visit.owner_id != staff.id:
-            raise Conflict("This customer changed hands a moment ago. Refresh and try again.")
+        try:
+            staff = require_on_visit(session, ctx, actor, Action.REQUEST_HANDOFF, visit)
+        except AlreadyOwned:
+            raise Conflict("This customer changed hands a moment ago. Refresh and try again.") from None
         target = _colleague(session, to_staff_id)
         if target.id == staff.id:
             raise InvalidInput("Pick a colleague other than yourself.")
@@ -96,7 +94,7 @@ def request_handoff(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: 
 def _decide(
     session: Session, ctx: ShopContext, actor: Actor, request_id: int, status: str, note: str
 ) -> HandoffRequest:
-    lead = require_lead(session, actor, "decide hand-offs")
+    lead = require(session, actor, Action.DECIDE_HANDOFF)
     result = session.connection().execute(
         update(HandoffRequest)
         .where(
@@ -165,12 +163,10 @@ def deny_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str) -> 
 def cancel_handoff(ctx: ShopContext, actor: Actor, request_id: int) -> None:
     """The requester withdraws a pending request."""
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
         request = session.get(HandoffRequest, request_id)
         if request is None:
             raise NotFound("That hand-off request no longer exists.")
-        if request.from_staff_id != staff.id:
-            raise NotAllowed("Only the person who asked for this hand-off can withdraw it.")
+        require(session, actor, Action.WITHDRAW_HANDOFF, staff_target(session, request.from_staff_id))
         result = session.connection().execute(
             update(HandoffRequest)
             .where(
@@ -188,7 +184,7 @@ def reassign_visit(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: i
     """A lead moves a visit to a colleague directly, with a reason (e.g. the owner went home)."""
     reason = _reason(reason, "reassignment")
     with ctx.database.write() as session:
-        lead = require_lead(session, actor, "reassign a customer")
+        lead = require(session, actor, Action.REASSIGN_VISIT)
         visit = load_visit(session, visit_id)
         require_open(visit)
         target = _colleague(session, to_staff_id)
@@ -254,9 +250,9 @@ def move_visit(
 def pending_handoffs(ctx: ShopContext, actor: Actor) -> list[HandoffView]:
     """Requests waiting for a lead, oldest first (leads see all; others see their own)."""
     with ctx.database.read() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         query = select(HandoffRequest).where(HandoffRequest.status == HandoffStatus.PENDING)
-        if staff.role != "lead":
+        if not allows(Actor.of(staff), Action.SEE_ALL_HANDOFFS):
             query = query.where(HandoffRequest.from_staff_id == staff.id)
         return handoff_views(session, query.order_by(col(HandoffRequest.requested_at)))
 
@@ -292,7 +288,7 @@ def decisions_for_requester(ctx: ShopContext, actor: Actor, request_ids: list[in
     if not request_ids:
         return []
     with ctx.database.read() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         return handoff_views(
             session,
             select(HandoffRequest).where(

@@ -14,7 +14,8 @@ from sqlmodel import col, select
 from counter_tui.db.models import Kudos, Staff
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.services import audit
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, Target, require
 from counter_tui.services.queries import staff_names
 from counter_tui.services.review_views import KudosView
 from counter_tui.text import clean_text
@@ -33,12 +34,10 @@ def give_kudos(ctx: ShopContext, actor: Actor, to_staff_id: int, text: str) -> i
             "Specific thanks is what makes kudos count."
         )
     with ctx.database.write() as session:
-        lead = require_lead(session, actor, "give kudos")
+        lead = require(session, actor, Action.GIVE_KUDOS, Target(owner_id=to_staff_id))
         colleague = session.get(Staff, to_staff_id)
         if colleague is None or not colleague.active:
             raise NotFound("That colleague is not available. Pick someone else.")
-        if colleague.id == lead.id:
-            raise InvalidInput("Kudos are for a colleague. Pick someone other than yourself.")
         kudos = Kudos(to_staff_id=to_staff_id, from_staff_id=lead.id or 0, body=text, created_at=ctx.now())
         session.add(kudos)
         session.flush()
@@ -51,7 +50,7 @@ def thanks_wall(ctx: ShopContext, actor: Actor, limit: int = WALL_LIMIT) -> tupl
     """The most recent kudos, newest first, for every signed-in staff member to see."""
     limit = max(1, min(limit, 200))
     with ctx.database.read() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.VIEW)
         names = staff_names(session)
         rows = session.exec(
             select(Kudos).order_by(col(Kudos.created_at).desc(), col(Kudos.id).desc()).limit(limit)

@@ -45,10 +45,11 @@ from counter_tui.db.models import (
 from counter_tui.errors import Conflict, InvalidInput, NotFound
 from counter_tui.services import audit
 from counter_tui.services.calendar import StoreCalendar
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer, merged_records, write_search_terms
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import combine_preferences
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
 from counter_tui.text import SHORT_MAX, clean_text
 
@@ -176,7 +177,7 @@ def _build_preview(session: Session, ctx: ShopContext, kept: Customer, merged: C
 def preview_merge(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int) -> MergePreview:
     """What merging `merged_id` into `kept_id` would move and change (nothing is written)."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "merge customer records")
+        require(session, actor, Action.MERGE_CUSTOMERS)
         kept, merged = _pair(session, kept_id, merged_id)
         return _build_preview(session, ctx, kept, merged)
 
@@ -243,7 +244,7 @@ def merge_customers(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int
     """Merge the duplicate `merged_id` into `kept_id` (shift leads only); returns the merge,
     with the moment until which it can be undone."""
     with ctx.database.write() as session:
-        lead = require_lead(session, actor, "merge customer records")
+        lead = require(session, actor, Action.MERGE_CUSTOMERS)
         kept, merged = _pair(session, kept_id, merged_id)
         preview = _build_preview(session, ctx, kept, merged)
         now = ctx.now()
@@ -297,7 +298,7 @@ def merge_customers(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int
 def undoable_merges(ctx: ShopContext, actor: Actor, customer_id: int) -> tuple[MergeView, ...]:
     """Merges into this customer that can still be undone (newest first)."""
     with ctx.database.read() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.VIEW)
         names = staff_names(session)
         rows = session.exec(
             select(CustomerMerge, Customer)
@@ -375,7 +376,7 @@ def undo_merge(ctx: ShopContext, actor: Actor, merge_id: int, reason: str) -> No
     if not reason:
         raise InvalidInput("Say why the merge is undone (e.g. 'different people, same family phone').")
     with ctx.database.write() as session:
-        lead = require_lead(session, actor, "undo a merge")
+        lead = require(session, actor, Action.UNDO_MERGE)
         record = session.get(CustomerMerge, merge_id)
         if record is None:
             raise NotFound("That merge no longer exists.")

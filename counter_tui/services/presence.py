@@ -22,7 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Presence, Staff
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.visits import load_visit
 
 LOOKING_WINDOW = timedelta(seconds=15)
@@ -35,7 +36,7 @@ def touch(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
     """Record that the actor has this visit open now (call every few seconds)."""
     now = ctx.now()
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         assert staff.id is not None
         heartbeat = session.connection().execute(
             update(Presence)
@@ -69,7 +70,7 @@ def _arrive(session: Session, visit_id: int, staff_id: int, now: datetime) -> No
 def leave(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
     """Record that the actor closed this visit's screen."""
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         session.connection().execute(
             delete(Presence).where(col(Presence.visit_id) == visit_id, col(Presence.staff_id) == staff.id)
         )
@@ -78,7 +79,7 @@ def leave(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
 def lookers(ctx: ShopContext, actor: Actor, visit_id: int) -> list[str]:
     """Names of the other staff with this visit open now, who came first first."""
     with ctx.database.read() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         rows = session.exec(
             select(Staff.name)
             .join(Presence, col(Presence.staff_id) == col(Staff.id))

@@ -26,11 +26,12 @@ from counter_tui.db.models import (
     Staff,
     Visit,
 )
-from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from counter_tui.errors import Conflict, InvalidInput, NotFound
 from counter_tui.services import audit
 from counter_tui.services.closing import closing_visits
 from counter_tui.services.closing_views import ReopenResult, UndoableClose, UndoResult
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor, require_lead
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require, staff_target
 from counter_tui.services.queries import followup_views, staff_names
 from counter_tui.services.views import FollowUpView
 from counter_tui.services.visits import load_visit
@@ -116,7 +117,7 @@ def reopen_visit(ctx: ShopContext, actor: Actor, visit_id: int, reason: str) -> 
     outcome, or closed at end of day too soon), the same day, with a reason."""
     reason = _reason(reason, "reopen the visit")
     with ctx.database.write() as session:
-        require_lead(session, actor, "reopen a visit")
+        require(session, actor, Action.REOPEN_VISIT)
         visit = load_visit(session, visit_id)
         if visit.ended_at is None:
             raise Conflict("This visit is not ended; there is nothing to reopen.")
@@ -157,7 +158,7 @@ def undoable_close(ctx: ShopContext, actor: Actor) -> UndoableClose | None:
     """The day close a lead may undo now (the latest made today, not undone yet), with
     the visits undoing it would reopen; None when there is none."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "undo a day close")
+        require(session, actor, Action.UNDO_DAY_CLOSE)
         close = _latest_close_today(session, ctx)
         if close is None or close.id is None:
             return None
@@ -179,7 +180,7 @@ def undo_day_close(ctx: ShopContext, actor: Actor, reason: str) -> UndoResult:
     why."""
     reason = _reason(reason, "undo the day close")
     with ctx.database.write() as session:
-        lead = require_lead(session, actor, "undo a day close")
+        lead = require(session, actor, Action.UNDO_DAY_CLOSE)
         close = _latest_close_today(session, ctx)
         if close is None:
             raise Conflict("No day close to undo today.")
@@ -216,14 +217,10 @@ def restore_followup(ctx: ShopContext, actor: Actor, followup_id: int, reason: s
     reason. It keeps its due time, so it may come back overdue."""
     reason = _reason(reason, "restore it")
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
         followup = session.get(FollowUp, followup_id)
         if followup is None:
             raise NotFound("That follow-up no longer exists.")
-        if followup.owner_id != staff.id and staff.role != "lead":
-            owner = session.get(Staff, followup.owner_id)
-            name = owner.name if owner else "its owner"
-            raise NotAllowed(f"This follow-up is {name}'s. Ask {name}, or a shift lead can restore it.")
+        require(session, actor, Action.RESTORE_FOLLOWUP, staff_target(session, followup.owner_id))
         if followup.status != FollowUpStatus.CANCELLED:
             raise Conflict("This follow-up is not cancelled; there is nothing to restore.")
         cancel_reason = followup.cancel_reason
@@ -246,7 +243,7 @@ def cancelled_today(ctx: ShopContext, actor: Actor) -> tuple[FollowUpView, ...]:
     """The actor's follow-ups cancelled today, newest first (so a slip can be undone)."""
     start = ctx.calendar.start_of_day(ctx.calendar.local_date(ctx.now()))
     with ctx.database.read() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         return followup_views(
             session,
             ctx,

@@ -30,7 +30,8 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import Conflict, InvalidInput, NotFound
 from counter_tui.services import audit
-from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views, staff_names, visit_who
 from counter_tui.services.review_views import (
     Escalation,
@@ -64,7 +65,7 @@ def floor_health(ctx: ShopContext, actor: Actor) -> FloorHealth:
     """Customers waiting unowned past the greet threshold, unanswered 'needs help'
     (the escalations), browse-privately check-backs overdue, and unusually long visits."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "see floor health")
+        require(session, actor, Action.SEE_FLOOR_HEALTH)
         return _floor_health(session, ctx)
 
 
@@ -72,7 +73,7 @@ def escalations(ctx: ShopContext, actor: Actor) -> tuple[Escalation, ...]:
     """What a lead must be alerted to now, even on another screen: 'needs help' customers
     nobody has claimed within `needs_help_escalate_minutes`. Each has a stable `key`."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "see escalations")
+        require(session, actor, Action.SEE_ESCALATIONS)
         return _floor_health(session, ctx).needs_help_unanswered
 
 
@@ -174,7 +175,7 @@ def handoff_log(
     """
     reason_text = clean_text(reason, SHORT_MAX).lower()
     with ctx.database.read() as session:
-        require_lead(session, actor, "see the hand-off log")
+        require(session, actor, Action.SEE_HANDOFF_LOG)
         names = staff_names(session)
         requests = _logged_requests(session, ctx, day, staff_id, reason_text, limit)
         blocked = _blocked_attempts(session, ctx, day, staff_id, limit)
@@ -333,7 +334,7 @@ def followup_oversight(ctx: ShopContext, actor: Actor) -> FollowUpOversight:
     now = ctx.now()
     end_of_today = ctx.calendar.end_of_today(now)
     with ctx.database.read() as session:
-        require_lead(session, actor, "oversee follow-ups")
+        require(session, actor, Action.OVERSEE_FOLLOWUPS)
         views = _open_followups_due_before(session, ctx, end_of_today)
         calls = open_callbacks_due_by(session, ctx, ctx.calendar.local_date(now))
     grouped: dict[int, list[FollowUpView]] = {}
@@ -354,7 +355,7 @@ def followup_oversight(ctx: ShopContext, actor: Actor) -> FollowUpOversight:
 def unreturned_calls(ctx: ShopContext, actor: Actor, day: date | None = None) -> tuple[FollowUpView, ...]:
     """Open callbacks due by the end of `day` (default today, store time)."""
     with ctx.database.read() as session:
-        require_lead(session, actor, "see unreturned calls")
+        require(session, actor, Action.SEE_UNRETURNED_CALLS)
         return open_callbacks_due_by(session, ctx, day or ctx.calendar.local_date(ctx.now()))
 
 
@@ -366,7 +367,7 @@ def reassign_followup(
     if not reason:
         raise InvalidInput("Give a reason for the reassignment; the new owner and the log need it.")
     with ctx.database.write() as session:
-        require_lead(session, actor, "reassign a follow-up")
+        require(session, actor, Action.REASSIGN_FOLLOWUP)
         followup = session.get(FollowUp, followup_id)
         if followup is None:
             raise NotFound("That follow-up no longer exists.")

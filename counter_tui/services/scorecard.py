@@ -49,7 +49,8 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import InvalidInput
-from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
 from counter_tui.services.review_views import (
     Measure,
@@ -328,7 +329,7 @@ def period_scorecard(ctx: ShopContext, actor: Actor, first_day: date, last_day: 
     _check_days(first_day, last_day)
     label = first_day.isoformat() if first_day == last_day else f"{first_day}..{last_day}"
     with ctx.database.read() as session:
-        require_lead(session, actor, "see the scorecard")
+        require(session, actor, Action.SEE_SCORECARD)
         return compute_period(session, ctx, first_day, last_day, label)
 
 
@@ -337,7 +338,7 @@ def scorecard_overview(ctx: ShopContext, actor: Actor) -> ScorecardOverview:
     today = ctx.calendar.local_date(ctx.now())
     monday = today - timedelta(days=today.weekday())
     with ctx.database.read() as session:
-        require_lead(session, actor, "see the scorecard")
+        require(session, actor, Action.SEE_SCORECARD)
         return ScorecardOverview(
             today=compute_period(session, ctx, today, today, "today"),
             this_week=compute_period(session, ctx, monday, today, "this week"),
@@ -353,7 +354,7 @@ def trend(ctx: ShopContext, actor: Actor, *, weeks: int = 4) -> Trend:
     first_day = today - timedelta(days=7 * weeks - 1)
     start, end = _bounds(ctx, first_day, today)
     with ctx.database.read() as session:
-        require_lead(session, actor, "see the scorecard")
+        require(session, actor, Action.SEE_SCORECARD)
         facts = _visit_facts(session, ctx, start, end)
     tz = ctx.calendar.tz
     counts = [[[0, 0, 0] for _ in range(24)] for _ in range(7)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from counter_tui.db.models import Role
 from counter_tui.services import audit, staff
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.visits import check_can_sign_out
 
 
@@ -13,7 +14,7 @@ def sign_out(ctx: ShopContext, actor: Actor) -> None:
     """Sign out, or refuse with the customers to hand off or end first."""
     check_can_sign_out(ctx, actor)
     with ctx.database.write() as session:
-        load_staff_actor(session, actor)
+        require(session, actor, Action.SIGN_OUT)
         audit.record(session, ctx, actor, "staff.signed_out", "staff", actor.staff_id)
 
 

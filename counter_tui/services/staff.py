@@ -17,8 +17,9 @@ from sqlmodel import Session, col, func, select
 from counter_tui.db.models import Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
 from counter_tui.services import audit, pin_guard
-from counter_tui.services.context import Actor, ShopContext, require_lead
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
+from counter_tui.services.permissions import NOBODY, Action, Target, require
 from counter_tui.text import NAME_MAX, clean_text
 
 PIN_MIN, PIN_MAX = 4, 12
@@ -64,10 +65,11 @@ def _pin_matches(stored_hash: str, pin: str) -> bool:
         return False
 
 
-def _require_admin(session: Session, actor: Actor | None, what: str) -> None:
-    """`None` is the shop's administrator at the command line; anyone else must be a lead."""
+def _require_admin(session: Session, actor: Actor | None, action: Action, target: Target = NOBODY) -> None:
+    """`None` is the shop's administrator at the command line; anyone else is asked about
+    through the permissions (leads only)."""
     if actor is not None:
-        require_lead(session, actor, what)
+        require(session, actor, action, target)
 
 
 def list_staff(ctx: ShopContext, *, include_inactive: bool = False) -> list[StaffSummary]:
@@ -90,7 +92,7 @@ def add_staff(
         raise InvalidInput("Role is 'associate' or 'lead'.")
     pin_hash = hash_pin(pin)
     with ctx.database.write() as session:
-        _require_admin(session, actor, "add staff")
+        _require_admin(session, actor, Action.ADD_STAFF)
         clash = session.exec(select(Staff).where(func.lower(Staff.name) == name.lower())).first()
         if clash is not None:
             raise Conflict(f"There is already a staff member called {clash.name}.")
@@ -113,7 +115,7 @@ def set_pin(ctx: ShopContext, actor: Actor | None, *, name: str, pin: str) -> No
     wrong-PIN lockouts, as the lockout message promises."""
     pin_hash = hash_pin(pin)
     with ctx.database.write() as session:
-        _require_admin(session, actor, "change a PIN")
+        _require_admin(session, actor, Action.CHANGE_PIN)
         staff = _find_staff(session, name)
         assert staff.id is not None
         staff.pin_hash = pin_hash
@@ -125,7 +127,7 @@ def set_pin(ctx: ShopContext, actor: Actor | None, *, name: str, pin: str) -> No
 def open_work(ctx: ShopContext, actor: Actor | None, *, name: str) -> OpenWork:
     """What deactivating `name` would leave without an owner (so a lead can say who takes it)."""
     with ctx.database.read() as session:
-        _require_admin(session, actor, "deactivate staff")
+        _require_admin(session, actor, Action.DEACTIVATE_STAFF)
         return work_of(session, _find_staff(session, name))
 
 
@@ -135,11 +137,10 @@ def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str
     audited one by one, all in one transaction); without one, deactivating someone who
     owns anything is refused. Returns what was passed on."""
     with ctx.database.write() as session:
-        _require_admin(session, actor, "deactivate staff")
+        _require_admin(session, actor, Action.DEACTIVATE_STAFF)
         staff = _find_staff(session, name)
         assert staff.id is not None
-        if actor is not None and staff.id == actor.staff_id:
-            raise NotAllowed("You cannot deactivate yourself. Ask another shift lead.")
+        _require_admin(session, actor, Action.DEACTIVATE_STAFF, Target(owner_id=staff.id))
         if not staff.active:
             raise InvalidInput(f"{staff.name} is already deactivated.")
         work = work_of(session, staff)
@@ -177,7 +178,7 @@ def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str
 def reactivate(ctx: ShopContext, actor: Actor | None, *, name: str) -> None:
     """Let a deactivated staff member sign in again (leads, or the administrator)."""
     with ctx.database.write() as session:
-        _require_admin(session, actor, "reactivate staff")
+        _require_admin(session, actor, Action.REACTIVATE_STAFF)
         staff = _find_staff(session, name)
         if staff.active:
             raise InvalidInput(f"{staff.name} is already active.")
@@ -277,7 +278,7 @@ def clear_lockout(ctx: ShopContext, actor: Actor | None, *, name: str) -> list[s
     """Lift a staff member's wrong-PIN lockout at every terminal (leads, from any
     terminal, or the administrator); returns the terminals where they were locked out."""
     with ctx.database.write() as session:
-        _require_admin(session, actor, "clear a lockout")
+        _require_admin(session, actor, Action.CLEAR_LOCKOUT)
         staff = _find_staff(session, name)
         assert staff.id is not None
         terminals = pin_guard.clear(session, ctx.now(), pin_guard.staff_subject(staff.id))
@@ -300,7 +301,7 @@ def staff_overview(ctx: ShopContext, actor: Actor) -> list[StaffRow]:
     """Everyone, active first then by name, with the terminals where they are locked out
     now (for leads)."""
     with ctx.database.read() as session:
-        _require_admin(session, actor, "manage staff")
+        _require_admin(session, actor, Action.MANAGE_STAFF)
         locked = pin_guard.all_locked(session, ctx.now())
         people = session.exec(select(Staff).order_by(col(Staff.active).desc(), func.lower(Staff.name)))
         return [

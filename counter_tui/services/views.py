@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from counter_tui.services.permissions import Target
+
 
 @dataclass(frozen=True)
 class NeedView:
@@ -143,6 +145,8 @@ class VisitDetail:
     helper_names: tuple[str, ...]
     pending_handoff: HandoffView | None
     customer: CustomerDetail | None
+    target: Target
+    """The visit as the permissions see it (owner, helpers): screens ask them with it."""
     can_act: bool
     is_owner: bool
     blocked_reason: str = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -22,17 +22,16 @@ from counter_tui.db.models import (
     HandoffStatus,
     NeedKind,
     Outcome,
-    Role,
     Staff,
     StandingNeed,
     Visit,
     VisitHelper,
     VisitNeed,
 )
-from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
+from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.services import audit
 from counter_tui.services.contact import clean_contact
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import (
     build_customer_detail,
     insert_customer,
@@ -43,6 +42,7 @@ from counter_tui.services.customers import (
 from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import bring_walk_in_along, set_walk_in_preferences
+from counter_tui.services.permissions import Action, owned_sentence, refusal, require, visit_target
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
 from counter_tui.text import SHORT_MAX, clean_text
@@ -75,37 +75,10 @@ def require_open(visit: Visit) -> None:
         raise Conflict("This visit has already ended.")
 
 
-def owned_message(ctx: ShopContext, owner_name: str, claimed_at: datetime | None) -> str:
-    """The sentence a non-owner sees: who has the customer, since when, and what to do."""
-    since = ""
-    if claimed_at is not None:
-        since = " since " + ctx.calendar.local(claimed_at).format("HH:mm")
-    return f"{owner_name} has this customer{since}. Ask {owner_name}, or a shift lead can approve a hand-off."
-
-
-def _helper_ids(session: Session, visit_id: int) -> set[int]:
-    return set(session.exec(select(VisitHelper.staff_id).where(VisitHelper.visit_id == visit_id)))
-
-
-def may_act(staff: Staff, visit: Visit, helper_ids: set[int]) -> bool:
-    """The rule for working on a visit: its owner, a helper, a lead, or anyone while
-    nobody owns it."""
-    return (
-        visit.owner_id is None
-        or visit.owner_id == staff.id
-        or staff.role == Role.LEAD
-        or staff.id in helper_ids
-    )
-
-
-def require_can_act(session: Session, ctx: ShopContext, actor: Actor, visit: Visit) -> Staff:
-    """The actor's staff row if they may work on this visit: owner, helper, lead, or
-    anyone while nobody owns it. Others are refused with the owner's name and what to do."""
-    staff = load_staff_actor(session, actor)
-    if may_act(staff, visit, _helper_ids(session, visit.id or 0)):
-        return staff
-    owner = session.get(Staff, visit.owner_id)
-    raise AlreadyOwned(owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at))
+def require_on_visit(session: Session, ctx: ShopContext, actor: Actor, action: Action, visit: Visit) -> Staff:
+    """The actor's staff row if the permissions let them take `action` on this visit;
+    otherwise their refusal (e.g. the owner's name and what to do)."""
+    return require(session, actor, action, visit_target(session, ctx, visit))
 
 
 def new_walk_in(
@@ -128,12 +101,10 @@ def new_walk_in(
     if unknown:
         raise InvalidInput(f"Unknown need {unknown[0]!r}.")
     with ctx.database.write() as session:
-        if actor.is_kiosk:
-            if customer_id is not None or claim:
-                raise NotAllowed("The kiosk can only check customers in.")
+        if actor.is_kiosk and customer_id is None and not claim:
             source = actor.name
         else:
-            load_staff_actor(session, actor)
+            require(session, actor, Action.START_VISIT)
             source = ctx.terminal
         standing: list[StandingNeed] = []
         if customer_id is not None:
@@ -192,7 +163,7 @@ def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
     """Take ownership of an unowned visit; exactly one of several racing claims wins."""
     blocked: AlreadyOwned | None = None
     with ctx.database.write() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.CLAIM_VISIT)
         now = ctx.now()
         result = session.connection().execute(
             update(Visit)
@@ -210,8 +181,7 @@ def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
         require_open(visit)
         if visit.owner_id == staff.id:
             return
-        owner = session.get(Staff, visit.owner_id)
-        owner_name = owner.name if owner else "A colleague"
+        owner = visit_target(session, ctx, visit)
         audit.record(
             session,
             ctx,
@@ -220,9 +190,9 @@ def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
             "visit",
             visit_id,
             owner_id=visit.owner_id,
-            owner=owner_name,
+            owner=owner.owner_name or "A colleague",
         )
-        blocked = AlreadyOwned(owned_message(ctx, owner_name, visit.claimed_at))
+        blocked = AlreadyOwned(owned_sentence(owner.owner_name, owner.owner_since))
     raise blocked
 
 
@@ -281,7 +251,7 @@ def set_need(
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        require_can_act(session, ctx, actor, visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
         need = _add_need(session, ctx, actor, visit, kind, detail)
         if remember:
             _remember(session, ctx, visit, need)
@@ -303,7 +273,7 @@ def clear_need(ctx: ShopContext, actor: Actor, visit_id: int, kind: str) -> None
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        require_can_act(session, ctx, actor, visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
         needs = session.exec(
             select(VisitNeed).where(
                 VisitNeed.visit_id == visit_id,
@@ -324,18 +294,13 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        staff = load_staff_actor(session, actor)
-        if visit.owner_id is None:
-            raise Conflict("Claim this customer first; then you can bring in a helper.")
-        if staff.id != visit.owner_id and staff.role != "lead":
-            owner = session.get(Staff, visit.owner_id)
-            raise AlreadyOwned(owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at))
+        staff = require_on_visit(session, ctx, actor, Action.ADD_HELPER, visit)
         helper = session.get(Staff, helper_id)
         if helper is None or not helper.active:
             raise NotFound("That colleague is not available. Pick someone else.")
         if helper.id == visit.owner_id:
             raise InvalidInput(f"{helper.name} already owns this visit.")
-        if helper_id in _helper_ids(session, visit_id):
+        if helper_id in visit_target(session, ctx, visit).helper_ids:
             raise Conflict(f"{helper.name} is already helping.")
         session.add(
             VisitHelper(visit_id=visit_id, staff_id=helper_id, added_by=staff.id or 0, added_at=ctx.now())
@@ -352,7 +317,7 @@ def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: 
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        require_can_act(session, ctx, actor, visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
         customer = load_customer(session, customer_id)
         if visit.customer_id == customer_id:
             return
@@ -418,15 +383,8 @@ def end_visit(
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        staff = load_staff_actor(session, actor)
-        if visit.owner_id is None:
-            if outcome != Outcome.LEFT_UNSERVED and staff.role != "lead":
-                raise Conflict(
-                    "Nobody has claimed this customer. Claim them first, or end as 'left unserved'."
-                )
-        elif staff.id != visit.owner_id and staff.role != "lead":
-            owner = session.get(Staff, visit.owner_id)
-            raise AlreadyOwned(owned_message(ctx, owner.name if owner else "A colleague", visit.claimed_at))
+        action = Action.END_VISIT_UNSERVED if outcome == Outcome.LEFT_UNSERVED else Action.END_VISIT
+        staff = require_on_visit(session, ctx, actor, action, visit)
         visit.outcome, visit.ended_at, visit.ended_by = outcome, ctx.now(), staff.id
         session.add(visit)
         _close_pending_handoffs(session, ctx, visit_id)
@@ -558,11 +516,11 @@ def _active_needs(session: Session, visit_ids: list[int | None]) -> dict[int, tu
 def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
     """A visit with its customer, as the actor may see it (read-only for non-owners)."""
     with ctx.database.read() as session:
-        staff = load_staff_actor(session, actor)
+        staff = require(session, actor, Action.VIEW)
         visit = load_visit(session, visit_id)
         customer = session.get(Customer, visit.customer_id) if visit.customer_id else None
         names = staff_names(session)
-        helper_ids = _helper_ids(session, visit_id)
+        target = visit_target(session, ctx, visit)
         pending = session.exec(
             select(HandoffRequest).where(
                 HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
@@ -570,10 +528,9 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
         ).first()
         who = visit_who(visit, customer)
         is_owner = visit.owner_id is not None and visit.owner_id == staff.id
-        can_act = visit.ended_at is None and may_act(staff, visit, helper_ids)
-        blocked = ""
-        if visit.ended_at is None and not can_act and visit.owner_id is not None:
-            blocked = owned_message(ctx, names.get(visit.owner_id, "A colleague"), visit.claimed_at)
+        refused = refusal(Actor.of(staff), Action.WORK_ON_VISIT, target)
+        can_act = visit.ended_at is None and refused is None
+        blocked = refused.sentence if visit.ended_at is None and refused is not None else ""
         visit_notes = tuple(
             NoteView(names.get(n.author_id, "?"), n.body, n.created_at)
             for n in session.exec(
@@ -593,7 +550,7 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
             ended_at=visit.ended_at,
             outcome=visit.outcome,
             needs=_active_needs(session, [visit_id]).get(visit_id, ()),
-            helper_names=tuple(names.get(h, "?") for h in sorted(helper_ids)),
+            helper_names=tuple(names.get(h, "?") for h in sorted(target.helper_ids)),
             pending_handoff=(
                 HandoffView(
                     id=pending.id or 0,
@@ -611,6 +568,7 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
             customer=build_customer_detail(session, ctx, customer.id)
             if customer is not None and customer.id is not None and customer.erased_at is None
             else None,
+            target=target,
             can_act=can_act,
             is_owner=is_owner,
             blocked_reason=blocked,
@@ -626,7 +584,7 @@ def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> 
         raise InvalidInput("The note is empty. Type what colleagues should know.")
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
-        staff = require_can_act(session, ctx, actor, visit)
+        staff = require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
         session.add(
             CustomerNote(
                 customer_id=visit.customer_id,
@@ -660,7 +618,7 @@ def update_needs(
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        require_can_act(session, ctx, actor, visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
         for need in session.exec(
             select(VisitNeed).where(
                 VisitNeed.visit_id == visit_id,
@@ -709,7 +667,7 @@ def add_customer_to_visit(
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        require_can_act(session, ctx, actor, visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
         if visit.customer_id is not None:
             raise Conflict("This visit is already linked to a customer on file.")
         if not create_anyway:
@@ -747,5 +705,5 @@ def set_visit_preferences(ctx: ShopContext, actor: Actor, visit_id: int, prefere
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        require_can_act(session, ctx, actor, visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
         set_walk_in_preferences(session, ctx, actor, visit, preferences)

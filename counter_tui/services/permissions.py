@@ -1,0 +1,280 @@
+"""Who may do what: every rule of the shop in one place.
+
+The services ask `require` before they change anything and refuse with the sentence it
+gives; the screens ask `refusal` (or `allows`) with the same actor and target to decide
+which keys to offer and what to explain. So a screen never offers what the service
+refuses, and no rule is written twice.
+
+The rules, by who is acting:
+- a **kiosk** only checks customers in;
+- an **associate** claims unowned customers; works on a visit they own or help on, or
+  that nobody owns yet; brings in a helper, asks for a hand-off and ends the visits they
+  own; works their own follow-ups; keeps any customer's record;
+- a **shift lead** may do all of that to anyone's visit or follow-up, and everything
+  marked lead-only below (deciding hand-offs, reassigning, reopening, closing the day,
+  the review screens, staff, kudos, merging and erasing customers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from counter_tui.db.models import Staff, Visit, VisitHelper
+from counter_tui.errors import AlreadyOwned, Conflict, DomainError, InvalidInput, NotAllowed
+from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+
+
+class Action(StrEnum):
+    """Something a person may or may not do; the value completes "Only a shift lead can …"."""
+
+    CHECK_IN = "check a customer in"
+    START_VISIT = "start a visit for a customer on file"
+    CLAIM_VISIT = "claim a customer"
+    WORK_ON_VISIT = "work on this visit"
+    ADD_HELPER = "bring in a helper"
+    END_VISIT = "end a visit"
+    END_VISIT_UNSERVED = "end a visit as left unserved"
+    REQUEST_HANDOFF = "ask for a hand-off"
+    WITHDRAW_HANDOFF = "withdraw a hand-off"
+    VIEW = "look at customers, visits and your own work"
+    SIGN_OUT = "sign out"
+    KEEP_CUSTOMER_RECORD = "keep a customer's record"
+    WORK_ON_FOLLOWUP = "work on this follow-up"
+    RESTORE_FOLLOWUP = "restore a follow-up"
+    # Lead-only.
+    DECIDE_HANDOFF = "decide hand-offs"
+    SEE_ALL_HANDOFFS = "see everyone's hand-off requests"
+    REASSIGN_VISIT = "reassign a customer"
+    REOPEN_VISIT = "reopen a visit"
+    REASSIGN_FOLLOWUP = "reassign a follow-up"
+    MERGE_CUSTOMERS = "merge customer records"
+    UNDO_MERGE = "undo a merge"
+    ERASE_CUSTOMER = "erase a customer's personal data"
+    CLOSE_DAY = "close the day"
+    UNDO_DAY_CLOSE = "undo a day close"
+    REVIEW_FLAGGED = "review flagged visits"
+    SEE_END_OF_DAY = "see the end-of-day check"
+    SEE_FLOOR_HEALTH = "see floor health"
+    SEE_ESCALATIONS = "see escalations"
+    SEE_HANDOFF_LOG = "see the hand-off log"
+    OVERSEE_FOLLOWUPS = "oversee follow-ups"
+    SEE_UNRETURNED_CALLS = "see unreturned calls"
+    SEE_SCORECARD = "see the scorecard"
+    SEE_FEEDBACK_BOARD = "see the feedback board"
+    CHANGE_FEEDBACK_BOARD = "change the feedback board"
+    GIVE_KUDOS = "give kudos"
+    ADD_STAFF = "add staff"
+    CHANGE_PIN = "change a PIN"
+    DEACTIVATE_STAFF = "deactivate staff"
+    REACTIVATE_STAFF = "reactivate staff"
+    CLEAR_LOCKOUT = "clear a lockout"
+    MANAGE_STAFF = "manage staff"
+
+
+LEAD_ONLY = frozenset(
+    {
+        Action.DECIDE_HANDOFF,
+        Action.SEE_ALL_HANDOFFS,
+        Action.REASSIGN_VISIT,
+        Action.REOPEN_VISIT,
+        Action.REASSIGN_FOLLOWUP,
+        Action.MERGE_CUSTOMERS,
+        Action.UNDO_MERGE,
+        Action.ERASE_CUSTOMER,
+        Action.CLOSE_DAY,
+        Action.UNDO_DAY_CLOSE,
+        Action.REVIEW_FLAGGED,
+        Action.SEE_END_OF_DAY,
+        Action.SEE_FLOOR_HEALTH,
+        Action.SEE_ESCALATIONS,
+        Action.SEE_HANDOFF_LOG,
+        Action.OVERSEE_FOLLOWUPS,
+        Action.SEE_UNRETURNED_CALLS,
+        Action.SEE_SCORECARD,
+        Action.SEE_FEEDBACK_BOARD,
+        Action.CHANGE_FEEDBACK_BOARD,
+        Action.GIVE_KUDOS,
+        Action.ADD_STAFF,
+        Action.CHANGE_PIN,
+        Action.DEACTIVATE_STAFF,
+        Action.REACTIVATE_STAFF,
+        Action.CLEAR_LOCKOUT,
+        Action.MANAGE_STAFF,
+    }
+)
+"""Actions only a shift lead may take (the review screens, staff, and decisions about
+other people's work)."""
+
+_Rule = Callable[[Actor, "Target"], "Refusal | None"]
+
+KIOSK_SENTENCE = "The kiosk can only check customers in. Ask a member of staff."
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an action is done to, as far as the rules care: whose it is and who helps.
+
+    `owner_id` is the visit's owner, the follow-up's owner, the hand-off's requester, or
+    the staff member concerned (kudos, deactivation); `owner_since` is the owner's claim
+    time as the shop's clock shows it ("" when there is none)."""
+
+    owner_id: int | None = None
+    owner_name: str = ""
+    owner_since: str = ""
+    helper_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+NOBODY = Target()
+"""The target of actions that concern no one's work (e.g. closing the day)."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is refused: the sentence to show, and the error the service raises."""
+
+    sentence: str
+    kind: type[DomainError] = NotAllowed
+
+    def error(self) -> DomainError:
+        """The domain error a service raises for this refusal."""
+        return self.kind(self.sentence)
+
+
+def owned_sentence(owner_name: str, owner_since: str) -> str:
+    """The sentence a non-owner sees: who has the customer, since when, and what to do."""
+    name = owner_name or "A colleague"
+    since = f" since {owner_since}" if owner_since else ""
+    return f"{name} has this customer{since}. Ask {name}, or a shift lead can approve a hand-off."
+
+
+def refusal(actor: Actor, action: Action, target: Target = NOBODY) -> Refusal | None:
+    """Why `actor` may not take `action` on `target`, or None when they may."""
+    if actor.is_kiosk:
+        return None if action == Action.CHECK_IN else Refusal(KIOSK_SENTENCE)
+    if action in LEAD_ONLY and not actor.is_lead:
+        return Refusal(f"Only a shift lead can {action}. Ask a shift lead.")
+    rule = _TARGET_RULES.get(action)
+    return rule(actor, target) if rule is not None else None
+
+
+def allows(actor: Actor, action: Action, target: Target = NOBODY) -> bool:
+    """Whether `actor` may take `action` on `target` (for screens deciding what to offer)."""
+    return refusal(actor, action, target) is None
+
+
+def require(session: Session, actor: Actor, action: Action, target: Target = NOBODY) -> Staff:
+    """The actor's staff row if they may take `action` on `target`; otherwise the refusal
+    as a domain error. The role is read from the database, so a change of role counts
+    at once. (Kiosks and deactivated staff are refused here too.)"""
+    staff = load_staff_actor(session, actor)
+    refused = refusal(Actor.of(staff), action, target)
+    if refused is not None:
+        raise refused.error()
+    return staff
+
+
+def visit_target(session: Session, ctx: ShopContext, visit: Visit) -> Target:
+    """A visit as a target: its owner (by name, since when) and its helpers."""
+    owner = session.get(Staff, visit.owner_id) if visit.owner_id is not None else None
+    since = ctx.calendar.local(visit.claimed_at).format("HH:mm") if visit.claimed_at else ""
+    helpers = session.exec(select(VisitHelper.staff_id).where(VisitHelper.visit_id == visit.id))
+    return Target(
+        owner_id=visit.owner_id,
+        owner_name=owner.name if owner is not None else "",
+        owner_since=since,
+        helper_ids=frozenset(helpers),
+    )
+
+
+def staff_target(session: Session, staff_id: int | None) -> Target:
+    """A staff member's work (a follow-up they own, a request they made) as a target."""
+    person = session.get(Staff, staff_id) if staff_id is not None else None
+    return Target(owner_id=staff_id, owner_name=person.name if person is not None else "")
+
+
+def _owns(actor: Actor, target: Target) -> bool:
+    return target.owner_id is not None and target.owner_id == actor.staff_id
+
+
+def _not_theirs(target: Target) -> Refusal:
+    return Refusal(owned_sentence(target.owner_name, target.owner_since), AlreadyOwned)
+
+
+def _work_on_visit(actor: Actor, target: Target) -> Refusal | None:
+    if target.owner_id is None or _owns(actor, target) or actor.is_lead:
+        return None
+    return None if actor.staff_id in target.helper_ids else _not_theirs(target)
+
+
+def _owner_or_lead(actor: Actor, target: Target) -> Refusal | None:
+    return None if _owns(actor, target) or actor.is_lead else _not_theirs(target)
+
+
+def _add_helper(actor: Actor, target: Target) -> Refusal | None:
+    if target.owner_id is None:
+        return Refusal("Claim this customer first; then you can bring in a helper.", Conflict)
+    return _owner_or_lead(actor, target)
+
+
+def _end_visit(actor: Actor, target: Target) -> Refusal | None:
+    if target.owner_id is None and not actor.is_lead:
+        return Refusal(
+            "Nobody has claimed this customer. Claim them first, or end as 'left unserved'.", Conflict
+        )
+    return _owner_or_lead(actor, target)
+
+
+def _end_unserved(actor: Actor, target: Target) -> Refusal | None:
+    return None if target.owner_id is None else _owner_or_lead(actor, target)
+
+
+def _request_handoff(actor: Actor, target: Target) -> Refusal | None:
+    if target.owner_id is None:
+        return Refusal(
+            "Nobody owns this customer yet, so there is nothing to hand off. Claim them.", Conflict
+        )
+    return None if _owns(actor, target) else _not_theirs(target)
+
+
+def _withdraw_handoff(actor: Actor, target: Target) -> Refusal | None:
+    if _owns(actor, target):
+        return None
+    return Refusal("Only the person who asked for this hand-off can withdraw it.")
+
+
+def _followup_owner_or_lead(then: str) -> _Rule:
+    def rule(actor: Actor, target: Target) -> Refusal | None:
+        if _owns(actor, target) or actor.is_lead:
+            return None
+        name = target.owner_name or "its owner"
+        return Refusal(f"This follow-up is {name}'s. Ask {name}, or a shift lead can {then}.")
+
+    return rule
+
+
+def _not_yourself(sentence: str, kind: type[DomainError] = NotAllowed) -> _Rule:
+    def rule(actor: Actor, target: Target) -> Refusal | None:
+        return Refusal(sentence, kind) if _owns(actor, target) else None
+
+    return rule
+
+
+_TARGET_RULES: dict[Action, _Rule] = {
+    Action.WORK_ON_VISIT: _work_on_visit,
+    Action.ADD_HELPER: _add_helper,
+    Action.END_VISIT: _end_visit,
+    Action.END_VISIT_UNSERVED: _end_unserved,
+    Action.REQUEST_HANDOFF: _request_handoff,
+    Action.WITHDRAW_HANDOFF: _withdraw_handoff,
+    Action.WORK_ON_FOLLOWUP: _followup_owner_or_lead("reassign it"),
+    Action.RESTORE_FOLLOWUP: _followup_owner_or_lead("restore it"),
+    Action.DEACTIVATE_STAFF: _not_yourself("You cannot deactivate yourself. Ask another shift lead."),
+    Action.GIVE_KUDOS: _not_yourself(
+        "Kudos are for a colleague. Pick someone other than yourself.", InvalidInput
+    ),
+}
+"""Rules that depend on whose the target is; actions not listed only depend on the role."""
