@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import tomllib
 from datetime import date, time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -54,22 +55,52 @@ class StrictModel(BaseModel):
 
 
 class OpeningHours(BaseModel):
-    """Opening and closing time of one weekday, e.g. `"09:00-17:30"`; `None` means closed."""
+    """One weekday's opening hours: one period (`"09:00-17:30"`) or several in order,
+    closed in between (`"09:00-12:30,13:30-17:30"`, closed for lunch)."""
 
-    opens: time
-    closes: time
+    periods: tuple[tuple[time, time], ...]
+
+    @property
+    def opens(self) -> time:
+        """When the shop first opens that day."""
+        return self.periods[0][0]
+
+    @property
+    def closes(self) -> time:
+        """Close of business: the end of the last period."""
+        return self.periods[-1][1]
+
+    @property
+    def spec(self) -> str:
+        """The hours written the one canonical way, e.g. `"09:00-12:30,13:30-17:30"`."""
+        return ",".join(f"{opens:%H:%M}-{closes:%H:%M}" for opens, closes in self.periods)
 
     @classmethod
     def parse(cls, text: str) -> OpeningHours:
-        """Read `"HH:MM-HH:MM"`, rejecting a closing time that is not after opening."""
-        try:
-            start, end = (part.strip() for part in text.split("-"))
-            opens, closes = time.fromisoformat(start), time.fromisoformat(end)
-        except ValueError as error:
-            raise ValueError(f"opening hours must look like 09:00-17:30, not {text!r}") from error
-        if closes <= opens:
-            raise ValueError(f"closing time must be after opening time in {text!r}")
-        return cls(opens=opens, closes=closes)
+        """Read `"HH:MM-HH:MM[,HH:MM-HH:MM…]"`: each period closes after it opens, and
+        each starts after the one before has ended."""
+        periods = tuple(_parse_period(part, text) for part in text.split(","))
+        for (_, ended), (started, _) in pairwise(periods):
+            if ended > started:
+                raise ValueError(
+                    f"the periods of {text!r} overlap or are out of order: "
+                    f"{ended:%H:%M} ends after {started:%H:%M} starts"
+                )
+        return cls(periods=periods)
+
+
+def _parse_period(part: str, text: str) -> tuple[time, time]:
+    """One `"HH:MM-HH:MM"` of the day's hours `text`."""
+    try:
+        start, end = (piece.strip() for piece in part.split("-"))
+        opens, closes = time.fromisoformat(start), time.fromisoformat(end)
+    except ValueError as error:
+        raise ValueError(
+            f"opening hours must look like 09:00-17:30 (or 09:00-12:30,13:30-17:30), not {text!r}"
+        ) from error
+    if closes <= opens:
+        raise ValueError(f"closing time must be after opening time in {text!r}")
+    return opens, closes
 
 
 def _default_hours() -> dict[str, str | None]:
@@ -91,8 +122,8 @@ class ShopSettings(StrictModel):
     timezone: str = Field("Europe/London", description="IANA time zone used for display and due times.")
     hours: dict[str, str | None] = Field(
         default_factory=_default_hours,
-        description='Opening hours per weekday (mon..sun) as "HH:MM-HH:MM", or "closed". '
-        "Days left out keep these defaults.",
+        description='Opening hours per weekday (mon..sun) as "HH:MM-HH:MM", several periods '
+        'separated by commas ("09:00-12:30,13:30-17:30"), or "closed". Days left out keep these defaults.',
     )
     holidays: list[date] = Field(default_factory=list, description="Dates the shop is closed.")
     country: str = Field(
@@ -131,8 +162,7 @@ class ShopSettings(StrictModel):
             if text.lower() in ("", "closed"):
                 merged[key] = None
                 continue
-            OpeningHours.parse(text)
-            merged[key] = text
+            merged[key] = OpeningHours.parse(text).spec
         return merged
 
     def opening_hours(self, weekday: int) -> OpeningHours | None:

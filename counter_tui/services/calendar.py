@@ -1,8 +1,8 @@
 """Opening hours and due times, computed in the store's time zone with pendulum.
 
 This is the one module that knows when the shop is open. Everything that needs a
-due time or "close of business" asks it, so weekends, holidays and DST changes
-are handled in one place.
+due time or "close of business" asks it, so weekends, holidays, DST changes and
+split hours (closed for lunch) are handled in one place.
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ class StoreCalendar:
             return None
         return self.at(day, hours.opens)
 
+    def periods(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The periods the shop is open on `day`, in UTC, in order; empty when closed."""
+        hours = self.shop.opening_hours(day.weekday())
+        if hours is None or day in self._holidays:
+            return []
+        return [(self.at(day, opens), self.at(day, closes)) for opens, closes in hours.periods]
+
     def closing(self, day: date) -> datetime | None:
         """Close of business on `day` in UTC, or None when closed."""
         hours = self.shop.opening_hours(day.weekday())
@@ -74,10 +81,25 @@ class StoreCalendar:
         raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
     def is_open_at(self, moment: datetime) -> bool:
-        """Whether the shop is open at `moment`."""
-        day = self.local_date(moment)
-        opening, closing = self.opening(day), self.closing(day)
-        return opening is not None and closing is not None and opening <= moment < closing
+        """Whether the shop is open at `moment` (not in a break between periods)."""
+        return any(opens <= moment < closes for opens, closes in self.periods(self.local_date(moment)))
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The moment `amount` of opening hours after `start`: nights, closed days and
+        breaks between periods do not count ("in 2 working hours" at 11:30 with a lunch
+        break 12:30-13:30 is 14:30)."""
+        remaining = amount
+        day = self.local_date(start)
+        for _ in range(SEARCH_DAYS):
+            for opens, closes in self.periods(day):
+                begin = max(opens, start)
+                if begin >= closes:
+                    continue
+                if remaining <= closes - begin:
+                    return begin + remaining
+                remaining -= closes - begin
+            day = day + timedelta(days=1)
+        raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
     def thank_you_due(self, visit_ended: datetime) -> datetime:
         """End of the next business day after the visit."""

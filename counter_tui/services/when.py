@@ -1,5 +1,5 @@
-"""Reading a due time typed at the counter ("tomorrow 17:00", "fri", "25/11 12:30"),
-in the store's time zone."""
+"""Reading a due time typed at the counter ("tomorrow 17:00", "fri", "25/11 12:30",
+"in 2 working hours"), in the store's time zone and by its opening hours."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from counter_tui.errors import InvalidInput
 from counter_tui.services.calendar import StoreCalendar
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HELP = "Type a time like '17:00', 'tomorrow 12:30', 'fri 10:00' or '2026-11-25 16:00'."
+HELP = "Type a time like '17:00', 'tomorrow 12:30', 'fri 10:00', '2026-11-25 16:00' or 'in 2 working hours'."
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_WORKING = re.compile(r"^in (\S+) work(?:ing)? (hours?|minutes?|mins?)$")
 
 
 def _parse_time(text: str) -> time:
@@ -45,12 +46,27 @@ def _parse_day(text: str, today: date) -> date:
     raise InvalidInput(HELP)
 
 
+def _working_amount(number: str, unit: str) -> timedelta:
+    """`2` `hours` -> two hours; a count that is not a positive number is refused."""
+    try:
+        count = float(number)
+    except ValueError:
+        count = 0
+    if not 0 < count <= 1000:
+        raise InvalidInput(f"{number} is not a number of working {unit}. {HELP}")
+    return timedelta(hours=count) if unit.startswith("hour") else timedelta(minutes=count)
+
+
 def parse_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
     """A typed due time as an aware UTC datetime. A day without a time means that day's
-    close of business (or 17:00 when the shop is closed that day)."""
+    close of business (or 17:00 when the shop is closed that day); "in N working hours"
+    (or minutes) counts only the hours the shop is open."""
     words = text.strip().lower().split()
     if not words:
         raise InvalidInput(HELP)
+    working = _WORKING.match(" ".join(words))
+    if working:
+        return calendar.add_working_time(now, _working_amount(working.group(1), working.group(2)))
     today = calendar.local_date(now)
     if _TIME.match(words[-1]):
         clock = _parse_time(words[-1])

@@ -151,8 +151,8 @@ def test_bad_values_in_the_environment_give_a_clear_error(
 def test_weekday_names_are_normalised_and_hours_parsed() -> None:
     shop = ShopSettings(hours={"Monday": "08:00-12:00", "SAT": None, "wed": "closed"})
     assert shop.hours["mon"] == "08:00-12:00"
-    assert shop.opening_hours(0) == OpeningHours(opens=time(8, 0), closes=time(12, 0))
-    assert shop.opening_hours(1) == OpeningHours(opens=time(9, 0), closes=time(17, 30))
+    assert shop.opening_hours(0) == OpeningHours(periods=((time(8, 0), time(12, 0)),))
+    assert shop.opening_hours(1) == OpeningHours(periods=((time(9, 0), time(17, 30)),))
     assert shop.opening_hours(2) is None
     assert shop.opening_hours(5) is None
     assert shop.opening_hours(6) is None
