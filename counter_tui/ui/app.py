@@ -6,38 +6,33 @@ tells the current screen to reload when any terminal commits a change.
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from counter_tui.db.models import HandoffStatus
-from counter_tui.errors import DomainError
-from counter_tui.logs import LOG, configure_logging
+from counter_tui.logs import configure_logging
 from counter_tui.services import closing, handoffs, review, sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.review_views import Escalation
 from counter_tui.services.views import HandoffView
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
+from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.widgets.offline_banner import show_connection_state
 
-T = TypeVar("T")
 IDLE_CHECK_SECONDS = 5.0
 ESCALATION_CHECK_SECONDS = 15.0
 CLOSE_CHECK_SECONDS = 60.0
-UNEXPECTED = "Something went wrong and was logged. Nothing was saved; please try again."
 
 
-class CounterApp(App[None]):
+class CounterApp(GuardedApp[None]):
     """The staff terminal."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -118,41 +113,6 @@ class CounterApp(App[None]):
         if isinstance(event, events.Key):
             self._last_input = time.monotonic()
         await super().on_event(event)
-
-    def call(
-        self,
-        fn: Callable[..., T],
-        *args: Any,
-        then: Callable[[T], None] | None = None,
-        quiet: bool = False,
-        refused: Callable[[DomainError], None] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """Run a service call in a thread. A DomainError goes to `refused` when given (a
-        dialog showing it in place), else becomes a message on screen (unless `quiet`, for
-        background chores like heartbeats); anything unexpected is logged and reported
-        without a traceback."""
-
-        async def job() -> None:
-            try:
-                result = await asyncio.to_thread(fn, *args, **kwargs)
-            except DomainError as error:
-                if refused is not None:
-                    refused(error)
-                elif not quiet:
-                    self.notify(str(error), severity="error", markup=False, timeout=8)
-                return
-            except Exception:
-                LOG.exception("service call %s failed", getattr(fn, "__name__", fn))
-                if refused is not None:
-                    refused(DomainError(UNEXPECTED))
-                else:
-                    self.notify(UNEXPECTED, severity="error", markup=False, timeout=8)
-                return
-            if then is not None:
-                then(result)
-
-        self.run_worker(job(), group="service", exit_on_error=False)
 
     def signed_in(self, actor: Actor) -> None:
         """Show the floor board for the staff member who just signed in."""
@@ -240,16 +200,18 @@ class CounterApp(App[None]):
             return
 
     def apply_feed_event(self, event: FeedEvent) -> None:
-        """Show the connection state and tell the current screen what changed."""
-        if event.online != self.online:
-            self.online = event.online
-        if event.changes or event.presence or event.resumed:
-            self.screen.post_message(
-                DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
-            )
-        if event.changes:
-            self._tell_requester(event)
-            self.check_escalations()
+        """Show the connection state and tell the current screen what changed (called
+        from the feed's thread, so inside the guard here)."""
+        with guarded(self, "change feed event"):
+            if event.online != self.online:
+                self.online = event.online
+            if event.changes or event.presence or event.resumed:
+                self.screen.post_message(
+                    DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
+                )
+            if event.changes:
+                self._tell_requester(event)
+                self.check_escalations()
 
     def _tell_requester(self, event: FeedEvent) -> None:
         """If a lead just decided a hand-off this staff member asked for, say so here."""

@@ -11,10 +11,10 @@ from textual.widgets import Input, Static
 from counter_tui.db.models import ContactConsent, Customer, HandoffRequest, Visit
 from counter_tui.services import handoffs, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.app import UNEXPECTED
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.guarded_app import UNEXPECTED
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.widgets.choice import Tick

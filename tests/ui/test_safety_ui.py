@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from counter_tui.db.models import Customer
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.app import UNEXPECTED
+from counter_tui.ui.guarded_app import UNEXPECTED
 from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen

@@ -31,6 +31,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
+from counter_tui.ui.guarded_app import Guarded
 
 if TYPE_CHECKING:
     from counter_tui.services.context import Actor
@@ -46,7 +47,7 @@ HINT = "Enter saves · ↑↓ choose · Space ticks · Tab next field · Esc can
 Submit = Callable[[Any, Callable[[], None], Callable[[DomainError], None]], None]
 
 
-class FormDialog(ModalScreen[ValueT | None], Generic[ValueT]):
+class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
     """A modal form. Subclasses compose `fields()` and turn them into a value in `collect()`;
     each field with an id gets a line beneath it for the sentence explaining what to fix."""
 

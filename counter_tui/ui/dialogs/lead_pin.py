@@ -24,13 +24,14 @@ from counter_tui.services import staff
 from counter_tui.services.context import Actor
 from counter_tui.services.staff import PIN_MAX, StaffSummary
 from counter_tui.text import one_line
+from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.shop_access import ShopAccess
 
 PinCheck = Callable[[int, str], Actor]
 """A service call taking (lead's staff id, PIN) and returning the lead, or refusing."""
 
 
-class LeadPinDialog(ShopAccess, ModalScreen[Actor | None]):
+class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
     """Pick a shift lead, type their PIN; dismissed with the lead once the PIN is right."""
 
     DEFAULT_CSS = "LeadPinDialog { align: center middle; }"

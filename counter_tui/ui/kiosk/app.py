@@ -14,20 +14,23 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.ui.guarded_app import GuardedApp
 from counter_tui.ui.kiosk.countdown import Countdown
 from counter_tui.ui.kiosk.launch import KioskExit, ignore_keyboard_signals
 from counter_tui.ui.kiosk.screens.menu import StaffMenuScreen
 from counter_tui.ui.kiosk.screens.unlock import UnlockScreen
 from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
 
+UNEXPECTED_KIOSK = "Sorry, something went wrong. Please try again, or ask at the counter."
 
-class KioskApp(App[KioskExit], inherit_bindings=False):
+
+class KioskApp(GuardedApp[KioskExit], inherit_bindings=False):
     """The self check-in kiosk: welcome → first name → choice → thank-you, and back."""
 
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")
@@ -54,6 +57,10 @@ class KioskApp(App[KioskExit], inherit_bindings=False):
         self.terminal = kiosk.terminal_name(terminal)
         self.harden_process = harden_process
         self.idle = Countdown(self, ctx.settings.kiosk.idle_seconds, self.idle_expired, "kiosk idle")
+
+    def unexpected_sentence(self, nothing_saved: bool) -> str:
+        """Customers get one plain sentence (the details are in the kiosk's log)."""
+        return UNEXPECTED_KIOSK
 
     def get_default_screen(self) -> Screen:
         """The welcome screen sits at the bottom of the stack; everything else returns to it."""

@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
+from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.shop_access import ShopAccess
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
-class ReviewPane(ShopAccess, Vertical):
+class ReviewPane(Guarded, ShopAccess, Vertical):
     """A pane of the review screen. `reload()` fetches what it shows."""
 
     def reload(self) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
+from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.shop_access import ShopAccess
 
 
-class CounterScreen(ShopAccess, Screen[None]):
+class CounterScreen(Guarded, ShopAccess, Screen[None]):
     """A staff screen that reloads itself when data changes."""
 
     def reload(self) -> None:

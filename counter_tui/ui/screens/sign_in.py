@@ -23,10 +23,11 @@ from textual.widgets.option_list import Option
 from counter_tui.services import staff
 from counter_tui.services.staff import StaffSummary
 from counter_tui.text import one_line
+from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.screens.base import CounterScreen
 
 
-class StaffNameBox(Input):
+class StaffNameBox(Guarded, Input):
     """The name filter. Enter picks the person; the keys after it, and any digit, go to
     the PIN box (the keys after Enter until this box has focus again)."""
 

@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
 from counter_tui.text import one_line
+from counter_tui.ui.guarded_app import Guarded
 
 ValueT = TypeVar("ValueT")
 
@@ -28,7 +29,7 @@ CHOSEN, NOT_CHOSEN = "(●) ", "( ) "
 TICKED, NOT_TICKED = "[x] ", "[ ] "
 
 
-class ChoiceList(OptionList, Generic[ValueT]):
+class ChoiceList(Guarded, OptionList, Generic[ValueT]):
     """Pick one of `choices` (value, label), or tick several with `multiple=True`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -162,7 +163,7 @@ class ChoiceList(OptionList, Generic[ValueT]):
             self.replace_option_prompt_at_index(index, self._prompt(index, self._chosen(index)))
 
 
-class Tick(Checkbox):
+class Tick(Guarded, Checkbox):
     """A yes/no box showing X when ticked and a blank when not (not colour alone)."""
 
     def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:

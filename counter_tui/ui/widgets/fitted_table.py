@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from counter_tui.ui.guarded_app import Guarded
+
 CELL_PADDING = 1
 
 
@@ -86,7 +88,7 @@ def fit_cell(cell: Text, width: int) -> Text:
     return cut
 
 
-class FittedTable(DataTable[Text]):
+class FittedTable(Guarded, DataTable[Text]):
     """A row-cursor table of `Col` columns; `fill` replaces its rows."""
 
     class NarrowChanged(Message):

@@ -11,10 +11,12 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Static
 
+from counter_tui.ui.guarded_app import Guarded
+
 OFFLINE_MESSAGE = "OFFLINE — the database cannot be reached; nothing can be saved. Reconnecting…"
 
 
-class OfflineBanner(Static):
+class OfflineBanner(Guarded, Static):
     """One bold line over the top of the screen while the database is unreachable."""
 
     DEFAULT_CSS = """

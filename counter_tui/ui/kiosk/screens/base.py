@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
 
 from counter_tui.errors import DomainError
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.guarded_app import Guarded, while_shown
 
 if TYPE_CHECKING:
     from counter_tui.ui.kiosk.app import KioskApp
 
 T = TypeVar("T")
-LOG = logging.getLogger("counter_tui.kiosk")
 
 
 def plain(text: str) -> Content:
@@ -27,7 +24,7 @@ def plain(text: str) -> Content:
     return Content(text)
 
 
-class KeyHints(Static):
+class KeyHints(Guarded, Static):
     """The bottom line saying which keys do what, e.g. "Enter  continue    Esc  back"."""
 
     def __init__(self, *pairs: tuple[str, str]) -> None:
@@ -40,14 +37,8 @@ class KeyHints(Static):
         super().__init__(Content("").join(parts), classes="key-hints")
 
 
-class KioskScreen(Screen[None], inherit_bindings=False):
+class KioskScreen(Guarded, Screen[None], inherit_bindings=False):
     """A kiosk screen: no inherited bindings, so only the keys each screen lists work."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._service_callbacks: dict[
-            Worker[Any], tuple[Callable[[Any], None], Callable[[DomainError | None], None]]
-        ] = {}
 
     def action_maximize(self) -> None:
         """Nothing on the kiosk can be maximised."""
@@ -67,29 +58,10 @@ class KioskScreen(Screen[None], inherit_bindings=False):
         fn: Callable[..., T],
         *args: Any,
         on_success: Callable[[T], None],
-        on_failure: Callable[[DomainError | None], None],
+        on_failure: Callable[[DomainError], None],
     ) -> None:
-        """Run `fn(*args)` in a thread so the screen never blocks.
-
-        `on_failure` gets the domain error to show, or None after an unexpected
-        error, which is logged (never shown: customers see a friendly sentence).
-        """
-        worker = self.run_worker(partial(fn, *args), thread=True, exit_on_error=False)
-        self._service_callbacks[worker] = (on_success, on_failure)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Hand a finished service call's result or error to its callback."""
-        callbacks = self._service_callbacks.get(event.worker)
-        if callbacks is None or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        del self._service_callbacks[event.worker]
-        on_success, on_failure = callbacks
-        if event.state == WorkerState.SUCCESS:
-            on_success(event.worker.result)
-            return
-        error = event.worker.error
-        if isinstance(error, DomainError):
-            on_failure(error)
-        else:
-            LOG.error("kiosk service call failed", exc_info=error)
-            on_failure(None)
+        """Run `fn(*args)` in a thread so the screen never blocks, through the app's one
+        error path: `on_failure` gets the refusal, or after an unexpected error (logged,
+        never shown) a friendly sentence. A result arriving after this screen closed
+        (e.g. the idle reset) is dropped."""
+        self.kiosk.call(fn, *args, then=while_shown(self, on_success), refused=while_shown(self, on_failure))

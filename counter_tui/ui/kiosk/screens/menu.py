@@ -9,7 +9,6 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from counter_tui.errors import DomainError
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
@@ -69,5 +68,5 @@ class StaffMenuScreen(KioskScreen):
             on_failure=self._leave,
         )
 
-    def _leave(self, _result: DomainError | None) -> None:
+    def _leave(self, _result: object) -> None:
         self.kiosk.leave_kiosk(self.lead)

@@ -11,11 +11,12 @@ from textual.widgets import Input, Static
 from counter_tui.errors import InvalidInput
 from counter_tui.services.kiosk import FIRST_NAME_MAX, clean_first_name
 from counter_tui.text import display_text
+from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 
 
-class FirstNameInput(Input):
+class FirstNameInput(Guarded, Input):
     """An input that drops control characters (escape sequences included) and clips
     to the length limit as text is typed or pasted, instead of refusing it all."""
 

@@ -60,7 +60,7 @@ class ThanksScreen(KioskScreen):
             "You're checked in. This screen will reset by itself.",
         )
 
-    def not_checked_in(self, error: DomainError | None) -> None:
+    def not_checked_in(self, error: DomainError) -> None:
         """Nothing was saved: send the customer to the counter instead."""
         self._show("Sorry!", SORRY, "This screen will reset by itself.")
 

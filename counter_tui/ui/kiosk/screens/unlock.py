@@ -65,10 +65,10 @@ class UnlockScreen(KioskScreen):
         self.checking = False
         self.kiosk.show_staff_menu(lead)
 
-    def refused(self, error: DomainError | None) -> None:
+    def refused(self, error: DomainError) -> None:
         """Say why, in the service's words (wrong PIN, or locked out for a while)."""
         self.checking = False
-        self._say(str(error) if error else "The PIN could not be checked just now. Try again.")
+        self._say(str(error))
 
     def _say(self, sentence: str) -> None:
         self.query_one("#unlock-message", Static).update(plain(sentence))
