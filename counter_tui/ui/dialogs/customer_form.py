@@ -27,8 +27,12 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
 
     TITLE_TEXT = "Customer details"
 
-    def __init__(self, name: str = "", *, phone: str = "", email: str = "", ask_consent: bool = True) -> None:
+    def __init__(
+        self, name: str = "", *, phone: str = "", email: str = "", ask_consent: bool = True, title: str = ""
+    ) -> None:
         super().__init__()
+        if title:
+            self.TITLE_TEXT = title
         self._initial_name = name
         self._initial_phone = phone
         self._initial_email = email

@@ -41,6 +41,8 @@ TICK_SECONDS = 15.0
 WORK_ACTIONS = {"needs", "note", "end", "helper", "add_to_file", "link"}
 VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "link", "reassign"}
 CUSTOMER_ACTIONS = {"callback", "promise", "consent", "update_details"}
+#: Asked for on a walk-in not on file, these put them on file first, then carry on.
+FILE_FIRST = {"callback": "a callback", "promise": "a promise"}
 
 
 class CustomerScreen(IdentityActions, CounterScreen):
@@ -350,6 +352,9 @@ class CustomerScreen(IdentityActions, CounterScreen):
             )
             self.query_one("#history-block", Static).update(sections.history_block(self.ctx, customer))
         self.refresh_bindings()
+        if customer is not None and self.when_on_file is not None:
+            carry_on, self.when_on_file = self.when_on_file, None
+            carry_on()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only the keys that make sense for what is on screen (services still decide)."""
@@ -358,7 +363,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
         if action in VISIT_ACTIONS and (visit is None or not live):
             return False
         if action in CUSTOMER_ACTIONS and customer is None:
-            return False
+            return action in FILE_FIRST and live and visit is not None and visit.can_act
         if action in WORK_ACTIONS and visit is not None and not visit.can_act:
             return False
         owned = visit is not None and visit.owner_id is not None
@@ -538,8 +543,18 @@ class CustomerScreen(IdentityActions, CounterScreen):
     def _consented(self) -> set[str]:
         return {c.channel for c in self.customer.consents if c.granted} if self.customer else set()
 
+    def _file_first(self, action: str, carry_on: Callable[[], None]) -> bool:
+        """For a walk-in not on file, open the form that puts them on file (what they need
+        first), then `carry_on`; so words typed straight after the key land in a field."""
+        if self.customer is not None:
+            return False
+        self.put_on_file(f"Put them on file first: {FILE_FIRST[action]} needs their record", carry_on)
+        return True
+
     def action_callback(self) -> None:
         """Promise a call back (asking for a phone number first if there is none on file)."""
+        if self._file_first("callback", self.action_callback):
+            return
         if self.customer is None or self.customer_id is None:
             return
         if not self.customer.phone:
@@ -565,7 +580,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
     def action_promise(self) -> None:
         """Record a promise."""
-        if self.customer_id is None:
+        if self._file_first("promise", self.action_promise) or self.customer_id is None:
             return
         customer_id = self.customer_id
         ask(

@@ -48,13 +48,21 @@ class IdentityActions(_Screen):
     visit: VisitDetail | None
     customer: CustomerDetail | None
 
+    when_on_file: Callable[[], None] | None = None
+    """What to do once this walk-in's record is on show (a promise asked for before)."""
+
     def action_add_to_file(self) -> None:
-        """Put this walk-in on file; when someone with the same phone or email is on file
-        already, offer to link to them instead (or create a new customer anyway)."""
+        """Put this walk-in on file."""
+        self.put_on_file()
+
+    def put_on_file(self, why: str = "", then: Callable[[], None] | None = None) -> None:
+        """Put this walk-in on file (`why` as the form's title, `then` once their record
+        is on show); when someone with the same phone or email is on file already, offer
+        to link to them instead (or create a new customer anyway)."""
         if self.visit_id is None:
             return
         visit_id = self.visit_id
-        form = CustomerFormDialog()
+        form = CustomerFormDialog(title=why)
 
         def save(actor: Actor, details: NewCustomer, create_anyway: bool = False) -> int:
             return visits.add_customer_to_visit(
@@ -72,13 +80,21 @@ class IdentityActions(_Screen):
             if not isinstance(error, PossibleDuplicate):
                 return False
             typed = form.collect()
-            self._offer_link(form, error, lambda actor: save(actor, typed, create_anyway=True))
+            self._offer_link(form, error, lambda actor: save(actor, typed, create_anyway=True), then)
             return True
 
-        ask(self, form, save, then=lambda _: done(self, "On file."), refused=refused)
+        def filed(_: int) -> None:
+            self.when_on_file = then
+            done(self, "On file.")
+
+        ask(self, form, save, then=filed, refused=refused)
 
     def _offer_link(
-        self, form: CustomerFormDialog, offer: PossibleDuplicate, create: Callable[[Actor], int]
+        self,
+        form: CustomerFormDialog,
+        offer: PossibleDuplicate,
+        create: Callable[[Actor], int],
+        then: Callable[[], None] | None,
     ) -> None:
         """Over the form: link to a customer on file, or create anyway; Esc goes back to
         the form with everything typed."""
@@ -96,6 +112,7 @@ class IdentityActions(_Screen):
 
         def chosen(message: str) -> None:
             form.dismiss(None)
+            self.when_on_file = then
             done(self, message)
 
         ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)

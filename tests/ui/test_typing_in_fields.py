@@ -1,0 +1,275 @@
+"""Letters typed into a text field only ever become text: every letter a-z and A-Z typed
+into every text field of every staff screen and dialog appears in the field, and nothing
+else happens (no screen opens or closes, nothing is said, nothing is stored). Letter
+keys of a screen are never priority bindings, and are not offered while a field has
+focus. A key that needs something first opens what it needs, so the words typed after
+it land in a field rather than on the screen's letter keys."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+from sqlmodel import func, select
+from textual.binding import Binding
+from textual.keys import key_to_character
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+import counter_tui.ui
+from counter_tui.db.models import AuditEvent, Channel, HandoffRequest
+from counter_tui.services import customers, handoffs, visits
+from counter_tui.services.closing_views import ClosePreview, ClosingVisit
+from counter_tui.services.context import ShopContext
+from counter_tui.services.open_work import OpenWork
+from counter_tui.services.staff import StaffSummary
+from counter_tui.services.views import FollowUpView
+from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
+from counter_tui.ui.dialogs.consent import ConsentDialog
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
+from counter_tui.ui.dialogs.deactivate import DeactivateDialog
+from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
+from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.feedback import FeedbackDialog
+from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
+from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
+from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog
+from counter_tui.ui.dialogs.needs import NeedsDialog
+from counter_tui.ui.dialogs.new_pin import NewPinDialog
+from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
+from counter_tui.ui.review.close_day import CloseDayDialog
+from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.find import FindCustomerScreen
+from counter_tui.ui.screens.review import ReviewScreen
+from counter_tui.ui.screens.sign_in import SignInScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, burst, settle, sign_in, type_text
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+NOON = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+SAM = StaffSummary(2, "Sam", "associate", True)
+ALEX = StaffSummary(3, "Alex", "associate", True)
+CALLBACK = FollowUpView(
+    1, "callback", "Callback", 1, "Bob Jones", 2, "Sam", Channel.PHONE, "repair quote", NOON,
+    "open", False, "", "",
+)  # fmt: skip
+THANK_YOU = FollowUpView(
+    2, "thank_you", "Thank-you", 1, "Bob Jones", 2, "Sam", Channel.EMAIL, "", NOON, "open", False, "", ""
+)
+
+
+def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
+    """One way to open each dialog of the staff app (several for dialogs whose text fields
+    depend on what they are asked for)."""
+    closing = ClosePreview(NOON.date(), NOON, True, (ClosingVisit(1, "red hat", "Sam"),))
+    return {
+        "CloseDayDialog": lambda: CloseDayDialog(ctx, closing),
+        "CompleteFollowUpDialog": lambda: CompleteFollowUpDialog(CALLBACK),
+        "CompleteFollowUpDialog thank-you": lambda: CompleteFollowUpDialog(THANK_YOU),
+        "ConsentDialog": lambda: ConsentDialog({Channel.PHONE}),
+        "CustomerFormDialog": lambda: CustomerFormDialog(),
+        "DeactivateDialog": lambda: DeactivateDialog(OpenWork("Sam", ["red hat"], 1), [ALEX]),
+        "DuplicateChoiceDialog": lambda: DuplicateChoiceDialog("Bob is on file.", [(1, "Bob Jones")]),
+        "EndVisitDialog": lambda: EndVisitDialog(on_file=True, template="Thanks, Bob"),
+        "FeedbackDialog": lambda: FeedbackDialog(),
+        "CallbackDialog": lambda: CallbackDialog({Channel.PHONE}),
+        "PromiseDialog": lambda: PromiseDialog(set(), ctx.calendar, ctx.now()),
+        "LeadPinDialog": lambda: LeadPinDialog("Close the staff app?", lambda lead, pin: None),  # type: ignore[arg-type, return-value]
+        "MergePreviewDialog": lambda: MergePreviewDialog(["Bob Jones merges into Bob Jones"]),
+        "NeedsDialog": lambda: NeedsDialog((), can_remember=True),
+        "NewPinDialog": lambda: NewPinDialog("Sam"),
+        "StaffPickerDialog": lambda: StaffPickerDialog("Hand off to", [SAM, ALEX], reason_prompt="Why?"),
+        "TextPromptDialog": lambda: TextPromptDialog("Add a note", "What should colleagues know?"),
+        "NewWalkInDialog": lambda: NewWalkInDialog(),
+    }
+
+
+def subclasses(cls: type) -> Iterator[type]:
+    """Every subclass of `cls` defined in the staff app's modules, at any depth."""
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("counter_tui.ui") and ".kiosk" not in sub.__module__:
+            yield sub
+        yield from subclasses(sub)
+
+
+def ui_classes() -> Iterator[type]:
+    """Every class defined in counter_tui.ui (all modules imported)."""
+    for module in pkgutil.walk_packages(counter_tui.ui.__path__, "counter_tui.ui."):
+        imported = importlib.import_module(module.name)
+        for value in vars(imported).values():
+            if isinstance(value, type) and value.__module__ == module.name:
+                yield value
+
+
+def after_typing(field: Input, before: str, letters: str) -> str:
+    """What an Input holds after `letters` are typed at its end: its length limit and
+    `restrict` pattern refuse some keys, and nothing else may."""
+    value = before
+    for letter in letters:
+        candidate = value + letter
+        if field.max_length and len(candidate) > field.max_length:
+            continue
+        if field.restrict and not re.fullmatch(field.restrict, candidate):
+            continue
+        value = candidate
+    return value
+
+
+def stored_events(ctx: ShopContext) -> int:
+    """How many audit events the shop holds (every change writes one)."""
+    with ctx.database.read() as session:
+        return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+def text_fields(screen: Screen[object]) -> list[Widget]:
+    """The text fields a person can reach on `screen`, in Tab order."""
+    return [widget for widget in screen.focus_chain if isinstance(widget, Input | TextArea)]
+
+
+async def tab_to(pilot: Pilot[None], field: Widget) -> None:
+    """Press Tab until `field` has focus."""
+    for _ in range(12):
+        if pilot.app.focused is field:
+            return
+        await pilot.press("tab")
+    assert pilot.app.focused is field, f"Tab never reaches {field!r}"
+
+
+async def type_into_every_field(pilot: Pilot[None], app: StaffApp, ctx: ShopContext, where: str) -> int:
+    """Type every letter into each text field of the screen on show; check only the
+    text changed. Returns how many fields were typed into."""
+    screen = app.screen
+    fields = text_fields(screen)
+    events_before = stored_events(ctx)
+    for field in fields:
+        await tab_to(pilot, field)
+        stack, said = list(app.screen_stack), len(app.messages)
+        before = field.text if isinstance(field, TextArea) else "" if not field.selection.is_empty else field.value
+        await burst(pilot, LETTERS)
+        assert app.screen_stack == stack, f"{where}: typing into {field.id} changed the screen"
+        assert app.focused is field, f"{where}: typing into {field.id} moved the focus"
+        assert app.messages[said:] == [], f"{where}: typing into {field.id} said something"
+        if isinstance(field, Input):
+            assert field.value == after_typing(field, before, LETTERS), f"{where}: {field.id}"
+        else:
+            assert field.text == before + LETTERS, f"{where}: {field.id}"
+        assert not screen.query("HelpPanel"), f"{where}: typing into {field.id} opened the key panel"
+    assert stored_events(ctx) == events_before, f"{where}: typing stored something"
+    return len(fields)
+
+
+def test_no_letter_key_is_a_priority_binding() -> None:
+    """A priority binding would fire before the focused field sees the key."""
+    offenders = []
+    for cls in ui_classes():
+        for binding in Binding.make_bindings(getattr(cls, "BINDINGS", [])):
+            for key in binding.key.split(","):
+                character = key_to_character(key.strip())
+                if binding.priority and character is not None and character.isprintable():
+                    offenders.append(f"{cls.__name__}: {key} → {binding.action}")
+    assert offenders == []
+
+
+async def test_letters_typed_into_every_dialog_field_only_become_text(ctx: ShopContext, team: Team) -> None:
+    """Each dialog is opened over the floor board of a signed-in lead; every text field
+    it has (tabbed to) takes all 52 letters and nothing else happens."""
+    openers = dialogs(ctx)
+    known = {name.split()[0] for name in openers}
+    assert {cls.__name__ for cls in [*subclasses(FormDialog), LeadPinDialog]} <= known
+    app = StaffApp(ctx)
+    typed_into = 0
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        for name, open_dialog in openers.items():
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            typed_into += await type_into_every_field(pilot, app, ctx, name)
+            await pilot.press("escape")
+            await settle(pilot)
+    assert typed_into >= 20
+
+
+async def test_letters_typed_into_sign_in_and_find_only_become_text(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert await type_into_every_field(pilot, app, ctx, "sign in") == 2
+        await pilot.press("escape")
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, FindCustomerScreen)
+        assert await type_into_every_field(pilot, app, ctx, "find") == 1
+
+
+async def test_typing_today_into_the_hand_off_log_filter_decides_nothing(ctx: ShopContext, team: Team) -> None:
+    """The lead tabs to the log filter of the hand-offs tab, with a request waiting: every
+    letter (a approves, d denies) goes into the filter, and approve and deny are not
+    offered while the filter has focus; Enter hands the keys back to the list."""
+    hat = visits.new_walk_in(ctx, team.alex, description="red hat", claim=True)
+    handoffs.request_handoff(ctx, team.alex, hat, team.sam.staff_id or 0, "needs a tiler")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        await pilot.press("l", "1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert {"a", "d"} <= offered_keys(app)
+        assert await type_into_every_field(pilot, app, ctx, "hand-off log") == 1
+        assert not {"a", "d"} & offered_keys(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {"a", "d"} <= offered_keys(app)
+    with ctx.database.read() as session:
+        [request] = session.exec(select(HandoffRequest)).all()
+        assert request.status == "pending"
+
+
+def offered_keys(app: StaffApp) -> set[str]:
+    """The keys the footer offers now."""
+    return {key for key, active in app.active_bindings.items() if active.binding.show and active.enabled}
+
+
+async def test_a_promise_typed_for_a_walk_in_not_on_file_lands_in_a_field(
+    ctx: ShopContext, team: Team
+) -> None:
+    """m on a walk-in not on file opens the form that puts them on file first (a promise
+    needs someone to contact), so the promise typed straight after it cannot press r
+    (hand-off) or any other key of the customer view; once on file, the promise form
+    follows."""
+    visits.new_walk_in(ctx, team.sam, description="man with a sofa", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await type_text(pilot, "mring her re the sofa")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerFormDialog)
+        assert app.screen.query_one("#name", Input).value == "ring her re the sofa"
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Rita Sofa")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromiseDialog)
+        await type_text(pilot, "ring her re the sofa")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    with ctx.database.read() as session:
+        assert session.exec(select(HandoffRequest)).all() == []
+    [rita] = customers.find_customers(ctx, "Rita").items
+    assert [f.summary for f in customers.customer_detail(ctx, team.sam, rita.id).open_followups] == [
+        "ring her re the sofa"
+    ]
