@@ -123,6 +123,12 @@ def after_typing(field: Input, before: str, letters: str) -> str:
     return value
 
 
+def field_text_kept(field: Input) -> str:
+    """What stays of an Input's text when typing starts: all of it, unless focusing it
+    selected it (then the first letter typed replaces it)."""
+    return field.value if field.selection.is_empty else ""
+
+
 def stored_events(ctx: ShopContext) -> int:
     """How many audit events the shop holds (every change writes one)."""
     with ctx.database.read() as session:
@@ -152,7 +158,7 @@ async def type_into_every_field(pilot: Pilot[None], app: StaffApp, ctx: ShopCont
     for field in fields:
         await tab_to(pilot, field)
         stack, said = list(app.screen_stack), len(app.messages)
-        before = field.text if isinstance(field, TextArea) else "" if not field.selection.is_empty else field.value
+        before = field.text if isinstance(field, TextArea) else field_text_kept(field)
         await burst(pilot, LETTERS)
         assert app.screen_stack == stack, f"{where}: typing into {field.id} changed the screen"
         assert app.focused is field, f"{where}: typing into {field.id} moved the focus"
@@ -211,7 +217,7 @@ async def test_letters_typed_into_sign_in_and_find_only_become_text(ctx: ShopCon
         assert await type_into_every_field(pilot, app, ctx, "find") == 1
 
 
-async def test_typing_today_into_the_hand_off_log_filter_decides_nothing(ctx: ShopContext, team: Team) -> None:
+async def test_typing_into_the_hand_off_log_filter_decides_nothing(ctx: ShopContext, team: Team) -> None:
     """The lead tabs to the log filter of the hand-offs tab, with a request waiting: every
     letter (a approves, d denies) goes into the filter, and approve and deny are not
     offered while the filter has focus; Enter hands the keys back to the list."""
