@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import AuditEvent, Customer, Feedback, FollowUp, HandoffRequest, Visit
@@ -99,21 +99,26 @@ def redactions(session: Session, data: PersonalData, mentioning: set[int]) -> di
 def _events_about(session: Session, customer_ids: tuple[int, ...]) -> set[int]:
     """Events whose entity is one of the customers or one of their visits, follow-ups,
     hand-off requests or feedback."""
+    query = select(AuditEvent.id).where(about_customers(customer_ids))
+    return {event_id for event_id in session.exec(query) if event_id is not None}
+
+
+def about_customers(customer_ids: Any) -> ColumnElement[bool]:
+    """The condition "this audit event is about one of these customers": its entity is
+    the customer or one of their visits, follow-ups, hand-off requests or feedback.
+    `customer_ids` is a collection of ids or a subquery selecting them."""
     visits = select(Visit.id).where(col(Visit.customer_id).in_(customer_ids))
     owed = select(FollowUp.id).where(col(FollowUp.customer_id).in_(customer_ids))
     said = select(Feedback.id).where(col(Feedback.customer_id).in_(customer_ids))
     handoffs = select(HandoffRequest.id).where(col(HandoffRequest.visit_id).in_(visits))
     entity, entity_id = col(AuditEvent.entity), col(AuditEvent.entity_id)
-    query = select(AuditEvent.id).where(
-        or_(
-            and_(entity == "customer", entity_id.in_(customer_ids)),
-            and_(entity == "visit", entity_id.in_(visits)),
-            and_(entity == "followup", entity_id.in_(owed)),
-            and_(entity == "feedback", entity_id.in_(said)),
-            and_(entity == "handoff", entity_id.in_(handoffs)),
-        )
+    return or_(
+        and_(entity == "customer", entity_id.in_(customer_ids)),
+        and_(entity == "visit", entity_id.in_(visits)),
+        and_(entity == "followup", entity_id.in_(owed)),
+        and_(entity == "feedback", entity_id.in_(said)),
+        and_(entity == "handoff", entity_id.in_(handoffs)),
     )
-    return {event_id for event_id in session.exec(query) if event_id is not None}
 
 
 def _scrub_all(details: str) -> str:

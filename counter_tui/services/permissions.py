@@ -61,6 +61,7 @@ class Action(StrEnum):
     SEE_FLOOR_HEALTH = "see floor health"
     SEE_ESCALATIONS = "see escalations"
     SEE_HANDOFF_LOG = "see the hand-off log"
+    SEE_AUDIT_LOG = "see the audit log"
     OVERSEE_FOLLOWUPS = "oversee follow-ups"
     SEE_UNRETURNED_CALLS = "see unreturned calls"
     SEE_SCORECARD = "see the scorecard"
@@ -92,6 +93,7 @@ LEAD_ONLY = frozenset(
         Action.SEE_FLOOR_HEALTH,
         Action.SEE_ESCALATIONS,
         Action.SEE_HANDOFF_LOG,
+        Action.SEE_AUDIT_LOG,
         Action.OVERSEE_FOLLOWUPS,
         Action.SEE_UNRETURNED_CALLS,
         Action.SEE_SCORECARD,

@@ -1,0 +1,152 @@
+"""The audit log as leads read it: every recorded change, newest first, a page at a time,
+filtered by customer (a name search), staff member, action and day.
+
+Details come back as plain text ("outcome: purchase · reason: …"), for the screen to
+show as it is; an event an erasure rewrote comes back marked redacted, without its
+details. Paging goes by event id (the order events joined the audit chain), so a change
+recorded meanwhile never shifts what the next page holds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlmodel import col, select
+
+from counter_tui.db.models import AuditEvent, Customer
+from counter_tui.services.audit_redaction import about_customers
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
+from counter_tui.services.queries import staff_names
+from counter_tui.text import NAME_MAX, clean_text
+
+PAGE_SIZE = 50
+DETAIL_SEPARATOR = " · "
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to show: events about customers whose name contains `customer`, done by
+    `staff_id`, of one `action` (e.g. "visit.claimed"), on a store-local `day`; empty
+    parts do not filter."""
+
+    customer: str = ""
+    staff_id: int | None = None
+    action: str = ""
+    day: date | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing is filtered."""
+        return self == NO_FILTER
+
+
+NO_FILTER = AuditFilter()
+"""Every event."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit event, dressed for display; `details` is plain text ("" when redacted)."""
+
+    id: int
+    at: datetime
+    staff_name: str
+    terminal: str
+    action: str
+    about: str
+    details: str
+    redacted: bool
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """Up to a page of entries, newest first, and whether older ones match too."""
+
+    entries: tuple[AuditEntry, ...]
+    has_older: bool
+
+
+def audit_log(
+    ctx: ShopContext,
+    actor: Actor,
+    filters: AuditFilter = NO_FILTER,
+    *,
+    before_id: int | None = None,
+    page_size: int = PAGE_SIZE,
+) -> AuditPage:
+    """The events matching `filters`, newest first, older than event `before_id` when given."""
+    conditions = _conditions(ctx, filters)
+    if before_id is not None:
+        conditions.append(col(AuditEvent.id) < before_id)
+    with ctx.database.read() as session:
+        require(session, actor, Action.SEE_AUDIT_LOG)
+        names = staff_names(session)
+        query = select(AuditEvent).where(*conditions).order_by(col(AuditEvent.id).desc()).limit(page_size + 1)
+        rows = list(session.exec(query))
+    entries = tuple(_entry(row, names) for row in rows[:page_size])
+    return AuditPage(entries, has_older=len(rows) > page_size)
+
+
+def audit_actions(ctx: ShopContext, actor: Actor) -> tuple[str, ...]:
+    """Every action the audit holds, in alphabetical order (the choices of the action filter)."""
+    with ctx.database.read() as session:
+        require(session, actor, Action.SEE_AUDIT_LOG)
+        return tuple(session.exec(select(AuditEvent.action).distinct().order_by(col(AuditEvent.action))))
+
+
+def _conditions(ctx: ShopContext, filters: AuditFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    name = clean_text(filters.customer, NAME_MAX).lower()
+    if name:
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matching = select(Customer.id).where(col(Customer.name_key).like(pattern, escape="\\"))
+        conditions.append(about_customers(matching))
+    if filters.staff_id is not None:
+        conditions.append(col(AuditEvent.actor_id) == filters.staff_id)
+    if filters.action:
+        conditions.append(col(AuditEvent.action) == filters.action)
+    if filters.day is not None:
+        start = ctx.calendar.start_of_day(filters.day)
+        end = ctx.calendar.start_of_day(filters.day + timedelta(days=1))
+        conditions.extend([col(AuditEvent.at) >= start, col(AuditEvent.at) < end])
+    return conditions
+
+
+def _entry(row: AuditEvent, names: dict[int, str]) -> AuditEntry:
+    return AuditEntry(
+        id=row.id or 0,
+        at=row.at,
+        staff_name=names.get(row.actor_id or 0, ""),
+        terminal=row.terminal,
+        action=row.action,
+        about=f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity,
+        details="" if row.redacted else details_text(row.details),
+        redacted=row.redacted,
+    )
+
+
+def details_text(details: str) -> str:
+    """An event's JSON details as one plain line: `key: value · key: value` (a list or a
+    mapping shows its items, comma-separated); text that is not JSON stays as it is."""
+    try:
+        parsed = json.loads(details)
+    except ValueError:
+        return details
+    if not isinstance(parsed, dict):
+        return _value_text(parsed)
+    return DETAIL_SEPARATOR.join(
+        f"{key}: {_value_text(value)}" for key, value in parsed.items() if value not in (None, "", [], {})
+    )
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(str(key) for key in value)
+    if isinstance(value, list):
+        return ", ".join(_value_text(item) for item in value)
+    return str(value)
