@@ -280,20 +280,3 @@ def handoff_views(session: Session, statement: object) -> list[HandoffView]:
             )
         )
     return views
-
-
-def decisions_for_requester(ctx: ShopContext, actor: Actor, request_ids: list[int]) -> list[HandoffView]:
-    """Of these hand-off requests, the decided ones the actor asked for (so their terminal
-    can tell them what the lead decided)."""
-    if not request_ids:
-        return []
-    with ctx.database.read() as session:
-        staff = require(session, actor, Action.VIEW)
-        return handoff_views(
-            session,
-            select(HandoffRequest).where(
-                col(HandoffRequest.id).in_(request_ids),
-                HandoffRequest.from_staff_id == staff.id,
-                col(HandoffRequest.status).in_([HandoffStatus.APPROVED, HandoffStatus.DENIED]),
-            ),
-        )

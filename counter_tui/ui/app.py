@@ -15,12 +15,11 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from counter_tui.db.models import HandoffStatus
 from counter_tui.logs import configure_logging
-from counter_tui.services import closing, handoffs, review, sessions
+from counter_tui.services import closing, notices, review, sessions
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.notices import Notice
 from counter_tui.services.review_views import Escalation
-from counter_tui.services.views import HandoffView
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.messages import DataChanged
@@ -210,34 +209,28 @@ class CounterApp(GuardedApp[None]):
                     DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
                 )
             if event.changes:
-                self._tell_requester(event)
+                self._tell_affected(event)
                 self.check_escalations()
 
-    def _tell_requester(self, event: FeedEvent) -> None:
-        """If a lead just decided a hand-off this staff member asked for, say so here."""
-        decided = [
-            change.entity_id
-            for change in event.changes
-            if change.action in ("handoff.approved", "handoff.denied") and change.entity_id is not None
-        ]
-        if decided and self.actor is not None:
+    def _tell_affected(self, event: FeedEvent) -> None:
+        """Tell the person signed in here, whatever screen they are on, about changes of
+        hands that concern them (services/notices.py decides who hears what)."""
+        if self.actor is not None:
             self.call(
-                handoffs.decisions_for_requester, self.ctx, self.actor, decided, then=self._show_decisions
+                notices.notices_for, self.ctx, self.actor, event.changes, then=self._show_notices, quiet=True
             )
 
-    def _show_decisions(self, decisions: list[HandoffView]) -> None:
-        for decision in decisions:
-            if decision.status == HandoffStatus.APPROVED:
-                message = (
-                    f"{decision.decided_by_name} approved your hand-off: "
-                    f"{decision.who} is now with {decision.to_name}."
-                )
-            else:
-                message = (
-                    f"{decision.decided_by_name} denied your hand-off of {decision.who}: "
-                    f"{decision.decision_note} You keep the customer."
-                )
-            self.notify(message, title="Hand-off", markup=False, timeout=12)
+    def _show_notices(self, told: list[Notice]) -> None:
+        for notice in told:
+            if notice.urgent:
+                self.bell()
+            self.notify(
+                notice.message,
+                title=notice.title,
+                severity="warning" if notice.urgent else "information",
+                markup=False,
+                timeout=20 if notice.urgent else 12,
+            )
 
     def check_escalations(self) -> None:
         """Leads are alerted, on whatever screen they are, to each new escalation once."""

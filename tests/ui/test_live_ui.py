@@ -76,7 +76,7 @@ async def test_the_requester_is_told_when_a_lead_denies_their_hand_off(ctx: Shop
         app.apply_feed_event(feed_since(ctx, seen))
         await settle(pilot)
         assert app.messages[-1] == (
-            "Dana denied your hand-off of bike repair: Alex is on lunch until two You keep the customer."
+            "Dana denied your hand-off of bike repair: Alex is on lunch until two. You keep the customer."
         )
 
 

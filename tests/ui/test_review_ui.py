@@ -185,7 +185,7 @@ async def test_lead_denies_with_a_note_and_the_requester_is_told(ctx: ShopContex
         sams.apply_feed_event(FeedEvent(online=True, changes=decided))
         await settle(pilot)
         assert sams.messages[-1] == (
-            "Dana denied your hand-off of returns: Sam is here till six You keep the customer."
+            "Dana denied your hand-off of returns: Sam is here till six. You keep the customer."
         )
 
 

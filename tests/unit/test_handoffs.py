@@ -150,8 +150,6 @@ def test_approval_moves_the_owner(
     visits.set_need(ctx, team.alex, owned_visit, "needs_help")
     with pytest.raises(AlreadyOwned, match="Alex has this customer since 11:04"):
         visits.set_need(ctx, team.sam, owned_visit, "pickup")
-    [decided] = handoffs.decisions_for_requester(ctx, team.sam, [request_id])
-    assert (decided.status, decided.decided_by_name) == (HandoffStatus.APPROVED, "Dana")
 
 
 def test_double_approval_is_refused(

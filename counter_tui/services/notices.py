@@ -1,0 +1,117 @@
+"""Who must hear about a change of hands, and what they are told, the moment any
+terminal commits it: leads hear of each new hand-off request; the requester hears the
+lead's decision; the new owner hears that a customer is now theirs and from whom (after
+an approved hand-off or a lead's reassignment); the previous owner hears of a
+reassignment they did not make. Nobody is told about what they did themselves.
+
+The change feed gives every terminal the same changes; each terminal asks this module
+what its signed-in person should hear, so the rule lives here and not in the screens.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from counter_tui.db.models import AuditEvent, Customer, HandoffRequest, Staff, Visit
+from counter_tui.sentences import join_sentences
+from counter_tui.services.changes import Change
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, allows, require
+from counter_tui.services.queries import staff_names, visit_who
+
+HANDOFF_ACTIONS = ("handoff.requested", "handoff.approved", "handoff.denied")
+NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for one person. `urgent` ones want attention now (a request waiting
+    for a lead): the terminal rings and keeps the message up longer."""
+
+    title: str
+    message: str
+    urgent: bool = False
+
+
+def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> list[Notice]:
+    """What `actor` should be told about these changes, oldest first."""
+    event_ids = [change.event_id for change in changes if change.action in NOTICE_ACTIONS]
+    if not event_ids:
+        return []
+    with ctx.database.read() as session:
+        staff = require(session, actor, Action.VIEW)
+        names = staff_names(session)
+        events = session.exec(
+            select(AuditEvent).where(col(AuditEvent.id).in_(event_ids)).order_by(col(AuditEvent.id))
+        )
+        notices = []
+        for event in events:
+            if event.actor_id == staff.id:
+                continue
+            notice = (
+                _handoff_notice(session, staff, names, event)
+                if event.action in HANDOFF_ACTIONS
+                else _reassignment_notice(session, staff, names, event)
+            )
+            if notice is not None:
+                notices.append(notice)
+        return notices
+
+
+def _who(session: Session, visit_id: int | None) -> str:
+    visit = session.get(Visit, visit_id) if visit_id is not None else None
+    if visit is None:
+        return "a customer"
+    customer = session.get(Customer, visit.customer_id) if visit.customer_id else None
+    return visit_who(visit, customer)
+
+
+def _handoff_notice(
+    session: Session, staff: Staff, names: dict[int, str], event: AuditEvent
+) -> Notice | None:
+    request = session.get(HandoffRequest, event.entity_id) if event.entity_id is not None else None
+    if request is None:
+        return None
+    who = _who(session, request.visit_id)
+    asker, taker = names.get(request.from_staff_id, "?"), names.get(request.to_staff_id, "?")
+    decider = names.get(request.decided_by or -1, "A shift lead")
+    if event.action == "handoff.requested":
+        if staff.id == request.from_staff_id or not allows(Actor.of(staff), Action.DECIDE_HANDOFF):
+            return None
+        message = join_sentences(
+            f"{asker} asks to pass {who} to {taker}: {request.reason}", "Press h to approve or deny"
+        )
+        return Notice("Hand-off request", message, urgent=True)
+    if event.action == "handoff.approved" and staff.id == request.to_staff_id:
+        message = join_sentences(f"{who} is now yours: {asker} passed them to you ({request.reason})")
+        return Notice("Hand-off", join_sentences(message, f"{decider} approved it"))
+    if staff.id != request.from_staff_id:
+        return None
+    if event.action == "handoff.approved":
+        return Notice("Hand-off", f"{decider} approved your hand-off: {who} is now with {taker}.")
+    return Notice(
+        "Hand-off",
+        join_sentences(
+            f"{decider} denied your hand-off of {who}: {request.decision_note}", "You keep the customer"
+        ),
+    )
+
+
+def _reassignment_notice(
+    session: Session, staff: Staff, names: dict[int, str], event: AuditEvent
+) -> Notice | None:
+    details = json.loads(event.details)
+    to_id, from_id = details.get("to_staff_id"), details.get("from_staff_id")
+    if staff.id not in (to_id, from_id):
+        return None
+    who = _who(session, event.entity_id)
+    by = names.get(event.actor_id or -1, "A shift lead")
+    reason = details.get("reason", "")
+    if staff.id == to_id:
+        previous = f" (was with {names[from_id]})" if from_id in names else ""
+        return Notice("Reassigned", join_sentences(f"{by} passed {who} to you{previous}: {reason}"))
+    return Notice("Reassigned", join_sentences(f"{by} passed {who} to {names.get(to_id, '?')}: {reason}"))

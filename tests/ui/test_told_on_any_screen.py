@@ -1,0 +1,98 @@
+"""The people a change of hands concerns are told on whatever screen they are, from the
+change feed: three terminals on one shop, each signed in as someone else, all driven by
+keys. Sam asks to pass his customer to Alex; Dana (lead) is alerted and approves; Alex,
+on the find screen, is told the customer is now theirs and who passed them; a lead's
+reassignment tells the new owner and the previous one."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from counter_tui.services import changes, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.sync.events import FeedEvent
+from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
+from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.find import FindCustomerScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, type_text
+
+
+async def deliver(ctx: ShopContext, seen: int, terminals: dict[StaffApp, Pilot[None]]) -> int:
+    """Give every terminal what its change feed would report since `seen`; returns the
+    newest change id."""
+    event = FeedEvent(online=True, changes=tuple(changes.changes_since(ctx, seen)))
+    for app, pilot in terminals.items():
+        app.apply_feed_event(event)
+        await settle(pilot)
+    return changes.latest_event_id(ctx)
+
+
+def told(app: StaffApp, since: int) -> list[str]:
+    """What a terminal said after its `since`-th message."""
+    return app.messages[since:]
+
+
+async def test_lead_alerted_new_owner_told_after_approval_and_reassignment(
+    ctx: ShopContext, other_terminal: ShopContext, team: Team
+) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    sams, danas, alexs = StaffApp(ctx), StaffApp(other_terminal), StaffApp(other_terminal)
+    async with (
+        sams.run_test(size=SIZE) as sam,
+        danas.run_test(size=SIZE) as dana,
+        alexs.run_test(size=SIZE) as alex,
+    ):
+        terminals = {sams: sam, danas: dana, alexs: alex}
+        await sign_in(sam, "sam", "2222")
+        await sign_in(dana, "dana", "1111")
+        await sign_in(alex, "alex", "3333")
+        await alex.press("slash")
+        await settle(alex)
+        assert isinstance(alexs.screen, FindCustomerScreen)
+        heard = {app: len(app.messages) for app in terminals}
+        seen = changes.latest_event_id(ctx)
+
+        await sam.press("enter", "r")
+        await settle(sam)
+        assert isinstance(sams.screen, StaffPickerDialog)
+        await sam.press("space", "enter")  # Alex, the first colleague
+        await type_text(sam, "Alex fixes bikes")
+        await sam.press("enter")
+        await settle(sam)
+        seen = await deliver(ctx, seen, terminals)
+        assert told(danas, heard[danas]) == [
+            "Sam asks to pass bike repair to Alex: Alex fixes bikes. Press h to approve or deny."
+        ]
+        assert told(alexs, heard[alexs]) == []
+        heard = {app: len(app.messages) for app in terminals}
+
+        await dana.press("h")
+        await settle(dana)
+        await dana.press("a")
+        await settle(dana)
+        seen = await deliver(ctx, seen, terminals)
+        assert told(alexs, heard[alexs]) == [
+            "bike repair is now yours: Sam passed them to you (Alex fixes bikes). Dana approved it."
+        ]
+        assert told(sams, heard[sams])[-1] == "Dana approved your hand-off: bike repair is now with Alex."
+        assert told(danas, heard[danas]) == ["Approved."]
+        assert isinstance(alexs.screen, FindCustomerScreen)
+        heard = {app: len(app.messages) for app in terminals}
+
+        await dana.press("escape")
+        await settle(dana)
+        await dana.press("enter", "g")
+        await settle(dana)
+        assert isinstance(danas.screen, StaffPickerDialog)
+        await dana.press("down")  # Sam: the list leaves out Dana and the owner, Alex
+        assert danas.screen.query_one("#colleagues").value == team.sam.staff_id  # type: ignore[attr-defined]
+        await dana.press("enter")
+        await type_text(dana, "Alex went home")
+        await dana.press("enter")
+        await settle(dana)
+        assert isinstance(danas.screen, CustomerScreen)
+        await deliver(ctx, seen, terminals)
+        assert told(sams, heard[sams]) == ["Dana passed bike repair to you (was with Alex): Alex went home."]
+        assert told(alexs, heard[alexs]) == ["Dana passed bike repair to Sam: Alex went home."]
+    assert visits.visit_detail(ctx, team.sam, visit_id).owner_name == "Sam"

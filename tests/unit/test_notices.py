@@ -1,0 +1,52 @@
+"""Who is told about a change of hands (services/notices.py): the people it concerns,
+never the person who made it, and typed notes joined as sentences."""
+
+from __future__ import annotations
+
+from counter_tui.services import changes, handoffs, notices, visits
+from counter_tui.services.context import ShopContext
+from tests.conftest import Team
+
+
+def messages(ctx: ShopContext, team: Team, since: int) -> dict[str, list[str]]:
+    """What each of the team would be told about everything after `since`."""
+    new = changes.changes_since(ctx, since)
+    return {
+        actor.name: [notice.message for notice in notices.notices_for(ctx, actor, new)]
+        for actor in (team.lead, team.sam, team.alex)
+    }
+
+
+def test_a_request_alerts_leads_only_and_a_denial_reads_as_two_sentences(
+    ctx: ShopContext, team: Team
+) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    seen = changes.latest_event_id(ctx)
+    request_id = handoffs.request_handoff(
+        ctx, team.sam, visit_id, team.alex.staff_id or 0, "Alex fixes bikes"
+    )
+    assert messages(ctx, team, seen) == {
+        "Dana": ["Sam asks to pass bike repair to Alex: Alex fixes bikes. Press h to approve or deny."],
+        "Sam": [],
+        "Alex": [],
+    }
+    seen = changes.latest_event_id(ctx)
+    handoffs.deny_handoff(ctx, team.lead, request_id, "Alex is on lunch until two")
+    assert messages(ctx, team, seen) == {
+        "Dana": [],
+        "Sam": [
+            "Dana denied your hand-off of bike repair: Alex is on lunch until two. You keep the customer."
+        ],
+        "Alex": [],
+    }
+
+
+def test_a_lead_reassigning_their_own_customer_is_not_told(ctx: ShopContext, team: Team) -> None:
+    visit_id = visits.new_walk_in(ctx, team.lead, description="red coat", claim=True)
+    seen = changes.latest_event_id(ctx)
+    handoffs.reassign_visit(ctx, team.lead, visit_id, team.alex.staff_id or 0, "going on break")
+    assert messages(ctx, team, seen) == {
+        "Dana": [],
+        "Sam": [],
+        "Alex": ["Dana passed red coat to you (was with Dana): going on break."],
+    }
