@@ -270,6 +270,7 @@ def handoff_views(session: Session, statement: object) -> list[HandoffView]:
                 id=request.id or 0,
                 visit_id=request.visit_id,
                 who=visit_who(visit, customer) if visit else "?",
+                from_staff_id=request.from_staff_id,
                 from_name=names.get(request.from_staff_id, "?"),
                 to_name=names.get(request.to_staff_id, "?"),
                 reason=request.reason,

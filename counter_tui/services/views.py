@@ -102,6 +102,7 @@ class HandoffView:
     id: int
     visit_id: int
     who: str
+    from_staff_id: int
     from_name: str
     to_name: str
     reason: str

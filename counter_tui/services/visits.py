@@ -556,6 +556,7 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
                     id=pending.id or 0,
                     visit_id=visit_id,
                     who=who,
+                    from_staff_id=pending.from_staff_id,
                     from_name=names.get(pending.from_staff_id, "?"),
                     to_name=names.get(pending.to_staff_id, "?"),
                     reason=pending.reason,

@@ -19,6 +19,7 @@ from counter_tui.logs import configure_logging
 from counter_tui.services import closing, notices, review, sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.notices import Notice
+from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import Escalation
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.ui.guarded_app import GuardedApp, guarded
@@ -234,7 +235,7 @@ class CounterApp(GuardedApp[None]):
 
     def check_escalations(self) -> None:
         """Leads are alerted, on whatever screen they are, to each new escalation once."""
-        if self.actor is not None and self.actor.is_lead:
+        if self.actor is not None and allows(self.actor, Action.SEE_ESCALATIONS):
             self.call(review.escalations, self.ctx, self.actor, then=self._alert, quiet=True)
 
     def _alert(self, escalations: tuple[Escalation, ...]) -> None:

@@ -15,8 +15,9 @@ from textual.widgets import Footer, Header, Label, Static
 from counter_tui.services import customers, erasure, feedback, followups, handoffs, presence, staff, visits
 from counter_tui.services.context import Actor
 from counter_tui.services.followups import thank_you_template
+from counter_tui.services.permissions import NOBODY, Action, Target, allows
 from counter_tui.services.staff import StaffSummary
-from counter_tui.services.views import CustomerDetail, VisitDetail
+from counter_tui.services.views import CustomerDetail, FollowUpView, VisitDetail
 from counter_tui.text import one_line
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.consent import ConsentDialog
@@ -38,9 +39,29 @@ from counter_tui.ui.widgets import sections
 T = TypeVar("T")
 HEARTBEAT_SECONDS = 5.0
 TICK_SECONDS = 15.0
-WORK_ACTIONS = {"needs", "note", "end", "helper", "add_to_file", "link"}
 VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "link", "reassign"}
-CUSTOMER_ACTIONS = {"callback", "promise", "consent", "update_details"}
+CUSTOMER_ACTIONS = {"callback", "promise", "consent", "update_details", "merge", "undo_merge", "erase"}
+ASKS = {
+    "claim": Action.CLAIM_VISIT,
+    "needs": Action.WORK_ON_VISIT,
+    "helper": Action.ADD_HELPER,
+    "handoff": Action.REQUEST_HANDOFF,
+    "reassign": Action.REASSIGN_VISIT,
+    "add_to_file": Action.WORK_ON_VISIT,
+    "link": Action.WORK_ON_VISIT,
+    "callback": Action.KEEP_CUSTOMER_RECORD,
+    "promise": Action.KEEP_CUSTOMER_RECORD,
+    "consent": Action.KEEP_CUSTOMER_RECORD,
+    "update_details": Action.KEEP_CUSTOMER_RECORD,
+    "feedback": Action.KEEP_CUSTOMER_RECORD,
+    "walk_in": Action.START_VISIT,
+    "merge": Action.MERGE_CUSTOMERS,
+    "undo_merge": Action.UNDO_MERGE,
+    "erase": Action.ERASE_CUSTOMER,
+    "reopen": Action.REOPEN_VISIT,
+}
+"""The permission each key asks for (keys whose permission depends on what is shown,
+like a note on a visit or on a record, are decided in `CustomerScreen.permitted`)."""
 #: Asked for on a walk-in not on file, these put them on file first, then carry on.
 FILE_FIRST = {"callback": "a callback", "promise": "a promise"}
 
@@ -357,32 +378,56 @@ class CustomerScreen(IdentityActions, CounterScreen):
             carry_on()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer only the keys that make sense for what is on screen (services still decide)."""
+        """Offer only the keys that make sense for what is on screen and that the
+        permissions allow this person (the services ask the same permissions)."""
         visit, customer = self.visit, self.customer
         live = visit is not None and visit.ended_at is None
-        if action in VISIT_ACTIONS and (visit is None or not live):
+        if action in VISIT_ACTIONS and not live:
             return False
         if action in CUSTOMER_ACTIONS and customer is None:
-            return action in FILE_FIRST and live and visit is not None and visit.can_act
-        if action in WORK_ACTIONS and visit is not None and not visit.can_act:
-            return False
-        owned = visit is not None and visit.owner_id is not None
-        offered = {
+            return action in FILE_FIRST and live and self.permitted("add_to_file")
+        shown = {
             "claim": visit is not None and visit.owner_id is None,
-            "helper": owned and visit is not None and (visit.is_owner or self.actor.is_lead),
-            "handoff": visit is not None and visit.is_owner,
-            "reassign": self.actor.is_lead,
-            "add_to_file": visit is not None and customer is None,
-            "link": visit is not None and customer is None,
+            "note": visit is None or live,
+            "add_to_file": customer is None,
+            "link": customer is None,
             "preferences": customer is not None or live,
-            "merge": customer is not None and self.actor.is_lead,
-            "undo_merge": customer is not None and self.actor.is_lead,
             "walk_in": visit is None and customer is not None and customer.open_visit_id is None,
-            "done": customer is not None and bool(customer.open_followups),
-            "erase": customer is not None and self.actor.is_lead,
-            "reopen": self.actor.is_lead and self._reopenable() is not None,
+            "reopen": self._reopenable() is not None,
         }
-        return offered.get(action, True)
+        return shown.get(action, True) and self.permitted(action)
+
+    def permitted(self, action: str) -> bool:
+        """Whether the permissions let the signed-in person do what `action` does here."""
+        target = self.visit.target if self.visit is not None else NOBODY
+        if action == "end":
+            return allows(self.actor, Action.END_VISIT, target) or allows(
+                self.actor, Action.END_VISIT_UNSERVED, target
+            )
+        if action == "done":
+            return bool(self._followups_to_check_off())
+        if action == "note":
+            on_visit = self.visit is not None
+            return allows(
+                self.actor, Action.WORK_ON_VISIT if on_visit else Action.KEEP_CUSTOMER_RECORD, target
+            )
+        if action == "preferences":
+            on_file = self.customer is not None
+            return allows(
+                self.actor, Action.KEEP_CUSTOMER_RECORD if on_file else Action.WORK_ON_VISIT, target
+            )
+        asked = ASKS.get(action)
+        return asked is None or allows(self.actor, asked, target)
+
+    def _followups_to_check_off(self) -> list[FollowUpView]:
+        """The customer's open follow-ups this person may check off."""
+        if self.customer is None:
+            return []
+        return [
+            followup
+            for followup in self.customer.open_followups
+            if allows(self.actor, Action.WORK_ON_FOLLOWUP, Target(followup.owner_id, followup.owner_name))
+        ]
 
     def _reopenable(self) -> tuple[int, str] | None:
         """The ended visit a lead could reopen from here, and who it is for."""
@@ -398,12 +443,6 @@ class CustomerScreen(IdentityActions, CounterScreen):
         target = self._reopenable()
         if target is not None:
             reopen_with_reason(self, *target)
-
-    def _require_can_act(self) -> bool:
-        if self.visit is not None and not self.visit.can_act and self.visit.ended_at is None:
-            self.notify(self.visit.blocked_reason, severity="warning", markup=False, timeout=8)
-            return False
-        return True
 
     def action_back(self) -> None:
         """Back to where you came from."""
@@ -422,7 +461,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
     def action_needs(self) -> None:
         """Tick this visit's needs."""
-        if self.visit is None or self.visit_id is None or not self._require_can_act():
+        if self.visit is None or self.visit_id is None:
             return
         visit_id = self.visit_id
 
@@ -443,8 +482,6 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
     def action_note(self) -> None:
         """Add a note (to the visit, or to the customer's record)."""
-        if not self._require_can_act():
-            return
         visit_id, customer_id = self.visit_id, self.customer_id
 
         def save(actor: Actor, body: str) -> None:
@@ -520,7 +557,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
     def action_end(self) -> None:
         """End the visit: how it ended, and on a purchase the thank-you's personal line."""
-        if self.visit is None or self.visit_id is None or not self._require_can_act():
+        if self.visit is None or self.visit_id is None:
             return
         visit_id = self.visit_id
         template = ""
@@ -707,6 +744,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
         )
 
     def action_done(self) -> None:
-        """Check off this customer's first open follow-up."""
-        if self.customer is not None and self.customer.open_followups:
-            check_off(self, self.customer.open_followups[0])
+        """Check off this customer's first open follow-up that is yours (or any, for a lead)."""
+        mine = self._followups_to_check_off()
+        if mine:
+            check_off(self, mine[0])

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Static
 
 from counter_tui.services import kudos, visits
 from counter_tui.services.context import Actor
+from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import KudosView
 from counter_tui.services.views import FloorRow
 from counter_tui.text import one_line
@@ -285,7 +286,9 @@ class FloorScreen(CounterScreen):
         self.app.push_screen(StaffAdminScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The lead review and staff keys work only for leads (the services refuse others anyway)."""
-        if action in ("review", "staff_admin"):
-            return self.actor.is_lead
+        """The review and staff keys are offered to whom the permissions let see them."""
+        if action == "review":
+            return allows(self.actor, Action.SEE_FLOOR_HEALTH)
+        if action == "staff_admin":
+            return allows(self.actor, Action.MANAGE_STAFF)
         return True

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from counter_tui.services import handoffs
+from counter_tui.services.permissions import NOBODY, Action, Target, allows
 from counter_tui.services.views import HandoffView
 from counter_tui.ui import handoff_decisions
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
@@ -71,7 +73,8 @@ class HandoffsScreen(CounterScreen):
         self.requests = {str(r.id): r for r in requests}
         self.query_one(FittedTable).fill([(str(r.id), pending_cells(self.ctx, r)) for r in requests])
         self.refresh_bindings()
-        who = "All pending requests" if self.actor.is_lead else "Your pending requests"
+        everyone = allows(self.actor, Action.SEE_ALL_HANDOFFS)
+        who = "All pending requests" if everyone else "Your pending requests"
         self.query_one("#handoffs-summary", Static).update(Text(f"{who}: {len(requests)}"))
 
     def selected(self) -> HandoffView | None:
@@ -79,14 +82,19 @@ class HandoffsScreen(CounterScreen):
         return self.requests.get(self.query_one(FittedTable).cursor_row_key() or "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Only leads are offered approve and deny; only requesters are offered withdraw."""
+        """Offer deciding and withdrawing the highlighted request only to whom the
+        permissions allow (leads decide; only its requester withdraws it)."""
         if action in ("approve", "deny"):
-            return self.actor.is_lead
+            return allows(self.actor, Action.DECIDE_HANDOFF)
         if action == "withdraw":
-            return not self.actor.is_lead or any(
-                r.from_name == self.actor.name for r in self.requests.values()
-            )
+            request = self.selected()
+            target = Target(owner_id=request.from_staff_id) if request is not None else NOBODY
+            return allows(self.actor, Action.WITHDRAW_HANDOFF, target)
         return True
+
+    @on(DataTable.RowHighlighted)
+    def _request_highlighted(self) -> None:
+        self.refresh_bindings()
 
     def action_approve(self) -> None:
         """Approve the highlighted request."""
