@@ -1,4 +1,5 @@
-"""Open a shop: connect to the database, apply migrations, and build the context."""
+"""Open a shop: connect to the database, apply migrations, build the context, and on a
+shop's first start import this terminal's shop-wide settings into the database."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from counter_tui.db.migrate import current_revision, upgrade
 from counter_tui.errors import NoShopYet
 from counter_tui.services.contact import shop_region
 from counter_tui.services.context import ShopContext
+from counter_tui.services.shop_settings import import_if_empty
 
 
 def open_shop(
@@ -23,7 +25,8 @@ def open_shop(
 
     Only `create=True` starts a new shop (a new SQLite file, or the schema in an empty
     PostgreSQL database); otherwise a database holding no shop is refused with
-    `NoShopYet`, so a mistyped `--db` is never mistaken for a new shop.
+    `NoShopYet`, so a mistyped `--db` is never mistaken for a new shop. A shop without
+    shop-wide settings yet takes this terminal's (once, audited as an import).
     """
     database = Database(settings.database_url, create=create)
     try:
@@ -31,7 +34,10 @@ def open_shop(
             if not create and current_revision(database) is None:
                 raise NoShopYet(no_shop_yet(database.url))
             upgrade(database, phone_region=shop_region(settings.shop))
+        shop = ShopContext(database=database, settings=settings, clock=clock)
+        if migrate:
+            import_if_empty(shop)
     except BaseException:
         database.dispose()
         raise
-    return ShopContext(database=database, settings=settings, clock=clock)
+    return shop

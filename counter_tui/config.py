@@ -296,7 +296,10 @@ class KioskSettings(StrictModel):
 
 
 class Settings(BaseSettings):
-    """All settings of one counter-tui installation."""
+    """All settings of one counter-tui terminal. The shop-wide sections (shop,
+    thresholds, followups, targets, kiosk) are imported into a new shop's database once
+    (`counter_tui.shop_rules`); after that the database's values count, the same on
+    every terminal."""
 
     model_config = SettingsConfigDict(
         env_prefix="COUNTER_TUI_",

@@ -56,7 +56,7 @@ def report_dict(ctx: ShopContext, report: EndOfDayReport) -> dict[str, Any]:
     return {
         "shop": report.shop_name,
         "date": report.day.isoformat(),
-        "timezone": ctx.settings.shop.timezone,
+        "timezone": ctx.rules.shop.timezone,
         "opens": clock(report.opens_at),
         "closes": clock(report.closes_at),
         "generated_at": when(report.generated_at),

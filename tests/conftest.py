@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -17,6 +18,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.db.engine import sqlite_path
+from counter_tui.db.models import ShopSetting
 from counter_tui.services import staff
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.feed import ChangeFeed, open_feed
@@ -51,6 +53,15 @@ def clock() -> ManualClock:
 def make_settings(database_url: str, **shop: object) -> Settings:
     """Settings for a test shop in London with the default hours."""
     return Settings(database_url=database_url, shop=ShopSettings(name="Test Shop", **shop))  # type: ignore[arg-type]
+
+
+def set_shop_rules(ctx: ShopContext, values: dict[str, object]) -> None:
+    """Set shop-wide settings for a test whose subject is not the settings service, as
+    kept values (`{"kiosk.unlock_attempts": 3}`), straight into the shop's table."""
+    with ctx.database.write() as session:
+        for key, value in values.items():
+            session.merge(ShopSetting(key=key, value=json.dumps(value), changed_at=ctx.now()))
+    ctx.forget_rules()
 
 
 @pytest.fixture

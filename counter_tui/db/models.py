@@ -412,3 +412,14 @@ class Kudos(SQLModel, table=True):
 # Range scans of the scorecard and end-of-day report (migration 0004).
 Index("ix_visit_arrived_at", Visit.__table__.c.arrived_at)  # type: ignore[attr-defined]
 Index("ix_followup_kind_due", FollowUp.__table__.c.kind, FollowUp.__table__.c.due_at)  # type: ignore[attr-defined]
+
+
+class ShopSetting(SQLModel, table=True):
+    """One shop-wide setting (e.g. `shop.hours.fri`, `thresholds.greet_within_minutes`),
+    the same for every terminal: its value as JSON, and who changed it last and when.
+    `counter_tui.services.shop_settings` is the one way to read and change them."""
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(sa_type=Text)
+    changed_at: datetime
+    changed_by: int | None = Field(default=None, foreign_key="staff.id")

@@ -237,12 +237,14 @@ def close_day_if_due(
     """Close the visits left open at the last close, once `grace` has passed since it.
 
     For the app to call after close (or on start the next morning); never before the
-    shop's closing time. Visits that arrived before that close and are still open end as
+    shop's closing time, as the database holds it now (not a terminal's own file, nor
+    a copy read before a lead changed it). Visits that arrived before that close and are still open end as
     left at close, at the closing time, and are flagged. Calling it again, from any
     terminal, closes nothing more; None when there was nothing to close, or when a lead
     undid that day's close (the shop stayed open). Housekeeping, so any signed-in
     terminal may trigger it.
     """
+    ctx.forget_rules()  # the shop's closing time as it is now, whatever this terminal kept
     found = last_close_before(ctx, ctx.now() - grace)
     if found is None:
         return None
@@ -325,7 +327,7 @@ def build_end_of_day(session: Session, ctx: ShopContext, day: date) -> EndOfDayR
     )
     return EndOfDayReport(
         day=day,
-        shop_name=ctx.settings.shop.name,
+        shop_name=ctx.rules.shop.name,
         opens_at=calendar.opening(day),
         closes_at=calendar.closing(day),
         generated_at=now,

@@ -1,22 +1,26 @@
 """Who is acting, and the shop they act in.
 
-`ShopContext` bundles the database, settings and clock every service needs;
-`Actor` is the signed-in staff member (or a kiosk terminal) a call is made for.
+`ShopContext` bundles the database, this terminal's settings, the shop-wide rules
+(read from the database, the same on every terminal) and the clock every service
+needs; `Actor` is the signed-in staff member (or a kiosk terminal) a call is made for.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session
+from pydantic import ValidationError
+from sqlmodel import Session, select
 
 from counter_tui.clock import Clock, system_clock
 from counter_tui.config import Settings
 from counter_tui.db.engine import Database
-from counter_tui.db.models import Role, Staff
-from counter_tui.errors import NotAllowed
+from counter_tui.db.models import Role, ShopSetting, Staff
+from counter_tui.errors import DomainError, NotAllowed
 from counter_tui.services.calendar import StoreCalendar
+from counter_tui.shop_rules import ShopRules, rules_from
 
 KIOSK_ROLE = "kiosk"
 
@@ -53,20 +57,54 @@ class Actor:
 
 @dataclass
 class ShopContext:
-    """The database, settings and clock shared by all service calls of one process."""
+    """The database, settings and clock shared by all service calls of one process.
+
+    `settings` are this terminal's (its name, keys, database URL); `rules` are the
+    shop's, read from the database once and kept until `forget_rules` (the change feed
+    calls it when any terminal changes them)."""
 
     database: Database
     settings: Settings
     clock: Clock = field(default=system_clock)
 
     _calendar: StoreCalendar | None = field(default=None, init=False, repr=False, compare=False)
+    _rules: ShopRules | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def rules(self) -> ShopRules:
+        """The shop-wide rules (hours, thresholds, targets, kiosk choices), as the database
+        holds them; this terminal's settings file only until a shop has imported them."""
+        rules = self._rules
+        if rules is None:
+            rules = self._rules = self.read_rules()
+        return rules
+
+    def read_rules(self) -> ShopRules:
+        """The shop-wide rules, read from the database now (not the kept copy)."""
+        with self.database.read() as session:
+            rows = session.exec(select(ShopSetting)).all()
+            values = {row.key: json.loads(row.value) for row in rows}
+        if not values:
+            return ShopRules.of(self.settings)
+        try:
+            return rules_from(values)
+        except ValidationError as error:
+            raise DomainError(
+                f"The shop settings in the database are not valid ({error.errors()[0]['msg']}). "
+                "A shift lead can correct them with: counter-tui shop set"
+            ) from error
+
+    def forget_rules(self) -> None:
+        """Read the shop-wide rules again next time (another terminal changed them)."""
+        self._rules = None
 
     @property
     def calendar(self) -> StoreCalendar:
-        """Opening hours and due times of this shop, built once per shop settings (screens
+        """Opening hours and due times of this shop, built once per shop rules (screens
         ask for it for every time they show)."""
-        if self._calendar is None or self._calendar.shop is not self.settings.shop:
-            self._calendar = StoreCalendar(self.settings.shop)
+        shop = self.rules.shop
+        if self._calendar is None or self._calendar.shop is not shop:
+            self._calendar = StoreCalendar(shop)
         return self._calendar
 
     def now(self) -> datetime:

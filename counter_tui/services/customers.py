@@ -80,7 +80,7 @@ def create_customer(
 ) -> int:
     """Put a customer on file and return their id, with the channels they opted in to
     recorded in the same transaction."""
-    details = clean_contact(ctx.settings.shop, name, phone, email)
+    details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = insert_customer(session, ctx, details)
@@ -113,7 +113,7 @@ def update_contact(
     ctx: ShopContext, actor: Actor, customer_id: int, *, name: str, phone: str, email: str
 ) -> None:
     """Correct a customer's name, phone or email."""
-    details = clean_contact(ctx.settings.shop, name, phone, email)
+    details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)

@@ -57,7 +57,7 @@ def _best_channel(consented: set[str], order: tuple[str, ...]) -> str:
 def recently_thanked(session: Session, ctx: ShopContext, customer_id: int) -> datetime | None:
     """When this customer was last thanked, if within the contact cadence (no hounding:
     one thank-you every `followups.contact_cadence_days` at most)."""
-    days = ctx.settings.followups.contact_cadence_days
+    days = ctx.rules.followups.contact_cadence_days
     if days <= 0:
         return None
     return session.exec(
@@ -81,7 +81,7 @@ def queue_thank_you(
     """
     assert visit.customer_id is not None
     customer = load_customer(session, visit.customer_id)
-    template = thank_you_template(ctx.settings.shop.name, _first_name(customer.name))
+    template = thank_you_template(ctx.rules.shop.name, _first_name(customer.name))
     personal_line = clean_text(personal_line, SHORT_MAX)
     if personal_line:
         require_personal(personal_line, template)
@@ -153,7 +153,7 @@ def add_callback(
             )
         if not customer.phone:
             raise InvalidInput(f"{customer.name} has no phone number on file. Add one first.")
-        due = ctx.calendar.callback_due(ctx.now(), ctx.settings.followups.callback_cutoff_minutes)
+        due = ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes)
         return _insert(session, ctx, actor, staff, customer_id, FollowUpKind.CALLBACK, channel, about, due)
 
 
@@ -368,4 +368,4 @@ def followup(ctx: ShopContext, actor: Actor, followup_id: int) -> FollowUpView:
 
 def status_update_due(ctx: ShopContext, from_moment: datetime) -> datetime:
     """When the next status update on an open order or repair falls due."""
-    return ctx.calendar.status_update_due(from_moment, ctx.settings.followups.status_update_every_days)
+    return ctx.calendar.status_update_due(from_moment, ctx.rules.followups.status_update_every_days)

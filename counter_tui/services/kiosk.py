@@ -83,7 +83,7 @@ def _record(session: Session, ctx: ShopContext, actor: Actor | None, action: str
 
 
 def _unlock_limits(ctx: ShopContext) -> pin_guard.Limits:
-    settings = ctx.settings.kiosk
+    settings = ctx.rules.kiosk
     return pin_guard.Limits(
         attempts=settings.unlock_attempts, window=timedelta(minutes=settings.lockout_minutes)
     )

@@ -12,7 +12,7 @@ The rules, by who is acting:
   own; works their own follow-ups; keeps any customer's record;
 - a **shift lead** may do all of that to anyone's visit or follow-up, and everything
   marked lead-only below (deciding hand-offs, reassigning, reopening, closing the day,
-  the review screens, staff, kudos, merging and erasing customers).
+  the review screens, staff, kudos, merging and erasing customers, the shop's settings).
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ class Action(StrEnum):
     REACTIVATE_STAFF = "reactivate staff"
     CLEAR_LOCKOUT = "clear a lockout"
     MANAGE_STAFF = "manage staff"
+    CHANGE_SHOP_SETTINGS = "change the shop's settings"
 
 
 LEAD_ONLY = frozenset(
@@ -106,6 +107,7 @@ LEAD_ONLY = frozenset(
         Action.REACTIVATE_STAFF,
         Action.CLEAR_LOCKOUT,
         Action.MANAGE_STAFF,
+        Action.CHANGE_SHOP_SETTINGS,
     }
 )
 """Actions only a shift lead may take (the review screens, staff, and decisions about

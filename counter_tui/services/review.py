@@ -78,7 +78,7 @@ def escalations(ctx: ShopContext, actor: Actor) -> tuple[Escalation, ...]:
 
 
 def _floor_health(session: Session, ctx: ShopContext) -> FloorHealth:
-    thresholds = ctx.settings.thresholds
+    thresholds = ctx.rules.thresholds
     now = ctx.now()
     rows = session.exec(
         select(Visit, Customer)

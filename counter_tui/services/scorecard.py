@@ -103,7 +103,7 @@ def _bounds(ctx: ShopContext, first_day: date, last_day: date) -> tuple[datetime
 
 def _visit_facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -> list[_VisitFact]:
     now = ctx.now()
-    threshold = timedelta(minutes=ctx.settings.thresholds.greet_within_minutes)
+    threshold = timedelta(minutes=ctx.rules.thresholds.greet_within_minutes)
     visits = (
         session.connection()
         .execute(
@@ -284,7 +284,7 @@ def compute_period(
     caller's session without a permission check (the report and end of day use it)."""
     start, end = _bounds(ctx, first_day, last_day)
     facts = _facts(session, ctx, start, end)
-    targets = ctx.settings.targets
+    targets = ctx.rules.targets
     overall = _card(
         label,
         start,

@@ -215,7 +215,7 @@ def _add_need(
     )
     need.detail = detail or need.detail
     if kind == NeedKind.BROWSE_PRIVATELY:
-        minutes = ctx.settings.thresholds.browse_check_back_minutes
+        minutes = ctx.rules.thresholds.browse_check_back_minutes
         need.check_back_at = ctx.now() + timedelta(minutes=minutes)
     session.add(need)
     return need
@@ -395,7 +395,7 @@ def end_visit(
             if visit.customer_id is None:
                 message = "Visit ended. No thank-you queued: the customer is not on file."
             elif (thanked := recently_thanked(session, ctx, visit.customer_id)) is not None:
-                days = ctx.settings.followups.contact_cadence_days
+                days = ctx.rules.followups.contact_cadence_days
                 message = (
                     f"Visit ended. No new thank-you: they were thanked on "
                     f"{ctx.calendar.local(thanked).format('ddd D MMM')}, and we thank at most once "
@@ -436,7 +436,7 @@ def check_can_sign_out(ctx: ShopContext, actor: Actor) -> None:
 
 def floor_board(ctx: ShopContext) -> list[FloorRow]:
     """Every open visit, the ones that need attention first."""
-    thresholds = ctx.settings.thresholds
+    thresholds = ctx.rules.thresholds
     now = ctx.now()
     with ctx.database.read() as session:
         rows = session.exec(
@@ -664,7 +664,7 @@ def add_customer_to_visit(
     form) or email stop it with a PossibleDuplicate naming them, so the walk-in can be
     linked to their record instead (`attach_customer`); `create_anyway` goes ahead.
     """
-    details = clean_contact(ctx.settings.shop, name, phone, email)
+    details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)

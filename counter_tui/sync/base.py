@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 
 from counter_tui.errors import DomainError
+from counter_tui.services import shop_settings
 from counter_tui.services.changes import Change, changes_since, latest_event_id
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
@@ -166,7 +167,13 @@ class FeedWatcher(ABC):
 
     def emit(self, event: FeedEvent) -> None:
         """Hand an event to the screen's callback. A callback that raises is logged and
-        the feed carries on: a screen's bug must not look like a lost database."""
+        the feed carries on: a screen's bug must not look like a lost database.
+
+        When any terminal changed the shop-wide settings (or changes may have been
+        missed), this terminal reads them again first, so what the screens reload
+        follows the new hours and thresholds without a restart."""
+        if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
+            self.ctx.forget_rules()
         try:
             self.on_event(event)
         except Exception:

@@ -16,11 +16,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from counter_tui.logs import configure_logging
-from counter_tui.services import closing, notices, review, sessions
+from counter_tui.services import closing, notices, review, sessions, shop_settings
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.notices import Notice
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import Escalation
+from counter_tui.shop_rules import ShopRules
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.messages import DataChanged
@@ -84,7 +85,7 @@ class CounterApp(GuardedApp[None]):
         self.ctx = ctx
         self.demo_pins = demo_pins or {}
         self.live = live
-        self.title = ctx.settings.shop.name
+        self.title = ctx.rules.shop.name
         self._feed: ChangeFeed | None = None
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
@@ -187,7 +188,7 @@ class CounterApp(GuardedApp[None]):
 
     def lock_if_idle(self) -> None:
         """Lock a signed-in terminal left idle past the configured minutes."""
-        limit = self.ctx.settings.thresholds.idle_lock_minutes * 60
+        limit = self.ctx.rules.thresholds.idle_lock_minutes * 60
         if self.actor is not None and self.idle_seconds() >= limit:
             self._back_to_sign_in()
             self.notify("Locked after being idle. Sign in to carry on.", timeout=5)
@@ -212,6 +213,12 @@ class CounterApp(GuardedApp[None]):
             if event.changes:
                 self._tell_affected(event)
                 self.check_escalations()
+            if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
+                self.call(shop_settings.current, self.ctx, then=self._apply_rules, quiet=True)
+
+    def _apply_rules(self, rules: ShopRules) -> None:
+        """Show what the shop-wide settings decide outside any screen (the shop's name)."""
+        self.title = rules.shop.name
 
     def _tell_affected(self, event: FeedEvent) -> None:
         """Tell the person signed in here, whatever screen they are on, about changes of

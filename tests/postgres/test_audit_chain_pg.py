@@ -37,11 +37,12 @@ def test_the_chain_verifies_and_tampering_is_named(ctx: ShopContext, team: Team,
             row[0] for row in session.connection().exec_driver_sql("SELECT id FROM auditevent ORDER BY id")
         ]
 
-    raw_sql(database_url, "UPDATE auditevent SET details = '{}' WHERE id = %s", ids[6])
-    raw_sql(database_url, "DELETE FROM auditevent WHERE id = %s", ids[8])
+    # ids[0] is the import of the shop's settings on its first start.
+    raw_sql(database_url, "UPDATE auditevent SET details = '{}' WHERE id = %s", ids[7])
+    raw_sql(database_url, "DELETE FROM auditevent WHERE id = %s", ids[9])
 
     problems = audit_verify.verify_chain(ctx).problems
-    assert [(p.kind, p.event_id) for p in problems] == [("changed", ids[6]), ("removed", ids[9])]
+    assert [(p.kind, p.event_id) for p in problems] == [("changed", ids[7]), ("removed", ids[10])]
 
 
 def test_erasure_redacts_earlier_events_and_the_chain_verifies(ctx: ShopContext, team: Team) -> None:

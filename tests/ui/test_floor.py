@@ -94,13 +94,13 @@ async def test_customer_waiting_past_the_threshold_is_flagged(
 ) -> None:
     """An unowned customer waiting longer than the greeting threshold shows WAIT."""
     visits.new_walk_in(ctx, team.alex, description="grey hat")
-    clock.advance(minutes=ctx.settings.thresholds.greet_within_minutes + 1)
+    clock.advance(minutes=ctx.rules.thresholds.greet_within_minutes + 1)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
         [row] = floor_rows(app)
         assert row[FLAG] == "WAIT"
-        assert row[WAITING] == f"{ctx.settings.thresholds.greet_within_minutes + 1} min"
+        assert row[WAITING] == f"{ctx.rules.thresholds.greet_within_minutes + 1} min"
         summary = app.screen.query_one("#floor-summary")
         assert "1 need attention now" in str(summary.visual)  # type: ignore[attr-defined]
 

@@ -19,6 +19,7 @@ from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.kiosk.screens.name import NameScreen
 from counter_tui.ui.kiosk.screens.thanks import SORRY, ThanksScreen
 from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
+from tests.conftest import set_shop_rules
 
 SIZE = (80, 24)
 
@@ -55,7 +56,7 @@ async def type_text(pilot: Pilot[object], text: str) -> None:
 
 @pytest.mark.parametrize("number", [1, 2, 3, 4])
 async def test_each_choice_checks_in_an_unowned_visit_with_its_need(ctx: ShopContext, number: int) -> None:
-    choice = ctx.settings.kiosk.choices[number - 1]
+    choice = ctx.rules.kiosk.choices[number - 1]
     app = KioskApp(ctx, "door")
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, WelcomeScreen)
@@ -79,7 +80,7 @@ async def test_each_choice_checks_in_an_unowned_visit_with_its_need(ctx: ShopCon
 
 
 def test_defaults_say_what_happens_next_for_browsing_and_for_help(ctx: ShopContext) -> None:
-    steps = {choice.need: choice.next_step for choice in ctx.settings.kiosk.choices}
+    steps = {choice.need: choice.next_step for choice in ctx.rules.kiosk.choices}
     assert "give you space" in steps["browse_privately"]
     assert steps["needs_help"] == "Someone will be with you shortly."
 
@@ -100,10 +101,11 @@ async def test_enter_skips_the_name_and_arrows_pick_a_choice(ctx: ShopContext) -
 
 
 async def test_the_shop_can_change_the_choices(ctx: ShopContext) -> None:
-    ctx.settings.kiosk.choices = [
+    choices = [
         KioskChoice(label="Repairs", need="needs_help", next_step="A technician will come."),
         KioskChoice(label="Step-free help", need="accessibility", next_step="We'll come to you."),
     ]
+    set_shop_rules(ctx, {"kiosk.choices": [choice.model_dump() for choice in choices]})
     app = KioskApp(ctx, "door")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "enter")
@@ -118,9 +120,10 @@ async def test_the_shop_can_change_the_choices(ctx: ShopContext) -> None:
 
 
 async def test_nine_choices_fit_an_80_by_24_terminal(ctx: ShopContext) -> None:
-    ctx.settings.kiosk.choices = [
+    choices = [
         KioskChoice(label=f"Choice number {n}", need="needs_help", next_step="Soon.") for n in range(1, 10)
     ]
+    set_shop_rules(ctx, {"kiosk.choices": [choice.model_dump() for choice in choices]})
     app = KioskApp(ctx, "door")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "enter")
@@ -150,7 +153,7 @@ async def test_escape_goes_back_one_step_keeping_the_name(ctx: ShopContext) -> N
 
 
 async def test_thank_you_returns_to_welcome_when_its_countdown_ends(ctx: ShopContext) -> None:
-    ctx.settings.kiosk.reset_seconds = 6
+    set_shop_rules(ctx, {"kiosk.reset_seconds": 6})
     app = KioskApp(ctx, "door")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "enter", "2")
@@ -182,7 +185,7 @@ async def test_any_key_on_the_thank_you_returns_to_welcome(ctx: ShopContext) -> 
 async def test_idle_on_any_screen_returns_to_welcome(ctx: ShopContext) -> None:
     app = KioskApp(ctx, "door")
     async with app.run_test(size=SIZE) as pilot:
-        assert app.idle.seconds == ctx.settings.kiosk.idle_seconds
+        assert app.idle.seconds == ctx.rules.kiosk.idle_seconds
         await pilot.press("enter")
         await type_text(pilot, "Half typed")
         assert app.idle.running

@@ -22,7 +22,7 @@ from counter_tui.ui.kiosk.screens.name import NameScreen
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
 from counter_tui.ui.kiosk.screens.unlock import UnlockScreen
 from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 
 SIZE = (80, 24)
 ESCAPE_KEYS = [
@@ -216,7 +216,7 @@ async def test_an_associate_pin_is_refused(ctx: ShopContext, team: Team) -> None
 async def test_unlocking_locks_out_after_repeated_wrong_pins_and_logs_it(
     ctx: ShopContext, team: Team
 ) -> None:
-    ctx.settings.kiosk.unlock_attempts = 3
+    set_shop_rules(ctx, {"kiosk.unlock_attempts": 3})
     app = KioskApp(ctx, "door")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f12")

@@ -376,7 +376,7 @@ async def test_needs_help_alert_reaches_the_lead_on_another_screen_once(
     """Dana is on My follow-ups. Nothing until the needs-help customer has waited past the
     threshold; then one alert, not repeated on the next check; a second customer gets
     their own."""
-    minutes = ctx.settings.thresholds.needs_help_escalate_minutes
+    minutes = ctx.rules.thresholds.needs_help_escalate_minutes
     visits.new_walk_in(ctx, team.sam, description="man in a green coat", needs=["needs_help"])
     app = StaffApp(ctx)
 
@@ -415,7 +415,7 @@ async def test_needs_help_alert_reaches_the_lead_on_another_screen_once(
 
 async def test_associates_get_no_escalation_alerts(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
     visits.new_walk_in(ctx, team.alex, description="man in a green coat", needs=["needs_help"])
-    clock.advance(minutes=ctx.settings.thresholds.needs_help_escalate_minutes + 5)
+    clock.advance(minutes=ctx.rules.thresholds.needs_help_escalate_minutes + 5)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")

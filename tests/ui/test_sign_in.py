@@ -110,7 +110,7 @@ async def test_idle_terminal_locks_back_to_sign_in(ctx: ShopContext, team: Team)
         await sign_in(pilot, "sam", "2222")
         app.lock_if_idle()
         assert isinstance(app.screen, FloorScreen), "fresh input must not lock"
-        limit = ctx.settings.thresholds.idle_lock_minutes * 60
+        limit = ctx.rules.thresholds.idle_lock_minutes * 60
         app._last_input = time.monotonic() - limit - 1
         app.lock_if_idle()
         await settle(pilot)
@@ -147,7 +147,7 @@ async def test_idle_lock_closes_open_dialogs_too(ctx: ShopContext, team: Team) -
         await settle(pilot)
         await type_text(pilot, "half a note")
         assert len(app.screen_stack) == 4
-        app._last_input = time.monotonic() - ctx.settings.thresholds.idle_lock_minutes * 60 - 1
+        app._last_input = time.monotonic() - ctx.rules.thresholds.idle_lock_minutes * 60 - 1
         app.lock_if_idle()
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)

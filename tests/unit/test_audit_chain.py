@@ -66,9 +66,10 @@ def test_an_untouched_chain_verifies(ctx: ShopContext, busy_shop: list[int], aud
     assert report.newest is not None and report.newest.event_id == busy_shop[-1]
 
 
-def test_an_empty_shop_verifies(ctx: ShopContext) -> None:
+def test_a_new_shops_chain_starts_with_its_settings_import_and_verifies(ctx: ShopContext) -> None:
     report = audit_verify.verify_chain(ctx)
-    assert report.intact and report.events == 0 and report.newest is None
+    assert report.intact and report.events == 1
+    assert report.newest is not None and report.newest.action == "shop_settings.imported"
 
 
 def test_events_of_one_transaction_are_chained_in_the_order_recorded(

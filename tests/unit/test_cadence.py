@@ -9,7 +9,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.models import FollowUp, FollowUpKind
 from counter_tui.services import customers, followups, visits
 from counter_tui.services.context import ShopContext
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 
 GOOD_LINE = "Enjoy the walnut chopping board in the new kitchen"
 
@@ -59,7 +59,7 @@ def test_after_the_cadence_a_new_thank_you_is_queued(
 
 
 def test_a_cadence_of_zero_days_thanks_every_purchase(ctx: ShopContext, team: Team) -> None:
-    ctx.settings.followups.contact_cadence_days = 0
+    set_shop_rules(ctx, {"followups.contact_cadence_days": 0})
     ada = customers.create_customer(ctx, team.sam, name="Ada Lovelace")
     first = _buy(ctx, team, ada)
     assert first.thank_you_id is not None

@@ -15,7 +15,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.config import Settings
 from counter_tui.report import render_day_report
 from counter_tui.services.context import ShopContext
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 from tests.unit.test_report import FRIDAY, build_day, expected_report
 
 runner = CliRunner()
@@ -78,10 +78,10 @@ def test_text_is_the_default_format_and_today_the_default_day(
 
 
 def test_today_is_the_shops_day_not_the_utc_day(
-    ctx: ShopContext, clock: ManualClock, database_url: str, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext, clock: ManualClock, database_url: str
 ) -> None:
     """At 03:00 UTC on Saturday it is still Friday evening in New York."""
-    monkeypatch.setenv("COUNTER_TUI_SHOP__TIMEZONE", "America/New_York")
+    set_shop_rules(ctx, {"shop.timezone": "America/New_York"})
     clock.moment = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 
     result = report(database_url, "--format", "json")

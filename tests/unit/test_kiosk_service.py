@@ -21,7 +21,7 @@ from counter_tui.ui.kiosk.launch import (
     scrub_textual_environment,
     textual_imported,
 )
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 
 
 def kiosk_actions(ctx: ShopContext) -> list[tuple[str, str, int | None]]:
@@ -116,7 +116,7 @@ def test_a_deactivated_lead_cannot_unlock(ctx: ShopContext, team: Team) -> None:
 def test_repeated_wrong_pins_lock_this_terminal_out_for_a_while(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
-    ctx.settings.kiosk = KioskSettings(unlock_attempts=3, lockout_minutes=10)
+    set_shop_rules(ctx, {"kiosk.unlock_attempts": 3, "kiosk.lockout_minutes": 10})
     fail_times(ctx, "door", "0000", 3)
     with pytest.raises(SignInFailed, match="Try again in 10 minutes"):
         kiosk.unlock(ctx, "door", "1111")
@@ -136,7 +136,7 @@ def test_repeated_wrong_pins_lock_this_terminal_out_for_a_while(
 
 
 def test_the_lockout_is_per_terminal(ctx: ShopContext, team: Team) -> None:
-    ctx.settings.kiosk = KioskSettings(unlock_attempts=2)
+    set_shop_rules(ctx, {"kiosk.unlock_attempts": 2})
     fail_times(ctx, "door", "0000", 2)
     with pytest.raises(SignInFailed, match="Too many wrong PINs"):
         kiosk.unlock(ctx, "door", "1111")
@@ -144,7 +144,7 @@ def test_the_lockout_is_per_terminal(ctx: ShopContext, team: Team) -> None:
 
 
 def test_a_successful_unlock_clears_earlier_failures(ctx: ShopContext, team: Team) -> None:
-    ctx.settings.kiosk = KioskSettings(unlock_attempts=3)
+    set_shop_rules(ctx, {"kiosk.unlock_attempts": 3})
     fail_times(ctx, "door", "0000", 2)
     kiosk.unlock(ctx, "door", "1111")
     fail_times(ctx, "door", "0000", 2)
@@ -154,7 +154,7 @@ def test_a_successful_unlock_clears_earlier_failures(ctx: ShopContext, team: Tea
 def test_failures_older_than_the_window_do_not_count(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
-    ctx.settings.kiosk = KioskSettings(unlock_attempts=2, lockout_minutes=5)
+    set_shop_rules(ctx, {"kiosk.unlock_attempts": 2, "kiosk.lockout_minutes": 5})
     fail_times(ctx, "door", "0000", 1)
     clock.advance(minutes=6)
     fail_times(ctx, "door", "0000", 1)

@@ -14,7 +14,7 @@ from counter_tui.db.models import NeedKind, Outcome, StandingNeed, VisitNeed
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed
 from counter_tui.services import customers, staff, visits
 from counter_tui.services.context import Actor, ShopContext
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
 
 
@@ -28,7 +28,7 @@ def test_browse_privately_sets_a_quiet_check_back_time(
     visit_id = visits.new_walk_in(ctx, team.sam)
     visits.set_need(ctx, team.sam, visit_id, NeedKind.BROWSE_PRIVATELY)
     [need] = visits.visit_detail(ctx, team.sam, visit_id).needs
-    minutes = ctx.settings.thresholds.browse_check_back_minutes
+    minutes = ctx.rules.thresholds.browse_check_back_minutes
     assert need.kind == NeedKind.BROWSE_PRIVATELY
     assert need.check_back_at == ctx.now() + timedelta(minutes=minutes)
     assert minutes == 15
@@ -41,11 +41,8 @@ def test_browse_privately_sets_a_quiet_check_back_time(
     }
 
 
-def test_check_back_minutes_come_from_the_settings(
-    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    thresholds = ctx.settings.thresholds.model_copy(update={"browse_check_back_minutes": 40})
-    monkeypatch.setattr(ctx, "settings", ctx.settings.model_copy(update={"thresholds": thresholds}))
+def test_check_back_minutes_come_from_the_settings(ctx: ShopContext, team: Team) -> None:
+    set_shop_rules(ctx, {"thresholds.browse_check_back_minutes": 40})
     visit_id = visits.new_walk_in(ctx, team.sam, needs=[NeedKind.BROWSE_PRIVATELY])
     [need] = visits.visit_detail(ctx, team.sam, visit_id).needs
     assert need.check_back_at == ctx.now() + timedelta(minutes=40)

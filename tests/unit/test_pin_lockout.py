@@ -13,12 +13,11 @@ from sqlmodel import Session
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
-from counter_tui.config import KioskSettings
 from counter_tui.db.models import AuditEvent
 from counter_tui.errors import NotAllowed, SignInFailed
 from counter_tui.services import kiosk, staff
 from counter_tui.services.context import ShopContext
-from tests.conftest import Team, make_settings
+from tests.conftest import Team, make_settings, set_shop_rules
 from tests.unit.conftest import AuditLog
 
 
@@ -178,7 +177,7 @@ def test_argon2_never_runs_inside_a_write_transaction(
 def test_deleting_kiosk_unlock_audit_rows_does_not_lift_the_kiosk_lockout(
     ctx: ShopContext, team: Team
 ) -> None:
-    ctx.settings.kiosk = KioskSettings(unlock_attempts=2, lockout_minutes=10)
+    set_shop_rules(ctx, {"kiosk.unlock_attempts": 2, "kiosk.lockout_minutes": 10})
     for _ in range(2):
         with pytest.raises(SignInFailed, match="shift lead's PIN is needed"):
             kiosk.unlock(ctx, "door", "0000")

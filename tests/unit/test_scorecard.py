@@ -14,7 +14,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.config import Targets
 from counter_tui.db.models import NeedKind, Outcome
 from counter_tui.errors import InvalidInput, NotAllowed
-from counter_tui.services import customers, followups, handoffs, scorecard, visits
+from counter_tui.services import customers, followups, handoffs, scorecard, shop_settings, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.review_views import Measure, TrendCell
 from tests.conftest import Team
@@ -201,12 +201,11 @@ def test_follow_ups_count_by_due_time_only_once_due(ctx: ShopContext, team: Team
     assert monday.overall.calls_returned_same_day.denominator == 0
 
 
-def test_targets_come_from_the_config(
-    ctx: ShopContext, team: Team, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_targets_come_from_the_shop_settings(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
     _greeting_day(ctx, team, clock)
-    targets = Targets(greeted_on_time_pct=60, handoffs_per_100_visits_max=15)
-    monkeypatch.setattr(ctx, "settings", ctx.settings.model_copy(update={"targets": targets}))
+    shop_settings.change(
+        ctx, team.lead, {"targets.greeted_on_time_pct": "60", "targets.handoffs_per_100_visits_max": "15"}
+    )
     overall = scorecard.period_scorecard(ctx, team.lead, FRIDAY, FRIDAY).overall
     assert (overall.greeted_on_time.target, overall.greeted_on_time.met) == (60, True)
     assert (overall.handoffs_per_100_visits.target, overall.handoffs_per_100_visits.met) == (15, True)

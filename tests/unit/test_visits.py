@@ -24,7 +24,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import customers, handoffs, staff, visits
 from counter_tui.services.context import Actor, ShopContext
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
 
 GOOD_LINE = "Hope the blue kettle suits your new kitchen"
@@ -34,9 +34,8 @@ def _utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
 
 
-def _with_holidays(ctx: ShopContext, monkeypatch: pytest.MonkeyPatch, *days: date) -> None:
-    shop = ctx.settings.shop.model_copy(update={"holidays": list(days)})
-    monkeypatch.setattr(ctx, "settings", ctx.settings.model_copy(update={"shop": shop}))
+def _with_holidays(ctx: ShopContext, *days: date) -> None:
+    set_shop_rules(ctx, {"shop.holidays": [day.isoformat() for day in days]})
 
 
 def _followups(ctx: ShopContext) -> list[FollowUp]:
@@ -310,12 +309,11 @@ def test_thank_you_is_due_by_close_of_the_next_business_day(
     team: Team,
     bob: int,
     clock: ManualClock,
-    monkeypatch: pytest.MonkeyPatch,
     ended_at: datetime,
     holidays: tuple[date, ...],
     due: datetime,
 ) -> None:
-    _with_holidays(ctx, monkeypatch, *holidays)
+    _with_holidays(ctx, *holidays)
     clock.moment = ended_at
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE)

@@ -134,20 +134,16 @@ def test_phones_typed_any_way_are_stored_in_one_international_form(
 
 
 def test_the_shops_country_reads_numbers_without_a_plus(
-    database_url: str, team: Team, fetch: Callable[..., Any]
+    ctx: ShopContext, database_url: str, team: Team, fetch: Callable[..., Any]
 ) -> None:
-    from counter_tui.bootstrap import open_shop
     from counter_tui.services.contact import shop_region
-    from tests.conftest import make_settings
+    from tests.conftest import make_settings, set_shop_rules
 
     assert shop_region(make_settings(database_url).shop) == "GB"
     assert shop_region(make_settings(database_url, timezone="Europe/Dublin").shop) == "IE"
     assert shop_region(make_settings(database_url, timezone="Europe/Dublin", country="gb").shop) == "GB"
-    dublin = open_shop(make_settings(database_url, timezone="Europe/Dublin"), migrate=False)
-    try:
-        customer_id = customers.create_customer(dublin, team.sam, name="Siobhán", phone="087 123 4567")
-    finally:
-        dublin.database.dispose()
+    set_shop_rules(ctx, {"shop.timezone": "Europe/Dublin"})  # the shop's, not one terminal's
+    customer_id = customers.create_customer(ctx, team.sam, name="Siobhán", phone="087 123 4567")
     assert fetch(Customer, customer_id).phone_normalised == "+353871234567"
 
 

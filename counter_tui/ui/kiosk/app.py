@@ -56,7 +56,7 @@ class KioskApp(GuardedApp[KioskExit], inherit_bindings=False):
         self.ctx = ctx
         self.terminal = kiosk.terminal_name(terminal)
         self.harden_process = harden_process
-        self.idle = Countdown(self, ctx.settings.kiosk.idle_seconds, self.idle_expired, "kiosk idle")
+        self.idle = Countdown(self, ctx.rules.kiosk.idle_seconds, self.idle_expired, "kiosk idle")
 
     def unexpected_sentence(self, nothing_saved: bool) -> str:
         """Customers get one plain sentence (the details are in the kiosk's log)."""

@@ -27,7 +27,7 @@ class FloorHealthPane(ReviewPane):
     def show(self, health: FloorHealth) -> None:
         """Render the four sections."""
         text = Text()
-        thresholds = self.ctx.settings.thresholds
+        thresholds = self.ctx.rules.thresholds
         self._section(
             text,
             f"Needs help, unanswered over {thresholds.needs_help_escalate_minutes} min",

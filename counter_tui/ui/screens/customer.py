@@ -562,7 +562,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
         visit_id = self.visit_id
         template = ""
         if self.visit.customer is not None:
-            template = thank_you_template(self.ctx.settings.shop.name, self.visit.customer.name.split()[0])
+            template = thank_you_template(self.ctx.rules.shop.name, self.visit.customer.name.split()[0])
 
         def ended(result: visits.EndResult) -> None:
             self.notify(result.message, markup=False)

@@ -43,7 +43,7 @@ class ChoiceScreen(KioskScreen):
     @property
     def choices(self) -> list[KioskChoice]:
         """The shop's choices, in the order they are numbered."""
-        return self.ctx.settings.kiosk.choices
+        return self.ctx.rules.kiosk.choices
 
     def _options(self) -> list[Option | None]:
         """One option a choice, with a blank separator line between them (9 still fit 80x24)."""
@@ -81,7 +81,7 @@ class ChoiceScreen(KioskScreen):
         choice = self.choices[number - 1]
         check_in = CheckIn(first_name=self.first_name, need=choice.need)
         self.app.push_screen(
-            ThanksScreen(check_in, choice.next_step, reset_seconds=self.ctx.settings.kiosk.reset_seconds)
+            ThanksScreen(check_in, choice.next_step, reset_seconds=self.ctx.rules.kiosk.reset_seconds)
         )
 
     def action_back(self) -> None:

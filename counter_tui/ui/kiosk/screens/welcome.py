@@ -19,7 +19,7 @@ class WelcomeScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         """A big greeting with the shop's name, and one thing to do."""
-        shop = self.ctx.settings.shop.name
+        shop = self.ctx.rules.shop.name
         with Vertical(classes="kiosk-panel"):
             yield Static(plain(f"Welcome to {shop}"), classes="kiosk-title")
             yield Static(
@@ -30,7 +30,9 @@ class WelcomeScreen(KioskScreen):
         yield KeyHints(("Enter", "start"))
 
     def action_start(self) -> None:
-        """Ask for a first name next."""
+        """Ask for a first name next. Each check-in offers the shop's choices as they are
+        now, so a lead's change reaches the kiosk without a restart."""
         from counter_tui.ui.kiosk.screens.name import NameScreen
 
+        self.ctx.forget_rules()
         self.app.push_screen(NameScreen())

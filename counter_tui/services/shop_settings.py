@@ -1,0 +1,171 @@
+"""The shop-wide settings: read them, change them (shift leads only), and import a
+terminal's settings file into a new shop.
+
+Every change is checked by the settings models as a whole (so a value is refused with a
+sentence beside its field, never stored half-valid), written with its audit event in
+one transaction, and seen by every terminal: the change feed reports the audit event and
+each terminal reads the rules again (`ShopContext.forget_rules`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from counter_tui.db.models import ShopSetting
+from counter_tui.errors import Conflict, InvalidInput
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
+from counter_tui.shop_rules import (
+    SETTING_KEYS,
+    ShopRules,
+    check_key,
+    flatten,
+    parse_text,
+    refusal_of,
+    rules_from,
+    show_value,
+)
+from counter_tui.text import LONG_MAX, clean_text
+
+ENTITY = "shop_settings"
+CHANGED = "shop_settings.changed"
+IMPORTED = "shop_settings.imported"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class SettingView:
+    """One setting as `shop show` and the settings screen list it."""
+
+    key: str
+    text: str
+
+
+def listing(ctx: ShopContext) -> list[SettingView]:
+    """Every shop-wide setting and its value as a person would type it, read now."""
+    values = flatten(current(ctx))
+    return [SettingView(key, show_value(key, values[key])) for key in SETTING_KEYS]
+
+
+def current(ctx: ShopContext) -> ShopRules:
+    """The rules as the database holds them now; this terminal's copy is refreshed too."""
+    ctx.forget_rules()
+    return ctx.rules
+
+
+def change(ctx: ShopContext, actor: Actor, typed: Mapping[str, str]) -> ShopRules:
+    """Set settings from typed text (`{"shop.hours.fri": "09:00-16:00"}`); a shift lead
+    only. Refuses an unknown key (naming the nearest) or a value the rules do not accept
+    (`InvalidInput` with `field` the key), changing nothing. Returns the new rules."""
+    wanted = {check_key(key): parse_text(key, clean_text(text, LONG_MAX)) for key, text in typed.items()}
+    return _store(ctx, actor, wanted)
+
+
+def set_hours(ctx: ShopContext, actor: Actor, weekday: str, hours: str) -> ShopRules:
+    """One weekday's hours: `"09:00-17:30"`, `"09:00-12:30,13:30-17:30"` or `"closed"`."""
+    day = weekday.strip().lower()[:3]
+    if day not in WEEKDAYS:
+        raise InvalidInput(f"{weekday!r} is not a weekday; use mon, tue, wed, thu, fri, sat or sun.")
+    return change(ctx, actor, {f"shop.hours.{day}": hours})
+
+
+def add_holiday(ctx: ShopContext, actor: Actor, day: date) -> ShopRules:
+    """Close the shop on `day` (it stops counting as a business day for due times)."""
+    holidays = set(ctx.read_rules().shop.holidays)
+    if day in holidays:
+        raise Conflict(f"{day.isoformat()} is already a holiday.")
+    return _store(ctx, actor, {"shop.holidays": sorted(d.isoformat() for d in holidays | {day})})
+
+
+def remove_holiday(ctx: ShopContext, actor: Actor, day: date) -> ShopRules:
+    """Open the shop again on `day` (its usual hours for that weekday)."""
+    holidays = set(ctx.read_rules().shop.holidays)
+    if day not in holidays:
+        raise InvalidInput(f"{day.isoformat()} is not a holiday.", field="shop.holidays")
+    return _store(ctx, actor, {"shop.holidays": sorted(d.isoformat() for d in holidays - {day})})
+
+
+def import_if_empty(ctx: ShopContext) -> bool:
+    """On a shop's first start: keep this terminal's settings file's shop-wide values as
+    the shop's (audited as an import). Does nothing, and returns False, once the shop has
+    settings; two terminals starting at once import only one file."""
+    with ctx.database.read() as session:
+        if session.exec(select(ShopSetting.key).limit(1)).first() is not None:
+            return False
+    values = flatten(ShopRules.of(ctx.settings))
+    try:
+        with ctx.database.write() as session:
+            if session.exec(select(ShopSetting.key).limit(1)).first() is not None:
+                return False
+            for key, value in values.items():
+                session.add(_row(ctx, None, key, value))
+            audit.record(session, ctx, None, IMPORTED, ENTITY, None, settings=len(values))
+    except IntegrityError:
+        return False  # another terminal imported its file first
+    ctx.forget_rules()
+    return True
+
+
+def _store(ctx: ShopContext, actor: Actor, wanted: Mapping[str, Any]) -> ShopRules:
+    """Check the rules with `wanted` applied, then write what changed and its audit event."""
+    with ctx.database.write() as session:
+        require(session, actor, Action.CHANGE_SHOP_SETTINGS)
+        before = _stored(session, ctx)
+        try:
+            rules = rules_from({**before, **wanted})
+        except ValidationError as error:
+            raise refusal_of(error, _key_of(error, wanted)) from error
+        after = flatten(rules)
+        changed = {key: after[key] for key in SETTING_KEYS if after[key] != before.get(key)}
+        if not changed:
+            return rules
+        for key, value in changed.items():
+            session.merge(_row(ctx, actor, key, value))
+        audit.record(
+            session,
+            ctx,
+            actor,
+            CHANGED,
+            ENTITY,
+            None,
+            changes={
+                key: {"from": show_value(key, before.get(key)), "to": show_value(key, value)}
+                for key, value in changed.items()
+            },
+        )
+    ctx.forget_rules()
+    return rules
+
+
+def _stored(session: Session, ctx: ShopContext) -> dict[str, Any]:
+    """Every setting's kept value (defaults, or this terminal's file before an import,
+    for keys the table does not hold yet)."""
+    stored = {row.key: json.loads(row.value) for row in session.exec(select(ShopSetting))}
+    base = ShopRules() if stored else ShopRules.of(ctx.settings)
+    return {**flatten(base), **{key: value for key, value in stored.items() if key in SETTING_KEYS}}
+
+
+def _row(ctx: ShopContext, actor: Actor | None, key: str, value: Any) -> ShopSetting:
+    return ShopSetting(
+        key=key,
+        value=json.dumps(value, ensure_ascii=False),
+        changed_at=ctx.now(),
+        changed_by=actor.staff_id if actor else None,
+    )
+
+
+def _key_of(error: ValidationError, wanted: Mapping[str, Any]) -> str:
+    """The setting a validation error is about: its location, or the one being changed."""
+    location = ".".join(str(part) for part in error.errors()[0]["loc"])
+    if location in SETTING_KEYS:
+        return location
+    return next((key for key in wanted if key.startswith(location)), next(iter(wanted)))

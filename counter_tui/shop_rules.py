@@ -1,0 +1,135 @@
+"""The shop-wide rules as one model, and as the flat `key -> value` pairs the database
+keeps (`shop.hours.fri`, `thresholds.greet_within_minutes`, …).
+
+What belongs to the whole shop (its name, time zone, hours, holidays, thresholds,
+due-time rules, scorecard targets, kiosk choices) lives in the database so that every
+terminal computes the same due times and closes at the same time; what belongs to one
+terminal (its name, database URL and keys) stays in its settings file. A settings
+file's shop-wide sections are imported once, into a new shop.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from counter_tui.config import (
+    FollowUpRules,
+    KioskSettings,
+    Settings,
+    ShopSettings,
+    StrictModel,
+    Targets,
+    Thresholds,
+)
+from counter_tui.errors import InvalidInput
+
+
+class ShopRules(StrictModel):
+    """Every shop-wide setting; the defaults are a small shop's."""
+
+    shop: ShopSettings = Field(default_factory=ShopSettings)  # type: ignore[arg-type]
+    thresholds: Thresholds = Field(default_factory=Thresholds)  # type: ignore[arg-type]
+    followups: FollowUpRules = Field(default_factory=FollowUpRules)  # type: ignore[arg-type]
+    targets: Targets = Field(default_factory=Targets)  # type: ignore[arg-type]
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)  # type: ignore[arg-type]
+
+    @classmethod
+    def of(cls, settings: Settings) -> ShopRules:
+        """The shop-wide sections of a terminal's settings (what a new shop imports)."""
+        return cls(
+            shop=settings.shop,
+            thresholds=settings.thresholds,
+            followups=settings.followups,
+            targets=settings.targets,
+            kiosk=settings.kiosk,
+        )
+
+
+def flatten(rules: ShopRules) -> dict[str, Any]:
+    """`{"shop.hours.fri": "09:00-17:30", "thresholds.greet_within_minutes": 5, …}`,
+    values as JSON would hold them (lists stay whole: holidays, kiosk choices)."""
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                walk(f"{prefix}.{name}" if prefix else name, inner)
+        else:
+            flat[prefix] = value
+
+    walk("", rules.model_dump(mode="json"))
+    return flat
+
+
+SETTING_KEYS: tuple[str, ...] = tuple(flatten(ShopRules()))
+"""Every shop-wide setting's key, in the order `shop show` lists them."""
+
+
+def rules_from(values: Mapping[str, Any]) -> ShopRules:
+    """The rules from flat pairs; keys left out keep their defaults, unknown keys are
+    ignored (a newer version's settings read by an older one). Raises ValidationError."""
+    nested: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in SETTING_KEYS:
+            continue
+        *path, leaf = key.split(".")
+        node = nested
+        for part in path:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return ShopRules.model_validate(nested)
+
+
+def check_key(key: str) -> str:
+    """`key` if it names a shop-wide setting; otherwise a refusal naming the nearest."""
+    if key in SETTING_KEYS:
+        return key
+    close = difflib.get_close_matches(key, SETTING_KEYS, n=1)
+    hint = f" Did you mean {close[0]}?" if close else " `counter-tui shop show` lists them."
+    raise InvalidInput(f"{key} is not a shop setting.{hint}", field=key)
+
+
+def parse_text(key: str, text: str) -> Any:
+    """A value typed for `key` (on the command line or in the settings screen) as the JSON
+    value it is kept as: holidays as a comma-separated list of dates, kiosk choices as
+    JSON, "closed" (or nothing) for a closed day; anything else as typed, for the model
+    to check and convert."""
+    text = text.strip()
+    if key == "shop.holidays":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if key == "kiosk.choices":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InvalidInput(
+                'Write the kiosk choices as JSON: [{"label": …, "need": …, "next_step": …}, …].',
+                field=key,
+            ) from error
+    if key.startswith("shop.hours.") and text.lower() in ("", "closed"):
+        return None
+    return text
+
+
+def show_value(key: str, value: Any) -> str:
+    """A kept value as a person would type it back (`parse_text` reads it again)."""
+    if value is None and key.startswith("shop.hours."):
+        return "closed"
+    if key == "shop.holidays":
+        return ", ".join(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def refusal_of(error: ValidationError, key: str) -> InvalidInput:
+    """A settings model's complaint about `key`, as one sentence beside its field."""
+    first = error.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return InvalidInput(f"{key}: {message}.", field=key)
