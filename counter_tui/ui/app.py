@@ -25,6 +25,7 @@ from counter_tui.shop_rules import ShopRules
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.messages import DataChanged
+from counter_tui.ui.safe_text import PlainTextApp
 from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.widgets.offline_banner import show_connection_state
 
@@ -33,7 +34,7 @@ ESCALATION_CHECK_SECONDS = 15.0
 CLOSE_CHECK_SECONDS = 60.0
 
 
-class CounterApp(GuardedApp[None]):
+class CounterApp(PlainTextApp[None], GuardedApp[None]):
     """The staff terminal."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")

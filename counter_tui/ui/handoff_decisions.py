@@ -8,10 +8,10 @@ from rich.text import Text
 from counter_tui.services import handoffs
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import HandoffView
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, duration
+from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.fitted_table import Col
 

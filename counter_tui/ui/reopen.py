@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from counter_tui.services import reversals
 from counter_tui.services.closing_views import ReopenResult
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
 
 

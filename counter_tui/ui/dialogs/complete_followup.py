@@ -12,8 +12,8 @@ from counter_tui.db.models import FollowUpKind
 from counter_tui.services import followups
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog, ask, required
+from counter_tui.ui.safe_text import compose, line, one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.choice import Tick
 
@@ -41,8 +41,11 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
     def fields(self) -> ComposeResult:
         followup = self._followup
         yield Label(
-            f"{one_line(followup.summary, 70)} · {CHANNEL_LABELS.get(followup.channel, followup.channel)}",
-            markup=False,
+            compose(
+                "$summary · $channel",
+                summary=line(followup.summary, 70),
+                channel=CHANNEL_LABELS.get(followup.channel, followup.channel),
+            )
         )
         if followup.kind == FollowUpKind.THANK_YOU:
             yield Label("Personal line (more than the template: something about their visit)")

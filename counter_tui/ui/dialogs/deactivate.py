@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -13,8 +12,8 @@ from textual.widgets.option_list import Option
 from counter_tui.errors import InvalidInput
 from counter_tui.services.open_work import OpenWork
 from counter_tui.services.staff import StaffSummary
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.safe_text import compose, line
 
 
 @dataclass(frozen=True)
@@ -35,14 +34,22 @@ class DeactivateDialog(FormDialog[Deactivation]):
 
     def fields(self) -> ComposeResult:
         name = self.work.name
-        yield Static(Text(f"{name} will no longer be able to sign in. A lead can reactivate them later."))
+        yield Static(
+            compose("$name will no longer be able to sign in. A lead can reactivate them later.", name=name)
+        )
         if self.work.empty:
-            yield Static(Text(f"{name} owns no customers or open follow-ups. Enter deactivates."))
+            yield Static(compose("$name owns no customers or open follow-ups. Enter deactivates.", name=name))
             return
-        yield Static(Text(f"{name} still owns {self.work.describe()}. Pass them to (arrows, then Enter):"))
+        yield Static(
+            compose(
+                "$name still owns $work. Pass them to (arrows, then Enter):",
+                name=name,
+                work=self.work.describe(),
+            )
+        )
         yield OptionList(
             *[
-                Option(Text(one_line(c.name) + ("  (lead)" if c.role == "lead" else "")), id=c.name)
+                Option(line(c.name + ("  (lead)" if c.role == "lead" else "")), id=c.name)
                 for c in self.colleagues
             ],
             id="pass-to",

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Label
 
 from counter_tui.errors import InvalidInput
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.duplicates import DuplicateCandidate
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.widgets.choice import ChoiceList
 
 CREATE_ANYWAY = 0
@@ -39,7 +38,7 @@ class DuplicateChoiceDialog(FormDialog[int]):
         self._links = links
 
     def fields(self) -> ComposeResult:
-        yield Label(Text(self._message))
+        yield Label(plain(self._message))
         choices = [*self._links, (CREATE_ANYWAY, "Create a new customer anyway")]
         yield ChoiceList(choices, id="duplicate")
 

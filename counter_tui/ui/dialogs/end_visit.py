@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 from counter_tui.db.models import Outcome
 from counter_tui.errors import InvalidInput
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.safe_text import compose
 from counter_tui.ui.widgets.choice import ChoiceList
 
 CHOICES = (
@@ -45,7 +46,7 @@ class EndVisitDialog(FormDialog[EndChoice]):
         if self._on_file:
             yield Label("Thank-you personal line (on a purchase; you can add it later)")
             if self._template:
-                yield Label(f"Template: {self._template}", classes="dim", markup=False)
+                yield Label(compose("Template: $template", template=self._template), classes="dim")
             yield Input(
                 placeholder="e.g. Hope the blue kettle suits the new kitchen",
                 max_length=200,

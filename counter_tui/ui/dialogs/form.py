@@ -32,6 +32,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
 from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.safe_text import plain
 
 if TYPE_CHECKING:
     from counter_tui.services.context import Actor
@@ -74,7 +75,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(Text(self.TITLE_TEXT), classes="dialog-title")
+            yield Label(plain(self.TITLE_TEXT), classes="dialog-title")
             for widget in self.fields():
                 yield widget
                 if widget.id and isinstance(widget, FIELD_TYPES):
@@ -100,7 +101,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             line = self.query_one(".dialog-error", Static)
         else:
             self.query_one(f"#{widget_id}").focus()
-        line.update(Text(message, style="bold red"))
+        line.update(plain(message, style="bold red"))
         line.display = True
 
     def clear_errors(self) -> None:

@@ -23,8 +23,8 @@ from counter_tui.errors import DomainError
 from counter_tui.services import staff
 from counter_tui.services.context import Actor
 from counter_tui.services.staff import PIN_MAX, StaffSummary
-from counter_tui.text import one_line
 from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.shop_access import ShopAccess
 
 PinCheck = Callable[[int, str], Actor]
@@ -47,7 +47,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(Text(self.question), classes="dialog-title")
+            yield Label(plain(self.question), classes="dialog-title")
             yield Static(Text("A shift lead's PIN is needed. Shift lead (arrows to move):"))
             yield OptionList(id="leads")
             yield Label("PIN, then Enter")
@@ -67,7 +67,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         options = self.query_one("#leads", OptionList)
         options.clear_options()
         for lead in leads:
-            options.add_option(Option(Text(one_line(lead.name)), id=str(lead.id)))
+            options.add_option(Option(line(lead.name), id=str(lead.id)))
         if not leads:
             self._say("There is no active shift lead. Add one with: counter-tui staff add NAME --role lead")
             return
@@ -105,7 +105,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         self._say(str(error))
 
     def _say(self, sentence: str) -> None:
-        self.query_one(".dialog-error", Static).update(Text(sentence, style="bold red"))
+        self.query_one(".dialog-error", Static).update(plain(sentence, style="bold red"))
 
     def action_cancel(self) -> None:
         """Close without a lead."""

@@ -11,8 +11,8 @@ from textual.widgets import Static
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.merge import MergePreview
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.safe_text import one_line, plain
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -65,7 +65,7 @@ class MergePreviewDialog(FormDialog[bool]):
 
     def fields(self) -> ComposeResult:
         for line in self._lines:
-            yield Static(Text(line), classes="merge-line")
+            yield Static(plain(line), classes="merge-line")
         yield Static(Text("Enter merges · Esc leaves both records as they are.", style="bold"))
 
     def collect(self) -> bool:

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 from counter_tui.errors import InvalidInput
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList
 
 
@@ -43,7 +44,7 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
             id="colleagues",
         )
         if self._reason_prompt:
-            yield Label(self._reason_prompt)
+            yield Label(plain(self._reason_prompt))
             yield Input(max_length=200, id="reason")
 
     def on_mount(self) -> None:

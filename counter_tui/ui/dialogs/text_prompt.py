@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.safe_text import plain
 
 
 class TextPromptDialog(FormDialog[str]):
     """Ask for one line of text; returns it, or None when cancelled."""
 
     def __init__(
-        self, title: str, prompt: str, *, placeholder: str = "", max_length: int = 200, initial: str = ""
+        self,
+        title: str,
+        prompt: str | Text,
+        *,
+        placeholder: str = "",
+        max_length: int = 200,
+        initial: str = "",
     ) -> None:
         super().__init__()
         self._initial = initial
@@ -22,7 +30,7 @@ class TextPromptDialog(FormDialog[str]):
         self._max_length = max_length
 
     def fields(self) -> ComposeResult:
-        yield Label(self._prompt)
+        yield Label(plain(self._prompt))
         answer = Input(placeholder=self._placeholder, max_length=self._max_length, id="answer")
         answer.value = self._initial
         yield answer

@@ -26,11 +26,12 @@ from counter_tui.ui.kiosk.launch import KioskExit, ignore_keyboard_signals
 from counter_tui.ui.kiosk.screens.menu import StaffMenuScreen
 from counter_tui.ui.kiosk.screens.unlock import UnlockScreen
 from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
+from counter_tui.ui.safe_text import PlainTextApp
 
 UNEXPECTED_KIOSK = "Sorry, something went wrong. Please try again, or ask at the counter."
 
 
-class KioskApp(GuardedApp[KioskExit], inherit_bindings=False):
+class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=False):
     """The self check-in kiosk: welcome → first name → choice → thank-you, and back."""
 
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from counter_tui.services.review_views import Trend, TrendCell
+from counter_tui.ui.safe_text import clean
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 HEAT = ("grey23", "dark_green", "green4", "green3", "yellow3", "orange3", "red3")
@@ -27,7 +28,7 @@ def hour_sparkline(trend: Trend, first_hour: int = 7, last_hour: int = 21) -> Te
     text = Text("Arrivals  ", style="bold")
     text.append("".join(block * 2 + " " for block in sparkline([c.visits for c in cells])), style="cyan")
     text.append("\nHour      ", style="bold")
-    text.append(_hour_labels(first_hour, last_hour), style="dim")
+    text.append(clean(_hour_labels(first_hour, last_hour)), style="dim")
     return text
 
 
@@ -41,11 +42,11 @@ def weekday_heatmap(trend: Trend, first_hour: int = 7, last_hour: int = 21) -> T
     greeted (█ on time ≥ 90 %, ▓ ≥ 70 %, ▒ below, · nobody came)."""
     top = max((cell.visits for row in trend.grid for cell in row), default=0)
     text = Text("Hour      ", style="bold")
-    text.append(_hour_labels(first_hour, last_hour) + "\n", style="dim")
+    text.append(clean(_hour_labels(first_hour, last_hour) + "\n"), style="dim")
     for day, row in zip(WEEKDAYS, trend.grid, strict=True):
-        text.append(f"{day}       ", style="bold")
+        text.append(clean(f"{day}       "), style="bold")
         for cell in row[first_hour : last_hour + 1]:
-            text.append(_heat_char(cell) * 2 + " ", style=_heat_style(cell, top))
+            text.append(clean(_heat_char(cell) * 2 + " "), style=_heat_style(cell, top))
         text.append("\n")
     text.append("Colour: how busy · █ greeted on time ≥90% · ▓ ≥70% · ▒ below 70% · · nobody", style="dim")
     return text

@@ -9,9 +9,9 @@ from textual.widgets import Input, Label, Static
 from counter_tui.errors import InvalidInput
 from counter_tui.services.closing_views import ClosePreview
 from counter_tui.services.context import ShopContext
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.format import clock_time
+from counter_tui.ui.safe_text import clean, compose, one_line
 
 LISTED = 6
 
@@ -33,18 +33,18 @@ class CloseDayDialog(FormDialog[str]):
         if preview.early:
             text.append(f"The shop is open until {self.closes}.\n", style="bold red")
         if preview.visits:
-            text.append(f"This ends {preview.summary()}", style="bold")
+            text.append(clean(f"This ends {preview.summary()}"), style="bold")
             text.append(" as 'left at close', flagged for review:\n")
             for visit in preview.visits[:LISTED]:
                 text.append(f"  • {one_line(visit.who, 30)} ({one_line(visit.owner_name or 'nobody', 14)})\n")
             if len(preview.visits) > LISTED:
-                text.append(f"  … and {len(preview.visits) - LISTED} more\n", style="dim")
+                text.append(clean(f"  … and {len(preview.visits) - LISTED} more\n"), style="dim")
             text.append("A shift lead can undo it today (u on this tab).", style="dim")
         else:
             text.append("Nobody is in the shop; this only records that the day is closed.")
         yield Static(text, id="close-summary")
         if preview.early:
-            yield Label(f"Why close before {self.closes}? (kept in the log)")
+            yield Label(compose("Why close before $closes? (kept in the log)", closes=self.closes))
         else:
             yield Label("Note for the log (optional)")
         yield Input(max_length=200, id="answer")

@@ -16,7 +16,6 @@ from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import OUTCOME_LABELS
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.views import FollowUpView, HandoffView
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, day_and_time
@@ -24,6 +23,7 @@ from counter_tui.ui.reopen import reopen_with_reason
 from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import period_table
+from counter_tui.ui.safe_text import clean, line, one_line
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
@@ -90,11 +90,11 @@ class EndOfDayPane(ReviewPane):
         self.query_one("#eod-score", Static).update(period_table(report.scorecard))
 
     def _list(self, text: Text, title: str, lines: list[str]) -> None:
-        text.append(f"\n{title} ({len(lines)})\n", style="bold underline")
+        text.append(clean(f"\n{title} ({len(lines)})\n"), style="bold underline")
         if not lines:
             text.append("  none\n", style="green")
-        for line in lines:
-            text.append(f"  • {line}\n", style="bold red" if title == "Unreturned calls" else "")
+        for entry in lines:
+            text.append(clean(f"  • {entry}\n"), style="bold red" if title == "Unreturned calls" else "")
 
     def close_day(self) -> None:
         """Show what closing the day would end and whose; close only once confirmed."""
@@ -168,7 +168,7 @@ class EndOfDayPane(ReviewPane):
                 [
                     Text(day_and_time(self.ctx, visit.arrived_at)),
                     Text(one_line(visit.who)),
-                    Text(OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "still open")),
+                    line(OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "still open")),
                     Text(one_line(visit.owner_name or "nobody")),
                 ],
             )

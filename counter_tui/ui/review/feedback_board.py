@@ -9,11 +9,11 @@ from textual.widgets import DataTable, Label, Static
 
 from counter_tui.services import feedback
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+from counter_tui.ui.safe_text import clean, line, one_line
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 STATUS_STYLES = {"new": "bold yellow", "acknowledged": "cyan", "acted_on": "green"}
@@ -65,11 +65,11 @@ class FeedbackBoardPane(ReviewPane):
                     row.topic,
                     [
                         Text(one_line(row.topic), style="bold"),
-                        Text(str(row.raised)),
-                        Text(str(row.customers)),
+                        Text(f"{row.raised:d}"),
+                        Text(f"{row.customers:d}"),
                         Text(f"{row.average_rating:.1f}" if row.average_rating is not None else "—"),
                         Text(day_and_time(self.ctx, row.last_raised_at)),
-                        Text(row.status.replace("_", " ") + again, style=STATUS_STYLES.get(row.status, "")),
+                        line(row.status.replace("_", " ") + again, style=STATUS_STYLES.get(row.status, "")),
                         Text(one_line(row.action_taken)),
                     ],
                 )
@@ -100,7 +100,9 @@ class FeedbackBoardPane(ReviewPane):
         for item in items[:12]:
             rating = f" ★{item.rating}" if item.rating else ""
             text.append(
-                f"{day_and_time(self.ctx, item.created_at)} {one_line(item.customer_name, 20)}{rating}: ",
+                clean(
+                    f"{day_and_time(self.ctx, item.created_at)} {one_line(item.customer_name, 20)}{rating}: "
+                ),
                 style="dim",
             )
             text.append(one_line(item.body, 90) + "\n")

@@ -9,9 +9,9 @@ from textual.widgets import Static
 
 from counter_tui.services import review
 from counter_tui.services.review_views import FloorAlert, FloorHealth
-from counter_tui.text import one_line
 from counter_tui.ui.format import clock_time
 from counter_tui.ui.review.pane import ReviewPane
+from counter_tui.ui.safe_text import clean, one_line
 
 
 class FloorHealthPane(ReviewPane):
@@ -63,11 +63,11 @@ class FloorHealthPane(ReviewPane):
     def _section(self, text: Text, title: str, rows: list[tuple[str, str, int]], style: str) -> None:
         if text:
             text.append("\n\n")
-        text.append(f"{title} ({len(rows)})\n", style="bold underline")
+        text.append(clean(f"{title} ({len(rows)})\n"), style="bold underline")
         if not rows:
             text.append("  none — good\n", style="green")
             return
         for who, detail, minutes in rows:
             text.append(f"  {minutes:>4} min  ", style=style)
             text.append(f"{one_line(who, 40)}  ")
-            text.append(f"{detail}\n", style="dim")
+            text.append(clean(f"{detail}\n"), style="dim")

@@ -13,11 +13,11 @@ from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.review_views import FollowUpOversight
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import FollowUpView
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+from counter_tui.ui.safe_text import line, one_line
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
@@ -67,9 +67,9 @@ class FollowUpOversightPane(ReviewPane):
                         [
                             Text(one_line(group.owner_name), style="bold"),
                             Text(day_and_time(self.ctx, item.due_at), style=due_style),
-                            Text(item.kind_label),
+                            line(item.kind_label),
                             Text(one_line(item.customer_name)),
-                            Text(CHANNEL_LABELS.get(item.channel, item.channel)),
+                            line(CHANNEL_LABELS.get(item.channel, item.channel)),
                             Text(one_line(item.summary)),
                         ],
                     )

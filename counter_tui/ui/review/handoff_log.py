@@ -15,11 +15,11 @@ from counter_tui.services import handoffs, review, staff
 from counter_tui.services.review_views import HandoffLogEntry
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import HandoffView
-from counter_tui.text import one_line
 from counter_tui.ui import handoff_decisions
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+from counter_tui.ui.safe_text import line, one_line
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 LOG_STYLES = {
@@ -41,7 +41,7 @@ KIND_LABELS = {
 def what_happened(entry: HandoffLogEntry) -> Text:
     """`hand-off approved`, `reassigned`, `blocked claim`, coloured by outcome."""
     label = KIND_LABELS.get(entry.kind, entry.kind).format(status=entry.status)
-    return Text(label, style=LOG_STYLES.get(entry.status, ""))
+    return line(label, style=LOG_STYLES.get(entry.status, ""))
 
 
 class HandoffLogPane(ReviewPane):
@@ -164,7 +164,7 @@ class HandoffLogPane(ReviewPane):
             if self.ctx.calendar.local_date(entry.decided_at) == self.ctx.calendar.local_date(entry.at)
             else day_and_time(self.ctx, entry.decided_at)
         )
-        return Text(f"{one_line(entry.decided_by_name)} {when}".strip())
+        return line(f"{one_line(entry.decided_by_name)} {when}".strip())
 
     def selected_request(self) -> HandoffView | None:
         """The pending request under the cursor."""

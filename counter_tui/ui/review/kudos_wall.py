@@ -10,11 +10,11 @@ from counter_tui.services import kudos, staff
 from counter_tui.services.context import Actor
 from counter_tui.services.review_views import KudosView
 from counter_tui.services.staff import StaffSummary
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane
+from counter_tui.ui.safe_text import clean, one_line
 
 
 def kudos_lines(items: tuple[KudosView, ...], when: list[str]) -> Text:
@@ -26,7 +26,7 @@ def kudos_lines(items: tuple[KudosView, ...], when: list[str]) -> Text:
         text.append("★ ", style="bold yellow")
         text.append(one_line(item.to_name, 16), style="bold")
         text.append(f" — {one_line(item.text, 80)} ")
-        text.append(f"({one_line(item.from_name, 12)}, {moment})", style="dim")
+        text.append(clean(f"({one_line(item.from_name, 12)}, {moment})"), style="dim")
     return text
 
 

@@ -11,9 +11,9 @@ from textual.widgets import Static
 
 from counter_tui.services import scorecard
 from counter_tui.services.review_views import Measure, PeriodScorecard, Scorecard, ScorecardOverview, Trend
-from counter_tui.text import one_line
 from counter_tui.ui.review.charts import hour_sparkline, weekday_heatmap
 from counter_tui.ui.review.pane import ReviewPane
+from counter_tui.ui.safe_text import one_line, plain
 
 
 def measure_cell(measure: Measure) -> Text:
@@ -35,13 +35,13 @@ def minutes_text(seconds: int | None) -> str:
 def period_table(period: PeriodScorecard) -> Table:
     """Shop and per-staff rows for one period, with targets in the header."""
     overall = period.overall
-    table = Table(title=overall.label, title_style="bold", expand=False)
+    table = Table(title=plain(overall.label), title_style="bold", expand=False)
     table.add_column("Who")
     table.add_column("Visits", justify="right")
     for measure in overall.measures:
         comparison = "≥" if measure.higher_is_better else "≤"
         unit = "" if measure.key == "handoffs_per_100_visits" else "%"
-        table.add_column(Text(f"{measure.label}\n{comparison}{measure.target:g}{unit}"), justify="right")
+        table.add_column(plain(f"{measure.label}\n{comparison}{measure.target:g}{unit}"), justify="right")
     table.add_column("Avg wait", justify="right")
     table.add_column("Longest", justify="right")
     _add_row(table, Text("Whole shop", style="bold"), overall)
@@ -53,10 +53,10 @@ def period_table(period: PeriodScorecard) -> Table:
 def _add_row(table: Table, who: Text, card: Scorecard) -> None:
     table.add_row(
         who,
-        str(card.visits),
+        Text(f"{card.visits:d}"),
         *[measure_cell(m) for m in card.measures],
-        minutes_text(card.average_wait_seconds),
-        minutes_text(card.longest_wait_seconds),
+        Text(minutes_text(card.average_wait_seconds)),
+        Text(minutes_text(card.longest_wait_seconds)),
     )
 
 

@@ -18,7 +18,6 @@ from counter_tui.services.followups import thank_you_template
 from counter_tui.services.permissions import NOBODY, Action, Target, allows
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import CustomerDetail, FollowUpView, VisitDetail
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
@@ -31,6 +30,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.reopen import reopen_with_reason
+from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.screens.customer_identity import IdentityActions, walk_in_contact
 from counter_tui.ui.shop_access import done

@@ -15,12 +15,12 @@ from counter_tui.services.context import Actor
 from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.merge import MergePreview, MergeView
 from counter_tui.services.views import CustomerDetail, VisitDetail
-from counter_tui.text import display_text, one_line
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
 from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog, preview_lines
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.safe_text import clean, one_line
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.shop_access import done
 
@@ -36,7 +36,7 @@ def walk_in_contact(visit: VisitDetail | None) -> Text:
     text = Text("Not on file. Press a to add their details, or l to link a customer on file.", style="dim")
     if visit is not None and visit.preferences:
         text.append("\nPrefers: ", style="bold")
-        text.append(display_text(visit.preferences))
+        text.append(clean(visit.preferences))
     return text
 
 

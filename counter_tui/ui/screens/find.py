@@ -15,10 +15,10 @@ from textual.widgets import Footer, Header, Input, Static
 from counter_tui.services import customers, visits
 from counter_tui.services.context import Actor
 from counter_tui.services.views import Page
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.messages import DataChanged
+from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
@@ -161,7 +161,7 @@ class FindCustomerScreen(CounterScreen):
         more = " · PgDn for more" if page.has_more else ""
         back = " · PgUp for previous" if page.page else ""
         hint = " · Ctrl+N to add a new customer" if not page.items and not self.on_pick else ""
-        self.query_one("#page-info", Static).update(Text(f"Page {page.page + 1}: {shown}{more}{back}{hint}"))
+        self.query_one("#page-info", Static).update(plain(f"Page {page.page + 1}: {shown}{more}{back}{hint}"))
 
     def selected_customer_id(self) -> int | None:
         """The customer under the cursor."""

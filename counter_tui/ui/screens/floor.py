@@ -14,11 +14,11 @@ from counter_tui.services.context import Actor
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import KudosView
 from counter_tui.services.views import FloorRow
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog, WalkIn
 from counter_tui.ui.format import clock_time, day_and_time, duration
 from counter_tui.ui.review.kudos_wall import kudos_lines
+from counter_tui.ui.safe_text import clean, one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.badges import needs_text
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
@@ -201,9 +201,9 @@ class FloorScreen(CounterScreen):
         urgent = sum(1 for r in rows if r.urgent)
         mine = sum(1 for r in rows if r.owner_id == self.actor.staff_id)
         summary = Text(f"{clock_time(self.ctx, self.ctx.now())}  ", style="bold")
-        summary.append(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you")
+        summary.append(clean(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you"))
         if urgent:
-            summary.append(f" · {urgent} need attention now", style="bold red")
+            summary.append(clean(f" · {urgent} need attention now"), style="bold red")
         self.query_one("#floor-summary", Static).update(summary)
 
     def selected_visit_id(self) -> int | None:

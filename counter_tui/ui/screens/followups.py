@@ -13,11 +13,11 @@ from counter_tui.db.models import FollowUpKind
 from counter_tui.services import followups, reversals
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView, MyFollowUps
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
+from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
@@ -119,7 +119,7 @@ class FollowUpsScreen(CounterScreen):
             groups.append(("cancelled", "CANCELLED TODAY", "dim", tuple(self.cancelled.values())))
         for attribute, heading, style, group in groups:
             blank = [Text("")] * (len(COLUMNS) - 1)
-            rows.append((f"heading-{attribute}", [Text(f"{heading} ({len(group)})", style=style), *blank]))
+            rows.append((f"heading-{attribute}", [plain(f"{heading} ({len(group)})", style=style), *blank]))
             for item in group:
                 key = f"cancelled-{item.id}" if attribute == "cancelled" else str(item.id)
                 if attribute != "cancelled":
@@ -140,9 +140,9 @@ class FollowUpsScreen(CounterScreen):
         due_style = "dim" if dim else ("red" if item.overdue else "")
         return [
             Text(day_and_time(self.ctx, item.due_at), style=due_style),
-            Text(item.kind_label, style="dim" if dim else ""),
+            line(item.kind_label, style="dim" if dim else ""),
             Text(one_line(item.customer_name), style="dim" if dim else ""),
-            Text(CHANNEL_LABELS.get(item.channel, item.channel), style="dim" if dim else ""),
+            line(CHANNEL_LABELS.get(item.channel, item.channel), style="dim" if dim else ""),
             Text(one_line(about(item)), style="dim" if dim else ""),
         ]
 

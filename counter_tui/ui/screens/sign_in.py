@@ -22,8 +22,8 @@ from textual.widgets.option_list import Option
 
 from counter_tui.services import staff
 from counter_tui.services.staff import StaffSummary
-from counter_tui.text import one_line
 from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
 
 

@@ -16,9 +16,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from counter_tui.services import staff
 from counter_tui.services.open_work import OpenWork
 from counter_tui.services.staff import StaffRow, StaffSummary
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.deactivate import DeactivateDialog, Deactivation
 from counter_tui.ui.dialogs.new_pin import NewPinDialog
+from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 
@@ -75,7 +75,7 @@ class StaffAdminScreen(CounterScreen):
         yield Static(id="staff-summary")
         table: DataTable[Text] = DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
         for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+            table.add_column(plain(label), key=key, width=width)
         yield table
         yield Footer(compact=True)
 
@@ -99,7 +99,7 @@ class StaffAdminScreen(CounterScreen):
         for person in people:
             table.add_row(
                 Text(one_line(person.name, 24)),
-                Text(person.role),
+                line(person.role),
                 Text("active" if person.active else "deactivated"),
                 Text(one_line(", ".join(person.locked_at), 24)),
                 key=str(person.id),
@@ -111,7 +111,7 @@ class StaffAdminScreen(CounterScreen):
             table.move_cursor(row=min(row, len(people) - 1))
         locked = sum(1 for person in people if person.locked_at)
         summary = f"{len(people)} on the staff list" + (f", {locked} locked out" if locked else "")
-        self.query_one("#staff-summary", Static).update(Text(summary))
+        self.query_one("#staff-summary", Static).update(plain(summary))
 
     def selected(self) -> StaffRow | None:
         """The person under the cursor."""

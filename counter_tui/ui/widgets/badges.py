@@ -7,7 +7,7 @@ from rich.text import Text
 from counter_tui.db.models import NeedKind
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import NeedView
-from counter_tui.text import one_line
+from counter_tui.ui.safe_text import clean, one_line
 
 BADGE_STYLES: dict[str, str] = {
     NeedKind.NEEDS_HELP: "bold white on dark_red",
@@ -43,5 +43,5 @@ def needs_text(ctx: ShopContext, needs: tuple[NeedView, ...], *, short: bool = F
             label += f" {check}" if short else f" · check {check}"
         if need.detail:
             label += f": {one_line(need.detail, 8 if short else 20)}"
-        text.append(f" {label} ", style=BADGE_STYLES.get(need.kind, "reverse"))
+        text.append(clean(f" {label} "), style=BADGE_STYLES.get(need.kind, "reverse"))
     return text

@@ -20,8 +20,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
-from counter_tui.text import one_line
 from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.safe_text import one_line, plain
 
 ValueT = TypeVar("ValueT")
 
@@ -167,7 +167,7 @@ class Tick(Guarded, Checkbox):
     """A yes/no box showing X when ticked and a blank when not (not colour alone)."""
 
     def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:
-        super().__init__(label, value, id=id)
+        super().__init__(plain(label), value, id=id)
         self.BUTTON_INNER = "X" if value else " "
 
     def watch_value(self) -> None:

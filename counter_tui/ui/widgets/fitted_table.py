@@ -19,6 +19,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.safe_text import plain
 
 CELL_PADDING = 1
 
@@ -109,7 +110,7 @@ class FittedTable(Guarded, DataTable[Text]):
     def on_mount(self) -> None:
         """Add the columns, as wide as their headers until rows come."""
         for column, width in zip(self.specs, self.fitted_widths(), strict=True):
-            self.add_column(column.header(width), width=width, key=column.key)
+            self.add_column(plain(column.header(width)), width=width, key=column.key)
 
     def available_width(self) -> int:
         """Cells the columns may use: the table's width less room for a scroll bar."""

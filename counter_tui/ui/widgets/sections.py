@@ -7,8 +7,8 @@ from rich.text import Text
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from counter_tui.services.views import CustomerDetail, FollowUpView, NoteView, VisitDetail
-from counter_tui.text import display_text, one_line
 from counter_tui.ui.format import clock_time, day_and_time, duration
+from counter_tui.ui.safe_text import clean, one_line, plain
 from counter_tui.ui.widgets.badges import needs_text
 
 
@@ -16,7 +16,7 @@ def owner_banner(ctx: ShopContext, visit: VisitDetail) -> tuple[Text, str]:
     """The first thing on the screen: who owns this customer, and the banner's style class."""
     if visit.ended_at is not None:
         outcome = OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "")
-        return Text(f"Visit ended {day_and_time(ctx, visit.ended_at)} — {outcome}"), "ended"
+        return plain(f"Visit ended {day_and_time(ctx, visit.ended_at)} — {outcome}"), "ended"
     if visit.owner_id is None:
         waited = duration(visit.arrived_at, ctx.now())
         return Text(f"Nobody has greeted this customer yet (waiting {waited}). Press c to claim."), "unowned"
@@ -27,7 +27,7 @@ def owner_banner(ctx: ShopContext, visit: VisitDetail) -> tuple[Text, str]:
     else:
         text = Text(f"{owner} owns this customer since {since}.")
         if not visit.can_act:
-            text.append(" Read only: " + visit.blocked_reason.split(". ", 1)[-1])
+            text.append(clean(" Read only: " + visit.blocked_reason.split(". ", 1)[-1]))
     if visit.helper_names:
         text.append("  Helping: " + ", ".join(one_line(name) for name in visit.helper_names))
     return text, "mine" if visit.is_owner else ("helping" if visit.can_act else "theirs")
@@ -75,7 +75,7 @@ def contact_block(customer: CustomerDetail) -> Text:
         )
     text.append("\nPreferences  ", style="bold")
     text.append(
-        display_text(customer.preferences) or "none noted",
+        clean(customer.preferences) or "none noted",
         style="" if customer.preferences else "dim",
     )
     return text
@@ -90,7 +90,7 @@ def notes_block(ctx: ShopContext, notes: tuple[NoteView, ...]) -> Text:
         if text:
             text.append("\n")
         text.append(f"{day_and_time(ctx, note.created_at)} {one_line(note.author)}: ", style="dim")
-        text.append(display_text(note.body))
+        text.append(clean(note.body))
     return text
 
 
@@ -106,7 +106,7 @@ def followups_block(ctx: ShopContext, followups: tuple[FollowUpView, ...]) -> Te
         text.append(f"{item.kind_label:<13}", style="bold")
         text.append(f" due {day_and_time(ctx, item.due_at)}", style=style)
         text.append(
-            f"  {one_line(item.owner_name)} · {CHANNEL_LABELS.get(item.channel, item.channel)}  ",
+            clean(f"  {one_line(item.owner_name)} · {CHANNEL_LABELS.get(item.channel, item.channel)}  "),
             style="dim",
         )
         text.append(one_line(item.summary, 60))
@@ -124,6 +124,8 @@ def history_block(ctx: ShopContext, customer: CustomerDetail) -> Text:
             text.append("\n")
         outcome = OUTCOME_LABELS.get(visit.outcome or "", visit.outcome or "")
         text.append(
-            f"{day_and_time(ctx, visit.arrived_at)}  {one_line(visit.owner_name or 'nobody')}  {outcome}"
+            clean(
+                f"{day_and_time(ctx, visit.arrived_at)}  {one_line(visit.owner_name or 'nobody')}  {outcome}"
+            )
         )
     return text

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from counter_tui.errors import DomainError
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.guarded_app import Guarded, while_shown
+from counter_tui.ui.safe_text import compose, join, plain
 
 if TYPE_CHECKING:
     from counter_tui.ui.kiosk.app import KioskApp
@@ -19,22 +19,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def plain(text: str) -> Content:
-    """Text shown exactly as written: never parsed as markup."""
-    return Content(text)
-
-
 class KeyHints(Guarded, Static):
     """The bottom line saying which keys do what, e.g. "Enter  continue    Esc  back"."""
 
     def __init__(self, *pairs: tuple[str, str]) -> None:
-        parts: list[Content] = []
-        for key, meaning in pairs:
-            if parts:
-                parts.append(Content("     "))
-            parts.append(Content.styled(f" {key} ", "reverse bold"))
-            parts.append(Content(f" {meaning}"))
-        super().__init__(Content("").join(parts), classes="key-hints")
+        parts = [
+            compose("$key $meaning", key=plain(f" {key} ", style="reverse bold"), meaning=meaning)
+            for key, meaning in pairs
+        ]
+        super().__init__(join(parts, "     "), classes="key-hints")
 
 
 class KioskScreen(Guarded, Screen[None], inherit_bindings=False):

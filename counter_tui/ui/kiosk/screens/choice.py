@@ -11,8 +11,9 @@ from textual.widgets.option_list import Option
 
 from counter_tui.config import KioskChoice
 from counter_tui.services.kiosk import CheckIn
-from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
+from counter_tui.ui.safe_text import plain
 
 
 def _number_bindings() -> list[BindingType]:

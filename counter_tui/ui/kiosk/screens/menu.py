@@ -11,7 +11,8 @@ from textual.widgets.option_list import Option
 
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor
-from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
+from counter_tui.ui.safe_text import plain
 
 
 class StaffMenuScreen(KioskScreen):

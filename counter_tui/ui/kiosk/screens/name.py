@@ -10,10 +10,10 @@ from textual.widgets import Input, Static
 
 from counter_tui.errors import InvalidInput
 from counter_tui.services.kiosk import FIRST_NAME_MAX, clean_first_name
-from counter_tui.text import display_text
 from counter_tui.ui.guarded_app import Guarded
-from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
+from counter_tui.ui.safe_text import clean, plain
 
 
 class FirstNameInput(Guarded, Input):
@@ -22,7 +22,7 @@ class FirstNameInput(Guarded, Input):
 
     def replace(self, text: str, start: int, end: int) -> None:
         """Insert `text` without its control characters, cut to the room that is left."""
-        text = "".join(" " if char == "\n" else char for char in display_text(text))
+        text = "".join(" " if char == "\n" else char for char in clean(text))
         start, end = sorted((max(0, start), min(len(self.value), end)))
         if self.max_length:
             room = self.max_length - (len(self.value) - (end - start))

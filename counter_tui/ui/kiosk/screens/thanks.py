@@ -11,7 +11,8 @@ from counter_tui.errors import DomainError
 from counter_tui.services import kiosk
 from counter_tui.services.kiosk import CheckIn
 from counter_tui.ui.kiosk.countdown import Countdown
-from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
+from counter_tui.ui.safe_text import plain
 
 SORRY = "Sorry, we couldn't check you in just now. Please ask at the counter; we'll help you there."
 

@@ -12,7 +12,8 @@ from counter_tui.errors import DomainError
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor
 from counter_tui.services.staff import PIN_MAX
-from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
+from counter_tui.ui.safe_text import plain
 
 
 class UnlockScreen(KioskScreen):

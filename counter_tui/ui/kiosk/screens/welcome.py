@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen, plain
+from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
+from counter_tui.ui.safe_text import plain
 
 
 class WelcomeScreen(KioskScreen):

@@ -1,0 +1,119 @@
+"""The one way the staff app and the kiosk show text that came from people or the database.
+
+A string handed to a Label, a Static, an Option or a table cell is parsed as markup: a
+customer named `[/]` crashes the app and `[@click=app.quit]x[/]` becomes a live link.
+Everything shown here is a rich `Text`, which is never parsed, and every piece of it is
+cleaned first: control characters (ESC, BEL, …) would reach the real terminal, and bidi
+embedding/override/isolate controls would reorder how the rest of the line reads.
+
+    Label(plain(customer.name))                       # user text on its own
+    Static(line(note.body, 60, style="dim"))          # one line, cut with an ellipsis
+    Label(compose("Erase $name's record?", name=customer.name))   # our words + theirs
+    self.sub_title = title(customer.name, 40)         # titles are plain strings
+
+`compose` fills `$name` placeholders with cleaned values; the template itself is plain
+text too (never markup), so styles come from `style=` or from a `Text` value. Toasts and
+window titles go through `PlainTextApp`, which both apps inherit: every `notify` shows
+its message as plain, cleaned text whatever the caller passed. A test over the source
+(tests/unit/test_safe_text_guard.py) fails when text reaches a widget any other way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TypeVar
+
+from rich.text import Text
+from textual.app import App
+from textual.content import Content
+from textual.notifications import SeverityLevel
+
+#: Bidi embedding, override and isolate controls: they reorder the text after them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+PLACEHOLDER = re.compile(r"\$(\w+)")
+
+Shown = str | Text | int | None
+ReturnT = TypeVar("ReturnT")
+
+
+def clean(value: Shown) -> str:
+    """`value` as characters safe to draw: control characters (Unicode category Cc, except
+    newline) and bidi controls dropped; tabs become spaces; everything else kept."""
+    if value is None:
+        return ""
+    text = value.plain if isinstance(value, Text) else str(value)
+    text = text.replace("\t", " ")
+    return "".join(
+        char
+        for char in text
+        if char == "\n" or (unicodedata.category(char) != "Cc" and char not in BIDI_CONTROLS)
+    )
+
+
+def plain(value: Shown, style: str = "") -> Text:
+    """User text shown exactly as written (cleaned), never as markup. A `Text` made by this
+    module is passed through with its styles."""
+    if isinstance(value, Text):
+        return value
+    return Text(clean(value), style=style)
+
+
+def line(value: Shown, width: int | None = None, style: str = "") -> Text:
+    """User text on one line (newlines become spaces), cut to `width` with an ellipsis."""
+    text = one_line(value, width)
+    if isinstance(value, Text) and not style:
+        return Text(text, style=value.style)
+    return Text(text, style=style)
+
+
+def one_line(value: Shown, width: int | None = None) -> str:
+    """The cleaned characters of `value` on one line, cut to `width` with an ellipsis."""
+    text = clean(value).replace("\n", " ")
+    if width is not None and len(text) > width:
+        return text[: max(width - 1, 0)] + "…"
+    return text
+
+
+def title(value: Shown, width: int | None = None) -> str:
+    """Text for a screen's title or sub-title (shown plain by `PlainTextApp`), on one line."""
+    return one_line(value, width)
+
+
+def compose(template: str, /, *, style: str = "", **values: Shown) -> Text:
+    """Our own words with other text in them: each `$name` in `template` is replaced by the
+    cleaned value of `name` (a `Text` keeps its styles). Neither is parsed as markup."""
+    text = Text(style=style)
+    position = 0
+    for match in PLACEHOLDER.finditer(template):
+        text.append(template[position : match.start()])
+        text.append_text(plain(values[match.group(1)]))
+        position = match.end()
+    text.append(template[position:])
+    return text
+
+
+def join(parts: list[Text], separator: str = "") -> Text:
+    """Texts made by this module, one after another."""
+    return Text(separator).join(parts)
+
+
+class PlainTextApp(App[ReturnT]):
+    """An app whose toasts and header show text plain and cleaned, whoever calls `notify`
+    (screens and widgets pass markup=True by default) and whatever the title holds."""
+
+    def notify(
+        self,
+        message: str | Text,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show `message` (and `title`) as plain text, never markup."""
+        super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header line, from cleaned title and sub-title."""
+        return super().format_title(one_line(title), one_line(sub_title))

@@ -1,0 +1,71 @@
+"""Dialog prompts that quote customer text show it literally: a customer named `[/]`
+or a feedback topic `[/]` used to crash the app when a lead pressed E or x, and
+`[b]Grace[/b]` rendered in bold (issue 9, finding 1)."""
+
+from __future__ import annotations
+
+from textual.widgets import Label
+
+from counter_tui.services import customers, feedback
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.screens.review import ReviewScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in, type_text
+
+
+def prompt_of(dialog: TextPromptDialog) -> str:
+    """The dialog's question as it reads on screen, asserting no part of it is styled."""
+    labels = [label for label in dialog.query(Label) if "dialog-title" not in label.classes]
+    visual = labels[0].visual
+    assert not getattr(visual, "spans", []), f"markup was interpreted: {visual!r}"
+    return str(getattr(visual, "plain", visual))
+
+
+async def test_erasing_a_customer_named_like_markup_shows_the_name_literally(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Pressing E on `[/]` asks about `[/]` and erases them; the app keeps running."""
+    for name in ("[/]", "[b]Grace[/b]", "Grace **Hopper**"):
+        customer_id = customers.create_customer(ctx, team.sam, name=name)
+        app = StaffApp(ctx)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(pilot, "dana", "1111")
+            await open_record(pilot, customer_id)
+            await pilot.press("E")
+            await settle(pilot)
+            assert isinstance(app.screen, TextPromptDialog)
+            assert prompt_of(app.screen).startswith(f"Erase {name}'s name")
+            await type_text(pilot, "asked in person")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.messages[-1] == "Personal data erased."
+            assert app.is_running
+        assert customers.find_customers(ctx, name).items == ()
+
+
+async def test_acting_on_a_feedback_topic_named_like_markup_shows_it_literally(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Marking the topic `[/]` acted on asks about `[/]` and records the action."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    feedback.record_feedback(ctx, team.sam, body="Odd sign", customer_id=bob, topics=["[/]"])
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        assert prompt_of(app.screen).startswith("What was done about '[/]'?")
+        await type_text(pilot, "Sign fixed")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.is_running
+    [topic] = feedback.topic_board(ctx, team.lead)
+    assert (topic.topic, topic.status, topic.action_taken) == ("[/]", "acted_on", "Sign fixed")
