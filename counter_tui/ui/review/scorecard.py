@@ -35,7 +35,7 @@ def minutes_text(seconds: int | None) -> str:
 def period_table(period: PeriodScorecard) -> Table:
     """Shop and per-staff rows for one period, with targets in the header."""
     overall = period.overall
-    table = Table(title=plain(overall.label), title_style="bold", expand=False)
+    table = Table(title=plain(overall.label, style="bold"), expand=False)
     table.add_column("Who")
     table.add_column("Visits", justify="right")
     for measure in overall.measures:
