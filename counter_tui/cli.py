@@ -36,6 +36,7 @@ from typer.core import TyperGroup
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
+from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
 from counter_tui.config import Settings, default_database_url, load_settings
 from counter_tui.config_check import ConfigError
@@ -83,6 +84,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
+app.add_typer(shop_app, name="shop")
 
 
 class ReportFormat(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -62,3 +63,23 @@ def bob(ctx: ShopContext, team: Team) -> int:
     return customers.create_customer(
         ctx, team.sam, name="Bob Jones", phone="07700 900123", email="bob@example.com"
     )
+
+
+@pytest.fixture
+def shop_with_lead(tmp_path: Path) -> str:
+    """A shop started with `counter-tui db init`, whose first lead, Dana (PIN 1111), was
+    added without anyone's PIN, then Sam (with Dana's), as whoever sets up a shop would."""
+    from typer.testing import CliRunner
+
+    from counter_tui.cli import app
+
+    runner = CliRunner()
+    database_url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
+    for args, typed in (
+        (["db", "init"], None),
+        (["staff", "add", "Dana", "--role", "lead", "--pin", "1111"], None),
+        (["staff", "add", "Sam", "--pin", "2222"], "Dana\n1111\n"),
+    ):
+        result = runner.invoke(app, ["--db", database_url, *args], input=typed)
+        assert result.exit_code == 0, result.output
+    return database_url

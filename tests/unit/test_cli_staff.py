@@ -5,7 +5,6 @@ wrong PINs count towards the lead's lockout; deactivation asks where open work g
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -24,20 +23,6 @@ def invoke(
 ) -> Result:
     """Run `counter-tui --db URL ARGS…` in-process, with extra environment variables."""
     return runner.invoke(app, ["--db", database_url, *args], input=input, env=env)
-
-
-@pytest.fixture
-def shop_with_lead(tmp_path: Path) -> str:
-    """A shop started with `db init`, whose first lead, Dana (PIN 1111), was added without
-    anyone's PIN, then Sam (with Dana's)."""
-    database_url = f"sqlite:///{tmp_path / 'counter.sqlite3'}"
-    started = invoke(database_url, "db", "init")
-    assert started.exit_code == 0, started.output
-    first = invoke(database_url, "staff", "add", "Dana", "--role", "lead", "--pin", "1111")
-    assert first.exit_code == 0, first.output
-    second = invoke(database_url, "staff", "add", "Sam", "--pin", "2222", input="Dana\n1111\n")
-    assert second.exit_code == 0, second.output
-    return database_url
 
 
 def events(database_url: str, *actions: str) -> list[AuditEvent]:

@@ -1,0 +1,123 @@
+"""`counter-tui shop …`: the shop-wide settings (hours, holidays, time zone, thresholds,
+targets, kiosk choices) from the command line: show them, set one, set a day's hours,
+add or remove a holiday.
+
+Every terminal reads these from the database, so a change here reaches all of them
+without a restart. Changing asks for a shift lead's name and PIN (`lead_auth`) and is
+audited as that lead; the rules live in `services/shop_settings.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_for_command
+from counter_tui.services import shop_settings
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.shop_rules import ShopRules, flatten, show_value
+
+shop_app = typer.Typer(
+    help="The shop's own rules, the same on every terminal: hours, holidays, thresholds, targets.",
+    no_args_is_help=True,
+)
+holiday_app = typer.Typer(help="Days the shop is closed.", no_args_is_help=True)
+shop_app.add_typer(holiday_app, name="holiday")
+
+DayArgument = Annotated[str, typer.Argument(help="The date, YYYY-MM-DD.", show_default=False)]
+
+
+@shop_app.command("show")
+def shop_show(ctx: typer.Context) -> None:
+    """List every shop-wide setting and its value (as you would type it to `shop set`)."""
+    from counter_tui.cli import _shop
+
+    with _shop(ctx) as shop:
+        settings = shop_settings.listing(shop)
+    width = max(len(setting.key) for setting in settings)
+    for setting in settings:
+        typer.echo(f"{setting.key:<{width}}  {setting.text}")
+
+
+@shop_app.command("set")
+def shop_set(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The setting, e.g. thresholds.greet_within_minutes.")],
+    value: Annotated[str, typer.Argument(help="Its new value, as `shop show` prints it.")],
+    lead: LeadOption = None,
+    lead_pin: LeadPinOption = None,
+) -> None:
+    """Change one shop-wide setting (a shift lead's name and PIN are needed)."""
+    from counter_tui.cli import _shop
+
+    with _shop(ctx) as shop:
+        rules = shop_settings.change(shop, _lead(shop, "shop set", lead, lead_pin), {key: value})
+    _say_now(rules, key)
+
+
+@shop_app.command("hours")
+def shop_hours(
+    ctx: typer.Context,
+    weekday: Annotated[str, typer.Argument(help="mon, tue, wed, thu, fri, sat or sun.")],
+    hours: Annotated[
+        str, typer.Argument(help='e.g. 09:00-17:30, 09:00-12:30,13:30-17:30 (closed for lunch), or "closed".')
+    ],
+    lead: LeadOption = None,
+    lead_pin: LeadPinOption = None,
+) -> None:
+    """Set one weekday's opening hours; due times and closing follow on every terminal."""
+    from counter_tui.cli import _shop
+
+    with _shop(ctx) as shop:
+        rules = shop_settings.set_hours(shop, _lead(shop, "shop hours", lead, lead_pin), weekday, hours)
+    _say_now(rules, f"shop.hours.{weekday.strip().lower()[:3]}")
+
+
+@holiday_app.command("add")
+def holiday_add(
+    ctx: typer.Context, day: DayArgument, lead: LeadOption = None, lead_pin: LeadPinOption = None
+) -> None:
+    """Close the shop on a day (it no longer counts as a business day for due times)."""
+    from counter_tui.cli import _parse_day, _shop
+
+    wanted = _parse_day(day)
+    with _shop(ctx) as shop:
+        rules = shop_settings.add_holiday(shop, _lead(shop, "shop holiday add", lead, lead_pin), wanted)
+    _say_holidays(rules, wanted, "is now a holiday")
+
+
+@holiday_app.command("remove")
+def holiday_remove(
+    ctx: typer.Context, day: DayArgument, lead: LeadOption = None, lead_pin: LeadPinOption = None
+) -> None:
+    """Open the shop again on a day that was a holiday."""
+    from counter_tui.cli import _parse_day, _shop
+
+    wanted = _parse_day(day)
+    with _shop(ctx) as shop:
+        rules = shop_settings.remove_holiday(shop, _lead(shop, "shop holiday remove", lead, lead_pin), wanted)
+    _say_holidays(rules, wanted, "is no longer a holiday")
+
+
+def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor:
+    """The lead allowing the change; a shop without a lead cannot change its settings yet."""
+    from counter_tui.cli import CommandFailed
+
+    allowed_by = lead_for_command(shop, command, lead, lead_pin)
+    if allowed_by is None:
+        raise CommandFailed(
+            "Only a shift lead can change the shop's settings, and this shop has none yet. "
+            "Add one with: counter-tui staff add NAME --role lead"
+        )
+    return allowed_by
+
+
+def _say_now(rules: ShopRules, key: str) -> None:
+    typer.echo(f"{key} is now {show_value(key, flatten(rules)[key])}.")
+
+
+def _say_holidays(rules: ShopRules, day: date, what: str) -> None:
+    remaining = ", ".join(holiday.isoformat() for holiday in rules.shop.holidays) or "none"
+    typer.echo(f"{day.isoformat()} {what}. Holidays: {remaining}.")

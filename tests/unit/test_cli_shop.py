@@ -1,0 +1,86 @@
+"""`counter-tui shop …`: the shop-wide settings from the command line. Anyone at the
+terminal can look; changing them asks for a shift lead's name and PIN, is audited as that
+lead, and a refused value is one red line that changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from counter_tui.shop_rules import SETTING_KEYS
+from tests.unit.test_cli import assert_one_line_failure, shop
+from tests.unit.test_cli_staff import LEAD_ENV, events, invoke
+
+
+def test_show_lists_every_shop_setting_as_it_would_be_typed(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "show")
+
+    assert result.exit_code == 0, result.output
+    lines = [line.split(maxsplit=1) for line in result.stdout.splitlines()]
+    assert len(lines) == len(SETTING_KEYS)
+    assert ["shop.hours.fri", "09:00-17:30"] in lines
+    assert ["shop.hours.sun", "closed"] in lines
+    assert ["thresholds.greet_within_minutes", "5"] in lines
+
+
+def test_a_lead_sets_hours_and_every_terminal_reads_them(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "hours", "fri", "09:00-12:30,13:30-16:00", env=LEAD_ENV)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "shop.hours.fri is now 09:00-12:30,13:30-16:00."
+    assert shop(shop_with_lead).rules.shop.hours["fri"] == "09:00-12:30,13:30-16:00"
+    (event,) = events(shop_with_lead, "shop_settings.changed")
+    assert json.loads(event.details)["changes"]["shop.hours.fri"]["to"] == "09:00-12:30,13:30-16:00"
+
+
+def test_set_changes_a_threshold_with_the_leads_pin_asked_for(shop_with_lead: str) -> None:
+    result = invoke(
+        shop_with_lead, "shop", "set", "thresholds.greet_within_minutes", "3", input="Dana\n1111\n"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert shop(shop_with_lead).rules.thresholds.greet_within_minutes == 3
+
+
+def test_holidays_are_added_and_removed(shop_with_lead: str) -> None:
+    assert invoke(shop_with_lead, "shop", "holiday", "add", "2026-12-25", env=LEAD_ENV).exit_code == 0
+    assert shop(shop_with_lead).rules.shop.holidays == [date(2026, 12, 25)]
+
+    removed = invoke(shop_with_lead, "shop", "holiday", "remove", "2026-12-25", env=LEAD_ENV)
+
+    assert removed.exit_code == 0, removed.output
+    assert shop(shop_with_lead).rules.shop.holidays == []
+
+
+def test_a_refused_value_is_one_red_line_and_changes_nothing(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "hours", "fri", "17:30-09:00", env=LEAD_ENV)
+
+    assert_one_line_failure(
+        result, "shop.hours.fri: closing time must be after opening time in '17:30-09:00'."
+    )
+    assert shop(shop_with_lead).rules.shop.hours["fri"] == "09:00-17:30"
+
+
+def test_a_misspelt_key_is_refused_with_the_nearest(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "thresholds.greet_within_minutse", "3", env=LEAD_ENV)
+
+    assert_one_line_failure(
+        result,
+        "thresholds.greet_within_minutse is not a shop setting. "
+        "Did you mean thresholds.greet_within_minutes?",
+    )
+
+
+def test_a_wrong_pin_changes_nothing(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "shop.name", "Mallory's", input="Dana\n9999\n")
+
+    assert result.exit_code == 1
+    assert shop(shop_with_lead).rules.shop.name == "Corner Shop"
+    assert events(shop_with_lead, "shop_settings.changed") == []
+
+
+def test_an_associate_cannot_change_settings(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "shop.name", "Sam's", input="Sam\n2222\n")
+
+    assert result.exit_code == 1
+    assert shop(shop_with_lead).rules.shop.name == "Corner Shop"
