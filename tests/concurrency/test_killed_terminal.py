@@ -3,13 +3,7 @@ that still holds everything it committed, and the other terminals carry on."""
 
 from __future__ import annotations
 
-import os
-import select
-import signal
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlmodel import col
@@ -19,56 +13,20 @@ from counter_tui.db.engine import sqlite_path
 from counter_tui.db.models import AuditEvent, Visit
 from counter_tui.services import visits
 from counter_tui.services.context import Actor, ShopContext
+from tests.concurrency.line_process import LineProcess
 from tests.concurrency.race import open_race_shop
 
 pytestmark = pytest.mark.slow
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 KILLS = 3
 COMMITS_BEFORE_KILL = 12
-LINE_TIMEOUT = 60.0
 
 
-class WriterProcess:
-    """`tests.concurrency.writer` in its own process, with its stdout read line by line."""
+class WriterProcess(LineProcess):
+    """`tests.concurrency.writer` in its own process, committing and saying so."""
 
     def __init__(self, url: str, actor: Actor) -> None:
-        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.concurrency.writer", url, str(actor.staff_id)],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self._buffer = b""
-        self.lines: list[str] = []
-
-    def read_line(self) -> str:
-        """The next line it printed; fails if it died or went quiet."""
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        while b"\n" not in self._buffer:
-            ready, _, _ = select.select([fd], [], [], LINE_TIMEOUT)
-            chunk = os.read(fd, 65536) if ready else b""
-            if not chunk:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise AssertionError(f"the writer stopped before the kill:\n{error}")
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        self.lines.append(line.decode())
-        return self.lines[-1]
-
-    def kill(self) -> None:
-        """SIGKILL it, then collect every line it printed before dying."""
-        self.process.send_signal(signal.SIGKILL)
-        assert self.process.stdout is not None
-        rest = self._buffer + self.process.stdout.read()
-        self.lines += [line.decode() for line in rest.splitlines()]
-        self.process.wait()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+        super().__init__("tests.concurrency.writer", url, str(actor.staff_id))
 
 
 def _reported(lines: list[str], verb: str) -> set[int]:
