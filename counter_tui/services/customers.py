@@ -355,10 +355,9 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
         return Page(items=items, page=page, page_size=page_size, has_more=len(rows) > page_size)
 
 
-def add_note(
-    ctx: ShopContext, actor: Actor, customer_id: int, body: str, *, visit_id: int | None = None
-) -> None:
-    """Add a dated note to a customer."""
+def add_note(ctx: ShopContext, actor: Actor, customer_id: int, body: str) -> None:
+    """Add a dated note to a customer's record (a note on a visit is
+    `visits.add_visit_note`, which asks whether the person may work on that visit)."""
     body = clean_text(body, LONG_MAX, multiline=True)
     if not body:
         raise InvalidInput("The note is empty. Type what colleagues should know.")
@@ -367,7 +366,6 @@ def add_note(
         load_customer(session, customer_id)
         note = CustomerNote(
             customer_id=customer_id,
-            visit_id=visit_id,
             author_id=actor.staff_id or 0,
             body=body,
             created_at=ctx.now(),

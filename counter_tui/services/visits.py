@@ -419,7 +419,10 @@ def _close_pending_handoffs(session: Session, ctx: ShopContext, visit_id: int) -
 
 
 def open_visits_owned_by(ctx: ShopContext, actor: Actor) -> list[FloorRow]:
-    """The actor's open visits (sign-out asks for these to be handed off or ended)."""
+    """The actor's open visits (sign-out asks for these to be handed off or ended). A
+    kiosk owns none (unowned visits are nobody's, not the kiosk's)."""
+    if actor.staff_id is None:
+        return []
     return [row for row in floor_board(ctx) if row.owner_id == actor.staff_id]
 
 

@@ -1,0 +1,425 @@
+"""Every public service function that changes data, called as each kind of person, refuses
+or allows exactly as the permissions module says, with the permissions' own sentence.
+
+The people: Dana (lead), Sam (owns the visit, the follow-ups and the hand-off request),
+Alex (helps on Sam's visit), Kim (another associate, with nothing of their own here) and
+a kiosk. A new public service function fails `test_every_service_function_is_in_the_table`
+until it is added to `CASES` (if it changes data) or to `READS`/`NOT_ACTOR_BASED`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+import counter_tui.services as services_package
+from counter_tui.db.models import Channel, NeedKind, Outcome
+from counter_tui.errors import AlreadyOwned, Conflict, DomainError, NotAllowed
+from counter_tui.services import (
+    closing,
+    customers,
+    erasure,
+    feedback,
+    followups,
+    handoffs,
+    kudos,
+    merge,
+    permissions,
+    presence,
+    reversals,
+    review,
+    sessions,
+    staff,
+    visits,
+)
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import NOBODY, Action, Target
+from tests.conftest import Team
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Ids of what each call works on; built fresh for every test."""
+
+    lead: Actor
+    sam: Actor
+    alex: Actor
+    kim: Actor
+    visit: int
+    """Sam's walk-in (not on file), Alex helping, with a need set."""
+    unowned: int
+    """A walk-in nobody has claimed."""
+    requested: int
+    """Sam's other visit, with a pending hand-off request to Alex."""
+    request: int
+    ended: int
+    """A visit Sam ended today."""
+    flagged: int
+    """A visit ended by the lead's early day close, flagged for review."""
+    bob: int
+    """A customer on file who agreed to phone calls."""
+    bob_again: int
+    """A second record of Bob."""
+    ann_merge: int
+    """A merge of Ann's two records, still undoable."""
+    cara: int
+    followup: int
+    """Sam's open callback to Bob."""
+    cancelled: int
+    """Sam's callback, cancelled today."""
+
+
+def build_scene(ctx: ShopContext, team: Team) -> Scene:
+    """Everything the calls below act on, made by the people whose it is."""
+    lead, sam, alex = team.lead, team.sam, team.alex
+    staff.add_staff(ctx, None, name="Kim", pin="4444")
+    staff.add_staff(ctx, None, name="Lee", pin="5555")
+    staff.deactivate(ctx, None, name="Lee")
+    kim = staff.sign_in(ctx, staff.list_staff(ctx)[2].id, "4444")
+    assert kim.name == "Kim"
+    visit = visits.new_walk_in(ctx, sam, description="tall man, drills", claim=True)
+    visits.add_helper(ctx, sam, visit, alex.staff_id or 0)
+    visits.set_need(ctx, sam, visit, NeedKind.PICKUP)
+    unowned = visits.new_walk_in(ctx, lead, description="couple by the sofas")
+    requested = visits.new_walk_in(ctx, sam, description="wedding list", claim=True)
+    request = handoffs.request_handoff(ctx, sam, requested, alex.staff_id or 0, "my break")
+    ended = visits.new_walk_in(ctx, sam, description="quick question", claim=True)
+    visits.end_visit(ctx, sam, ended, Outcome.NO_PURCHASE)
+    flagged = visits.new_walk_in(ctx, lead, description="left before close")
+    closing.close_day(ctx, lead, visit_ids=[flagged], reason="storm warning")
+    bob = customers.create_customer(ctx, sam, name="Bob Jones", phone="07700 900123", opted_in=["phone"])
+    bob_again = customers.create_customer(ctx, sam, name="Bob Jones", phone="07700 900124")
+    ann = customers.create_customer(ctx, sam, name="Ann Lee", phone="07700 900125")
+    ann_again = customers.create_customer(ctx, sam, name="Ann Lee", phone="07700 900126")
+    ann_merge = merge.merge_customers(ctx, lead, ann, ann_again).merge_id
+    cara = customers.create_customer(ctx, alex, name="Cara Diaz")
+    followup = followups.add_callback(ctx, sam, bob, about="repair quote")
+    cancelled = followups.add_callback(ctx, sam, bob, about="old quote")
+    followups.cancel_followup(ctx, sam, cancelled, reason="customer came in")
+    feedback.record_feedback(ctx, sam, body="Nowhere to park", customer_id=bob, topics=("parking",))
+    return Scene(
+        lead, sam, alex, kim, visit, unowned, requested, request, ended, flagged, bob, bob_again,
+        ann_merge, cara, followup, cancelled,
+    )  # fmt: skip
+
+
+Call = Callable[[ShopContext, Actor, Scene], object]
+Aim = Callable[[ShopContext, Scene], Target]
+
+
+def nobody(ctx: ShopContext, scene: Scene) -> Target:
+    """Actions that concern no one's work in particular."""
+    return NOBODY
+
+
+def sams_visit(ctx: ShopContext, scene: Scene) -> Target:
+    """Sam's visit that Alex helps with, as the service's own read model gives it."""
+    return visits.visit_detail(ctx, scene.lead, scene.visit).target
+
+
+def sams_other_visit(ctx: ShopContext, scene: Scene) -> Target:
+    return visits.visit_detail(ctx, scene.lead, scene.requested).target
+
+
+def sams(ctx: ShopContext, scene: Scene) -> Target:
+    """Sam's own work (a follow-up, a hand-off request)."""
+    return Target(owner_id=scene.sam.staff_id, owner_name="Sam")
+
+
+def alex(ctx: ShopContext, scene: Scene) -> Target:
+    """Alex, as the colleague a lead's action concerns."""
+    return Target(owner_id=scene.alex.staff_id, owner_name="Alex")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call: the permission it asks for, on what, and how to make it."""
+
+    action: Action
+    call: Call
+    target: Aim = nobody
+    despite: tuple[type[DomainError], ...] = ()
+    """Refusals of the scene's state (not of the person) an allowed call may still meet."""
+
+
+R = Action.KEEP_CUSTOMER_RECORD
+CASES: dict[str, Case] = {
+    "closing.close_day": Case(
+        Action.CLOSE_DAY, lambda c, a, s: closing.close_day(c, a, visit_ids=[s.unowned], reason="flood")
+    ),
+    "closing.mark_reviewed": Case(
+        Action.REVIEW_FLAGGED, lambda c, a, s: closing.mark_reviewed(c, a, s.flagged)
+    ),
+    "customers.add_note": Case(R, lambda c, a, s: customers.add_note(c, a, s.bob, "likes tea")),
+    "customers.create_customer": Case(R, lambda c, a, s: customers.create_customer(c, a, name="Dee Park")),
+    "customers.record_consent": Case(
+        R, lambda c, a, s: customers.record_consent(c, a, s.bob, "sms", granted=True, source="asked")
+    ),
+    "customers.set_consents": Case(
+        R, lambda c, a, s: customers.set_consents(c, a, s.bob, {"sms": True}, source="asked")
+    ),
+    "customers.set_preferences": Case(R, lambda c, a, s: customers.set_preferences(c, a, s.bob, "oak")),
+    "customers.set_standing_need": Case(
+        R, lambda c, a, s: customers.set_standing_need(c, a, s.bob, NeedKind.PICKUP, remember=True)
+    ),
+    "customers.update_contact": Case(
+        R,
+        lambda c, a, s: customers.update_contact(
+            c, a, s.bob, name="Bob Jones", phone="07700 900123", email=""
+        ),
+    ),
+    "erasure.erase_customer": Case(
+        Action.ERASE_CUSTOMER, lambda c, a, s: erasure.erase_customer(c, a, s.cara, "asked by email")
+    ),
+    "feedback.acknowledge_topic": Case(
+        Action.CHANGE_FEEDBACK_BOARD, lambda c, a, s: feedback.acknowledge_topic(c, a, "parking")
+    ),
+    "feedback.mark_topic_acted_on": Case(
+        Action.CHANGE_FEEDBACK_BOARD,
+        lambda c, a, s: feedback.mark_topic_acted_on(c, a, "parking", "Marked out six more spaces"),
+    ),
+    "feedback.record_feedback": Case(
+        R, lambda c, a, s: feedback.record_feedback(c, a, body="Lovely shop", customer_id=s.bob)
+    ),
+    "followups.add_callback": Case(R, lambda c, a, s: followups.add_callback(c, a, s.bob, about="delivery")),
+    "followups.add_promise": Case(
+        R,
+        lambda c, a, s: followups.add_promise(
+            c, a, s.bob, promise="Order the blue one", due_at=c.now() + timedelta(days=2)
+        ),
+    ),
+    "followups.add_status_update": Case(
+        R, lambda c, a, s: followups.add_status_update(c, a, s.bob, about="repair", channel=Channel.PHONE)
+    ),
+    "followups.cancel_followup": Case(
+        Action.WORK_ON_FOLLOWUP,
+        lambda c, a, s: followups.cancel_followup(c, a, s.followup, reason="came in"),
+        sams,
+    ),
+    "followups.complete_followup": Case(
+        Action.WORK_ON_FOLLOWUP,
+        lambda c, a, s: followups.complete_followup(c, a, s.followup, what_was_done="Called him"),
+        sams,
+    ),
+    "handoffs.approve_handoff": Case(
+        Action.DECIDE_HANDOFF, lambda c, a, s: handoffs.approve_handoff(c, a, s.request)
+    ),
+    "handoffs.cancel_handoff": Case(
+        Action.WITHDRAW_HANDOFF, lambda c, a, s: handoffs.cancel_handoff(c, a, s.request), sams
+    ),
+    "handoffs.deny_handoff": Case(
+        Action.DECIDE_HANDOFF, lambda c, a, s: handoffs.deny_handoff(c, a, s.request, "Busy day")
+    ),
+    "handoffs.reassign_visit": Case(
+        Action.REASSIGN_VISIT,
+        lambda c, a, s: handoffs.reassign_visit(c, a, s.visit, s.kim.staff_id or 0, "Sam went home"),
+    ),
+    "handoffs.request_handoff": Case(
+        Action.REQUEST_HANDOFF,
+        lambda c, a, s: handoffs.request_handoff(c, a, s.visit, s.kim.staff_id or 0, "my break"),
+        sams_visit,
+    ),
+    "kudos.give_kudos": Case(
+        Action.GIVE_KUDOS,
+        lambda c, a, s: kudos.give_kudos(c, a, s.alex.staff_id or 0, "Stayed late to find the repair"),
+        alex,
+    ),
+    "merge.merge_customers": Case(
+        Action.MERGE_CUSTOMERS, lambda c, a, s: merge.merge_customers(c, a, s.bob, s.bob_again)
+    ),
+    "merge.undo_merge": Case(
+        Action.UNDO_MERGE, lambda c, a, s: merge.undo_merge(c, a, s.ann_merge, "wrong Ann")
+    ),
+    "presence.leave": Case(Action.VIEW, lambda c, a, s: presence.leave(c, a, s.visit)),
+    "presence.touch": Case(Action.VIEW, lambda c, a, s: presence.touch(c, a, s.visit)),
+    "reversals.reopen_visit": Case(
+        Action.REOPEN_VISIT, lambda c, a, s: reversals.reopen_visit(c, a, s.ended, "ended by mistake")
+    ),
+    "reversals.restore_followup": Case(
+        Action.RESTORE_FOLLOWUP,
+        lambda c, a, s: reversals.restore_followup(c, a, s.cancelled, "cancelled by mistake"),
+        sams,
+    ),
+    "reversals.undo_day_close": Case(
+        Action.UNDO_DAY_CLOSE, lambda c, a, s: reversals.undo_day_close(c, a, "the storm passed")
+    ),
+    "review.reassign_followup": Case(
+        Action.REASSIGN_FOLLOWUP,
+        lambda c, a, s: review.reassign_followup(c, a, s.followup, s.kim.staff_id or 0, "Sam is away"),
+    ),
+    "sessions.sign_out": Case(
+        Action.SIGN_OUT,
+        lambda c, a, s: sessions.sign_out(c, a),
+        despite=(Conflict,),  # Sam owns customers
+    ),
+    "staff.add_staff": Case(Action.ADD_STAFF, lambda c, a, s: staff.add_staff(c, a, name="Jo", pin="6666")),
+    "staff.clear_lockout": Case(Action.CLEAR_LOCKOUT, lambda c, a, s: staff.clear_lockout(c, a, name="Kim")),
+    "staff.deactivate": Case(
+        Action.DEACTIVATE_STAFF, lambda c, a, s: staff.deactivate(c, a, name="Alex"), alex
+    ),
+    "staff.reactivate": Case(Action.REACTIVATE_STAFF, lambda c, a, s: staff.reactivate(c, a, name="Lee")),
+    "staff.set_pin": Case(Action.CHANGE_PIN, lambda c, a, s: staff.set_pin(c, a, name="Kim", pin="7777")),
+    "visits.add_customer_to_visit": Case(
+        Action.WORK_ON_VISIT,
+        lambda c, a, s: visits.add_customer_to_visit(c, a, s.visit, name="Dee Park", phone="07700 900999"),
+        sams_visit,
+    ),
+    "visits.add_helper": Case(
+        Action.ADD_HELPER, lambda c, a, s: visits.add_helper(c, a, s.visit, s.kim.staff_id or 0), sams_visit
+    ),
+    "visits.add_visit_note": Case(
+        Action.WORK_ON_VISIT,
+        lambda c, a, s: visits.add_visit_note(c, a, s.visit, "wants a quote"),
+        sams_visit,
+    ),
+    "visits.attach_customer": Case(
+        Action.WORK_ON_VISIT, lambda c, a, s: visits.attach_customer(c, a, s.visit, s.bob), sams_visit
+    ),
+    "visits.claim_visit": Case(Action.CLAIM_VISIT, lambda c, a, s: visits.claim_visit(c, a, s.unowned)),
+    "visits.clear_need": Case(
+        Action.WORK_ON_VISIT, lambda c, a, s: visits.clear_need(c, a, s.visit, NeedKind.PICKUP), sams_visit
+    ),
+    "visits.end_visit": Case(
+        Action.END_VISIT, lambda c, a, s: visits.end_visit(c, a, s.visit, Outcome.NO_PURCHASE), sams_visit
+    ),
+    "visits.end_visit:unowned left unserved": Case(
+        Action.END_VISIT_UNSERVED, lambda c, a, s: visits.end_visit(c, a, s.unowned, Outcome.LEFT_UNSERVED)
+    ),
+    "visits.end_visit:unowned purchase": Case(
+        Action.END_VISIT, lambda c, a, s: visits.end_visit(c, a, s.unowned, Outcome.PURCHASE)
+    ),
+    "visits.new_walk_in": Case(
+        Action.START_VISIT, lambda c, a, s: visits.new_walk_in(c, a, customer_id=s.cara, claim=True)
+    ),
+    "visits.set_need": Case(
+        Action.WORK_ON_VISIT,
+        lambda c, a, s: visits.set_need(c, a, s.visit, NeedKind.NEEDS_HELP),
+        sams_visit,
+    ),
+    "visits.set_visit_preferences": Case(
+        Action.WORK_ON_VISIT,
+        lambda c, a, s: visits.set_visit_preferences(c, a, s.visit, "oak, not pine"),
+        sams_visit,
+    ),
+    "visits.update_needs": Case(
+        Action.WORK_ON_VISIT,
+        lambda c, a, s: visits.update_needs(c, a, s.visit, add=[NeedKind.LANGUAGE], clear=[NeedKind.PICKUP]),
+        sams_visit,
+    ),
+}
+"""Every public service function that changes data, by name (a variant after ':')."""
+
+READS = {
+    "audit_redaction.events_mentioning",
+    "audit_verify.verify_chain",
+    "audit_views.audit_actions",
+    "audit_views.audit_log",
+    "changes.changes_since",
+    "changes.latest_event_id",
+    "closing.close_day_preview",
+    "closing.closes_early",
+    "closing.end_of_day",
+    "closing.flagged_visits",
+    "closing.last_close_before",
+    "customers.customer_count",
+    "customers.customer_detail",
+    "customers.find_customers",
+    "feedback.topic_board",
+    "feedback.topic_feedback",
+    "followups.followup",
+    "followups.my_followups",
+    "followups.status_update_due",
+    "handoffs.pending_handoffs",
+    "kudos.thanks_wall",
+    "merge.preview_merge",
+    "merge.undoable_merges",
+    "notices.notices_for",
+    "presence.fresh_lookers",
+    "presence.lookers",
+    "reversals.cancelled_today",
+    "reversals.undoable_close",
+    "review.escalations",
+    "review.floor_health",
+    "review.followup_oversight",
+    "review.handoff_log",
+    "review.unreturned_calls",
+    "scorecard.period_scorecard",
+    "scorecard.scorecard_overview",
+    "scorecard.trend",
+    "staff.has_active_lead",
+    "staff.list_staff",
+    "staff.open_work",
+    "staff.staff_overview",
+    "visits.check_can_sign_out",
+    "visits.floor_board",
+    "visits.open_visits_owned_by",
+    "visits.visit_detail",
+}
+"""Public service functions that change nothing (so refusing them protects no data)."""
+
+NOT_ACTOR_BASED = {
+    "closing.close_day_if_due": "housekeeping after closing time, from any terminal",
+    "kiosk.check_in": "the kiosk's own call: new_walk_in as the kiosk (Action.CHECK_IN)",
+    "kiosk.unlock": "a lead's PIN is the permission",
+    "kiosk.record_exit": "records the exit of the lead whose PIN unlocked the kiosk",
+    "sessions.close_terminal": "a lead's PIN is the permission",
+    "staff.sign_in": "the PIN is the permission",
+    "staff.authorise_command": "a lead's PIN is the permission",
+}
+"""Changes made on the strength of a PIN or by the system, not by a signed-in actor."""
+
+
+def public_service_functions() -> set[str]:
+    """`module.function` of every public function in `counter_tui.services` that takes
+    the shop context first (the entry points screens and the CLI call)."""
+    found = set()
+    for info in pkgutil.iter_modules(services_package.__path__):
+        module = importlib.import_module(f"counter_tui.services.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            parameters = list(inspect.signature(function).parameters)
+            if parameters[:1] == ["ctx"]:
+                found.add(f"{info.name}.{name}")
+    return found
+
+
+def test_every_service_function_is_in_the_table() -> None:
+    mutating = {name.split(":")[0] for name in CASES}
+    assert not mutating & READS
+    assert public_service_functions() == mutating | READS | set(NOT_ACTOR_BASED)
+
+
+PEOPLE: dict[str, Callable[[Scene], Actor]] = {
+    "lead": lambda s: s.lead,
+    "owner": lambda s: s.sam,
+    "helper": lambda s: s.alex,
+    "another associate": lambda s: s.kim,
+    "kiosk": lambda s: Actor.kiosk("door"),
+}
+
+
+@pytest.mark.parametrize("who", list(PEOPLE))
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_call_refuses_or_allows_as_the_permissions_say(
+    ctx: ShopContext, team: Team, name: str, who: str
+) -> None:
+    case = CASES[name]
+    scene = build_scene(ctx, team)
+    actor = PEOPLE[who](scene)
+    refused = permissions.refusal(actor, case.action, case.target(ctx, scene))
+    if refused is None:
+        try:
+            case.call(ctx, actor, scene)
+        except case.despite as state:
+            assert not isinstance(state, NotAllowed | AlreadyOwned), state
+    else:
+        with pytest.raises(refused.kind) as caught:
+            case.call(ctx, actor, scene)
+        assert str(caught.value) == refused.sentence
