@@ -14,7 +14,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -35,6 +35,7 @@ from counter_tui.services import (
     reversals,
     review,
     sessions,
+    shop_settings,
     staff,
     visits,
 )
@@ -149,6 +150,7 @@ class Case:
 
 
 R = Action.KEEP_CUSTOMER_RECORD
+HOLIDAY = date(2027, 1, 6)
 CASES: dict[str, Case] = {
     "closing.close_day": Case(
         Action.CLOSE_DAY, lambda c, a, s: closing.close_day(c, a, visit_ids=[s.unowned], reason="flood")
@@ -258,6 +260,23 @@ CASES: dict[str, Case] = {
         lambda c, a, s: sessions.sign_out(c, a),
         despite=(Conflict,),  # Sam owns customers
     ),
+    "shop_settings.add_holiday": Case(
+        Action.CHANGE_SHOP_SETTINGS, lambda c, a, s: shop_settings.add_holiday(c, a, HOLIDAY)
+    ),
+    "shop_settings.change": Case(
+        Action.CHANGE_SHOP_SETTINGS,
+        lambda c, a, s: shop_settings.change(c, a, {"shop.hours.fri": "09:00-16:00"}),
+    ),
+    "shop_settings.remove_holiday": Case(
+        Action.CHANGE_SHOP_SETTINGS,
+        lambda c, a, s: (
+            shop_settings.add_holiday(c, s.lead, HOLIDAY),
+            shop_settings.remove_holiday(c, a, HOLIDAY),
+        ),
+    ),
+    "shop_settings.set_hours": Case(
+        Action.CHANGE_SHOP_SETTINGS, lambda c, a, s: shop_settings.set_hours(c, a, "fri", "09:00-16:00")
+    ),
     "staff.add_staff": Case(Action.ADD_STAFF, lambda c, a, s: staff.add_staff(c, a, name="Jo", pin="6666")),
     "staff.clear_lockout": Case(Action.CLEAR_LOCKOUT, lambda c, a, s: staff.clear_lockout(c, a, name="Kim")),
     "staff.deactivate": Case(
@@ -350,6 +369,8 @@ READS = {
     "review.handoff_log",
     "review.unreturned_calls",
     "scorecard.period_scorecard",
+    "shop_settings.current",
+    "shop_settings.listing",
     "scorecard.scorecard_overview",
     "scorecard.trend",
     "staff.has_active_lead",
@@ -369,6 +390,7 @@ NOT_ACTOR_BASED = {
     "kiosk.unlock": "a lead's PIN is the permission",
     "kiosk.record_exit": "records the exit of the lead whose PIN unlocked the kiosk",
     "sessions.close_terminal": "a lead's PIN is the permission",
+    "shop_settings.import_if_empty": "a shop's first terminal start keeps its file's settings",
     "staff.sign_in": "the PIN is the permission",
     "staff.authorise_command": "a lead's PIN is the permission",
 }
