@@ -16,10 +16,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
-from counter_tui.db.models import Role, Staff
+from counter_tui.db.models import Staff
 from counter_tui.errors import InvalidInput, SignInFailed
 from counter_tui.services import audit, pin_guard, visits
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, allows
 from counter_tui.text import clean_text
 
 FIRST_NAME_MAX = 30
@@ -105,13 +106,13 @@ def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
         )
         if attempt.refused:
             _record(session, ctx, None, UNLOCK_REFUSED, terminal)
+        people = session.exec(
+            select(Staff).where(col(Staff.active).is_(True)).order_by(func.lower(Staff.name))
+        )
         leads = [
-            (Actor.of(lead), lead.pin_hash)
-            for lead in session.exec(
-                select(Staff)
-                .where(Staff.role == Role.LEAD, col(Staff.active).is_(True))
-                .order_by(func.lower(Staff.name))
-            )
+            (actor, person.pin_hash)
+            for person in people
+            if allows(actor := Actor.of(person), Action.UNLOCK_KIOSK)
         ]
     if attempt.refused:
         minutes = attempt.minutes_left(ctx.now())

@@ -75,6 +75,10 @@ class Action(StrEnum):
     CLEAR_LOCKOUT = "clear a lockout"
     MANAGE_STAFF = "manage staff"
     CHANGE_SHOP_SETTINGS = "change the shop's settings"
+    # Allowed by a lead's PIN typed where it is needed, whoever is signed in.
+    UNLOCK_KIOSK = "unlock the kiosk"
+    CLOSE_STAFF_APP = "close the staff app"
+    ALLOW_COMMAND = "allow a command-line change"
 
 
 LEAD_ONLY = frozenset(
@@ -108,6 +112,9 @@ LEAD_ONLY = frozenset(
         Action.CLEAR_LOCKOUT,
         Action.MANAGE_STAFF,
         Action.CHANGE_SHOP_SETTINGS,
+        Action.UNLOCK_KIOSK,
+        Action.CLOSE_STAFF_APP,
+        Action.ALLOW_COMMAND,
     }
 )
 """Actions only a shift lead may take (the review screens, staff, and decisions about

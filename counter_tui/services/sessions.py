@@ -3,7 +3,6 @@ customers in the shop, and a shared terminal closes only with a shift lead's PIN
 
 from __future__ import annotations
 
-from counter_tui.db.models import Role
 from counter_tui.services import audit, staff
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
@@ -21,4 +20,4 @@ def sign_out(ctx: ShopContext, actor: Actor) -> None:
 def close_terminal(ctx: ShopContext, lead_id: int, pin: str) -> Actor:
     """Allow the staff app on this terminal to close, with a shift lead's PIN (wrong PINs
     count towards that lead's lockout here); audited as `terminal.closed`."""
-    return staff.sign_in(ctx, lead_id, pin, require_role=Role.LEAD, success_action="terminal.closed")
+    return staff.sign_in(ctx, lead_id, pin, allowing=Action.CLOSE_STAFF_APP, success_action="terminal.closed")

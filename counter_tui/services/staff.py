@@ -19,7 +19,7 @@ from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, Sig
 from counter_tui.services import audit, pin_guard
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
-from counter_tui.services.permissions import NOBODY, Action, Target, require
+from counter_tui.services.permissions import NOBODY, Action, Target, allows, refusal, require
 from counter_tui.text import NAME_MAX, clean_text
 
 PIN_MIN, PIN_MAX = 4, 12
@@ -199,7 +199,7 @@ def sign_in(
     staff_id: int,
     pin: str,
     *,
-    require_role: str | None = None,
+    allowing: Action | None = None,
     success_action: str = "staff.signed_in",
     success_details: dict[str, str] | None = None,
 ) -> Actor:
@@ -209,8 +209,9 @@ def sign_in(
     The attempt is counted first (a short write), the argon2 check runs outside any
     transaction, and a right PIN then forgets the count (another short write): parallel
     guesses cannot get more checks than the limit, and no terminal waits on a hash.
-    `success_action` (with `success_details`) names the audit event of a right PIN (a
-    lead allowing something is not a sign-in).
+    With `allowing`, the PIN is typed to allow that action, and the permissions must let
+    its owner take it; `success_action` (with `success_details`) names the audit event of
+    a right PIN (a lead allowing something is not a sign-in).
     """
     subject = pin_guard.staff_subject(staff_id)
     with ctx.database.write() as session:
@@ -218,7 +219,7 @@ def sign_in(
         if staff is None or not staff.active:
             raise SignInFailed("That staff member cannot sign in. Ask a shift lead.")
         attempt = pin_guard.count_attempt(session, ctx.now(), subject, ctx.terminal, SIGN_IN_LIMITS)
-        name, role, stored_hash = staff.name, staff.role, staff.pin_hash
+        name, stored_hash = staff.name, staff.pin_hash
     if attempt.refused:
         raise SignInFailed(_lockout_message(name, attempt.minutes_left(ctx.now())))
     matched = _pin_matches(stored_hash, pin.strip())
@@ -228,7 +229,8 @@ def sign_in(
         if matched and staff is not None and staff.active and staff.pin_hash == stored_hash:
             pin_guard.forget(session, subject, ctx.terminal)
             signed_in = Actor.of(staff)
-            if require_role is None or role == require_role:
+            refused = refusal(signed_in, allowing) if allowing is not None else None
+            if refused is None:
                 audit.record(
                     session, ctx, signed_in, success_action, "staff", staff_id, **(success_details or {})
                 )
@@ -239,8 +241,8 @@ def sign_in(
                 audit.record(session, ctx, None, "staff.locked_out", "staff", staff_id)
     if not matched:
         raise SignInFailed(f"Wrong PIN for {name}. Try again.")
-    if require_role is not None and role != require_role:
-        raise NotAllowed(f"This needs a shift lead's PIN; {name} is not a lead.")
+    if refused is not None:
+        raise refused.error()
     return signed_in
 
 
@@ -259,7 +261,12 @@ def authorise_command(ctx: ShopContext, name: str, pin: str, command: str) -> Ac
     command's name."""
     with ctx.database.read() as session:
         lead = session.exec(select(Staff).where(func.lower(Staff.name) == name.strip().lower())).first()
-        if lead is None or lead.role != Role.LEAD or not lead.active or lead.id is None:
+        if (
+            lead is None
+            or lead.id is None
+            or not lead.active
+            or not allows(Actor.of(lead), Action.ALLOW_COMMAND)
+        ):
             raise NotAllowed(
                 f"{name.strip()!r} is not an active shift lead. A shift lead's name and PIN are needed."
             )
@@ -268,7 +275,7 @@ def authorise_command(ctx: ShopContext, name: str, pin: str, command: str) -> Ac
         ctx,
         lead_id,
         pin,
-        require_role=Role.LEAD,
+        allowing=Action.ALLOW_COMMAND,
         success_action="staff.command_allowed",
         success_details={"command": command},
     )

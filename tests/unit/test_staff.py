@@ -14,6 +14,7 @@ from counter_tui.db.models import AuditEvent, Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, SignInFailed
 from counter_tui.services import staff
 from counter_tui.services.context import ShopContext
+from counter_tui.services.permissions import Action
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog, RowCount
 
@@ -128,8 +129,8 @@ def test_unknown_staff_id_cannot_sign_in(ctx: ShopContext) -> None:
 def test_lead_only_sign_in_refuses_an_associate(ctx: ShopContext, team: Team) -> None:
     assert team.sam.staff_id is not None and team.lead.staff_id is not None
     with pytest.raises(NotAllowed, match="shift lead"):
-        staff.sign_in(ctx, team.sam.staff_id, "2222", require_role=Role.LEAD)
-    assert staff.sign_in(ctx, team.lead.staff_id, "1111", require_role=Role.LEAD).is_lead
+        staff.sign_in(ctx, team.sam.staff_id, "2222", allowing=Action.CLOSE_STAFF_APP)
+    assert staff.sign_in(ctx, team.lead.staff_id, "1111", allowing=Action.CLOSE_STAFF_APP).is_lead
 
 
 @pytest.mark.parametrize(
