@@ -1,7 +1,7 @@
 """Staff, for shift leads: set a PIN, clear a lockout, deactivate and reactivate.
 
-Keyboard only. The screen asks and shows; every rule (who may, not yourself, where
-open work goes) is in `services/staff.py`.
+Keyboard only. The screen asks and shows; who may (and not yourself) is in
+`services/permissions.py`, where open work goes in `services/staff.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from counter_tui.services import staff
 from counter_tui.services.open_work import OpenWork
+from counter_tui.services.permissions import Action, Target, refusal
 from counter_tui.services.staff import StaffRow, StaffSummary
 from counter_tui.ui.dialogs.deactivate import DeactivateDialog, Deactivation
 from counter_tui.ui.dialogs.new_pin import NewPinDialog
@@ -160,6 +161,12 @@ class StaffAdminScreen(CounterScreen):
         """Say what deactivating means and who takes over their open work, then do it."""
         person = self.selected()
         if person is None or not person.active:
+            return
+        refused = refusal(
+            self.actor, Action.DEACTIVATE_STAFF, Target(owner_id=person.id, owner_name=person.name)
+        )
+        if refused is not None:
+            self.notify(refused.sentence, severity="warning", markup=False)
             return
 
         def ask(work: OpenWork) -> None:
