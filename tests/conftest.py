@@ -111,6 +111,7 @@ def ctx(database_url: str, clock: ManualClock, template_shop: Path) -> Iterator[
     file, a migration from nothing otherwise (PostgreSQL)."""
     path = sqlite_path(database_url)
     if path is not None and not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         shutil.copy(template_shop, path)
         shop = open_shop(make_settings(database_url), clock=clock, migrate=False)
     else:
