@@ -13,15 +13,13 @@ of the same letters can neither corrupt the terminal nor the data:
   sequences and several scripts need them;
 - text is normalised to NFC, so "Renée" typed with a combining accent is the same
   name as "Renée" typed with é.
+
+How long each kind of text may be is one table, `counter_tui.limits`.
 """
 
 from __future__ import annotations
 
 import unicodedata
-
-NAME_MAX = 80
-SHORT_MAX = 200
-LONG_MAX = 2000
 
 JOINERS = frozenset("\u200c\u200d")
 LINE_BREAKS = "\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"
@@ -44,11 +42,12 @@ def _visible(value: str, keep_newlines: bool) -> str:
     return "".join(c for c in value if (keep_newlines and c == "\n") or not is_hidden(c))
 
 
-def clean_text(value: str | None, max_length: int = SHORT_MAX, *, multiline: bool = False) -> str:
-    """`value` cleaned (see the module docstring), trimmed, and cut to `max_length`.
+def clean_text(value: str | None, *, multiline: bool = False) -> str:
+    """`value` cleaned (see the module docstring) and trimmed; never raises, whatever the
+    string holds. How long it may be is for `counter_tui.limits` to say.
 
     Tabs become spaces; other line breaks become spaces, or with `multiline` newlines
-    (runs of blank lines folded). Never raises, whatever the string holds.
+    (runs of blank lines folded).
     """
     if not value:
         return ""
@@ -65,7 +64,7 @@ def clean_text(value: str | None, max_length: int = SHORT_MAX, *, multiline: boo
             if line or (folded and folded[-1]):
                 folded.append(line)
         kept = "\n".join(folded)
-    return kept.strip()[:max_length].strip()
+    return kept.strip()
 
 
 def display_text(value: str | None) -> str:

@@ -18,11 +18,12 @@ from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
 from counter_tui.db.models import AuditEvent, Customer
+from counter_tui.limits import limited
 from counter_tui.services.audit_redaction import about_customers
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
-from counter_tui.text import NAME_MAX, clean_text
+from counter_tui.text import clean_text
 
 PAGE_SIZE = 50
 DETAIL_SEPARATOR = " · "
@@ -101,7 +102,7 @@ def audit_actions(ctx: ShopContext, actor: Actor) -> tuple[str, ...]:
 
 def _conditions(ctx: ShopContext, filters: AuditFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    name = clean_text(filters.customer, NAME_MAX).lower()
+    name = limited(filters.customer, "search", param="customer").lower()
     if name:
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         matching = select(Customer.id).where(col(Customer.name_key).like(pattern, escape="\\"))
@@ -109,7 +110,7 @@ def _conditions(ctx: ShopContext, filters: AuditFilter) -> list[ColumnElement[bo
     if filters.staff_id is not None:
         conditions.append(col(AuditEvent.actor_id) == filters.staff_id)
     if filters.action:
-        conditions.append(col(AuditEvent.action) == filters.action)
+        conditions.append(col(AuditEvent.action) == clean_text(filters.action))
     if filters.day is not None:
         start = ctx.calendar.start_of_day(filters.day)
         end = ctx.calendar.start_of_day(filters.day + timedelta(days=1))

@@ -29,6 +29,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext
@@ -39,7 +40,6 @@ from counter_tui.services.review import open_callbacks_due_by, overdue_followups
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.scorecard import compute_period
 from counter_tui.services.visits import load_visit
-from counter_tui.text import SHORT_MAX, clean_text
 
 AUTO_CLOSE_GRACE = timedelta(minutes=30)
 AUTO_REASON = "automatic, after closing time"
@@ -175,7 +175,7 @@ def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reaso
     """A lead closes the day now: the open visits they were shown (`close_day_preview`)
     end as left at close, flagged; visits that arrived since are left alone. Before the
     shop's closing time the lead must say why."""
-    reason = clean_text(reason, SHORT_MAX)
+    reason = limited(reason, "reason")
     with ctx.database.write() as session:
         require(session, actor, Action.CLOSE_DAY)
         now = ctx.now()
@@ -264,7 +264,7 @@ def close_day_if_due(
 
 def mark_reviewed(ctx: ShopContext, actor: Actor, visit_id: int, note: str = "") -> None:
     """A lead has looked at a flagged visit (e.g. called the customer who was left)."""
-    note = clean_text(note, SHORT_MAX)
+    note = limited(note, "short_note", param="note")
     with ctx.database.write() as session:
         require(session, actor, Action.REVIEW_FLAGGED)
         visit = load_visit(session, visit_id)

@@ -15,10 +15,8 @@ from importlib import resources
 
 from counter_tui.config import ShopSettings
 from counter_tui.errors import InvalidInput
-from counter_tui.text import NAME_MAX, SHORT_MAX, clean_text
+from counter_tui.limits import LIMITS, limited, too_long
 
-PHONE_MAX = 40
-EMAIL_MAX = 200
 _PHONE = re.compile(r"^[0-9+()\-.\s/]+$")
 
 
@@ -82,7 +80,7 @@ def clean_email(email: str) -> str:
     that `Bob@Example.com` and `bob@example.com` are one address; or an InvalidInput."""
     from email_validator import EmailNotValidError, validate_email
 
-    email = clean_text(email, SHORT_MAX)
+    email = limited(email, "email")
     if not email:
         return ""
     try:
@@ -92,17 +90,15 @@ def clean_email(email: str) -> str:
             f"That email address looks wrong: {error} Check it, or leave it empty.", field="email"
         ) from None
     lowered = checked.lower()
-    if len(lowered) > EMAIL_MAX:
-        raise InvalidInput(
-            f"That email address is longer than {EMAIL_MAX} characters. Check it.", field="email"
-        )
+    if len(lowered) > LIMITS["email"].most:
+        raise InvalidInput(too_long("email", len(lowered)), field="email")
     return lowered
 
 
 def clean_contact(shop: ShopSettings, name: str, phone: str, email: str) -> ContactDetails:
     """Name, phone and email cleaned and checked, or an InvalidInput saying what to fix."""
-    name = clean_text(name, NAME_MAX)
-    phone = clean_text(phone, PHONE_MAX)
+    name = limited(name, "name")
+    phone = limited(phone, "phone")
     if not name:
         raise InvalidInput("Give the customer's name (a first name is enough).", field="name")
     if phone and not _PHONE.match(phone):

@@ -19,6 +19,7 @@ from counter_tui.config import Settings
 from counter_tui.db.engine import Database
 from counter_tui.db.models import Role, ShopSetting, Staff
 from counter_tui.errors import DomainError, NotAllowed
+from counter_tui.limits import fitted
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.shop_rules import ShopRules, rules_from
 
@@ -114,7 +115,7 @@ class ShopContext:
     @property
     def terminal(self) -> str:
         """This terminal's name, for audit events."""
-        return self.settings.terminal_name
+        return fitted(self.settings.terminal_name, "terminal")
 
 
 def load_staff_actor(session: Session, actor: Actor) -> Staff:

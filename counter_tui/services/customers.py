@@ -22,6 +22,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import InvalidInput, NotFound
+from counter_tui.limits import limited, lowered
 from counter_tui.services import audit
 from counter_tui.services.contact import ContactDetails, clean_contact, digits_of
 from counter_tui.services.context import Actor, ShopContext
@@ -37,7 +38,6 @@ from counter_tui.services.views import (
     Page,
     VisitSummary,
 )
-from counter_tui.text import LONG_MAX, NAME_MAX, SHORT_MAX, clean_text
 
 PAGE_SIZE = 20
 HISTORY_LIMIT = 20
@@ -95,7 +95,7 @@ def insert_customer(session: Session, ctx: ShopContext, details: ContactDetails)
     """Add a customer row inside the caller's transaction (already cleaned)."""
     customer = Customer(
         name=details.name,
-        name_key=details.name.lower(),
+        name_key=lowered(details.name, "name"),
         phone=details.phone,
         phone_digits=digits_of(details.phone),
         phone_normalised=details.phone_normalised,
@@ -120,7 +120,7 @@ def update_contact(
         # Read it again under a row lock (PostgreSQL), so that what is written, and the
         # search terms made from it, start from the latest save by another terminal.
         session.refresh(customer, with_for_update=True)
-        customer.name, customer.name_key = details.name, details.name.lower()
+        customer.name, customer.name_key = details.name, lowered(details.name, "name")
         customer.phone, customer.phone_digits = details.phone, digits_of(details.phone)
         customer.phone_normalised, customer.email = details.phone_normalised, details.email
         session.add(customer)
@@ -330,7 +330,7 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
     needs both); phones by their first or last digits however typed; emails from the
     start. Every match is an index range on the search terms (see `search_terms`).
     """
-    text = clean_text(query, NAME_MAX).lower()
+    text = limited(query, "search", param="query").lower()
     page = max(page, 0)
     with ctx.database.read() as session:
         on_file = select(Customer).where(
@@ -358,7 +358,7 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
 def add_note(ctx: ShopContext, actor: Actor, customer_id: int, body: str) -> None:
     """Add a dated note to a customer's record (a note on a visit is
     `visits.add_visit_note`, which asks whether the person may work on that visit)."""
-    body = clean_text(body, LONG_MAX, multiline=True)
+    body = limited(body, "note", param="body")
     if not body:
         raise InvalidInput("The note is empty. Type what colleagues should know.")
     with ctx.database.write() as session:
@@ -377,7 +377,7 @@ def add_note(ctx: ShopContext, actor: Actor, customer_id: int, body: str) -> Non
 
 def set_preferences(ctx: ShopContext, actor: Actor, customer_id: int, preferences: str) -> None:
     """Replace the free-text standing preferences remembered across visits."""
-    preferences = clean_text(preferences, LONG_MAX, multiline=True)
+    preferences = limited(preferences, "preferences")
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
@@ -401,7 +401,7 @@ def set_standing_need(
     """Remember (or forget) a need to apply on every visit of this customer."""
     if kind not in set(NeedKind):
         raise InvalidInput(f"Unknown need {kind!r}.")
-    detail = clean_text(detail, SHORT_MAX)
+    detail = limited(detail, "detail")
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         load_customer(session, customer_id)
@@ -447,7 +447,7 @@ def write_consent(
     """Record consent inside the caller's transaction (used by follow-ups too)."""
     if channel not in CONSENT_CHANNELS:
         raise InvalidInput("Consent is recorded for phone, text message or email.")
-    source = clean_text(source, SHORT_MAX)
+    source = limited(source, "consent_source", param="source")
     if not source:
         raise InvalidInput("Say how the customer agreed (e.g. 'asked at the counter').")
     consent = session.exec(

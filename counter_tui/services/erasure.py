@@ -41,12 +41,12 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import InvalidInput
+from counter_tui.limits import limited
 from counter_tui.services import audit, audit_redaction
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.merge import erase_merged_records
 from counter_tui.services.permissions import Action, require
-from counter_tui.text import SHORT_MAX, clean_text
 
 ERASED_TEXT = "(erased)"
 CANCEL_REASON = "customer data erased"
@@ -79,7 +79,7 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
 
     Only a shift lead may, and only with a reason (e.g. "asked by email on 3 November").
     """
-    reason = clean_text(reason, SHORT_MAX)
+    reason = limited(reason, "reason")
     if not reason:
         raise InvalidInput("Say why the data is erased (e.g. 'customer asked by email on 3 November').")
     with ctx.database.read() as session:

@@ -33,6 +33,7 @@ from counter_tui.db.models import (
     Staff,
 )
 from counter_tui.errors import InvalidInput, NotFound
+from counter_tui.limits import fitted, limited, lowered
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer
@@ -41,26 +42,24 @@ from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
 from counter_tui.services.visits import load_visit
-from counter_tui.text import LONG_MAX, SHORT_MAX, clean_text, one_line
+from counter_tui.text import clean_text
 
-TOPIC_MAX = 40
 TOPICS_PER_FEEDBACK = 8
 BOARD_DAYS = 30
-SUMMARY_MAX = 500
 # Preferred order for telling a customer a topic was fixed.
 UPDATE_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
 
 
-def normalise_topic(topic: str) -> str:
-    """One topic as stored: no control characters, trimmed, lower case, single spaces,
-    no leading '#', at most 40 characters ("" if nothing is left)."""
-    text = " ".join(clean_text(topic, SHORT_MAX).lower().split()).lstrip("#").strip()
-    return text[:TOPIC_MAX].strip()
+def normalise_topic(topic: str, param: str = "topic") -> str:
+    """One topic as stored: cleaned, single spaces, no leading '#', lower case ("" if
+    nothing is left); longer than the topic limit is refused about `param`."""
+    text = limited(" ".join(clean_text(topic).split()).lstrip("#").strip(), "topic", param=param)
+    return lowered(text, "topic").strip()
 
 
 def normalise_topics(topics: Iterable[str]) -> tuple[str, ...]:
     """Topics normalised, empty ones dropped, duplicates removed (first spelling kept)."""
-    cleaned = (normalise_topic(topic) for topic in topics)
+    cleaned = (normalise_topic(topic, "topics") for topic in topics)
     return tuple(dict.fromkeys(topic for topic in cleaned if topic))
 
 
@@ -83,7 +82,7 @@ def record_feedback(
 
     With a visit, the customer defaults to the visit's. The rating is optional, 1 to 5.
     """
-    body = clean_text(body, LONG_MAX, multiline=True)
+    body = limited(body, "feedback", param="body")
     if not body:
         raise InvalidInput("Write down what the customer said, in their words.", field="body")
     if rating is not None and (isinstance(rating, bool) or rating not in range(1, 6)):
@@ -246,7 +245,7 @@ def _set_status(
 
 def acknowledge_topic(ctx: ShopContext, actor: Actor, topic: str, note: str = "") -> None:
     """A lead marks a topic as seen and being looked into."""
-    note = clean_text(note, SHORT_MAX)
+    note = limited(note, "short_note", param="note")
     with ctx.database.write() as session:
         lead = require(session, actor, Action.CHANGE_FEEDBACK_BOARD)
         topic = _require_topic(session, topic)
@@ -267,7 +266,7 @@ def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_don
     """A lead records what was done about a topic, and every customer who raised it (since
     it was last acted on) and agreed to contact gets a status update owned by the
     colleague who heard them, due by the end of the next business day."""
-    what_was_done = clean_text(what_was_done, LONG_MAX, multiline=True)
+    what_was_done = limited(what_was_done, "what_was_done")
     if not what_was_done:
         raise InvalidInput("Say what was done, so customers can be told what changed.")
     with ctx.database.write() as session:
@@ -291,8 +290,7 @@ def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_don
                 heard_by[feedback.customer_id] = feedback.recorded_by  # latest wins
         contactable = _contactable_customers(session, list(heard_by))
         active = set(session.exec(select(Staff.id).where(col(Staff.active).is_(True))))
-        summary = one_line(f"Tell them we acted on their feedback about '{topic}': {what_was_done}")
-        summary = summary[:SUMMARY_MAX]
+        summary = fitted(f"Tell them we acted on their feedback about '{topic}': {what_was_done}", "followup")
         due = ctx.calendar.thank_you_due(now)
         followup_ids = []
         for customer_id in sorted(contactable):

@@ -17,6 +17,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.customers import consented_channels, load_customer, write_consent
@@ -25,7 +26,6 @@ from counter_tui.services.permissions import Action, require, staff_target
 from counter_tui.services.personal_line import is_personal
 from counter_tui.services.queries import followup_views
 from counter_tui.services.views import FollowUpView, MyFollowUps
-from counter_tui.text import LONG_MAX, SHORT_MAX, clean_text
 
 THANK_YOU_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
 CALLBACK_CHANNELS = (Channel.PHONE, Channel.SMS)
@@ -82,7 +82,7 @@ def queue_thank_you(
     assert visit.customer_id is not None
     customer = load_customer(session, visit.customer_id)
     template = thank_you_template(ctx.rules.shop.name, _first_name(customer.name))
-    personal_line = clean_text(personal_line, SHORT_MAX)
+    personal_line = limited(personal_line, "personal_line")
     if personal_line:
         require_personal(personal_line, template)
     existing = session.exec(
@@ -136,7 +136,7 @@ def add_callback(
     """Queue a call back: due before today's close, or the next business day's close if
     asked within the last hour. Needs the customer's consent for the channel; give
     `consent_source` when they agree now, and it is recorded in the same transaction."""
-    about = clean_text(about, SHORT_MAX)
+    about = limited(about, "followup", param="about")
     if not about:
         raise InvalidInput("Say what the call is about, so whoever calls knows.", field="about")
     if channel not in CALLBACK_CHANNELS:
@@ -167,7 +167,7 @@ def add_promise(
     channel: str = Channel.IN_PERSON,
 ) -> int:
     """Record something promised to a customer, due when the staff member said."""
-    promise = clean_text(promise, SHORT_MAX)
+    promise = limited(promise, "followup", param="promise")
     if not promise:
         raise InvalidInput("Say what was promised, in the words you used with the customer.", field="promise")
     if due_at.tzinfo is None:
@@ -236,7 +236,7 @@ def _insert(
 
 def add_status_update(ctx: ShopContext, actor: Actor, customer_id: int, *, about: str, channel: str) -> int:
     """Keep a customer up to date on an open order or repair, every N days while it is open."""
-    about = clean_text(about, SHORT_MAX)
+    about = limited(about, "followup", param="about")
     if not about:
         raise InvalidInput("Say which order or repair the updates are about.")
     with ctx.database.write() as session:
@@ -278,16 +278,17 @@ def complete_followup(
 ) -> None:
     """Check a follow-up off, saying what was done. A thank-you needs a personal line;
     a status update on an order or repair that is `still_open` queues the next one."""
-    what_was_done = clean_text(what_was_done, LONG_MAX, multiline=True)
+    what_was_done = limited(what_was_done, "what_was_done")
     if not what_was_done:
         raise InvalidInput(
             "Say what was done (e.g. 'Called, left a message about the repair').", field="what_was_done"
         )
+    personal_line = limited(personal_line, "personal_line")
     with ctx.database.write() as session:
         followup = _load_open(session, followup_id)
         staff = _require_owner_or_lead(session, actor, followup)
         if followup.kind == FollowUpKind.THANK_YOU:
-            line = clean_text(personal_line, SHORT_MAX) or followup.personal_line
+            line = personal_line or followup.personal_line
             require_personal(line, followup.summary)
             followup.personal_line = line
         followup.status = FollowUpStatus.DONE
@@ -322,7 +323,7 @@ def complete_followup(
 
 def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason: str) -> None:
     """Cancel a follow-up that no longer applies, with the reason."""
-    reason = clean_text(reason, SHORT_MAX)
+    reason = limited(reason, "reason")
     if not reason:
         raise InvalidInput(
             "Say why it is cancelled (e.g. 'customer collected it in person').", field="reason"

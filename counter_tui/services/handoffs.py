@@ -11,17 +11,17 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, HandoffRequest, HandoffStatus, Staff, Visit
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, allows, require, staff_target
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import HandoffView
 from counter_tui.services.visits import load_visit, require_on_visit, require_open
-from counter_tui.text import SHORT_MAX, clean_text
 
 
 def _reason(text: str, what: str) -> str:
-    reason = clean_text(text, SHORT_MAX)
+    reason = limited(text, "reason")
     if not reason:
         raise InvalidInput(
             f"Give a reason for the {what}; the shift lead and the log need it.", field="reason"
@@ -114,7 +114,7 @@ def _decide(
 
 def approve_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str = "") -> None:
     """A lead approves: the visit moves to the named colleague."""
-    note = clean_text(note, SHORT_MAX)
+    note = limited(note, "short_note", param="note")
     with ctx.database.write() as session:
         request = _decide(session, ctx, actor, request_id, HandoffStatus.APPROVED, note)
         _colleague(session, request.to_staff_id)

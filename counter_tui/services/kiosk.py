@@ -18,12 +18,14 @@ from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import Staff
 from counter_tui.errors import InvalidInput, SignInFailed
+from counter_tui.limits import LIMITS, limited
 from counter_tui.services import audit, pin_guard, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, allows
 from counter_tui.text import clean_text
 
-FIRST_NAME_MAX = 30
+FIRST_NAME_MAX = LIMITS["first_name"].most
+# Room for "kiosk " before it in a visit's source (the terminal limit, 80).
 TERMINAL_MAX = 60
 UNLOCKED = "kiosk.unlocked"
 UNLOCK_FAILED = "kiosk.unlock_failed"
@@ -43,16 +45,17 @@ class CheckIn:
 
 def terminal_name(terminal: str) -> str:
     """The kiosk's name as stored: cleaned, never empty."""
-    return clean_text(terminal, TERMINAL_MAX) or "kiosk"
+    return clean_text(terminal)[:TERMINAL_MAX].strip() or "kiosk"
 
 
 def clean_first_name(raw: str) -> str:
     """A first name fit to store, or a refusal the customer can act on.
 
-    Control and escape characters are dropped and the length is capped. Text with
-    no letter at all (only symbols or spaces) is refused kindly rather than stored.
+    Control and escape characters are dropped; a name longer than the first-name limit
+    is refused. Text with no letter at all (only symbols or spaces) is refused kindly
+    rather than stored.
     """
-    name = clean_text(raw.replace("\n", " "), FIRST_NAME_MAX)
+    name = limited(raw, "first_name")
     if name and not any(char.isalpha() for char in name):
         raise InvalidInput(
             "That doesn't look like a first name. Type your first name, or clear it and press Enter to skip."
@@ -73,7 +76,7 @@ def check_in(ctx: ShopContext, terminal: str, check_in: CheckIn) -> int:
 
 def _pin_matches(stored_hash: str, pin: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, pin)
+        return _hasher.verify(stored_hash, clean_text(pin))
     except (VerificationError, InvalidHashError):
         return False
 

@@ -13,21 +13,20 @@ from sqlmodel import col, select
 
 from counter_tui.db.models import Kudos, Staff
 from counter_tui.errors import InvalidInput, NotFound
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, Target, require
 from counter_tui.services.queries import staff_names
 from counter_tui.services.review_views import KudosView
-from counter_tui.text import clean_text
 
-KUDOS_MAX = 500
 MIN_WORDS = 3
 WALL_LIMIT = 20
 
 
 def give_kudos(ctx: ShopContext, actor: Actor, to_staff_id: int, text: str) -> int:
     """A lead thanks a colleague for something specific they did; returns the kudos id."""
-    text = clean_text(text, KUDOS_MAX)
+    text = limited(text, "kudos", param="text")
     if len(re.findall(r"\w+", text)) < MIN_WORDS:
         raise InvalidInput(
             "Say what they did, e.g. 'Stayed late to find Mrs Patel's repair'. "

@@ -11,10 +11,10 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, CustomerNote, Feedback, Visit, VisitNeed
 from counter_tui.errors import Conflict
+from counter_tui.limits import fitted, limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import remember_need
-from counter_tui.text import LONG_MAX, clean_text
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,8 @@ def combine_preferences(kept: str, added: str) -> str:
     if not added or added in kept:
         return kept
     if not kept or kept in added:
-        return added[:LONG_MAX]
-    return clean_text(f"{kept}\n{added}", LONG_MAX, multiline=True)
+        return fitted(added, "preferences")
+    return fitted(f"{kept}\n{added}", "preferences")
 
 
 def bring_walk_in_along(session: Session, ctx: ShopContext, visit: Visit, customer: Customer) -> BroughtAlong:
@@ -81,6 +81,6 @@ def set_walk_in_preferences(
     (caller's transaction)."""
     if visit.customer_id is not None:
         raise Conflict("This customer is on file: their preferences are kept on their record.")
-    visit.preferences = clean_text(preferences, LONG_MAX, multiline=True)
+    visit.preferences = limited(preferences, "preferences")
     session.add(visit)
     audit.record(session, ctx, actor, "visit.preferences_set", "visit", visit.id)

@@ -43,6 +43,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotFound
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.context import Actor, ShopContext
@@ -51,7 +52,6 @@ from counter_tui.services.labels import need_label
 from counter_tui.services.linking import combine_preferences
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
-from counter_tui.text import SHORT_MAX, clean_text
 
 MOVED_ROWS: dict[str, Any] = {
     "visits": Visit,
@@ -372,7 +372,7 @@ def _restore_standing_needs(session: Session, kept_id: int, merged_id: int, stat
 def undo_merge(ctx: ShopContext, actor: Actor, merge_id: int, reason: str) -> None:
     """Put a merge back as it was (shift leads only, with a reason, until the end of the
     day it was made); changes made to the kept record since then are kept."""
-    reason = clean_text(reason, SHORT_MAX)
+    reason = limited(reason, "reason")
     if not reason:
         raise InvalidInput("Say why the merge is undone (e.g. 'different people, same family phone').")
     with ctx.database.write() as session:

@@ -27,6 +27,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotFound
+from counter_tui.limits import fitted, limited
 from counter_tui.services import audit
 from counter_tui.services.closing import closing_visits
 from counter_tui.services.closing_views import ReopenResult, UndoableClose, UndoResult
@@ -35,11 +36,10 @@ from counter_tui.services.permissions import Action, require, staff_target
 from counter_tui.services.queries import followup_views, staff_names
 from counter_tui.services.views import FollowUpView
 from counter_tui.services.visits import load_visit
-from counter_tui.text import SHORT_MAX, clean_text
 
 
 def _reason(text: str, what: str) -> str:
-    reason = clean_text(text, SHORT_MAX)
+    reason = limited(text, "reason")
     if not reason:
         raise InvalidInput(f"Say why you {what}; it is kept in the log.")
     return reason
@@ -84,7 +84,7 @@ def _reopen(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reas
     ).first()
     if thank_you is not None:
         thank_you.status = FollowUpStatus.CANCELLED
-        thank_you.cancel_reason = clean_text(f"Visit reopened: {reason}", SHORT_MAX)
+        thank_you.cancel_reason = fitted(f"Visit reopened: {reason}", "reason")
         thank_you.done_at, thank_you.done_by = ctx.now(), actor.staff_id
         session.add(thank_you)
         audit.record(

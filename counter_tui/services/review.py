@@ -29,6 +29,7 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotFound
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
@@ -42,7 +43,6 @@ from counter_tui.services.review_views import (
     OwnerFollowUps,
 )
 from counter_tui.services.views import FollowUpView
-from counter_tui.text import SHORT_MAX, clean_text
 
 BLOCKED_ACTIONS = ("visit.claim_blocked", "handoff.blocked")
 LOG_LIMIT = 200
@@ -173,7 +173,7 @@ def handoff_log(
     lead, the person blocked, or the owner they were blocked by); and `reason` text
     (case-insensitive, in the reason, the lead's note, or the blocked-attempt wording).
     """
-    reason_text = clean_text(reason, SHORT_MAX).lower()
+    reason_text = limited(reason, "search", param="reason").lower()
     with ctx.database.read() as session:
         require(session, actor, Action.SEE_HANDOFF_LOG)
         names = staff_names(session)
@@ -363,7 +363,7 @@ def reassign_followup(
     ctx: ShopContext, actor: Actor, followup_id: int, to_staff_id: int, reason: str
 ) -> None:
     """A lead gives an open follow-up to a colleague (e.g. its owner is away), with a reason."""
-    reason = clean_text(reason, SHORT_MAX)
+    reason = limited(reason, "reason")
     if not reason:
         raise InvalidInput("Give a reason for the reassignment; the new owner and the log need it.")
     with ctx.database.write() as session:

@@ -16,11 +16,12 @@ from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
+from counter_tui.limits import limited
 from counter_tui.services import audit, pin_guard
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
 from counter_tui.services.permissions import NOBODY, Action, Target, allows, refusal, require
-from counter_tui.text import NAME_MAX, clean_text
+from counter_tui.text import clean_text
 
 PIN_MIN, PIN_MAX = 4, 12
 MAX_FAILED_ATTEMPTS = 5
@@ -60,7 +61,7 @@ def hash_pin(pin: str) -> str:
 
 def _pin_matches(stored_hash: str, pin: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, pin)
+        return _hasher.verify(stored_hash, clean_text(pin))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -85,7 +86,7 @@ def add_staff(
     ctx: ShopContext, actor: Actor | None, *, name: str, pin: str, role: str = Role.ASSOCIATE
 ) -> StaffSummary:
     """Create a staff member (leads, or the administrator at the command line)."""
-    name = clean_text(name, NAME_MAX)
+    name = limited(name, "name")
     if not name:
         raise InvalidInput("Give the staff member a name.")
     if role not in (Role.ASSOCIATE, Role.LEAD):
@@ -104,9 +105,10 @@ def add_staff(
 
 
 def _find_staff(session: Session, name: str) -> Staff:
-    staff = session.exec(select(Staff).where(func.lower(Staff.name) == name.strip().lower())).first()
+    name = clean_text(name)
+    staff = session.exec(select(Staff).where(func.lower(Staff.name) == name.lower())).first()
     if staff is None:
-        raise NotFound(f"No staff member called {name.strip()!r}. `counter-tui staff list` shows them.")
+        raise NotFound(f"No staff member called {name!r}. `counter-tui staff list` shows them.")
     return staff
 
 
@@ -259,6 +261,7 @@ def authorise_command(ctx: ShopContext, name: str, pin: str, command: str) -> Ac
     """The shift lead allowing a command-line change, by name and PIN, checked like a
     sign-in at this terminal (wrong PINs count towards the lockout); audited with the
     command's name."""
+    name = clean_text(name)
     with ctx.database.read() as session:
         lead = session.exec(select(Staff).where(func.lower(Staff.name) == name.strip().lower())).first()
         if (

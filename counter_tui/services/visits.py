@@ -29,6 +29,7 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.contact import clean_contact
 from counter_tui.services.context import Actor, ShopContext
@@ -45,7 +46,6 @@ from counter_tui.services.linking import bring_walk_in_along, set_walk_in_prefer
 from counter_tui.services.permissions import Action, owned_sentence, refusal, require, visit_target
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
-from counter_tui.text import SHORT_MAX, clean_text
 
 EXCLUSIVE_NEEDS = {
     NeedKind.BROWSE_PRIVATELY: NeedKind.NEEDS_HELP,
@@ -95,7 +95,7 @@ def new_walk_in(
     A known customer's standing needs are applied. With `claim`, the staff member who
     greeted them owns the visit from the start. Kiosks create unowned visits only.
     """
-    description = clean_text(description, SHORT_MAX)
+    description = limited(description, "description")
     wanted = [kind for kind in dict.fromkeys(needs)]
     unknown = [kind for kind in wanted if kind not in set(NeedKind)]
     if unknown:
@@ -247,7 +247,7 @@ def set_need(
     """
     if kind not in set(NeedKind):
         raise InvalidInput(f"Unknown need {kind!r}.")
-    detail = clean_text(detail, SHORT_MAX)
+    detail = limited(detail, "detail")
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
@@ -270,6 +270,8 @@ def set_need(
 
 def clear_need(ctx: ShopContext, actor: Actor, visit_id: int, kind: str) -> None:
     """Clear an active need on a visit."""
+    if kind not in set(NeedKind):
+        raise InvalidInput(f"Unknown need {kind!r}.")
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
@@ -583,7 +585,7 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
 
 def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> None:
     """Add a note to a visit (and to its customer's record, when they are on file)."""
-    body = clean_text(body, 2000, multiline=True)
+    body = limited(body, "note", param="body")
     if not body:
         raise InvalidInput("The note is empty. Type what colleagues should know.")
     with ctx.database.write() as session:
@@ -618,7 +620,7 @@ def update_needs(
             raise InvalidInput(f"Unknown need {kind!r}.")
     if NeedKind.BROWSE_PRIVATELY in to_add and NeedKind.NEEDS_HELP in to_add:
         raise InvalidInput("'Browse privately' and 'needs help' replace each other. Tick just one.")
-    detail = clean_text(detail, SHORT_MAX)
+    detail = limited(detail, "detail")
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)

@@ -40,11 +40,13 @@ def _followups(ctx: ShopContext) -> list[FollowUp]:
 # --- topics ------------------------------------------------------------------------------
 
 
-def test_topics_are_trimmed_lowered_folded_deduplicated_and_cut() -> None:
-    long = "x" * 60
+def test_topics_are_trimmed_lowered_folded_deduplicated_and_refused_when_too_long() -> None:
     assert feedback.normalise_topics(
-        ["  Parking ", "#parking", "PARKING", "Queue   at\ttills", "", "  ", "\x1b", long]
-    ) == ("parking", "queue at tills", "x" * feedback.TOPIC_MAX)
+        ["  Parking ", "#parking", "PARKING", "Queue   at\ttills", "", "  ", "\x1b", "#" + "x" * 40]
+    ) == ("parking", "queue at tills", "x" * 40)
+    with pytest.raises(InvalidInput, match=r"^A topic can be at most 40 characters; this one has 41\.$"):
+        feedback.normalise_topics(["parking", "x" * 41])
+    assert feedback.normalise_topic("İ" * 40) == ("İ" * 40).lower()[:40]  # lower case is longer
     assert feedback.parse_topics("Parking, staff friendliness ,,parking") == (
         "parking",
         "staff friendliness",

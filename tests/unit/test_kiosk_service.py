@@ -59,10 +59,12 @@ def test_check_in_creates_an_unowned_visit_with_the_need_and_kiosk_source(
     assert needs == ["pickup"]
 
 
-def test_first_names_are_cleaned_and_cut_to_the_limit() -> None:
+def test_first_names_are_cleaned_and_refused_over_the_limit() -> None:
     assert kiosk.clean_first_name("An\x1b]0;pwned\x07n") == "An]0;pwnedn"
     assert kiosk.clean_first_name("\tZoë\n") == "Zoë"
-    assert kiosk.clean_first_name("x" * 100) == "x" * kiosk.FIRST_NAME_MAX
+    assert kiosk.clean_first_name("x" * 30) == "x" * kiosk.FIRST_NAME_MAX
+    with pytest.raises(InvalidInput, match=r"^A first name can be at most 30 characters; this one has 100"):
+        kiosk.clean_first_name("x" * 100)
     assert kiosk.clean_first_name("") == ""
     assert kiosk.clean_first_name("   ") == ""
 

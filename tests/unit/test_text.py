@@ -1,8 +1,9 @@
 """Text cleaning: control characters (terminal escapes, BEL, NUL) and format characters
 (bidi overrides, zero-width space) are dropped but the joiners emoji need are kept, text
 is NFC, lone surrogates become U+FFFD, emoji and markup-like text are kept literally,
-lengths are capped; property tests over any string (surrogates included); and customers
-with hostile or huge names are stored safely and found again."""
+nothing is cut (lengths are `counter_tui.limits`'); property tests over any string
+(surrogates included); and customers with hostile names are stored safely and found
+again, while a huge one is refused with a sentence."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from counter_tui.db.models import AuditEvent, Customer
+from counter_tui.errors import InvalidInput
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.text import LONG_MAX, NAME_MAX, SHORT_MAX, clean_text, display_text, one_line
+from counter_tui.text import clean_text, display_text, one_line
 from tests.conftest import Team
 
 
@@ -104,16 +106,14 @@ def test_lone_surrogates_become_the_replacement_character(raw: str, clean: str) 
     assert display_text(raw) == clean
 
 
-def test_length_is_capped_and_trimmed() -> None:
-    assert len(clean_text("x" * 10_000)) == SHORT_MAX
-    assert len(clean_text("x" * 10_000, NAME_MAX)) == NAME_MAX
-    assert clean_text("a" * 79 + " b", NAME_MAX) == "a" * 79  # no trailing space after the cut
-    assert clean_text("🎉" * 500, 10) == "🎉" * 10
+def test_cleaning_trims_but_never_cuts() -> None:
+    assert clean_text("  " + "x" * 10_000 + "  ") == "x" * 10_000
+    assert clean_text("🎉" * 500) == "🎉" * 500
 
 
 def test_multiline_keeps_newlines_and_folds_blank_runs() -> None:
     text = "first\r\n\r\n\r\n\x1b[2Jsecond  \rthird\n\n"
-    assert clean_text(text, LONG_MAX, multiline=True) == "first\n\n[2Jsecond\nthird"
+    assert clean_text(text, multiline=True) == "first\n\n[2Jsecond\nthird"
 
 
 def test_display_text_and_one_line_drop_controls_again() -> None:
@@ -126,27 +126,25 @@ def test_display_text_and_one_line_drop_controls_again() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=ANY_TEXT, max_length=st.integers(min_value=0, max_value=300))
-def test_clean_text_never_returns_hidden_characters_or_too_much(text: str, max_length: int) -> None:
-    cleaned = clean_text(text, max_length)
+@given(text=ANY_TEXT)
+def test_clean_text_never_returns_hidden_characters(text: str) -> None:
+    cleaned = clean_text(text)
     assert not _has_hidden(cleaned)
     assert "\n" not in cleaned
-    assert len(cleaned) <= max_length
     assert cleaned == cleaned.strip()
     assert unicodedata.is_normalized("NFC", cleaned)
-    assert clean_text(cleaned, max_length) == cleaned  # idempotent
+    assert clean_text(cleaned) == cleaned  # idempotent
     cleaned.encode("utf-8")  # storable: no surrogate left
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=ANY_TEXT)
 def test_multiline_clean_text_keeps_only_newlines_among_hidden_characters(text: str) -> None:
-    cleaned = clean_text(text, LONG_MAX, multiline=True)
+    cleaned = clean_text(text, multiline=True)
     assert not _has_hidden(cleaned.replace("\n", ""))
-    assert len(cleaned) <= LONG_MAX
     assert "\n\n\n" not in cleaned
     assert unicodedata.is_normalized("NFC", cleaned)
-    assert clean_text(cleaned, LONG_MAX, multiline=True) == cleaned
+    assert clean_text(cleaned, multiline=True) == cleaned
 
 
 @settings(max_examples=200, deadline=None)
@@ -192,25 +190,19 @@ def test_hostile_names_are_stored_safely_and_searchable(
     assert not any("\x1b" in d or "\x07" in d for d in details)
 
 
-def test_a_ten_thousand_character_name_is_capped_and_searchable(
-    ctx: ShopContext, team: Team, fetch: Callable[..., Any]
-) -> None:
+def test_a_ten_thousand_character_name_is_refused_with_a_sentence(ctx: ShopContext, team: Team) -> None:
     huge = "Maximilian" + "x" * 9_990
-    customer_id = customers.create_customer(ctx, team.sam, name=huge)
-    row: Customer = fetch(Customer, customer_id)
-    assert len(row.name) == NAME_MAX
-    assert row.name == huge[:NAME_MAX]
-    assert [m.id for m in customers.find_customers(ctx, "maximilian").items] == [customer_id]
-    assert customers.find_customers(ctx, huge).items[0].id == customer_id
+    with pytest.raises(InvalidInput, match=r"^A name can be at most 80 characters; this one has 10,000\.$"):
+        customers.create_customer(ctx, team.sam, name=huge)
+    assert customers.customer_count(ctx) == 0
 
 
 def test_hostile_text_in_descriptions_notes_and_needs_is_cleaned(
     ctx: ShopContext, team: Team, fetch: Callable[..., Any]
 ) -> None:
-    visit_id = visits.new_walk_in(ctx, team.sam, description="\x1b[2J[/]" + "y" * 10_000, claim=True)
+    visit_id = visits.new_walk_in(ctx, team.sam, description="\x1b[2J[/]" + "y" * 190, claim=True)
     detail = visits.visit_detail(ctx, team.sam, visit_id)
-    assert detail.who.startswith("[2J[/]")
-    assert len(detail.who) == SHORT_MAX
+    assert detail.who == "[2J[/]" + "y" * 190
     visits.set_need(ctx, team.sam, visit_id, "language", detail="[@click=app.quit]x[/]\x07")
     visits.add_visit_note(ctx, team.sam, visit_id, "\x1b]0;pwned\x07note [b]bold[/b]")
     detail = visits.visit_detail(ctx, team.sam, visit_id)
