@@ -61,6 +61,7 @@ LIMITS: dict[str, Limit] = {
     "feedback": Limit("Feedback", 2000, ("feedback.body",), multiline=True),
     "topic": Limit("A topic", 40, ("feedbacktag.topic", "feedbacktopicstatus.topic")),
     "kudos": Limit("Kudos", 500, ("kudos.body",)),
+    "setting": Limit("A setting", 2000),
     "terminal": Limit("A terminal name", 80, ("auditevent.terminal", "pinguard.terminal", "visit.source")),
 }
 

@@ -17,7 +17,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.limits import limited
+from counter_tui.limits import fitted, limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.customers import consented_channels, load_customer, write_consent
@@ -32,8 +32,9 @@ CALLBACK_CHANNELS = (Channel.PHONE, Channel.SMS)
 
 
 def thank_you_template(shop_name: str, first_name: str) -> str:
-    """The stock opening of every thank-you; the owner adds a personal line to it."""
-    return f"Thank you for visiting {shop_name} today, {first_name}."
+    """The stock opening of every thank-you; the owner adds a personal line to it (cut
+    to a follow-up's length, should the shop's name be very long)."""
+    return fitted(f"Thank you for visiting {shop_name} today, {first_name}.", "followup")
 
 
 def require_personal(line: str, template: str) -> None:

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from counter_tui.db.models import ShopSetting
 from counter_tui.errors import Conflict, InvalidInput
+from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
@@ -34,7 +35,6 @@ from counter_tui.shop_rules import (
     rules_from,
     show_value,
 )
-from counter_tui.text import LONG_MAX, clean_text
 
 ENTITY = "shop_settings"
 CHANGED = "shop_settings.changed"
@@ -66,7 +66,9 @@ def change(ctx: ShopContext, actor: Actor, typed: Mapping[str, str]) -> ShopRule
     """Set settings from typed text (`{"shop.hours.fri": "09:00-16:00"}`); a shift lead
     only. Refuses an unknown key (naming the nearest) or a value the rules do not accept
     (`InvalidInput` with `field` the key), changing nothing. Returns the new rules."""
-    wanted = {check_key(key): parse_text(key, clean_text(text, LONG_MAX)) for key, text in typed.items()}
+    wanted = {
+        check_key(key): parse_text(key, limited(text, "setting", param=key)) for key, text in typed.items()
+    }
     return _store(ctx, actor, wanted)
 
 

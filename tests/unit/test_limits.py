@@ -50,6 +50,7 @@ from counter_tui.services import (
     reversals,
     review,
     sessions,
+    shop_settings,
     staff,
     visits,
 )
@@ -90,6 +91,7 @@ NOT_TYPED = {
     "auditevent.chain_hash": "hash",
     "auditchainhead.last_hash": "hash",
     "pinguard.subject": "the app's own names",
+    "shopsetting.key": "the app's own setting names (others are refused)",
     "feedbacktopicstatus.status": "enumeration",
 }
 
@@ -520,6 +522,28 @@ CASES = [
         "erasure.erase_customer:reason",
         "reason",
         lambda s, t: erasure.erase_customer(s.ctx, s.team.lead, s.spare, t),
+    ),
+    Case(
+        "shop_settings.change:typed",
+        "setting",
+        lambda s, t: shop_settings.change(s.ctx, s.team.lead, {"shop.name": t}),
+        param="shop.name",
+    ),
+    Case(
+        "shop_settings.change:typed-key",
+        None,
+        lambda s, t: shop_settings.change(s.ctx, s.team.lead, {t: "x"}),
+    ),
+    Case(
+        "shop_settings.set_hours:hours",
+        "setting",
+        lambda s, t: shop_settings.set_hours(s.ctx, s.team.lead, "fri", t),
+        param="shop.hours.fri",
+    ),
+    Case(
+        "shop_settings.set_hours:weekday",
+        None,
+        lambda s, t: shop_settings.set_hours(s.ctx, s.team.lead, t, "closed"),
     ),
     Case(
         "audit_views.audit_log:customer",
