@@ -161,10 +161,14 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
 
         if isinstance(self.screen, LeadPinDialog):
             return
-        preferred = self.actor.staff_id if self.actor is not None and self.actor.is_lead else None
+        closing = Action.CLOSE_STAFF_APP
+        preferred = self.actor.staff_id if self.actor is not None and allows(self.actor, closing) else None
         self.push_screen(
             LeadPinDialog(
-                "Close the staff app on this terminal?", self._close_check, preferred_lead=preferred
+                "Close the staff app on this terminal?",
+                self._close_check,
+                allowing=closing,
+                preferred_lead=preferred,
             ),
             callback=self._close_if_allowed,
         )

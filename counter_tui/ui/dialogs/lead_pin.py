@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from counter_tui.errors import DomainError
 from counter_tui.services import staff
 from counter_tui.services.context import Actor
+from counter_tui.services.permissions import Action, allows
 from counter_tui.services.staff import PIN_MAX, StaffSummary
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import line, plain
@@ -32,17 +33,21 @@ PinCheck = Callable[[int, str], Actor]
 
 
 class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
-    """Pick a shift lead, type their PIN; dismissed with the lead once the PIN is right."""
+    """Pick a shift lead, type their PIN; dismissed with the lead once the PIN is right.
+    Listed are the people the permissions let take `allowing`."""
 
     DEFAULT_CSS = "LeadPinDialog { align: center middle; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="lead_pin.cancel", tooltip="Close without doing it."),
     ]
 
-    def __init__(self, question: str, check: PinCheck, *, preferred_lead: int | None = None) -> None:
+    def __init__(
+        self, question: str, check: PinCheck, *, allowing: Action, preferred_lead: int | None = None
+    ) -> None:
         super().__init__()
         self.question = question
         self.check = check
+        self.allowing = allowing
         self.preferred_lead = preferred_lead
 
     def compose(self) -> ComposeResult:
@@ -63,7 +68,11 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         self.query_one("#lead-pin", Input).focus()
 
     def _show_leads(self, people: list[StaffSummary]) -> None:
-        leads = [person for person in people if person.role == "lead"]
+        leads = [
+            person
+            for person in people
+            if allows(Actor(staff_id=person.id, name=person.name, role=person.role), self.allowing)
+        ]
         options = self.query_one("#leads", OptionList)
         options.clear_options()
         for lead in leads:
