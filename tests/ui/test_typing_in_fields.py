@@ -27,6 +27,7 @@ from counter_tui.services import customers, handoffs, visits
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import ShopContext
 from counter_tui.services.open_work import OpenWork
+from counter_tui.services.permissions import Action
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import FollowUpView
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
@@ -82,7 +83,11 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "FeedbackDialog": lambda: FeedbackDialog(),
         "CallbackDialog": lambda: CallbackDialog({Channel.PHONE}),
         "PromiseDialog": lambda: PromiseDialog(set(), ctx.calendar, ctx.now()),
-        "LeadPinDialog": lambda: LeadPinDialog("Close the staff app?", lambda lead, pin: None),  # type: ignore[arg-type, return-value]
+        "LeadPinDialog": lambda: LeadPinDialog(
+            "Close the staff app?",
+            lambda lead, pin: None,  # type: ignore[arg-type, return-value]
+            allowing=Action.CLOSE_STAFF_APP,
+        ),
         "MergePreviewDialog": lambda: MergePreviewDialog(["Bob Jones merges into Bob Jones"]),
         "NeedsDialog": lambda: NeedsDialog((), can_remember=True),
         "NewPinDialog": lambda: NewPinDialog("Sam"),
