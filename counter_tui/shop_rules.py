@@ -133,3 +133,17 @@ def refusal_of(error: ValidationError, key: str) -> InvalidInput:
     first = error.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")
     return InvalidInput(f"{key}: {message}.", field=key)
+
+
+def describe(key: str) -> str:
+    """What a setting means and how to write it, from the settings models' own docs."""
+    if key.startswith("shop.hours."):
+        return (
+            f"Opening hours on {key.rsplit('.', 1)[1]}: e.g. 09:00-17:30; with a break for "
+            "lunch 09:00-12:30,13:30-17:30; or closed."
+        )
+    if key == "shop.holidays":
+        return "Dates the shop is closed, YYYY-MM-DD, separated by commas."
+    section, name = key.split(".", 1)
+    model = type(getattr(ShopRules(), section))
+    return model.model_fields[name].description or ""

@@ -27,6 +27,7 @@ from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.handoffs import HandoffsScreen
 from counter_tui.ui.screens.review import ReviewScreen
+from counter_tui.ui.screens.shop_settings import ShopSettingsScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.screens.staff_admin import StaffAdminScreen
 from counter_tui.ui.widgets.choice import ChoiceList
@@ -43,6 +44,7 @@ SCREENS: tuple[tuple[str, type], ...] = (
     ("Hand-offs", HandoffsScreen),
     ("Lead review", ReviewScreen),
     ("Staff (leads)", StaffAdminScreen),
+    ("Shop settings (leads)", ShopSettingsScreen),
     ("Any dialog", FormDialog),
     ("Lead's PIN (closing the app)", LeadPinDialog),
     ("A choice in a dialog (↑↓ choose)", ChoiceList),

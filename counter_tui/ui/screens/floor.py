@@ -96,6 +96,14 @@ class FloorScreen(CounterScreen):
             id="floor.staff",
             tooltip="Shift leads: set PINs, clear lockouts, deactivate and reactivate staff.",
         ),
+        Binding(
+            "o",
+            "shop_settings",
+            "Shop settings",
+            show=False,
+            id="floor.shop_settings",
+            tooltip="Shift leads: the shop's hours, holidays, thresholds and targets, for every terminal.",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -285,10 +293,18 @@ class FloorScreen(CounterScreen):
 
         self.app.push_screen(StaffAdminScreen())
 
+    def action_shop_settings(self) -> None:
+        """Open the leads' shop settings screen."""
+        from counter_tui.ui.screens.shop_settings import ShopSettingsScreen
+
+        self.app.push_screen(ShopSettingsScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The review and staff keys are offered to whom the permissions let see them."""
         if action == "review":
             return allows(self.actor, Action.SEE_FLOOR_HEALTH)
         if action == "staff_admin":
             return allows(self.actor, Action.MANAGE_STAFF)
+        if action == "shop_settings":
+            return allows(self.actor, Action.CHANGE_SHOP_SETTINGS)
         return True

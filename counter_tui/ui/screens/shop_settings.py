@@ -1,0 +1,100 @@
+"""The shop's settings, for shift leads: every shop-wide rule (hours, holidays, time zone,
+thresholds, targets, kiosk choices) and its value; Enter changes the highlighted one.
+
+Keyboard only. The screen asks and shows; the checks, the permission and the audit are
+in `services/shop_settings.py`. A change reaches every terminal through the change feed,
+and this screen reloads when another terminal changes a setting.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from counter_tui.services import shop_settings
+from counter_tui.services.shop_settings import SettingView
+from counter_tui.shop_rules import describe
+from counter_tui.ui.dialogs.form import ask
+from counter_tui.ui.dialogs.setting import SettingDialog
+from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.shop_access import done
+
+KEY_WIDTH = 38
+SUMMARY = "The same on every terminal. Enter changes the highlighted setting."
+
+
+class ShopSettingsScreen(CounterScreen):
+    """Every shop-wide setting with its value, as it would be typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="shop_settings.back", tooltip="Back to the floor board."),
+        Binding(
+            "e",
+            "change",
+            "Change",
+            id="shop_settings.change",
+            tooltip="Change the highlighted setting (Enter does too).",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.settings: list[SettingView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(plain(SUMMARY), id="shop-settings-summary")
+        table: DataTable[Text] = DataTable(id="shop-settings-table", cursor_type="row", zebra_stripes=True)
+        table.add_column(plain("Setting"), key="key", width=KEY_WIDTH)
+        table.add_column(plain("Value"), key="value")
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Load the settings."""
+        self.sub_title = "Shop settings"
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read every setting as the database holds it now."""
+        self.load("shop_settings", shop_settings.listing, self.ctx, then=self.show)
+
+    def show(self, settings: list[SettingView]) -> None:
+        """Redraw the table, keeping the cursor where it was."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.settings = settings
+        width = max(self.size.width - KEY_WIDTH - 6, 20)
+        for setting in settings:
+            table.add_row(Text(setting.key), Text(one_line(setting.text, width)), key=setting.key)
+        if settings:
+            table.move_cursor(row=min(max(row, 0), len(settings) - 1))
+
+    def on_data_table_row_selected(self, _message: DataTable.RowSelected) -> None:
+        """Enter on a setting changes it."""
+        self.action_change()
+
+    def action_change(self) -> None:
+        """Ask for the highlighted setting's new value, starting from the current one."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        if not self.settings or table.row_count == 0:
+            return
+        setting = self.settings[table.cursor_row]
+        key = setting.key
+        ask(
+            self,
+            SettingDialog(key, describe(key), setting.text),
+            lambda actor, typed: shop_settings.change(self.ctx, actor, {key: typed}),
+            then=lambda _: done(self, f"{key} changed, for every terminal."),
+        )
+
+    def action_back(self) -> None:
+        """Back to the floor board."""
+        self.dismiss()

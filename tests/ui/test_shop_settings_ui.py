@@ -1,0 +1,75 @@
+"""The leads' shop settings screen, by keys only: every shop-wide setting listed, Enter
+changes the highlighted one in a dialog holding its value, a refused value is explained
+beside the field with what was typed kept, and the database holds what was saved."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from counter_tui.services import shop_settings
+from counter_tui.services.context import ShopContext
+from counter_tui.shop_rules import SETTING_KEYS
+from counter_tui.ui.dialogs.setting import SettingDialog
+from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.screens.shop_settings import ShopSettingsScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+
+FRIDAY_ROW = SETTING_KEYS.index("shop.hours.fri")
+
+
+async def open_settings(app: StaffApp, pilot: object) -> None:
+    await sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
+    await pilot.press("o")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    assert isinstance(app.screen, ShopSettingsScreen)
+
+
+async def test_a_lead_changes_the_closing_time_by_keys(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(app, pilot)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert [row[0] for row in rows] == list(SETTING_KEYS)
+        assert rows[FRIDAY_ROW][1] == "09:00-17:30"
+
+        await pilot.press(*["down"] * FRIDAY_ROW, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingDialog)
+        assert app.screen.query_one("#answer", Input).value == "09:00-17:30"
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "09:00-12:30,13:30-16:00")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert isinstance(app.screen, ShopSettingsScreen)
+        assert table_rows(app.screen.query_one(DataTable))[FRIDAY_ROW][1] == "09:00-12:30,13:30-16:00"
+    assert shop_settings.current(ctx).shop.hours["fri"] == "09:00-12:30,13:30-16:00"
+
+
+async def test_a_refused_value_is_explained_beside_the_field_and_kept(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(app, pilot)
+        await pilot.press(*["down"] * FRIDAY_ROW, "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "17:30-09:00")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert isinstance(app.screen, SettingDialog)
+        error = app.screen.query_one("#answer-error", Static)
+        assert error.display
+        assert "closing time must be after opening time" in plain(error.render())
+        assert app.screen.query_one("#answer", Input).value == "17:30-09:00"
+    assert shop_settings.current(ctx).shop.hours["fri"] == "09:00-17:30"
+
+
+async def test_an_associate_has_no_settings_key(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, FloorScreen)
