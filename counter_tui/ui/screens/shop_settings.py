@@ -25,6 +25,8 @@ from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 
 KEY_WIDTH = 38
+VALUE_WIDTH = 36
+"""Fixed widths, so 80 columns show both whole; a longer value shows whole in its dialog."""
 SUMMARY = "The same on every terminal. Enter changes the highlighted setting."
 
 
@@ -51,7 +53,7 @@ class ShopSettingsScreen(CounterScreen):
         yield Static(plain(SUMMARY), id="shop-settings-summary")
         table: DataTable[Text] = DataTable(id="shop-settings-table", cursor_type="row", zebra_stripes=True)
         table.add_column(plain("Setting"), key="key", width=KEY_WIDTH)
-        table.add_column(plain("Value"), key="value")
+        table.add_column(plain("Value"), key="value", width=VALUE_WIDTH)
         yield table
         yield Footer(compact=True)
 
@@ -71,9 +73,8 @@ class ShopSettingsScreen(CounterScreen):
         row = table.cursor_row
         table.clear()
         self.settings = settings
-        width = max(self.size.width - KEY_WIDTH - 6, 20)
         for setting in settings:
-            table.add_row(Text(setting.key), Text(one_line(setting.text, width)), key=setting.key)
+            table.add_row(Text(setting.key), Text(one_line(setting.text, VALUE_WIDTH)), key=setting.key)
         if settings:
             table.move_cursor(row=min(max(row, 0), len(settings) - 1))
 
