@@ -566,7 +566,6 @@ CASES = [
 #: erasure's search of the audit, values already stored, so already clean).
 NOT_TYPED_PARAMETERS = {
     "audit_redaction.events_mentioning:terms",
-    "staff.sign_in:require_role",
     "staff.sign_in:success_action",
     "staff.sign_in:success_details",
     "staff.authorise_command:command",
