@@ -244,7 +244,7 @@ def close_day_if_due(
     undid that day's close (the shop stayed open). Housekeeping, so any signed-in
     terminal may trigger it.
     """
-    ctx.forget_rules()  # the shop's closing time as it is now, whatever this terminal kept
+    ctx.refresh_rules()  # the shop's closing time as it is now, whatever this terminal kept
     found = last_close_before(ctx, ctx.now() - grace)
     if found is None:
         return None

@@ -95,8 +95,14 @@ class ShopContext:
                 "A shift lead can correct them with: counter-tui shop set"
             ) from error
 
+    def refresh_rules(self) -> ShopRules:
+        """Read the shop-wide rules again now and keep them; until the read is done, the
+        kept copy stays in use (so a screen never waits on the database for them)."""
+        rules = self._rules = self.read_rules()
+        return rules
+
     def forget_rules(self) -> None:
-        """Read the shop-wide rules again next time (another terminal changed them)."""
+        """Read the shop-wide rules again next time they are needed."""
         self._rules = None
 
     @property

@@ -58,8 +58,7 @@ def listing(ctx: ShopContext) -> list[SettingView]:
 
 def current(ctx: ShopContext) -> ShopRules:
     """The rules as the database holds them now; this terminal's copy is refreshed too."""
-    ctx.forget_rules()
-    return ctx.rules
+    return ctx.refresh_rules()
 
 
 def change(ctx: ShopContext, actor: Actor, typed: Mapping[str, str]) -> ShopRules:

@@ -173,7 +173,10 @@ class FeedWatcher(ABC):
         missed), this terminal reads them again first, so what the screens reload
         follows the new hours and thresholds without a restart."""
         if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
-            self.ctx.forget_rules()
+            try:
+                self.ctx.refresh_rules()
+            except DomainError:
+                self.ctx.forget_rules()  # read them when next needed
         try:
             self.on_event(event)
         except Exception:
