@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static
 
-from counter_tui.services import shop_settings
+from counter_tui.services import changes, shop_settings
 from counter_tui.services.context import ShopContext
 from counter_tui.shop_rules import SETTING_KEYS
+from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.dialogs.setting import SettingDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.shop_settings import ShopSettingsScreen
-from tests.conftest import Team
+from tests.conftest import FRIDAY_11AM, Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
 
 FRIDAY_ROW = SETTING_KEYS.index("shop.hours.fri")
@@ -73,3 +74,25 @@ async def test_an_associate_has_no_settings_key(ctx: ShopContext, team: Team) ->
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, FloorScreen)
+
+
+async def test_a_change_at_another_terminal_shows_here_without_a_restart(
+    ctx: ShopContext, team: Team, other_terminal: ShopContext
+) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(app, pilot)
+        assert app.title == "Test Shop"
+        seen = changes.latest_event_id(ctx)
+
+        shop_settings.change(
+            other_terminal, team.lead, {"shop.name": "Harbour Books", "shop.hours.fri": "closed"}
+        )
+        app.apply_feed_event(FeedEvent(online=True, changes=tuple(changes.changes_since(ctx, seen))))
+        await settle(pilot)
+
+        assert app.title == "Harbour Books"
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert rows[0][1] == "Harbour Books"
+        assert rows[FRIDAY_ROW][1] == "closed"
+        assert ctx.calendar.closing(FRIDAY_11AM.date()) is None
