@@ -21,5 +21,6 @@ def reopen_with_reason(where: ServiceCaller, visit_id: int, who: str) -> None:
         done(where, result.message)
 
     where.app.push_screen(
-        TextPromptDialog(f"Reopen the visit: {one_line(who, 30)}", "Why? (kept in the log)"), reopen
+        TextPromptDialog(f"Reopen the visit: {one_line(who, 30)}", "Why? (kept in the log)", limit="reason"),
+        reopen,
     )

@@ -49,11 +49,11 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
         )
         if followup.kind == FollowUpKind.THANK_YOU:
             yield Label("Personal line (more than the template: something about their visit)")
-            personal = Input(max_length=200, id="personal")
+            personal = Input(id="personal")
             personal.value = followup.personal_line
             yield personal
         yield Label("What did you do?")
-        yield Input(placeholder="e.g. Emailed with the care guide attached", max_length=500, id="done")
+        yield Input(placeholder="e.g. Emailed with the care guide attached", id="done")
         if followup.kind == FollowUpKind.PROMISE:
             yield Tick("The customer has been told it is done", True, id="informed")
         if followup.kind == FollowUpKind.STATUS_UPDATE:

@@ -29,7 +29,7 @@ class ConsentDialog(FormDialog[tuple[dict[str, bool], str]]):
                 CHANNEL_LABELS[channel].capitalize(), channel in self._granted, id=f"consent-{channel}"
             )
         yield Label("How did they tell you?")
-        source = Input(max_length=200, id="source")
+        source = Input(id="source")
         source.value = "asked at the counter"
         yield source
 

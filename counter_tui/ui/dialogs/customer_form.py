@@ -40,15 +40,15 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
 
     def fields(self) -> ComposeResult:
         yield Label("Name")
-        name = Input(max_length=80, id="name")
+        name = Input(id="name")
         name.value = self._initial_name
         yield name
         yield Label("Phone (optional)")
-        phone = Input(max_length=40, id="phone")
+        phone = Input(id="phone")
         phone.value = self._initial_phone
         yield phone
         yield Label("Email (optional)")
-        email = Input(max_length=200, id="email")
+        email = Input(id="email")
         email.value = self._initial_email
         yield email
         if self._ask_consent:

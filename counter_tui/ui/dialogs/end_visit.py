@@ -49,7 +49,6 @@ class EndVisitDialog(FormDialog[EndChoice]):
                 yield Label(compose("Template: $template", template=self._template), classes="dim")
             yield Input(
                 placeholder="e.g. Hope the blue kettle suits the new kitchen",
-                max_length=200,
                 id="personal",
             )
         else:

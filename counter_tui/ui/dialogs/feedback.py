@@ -27,11 +27,11 @@ class FeedbackDialog(FormDialog[FeedbackEntry]):
 
     def fields(self) -> ComposeResult:
         yield Label("What did they say? (their words)")
-        yield Input(max_length=2000, id="body")
+        yield Input(id="body")
         yield Label("Rating 1-5 (optional)")
         yield Input(max_length=1, restrict=r"[1-5]?", id="rating")
         yield Label("Topics, separated by commas (e.g. parking, opening hours)")
-        yield Input(max_length=200, id="topics")
+        yield Input(id="topics")
 
     def collect(self) -> FeedbackEntry:
         body = required(

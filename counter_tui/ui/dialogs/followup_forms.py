@@ -64,7 +64,7 @@ class CallbackDialog(FormDialog[CallbackRequest]):
 
     def fields(self) -> ComposeResult:
         yield Label("What is the call about?")
-        yield Input(max_length=200, id="about")
+        yield Input(id="about")
         yield Label("How")
         yield channel_choice(self.CHANNELS, self._consented)
         yield Tick("The customer agreed just now to be contacted this way", False, id="agreed")
@@ -101,7 +101,7 @@ class PromiseDialog(FormDialog[PromiseRequest]):
 
     def fields(self) -> ComposeResult:
         yield Label("What did you promise? (in the words you used)")
-        yield Input(max_length=200, id="promise")
+        yield Input(id="promise")
         yield Label("By when? e.g. 'tomorrow 12:00', 'fri', '25/11 16:00'")
         yield Input(placeholder="tomorrow", id="due", max_length=40)
         yield Label("How will they hear it was done?")

@@ -37,7 +37,7 @@ class NeedsDialog(FormDialog[NeedsChange]):
         yield Label("Space ticks or unticks · browse privately and needs help replace each other")
         yield need_choices(self._current)
         yield Label("Detail (e.g. language spoken, wheelchair, order number)")
-        yield Input(max_length=200, id="detail")
+        yield Input(id="detail")
         remember = Tick("Remember for their next visits", False, id="remember")
         remember.display = self._can_remember
         yield remember

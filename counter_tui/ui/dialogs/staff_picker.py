@@ -45,7 +45,7 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
         )
         if self._reason_prompt:
             yield Label(plain(self._reason_prompt))
-            yield Input(max_length=200, id="reason")
+            yield Input(id="reason")
 
     def on_mount(self) -> None:
         """Start on the list of colleagues."""

@@ -1,4 +1,9 @@
-"""A one-question dialog: a note, a reason, what was done."""
+"""A one-question dialog: a note, a reason, what was done.
+
+The answer box takes any length; the service refuses text over its limit with a
+sentence shown under the box. A dialog whose answer is used only after it closes (not
+through `ask`) names its `limit` (a key of `counter_tui.limits.LIMITS`), so that the
+same refusal comes before it closes and nothing typed is lost."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
+from counter_tui.limits import limited
 from counter_tui.ui.dialogs.form import FormDialog, required
 from counter_tui.ui.safe_text import plain
 
@@ -19,19 +25,19 @@ class TextPromptDialog(FormDialog[str]):
         prompt: str | Text,
         *,
         placeholder: str = "",
-        max_length: int = 200,
         initial: str = "",
+        limit: str = "",
     ) -> None:
         super().__init__()
         self._initial = initial
+        self._limit = limit
         self.TITLE_TEXT = title
         self._prompt = prompt
         self._placeholder = placeholder
-        self._max_length = max_length
 
     def fields(self) -> ComposeResult:
         yield Label(plain(self._prompt))
-        answer = Input(placeholder=self._placeholder, max_length=self._max_length, id="answer")
+        answer = Input(placeholder=self._placeholder, id="answer")
         answer.value = self._initial
         yield answer
 
@@ -40,6 +46,9 @@ class TextPromptDialog(FormDialog[str]):
         super().show_error(message, "answer")
 
     def collect(self) -> str:
-        return required(
+        answer = required(
             self.query_one("#answer", Input).value, "Type something first, or Esc to cancel.", field="answer"
         )
+        if self._limit:
+            limited(answer, self._limit)
+        return answer

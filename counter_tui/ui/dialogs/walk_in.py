@@ -33,7 +33,7 @@ class NewWalkInDialog(FormDialog[WalkIn]):
 
     def fields(self) -> ComposeResult:
         yield Label("Who (a short description, e.g. 'red coat, looking at kettles')")
-        yield Input(placeholder="walk-in", max_length=200, id="description")
+        yield Input(placeholder="walk-in", id="description")
         yield Label("What they need (space to tick)")
         yield need_choices()
         yield Tick("I'm greeting them now — they're mine for this visit", True, id="claim")

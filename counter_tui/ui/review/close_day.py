@@ -47,7 +47,7 @@ class CloseDayDialog(FormDialog[str]):
             yield Label(compose("Why close before $closes? (kept in the log)", closes=self.closes))
         else:
             yield Label("Note for the log (optional)")
-        yield Input(max_length=200, id="answer")
+        yield Input(id="answer")
 
     def collect(self) -> str:
         reason = self.query_one("#answer", Input).value.strip()

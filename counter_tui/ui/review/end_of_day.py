@@ -141,7 +141,7 @@ class EndOfDayPane(ReviewPane):
             if reason is not None:
                 self.call(reversals.undo_day_close, self.ctx, self.actor, reason, then=self._after_undo)
 
-        self.app.push_screen(TextPromptDialog("Undo the day close", prompt), undo)
+        self.app.push_screen(TextPromptDialog("Undo the day close", prompt, limit="reason"), undo)
 
     def _after_undo(self, result: UndoResult) -> None:
         count = len(result.reopened)

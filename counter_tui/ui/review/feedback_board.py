@@ -123,7 +123,7 @@ class FeedbackBoardPane(ReviewPane):
         prompt = f"What was done about '{one_line(topic, 30)}'? Customers who raised it will be told."
         ask(
             self,
-            TextPromptDialog("Acted on", prompt, max_length=500),
+            TextPromptDialog("Acted on", prompt),
             lambda actor, what: feedback.mark_topic_acted_on(self.ctx, actor, topic, what),
             then=self._acted,
         )

@@ -490,7 +490,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
             else:
                 customers.add_note(self.ctx, actor, customer_id or 0, body)
 
-        dialog = TextPromptDialog("Add a note", "What should colleagues know?", max_length=2000)
+        dialog = TextPromptDialog("Add a note", "What should colleagues know?")
         ask(self, dialog, save, then=lambda _: self.reload())
 
     def _pick_colleague(
@@ -645,7 +645,6 @@ class CustomerScreen(IdentityActions, CounterScreen):
         dialog = TextPromptDialog(
             "Preferences",
             "What do they prefer? (kept for every visit)",
-            max_length=2000,
             initial=self.customer.preferences,
         )
         ask(

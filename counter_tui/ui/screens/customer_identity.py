@@ -144,7 +144,6 @@ class IdentityActions(_Screen):
         dialog = TextPromptDialog(
             "Preferences",
             "What do they prefer? (kept for them once they are on file)",
-            max_length=2000,
             initial=self.visit.preferences,
         )
         ask(

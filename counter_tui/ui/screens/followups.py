@@ -207,7 +207,9 @@ class FollowUpsScreen(CounterScreen):
                     then=lambda _: done(self, "Restored."),
                 )
 
-        self.app.push_screen(TextPromptDialog("Restore follow-up", "Why is it needed after all?"), restore)
+        self.app.push_screen(
+            TextPromptDialog("Restore follow-up", "Why is it needed after all?", limit="reason"), restore
+        )
 
     def action_open_customer(self) -> None:
         """Open the customer of the highlighted follow-up."""
