@@ -177,14 +177,20 @@ def allows(actor: Actor, action: Action, target: Target = NOBODY) -> bool:
     return refusal(actor, action, target) is None
 
 
+def check(actor: Actor, action: Action, target: Target = NOBODY) -> None:
+    """Raise the refusal, if any, as a domain error: for an actor with no staff row to
+    load (a kiosk); signed-in staff go through `require`."""
+    refused = refusal(actor, action, target)
+    if refused is not None:
+        raise refused.error()
+
+
 def require(session: Session, actor: Actor, action: Action, target: Target = NOBODY) -> Staff:
     """The actor's staff row if they may take `action` on `target`; otherwise the refusal
     as a domain error. The role is read from the database, so a change of role counts
     at once. (Kiosks and deactivated staff are refused here too.)"""
     staff = load_staff_actor(session, actor)
-    refused = refusal(Actor.of(staff), action, target)
-    if refused is not None:
-        raise refused.error()
+    check(Actor.of(staff), action, target)
     return staff
 
 

@@ -43,7 +43,7 @@ from counter_tui.services.customers import (
 from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import bring_walk_in_along, set_walk_in_preferences
-from counter_tui.services.permissions import Action, owned_sentence, refusal, require, visit_target
+from counter_tui.services.permissions import Action, check, owned_sentence, refusal, require, visit_target
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
 
@@ -101,10 +101,12 @@ def new_walk_in(
     if unknown:
         raise InvalidInput(f"Unknown need {unknown[0]!r}.")
     with ctx.database.write() as session:
-        if actor.is_kiosk and customer_id is None and not claim:
+        action = Action.START_VISIT if customer_id is not None or claim else Action.CHECK_IN
+        if actor.is_kiosk:
+            check(actor, action)
             source = actor.name
         else:
-            require(session, actor, Action.START_VISIT)
+            require(session, actor, action)
             source = ctx.terminal
         standing: list[StandingNeed] = []
         if customer_id is not None:

@@ -316,6 +316,10 @@ CASES: dict[str, Case] = {
     "visits.new_walk_in": Case(
         Action.START_VISIT, lambda c, a, s: visits.new_walk_in(c, a, customer_id=s.cara, claim=True)
     ),
+    "visits.new_walk_in:check in": Case(
+        Action.CHECK_IN,
+        lambda c, a, s: visits.new_walk_in(c, a, description="Ann", needs=[NeedKind.NEEDS_HELP]),
+    ),
     "visits.set_need": Case(
         Action.WORK_ON_VISIT,
         lambda c, a, s: visits.set_need(c, a, s.visit, NeedKind.NEEDS_HELP),
