@@ -38,7 +38,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
 from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
-from counter_tui.config import Settings, default_database_url, load_settings
+from counter_tui.config import Settings, default_config_path, default_database_url, load_settings
 from counter_tui.config_check import ConfigError
 from counter_tui.db.engine import Database
 from counter_tui.db.migrate import current_revision, head_revision, is_known, schema_too_new, upgrade
@@ -48,6 +48,7 @@ from counter_tui.report import render_day_report
 from counter_tui.services import staff as staff_service
 from counter_tui.services.contact import shop_region
 from counter_tui.services.context import ShopContext
+from counter_tui.shop_rules import ignored_file_keys
 
 EARLIEST_REPORT_DAY = date(1970, 1, 1)
 
@@ -317,9 +318,28 @@ def _shop(ctx: typer.Context) -> Iterator[ShopContext]:
     settings = _settings(ctx)
     shop = open_shop(settings, create=_may_create(settings))
     try:
+        _note_ignored_file_values(shop)
         yield shop
     finally:
         shop.database.dispose()
+
+
+def _note_ignored_file_values(shop: ShopContext) -> None:
+    """Say which shop-wide values in this terminal's settings file the shop does not use
+    (it has its own, the same on every terminal), so an edit there is not silently lost."""
+    path = default_config_path()
+    if not path.is_file():
+        return
+    with path.open("rb") as file:
+        ignored = ignored_file_keys(shop.settings, tomllib.load(file), shop.rules)
+    if ignored:
+        typer.secho(
+            f"Note: {path} sets {', '.join(ignored)}, but this shop's own setting"
+            f"{'s are' if len(ignored) > 1 else ' is'} used (the same on every terminal). "
+            "See them with: counter-tui shop show",
+            fg="yellow",
+            err=True,
+        )
 
 
 @contextmanager

@@ -147,3 +147,21 @@ def describe(key: str) -> str:
     section, name = key.split(".", 1)
     model = type(getattr(ShopRules(), section))
     return model.model_fields[name].description or ""
+
+
+def ignored_file_keys(settings: Settings, file_data: Mapping[str, Any], rules: ShopRules) -> list[str]:
+    """The shop-wide settings a terminal's settings file sets to something other than the
+    shop's own: once a shop has its rules, the file's values for them are not used, and
+    whoever edits the file should be told so rather than left wondering."""
+    own, shops = flatten(ShopRules.of(settings)), flatten(rules)
+    return [key for key in SETTING_KEYS if _written(file_data, key) and own[key] != shops[key]]
+
+
+def _written(data: Mapping[str, Any], key: str) -> bool:
+    """Whether the settings file's tables hold `key` (e.g. `[shop.hours]` `fri = …`)."""
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True

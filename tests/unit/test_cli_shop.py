@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from counter_tui.shop_rules import SETTING_KEYS
 from tests.unit.test_cli import assert_one_line_failure, shop
@@ -84,3 +87,20 @@ def test_an_associate_cannot_change_settings(shop_with_lead: str) -> None:
 
     assert result.exit_code == 1
     assert shop(shop_with_lead).rules.shop.name == "Corner Shop"
+
+
+def test_a_terminals_file_that_differs_from_the_shop_is_pointed_out(
+    shop_with_lead: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "till-2.toml"
+    config.write_text("[thresholds]\ngreet_within_minutes = 3\nlong_visit_minutes = 60\n", encoding="utf-8")
+    monkeypatch.setenv("COUNTER_TUI_CONFIG", str(config))
+
+    result = invoke(shop_with_lead, "staff", "list")
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        f"Note: {config} sets thresholds.greet_within_minutes, but this shop's own setting is "
+        "used (the same on every terminal). See them with: counter-tui shop show"
+    )
+    assert shop(shop_with_lead).rules.thresholds.greet_within_minutes == 5
