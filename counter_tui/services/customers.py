@@ -360,7 +360,7 @@ def add_note(ctx: ShopContext, actor: Actor, customer_id: int, body: str) -> Non
     `visits.add_visit_note`, which asks whether the person may work on that visit)."""
     body = limited(body, "note", param="body")
     if not body:
-        raise InvalidInput("The note is empty. Type what colleagues should know.")
+        raise InvalidInput("The note is empty. Type what colleagues should know.", field="body")
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         load_customer(session, customer_id)

@@ -589,7 +589,7 @@ def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> 
     """Add a note to a visit (and to its customer's record, when they are on file)."""
     body = limited(body, "note", param="body")
     if not body:
-        raise InvalidInput("The note is empty. Type what colleagues should know.")
+        raise InvalidInput("The note is empty. Type what colleagues should know.", field="body")
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         staff = require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)

@@ -629,8 +629,8 @@ def test_every_service_refuses_text_over_its_limit_and_writes_nothing(scene: Sce
 
 
 HOSTILE = (
-    "Re\u0301ne\u0301e \u202egnp.exe\u202c \u200bİzmir\x1b]0;x\x07 [/] \udcff\ud800 "
-    "\u2066👩\u200d👩\u200d👧\u2069 O'Neil kettle suits garden"
+    "Re\u0301ne\u0301e \u202egnp.exe\u202c \u200bİzmir\x1b]0;x\x07 [/] \udcff\ud800\r\n"
+    "\u2066👩\u200d👩\u200d👧\u2069\u2028O'Neil kettle suits garden"
 )
 
 
@@ -671,6 +671,9 @@ def test_no_service_crashes_on_hostile_text_and_nothing_unclean_is_stored(scene:
         names = list(session.execute(select(Customer.name)).scalars())
     assert stored == []
     assert "Rénée gnp.exe İzmir]0;x [/] \ufffd\ufffd 👩\u200d👩\u200d👧 O'Neil kettle suits garden" in names
+    with scene.ctx.database.read() as session:
+        notes = list(session.execute(select(models.CustomerNote.body)).scalars())
+    assert "Rénée gnp.exe İzmir]0;x [/] \ufffd\ufffd\n👩\u200d👩\u200d👧\nO'Neil kettle suits garden" in notes
 
 
 # --- properties on both databases ------------------------------------------------------------
@@ -709,6 +712,34 @@ def test_any_name_is_stored_clean_within_its_limit_or_refused(
             assert row is not None
             assert 0 < len(row.name) <= 80 and not _unclean(row.name)
             assert len(row.name_key) <= 80
+
+    check()
+
+
+#: Notes of any length around the limit, with line breaks and anything else in them.
+NOTES = st.one_of(
+    st.text(st.characters(exclude_categories=()), max_size=60),
+    st.text(st.characters(exclude_categories=()), min_size=1990, max_size=2030),
+)
+
+
+def test_any_note_is_stored_clean_within_its_limit_or_refused(
+    ctx: ShopContext, team: Team, bob: int, examples: int
+) -> None:
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(typed=NOTES)
+    def check(typed: str) -> None:
+        try:
+            customers.add_note(ctx, team.sam, bob, typed)
+        except InvalidInput as error:
+            assert error.field == "body"
+            assert str(error).startswith(("A note can be at most 2,000 characters;", "The note is empty"))
+            return
+        with ctx.database.read() as session:
+            body = session.execute(
+                select(models.CustomerNote.body).order_by(models.CustomerNote.id.desc())
+            ).scalar()
+        assert body is not None and 0 < len(body) <= 2000 and not _unclean(body)
 
     check()
 
