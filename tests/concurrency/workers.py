@@ -20,7 +20,7 @@ from typing import Any
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.db.engine import Database
 from counter_tui.errors import AlreadyOwned, Conflict, DatabaseUnavailable, DomainError
-from counter_tui.services import handoffs, staff, visits
+from counter_tui.services import handoffs, shop_settings, staff, visits
 from counter_tui.services.context import Actor, ShopContext
 
 BARRIER_TIMEOUT = 60.0
@@ -61,6 +61,9 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
             staff.sign_in(ctx, target, WRONG_PIN)
         elif command == "sign_in":
             staff.sign_in(ctx, target, RACE_PIN)
+        elif command == "import_settings":
+            if not shop_settings.import_if_empty(ctx):
+                return "kept", "the shop had its settings already"
         else:
             return "failure", f"unknown command {command}"
     except (AlreadyOwned, Conflict) as refusal:
@@ -76,7 +79,8 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
 
 Command = tuple[str, Actor, str, int]
 """(database URL, acting staff member, command, target): "claim" or "approve" a visit or
-request id; "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id."""
+request id; "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id;
+"import_settings" (a terminal's first start importing its file; the target is unused)."""
 
 
 def race_worker(
