@@ -36,6 +36,7 @@ from typer.core import TyperGroup
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
+from counter_tui.commands.backup import db_backup, db_restore
 from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
 from counter_tui.config import Settings, default_config_path, default_database_url, load_settings
@@ -79,13 +80,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-db_app = typer.Typer(help="Database schema: upgrade, current revision.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema, backup and restore.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports for a spreadsheet or an email.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(shop_app, name="shop")
+db_app.command("backup")(db_backup)
+db_app.command("restore")(db_restore)
 
 
 class ReportFormat(StrEnum):

@@ -22,6 +22,7 @@ import counter_tui.services as services_package
 from counter_tui.db.models import Channel, NeedKind, Outcome
 from counter_tui.errors import AlreadyOwned, Conflict, DomainError, NotAllowed
 from counter_tui.services import (
+    backup,
     closing,
     customers,
     erasure,
@@ -152,6 +153,12 @@ class Case:
 R = Action.KEEP_CUSTOMER_RECORD
 HOLIDAY = date(2027, 1, 6)
 CASES: dict[str, Case] = {
+    "backup.back_up": Case(Action.BACK_UP_DATABASE, lambda c, a, s: backup.back_up(c, a)),
+    "backup.restore": Case(
+        Action.RESTORE_DATABASE,
+        lambda c, a, s: backup.restore(c, a, backup.back_up(c, s.lead).path),
+        despite=(Conflict,),  # staff are signed in
+    ),
     "closing.close_day": Case(
         Action.CLOSE_DAY, lambda c, a, s: closing.close_day(c, a, visit_ids=[s.unowned], reason="flood")
     ),
@@ -366,6 +373,7 @@ READS = {
     "presence.fresh_lookers",
     "presence.lookers",
     "reversals.cancelled_today",
+    "sessions.signed_in_terminals",
     "reversals.undoable_close",
     "review.escalations",
     "review.floor_health",

@@ -1,0 +1,70 @@
+"""`counter-tui db backup [PATH]` and `counter-tui db restore PATH`.
+
+Both ask for a shift lead's name and PIN (`lead_auth`) and are audited as that lead; the
+work is `services/backup.py`'s. Registered under `db` in `cli.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_for_command
+from counter_tui.services.context import Actor, ShopContext
+
+
+def db_backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The new backup file, or a folder to put it in "
+            "(default: the backups folder beside the database).",
+            show_default=False,
+        ),
+    ] = None,
+    lead: LeadOption = None,
+    lead_pin: LeadPinOption = None,
+) -> None:
+    """Copy the shop's database while terminals keep working, and check the copy."""
+    from counter_tui.cli import _shop
+    from counter_tui.services import backup
+
+    with _shop(ctx) as shop:
+        made = backup.back_up(shop, _lead(shop, "db backup", lead, lead_pin), path)
+    typer.echo(f"Backed up to {made.path} ({_size(made.size)}; integrity check passed).")
+
+
+def db_restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The backup file to restore.", show_default=False)],
+    lead: LeadOption = None,
+    lead_pin: LeadPinOption = None,
+) -> None:
+    """Replace the shop's data with a backup (refused while anyone is signed in); what it
+    replaces is backed up first."""
+    from counter_tui.cli import _shop
+    from counter_tui.services import backup
+
+    with _shop(ctx) as shop:
+        done = backup.restore(shop, _lead(shop, "db restore", lead, lead_pin), path)
+    typer.echo(f"Restored from {done.restored_from}. What it replaced is kept at {done.replaced_kept_at}.")
+
+
+def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor:
+    """The lead allowing the command; a shop without a lead has nobody who may."""
+    from counter_tui.cli import CommandFailed
+
+    allowed_by = lead_for_command(shop, command, lead, lead_pin)
+    if allowed_by is None:
+        raise CommandFailed(
+            "Only a shift lead can do this, and this shop has none yet. "
+            "Add one with: counter-tui staff add NAME --role lead"
+        )
+    return allowed_by
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
