@@ -333,8 +333,11 @@ def _note_ignored_file_values(shop: ShopContext) -> None:
     path = default_config_path()
     if not path.is_file():
         return
-    with path.open("rb") as file:
-        ignored = ignored_file_keys(shop.settings, tomllib.load(file), shop.rules)
+    try:
+        with path.open("rb") as file:
+            ignored = ignored_file_keys(shop.settings, tomllib.load(file), shop.rules)
+    except DomainError:
+        return  # the shop's settings cannot be read; the command says so if it needs them
     if ignored:
         typer.secho(
             f"Note: {path} sets {', '.join(ignored)}, but this shop's own setting"

@@ -118,7 +118,9 @@ def _default_hours() -> dict[str, str | None]:
 class ShopSettings(StrictModel):
     """Who the shop is and when it is open."""
 
-    name: str = Field("Corner Shop", description="Shown in the title bar and on the kiosk.")
+    name: str = Field(
+        "Corner Shop", min_length=1, max_length=80, description="Shown in the title bar and on the kiosk."
+    )
     timezone: str = Field("Europe/London", description="IANA time zone used for display and due times.")
     hours: dict[str, str | None] = Field(
         default_factory=_default_hours,
