@@ -146,6 +146,10 @@ async def tour(app: CounterApp, who: Staff) -> None:
         for key, name in REVIEW_TABS:
             await pilot.press(key)
             await save(pilot, f"review_{name}")
+        await pilot.press("escape")
+
+        await pilot.press("o")
+        await save(pilot, "shop_settings")
 
 
 async def kiosk_tour(app: KioskApp) -> None:
