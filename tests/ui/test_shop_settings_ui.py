@@ -4,13 +4,17 @@ beside the field with what was typed kept, and the database holds what was saved
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static
+import json
+
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from counter_tui.services import changes, shop_settings
 from counter_tui.services.context import ShopContext
 from counter_tui.shop_rules import SETTING_KEYS
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.dialogs.setting import SettingDialog
+from counter_tui.ui.kiosk.app import KioskApp
+from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.shop_settings import ShopSettingsScreen
 from tests.conftest import FRIDAY_11AM, Team
@@ -96,3 +100,22 @@ async def test_a_change_at_another_terminal_shows_here_without_a_restart(
         assert rows[0][1] == "Harbour Books"
         assert rows[FRIDAY_ROW][1] == "closed"
         assert ctx.calendar.closing(FRIDAY_11AM.date()) is None
+
+
+async def test_a_running_kiosk_offers_the_choices_a_lead_just_set(
+    ctx: ShopContext, team: Team, other_terminal: ShopContext
+) -> None:
+    app = KioskApp(ctx, "door")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # type: ignore[arg-type]
+        assert len(ctx.rules.kiosk.choices) == 4  # read and kept by the kiosk
+        repairs = [{"label": "Repairs", "need": "needs_help", "next_step": "A technician will come."}]
+        shop_settings.change(other_terminal, team.lead, {"kiosk.choices": json.dumps(repairs)})
+
+        await pilot.press("enter", "enter")  # the next customer starts, no name
+        await settle(pilot)  # type: ignore[arg-type]
+
+        assert isinstance(app.screen, ChoiceScreen)
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.option_count == 1
+        assert "Repairs" in str(choices.get_option_at_index(0).prompt)
