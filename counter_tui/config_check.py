@@ -78,11 +78,9 @@ def _unknown_name(data: dict[str, Any], model: type[BaseModel], where: tuple[str
 
 
 def _unknown(name: str, value: object, known: list[str], where: tuple[str, ...]) -> str:
-    what = (
-        f"[{'.'.join((*where, name))}] is not a section"
-        if isinstance(value, dict)
-        else (f"{'.'.join((*where, name))} is not a setting")
-    )
+    """Say that `name` (in the table `where`) means nothing there, and what was meant."""
+    dotted = ".".join((*where, name))
+    what = f"[{dotted}] is not a section" if isinstance(value, dict) else f"{dotted} is not a setting"
     close = difflib.get_close_matches(name, known, n=1)
     if close:
         return f"{what}; did you mean {close[0]}?"

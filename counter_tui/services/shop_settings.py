@@ -169,4 +169,5 @@ def _key_of(error: ValidationError, wanted: Mapping[str, Any]) -> str:
     location = ".".join(str(part) for part in error.errors()[0]["loc"])
     if location in SETTING_KEYS:
         return location
-    return next((key for key in wanted if key.startswith(location)), next(iter(wanted)))
+    related = (key for key in wanted if key.startswith(location) or location.startswith(f"{key}."))
+    return next(related, next(iter(wanted)))

@@ -183,3 +183,13 @@ def test_auto_close_reads_a_closing_time_changed_since_it_last_looked(
         assert result is not None and result.closed_visit_ids == (walk_in,)
     finally:
         till.database.dispose()
+
+
+def test_a_kiosk_choice_the_rules_refuse_is_named_beside_the_choices(ctx: ShopContext, team: Team) -> None:
+    bad = '[{"label": "Help", "need": "a cuddle", "next_step": "Soon."}]'
+
+    with pytest.raises(InvalidInput, match=r"kiosk\.choices: unknown need 'a cuddle'") as refused:
+        shop_settings.change(ctx, team.lead, {"shop.name": "Kept", "kiosk.choices": bad})
+
+    assert refused.value.field == "kiosk.choices"
+    assert shop_settings.current(ctx).shop.name == "Test Shop"
