@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_for_command
-from counter_tui.services.context import Actor, ShopContext
+from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
 
 
 def db_backup(
@@ -33,7 +32,7 @@ def db_backup(
     from counter_tui.services import backup
 
     with _shop(ctx) as shop:
-        made = backup.back_up(shop, _lead(shop, "db backup", lead, lead_pin), path)
+        made = backup.back_up(shop, lead_required(shop, "db backup", lead, lead_pin), path)
     typer.echo(f"Backed up to {made.path} ({_size(made.size)}; integrity check passed).")
 
 
@@ -49,21 +48,8 @@ def db_restore(
     from counter_tui.services import backup
 
     with _shop(ctx) as shop:
-        done = backup.restore(shop, _lead(shop, "db restore", lead, lead_pin), path)
+        done = backup.restore(shop, lead_required(shop, "db restore", lead, lead_pin), path)
     typer.echo(f"Restored from {done.restored_from}. What it replaced is kept at {done.replaced_kept_at}.")
-
-
-def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor:
-    """The lead allowing the command; a shop without a lead has nobody who may."""
-    from counter_tui.cli import CommandFailed
-
-    allowed_by = lead_for_command(shop, command, lead, lead_pin)
-    if allowed_by is None:
-        raise CommandFailed(
-            "Only a shift lead can do this, and this shop has none yet. "
-            "Add one with: counter-tui staff add NAME --role lead"
-        )
-    return allowed_by
 
 
 def _size(size: int) -> str:

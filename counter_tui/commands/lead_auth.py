@@ -56,3 +56,16 @@ def lead_for_command(shop: ShopContext, command: str, lead: str | None, lead_pin
             "or run it where it can ask."
         ) from stopped
     return staff_service.authorise_command(shop, name, pin, command)
+
+
+def lead_required(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor:
+    """The lead allowing `command`, checked by PIN; a shop without a lead has nobody who may."""
+    from counter_tui.cli import CommandFailed
+
+    allowed_by = lead_for_command(shop, command, lead, lead_pin)
+    if allowed_by is None:
+        raise CommandFailed(
+            "Only a shift lead can do this, and this shop has none yet. "
+            "Add one with: counter-tui staff add NAME --role lead"
+        )
+    return allowed_by

@@ -12,7 +12,8 @@ The rules, by who is acting:
   own; works their own follow-ups; keeps any customer's record;
 - a **shift lead** may do all of that to anyone's visit or follow-up, and everything
   marked lead-only below (deciding hand-offs, reassigning, reopening, closing the day,
-  the review screens, staff, kudos, merging and erasing customers, the shop's settings, backups and restores).
+  the review screens, staff, kudos, merging and erasing customers, the shop's settings,
+  backups, restores and exports).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Action(StrEnum):
     CHANGE_SHOP_SETTINGS = "change the shop's settings"
     BACK_UP_DATABASE = "back up the shop's database"
     RESTORE_DATABASE = "restore the shop's database from a backup"
+    EXPORT_DATA = "export the shop's customers, visits and follow-ups"
     # Allowed by a lead's PIN typed where it is needed, whoever is signed in.
     UNLOCK_KIOSK = "unlock the kiosk"
     CLOSE_STAFF_APP = "close the staff app"
@@ -116,6 +118,7 @@ LEAD_ONLY = frozenset(
         Action.CHANGE_SHOP_SETTINGS,
         Action.BACK_UP_DATABASE,
         Action.RESTORE_DATABASE,
+        Action.EXPORT_DATA,
         Action.UNLOCK_KIOSK,
         Action.CLOSE_STAFF_APP,
         Action.ALLOW_COMMAND,

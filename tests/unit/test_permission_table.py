@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import io
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from counter_tui.services import (
     closing,
     customers,
     erasure,
+    exports,
     feedback,
     followups,
     handoffs,
@@ -185,6 +187,9 @@ CASES: dict[str, Case] = {
     ),
     "erasure.erase_customer": Case(
         Action.ERASE_CUSTOMER, lambda c, a, s: erasure.erase_customer(c, a, s.cara, "asked by email")
+    ),
+    "exports.export": Case(
+        Action.EXPORT_DATA, lambda c, a, s: exports.export(c, a, exports.ExportKind.CUSTOMERS, io.StringIO())
     ),
     "feedback.acknowledge_topic": Case(
         Action.CHANGE_FEEDBACK_BOARD, lambda c, a, s: feedback.acknowledge_topic(c, a, "parking")
