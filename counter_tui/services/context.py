@@ -24,6 +24,8 @@ from counter_tui.services.calendar import StoreCalendar
 from counter_tui.shop_rules import ShopRules, rules_from
 
 KIOSK_ROLE = "kiosk"
+KIOSK_SENTENCE = "The kiosk can only check customers in. Ask a member of staff."
+"""What a kiosk is told when it asks for anything but a check-in."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ class ShopContext:
 def load_staff_actor(session: Session, actor: Actor) -> Staff:
     """The actor's staff row, refusing kiosks and deactivated staff."""
     if actor.staff_id is None:
-        raise NotAllowed("The kiosk can only check customers in. Ask a member of staff.")
+        raise NotAllowed(KIOSK_SENTENCE)
     staff = session.get(Staff, actor.staff_id)
     if staff is None or not staff.active:
         raise NotAllowed(f"{actor.name} is no longer active. Sign in again or ask a shift lead.")

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 
 from counter_tui.db.models import Staff, Visit, VisitHelper
 from counter_tui.errors import AlreadyOwned, Conflict, DomainError, InvalidInput, NotAllowed
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.context import KIOSK_SENTENCE, Actor, ShopContext, load_staff_actor
 
 
 class Action(StrEnum):
@@ -128,8 +128,6 @@ LEAD_ONLY = frozenset(
 other people's work)."""
 
 _Rule = Callable[[Actor, "Target"], "Refusal | None"]
-
-KIOSK_SENTENCE = "The kiosk can only check customers in. Ask a member of staff."
 
 
 @dataclass(frozen=True)
