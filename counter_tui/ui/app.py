@@ -90,6 +90,8 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         self._feed: ChangeFeed | None = None
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
+        self._locked_for: int | None = None
+        """Whose screens (a half-typed dialog included) wait under the lock screen."""
 
     def on_mount(self) -> None:
         """Apply key remapping, show sign-in, and start watching for changes."""
@@ -120,8 +122,16 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         """Show the floor board for the staff member who just signed in."""
         from counter_tui.ui.screens.floor import FloorScreen
 
-        self.actor = actor
         self._last_input = time.monotonic()
+        returning, self._locked_for = self._locked_for == actor.staff_id, None
+        if returning:
+            self.actor = actor
+            self.pop_screen()
+            self.notify(f"Welcome back, {actor.name}: all as you left it.", markup=False, timeout=3)
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.actor = actor
         self.switch_screen(FloorScreen())
         self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
 
@@ -131,6 +141,15 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
             self.pop_screen()
         self.switch_screen(SignInScreen())
         self.actor = None
+
+    def _lock(self) -> None:
+        """Put the sign-in screen over everything the signed-in person has open, kept as
+        it is (a dialog with what was typed in it) for them alone: they get it back on
+        signing in again; anyone else signing in closes it unseen and starts afresh."""
+        if self.actor is not None:
+            self._locked_for = self.actor.staff_id
+            self.push_screen(SignInScreen())
+            self.actor = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lock and sign out are offered only while someone is signed in."""
@@ -143,9 +162,9 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         self.refresh_bindings()
 
     def action_lock(self) -> None:
-        """Lock: the next person signs in; visits stay with their owners."""
-        if self.actor is not None:
-            self._back_to_sign_in()
+        """Lock: the next person signs in; visits stay with their owners, and your open
+        screens wait for you."""
+        self._lock()
 
     def action_sign_out(self) -> None:
         """Sign out, once no customers in the shop are still yours."""
@@ -195,8 +214,8 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         """Lock a signed-in terminal left idle past the configured minutes."""
         limit = self.ctx.rules.thresholds.idle_lock_minutes * 60
         if self.actor is not None and self.idle_seconds() >= limit:
-            self._back_to_sign_in()
-            self.notify("Locked after being idle. Sign in to carry on.", timeout=5)
+            self._lock()
+            self.notify("Locked after being idle. Sign in again to carry on where you were.", timeout=5)
 
     def _from_feed(self, event: FeedEvent) -> None:
         """Called on the feed's thread: hand the event to the UI thread."""

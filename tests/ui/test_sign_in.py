@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from counter_tui.services import visits
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
@@ -116,7 +119,7 @@ async def test_idle_terminal_locks_back_to_sign_in(ctx: ShopContext, team: Team)
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
         assert app.actor is None
-        assert app.messages[-1] == "Locked after being idle. Sign in to carry on."
+        assert app.messages[-1] == "Locked after being idle. Sign in again to carry on where you were."
         await sign_in(pilot, "alex", "3333")
         assert isinstance(app.screen, FloorScreen)
         assert app.actor is not None and app.actor.name == "Alex"
@@ -136,23 +139,59 @@ async def test_lock_key_from_the_customer_view(ctx: ShopContext, team: Team) -> 
         assert app.is_running
 
 
-async def test_idle_lock_closes_open_dialogs_too(ctx: ShopContext, team: Team) -> None:
-    """A terminal left with a dialog open over a customer locks to a bare sign-in screen:
-    nothing of the last person's work stays on show."""
+async def lock_mid_note(pilot: Pilot[None], app: StaffApp, ctx: ShopContext) -> None:
+    """Sam opens his customer, starts a note and leaves the terminal until it locks."""
+    await sign_in(pilot, "sam", "2222")
+    await pilot.press("enter", "o")
+    await settle(pilot)
+    await type_text(pilot, "half a note")
+    app._last_input = time.monotonic() - ctx.rules.thresholds.idle_lock_minutes * 60 - 1
+    app.lock_if_idle()
+    await settle(pilot)
+    assert isinstance(app.screen, SignInScreen)
+    assert app.actor is None
+    assert app.messages[-1] == "Locked after being idle. Sign in again to carry on where you were."
+
+
+async def test_the_idle_lock_keeps_a_half_typed_dialog_for_the_same_person(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Sam signs in again: his note dialog is back with what he typed, and finishing it
+    saves the whole note."""
+    visit_id = visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await lock_mid_note(pilot, app, ctx)
+        await sign_in(pilot, "sam", "2222")
+        assert isinstance(app.screen, TextPromptDialog)
+        assert app.screen.query_one("#answer", Input).value == "half a note"
+        assert app.focused is app.screen.query_one("#answer", Input)
+        await type_text(pilot, " about the sofa")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    assert [note.body for note in visits.visit_detail(ctx, team.sam, visit_id).notes] == [
+        "half a note about the sofa"
+    ]
+
+
+async def test_someone_else_signing_in_gets_a_fresh_floor_without_the_draft(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Alex signs in after the lock: the floor board, with nothing of Sam's screens
+    anywhere; Sam's draft is gone for good (not shown to Sam later either)."""
     visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
+        await lock_mid_note(pilot, app, ctx)
+        await sign_in(pilot, "alex", "3333")
+        assert isinstance(app.screen, FloorScreen)
+        assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["FloorScreen"]
+        await pilot.press("ctrl+l")
+        await settle(pilot)
         await sign_in(pilot, "sam", "2222")
-        await pilot.press("enter", "o")
-        await settle(pilot)
-        await type_text(pilot, "half a note")
-        assert len(app.screen_stack) == 4
-        app._last_input = time.monotonic() - ctx.rules.thresholds.idle_lock_minutes * 60 - 1
-        app.lock_if_idle()
-        await settle(pilot)
-        assert isinstance(app.screen, SignInScreen)
-        assert len(app.screen_stack) == 2
-        assert app.is_running
+        assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["FloorScreen"]
+    assert visits.visit_detail(ctx, team.sam, 1).notes == ()
 
 
 async def test_lock_key_switches_user(ctx: ShopContext, team: Team) -> None:
@@ -163,9 +202,9 @@ async def test_lock_key_switches_user(ctx: ShopContext, team: Team) -> None:
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
-        assert len(app.screen_stack) == 2
         await sign_in(pilot, "dana", "1111")
         assert app.screen.sub_title == "Dana · lead"
+        assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["FloorScreen"]
 
 
 async def test_sign_out_is_refused_while_you_own_a_visit(ctx: ShopContext, team: Team) -> None:

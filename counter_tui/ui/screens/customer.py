@@ -380,6 +380,8 @@ class CustomerScreen(IdentityActions, CounterScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only the keys that make sense for what is on screen and that the
         permissions allow this person (the services ask the same permissions)."""
+        if not self.signed_in:  # under the lock screen: nothing is offered
+            return False
         visit, customer = self.visit, self.customer
         live = visit is not None and visit.ended_at is None
         if action in VISIT_ACTIONS and not live:

@@ -307,4 +307,6 @@ class FloorScreen(CounterScreen):
             return allows(self.actor, Action.MANAGE_STAFF)
         if action == "shop_settings":
             return allows(self.actor, Action.CHANGE_SHOP_SETTINGS)
+        if not self.signed_in:  # under the lock screen: nothing is offered
+            return False
         return True

@@ -84,6 +84,8 @@ class HandoffsScreen(CounterScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer deciding and withdrawing the highlighted request only to whom the
         permissions allow (leads decide; only its requester withdraws it)."""
+        if not self.signed_in:  # under the lock screen: nothing is offered
+            return False
         if action in ("approve", "deny"):
             return allows(self.actor, Action.DECIDE_HANDOFF)
         if action == "withdraw":
