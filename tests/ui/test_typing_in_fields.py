@@ -43,6 +43,7 @@ from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog
 from counter_tui.ui.dialogs.needs import NeedsDialog
 from counter_tui.ui.dialogs.new_pin import NewPinDialog
+from counter_tui.ui.dialogs.setting import SettingDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
@@ -94,6 +95,7 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "StaffPickerDialog": lambda: StaffPickerDialog("Hand off to", [SAM, ALEX], reason_prompt="Why?"),
         "TextPromptDialog": lambda: TextPromptDialog("Add a note", "What should colleagues know?"),
         "NewWalkInDialog": lambda: NewWalkInDialog(),
+        "SettingDialog": lambda: SettingDialog("hours.friday", "Opening hours on Fridays", "09:00-17:30"),
     }
 
 

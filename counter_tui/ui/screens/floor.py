@@ -301,12 +301,12 @@ class FloorScreen(CounterScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The review and staff keys are offered to whom the permissions let see them."""
+        if not self.signed_in:  # under the lock screen: nothing is offered
+            return False
         if action == "review":
             return allows(self.actor, Action.SEE_FLOOR_HEALTH)
         if action == "staff_admin":
             return allows(self.actor, Action.MANAGE_STAFF)
         if action == "shop_settings":
             return allows(self.actor, Action.CHANGE_SHOP_SETTINGS)
-        if not self.signed_in:  # under the lock screen: nothing is offered
-            return False
         return True
