@@ -40,6 +40,7 @@ from counter_tui.commands.backup import db_backup, db_restore
 from counter_tui.commands.exports import customers_export, followups_app, visits_app
 from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
+from counter_tui.commands.subject_access import customers_subject_access
 from counter_tui.config import Settings, default_config_path, default_database_url, load_settings
 from counter_tui.config_check import ConfigError
 from counter_tui.db.engine import Database
@@ -88,11 +89,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(shop_app, name="shop")
-customers_app = typer.Typer(help="Customers in bulk: export.", no_args_is_help=True)
+customers_app = typer.Typer(help="Customers in bulk: export; one customer's data.", no_args_is_help=True)
 app.add_typer(customers_app, name="customers")
 app.add_typer(visits_app, name="visits")
 app.add_typer(followups_app, name="followups")
 customers_app.command("export")(customers_export)
+customers_app.command("subject-access")(customers_subject_access)
 db_app.command("backup")(db_backup)
 db_app.command("restore")(db_restore)
 

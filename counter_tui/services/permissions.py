@@ -79,6 +79,7 @@ class Action(StrEnum):
     BACK_UP_DATABASE = "back up the shop's database"
     RESTORE_DATABASE = "restore the shop's database from a backup"
     EXPORT_DATA = "export the shop's customers, visits and follow-ups"
+    SUBJECT_ACCESS = "export everything held about a customer"
     # Allowed by a lead's PIN typed where it is needed, whoever is signed in.
     UNLOCK_KIOSK = "unlock the kiosk"
     CLOSE_STAFF_APP = "close the staff app"
@@ -119,6 +120,7 @@ LEAD_ONLY = frozenset(
         Action.BACK_UP_DATABASE,
         Action.RESTORE_DATABASE,
         Action.EXPORT_DATA,
+        Action.SUBJECT_ACCESS,
         Action.UNLOCK_KIOSK,
         Action.CLOSE_STAFF_APP,
         Action.ALLOW_COMMAND,

@@ -21,7 +21,7 @@ import pytest
 
 import counter_tui.services as services_package
 from counter_tui.db.models import Channel, NeedKind, Outcome
-from counter_tui.errors import AlreadyOwned, Conflict, DomainError, NotAllowed
+from counter_tui.errors import AlreadyOwned, Conflict, DomainError, NotAllowed, NotFound
 from counter_tui.services import (
     backup,
     closing,
@@ -40,6 +40,7 @@ from counter_tui.services import (
     sessions,
     shop_settings,
     staff,
+    subject_access,
     visits,
 )
 from counter_tui.services.context import Actor, ShopContext
@@ -296,6 +297,14 @@ CASES: dict[str, Case] = {
     ),
     "staff.reactivate": Case(Action.REACTIVATE_STAFF, lambda c, a, s: staff.reactivate(c, a, name="Lee")),
     "staff.set_pin": Case(Action.CHANGE_PIN, lambda c, a, s: staff.set_pin(c, a, name="Kim", pin="7777")),
+    "subject_access.find_customer": Case(
+        Action.SUBJECT_ACCESS,
+        lambda c, a, s: subject_access.find_customer(c, a, email="nobody@example.com"),
+        despite=(NotFound,),
+    ),
+    "subject_access.write_subject_access": Case(
+        Action.SUBJECT_ACCESS, lambda c, a, s: subject_access.write_subject_access(c, a, s.bob)
+    ),
     "visits.add_customer_to_visit": Case(
         Action.WORK_ON_VISIT,
         lambda c, a, s: visits.add_customer_to_visit(c, a, s.visit, name="Dee Park", phone="07700 900999"),

@@ -1,0 +1,52 @@
+"""`counter-tui customers subject-access ID|--phone P|--email E [--out FILE]`: everything
+the shop holds about one customer, as a JSON file (a shift lead's name and PIN needed).
+
+The work is `services/subject_access.py`'s; registered under `customers` in `cli.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
+
+
+def customers_subject_access(
+    ctx: typer.Context,
+    customer_id: Annotated[
+        int | None,
+        typer.Argument(help="The customer's id (as exports and the app show it).", show_default=False),
+    ] = None,
+    phone: Annotated[
+        str | None,
+        typer.Option("--phone", help="Find them by phone number, however typed.", show_default=False),
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Find them by email.", show_default=False)
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="The file to write (default: the shop's exports folder).", show_default=False
+        ),
+    ] = None,
+    lead: LeadOption = None,
+    lead_pin: LeadPinOption = None,
+) -> None:
+    """Write everything held about one customer (record, consents, visits, notes,
+    follow-ups, feedback, audit events) to a JSON file, for a subject access request."""
+    from counter_tui.cli import CommandFailed, _shop
+    from counter_tui.services import subject_access
+
+    if sum(given is not None for given in (customer_id, phone, email)) != 1:
+        raise CommandFailed("Say whose data: give the customer's id, or --phone, or --email (one of them).")
+    with _shop(ctx) as shop:
+        allowed_by = lead_required(shop, "customers subject-access", lead, lead_pin)
+        if customer_id is None:
+            customer_id = subject_access.find_customer(shop, allowed_by, phone=phone or "", email=email or "")
+        written = subject_access.write_subject_access(shop, allowed_by, customer_id, out)
+    held = ", ".join(f"{count} {section.replace('_', ' ')}" for section, count in written.counts.items())
+    typer.echo(f"Wrote everything held about customer {customer_id} to {written.path} ({held}).")
