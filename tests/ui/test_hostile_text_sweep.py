@@ -223,6 +223,8 @@ EXPECTED_SCREENS = {
     "NewPinDialog",
     "PromiseDialog",
     "ReviewScreen",
+    "SettingDialog",
+    "ShopSettingsScreen",
     "StaffAdminScreen",
     "StaffPickerDialog",
     "TextPromptDialog",
@@ -262,7 +264,12 @@ async def test_every_staff_screen_and_dialog_shows_hostile_text_literally(shop: 
         await visit(pilot, ["ctrl+q"], "quit", seen)
         await visit(pilot, ["slash"], "find", seen)
         await pilot.press("escape")
-        for screen_key, dialog_keys in (("f", ["enter", "x"]), ("h", ["d"]), ("s", ["p", "d", "r"])):
+        for screen_key, dialog_keys in (
+            ("f", ["enter", "x"]),
+            ("h", ["d"]),
+            ("s", ["down", "p", "d", "r"]),
+            ("o", ["enter"]),
+        ):
             await visit(pilot, [screen_key], f"screen {screen_key}", seen)
             for key in dialog_keys:
                 await visit(pilot, [key], f"screen {screen_key}, key {key}", seen)

@@ -20,7 +20,7 @@ from counter_tui.services.shop_settings import SettingView
 from counter_tui.shop_rules import describe
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.setting import SettingDialog
-from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 
@@ -74,7 +74,7 @@ class ShopSettingsScreen(CounterScreen):
         table.clear()
         self.settings = settings
         for setting in settings:
-            table.add_row(Text(setting.key), Text(one_line(setting.text, VALUE_WIDTH)), key=setting.key)
+            table.add_row(line(setting.key), line(setting.text, VALUE_WIDTH), key=setting.key)
         if settings:
             table.move_cursor(row=min(max(row, 0), len(settings) - 1))
 
