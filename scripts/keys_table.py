@@ -21,6 +21,7 @@ from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.kiosk.screens.menu import StaffMenuScreen
 from counter_tui.ui.kiosk.screens.name import NameScreen
 from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
+from counter_tui.ui.screens.audit import AuditScreen
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
@@ -43,6 +44,7 @@ SCREENS: tuple[tuple[str, type], ...] = (
     ("My follow-ups", FollowUpsScreen),
     ("Hand-offs", HandoffsScreen),
     ("Lead review", ReviewScreen),
+    ("Audit log (leads)", AuditScreen),
     ("Staff (leads)", StaffAdminScreen),
     ("Shop settings (leads)", ShopSettingsScreen),
     ("Any dialog", FormDialog),

@@ -24,12 +24,14 @@ from textual.widgets import Input, TextArea
 import counter_tui.ui
 from counter_tui.db.models import AuditEvent, Channel, HandoffRequest
 from counter_tui.services import customers, handoffs, visits
+from counter_tui.services.audit_views import NO_FILTER
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import ShopContext
 from counter_tui.services.open_work import OpenWork
 from counter_tui.services.permissions import Action
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import FollowUpView
+from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
@@ -73,6 +75,7 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
     depend on what they are asked for)."""
     closing = ClosePreview(NOON.date(), NOON, True, (ClosingVisit(1, "red hat", "Sam"),))
     return {
+        "AuditFilterDialog": lambda: AuditFilterDialog(NO_FILTER, [SAM, ALEX], ("visit.ended",), NOON.date()),
         "CloseDayDialog": lambda: CloseDayDialog(ctx, closing),
         "CompleteFollowUpDialog": lambda: CompleteFollowUpDialog(CALLBACK),
         "CompleteFollowUpDialog thank-you": lambda: CompleteFollowUpDialog(THANK_YOU),

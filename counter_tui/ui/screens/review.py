@@ -1,5 +1,5 @@
 """The shift lead's review: hand-offs, floor health, follow-ups, scorecard, feedback,
-kudos and end of day, one tab each (keys 1-7)."""
+kudos and end of day, one tab each (keys 1-7); l opens the audit log."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from counter_tui.ui.review.handoff_log import HandoffLogPane
 from counter_tui.ui.review.kudos_wall import KudosPane
 from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.review.scorecard import ScorecardPane
+from counter_tui.ui.screens.audit import AuditScreen
 from counter_tui.ui.screens.base import CounterScreen
 
 TABS: tuple[tuple[str, str, type[ReviewPane]], ...] = (
@@ -48,6 +49,13 @@ class ReviewScreen(CounterScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="review.back", tooltip="Back to the floor board."),
+        Binding(
+            "l",
+            "audit_log",
+            "Audit log",
+            id="review.audit_log",
+            tooltip="Every recorded change, filtered by customer, staff, action or day.",
+        ),
         *[
             Binding(
                 str(index),
@@ -208,6 +216,10 @@ class ReviewScreen(CounterScreen):
     def action_mark_reviewed(self) -> None:
         """Mark a flagged visit reviewed."""
         self.run_pane_action("mark_reviewed")
+
+    def action_audit_log(self) -> None:
+        """Open the audit log."""
+        self.app.push_screen(AuditScreen())
 
     def action_back(self) -> None:
         """Back to the floor."""
