@@ -156,7 +156,7 @@ async def test_pages_older_and_newer(ctx: ShopContext, team: Team, history: dict
         second = event_ids(screen)
         assert summary(screen).startswith("Showing: every event · page 2")
         assert first + second == sorted(first + second, reverse=True)
-        assert second[-1] == 1 and rows(screen)[-1][2] == "staff.added"
+        assert second[-1] == 1
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert event_ids(screen) == first

@@ -16,9 +16,9 @@ from textual.widgets import Footer, Header, Static
 from counter_tui.services import audit_views, staff
 from counter_tui.services.audit_views import NO_FILTER, AuditEntry, AuditFilter, AuditPage
 from counter_tui.services.staff import StaffSummary
-from counter_tui.text import one_line
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.format import day_and_time
+from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
@@ -30,18 +30,18 @@ COLUMNS = (  # at 80 columns the details keep 18 cells and the time of day stays
     Col("terminal", "Terminal", 10, min_width=4, short="Term"),
     Col("details", "Details", 40, min_width=18, grow=True, shrink_first=True),
 )
-REDACTED = Text("redacted (erased customer)", style="italic dim")
+REDACTED = "redacted (erased customer)"
 
 
 def entry_cells(when: str, entry: AuditEntry) -> list[Text]:
     """One event's cells: when, who, what, about what, where, and its details as plain text."""
     return [
-        Text(when),
-        Text(one_line(entry.staff_name) or "—", style="" if entry.staff_name else "dim"),
-        Text(entry.action),
-        Text(entry.about),
-        Text(one_line(entry.terminal)),
-        REDACTED.copy() if entry.redacted else Text(one_line(entry.details, 300)),
+        plain(when),
+        line(entry.staff_name) if entry.staff_name else plain("—", style="dim"),
+        plain(entry.action),
+        plain(entry.about),
+        line(entry.terminal),
+        plain(REDACTED, style="italic dim") if entry.redacted else line(entry.details, 300),
     ]
 
 
@@ -139,7 +139,7 @@ class AuditScreen(CounterScreen):
         more = " · ] older" if page.has_older else ""
         newer = " · [ newer" if number > 1 else ""
         summary = f"{filter_summary(self.filters, self.names)} · page {number}{more}{newer}"
-        self.query_one("#audit-summary", Static).update(Text(summary))
+        self.query_one("#audit-summary", Static).update(plain(summary))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
