@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
 from counter_tui.errors import InvalidInput
+from counter_tui.limits import LIMITS
 from counter_tui.services.audit_views import AuditFilter
 from counter_tui.services.staff import StaffSummary
-from counter_tui.text import NAME_MAX
 from counter_tui.ui.dialogs.form import FormDialog, field_error
 from counter_tui.ui.widgets.choice import ChoiceList
 
@@ -42,7 +42,7 @@ class AuditFilterDialog(FormDialog[AuditFilter]):
         yield Horizontal(
             Vertical(
                 Label("Customer (part of the name)"),
-                Input(self.current.customer, max_length=NAME_MAX, id="audit-customer"),
+                Input(self.current.customer, max_length=LIMITS["search"].most, id="audit-customer"),
                 Label("Staff member (arrows)"),
                 ChoiceList(
                     [(ANYONE, "Anyone"), *((p.id, p.name) for p in self.people)],
