@@ -26,11 +26,13 @@ def audit_log(*keys: str) -> RunBefore:
         await sign_in(pilot, "dana", "1111")
         await pilot.press("l", "l")
         await settle(pilot)
-        await pilot.press(*keys)
-        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
         pilot.app.clear_notifications()
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     return run
@@ -46,5 +48,7 @@ def test_audit_log(snap_compare: SnapCompare, ctx: ShopContext, size: tuple[int,
 @pytest.mark.usefixtures("shop")
 @pytest.mark.parametrize("size", SIZES)
 def test_audit_filter_dialog(snap_compare: SnapCompare, ctx: ShopContext, size: tuple[int, int]) -> None:
-    """The four filters, all on screen at 80×24."""
-    assert snap_compare(StaffApp(ctx), run_before=audit_log("f"), terminal_size=size)
+    """The four filters, all on screen at 80×24 (opened again over a filter that matched
+    nothing, so the screen behind is one still line rather than a table being laid out)."""
+    keys = ("f", "z", "z", "z", "enter", "f")
+    assert snap_compare(StaffApp(ctx), run_before=audit_log(*keys), terminal_size=size)
