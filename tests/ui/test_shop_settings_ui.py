@@ -5,10 +5,14 @@ beside the field with what was typed kept, and the database holds what was saved
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+from sqlmodel import select
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from counter_tui.services import changes, shop_settings
+from counter_tui.clock import ManualClock
+from counter_tui.db.models import FollowUp, FollowUpKind
+from counter_tui.services import changes, customers, shop_settings
 from counter_tui.services.context import ShopContext
 from counter_tui.shop_rules import SETTING_KEYS
 from counter_tui.sync.events import FeedEvent
@@ -18,7 +22,7 @@ from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.shop_settings import ShopSettingsScreen
 from tests.conftest import FRIDAY_11AM, Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, table_rows, type_text
 
 FRIDAY_ROW = SETTING_KEYS.index("shop.hours.fri")
 
@@ -119,3 +123,27 @@ async def test_a_running_kiosk_offers_the_choices_a_lead_just_set(
         choices = app.screen.query_one("#choices", OptionList)
         assert choices.option_count == 1
         assert "Repairs" in str(choices.get_option_at_index(0).prompt)
+
+
+async def test_a_promise_in_working_hours_skips_the_shops_lunch_break(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Friday 09:00-12:30,13:30-17:30: at 11:30, "in 2 working hours" is 14:30."""
+    shop_settings.set_hours(ctx, team.lead, "fri", "09:00-12:30,13:30-17:30")
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    clock.moment = datetime(2026, 11, 20, 11, 30, tzinfo=UTC)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await open_record(pilot, bob)
+        await pilot.press("m")
+        await settle(pilot)
+        await type_text(pilot, "Ring the supplier about the kettle")
+        await pilot.press("tab")
+        await type_text(pilot, "in 2 working hours")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Promise recorded."
+    with ctx.database.read() as session:
+        [promise] = session.exec(select(FollowUp).where(FollowUp.kind == FollowUpKind.PROMISE)).all()
+    assert promise.due_at == datetime(2026, 11, 20, 14, 30, tzinfo=UTC)

@@ -102,7 +102,7 @@ class PromiseDialog(FormDialog[PromiseRequest]):
     def fields(self) -> ComposeResult:
         yield Label("What did you promise? (in the words you used)")
         yield Input(id="promise")
-        yield Label("By when? e.g. 'tomorrow 12:00', 'fri', '25/11 16:00'")
+        yield Label("By when? e.g. 'tomorrow 12:00', 'fri', 'in 2 working hours'")
         yield Input(placeholder="tomorrow", id="due", max_length=40)
         yield Label("How will they hear it was done?")
         yield channel_choice(self.CHANNELS, self._consented)
