@@ -25,14 +25,21 @@ def _parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+def _weekday(text: str) -> int | None:
+    """0 for "mon" or "monday" … 6 for "sun"; None for anything else."""
+    if text[:3] in WEEKDAY_NAMES and text.isalpha():
+        return WEEKDAY_NAMES.index(text[:3])
+    return None
+
+
 def _parse_day(text: str, today: date) -> date:
     if text in ("today", ""):
         return today
     if text == "tomorrow":
         return today + timedelta(days=1)
-    if text[:3] in WEEKDAY_NAMES and text.isalpha():
-        ahead = (WEEKDAY_NAMES.index(text[:3]) - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
+    weekday = _weekday(text)
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m"):
         try:
             parsed = datetime.strptime(text, pattern).date()
@@ -60,14 +67,26 @@ def _working_amount(number: str, unit: str) -> timedelta:
 def parse_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
     """A typed due time as an aware UTC datetime. A day without a time means that day's
     close of business (or 17:00 when the shop is closed that day); "in N working hours"
-    (or minutes) counts only the hours the shop is open."""
+    (or minutes) counts only the hours the shop is open. A weekday means the next time
+    it comes that is still ahead: "fri" said on a Friday before closing is today's close
+    (as a customer hears "by Friday" on a Friday), after closing next Friday's; the
+    dialog shows the date it understood before anything is saved."""
+    due = _parse_due(text, calendar, now)
+    first_word = (text.strip().lower().split() or [""])[0]
+    if _weekday(first_word) is not None and due <= now:
+        return _parse_due(text, calendar, now, weeks_on=1)
+    return due
+
+
+def _parse_due(text: str, calendar: StoreCalendar, now: datetime, weeks_on: int = 0) -> datetime:
+    """`parse_due` with the days counted from `weeks_on` weeks after today."""
     words = text.strip().lower().split()
     if not words:
         raise InvalidInput(HELP)
     working = _WORKING.match(" ".join(words))
     if working:
         return calendar.add_working_time(now, _working_amount(working.group(1), working.group(2)))
-    today = calendar.local_date(now)
+    today = calendar.local_date(now) + timedelta(weeks=weeks_on)
     if _TIME.match(words[-1]):
         clock = _parse_time(words[-1])
         day = _parse_day(" ".join(words[:-1]), today)

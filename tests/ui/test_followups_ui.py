@@ -147,7 +147,13 @@ async def test_promise_from_the_customer_view_is_due_when_said(ctx: ShopContext,
         await settle(pilot)
         await type_text(pilot, "Order the blue kettle")
         await pilot.press("tab")
+        understood = app.screen.query_one("#due-understood", Static)
+        assert plain(understood.visual) == "Due Sat 21 Nov, 16:00 (tomorrow)"
+        await type_text(pilot, "fri")
+        assert plain(understood.visual) == "Due Fri 20 Nov, 17:30 (today)"
+        await pilot.press("ctrl+u")
         await type_text(pilot, "mon 12:00")
+        assert plain(understood.visual) == "Due Mon 23 Nov, 12:00"
         await pilot.press("enter")
         await settle(pilot)
         assert app.messages[-1] == "Promise recorded."

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from counter_tui.db.models import Channel
 from counter_tui.errors import InvalidInput
@@ -104,8 +106,25 @@ class PromiseDialog(FormDialog[PromiseRequest]):
         yield Input(id="promise")
         yield Label("By when? e.g. 'tomorrow 12:00', 'fri', 'in 2 working hours'")
         yield Input(placeholder="tomorrow", id="due", max_length=40)
+        yield Static(self.understood(""), id="due-understood")
         yield Label("How will they hear it was done?")
         yield channel_choice(self.CHANNELS, self._consented)
+
+    def understood(self, typed: str) -> Text:
+        """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"), so the
+        person sees which day "fri" became before saving; or what to type instead."""
+        try:
+            due = parse_due(typed or "tomorrow", self._calendar, self._now)
+        except InvalidInput as error:
+            return Text(str(error), style="dim")
+        local = self._calendar.local(due)
+        days = (self._calendar.local_date(due) - self._calendar.local_date(self._now)).days
+        near = {0: " (today)", 1: " (tomorrow)"}.get(days, "")
+        return Text(f"Due {local.format('ddd D MMM, HH:mm')}{near}", style="bold")
+
+    @on(Input.Changed, "#due")
+    def _due_typed(self, event: Input.Changed) -> None:
+        self.query_one("#due-understood", Static).update(self.understood(event.value))
 
     def collect(self) -> PromiseRequest:
         promise = required(self.query_one("#promise", Input).value, "Say what was promised.", field="promise")
