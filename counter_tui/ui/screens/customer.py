@@ -12,7 +12,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from counter_tui.services import customers, erasure, feedback, followups, handoffs, presence, staff, visits
+from counter_tui.services import (
+    customers,
+    erasure,
+    feedback,
+    followups,
+    handoffs,
+    presence,
+    staff,
+    subject_access,
+    visits,
+)
 from counter_tui.services.context import Actor
 from counter_tui.services.followups import thank_you_template
 from counter_tui.services.permissions import NOBODY, Action, Target, allows
@@ -40,7 +50,16 @@ T = TypeVar("T")
 HEARTBEAT_SECONDS = 5.0
 TICK_SECONDS = 15.0
 VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "link", "reassign"}
-CUSTOMER_ACTIONS = {"callback", "promise", "consent", "update_details", "merge", "undo_merge", "erase"}
+CUSTOMER_ACTIONS = {
+    "callback",
+    "promise",
+    "consent",
+    "update_details",
+    "merge",
+    "undo_merge",
+    "erase",
+    "subject_access",
+}
 ASKS = {
     "claim": Action.CLAIM_VISIT,
     "needs": Action.WORK_ON_VISIT,
@@ -58,6 +77,7 @@ ASKS = {
     "merge": Action.MERGE_CUSTOMERS,
     "undo_merge": Action.UNDO_MERGE,
     "erase": Action.ERASE_CUSTOMER,
+    "subject_access": Action.SUBJECT_ACCESS,
     "reopen": Action.REOPEN_VISIT,
 }
 """The permission each key asks for (keys whose permission depends on what is shown,
@@ -187,6 +207,14 @@ class CustomerScreen(IdentityActions, CounterScreen):
             show=False,
             id="customer.erase",
             tooltip="Shift leads: erase this customer's personal data at their request.",
+        ),
+        Binding(
+            "D",
+            "subject_access",
+            "Their data",
+            show=False,
+            id="customer.subject_access",
+            tooltip="Shift leads: save everything held about this customer to a file, for them to see.",
         ),
         Binding(
             "M",
@@ -726,6 +754,18 @@ class CustomerScreen(IdentityActions, CounterScreen):
             lambda actor, reason: erasure.erase_customer(self.ctx, actor, customer_id, reason),
             then=erased,
         )
+
+    def action_subject_access(self) -> None:
+        """Shift lead: write everything held about the customer to a file in the shop's
+        exports folder (a subject access request), and say where."""
+        if self.customer is None or self.customer_id is None:
+            return
+        name = self.customer.name
+
+        def written(done: subject_access.SubjectAccessFile) -> None:
+            self.notify(f"Everything held about {name} is saved in {done.path}", markup=False, timeout=30)
+
+        self.call(subject_access.write_subject_access, self.ctx, self.actor, self.customer_id, then=written)
 
     def action_walk_in(self) -> None:
         """They're here: start a visit owned by you."""
