@@ -38,6 +38,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
 from counter_tui.commands.backup import db_backup, db_restore
 from counter_tui.commands.exports import customers_export, followups_app, visits_app
+from counter_tui.commands.customers import customers_app
 from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
 from counter_tui.commands.subject_access import customers_subject_access
@@ -89,7 +90,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(shop_app, name="shop")
-customers_app = typer.Typer(help="Customers in bulk: export; one customer's data.", no_args_is_help=True)
 app.add_typer(customers_app, name="customers")
 app.add_typer(visits_app, name="visits")
 app.add_typer(followups_app, name="followups")

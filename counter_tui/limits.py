@@ -62,6 +62,7 @@ LIMITS: dict[str, Limit] = {
     "topic": Limit("A topic", 40, ("feedbacktag.topic", "feedbacktopicstatus.topic")),
     "kudos": Limit("Kudos", 500, ("kudos.body",)),
     "setting": Limit("A setting", 2000),
+    "till_id": Limit("A till's customer id", 80, ("tillcustomer.till_id",)),
     "terminal": Limit("A terminal name", 80, ("auditevent.terminal", "pinguard.terminal", "visit.source")),
 }
 

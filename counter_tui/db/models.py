@@ -108,6 +108,20 @@ class Customer(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
 
 
+class TillCustomer(SQLModel, table=True):
+    """A customer's id in a till (POS) they were imported from, so importing a later
+    export of that till finds the same customer even when their phone or email changed
+    (services/customer_import.py). Kept after an erasure, so an old export does not bring
+    an erased customer back."""
+
+    till: str = Field(max_length=20, primary_key=True)
+    till_id: str = Field(max_length=80, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    # A hash of the row as last imported: a row the till has not changed since is left
+    # alone, so corrections made in the shop are not undone by importing again.
+    row_hash: str = Field(default="", max_length=64)
+
+
 # Search terms compare in code-point order on both databases: SQLite's default BINARY
 # collation already does; on PostgreSQL the column (and so its index) is COLLATE "C",
 # because under a language collation such as en_US a range `term >= 'smi' AND term <

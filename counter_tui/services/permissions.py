@@ -80,6 +80,7 @@ class Action(StrEnum):
     RESTORE_DATABASE = "restore the shop's database from a backup"
     EXPORT_DATA = "export the shop's customers, visits and follow-ups"
     SUBJECT_ACCESS = "export everything held about a customer"
+    IMPORT_CUSTOMERS = "import customers from a till"
     # Allowed by a lead's PIN typed where it is needed, whoever is signed in.
     UNLOCK_KIOSK = "unlock the kiosk"
     CLOSE_STAFF_APP = "close the staff app"
@@ -121,6 +122,7 @@ LEAD_ONLY = frozenset(
         Action.RESTORE_DATABASE,
         Action.EXPORT_DATA,
         Action.SUBJECT_ACCESS,
+        Action.IMPORT_CUSTOMERS,
         Action.UNLOCK_KIOSK,
         Action.CLOSE_STAFF_APP,
         Action.ALLOW_COMMAND,

@@ -93,6 +93,8 @@ NOT_TYPED = {
     "pinguard.subject": "the app's own names",
     "shopsetting.key": "the app's own setting names (others are refused)",
     "feedbacktopicstatus.status": "enumeration",
+    "tillcustomer.till": "enumeration",
+    "tillcustomer.row_hash": "hash",
 }
 
 

@@ -13,9 +13,11 @@ import importlib
 import inspect
 import io
 import pkgutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,7 @@ from counter_tui.errors import AlreadyOwned, Conflict, DomainError, NotAllowed, 
 from counter_tui.services import (
     backup,
     closing,
+    customer_import,
     customers,
     erasure,
     exports,
@@ -44,6 +47,7 @@ from counter_tui.services import (
     visits,
 )
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.customer_import import ImportRequest
 from counter_tui.services.permissions import NOBODY, Action, Target
 from tests.conftest import Team
 
@@ -154,6 +158,15 @@ class Case:
 
 
 R = Action.KEEP_CUSTOMER_RECORD
+
+
+def _export() -> Path:
+    """A one-customer till export in a folder of its own."""
+    path = Path(tempfile.mkdtemp()) / "customers_export.csv"
+    path.write_text("First Name,Last Name,Email,Accepts Email Marketing\nAnn,Lee,ann@example.com,yes\n")
+    return path
+
+
 HOLIDAY = date(2027, 1, 6)
 CASES: dict[str, Case] = {
     "backup.back_up": Case(Action.BACK_UP_DATABASE, lambda c, a, s: backup.back_up(c, a)),
@@ -272,6 +285,10 @@ CASES: dict[str, Case] = {
         Action.SIGN_OUT,
         lambda c, a, s: sessions.sign_out(c, a),
         despite=(Conflict,),  # Sam owns customers
+    ),
+    "customer_import.import_customers": Case(
+        Action.IMPORT_CUSTOMERS,
+        lambda c, a, s: customer_import.import_customers(c, a, ImportRequest(_export())),
     ),
     "shop_settings.add_holiday": Case(
         Action.CHANGE_SHOP_SETTINGS, lambda c, a, s: shop_settings.add_holiday(c, a, HOLIDAY)

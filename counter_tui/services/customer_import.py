@@ -1,0 +1,243 @@
+"""Importing a till's customer export: `import_customers`.
+
+The file is read a row at a time (`till_import.reading`) and each row cleaned and
+checked outside any transaction (`till_import.records`); then a batch of rows is matched
+and written in one short write transaction with its audit event (`till_import.matching`),
+so a stopped import (Ctrl+C, a kill) leaves whole batches and running it again finishes
+it: rows already imported count as unchanged. A dry run does the same work and rolls each
+batch back. Rows that cannot be used go to a rejects CSV beside the file, each with a
+reason. A last event records the whole import's counts.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from counter_tui.errors import InvalidInput
+from counter_tui.limits import fitted
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
+from counter_tui.services.till_import.layouts import ColumnChoice, Mapping, Till, choose_layout
+from counter_tui.services.till_import.matching import ImportStamp, Result, apply
+from counter_tui.services.till_import.reading import ExportFile, Row
+from counter_tui.services.till_import.records import Candidate, Rejection, candidate
+
+BATCH_ROWS = 1_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What to import and how: the file, which till it is from (`Till.AUTO` to tell by the
+    header row), a plain CSV's columns, when it was exported (default: the file's time),
+    and whether to write anything."""
+
+    path: Path
+    till: Till = Till.AUTO
+    columns: ColumnChoice = field(default_factory=ColumnChoice)
+    exported_at: datetime | None = None
+    dry_run: bool = False
+    batch_rows: int = BATCH_ROWS
+
+
+@dataclass
+class ImportCounts:
+    """What an import did (or, dry, would do), row by row."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects_path: Path | None = None
+    first_rejects: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """Rows read (blank rows not counted)."""
+        return self.new + self.updated + self.unchanged + self.rejected
+
+    def as_details(self) -> dict[str, int]:
+        """The counts for an audit event."""
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """An export opened and understood: its layout fitted to its header row."""
+
+    mapping: Mapping
+    encoding: str
+    separator: str
+
+
+class Progress:
+    """What an import reports as it goes: the plan before the first row, then bytes read
+    of the file and the rows done after each batch."""
+
+    def planned(self, plan: ImportPlan) -> None:
+        """The layout and mapping the import will use."""
+
+    def advanced(self, bytes_read: int, bytes_total: int, counts: ImportCounts) -> None:
+        """A batch is done (committed, unless dry)."""
+
+
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that it rolls back."""
+
+
+def rejects_path_for(path: Path) -> Path:
+    """Where the rejected rows of `path` are written: beside it, `NAME.rejects.csv`."""
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def import_customers(
+    ctx: ShopContext, actor: Actor, request: ImportRequest, progress: Progress | None = None
+) -> ImportCounts:
+    """Import a till's customer export (see the module docstring); the counts of new,
+    updated, unchanged and rejected rows. Only a shift lead may."""
+    progress = progress or Progress()
+    with ctx.database.read() as session:
+        staff = require(session, actor, Action.IMPORT_CUSTOMERS)
+    if not request.path.is_file():
+        raise InvalidInput(f"There is no file at {request.path}.")
+    counts = ImportCounts()
+    with ExportFile(request.path) as export, _Rejects(request) as rejects:
+        mapping = Mapping.of(choose_layout(export.headers, request.till, request.columns), export.headers)
+        progress.planned(ImportPlan(mapping, export.encoding, export.separator))
+        stamp = _stamp(request, mapping, staff.id)
+        for batch in _batches(export.rows(), request.batch_rows):
+            prepared = [candidate(ctx.rules.shop, mapping, row) for row in batch]
+            for item in prepared:
+                if isinstance(item, Rejection):
+                    rejects.write(item, counts, export.headers)
+            done = _write_batch(ctx, actor, stamp, request, [c for c in prepared if isinstance(c, Candidate)])
+            for row, outcome in done:
+                if isinstance(outcome, Result):
+                    setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
+                else:
+                    rejects.write(
+                        Rejection(row.number, _cells_of(batch, row.number), outcome), counts, export.headers
+                    )
+            progress.advanced(export.bytes_read, export.size, counts)
+    counts.rejects_path = rejects.path if counts.rejected and not request.dry_run else None
+    if not request.dry_run:
+        with ctx.database.write() as session:
+            audit.record(
+                session,
+                ctx,
+                actor,
+                "customers.imported",
+                "customer",
+                None,
+                file=request.path.name,
+                till=mapping.layout.till.value,
+                **counts.as_details(),
+            )
+    return counts
+
+
+def _stamp(request: ImportRequest, mapping: Mapping, staff_id: int | None) -> ImportStamp:
+    exported_at = request.exported_at or datetime.fromtimestamp(request.path.stat().st_mtime, UTC)
+    source = f"{mapping.layout.label} export, {request.path.name}, {exported_at.date().isoformat()}"
+    return ImportStamp(mapping.layout.till.value, staff_id, fitted(source, "consent_source"), exported_at)
+
+
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _cells_of(batch: list[Row], number: int) -> list[str]:
+    return next(row.cells for row in batch if row.number == number)
+
+
+def _write_batch(
+    ctx: ShopContext, actor: Actor, stamp: ImportStamp, request: ImportRequest, rows: list[Candidate]
+) -> list[tuple[Candidate, Result | str]]:
+    """Match and write one batch in one transaction with its audit event (rolled back
+    when dry); what each row did."""
+    done: list[tuple[Candidate, Result | str]] = []
+    if not rows:
+        return done
+    try:
+        with ctx.database.write() as session:
+            require(session, actor, Action.IMPORT_CUSTOMERS)
+            done = [(row, apply(session, ctx, stamp, row)) for row in rows]
+            if request.dry_run:
+                raise _DryRun
+            tally = {result.value: sum(1 for _, r in done if r is result) for result in Result}
+            audit.record(
+                session,
+                ctx,
+                actor,
+                "customers.import_batch",
+                "customer",
+                None,
+                file=request.path.name,
+                first_row=rows[0].number,
+                last_row=rows[-1].number,
+                **tally,
+            )
+    except _DryRun:
+        pass
+    return done
+
+
+class _Rejects:
+    """The rejects CSV beside the input, opened on the first rejected row (a dry run
+    writes none and keeps the first few reasons to show)."""
+
+    SHOWN = 5
+
+    def __init__(self, request: ImportRequest) -> None:
+        self.path = rejects_path_for(request.path)
+        self.dry_run = request.dry_run
+        self._file: TextIO | None = None
+        self._writer: Callable[[list[str]], object] | None = None
+        if not self.dry_run and self.path.exists():
+            self.path.unlink()
+
+    def write(self, rejection: Rejection, counts: ImportCounts, headers: list[str]) -> None:
+        counts.rejected += 1
+        if len(counts.first_rejects) < self.SHOWN:
+            counts.first_rejects.append(f"Row {rejection.number}: {rejection.reason}")
+        if self.dry_run:
+            return
+        if self._writer is None:
+            file = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._file = file
+            self._writer = csv.writer(file).writerow
+            self._writer(["Row", "Reason", *headers])
+        self._writer(
+            [str(rejection.number), rejection.reason, *(_excel_safe(cell) for cell in rejection.cells)]
+        )
+
+    def __enter__(self) -> _Rejects:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def _excel_safe(cell: str) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell

@@ -1,0 +1,432 @@
+"""Importing a till's customer export (services/customer_import.py): each till's real
+layout and encoding, rejects with reasons, matching so that re-importing changes nothing,
+the consent rules, the dry run, batches and the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import SQLModel, col, func, select
+
+from counter_tui.db.models import AuditEvent, Channel, ContactConsent, Customer, TillCustomer
+from counter_tui.errors import InvalidInput
+from counter_tui.services import customers, erasure
+from counter_tui.services.context import ShopContext
+from counter_tui.services.customer_import import (
+    ImportCounts,
+    ImportRequest,
+    import_customers,
+    rejects_path_for,
+)
+from counter_tui.services.till_import.layouts import ColumnChoice, Till
+from tests.conftest import Team
+from tests.unit.till_exports import (
+    LIGHTSPEED,
+    SHOPIFY_ADMIN,
+    SHOPIFY_CLASSIC,
+    SQUARE,
+    row,
+    shopify_customer,
+    write_export,
+)
+
+EXPORTED = datetime(2026, 11, 19, 18, 0, tzinfo=UTC)
+
+
+def run(ctx: ShopContext, team: Team, path: Path, **options: object) -> ImportCounts:
+    options.setdefault("exported_at", EXPORTED)
+    return import_customers(ctx, team.lead, ImportRequest(path, **options))  # type: ignore[arg-type]
+
+
+def on_file(ctx: ShopContext) -> list[Customer]:
+    with ctx.database.read() as session:
+        return list(session.exec(select(Customer).order_by(col(Customer.id))))
+
+
+def consents(ctx: ShopContext, customer_id: int) -> dict[str, tuple[bool, str]]:
+    with ctx.database.read() as session:
+        rows = session.exec(select(ContactConsent).where(ContactConsent.customer_id == customer_id))
+        return {c.channel: (c.granted, c.source) for c in rows}
+
+
+def row_counts(ctx: ShopContext) -> dict[str, int]:
+    with ctx.database.read() as session:
+        return {
+            table.name: int(session.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+def test_a_shopify_admin_export_is_read_by_its_headers(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    path = write_export(
+        tmp_path / "customers_export.csv",
+        SHOPIFY_ADMIN,
+        [
+            shopify_customer(1, **{"Accepts Email Marketing": "yes", "Note": "Likes blue\nAsk about sizes"}),
+            shopify_customer(2, Phone="", **{"Default Address Phone": "'07700 900777"}),
+        ],
+    )
+
+    counts = run(ctx, team, path)
+
+    assert (counts.new, counts.rejected) == (2, 0)
+    first, second = on_file(ctx)
+    assert (first.name, first.phone, first.phone_normalised) == (
+        "Customer1 Smith",
+        "+447700900001",
+        "+447700900001",
+    )
+    assert first.email == "customer1@example.com"
+    assert (second.phone, second.phone_normalised) == ("07700 900777", "+447700900777")
+    assert consents(ctx, first.id or 0) == {
+        "email": (True, "Shopify export, customers_export.csv, 2026-11-19")
+    }
+    assert consents(ctx, second.id or 0) == {}
+    with ctx.database.read() as session:
+        links = {(link.till, link.till_id) for link in session.exec(select(TillCustomer))}
+    assert links == {("shopify", "7000001"), ("shopify", "7000002")}
+
+
+def test_a_classic_shopify_export_with_a_bom_and_blank_rows(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = write_export(
+        tmp_path / "classic.csv",
+        SHOPIFY_CLASSIC,
+        [row(SHOPIFY_CLASSIC, **{"First Name": "Zoë", "Last Name": "Ní Bhriain", "Email": "ZOE@Example.com",
+                                 "Accepts SMS Marketing": "yes", "Phone": "+353 87 123 4567"})],
+        encoding="utf-8-sig",
+        blank_rows=True,
+    )  # fmt: skip
+
+    counts = run(ctx, team, path)
+
+    assert (counts.new, counts.rejected) == (1, 0)
+    (zoe,) = on_file(ctx)
+    assert (zoe.name, zoe.email, zoe.phone_normalised) == (
+        "Zoë Ní Bhriain",
+        "zoe@example.com",
+        "+353871234567",
+    )
+    assert consents(ctx, zoe.id or 0)["sms"][0] is True
+
+
+def test_a_square_export_in_windows_1252_with_quoted_newlines(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = write_export(
+        tmp_path / "export-20261119.csv",
+        SQUARE,
+        [
+            row(SQUARE, **{"First Name": "Renée", "Last Name": "Müller", "Email Address": "renee@example.com",
+                           "Phone Number": "07700 900123", "Memo": "Paid £20 deposit\r\nCall first",
+                           "Square Customer ID": "GZ3X7RTR9D4Y1", "Email Subscription Status": "Subscribed"}),
+            row(SQUARE, **{"First Name": "Sam", "Last Name": "O'Neill", "Phone Number": "07700 900124",
+                           "Square Customer ID": "HB8Q2", "Email Subscription Status": "Unknown"}),
+        ],
+        encoding="cp1252",
+        blank_rows=True,
+    )  # fmt: skip
+
+    counts = run(ctx, team, path)
+
+    assert (counts.new, counts.rejected) == (2, 0)
+    renee, sam = on_file(ctx)
+    assert renee.name == "Renée Müller" and sam.name == "Sam O'Neill"
+    assert renee.phone_normalised == "+447700900123"
+    assert consents(ctx, renee.id or 0) == {"email": (True, "Square export, export-20261119.csv, 2026-11-19")}
+    assert consents(ctx, sam.id or 0) == {}, "Unknown never becomes granted"
+
+
+def test_a_lightspeed_export_and_its_do_not_email(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    path = write_export(
+        tmp_path / "customers.csv",
+        LIGHTSPEED,
+        [
+            row(LIGHTSPEED, id="0a6f-11", customer_code="ANN-0001", first_name="Ann", last_name="Lee",
+                email="ann@example.com", mobile="07700 900555", do_not_email="false"),
+            row(LIGHTSPEED, id="0a6f-12", customer_code="BEN-0002", first_name="Ben", last_name="Ode",
+                phone="020 7946 0018", do_not_email="true"),
+        ],
+    )  # fmt: skip
+
+    counts = run(ctx, team, path)
+
+    assert (counts.new, counts.rejected) == (2, 0)
+    ann, ben = on_file(ctx)
+    assert (ann.phone_normalised, ben.phone_normalised) == ("+447700900555", "+442079460018")
+    assert consents(ctx, ann.id or 0) == {} and consents(ctx, ben.id or 0) == {}
+
+
+def test_a_plain_csv_with_its_columns_named(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    path = write_export(
+        tmp_path / "list.csv",
+        ["Client", "Tel", "Mail", "News?"],
+        [["Cara Diaz", "07700 900999", "cara@example.com", "Y"]],
+        separator=";",
+    )
+    choice = ColumnChoice(name="client", phone="Tel", email="Mail", email_consent="News?")
+
+    counts = run(ctx, team, path, columns=choice)
+
+    assert counts.new == 1
+    (cara,) = on_file(ctx)
+    assert (cara.name, cara.phone_normalised) == ("Cara Diaz", "+447700900999")
+    assert consents(ctx, cara.id or 0)["email"][0] is True
+
+
+def test_a_header_row_no_till_has_is_refused_with_what_to_do(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = write_export(tmp_path / "odd.csv", ["Who", "Where"], [["Ann", "Leeds"]])
+
+    with pytest.raises(InvalidInput, match="does not look like a Shopify, Square or Lightspeed") as refused:
+        run(ctx, team, path)
+
+    assert "--name-column" in str(refused.value)
+    assert on_file(ctx) == []
+
+
+def test_bad_rows_go_to_a_rejects_file_with_a_reason_and_the_rest_is_imported(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    rows = [shopify_customer(number) for number in range(1, 91)]
+    bad = {
+        "no name": shopify_customer(91, **{"First Name": "", "Last Name": ""}),
+        "email": shopify_customer(92, Email="ann@@example"),
+        "phone letters": shopify_customer(93, Phone="call me"),
+        "short phone": shopify_customer(94, Phone="123"),
+        "nothing to match": shopify_customer(95, **{"Customer ID": "", "Phone": "", "Email": ""}),
+        "long name": shopify_customer(96, **{"First Name": "A" * 90}),
+        "extra cells": [*shopify_customer(97), "stray", "cells"],
+        "long id": shopify_customer(98, **{"Customer ID": "9" * 81}),
+        "bad email 2": shopify_customer(99, Email="not an email"),
+        "bad phone 2": shopify_customer(100, Phone="++--"),
+    }
+    path = write_export(tmp_path / "ten_percent_bad.csv", SHOPIFY_ADMIN, rows + list(bad.values()))
+
+    counts = run(ctx, team, path)
+
+    assert (counts.new, counts.rejected) == (90, 10)
+    assert counts.rejects_path == rejects_path_for(path) == tmp_path / "ten_percent_bad.rejects.csv"
+    with counts.rejects_path.open(encoding="utf-8-sig", newline="") as file:
+        rejected = list(csv.DictReader(file))
+    assert [r["Row"] for r in rejected] == [str(n) for n in range(92, 102)]
+    assert all("import again" in r["Reason"] or "at the counter" in r["Reason"] for r in rejected)
+    reasons = {r["First Name"] or "(none)": r["Reason"] for r in rejected}
+    assert reasons["(none)"].startswith("Name: Give the customer's name")
+    assert reasons["Customer92"].startswith("Email: That email address looks wrong")
+    assert reasons["Customer95"].startswith("Nothing to recognise this customer by")
+    assert reasons["A" * 90].startswith("Name: A name can be at most 80 characters; this one has 96.")
+    assert rejected[0]["Phone"] == "'+447700900091", "cells a spreadsheet would run as formulas are guarded"
+    assert len(on_file(ctx)) == 90
+
+
+def test_importing_the_same_file_again_changes_nothing(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    path = write_export(
+        tmp_path / "export.csv",
+        SHOPIFY_ADMIN,
+        [shopify_customer(n, **{"Accepts Email Marketing": "yes"}) for n in range(1, 21)],
+    )
+    run(ctx, team, path)
+    before = row_counts(ctx)
+    stored = [(c.name, c.phone, c.email) for c in on_file(ctx)]
+
+    again = run(ctx, team, path)
+
+    assert (again.new, again.updated, again.unchanged, again.rejected) == (0, 0, 20, 0)
+    after = row_counts(ctx)
+    assert {k: v for k, v in after.items() if k != "auditevent"} == {
+        k: v for k, v in before.items() if k != "auditevent"
+    }
+    assert [(c.name, c.phone, c.email) for c in on_file(ctx)] == stored
+
+
+def test_a_later_export_updates_what_changed_and_keeps_the_shops_corrections(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    first = write_export(tmp_path / "monday.csv", SHOPIFY_ADMIN, [shopify_customer(n) for n in range(1, 4)])
+    run(ctx, team, first)
+    one, two, _ = on_file(ctx)
+    customers.update_contact(
+        ctx, team.sam, one.id or 0, name="Customer1 Smythe", phone=one.phone, email=one.email
+    )
+
+    again = run(ctx, team, first)
+    assert again.unchanged == 3
+    assert on_file(ctx)[0].name == "Customer1 Smythe", "a correction made in the shop survives"
+
+    later = write_export(
+        tmp_path / "friday.csv",
+        SHOPIFY_ADMIN,
+        [
+            shopify_customer(1),
+            shopify_customer(2, Phone="'+447700900222", Email="new2@example.com"),
+            shopify_customer(3),
+        ],
+    )
+    counts = run(ctx, team, later, exported_at=EXPORTED + timedelta(days=4))
+
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 1, 2)
+    two_now = on_file(ctx)[1]
+    assert (two_now.phone_normalised, two_now.email) == ("+447700900222", "new2@example.com")
+    assert [m.id for m in customers.find_customers(ctx, "new2@example.com").items] == [two.id]
+
+
+def test_a_customer_already_on_file_is_matched_by_phone_or_email(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    by_phone = customers.create_customer(ctx, team.sam, name="Bob", phone="07700 900001")
+    by_email = customers.create_customer(ctx, team.sam, name="Ann", email="Customer2@example.com")
+    path = write_export(tmp_path / "e.csv", SHOPIFY_ADMIN, [shopify_customer(1), shopify_customer(2)])
+
+    counts = run(ctx, team, path)
+
+    assert (counts.new, counts.updated) == (0, 2)
+    assert [c.id for c in on_file(ctx)] == [by_phone, by_email]
+    assert on_file(ctx)[0].name == "Customer1 Smith"
+
+
+def test_two_till_customers_sharing_a_phone_stay_two_customers(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    shared = {"Phone": "'+447700900500", "Email": ""}
+    path = write_export(
+        tmp_path / "family.csv", SHOPIFY_ADMIN, [shopify_customer(1, **shared), shopify_customer(2, **shared)]
+    )
+
+    assert run(ctx, team, path).new == 2
+    assert run(ctx, team, path).unchanged == 2
+    assert [c.name for c in on_file(ctx)] == ["Customer1 Smith", "Customer2 Smith"]
+
+
+def consent_export(tmp_path: Path, name: str, email_answer: str) -> Path:
+    return write_export(
+        tmp_path / name, SQUARE,
+        [row(SQUARE, **{"First Name": "Ann", "Email Address": "ann@example.com", "Square Customer ID": "SQ1",
+                        "Email Subscription Status": email_answer})],
+    )  # fmt: skip
+
+
+def test_a_consent_withdrawn_in_the_shop_is_never_granted_again_by_an_import(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    run(ctx, team, consent_export(tmp_path, "a.csv", "Subscribed"))
+    (ann,) = on_file(ctx)
+    customers.record_consent(
+        ctx, team.sam, ann.id or 0, Channel.EMAIL, granted=False, source="asked at the counter"
+    )
+
+    counts = run(
+        ctx, team, consent_export(tmp_path, "b.csv", "Subscribed"), exported_at=EXPORTED + timedelta(days=1)
+    )
+
+    assert consents(ctx, ann.id or 0)["email"] == (False, "asked at the counter")
+    assert counts.updated == 0
+
+
+def test_an_opt_out_in_a_newer_export_withdraws_and_an_older_one_does_not(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    run(ctx, team, consent_export(tmp_path, "a.csv", "Subscribed"))
+    (ann,) = on_file(ctx)
+    customers.record_consent(
+        ctx, team.sam, ann.id or 0, Channel.EMAIL, granted=True, source="asked at the counter"
+    )
+
+    older = run(ctx, team, consent_export(tmp_path, "old.csv", "Unsubscribed"), exported_at=EXPORTED)
+    assert consents(ctx, ann.id or 0)["email"] == (True, "asked at the counter")
+    assert older.updated == 0
+
+    newer = run(
+        ctx,
+        team,
+        consent_export(tmp_path, "new.csv", "Unsubscribed"),
+        exported_at=ctx.now() + timedelta(hours=1),
+    )
+    assert consents(ctx, ann.id or 0)["email"] == (
+        False,
+        f"Square export, new.csv, {ctx.now().date().isoformat()}",
+    )
+    assert newer.updated == 1
+
+
+def test_a_dry_run_counts_what_the_import_would_do_and_writes_nothing(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    customers.create_customer(
+        ctx, team.sam, name="Customer1 Smith", phone="07700 900001", email="customer1@example.com"
+    )
+    rows = [shopify_customer(n) for n in range(1, 30)] + [shopify_customer(30, Email="bad@")]
+    path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, rows)
+    before = row_counts(ctx)
+
+    dry = run(ctx, team, path, dry_run=True, batch_rows=7)
+
+    assert row_counts(ctx) == before
+    assert not rejects_path_for(path).exists()
+    assert dry.first_rejects == [
+        "Row 31: Email: That email address looks wrong: There must be something after the @-sign. "
+        "Check it, or leave it empty. Correct it in the till (or in this file) and import again."
+    ]
+    real = run(ctx, team, path, batch_rows=7)
+    assert (dry.new, dry.updated, dry.unchanged, dry.rejected) == (
+        real.new,
+        real.updated,
+        real.unchanged,
+        real.rejected,
+    )
+    assert (real.new, real.updated, real.rejected) == (28, 1, 1)
+
+
+def test_batches_and_the_import_are_audited_with_counts(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, [shopify_customer(n) for n in range(1, 26)])
+
+    run(ctx, team, path, batch_rows=10)
+
+    with ctx.database.read() as session:
+        events = list(
+            session.exec(select(AuditEvent).where(col(AuditEvent.action).like("customers.import%")))
+        )
+    assert [e.action for e in events] == ["customers.import_batch"] * 3 + ["customers.imported"]
+    assert [json.loads(e.details)["new"] for e in events] == [10, 10, 5, 25]
+    summary = json.loads(events[-1].details)
+    assert summary == {"file": "export.csv", "till": "shopify", "rows": 25, "new": 25, "updated": 0,
+                       "unchanged": 0, "rejected": 0}  # fmt: skip
+    assert all(e.actor_id == team.lead.staff_id for e in events)
+
+
+def test_an_erased_customer_is_not_brought_back_by_an_old_export(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, [shopify_customer(1)])
+    run(ctx, team, path)
+    (customer,) = on_file(ctx)
+    erasure.erase_customer(ctx, team.lead, customer.id or 0, reason="asked to be forgotten")
+
+    counts = run(ctx, team, path, exported_at=EXPORTED + timedelta(days=1))
+
+    assert (counts.new, counts.rejected) == (0, 1)
+    assert len(on_file(ctx)) == 1
+
+
+def test_only_a_lead_imports(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, [shopify_customer(1)])
+
+    with pytest.raises(Exception, match="Only a shift lead can import customers from a till"):
+        import_customers(ctx, team.sam, ImportRequest(path))
+    assert on_file(ctx) == []
+
+
+def test_the_file_is_imported_in_any_layout_by_till_name(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, [shopify_customer(1)])
+
+    with pytest.raises(InvalidInput, match="does not look like a Square customer export"):
+        run(ctx, team, path, till=Till.SQUARE)
+    assert run(ctx, team, path, till=Till.SHOPIFY).new == 1
