@@ -37,8 +37,8 @@ from typer.core import TyperGroup
 from counter_tui.bootstrap import open_shop
 from counter_tui.commands.audit import audit_app
 from counter_tui.commands.backup import db_backup, db_restore
-from counter_tui.commands.exports import customers_export, followups_app, visits_app
 from counter_tui.commands.customers import customers_app
+from counter_tui.commands.exports import customers_export, followups_app, visits_app
 from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
 from counter_tui.commands.subject_access import customers_subject_access
