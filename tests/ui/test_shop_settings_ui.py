@@ -1,6 +1,8 @@
 """The leads' shop settings screen, by keys only: every shop-wide setting listed, Enter
 changes the highlighted one in a dialog holding its value, a refused value is explained
-beside the field with what was typed kept, and the database holds what was saved."""
+beside the field with what was typed kept, and the database holds what was saved. A
+change made at another terminal reaches a running staff app and kiosk; due times follow
+the shop's (split) hours."""
 
 from __future__ import annotations
 
@@ -114,7 +116,9 @@ async def test_a_running_kiosk_offers_the_choices_a_lead_just_set(
         await settle(pilot)  # type: ignore[arg-type]
         assert len(ctx.rules.kiosk.choices) == 4  # read and kept by the kiosk
         repairs = [{"label": "Repairs", "need": "needs_help", "next_step": "A technician will come."}]
-        shop_settings.change(other_terminal, team.lead, {"kiosk.choices": json.dumps(repairs)})
+        shop_settings.change(
+            other_terminal, team.lead, {"kiosk.choices": json.dumps(repairs), "kiosk.idle_seconds": "90"}
+        )
 
         await pilot.press("enter", "enter")  # the next customer starts, no name
         await settle(pilot)  # type: ignore[arg-type]
@@ -123,6 +127,7 @@ async def test_a_running_kiosk_offers_the_choices_a_lead_just_set(
         choices = app.screen.query_one("#choices", OptionList)
         assert choices.option_count == 1
         assert "Repairs" in str(choices.get_option_at_index(0).prompt)
+        assert app.idle.seconds == 90
 
 
 async def test_a_promise_in_working_hours_skips_the_shops_lunch_break(

@@ -87,6 +87,12 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
             self.idle.start()
         await super().on_event(event)
 
+    def follow_shop_rules(self) -> None:
+        """Take the shop's rules as they are now, for the next customer (a lead may have
+        changed them at another terminal): the choices offered, how long screens wait."""
+        self.ctx.forget_rules()
+        self.idle.seconds = self.ctx.rules.kiosk.idle_seconds
+
     def idle_expired(self) -> None:
         """Nobody has pressed a key for a while: forget everything and greet the next person."""
         self.back_to_welcome()

@@ -35,5 +35,5 @@ class WelcomeScreen(KioskScreen):
         now, so a lead's change reaches the kiosk without a restart."""
         from counter_tui.ui.kiosk.screens.name import NameScreen
 
-        self.ctx.forget_rules()
+        self.kiosk.follow_shop_rules()
         self.app.push_screen(NameScreen())
