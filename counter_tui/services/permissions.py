@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from counter_tui.db.models import Staff, Visit, VisitHelper
+from counter_tui.db.models import Outcome, Staff, Visit, VisitHelper
 from counter_tui.errors import AlreadyOwned, Conflict, DomainError, InvalidInput, NotAllowed
 from counter_tui.services.context import KIOSK_SENTENCE, Actor, ShopContext, load_staff_actor
 
@@ -184,6 +184,12 @@ def refusal(actor: Actor, action: Action, target: Target = NOBODY) -> Refusal | 
 def allows(actor: Actor, action: Action, target: Target = NOBODY) -> bool:
     """Whether `actor` may take `action` on `target` (for screens deciding what to offer)."""
     return refusal(actor, action, target) is None
+
+
+def ending(outcome: str) -> Action:
+    """What ending a visit with `outcome` asks for: anyone may end an unclaimed visit as
+    left unserved; any other outcome needs its owner or a lead."""
+    return Action.END_VISIT_UNSERVED if outcome == Outcome.LEFT_UNSERVED else Action.END_VISIT
 
 
 def check(actor: Actor, action: Action, target: Target = NOBODY) -> None:

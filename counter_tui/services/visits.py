@@ -43,7 +43,15 @@ from counter_tui.services.customers import (
 from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import bring_walk_in_along, set_walk_in_preferences
-from counter_tui.services.permissions import Action, check, owned_sentence, refusal, require, visit_target
+from counter_tui.services.permissions import (
+    Action,
+    check,
+    ending,
+    owned_sentence,
+    refusal,
+    require,
+    visit_target,
+)
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
 
@@ -387,8 +395,7 @@ def end_visit(
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
-        action = Action.END_VISIT_UNSERVED if outcome == Outcome.LEFT_UNSERVED else Action.END_VISIT
-        staff = require_on_visit(session, ctx, actor, action, visit)
+        staff = require_on_visit(session, ctx, actor, ending(outcome), visit)
         visit.outcome, visit.ended_at, visit.ended_by = outcome, ctx.now(), staff.id
         session.add(visit)
         _close_pending_handoffs(session, ctx, visit_id)

@@ -8,10 +8,12 @@ from textual.screen import Screen
 
 from counter_tui.services import customers, followups, handoffs, staff, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.handoffs import HandoffsScreen
+from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in
 
 PINS = {"dana": "1111", "sam": "2222", "alex": "3333", "kim": "4444"}
 
@@ -109,3 +111,26 @@ async def test_a_lead_is_offered_to_withdraw_only_their_own_hand_off_request(
         await pilot.press("down")
         await settle(pilot)
         assert "w" in offered(screen)  # Dana's own
+
+
+@pytest.mark.parametrize(
+    ("who", "outcomes"),
+    [("kim", ["Left unserved"]), ("dana", ["Purchase", "No purchase", "Left unserved"])],
+)
+async def test_ending_an_unclaimed_visit_offers_only_the_outcomes_the_permissions_allow(
+    ctx: ShopContext, team: Team, who: str, outcomes: list[str]
+) -> None:
+    """Anyone may end an unclaimed visit as left unserved; a purchase needs an owner or a lead."""
+    staff.add_staff(ctx, None, name="Kim", pin="4444")
+    visits.new_walk_in(ctx, team.sam, description="couple by the sofas")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, who, PINS[who])
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, EndVisitDialog)
+        offered = app.screen.query_one("#outcome", ChoiceList)
+        prompts = [plain(offered.get_option_at_index(index).prompt) for index in range(offered.option_count)]
+        assert [prompt.split(") ", 1)[-1] for prompt in prompts] == outcomes  # "( ) Purchase" → "Purchase"

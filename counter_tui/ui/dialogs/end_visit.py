@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -35,14 +36,17 @@ class EndVisitDialog(FormDialog[EndChoice]):
     TITLE_TEXT = "End this visit"
     FIELD_IDS: ClassVar[dict[str, str]] = {"personal_line": "personal"}
 
-    def __init__(self, *, on_file: bool, template: str = "") -> None:
+    def __init__(self, *, on_file: bool, template: str = "", outcomes: Collection[str] = ()) -> None:
+        """`outcomes` are the ones offered (all when empty): the screen passes those the
+        permissions let this person end the visit with."""
         super().__init__()
         self._on_file = on_file
         self._template = template
+        self._choices = tuple(choice for choice in CHOICES if not outcomes or choice[0] in outcomes)
 
     def fields(self) -> ComposeResult:
         yield Label("How did it end? (arrows choose; nothing is chosen for you)")
-        yield ChoiceList(CHOICES, id="outcome")
+        yield ChoiceList(self._choices, id="outcome")
         if self._on_file:
             yield Label("Thank-you personal line (on a purchase; you can add it later)")
             if self._template:

@@ -25,12 +25,13 @@ from counter_tui.services import (
 )
 from counter_tui.services.context import Actor
 from counter_tui.services.followups import thank_you_template
-from counter_tui.services.permissions import NOBODY, Action, Target, allows
+from counter_tui.services.permissions import NOBODY, Action, Target, allows, ending
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import CustomerDetail, FollowUpView, VisitDetail
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
+from counter_tui.ui.dialogs.end_visit import CHOICES as END_CHOICES
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
@@ -431,9 +432,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
         """Whether the permissions let the signed-in person do what `action` does here."""
         target = self.visit.target if self.visit is not None else NOBODY
         if action == "end":
-            return allows(self.actor, Action.END_VISIT, target) or allows(
-                self.actor, Action.END_VISIT_UNSERVED, target
-            )
+            return bool(self._outcomes_allowed())
         if action == "done":
             return bool(self._followups_to_check_off())
         if action == "note":
@@ -448,6 +447,11 @@ class CustomerScreen(IdentityActions, CounterScreen):
             )
         asked = ASKS.get(action)
         return asked is None or allows(self.actor, asked, target)
+
+    def _outcomes_allowed(self) -> list[str]:
+        """The outcomes this person may end the visit shown with."""
+        target = self.visit.target if self.visit is not None else NOBODY
+        return [outcome for outcome, _label in END_CHOICES if allows(self.actor, ending(outcome), target)]
 
     def _followups_to_check_off(self) -> list[FollowUpView]:
         """The customer's open follow-ups this person may check off."""
@@ -600,7 +604,9 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
         ask(
             self,
-            EndVisitDialog(on_file=self.visit.customer is not None, template=template),
+            EndVisitDialog(
+                on_file=self.visit.customer is not None, template=template, outcomes=self._outcomes_allowed()
+            ),
             lambda actor, choice: visits.end_visit(
                 self.ctx, actor, visit_id, choice.outcome, personal_line=choice.personal_line
             ),
