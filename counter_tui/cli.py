@@ -39,6 +39,7 @@ from counter_tui.commands.audit import audit_app
 from counter_tui.commands.backup import db_backup, db_restore
 from counter_tui.commands.customers import customers_app
 from counter_tui.commands.exports import customers_export, followups_app, visits_app
+from counter_tui.commands.retention import retention_app
 from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
 from counter_tui.commands.subject_access import customers_subject_access
@@ -93,6 +94,7 @@ app.add_typer(shop_app, name="shop")
 app.add_typer(customers_app, name="customers")
 app.add_typer(visits_app, name="visits")
 app.add_typer(followups_app, name="followups")
+app.add_typer(retention_app, name="retention")
 customers_app.command("export")(customers_export)
 customers_app.command("subject-access")(customers_subject_access)
 db_app.command("backup")(db_backup)

@@ -2,7 +2,7 @@
 keeps (`shop.hours.fri`, `thresholds.greet_within_minutes`, …).
 
 What belongs to the whole shop (its name, time zone, hours, holidays, thresholds,
-due-time rules, scorecard targets, kiosk choices) lives in the database so that every
+due-time rules, scorecard targets, kiosk choices, retention) lives in the database so that every
 terminal computes the same due times and closes at the same time; what belongs to one
 terminal (its name, database URL and keys) stays in its settings file. A settings
 file's shop-wide sections are imported once, into a new shop.
@@ -28,6 +28,26 @@ from counter_tui.config import (
 )
 from counter_tui.errors import InvalidInput
 
+LONGEST_RETENTION_DAYS = 36_500
+
+
+class RetentionRules(StrictModel):
+    """How long the shop keeps personal data it no longer needs (`retention run` applies it)."""
+
+    customers_unseen_days: int = Field(
+        0,
+        ge=0,
+        le=LONGEST_RETENTION_DAYS,
+        description="Erase customers who have not visited for this many days (0: keep them).",
+    )
+    visit_text_days: int = Field(
+        0,
+        ge=0,
+        le=LONGEST_RETENTION_DAYS,
+        description="Blank what was typed about visits (descriptions, need details, visit notes) "
+        "older than this many days (0: keep it).",
+    )
+
 
 class ShopRules(StrictModel):
     """Every shop-wide setting; the defaults are a small shop's."""
@@ -37,6 +57,7 @@ class ShopRules(StrictModel):
     followups: FollowUpRules = Field(default_factory=FollowUpRules)  # type: ignore[arg-type]
     targets: Targets = Field(default_factory=Targets)  # type: ignore[arg-type]
     kiosk: KioskSettings = Field(default_factory=KioskSettings)  # type: ignore[arg-type]
+    retention: RetentionRules = Field(default_factory=RetentionRules)  # type: ignore[arg-type]
 
     @classmethod
     def of(cls, settings: Settings) -> ShopRules:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, or_, select
@@ -201,3 +202,65 @@ def _redact(reason: str, customer: Customer) -> str:
     for piece in sorted((p for p in pieces if p), key=len, reverse=True):
         reason = re.sub(re.escape(piece), REDACTED, reason, flags=re.IGNORECASE)
     return reason
+
+
+VISIT_TEXT_BATCH = 500
+"""Visits blanked in one write transaction (short, so terminals do not wait on it)."""
+
+
+def blank_visit_text(ctx: ShopContext, actor: Actor, arrived_before: datetime, *, reason: str) -> int:
+    """Blank what was typed about ended visits that arrived before `arrived_before`: the
+    description, the visit's preferences, its needs' details and the notes written on it
+    (a retention rule; a shift lead only). Batches of short transactions, each with its
+    audit event (the count and `reason`); returns how many visits had text blanked."""
+    blanked = 0
+    after_id = 0
+    while True:
+        with ctx.database.write() as session:
+            require(session, actor, Action.APPLY_RETENTION)
+            batch = list(
+                session.exec(
+                    select(Visit)
+                    .where(
+                        col(Visit.id) > after_id,
+                        col(Visit.arrived_at) < arrived_before,
+                        col(Visit.ended_at).is_not(None),
+                    )
+                    .order_by(col(Visit.id))
+                    .limit(VISIT_TEXT_BATCH)
+                )
+            )
+            if not batch:
+                break
+            after_id = batch[-1].id or after_id
+            changed = _blank_visits(session, batch)
+            if changed:
+                audit.record(
+                    session, ctx, actor, "visits.text_blanked", "visit", None, visits=changed, reason=reason
+                )
+            blanked += changed
+    ctx.database.checkpoint()
+    return blanked
+
+
+def _blank_visits(session: Session, batch: list[Visit]) -> int:
+    """Blank the batch's text in the session; how many visits held any."""
+    ids = [visit.id for visit in batch]
+    touched: set[int | None] = set()
+    for visit in batch:
+        if visit.description or visit.preferences:
+            visit.description = visit.preferences = ""
+            session.add(visit)
+            touched.add(visit.id)
+    for need in session.exec(
+        select(VisitNeed).where(col(VisitNeed.visit_id).in_(ids), VisitNeed.detail != "")
+    ):
+        need.detail = ""
+        session.add(need)
+        touched.add(need.visit_id)
+    notes = select(CustomerNote).where(col(CustomerNote.visit_id).in_(ids), CustomerNote.body != ERASED_TEXT)
+    for note in session.exec(notes):
+        note.body = ERASED_TEXT
+        session.add(note)
+        touched.add(note.visit_id)
+    return len(touched)

@@ -13,7 +13,7 @@ The rules, by who is acting:
 - a **shift lead** may do all of that to anyone's visit or follow-up, and everything
   marked lead-only below (deciding hand-offs, reassigning, reopening, closing the day,
   the review screens, staff, kudos, merging and erasing customers, the shop's settings,
-  backups, restores and exports).
+  backups, restores, exports and retention).
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ class Action(StrEnum):
     EXPORT_DATA = "export the shop's customers, visits and follow-ups"
     SUBJECT_ACCESS = "export everything held about a customer"
     IMPORT_CUSTOMERS = "import customers from a till"
+    APPLY_RETENTION = "apply the shop's retention rules"
     # Allowed by a lead's PIN typed where it is needed, whoever is signed in.
     UNLOCK_KIOSK = "unlock the kiosk"
     CLOSE_STAFF_APP = "close the staff app"
@@ -123,6 +124,7 @@ LEAD_ONLY = frozenset(
         Action.EXPORT_DATA,
         Action.SUBJECT_ACCESS,
         Action.IMPORT_CUSTOMERS,
+        Action.APPLY_RETENTION,
         Action.UNLOCK_KIOSK,
         Action.CLOSE_STAFF_APP,
         Action.ALLOW_COMMAND,

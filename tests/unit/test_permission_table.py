@@ -38,6 +38,7 @@ from counter_tui.services import (
     merge,
     permissions,
     presence,
+    retention,
     reversals,
     review,
     sessions,
@@ -202,6 +203,10 @@ CASES: dict[str, Case] = {
     "erasure.erase_customer": Case(
         Action.ERASE_CUSTOMER, lambda c, a, s: erasure.erase_customer(c, a, s.cara, "asked by email")
     ),
+    "erasure.blank_visit_text": Case(
+        Action.APPLY_RETENTION,
+        lambda c, a, s: erasure.blank_visit_text(c, a, c.now(), reason="retention rule"),
+    ),
     "exports.export": Case(
         Action.EXPORT_DATA, lambda c, a, s: exports.export(c, a, exports.ExportKind.CUSTOMERS, io.StringIO())
     ),
@@ -274,6 +279,8 @@ CASES: dict[str, Case] = {
         lambda c, a, s: reversals.restore_followup(c, a, s.cancelled, "cancelled by mistake"),
         sams,
     ),
+    "retention.plan_retention": Case(Action.APPLY_RETENTION, lambda c, a, s: retention.plan_retention(c, a)),
+    "retention.run_retention": Case(Action.APPLY_RETENTION, lambda c, a, s: retention.run_retention(c, a)),
     "reversals.undo_day_close": Case(
         Action.UNDO_DAY_CLOSE, lambda c, a, s: reversals.undo_day_close(c, a, "the storm passed")
     ),
