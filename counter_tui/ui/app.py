@@ -119,7 +119,8 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         await super().on_event(event)
 
     def signed_in(self, actor: Actor) -> None:
-        """Show the floor board for the staff member who just signed in."""
+        """Show the floor board for the staff member who just signed in (or what they had
+        open, if the terminal locked on them), and alert a lead to escalations now."""
         from counter_tui.ui.screens.floor import FloorScreen
 
         self._last_input = time.monotonic()
@@ -128,12 +129,13 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
             self.actor = actor
             self.pop_screen()
             self.notify(f"Welcome back, {actor.name}: all as you left it.", markup=False, timeout=3)
-            return
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.actor = actor
-        self.switch_screen(FloorScreen())
-        self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
+        else:
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.actor = actor
+            self.switch_screen(FloorScreen())
+            self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
+        self.check_escalations()  # a lead hears at once, not at the next periodic check
 
     def _back_to_sign_in(self) -> None:
         """Close everything the last person had open, then ask who is next."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from counter_tui.clock import ManualClock
 from counter_tui.services import changes, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
@@ -96,3 +97,23 @@ async def test_lead_alerted_new_owner_told_after_approval_and_reassignment(
         assert told(sams, heard[sams]) == ["Dana passed bike repair to you (was with Alex): Alex went home."]
         assert told(alexs, heard[alexs]) == ["Dana passed bike repair to Sam: Alex went home."]
     assert visits.visit_detail(ctx, team.sam, visit_id).owner_name == "Sam"
+
+
+async def test_a_lead_signing_in_is_alerted_to_escalations_at_once(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """A customer has needed help unclaimed for 25 minutes when Dana signs in: she is
+    told straight away, not at the next periodic check; the next check does not repeat it."""
+    visits.new_walk_in(ctx, team.alex, description="man in a green coat", needs=["needs_help"])
+    clock.advance(minutes=25)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        assert app.messages[-1] == (
+            "man in a green coat needs help and nobody has claimed them for 25 min. "
+            "Send someone, or go yourself."
+        )
+        heard = len(app.messages)
+        app.check_escalations()
+        await settle(pilot)
+        assert app.messages[heard:] == []
