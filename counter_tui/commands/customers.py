@@ -68,7 +68,7 @@ def customers_import(
 ) -> None:
     """Import customers from a Shopify, Square or Lightspeed export, or a plain CSV.
     Importing the same file again changes nothing; a later export updates what changed."""
-    from counter_tui.cli import _parse_day, _shop
+    from counter_tui.cli import CommandFailed, _parse_day, _shop
 
     columns = ColumnChoice(
         name=name_column,
@@ -87,8 +87,22 @@ def customers_import(
     with _shop(ctx) as shop:
         allowed_by = lead_required(shop, "customers import", lead, lead_pin)
         with _ProgressBar() as progress:
-            counts = customer_import.import_customers(shop, allowed_by, request, progress)
+            try:
+                counts = customer_import.import_customers(shop, allowed_by, request, progress)
+            except KeyboardInterrupt:
+                raise CommandFailed(_stopped(progress.rows_done, dry_run)) from None
     _say_counts(counts, dry_run)
+
+
+def _stopped(rows_done: int, dry_run: bool) -> str:
+    """What a stopped import left behind, and how to finish it."""
+    if dry_run:
+        return "Stopped; nothing was written (dry run)."
+    saved = f"The first {rows_done:,} rows are done" if rows_done else "Nothing was saved"
+    return (
+        f"Stopped. {saved} (only whole batches are); run the same command again to finish: "
+        "rows already imported count as unchanged."
+    )
 
 
 class _ProgressBar(Progress):
@@ -100,6 +114,7 @@ class _ProgressBar(Progress):
 
         self._console = Console(stderr=True)
         self._bar: object = None
+        self.rows_done = 0
         return self
 
     def planned(self, plan: ImportPlan) -> None:
@@ -119,6 +134,7 @@ class _ProgressBar(Progress):
     def advanced(self, bytes_read: int, bytes_total: int, counts: ImportCounts) -> None:
         from rich.progress import Progress as RichProgress
 
+        self.rows_done = counts.rows
         if isinstance(self._bar, RichProgress):
             self._bar.update(self._task, completed=bytes_read, total=max(bytes_total, 1))
         else:

@@ -1,0 +1,96 @@
+"""A 100,000-row till export imported into an empty shop: time and peak memory.
+
+Writes a Shopify admin export (`Customer ID`, `Default Address …`, Excel-guarded ids and
+phones, one row in twenty unusable, a third opted in to email), then, through the
+service the CLI calls:
+
+1. a dry run (counts, nothing written);
+2. the import (batches of 1,000 rows per transaction);
+3. the same file again (everything unchanged).
+
+Printed for each: wall time, rows per second, the counts, and the process's peak
+resident memory so far (the file is streamed, so it stays flat however long the file).
+Figures only, no assertions:
+
+    .venv/bin/python benchmarks/bench_import.py [--rows 100000] [--batch-rows 1000] [--pg URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_sync import open_bench_shop, temporary_database
+
+from counter_tui.services.customer_import import ImportRequest, import_customers
+
+HEADERS = [
+    "Customer ID", "First Name", "Last Name", "Email", "Accepts Email Marketing",
+    "Default Address Company", "Default Address Address1", "Default Address Address2",
+    "Default Address City", "Default Address Province Code", "Default Address Country Code",
+    "Default Address Zip", "Default Address Phone", "Phone", "Accepts SMS Marketing",
+    "Total Spent", "Total Orders", "Note", "Tax Exempt", "Tags",
+]  # fmt: skip
+
+
+def write_export(path: Path, rows: int) -> None:
+    """A Shopify admin export of `rows` customers, one in twenty unusable, streamed to disk."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        for n in range(1, rows + 1):
+            email = "broken@" if n % 20 == 0 else f"customer{n}@example.com"
+            writer.writerow([
+                f"'{7_000_000_000 + n}", f"Customer{n}", "Smith", email, "yes" if n % 3 == 0 else "no",
+                "", f"{n} High Street", "", "Leeds", "", "GB", "LS1 1AA", "",
+                f"'+4477{n:08d}", "no", "12.50", "1", "Likes blue\nAsk about sizes" if n % 7 == 0 else "",
+                "no", "",
+            ])  # fmt: skip
+
+
+def peak_mib() -> float:
+    """The process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--batch-rows", type=int, default=1_000)
+    parser.add_argument("--pg", help="a PostgreSQL server URL to run on instead of SQLite")
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        temporary_database("postgresql" if args.pg else "sqlite", args.pg) as url,
+    ):
+        path = Path(folder) / "customers_export.csv"
+        write_export(path, args.rows)
+        ctx, (lead,) = open_bench_shop(url, 1)
+        print(
+            f"{args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, {'PostgreSQL' if args.pg else 'SQLite'}"
+        )
+        print(f"peak memory before importing: {peak_mib():.0f} MiB")
+        for label, dry_run in (("dry run", True), ("import", False), ("again", False)):
+            started = time.perf_counter()
+            counts = import_customers(
+                ctx, lead, ImportRequest(path, dry_run=dry_run, batch_rows=args.batch_rows)
+            )
+            took = time.perf_counter() - started
+            print(
+                f"{label:<8} {took:7.1f} s  {counts.rows / took:7.0f} rows/s  "
+                f"new {counts.new:,} updated {counts.updated:,} unchanged {counts.unchanged:,} "
+                f"rejected {counts.rejected:,}  peak memory {peak_mib():.0f} MiB"
+            )
+        ctx.database.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""An import stopped half way, by a kill or Ctrl+C, in a real process: the shop holds
+whole batches only (customers and their batch's audit event together), and running the
+same command again finishes it, the rows already saved counting as unchanged. On SQLite
+and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, func, select
+
+from counter_tui.bootstrap import open_shop
+from counter_tui.clock import ManualClock
+from counter_tui.db.models import AuditEvent, Customer
+from counter_tui.services import staff
+from tests.concurrency.line_process import LineProcess
+from tests.conftest import FRIDAY_11AM, make_settings
+from tests.unit.till_exports import SHOPIFY_ADMIN, shopify_customer, write_export
+
+pytestmark = pytest.mark.slow
+
+ROWS = 3_000
+BATCH = 200
+
+
+def _shop_with_lead(url: str) -> None:
+    ctx = open_shop(make_settings(url), clock=ManualClock(FRIDAY_11AM), create=True)
+    try:
+        staff.add_staff(ctx, None, name="Dana", pin="1111", role="lead")
+    finally:
+        ctx.database.dispose()
+
+
+def _saved(url: str) -> tuple[int, list[dict[str, int]], int]:
+    """Customers on file, the batch events' details, and how many whole-import events."""
+    ctx = open_shop(make_settings(url), clock=ManualClock(FRIDAY_11AM), migrate=False)
+    try:
+        with ctx.database.read() as session:
+            customers = int(session.exec(select(func.count()).select_from(Customer)).one())
+            batches = [
+                json.loads(event.details)
+                for event in session.exec(
+                    select(AuditEvent).where(AuditEvent.action == "customers.import_batch")
+                )
+            ]
+            whole = int(
+                session.exec(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(col(AuditEvent.action) == "customers.imported")
+                ).one()
+            )
+        return customers, batches, whole
+    finally:
+        ctx.database.dispose()
+
+
+def _import(url: str, path: Path) -> LineProcess:
+    return LineProcess(
+        "counter_tui", "--db", url, "customers", "import", str(path), "--batch-rows", str(BATCH)
+    )
+
+
+@pytest.fixture
+def export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COUNTER_TUI_LEAD", "Dana")
+    monkeypatch.setenv("COUNTER_TUI_LEAD_PIN", "1111")
+    return write_export(
+        tmp_path / "big.csv", SHOPIFY_ADMIN, [shopify_customer(n) for n in range(1, ROWS + 1)]
+    )
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_a_stopped_import_leaves_whole_batches_and_running_it_again_finishes_it(
+    shared_url: str, export: Path, stop: signal.Signals
+) -> None:
+    _shop_with_lead(shared_url)
+    first = _import(shared_url, export)
+    while first.read_line() != f"  {2 * BATCH:,} rows done":
+        pass
+
+    first.process.send_signal(stop)
+    first.process.wait(timeout=60)
+
+    customers, batches, whole = _saved(shared_url)
+    assert 2 * BATCH <= customers < ROWS
+    assert customers % BATCH == 0, "only whole batches are saved"
+    assert sum(batch["new"] for batch in batches) == customers, "each batch saved with its audit event"
+    assert whole == 0
+    if stop is signal.SIGINT:
+        assert first.process.returncode == 1
+        assert first.process.stderr is not None
+        said = first.process.stderr.read().decode().strip()
+        assert said.startswith("Stopped. The first ") and "run the same command again to finish" in said
+
+    again = _import(shared_url, export)
+    lines = [again.read_line() for _ in range(ROWS // BATCH + 9)]
+
+    assert (
+        f"Imported {ROWS:,} rows: {ROWS - customers:,} new, 0 updated, {customers:,} unchanged, 0 rejected."
+        in lines
+    )
+    assert again.process.wait(timeout=60) == 0
+    assert _saved(shared_url)[0] == ROWS
+    assert _saved(shared_url)[2] == 1
