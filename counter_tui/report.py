@@ -16,6 +16,7 @@ from typing import Any
 
 from counter_tui.services.closing import build_end_of_day
 from counter_tui.services.context import ShopContext
+from counter_tui.services.export_format import FORMULA_STARTS
 from counter_tui.services.labels import FOLLOWUP_LABELS, OUTCOME_LABELS
 from counter_tui.services.review_views import EndOfDayReport, Scorecard
 from counter_tui.services.views import FollowUpView
@@ -23,7 +24,6 @@ from counter_tui.text import one_line
 
 FORMATS = ("text", "csv", "json")
 CSV_COLUMNS = ("section", "who", "item", "value", "target", "met", "detail")
-_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def day_report(ctx: ShopContext, day: date) -> dict[str, Any]:
@@ -138,7 +138,7 @@ def render_json(report: dict[str, Any]) -> str:
 
 def _cell(value: Any) -> str:
     """A CSV cell: None empty, booleans yes/no, and text that a spreadsheet would run as a
-    formula (=, +, -, @) prefixed with an apostrophe."""
+    formula (`export_format.FORMULA_STARTS`) prefixed with an apostrophe."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -146,7 +146,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = one_line(str(value))
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _local_minute(iso: str | None) -> str:

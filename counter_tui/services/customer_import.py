@@ -22,6 +22,7 @@ from counter_tui.errors import InvalidInput
 from counter_tui.limits import fitted
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.export_format import excel_safe
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.till_import.layouts import ColumnChoice, Mapping, Till, choose_layout
 from counter_tui.services.till_import.matching import ImportStamp, Result, apply
@@ -29,7 +30,6 @@ from counter_tui.services.till_import.reading import ExportFile, Row
 from counter_tui.services.till_import.records import Candidate, Rejection, candidate
 
 BATCH_ROWS = 1_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ class _Rejects:
             self._writer = csv.writer(file).writerow
             self._writer(["Row", "Reason", *headers])
         self._writer(
-            [str(rejection.number), rejection.reason, *(_excel_safe(cell) for cell in rejection.cells)]
+            [str(rejection.number), rejection.reason, *(excel_safe(cell) for cell in rejection.cells)]
         )
 
     def __enter__(self) -> _Rejects:
@@ -236,8 +236,3 @@ class _Rejects:
     def __exit__(self, *exc: object) -> None:
         if self._file is not None:
             self._file.close()
-
-
-def _excel_safe(cell: str) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell

@@ -3,7 +3,7 @@
 CSV: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read by
 Excel, LibreOffice and Google Sheets as a formula (a customer named `=HYPERLINK(…)` would
 become a live link, or worse), so such a cell is written with a leading `'`, which
-spreadsheets show as text and importers (ours included) strip. `bom` starts the file
+spreadsheets show as text and importers strip (ours with `excel_unguarded`). `bom` starts the file
 with a UTF-8 byte order mark, which Excel needs to read accents right.
 JSON Lines: one JSON object a row, keyed by the same headers, values as they are.
 """
@@ -37,6 +37,13 @@ def excel_safe(cell: Cell) -> str:
         return "yes" if cell else "no"
     text = str(cell)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def excel_unguarded(text: str) -> str:
+    """A cell as it was before `excel_safe`: the `'` it put before a formula start taken
+    off (a `'` before anything else is the text's own; text that itself began with `'=`
+    is the one thing that cannot be told apart, and loses its `'`)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def write_table(

@@ -12,17 +12,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from counter_tui.clock import ManualClock
-from counter_tui.db.models import AuditEvent, Channel, NeedKind
+from counter_tui.db.models import AuditEvent, Channel, ContactConsent, Customer, NeedKind
 from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.services import customers, erasure, followups, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.services.export_format import ExportFormat, excel_safe
+from counter_tui.services.export_format import ExportFormat, excel_safe, excel_unguarded
 from counter_tui.services.exports import ExportKind, Period, export
 from tests.conftest import Team
-from tests.unit.test_cli import assert_one_line_failure
+from tests.unit.test_cli import assert_one_line_failure, shop
 from tests.unit.test_cli_staff import LEAD_ENV, events, invoke
 
 
@@ -35,6 +35,11 @@ def exported(ctx: ShopContext, team: Team, kind: ExportKind, **options: object) 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(start: str) -> None:
     assert excel_safe(f'{start}HYPERLINK("http://x")') == f'\'{start}HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+44 7700", "-5", "@home", "'quoted'", "plain"])
+def test_unguarding_gives_back_exactly_what_was_exported(text: str) -> None:
+    assert excel_unguarded(excel_safe(text)) == text
 
 
 def test_ordinary_cells_are_left_alone() -> None:
@@ -166,3 +171,67 @@ def test_cli_exports_to_a_private_file_or_to_standard_output(shop_with_lead: str
     ]
     bad = invoke(shop_with_lead, "visits", "export", "--from", "1 Nov", env=LEAD_ENV)
     assert_one_line_failure(bad, "'1 Nov' is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-20.")
+
+
+def test_customers_exported_then_imported_into_an_empty_shop_are_the_same(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    zoe = customers.create_customer(
+        ctx,
+        team.sam,
+        name="Zoë Ní Bhriain",
+        phone="+44 7700 900111",
+        email="zoe@example.com",
+        opted_in=["sms"],
+    )
+    customers.record_consent(ctx, team.sam, zoe, Channel.EMAIL, granted=False, source="asked")
+    customers.create_customer(ctx, team.sam, name="=Eve Formula", phone="07700 900222", opted_in=["email"])
+    customers.create_customer(ctx, team.sam, name="Al Unasked", email="al@example.com", opted_in=[])
+    gone = customers.create_customer(ctx, team.sam, name="Gone Person", phone="07700 900333")
+    erasure.erase_customer(ctx, team.lead, gone, "asked by email")
+    exported_file = tmp_path / "customers.csv"
+    with exported_file.open("w", encoding="utf-8", newline="") as out:
+        export(ctx, team.lead, ExportKind.CUSTOMERS, out, bom=True)
+    other = f"sqlite:///{tmp_path / 'other' / 'shop.sqlite3'}"
+    (tmp_path / "other").mkdir()
+    for args in (("db", "init"), ("staff", "add", "Dana", "--role", "lead", "--pin", "1111")):
+        assert invoke(other, *args).exit_code == 0
+
+    imported = invoke(
+        other,
+        "customers",
+        "import",
+        str(exported_file),
+        "--from",
+        "csv",
+        *("--name-column", "Name", "--phone-column", "Phone", "--email-column", "Email"),
+        *("--id-column", "Customer ID"),
+        *(
+            "--email-consent-column",
+            "Accepts Email Marketing",
+            "--sms-consent-column",
+            "Accepts SMS Marketing",
+        ),
+        env=LEAD_ENV,
+    )
+
+    assert imported.exit_code == 0, imported.output
+    assert held(shop(other)) == held(ctx)
+
+
+def held(ctx: ShopContext) -> list[tuple[str, str, str, list[str]]]:
+    """Each customer on file: name, phone (international), email, and the channels they
+    agreed to (email and SMS, the ones a till export carries; an import records a "no"
+    only to withdraw an earlier "yes", so a shop's "no" comes back as no consent)."""
+    with ctx.database.read() as session:
+        agreed: dict[int, list[str]] = {}
+        for consent in session.exec(
+            select(ContactConsent)
+            .where(col(ContactConsent.channel) != Channel.PHONE, col(ContactConsent.granted))
+            .order_by(col(ContactConsent.channel))
+        ):
+            agreed.setdefault(consent.customer_id, []).append(consent.channel)
+        return sorted(
+            (c.name, c.phone_normalised, c.email, agreed.get(c.id or 0, []))
+            for c in session.exec(select(Customer).where(col(Customer.erased_at).is_(None)))
+        )

@@ -3,7 +3,9 @@
 Text goes through the shop's cleaning and field limits (`limits`), the phone and email
 through the same checks as the counter's form (`contact.clean_contact`), so an import
 stores nothing a person could not have typed. Excel's guard (a leading `'` on phones
-and ids) is taken off. Every reason says what to change so the row can be imported.
+and ids) is taken off, and so is the `'` an export puts before a name that starts like
+a formula (`export_format.excel_safe`), so an exported shop imports back the same.
+Every reason says what to change so the row can be imported.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from counter_tui.db.models import Channel
 from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services.contact import ContactDetails, clean_contact
+from counter_tui.services.export_format import excel_unguarded
 from counter_tui.services.till_import.layouts import Answer, Mapping
 from counter_tui.services.till_import.reading import Row
 
@@ -65,9 +68,12 @@ def candidate(shop: ShopSettings, mapping: Mapping, row: Row) -> Candidate | Rej
             f"The row has {len(cells)} values but the header has {len(mapping.headers)}: "
             "a value holding the separator is probably not in quotes. " + FIX,
         )
-    name = mapping.value(cells, "name") or " ".join(
+    name = excel_unguarded(mapping.value(cells, "name").strip()) or " ".join(
         part
-        for part in (mapping.value(cells, "first_name").strip(), mapping.value(cells, "last_name").strip())
+        for part in (
+            excel_unguarded(mapping.value(cells, "first_name").strip()),
+            excel_unguarded(mapping.value(cells, "last_name").strip()),
+        )
         if part
     )
     phone = unguarded(mapping.value(cells, "phone"))
