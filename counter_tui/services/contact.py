@@ -12,10 +12,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from counter_tui.config import ShopSettings
 from counter_tui.errors import InvalidInput
 from counter_tui.limits import LIMITS, limited, too_long
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 _PHONE = re.compile(r"^[0-9+()\-.\s/]+$")
 
@@ -56,23 +60,42 @@ def shop_region(shop: ShopSettings) -> str | None:
     return _zone_countries().get(shop.timezone)
 
 
-def normalise_phone(phone: str, region: str | None) -> str:
-    """The number in international form (E.164, e.g. `+447700900123`), or "" when it
-    cannot be read as a possible phone number of any country."""
+def _read_phone(phone: str, region: str | None) -> PhoneNumber | None:
+    """The phone number read as typed (00 as +, a number without + as one of `region`),
+    or None when it cannot be read as a possible phone number of any country."""
     import phonenumbers
 
     text = phone.strip()
     if not text:
-        return ""
+        return None
     if text.startswith("00"):
         text = "+" + text[2:]
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(number):
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+def normalise_phone(phone: str, region: str | None) -> str:
+    """The number in international form (E.164, e.g. `+447700900123`), or "" when it
+    cannot be read as a possible phone number of any country."""
+    import phonenumbers
+
+    number = _read_phone(phone, region)
+    if number is None:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national_digits(phone: str, region: str | None) -> str:
+    """The digits a number ends with however it is written, national or international
+    (its national significant number: `+44 7700 900123` and `07700 900123` both give
+    `7700900123`), or "" when it cannot be read as a phone number."""
+    import phonenumbers
+
+    number = _read_phone(phone, region)
+    return "" if number is None else phonenumbers.national_significant_number(number)
 
 
 def clean_email(email: str) -> str:

@@ -76,7 +76,7 @@ def test_upgrading_from_0010_cleans_the_names_on_file(database_url: str) -> None
                     ),
                     {"n": name, "y": True, "at": at},
                 )
-        upgrade(database)
+        upgrade(database, "0011")
         with database.read() as session:
             connection = session.connection()
             customers = [

@@ -190,7 +190,7 @@ def _sam(s: Scene) -> int:
 
 # In the order the hostile sweep runs them: those that end or move things come last.
 CASES = [
-    Case("customers.find_customers:query", "search", lambda s, t: customers.find_customers(s.ctx, t)),
+    Case("customer_search.find_customers:query", "search", lambda s, t: customers.find_customers(s.ctx, t)),
     Case(
         "review.handoff_log:reason", "search", lambda s, t: review.handoff_log(s.ctx, s.team.lead, reason=t)
     ),

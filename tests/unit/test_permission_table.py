@@ -397,7 +397,7 @@ READS = {
     "closing.last_close_before",
     "customers.customer_count",
     "customers.customer_detail",
-    "customers.find_customers",
+    "customer_search.find_customers",
     "feedback.topic_board",
     "feedback.topic_feedback",
     "followups.followup",
