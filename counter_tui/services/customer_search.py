@@ -42,7 +42,7 @@ def search_terms(name_key: str, phone_digits: str, email: str) -> set[tuple[str,
     """The (kind, term) pairs a customer is found by: each folded word of the name (and
     the parts of a word joined by an apostrophe or hyphen, `folding.name_words`), the
     email, the phone's digits and those digits reversed (so the last digits, which is
-    what people type, are a prefix too). Migration 0012 makes the same terms."""
+    what people type, are a prefix too). Migration 0013 makes the same terms."""
     terms = {(TERM_NAME, word[:TERM_MAX]) for word in name_words(name_key)}
     if email:
         terms.add((TERM_EMAIL, email.lower()[:TERM_MAX]))

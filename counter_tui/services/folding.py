@@ -3,7 +3,7 @@
 
 One rule serves both sides: `name_words` makes the words a name is indexed by and
 `query_words` the words a query is looked up by, both through `fold`, so a query always
-folds the way the index did. Migration 0012 holds a copy of this rule for its backfill.
+folds the way the index did. Migration 0013 holds a copy of this rule for its backfill.
 
 - `fold`: compatibility decomposition (NFKD) with the combining marks dropped (é → e,
   ﬁ → fi), case folded (ß → ss, İ → i), letters that carry their mark inside them

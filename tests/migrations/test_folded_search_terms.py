@@ -1,4 +1,4 @@
-"""Migration 0012 on a shop whose name terms are lowercase words: every customer on file
+"""Migration 0013 on a shop whose name terms are lowercase words: every customer on file
 gets the folded terms (a record merged into another lends them to the record it lives
 on), so "renee", "oneill" and "siobhan ni" find the people already on file; email and
 phone terms stay. On SQLite and PostgreSQL. The migration's copy of the folding agrees
@@ -23,7 +23,7 @@ from counter_tui.services.customer_search import search_terms
 from counter_tui.services.folding import name_words
 from tests.conftest import make_settings
 
-migration = importlib.import_module("counter_tui.db.migrations.versions.0012_folded_search")
+migration = importlib.import_module("counter_tui.db.migrations.versions.0013_folded_search")
 
 CUSTOMERS = [  # name, phone digits, email, merged into (1-based id), erased
     ("Renée Dupont", "07700900564", "renee@example.com", None, False),
@@ -45,11 +45,11 @@ def _names(shop: object, query: str) -> list[str]:
     return [match.name for match in customers.find_customers(shop, query).items]  # type: ignore[arg-type]
 
 
-def test_upgrading_from_0011_folds_the_name_terms_on_file(database_url: str) -> None:
+def test_upgrading_from_0012_folds_the_name_terms_on_file(database_url: str) -> None:
     at = datetime(2026, 11, 1, tzinfo=UTC)
     database = Database(database_url, create=True)
     try:
-        upgrade(database, "0011")
+        upgrade(database, "0012")
         with database.write() as session:
             connection = session.connection()
             for name, digits, email, _, erased in CUSTOMERS:

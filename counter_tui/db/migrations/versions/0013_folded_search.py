@@ -10,8 +10,8 @@ terms do not change.
 It holds its own copy of the folding (rather than importing the app's, which may change
 later); tests/migrations/test_folded_search_terms.py checks the two agree.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-27
 """
 
@@ -25,8 +25,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -68,14 +68,14 @@ terms = sa.table(
 
 
 def fold(text: str) -> str:
-    """A word folded as the app folds it at revision 0012."""
+    """A word folded as the app folds it at revision 0013."""
     decomposed = unicodedata.normalize("NFKD", JOINER.sub("", text.casefold()))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char) and not char.isspace())
     return JOINER.sub("", bare.casefold().translate(SPECIAL_LETTERS))
 
 
 def name_terms(name_key: str) -> set[str]:
-    """The name terms of a name at revision 0012: each word folded, joined and in parts."""
+    """The name terms of a name at revision 0013: each word folded, joined and in parts."""
     words: set[str] = set()
     for word in name_key.split():
         words.add(fold(word))
@@ -146,7 +146,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """The name terms back to each lowercase word of the name, as at revision 0011."""
+    """The name terms back to each lowercase word of the name, as at revision 0012."""
     connection = op.get_bind()
     connection.execute(sa.delete(terms).where(terms.c.kind == "name"))
     merged_into = _merged_into(connection)
