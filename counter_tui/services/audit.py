@@ -62,10 +62,17 @@ def record(
 
 
 def redact(
-    session: Session, ctx: ShopContext, actor: Actor, customer_id: int, rewrites: dict[int, str]
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor,
+    customer_id: int | None,
+    rewrites: dict[int, str],
+    *,
+    entity: str = "customer",
 ) -> None:
     """Replace the details of earlier events with `rewrites` (event id -> new details) and
-    mark them redacted. `audit.redacted` events (about the customer) list each rewritten
+    mark them redacted. `audit.redacted` events (about the customer, or with `entity`
+    "visit" and no id, about the visits a retention rule blanked) list each rewritten
     event with the hash of its new details, which is what `audit verify` checks them by."""
     ordered = sorted(rewrites.items())
     for start in range(0, len(ordered), REDACTIONS_PER_EVENT):
@@ -77,7 +84,7 @@ def redact(
                 .values(details=details, redacted=True)
             )
         claims = {str(event_id): redaction_claim(details) for event_id, details in chunk}
-        record(session, ctx, actor, REDACTED_ACTION, "customer", customer_id, events=claims)
+        record(session, ctx, actor, REDACTED_ACTION, entity, customer_id, events=claims)
 
 
 def redaction_claim(details: str) -> str:

@@ -22,6 +22,7 @@ longer on file.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,6 +31,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, or_, select
 
 from counter_tui.db.models import (
+    AuditEvent,
     ContactConsent,
     Customer,
     CustomerNote,
@@ -211,8 +213,9 @@ VISIT_TEXT_BATCH = 500
 def blank_visit_text(ctx: ShopContext, actor: Actor, arrived_before: datetime, *, reason: str) -> int:
     """Blank what was typed about ended visits that arrived before `arrived_before`: the
     description, the visit's preferences, its needs' details and the notes written on it
-    (a retention rule; a shift lead only). Batches of short transactions, each with its
-    audit event (the count and `reason`); returns how many visits had text blanked."""
+    (a retention rule; a shift lead only), and the need details earlier audit events
+    hold. Batches of short transactions, each with its audit event (the count and
+    `reason`); returns how many visits had text blanked."""
     blanked = 0
     after_id = 0
     while True:
@@ -234,6 +237,7 @@ def blank_visit_text(ctx: ShopContext, actor: Actor, arrived_before: datetime, *
                 break
             after_id = batch[-1].id or after_id
             changed = _blank_visits(session, batch)
+            audit.redact(session, ctx, actor, None, _need_details_redacted(session, batch), entity="visit")
             if changed:
                 audit.record(
                     session, ctx, actor, "visits.text_blanked", "visit", None, visits=changed, reason=reason
@@ -241,6 +245,23 @@ def blank_visit_text(ctx: ShopContext, actor: Actor, arrived_before: datetime, *
             blanked += changed
     ctx.database.checkpoint()
     return blanked
+
+
+def _need_details_redacted(session: Session, batch: list[Visit]) -> dict[int, str]:
+    """New details for the batch's earlier audit events that hold a need's detail (the
+    only visit text audit events keep), with the detail taken out."""
+    rewrites: dict[int, str] = {}
+    about = select(AuditEvent).where(
+        col(AuditEvent.entity) == "visit",
+        col(AuditEvent.entity_id).in_([visit.id for visit in batch]),
+        col(AuditEvent.action).not_like("audit.%"),
+        col(AuditEvent.details).contains('"detail"'),
+    )
+    for event in session.exec(about):
+        details = json.loads(event.details)
+        if isinstance(details, dict) and details.get("detail") not in (None, "", REDACTED) and event.id:
+            rewrites[event.id] = json.dumps(details | {"detail": REDACTED}, ensure_ascii=False)
+    return rewrites
 
 
 def _blank_visits(session: Session, batch: list[Visit]) -> int:

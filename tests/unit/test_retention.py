@@ -13,6 +13,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.models import AuditEvent, Customer, CustomerNote, NeedKind, Outcome, Visit, VisitNeed
 from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.services import customers, retention, shop_settings, visits
+from counter_tui.services.audit_verify import verify_chain
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.unit.test_cli_staff import LEAD_ENV, invoke
@@ -85,6 +86,24 @@ def test_visit_text_older_than_the_rule_is_blanked_and_newer_or_open_visits_keep
     assert (details[old], details[recent]) == ("", "recent detail")
     assert (notes[old], notes[recent]) == ("(erased)", "recent note")
     assert json.loads(blanked.details) == {"visits": 1, "reason": "retention rule: visit text kept 30 days"}
+
+
+def test_need_details_in_earlier_audit_events_go_too_and_the_trail_still_verifies(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    ended_visit(ctx, team, None, "wheelchair ramp")
+    clock.advance(days=35)
+    set_shop_rules(ctx, {"retention.visit_text_days": 30})
+
+    retention.run_retention(ctx, team.lead)
+    retention.run_retention(ctx, team.lead)  # nothing left to take out: no new redactions
+
+    with ctx.database.read() as session:
+        held = [event.details for event in session.exec(select(AuditEvent))]
+        redactions = session.exec(select(AuditEvent).where(AuditEvent.action == "audit.redacted")).all()
+    assert not [details for details in held if "wheelchair" in details]
+    assert len(redactions) == 1
+    assert verify_chain(ctx).intact
 
 
 def test_rules_at_zero_do_nothing_and_only_a_lead_runs_them(
