@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Set up a virtual environment with the test extras and run the whole test suite.
-# Needs only Python 3.11 or newer. Arguments go to pytest: `bash scripts/test.sh -x tests/unit`.
+# Set up a virtual environment with the test extras, then check and test.
+# Needs only Python 3.11 or newer. With no arguments (as CI runs it): lint, format and type
+# checks (scripts/check.sh), then the whole suite in parallel, one file's tests to a worker
+# (TEST_WORKERS=2 to choose the number of workers; default: one per core).
+# With arguments, only pytest with them, in one process: `bash scripts/test.sh -x tests/unit`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -10,4 +13,8 @@ if [ ! -x .venv/bin/python ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
 fi
 .venv/bin/python -m pip install --quiet -e ".[test]"
-exec .venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+    exec .venv/bin/python -m pytest "$@"
+fi
+bash scripts/check.sh
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadgroup

@@ -162,3 +162,16 @@ def feed(ctx: ShopContext, team: Team, inbox: Inbox) -> Iterator[ChangeFeed]:
     started = open_feed(ctx, inbox)
     yield started
     started.stop()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`, as scripts/test.sh runs the suite), keep each
+    file's tests on one worker, so module-scoped fixtures are built once, and every test
+    using the shared pool of racing processes on one worker, so the pool starts once."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = "race-pool" if "eight_workers" in fixtures else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
