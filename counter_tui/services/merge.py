@@ -47,7 +47,8 @@ from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.customers import load_customer, merged_records, write_search_terms
+from counter_tui.services.customer_search import write_search_terms
+from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import combine_preferences
 from counter_tui.services.permissions import Action, require

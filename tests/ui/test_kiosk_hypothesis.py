@@ -82,7 +82,9 @@ def test_any_name_input_is_stored_clean_or_kindly_refused(ctx: ShopContext, past
     asyncio.run(check_in_with(ctx, pasted, typed))
 
 
-async def test_pasted_terminal_escapes_are_dropped_a_tab_becomes_a_space_and_the_rest_clipped(ctx: ShopContext) -> None:
+async def test_pasted_terminal_escapes_are_dropped_a_tab_becomes_a_space_and_the_rest_clipped(
+    ctx: ShopContext,
+) -> None:
     app = KioskApp(ctx, "door")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")

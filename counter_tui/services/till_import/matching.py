@@ -22,7 +22,8 @@ from counter_tui.db.models import ContactConsent, Customer, TillCustomer
 from counter_tui.limits import lowered
 from counter_tui.services.contact import digits_of
 from counter_tui.services.context import ShopContext
-from counter_tui.services.customers import insert_customer, write_search_terms
+from counter_tui.services.customer_search import write_search_terms
+from counter_tui.services.customers import insert_customer
 from counter_tui.services.till_import.consent import Held, new_answer
 from counter_tui.services.till_import.records import Candidate
 
