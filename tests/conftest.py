@@ -30,9 +30,11 @@ FRIDAY_11AM = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read the developer's own config file or env during tests."""
+    """Never read the developer's own config file or env during tests, nor write in their
+    data folder (PostgreSQL shops keep backups and exports there)."""
     monkeypatch.setenv("COUNTER_TUI_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     for name in ("COUNTER_TUI_DATABASE_URL", "COUNTER_TUI_TERMINAL_NAME"):
         monkeypatch.delenv(name, raising=False)
 

@@ -43,10 +43,7 @@ def _visits_and_events(ctx: ShopContext) -> tuple[dict[int, int | None], Counter
     return owners, events
 
 
-def test_a_backup_under_continuous_writes_restores_consistent(
-    shared_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+def test_a_backup_under_continuous_writes_restores_consistent(shared_url: str, tmp_path: Path) -> None:
     ctx, (lead, writer_actor) = open_race_shop(shared_url, leads=1, associates=1)
     writer = WriterProcess(shared_url, writer_actor)
     try:

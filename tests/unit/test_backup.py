@@ -163,12 +163,8 @@ def test_cli_backup_and_restore_ask_for_the_lead_and_say_where(shop_with_lead: s
     assert verified.exit_code == 0, verified.output
 
 
-def test_postgres_backup_and_restore_with_pg_dump(
-    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_postgres_backup_and_restore_with_pg_dump(pg_url: str) -> None:
     from tests.concurrency.race import open_race_shop
-
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
 
     ctx, (lead, associate) = open_race_shop(pg_url, leads=1, associates=1)
     try:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from counter_tui.db.engine import sqlite_path
 from counter_tui.db.models import AuditEvent, Channel, NeedKind
 from counter_tui.errors import Conflict, NotAllowed, NotFound
+from counter_tui.folders import EXPORTS, shop_folder
 from counter_tui.services import customers, erasure, feedback, followups, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.subject_access import EXPORTED, find_customer, write_subject_access
@@ -37,9 +37,7 @@ def test_the_document_holds_everything_about_them_and_nothing_about_others(
 
     written = write_subject_access(ctx, team.lead, ann)
 
-    database_file = sqlite_path(ctx.database.url)
-    assert database_file is not None
-    assert written.path.parent == database_file.parent / "exports"
+    assert written.path.parent == shop_folder(ctx.database.url, EXPORTS)
     assert stat.S_IMODE(written.path.stat().st_mode) == 0o600
     text = written.path.read_text(encoding="utf-8")
     document = json.loads(text)
