@@ -25,7 +25,7 @@ from textual.app import App
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, OptionList, Static
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
@@ -167,6 +167,8 @@ def shown_values(app: App[Any]) -> Iterator[object]:
             yield options.get_option_at_index(index).prompt
     for box in screen.query(Checkbox):
         yield box.label
+    for field in screen.query(Input):
+        yield field.value
     title = screen.title if screen.title is not None else app.title
     sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
     yield app.format_title(title, sub_title)

@@ -4,11 +4,18 @@ or a feedback topic `[/]` used to crash the app when a lead pressed E or x, and
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+from textual.app import App
 from textual.widgets import Label
 
-from counter_tui.services import customers, feedback
+from counter_tui.db.models import Staff
+from counter_tui.services import customers, feedback, staff
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in, type_text
@@ -69,3 +76,32 @@ async def test_acting_on_a_feedback_topic_named_like_markup_shows_it_literally(
         assert app.is_running
     [topic] = feedback.topic_board(ctx, team.lead)
     assert (topic.topic, topic.status, topic.action_taken) == ("[/]", "acted_on", "Sign fixed")
+
+
+async def test_a_toast_naming_a_colleague_shows_the_name_literally(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing in as `[b]Grace[/b] [/]` (a name stored before names were checked) says so
+    in a toast that Textual is told to show as plain text, whoever asked for it."""
+    grace = staff.add_staff(ctx, team.lead, name="Grace", pin="4444")
+    with ctx.database.write() as session:
+        session.connection().execute(
+            update(Staff).where(Staff.id == grace.id).values(name="[b]Grace[/b] [/]")
+        )  # type: ignore[arg-type]
+    shown: list[tuple[str, bool]] = []
+    textual_notify = App.notify
+
+    def record(self: App[object], message: str, **options: Any) -> None:
+        shown.append((message, options["markup"]))
+        textual_notify(self, message, **options)
+
+    monkeypatch.setattr(App, "notify", record)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "[b]grace", "4444")
+        assert isinstance(app.screen, FloorScreen)
+        app.screen.notify("[/] from a screen, which asks for markup by default")
+        await settle(pilot)
+        assert app.is_running
+    assert ("Signed in as [b]Grace[/b] [/].", False) in shown
+    assert ("[/] from a screen, which asks for markup by default", False) in shown

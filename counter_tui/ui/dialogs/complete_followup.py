@@ -13,7 +13,7 @@ from counter_tui.services import followups
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView
 from counter_tui.ui.dialogs.form import FormDialog, ask, required
-from counter_tui.ui.safe_text import compose, line, one_line
+from counter_tui.ui.safe_text import clean, compose, line, one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.choice import Tick
 
@@ -50,7 +50,7 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
         if followup.kind == FollowUpKind.THANK_YOU:
             yield Label("Personal line (more than the template: something about their visit)")
             personal = Input(id="personal")
-            personal.value = followup.personal_line
+            personal.value = clean(followup.personal_line)
             yield personal
         yield Label("What did you do?")
         yield Input(placeholder="e.g. Emailed with the care guide attached", id="done")

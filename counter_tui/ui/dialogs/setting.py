@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
-from counter_tui.ui.safe_text import plain
+from counter_tui.ui.safe_text import clean, plain
 
 
 class SettingDialog(TextPromptDialog):
@@ -21,5 +21,5 @@ class SettingDialog(TextPromptDialog):
     def fields(self) -> ComposeResult:
         yield Static(plain(self._meaning), classes="setting-meaning")
         answer = Input(id="answer")
-        answer.value = self._initial
+        answer.value = clean(self._initial)
         yield answer

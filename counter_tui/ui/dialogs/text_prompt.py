@@ -13,7 +13,7 @@ from textual.widgets import Input, Label
 
 from counter_tui.limits import limited
 from counter_tui.ui.dialogs.form import FormDialog, required
-from counter_tui.ui.safe_text import plain
+from counter_tui.ui.safe_text import clean, plain
 
 
 class TextPromptDialog(FormDialog[str]):
@@ -38,7 +38,7 @@ class TextPromptDialog(FormDialog[str]):
     def fields(self) -> ComposeResult:
         yield Label(plain(self._prompt))
         answer = Input(placeholder=self._placeholder, id="answer")
-        answer.value = self._initial
+        answer.value = clean(self._initial)
         yield answer
 
     def show_error(self, message: str, field: str = "") -> None:
