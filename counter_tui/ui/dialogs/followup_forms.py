@@ -17,6 +17,7 @@ from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.when import parse_due
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 
@@ -116,11 +117,11 @@ class PromiseDialog(FormDialog[PromiseRequest]):
         try:
             due = parse_due(typed or "tomorrow", self._calendar, self._now)
         except InvalidInput as error:
-            return Text(str(error), style="dim")
+            return plain(str(error), style="dim")
         local = self._calendar.local(due)
         days = (self._calendar.local_date(due) - self._calendar.local_date(self._now)).days
         near = {0: " (today)", 1: " (tomorrow)"}.get(days, "")
-        return Text(f"Due {local.format('ddd D MMM, HH:mm')}{near}", style="bold")
+        return plain(f"Due {local.format('ddd D MMM, HH:mm')}{near}", style="bold")
 
     @on(Input.Changed, "#due")
     def _due_typed(self, event: Input.Changed) -> None:
