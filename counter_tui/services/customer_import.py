@@ -25,7 +25,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.export_format import excel_safe
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.till_import.layouts import ColumnChoice, Mapping, Till, choose_layout
-from counter_tui.services.till_import.matching import ImportStamp, Result, apply
+from counter_tui.services.till_import.matching import Batch, ImportStamp, Result
 from counter_tui.services.till_import.reading import ExportFile, Row
 from counter_tui.services.till_import.records import Candidate, Rejection, candidate
 
@@ -180,7 +180,9 @@ def _write_batch(
     try:
         with ctx.database.write() as session:
             require(session, actor, Action.IMPORT_CUSTOMERS)
-            done = [(row, apply(session, ctx, stamp, row)) for row in rows]
+            batch = Batch(session, ctx, stamp, rows)
+            done = [(row, batch.apply(row)) for row in rows]
+            batch.finish()
             if request.dry_run:
                 raise _DryRun
             tally = {result.value: sum(1 for _, r in done if r is result) for result in Result}

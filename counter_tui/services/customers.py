@@ -6,6 +6,7 @@ writers are named here as well, where screens, the CLI and other services call t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -79,17 +80,22 @@ def create_customer(
         return customer.id
 
 
-def insert_customer(session: Session, ctx: ShopContext, details: ContactDetails) -> Customer:
-    """Add a customer row inside the caller's transaction (already cleaned)."""
-    customer = Customer(
+def customer_row(details: ContactDetails, created_at: datetime) -> Customer:
+    """A new customer row from cleaned details (not yet added to a session)."""
+    return Customer(
         name=details.name,
         name_key=lowered(details.name, "name"),
         phone=details.phone,
         phone_digits=digits_of(details.phone),
         phone_normalised=details.phone_normalised,
         email=details.email,
-        created_at=ctx.now(),
+        created_at=created_at,
     )
+
+
+def insert_customer(session: Session, ctx: ShopContext, details: ContactDetails) -> Customer:
+    """Add a customer row inside the caller's transaction (already cleaned)."""
+    customer = customer_row(details, ctx.now())
     session.add(customer)
     session.flush()
     assert customer.id is not None

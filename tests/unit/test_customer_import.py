@@ -14,7 +14,7 @@ from sqlmodel import SQLModel, col, func, select
 
 from counter_tui.db.models import AuditEvent, Channel, ContactConsent, Customer, TillCustomer
 from counter_tui.errors import InvalidInput
-from counter_tui.services import customers, erasure
+from counter_tui.services import customers, erasure, merge
 from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_import import (
     ImportCounts,
@@ -430,3 +430,43 @@ def test_the_file_is_imported_in_any_layout_by_till_name(
     with pytest.raises(InvalidInput, match="does not look like a Square customer export"):
         run(ctx, team, path, till=Till.SQUARE)
     assert run(ctx, team, path, till=Till.SHOPIFY).new == 1
+
+
+def test_a_row_of_a_customer_merged_in_the_shop_updates_the_kept_record(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    kept = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900555")
+    customers.record_consent(ctx, team.sam, kept, Channel.EMAIL, granted=False, source="asked at the counter")
+    path = write_export(
+        tmp_path / "e.csv", SHOPIFY_ADMIN, [shopify_customer(1, **{"Accepts Email Marketing": "yes"})]
+    )
+    run(ctx, team, path)
+    imported = on_file(ctx)[1]
+    merge.merge_customers(ctx, team.lead, kept, imported.id or 0)
+
+    later = write_export(
+        tmp_path / "later.csv",
+        SHOPIFY_ADMIN,
+        [shopify_customer(1, **{"Accepts Email Marketing": "yes", "Last Name": "Lee"})],
+    )
+    counts = run(ctx, team, later, exported_at=EXPORTED + timedelta(days=2))
+
+    assert (counts.new, counts.updated) == (0, 1)
+    assert customers.customer_detail(ctx, team.sam, kept).name == "Customer1 Lee"
+    assert consents(ctx, kept)["email"] == (False, "asked at the counter")
+
+
+def test_the_same_person_twice_in_a_file_is_one_customer_in_a_dry_run_too(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    twice = [
+        row(SHOPIFY_CLASSIC, **{"First Name": "Ann", "Email": "ann@example.com"}),
+        row(SHOPIFY_CLASSIC, **{"First Name": "Ann", "Last Name": "Lee", "Email": "ANN@example.com"}),
+    ]
+    path = write_export(tmp_path / "e.csv", SHOPIFY_CLASSIC, twice)
+
+    dry = run(ctx, team, path, dry_run=True)
+    real = run(ctx, team, path)
+
+    assert (dry.new, dry.updated) == (real.new, real.updated) == (1, 1)
+    assert [c.name for c in on_file(ctx)] == ["Ann Lee"]
