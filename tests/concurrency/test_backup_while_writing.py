@@ -1,6 +1,7 @@
 """A backup taken while another terminal (a real process) writes as fast as it can is
 the database at one moment: restored, it passes the integrity check and `audit verify`,
-holds everything committed before the backup began and no gaps, and every visit in it has exactly
+holds everything committed before the backup began, nothing committed after it ended,
+and no gaps, and every visit in it has exactly
 its own audit events (no change without its event, no event without its change)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from typer.testing import CliRunner
 
 from counter_tui.cli import app
@@ -29,6 +30,11 @@ COMMITS_DURING = 10
 
 def _reported_created(lines: list[str]) -> set[int]:
     return {int(line.split()[1]) for line in lines if line.startswith("created ")}
+
+
+def _newest_visit(ctx: ShopContext) -> int:
+    with ctx.database.read() as session:
+        return session.exec(select(func.max(Visit.id))).one() or 0
 
 
 def _visits_and_events(ctx: ShopContext) -> tuple[dict[int, int | None], Counter[tuple[str, int]]]:
@@ -50,7 +56,9 @@ def test_a_backup_under_continuous_writes_restores_consistent(shared_url: str, t
         for _ in range(COMMITS_BEFORE):
             writer.read_line()
         committed_before = _reported_created(writer.lines)
+        newest_before = _newest_visit(ctx)
         made = backup.back_up(ctx, lead, tmp_path / "during.backup")
+        newest_after = _newest_visit(ctx)
         for _ in range(COMMITS_DURING):  # the writer went on meanwhile
             writer.read_line()
     finally:
@@ -73,6 +81,7 @@ def test_a_backup_under_continuous_writes_restores_consistent(shared_url: str, t
     assert committed_before <= set(owners)
     assert sorted(owners) == list(range(1, max(owners) + 1))  # a moment's state: no gaps
     assert set(owners) <= committed_before | written_after
+    assert newest_before <= max(owners) <= newest_after  # the moment was during the backup
     assert {visit: events["visit.created", visit] for visit in owners} == dict.fromkeys(owners, 1)
     claimed = {visit for visit, owner in owners.items() if owner is not None}
     assert {visit for (action, visit) in events if action == "visit.claimed"} == claimed
