@@ -208,6 +208,8 @@ async def visit(pilot: Pilot[None], keys: list[str], where: str, seen: set[str])
 
 #: Every screen and dialog the walk must reach, so it cannot pass by reaching none.
 EXPECTED_SCREENS = {
+    "AuditFilterDialog",
+    "AuditScreen",
     "CallbackDialog",
     "CloseDayDialog",
     "CompleteFollowUpDialog",
@@ -291,6 +293,8 @@ async def test_every_staff_screen_and_dialog_shows_hostile_text_literally(shop: 
             await visit(pilot, [tab], f"review tab {tab}", seen)
             for key in dialog_keys:
                 await visit(pilot, [key], f"review tab {tab}, key {key}", seen)
+        await visit(pilot, ["l"], "audit log", seen)
+        await visit(pilot, ["f"], "audit log filter", seen)
         assert app.is_running
     assert seen >= EXPECTED_SCREENS, f"never reached: {sorted(EXPECTED_SCREENS - seen)}"
 
