@@ -11,6 +11,7 @@ embedding/override/isolate controls would reorder how the rest of the line reads
     Label(compose("Erase $name's record?", name=customer.name))   # our words + theirs
     self.sub_title = title(customer.name, 40)         # titles are plain strings
 
+`content` is the same for the few Textual places that take only a `Content` (tab titles).
 `compose` fills `$name` placeholders with cleaned values; the template itself is plain
 text too (never markup), so styles come from `style=` or from a `Text` value. Toasts and
 window titles go through `PlainTextApp`, which both apps inherit: every `notify` shows
@@ -91,6 +92,11 @@ def compose(template: str, /, *, style: str = "", **values: Shown) -> Text:
         position = match.end()
     text.append(template[position:])
     return text
+
+
+def content(value: Shown) -> Content:
+    """As `plain`, for the Textual places that take a `Content` only (e.g. a tab's title)."""
+    return Content(clean(value))
 
 
 def join(parts: list[Text], separator: str = "") -> Text:

@@ -39,11 +39,25 @@ MARKUP_SINKS = {
     "add_column",
     "from_markup",
     "Table",
+    "TabPane",
+    "Tab",
+    "Collapsible",
+    "update_cell",
+    "update_cell_at",
+    "replace_option_prompt",
+    "replace_option_prompt_at_index",
+}
+#: Where the shown value is not the first positional argument.
+SHOWN_POSITION = {
+    "update_cell": 2,
+    "update_cell_at": 1,
+    "replace_option_prompt": 1,
+    "replace_option_prompt_at_index": 1,
 }
 #: Builders that never parse markup, but would carry control characters to the terminal.
 TEXT_SINKS = {"Text", "Content", "append", "append_text", "assemble", "styled"}
 #: safe_text functions giving a Text; and those giving cleaned str (fine inside a Text).
-TEXT_MAKERS = {"plain", "line", "compose", "join"}
+TEXT_MAKERS = {"plain", "line", "compose", "join", "content"}
 CLEAN_MAKERS = {"clean", "one_line", "title"}
 #: Our own words: times and durations formatted for the screen, counts.
 OWN_WORDS = {"clock_time", "day_and_time", "duration", "minutes_text", "len", "describe", "header"}
@@ -205,7 +219,9 @@ def names_bound(target: ast.expr) -> set[str]:
 
 def shown_arguments(call: ast.Call) -> Iterator[ast.expr]:
     """The arguments of a call that end up on screen."""
-    yield from call.args if callee(call) == "add_row" else call.args[:1]
+    name = callee(call)
+    position = SHOWN_POSITION.get(name, 0)
+    yield from call.args if name == "add_row" else call.args[position : position + 1]
     yield from (keyword.value for keyword in call.keywords if keyword.arg in SHOWN_KEYWORDS)
 
 

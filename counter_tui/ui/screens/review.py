@@ -18,6 +18,7 @@ from counter_tui.ui.review.handoff_log import HandoffLogPane
 from counter_tui.ui.review.kudos_wall import KudosPane
 from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.review.scorecard import ScorecardPane
+from counter_tui.ui.safe_text import content
 from counter_tui.ui.screens.audit import AuditScreen
 from counter_tui.ui.screens.base import CounterScreen
 
@@ -130,7 +131,7 @@ class ReviewScreen(CounterScreen):
         yield Header()
         with TabbedContent(initial=self.first_tab, id="review-tabs"):
             for tab_id, label, pane in TABS:
-                with TabPane(label, id=tab_id):
+                with TabPane(content(label), id=tab_id):
                     yield pane(id=f"pane-{tab_id}")
         yield Footer(compact=True)
 
