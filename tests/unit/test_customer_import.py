@@ -470,3 +470,17 @@ def test_the_same_person_twice_in_a_file_is_one_customer_in_a_dry_run_too(
 
     assert (dry.new, dry.updated) == (real.new, real.updated) == (1, 1)
     assert [c.name for c in on_file(ctx)] == ["Ann Lee"]
+
+
+def test_text_from_the_file_reaches_messages_cleaned(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    odd = write_export(tmp_path / "odd.csv", ["Who\x1b]0;owned\x07", "\u202eWhere"], [["Ann", "Leeds"]])
+    with pytest.raises(InvalidInput) as refused:
+        run(ctx, team, odd)
+    assert "(it has: Who]0;owned, Where)" in str(refused.value)
+
+    bad_email = write_export(
+        tmp_path / "e.csv", SHOPIFY_ADMIN, [shopify_customer(1, Email="ann\x1b[2J@example.com")]
+    )
+    counts = run(ctx, team, bad_email, dry_run=True)
+    assert counts.rejected == 1
+    assert not any(char in counts.first_rejects[0] for char in "\x1b\u202e")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from counter_tui.errors import InvalidInput
+from counter_tui.text import clean_text
 
 
 class Till(StrEnum):
@@ -196,7 +197,9 @@ def choose_layout(headers: Sequence[str], till: Till, columns: ColumnChoice) -> 
 
 
 def _listed(headers: Sequence[str], most: int = 8) -> str:
-    shown = ", ".join(header.strip() for header in headers[:most] if header.strip())
+    """The first headers of a file, cleaned (a header is text from outside: it may hold
+    terminal escapes)."""
+    shown = ", ".join(clean for header in headers[:most] if (clean := clean_text(header)))
     return shown + (", …" if len(headers) > most else "")
 
 
@@ -232,7 +235,7 @@ class Mapping:
             "sms_consent": "Text message marketing consent",
         }
         return [
-            f"{labels[name]} ← " + ", else ".join(self.headers[p].strip() for p in self.positions[name])
+            f"{labels[name]} ← " + ", else ".join(clean_text(self.headers[p]) for p in self.positions[name])
             for name in FIELDS
             if name in self.positions
         ]

@@ -21,6 +21,7 @@ from counter_tui.services.contact import ContactDetails, clean_contact
 from counter_tui.services.export_format import excel_unguarded
 from counter_tui.services.till_import.layouts import Answer, Mapping
 from counter_tui.services.till_import.reading import Row
+from counter_tui.text import clean_text
 
 FIX = "Correct it in the till (or in this file) and import again."
 
@@ -82,7 +83,8 @@ def candidate(shop: ShopSettings, mapping: Mapping, row: Row) -> Candidate | Rej
         till_id = limited(unguarded(mapping.value(cells, "till_id")), "till_id")
         details = clean_contact(shop, name, phone, email)
     except InvalidInput as error:
-        return Rejection(row.number, cells, f"{_field_label(error.field)}: {error} {FIX}".strip())
+        reason = clean_text(f"{_field_label(error.field)}: {error} {FIX}")
+        return Rejection(row.number, cells, reason)
     if not (till_id or details.phone_normalised or details.email):
         return Rejection(
             row.number,
