@@ -24,6 +24,8 @@ def audit_log(*keys: str) -> RunBefore:
 
     async def run(pilot: Pilot[None]) -> None:
         await sign_in(pilot, "dana", "1111")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # the sign-in toasts, and a lead's needs-help alert
         await pilot.press("l", "l")
         await settle(pilot)
         pilot.app.clear_notifications()  # the lead's sign-in alerts, before a dialog covers them

@@ -120,3 +120,20 @@ def review_tab(key: str) -> RunBefore:
 def test_review_tab(snap_compare: SnapCompare, ctx: ShopContext, shop: None, key: str) -> None:
     """One tab of the lead review at 120×40."""
     assert snap_compare(StaffApp(ctx), run_before=review_tab(key), terminal_size=SIZE)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("1", id="handoffs"),
+        pytest.param("2", id="floor_health"),
+        pytest.param("3", id="followups"),
+        pytest.param("4", id="scorecard"),
+        pytest.param("5", id="feedback"),
+        pytest.param("6", id="kudos"),
+        pytest.param("7", id="end_of_day"),
+    ],
+)
+def test_review_tab_at_80x24(snap_compare: SnapCompare, ctx: ShopContext, shop: None, key: str) -> None:
+    """One tab of the lead review at 80×24: all seven tabs on the bar, the footer's keys."""
+    assert snap_compare(StaffApp(ctx), run_before=review_tab(key), terminal_size=(80, 24))

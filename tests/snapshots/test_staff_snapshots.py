@@ -214,3 +214,43 @@ def test_end_visit_dialog(snap_compare: SnapCompare, ctx: ShopContext, shop: Sho
 
     steps = signed_in_as("sam", "2222", end_with_a_line)
     assert snap_compare(StaffApp(ctx), run_before=steps, terminal_size=SIZE)
+
+
+SMALL = (80, 24)
+
+
+def _end_with_a_line(shop: Shop) -> RunBefore:
+    async def run(pilot: Pilot[None]) -> None:
+        await opening(shop.priya_visit)(pilot)
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("tab")
+        await type_text(pilot, "Hope your mother loves the tea set")
+
+    return run
+
+
+SMALL_SCREENS: dict[str, tuple[str, Callable[[Shop], RunBefore | None]]] = {
+    "floor": ("sam", lambda shop: None),
+    "floor_keys_panel": ("sam", lambda shop: pressing("f1")),
+    "customer_as_owner": ("sam", lambda shop: opening(shop.priya_visit)),
+    "customer_read_only": ("sam", lambda shop: opening(shop.tom_visit)),
+    "my_followups": ("sam", lambda shop: pressing("f")),
+    "handoffs_for_a_lead": ("dana", lambda shop: pressing("h")),
+    "end_visit_dialog": ("sam", _end_with_a_line),
+}
+PINS = {"sam": "2222", "dana": "1111"}
+
+
+def test_sign_in_at_80x24(snap_compare: SnapCompare, ctx: ShopContext, shop: Shop) -> None:
+    """Who are you? at 80×24."""
+    assert snap_compare(StaffApp(ctx), run_before=steady, terminal_size=SMALL)
+
+
+@pytest.mark.parametrize("screen", list(SMALL_SCREENS))
+def test_staff_screen_at_80x24(snap_compare: SnapCompare, ctx: ShopContext, shop: Shop, screen: str) -> None:
+    """Each staff screen at 80×24 (the keys panel, F1, shows the floor's own keys first)."""
+    who, then = SMALL_SCREENS[screen]
+    steps = signed_in_as(who, PINS[who], then(shop))
+    assert snap_compare(StaffApp(ctx), run_before=steps, terminal_size=SMALL)

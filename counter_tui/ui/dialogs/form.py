@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
@@ -32,6 +32,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
 from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import plain
 
 if TYPE_CHECKING:
@@ -83,6 +84,11 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             yield Static("", classes="dialog-error")
             yield Label(HINT, classes="dialog-hint")
         yield Footer(compact=True)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys on offer, the dialog's own (save, cancel) before a field's editing keys."""
+        return own_keys_first(self, super().active_bindings)
 
     def fields(self) -> ComposeResult:
         """The widgets of the form (override)."""

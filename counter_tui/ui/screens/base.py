@@ -3,15 +3,22 @@ service calls that run off the UI thread."""
 
 from __future__ import annotations
 
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.messages import DataChanged
+from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.shop_access import ShopAccess
 
 
 class CounterScreen(Guarded, ShopAccess, Screen[None]):
     """A staff screen that reloads itself when data changes."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys on offer, this screen's own first (for the footer and the F1 panel)."""
+        return own_keys_first(self, super().active_bindings)
 
     def reload(self) -> None:
         """Load what the screen shows from the services (override)."""

@@ -22,14 +22,15 @@ from counter_tui.ui.safe_text import content
 from counter_tui.ui.screens.audit import AuditScreen
 from counter_tui.ui.screens.base import CounterScreen
 
-TABS: tuple[tuple[str, str, type[ReviewPane]], ...] = (
-    ("handoffs", "1 Hand-offs", HandoffLogPane),
-    ("health", "2 Floor health", FloorHealthPane),
-    ("followups", "3 Follow-ups", FollowUpOversightPane),
-    ("scorecard", "4 Scorecard", ScorecardPane),
-    ("feedback", "5 Feedback", FeedbackBoardPane),
-    ("kudos", "6 Kudos", KudosPane),
-    ("end_of_day", "7 End of day", EndOfDayPane),
+#: (id, tab label, what the tab is): the labels are short so all seven fit in 80 columns.
+TABS: tuple[tuple[str, str, str, type[ReviewPane]], ...] = (
+    ("handoffs", "1 Hand-offs", "Hand-offs", HandoffLogPane),
+    ("health", "2 Health", "Floor health", FloorHealthPane),
+    ("followups", "3 Follow-ups", "Follow-ups", FollowUpOversightPane),
+    ("scorecard", "4 Score", "Scorecard", ScorecardPane),
+    ("feedback", "5 Feedback", "Feedback", FeedbackBoardPane),
+    ("kudos", "6 Kudos", "Kudos", KudosPane),
+    ("end_of_day", "7 Day end", "End of day", EndOfDayPane),
 )
 PANE_ACTIONS: dict[str, tuple[str, str]] = {
     "approve": ("handoffs", "approve"),
@@ -61,11 +62,11 @@ class ReviewScreen(CounterScreen):
             Binding(
                 str(index),
                 f"show_tab('{tab_id}')",
-                label.split(" ", 1)[1],
+                name,
                 show=False,
                 id=f"review.tab_{tab_id}",
             )
-            for index, (tab_id, label, _pane) in enumerate(TABS, start=1)
+            for index, (tab_id, _label, name, _pane) in enumerate(TABS, start=1)
         ],
         Binding("a", "approve", "Approve", id="review.approve", tooltip="Approve the highlighted hand-off."),
         Binding("d", "deny", "Deny…", id="review.deny", tooltip="Deny the highlighted hand-off, saying why."),
@@ -130,7 +131,7 @@ class ReviewScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial=self.first_tab, id="review-tabs"):
-            for tab_id, label, pane in TABS:
+            for tab_id, label, _name, pane in TABS:
                 with TabPane(content(label), id=tab_id):
                     yield pane(id=f"pane-{tab_id}")
         yield Footer(compact=True)
