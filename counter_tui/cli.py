@@ -35,11 +35,14 @@ from sqlalchemy.exc import ArgumentError
 from typer.core import TyperGroup
 
 from counter_tui.bootstrap import open_shop
+from counter_tui.commands.about import version_report
 from counter_tui.commands.audit import audit_app
 from counter_tui.commands.backup import db_backup, db_restore
 from counter_tui.commands.customers import customers_app
 from counter_tui.commands.exports import customers_export, followups_app, visits_app
+from counter_tui.commands.keys import keys
 from counter_tui.commands.retention import retention_app
+from counter_tui.commands.settings_file import config_app
 from counter_tui.commands.shop import shop_app
 from counter_tui.commands.staff import staff_app
 from counter_tui.commands.subject_access import customers_subject_access
@@ -81,7 +84,7 @@ app = typer.Typer(
     name="counter-tui",
     help="Keyboard-first front-counter app for shops.",
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_show_locals=False,
 )
 db_app = typer.Typer(help="Database schema, backup and restore.", no_args_is_help=True)
@@ -95,6 +98,8 @@ app.add_typer(customers_app, name="customers")
 app.add_typer(visits_app, name="visits")
 app.add_typer(followups_app, name="followups")
 app.add_typer(retention_app, name="retention")
+app.add_typer(config_app, name="config")
+app.command("keys")(keys)
 customers_app.command("export")(customers_export)
 customers_app.command("subject-access")(customers_subject_access)
 db_app.command("backup")(db_backup)
@@ -137,9 +142,19 @@ def run(
             show_default=False,
         ),
     ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version, the database's kind and its schema revision, then stop.",
+        ),
+    ] = False,
 ) -> None:
     """Run the staff app (sign in, floor board, customers, follow-ups)."""
     ctx.obj = GlobalOptions(database_url=database_url, config_path=config_path)
+    if show_version:
+        typer.echo(version_report(_version_url(ctx)))
+        raise typer.Exit()
     if ctx.invoked_subcommand is not None:
         return
     with _shop(ctx) as shop:
@@ -318,6 +333,16 @@ def _settings(ctx: typer.Context, **overrides: Any) -> Settings:
         raise CommandFailed(f"Setting {where!r} is not valid: {first['msg']}.") from error
     except tomllib.TOMLDecodeError as error:
         raise CommandFailed(f"The settings file is not valid TOML: {error}.") from error
+
+
+def _version_url(ctx: typer.Context) -> str:
+    """The database `--version` reports on; the flag or the environment's when the
+    settings file has a mistake (a bug report should still say the version)."""
+    try:
+        return _settings(ctx).database_url
+    except CommandFailed:
+        options = _options(ctx)
+        return options.database_url or os.environ.get("COUNTER_TUI_DATABASE_URL") or default_database_url()
 
 
 def _may_create(settings: Settings) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,55 +27,55 @@ class ConfigError(ValueError):
 
 def check_settings_file(path: Path, data: dict[str, Any], model: type[BaseModel]) -> None:
     """Raise ConfigError for the first unknown name or unusable key remapping in `data`."""
-    problem = _unknown_name(data, model, ()) or _keymap_problem(data.get("keys"))
-    if problem:
-        raise ConfigError(f"Settings file {path}: {problem}")
+    problems = settings_file_problems(data, model)
+    if problems:
+        raise ConfigError(f"Settings file {path}: {problems[0]}")
+
+
+def settings_file_problems(data: dict[str, Any], model: type[BaseModel]) -> list[str]:
+    """Every unknown name and unusable key remapping in `data`, in file order, each
+    naming the key and the nearest real name (`counter-tui config check` lists them all)."""
+    return [*_unknown_names(data, model, ()), *_keymap_problems(data.get("keys"))]
 
 
 def keymap_problem(keymap: dict[str, str]) -> str | None:
     """Why a key remapping (binding id -> keys) cannot be used, or None if it can."""
+    return next(keymap_problems(keymap), None)
+
+
+def keymap_problems(keymap: dict[str, str]) -> Iterator[str]:
+    """Each reason an entry of a key remapping (binding id -> keys) cannot be used."""
     for binding_id, keys in keymap.items():
         problem = binding_id_problem(binding_id)
         if problem:
-            return f"keys: {problem}"
+            yield f"keys: {problem}"
+            continue
         problem = key_list_problem(keys)
         if problem:
-            return f'keys: "{binding_id}" = "{keys}": {problem}'
-    return None
+            yield f'keys: "{binding_id}" = "{keys}": {problem}'
 
 
-def _keymap_problem(keymap: object) -> str | None:
+def _keymap_problems(keymap: object) -> Iterator[str]:
     if not isinstance(keymap, dict) or not all(isinstance(keys, str) for keys in keymap.values()):
-        return None  # pydantic says what is wrong with the value's type
-    return keymap_problem(keymap)
+        return  # pydantic says what is wrong with the value's type
+    yield from keymap_problems(keymap)
 
 
-def _unknown_name(data: dict[str, Any], model: type[BaseModel], where: tuple[str, ...]) -> str | None:
+def _unknown_names(data: dict[str, Any], model: type[BaseModel], where: tuple[str, ...]) -> Iterator[str]:
     fields = model.model_fields
     for name, value in data.items():
         if name not in fields:
-            return _unknown(name, value, list(fields), where)
+            yield _unknown(name, value, list(fields), where)
+            continue
         inner = _model_of(fields[name].annotation)
-        here = (*where, name)
         if inner is None:
             continue
         if isinstance(value, dict):
-            problem = _unknown_name(value, inner, here)
+            yield from _unknown_names(value, inner, (*where, name))
         elif isinstance(value, list):
-            problem = next(
-                (
-                    found
-                    for index, item in enumerate(value, start=1)
-                    if isinstance(item, dict)
-                    and (found := _unknown_name(item, inner, (*where, f"{name}[{index}]")))
-                ),
-                None,
-            )
-        else:
-            problem = None
-        if problem:
-            return problem
-    return None
+            for index, item in enumerate(value, start=1):
+                if isinstance(item, dict):
+                    yield from _unknown_names(item, inner, (*where, f"{name}[{index}]"))
 
 
 def _unknown(name: str, value: object, known: list[str], where: tuple[str, ...]) -> str:
