@@ -172,10 +172,8 @@ def test_customer_read_only(snap_compare: SnapCompare, ctx: ShopContext, shop: S
     assert snap_compare(StaffApp(ctx), run_before=steps, terminal_size=SIZE)
 
 
-def test_find(
-    snap_compare: SnapCompare, ctx: ShopContext, shop: Shop, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Find customer with "sh" typed: names matching from the start of any word."""
+def searching_sh(monkeypatch: pytest.MonkeyPatch) -> RunBefore:
+    """Steps that sign Sam in and find "sh" (the search run once, not by its timer)."""
     monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
 
     async def search(pilot: Pilot[None]) -> None:
@@ -185,7 +183,21 @@ def test_find(
         assert isinstance(pilot.app.screen, FindCustomerScreen)
         pilot.app.screen.search()
 
-    assert snap_compare(StaffApp(ctx), run_before=signed_in_as("sam", "2222", search), terminal_size=SIZE)
+    return signed_in_as("sam", "2222", search)
+
+
+def test_find(
+    snap_compare: SnapCompare, ctx: ShopContext, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Find customer with "sh" typed: names matching from the start of any word."""
+    assert snap_compare(StaffApp(ctx), run_before=searching_sh(monkeypatch), terminal_size=SIZE)
+
+
+def test_find_at_80x24(
+    snap_compare: SnapCompare, ctx: ShopContext, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Find at 80×24."""
+    assert snap_compare(StaffApp(ctx), run_before=searching_sh(monkeypatch), terminal_size=(80, 24))
 
 
 def test_my_followups(snap_compare: SnapCompare, ctx: ShopContext, shop: Shop) -> None:
