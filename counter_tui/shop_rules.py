@@ -2,7 +2,7 @@
 keeps (`shop.hours.fri`, `thresholds.greet_within_minutes`, …).
 
 What belongs to the whole shop (its name, time zone, hours, holidays, thresholds,
-due-time rules, scorecard targets, kiosk choices, retention) lives in the database so that every
+due-time rules, scorecard targets, kiosk choices, retention, the mail server) lives in the database so that every
 terminal computes the same due times and closes at the same time; what belongs to one
 terminal (its name, database URL and keys) stays in its settings file. A settings
 file's shop-wide sections are imported once, into a new shop.
@@ -27,6 +27,7 @@ from counter_tui.config import (
     Thresholds,
 )
 from counter_tui.errors import InvalidInput
+from counter_tui.mail_settings import MailRules
 
 LONGEST_RETENTION_DAYS = 36_500
 
@@ -58,6 +59,7 @@ class ShopRules(StrictModel):
     targets: Targets = Field(default_factory=Targets)  # type: ignore[arg-type]
     kiosk: KioskSettings = Field(default_factory=KioskSettings)  # type: ignore[arg-type]
     retention: RetentionRules = Field(default_factory=RetentionRules)  # type: ignore[arg-type]
+    mail: MailRules = Field(default_factory=MailRules)  # type: ignore[arg-type]
 
     @classmethod
     def of(cls, settings: Settings) -> ShopRules:

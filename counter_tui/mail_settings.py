@@ -1,0 +1,59 @@
+"""The shop's outgoing mail server (`mail.*` shop settings) and where its password comes from.
+
+The server, its security, the user and the addresses are shop-wide, so every terminal
+sends the same way; the password is not a setting at all: it is read from the
+environment (`COUNTER_TUI_SMTP_PASSWORD`) of the process that sends, so it never
+reaches the database, an audit event, an export or a log line.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from counter_tui.config import StrictModel
+
+PASSWORD_ENV = "COUNTER_TUI_SMTP_PASSWORD"
+
+Security = Literal["none", "starttls", "tls"]
+
+
+class MailRules(StrictModel):
+    """How the counter sends email to customers who agreed to it."""
+
+    host: str = Field("", max_length=200, description="The SMTP server's name (empty: email is off).")
+    port: int = Field(587, ge=1, le=65535, description="The SMTP server's port (587 STARTTLS, 465 TLS).")
+    security: Security = Field(
+        "starttls",
+        description="none, starttls (upgrade after connecting) or tls (encrypted from the start).",
+    )
+    user: str = Field(
+        "", max_length=200, description=f"The SMTP user name; the password comes from env {PASSWORD_ENV}."
+    )
+    sender: str = Field("", max_length=200, description="The From address, e.g. shop@example.com.")
+    reply_to: str = Field(
+        "", max_length=200, description="Where replies go, e.g. the owner's name at the shop's address."
+    )
+
+    @field_validator("sender", "reply_to")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        """An address in a form a server accepts, or nothing."""
+        from email.utils import parseaddr
+
+        value = value.strip()
+        if value and "@" not in parseaddr(value)[1]:
+            raise ValueError("write an email address, e.g. shop@example.com or Dana <dana@example.com>")
+        return value
+
+    @property
+    def configured(self) -> bool:
+        """Whether a server and sender are set (otherwise nothing can be sent)."""
+        return bool(self.host and self.sender)
+
+
+def smtp_password() -> str:
+    """The SMTP password from the sending process's environment ("" when not set)."""
+    return os.environ.get(PASSWORD_ENV, "")
