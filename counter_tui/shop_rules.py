@@ -2,10 +2,10 @@
 keeps (`shop.hours.fri`, `thresholds.greet_within_minutes`, …).
 
 What belongs to the whole shop (its name, time zone, hours, holidays, thresholds,
-due-time rules, scorecard targets, kiosk choices, retention, the mail server) lives in the database so that every
-terminal computes the same due times and closes at the same time; what belongs to one
-terminal (its name, database URL and keys) stays in its settings file. A settings
-file's shop-wide sections are imported once, into a new shop.
+due-time rules, scorecard targets, kiosk choices, retention, the mail server) lives in
+the database so that every terminal computes the same due times and closes at the same
+time; what belongs to one terminal (its name, database URL and keys) stays in its
+settings file. A settings file's shop-wide sections are imported once, into a new shop.
 """
 
 from __future__ import annotations
