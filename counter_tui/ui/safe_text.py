@@ -22,7 +22,6 @@ its message as plain, cleaned text whatever the caller passed. A test over the s
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TypeVar
 
 from rich.text import Text
@@ -30,8 +29,8 @@ from textual.app import App
 from textual.content import Content
 from textual.notifications import SeverityLevel
 
-#: Bidi embedding, override and isolate controls: they reorder the text after them.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+from counter_tui.text import display_text
+
 PLACEHOLDER = re.compile(r"\$(\w+)")
 
 Shown = str | Text | int | None
@@ -39,17 +38,13 @@ ReturnT = TypeVar("ReturnT")
 
 
 def clean(value: Shown) -> str:
-    """`value` as characters safe to draw: control characters (Unicode category Cc, except
-    newline) and bidi controls dropped; tabs become spaces; everything else kept."""
+    """`value` as characters safe to draw: tabs become spaces, and what the typed-text
+    cleaning drops (controls, bidi and other format characters but the joiners, lone
+    surrogates) is dropped again here (`counter_tui.text.display_text`); newlines stay."""
     if value is None:
         return ""
     text = value.plain if isinstance(value, Text) else str(value)
-    text = text.replace("\t", " ")
-    return "".join(
-        char
-        for char in text
-        if char == "\n" or (unicodedata.category(char) != "Cc" and char not in BIDI_CONTROLS)
-    )
+    return display_text(text.replace("\t", " "))
 
 
 def plain(value: Shown, style: str = "") -> Text:
