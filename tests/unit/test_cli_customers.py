@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import select
+
+from counter_tui.db.models import ContactConsent
 from counter_tui.services import customers
 from tests.unit.test_cli import assert_one_line_failure, shop
 from tests.unit.test_cli_staff import LEAD_ENV, events, invoke
@@ -45,6 +48,7 @@ def test_it_needs_a_leads_pin(shop_with_lead: str, tmp_path: Path) -> None:
     )
 
     assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "shift lead" in result.stderr
     assert customers.customer_count(shop(shop_with_lead)) == 0
 
 
@@ -72,3 +76,22 @@ def test_a_plain_csv_by_flags(shop_with_lead: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Reading a CSV export" in result.stdout
     assert customers.customer_count(shop(shop_with_lead)) == 1
+
+
+def test_the_export_day_given_dates_the_imported_consents(shop_with_lead: str, tmp_path: Path) -> None:
+    path = write_export(
+        tmp_path / "customers_export.csv",
+        SHOPIFY_ADMIN,
+        [shopify_customer(1, **{"Accepts Email Marketing": "yes"})],
+    )
+
+    result = invoke(
+        shop_with_lead, "customers", "import", str(path), "--exported", "2026-11-02", env=LEAD_ENV
+    )
+
+    assert result.exit_code == 0, result.output
+    with shop(shop_with_lead).database.read() as session:
+        (consent,) = session.exec(select(ContactConsent))
+    assert (consent.channel, consent.granted) == ("email", True)
+    assert consent.source == "Shopify export, customers_export.csv, 2026-11-02"
+    assert consent.recorded_at.date().isoformat() == "2026-11-02"
