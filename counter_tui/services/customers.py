@@ -29,6 +29,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import find_customers as find_customers
 from counter_tui.services.customer_search import merged_records as merged_records
 from counter_tui.services.customer_search import write_search_terms
+from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
 from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views, staff_names
@@ -66,15 +67,30 @@ def create_customer(
     email: str = "",
     opted_in: Iterable[str] = (),
     consent_source: str = "agreed at the counter when their details were taken",
+    create_anyway: bool = False,
 ) -> int:
     """Put a customer on file and return their id, with the channels they opted in to
-    recorded in the same transaction."""
+    recorded in the same transaction.
+
+    Customers already on file with the same phone number (compared in international
+    form) or email stop it with a PossibleDuplicate naming them, as putting a walk-in on
+    file does (`visits.add_customer_to_visit`), so the counter opens the record that is
+    there instead of making a second one; `create_anyway` goes ahead.
+    """
     details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
+        if not create_anyway:
+            candidates = find_duplicates(session, details.phone_normalised, details.email)
+            if candidates:
+                raise PossibleDuplicate(candidates, on_visit=False)
         customer = insert_customer(session, ctx, details)
         assert customer.id is not None
-        audit.record(session, ctx, actor, "customer.created", "customer", customer.id, name=details.name)
+        # Created despite a customer with the same phone or email: said in the event.
+        despite = {"despite_duplicates": True} if create_anyway else {}
+        audit.record(
+            session, ctx, actor, "customer.created", "customer", customer.id, name=details.name, **despite
+        )
         for channel in dict.fromkeys(opted_in):
             write_consent(session, ctx, actor, customer.id, channel, granted=True, source=consent_source)
         return customer.id

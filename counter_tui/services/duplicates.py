@@ -29,20 +29,22 @@ class DuplicateCandidate:
 
 class PossibleDuplicate(Conflict):
     """Putting someone on file was stopped because customers with the same phone number or
-    email are on file already; the UI offers to link to one of them or to go ahead."""
+    email are on file already; the UI offers to link the visit to one of them (or, with
+    no visit, `on_visit=False`, to open their record) or to go ahead."""
 
-    def __init__(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
+    def __init__(self, candidates: tuple[DuplicateCandidate, ...], *, on_visit: bool = True) -> None:
         first = candidates[0]
         what = "phone number" if first.same_phone else "email"
         if len(candidates) == 1:
+            offer = "Link this visit to them" if on_visit else "Open their record"
             message = (
-                f"{first.name} is on file with the same {what}. "
-                "Link this visit to them, or create a new customer anyway."
+                f"{first.name} is on file with the same {what}. {offer}, or create a new customer anyway."
             )
         else:
+            offer = "Link this visit to one of them" if on_visit else "Open one of their records"
             message = (
                 f"{len(candidates)} customers on file have the same phone number or email. "
-                "Link this visit to one of them, or create a new customer anyway."
+                f"{offer}, or create a new customer anyway."
             )
         super().__init__(message)
         self.candidates = candidates

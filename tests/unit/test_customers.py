@@ -4,6 +4,7 @@ standing needs and contact consent."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import InvalidInput, NotAllowed, NotFound
 from counter_tui.services import customers, visits
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.duplicates import PossibleDuplicate
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog, RowCount
 
@@ -60,6 +62,32 @@ def test_create_customer_cleans_and_audits(
     assert row.email == "eve@example.com"
     events = audit_log("customer.created")
     assert [(e.entity_id, e.actor_id) for e in events] == [(customer_id, team.sam.staff_id)]
+
+
+def test_create_customer_stops_at_the_same_phone_or_email_unless_told_to_go_ahead(
+    ctx: ShopContext, team: Team, audit_log: AuditLog, row_count: RowCount
+) -> None:
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    eve = customers.create_customer(ctx, team.sam, name="Eve Adams", email="eve@example.com")
+    with pytest.raises(
+        PossibleDuplicate, match=r"Priya Shah is on file with the same phone number\. Open"
+    ) as offer:
+        customers.create_customer(ctx, team.alex, name="P Shah", phone="+44 7700 900456")
+    assert [c.customer_id for c in offer.value.candidates] == [priya]
+    with pytest.raises(PossibleDuplicate) as offer:
+        customers.create_customer(ctx, team.alex, name="Eve", phone="0161 496 0000", email="EVE@example.com")
+    assert [(c.customer_id, c.same_email) for c in offer.value.candidates] == [(eve, True)]
+    assert row_count(Customer) == 2
+    anyway = customers.create_customer(
+        ctx, team.alex, name="P Shah", phone="+44 7700 900456", create_anyway=True
+    )
+    assert row_count(Customer) == 3
+    events = audit_log("customer.created")
+    assert [(e.entity_id, json.loads(e.details).get("despite_duplicates")) for e in events] == [
+        (priya, None),
+        (eve, None),
+        (anyway, True),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""When the walk-in being put on file looks like a customer already there: link to them,
-or create a new customer anyway. Esc goes back to the form with everything typed."""
+"""When the person being put on file looks like a customer already there: link the walk-in
+to them (or, from find, open their record), or create a new customer anyway. Esc goes
+back to the form with everything typed."""
 
 from __future__ import annotations
 
@@ -18,17 +19,19 @@ from counter_tui.ui.widgets.choice import ChoiceList
 CREATE_ANYWAY = 0
 
 
-def link_label(candidate: DuplicateCandidate, calendar: StoreCalendar, today: date) -> str:
-    """ "Link to Priya Shah (07700 900456, on file since March)"."""
+def link_label(
+    candidate: DuplicateCandidate, calendar: StoreCalendar, today: date, verb: str = "Link to"
+) -> str:
+    """ "Link to Priya Shah (07700 900456, on file since March)" (or another `verb`)."""
     since = calendar.local(candidate.on_file_since)
     month = since.format("MMMM") if since.year == today.year else since.format("MMMM YYYY")
     matched = candidate.phone if candidate.same_phone else candidate.email
-    return f"Link to {one_line(candidate.name, 40)} ({one_line(matched, 40)}, on file since {month})"
+    return f"{verb} {one_line(candidate.name, 40)} ({one_line(matched, 40)}, on file since {month})"
 
 
 class DuplicateChoiceDialog(FormDialog[int]):
-    """Pick the customer on file to link the visit to, or create a new customer anyway;
-    the value is that customer's id, or CREATE_ANYWAY."""
+    """Pick the customer on file (to link the visit to, or to open), or create a new
+    customer anyway; the value is that customer's id, or CREATE_ANYWAY."""
 
     TITLE_TEXT = "Already on file?"
 
@@ -46,7 +49,7 @@ class DuplicateChoiceDialog(FormDialog[int]):
         value = self.query_one("#duplicate", ChoiceList).value
         if value is None:
             raise InvalidInput(
-                "Choose: link to the customer on file, or create a new customer anyway (↑↓, then Enter).",
+                "Choose the customer on file, or create a new customer anyway (↑↓, then Enter).",
                 field="duplicate",
             )
         return int(value)

@@ -12,10 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
+from counter_tui.errors import DomainError
 from counter_tui.services import customers, visits
 from counter_tui.services.context import Actor
+from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.views import Page
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
+from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line, plain
@@ -228,26 +231,60 @@ class FindCustomerScreen(CounterScreen):
         )
 
     def action_new_customer(self) -> None:
-        """Put a new customer on file, starting from what was typed."""
+        """Put a new customer on file, starting from what was typed; when someone with the
+        same phone or email is on file already, offer to open their record instead (or
+        create a new customer anyway), as putting a walk-in on file does."""
         from counter_tui.ui.screens.customer import CustomerScreen
 
         typed = self.query_one("#query", Input).value
+        form = CustomerFormDialog(name=typed if not any(ch.isdigit() for ch in typed) else "")
+
+        def create(actor: Actor, details: NewCustomer, create_anyway: bool = False) -> int:
+            return customers.create_customer(
+                self.ctx,
+                actor,
+                name=details.name,
+                phone=details.phone,
+                email=details.email,
+                opted_in=details.opted_in,
+                create_anyway=create_anyway,
+            )
+
+        def refused(error: DomainError) -> bool:
+            if not isinstance(error, PossibleDuplicate):
+                return False
+            details = form.collect()
+            self._offer_record_on_file(form, error, lambda actor: create(actor, details, create_anyway=True))
+            return True
+
         ask(
             self,
-            CustomerFormDialog(name=typed if not any(ch.isdigit() for ch in typed) else ""),
-            self._create,
+            form,
+            create,
             then=lambda customer_id: self._show_screen(CustomerScreen(customer_id=customer_id)),
+            refused=refused,
         )
 
-    def _create(self, actor: Actor, details: NewCustomer) -> int:
-        return customers.create_customer(
-            self.ctx,
-            actor,
-            name=details.name,
-            phone=details.phone,
-            email=details.email,
-            opted_in=details.opted_in,
-        )
+    def _offer_record_on_file(
+        self, form: CustomerFormDialog, offer: PossibleDuplicate, create_anyway: Callable[[Actor], int]
+    ) -> None:
+        """Over the form: open a customer on file, or create the new one anyway; Esc goes
+        back to the form with everything typed."""
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        today = self.ctx.calendar.local_date(self.ctx.now())
+        links = [
+            (c.customer_id, link_label(c, self.ctx.calendar, today, verb="Open")) for c in offer.candidates
+        ]
+
+        def save(actor: Actor, choice: int) -> int:
+            return create_anyway(actor) if choice == CREATE_ANYWAY else choice
+
+        def chosen(customer_id: int) -> None:
+            form.dismiss(None)
+            self._show_screen(CustomerScreen(customer_id=customer_id))
+
+        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)
 
     def _show_screen(self, screen: CounterScreen, *, replace: bool = False) -> None:
         if replace:

@@ -1,0 +1,98 @@
+"""Putting a new customer on file from find (Ctrl+N) by keys when their phone is on file
+already, typed another way: find finds them by that phone, and the form offers to open
+their record (or create a new customer anyway) instead of making a second one silently;
+Esc goes back to the form with everything typed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from counter_tui.db.models import Customer
+from counter_tui.services import customers
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
+from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
+from counter_tui.ui.screens import find
+from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.find import FindCustomerScreen
+from counter_tui.ui.widgets.choice import ChoiceList
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+
+
+@pytest.fixture(autouse=True)
+def _no_typing_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search after a pause in typing never fires by itself; the test runs it."""
+    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
+
+
+def _on_file(ctx: ShopContext) -> list[str]:
+    with ctx.database.read() as session:
+        return list(session.exec(select(Customer.name).order_by(func.lower(Customer.name))))
+
+
+async def _new_customer_over_priya(pilot: Pilot[None], app: StaffApp) -> CustomerFormDialog:
+    """Sign in, find "+44 7700 900456" (Priya's 07700 900456), then Ctrl+N with it."""
+    await sign_in(pilot, "sam", "2222")
+    await pilot.press("slash")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, FindCustomerScreen)
+    await type_text(pilot, "+44 7700 900456")
+    screen.search()
+    await settle(pilot)
+    assert [row[0] for row in table_rows(screen.query_one(DataTable))] == ["Priya Shah"]
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, CustomerFormDialog)
+    await type_text(pilot, "Priya S")
+    await pilot.press("tab")
+    await type_text(pilot, "+44 7700 900456")
+    await pilot.press("enter")
+    await settle(pilot)
+    return form
+
+
+async def test_a_matching_phone_offers_the_record_on_file_and_opens_it(ctx: ShopContext, team: Team) -> None:
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _new_customer_over_priya(pilot, app)
+        choice = app.screen
+        assert isinstance(choice, DuplicateChoiceDialog)
+        options = choice.query_one(ChoiceList)
+        labels = [plain(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels == [
+            "( ) Open Priya Shah (07700 900456, on file since November)",
+            "( ) Create a new customer anyway",
+        ]
+        await pilot.press("escape")  # back to the form, everything typed still there
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#name", Input).value == "Priya S"
+        assert form.query_one("#phone", Input).value == "+44 7700 900456"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DuplicateChoiceDialog)
+        await pilot.press("space", "enter")  # the first choice: open Priya Shah
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer_id == priya
+    assert _on_file(ctx) == ["Priya Shah"]
+
+
+async def test_create_a_new_customer_anyway(ctx: ShopContext, team: Team) -> None:
+    customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await _new_customer_over_priya(pilot, app)
+        assert isinstance(app.screen, DuplicateChoiceDialog)
+        await pilot.press("down", "enter")  # the second choice: create anyway
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer is not None and app.screen.customer.name == "Priya S"
+    assert _on_file(ctx) == ["Priya S", "Priya Shah"]
