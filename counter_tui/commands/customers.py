@@ -61,7 +61,10 @@ def customers_import(
     email_consent_column: Annotated[str, _column("yes/no to marketing email")] = "",
     sms_consent_column: Annotated[str, _column("yes/no to marketing texts")] = "",
     batch_rows: Annotated[
-        int, typer.Option("--batch-rows", min=1, help="Rows saved together (a stop loses at most one batch).")
+        int,
+        typer.Option(
+            "--batch-rows", min=1, max=10_000, help="Rows saved together (a stop loses at most one batch)."
+        ),
     ] = customer_import.BATCH_ROWS,
     lead: LeadOption = None,
     lead_pin: LeadPinOption = None,

@@ -107,9 +107,13 @@ class Batch:
             self.consents[(id(by_id[consent.customer_id]), consent.channel)] = consent
 
     def _in(self, query: Any, column: Any, values: Iterable[Any]) -> list[Any]:
-        """The rows of `query` whose `column` is one of `values` (none for no values)."""
-        wanted = list(values)
-        return list(self.session.exec(query.where(col(column).in_(wanted)))) if wanted else []
+        """The rows of `query` whose `column` is one of `values` (none for no values),
+        locked until the batch commits (PostgreSQL; SQLite writers already queue), so a
+        terminal saving one of these customers meanwhile waits instead of being undone."""
+        wanted = sorted(values)
+        if not wanted:
+            return []
+        return list(self.session.exec(query.where(col(column).in_(wanted)).with_for_update()))
 
     def _customer_of(self, row: Candidate) -> tuple[Customer | None, TillCustomer | None]:
         link = self.links.get(row.till_id) if row.till_id else None
