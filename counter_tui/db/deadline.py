@@ -8,26 +8,19 @@ never fires, so a query waits forever. Every wait of a `DeadlineConnection` for 
 server (a statement, a fetch, a commit, a pool ping) ends after `answer_seconds`; the
 connection is then closed, so the pool throws it away, and the caller gets a
 `psycopg.OperationalError` saying the server did not answer.
+
+Only PostgreSQL needs psycopg (the `postgres` extra), so only the PostgreSQL paths
+import this module; the limits themselves are in `time_limits`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg import errors
 
-STATEMENT_TIMEOUT_SECONDS = 5
-LOCK_TIMEOUT_SECONDS = 3
-CONNECT_TIMEOUT_SECONDS = 3
-ANSWER_SECONDS = 6.0
-"""How long one round trip may take; a little longer than the server's own
-statement timeout, so a slow but living server reports its own timeout first."""
-
-NO_ANSWER = "the database server did not answer within"
-"""How the error raised after a deadline starts (see `counter_tui.db.diagnose`)."""
+from counter_tui.db.time_limits import ANSWER_SECONDS, NO_ANSWER
 
 _WAIT_TIMEOUT: type[Exception] = errors._WaitTimeout
 """What psycopg raises when a wait given a `timeout` runs out (psycopg 3.3)."""
@@ -49,16 +42,3 @@ class DeadlineConnection(psycopg.Connection[Any]):
             # The server may still answer later, out of step with us: never reuse this.
             self.pgconn.finish()
             raise psycopg.OperationalError(f"{NO_ANSWER} {limit:g} seconds") from None
-
-
-@contextmanager
-def without_deadline(connection: Any) -> Iterator[None]:
-    """Let `connection` wait as long as the server needs (migrations on a large shop)."""
-    if not isinstance(connection, DeadlineConnection):
-        yield
-        return
-    connection.answer_seconds = None
-    try:
-        yield
-    finally:
-        del connection.answer_seconds

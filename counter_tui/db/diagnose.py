@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from counter_tui.db.deadline import (
+from counter_tui.db.time_limits import (
     ANSWER_SECONDS,
     CONNECT_TIMEOUT_SECONDS,
     NO_ANSWER,
@@ -28,6 +28,10 @@ PG_TIMED_OUT = "57014"  # query_canceled: the statement timeout
 PG_LOCK_WAIT = "55P03"  # lock_not_available: the lock timeout
 PG_RETRY = ("40001", "40P01")  # serialization failure, deadlock
 INIT_HINT = "run `counter-tui db init` with the same --db"
+POSTGRES_NOT_INSTALLED = (
+    "PostgreSQL support is not installed here; install it with: pip install 'counter-tui[postgres]' "
+    "(or pipx install / uv tool install 'counter-tui[postgres]')."
+)
 
 
 def describe(url: str) -> str:

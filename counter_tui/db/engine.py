@@ -17,6 +17,7 @@ and every driver failure becomes one sentence naming the database (see `diagnose
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -37,11 +38,10 @@ from sqlalchemy.exc import (
 from sqlmodel import Session
 
 from counter_tui.db import diagnose
-from counter_tui.db.deadline import (
+from counter_tui.db.time_limits import (
     CONNECT_TIMEOUT_SECONDS,
     LOCK_TIMEOUT_SECONDS,
     STATEMENT_TIMEOUT_SECONDS,
-    DeadlineConnection,
 )
 from counter_tui.errors import DatabaseUnavailable, InvalidInput
 from counter_tui.files import private_file
@@ -160,6 +160,8 @@ def _configure_sqlite(engine: Engine, path: Path | None) -> None:
 
 
 def _configure_postgres(engine: Engine) -> None:
+    from counter_tui.db.deadline import DeadlineConnection  # psycopg: the postgres extra
+
     @event.listens_for(engine, "do_connect")
     def _connect_with_deadline(
         _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
@@ -183,6 +185,8 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
         )
         _configure_sqlite(engine, path)
         return engine
+    if importlib.util.find_spec("psycopg") is None:
+        raise DatabaseUnavailable(diagnose.POSTGRES_NOT_INSTALLED)
     engine = create_engine(url, pool_pre_ping=True, connect_args=dict(PG_CONNECT_ARGS), hide_parameters=True)
     _configure_postgres(engine)
     return engine

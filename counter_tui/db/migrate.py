@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
-from counter_tui.db.deadline import without_deadline
+from counter_tui.db.time_limits import without_deadline
 from counter_tui.db.engine import Database
 from counter_tui.errors import SchemaTooNew
 

@@ -16,7 +16,6 @@ from counter_tui.services.changes import Change
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.base import FeedWatcher
 from counter_tui.sync.events import FeedEvent
-from counter_tui.sync.postgres_feed import PostgresFeed
 from counter_tui.sync.sqlite_feed import SqliteFeed
 
 __all__ = ["Change", "ChangeFeed", "FeedEvent", "open_feed"]
@@ -44,6 +43,8 @@ class ChangeFeed:
             else:
                 self.watcher = SqliteFeed(ctx, on_event, poll_seconds=poll_seconds)
         else:
+            from counter_tui.sync.postgres_feed import PostgresFeed  # psycopg: the postgres extra
+
             self.watcher = PostgresFeed(ctx, on_event)
 
     @property
