@@ -21,8 +21,8 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, text
 
-from counter_tui.db.time_limits import without_deadline
 from counter_tui.db.engine import Database
+from counter_tui.db.time_limits import without_deadline
 from counter_tui.errors import SchemaTooNew
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
