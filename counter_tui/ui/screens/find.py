@@ -55,14 +55,14 @@ class FindCustomerScreen(CounterScreen):
         Binding(
             "ctrl+n",
             "new_customer",
-            "New customer",
+            "New",
             id="find.new_customer",
             tooltip="Put a new customer on file.",
         ),
         Binding(
             "pagedown",
             "next_page",
-            "Next page",
+            "Next",
             id="find.next_page",
             tooltip="Show the next page of results.",
             priority=True,
@@ -70,7 +70,7 @@ class FindCustomerScreen(CounterScreen):
         Binding(
             "pageup",
             "previous_page",
-            "Previous page",
+            "Prev",
             id="find.previous_page",
             tooltip="Show the previous page.",
             priority=True,

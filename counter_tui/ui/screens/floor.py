@@ -46,7 +46,7 @@ class FloorScreen(CounterScreen):
         Binding(
             "n",
             "new_walk_in",
-            "New walk-in",
+            "New",
             id="floor.new_walk_in",
             tooltip="Record a customer who just came in.",
         ),
@@ -63,14 +63,14 @@ class FloorScreen(CounterScreen):
         Binding(
             "slash",
             "find",
-            "Find customer",
+            "Find",
             id="floor.find",
             tooltip="Search customers by name, phone or email.",
         ),
         Binding(
             "f",
             "followups",
-            "My follow-ups",
+            "Owed",
             id="floor.followups",
             tooltip="Thank-yous, callbacks and promises you owe.",
         ),
