@@ -5,11 +5,15 @@ a database error is logged as the kind of statement that failed ("INSERT INTO
 customer") and the driver's error code, never its message or parameters, because
 PostgreSQL's details ("Failing row contains (…)", "Key (email)=(…)") and SQLAlchemy's
 "[parameters: …]" repeat the names, phones and emails being saved.
+
+A terminal runs for years, so a log file rotates: at `LOG_MAX_BYTES` it becomes
+`NAME.1` (older ones `NAME.2` …), and only `LOG_BACKUPS` old files are kept.
 """
 
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 import re
 import traceback
@@ -23,6 +27,8 @@ from counter_tui.files import PRIVATE_FILE_MODE, private_dir, private_file
 
 LOG = logging.getLogger("counter_tui")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_MAX_BYTES = 1024 * 1024
+LOG_BACKUPS = 5
 STATEMENT_KIND = re.compile(
     r"^\s*(?:(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\S+)|(SELECT)\b.*?\bFROM\s+(\S+)|(\w+))",
     re.IGNORECASE | re.DOTALL,
@@ -49,10 +55,25 @@ def attach_log_file(logger: logging.Logger, path: Path) -> None:
             return
         logger.removeHandler(existing)
         existing.close()
-    handler = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
+    handler = PrivateRotatingFileHandler(
+        path,
+        maxBytes=LOG_MAX_BYTES,
+        backupCount=LOG_BACKUPS,
+        encoding="utf-8",
+        errors="backslashreplace",
+    )
     handler.setFormatter(SafeFormatter(FORMAT))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every new file (the first, and each after a rotation) is
+    created readable by this user only, whatever the umask."""
+
+    def _open(self) -> Any:
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
 
 
 def configure_logging() -> Path:
