@@ -60,6 +60,7 @@ def customers_import(
     id_column: Annotated[str, _column("the till's customer id")] = "",
     email_consent_column: Annotated[str, _column("yes/no to marketing email")] = "",
     sms_consent_column: Annotated[str, _column("yes/no to marketing texts")] = "",
+    note_column: Annotated[str, _column("a note about the customer")] = "",
     batch_rows: Annotated[
         int,
         typer.Option(
@@ -82,6 +83,7 @@ def customers_import(
         till_id=id_column,
         email_consent=email_consent_column,
         sms_consent=sms_consent_column,
+        note=note_column,
     )
     exported_at = datetime.combine(_parse_day(exported), time(23, 59), UTC) if exported else None
     request = ImportRequest(

@@ -484,3 +484,32 @@ def test_text_from_the_file_reaches_messages_cleaned(ctx: ShopContext, team: Tea
     counts = run(ctx, team, bad_email, dry_run=True)
     assert counts.rejected == 1
     assert not any(char in counts.first_rejects[0] for char in "\x1b\u202e")
+
+
+def test_the_tills_note_becomes_a_note_on_a_new_customer_once(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = write_export(
+        tmp_path / "export.csv", SQUARE,
+        [row(SQUARE, **{"First Name": "Ann", "Phone Number": "07700 900123", "Square Customer ID": "SQ1",
+                        "Memo": "Paid £20 deposit\r\nCall first"})],
+        encoding="cp1252",
+    )  # fmt: skip
+
+    run(ctx, team, path)
+    run(ctx, team, path)
+
+    (ann,) = on_file(ctx)
+    notes = customers.customer_detail(ctx, team.sam, ann.id or 0).notes
+    assert [(note.author, note.body) for note in notes] == [("Dana", "Paid £20 deposit\nCall first")]
+
+
+def test_a_note_over_its_limit_is_a_rejected_row(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
+    path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, [shopify_customer(1, Note="x" * 2001)])
+
+    counts = run(ctx, team, path, dry_run=True)
+
+    assert counts.first_rejects == [
+        "Row 2: Note: A note can be at most 2,000 characters; this one has 2,001. "
+        "Correct it in the till (or in this file) and import again."
+    ]

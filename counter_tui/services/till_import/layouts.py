@@ -53,7 +53,17 @@ def answer_of(value: str, *, inverted: bool = False) -> Answer:
     return Answer.UNKNOWN
 
 
-FIELDS = ("till_id", "first_name", "last_name", "name", "email", "phone", "email_consent", "sms_consent")
+FIELDS = (
+    "till_id",
+    "first_name",
+    "last_name",
+    "name",
+    "email",
+    "phone",
+    "email_consent",
+    "sms_consent",
+    "note",
+)
 """What a row can tell: each is read from the first of its layout's headers present."""
 
 
@@ -90,6 +100,7 @@ SHOPIFY = Layout(
         "phone": ("Phone", "Default Address Phone"),
         "email_consent": ("Accepts Email Marketing", "Accepts Marketing"),
         "sms_consent": ("Accepts SMS Marketing",),
+        "note": ("Note",),
     },
 )
 SQUARE = Layout(
@@ -106,6 +117,7 @@ SQUARE = Layout(
         "email": ("Email Address",),
         "phone": ("Phone Number",),
         "email_consent": ("Email Subscription Status", "Email Unsubscribed"),
+        "note": ("Memo",),
     },
     inverted_consent=frozenset({"email unsubscribed"}),
 )
@@ -120,6 +132,7 @@ LIGHTSPEED = Layout(
         "email": ("email",),
         "phone": ("mobile", "phone"),
         "email_consent": ("do_not_email",),
+        "note": ("note",),
     },
     inverted_consent=frozenset({"do_not_email"}),
 )
@@ -138,6 +151,7 @@ class ColumnChoice:
     till_id: str = ""
     email_consent: str = ""
     sms_consent: str = ""
+    note: str = ""
 
     def given(self) -> bool:
         """Whether any column was named."""
@@ -233,6 +247,7 @@ class Mapping:
             "phone": "Phone",
             "email_consent": "Email marketing consent",
             "sms_consent": "Text message marketing consent",
+            "note": "Note (for new customers)",
         }
         return [
             f"{labels[name]} ← " + ", else ".join(clean_text(self.headers[p]) for p in self.positions[name])

@@ -13,6 +13,9 @@ The batch's links, candidate customers and consents are read with a few queries 
 front, and new customers, their links, consents and search terms written together at the
 end (`Batch.finish`): a row costs no query of its own, so 100,000 rows take minutes,
 not hours. Rows later in the batch see the customers earlier rows created.
+
+The till's note on a customer (Shopify's `Note`, Square's `Memo`) becomes a note by the
+importing lead on a new customer; it is not added again to a customer already on file.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from counter_tui.db.models import ContactConsent, Customer, TillCustomer
+from counter_tui.db.models import ContactConsent, Customer, CustomerNote, TillCustomer
 from counter_tui.limits import lowered
 from counter_tui.services.contact import digits_of
 from counter_tui.services.context import ShopContext
@@ -95,7 +98,7 @@ class Batch:
         self._know(list(self.by_id.values()))
         self.new: list[Customer] = []
         self.changed: dict[int, Customer] = {}
-        self.pending: list[tuple[TillCustomer | ContactConsent, Customer]] = []
+        self.pending: list[tuple[TillCustomer | ContactConsent | CustomerNote, Customer]] = []
 
     def _know(self, customers: list[Customer]) -> None:
         """Read the till links and consents of these customers on file."""
@@ -149,6 +152,11 @@ class Batch:
                 if value:
                     index[value].append(customer)
             changed, result = True, Result.NEW
+            if row.note and self.stamp.staff_id is not None:
+                note = CustomerNote(
+                    customer_id=0, author_id=self.stamp.staff_id, body=row.note, created_at=self.ctx.now()
+                )
+                self.pending.append((note, customer))
         elif link is not None and link.row_hash == row.fingerprint:
             changed, result = False, Result.UPDATED
         else:

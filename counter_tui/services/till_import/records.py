@@ -35,11 +35,12 @@ class Candidate:
     till_id: str
     details: ContactDetails
     consents: dict[str, Answer]
+    note: str = ""
 
     @property
     def fingerprint(self) -> str:
         """A hash of everything imported from the row."""
-        parts = [self.till_id, self.details.name, self.details.phone, self.details.email]
+        parts = [self.till_id, self.details.name, self.details.phone, self.details.email, self.note]
         parts += [f"{channel}={answer}" for channel, answer in sorted(self.consents.items())]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -82,6 +83,7 @@ def candidate(shop: ShopSettings, mapping: Mapping, row: Row) -> Candidate | Rej
     try:
         till_id = limited(unguarded(mapping.value(cells, "till_id")), "till_id")
         details = clean_contact(shop, name, phone, email)
+        note = limited(mapping.value(cells, "note"), "note")
     except InvalidInput as error:
         reason = clean_text(f"{_field_label(error.field)}: {error} {FIX}")
         return Rejection(row.number, cells, reason)
@@ -98,10 +100,10 @@ def candidate(shop: ShopSettings, mapping: Mapping, row: Row) -> Candidate | Rej
         for channel, column in ((Channel.EMAIL.value, "email_consent"), (Channel.SMS.value, "sms_consent"))
         if (answer := mapping.consent(cells, column)) is not Answer.UNKNOWN
     }
-    return Candidate(row.number, till_id, details, consents)
+    return Candidate(row.number, till_id, details, consents, note)
 
 
 def _field_label(field: str | None) -> str:
-    return {"name": "Name", "phone": "Phone", "email": "Email", "till_id": "Customer id"}.get(
+    return {"name": "Name", "phone": "Phone", "email": "Email", "till_id": "Customer id", "note": "Note"}.get(
         field or "", "Row"
     )
