@@ -216,6 +216,7 @@ def blank_visit_text(ctx: ShopContext, actor: Actor, arrived_before: datetime, *
     (a retention rule; a shift lead only), and the need details earlier audit events
     hold. Batches of short transactions, each with its audit event (the count and
     `reason`); returns how many visits had text blanked."""
+    reason = limited(reason, "reason")
     blanked = 0
     after_id = 0
     while True:

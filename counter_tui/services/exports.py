@@ -26,6 +26,7 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.export_format import Cell, ExportFormat, write_table
 from counter_tui.services.permissions import Action, require
+from counter_tui.text import clean_text
 
 EXPORTED = "data.exported"
 
@@ -105,7 +106,9 @@ def export(
     destination: str = "",
 ) -> int:
     """Write every row of `kind` to `out` in `fmt` and audit it; a shift lead only.
-    `period` limits visits to those that arrived on those shop days. Returns the rows."""
+    `period` limits visits to those that arrived on those shop days; `destination` (where
+    the rows went, cleaned) is recorded in the audit event. Returns the rows."""
+    destination = clean_text(destination)
     if period.first and period.last and period.first > period.last:
         raise InvalidInput(
             f"The period starts ({period.first.isoformat()}) after it ends ({period.last.isoformat()})."

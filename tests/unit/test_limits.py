@@ -18,6 +18,7 @@ and every service that takes text enforces it the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import ast
+import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from counter_tui.services import (
     closing,
     customers,
     erasure,
+    exports,
     feedback,
     followups,
     handoffs,
@@ -52,6 +54,7 @@ from counter_tui.services import (
     sessions,
     shop_settings,
     staff,
+    subject_access,
     visits,
 )
 from counter_tui.services.context import ShopContext
@@ -377,6 +380,28 @@ CASES = [
         "reversals.restore_followup:reason",
         "reason",
         lambda s, t: reversals.restore_followup(s.ctx, s.team.lead, s.callback_2, t),
+    ),
+    Case(
+        "subject_access.find_customer:phone",
+        None,
+        lambda s, t: subject_access.find_customer(s.ctx, s.team.lead, phone=t),
+    ),
+    Case(
+        "subject_access.find_customer:email",
+        None,
+        lambda s, t: subject_access.find_customer(s.ctx, s.team.lead, email=t),
+    ),
+    Case(
+        "exports.export:destination",
+        None,
+        lambda s, t: exports.export(
+            s.ctx, s.team.lead, exports.ExportKind.CUSTOMERS, io.StringIO(), destination=t
+        ),
+    ),
+    Case(
+        "erasure.blank_visit_text:reason",
+        "reason",
+        lambda s, t: erasure.blank_visit_text(s.ctx, s.team.lead, s.ctx.clock(), reason=t),
     ),
     Case("kudos.give_kudos:text", "kudos", lambda s, t: kudos.give_kudos(s.ctx, s.team.lead, _sam(s), t)),
     Case(
