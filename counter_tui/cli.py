@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import tomllib
@@ -180,10 +181,31 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    build_only: Annotated[
+        str | None,
+        typer.Option(
+            "--build-only",
+            metavar="DB",
+            help="Only build a demo shop into DB (a file path, created if missing, or a database "
+            "URL), without opening the app: for scripts, benchmarks and second terminals.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Try the app on a throwaway database filled with a realistic demo shop."""
     from counter_tui.demo import build_demo_shop
 
+    if build_only is not None:
+        url = _url_or_path(build_only)
+        shop = open_shop(_settings(ctx, database_url=url), create=True)
+        try:
+            typer.echo(f"Building the demo shop in {shop.database.describe()} (a few seconds)…")
+            pins = build_demo_shop(shop)
+        finally:
+            shop.database.dispose()
+        typer.echo(f"Done. Open it with: counter-tui --db {shlex.quote(_safe_url(url))}")
+        typer.echo("Demo PINs: " + ", ".join(f"{name} {pin}" for name, pin in pins.items()))
+        return
     options = _options(ctx)
     chosen_url = database_url or options.database_url
     temp_dir: Path | None = None
@@ -195,8 +217,14 @@ def demo(
     try:
         shop = open_shop(_settings(ctx, database_url=url), create=True)
         try:
-            typer.echo("Building the demo shop (a few seconds)…")
+            typer.echo(f"Building the demo shop in {shop.database.describe()} (a few seconds)…")
             pins = build_demo_shop(shop)
+            typer.echo(
+                "To open a second terminal on this shop, run in another window: "
+                f"counter-tui --db {shlex.quote(_safe_url(url))}"
+            )
+            if temp_dir is not None and not keep:
+                typer.echo("The demo shop is deleted when you quit (keep it with --keep).")
             _run_staff_app(shop, demo_pins=pins)
         finally:
             shop.database.dispose()
@@ -206,6 +234,13 @@ def demo(
                 typer.echo(f"Demo data kept. Open it again with: counter-tui --db {url}")
             else:
                 shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def _url_or_path(text: str) -> str:
+    """A database URL as given, or the SQLite URL of a file path."""
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().absolute()}"
 
 
 @app.command()
