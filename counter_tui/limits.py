@@ -34,7 +34,7 @@ LIMITS: dict[str, Limit] = {
     "phone": Limit(
         "A phone number", 40, ("customer.phone", "customer.phone_digits", "customer.phone_normalised")
     ),
-    "email": Limit("An email address", 200, ("customer.email",)),
+    "email": Limit("An email address", 200, ("customer.email", "outboxmessage.to_address")),
     "search": Limit("A search", 200, ("customersearchterm.term",)),
     "description": Limit("A description", 200, ("visit.description",)),
     "detail": Limit("A need's detail", 200, ("visitneed.detail", "standingneed.detail")),

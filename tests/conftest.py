@@ -24,6 +24,8 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.feed import ChangeFeed, open_feed
 from tests.concurrency.inbox import Inbox
 
+pytest_plugins = ["tests.mail_server"]  # the local SMTP server fixtures of the mail tests
+
 # Friday 20 November 2026, 11:00 in London (UTC+0 in winter).
 FRIDAY_11AM = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
 

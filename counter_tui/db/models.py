@@ -437,3 +437,37 @@ class ShopSetting(SQLModel, table=True):
     value: str = Field(sa_type=Text)
     changed_at: datetime
     changed_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class OutboxStatus(StrEnum):
+    """Where an outgoing email stands: waiting (or waiting to retry), being handed to the
+    server by one sender, accepted by the server, or given up on (the reason kept)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An email to a customer, written in the transaction that completes its follow-up and
+    delivered later by `services/mail_sender.py`. `message_id` is fixed when it is written,
+    so a message sent again after a sender died mid-send is the same message to the
+    receiving side."""
+
+    __table_args__ = (Index("ix_outboxmessage_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    followup_id: int | None = Field(default=None, foreign_key="followup.id", index=True)
+    to_address: str = Field(max_length=200)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=Text)
+    message_id: str = Field(max_length=200, unique=True)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=20)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime
+    claimed_until: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str = Field(default="", max_length=300)
+    created_at: datetime
+    created_by: int | None = Field(default=None, foreign_key="staff.id")

@@ -254,7 +254,8 @@ def add_status_update(ctx: ShopContext, actor: Actor, customer_id: int, *, about
         )
 
 
-def _load_open(session: Session, followup_id: int) -> FollowUp:
+def load_open(session: Session, followup_id: int) -> FollowUp:
+    """The follow-up, if it is still open; otherwise a sentence saying why not."""
     followup = session.get(FollowUp, followup_id)
     if followup is None:
         raise NotFound("That follow-up no longer exists.")
@@ -263,7 +264,8 @@ def _load_open(session: Session, followup_id: int) -> FollowUp:
     return followup
 
 
-def _require_owner_or_lead(session: Session, actor: Actor, followup: FollowUp) -> Staff:
+def require_owner_or_lead(session: Session, actor: Actor, followup: FollowUp) -> Staff:
+    """The acting staff member, if they own the follow-up or are a shift lead."""
     return require(session, actor, Action.WORK_ON_FOLLOWUP, staff_target(session, followup.owner_id))
 
 
@@ -279,47 +281,74 @@ def complete_followup(
 ) -> None:
     """Check a follow-up off, saying what was done. A thank-you needs a personal line;
     a status update on an order or repair that is `still_open` queues the next one."""
+    with ctx.database.write() as session:
+        followup = load_open(session, followup_id)
+        staff = require_owner_or_lead(session, actor, followup)
+        complete_followup_in(
+            session,
+            ctx,
+            actor,
+            followup,
+            staff,
+            what_was_done=what_was_done,
+            personal_line=personal_line,
+            customer_informed=customer_informed,
+            still_open=still_open,
+        )
+
+
+def complete_followup_in(
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor,
+    followup: FollowUp,
+    staff: Staff,
+    *,
+    what_was_done: str,
+    personal_line: str = "",
+    customer_informed: bool = False,
+    still_open: bool = False,
+) -> None:
+    """`complete_followup` inside the caller's transaction (completing by email writes its
+    outbox message in the same one), for a follow-up already loaded open and permitted."""
     what_was_done = limited(what_was_done, "what_was_done")
     if not what_was_done:
         raise InvalidInput(
             "Say what was done (e.g. 'Called, left a message about the repair').", field="what_was_done"
         )
     personal_line = limited(personal_line, "personal_line")
-    with ctx.database.write() as session:
-        followup = _load_open(session, followup_id)
-        staff = _require_owner_or_lead(session, actor, followup)
-        if followup.kind == FollowUpKind.THANK_YOU:
-            line = personal_line or followup.personal_line
-            require_personal(line, followup.summary)
-            followup.personal_line = line
-        followup.status = FollowUpStatus.DONE
-        followup.done_at, followup.done_by = ctx.now(), staff.id
-        followup.outcome_note = what_was_done
-        followup.customer_informed = customer_informed or followup.kind != FollowUpKind.PROMISE
-        session.add(followup)
-        audit.record(
+    if followup.kind == FollowUpKind.THANK_YOU:
+        line = personal_line or followup.personal_line
+        require_personal(line, followup.summary)
+        followup.personal_line = line
+    followup.status = FollowUpStatus.DONE
+    followup.done_at, followup.done_by = ctx.now(), staff.id
+    followup.outcome_note = what_was_done
+    followup.customer_informed = customer_informed or followup.kind != FollowUpKind.PROMISE
+    session.add(followup)
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "followup.done",
+        "followup",
+        followup.id,
+        kind=followup.kind,
+        on_time=followup.done_at <= followup.due_at,
+    )
+    if followup.kind == FollowUpKind.STATUS_UPDATE and still_open:
+        _insert(
             session,
             ctx,
             actor,
-            "followup.done",
-            "followup",
-            followup_id,
-            kind=followup.kind,
-            on_time=followup.done_at <= followup.due_at,
+            staff,
+            followup.customer_id,
+            FollowUpKind.STATUS_UPDATE,
+            followup.channel,
+            followup.summary,
+            status_update_due(ctx, ctx.now()),
+            owner_id=followup.owner_id,
         )
-        if followup.kind == FollowUpKind.STATUS_UPDATE and still_open:
-            _insert(
-                session,
-                ctx,
-                actor,
-                staff,
-                followup.customer_id,
-                FollowUpKind.STATUS_UPDATE,
-                followup.channel,
-                followup.summary,
-                status_update_due(ctx, ctx.now()),
-                owner_id=followup.owner_id,
-            )
 
 
 def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason: str) -> None:
@@ -330,8 +359,8 @@ def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason:
             "Say why it is cancelled (e.g. 'customer collected it in person').", field="reason"
         )
     with ctx.database.write() as session:
-        followup = _load_open(session, followup_id)
-        _require_owner_or_lead(session, actor, followup)
+        followup = load_open(session, followup_id)
+        require_owner_or_lead(session, actor, followup)
         followup.status, followup.cancel_reason = FollowUpStatus.CANCELLED, reason
         followup.done_at, followup.done_by = ctx.now(), actor.staff_id
         session.add(followup)

@@ -49,6 +49,7 @@ from counter_tui.services import (
     kiosk,
     kudos,
     merge,
+    outbox,
     reversals,
     review,
     sessions,
@@ -98,6 +99,10 @@ NOT_TYPED = {
     "feedbacktopicstatus.status": "enumeration",
     "tillcustomer.till": "enumeration",
     "tillcustomer.row_hash": "hash",
+    "outboxmessage.status": "enumeration",
+    "outboxmessage.message_id": "made by the app",
+    "outboxmessage.subject": "made by the app from the follow-up, cut to its length",
+    "outboxmessage.last_error": "the mail server's reason, cut to its length",
 }
 
 
@@ -370,6 +375,28 @@ CASES = [
         "followups.complete_followup:what_was_done",
         "what_was_done",
         lambda s, t: followups.complete_followup(s.ctx, s.team.lead, s.callback, what_was_done=t),
+    ),
+    Case(
+        "outbox.complete_by_email:what_was_done",
+        "what_was_done",
+        lambda s, t: outbox.complete_by_email(s.ctx, s.team.lead, s.callback, what_was_done=t),
+    ),
+    Case(
+        "outbox.complete_by_email:personal_line",
+        "personal_line",
+        lambda s, t: outbox.complete_by_email(
+            s.ctx, s.team.lead, s.callback, what_was_done="emailed", personal_line=t
+        ),
+    ),
+    Case(
+        "outbox.preview:what_was_done",
+        "what_was_done",
+        lambda s, t: outbox.preview(s.ctx, s.team.lead, s.callback, what_was_done=t),
+    ),
+    Case(
+        "outbox.preview:personal_line",
+        "personal_line",
+        lambda s, t: outbox.preview(s.ctx, s.team.lead, s.callback, personal_line=t),
     ),
     Case(
         "followups.cancel_followup:reason",

@@ -1,0 +1,130 @@
+"""Completing a follow-up by email: the message the customer will get (its preview), and
+writing it to the outbox in the same transaction that completes the follow-up.
+
+Sending is refused, and nothing is written, when the customer has not agreed to email,
+has no address, or the shop has no mail server; the sentence says which. The message
+gets its Message-ID here, once, so that however often a sender has to try, the
+customer's mail program sees one message (`services/mail_sender.py` delivers it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from counter_tui.db.models import Channel, Customer, FollowUp, FollowUpKind, OutboxMessage, Staff
+from counter_tui.errors import InvalidInput, NotAllowed
+from counter_tui.limits import limited
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.customers import consented_channels, load_customer
+from counter_tui.services.followups import complete_followup_in, load_open, require_owner_or_lead
+
+EMAIL_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.PROMISE)
+
+
+@dataclass(frozen=True)
+class MailPreview:
+    """What the customer will receive, as the owner sees it before sending."""
+
+    to_address: str
+    subject: str
+    body: str
+
+
+def preview(
+    ctx: ShopContext, actor: Actor, followup_id: int, *, what_was_done: str = "", personal_line: str = ""
+) -> MailPreview:
+    """The email completing this follow-up would send; refused as sending would be."""
+    what_was_done = limited(what_was_done, "what_was_done")
+    personal_line = limited(personal_line, "personal_line")
+    with ctx.database.read() as session:
+        followup = load_open(session, followup_id)
+        staff = require_owner_or_lead(session, actor, followup)
+        return _compose(session, ctx, followup, staff, what_was_done, personal_line)
+
+
+def complete_by_email(
+    ctx: ShopContext, actor: Actor, followup_id: int, *, what_was_done: str, personal_line: str = ""
+) -> int:
+    """Complete the follow-up and write its email to the outbox, in one transaction.
+    Returns the outbox message's id. If the server later refuses it for good, the sender
+    opens the follow-up again with the server's reason."""
+    what_was_done = limited(what_was_done, "what_was_done")
+    personal_line = limited(personal_line, "personal_line")
+    with ctx.database.write() as session:
+        followup = load_open(session, followup_id)
+        staff = require_owner_or_lead(session, actor, followup)
+        mail = _compose(session, ctx, followup, staff, what_was_done, personal_line or followup.personal_line)
+        complete_followup_in(
+            session,
+            ctx,
+            actor,
+            followup,
+            staff,
+            what_was_done=what_was_done,
+            personal_line=personal_line,
+            customer_informed=True,
+        )
+        sender_domain = ctx.rules.mail.sender.rsplit("@", 1)[-1].strip(" >")
+        message = OutboxMessage(
+            followup_id=followup_id,
+            to_address=mail.to_address,
+            subject=mail.subject,
+            body=mail.body,
+            message_id=f"<{uuid.uuid4().hex}@{sender_domain}>",
+            next_attempt_at=ctx.now(),
+            created_at=ctx.now(),
+            created_by=staff.id,
+        )
+        session.add(message)
+        session.flush()
+        audit.record(session, ctx, actor, "mail.queued", "outbox", message.id, followup_id=followup_id)
+        assert message.id is not None
+        return message.id
+
+
+def _compose(
+    session: Session,
+    ctx: ShopContext,
+    followup: FollowUp,
+    staff: Staff,
+    what_was_done: str,
+    personal_line: str,
+) -> MailPreview:
+    """The message for this follow-up, after the checks that would refuse sending it."""
+    customer = load_customer(session, followup.customer_id)
+    _require_sendable(session, ctx, followup, customer)
+    shop = ctx.rules.shop.name
+    first_name = customer.name.split()[0] if customer.name.split() else customer.name
+    signature = f"{staff.name}\n{shop}"
+    if followup.kind == FollowUpKind.THANK_YOU:
+        subject = f"Thank you from {shop}"
+        lines = [followup.summary, personal_line, signature]
+    else:
+        subject = f"{shop}: done, {followup.summary}"
+        lines = [f"Hello {first_name},", f"As promised: {followup.summary}", what_was_done, signature]
+    return MailPreview(
+        to_address=customer.email,
+        subject=subject.replace("\n", " ")[:200],
+        body="\n\n".join(line for line in lines if line) + "\n",
+    )
+
+
+def _require_sendable(session: Session, ctx: ShopContext, followup: FollowUp, customer: Customer) -> None:
+    """Refuse, with the reason, an email that may not or cannot be sent."""
+    if followup.kind not in EMAIL_KINDS:
+        raise InvalidInput("Only a thank-you or a promise that is done can be sent by email.")
+    if Channel.EMAIL not in consented_channels(session, followup.customer_id):
+        raise NotAllowed(
+            f"{customer.name} has not agreed to be contacted by email, so nothing can be sent. "
+            "Complete it another way, or record their consent first."
+        )
+    if not customer.email:
+        raise InvalidInput(f"{customer.name} has no email address on file. Add one first.")
+    if not ctx.rules.mail.configured:
+        raise InvalidInput(
+            "The shop has no mail server yet: a lead sets mail.host and mail.sender (counter-tui shop set)."
+        )

@@ -1,0 +1,57 @@
+"""A terminal killed mid-send neither loses nor duplicates an email (issue 11): a real
+sending process is SIGKILLed while the local SMTP server holds the message it was
+handed; the message stays claimed until its lease runs out, and the next run sends it
+again with the same Message-ID, so the receiving side has exactly one message."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_tui.db.models import OutboxMessage, OutboxStatus
+from counter_tui.services import customers, mail_sender
+from counter_tui.services.context import ShopContext
+from tests.concurrency.line_process import LineProcess
+from tests.conftest import Team
+from tests.mail_server import LocalSmtp, queue_thank_you_email
+
+pytestmark = pytest.mark.slow
+
+
+def _message(ctx: ShopContext, message_id: int) -> OutboxMessage:
+    with ctx.database.read() as session:
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        return row
+
+
+def test_a_sender_killed_mid_send_gives_exactly_one_delivery_after_a_rerun(
+    mail_shop: ShopContext,
+    team: Team,
+    smtp_server: LocalSmtp,
+    database_url: str,
+) -> None:
+    bob = customers.create_customer(mail_shop, team.sam, name="Bob Jones", email="bob@example.com")
+    _, message_id = queue_thank_you_email(mail_shop, team, bob)
+    smtp_server.mode = "hold"
+
+    sender = LineProcess("tests.concurrency.mail_sender_process", database_url, mail_shop.now().isoformat())
+    assert sender.read_line() == "sending"
+    assert smtp_server.got_data.wait(60), "the sender never reached DATA"
+    sender.kill()
+
+    killed = _message(mail_shop, message_id)
+    assert (killed.status, killed.attempts) == (OutboxStatus.SENDING, 1)
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 0  # its claim still holds
+
+    smtp_server.mode = "accept"
+    smtp_server.release.set()
+    mail_shop.clock.advance(seconds=mail_sender.LEASE.total_seconds())  # type: ignore[attr-defined]
+    rerun = LineProcess("tests.concurrency.mail_sender_process", database_url, mail_shop.now().isoformat())
+    assert rerun.read_line() == "sending"
+    assert rerun.read_line() == "done 1 0 0"
+    rerun.kill()
+
+    sent = _message(mail_shop, message_id)
+    assert (sent.status, sent.attempts) == (OutboxStatus.SENT, 2)
+    assert [got.message_id for got in smtp_server.received] == [sent.message_id] * 2
+    assert smtp_server.unique_deliveries() == {sent.message_id}

@@ -1,0 +1,140 @@
+"""Email from the counter (issue 11): completing a thank-you or promise "by email" writes
+the message to the outbox in the same transaction (refused, writing nothing, without
+email consent), and the sender delivers it to a real SMTP server on 127.0.0.1 started by
+the test: accepted, refused (550), dropped mid-message and slow (timeout). Nothing is
+sent anywhere else."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from counter_tui.db.models import Channel, FollowUp, FollowUpStatus, OutboxMessage, OutboxStatus
+from counter_tui.errors import NotAllowed
+from counter_tui.services import customers, mail_sender, outbox
+from counter_tui.services.context import ShopContext
+from tests.conftest import Team
+from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
+from tests.unit.conftest import AuditLog, RowCount
+
+
+def _message(ctx: ShopContext, message_id: int) -> OutboxMessage:
+    with ctx.database.read() as session:
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        return row
+
+
+def _followup(ctx: ShopContext, followup_id: int) -> FollowUp:
+    with ctx.database.read() as session:
+        row = session.exec(select(FollowUp).where(FollowUp.id == followup_id)).one()
+        return row
+
+
+def test_without_email_consent_sending_is_refused_and_nothing_is_written(
+    mail_shop: ShopContext, team: Team, bob: int, row_count: RowCount
+) -> None:
+    followup_id = thank_you(mail_shop, team, bob)
+
+    with pytest.raises(NotAllowed, match="Bob Jones has not agreed to be contacted by email"):
+        outbox.complete_by_email(
+            mail_shop, team.sam, followup_id, what_was_done="Emailed", personal_line=LINE
+        )
+
+    assert row_count(OutboxMessage) == 0
+    assert _followup(mail_shop, followup_id).status == FollowUpStatus.OPEN
+
+
+def test_the_preview_is_what_the_customer_receives(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp, audit_log: AuditLog
+) -> None:
+    customers.record_consent(mail_shop, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
+    followup_id = thank_you(mail_shop, team, bob)
+    shown = outbox.preview(mail_shop, team.sam, followup_id, personal_line=LINE)
+    message_id = outbox.complete_by_email(
+        mail_shop, team.sam, followup_id, what_was_done="Emailed the thank-you", personal_line=LINE
+    )
+
+    assert _followup(mail_shop, followup_id).status == FollowUpStatus.DONE
+    assert [e.action for e in audit_log("followup.done", "mail.queued")][-2:] == [
+        "followup.done",
+        "mail.queued",
+    ]
+    run = mail_sender.deliver_pending(mail_shop, timeout=5)
+
+    assert run == mail_sender.DeliveryRun(sent=1, retrying=0, failed=0)
+    (got,) = smtp_server.received
+    stored = _message(mail_shop, message_id)
+    assert (got.to, got.message_id) == (["bob@example.com"], stored.message_id)
+    assert (got.headers["Subject"], got.body) == (shown.subject, shown.body)
+    assert LINE in got.body and "Thank you for visiting Test Shop today, Bob." in got.body
+    assert got.headers["Reply-To"] == "Sam <sam@test-shop.example>"
+    assert (stored.status, stored.attempts, stored.sent_at) == (OutboxStatus.SENT, 1, mail_shop.now())
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 0
+
+
+def test_a_refusing_server_fails_the_message_and_opens_the_follow_up_with_its_reason(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp, audit_log: AuditLog
+) -> None:
+    smtp_server.mode = "refuse"
+    followup_id, message_id = queue_thank_you_email(mail_shop, team, bob)
+
+    run = mail_sender.deliver_pending(mail_shop, timeout=5)
+
+    stored = _message(mail_shop, message_id)
+    assert run.failed == 1 and stored.status == OutboxStatus.FAILED
+    assert stored.last_error == "The mail server refused the message: 550 5.1.1 Mailbox unavailable."
+    assert _followup(mail_shop, followup_id).status == FollowUpStatus.OPEN
+    (reopened,) = audit_log("followup.reopened")
+    assert reopened.entity_id == followup_id
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("drop", "The mail server closed the connection before accepting the message."),
+        ("hold", "The mail server did not answer within 0.5 seconds."),
+    ],
+)
+def test_a_dropped_or_slow_server_is_tried_again_later_waiting_longer_each_time(
+    mail_shop: ShopContext,
+    team: Team,
+    bob: int,
+    smtp_server: LocalSmtp,
+    mode: str,
+    reason: str,
+) -> None:
+    smtp_server.mode = mode
+    followup_id, message_id = queue_thank_you_email(mail_shop, team, bob)
+
+    first = mail_sender.deliver_pending(mail_shop, timeout=0.5)
+    after_first = _message(mail_shop, message_id)
+    assert first.retrying == 1
+    assert (after_first.status, after_first.last_error) == (OutboxStatus.PENDING, reason)
+    assert mail_sender.deliver_pending(mail_shop, timeout=0.5).retrying == 0  # not due yet
+    waits = []
+    for _ in range(2):
+        mail_shop.clock.advance(hours=2)  # type: ignore[attr-defined]
+        before = mail_shop.now()
+        mail_sender.deliver_pending(mail_shop, timeout=0.5)
+        waits.append(_message(mail_shop, message_id).next_attempt_at - before)
+    assert waits[1] == 2 * waits[0]
+    assert _followup(mail_shop, followup_id).status == FollowUpStatus.DONE
+
+    smtp_server.mode = "accept"
+    smtp_server.release.set()
+    mail_shop.clock.advance(hours=2)  # type: ignore[attr-defined]
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 1
+    assert _message(mail_shop, message_id).status == OutboxStatus.SENT
+    assert len(smtp_server.unique_deliveries()) == 1
+
+
+def test_a_message_claimed_by_one_sender_is_not_claimed_by_another(
+    mail_shop: ShopContext, team: Team, bob: int
+) -> None:
+    _, message_id = queue_thank_you_email(mail_shop, team, bob)
+
+    assert mail_sender._claim(mail_shop, message_id) is not None
+    assert mail_sender._claim(mail_shop, message_id) is None
+    mail_shop.clock.advance(seconds=mail_sender.LEASE.total_seconds())  # type: ignore[attr-defined]
+    assert mail_sender._claim(mail_shop, message_id) is not None  # that sender died: lease over
