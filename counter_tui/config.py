@@ -29,6 +29,7 @@ from pydantic_settings import (
 )
 
 from counter_tui.config_check import check_settings_file, keymap_problem
+from counter_tui.themes import DEFAULT_THEME, theme_problem
 
 APP_NAME = "counter-tui"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -320,6 +321,18 @@ class Settings(BaseSettings):
         description="Key remapping: binding id -> keys, e.g. {'floor.claim' = 'c,f5'}.",
     )
     terminal_name: str = Field("counter", description="Name of this terminal, shown in audit events.")
+    theme: str = Field(
+        DEFAULT_THEME,
+        description="This terminal's colours: high-contrast, or any Textual theme (textual-dark, nord, …).",
+    )
+
+    @field_validator("theme")
+    @classmethod
+    def _known_theme(cls, value: str) -> str:
+        problem = theme_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("keys")
     @classmethod

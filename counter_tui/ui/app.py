@@ -23,6 +23,7 @@ from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import Escalation
 from counter_tui.shop_rules import ShopRules
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
+from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import PlainTextApp
@@ -94,8 +95,10 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         """Whose screens (a half-typed dialog included) wait under the lock screen."""
 
     def on_mount(self) -> None:
-        """Apply key remapping, show sign-in, and start watching for changes."""
+        """Apply this terminal's theme and key remapping, show sign-in, and start watching for changes."""
         configure_logging()
+        self.register_theme(high_contrast_theme())
+        self.theme = self.ctx.settings.theme
         if self.ctx.settings.keys:
             self.set_keymap(self.ctx.settings.keys)
         self.screen_change_signal.subscribe(self, self._show_connection_state)

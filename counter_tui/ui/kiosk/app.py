@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.guarded_app import GuardedApp
 from counter_tui.ui.kiosk.countdown import Countdown
 from counter_tui.ui.kiosk.launch import KioskExit, ignore_keyboard_signals
@@ -68,10 +69,12 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
         return WelcomeScreen()
 
     def on_mount(self) -> None:
-        """Apply the shop's key remapping for kiosk bindings and start the idle countdown."""
+        """Apply this terminal's theme and key remapping for kiosk bindings and start the idle countdown."""
         if self.harden_process:
             # Textual's Linux driver installs its own ctrl+z (SIGTSTP) handler when it starts.
             ignore_keyboard_signals()
+        self.register_theme(high_contrast_theme())
+        self.theme = self.ctx.settings.theme
         keymap = {
             binding_id: keys
             for binding_id, keys in self.ctx.settings.keys.items()
