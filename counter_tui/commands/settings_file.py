@@ -107,7 +107,7 @@ def _invalid(loc: tuple[int | str, ...], message: str) -> str:
     dotted = ".".join(str(part) for part in loc)
     default = _default(Settings, loc)
     hint = f"; the default is {json.dumps(default)}" if default is not None else ""
-    return f"{dotted} is not valid: {message}{hint}."
+    return f"{dotted} is not valid: {message.removeprefix('Value error, ')}{hint}."
 
 
 def _default(model: type[BaseModel], loc: tuple[int | str, ...]) -> Any:

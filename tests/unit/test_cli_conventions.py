@@ -120,7 +120,7 @@ def test_config_check_lists_every_problem_with_its_key_and_a_suggestion(
     no_settings_from_outside: Path,
 ) -> None:
     no_settings_from_outside.write_text(
-        "[thresholds]\ngreet_within_minutse = 3\nlong_visit_minutes = 0\n"
+        'theme = "hi-contrast"\n[thresholds]\ngreet_within_minutse = 3\nlong_visit_minutes = 0\n'
         '[kiosk]\nreset_second = 5\n[keys]\n"floor.claimm" = "c"\n',
         encoding="utf-8",
     )
@@ -135,6 +135,8 @@ def test_config_check_lists_every_problem_with_its_key_and_a_suggestion(
         prefix + 'keys: "floor.claimm" is not a binding id; did you mean floor.claim?',
         prefix + "thresholds.long_visit_minutes is not valid: "
         "Input should be greater than or equal to 1; the default is 60.",
+        prefix + "theme is not valid: 'hi-contrast' is not a theme; did you mean high-contrast?; "
+        'the default is "textual-dark".',
     ]
     assert "Traceback" not in result.output
 

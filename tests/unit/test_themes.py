@@ -5,6 +5,8 @@ from the theme's own colours (WCAG 2 relative luminance)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pydantic import ValidationError
 from textual.color import Color
@@ -77,5 +79,7 @@ def test_a_terminal_may_choose_high_contrast_or_any_textual_theme(name: str) -> 
 
 
 def test_an_unknown_theme_is_refused_with_the_nearest_name() -> None:
-    with pytest.raises(ValidationError, match="'hi-contrast' is not a theme; did you mean high-contrast?"):
+    with pytest.raises(
+        ValidationError, match=re.escape("'hi-contrast' is not a theme; did you mean high-contrast?")
+    ):
         Settings(theme="hi-contrast")
