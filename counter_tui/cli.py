@@ -42,6 +42,7 @@ from counter_tui.commands.backup import db_backup, db_restore
 from counter_tui.commands.customers import customers_app
 from counter_tui.commands.exports import customers_export, followups_app, visits_app
 from counter_tui.commands.keys import keys
+from counter_tui.commands.mail import mail_app
 from counter_tui.commands.retention import retention_app
 from counter_tui.commands.settings_file import config_app
 from counter_tui.commands.shop import shop_app
@@ -99,6 +100,7 @@ app.add_typer(customers_app, name="customers")
 app.add_typer(visits_app, name="visits")
 app.add_typer(followups_app, name="followups")
 app.add_typer(retention_app, name="retention")
+app.add_typer(mail_app, name="mail")
 app.add_typer(config_app, name="config")
 app.command("keys")(keys)
 customers_app.command("export")(customers_export)

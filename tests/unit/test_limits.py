@@ -48,6 +48,7 @@ from counter_tui.services import (
     handoffs,
     kiosk,
     kudos,
+    mail_check,
     merge,
     outbox,
     reversals,
@@ -376,6 +377,7 @@ CASES = [
         "what_was_done",
         lambda s, t: followups.complete_followup(s.ctx, s.team.lead, s.callback, what_was_done=t),
     ),
+    Case("mail_check.send_test:address", None, lambda s, t: mail_check.send_test(s.ctx, s.team.lead, t)),
     Case(
         "outbox.complete_by_email:what_was_done",
         "what_was_done",
