@@ -2,7 +2,9 @@
 
 SQLite: WAL, a busy timeout, foreign keys, and `BEGIN IMMEDIATE` for write
 transactions, so several processes on one file serialise their writes instead of
-failing with "database is locked" halfway through a read-then-write. Connections open
+failing with "database is locked" halfway through a read-then-write; before BEGIN a
+writer waits in a fair queue (a file lock beside the database, see `write_lock`), so
+the wait stays short as terminals are added. Connections open
 the file read-write without creating it, and each checkout checks the file is still the
 one that was opened: a database file that was moved, removed or is on a share that went
 away makes calls fail with `DatabaseUnavailable` instead of silently starting an empty
@@ -21,7 +23,7 @@ import importlib.util
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ from counter_tui.db.time_limits import (
     LOCK_TIMEOUT_SECONDS,
     STATEMENT_TIMEOUT_SECONDS,
 )
+from counter_tui.db.write_lock import WriteLock, WriteQueueTimeout
 from counter_tui.errors import DatabaseUnavailable, InvalidInput
 from counter_tui.files import private_file
 
@@ -203,6 +206,8 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, create=create)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        path = sqlite_path(self.url)
+        self.write_lock = WriteLock(path, SQLITE_BUSY_TIMEOUT_MS / 1000) if path is not None else None
         self._reached = False
         event.listen(self.engine, "connect", self._note_reached)
 
@@ -226,9 +231,11 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
+        """A write transaction (BEGIN IMMEDIATE on SQLite, after its turn in the write
+        queue, held until COMMIT or ROLLBACK), committed on success."""
         with (
             self._guard(),
+            self.write_lock.held() if self.write_lock is not None else nullcontext(),
             Session(self._write_engine, expire_on_commit=False) as session,
             session.begin(),
         ):
@@ -246,7 +253,7 @@ class Database:
         read-only or missing) into a sentence; a programming error stays what it is."""
         try:
             yield
-        except (OperationalError, InterfaceError) as error:
+        except (OperationalError, InterfaceError, WriteQueueTimeout) as error:
             raise self._unavailable(error) from error
         except DBAPIError as error:
             if error.connection_invalidated or _damaged_file(error):
