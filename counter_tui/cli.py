@@ -9,8 +9,9 @@ that does not parse, an argument that is not valid text, or anything unexpected
 A database is only ever created on purpose: `db init`, the demo, or the default file
 on the very first run. A mistyped `--db` is refused, not started as a new, empty shop.
 
-Textual is imported only inside the commands that run a screen: the kiosk scrubs
-`TEXTUAL*` environment variables first, and admin commands start faster without it.
+Textual is imported only inside the commands that run a screen (and `keys`, which
+reads the screens' bindings): the kiosk scrubs `TEXTUAL*` environment variables first,
+and admin commands and `--version` start faster without it.
 """
 
 from __future__ import annotations
