@@ -49,7 +49,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.demo import DEMO_STAFF, FIRST_NAMES, LAST_NAMES, VISIT_NOTES
-from counter_tui.services import customer_search, customers, staff, visits
+from counter_tui.services import customer_search, customers, staff, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 
 CHUNK = 20_000
@@ -296,11 +296,11 @@ def measure_services(
         ),
         Figures(
             "floor_board (with the claimed visits open)",
-            [timed(partial(visits.floor_board, ctx)) for _ in range(max(samples // 4, 10))],
+            [timed(partial(visit_views.floor_board, ctx)) for _ in range(max(samples // 4, 10))],
         ),
         Figures(
             "visit_detail (open customer from the floor)",
-            [timed(partial(visits.visit_detail, ctx, greeter, v)) for v in walk_ins],
+            [timed(partial(visit_views.visit_detail, ctx, greeter, v)) for v in walk_ins],
         ),
         Figures(
             "customer_detail (open customer from find)",

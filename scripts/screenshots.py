@@ -23,7 +23,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.clock import fixed_clock
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.demo import build_demo_shop
-from counter_tui.services import staff, visits
+from counter_tui.services import staff, visit_views
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp
 from counter_tui.ui.kiosk.app import KioskApp
@@ -51,7 +51,7 @@ class Staff:
 
     def __init__(self, ctx: ShopContext, pins: dict[str, str]) -> None:
         people = staff.list_staff(ctx)
-        board = visits.floor_board(ctx)
+        board = visit_views.floor_board(ctx)
         serving = {row.owner_id: row.visit_id for row in board if row.owner_id and row.customer_id}
         associate = next(p for p in people if p.role != "lead" and p.id in serving and p.name in pins)
         lead = next(p for p in people if p.role == "lead" and p.name in pins)

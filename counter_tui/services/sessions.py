@@ -18,7 +18,7 @@ from counter_tui.db.models import AuditEvent, Staff
 from counter_tui.services import audit, staff
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
-from counter_tui.services.visits import check_can_sign_out
+from counter_tui.services.visit_views import check_can_sign_out
 
 SIGNED_IN = "staff.signed_in"
 SIGNED_OUT = "staff.signed_out"

@@ -1,4 +1,6 @@
-"""Visits: walk-ins, claiming, needs, helpers, ending.
+"""Visit commands: walk-ins, claiming, needs, helpers, linking a customer, notes, ending.
+
+The reads (the floor board, a visit's detail) are in services/visit_views.py.
 
 The first person to claim a visit owns it for the whole visit. Claiming is one
 conditional UPDATE (`WHERE owner_id IS NULL`), so of two terminals claiming at once
@@ -34,7 +36,6 @@ from counter_tui.services import audit
 from counter_tui.services.contact import clean_contact
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import (
-    build_customer_detail,
     insert_customer,
     load_customer,
     remember_need,
@@ -48,12 +49,9 @@ from counter_tui.services.permissions import (
     check,
     ending,
     owned_sentence,
-    refusal,
     require,
     visit_target,
 )
-from counter_tui.services.queries import staff_names, visit_who
-from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
 
 EXCLUSIVE_NEEDS = {
     NeedKind.BROWSE_PRIVATELY: NeedKind.NEEDS_HELP,
@@ -427,169 +425,6 @@ def _close_pending_handoffs(session: Session, ctx: ShopContext, visit_id: int) -
         request.status, request.decided_at = HandoffStatus.CANCELLED, ctx.now()
         request.decision_note = "visit ended"
         session.add(request)
-
-
-def open_visits_owned_by(ctx: ShopContext, actor: Actor) -> list[FloorRow]:
-    """The actor's open visits (sign-out asks for these to be handed off or ended). A
-    kiosk owns none (unowned visits are nobody's, not the kiosk's)."""
-    if actor.staff_id is None:
-        return []
-    return [row for row in floor_board(ctx) if row.owner_id == actor.staff_id]
-
-
-def check_can_sign_out(ctx: ShopContext, actor: Actor) -> None:
-    """Refuse to sign out someone who still owns customers in the shop."""
-    owned = open_visits_owned_by(ctx, actor)
-    if owned:
-        names = ", ".join(row.who for row in owned[:3]) + (" …" if len(owned) > 3 else "")
-        count = "1 customer" if len(owned) == 1 else f"{len(owned)} customers"
-        raise Conflict(
-            f"You still own {count} ({names}). Hand them off or end the visits before signing out."
-        )
-
-
-def floor_board(ctx: ShopContext) -> list[FloorRow]:
-    """Every open visit, the ones that need attention first."""
-    thresholds = ctx.rules.thresholds
-    now = ctx.now()
-    with ctx.database.read() as session:
-        rows = session.exec(
-            select(Visit, Customer)
-            .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
-            .where(col(Visit.ended_at).is_(None))
-            .order_by(col(Visit.arrived_at))
-        ).all()
-        visit_ids = [visit.id for visit, _ in rows]
-        names = staff_names(session)
-        needs = _active_needs(session, visit_ids)
-        helpers: dict[int, list[str]] = {}
-        for helper in session.exec(select(VisitHelper).where(col(VisitHelper.visit_id).in_(visit_ids))):
-            helpers.setdefault(helper.visit_id, []).append(names.get(helper.staff_id, "?"))
-        pending = set(
-            session.exec(
-                select(HandoffRequest.visit_id).where(
-                    col(HandoffRequest.visit_id).in_(visit_ids),
-                    HandoffRequest.status == HandoffStatus.PENDING,
-                )
-            )
-        )
-    board: list[FloorRow] = []
-    for visit, customer in rows:
-        visit_needs = needs.get(visit.id or 0, ())
-        kinds = {need.kind for need in visit_needs}
-        unowned = visit.owner_id is None
-        waited = now - visit.arrived_at
-        browsing = NeedKind.BROWSE_PRIVATELY in kinds
-        check_back_due = any(
-            need.check_back_at is not None and need.check_back_at <= now for need in visit_needs
-        )
-        board.append(
-            FloorRow(
-                visit_id=visit.id or 0,
-                customer_id=visit.customer_id,
-                who=visit_who(visit, customer),
-                source=visit.source,
-                arrived_at=visit.arrived_at,
-                owner_id=visit.owner_id,
-                owner_name=names.get(visit.owner_id) if visit.owner_id else None,
-                claimed_at=visit.claimed_at,
-                needs=visit_needs,
-                helper_names=tuple(helpers.get(visit.id or 0, ())),
-                waiting_too_long=unowned
-                and not browsing
-                and waited > timedelta(minutes=thresholds.greet_within_minutes),
-                needs_help_unclaimed=unowned and NeedKind.NEEDS_HELP in kinds,
-                check_back_due=check_back_due,
-                handoff_pending=visit.id in pending,
-            )
-        )
-    board.sort(
-        key=lambda row: (
-            not row.needs_help_unclaimed,
-            not row.urgent,
-            row.owner_id is not None,
-            row.arrived_at,
-        )
-    )
-    return board
-
-
-def _active_needs(session: Session, visit_ids: list[int | None]) -> dict[int, tuple[NeedView, ...]]:
-    grouped: dict[int, list[NeedView]] = {}
-    for need in session.exec(
-        select(VisitNeed)
-        .where(col(VisitNeed.visit_id).in_(visit_ids), col(VisitNeed.cleared_at).is_(None))
-        .order_by(col(VisitNeed.set_at))
-    ):
-        grouped.setdefault(need.visit_id, []).append(
-            NeedView(need.id or 0, need.kind, need_label(need.kind), need.detail, need.check_back_at)
-        )
-    return {visit_id: tuple(views) for visit_id, views in grouped.items()}
-
-
-def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
-    """A visit with its customer, as the actor may see it (read-only for non-owners)."""
-    with ctx.database.read() as session:
-        staff = require(session, actor, Action.VIEW)
-        visit = load_visit(session, visit_id)
-        customer = session.get(Customer, visit.customer_id) if visit.customer_id else None
-        names = staff_names(session)
-        target = visit_target(session, ctx, visit)
-        pending = session.exec(
-            select(HandoffRequest).where(
-                HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
-            )
-        ).first()
-        who = visit_who(visit, customer)
-        is_owner = visit.owner_id is not None and visit.owner_id == staff.id
-        refused = refusal(Actor.of(staff), Action.WORK_ON_VISIT, target)
-        can_act = visit.ended_at is None and refused is None
-        blocked = refused.sentence if visit.ended_at is None and refused is not None else ""
-        visit_notes = tuple(
-            NoteView(names.get(n.author_id, "?"), n.body, n.created_at)
-            for n in session.exec(
-                select(CustomerNote)
-                .where(CustomerNote.visit_id == visit_id)
-                .order_by(col(CustomerNote.created_at).desc())
-            )
-        )
-        return VisitDetail(
-            visit_id=visit_id,
-            who=who,
-            source=visit.source,
-            arrived_at=visit.arrived_at,
-            owner_id=visit.owner_id,
-            owner_name=names.get(visit.owner_id) if visit.owner_id else None,
-            claimed_at=visit.claimed_at,
-            ended_at=visit.ended_at,
-            outcome=visit.outcome,
-            needs=_active_needs(session, [visit_id]).get(visit_id, ()),
-            helper_names=tuple(names.get(h, "?") for h in sorted(target.helper_ids)),
-            pending_handoff=(
-                HandoffView(
-                    id=pending.id or 0,
-                    visit_id=visit_id,
-                    who=who,
-                    from_staff_id=pending.from_staff_id,
-                    from_name=names.get(pending.from_staff_id, "?"),
-                    to_name=names.get(pending.to_staff_id, "?"),
-                    reason=pending.reason,
-                    status=pending.status,
-                    requested_at=pending.requested_at,
-                )
-                if pending
-                else None
-            ),
-            customer=build_customer_detail(session, ctx, customer.id)
-            if customer is not None and customer.id is not None and customer.erased_at is None
-            else None,
-            target=target,
-            can_act=can_act,
-            is_owner=is_owner,
-            blocked_reason=blocked,
-            notes=visit_notes,
-            preferences=visit.preferences,
-        )
 
 
 def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from counter_tui.db.models import AuditEvent, Visit
-from counter_tui.services import customers, followups, handoffs, presence, staff, visits
+from counter_tui.services import customers, followups, handoffs, presence, staff, visit_views, visits
 from counter_tui.services.changes import changes_since, latest_event_id
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
@@ -52,8 +52,8 @@ def every_service_call(ctx: ShopContext, team: Team, world: World) -> list[tuple
         ("set_need", lambda: visits.set_need(ctx, team.sam, world.visit_id, "needs_help")),
         ("add_note", lambda: visits.add_visit_note(ctx, team.sam, world.visit_id, "likes tea")),
         ("end_visit", lambda: visits.end_visit(ctx, team.sam, world.visit_id, "no_purchase")),
-        ("floor_board", lambda: visits.floor_board(ctx)),
-        ("visit_detail", lambda: visits.visit_detail(ctx, team.sam, world.visit_id)),
+        ("floor_board", lambda: visit_views.floor_board(ctx)),
+        ("visit_detail", lambda: visit_views.visit_detail(ctx, team.sam, world.visit_id)),
         ("approve_handoff", lambda: handoffs.approve_handoff(ctx, team.lead, world.request_id)),
         (
             "reassign_visit",

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from counter_tui.db.models import AuditEvent, FollowUp
 from counter_tui.errors import AlreadyOwned, Conflict, NotAllowed
-from counter_tui.services import customers, followups, handoffs, visits
+from counter_tui.services import customers, followups, handoffs, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.feed import ChangeFeed
 from counter_tui.sync.postgres_feed import PostgresFeed
@@ -38,7 +38,7 @@ def test_first_claim_owns_and_a_second_is_told_who_and_since_when(ctx: ShopConte
     visits.claim_visit(ctx, team.sam, visit_id)
     with pytest.raises(AlreadyOwned, match=r"Sam has this customer since 11:00"):
         visits.claim_visit(ctx, team.alex, visit_id)
-    assert visits.visit_detail(ctx, team.alex, visit_id).owner_name == "Sam"
+    assert visit_views.visit_detail(ctx, team.alex, visit_id).owner_name == "Sam"
     assert _actions(ctx, visit_id) == ["visit.created", "visit.claimed", "visit.claim_blocked"]
 
 
@@ -53,7 +53,7 @@ def test_handoff_needs_the_owner_and_one_lead_approval(ctx: ShopContext, team: T
     handoffs.approve_handoff(ctx, team.lead, request_id)
     with pytest.raises(Conflict, match="already approved"):
         handoffs.approve_handoff(ctx, team.lead, request_id)
-    assert visits.visit_detail(ctx, team.lead, visit_id).owner_name == "Alex"
+    assert visit_views.visit_detail(ctx, team.lead, visit_id).owner_name == "Alex"
 
 
 def test_followup_due_times_come_back_in_utc_from_the_store_calendar(ctx: ShopContext, team: Team) -> None:

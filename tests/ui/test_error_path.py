@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 import counter_tui.ui
-from counter_tui.services import visits
+from counter_tui.services import visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui import app as app_module
 from counter_tui.ui.app import CounterApp
@@ -46,7 +46,7 @@ def assert_logged(tmp_path: Path, where: str) -> None:
 
 
 def owner_on_board(ctx: ShopContext, visit_id: int) -> str | None:
-    return next(row.owner_name for row in visits.floor_board(ctx) if row.visit_id == visit_id)
+    return next(row.owner_name for row in visit_views.floor_board(ctx) if row.visit_id == visit_id)
 
 
 @pytest.fixture

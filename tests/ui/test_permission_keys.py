@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.screen import Screen
 
-from counter_tui.services import customers, followups, handoffs, staff, visits
+from counter_tui.services import customers, followups, handoffs, staff, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.screens.customer import CustomerScreen
@@ -73,7 +73,7 @@ async def test_a_helper_is_not_offered_to_end_the_visit_the_service_would_refuse
         await pilot.press("x")
         await settle(pilot)
         assert app.screen is screen, "x opened the end-visit dialog for a helper"
-    assert visits.visit_detail(ctx, team.sam, visit_id).ended_at is None
+    assert visit_views.visit_detail(ctx, team.sam, visit_id).ended_at is None
 
 
 async def test_someone_elses_follow_up_is_not_offered_to_check_off(ctx: ShopContext, team: Team) -> None:

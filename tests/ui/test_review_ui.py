@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel, FollowUp, HandoffRequest, Visit
 from counter_tui.errors import AlreadyOwned
-from counter_tui.services import changes, customers, feedback, followups, handoffs, visits
+from counter_tui.services import changes, customers, feedback, followups, handoffs, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
@@ -367,7 +367,7 @@ async def test_closing_the_day_flags_the_visits_left_open_and_each_can_be_review
         await pilot.press("enter")
         await settle(pilot)
         assert [row[1] for row in table_rows(flagged)] == [rows[0][1]]
-    assert visits.floor_board(ctx) == []
+    assert visit_views.floor_board(ctx) == []
 
 
 async def test_needs_help_alert_reaches_the_lead_on_another_screen_once(

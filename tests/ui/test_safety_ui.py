@@ -10,7 +10,7 @@ from sqlalchemy import update
 from textual.widgets import DataTable, Static
 
 from counter_tui.db.models import Customer
-from counter_tui.services import customers, visits
+from counter_tui.services import customers, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.guarded_app import UNEXPECTED
 from counter_tui.ui.screens import find
@@ -164,7 +164,7 @@ async def test_unexpected_error_in_a_service_becomes_a_message(
         await settle(pilot)
         assert app.messages[-1] == "They're yours for this visit."
         assert table_rows(app.screen.query_one(DataTable))[0][4] == "Sam"
-    assert [row.owner_name for row in visits.floor_board(ctx) if row.visit_id == visit_id] == ["Sam"]
+    assert [row.owner_name for row in visit_views.floor_board(ctx) if row.visit_id == visit_id] == ["Sam"]
 
 
 async def test_error_while_loading_a_screen_becomes_a_message(
@@ -175,7 +175,7 @@ async def test_error_while_loading_a_screen_becomes_a_message(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("connection reset")
 
-    monkeypatch.setattr(visits, "floor_board", explode)
+    monkeypatch.setattr(visit_views, "floor_board", explode)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")

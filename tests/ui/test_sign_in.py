@@ -7,7 +7,7 @@ import time
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from counter_tui.services import visits
+from counter_tui.services import visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.screens.customer import CustomerScreen
@@ -170,7 +170,7 @@ async def test_the_idle_lock_keeps_a_half_typed_dialog_for_the_same_person(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
-    assert [note.body for note in visits.visit_detail(ctx, team.sam, visit_id).notes] == [
+    assert [note.body for note in visit_views.visit_detail(ctx, team.sam, visit_id).notes] == [
         "half a note about the sofa"
     ]
 
@@ -191,7 +191,7 @@ async def test_someone_else_signing_in_gets_a_fresh_floor_without_the_draft(
         await settle(pilot)
         await sign_in(pilot, "sam", "2222")
         assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["FloorScreen"]
-    assert visits.visit_detail(ctx, team.sam, 1).notes == ()
+    assert visit_views.visit_detail(ctx, team.sam, 1).notes == ()
 
 
 async def test_lock_key_switches_user(ctx: ShopContext, team: Team) -> None:

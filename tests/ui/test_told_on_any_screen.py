@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from counter_tui.clock import ManualClock
-from counter_tui.services import changes, visits
+from counter_tui.services import changes, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
@@ -96,7 +96,7 @@ async def test_lead_alerted_new_owner_told_after_approval_and_reassignment(
         await deliver(ctx, seen, terminals)
         assert told(sams, heard[sams]) == ["Dana passed bike repair to you (was with Alex): Alex went home."]
         assert told(alexs, heard[alexs]) == ["Dana passed bike repair to Sam: Alex went home."]
-    assert visits.visit_detail(ctx, team.sam, visit_id).owner_name == "Sam"
+    assert visit_views.visit_detail(ctx, team.sam, visit_id).owner_name == "Sam"
 
 
 async def test_a_lead_signing_in_is_alerted_to_escalations_at_once(

@@ -14,7 +14,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import HandoffRequest, HandoffStatus, Outcome, Visit
 from counter_tui.errors import Conflict, NotAllowed, NotFound
-from counter_tui.services import closing, customers, followups, handoffs, visits
+from counter_tui.services import closing, customers, followups, handoffs, visit_views, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
@@ -73,7 +73,7 @@ def test_a_lead_closes_the_day(
         "early": False,
         "reason": "",
     }
-    assert visits.floor_board(ctx) == []
+    assert visit_views.floor_board(ctx) == []
 
 
 def test_associates_cannot_close_the_day(ctx: ShopContext, team: Team, fetch: Callable[..., Any]) -> None:

@@ -27,7 +27,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.demo import build_demo_shop
 from counter_tui.errors import Conflict
-from counter_tui.services import followups, handoffs, staff, visits
+from counter_tui.services import followups, handoffs, staff, visit_views
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import FRIDAY_11AM, make_settings
 
@@ -93,7 +93,7 @@ def snapshot(ctx: ShopContext) -> Snapshot:
 
 def assert_floor_shape(ctx: ShopContext) -> None:
     """Today's floor: every state the board shows, including a pending hand-off."""
-    board = visits.floor_board(ctx)
+    board = visit_views.floor_board(ctx)
     assert len(board) >= 8
     assert sum(row.waiting_too_long for row in board) >= 2
     assert sum(row.needs_help_unclaimed for row in board) == 1

@@ -14,7 +14,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import HandoffRequest, HandoffStatus, Outcome, Visit
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import handoffs, staff, visits
+from counter_tui.services import handoffs, staff, visit_views, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog, RowCount
@@ -54,7 +54,7 @@ def test_owner_requests_a_hand_off_with_a_reason(
     assert (pending.who, pending.from_name, pending.to_name) == ("red hat", "Sam", "Alex")
     assert [p.id for p in handoffs.pending_handoffs(ctx, team.sam)] == [request_id]
     assert handoffs.pending_handoffs(ctx, team.alex) == []
-    assert visits.visit_detail(ctx, team.sam, owned_visit).pending_handoff is not None
+    assert visit_views.visit_detail(ctx, team.sam, owned_visit).pending_handoff is not None
 
 
 def test_a_non_owner_cannot_request_and_the_attempt_is_logged(

@@ -12,14 +12,14 @@ from sqlmodel import col, select
 
 from counter_tui.db.models import NeedKind, Outcome, StandingNeed, VisitNeed
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed
-from counter_tui.services import customers, staff, visits
+from counter_tui.services import customers, staff, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
 
 
 def _active(ctx: ShopContext, actor: Actor, visit_id: int) -> dict[str, str]:
-    return {need.kind: need.detail for need in visits.visit_detail(ctx, actor, visit_id).needs}
+    return {need.kind: need.detail for need in visit_views.visit_detail(ctx, actor, visit_id).needs}
 
 
 def test_browse_privately_sets_a_quiet_check_back_time(
@@ -27,7 +27,7 @@ def test_browse_privately_sets_a_quiet_check_back_time(
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam)
     visits.set_need(ctx, team.sam, visit_id, NeedKind.BROWSE_PRIVATELY)
-    [need] = visits.visit_detail(ctx, team.sam, visit_id).needs
+    [need] = visit_views.visit_detail(ctx, team.sam, visit_id).needs
     minutes = ctx.rules.thresholds.browse_check_back_minutes
     assert need.kind == NeedKind.BROWSE_PRIVATELY
     assert need.check_back_at == ctx.now() + timedelta(minutes=minutes)
@@ -44,7 +44,7 @@ def test_browse_privately_sets_a_quiet_check_back_time(
 def test_check_back_minutes_come_from_the_settings(ctx: ShopContext, team: Team) -> None:
     set_shop_rules(ctx, {"thresholds.browse_check_back_minutes": 40})
     visit_id = visits.new_walk_in(ctx, team.sam, needs=[NeedKind.BROWSE_PRIVATELY])
-    [need] = visits.visit_detail(ctx, team.sam, visit_id).needs
+    [need] = visit_views.visit_detail(ctx, team.sam, visit_id).needs
     assert need.check_back_at == ctx.now() + timedelta(minutes=40)
 
 
@@ -89,10 +89,10 @@ def test_every_other_need_kind_can_be_set_and_cleared(
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam)
     visits.set_need(ctx, team.sam, visit_id, kind, detail="\x1b[1mdetail\x07")
-    [need] = visits.visit_detail(ctx, team.sam, visit_id).needs
+    [need] = visit_views.visit_detail(ctx, team.sam, visit_id).needs
     assert (need.kind, need.detail, need.check_back_at) == (kind, "[1mdetail", None)
     visits.clear_need(ctx, team.sam, visit_id, kind)
-    assert visits.visit_detail(ctx, team.sam, visit_id).needs == ()
+    assert visit_views.visit_detail(ctx, team.sam, visit_id).needs == ()
     [cleared] = audit_log("visit.need_cleared")
     assert json.loads(cleared.details) == {"kind": kind}
     with pytest.raises(Conflict, match="is not set on this visit"):

@@ -45,6 +45,7 @@ from counter_tui.services import (
     shop_settings,
     staff,
     subject_access,
+    visit_views,
     visits,
 )
 from counter_tui.services.context import Actor, ShopContext
@@ -130,11 +131,11 @@ def nobody(ctx: ShopContext, scene: Scene) -> Target:
 
 def sams_visit(ctx: ShopContext, scene: Scene) -> Target:
     """Sam's visit that Alex helps with, as the service's own read model gives it."""
-    return visits.visit_detail(ctx, scene.lead, scene.visit).target
+    return visit_views.visit_detail(ctx, scene.lead, scene.visit).target
 
 
 def sams_other_visit(ctx: ShopContext, scene: Scene) -> Target:
-    return visits.visit_detail(ctx, scene.lead, scene.requested).target
+    return visit_views.visit_detail(ctx, scene.lead, scene.requested).target
 
 
 def sams(ctx: ShopContext, scene: Scene) -> Target:
@@ -427,10 +428,10 @@ READS = {
     "staff.list_staff",
     "staff.open_work",
     "staff.staff_overview",
-    "visits.check_can_sign_out",
-    "visits.floor_board",
-    "visits.open_visits_owned_by",
-    "visits.visit_detail",
+    "visit_views.check_can_sign_out",
+    "visit_views.floor_board",
+    "visit_views.open_visits_owned_by",
+    "visit_views.visit_detail",
 }
 """Public service functions that change nothing (so refusing them protects no data)."""
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from counter_tui.db.models import AuditEvent, Customer
 from counter_tui.errors import InvalidInput
-from counter_tui.services import customers, visits
+from counter_tui.services import customers, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.text import clean_text, display_text, one_line
 from tests.conftest import Team
@@ -181,8 +181,8 @@ def test_hostile_names_are_stored_safely_and_searchable(
     assert [m.id for m in customers.find_customers(ctx, query).items] == [customer_id]
     assert [m.name for m in customers.find_customers(ctx, stored).items] == [stored]
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=customer_id)
-    assert visits.visit_detail(ctx, team.sam, visit_id).who == stored
-    assert [r.who for r in visits.floor_board(ctx)] == [stored]
+    assert visit_views.visit_detail(ctx, team.sam, visit_id).who == stored
+    assert [r.who for r in visit_views.floor_board(ctx)] == [stored]
     with ctx.database.read() as session:
         from sqlmodel import select
 
@@ -201,10 +201,10 @@ def test_hostile_text_in_descriptions_notes_and_needs_is_cleaned(
     ctx: ShopContext, team: Team, fetch: Callable[..., Any]
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="\x1b[2J[/]" + "y" * 190, claim=True)
-    detail = visits.visit_detail(ctx, team.sam, visit_id)
+    detail = visit_views.visit_detail(ctx, team.sam, visit_id)
     assert detail.who == "[2J[/]" + "y" * 190
     visits.set_need(ctx, team.sam, visit_id, "language", detail="[@click=app.quit]x[/]\x07")
     visits.add_visit_note(ctx, team.sam, visit_id, "\x1b]0;pwned\x07note [b]bold[/b]")
-    detail = visits.visit_detail(ctx, team.sam, visit_id)
+    detail = visit_views.visit_detail(ctx, team.sam, visit_id)
     assert detail.needs[0].detail == "[@click=app.quit]x[/]"
     assert detail.notes[0].body == "]0;pwnednote [b]bold[/b]"

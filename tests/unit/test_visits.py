@@ -22,7 +22,7 @@ from counter_tui.db.models import (
     VisitHelper,
 )
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, handoffs, staff, visits
+from counter_tui.services import customers, handoffs, staff, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
@@ -54,7 +54,7 @@ def test_known_customer_walk_in_applies_standing_needs(
     customers.set_standing_need(ctx, team.sam, bob, NeedKind.ACCESSIBILITY, remember=True, detail="step-free")
     customers.set_standing_need(ctx, team.sam, bob, NeedKind.LANGUAGE, remember=True)
     visit_id = visits.new_walk_in(ctx, team.alex, customer_id=bob, needs=[NeedKind.NEEDS_HELP])
-    detail = visits.visit_detail(ctx, team.alex, visit_id)
+    detail = visit_views.visit_detail(ctx, team.alex, visit_id)
     assert detail.who == "Bob Jones"
     assert {need.kind for need in detail.needs} == {
         NeedKind.NEEDS_HELP,
@@ -73,7 +73,7 @@ def test_unknown_walk_in_is_described(ctx: ShopContext, team: Team, fetch: Calla
     assert (visit.customer_id, visit.description) == (None, "tall[5m, green coat")
     assert visit.arrived_at == ctx.now()
     anonymous = visits.new_walk_in(ctx, team.sam)
-    assert visits.visit_detail(ctx, team.sam, anonymous).who == "walk-in"
+    assert visit_views.visit_detail(ctx, team.sam, anonymous).who == "walk-in"
 
 
 def test_a_customer_already_in_the_shop_cannot_walk_in_again(
@@ -127,14 +127,14 @@ def test_owner_adds_a_helper_and_keeps_ownership(
     assert team.alex.staff_id is not None
     visits.add_helper(ctx, team.sam, visit_id, team.alex.staff_id)
     assert fetch(Visit, visit_id).owner_id == team.sam.staff_id
-    detail = visits.visit_detail(ctx, team.alex, visit_id)
+    detail = visit_views.visit_detail(ctx, team.alex, visit_id)
     assert detail.helper_names == ("Alex",)
     assert (detail.can_act, detail.is_owner) == (True, False)
     [event] = audit_log("visit.helper_added")
     assert json.loads(event.details) == {"helper_id": team.alex.staff_id}
 
     visits.set_need(ctx, team.alex, visit_id, NeedKind.PICKUP, detail="order 1182")
-    assert [n.kind for n in visits.visit_detail(ctx, team.sam, visit_id).needs] == [NeedKind.PICKUP]
+    assert [n.kind for n in visit_views.visit_detail(ctx, team.sam, visit_id).needs] == [NeedKind.PICKUP]
     with pytest.raises(AlreadyOwned, match="Sam has this customer"):
         visits.claim_visit(ctx, team.alex, visit_id)
 
@@ -370,28 +370,28 @@ def test_ending_a_visit_cancels_its_pending_hand_off(
 
 
 def test_sign_out_is_refused_while_owning_open_visits(ctx: ShopContext, team: Team, bob: int) -> None:
-    visits.check_can_sign_out(ctx, team.sam)
+    visit_views.check_can_sign_out(ctx, team.sam)
     first = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     with pytest.raises(Conflict) as refused:
-        visits.check_can_sign_out(ctx, team.sam)
+        visit_views.check_can_sign_out(ctx, team.sam)
     assert str(refused.value) == (
         "You still own 1 customer (Bob Jones). Hand them off or end the visits before signing out."
     )
     visits.new_walk_in(ctx, team.sam, description="red hat", claim=True)
     with pytest.raises(Conflict, match=r"You still own 2 customers \(Bob Jones, red hat\)"):
-        visits.check_can_sign_out(ctx, team.sam)
-    visits.check_can_sign_out(ctx, team.alex)
+        visit_views.check_can_sign_out(ctx, team.sam)
+    visit_views.check_can_sign_out(ctx, team.alex)
 
     visits.end_visit(ctx, team.sam, first, Outcome.NO_PURCHASE)
     with pytest.raises(Conflict, match=r"1 customer \(red hat\)"):
-        visits.check_can_sign_out(ctx, team.sam)
+        visit_views.check_can_sign_out(ctx, team.sam)
 
 
 def test_sign_out_names_at_most_three_customers(ctx: ShopContext, team: Team) -> None:
     for description in ("one", "two", "three", "four"):
         visits.new_walk_in(ctx, team.sam, description=description, claim=True)
     with pytest.raises(Conflict, match=r"4 customers \(one, two, three …\)"):
-        visits.check_can_sign_out(ctx, team.sam)
+        visit_views.check_can_sign_out(ctx, team.sam)
 
 
 # --- read models ----------------------------------------------------------------------
@@ -405,7 +405,7 @@ def test_floor_board_puts_waiting_and_needs_help_customers_first(
     clock.advance(minutes=10)
     fresh_help = visits.new_walk_in(ctx, team.sam, description="help", needs=["needs_help"])
     clock.advance(minutes=1)
-    board = visits.floor_board(ctx)
+    board = visit_views.floor_board(ctx)
     assert [row.visit_id for row in board] == [fresh_help, browsing, owned]
     rows = {row.visit_id: row for row in board}
     assert rows[fresh_help].needs_help_unclaimed and rows[fresh_help].urgent
@@ -415,7 +415,7 @@ def test_floor_board_puts_waiting_and_needs_help_customers_first(
 
     waiting = visits.new_walk_in(ctx, team.sam, description="waiting")
     clock.advance(minutes=6)
-    board = visits.floor_board(ctx)
+    board = visit_views.floor_board(ctx)
     assert [row.visit_id for row in board] == [fresh_help, waiting, browsing, owned]
     assert board[1].waiting_too_long
     assert board[2].check_back_due and not board[2].waiting_too_long
@@ -423,9 +423,9 @@ def test_floor_board_puts_waiting_and_needs_help_customers_first(
 
 def test_visit_detail_is_read_only_for_a_colleague(ctx: ShopContext, team: Team, bob: int) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
-    mine = visits.visit_detail(ctx, team.sam, visit_id)
-    theirs = visits.visit_detail(ctx, team.alex, visit_id)
-    lead = visits.visit_detail(ctx, team.lead, visit_id)
+    mine = visit_views.visit_detail(ctx, team.sam, visit_id)
+    theirs = visit_views.visit_detail(ctx, team.alex, visit_id)
+    lead = visit_views.visit_detail(ctx, team.lead, visit_id)
     assert (mine.can_act, mine.is_owner, mine.blocked_reason) == (True, True, "")
     assert (theirs.can_act, theirs.is_owner) == (False, False)
     assert theirs.blocked_reason.startswith("Sam has this customer since 11:00.")
@@ -438,7 +438,7 @@ def test_visit_notes_need_permission(ctx: ShopContext, team: Team, bob: int, aud
     visits.add_visit_note(ctx, team.sam, visit_id, "Looking for a gift")
     with pytest.raises(AlreadyOwned):
         visits.add_visit_note(ctx, team.alex, visit_id, "I'll take it")
-    notes = visits.visit_detail(ctx, team.sam, visit_id).notes
+    notes = visit_views.visit_detail(ctx, team.sam, visit_id).notes
     assert [(n.author, n.body) for n in notes] == [("Sam", "Looking for a gift")]
     assert len(audit_log("visit.note_added")) == 1
     assert [n.body for n in customers.customer_detail(ctx, team.sam, bob).notes] == ["Looking for a gift"]

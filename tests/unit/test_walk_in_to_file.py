@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from counter_tui.db.models import Customer, CustomerNote, Feedback, NeedKind, StandingNeed, VisitNeed
 from counter_tui.errors import Conflict
-from counter_tui.services import customers, feedback, visits
+from counter_tui.services import customers, feedback, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
 from tests.conftest import Team
@@ -80,12 +80,12 @@ def test_a_cleared_remembered_need_is_not_kept(ctx: ShopContext, team: Team, wal
 def test_preferences_of_a_walk_in_follow_them(ctx: ShopContext, team: Team, walk_in: int, bob: int) -> None:
     customers.set_preferences(ctx, team.sam, bob, "Card only")
     visits.set_visit_preferences(ctx, team.sam, walk_in, "Likes to be left to browse")
-    assert visits.visit_detail(ctx, team.sam, walk_in).preferences == "Likes to be left to browse"
+    assert visit_views.visit_detail(ctx, team.sam, walk_in).preferences == "Likes to be left to browse"
     visits.attach_customer(ctx, team.sam, walk_in, bob)
     assert (
         customers.customer_detail(ctx, team.sam, bob).preferences == "Card only\nLikes to be left to browse"
     )
-    assert visits.visit_detail(ctx, team.sam, walk_in).preferences == ""
+    assert visit_views.visit_detail(ctx, team.sam, walk_in).preferences == ""
     with pytest.raises(Conflict, match="on file"):
         visits.set_visit_preferences(ctx, team.sam, walk_in, "Something else")
 
@@ -103,7 +103,7 @@ def test_linking_applies_the_customers_remembered_needs_to_the_visit(
 ) -> None:
     customers.set_standing_need(ctx, team.sam, bob, NeedKind.ACCESSIBILITY, remember=True, detail="ramp")
     visits.attach_customer(ctx, team.sam, walk_in, bob)
-    needs = visits.visit_detail(ctx, team.sam, walk_in).needs
+    needs = visit_views.visit_detail(ctx, team.sam, walk_in).needs
     assert [(need.kind, need.detail) for need in needs] == [("accessibility", "ramp")]
 
 
@@ -181,7 +181,7 @@ def test_put_on_file_with_a_phone_on_file_offers_that_customer(
     assert candidate.same_phone and not candidate.same_email
     assert "Bob Jones is on file with the same phone number" in str(refused.value)
     assert row_count(Customer) == 1
-    assert visits.visit_detail(ctx, team.sam, walk_in).customer is None
+    assert visit_views.visit_detail(ctx, team.sam, walk_in).customer is None
 
 
 def test_put_on_file_with_an_email_in_other_letters_offers_that_customer(

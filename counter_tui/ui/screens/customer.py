@@ -21,6 +21,7 @@ from counter_tui.services import (
     presence,
     staff,
     subject_access,
+    visit_views,
     visits,
 )
 from counter_tui.services.context import Actor
@@ -329,7 +330,12 @@ class CustomerScreen(IdentityActions, CounterScreen):
         """Fetch the visit (or the customer record)."""
         if self.visit_id is not None:
             self.load(
-                "visit_detail", visits.visit_detail, self.ctx, self.actor, self.visit_id, then=self.show_visit
+                "visit_detail",
+                visit_views.visit_detail,
+                self.ctx,
+                self.actor,
+                self.visit_id,
+                then=self.show_visit,
             )
             self.load(
                 "lookers",

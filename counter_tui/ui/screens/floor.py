@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
-from counter_tui.services import kudos, visits
+from counter_tui.services import kudos, visit_views, visits
 from counter_tui.services.context import Actor
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import KudosView
@@ -127,7 +127,7 @@ class FloorScreen(CounterScreen):
 
     def reload(self) -> None:
         """Fetch the open visits and the thanks wall."""
-        self.load("floor_board", visits.floor_board, self.ctx, then=self.show_rows)
+        self.load("floor_board", visit_views.floor_board, self.ctx, then=self.show_rows)
         self.load(
             "thanks_wall",
             kudos.thanks_wall,
