@@ -26,6 +26,8 @@ from counter_tui.config import APP_NAME
 from counter_tui.files import PRIVATE_FILE_MODE, private_dir, private_file
 
 LOG = logging.getLogger("counter_tui")
+#: Unexpected errors of the apps' one error path (ui/guarded_app.py); into the same file.
+UNEXPECTED_LOG = logging.getLogger("counter_tui.unexpected")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_MAX_BYTES = 1024 * 1024
 LOG_BACKUPS = 5

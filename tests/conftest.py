@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -19,6 +20,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.db.engine import sqlite_path
 from counter_tui.db.models import ShopSetting
+from counter_tui.logs import UNEXPECTED_LOG
 from counter_tui.services import staff
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.feed import ChangeFeed, open_feed
@@ -46,6 +48,37 @@ def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Still argon2id, at the lowest work factors: the production cost (deliberately slow,
     about 0.3 s a PIN) would dominate the run time of tests that are not about PINs."""
     monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+class _Collect(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.ERROR)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_errors(request: pytest.FixtureRequest) -> Iterator[list[logging.LogRecord]]:
+    """Fail a test during which the app reported an unexpected error, unless the test asks
+    for `unexpected_errors`: the one error path keeps the app running, so without this a
+    bug in a handler or callback would pass unnoticed as a logged line and a toast."""
+    records: list[logging.LogRecord] = []
+    handler = _Collect(records)
+    UNEXPECTED_LOG.addHandler(handler)
+    try:
+        yield records
+    finally:
+        UNEXPECTED_LOG.removeHandler(handler)
+    if records and "unexpected_errors" not in request.fixturenames:
+        pytest.fail("the app reported unexpected errors: " + "; ".join(r.getMessage() for r in records))
+
+
+@pytest.fixture
+def unexpected_errors(_no_unexpected_errors: list[logging.LogRecord]) -> list[logging.LogRecord]:
+    """The unexpected errors the app reported during this test (which expects some)."""
+    return _no_unexpected_errors
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from textual.message_pump import MessagePump
 from textual.timer import Timer, TimerCallback
 
 from counter_tui.errors import DomainError
-from counter_tui.logs import LOG
+from counter_tui.logs import UNEXPECTED_LOG
 
 T = TypeVar("T")
 #: A service call failed: its transaction was rolled back.
@@ -133,7 +133,7 @@ class GuardedApp(Guarded, App[ReturnType]):
     ) -> None:
         """Log `error` with where it happened and on which screen, and say so in one
         sentence (unless `show` is False: the caller shows it in place)."""
-        LOG.error("%s failed (on %s)", where, self._screen_name(), exc_info=error)
+        UNEXPECTED_LOG.error("%s failed (on %s)", where, self._screen_name(), exc_info=error)
         if show:
             self.notify(self.unexpected_sentence(nothing_saved), severity="error", markup=False, timeout=8)
 

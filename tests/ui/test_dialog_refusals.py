@@ -4,6 +4,8 @@ concerns, with every field kept."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
@@ -142,7 +144,7 @@ async def test_a_conflict_from_another_till_shows_in_the_dialog_and_keeps_the_no
 
 
 async def test_an_unexpected_failure_keeps_the_dialog_open_with_one_sentence(
-    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch, unexpected_errors: list[logging.LogRecord]
 ) -> None:
     """A bug in a service is logged; the dialog says so in one sentence and keeps the note,
     so the person can try again once it works."""
@@ -165,3 +167,4 @@ async def test_an_unexpected_failure_keeps_the_dialog_open_with_one_sentence(
         assert app.screen is dialog
         assert beside(dialog, "answer") == UNEXPECTED
         assert typed(dialog) == {"answer": "wants the blue one"}
+        assert len(unexpected_errors) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 import pkgutil
 from pathlib import Path
 
@@ -37,8 +38,10 @@ def log_text(tmp_path: Path) -> str:
     return (tmp_path / "state" / "counter-tui" / "log" / "counter-tui.log").read_text(encoding="utf-8")
 
 
-def assert_logged(tmp_path: Path, where: str) -> None:
-    """The log names where it failed, on which screen, and the error; no customer data."""
+def assert_logged(tmp_path: Path, where: str, reported: list[logging.LogRecord]) -> None:
+    """Reported once; the log names where it failed, on which screen, and the error; no
+    customer data."""
+    assert [record.getMessage() for record in reported] == [f"{where} failed (on FloorScreen)"]
     logged = log_text(tmp_path)
     assert f"{where} failed (on FloorScreen)" in logged
     assert f"RuntimeError: {INJECTED}" in logged
@@ -64,7 +67,12 @@ async def claim_works(pilot: Pilot[None], app: StaffApp, ctx: ShopContext, visit
 
 
 async def test_a_failing_service_call_says_nothing_was_saved(
-    ctx: ShopContext, team: Team, waiting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    waiting: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(visits, "claim_visit", FailOnce().wrap(visits.claim_visit))
     app = StaffApp(ctx)
@@ -75,11 +83,16 @@ async def test_a_failing_service_call_says_nothing_was_saved(
         assert app.messages[-1] == UNEXPECTED
         assert owner_on_board(ctx, waiting) is None
         await claim_works(pilot, app, ctx, waiting)
-    assert_logged(tmp_path, "service call claim_visit")
+    assert_logged(tmp_path, "service call claim_visit", unexpected_errors)
 
 
 async def test_a_failing_then_after_a_save_does_not_claim_nothing_was_saved(
-    ctx: ShopContext, team: Team, waiting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    waiting: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The claim was saved; showing it failed. The sentence must not say nothing was saved."""
     monkeypatch.setattr(FloorScreen, "_claimed", FailOnce().wrap(FloorScreen._claimed))
@@ -94,11 +107,19 @@ async def test_a_failing_then_after_a_save_does_not_claim_nothing_was_saved(
         await pilot.press("down", "enter")
         await settle(pilot)
         assert CUSTOMER in str(app.screen.sub_title)
-    assert_logged(tmp_path, "FloorScreen.action_claim.<locals>.<lambda> after service call claim_visit")
+    assert_logged(
+        tmp_path,
+        "FloorScreen.action_claim.<locals>.<lambda> after service call claim_visit",
+        unexpected_errors,
+    )
 
 
 async def test_a_failing_refused_callback_is_reported_and_the_dialog_still_works(
-    ctx: ShopContext, team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A wrong PIN is a refusal; showing it fails once. (The failed attempt may have been
     recorded, so the sentence does not say nothing was saved.)"""
@@ -125,10 +146,16 @@ async def test_a_failing_refused_callback_is_reported_and_the_dialog_still_works
     logged = log_text(tmp_path)
     where = "LeadPinDialog._refused after service call CounterApp._close_check"
     assert f"{where} failed (on LeadPinDialog)" in logged
+    assert len(unexpected_errors) == 1
 
 
 async def test_a_failing_message_handler_is_reported_and_the_screen_keeps_handling_messages(
-    ctx: ShopContext, team: Team, waiting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    waiting: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Textual would stop a screen's message loop after its handler raised; here the
     screen reloads on the next change as before."""
@@ -144,11 +171,16 @@ async def test_a_failing_message_handler_is_reported_and_the_screen_keeps_handli
         await settle(pilot)
         assert [row[1] for row in table_rows(app.screen.query_one(DataTable))] == [CUSTOMER, "blue umbrella"]
         await claim_works(pilot, app, ctx, waiting)
-    assert_logged(tmp_path, "FloorScreen.on_data_changed")
+    assert_logged(tmp_path, "FloorScreen.on_data_changed", unexpected_errors)
 
 
 async def test_a_failing_action_is_reported_and_the_key_works_next_time(
-    ctx: ShopContext, team: Team, waiting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    waiting: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(FloorScreen, "action_claim", FailOnce().wrap(FloorScreen.action_claim))
     app = StaffApp(ctx)
@@ -159,11 +191,16 @@ async def test_a_failing_action_is_reported_and_the_key_works_next_time(
         assert app.messages[-1] == UNEXPECTED_AFTER
         assert owner_on_board(ctx, waiting) is None
         await claim_works(pilot, app, ctx, waiting)
-    assert_logged(tmp_path, "action claim on FloorScreen")
+    assert_logged(tmp_path, "action claim on FloorScreen", unexpected_errors)
 
 
 async def test_a_failing_timer_is_reported_and_keeps_ticking(
-    ctx: ShopContext, team: Team, waiting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    waiting: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The idle-lock check fails once; it runs again afterwards and the app carries on."""
     monkeypatch.setattr(app_module, "IDLE_CHECK_SECONDS", 0.01)
@@ -185,7 +222,7 @@ async def test_a_failing_timer_is_reported_and_keeps_ticking(
         while len(checks) == seen:
             await pilot.pause()
         await claim_works(pilot, app, ctx, waiting)
-    assert_logged(tmp_path, "timer CounterApp.lock_if_idle")
+    assert_logged(tmp_path, "timer CounterApp.lock_if_idle", unexpected_errors)
 
 
 def test_every_widget_screen_and_app_of_ours_runs_inside_the_guard() -> None:

@@ -6,6 +6,7 @@ sentence (never the error), and the kiosk keeps running: the next key still work
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,9 @@ def log_path() -> Path:
     return path
 
 
-def assert_logged(log_path: Path, where: str, screen: str) -> None:
+def assert_logged(log_path: Path, where: str, screen: str, reported: list[logging.LogRecord]) -> None:
+    """Reported once; the kiosk's log names where and on which screen, and the error."""
+    assert [record.getMessage() for record in reported] == [f"{where} failed (on {screen})"]
     logged = log_path.read_text(encoding="utf-8")
     assert f"{where} failed (on {screen})" in logged
     assert f"RuntimeError: {INJECTED}" in logged
@@ -78,7 +81,10 @@ async def check_in_ann(pilot: Pilot[object]) -> None:
 
 
 async def test_a_failing_service_call_sends_the_customer_to_the_counter(
-    ctx: ShopContext, log_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    log_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(kiosk, "check_in", FailOnce().wrap(kiosk.check_in))
     app = Kiosk(ctx)
@@ -91,11 +97,15 @@ async def test_a_failing_service_call_sends_the_customer_to_the_counter(
         await check_in_ann(pilot)
         assert text_of(app, "#thanks-title") == "Thank you, Ann!"
     assert visit_count(ctx) == 1
-    assert_logged(log_path, "service call check_in", "ThanksScreen")
+    assert_logged(log_path, "service call check_in", "ThanksScreen", unexpected_errors)
 
 
 async def test_a_failing_then_is_reported_and_the_check_in_is_kept(
-    ctx: ShopContext, team: Team, log_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    log_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(ThanksScreen, "checked_in", FailOnce().wrap(ThanksScreen.checked_in))
     app = Kiosk(ctx)
@@ -106,11 +116,17 @@ async def test_a_failing_then_is_reported_and_the_check_in_is_kept(
         await pilot.press("f12")
         assert isinstance(app.screen, UnlockScreen)
     assert visit_count(ctx) == 1
-    assert_logged(log_path, "ThanksScreen.checked_in after service call check_in", "ThanksScreen")
+    assert_logged(
+        log_path, "ThanksScreen.checked_in after service call check_in", "ThanksScreen", unexpected_errors
+    )
 
 
 async def test_a_failing_refused_callback_is_reported_and_escape_still_works(
-    ctx: ShopContext, team: Team, log_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    team: Team,
+    log_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(UnlockScreen, "refused", FailOnce().wrap(UnlockScreen.refused))
     app = Kiosk(ctx)
@@ -120,11 +136,16 @@ async def test_a_failing_refused_callback_is_reported_and_escape_still_works(
         assert app.messages == [UNEXPECTED_KIOSK]
         await pilot.press("escape")
         assert isinstance(app.screen, WelcomeScreen)
-    assert_logged(log_path, "UnlockScreen.refused after service call unlock", "UnlockScreen")
+    assert_logged(
+        log_path, "UnlockScreen.refused after service call unlock", "UnlockScreen", unexpected_errors
+    )
 
 
 async def test_a_failing_message_handler_is_reported_and_the_next_key_works(
-    ctx: ShopContext, log_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    log_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(ThanksScreen, "on_key", FailOnce().wrap(ThanksScreen.on_key))
     app = Kiosk(ctx)
@@ -135,11 +156,14 @@ async def test_a_failing_message_handler_is_reported_and_the_next_key_works(
         assert isinstance(app.screen, ThanksScreen)
         await pilot.press("space")
         assert isinstance(app.screen, WelcomeScreen)
-    assert_logged(log_path, "ThanksScreen.on_key", "ThanksScreen")
+    assert_logged(log_path, "ThanksScreen.on_key", "ThanksScreen", unexpected_errors)
 
 
 async def test_a_failing_action_is_reported_and_the_key_works_next_time(
-    ctx: ShopContext, log_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    log_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(WelcomeScreen, "action_start", FailOnce().wrap(WelcomeScreen.action_start))
     app = Kiosk(ctx)
@@ -150,11 +174,14 @@ async def test_a_failing_action_is_reported_and_the_key_works_next_time(
         assert isinstance(app.screen, WelcomeScreen)
         await pilot.press("enter")
         assert isinstance(app.screen, NameScreen)
-    assert_logged(log_path, "action start on WelcomeScreen", "WelcomeScreen")
+    assert_logged(log_path, "action start on WelcomeScreen", "WelcomeScreen", unexpected_errors)
 
 
 async def test_a_failing_timer_is_reported_and_the_next_key_works(
-    ctx: ShopContext, log_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext,
+    unexpected_errors: list[logging.LogRecord],
+    log_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The idle reset fails once; the next key starts the countdown again, and it resets."""
     failure = FailOnce()
@@ -172,4 +199,4 @@ async def test_a_failing_timer_is_reported_and_the_next_key_works(
         await pilot.press("A")
         while not isinstance(app.screen, WelcomeScreen):
             await pilot.pause()
-    assert_logged(log_path, "timer Countdown.expire (kiosk idle)", "NameScreen")
+    assert_logged(log_path, "timer Countdown.expire (kiosk idle)", "NameScreen", unexpected_errors)

@@ -246,7 +246,10 @@ async def test_a_failed_check_in_sends_the_customer_to_the_counter(
 
 
 async def test_an_unexpected_error_is_logged_not_shown(
-    ctx: ShopContext, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ctx: ShopContext,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    unexpected_errors: list[logging.LogRecord],
 ) -> None:
     def broken(*_args: object) -> int:
         raise RuntimeError("driver exploded with secret details")
@@ -261,3 +264,4 @@ async def test_an_unexpected_error_is_logged_not_shown(
             assert "secret" not in text_of(app, "#thanks-after")
             assert app.return_code is None
     assert "driver exploded" in caplog.text
+    assert len(unexpected_errors) == 1

@@ -4,6 +4,7 @@ phone or email (SQLAlchemy's "[parameters: …]" and PostgreSQL's "Failing row c
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def log_text(tmp_path: Path) -> str:
 
 
 async def test_a_failed_customer_save_logs_no_personal_data(
-    ctx: ShopContext, team: Team, tmp_path: Path
+    ctx: ShopContext, team: Team, tmp_path: Path, unexpected_errors: list[logging.LogRecord]
 ) -> None:
     refuse_grace(ctx)
     app = StaffApp(ctx)
@@ -57,6 +58,9 @@ async def test_a_failed_customer_save_logs_no_personal_data(
 
     logged = log_text(tmp_path)
     assert "service call create_customer failed" in logged
+    assert [record.getMessage() for record in unexpected_errors] == [
+        "service call create_customer failed (on FloorScreen)"
+    ]
     assert "IntegrityError" in logged and "INSERT INTO customer" in logged
     for fragment in PERSONAL:
         assert fragment not in logged, fragment

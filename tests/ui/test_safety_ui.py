@@ -139,6 +139,7 @@ async def test_unexpected_error_in_a_service_becomes_a_message(
     team: Team,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    unexpected_errors: list[logging.LogRecord],
 ) -> None:
     """A service blowing up shows a calm sentence (no traceback, no internals), is logged,
     and the app carries on working."""
@@ -165,10 +166,11 @@ async def test_unexpected_error_in_a_service_becomes_a_message(
         assert app.messages[-1] == "They're yours for this visit."
         assert table_rows(app.screen.query_one(DataTable))[0][4] == "Sam"
     assert [row.owner_name for row in visit_views.floor_board(ctx) if row.visit_id == visit_id] == ["Sam"]
+    assert len(unexpected_errors) == 1
 
 
 async def test_error_while_loading_a_screen_becomes_a_message(
-    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch, unexpected_errors: list[logging.LogRecord]
 ) -> None:
     """If loading the floor board fails, the board stays up and says so."""
 
@@ -182,3 +184,4 @@ async def test_error_while_loading_a_screen_becomes_a_message(
         assert isinstance(app.screen, FloorScreen)
         assert UNEXPECTED in app.messages
         assert app.is_running
+    assert unexpected_errors and all("service call" in r.getMessage() for r in unexpected_errors)
