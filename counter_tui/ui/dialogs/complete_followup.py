@@ -8,11 +8,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from counter_tui.db.models import FollowUpKind
-from counter_tui.services import followups
+from counter_tui.db.models import Channel, FollowUpKind
+from counter_tui.services import followups, outbox
+from counter_tui.services.context import Actor
 from counter_tui.services.labels import CHANNEL_LABELS
+from counter_tui.services.outbox import EMAIL_KINDS, MailPreview
 from counter_tui.services.views import FollowUpView
 from counter_tui.ui.dialogs.form import FormDialog, ask, required
+from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from counter_tui.ui.safe_text import clean, compose, line, one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.choice import Tick
@@ -26,6 +29,7 @@ class Completion:
     personal_line: str
     customer_informed: bool
     still_open: bool
+    by_email: bool = False
 
 
 class CompleteFollowUpDialog(FormDialog[Completion]):
@@ -58,6 +62,8 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
             yield Tick("The customer has been told it is done", True, id="informed")
         if followup.kind == FollowUpKind.STATUS_UPDATE:
             yield Tick("The order or repair is still open (queue the next update)", True, id="still-open")
+        if _may_email(followup):
+            yield Tick("Send it by email (you see it before it goes)", True, id="by-email")
 
     def collect(self) -> Completion:
         kind = self._followup.kind
@@ -73,15 +79,33 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
             still_open=self.query_one("#still-open", Tick).value
             if kind == FollowUpKind.STATUS_UPDATE
             else False,
+            by_email=self.query_one("#by-email", Tick).value if _may_email(self._followup) else False,
         )
 
 
+def _may_email(followup: FollowUpView) -> bool:
+    """Whether to offer sending by email: a thank-you or promise the customer agreed to
+    hear about by email (the service checks consent again when it is sent)."""
+    return followup.kind in EMAIL_KINDS and followup.channel == Channel.EMAIL
+
+
 def check_off(where: ServiceCaller, item: FollowUpView) -> None:
-    """Ask what was done, then check `item` off ("I promised this; I have done this")."""
-    ask(
-        where,
-        CompleteFollowUpDialog(item),
-        lambda actor, completion: followups.complete_followup(
+    """Ask what was done, then check `item` off ("I promised this; I have done this"); when
+    it is to go by email, show the message first and send it only on Enter."""
+
+    completions: list[Completion] = []
+
+    def save(actor: Actor, completion: Completion) -> MailPreview | None:
+        completions.append(completion)
+        if completion.by_email:
+            return outbox.preview(
+                where.ctx,
+                actor,
+                item.id,
+                what_was_done=completion.what_was_done,
+                personal_line=completion.personal_line,
+            )
+        followups.complete_followup(
             where.ctx,
             actor,
             item.id,
@@ -89,6 +113,25 @@ def check_off(where: ServiceCaller, item: FollowUpView) -> None:
             personal_line=completion.personal_line,
             customer_informed=completion.customer_informed,
             still_open=completion.still_open,
-        ),
-        then=lambda _: done(where, "Checked off."),
-    )
+        )
+        return None
+
+    def saved(preview: MailPreview | None) -> None:
+        if preview is None:
+            done(where, "Checked off.")
+            return
+        completion = completions[-1]
+        ask(
+            where,
+            MailPreviewDialog(preview),
+            lambda actor, _: outbox.complete_by_email(
+                where.ctx,
+                actor,
+                item.id,
+                what_was_done=completion.what_was_done,
+                personal_line=completion.personal_line,
+            ),
+            then=lambda _: done(where, "Checked off; the email is on its way."),
+        )
+
+    ask(where, CompleteFollowUpDialog(item), save, then=saved)

@@ -1,0 +1,86 @@
+"""Completing a thank-you by email from My follow-ups (issue 11), by keys: the dialog
+offers "send it by email", Enter shows the message as the customer will get it, and a
+second Enter completes the thank-you and puts the email in the outbox, which the sender
+then delivers to the local SMTP server started by the test. Esc at the preview
+completes nothing."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from counter_tui.db.models import Channel, FollowUp, OutboxMessage, OutboxStatus
+from counter_tui.services import customers, mail_sender
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
+from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
+from tests.conftest import Team
+from tests.mail_server import LINE, LocalSmtp, thank_you
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
+
+
+def _bob_agreed_to_email(ctx: ShopContext, team: Team) -> int:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", email="bob@example.com")
+    customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
+    return thank_you(ctx, team, bob)
+
+
+def _stored(ctx: ShopContext) -> tuple[list[FollowUp], list[OutboxMessage]]:
+    with ctx.database.read() as session:
+        return list(session.exec(select(FollowUp))), list(session.exec(select(OutboxMessage)))
+
+
+async def _fill_in_and_preview(pilot: Pilot[None], app: StaffApp) -> MailPreviewDialog:
+    await sign_in(pilot, "sam", "2222")
+    await pilot.press("f")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, CompleteFollowUpDialog)
+    await type_text(pilot, LINE)
+    await pilot.press("tab")
+    await type_text(pilot, "Emailed the thank-you")
+    await pilot.press("enter")
+    await settle(pilot)
+    preview = app.screen
+    assert isinstance(preview, MailPreviewDialog)
+    return preview
+
+
+async def test_preview_then_send_puts_the_email_in_the_outbox_and_the_sender_delivers_it(
+    mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp
+) -> None:
+    followup_id = _bob_agreed_to_email(mail_shop, team)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        preview = await _fill_in_and_preview(pilot, app)
+        shown = [plain(widget.visual) for widget in preview.query(Static)]
+        assert "To: bob@example.com" in shown and "Subject: Thank you from Test Shop" in shown
+        assert "Thank you for visiting Test Shop today, Bob." in shown and LINE in shown
+        assert _stored(mail_shop)[1] == []
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, MailPreviewDialog)
+        assert app.messages[-1] == "Checked off; the email is on its way."
+
+    [followup], [message] = _stored(mail_shop)
+    assert (followup.id, followup.status, followup.personal_line) == (followup_id, "done", LINE)
+    assert (message.followup_id, message.status) == (followup_id, OutboxStatus.PENDING)
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 1
+    (got,) = smtp_server.received
+    assert LINE in got.body and got.message_id == message.message_id
+
+
+async def test_esc_at_the_preview_completes_nothing(mail_shop: ShopContext, team: Team) -> None:
+    _bob_agreed_to_email(mail_shop, team)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await _fill_in_and_preview(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, MailPreviewDialog)
+
+    [followup], messages = _stored(mail_shop)
+    assert (followup.status, messages) == ("open", [])
