@@ -28,6 +28,7 @@ from counter_tui.services.audit_views import NO_FILTER
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import ShopContext
 from counter_tui.services.open_work import OpenWork
+from counter_tui.services.outbox import MailPreview
 from counter_tui.services.permissions import Action
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import FollowUpView
@@ -42,6 +43,7 @@ from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
+from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog
 from counter_tui.ui.dialogs.needs import NeedsDialog
 from counter_tui.ui.dialogs.new_pin import NewPinDialog
@@ -91,6 +93,9 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
             "Close the staff app?",
             lambda lead, pin: None,  # type: ignore[arg-type, return-value]
             allowing=Action.CLOSE_STAFF_APP,
+        ),
+        "MailPreviewDialog": lambda: MailPreviewDialog(
+            MailPreview("bob@example.com", "Thank you", "Hello\n\nBob\n")
         ),
         "MergePreviewDialog": lambda: MergePreviewDialog(["Bob Jones merges into Bob Jones"]),
         "NeedsDialog": lambda: NeedsDialog((), can_remember=True),
