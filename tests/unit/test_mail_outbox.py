@@ -138,3 +138,25 @@ def test_a_message_claimed_by_one_sender_is_not_claimed_by_another(
     assert mail_sender._claim(mail_shop, message_id) is None
     mail_shop.clock.advance(seconds=mail_sender.LEASE.total_seconds())  # type: ignore[attr-defined]
     assert mail_sender._claim(mail_shop, message_id) is not None  # that sender died: lease over
+
+
+def test_after_the_last_try_the_message_fails_and_the_follow_up_opens_again(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp, audit_log: AuditLog
+) -> None:
+    smtp_server.mode = "drop"
+    followup_id, message_id = queue_thank_you_email(mail_shop, team, bob)
+
+    runs = []
+    for _ in range(mail_sender.MOST_ATTEMPTS):
+        runs.append(mail_sender.deliver_pending(mail_shop, timeout=5))
+        mail_shop.clock.advance(hours=2)  # type: ignore[attr-defined]
+
+    assert [(run.retrying, run.failed) for run in runs] == [(1, 0)] * (mail_sender.MOST_ATTEMPTS - 1) + [
+        (0, 1)
+    ]
+    stored = _message(mail_shop, message_id)
+    assert (stored.status, stored.attempts) == (OutboxStatus.FAILED, mail_sender.MOST_ATTEMPTS)
+    assert stored.last_error == "The mail server closed the connection before accepting the message."
+    assert _followup(mail_shop, followup_id).status == FollowUpStatus.OPEN
+    assert len(audit_log("mail.retrying")) == mail_sender.MOST_ATTEMPTS - 1
+    assert mail_sender.deliver_pending(mail_shop, timeout=5) == mail_sender.DeliveryRun(0, 0, 0)
