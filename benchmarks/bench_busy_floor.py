@@ -1,0 +1,136 @@
+"""The busy floor on SQLite: N terminal processes writing at once, each on its own visits.
+
+Every process works through its own walk-ins: claim, set a need, add a note, end the
+visit (four write transactions per visit). Printed per N (1, 4, 8, 16 by default) and
+per mode: the latency of each write, p50/p95/p99/max, errors (anything raised, e.g. the
+"busy" refusal; must be 0) and double owners (visits with more than one claim event, or
+owned by someone other than the claimer; must be 0).
+
+Modes: `queue` is the app as it is (writers wait in line on `<db>.writelock`, see
+`counter_tui.db.write_lock`); `sleep` switches the queue off in the benchmark's own
+processes only, leaving SQLite's busy handler (sleep and retry) as before issue 12.
+Both modes run in the same batch, alternating, so they see the same machine load.
+
+Figures only, no assertions:
+
+    .venv/bin/python benchmarks/bench_busy_floor.py [--writers 1 4 8 16] [--visits 15] [--modes queue sleep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import time
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
+from typing import Any
+
+from bench_sync import open_bench_shop, percentile, temporary_database
+from sqlmodel import col, func, select
+
+from counter_tui.config import load_settings
+from counter_tui.db.engine import Database
+from counter_tui.db.models import AuditEvent, NeedKind, Outcome, Visit
+from counter_tui.services import visits
+from counter_tui.services.context import Actor, ShopContext
+
+
+def worker(
+    url: str, queued: bool, actor: Actor, visit_ids: list[int], barrier: Barrier, results: Queue[Any]
+) -> None:
+    """Claim, need, note and end each visit; report every write's seconds and errors."""
+    ctx = ShopContext(database=Database(url), settings=load_settings(database_url=url))
+    if not queued:
+        ctx.database.write_lock = None  # SQLite's busy handler alone, as before issue 12
+    steps = (
+        lambda visit_id: visits.claim_visit(ctx, actor, visit_id),
+        lambda visit_id: visits.set_need(ctx, actor, visit_id, NeedKind.NEEDS_HELP),
+        lambda visit_id: visits.add_visit_note(ctx, actor, visit_id, "asked about sizes"),
+        lambda visit_id: visits.end_visit(ctx, actor, visit_id, Outcome.NO_PURCHASE),
+    )
+    visits.floor_board(ctx)  # connect and import before the clock starts
+    seconds: list[float] = []
+    errors: list[str] = []
+    barrier.wait()
+    for visit_id in visit_ids:
+        for step in steps:
+            started = time.perf_counter()
+            try:
+                step(visit_id)
+            except Exception as error:
+                errors.append(f"{type(error).__name__}: {error}")
+            seconds.append(time.perf_counter() - started)
+    results.put((seconds, errors))
+    ctx.database.dispose()
+
+
+def double_owners(ctx: ShopContext) -> int:
+    """Visits claimed more than once, or owned by someone other than their claimer."""
+    with ctx.database.read() as session:
+        claims = session.exec(
+            select(AuditEvent.entity_id, func.count(), func.max(AuditEvent.actor_id))
+            .where(col(AuditEvent.action) == "visit.claimed")
+            .group_by(col(AuditEvent.entity_id))
+        ).all()
+        owners = dict(session.exec(select(Visit.id, Visit.owner_id)).all())
+    return sum(1 for visit_id, count, claimer in claims if count > 1 or owners.get(visit_id) != claimer)
+
+
+def run(writers: int, visits_each: int, queued: bool) -> str:
+    """One busy-floor run on a fresh SQLite shop; its line of figures."""
+    spawn = multiprocessing.get_context("spawn")
+    with temporary_database("sqlite", None) as url:
+        ctx, actors = open_bench_shop(url, writers + 1)
+        greeter = actors[-1]
+        plans = [
+            [visits.new_walk_in(ctx, greeter, description="busy floor") for _ in range(visits_each)]
+            for _ in range(writers)
+        ]
+        barrier = spawn.Barrier(writers)
+        results: Queue[Any] = spawn.Queue()
+        processes = [
+            spawn.Process(target=worker, args=(url, queued, actor, plan, barrier, results))
+            for actor, plan in zip(actors[:writers], plans, strict=True)
+        ]
+        for process in processes:
+            process.start()
+        seconds: list[float] = []
+        errors: list[str] = []
+        for _ in processes:
+            got_seconds, got_errors = results.get(timeout=600)
+            seconds += got_seconds
+            errors += got_errors
+        for process in processes:
+            process.join()
+        doubles = double_owners(ctx)
+        ctx.database.dispose()
+    ms = [1000 * s for s in seconds]
+    mode = "queue" if queued else "sleep"
+    line = (
+        f"{mode:5}  N={writers:2}  writes={len(ms):4}  p50={percentile(ms, 0.5):7.1f}  "
+        f"p95={percentile(ms, 0.95):7.1f}  p99={percentile(ms, 0.99):7.1f}  max={max(ms):7.1f} ms  "
+        f"errors={len(errors)}  double owners={doubles}"
+    )
+    if errors:
+        line += f"\n      first error: {errors[0]}"
+    return line
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--writers", type=int, nargs="+", default=[1, 4, 8, 16])
+    parser.add_argument("--visits", type=int, default=15, help="visits per process (4 writes each)")
+    parser.add_argument("--modes", nargs="+", choices=["queue", "sleep"], default=["queue", "sleep"])
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores)", flush=True)
+    for writers in args.writers:
+        for mode in args.modes:
+            print(run(writers, args.visits, mode == "queue"), flush=True)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
