@@ -29,7 +29,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.engine import Database
 from counter_tui.db.models import Channel, NeedKind, Outcome, Role, Staff
 from counter_tui.errors import Conflict, InvalidInput
-from counter_tui.services import customers, feedback, followups, handoffs, kudos, staff, visits
+from counter_tui.services import customers, feedback, followups, handoffs, kudos, staff, visit_needs, visits
 from counter_tui.services.calendar import SEARCH_DAYS, StoreCalendar
 from counter_tui.services.context import Actor, ShopContext
 
@@ -735,7 +735,7 @@ class _DemoBuilder:
         )
         timeline.at(
             minutes_ago(17),
-            lambda: visits.set_need(
+            lambda: visit_needs.set_need(
                 self.ctx, who["Priya"], opened["language"], NeedKind.LANGUAGE, detail="Spanish"
             ),
         )
@@ -768,7 +768,7 @@ def _owner(state: _VisitState) -> Actor:
 
 
 def _set_need(ctx: ShopContext, state: _VisitState, kind: str) -> None:
-    visits.set_need(ctx, _owner(state), state.visit_id, kind)
+    visit_needs.set_need(ctx, _owner(state), state.visit_id, kind)
 
 
 def _promise(

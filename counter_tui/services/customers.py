@@ -74,7 +74,7 @@ def create_customer(
 
     Customers already on file with the same phone number (compared in international
     form) or email stop it with a PossibleDuplicate naming them, as putting a walk-in on
-    file does (`visits.add_customer_to_visit`), so the counter opens the record that is
+    file does (`visit_customer.add_customer_to_visit`), so the counter opens the record that is
     there instead of making a second one; `create_anyway` goes ahead.
     """
     details = clean_contact(ctx.rules.shop, name, phone, email)

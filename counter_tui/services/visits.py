@@ -1,6 +1,9 @@
-"""Visit commands: walk-ins, claiming, needs, helpers, linking a customer, notes, ending.
+"""Visit commands: walk-ins, claiming, helpers, notes, ending; and setting one need, which
+a walk-in's first needs and the needs commands share.
 
-The reads (the floor board, a visit's detail) are in services/visit_views.py.
+Needs commands are in services/visit_needs.py, linking a customer in
+services/visit_customer.py, the reads (floor board, a visit's detail) in
+services/visit_views.py.
 
 The first person to claim a visit owns it for the whole visit. Claiming is one
 conditional UPDATE (`WHERE owner_id IS NULL`), so of two terminals claiming at once
@@ -18,7 +21,6 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
-    Customer,
     CustomerNote,
     HandoffRequest,
     HandoffStatus,
@@ -33,17 +35,10 @@ from counter_tui.db.models import (
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.limits import limited
 from counter_tui.services import audit
-from counter_tui.services.contact import clean_contact
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import (
-    insert_customer,
     load_customer,
-    remember_need,
-    write_consent,
 )
-from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
-from counter_tui.services.labels import need_label
-from counter_tui.services.linking import bring_walk_in_along, set_walk_in_preferences
 from counter_tui.services.permissions import (
     Action,
     check,
@@ -123,7 +118,7 @@ def new_walk_in(
             if already is not None:
                 raise Conflict(f"{customer.name} is already checked in. Open their visit instead.")
             standing = list(session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id)))
-            wanted += _standing_kinds_to_add(standing, wanted)
+            wanted += standing_kinds_to_add(standing, wanted)
         standing_details = {s.kind: s.detail for s in standing}
         now = ctx.now()
         visit = Visit(
@@ -139,7 +134,7 @@ def new_walk_in(
         session.flush()
         assert visit.id is not None
         for kind in wanted:
-            _add_need(session, ctx, actor, visit, kind, standing_details.get(kind, ""))
+            add_need(session, ctx, actor, visit, kind, standing_details.get(kind, ""))
         audit.record(
             session,
             ctx,
@@ -157,7 +152,7 @@ def new_walk_in(
         return visit.id
 
 
-def _standing_kinds_to_add(standing: list[StandingNeed], wanted: list[str]) -> list[str]:
+def standing_kinds_to_add(standing: list[StandingNeed], wanted: list[str]) -> list[str]:
     """Remembered needs a visit takes on: what the customer asked for today beats a
     remembered need it would replace."""
     return [
@@ -204,9 +199,11 @@ def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
     raise blocked
 
 
-def _add_need(
+def add_need(
     session: Session, ctx: ShopContext, actor: Actor, visit: Visit, kind: str, detail: str
 ) -> VisitNeed:
+    """Set a need on the visit in the caller's transaction: "browse privately" and "needs
+    help" clear each other, and browsing gets its quiet check-back time."""
     active = {
         need.kind: need
         for need in session.exec(
@@ -229,76 +226,6 @@ def _add_need(
     return need
 
 
-def _remember(session: Session, ctx: ShopContext, visit: Visit, need: VisitNeed) -> None:
-    """Keep a need for the customer's next visits; on a walk-in not yet on file, mark it
-    so it becomes theirs when they are put on file or linked (services/linking.py)."""
-    if visit.customer_id is not None:
-        remember_need(session, ctx, visit.customer_id, need.kind, need.detail)
-    else:
-        need.remember = True
-        session.add(need)
-
-
-def set_need(
-    ctx: ShopContext,
-    actor: Actor,
-    visit_id: int,
-    kind: str,
-    *,
-    detail: str = "",
-    remember: bool = False,
-) -> None:
-    """Record a need on a visit; `remember` also keeps it on the customer for next time.
-
-    Browse privately gets a quiet check-back time instead of showing as unattended;
-    it and "needs help" replace each other.
-    """
-    if kind not in set(NeedKind):
-        raise InvalidInput(f"Unknown need {kind!r}.")
-    detail = limited(detail, "detail")
-    with ctx.database.write() as session:
-        visit = load_visit(session, visit_id)
-        require_open(visit)
-        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        need = _add_need(session, ctx, actor, visit, kind, detail)
-        if remember:
-            _remember(session, ctx, visit, need)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "visit.need_set",
-            "visit",
-            visit_id,
-            kind=kind,
-            detail=detail,
-            remember=remember,
-        )
-
-
-def clear_need(ctx: ShopContext, actor: Actor, visit_id: int, kind: str) -> None:
-    """Clear an active need on a visit."""
-    if kind not in set(NeedKind):
-        raise InvalidInput(f"Unknown need {kind!r}.")
-    with ctx.database.write() as session:
-        visit = load_visit(session, visit_id)
-        require_open(visit)
-        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        needs = session.exec(
-            select(VisitNeed).where(
-                VisitNeed.visit_id == visit_id,
-                VisitNeed.kind == kind,
-                col(VisitNeed.cleared_at).is_(None),
-            )
-        ).all()
-        if not needs:
-            raise Conflict(f"'{need_label(kind)}' is not set on this visit.")
-        for need in needs:
-            need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
-            session.add(need)
-        audit.record(session, ctx, actor, "visit.need_cleared", "visit", visit_id, kind=kind)
-
-
 def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) -> None:
     """Bring in a colleague to help; the owner keeps ownership."""
     with ctx.database.write() as session:
@@ -316,67 +243,6 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
             VisitHelper(visit_id=visit_id, staff_id=helper_id, added_by=staff.id or 0, added_at=ctx.now())
         )
         audit.record(session, ctx, actor, "visit.helper_added", "visit", visit_id, helper_id=helper_id)
-
-
-def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: int) -> None:
-    """Link an anonymous visit to a customer on file (e.g. once they give their name).
-
-    What was written on the visit (notes, feedback, needs to remember, preferences) moves
-    onto their record, and their remembered needs apply to the visit from now on.
-    """
-    with ctx.database.write() as session:
-        visit = load_visit(session, visit_id)
-        require_open(visit)
-        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        customer = load_customer(session, customer_id)
-        if visit.customer_id == customer_id:
-            return
-        if visit.customer_id is not None:
-            raise Conflict("This visit is already linked to another customer.")
-        other = session.exec(
-            select(Visit).where(
-                Visit.customer_id == customer_id,
-                col(Visit.ended_at).is_(None),
-                Visit.id != visit_id,
-            )
-        ).first()
-        if other is not None:
-            raise Conflict(f"{customer.name} already has an open visit. Open that visit instead.")
-        _link(session, ctx, actor, visit, customer)
-
-
-def _link(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, customer: Customer) -> None:
-    """Link the visit to the customer, bring the walk-in's details along, and apply the
-    customer's remembered needs (caller's transaction)."""
-    assert visit.id is not None and customer.id is not None
-    visit.customer_id = customer.id
-    session.add(visit)
-    brought = bring_walk_in_along(session, ctx, visit, customer)
-    standing = list(session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer.id)))
-    active = [
-        kind
-        for kind in session.exec(
-            select(VisitNeed.kind).where(VisitNeed.visit_id == visit.id, col(VisitNeed.cleared_at).is_(None))
-        )
-    ]
-    details = {s.kind: s.detail for s in standing}
-    applied = _standing_kinds_to_add(standing, active)
-    for kind in applied:
-        _add_need(session, ctx, actor, visit, kind, details.get(kind, ""))
-    audit.record(
-        session,
-        ctx,
-        actor,
-        "visit.customer_attached",
-        "visit",
-        visit.id,
-        customer_id=customer.id,
-        notes_moved=brought.notes,
-        feedback_moved=brought.feedback,
-        needs_remembered=brought.remembered_needs,
-        preferences_moved=brought.preferences,
-        standing_needs_applied=applied,
-    )
 
 
 def end_visit(
@@ -445,115 +311,3 @@ def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> 
             )
         )
         audit.record(session, ctx, actor, "visit.note_added", "visit", visit_id)
-
-
-def update_needs(
-    ctx: ShopContext,
-    actor: Actor,
-    visit_id: int,
-    *,
-    add: Iterable[str] = (),
-    clear: Iterable[str] = (),
-    detail: str = "",
-    remember: bool = False,
-) -> None:
-    """Set and clear several needs at once, in one transaction (the needs dialog)."""
-    to_add, to_clear = list(dict.fromkeys(add)), list(dict.fromkeys(clear))
-    for kind in to_add + to_clear:
-        if kind not in set(NeedKind):
-            raise InvalidInput(f"Unknown need {kind!r}.")
-    if NeedKind.BROWSE_PRIVATELY in to_add and NeedKind.NEEDS_HELP in to_add:
-        raise InvalidInput("'Browse privately' and 'needs help' replace each other. Tick just one.")
-    detail = limited(detail, "detail")
-    with ctx.database.write() as session:
-        visit = load_visit(session, visit_id)
-        require_open(visit)
-        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        for need in session.exec(
-            select(VisitNeed).where(
-                VisitNeed.visit_id == visit_id,
-                col(VisitNeed.kind).in_(to_clear),
-                col(VisitNeed.cleared_at).is_(None),
-            )
-        ):
-            need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
-            session.add(need)
-        for kind in to_add:
-            need = _add_need(session, ctx, actor, visit, kind, detail)
-            if remember:
-                _remember(session, ctx, visit, need)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "visit.needs_updated",
-            "visit",
-            visit_id,
-            added=to_add,
-            cleared=to_clear,
-            detail=detail,
-            remember=remember,
-        )
-
-
-def add_customer_to_visit(
-    ctx: ShopContext,
-    actor: Actor,
-    visit_id: int,
-    *,
-    name: str,
-    phone: str = "",
-    email: str = "",
-    opted_in: Iterable[str] = (),
-    create_anyway: bool = False,
-) -> int:
-    """Put an anonymous walk-in on file and link them to this visit, in one transaction.
-
-    Customers already on file with the same phone number (compared in international
-    form) or email stop it with a PossibleDuplicate naming them, so the walk-in can be
-    linked to their record instead (`attach_customer`); `create_anyway` goes ahead.
-    """
-    details = clean_contact(ctx.rules.shop, name, phone, email)
-    with ctx.database.write() as session:
-        visit = load_visit(session, visit_id)
-        require_open(visit)
-        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        if visit.customer_id is not None:
-            raise Conflict("This visit is already linked to a customer on file.")
-        if not create_anyway:
-            candidates = find_duplicates(session, details.phone_normalised, details.email)
-            if candidates:
-                raise PossibleDuplicate(candidates)
-        customer = insert_customer(session, ctx, details)
-        assert customer.id is not None
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "customer.created",
-            "customer",
-            customer.id,
-            name=details.name,
-            despite_duplicates=create_anyway,
-        )
-        for channel in dict.fromkeys(opted_in):
-            write_consent(
-                session,
-                ctx,
-                actor,
-                customer.id,
-                channel,
-                granted=True,
-                source="agreed at the counter when their details were taken",
-            )
-        _link(session, ctx, actor, visit, customer)
-        return customer.id
-
-
-def set_visit_preferences(ctx: ShopContext, actor: Actor, visit_id: int, preferences: str) -> None:
-    """What a walk-in not yet on file prefers, kept until they are put on file or linked."""
-    with ctx.database.write() as session:
-        visit = load_visit(session, visit_id)
-        require_open(visit)
-        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        set_walk_in_preferences(session, ctx, actor, visit, preferences)

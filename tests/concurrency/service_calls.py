@@ -9,7 +9,16 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from counter_tui.db.models import AuditEvent, Visit
-from counter_tui.services import customers, followups, handoffs, presence, staff, visit_views, visits
+from counter_tui.services import (
+    customers,
+    followups,
+    handoffs,
+    presence,
+    staff,
+    visit_needs,
+    visit_views,
+    visits,
+)
 from counter_tui.services.changes import changes_since, latest_event_id
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
@@ -49,7 +58,7 @@ def every_service_call(ctx: ShopContext, team: Team, world: World) -> list[tuple
         ("add_staff", lambda: staff.add_staff(ctx, team.lead, name="Kim", pin="4444")),
         ("new_walk_in", lambda: visits.new_walk_in(ctx, team.sam, description="tall hat")),
         ("claim_visit", lambda: visits.claim_visit(ctx, team.alex, world.unowned_visit_id)),
-        ("set_need", lambda: visits.set_need(ctx, team.sam, world.visit_id, "needs_help")),
+        ("set_need", lambda: visit_needs.set_need(ctx, team.sam, world.visit_id, "needs_help")),
         ("add_note", lambda: visits.add_visit_note(ctx, team.sam, world.visit_id, "likes tea")),
         ("end_visit", lambda: visits.end_visit(ctx, team.sam, world.visit_id, "no_purchase")),
         ("floor_board", lambda: visit_views.floor_board(ctx)),
@@ -104,5 +113,5 @@ def assert_nothing_written_then_working(
         visit = session.get(Visit, world.visit_id)
         assert visit is not None
         assert (visit.owner_id, visit.ended_at) == (team.sam.staff_id, None)
-    visits.set_need(ctx, team.sam, world.visit_id, "needs_help")
+    visit_needs.set_need(ctx, team.sam, world.visit_id, "needs_help")
     assert audit_count(ctx) == audit_events_before + 1

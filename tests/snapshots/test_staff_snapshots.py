@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel
-from counter_tui.services import customers, followups, handoffs, visits
+from counter_tui.services import customers, followups, handoffs, visit_needs, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
@@ -73,7 +73,7 @@ def shop(ctx: ShopContext, team: Team, clock: ManualClock) -> Shop:
 
     at(clock, 20, 10, 20)
     priya_visit = visits.new_walk_in(ctx, sam, customer_id=priya, claim=True)
-    visits.set_need(ctx, sam, priya_visit, "language", detail="Hindi")
+    visit_needs.set_need(ctx, sam, priya_visit, "language", detail="Hindi")
     visits.add_visit_note(ctx, sam, priya_visit, "Looking for a gift for her mother, about £40.")
     followups.add_callback(ctx, sam, priya, about="Whether the green tea set is back in stock")
     followups.add_promise(

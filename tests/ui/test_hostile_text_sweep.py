@@ -44,7 +44,17 @@ from counter_tui.db.models import (
     Visit,
     VisitNeed,
 )
-from counter_tui.services import customers, feedback, followups, handoffs, kudos, shop_settings, staff, visits
+from counter_tui.services import (
+    customers,
+    feedback,
+    followups,
+    handoffs,
+    kudos,
+    shop_settings,
+    staff,
+    visit_needs,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.kiosk.app import KioskApp
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
@@ -106,7 +116,7 @@ def build_shop(ctx: ShopContext) -> None:
         customers.set_standing_need(ctx, actor, customer_id, NeedKind.LANGUAGE, remember=True, detail="Welsh")
         customers.record_consent(ctx, actor, customer_id, "email", granted=True, source="asked")
         visit_id = visits.new_walk_in(ctx, actor, customer_id=customer_id, claim=True)
-        visits.set_need(ctx, actor, visit_id, NeedKind.ACCESSIBILITY, detail="ramp")
+        visit_needs.set_need(ctx, actor, visit_id, NeedKind.ACCESSIBILITY, detail="ramp")
         handoffs.request_handoff(ctx, actor, visit_id, dana.staff_id, f"break {index}")
         followups.add_callback(ctx, dana, customer_id, about=f"call {index}", consent_source="asked")
         followups.add_promise(

@@ -24,7 +24,17 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import AlreadyOwned, InvalidInput, NotAllowed
-from counter_tui.services import audit, changes, customers, followups, handoffs, staff, visits
+from counter_tui.services import (
+    audit,
+    changes,
+    customers,
+    followups,
+    handoffs,
+    staff,
+    visit_customer,
+    visit_needs,
+    visits,
+)
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog, RowCount
@@ -102,12 +112,12 @@ def test_every_change_writes_exactly_its_audit_events(
             lambda: _refused(AlreadyOwned, visits.claim_visit, ctx, alex, state["anon"]),
             ["visit.claim_blocked"],
         ),
-        (lambda: visits.set_need(ctx, sam, state["anon"], "needs_help"), ["visit.need_set"]),
-        (lambda: visits.clear_need(ctx, sam, state["anon"], "needs_help"), ["visit.need_cleared"]),
+        (lambda: visit_needs.set_need(ctx, sam, state["anon"], "needs_help"), ["visit.need_set"]),
+        (lambda: visit_needs.clear_need(ctx, sam, state["anon"], "needs_help"), ["visit.need_cleared"]),
         (lambda: visits.add_helper(ctx, sam, state["anon"], _id(alex)), ["visit.helper_added"]),
         (lambda: visits.add_visit_note(ctx, alex, state["anon"], "wants blue"), ["visit.note_added"]),
         (
-            lambda: visits.attach_customer(ctx, sam, state["anon"], state["bob"]),
+            lambda: visit_customer.attach_customer(ctx, sam, state["anon"], state["bob"]),
             ["visit.customer_attached"],
         ),
         (

@@ -24,7 +24,7 @@ from counter_tui.db.engine import Database
 from counter_tui.db.migrate import upgrade
 from counter_tui.db.models import Channel, Customer, CustomerSearchTerm
 from counter_tui.errors import InvalidInput
-from counter_tui.services import customer_search, customers, staff, visits
+from counter_tui.services import customer_search, customers, staff, visit_customer, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.folding import name_words, query_words
 from tests.conftest import POSTGRES_ENV, Team, make_settings
@@ -168,7 +168,7 @@ def test_terminals_correcting_one_customer_at_once_leave_terms_matching_the_row(
 
 def test_a_walk_in_put_on_file_is_in_the_index(ctx: ShopContext, team: Team) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="green scarf", claim=True)
-    customer_id = visits.add_customer_to_visit(
+    customer_id = visit_customer.add_customer_to_visit(
         ctx, team.sam, visit_id, name="Priya Patel", phone="07700 900555", email="Priya@Example.com"
     )
     assert _terms(ctx, customer_id) == {

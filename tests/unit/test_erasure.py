@@ -28,7 +28,16 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import InvalidInput, NotAllowed, NotFound
-from counter_tui.services import audit, customers, erasure, feedback, followups, visits
+from counter_tui.services import (
+    audit,
+    customers,
+    erasure,
+    feedback,
+    followups,
+    visit_customer,
+    visit_needs,
+    visits,
+)
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
@@ -73,9 +82,9 @@ def shop(ctx: ShopContext, team: Team) -> Shop:
     sam = team.sam
     first = visits.new_walk_in(ctx, Actor.kiosk("door"), description="Bobby", needs=["needs_help"])
     visits.claim_visit(ctx, sam, first)
-    visits.set_need(ctx, sam, first, "language", detail="Welsh")
+    visit_needs.set_need(ctx, sam, first, "language", detail="Welsh")
     visits.add_visit_note(ctx, sam, first, "Looking for a kettle")
-    bob = visits.add_customer_to_visit(
+    bob = visit_customer.add_customer_to_visit(
         ctx, sam, first, name="Bob Jones", phone="07700 900123", email="bob@example.com",
         opted_in=[Channel.PHONE, Channel.EMAIL],
     )  # fmt: skip

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from counter_tui.db.models import AuditEvent
-from counter_tui.services import audit, audit_verify, customers, erasure, handoffs, visits
+from counter_tui.services import audit, audit_verify, customers, erasure, handoffs, visit_needs, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
@@ -36,7 +36,7 @@ def shop(ctx: ShopContext, team: Team) -> Shop:
         ctx, team.sam, name="Bob Jones", phone="07700 900123", email="bob@example.com"
     )
     visit = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
-    visits.set_need(ctx, team.sam, visit, "language", detail="Welsh")
+    visit_needs.set_need(ctx, team.sam, visit, "language", detail="Welsh")
     assert team.alex.staff_id is not None
     handoffs.request_handoff(ctx, team.sam, visit, team.alex.staff_id, "his wife asked for Alex")
     with ctx.database.write() as session:

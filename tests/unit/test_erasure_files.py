@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from counter_tui.db.engine import sqlite_path
-from counter_tui.services import customers, erasure, followups, visits
+from counter_tui.services import customers, erasure, followups, visit_needs, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -43,7 +43,7 @@ def test_the_files_hold_none_of_the_erased_data(
         ctx, team.sam, name="Bob Jones", phone="07700 900123", email="bob@example.com"
     )
     visit = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
-    visits.set_need(ctx, team.sam, visit, "language", detail="Welsh")
+    visit_needs.set_need(ctx, team.sam, visit, "language", detail="Welsh")
     checkpoint_without_emptying_the_log(ctx)  # copies in the database file and in the log
     customers.add_note(ctx, team.sam, bob, "Jones family, Welsh speakers")
     followups.add_callback(ctx, team.sam, bob, about="Welsh kettle", consent_source="asked")

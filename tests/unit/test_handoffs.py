@@ -14,7 +14,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import HandoffRequest, HandoffStatus, Outcome, Visit
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import handoffs, staff, visit_views, visits
+from counter_tui.services import handoffs, staff, visit_needs, visit_views, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog, RowCount
@@ -147,9 +147,9 @@ def test_approval_moves_the_owner(
         "note": "ok",
     }
     # Now Alex owns it: Sam is the one who is blocked.
-    visits.set_need(ctx, team.alex, owned_visit, "needs_help")
+    visit_needs.set_need(ctx, team.alex, owned_visit, "needs_help")
     with pytest.raises(AlreadyOwned, match="Alex has this customer since 11:04"):
-        visits.set_need(ctx, team.sam, owned_visit, "pickup")
+        visit_needs.set_need(ctx, team.sam, owned_visit, "pickup")
 
 
 def test_double_approval_is_refused(

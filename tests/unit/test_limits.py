@@ -57,6 +57,8 @@ from counter_tui.services import (
     shop_settings,
     staff,
     subject_access,
+    visit_customer,
+    visit_needs,
     visits,
 )
 from counter_tui.services.context import ShopContext
@@ -476,57 +478,69 @@ CASES = [
         lambda s, t: visits.new_walk_in(s.ctx, s.team.sam, description=t),
     ),
     Case("visits.new_walk_in:needs", None, lambda s, t: visits.new_walk_in(s.ctx, s.team.sam, needs=[t])),
-    Case("visits.set_need:kind", None, lambda s, t: visits.set_need(s.ctx, s.team.sam, s.walk_in, t)),
     Case(
-        "visits.set_need:detail",
-        "detail",
-        lambda s, t: visits.set_need(s.ctx, s.team.sam, s.walk_in, "language", detail=t),
+        "visit_needs.set_need:kind", None, lambda s, t: visit_needs.set_need(s.ctx, s.team.sam, s.walk_in, t)
     ),
-    Case("visits.clear_need:kind", None, lambda s, t: visits.clear_need(s.ctx, s.team.sam, s.walk_in, t)),
+    Case(
+        "visit_needs.set_need:detail",
+        "detail",
+        lambda s, t: visit_needs.set_need(s.ctx, s.team.sam, s.walk_in, "language", detail=t),
+    ),
+    Case(
+        "visit_needs.clear_need:kind",
+        None,
+        lambda s, t: visit_needs.clear_need(s.ctx, s.team.sam, s.walk_in, t),
+    ),
     Case(
         "visits.add_visit_note:body",
         "note",
         lambda s, t: visits.add_visit_note(s.ctx, s.team.sam, s.walk_in, t),
     ),
     Case(
-        "visits.update_needs:add",
+        "visit_needs.update_needs:add",
         None,
-        lambda s, t: visits.update_needs(s.ctx, s.team.sam, s.walk_in, add=[t]),
+        lambda s, t: visit_needs.update_needs(s.ctx, s.team.sam, s.walk_in, add=[t]),
     ),
     Case(
-        "visits.update_needs:clear",
+        "visit_needs.update_needs:clear",
         None,
-        lambda s, t: visits.update_needs(s.ctx, s.team.sam, s.walk_in, clear=[t]),
+        lambda s, t: visit_needs.update_needs(s.ctx, s.team.sam, s.walk_in, clear=[t]),
     ),
     Case(
-        "visits.update_needs:detail",
+        "visit_needs.update_needs:detail",
         "detail",
-        lambda s, t: visits.update_needs(s.ctx, s.team.sam, s.walk_in, add=["language"], detail=t),
+        lambda s, t: visit_needs.update_needs(s.ctx, s.team.sam, s.walk_in, add=["language"], detail=t),
     ),
     Case(
-        "visits.set_visit_preferences:preferences",
+        "visit_customer.set_visit_preferences:preferences",
         "preferences",
-        lambda s, t: visits.set_visit_preferences(s.ctx, s.team.sam, s.walk_in_2, t),
+        lambda s, t: visit_customer.set_visit_preferences(s.ctx, s.team.sam, s.walk_in_2, t),
     ),
     Case(
-        "visits.add_customer_to_visit:name",
+        "visit_customer.add_customer_to_visit:name",
         "name",
-        lambda s, t: visits.add_customer_to_visit(s.ctx, s.team.sam, s.walk_in_2, name=t),
+        lambda s, t: visit_customer.add_customer_to_visit(s.ctx, s.team.sam, s.walk_in_2, name=t),
     ),
     Case(
-        "visits.add_customer_to_visit:phone",
+        "visit_customer.add_customer_to_visit:phone",
         "phone",
-        lambda s, t: visits.add_customer_to_visit(s.ctx, s.team.sam, s.walk_in_2, name="Pat", phone=t),
+        lambda s, t: visit_customer.add_customer_to_visit(
+            s.ctx, s.team.sam, s.walk_in_2, name="Pat", phone=t
+        ),
     ),
     Case(
-        "visits.add_customer_to_visit:email",
+        "visit_customer.add_customer_to_visit:email",
         "email",
-        lambda s, t: visits.add_customer_to_visit(s.ctx, s.team.sam, s.walk_in_2, name="Pat", email=t),
+        lambda s, t: visit_customer.add_customer_to_visit(
+            s.ctx, s.team.sam, s.walk_in_2, name="Pat", email=t
+        ),
     ),
     Case(
-        "visits.add_customer_to_visit:opted_in",
+        "visit_customer.add_customer_to_visit:opted_in",
         None,
-        lambda s, t: visits.add_customer_to_visit(s.ctx, s.team.sam, s.walk_in_2, name="Pat", opted_in=[t]),
+        lambda s, t: visit_customer.add_customer_to_visit(
+            s.ctx, s.team.sam, s.walk_in_2, name="Pat", opted_in=[t]
+        ),
     ),
     Case(
         "handoffs.approve_handoff:note",

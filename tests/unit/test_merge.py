@@ -24,7 +24,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, feedback, followups, merge, visits
+from counter_tui.services import customers, feedback, followups, merge, visit_customer, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
 from tests.conftest import Team
@@ -156,7 +156,7 @@ def test_a_walk_in_with_the_duplicates_email_is_offered_the_kept_record(
     merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
     walk_in = visits.new_walk_in(ctx, team.sam, claim=True)
     with pytest.raises(PossibleDuplicate) as refused:
-        visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Rob", email="RJ@example.com")
+        visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Rob", email="RJ@example.com")
     assert [c.customer_id for c in refused.value.candidates] == [dups.kept]
 
 

@@ -45,6 +45,8 @@ from counter_tui.services import (
     shop_settings,
     staff,
     subject_access,
+    visit_customer,
+    visit_needs,
     visit_views,
     visits,
 )
@@ -96,7 +98,7 @@ def build_scene(ctx: ShopContext, team: Team) -> Scene:
     assert kim.name == "Kim"
     visit = visits.new_walk_in(ctx, sam, description="tall man, drills", claim=True)
     visits.add_helper(ctx, sam, visit, alex.staff_id or 0)
-    visits.set_need(ctx, sam, visit, NeedKind.PICKUP)
+    visit_needs.set_need(ctx, sam, visit, NeedKind.PICKUP)
     unowned = visits.new_walk_in(ctx, lead, description="couple by the sofas")
     requested = visits.new_walk_in(ctx, sam, description="wedding list", claim=True)
     request = handoffs.request_handoff(ctx, sam, requested, alex.staff_id or 0, "my break")
@@ -330,9 +332,11 @@ CASES: dict[str, Case] = {
     "subject_access.write_subject_access": Case(
         Action.SUBJECT_ACCESS, lambda c, a, s: subject_access.write_subject_access(c, a, s.bob)
     ),
-    "visits.add_customer_to_visit": Case(
+    "visit_customer.add_customer_to_visit": Case(
         Action.WORK_ON_VISIT,
-        lambda c, a, s: visits.add_customer_to_visit(c, a, s.visit, name="Dee Park", phone="07700 900999"),
+        lambda c, a, s: visit_customer.add_customer_to_visit(
+            c, a, s.visit, name="Dee Park", phone="07700 900999"
+        ),
         sams_visit,
     ),
     "visits.add_helper": Case(
@@ -343,12 +347,14 @@ CASES: dict[str, Case] = {
         lambda c, a, s: visits.add_visit_note(c, a, s.visit, "wants a quote"),
         sams_visit,
     ),
-    "visits.attach_customer": Case(
-        Action.WORK_ON_VISIT, lambda c, a, s: visits.attach_customer(c, a, s.visit, s.bob), sams_visit
+    "visit_customer.attach_customer": Case(
+        Action.WORK_ON_VISIT, lambda c, a, s: visit_customer.attach_customer(c, a, s.visit, s.bob), sams_visit
     ),
     "visits.claim_visit": Case(Action.CLAIM_VISIT, lambda c, a, s: visits.claim_visit(c, a, s.unowned)),
-    "visits.clear_need": Case(
-        Action.WORK_ON_VISIT, lambda c, a, s: visits.clear_need(c, a, s.visit, NeedKind.PICKUP), sams_visit
+    "visit_needs.clear_need": Case(
+        Action.WORK_ON_VISIT,
+        lambda c, a, s: visit_needs.clear_need(c, a, s.visit, NeedKind.PICKUP),
+        sams_visit,
     ),
     "visits.end_visit": Case(
         Action.END_VISIT, lambda c, a, s: visits.end_visit(c, a, s.visit, Outcome.NO_PURCHASE), sams_visit
@@ -366,19 +372,21 @@ CASES: dict[str, Case] = {
         Action.CHECK_IN,
         lambda c, a, s: visits.new_walk_in(c, a, description="Ann", needs=[NeedKind.NEEDS_HELP]),
     ),
-    "visits.set_need": Case(
+    "visit_needs.set_need": Case(
         Action.WORK_ON_VISIT,
-        lambda c, a, s: visits.set_need(c, a, s.visit, NeedKind.NEEDS_HELP),
+        lambda c, a, s: visit_needs.set_need(c, a, s.visit, NeedKind.NEEDS_HELP),
         sams_visit,
     ),
-    "visits.set_visit_preferences": Case(
+    "visit_customer.set_visit_preferences": Case(
         Action.WORK_ON_VISIT,
-        lambda c, a, s: visits.set_visit_preferences(c, a, s.visit, "oak, not pine"),
+        lambda c, a, s: visit_customer.set_visit_preferences(c, a, s.visit, "oak, not pine"),
         sams_visit,
     ),
-    "visits.update_needs": Case(
+    "visit_needs.update_needs": Case(
         Action.WORK_ON_VISIT,
-        lambda c, a, s: visits.update_needs(c, a, s.visit, add=[NeedKind.LANGUAGE], clear=[NeedKind.PICKUP]),
+        lambda c, a, s: visit_needs.update_needs(
+            c, a, s.visit, add=[NeedKind.LANGUAGE], clear=[NeedKind.PICKUP]
+        ),
         sams_visit,
     ),
 }

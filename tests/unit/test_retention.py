@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import AuditEvent, Customer, CustomerNote, NeedKind, Outcome, Visit, VisitNeed
 from counter_tui.errors import InvalidInput, NotAllowed
-from counter_tui.services import customers, retention, shop_settings, visits
+from counter_tui.services import customers, retention, shop_settings, visit_needs, visits
 from counter_tui.services.audit_verify import verify_chain
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
@@ -26,7 +26,7 @@ def on_file(ctx: ShopContext) -> list[str]:
 
 def ended_visit(ctx: ShopContext, team: Team, customer_id: int | None, text: str) -> int:
     visit = visits.new_walk_in(ctx, team.sam, customer_id=customer_id, description=text, claim=True)
-    visits.set_need(ctx, team.sam, visit, NeedKind.PICKUP, detail=f"{text} detail")
+    visit_needs.set_need(ctx, team.sam, visit, NeedKind.PICKUP, detail=f"{text} detail")
     visits.add_visit_note(ctx, team.sam, visit, f"{text} note")
     visits.end_visit(ctx, team.sam, visit, Outcome.NO_PURCHASE)
     return visit

@@ -14,7 +14,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import FollowUp, NeedKind
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, followups, handoffs, review, visits
+from counter_tui.services import customers, followups, handoffs, review, visit_needs, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
@@ -102,9 +102,9 @@ def test_needs_help_set_afresh_is_a_new_escalation(ctx: ShopContext, team: Team,
     visit_id = visits.new_walk_in(ctx, team.sam, description="hat", needs=[NeedKind.NEEDS_HELP])
     clock.advance(minutes=4)
     (first,) = review.escalations(ctx, team.lead)
-    visits.clear_need(ctx, team.sam, visit_id, NeedKind.NEEDS_HELP)
+    visit_needs.clear_need(ctx, team.sam, visit_id, NeedKind.NEEDS_HELP)
     assert review.escalations(ctx, team.lead) == ()
-    visits.set_need(ctx, team.sam, visit_id, NeedKind.NEEDS_HELP)
+    visit_needs.set_need(ctx, team.sam, visit_id, NeedKind.NEEDS_HELP)
     clock.advance(minutes=4)
     (second,) = review.escalations(ctx, team.lead)
     assert second.visit_id == visit_id and second.key != first.key

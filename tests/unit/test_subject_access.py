@@ -13,7 +13,7 @@ from sqlmodel import select
 from counter_tui.db.models import AuditEvent, Channel, NeedKind
 from counter_tui.errors import Conflict, NotAllowed, NotFound
 from counter_tui.folders import EXPORTS, shop_folder
-from counter_tui.services import customers, erasure, feedback, followups, visits
+from counter_tui.services import customers, erasure, feedback, followups, visit_needs, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.subject_access import EXPORTED, find_customer, write_subject_access
 from tests.conftest import Team
@@ -29,7 +29,9 @@ def test_the_document_holds_everything_about_them_and_nothing_about_others(
     )
     other = customers.create_customer(ctx, team.sam, name="Bob Other", phone="07700 900999")
     visit = visits.new_walk_in(ctx, team.sam, customer_id=ann, description="oak table", claim=True)
-    visits.set_need(ctx, team.sam, visit, NeedKind.ACCESSIBILITY, detail="step-free entrance", remember=True)
+    visit_needs.set_need(
+        ctx, team.sam, visit, NeedKind.ACCESSIBILITY, detail="step-free entrance", remember=True
+    )
     customers.add_note(ctx, team.sam, ann, "prefers mornings")
     customers.add_note(ctx, team.sam, other, "Bob's own note")
     followups.add_callback(ctx, team.sam, ann, about="price of the oak table", channel=Channel.SMS)

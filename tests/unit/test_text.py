@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from counter_tui.db.models import AuditEvent, Customer
 from counter_tui.errors import InvalidInput
-from counter_tui.services import customers, visit_views, visits
+from counter_tui.services import customers, visit_needs, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.text import clean_text, display_text, one_line
 from tests.conftest import Team
@@ -203,7 +203,7 @@ def test_hostile_text_in_descriptions_notes_and_needs_is_cleaned(
     visit_id = visits.new_walk_in(ctx, team.sam, description="\x1b[2J[/]" + "y" * 190, claim=True)
     detail = visit_views.visit_detail(ctx, team.sam, visit_id)
     assert detail.who == "[2J[/]" + "y" * 190
-    visits.set_need(ctx, team.sam, visit_id, "language", detail="[@click=app.quit]x[/]\x07")
+    visit_needs.set_need(ctx, team.sam, visit_id, "language", detail="[@click=app.quit]x[/]\x07")
     visits.add_visit_note(ctx, team.sam, visit_id, "\x1b]0;pwned\x07note [b]bold[/b]")
     detail = visit_views.visit_detail(ctx, team.sam, visit_id)
     assert detail.needs[0].detail == "[@click=app.quit]x[/]"

@@ -22,7 +22,7 @@ from counter_tui.db.models import (
     VisitHelper,
 )
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, handoffs, staff, visit_views, visits
+from counter_tui.services import customers, handoffs, staff, visit_needs, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
@@ -133,7 +133,7 @@ def test_owner_adds_a_helper_and_keeps_ownership(
     [event] = audit_log("visit.helper_added")
     assert json.loads(event.details) == {"helper_id": team.alex.staff_id}
 
-    visits.set_need(ctx, team.alex, visit_id, NeedKind.PICKUP, detail="order 1182")
+    visit_needs.set_need(ctx, team.alex, visit_id, NeedKind.PICKUP, detail="order 1182")
     assert [n.kind for n in visit_views.visit_detail(ctx, team.sam, visit_id).needs] == [NeedKind.PICKUP]
     with pytest.raises(AlreadyOwned, match="Sam has this customer"):
         visits.claim_visit(ctx, team.alex, visit_id)

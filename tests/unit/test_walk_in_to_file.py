@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from counter_tui.db.models import Customer, CustomerNote, Feedback, NeedKind, StandingNeed, VisitNeed
 from counter_tui.errors import Conflict
-from counter_tui.services import customers, feedback, visit_views, visits
+from counter_tui.services import customers, feedback, visit_customer, visit_needs, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
 from tests.conftest import Team
@@ -33,7 +33,7 @@ def _standing(ctx: ShopContext, customer_id: int) -> dict[str, str]:
 
 def test_a_note_on_a_walk_in_follows_them_onto_file(ctx: ShopContext, team: Team, walk_in: int) -> None:
     visits.add_visit_note(ctx, team.sam, walk_in, "Wants the blue one in a size 9")
-    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    customer_id = visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
     record = customers.customer_detail(ctx, team.sam, customer_id)
     assert [note.body for note in record.notes] == ["Wants the blue one in a size 9"]
 
@@ -42,7 +42,7 @@ def test_a_note_on_a_walk_in_follows_them_when_linked(
     ctx: ShopContext, team: Team, walk_in: int, bob: int
 ) -> None:
     visits.add_visit_note(ctx, team.sam, walk_in, "Asked about the repair")
-    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     record = customers.customer_detail(ctx, team.sam, bob)
     assert [note.body for note in record.notes] == ["Asked about the repair"]
     with ctx.database.read() as session:
@@ -53,48 +53,48 @@ def test_a_note_on_a_walk_in_follows_them_when_linked(
 def test_needs_remembered_on_a_walk_in_become_standing_needs(
     ctx: ShopContext, team: Team, walk_in: int
 ) -> None:
-    visits.update_needs(
+    visit_needs.update_needs(
         ctx, team.sam, walk_in, add=[NeedKind.ACCESSIBILITY], detail="wheelchair", remember=True
     )
-    visits.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Arabic", remember=True)
-    visits.set_need(ctx, team.sam, walk_in, NeedKind.PICKUP)  # for today only
-    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    visit_needs.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Arabic", remember=True)
+    visit_needs.set_need(ctx, team.sam, walk_in, NeedKind.PICKUP)  # for today only
+    customer_id = visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
     assert _standing(ctx, customer_id) == {"accessibility": "wheelchair", "language": "Arabic"}
 
 
 def test_needs_remembered_on_a_walk_in_follow_them_when_linked(
     ctx: ShopContext, team: Team, walk_in: int, bob: int
 ) -> None:
-    visits.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Welsh", remember=True)
-    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    visit_needs.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Welsh", remember=True)
+    visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     assert _standing(ctx, bob) == {"language": "Welsh"}
 
 
 def test_a_cleared_remembered_need_is_not_kept(ctx: ShopContext, team: Team, walk_in: int) -> None:
-    visits.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Welsh", remember=True)
-    visits.clear_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE)
-    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    visit_needs.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Welsh", remember=True)
+    visit_needs.clear_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE)
+    customer_id = visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
     assert _standing(ctx, customer_id) == {}
 
 
 def test_preferences_of_a_walk_in_follow_them(ctx: ShopContext, team: Team, walk_in: int, bob: int) -> None:
     customers.set_preferences(ctx, team.sam, bob, "Card only")
-    visits.set_visit_preferences(ctx, team.sam, walk_in, "Likes to be left to browse")
+    visit_customer.set_visit_preferences(ctx, team.sam, walk_in, "Likes to be left to browse")
     assert visit_views.visit_detail(ctx, team.sam, walk_in).preferences == "Likes to be left to browse"
-    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     assert (
         customers.customer_detail(ctx, team.sam, bob).preferences == "Card only\nLikes to be left to browse"
     )
     assert visit_views.visit_detail(ctx, team.sam, walk_in).preferences == ""
     with pytest.raises(Conflict, match="on file"):
-        visits.set_visit_preferences(ctx, team.sam, walk_in, "Something else")
+        visit_customer.set_visit_preferences(ctx, team.sam, walk_in, "Something else")
 
 
 def test_feedback_on_a_walk_in_follows_them(
     ctx: ShopContext, team: Team, walk_in: int, fetch: Callable[..., Any]
 ) -> None:
     feedback_id = feedback.record_feedback(ctx, team.sam, body="Queue was long", visit_id=walk_in)
-    customer_id = visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
+    customer_id = visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
     assert fetch(Feedback, feedback_id).customer_id == customer_id
 
 
@@ -102,7 +102,7 @@ def test_linking_applies_the_customers_remembered_needs_to_the_visit(
     ctx: ShopContext, team: Team, walk_in: int, bob: int
 ) -> None:
     customers.set_standing_need(ctx, team.sam, bob, NeedKind.ACCESSIBILITY, remember=True, detail="ramp")
-    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     needs = visit_views.visit_detail(ctx, team.sam, walk_in).needs
     assert [(need.kind, need.detail) for need in needs] == [("accessibility", "ramp")]
 
@@ -111,7 +111,7 @@ def test_linking_audits_what_moved(
     ctx: ShopContext, team: Team, walk_in: int, bob: int, audit_log: AuditLog
 ) -> None:
     visits.add_visit_note(ctx, team.sam, walk_in, "note")
-    visits.attach_customer(ctx, team.sam, walk_in, bob)
+    visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     [attached] = audit_log("visit.customer_attached")
     assert attached.entity_id == walk_in
     assert f'"customer_id": {bob}' in attached.details
@@ -175,7 +175,9 @@ def test_put_on_file_with_a_phone_on_file_offers_that_customer(
     ctx: ShopContext, team: Team, walk_in: int, bob: int, row_count: RowCount
 ) -> None:
     with pytest.raises(PossibleDuplicate) as refused:
-        visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Robert Jones", phone="+44 7700 900123")
+        visit_customer.add_customer_to_visit(
+            ctx, team.sam, walk_in, name="Robert Jones", phone="+44 7700 900123"
+        )
     [candidate] = refused.value.candidates
     assert (candidate.customer_id, candidate.name, candidate.phone) == (bob, "Bob Jones", "07700 900123")
     assert candidate.same_phone and not candidate.same_email
@@ -188,7 +190,7 @@ def test_put_on_file_with_an_email_in_other_letters_offers_that_customer(
     ctx: ShopContext, team: Team, walk_in: int, bob: int
 ) -> None:
     with pytest.raises(PossibleDuplicate) as refused:
-        visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Bob", email="BOB@Example.com")
+        visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Bob", email="BOB@Example.com")
     assert [c.customer_id for c in refused.value.candidates] == [bob]
     assert refused.value.candidates[0].same_email
 
@@ -196,7 +198,7 @@ def test_put_on_file_with_an_email_in_other_letters_offers_that_customer(
 def test_create_anyway_puts_a_second_customer_on_file(
     ctx: ShopContext, team: Team, walk_in: int, bob: int, audit_log: AuditLog
 ) -> None:
-    customer_id = visits.add_customer_to_visit(
+    customer_id = visit_customer.add_customer_to_visit(
         ctx, team.sam, walk_in, name="Bob Jones", phone="07700 900123", create_anyway=True
     )
     assert customer_id != bob
@@ -205,7 +207,7 @@ def test_create_anyway_puts_a_second_customer_on_file(
 
 
 def test_no_offer_when_nothing_matches(ctx: ShopContext, team: Team, walk_in: int, bob: int) -> None:
-    customer_id = visits.add_customer_to_visit(
+    customer_id = visit_customer.add_customer_to_visit(
         ctx, team.sam, walk_in, name="Bob Jones", phone="07700 900999", email="other@example.com"
     )
     assert customer_id != bob
@@ -215,7 +217,7 @@ def test_customers_erased_are_not_offered(ctx: ShopContext, team: Team, walk_in:
     from counter_tui.services import erasure
 
     erasure.erase_customer(ctx, team.lead, bob, "asked by email")
-    visits.add_customer_to_visit(ctx, team.sam, walk_in, name="Bob Jones", phone="07700 900123")
+    visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Bob Jones", phone="07700 900123")
 
 
 def test_linking_to_a_customer_with_an_open_visit_is_refused(
@@ -223,6 +225,6 @@ def test_linking_to_a_customer_with_an_open_visit_is_refused(
 ) -> None:
     visits.new_walk_in(ctx, team.alex, customer_id=bob)
     with pytest.raises(Conflict, match="already has an open visit"):
-        visits.attach_customer(ctx, team.sam, walk_in, bob)
+        visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     with ctx.database.read() as session:
         assert session.exec(select(VisitNeed)).all() == []

@@ -21,6 +21,7 @@ from counter_tui.services import (
     presence,
     staff,
     subject_access,
+    visit_needs,
     visit_views,
     visits,
 )
@@ -507,7 +508,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
 
         def save(actor: Actor, change: NeedsChange) -> None:
             if change.add or change.clear:
-                visits.update_needs(
+                visit_needs.update_needs(
                     self.ctx,
                     actor,
                     visit_id,

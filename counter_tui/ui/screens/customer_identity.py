@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from counter_tui.errors import DomainError
-from counter_tui.services import merge, visits
+from counter_tui.services import merge, visit_customer
 from counter_tui.services.context import Actor
 from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.merge import MergePreview, MergeView
@@ -65,7 +65,7 @@ class IdentityActions(_Screen):
         form = CustomerFormDialog(title=why)
 
         def save(actor: Actor, details: NewCustomer, create_anyway: bool = False) -> int:
-            return visits.add_customer_to_visit(
+            return visit_customer.add_customer_to_visit(
                 self.ctx,
                 actor,
                 visit_id,
@@ -107,7 +107,7 @@ class IdentityActions(_Screen):
             if choice == CREATE_ANYWAY:
                 create(actor)
                 return "On file as a new customer."
-            visits.attach_customer(self.ctx, actor, visit_id, choice)
+            visit_customer.attach_customer(self.ctx, actor, visit_id, choice)
             return "Linked to their record: their details are shown now."
 
         def chosen(message: str) -> None:
@@ -125,7 +125,7 @@ class IdentityActions(_Screen):
 
         def picked(customer_id: int) -> None:
             self.call(
-                visits.attach_customer,
+                visit_customer.attach_customer,
                 self.ctx,
                 self.actor,
                 visit_id,
@@ -149,7 +149,7 @@ class IdentityActions(_Screen):
         ask(
             self,
             dialog,
-            lambda actor, text: visits.set_visit_preferences(self.ctx, actor, visit_id, text),
+            lambda actor, text: visit_customer.set_visit_preferences(self.ctx, actor, visit_id, text),
             then=lambda _: self.reload(),
         )
 

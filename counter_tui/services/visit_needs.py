@@ -1,0 +1,146 @@
+"""Needs on a visit: set, clear, or several at once; a need to remember is kept on the
+customer (or, on a walk-in not yet on file, until they are put on file or linked).
+
+Setting a need and the rule that "browse privately" and "needs help" replace each other
+live in `visits.add_need`, which a walk-in's first needs share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from counter_tui.db.models import NeedKind, Visit, VisitNeed
+from counter_tui.errors import Conflict, InvalidInput
+from counter_tui.limits import limited
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.customers import remember_need
+from counter_tui.services.labels import need_label
+from counter_tui.services.permissions import Action
+from counter_tui.services.visits import (
+    add_need,
+    load_visit,
+    require_on_visit,
+    require_open,
+)
+
+
+def _remember(session: Session, ctx: ShopContext, visit: Visit, need: VisitNeed) -> None:
+    """Keep a need for the customer's next visits; on a walk-in not yet on file, mark it
+    so it becomes theirs when they are put on file or linked (services/linking.py)."""
+    if visit.customer_id is not None:
+        remember_need(session, ctx, visit.customer_id, need.kind, need.detail)
+    else:
+        need.remember = True
+        session.add(need)
+
+
+def set_need(
+    ctx: ShopContext,
+    actor: Actor,
+    visit_id: int,
+    kind: str,
+    *,
+    detail: str = "",
+    remember: bool = False,
+) -> None:
+    """Record a need on a visit; `remember` also keeps it on the customer for next time.
+
+    Browse privately gets a quiet check-back time instead of showing as unattended;
+    it and "needs help" replace each other.
+    """
+    if kind not in set(NeedKind):
+        raise InvalidInput(f"Unknown need {kind!r}.")
+    detail = limited(detail, "detail")
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
+        need = add_need(session, ctx, actor, visit, kind, detail)
+        if remember:
+            _remember(session, ctx, visit, need)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "visit.need_set",
+            "visit",
+            visit_id,
+            kind=kind,
+            detail=detail,
+            remember=remember,
+        )
+
+
+def clear_need(ctx: ShopContext, actor: Actor, visit_id: int, kind: str) -> None:
+    """Clear an active need on a visit."""
+    if kind not in set(NeedKind):
+        raise InvalidInput(f"Unknown need {kind!r}.")
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
+        needs = session.exec(
+            select(VisitNeed).where(
+                VisitNeed.visit_id == visit_id,
+                VisitNeed.kind == kind,
+                col(VisitNeed.cleared_at).is_(None),
+            )
+        ).all()
+        if not needs:
+            raise Conflict(f"'{need_label(kind)}' is not set on this visit.")
+        for need in needs:
+            need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
+            session.add(need)
+        audit.record(session, ctx, actor, "visit.need_cleared", "visit", visit_id, kind=kind)
+
+
+def update_needs(
+    ctx: ShopContext,
+    actor: Actor,
+    visit_id: int,
+    *,
+    add: Iterable[str] = (),
+    clear: Iterable[str] = (),
+    detail: str = "",
+    remember: bool = False,
+) -> None:
+    """Set and clear several needs at once, in one transaction (the needs dialog)."""
+    to_add, to_clear = list(dict.fromkeys(add)), list(dict.fromkeys(clear))
+    for kind in to_add + to_clear:
+        if kind not in set(NeedKind):
+            raise InvalidInput(f"Unknown need {kind!r}.")
+    if NeedKind.BROWSE_PRIVATELY in to_add and NeedKind.NEEDS_HELP in to_add:
+        raise InvalidInput("'Browse privately' and 'needs help' replace each other. Tick just one.")
+    detail = limited(detail, "detail")
+    with ctx.database.write() as session:
+        visit = load_visit(session, visit_id)
+        require_open(visit)
+        require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
+        for need in session.exec(
+            select(VisitNeed).where(
+                VisitNeed.visit_id == visit_id,
+                col(VisitNeed.kind).in_(to_clear),
+                col(VisitNeed.cleared_at).is_(None),
+            )
+        ):
+            need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
+            session.add(need)
+        for kind in to_add:
+            need = add_need(session, ctx, actor, visit, kind, detail)
+            if remember:
+                _remember(session, ctx, visit, need)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "visit.needs_updated",
+            "visit",
+            visit_id,
+            added=to_add,
+            cleared=to_clear,
+            detail=detail,
+            remember=remember,
+        )
