@@ -32,7 +32,7 @@ from sqlmodel import col, func, select
 from counter_tui.config import load_settings
 from counter_tui.db.engine import Database
 from counter_tui.db.models import AuditEvent, NeedKind, Outcome, Visit
-from counter_tui.services import visits
+from counter_tui.services import visit_needs, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 
 
@@ -45,11 +45,11 @@ def worker(
         ctx.database.write_lock = None  # SQLite's busy handler alone, as before issue 12
     steps = (
         lambda visit_id: visits.claim_visit(ctx, actor, visit_id),
-        lambda visit_id: visits.set_need(ctx, actor, visit_id, NeedKind.NEEDS_HELP),
+        lambda visit_id: visit_needs.set_need(ctx, actor, visit_id, NeedKind.NEEDS_HELP),
         lambda visit_id: visits.add_visit_note(ctx, actor, visit_id, "asked about sizes"),
         lambda visit_id: visits.end_visit(ctx, actor, visit_id, Outcome.NO_PURCHASE),
     )
-    visits.floor_board(ctx)  # connect and import before the clock starts
+    visit_views.floor_board(ctx)  # connect and import before the clock starts
     seconds: list[float] = []
     errors: list[str] = []
     barrier.wait()
