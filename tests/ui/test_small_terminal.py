@@ -1,12 +1,15 @@
-"""At 80×24 (the smallest terminal we support) the keys a person needs come first and
-the lead review's seven tabs all fit on the tab bar."""
+"""At 80×24 (the smallest terminal we support) the keys a person needs come first, every
+staff screen's footer keeps Sign out and Keys, and the lead review's seven tabs all fit
+on the tab bar."""
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Tab
 
-from counter_tui.services import visits
+from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import StaffApp, settle, sign_in
@@ -51,3 +54,70 @@ async def test_the_review_tabs_fit_in_80_columns(ctx: ShopContext, team: Team) -
         tabs = list(app.screen.query(Tab))
         assert len(tabs) == 7
         assert all(tab.region.width and tab.region.right <= SMALL[0] for tab in tabs)
+
+
+def footer_line(app: StaffApp) -> str:
+    """The bottom row of the terminal as drawn (the footer), cut at its 80 columns."""
+    return app.screen._compositor.render_strips()[-1].text
+
+
+Step = tuple[str, tuple[str, ...], str]
+"""What a step shows, the keys that reach it, and the screen class it should be on."""
+
+
+async def footers_missing_keys(pilot: Pilot[None], walk: list[Step]) -> list[str]:
+    """Press each step's keys and read the footer: the steps that did not reach their
+    screen, or whose drawn footer lacks Sign out (^o) or Keys (f1), with what it showed."""
+    missing: list[str] = []
+    for name, keys, screen in walk:
+        await pilot.press(*keys)
+        await settle(pilot)
+        line = footer_line(pilot.app)
+        reached = type(pilot.app.screen).__name__
+        if reached != screen or "^o Sign out" not in line or "f1 Keys" not in line:
+            missing.append(f"{name} ({reached}): {line!r}")
+    return missing
+
+
+async def test_every_staff_screen_keeps_sign_out_and_keys_in_80_columns(ctx: ShopContext, team: Team) -> None:
+    """Walk every staff screen at 80×24, by keys, as an associate and as a lead: however
+    many keys the screen has, its footer shows the app's Sign out and Keys."""
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    own_visit = visits.new_walk_in(ctx, team.sam, customer_id=priya, claim=True, needs=["needs_help"])
+    walk_in = visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)
+    colleagues_visit = visits.new_walk_in(ctx, team.alex, description="green coat", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        missing = await footers_missing_keys(
+            pilot,
+            [
+                ("floor as associate", (), "FloorScreen"),
+                ("find", ("slash",), "FindCustomerScreen"),
+                ("follow-ups", ("escape", "f"), "FollowUpsScreen"),
+                ("hand-offs", ("escape", "h"), "HandoffsScreen"),
+            ],
+        )
+        for name, visit_id in [
+            ("customer, owner", own_visit),
+            ("walk-in, owner", walk_in),
+            ("customer, read-only", colleagues_visit),
+        ]:
+            await pilot.press("escape")
+            await app.push_screen(CustomerScreen(visit_id=visit_id))
+            missing += await footers_missing_keys(pilot, [(name, (), "CustomerScreen")])
+        await pilot.press("escape", "ctrl+l")  # Sam keeps his visits; Dana signs in to lock
+        await sign_in(pilot, "dana", "1111")
+        tabs: list[Step] = [(f"review tab {n}", (str(n),), "ReviewScreen") for n in range(1, 8)]
+        missing += await footers_missing_keys(
+            pilot,
+            [
+                ("floor as lead", (), "FloorScreen"),
+                ("review", ("l",), "ReviewScreen"),
+                *tabs,
+                ("audit log", ("l",), "AuditScreen"),
+                ("staff admin", ("escape", "escape", "s"), "StaffAdminScreen"),
+                ("shop settings", ("escape", "o"), "ShopSettingsScreen"),
+            ],
+        )
+    assert missing == []

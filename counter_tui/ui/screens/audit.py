@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from counter_tui.services import audit_views, staff
 from counter_tui.services.audit_views import NO_FILTER, AuditEntry, AuditFilter, AuditPage
@@ -21,6 +21,7 @@ from counter_tui.ui.format import day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 COLUMNS = (  # at 80 columns the details keep 18 cells and the time of day stays whole
     Col("at", "When", 16, min_width=15),
@@ -102,7 +103,7 @@ class AuditScreen(CounterScreen):
         yield Static(id="audit-summary")
         yield FittedTable(COLUMNS, id="audit-table", zebra_stripes=True)
         yield Static("No events match. Press x to clear the filter.", id="audit-empty")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Name the screen (the newest page loads as it comes to the front)."""

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from counter_tui.services import (
     customers,
@@ -48,6 +48,7 @@ from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.screens.customer_identity import IdentityActions, walk_in_contact
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets import sections
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 T = TypeVar("T")
 HEARTBEAT_SECONDS = 5.0
@@ -265,7 +266,7 @@ class CustomerScreen(IdentityActions, CounterScreen):
             yield Static(id="followups-block")
             yield Label("History", classes="section-title")
             yield Static(id="history-block")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the customer and, for a visit, tell colleagues you have it open; keep

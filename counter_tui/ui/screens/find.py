@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from counter_tui.errors import DomainError
 from counter_tui.services import customers, visits
@@ -24,6 +24,7 @@ from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 DEBOUNCE_SECONDS = 0.15
 COLUMNS = (
@@ -99,7 +100,7 @@ class FindCustomerScreen(CounterScreen):
         yield Input(placeholder="Name, phone or email", id="query", max_length=80)
         yield FittedTable(COLUMNS, id="results", zebra_stripes=True)
         yield Static(id="page-info")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Start with the first page of everyone, typing in the search box."""

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from counter_tui.services import kudos, visit_views, visits
 from counter_tui.services.context import Actor
@@ -22,6 +22,7 @@ from counter_tui.ui.safe_text import clean, one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.badges import needs_text
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 TICK_SECONDS = 15.0
 THANKS_SHOWN = 3
@@ -112,7 +113,7 @@ class FloorScreen(CounterScreen):
         yield FittedTable(COLUMNS, id="floor-table", zebra_stripes=True)
         yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
         yield Static(id="thanks-wall")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the board and keep waiting times fresh."""

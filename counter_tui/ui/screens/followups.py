@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from counter_tui.db.models import FollowUpKind
 from counter_tui.services import followups, reversals
@@ -21,6 +21,7 @@ from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 GROUPS = (
     ("overdue", "OVERDUE", "bold red"),
@@ -90,7 +91,7 @@ class FollowUpsScreen(CounterScreen):
         yield Header()
         yield Static(id="followups-summary")
         yield FittedTable(COLUMNS, id="followups-table")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load my follow-ups."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from counter_tui.services import handoffs
 from counter_tui.services.permissions import NOBODY, Action, Target, allows
@@ -18,6 +18,7 @@ from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets.fitted_table import FittedTable
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 
 class HandoffsScreen(CounterScreen):
@@ -56,7 +57,7 @@ class HandoffsScreen(CounterScreen):
         yield Header()
         yield Static(id="handoffs-summary")
         yield FittedTable(PENDING_COLUMNS, id="handoffs-table")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the requests."""

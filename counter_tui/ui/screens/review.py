@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.review.end_of_day import EndOfDayPane
@@ -21,6 +21,7 @@ from counter_tui.ui.review.scorecard import ScorecardPane
 from counter_tui.ui.safe_text import content
 from counter_tui.ui.screens.audit import AuditScreen
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 #: (id, tab label, what the tab is): the labels are short so all seven fit in 80 columns.
 TABS: tuple[tuple[str, str, str, type[ReviewPane]], ...] = (
@@ -134,7 +135,7 @@ class ReviewScreen(CounterScreen):
             for tab_id, label, _name, pane in TABS:
                 with TabPane(content(label), id=tab_id):
                     yield pane(id=f"pane-{tab_id}")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Name the screen."""

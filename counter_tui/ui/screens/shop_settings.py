@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from counter_tui.services import shop_settings
 from counter_tui.services.shop_settings import SettingView
@@ -23,6 +23,7 @@ from counter_tui.ui.dialogs.setting import SettingDialog
 from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 KEY_WIDTH = 38
 VALUE_WIDTH = 36
@@ -55,7 +56,7 @@ class ShopSettingsScreen(CounterScreen):
         table.add_column(plain("Setting"), key="key", width=KEY_WIDTH)
         table.add_column(plain("Value"), key="value", width=VALUE_WIDTH)
         yield table
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the settings."""

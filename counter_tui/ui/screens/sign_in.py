@@ -17,7 +17,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counter_tui.services import staff
@@ -25,6 +25,7 @@ from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 
 class StaffNameBox(Guarded, Input):
@@ -100,7 +101,7 @@ class SignInScreen(CounterScreen):
                     restrict=r"[0-9]*",
                 )
                 yield Static(id="demo-pins")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the staff list and show demo PINs when this is the demo shop."""

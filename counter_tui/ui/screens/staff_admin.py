@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from counter_tui.services import staff
 from counter_tui.services.open_work import OpenWork
@@ -22,6 +22,7 @@ from counter_tui.ui.dialogs.new_pin import NewPinDialog
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 COLUMNS = (
     ("name", "Name", 24),
@@ -78,7 +79,7 @@ class StaffAdminScreen(CounterScreen):
         for key, label, width in COLUMNS:
             table.add_column(plain(label), key=key, width=width)
         yield table
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Load the staff list."""
