@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from counter_tui.db.models import Customer, FollowUp, FollowUpStatus, Staff, Visit
+from counter_tui.db.models import (
+    Customer,
+    FollowUp,
+    FollowUpStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Staff,
+    Visit,
+)
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import FOLLOWUP_LABELS
 from counter_tui.services.views import FollowUpView
@@ -36,6 +44,7 @@ def followup_views(session: Session, ctx: ShopContext, statement: Any) -> tuple[
         for c in session.exec(select(Customer).where(Customer.id.in_(customer_ids)))  # type: ignore[union-attr]
     }
     now = ctx.now()
+    problems = _mail_problems(session, [row.id for row in rows if row.status == FollowUpStatus.OPEN])
     return tuple(
         FollowUpView(
             id=row.id or 0,
@@ -52,6 +61,22 @@ def followup_views(session: Session, ctx: ShopContext, statement: Any) -> tuple[
             overdue=row.status == FollowUpStatus.OPEN and row.due_at < now,
             personal_line=row.personal_line,
             outcome_note=row.outcome_note,
+            mail_problem=problems.get(row.id or 0, ""),
         )
         for row in rows
     )
+
+
+def _mail_problems(session: Session, followup_ids: list[int | None]) -> dict[int, str]:
+    """Open follow-up id -> why its email failed (the latest failure), for the owner."""
+    if not followup_ids:
+        return {}
+    failed = session.exec(
+        select(OutboxMessage)
+        .where(
+            col(OutboxMessage.followup_id).in_(followup_ids),
+            OutboxMessage.status == OutboxStatus.FAILED,
+        )
+        .order_by(col(OutboxMessage.id))
+    )
+    return {message.followup_id: message.last_error for message in failed if message.followup_id is not None}

@@ -93,6 +93,8 @@ class FollowUpView:
     overdue: bool
     personal_line: str
     outcome_note: str
+    # Why its email did not go (the mail server's reason), while it is open again.
+    mail_problem: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from counter_tui.db.models import Channel, FollowUp, OutboxMessage, OutboxStatus
 from counter_tui.services import customers, mail_sender
@@ -17,7 +17,7 @@ from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from tests.conftest import Team
 from tests.mail_server import LINE, LocalSmtp, thank_you
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
 
 
 def _bob_agreed_to_email(ctx: ShopContext, team: Team) -> int:
@@ -84,3 +84,24 @@ async def test_esc_at_the_preview_completes_nothing(mail_shop: ShopContext, team
 
     [followup], messages = _stored(mail_shop)
     assert (followup.status, messages) == ("open", [])
+
+
+async def test_the_owner_sees_why_an_email_did_not_go(
+    mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp
+) -> None:
+    smtp_server.mode = "refuse"
+    _bob_agreed_to_email(mail_shop, team)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        preview = await _fill_in_and_preview(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert mail_sender.deliver_pending(mail_shop, timeout=5).failed == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        rows = table_rows(app.screen.query_one(DataTable))
+        assert rows[-1][2:4] == ["Bob Jones", "email"]
+        assert rows[-1][4].startswith("Email not sent: The mail server refused the message: 550")
+        assert preview is not app.screen

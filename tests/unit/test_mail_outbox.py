@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from counter_tui.db.models import Channel, FollowUp, FollowUpStatus, OutboxMessage, OutboxStatus
 from counter_tui.errors import NotAllowed
-from counter_tui.services import customers, mail_sender, outbox
+from counter_tui.services import customers, followups, mail_sender, outbox
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
@@ -87,6 +87,8 @@ def test_a_refusing_server_fails_the_message_and_opens_the_follow_up_with_its_re
     assert _followup(mail_shop, followup_id).status == FollowUpStatus.OPEN
     (reopened,) = audit_log("followup.reopened")
     assert reopened.entity_id == followup_id
+    (shown,) = followups.my_followups(mail_shop, team.sam).upcoming
+    assert shown.mail_problem == stored.last_error
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,9 @@ COLUMNS = (
 
 def about(item: FollowUpView) -> str:
     """What the row is about; a thank-you shows its personal line (the template is the same
-    for everyone), or that one is still needed."""
+    for everyone), or that one is still needed; first, why its email did not go."""
+    if item.mail_problem:
+        return f"Email not sent: {item.mail_problem}"
     if item.kind == FollowUpKind.THANK_YOU:
         return item.personal_line or "personal line needed"
     return item.summary
