@@ -23,7 +23,7 @@ import pytest
 
 import counter_tui.services as services_package
 from counter_tui.db.models import Channel, NeedKind, Outcome
-from counter_tui.errors import AlreadyOwned, Conflict, DomainError, NotAllowed, NotFound
+from counter_tui.errors import AlreadyOwned, Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import (
     backup,
     closing,
@@ -35,7 +35,9 @@ from counter_tui.services import (
     followups,
     handoffs,
     kudos,
+    mail_check,
     merge,
+    outbox,
     permissions,
     presence,
     retention,
@@ -243,6 +245,17 @@ CASES: dict[str, Case] = {
         lambda c, a, s: followups.complete_followup(c, a, s.followup, what_was_done="Called him"),
         sams,
     ),
+    "outbox.complete_by_email": Case(
+        Action.WORK_ON_FOLLOWUP,
+        lambda c, a, s: outbox.complete_by_email(c, a, s.followup, what_was_done="Emailed him"),
+        sams,
+        despite=(InvalidInput,),  # a callback is not sent by email
+    ),
+    "mail_check.send_test": Case(
+        Action.CHANGE_SHOP_SETTINGS,
+        lambda c, a, s: mail_check.send_test(c, a, "dana@example.com"),
+        despite=(InvalidInput,),  # the scene's shop has no mail server
+    ),
     "handoffs.approve_handoff": Case(
         Action.DECIDE_HANDOFF, lambda c, a, s: handoffs.approve_handoff(c, a, s.request)
     ),
@@ -397,6 +410,7 @@ READS = {
     "audit_verify.verify_chain",
     "audit_views.audit_actions",
     "audit_views.audit_log",
+    "outbox.preview",
     "changes.changes_since",
     "changes.latest_event_id",
     "closing.close_day_preview",
@@ -452,6 +466,7 @@ NOT_ACTOR_BASED = {
     "shop_settings.import_if_empty": "a shop's first terminal start keeps its file's settings",
     "staff.sign_in": "the PIN is the permission",
     "staff.authorise_command": "a lead's PIN is the permission",
+    "mail_sender.deliver_pending": "the system delivers what staff queued (each allowed when written)",
 }
 """Changes made on the strength of a PIN or by the system, not by a signed-in actor."""
 
