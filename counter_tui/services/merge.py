@@ -13,10 +13,9 @@ while the shop is already closed for that day (after closing time, on a closed w
 a holiday) can be undone until midnight in the shop's time zone. After that it is final.
 The moment is fixed when the merge is made, and kept with it (`CustomerMerge.final_at`).
 
-Undoing puts back what the merge moved and nothing else: visits, notes, follow-ups and
-feedback added to the kept record after the merge stay there, and a consent, standing
-need or preference changed on the kept record after the merge keeps its newer value.
-Every merge and undo writes its audit event in the same transaction.
+Undoing (services/merge_undo.py) puts back what the merge moved and nothing else; what
+the merge moved is kept with it (`CustomerMerge.moved`) for that. Every merge and undo
+writes its audit event in the same transaction.
 """
 
 from __future__ import annotations
@@ -42,8 +41,7 @@ from counter_tui.db.models import (
     StandingNeed,
     Visit,
 )
-from counter_tui.errors import Conflict, InvalidInput, NotFound
-from counter_tui.limits import limited
+from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.services import audit
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.context import Actor, ShopContext
@@ -52,7 +50,6 @@ from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import combine_preferences
 from counter_tui.services.permissions import Action, require
-from counter_tui.services.queries import staff_names
 
 MOVED_ROWS: dict[str, Any] = {
     "visits": Visit,
@@ -130,12 +127,14 @@ def _pair(session: Session, kept_id: int, merged_id: int) -> tuple[Customer, Cus
     return kept, merged
 
 
-def _consent_rows(session: Session, customer_id: int) -> dict[str, ContactConsent]:
+def consent_rows(session: Session, customer_id: int) -> dict[str, ContactConsent]:
+    """A customer's consent rows by channel (a merge and its undo compare them)."""
     rows = session.exec(select(ContactConsent).where(ContactConsent.customer_id == customer_id))
     return {row.channel: row for row in rows}
 
 
-def _standing_rows(session: Session, customer_id: int) -> dict[str, StandingNeed]:
+def standing_rows(session: Session, customer_id: int) -> dict[str, StandingNeed]:
+    """A customer's standing needs by kind (a merge and its undo compare them)."""
     rows = session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id))
     return {row.kind: row for row in rows}
 
@@ -147,9 +146,9 @@ def _count(session: Session, model: Any, customer_id: int, *conditions: Any) -> 
 
 def _build_preview(session: Session, ctx: ShopContext, kept: Customer, merged: Customer) -> MergePreview:
     assert kept.id is not None and merged.id is not None
-    kept_consents = _consent_rows(session, kept.id)
+    kept_consents = consent_rows(session, kept.id)
     consents = []
-    for channel, theirs in sorted(_consent_rows(session, merged.id).items()):
+    for channel, theirs in sorted(consent_rows(session, merged.id).items()):
         ours = kept_consents.get(channel)
         wins = ours is None or theirs.recorded_at > ours.recorded_at
         chosen = theirs if wins else ours
@@ -168,7 +167,7 @@ def _build_preview(session: Session, ctx: ShopContext, kept: Customer, merged: C
         other_followups=_count(session, FollowUp, merged.id, ~open_status),
         feedback=_count(session, Feedback, merged.id),
         consents=tuple(consents),
-        standing_needs=tuple(need_label(kind) for kind in sorted(_standing_rows(session, merged.id))),
+        standing_needs=tuple(need_label(kind) for kind in sorted(standing_rows(session, merged.id))),
         preferences=combined,
         preferences_change=combined != kept.preferences.strip(),
         final_at=merge_final_at(ctx.calendar, ctx.now()),
@@ -200,7 +199,7 @@ def _need_state(row: StandingNeed | None) -> dict[str, Any] | None:
 
 def _move_consents(session: Session, kept_id: int, merged_id: int) -> dict[str, Any]:
     """Latest answer wins per channel; returns what undo needs to put it back."""
-    kept_rows, merged_rows = _consent_rows(session, kept_id), _consent_rows(session, merged_id)
+    kept_rows, merged_rows = consent_rows(session, kept_id), consent_rows(session, merged_id)
     before: dict[str, Any] = {}
     for channel, theirs in merged_rows.items():
         ours = kept_rows.get(channel)
@@ -225,7 +224,7 @@ def _move_consents(session: Session, kept_id: int, merged_id: int) -> dict[str, 
 
 def _move_standing_needs(session: Session, kept_id: int, merged_id: int) -> dict[str, Any]:
     """Latest update wins per kind; returns what undo needs to put it back."""
-    kept_rows, merged_rows = _standing_rows(session, kept_id), _standing_rows(session, merged_id)
+    kept_rows, merged_rows = standing_rows(session, kept_id), standing_rows(session, merged_id)
     before: dict[str, Any] = {}
     for kind, theirs in merged_rows.items():
         ours = kept_rows.get(kind)
@@ -294,133 +293,6 @@ def merge_customers(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int
             final_at=preview.final_at.isoformat(),
         )
         return MergeView(record.id, merged.name, now, lead.name, preview.final_at)
-
-
-def undoable_merges(ctx: ShopContext, actor: Actor, customer_id: int) -> tuple[MergeView, ...]:
-    """Merges into this customer that can still be undone (newest first)."""
-    with ctx.database.read() as session:
-        require(session, actor, Action.VIEW)
-        names = staff_names(session)
-        rows = session.exec(
-            select(CustomerMerge, Customer)
-            .join(Customer, col(Customer.id) == col(CustomerMerge.merged_id))
-            .where(
-                CustomerMerge.kept_id == customer_id,
-                col(CustomerMerge.undone_at).is_(None),
-                col(CustomerMerge.final_at) > ctx.now(),
-            )
-            .order_by(col(CustomerMerge.merged_at).desc())
-        ).all()
-        return tuple(
-            MergeView(
-                merge.id or 0, merged.name, merge.merged_at, names.get(merge.merged_by, "?"), merge.final_at
-            )
-            for merge, merged in rows
-        )
-
-
-def _restore_consents(session: Session, kept_id: int, merged_id: int, state: dict[str, Any]) -> None:
-    kept_rows = _consent_rows(session, kept_id)
-    duplicate = state["duplicate"]
-    for channel, before in state["kept_before"].items():
-        row = kept_rows.get(channel)
-        written = duplicate[channel]["recorded_at"]
-        if row is None or row.recorded_at.isoformat() != written:
-            continue  # changed on the kept record since the merge: the newer answer stays
-        if before is None:
-            session.delete(row)
-        else:
-            row.granted, row.source = before["granted"], before["source"]
-            row.recorded_at = datetime.fromisoformat(before["recorded_at"])
-            row.recorded_by = before["recorded_by"]
-            session.add(row)
-    for channel, theirs in duplicate.items():
-        session.add(
-            ContactConsent(
-                customer_id=merged_id,
-                channel=channel,
-                granted=theirs["granted"],
-                source=theirs["source"],
-                recorded_at=datetime.fromisoformat(theirs["recorded_at"]),
-                recorded_by=theirs["recorded_by"],
-            )
-        )
-
-
-def _restore_standing_needs(session: Session, kept_id: int, merged_id: int, state: dict[str, Any]) -> None:
-    kept_rows = _standing_rows(session, kept_id)
-    duplicate = state["duplicate"]
-    for kind, before in state["kept_before"].items():
-        row = kept_rows.get(kind)
-        if row is None or row.updated_at.isoformat() != duplicate[kind]["updated_at"]:
-            continue  # changed on the kept record since the merge
-        if before is None:
-            session.delete(row)
-        else:
-            row.detail, row.updated_at = before["detail"], datetime.fromisoformat(before["updated_at"])
-            session.add(row)
-    for kind, theirs in duplicate.items():
-        session.add(
-            StandingNeed(
-                customer_id=merged_id,
-                kind=kind,
-                detail=theirs["detail"],
-                updated_at=datetime.fromisoformat(theirs["updated_at"]),
-            )
-        )
-
-
-def undo_merge(ctx: ShopContext, actor: Actor, merge_id: int, reason: str) -> None:
-    """Put a merge back as it was (shift leads only, with a reason, until the end of the
-    day it was made); changes made to the kept record since then are kept."""
-    reason = limited(reason, "reason")
-    if not reason:
-        raise InvalidInput("Say why the merge is undone (e.g. 'different people, same family phone').")
-    with ctx.database.write() as session:
-        lead = require(session, actor, Action.UNDO_MERGE)
-        record = session.get(CustomerMerge, merge_id)
-        if record is None:
-            raise NotFound("That merge no longer exists.")
-        if record.undone_at is not None:
-            raise Conflict("That merge has already been undone.")
-        now = ctx.now()
-        if now >= record.final_at:
-            final = ctx.calendar.local(record.final_at).format("HH:mm on ddd D MMM")
-            raise Conflict(
-                f"That merge became final at {final}, the end of its day. It cannot be undone now."
-            )
-        kept = load_customer(session, record.kept_id)
-        merged = session.get(Customer, record.merged_id)
-        if merged is None or merged.erased_at is not None:
-            raise Conflict("The merged record has been erased since, so the merge cannot be undone.")
-        moved = json.loads(record.moved)
-        connection = session.connection()
-        for key, model in MOVED_ROWS.items():
-            connection.execute(
-                update(model)
-                .where(col(model.id).in_(moved[key]), model.customer_id == record.kept_id)
-                .values(customer_id=record.merged_id)
-            )
-        _restore_consents(session, record.kept_id, record.merged_id, moved["consents"])
-        _restore_standing_needs(session, record.kept_id, record.merged_id, moved["standing_needs"])
-        if kept.preferences == moved["preferences"]["combined"]:
-            kept.preferences = moved["preferences"]["kept_before"]
-        merged.merged_into_id = None
-        record.undone_at, record.undone_by, record.undo_reason = now, lead.id, reason
-        session.add_all([kept, merged, record])
-        write_search_terms(session, record.kept_id, kept.name_key, kept.phone_digits, kept.email)
-        write_search_terms(session, record.merged_id, merged.name_key, merged.phone_digits, merged.email)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "customer.merge_undone",
-            "customer",
-            record.kept_id,
-            merge_id=merge_id,
-            merged_id=record.merged_id,
-            reason=reason,
-        )
 
 
 def erase_merged_records(

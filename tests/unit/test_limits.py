@@ -49,7 +49,7 @@ from counter_tui.services import (
     kiosk,
     kudos,
     mail_check,
-    merge,
+    merge_undo,
     outbox,
     reversals,
     review,
@@ -589,7 +589,11 @@ CASES = [
         "reason",
         lambda s, t: reversals.undo_day_close(s.ctx, s.team.lead, t),
     ),
-    Case("merge.undo_merge:reason", "reason", lambda s, t: merge.undo_merge(s.ctx, s.team.lead, 999, t)),
+    Case(
+        "merge_undo.undo_merge:reason",
+        "reason",
+        lambda s, t: merge_undo.undo_merge(s.ctx, s.team.lead, 999, t),
+    ),
     Case(
         "erasure.erase_customer:reason",
         "reason",

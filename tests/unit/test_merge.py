@@ -24,7 +24,7 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, feedback, followups, merge, visit_customer, visits
+from counter_tui.services import customers, feedback, followups, merge, merge_undo, visit_customer, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
 from tests.conftest import Team
@@ -175,12 +175,12 @@ def test_undo_puts_everything_back(
     before = (_consents(ctx, dups.kept), _consents(ctx, dups.dup), _standing(ctx, dups.kept))
     done = merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
     clock.advance(hours=6)  # 17:10, before the 17:30 close
-    assert [m.merge_id for m in merge.undoable_merges(ctx, team.sam, dups.kept)] == [done.merge_id]
+    assert [m.merge_id for m in merge_undo.undoable_merges(ctx, team.sam, dups.kept)] == [done.merge_id]
     with pytest.raises(NotAllowed):
-        merge.undo_merge(ctx, team.sam, done.merge_id, "different people")
+        merge_undo.undo_merge(ctx, team.sam, done.merge_id, "different people")
     with pytest.raises(InvalidInput, match="Say why"):
-        merge.undo_merge(ctx, team.lead, done.merge_id, "  ")
-    merge.undo_merge(ctx, team.lead, done.merge_id, "different people, same family email")
+        merge_undo.undo_merge(ctx, team.lead, done.merge_id, "  ")
+    merge_undo.undo_merge(ctx, team.lead, done.merge_id, "different people, same family email")
     assert (_consents(ctx, dups.kept), _consents(ctx, dups.dup), _standing(ctx, dups.kept)) == before
     assert _standing(ctx, dups.dup) == {"accessibility": "ramp"}
     assert _owner_of(ctx, Visit, dups.dup_visit) == dups.dup
@@ -188,11 +188,11 @@ def test_undo_puts_everything_back(
     assert customers.customer_detail(ctx, team.sam, dups.kept).preferences == "Card only"
     assert customers.customer_detail(ctx, team.sam, dups.dup).notes[0].body == "Ordered the oak table"
     assert [m.id for m in customers.find_customers(ctx, "rj@").items] == [dups.dup]
-    assert merge.undoable_merges(ctx, team.sam, dups.kept) == ()
+    assert merge_undo.undoable_merges(ctx, team.sam, dups.kept) == ()
     [event] = audit_log("customer.merge_undone")
     assert "same family email" in event.details
     with pytest.raises(Conflict, match="already been undone"):
-        merge.undo_merge(ctx, team.lead, done.merge_id, "again")
+        merge_undo.undo_merge(ctx, team.lead, done.merge_id, "again")
 
 
 def test_undo_keeps_what_changed_on_the_kept_record_after_the_merge(
@@ -202,7 +202,7 @@ def test_undo_keeps_what_changed_on_the_kept_record_after_the_merge(
     clock.advance(minutes=1)
     customers.record_consent(ctx, team.sam, dups.kept, Channel.PHONE, granted=False, source="changed mind")
     customers.add_note(ctx, team.sam, dups.kept, "Written after the merge")
-    merge.undo_merge(ctx, team.lead, done.merge_id, "not the same person")
+    merge_undo.undo_merge(ctx, team.lead, done.merge_id, "not the same person")
     assert _consents(ctx, dups.kept)["phone"] == (False, "changed mind")
     assert "Written after the merge" in [
         n.body for n in customers.customer_detail(ctx, team.sam, dups.kept).notes
@@ -214,9 +214,9 @@ def test_a_merge_is_final_after_the_shop_closes(
 ) -> None:
     done = merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
     clock.moment = datetime(2026, 11, 20, 17, 30, tzinfo=UTC)
-    assert merge.undoable_merges(ctx, team.lead, dups.kept) == ()
+    assert merge_undo.undoable_merges(ctx, team.lead, dups.kept) == ()
     with pytest.raises(Conflict, match="became final at 17:30 on Fri 20 Nov"):
-        merge.undo_merge(ctx, team.lead, done.merge_id, "too late")
+        merge_undo.undo_merge(ctx, team.lead, done.merge_id, "too late")
     assert fetch(CustomerMerge, done.merge_id).undone_at is None
 
 

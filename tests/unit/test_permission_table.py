@@ -37,6 +37,7 @@ from counter_tui.services import (
     kudos,
     mail_check,
     merge,
+    merge_undo,
     outbox,
     permissions,
     presence,
@@ -282,8 +283,8 @@ CASES: dict[str, Case] = {
     "merge.merge_customers": Case(
         Action.MERGE_CUSTOMERS, lambda c, a, s: merge.merge_customers(c, a, s.bob, s.bob_again)
     ),
-    "merge.undo_merge": Case(
-        Action.UNDO_MERGE, lambda c, a, s: merge.undo_merge(c, a, s.ann_merge, "wrong Ann")
+    "merge_undo.undo_merge": Case(
+        Action.UNDO_MERGE, lambda c, a, s: merge_undo.undo_merge(c, a, s.ann_merge, "wrong Ann")
     ),
     "presence.leave": Case(Action.VIEW, lambda c, a, s: presence.leave(c, a, s.visit)),
     "presence.touch": Case(Action.VIEW, lambda c, a, s: presence.touch(c, a, s.visit)),
@@ -429,7 +430,7 @@ READS = {
     "handoffs.pending_handoffs",
     "kudos.thanks_wall",
     "merge.preview_merge",
-    "merge.undoable_merges",
+    "merge_undo.undoable_merges",
     "notices.notices_for",
     "presence.fresh_lookers",
     "presence.lookers",

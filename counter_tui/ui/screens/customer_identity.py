@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from counter_tui.errors import DomainError
-from counter_tui.services import merge, visit_customer
+from counter_tui.services import merge, merge_undo, visit_customer
 from counter_tui.services.context import Actor
 from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.merge import MergePreview, MergeView
@@ -187,7 +187,7 @@ class IdentityActions(_Screen):
         """Shift lead: undo the latest merge into this record, saying why."""
         if self.customer_id is None:
             return
-        self.call(merge.undoable_merges, self.ctx, self.actor, self.customer_id, then=self._ask_undo)
+        self.call(merge_undo.undoable_merges, self.ctx, self.actor, self.customer_id, then=self._ask_undo)
 
     def _ask_undo(self, merges: tuple[MergeView, ...]) -> None:
         name = one_line(self.customer.name if self.customer else "", 30)
@@ -204,6 +204,6 @@ class IdentityActions(_Screen):
         ask(
             self,
             TextPromptDialog("Undo merge", prompt),
-            lambda actor, reason: merge.undo_merge(self.ctx, actor, latest.merge_id, reason),
+            lambda actor, reason: merge_undo.undo_merge(self.ctx, actor, latest.merge_id, reason),
             then=lambda _: done(self, "Merge undone: both records are back as they were."),
         )
