@@ -1,7 +1,9 @@
 """A terminal killed mid-send neither loses nor duplicates an email (issue 11): a real
 sending process is SIGKILLed while the local SMTP server holds the message it was
 handed; the message stays claimed until its lease runs out, and the next run sends it
-again with the same Message-ID, so the receiving side has exactly one message."""
+again with the same Message-ID, so the receiving side has exactly one message. Two
+senders running at once claim each message with one conditional UPDATE, so each is sent
+once (without the claim's condition this fails in most runs)."""
 
 from __future__ import annotations
 
@@ -55,3 +57,27 @@ def test_a_sender_killed_mid_send_gives_exactly_one_delivery_after_a_rerun(
     assert (sent.status, sent.attempts) == (OutboxStatus.SENT, 2)
     assert [got.message_id for got in smtp_server.received] == [sent.message_id] * 2
     assert smtp_server.unique_deliveries() == {sent.message_id}
+
+
+def test_two_senders_at_once_send_each_message_once(
+    mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp, database_url: str
+) -> None:
+    queued = []
+    for number in range(8):
+        customer = customers.create_customer(
+            mail_shop, team.sam, name=f"Customer {number}", email=f"c{number}@example.com"
+        )
+        queued.append(queue_thank_you_email(mail_shop, team, customer)[1])
+    now = mail_shop.now().isoformat()
+
+    senders = [LineProcess("tests.concurrency.mail_sender_process", database_url, now) for _ in range(2)]
+    runs = []
+    for sender in senders:
+        assert sender.read_line() == "sending"
+    for sender in senders:
+        runs.append([int(part) for part in sender.read_line().split()[1:]])
+        sender.kill()
+
+    assert sum(run[0] for run in runs) == len(queued)
+    assert len(smtp_server.received) == len(smtp_server.unique_deliveries()) == len(queued)
+    assert {_message(mail_shop, message_id).status for message_id in queued} == {OutboxStatus.SENT}
