@@ -198,6 +198,7 @@ def _customer(ctx: ShopContext, team: Team, name: str, opted_in: list[str]) -> i
         phone="07700 900123",
         email=f"{name.split()[0].lower()}@example.com",
         opted_in=opted_in,
+        create_anyway=True,  # one household phone
     )
 
 

@@ -135,6 +135,7 @@ def _followup_day(ctx: ShopContext, team: Team, clock: ManualClock) -> dict[str,
             phone="07700 900123",
             email=f"{name.split()[0].lower()}@example.com",
             opted_in=["phone", "email"],
+            create_anyway=True,  # one household phone
         )
     clock.moment = _utc(2026, 11, 19, 12, 0)
     for name, owner in (("Bob Jones", team.sam), ("Cara Lee", team.alex), ("Dee Fox", team.sam)):
