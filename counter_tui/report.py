@@ -1,9 +1,9 @@
 """The end-of-day report for the command line: `counter-tui report day`.
 
 `day_report` turns the same `EndOfDayReport` the lead's end-of-day screen shows into a
-plain dict (times in the store's time zone), and the renderers print it as text for an
-email, CSV for a spreadsheet, or JSON for other tools. It is an administrator's command,
-so it reads without a signed-in staff member.
+`DayReport`, a typed dict of plain values (times in the store's time zone), and the
+renderers print it as text for an email, CSV for a spreadsheet, or JSON for other tools.
+It is an administrator's command, so it reads without a signed-in staff member.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from counter_tui.services.closing import build_end_of_day
 from counter_tui.services.context import ShopContext
@@ -26,14 +26,107 @@ FORMATS = ("text", "csv", "json")
 CSV_COLUMNS = ("section", "who", "item", "value", "target", "met", "detail")
 
 
-def day_report(ctx: ShopContext, day: date) -> dict[str, Any]:
+class MeasureFigures(TypedDict):
+    """One scorecard measure: its figure, how it was counted, and its target."""
+
+    label: str
+    value: float | None
+    numerator: int
+    denominator: int
+    target: float
+    higher_is_better: bool
+    met: bool | None
+
+
+class CardFigures(TypedDict):
+    """A scorecard (the shop's or one person's): visits, measures by key, waits."""
+
+    visits: int
+    average_wait_seconds: int | None
+    longest_wait_seconds: int | None
+    measures: dict[str, MeasureFigures]
+
+
+class StaffFigures(CardFigures):
+    """One person's scorecard, with their name."""
+
+    staff: str
+
+
+class ReportSummary(TypedDict):
+    """How many of each outstanding item."""
+
+    unreturned_calls: int
+    overdue_followups: int
+    pending_handoffs: int
+    flagged_visits: int
+
+
+class FollowUpItem(TypedDict):
+    """An unreturned call or overdue follow-up; times ISO 8601 in store time."""
+
+    id: int
+    kind: str
+    customer: str
+    owner: str
+    channel: str
+    due_at: str | None
+    summary: str
+
+
+# "from" is a Python keyword, so this one is declared by call.
+HandoffItem = TypedDict(
+    "HandoffItem",
+    {
+        "id": int,
+        "visit_id": int,
+        "customer": str,
+        "from": str,
+        "to": str,
+        "reason": str,
+        "requested_at": str | None,
+    },
+)
+
+
+class FlaggedItem(TypedDict):
+    """A visit flagged for review by an early day close."""
+
+    visit_id: int
+    customer: str
+    owner: str | None
+    arrived_at: str | None
+    ended_at: str | None
+    outcome: str | None
+
+
+class DayReport(TypedDict):
+    """The end-of-day report as plain values: what `--format json` prints, and what the
+    text and CSV renderers read."""
+
+    shop: str
+    date: str
+    timezone: str
+    opens: str | None
+    closes: str | None
+    generated_at: str | None
+    summary: ReportSummary
+    scorecard: CardFigures
+    by_staff: list[StaffFigures]
+    unreturned_calls: list[FollowUpItem]
+    overdue_followups: list[FollowUpItem]
+    pending_handoffs: list[HandoffItem]
+    flagged_visits: list[FlaggedItem]
+
+
+def day_report(ctx: ShopContext, day: date) -> DayReport:
     """The end-of-day figures for store-local `day` as a JSON-ready dict."""
     with ctx.database.read() as session:
         report = build_end_of_day(session, ctx, day)
     return report_dict(ctx, report)
 
 
-def report_dict(ctx: ShopContext, report: EndOfDayReport) -> dict[str, Any]:
+def report_dict(ctx: ShopContext, report: EndOfDayReport) -> DayReport:
     """An `EndOfDayReport` as a dict of plain values, times in store time (ISO 8601)."""
 
     def when(moment: datetime | None) -> str | None:
@@ -42,7 +135,7 @@ def report_dict(ctx: ShopContext, report: EndOfDayReport) -> dict[str, Any]:
     def clock(moment: datetime | None) -> str | None:
         return ctx.calendar.local(moment).format("HH:mm") if moment is not None else None
 
-    def followup(view: FollowUpView) -> dict[str, Any]:
+    def followup(view: FollowUpView) -> FollowUpItem:
         return {
             "id": view.id,
             "kind": view.kind,
@@ -67,7 +160,7 @@ def report_dict(ctx: ShopContext, report: EndOfDayReport) -> dict[str, Any]:
             "flagged_visits": len(report.flagged_visits),
         },
         "scorecard": _card_dict(report.scorecard.overall),
-        "by_staff": [{"staff": staff.name, **_card_dict(staff.card)} for staff in report.scorecard.by_staff],
+        "by_staff": [_staff_dict(staff.name, staff.card) for staff in report.scorecard.by_staff],
         "unreturned_calls": [followup(view) for view in report.unreturned_calls],
         "overdue_followups": [followup(view) for view in report.overdue_followups],
         "pending_handoffs": [
@@ -96,7 +189,7 @@ def report_dict(ctx: ShopContext, report: EndOfDayReport) -> dict[str, Any]:
     }
 
 
-def _card_dict(card: Scorecard) -> dict[str, Any]:
+def _card_dict(card: Scorecard) -> CardFigures:
     return {
         "visits": card.visits,
         "average_wait_seconds": card.average_wait_seconds,
@@ -116,6 +209,17 @@ def _card_dict(card: Scorecard) -> dict[str, Any]:
     }
 
 
+def _staff_dict(name: str, card: Scorecard) -> StaffFigures:
+    figures = _card_dict(card)
+    return {
+        "staff": name,
+        "visits": figures["visits"],
+        "average_wait_seconds": figures["average_wait_seconds"],
+        "longest_wait_seconds": figures["longest_wait_seconds"],
+        "measures": figures["measures"],
+    }
+
+
 def render_day_report(ctx: ShopContext, day: date, fmt: str = "text") -> str:
     """The day's report rendered as `text`, `csv` or `json`."""
     if fmt not in FORMATS:
@@ -128,7 +232,7 @@ def render_day_report(ctx: ShopContext, day: date, fmt: str = "text") -> str:
     return render_text(report)
 
 
-def render_json(report: dict[str, Any]) -> str:
+def render_json(report: DayReport) -> str:
     """Indented JSON, keys in the order built, non-ASCII kept."""
     return json.dumps(report, indent=2, ensure_ascii=False)
 
@@ -154,7 +258,7 @@ def _local_minute(iso: str | None) -> str:
     return iso[:16].replace("T", " ") if iso else ""
 
 
-def _card_rows(who: str, card: dict[str, Any]) -> list[tuple[Any, ...]]:
+def _card_rows(who: str, card: CardFigures) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = [("scorecard", who, "visits", card["visits"], None, None, None)]
     for key, measure in card["measures"].items():
         detail = f"{measure['numerator']} of {measure['denominator']}"
@@ -164,7 +268,7 @@ def _card_rows(who: str, card: dict[str, Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def render_csv(report: dict[str, Any]) -> str:
+def render_csv(report: DayReport) -> str:
     """One row per figure or outstanding item, columns section, who, item, value, target,
     met, detail; times in store time."""
     rows: list[tuple[Any, ...]] = [
@@ -237,7 +341,7 @@ def render_csv(report: dict[str, Any]) -> str:
 # --- text --------------------------------------------------------------------------------
 
 
-def _hours(report: dict[str, Any]) -> str:
+def _hours(report: DayReport) -> str:
     return f"{report['opens']}-{report['closes']}" if report["opens"] else "closed"
 
 
@@ -248,13 +352,13 @@ def _duration(seconds: int | None) -> str:
     return f"{minutes}m {rest:02d}s"
 
 
-def _figure(measure: dict[str, Any], key: str) -> str:
+def _figure(measure: MeasureFigures, key: str) -> str:
     if measure["value"] is None:
         return "-"
     return f"{measure['value']}" if key == "handoffs_per_100_visits" else f"{measure['value']}%"
 
 
-def _measure_line(key: str, measure: dict[str, Any]) -> str:
+def _measure_line(key: str, measure: MeasureFigures) -> str:
     sign = ">=" if measure["higher_is_better"] else "<="
     unit = "" if key == "handoffs_per_100_visits" else "%"
     target = f"{sign} {measure['target']:g}{unit}"
@@ -267,7 +371,7 @@ def _measure_line(key: str, measure: dict[str, Any]) -> str:
     return f"  {measure['label']:<26}{_figure(measure, key):>8}   target {target:<9} {verdict}"
 
 
-def render_text(report: dict[str, Any]) -> str:
+def render_text(report: DayReport) -> str:
     """A plain-text report for reading in a terminal or pasting into an email."""
     card = report["scorecard"]
     lines = [
