@@ -12,8 +12,15 @@ import csv
 import io
 import json
 from datetime import date, datetime
-from typing import Any, TypedDict
+from typing import Any
 
+from counter_tui.report_figures import (
+    CardFigures,
+    DayReport,
+    FollowUpItem,
+    MeasureFigures,
+    StaffFigures,
+)
 from counter_tui.services.closing import build_end_of_day
 from counter_tui.services.context import ShopContext
 from counter_tui.services.export_format import FORMULA_STARTS
@@ -24,99 +31,6 @@ from counter_tui.text import one_line
 
 FORMATS = ("text", "csv", "json")
 CSV_COLUMNS = ("section", "who", "item", "value", "target", "met", "detail")
-
-
-class MeasureFigures(TypedDict):
-    """One scorecard measure: its figure, how it was counted, and its target."""
-
-    label: str
-    value: float | None
-    numerator: int
-    denominator: int
-    target: float
-    higher_is_better: bool
-    met: bool | None
-
-
-class CardFigures(TypedDict):
-    """A scorecard (the shop's or one person's): visits, measures by key, waits."""
-
-    visits: int
-    average_wait_seconds: int | None
-    longest_wait_seconds: int | None
-    measures: dict[str, MeasureFigures]
-
-
-class StaffFigures(CardFigures):
-    """One person's scorecard, with their name."""
-
-    staff: str
-
-
-class ReportSummary(TypedDict):
-    """How many of each outstanding item."""
-
-    unreturned_calls: int
-    overdue_followups: int
-    pending_handoffs: int
-    flagged_visits: int
-
-
-class FollowUpItem(TypedDict):
-    """An unreturned call or overdue follow-up; times ISO 8601 in store time."""
-
-    id: int
-    kind: str
-    customer: str
-    owner: str
-    channel: str
-    due_at: str | None
-    summary: str
-
-
-# "from" is a Python keyword, so this one is declared by call.
-HandoffItem = TypedDict(
-    "HandoffItem",
-    {
-        "id": int,
-        "visit_id": int,
-        "customer": str,
-        "from": str,
-        "to": str,
-        "reason": str,
-        "requested_at": str | None,
-    },
-)
-
-
-class FlaggedItem(TypedDict):
-    """A visit flagged for review by an early day close."""
-
-    visit_id: int
-    customer: str
-    owner: str | None
-    arrived_at: str | None
-    ended_at: str | None
-    outcome: str | None
-
-
-class DayReport(TypedDict):
-    """The end-of-day report as plain values: what `--format json` prints, and what the
-    text and CSV renderers read."""
-
-    shop: str
-    date: str
-    timezone: str
-    opens: str | None
-    closes: str | None
-    generated_at: str | None
-    summary: ReportSummary
-    scorecard: CardFigures
-    by_staff: list[StaffFigures]
-    unreturned_calls: list[FollowUpItem]
-    overdue_followups: list[FollowUpItem]
-    pending_handoffs: list[HandoffItem]
-    flagged_visits: list[FlaggedItem]
 
 
 def day_report(ctx: ShopContext, day: date) -> DayReport:
