@@ -2,7 +2,7 @@
 
 Builds the demo shop in a temporary SQLite database with the clock stopped on a weekday
 mid-morning, drives the app with Pilot the way a person would (type a name, a PIN, press
-the screen's keys), and writes 120x40 SVGs into screenshots/. Run from the repository:
+the screen's keys), and writes SVGs into screenshots/ at 120x40 and again at 80x24. Run from the repository:
 
     .venv/bin/python scripts/screenshots.py
 """
@@ -33,6 +33,7 @@ from counter_tui.ui.screens.floor import FloorScreen
 # Wednesday 18 November 2026, 10:30 in London (UTC+0 in winter): the shop is busy.
 MOMENT = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
 SIZE = (120, 40)
+SMALL_SIZE = (80, 24)
 KIOSK_SIZE = (80, 24)
 FIND_QUERY = "ma"
 REVIEW_TABS = (
@@ -109,18 +110,22 @@ async def highlight(pilot: Pilot[None], visit_id: int) -> None:
     raise AssertionError(f"visit {visit_id} is not on the floor board")
 
 
-async def tour(app: CounterApp, who: Staff) -> None:
-    """Visit every staff screen and save each one."""
-    async with app.run_test(size=SIZE) as pilot:
+async def tour(app: CounterApp, who: Staff, size: tuple[int, int] = SIZE, suffix: str = "") -> None:
+    """Visit every staff screen at `size` and save each one as <screen><suffix>.svg."""
+
+    async def shot(pilot: Pilot[None], name: str) -> None:
+        await save(pilot, f"{name}{suffix}")
+
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await save(pilot, "sign_in")
+        await shot(pilot, "sign_in")
 
         await sign_in(pilot, who.associate, who.associate_pin)
-        await save(pilot, "floor")
+        await shot(pilot, "floor")
 
         await highlight(pilot, who.visit_id)
         await pilot.press("enter")
-        await save(pilot, "customer")
+        await shot(pilot, "customer")
         await pilot.press("escape")
 
         await pilot.press("slash")
@@ -129,27 +134,34 @@ async def tour(app: CounterApp, who: Staff) -> None:
         screen = app.screen
         assert isinstance(screen, FindCustomerScreen)
         screen.search()  # what the pause after typing does, without waiting for it
-        await save(pilot, "find")
+        await shot(pilot, "find")
         await pilot.press("escape")
 
         await pilot.press("f")
-        await save(pilot, "followups")
+        await shot(pilot, "followups")
         await pilot.press("escape")
 
         await pilot.press("ctrl+l")
         await sign_in(pilot, who.lead, who.lead_pin)
         await pilot.press("h")
-        await save(pilot, "handoffs")
+        await shot(pilot, "handoffs")
         await pilot.press("escape")
 
         await pilot.press("l")
         for key, name in REVIEW_TABS:
             await pilot.press(key)
-            await save(pilot, f"review_{name}")
+            await shot(pilot, f"review_{name}")
+        await pilot.press("l")
+        await shot(pilot, "audit_log")
+        await pilot.press("escape")
+        await pilot.press("escape")
+
+        await pilot.press("s")
+        await shot(pilot, "staff_admin")
         await pilot.press("escape")
 
         await pilot.press("o")
-        await save(pilot, "shop_settings")
+        await shot(pilot, "shop_settings")
 
 
 async def kiosk_tour(app: KioskApp) -> None:
@@ -179,7 +191,9 @@ def main() -> int:
         try:
             pins = build_demo_shop(ctx)
             app = CounterApp(ctx, demo_pins=pins, live=False)
-            asyncio.run(tour(app, Staff(ctx, pins)))
+            who = Staff(ctx, pins)
+            asyncio.run(tour(app, who))
+            asyncio.run(tour(CounterApp(ctx, demo_pins=pins, live=False), who, SMALL_SIZE, "_80x24"))
             asyncio.run(kiosk_tour(KioskApp(ctx, "door")))
         finally:
             ctx.database.dispose()
