@@ -48,7 +48,7 @@ from counter_tui.db.models import (
     Staff,
     Visit,
 )
-from counter_tui.demo import DEMO_STAFF, FIRST_NAMES, LAST_NAMES, VISIT_NOTES
+from counter_tui.demo.data import DEMO_STAFF, FIRST_NAMES, LAST_NAMES, VISIT_NOTES
 from counter_tui.services import customer_search, customers, staff, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 

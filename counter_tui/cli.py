@@ -196,7 +196,7 @@ def demo(
     ] = None,
 ) -> None:
     """Try the app on a throwaway database filled with a realistic demo shop."""
-    from counter_tui.demo import build_demo_shop
+    from counter_tui.demo.build import build_demo_shop
 
     if build_only is not None:
         url = _url_or_path(build_only)

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import fixed_clock
 from counter_tui.config import Settings, ShopSettings
-from counter_tui.demo import build_demo_shop
+from counter_tui.demo.build import build_demo_shop
 from counter_tui.services import staff, visit_views
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp

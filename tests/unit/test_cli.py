@@ -327,7 +327,7 @@ def test_demo_builds_a_shop_shows_pins_and_removes_it_afterwards(recorder: Recor
 def test_demo_keep_leaves_the_database_and_says_how_to_reopen_it(
     recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("counter_tui.demo.build_demo_shop", lambda ctx: {"Dana": "1111"})
+    monkeypatch.setattr("counter_tui.demo.build.build_demo_shop", lambda ctx: {"Dana": "1111"})
 
     result = runner.invoke(app, ["demo", "--keep"])
 
@@ -356,7 +356,7 @@ def test_demo_refuses_a_database_that_already_has_staff(recorder: Recorder, data
 def test_demo_ignores_the_database_url_from_the_environment(
     recorder: Recorder, monkeypatch: pytest.MonkeyPatch, database_url: str
 ) -> None:
-    monkeypatch.setattr("counter_tui.demo.build_demo_shop", lambda ctx: {})
+    monkeypatch.setattr("counter_tui.demo.build.build_demo_shop", lambda ctx: {})
 
     result = runner.invoke(app, ["demo"], env={"COUNTER_TUI_DATABASE_URL": database_url})
 

@@ -22,7 +22,7 @@ runner = CliRunner()
 def test_demo_says_where_it_is_and_how_to_open_a_second_terminal_before_the_app_starts(
     recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("counter_tui.demo.build_demo_shop", lambda ctx: {"Dana": "1111"})
+    monkeypatch.setattr("counter_tui.demo.build.build_demo_shop", lambda ctx: {"Dana": "1111"})
     printed_before_start: list[str] = []
     original = recorder.counter_app
 

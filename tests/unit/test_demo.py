@@ -25,7 +25,7 @@ from counter_tui.db.models import (
     StandingNeed,
     Visit,
 )
-from counter_tui.demo import build_demo_shop
+from counter_tui.demo.build import build_demo_shop
 from counter_tui.errors import Conflict
 from counter_tui.services import followups, handoffs, staff, visit_views
 from counter_tui.services.context import Actor, ShopContext
