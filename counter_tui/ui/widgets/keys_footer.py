@@ -9,11 +9,13 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, KeyGroup
 
+from counter_tui.ui.guarded_app import Guarded
+
 PINNED_IDS = frozenset({"app.sign_out", "app.help"})
 """The app's keys a person must always find: to leave, and to see every other key."""
 
 
-class KeysFooter(Footer):
+class KeysFooter(Guarded, Footer):
     """A compact footer whose Sign out and Keys are docked right, never cut."""
 
     DEFAULT_CSS = """
