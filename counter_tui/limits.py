@@ -51,6 +51,7 @@ LIMITS: dict[str, Limit] = {
             "dayclose.reason",
             "dayclose.undo_reason",
             "customermerge.undo_reason",
+            "followupdue.reason",
         ),
     ),
     "followup": Limit("A follow-up", 500, ("followup.summary",)),

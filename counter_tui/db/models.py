@@ -278,6 +278,9 @@ class FollowUp(SQLModel, table=True):
     channel: str = Field(max_length=20)
     summary: str = Field(max_length=500)
     due_at: datetime
+    # The due time first set, kept when the follow-up is snoozed (None: never moved); the
+    # scorecard measures on-time against it.
+    original_due_at: datetime | None = None
     status: str = Field(default=FollowUpStatus.OPEN, max_length=20)
     created_at: datetime
     created_by: int | None = Field(default=None, foreign_key="staff.id")
@@ -287,6 +290,19 @@ class FollowUp(SQLModel, table=True):
     personal_line: str = Field(default="", max_length=500)
     customer_informed: bool = Field(default=False)
     cancel_reason: str = Field(default="", max_length=200)
+
+
+class FollowUpDue(SQLModel, table=True):
+    """One move of a follow-up's due time (a snooze or reschedule): from when, to when,
+    why and by whom, so the due history is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    followup_id: int = Field(foreign_key="followup.id", index=True)
+    from_due_at: datetime
+    to_due_at: datetime
+    reason: str = Field(max_length=200)
+    moved_at: datetime
+    moved_by: int = Field(foreign_key="staff.id")
 
 
 class CustomerMerge(SQLModel, table=True):

@@ -38,6 +38,7 @@ from counter_tui.db.models import (
     CustomerSearchTerm,
     Feedback,
     FollowUp,
+    FollowUpDue,
     FollowUpStatus,
     StandingNeed,
     Visit,
@@ -130,6 +131,9 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             followup.personal_line = ""
             followup.outcome_note = ""
             session.add(followup)
+            for move in session.exec(select(FollowUpDue).where(FollowUpDue.followup_id == followup.id)):
+                move.reason = ERASED_TEXT
+                session.add(move)
 
         visits = list(session.exec(select(Visit).where(Visit.customer_id == customer_id)))
         for visit in visits:

@@ -334,7 +334,7 @@ def complete_followup_in(
         "followup",
         followup.id,
         kind=followup.kind,
-        on_time=followup.done_at <= followup.due_at,
+        on_time=followup.done_at <= (followup.original_due_at or followup.due_at),
     )
     if followup.kind == FollowUpKind.STATUS_UPDATE and still_open:
         _insert(

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from counter_tui.config import Targets
 from counter_tui.db.models import (
@@ -168,17 +168,19 @@ def _visit_facts(session: Session, ctx: ShopContext, start: datetime, end: datet
 def _facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -> _Facts:
     now = ctx.now()
     followups = []
+    # A snoozed follow-up is measured against the due time first owed, not the moved one.
+    owed_at = func.coalesce(col(FollowUp.original_due_at), col(FollowUp.due_at))
     for kind, owner_id, status, due_at, done_at in session.connection().execute(
         sa_select(
             col(FollowUp.kind),
             col(FollowUp.owner_id),
             col(FollowUp.status),
-            col(FollowUp.due_at),
+            owed_at,
             col(FollowUp.done_at),
         ).where(
             col(FollowUp.kind).in_(MEASURED_KINDS),
-            col(FollowUp.due_at) >= start,
-            col(FollowUp.due_at) < end,
+            owed_at >= start,
+            owed_at < end,
         )
     ):
         if status == FollowUpStatus.CANCELLED:

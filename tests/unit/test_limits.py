@@ -44,6 +44,7 @@ from counter_tui.services import (
     erasure,
     exports,
     feedback,
+    followup_snooze,
     followups,
     handoffs,
     kiosk,
@@ -401,6 +402,16 @@ CASES = [
         "outbox.preview:personal_line",
         "personal_line",
         lambda s, t: outbox.preview(s.ctx, s.team.lead, s.callback, personal_line=t),
+    ),
+    Case(
+        "followup_snooze.reschedule_followup:due",
+        None,
+        lambda s, t: followup_snooze.reschedule_followup(s.ctx, s.team.sam, s.callback, t, "Part due"),
+    ),
+    Case(
+        "followup_snooze.reschedule_followup:reason",
+        "reason",
+        lambda s, t: followup_snooze.reschedule_followup(s.ctx, s.team.sam, s.callback, "tomorrow 12:00", t),
     ),
     Case(
         "followups.cancel_followup:reason",

@@ -32,6 +32,7 @@ from counter_tui.services import (
     erasure,
     exports,
     feedback,
+    followup_snooze,
     followups,
     handoffs,
     kudos,
@@ -246,6 +247,11 @@ CASES: dict[str, Case] = {
         lambda c, a, s: followups.complete_followup(c, a, s.followup, what_was_done="Called him"),
         sams,
     ),
+    "followup_snooze.reschedule_followup": Case(
+        Action.WORK_ON_FOLLOWUP,
+        lambda c, a, s: followup_snooze.reschedule_followup(c, a, s.followup, "tomorrow 12:00", "Part due"),
+        sams,
+    ),
     "outbox.complete_by_email": Case(
         Action.WORK_ON_FOLLOWUP,
         lambda c, a, s: outbox.complete_by_email(c, a, s.followup, what_was_done="Emailed him"),
@@ -413,6 +419,7 @@ READS = {
     "audit_views.audit_log",
     "outbox.preview",
     "changes.changes_since",
+    "followup_snooze.due_history",
     "changes.latest_event_id",
     "closing.close_day_preview",
     "closing.closes_early",

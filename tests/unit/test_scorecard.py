@@ -14,7 +14,15 @@ from counter_tui.clock import ManualClock
 from counter_tui.config import Targets
 from counter_tui.db.models import NeedKind, Outcome
 from counter_tui.errors import InvalidInput, NotAllowed
-from counter_tui.services import customers, followups, handoffs, scorecard, shop_settings, visits
+from counter_tui.services import (
+    customers,
+    followup_snooze,
+    followups,
+    handoffs,
+    scorecard,
+    shop_settings,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from counter_tui.services.review_views import Measure, TrendCell
 from tests.conftest import Team
@@ -200,6 +208,23 @@ def test_follow_ups_count_by_due_time_only_once_due(ctx: ShopContext, team: Team
     # Monday's callback (asked in the last hour) belongs to Monday.
     monday = scorecard.period_scorecard(ctx, team.lead, date(2026, 11, 23), date(2026, 11, 23))
     assert monday.overall.calls_returned_same_day.denominator == 0
+
+
+def test_a_snoozed_follow_up_is_measured_against_its_original_due_time(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    ids = _followup_day(ctx, team, clock)
+    clock.moment = _utc(2026, 11, 20, 13, 0)
+    followup_snooze.reschedule_followup(ctx, team.sam, ids["p1"], "mon 12:00", "Stock check moved")
+    clock.moment = _utc(2026, 11, 20, 18, 0)  # after Friday's 14:00, before the snoozed Monday time
+    friday = scorecard.period_scorecard(ctx, team.lead, FRIDAY, FRIDAY).overall
+    assert (friday.promises_kept_on_time.numerator, friday.promises_kept_on_time.denominator) == (0, 3)
+    clock.moment = _utc(2026, 11, 23, 11, 0)
+    followups.complete_followup(ctx, team.sam, ids["p1"], what_was_done="Checked")
+    friday = scorecard.period_scorecard(ctx, team.lead, FRIDAY, FRIDAY).overall
+    assert (friday.promises_kept_on_time.numerator, friday.promises_kept_on_time.denominator) == (0, 3)
+    monday = scorecard.period_scorecard(ctx, team.lead, date(2026, 11, 23), date(2026, 11, 23)).overall
+    assert monday.promises_kept_on_time.denominator == 0
 
 
 def test_targets_come_from_the_shop_settings(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
