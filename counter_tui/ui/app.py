@@ -54,6 +54,7 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
             "ctrl+l",
             "lock",
             "Lock",
+            priority=True,
             id="app.lock",
             tooltip="Lock this terminal; the next person signs in.",
         ),

@@ -328,3 +328,22 @@ async def test_a_burst_for_nobody_before_the_list_loads_gives_the_name_box_back(
         await pilot.press("backspace", "backspace", "backspace")
         await type_text(pilot, "sam")
         assert app.screen.query_one("#staff-filter", Input).value == "sam"
+
+
+async def test_ctrl_l_locks_from_inside_a_dialog_and_the_draft_waits(ctx: ShopContext, team: Team) -> None:
+    """The lock key works anywhere, a half-typed dialog included (a person walking away
+    mid-note must not leave it on show); signing in again brings the dialog back."""
+    visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        await type_text(pilot, "half a note")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.actor is None
+        await sign_in(pilot, "sam", "2222")
+        assert isinstance(app.screen, TextPromptDialog)
+        assert app.screen.query_one("#answer", Input).value == "half a note"
