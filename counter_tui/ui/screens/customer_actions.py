@@ -1,0 +1,285 @@
+"""The customer view's record actions and which keys it offers: callbacks, promises,
+preferences, consent, details, feedback, erasure, subject access, a new visit and
+checking off what is owed; `check_action` asks the permissions for every key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from counter_tui.services import customers, erasure, feedback, followups, subject_access, visits
+from counter_tui.services.permissions import NOBODY, Action, allows
+from counter_tui.ui.dialogs.complete_followup import check_off
+from counter_tui.ui.dialogs.consent import ConsentDialog
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
+from counter_tui.ui.dialogs.feedback import FeedbackDialog
+from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
+from counter_tui.ui.dialogs.form import ask
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.safe_text import one_line
+from counter_tui.ui.screens.customer_visit_actions import VisitActions
+from counter_tui.ui.shop_access import done
+
+VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "link", "reassign"}
+CUSTOMER_ACTIONS = {
+    "callback",
+    "promise",
+    "consent",
+    "update_details",
+    "merge",
+    "undo_merge",
+    "erase",
+    "subject_access",
+}
+ASKS = {
+    "claim": Action.CLAIM_VISIT,
+    "needs": Action.WORK_ON_VISIT,
+    "helper": Action.ADD_HELPER,
+    "handoff": Action.REQUEST_HANDOFF,
+    "reassign": Action.REASSIGN_VISIT,
+    "add_to_file": Action.WORK_ON_VISIT,
+    "link": Action.WORK_ON_VISIT,
+    "callback": Action.KEEP_CUSTOMER_RECORD,
+    "promise": Action.KEEP_CUSTOMER_RECORD,
+    "consent": Action.KEEP_CUSTOMER_RECORD,
+    "update_details": Action.KEEP_CUSTOMER_RECORD,
+    "feedback": Action.KEEP_CUSTOMER_RECORD,
+    "walk_in": Action.START_VISIT,
+    "merge": Action.MERGE_CUSTOMERS,
+    "undo_merge": Action.UNDO_MERGE,
+    "erase": Action.ERASE_CUSTOMER,
+    "subject_access": Action.SUBJECT_ACCESS,
+    "reopen": Action.REOPEN_VISIT,
+}
+"""The permission each key asks for (keys whose permission depends on what is shown,
+like a note on a visit or on a record, are decided in `permitted` below)."""
+#: Asked for on a walk-in not on file, these put them on file first, then carry on.
+FILE_FIRST = {"callback": "a callback", "promise": "a promise"}
+
+
+class CustomerActions(VisitActions):
+    """Mixed into the customer screen, after the visit actions it builds on."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the keys that make sense for what is on screen and that the
+        permissions allow this person (the services ask the same permissions)."""
+        if not self.signed_in:  # under the lock screen: nothing is offered
+            return False
+        visit, customer = self.visit, self.customer
+        live = visit is not None and visit.ended_at is None
+        if action in VISIT_ACTIONS and not live:
+            return False
+        if action in CUSTOMER_ACTIONS and customer is None:
+            return action in FILE_FIRST and live and self.permitted("add_to_file")
+        shown = {
+            "claim": visit is not None and visit.owner_id is None,
+            "note": visit is None or live,
+            "add_to_file": customer is None,
+            "link": customer is None,
+            "preferences": customer is not None or live,
+            "walk_in": visit is None and customer is not None and customer.open_visit_id is None,
+            "reopen": self._reopenable() is not None,
+        }
+        return shown.get(action, True) and self.permitted(action)
+
+    def permitted(self, action: str) -> bool:
+        """Whether the permissions let the signed-in person do what `action` does here."""
+        target = self.visit.target if self.visit is not None else NOBODY
+        if action == "end":
+            return bool(self._outcomes_allowed())
+        if action == "done":
+            return bool(self._followups_to_check_off())
+        if action == "note":
+            on_visit = self.visit is not None
+            return allows(
+                self.actor, Action.WORK_ON_VISIT if on_visit else Action.KEEP_CUSTOMER_RECORD, target
+            )
+        if action == "preferences":
+            on_file = self.customer is not None
+            return allows(
+                self.actor, Action.KEEP_CUSTOMER_RECORD if on_file else Action.WORK_ON_VISIT, target
+            )
+        asked = ASKS.get(action)
+        return asked is None or allows(self.actor, asked, target)
+
+    def _consented(self) -> set[str]:
+        return {c.channel for c in self.customer.consents if c.granted} if self.customer else set()
+
+    def _file_first(self, action: str, carry_on: Callable[[], None]) -> bool:
+        """For a walk-in not on file, open the form that puts them on file (what they need
+        first), then `carry_on`; so words typed straight after the key land in a field."""
+        if self.customer is not None:
+            return False
+        self.put_on_file(f"Put them on file first: {FILE_FIRST[action]} needs their record", carry_on)
+        return True
+
+    def action_callback(self) -> None:
+        """Promise a call back (asking for a phone number first if there is none on file)."""
+        if self._file_first("callback", self.action_callback):
+            return
+        if self.customer is None or self.customer_id is None:
+            return
+        if not self.customer.phone:
+            self.notify(
+                f"{one_line(self.customer.name, 30)} has no phone number on file. Add one with u, then b.",
+                markup=False,
+            )
+            return
+        customer_id = self.customer_id
+        ask(
+            self,
+            CallbackDialog(self._consented()),
+            lambda actor, request: followups.add_callback(
+                self.ctx,
+                actor,
+                customer_id,
+                about=request.about,
+                channel=request.channel,
+                consent_source=request.consent_source,
+            ),
+            then=lambda _: done(self, "Callback queued."),
+        )
+
+    def action_promise(self) -> None:
+        """Record a promise."""
+        if self._file_first("promise", self.action_promise) or self.customer_id is None:
+            return
+        customer_id = self.customer_id
+        ask(
+            self,
+            PromiseDialog(self._consented(), self.ctx.calendar, self.ctx.now()),
+            lambda actor, request: followups.add_promise(
+                self.ctx,
+                actor,
+                customer_id,
+                promise=request.promise,
+                due_at=request.due_at,
+                channel=request.channel,
+            ),
+            then=lambda _: done(self, "Promise recorded."),
+        )
+
+    def action_preferences(self) -> None:
+        """Edit the standing preferences remembered across visits."""
+        if self.customer is None:
+            self.edit_walk_in_preferences()
+            return
+        if self.customer_id is None:
+            return
+        customer_id = self.customer_id
+        dialog = TextPromptDialog(
+            "Preferences",
+            "What do they prefer? (kept for every visit)",
+            initial=self.customer.preferences,
+        )
+        ask(
+            self,
+            dialog,
+            lambda actor, text: customers.set_preferences(self.ctx, actor, customer_id, text),
+            then=lambda _: self.reload(),
+        )
+
+    def action_consent(self) -> None:
+        """Record which channels the customer agreed to."""
+        if self.customer_id is None:
+            return
+        customer_id = self.customer_id
+        ask(
+            self,
+            ConsentDialog(self._consented()),
+            lambda actor, answer: customers.set_consents(
+                self.ctx, actor, customer_id, answer[0], source=answer[1]
+            ),
+            then=lambda _: self.reload(),
+        )
+
+    def action_update_details(self) -> None:
+        """Correct the customer's name, phone or email."""
+        if self.customer is None or self.customer_id is None:
+            return
+        customer, customer_id = self.customer, self.customer_id
+        dialog = CustomerFormDialog(
+            customer.name, phone=customer.phone, email=customer.email, ask_consent=False
+        )
+        ask(
+            self,
+            dialog,
+            lambda actor, details: customers.update_contact(
+                self.ctx, actor, customer_id, name=details.name, phone=details.phone, email=details.email
+            ),
+            then=lambda _: self.reload(),
+        )
+
+    def action_feedback(self) -> None:
+        """Record the customer's feedback (open-ended, optional rating and topics)."""
+        customer_id, visit_id = self.customer_id, self.visit_id
+        ask(
+            self,
+            FeedbackDialog(),
+            lambda actor, entry: feedback.record_feedback(
+                self.ctx,
+                actor,
+                body=entry.body,
+                rating=entry.rating,
+                topics=feedback.parse_topics(entry.topics),
+                customer_id=customer_id,
+                visit_id=visit_id,
+            ),
+            then=lambda _: done(self, "Feedback recorded. Thank them for telling you."),
+        )
+
+    def action_erase(self) -> None:
+        """Shift lead: erase the customer's personal data on their request, with the reason."""
+        if self.customer is None or self.customer_id is None:
+            return
+        customer_id = self.customer_id
+        prompt = (
+            f"Erase {one_line(self.customer.name, 30)}'s name, contact details, notes and feedback? "
+            "Visits stay, anonymous. Type how they asked (e.g. 'asked by email on 3 Nov')."
+        )
+
+        def erased(_: object) -> None:
+            self.notify("Personal data erased.", markup=False)
+            if self.is_current:
+                self.dismiss()
+
+        ask(
+            self,
+            TextPromptDialog("Erase personal data", prompt),
+            lambda actor, reason: erasure.erase_customer(self.ctx, actor, customer_id, reason),
+            then=erased,
+        )
+
+    def action_subject_access(self) -> None:
+        """Shift lead: write everything held about the customer to a file in the shop's
+        exports folder (a subject access request), and say where."""
+        if self.customer is None or self.customer_id is None:
+            return
+        name = self.customer.name
+
+        def written(done: subject_access.SubjectAccessFile) -> None:
+            self.notify(f"Everything held about {name} is saved in {done.path}", markup=False, timeout=30)
+
+        self.call(subject_access.write_subject_access, self.ctx, self.actor, self.customer_id, then=written)
+
+    def action_walk_in(self) -> None:
+        """They're here: start a visit owned by you."""
+        if self.customer_id is None:
+            return
+
+        def started(visit_id: int) -> None:
+            self.follow_visit(visit_id)
+
+        self.call(
+            visits.new_walk_in,
+            self.ctx,
+            self.actor,
+            customer_id=self.customer_id,
+            claim=True,
+            then=started,
+        )
+
+    def action_done(self) -> None:
+        """Check off this customer's first open follow-up that is yours (or any, for a lead)."""
+        mine = self._followups_to_check_off()
+        if mine:
+            check_off(self, mine[0])
