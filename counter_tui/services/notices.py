@@ -25,6 +25,8 @@ from counter_tui.services.queries import staff_names, visit_who
 
 HANDOFF_ACTIONS = ("handoff.requested", "handoff.approved", "handoff.denied")
 NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned")
+PASSED_ACTIONS = ("handoff.approved", "visit.reassigned")
+SIGNED_IN = "staff.signed_in"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,50 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
             if notice is not None:
                 notices.append(notice)
         return notices
+
+
+def passed_while_away(ctx: ShopContext, actor: Actor) -> list[Notice]:
+    """What `actor`, just signed in, missed while signed out: customers passed to them
+    (an approved hand-off or a lead's reassignment) since their previous sign-in that are
+    still in the shop and still theirs. A person who was not at a terminal when a customer
+    became theirs hears it as soon as they sign in, wherever that is."""
+    with ctx.database.read() as session:
+        staff = require(session, actor, Action.VIEW)
+        sign_ins = session.exec(
+            select(AuditEvent.id)
+            .where(AuditEvent.action == SIGNED_IN, AuditEvent.actor_id == staff.id)
+            .order_by(col(AuditEvent.id).desc())
+            .limit(2)
+        ).all()
+        since = sign_ins[1] if len(sign_ins) > 1 else 0
+        names = staff_names(session)
+        events = session.exec(
+            select(AuditEvent)
+            .where(col(AuditEvent.action).in_(PASSED_ACTIONS), col(AuditEvent.id) > since)
+            .order_by(col(AuditEvent.id))
+        )
+        notices = []
+        for event in events:
+            if event.actor_id == staff.id or not _still_theirs(session, staff, event):
+                continue
+            notice = (
+                _handoff_notice(session, staff, names, event)
+                if event.action in HANDOFF_ACTIONS
+                else _reassignment_notice(session, staff, names, event)
+            )
+            if notice is not None:
+                notices.append(notice)
+        return notices
+
+
+def _still_theirs(session: Session, staff: Staff, event: AuditEvent) -> bool:
+    """Whether the visit an approval or reassignment passed is still open and `staff`'s."""
+    visit_id = event.entity_id
+    if event.action == "handoff.approved":
+        request = session.get(HandoffRequest, event.entity_id) if event.entity_id is not None else None
+        visit_id = request.visit_id if request is not None else None
+    visit = session.get(Visit, visit_id) if visit_id is not None else None
+    return visit is not None and visit.ended_at is None and visit.owner_id == staff.id
 
 
 def _who(session: Session, visit_id: int | None) -> str:

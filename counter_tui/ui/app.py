@@ -140,6 +140,7 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
             self.switch_screen(FloorScreen())
             self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
         self.check_escalations()  # a lead hears at once, not at the next periodic check
+        self.call(notices.passed_while_away, self.ctx, actor, then=self._show_notices, quiet=True)
 
     def _back_to_sign_in(self) -> None:
         """Close everything the last person had open, then ask who is next."""

@@ -117,3 +117,22 @@ async def test_a_lead_signing_in_is_alerted_to_escalations_at_once(
         app.check_escalations()
         await settle(pilot)
         assert app.messages[heard:] == []
+
+
+async def test_a_customer_passed_while_signed_out_is_told_at_sign_in(ctx: ShopContext, team: Team) -> None:
+    """Alex was at no terminal when the lead approved Sam's hand-off to him: signing in
+    (by keys) tells him the customer is his and who passed them."""
+    from counter_tui.services import handoffs
+
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    request_id = handoffs.request_handoff(
+        ctx, team.sam, visit_id, team.alex.staff_id or 0, "Alex fixes bikes"
+    )
+    handoffs.approve_handoff(ctx, team.lead, request_id)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "alex", "3333")
+        await settle(pilot)
+        assert "bike repair is now yours: Sam passed them to you (Alex fixes bikes). Dana approved it." in (
+            app.messages
+        )

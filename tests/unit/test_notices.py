@@ -3,7 +3,8 @@ never the person who made it, and typed notes joined as sentences."""
 
 from __future__ import annotations
 
-from counter_tui.services import changes, handoffs, notices, visits
+from counter_tui.db.models import Outcome
+from counter_tui.services import changes, handoffs, notices, staff, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -50,3 +51,27 @@ def test_a_lead_reassigning_their_own_customer_is_not_told(ctx: ShopContext, tea
         "Sam": [],
         "Alex": ["Dana passed red coat to you (was with Dana): going on break."],
     }
+
+
+def test_a_customer_passed_while_signed_out_is_told_at_the_next_sign_in_once_still_theirs(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Alex was not at any terminal when Sam's and Dana's customers became his: his next
+    sign-in tells him about each one still in the shop and his, and nothing else."""
+    alex_id = team.alex.staff_id or 0
+    bike = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    coat = visits.new_walk_in(ctx, team.lead, description="red coat", claim=True)
+    gone = visits.new_walk_in(ctx, team.lead, description="left already", claim=True)
+    request_id = handoffs.request_handoff(ctx, team.sam, bike, alex_id, "Alex fixes bikes")
+    handoffs.approve_handoff(ctx, team.lead, request_id)
+    handoffs.reassign_visit(ctx, team.lead, coat, alex_id, "going on break")
+    handoffs.reassign_visit(ctx, team.lead, gone, alex_id, "going on break")
+    visits.end_visit(ctx, team.alex, gone, Outcome.NO_PURCHASE)
+
+    alex = staff.sign_in(ctx, alex_id, "3333")
+    assert [notice.message for notice in notices.passed_while_away(ctx, alex)] == [
+        "bike repair is now yours: Sam passed them to you (Alex fixes bikes). Dana approved it.",
+        "Dana passed red coat to you (was with Dana): going on break.",
+    ]
+    again = staff.sign_in(ctx, alex_id, "3333")
+    assert notices.passed_while_away(ctx, again) == []

@@ -439,6 +439,7 @@ READS = {
     "merge.preview_merge",
     "merge_undo.undoable_merges",
     "notices.notices_for",
+    "notices.passed_while_away",
     "presence.fresh_lookers",
     "presence.lookers",
     "reversals.cancelled_today",
