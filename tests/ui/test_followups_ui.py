@@ -10,11 +10,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from counter_tui.clock import ManualClock
-from counter_tui.db.models import FollowUp, FollowUpKind
+from counter_tui.db.models import FollowUp, FollowUpDue, FollowUpKind
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
+from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from tests.conftest import Team
@@ -236,3 +237,49 @@ async def test_promise_refuses_a_past_time_and_an_unconsented_channel_in_the_dia
         assert app.messages[-1] == "Promise recorded."
     [promise] = followups_of(ctx, FollowUpKind.PROMISE)
     assert (promise.channel, promise.due_at) == ("in_person", datetime(2026, 11, 20, 16, 0, tzinfo=UTC))
+
+
+async def test_snooze_shows_the_time_understood_and_asks_why(ctx: ShopContext, team: Team) -> None:
+    """s on a follow-up: the time typed is shown as understood; without a reason, or at a
+    time already passed, the dialog says so beside the box; then the follow-up moves and
+    its first due time and the move are kept."""
+    bought_something(ctx, team)
+    [thank_you] = followups_of(ctx, FollowUpKind.THANK_YOU)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_followups(pilot, app)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SnoozeDialog)
+        await type_text(pilot, "today 09:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert plain(dialog.query_one("#reason-error", Static).visual).startswith("Say why it is moved")
+        assert app.focused is dialog.query_one("#reason", Input)
+        await type_text(pilot, "Bob is away until Monday")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert plain(dialog.query_one("#due-error", Static).visual) == (
+            "That time has already passed. Pick a time in the future."
+        )
+        assert app.focused is dialog.query_one("#due", Input)
+        await pilot.press(*["backspace"] * 11)
+        await type_text(pilot, "mon 10:00")
+        await settle(pilot)
+        assert plain(dialog.query_one("#due-understood", Static).visual) == "Due Mon 23 Nov, 10:00"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1].startswith("Snoozed until ")
+    [snoozed] = followups_of(ctx, FollowUpKind.THANK_YOU)
+    assert (snoozed.due_at, snoozed.original_due_at) == (
+        datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
+        thank_you.due_at,
+    )
+    with ctx.database.read() as session:
+        [move] = session.exec(select(FollowUpDue)).all()
+    assert (move.from_due_at, move.reason, move.moved_by) == (
+        thank_you.due_at,
+        "Bob is away until Monday",
+        team.sam.staff_id,
+    )

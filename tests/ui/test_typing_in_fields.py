@@ -48,6 +48,7 @@ from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog
 from counter_tui.ui.dialogs.needs import NeedsDialog
 from counter_tui.ui.dialogs.new_pin import NewPinDialog
 from counter_tui.ui.dialogs.setting import SettingDialog
+from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
@@ -89,6 +90,7 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "FeedbackDialog": lambda: FeedbackDialog(),
         "CallbackDialog": lambda: CallbackDialog({Channel.PHONE}),
         "PromiseDialog": lambda: PromiseDialog(set(), ctx.calendar, ctx.now()),
+        "SnoozeDialog": lambda: SnoozeDialog(ctx.calendar, ctx.now()),
         "LeadPinDialog": lambda: LeadPinDialog(
             "Close the staff app?",
             lambda lead, pin: None,  # type: ignore[arg-type, return-value]

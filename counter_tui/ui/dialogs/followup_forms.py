@@ -55,6 +55,19 @@ def channel_choice(channels: tuple[str, ...], consented: set[str]) -> ChoiceList
     )
 
 
+def understood_due(typed: str, calendar: StoreCalendar, now: datetime) -> Text:
+    """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"), so the person
+    sees which day "fri" became before saving; or what to type instead."""
+    try:
+        due = parse_due(typed or "tomorrow", calendar, now)
+    except InvalidInput as error:
+        return plain(str(error), style="dim")
+    local = calendar.local(due)
+    days = (calendar.local_date(due) - calendar.local_date(now)).days
+    near = {0: " (today)", 1: " (tomorrow)"}.get(days, "")
+    return plain(f"Due {local.format('ddd D MMM, HH:mm')}{near}", style="bold")
+
+
 class CallbackDialog(FormDialog[CallbackRequest]):
     """A call back, due before close (next business day if asked in the last hour)."""
 
@@ -112,16 +125,8 @@ class PromiseDialog(FormDialog[PromiseRequest]):
         yield channel_choice(self.CHANNELS, self._consented)
 
     def understood(self, typed: str) -> Text:
-        """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"), so the
-        person sees which day "fri" became before saving; or what to type instead."""
-        try:
-            due = parse_due(typed or "tomorrow", self._calendar, self._now)
-        except InvalidInput as error:
-            return plain(str(error), style="dim")
-        local = self._calendar.local(due)
-        days = (self._calendar.local_date(due) - self._calendar.local_date(self._now)).days
-        near = {0: " (today)", 1: " (tomorrow)"}.get(days, "")
-        return plain(f"Due {local.format('ddd D MMM, HH:mm')}{near}", style="bold")
+        """The due time as read from what is typed in the due box."""
+        return understood_due(typed, self._calendar, self._now)
 
     @on(Input.Changed, "#due")
     def _due_typed(self, event: Input.Changed) -> None:

@@ -11,10 +11,12 @@ from textual.widgets import DataTable, Header, Static
 
 from counter_tui.db.models import FollowUpKind
 from counter_tui.services import followups, reversals
+from counter_tui.services.followup_snooze import reschedule_followup
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView, MyFollowUps
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.form import ask
+from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
@@ -66,6 +68,13 @@ class FollowUpsScreen(CounterScreen):
             "Cancel…",
             id="followups.cancel",
             tooltip="Cancel it, with the reason.",
+        ),
+        Binding(
+            "s",
+            "snooze",
+            "Snooze…",
+            id="followups.snooze",
+            tooltip="Move it to a later time you type, saying why.",
         ),
         Binding(
             "u",
@@ -184,6 +193,20 @@ class FollowUpsScreen(CounterScreen):
             TextPromptDialog("Cancel follow-up", "Why is it no longer needed?"),
             lambda actor, reason: followups.cancel_followup(self.ctx, actor, item.id, reason=reason),
             then=lambda _: done(self, "Cancelled."),
+        )
+
+    def action_snooze(self) -> None:
+        """Snooze or reschedule the highlighted follow-up to a typed time, with the reason."""
+        item = self.selected()
+        if item is None:
+            return
+        ask(
+            self,
+            SnoozeDialog(self.ctx.calendar, self.ctx.now()),
+            lambda actor, request: reschedule_followup(
+                self.ctx, actor, item.id, request.due_text, request.reason
+            ),
+            then=lambda due: done(self, f"Snoozed until {day_and_time(self.ctx, due)}."),
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
