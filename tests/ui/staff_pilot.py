@@ -9,7 +9,7 @@ from textual import events
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp
@@ -83,6 +83,11 @@ def plain(value: object) -> str:
 def table_rows(table: DataTable[Text]) -> list[list[str]]:
     """Every row of a table as plain strings."""
     return [[plain(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def option_labels(options: OptionList) -> list[str]:
+    """Every option of a list (a ChoiceList too) as plain strings, glyphs included."""
+    return [plain(options.get_option_at_index(index).prompt) for index in range(options.option_count)]
 
 
 def screen_text(screen: Screen[object]) -> str:

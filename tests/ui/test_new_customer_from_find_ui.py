@@ -20,7 +20,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, settle, sign_in, table_rows, type_text
 
 
 @pytest.fixture(autouse=True)
@@ -64,9 +64,7 @@ async def test_a_matching_phone_offers_the_record_on_file_and_opens_it(ctx: Shop
         form = await _new_customer_over_priya(pilot, app)
         choice = app.screen
         assert isinstance(choice, DuplicateChoiceDialog)
-        options = choice.query_one(ChoiceList)
-        labels = [plain(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert labels == [
+        assert option_labels(choice.query_one(ChoiceList)) == [
             "( ) Open Priya Shah (07700 900456, on file since November)",
             "( ) Create a new customer anyway",
         ]

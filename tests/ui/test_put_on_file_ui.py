@@ -16,7 +16,7 @@ from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, settle, sign_in, type_text
 
 
 def _on_file(ctx: ShopContext) -> int:
@@ -56,9 +56,7 @@ async def test_a_matching_phone_offers_the_customer_on_file_and_links(ctx: ShopC
         form = await _fill_form(pilot, app)
         choice = app.screen
         assert isinstance(choice, DuplicateChoiceDialog)
-        options = choice.query_one(ChoiceList)
-        labels = [plain(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert labels == [
+        assert option_labels(choice.query_one(ChoiceList)) == [
             "( ) Link to Priya Shah (07700 900456, on file since November)",
             "( ) Create a new customer anyway",
         ]

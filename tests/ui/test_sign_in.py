@@ -14,13 +14,12 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, burst, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, burst, option_labels, plain, settle, sign_in, type_text
 
 
 def staff_options(app: StaffApp) -> list[str]:
     """The names the sign-in list offers."""
-    options = app.screen.query_one("#staff-list", OptionList)
-    return [plain(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    return option_labels(app.screen.query_one("#staff-list", OptionList))
 
 
 async def test_typing_filters_the_staff_list(ctx: ShopContext, team: Team) -> None:
