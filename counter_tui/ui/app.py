@@ -26,6 +26,7 @@ from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.messages import DataChanged
+from counter_tui.ui.palette import StaffCommands, may_open, screen_named
 from counter_tui.ui.safe_text import PlainTextApp
 from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.widgets.offline_banner import show_connection_state
@@ -39,7 +40,7 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
     """The staff terminal."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS = {StaffCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+q",
@@ -57,6 +58,15 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
             priority=True,
             id="app.lock",
             tooltip="Lock this terminal; the next person signs in.",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            id="app.command_palette",
+            tooltip="Find a customer by name, or run a command, by typing.",
         ),
         Binding(
             "ctrl+o",
@@ -159,9 +169,12 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
             self.actor = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Lock and sign out are offered only while someone is signed in."""
-        if action in ("lock", "sign_out"):
+        """Lock, sign out and the palette are offered only while someone is signed in; a
+        screen opens only for whom the permissions let see it."""
+        if action in ("lock", "sign_out", "command_palette", "open_customer"):
             return self.actor is not None
+        if action == "open_screen":
+            return self.actor is not None and may_open(self.actor, str(parameters[0]))
         return True
 
     def watch_actor(self) -> None:
@@ -172,6 +185,20 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         """Lock: the next person signs in; visits stay with their owners, and your open
         screens wait for you."""
         self._lock()
+
+    def action_open_screen(self, name: str) -> None:
+        """Open a staff screen by name (from the palette); the floor board is under them all."""
+        if name == "floor":
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+        else:
+            self.push_screen(screen_named(name))
+
+    def action_open_customer(self, customer_id: int) -> None:
+        """Open a customer's record (from the palette)."""
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        self.push_screen(CustomerScreen(customer_id=customer_id))
 
     def action_sign_out(self) -> None:
         """Sign out, once no customers in the shop are still yours."""
