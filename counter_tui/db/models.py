@@ -58,6 +58,7 @@ class FollowUpKind(StrEnum):
     CALLBACK = "callback"
     PROMISE = "promise"
     STATUS_UPDATE = "status_update"
+    APOLOGY = "apology"
 
 
 class FollowUpStatus(StrEnum):
@@ -202,6 +203,9 @@ class Visit(SQLModel, table=True):
     ended_by: int | None = Field(default=None, foreign_key="staff.id")
     flagged_for_review: bool = Field(default=False)
     day_close_id: int | None = Field(default=None, foreign_key="dayclose.id", index=True)
+    # The wait the kiosk quoted at check-in, in minutes (None: no quote was given);
+    # the scorecard compares it with the actual wait (services/wait_quotes.py).
+    quoted_wait_minutes: int | None = None
 
 
 class DayClose(SQLModel, table=True):
@@ -266,7 +270,8 @@ class HandoffRequest(SQLModel, table=True):
 
 
 class FollowUp(SQLModel, table=True):
-    """Something owed to a customer: a thank-you, a call back, a promise, a status update."""
+    """Something owed to a customer: a thank-you, a call back, a promise, a status update,
+    or an apology to someone who asked for help and left unserved."""
 
     __table_args__ = (Index("ix_followup_owner_open", "owner_id", "status", "due_at"),)
 
@@ -281,6 +286,8 @@ class FollowUp(SQLModel, table=True):
     # The due time first set, kept when the follow-up is snoozed (None: never moved); the
     # scorecard measures on-time against it.
     original_due_at: datetime | None = None
+    # A status update's own "every N days" (None: the shop's `status_update_every_days`).
+    every_days: int | None = None
     status: str = Field(default=FollowUpStatus.OPEN, max_length=20)
     created_at: datetime
     created_by: int | None = Field(default=None, foreign_key="staff.id")

@@ -203,9 +203,11 @@ def _insert(
     owner_id: int | None = None,
     visit_id: int | None = None,
     personal_line: str = "",
+    every_days: int | None = None,
 ) -> int:
     """Add a follow-up and its audit event inside the caller's transaction."""
     followup = FollowUp(
+        every_days=every_days,
         customer_id=customer_id,
         visit_id=visit_id,
         personal_line=personal_line,
@@ -346,8 +348,9 @@ def complete_followup_in(
             FollowUpKind.STATUS_UPDATE,
             followup.channel,
             followup.summary,
-            status_update_due(ctx, ctx.now()),
+            status_update_due(ctx, ctx.now(), followup.every_days),
             owner_id=followup.owner_id,
+            every_days=followup.every_days,
         )
 
 
@@ -397,6 +400,8 @@ def followup(ctx: ShopContext, actor: Actor, followup_id: int) -> FollowUpView:
     return views[0]
 
 
-def status_update_due(ctx: ShopContext, from_moment: datetime) -> datetime:
-    """When the next status update on an open order or repair falls due."""
-    return ctx.calendar.status_update_due(from_moment, ctx.rules.followups.status_update_every_days)
+def status_update_due(ctx: ShopContext, from_moment: datetime, every_days: int | None = None) -> datetime:
+    """When the next status update on an open order or repair falls due: `every_days` on
+    (the shop's `status_update_every_days` when None), at close, on an open day."""
+    days = every_days or ctx.rules.followups.status_update_every_days
+    return ctx.calendar.status_update_due(from_moment, days)

@@ -26,6 +26,7 @@ FOLLOWUP_LABELS: dict[str, str] = {
     FollowUpKind.CALLBACK: "callback",
     FollowUpKind.PROMISE: "promise",
     FollowUpKind.STATUS_UPDATE: "status update",
+    FollowUpKind.APOLOGY: "apology",
 }
 
 CHANNEL_LABELS: dict[str, str] = {

@@ -62,6 +62,8 @@ def followup_views(session: Session, ctx: ShopContext, statement: Any) -> tuple[
             personal_line=row.personal_line,
             outcome_note=row.outcome_note,
             mail_problem=problems.get(row.id or 0, ""),
+            every_days=row.every_days,
+            original_due_at=row.original_due_at,
         )
         for row in rows
     )

@@ -95,6 +95,10 @@ class FollowUpView:
     outcome_note: str
     # Why its email did not go (the mail server's reason), while it is open again.
     mail_problem: str = ""
+    # A status update's own interval in days (None: the shop's), and the due time first
+    # set when it has been snoozed (None: never moved).
+    every_days: int | None = None
+    original_due_at: datetime | None = None
 
 
 @dataclass(frozen=True)

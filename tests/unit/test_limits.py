@@ -57,6 +57,7 @@ from counter_tui.services import (
     sessions,
     shop_settings,
     staff,
+    status_updates,
     subject_access,
     visit_customer,
     visit_needs,
@@ -362,6 +363,20 @@ CASES = [
         "followups.add_status_update:channel",
         None,
         lambda s, t: followups.add_status_update(s.ctx, s.team.sam, s.bob, about="x", channel=t),
+    ),
+    Case(
+        "status_updates.start_status_update:about",
+        "followup",
+        lambda s, t: status_updates.start_status_update(
+            s.ctx, s.team.sam, s.bob, about=t, channel=Channel.IN_PERSON, every_days=3
+        ),
+    ),
+    Case(
+        "status_updates.start_status_update:channel",
+        None,
+        lambda s, t: status_updates.start_status_update(
+            s.ctx, s.team.sam, s.bob, about="x", channel=t, every_days=3
+        ),
     ),
     Case(
         "review.reassign_followup:reason",

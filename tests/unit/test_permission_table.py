@@ -48,6 +48,7 @@ from counter_tui.services import (
     sessions,
     shop_settings,
     staff,
+    status_updates,
     subject_access,
     visit_customer,
     visit_needs,
@@ -236,6 +237,12 @@ CASES: dict[str, Case] = {
     ),
     "followups.add_status_update": Case(
         R, lambda c, a, s: followups.add_status_update(c, a, s.bob, about="repair", channel=Channel.PHONE)
+    ),
+    "status_updates.start_status_update": Case(
+        R,
+        lambda c, a, s: status_updates.start_status_update(
+            c, a, s.bob, about="repair", channel=Channel.IN_PERSON, every_days=3
+        ),
     ),
     "followups.cancel_followup": Case(
         Action.WORK_ON_FOLLOWUP,
