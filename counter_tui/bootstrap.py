@@ -1,5 +1,8 @@
 """Open a shop: connect to the database, apply migrations, build the context, and on a
-shop's first start import this terminal's shop-wide settings into the database."""
+shop's first start import this terminal's shop-wide settings into the database.
+
+The schema check is one SELECT (`db/schema_version`); Alembic is imported only when the
+database is behind this package (or new), since most starts find it up to date."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from counter_tui.clock import Clock, system_clock
 from counter_tui.config import Settings
 from counter_tui.db.diagnose import no_shop_yet
 from counter_tui.db.engine import Database
-from counter_tui.db.migrate import current_revision, upgrade
+from counter_tui.db.schema_version import shipped_head, stored_revision
 from counter_tui.errors import NoShopYet
 from counter_tui.services.contact import shop_region
 from counter_tui.services.context import ShopContext
@@ -31,9 +34,13 @@ def open_shop(
     database = Database(settings.database_url, create=create)
     try:
         if migrate:
-            if not create and current_revision(database) is None:
+            current = stored_revision(database)
+            if not create and current is None:
                 raise NoShopYet(no_shop_yet(database.url))
-            upgrade(database, phone_region=shop_region(settings.shop))
+            if current != shipped_head():
+                from counter_tui.db.migrate import upgrade  # Alembic: only when needed
+
+                upgrade(database, phone_region=shop_region(settings.shop))
         shop = ShopContext(database=database, settings=settings, clock=clock)
         if migrate:
             import_if_empty(shop)

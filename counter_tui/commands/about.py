@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from sqlalchemy.engine import make_url
 
 from counter_tui.db.engine import Database, normalise_url
-from counter_tui.db.migrate import current_revision, head_revision
+from counter_tui.db.schema_version import shipped_head, stored_revision
 from counter_tui.errors import DomainError
 
 DATABASE_KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -41,8 +41,8 @@ def schema_line(url: str) -> str:
     except (DomainError, ImportError) as error:
         return f"schema: not reachable ({_first_line(error)})"
     try:
-        current = current_revision(database)
-        head = head_revision(database)
+        current = stored_revision(database)
+        head = shipped_head()
     except (DomainError, ImportError) as error:
         return f"schema: not reachable ({_first_line(error)})"
     finally:

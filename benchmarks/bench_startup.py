@@ -1,0 +1,183 @@
+"""Start-up as a person sees it: `counter-tui` and a minimal Textual app, side by side.
+
+Each run, in one batch and alternating, spawns under a pseudo-terminal (pexpect, 120×40):
+
+- a minimal Textual app (Header, a 50-row DataTable, Footer: `minimal_textual_app.py`),
+  timed from launch to its first painted frame;
+- the real `counter-tui --db URL` on a demo shop, timed from launch to the first
+  painted sign-in frame ("Who are you?") and to the staff names on it;
+
+and reads each process's resident memory at its first frame. It also times
+`counter-tui --help` and `python -c pass` (the interpreter's own floor). Printed: median
+and p95 over the runs, and the ratio of counter-tui's first frame to the minimal app's.
+Figures only, no assertions:
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs 10] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench_large_shop import ANSI, staff_app_command
+
+from counter_tui.demo.data import DEMO_STAFF
+
+MINIMAL_APP = Path(__file__).with_name("minimal_textual_app.py")
+MINIMAL_MARKER = "row 30"  # a row of the table low on a 40-line screen: there once painted
+SIGN_IN_MARKER = "Who are you?"
+STAFF_NAMES = [name for name, _, _ in DEMO_STAFF]
+
+
+@dataclass
+class Start:
+    """One launch: seconds to the first frame, to the data on it, and MiB resident then."""
+
+    first_frame: float
+    data: float
+    rss_mib: float
+
+
+@dataclass
+class Series:
+    """Repeated figures of one kind."""
+
+    label: str
+    values: list[float] = field(default_factory=list)
+
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def p95(self) -> float:
+        ordered = sorted(self.values)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def line(self, unit: str = "s", scale: float = 1.0) -> str:
+        return (
+            f"  {self.label:<44} median {self.median() * scale:7.3f} {unit}   "
+            f"p95 {self.p95() * scale:7.3f} {unit}   (n={len(self.values)})"
+        )
+
+
+def resident_mib(pid: int) -> float:
+    """The resident memory of process `pid` in MiB (Linux), or 0 when unknown."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def launch(command: list[str], first: str, then: list[str], environment: dict[str, str]) -> Start:
+    """Spawn `command` under a pseudo-terminal; seconds until `first` is on screen, until
+    every text of `then` is too, and the resident memory when `first` appeared."""
+    import pexpect
+
+    started = time.perf_counter()
+    child = pexpect.spawn(command[0], command[1:], env=environment, dimensions=(40, 120), encoding="utf-8")
+    screen = ""
+    first_frame = data = rss = 0.0
+    deadline = started + 60
+    try:
+        while time.perf_counter() < deadline and not data:
+            try:
+                screen += child.read_nonblocking(size=65536, timeout=0.01)
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                break
+            plain = ANSI.sub("", screen)
+            if not first_frame and first in plain:
+                first_frame = time.perf_counter() - started
+                rss = resident_mib(child.pid)
+            if first_frame and all(text in plain for text in then):
+                data = time.perf_counter() - started
+    finally:
+        child.close(force=True)
+    if not data:
+        raise SystemExit(f"{' '.join(command)} never showed {first!r}:\n" + ANSI.sub("", screen)[-2000:])
+    return Start(first_frame, data, rss)
+
+
+def timed_run(command: list[str], environment: dict[str, str]) -> float:
+    """Seconds a command takes to run to its end (its output discarded)."""
+    started = time.perf_counter()
+    subprocess.run(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def build_demo(path: Path, environment: dict[str, str]) -> None:
+    """A demo shop in `path`, built by the app's own command."""
+    subprocess.run(
+        [*staff_app_command(), "demo", "--build-only", str(path)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Launch both apps `--runs` times, alternating, and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10, help="launches of each app")
+    parser.add_argument("--db", type=Path, help="a demo shop to use (built there if missing)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="counter-tui-bench-") as folder:
+        environment = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COUNTER_TUI_CONFIG": str(Path(folder) / "no-config.toml"),  # never the user's own
+        }
+        database = (args.db or Path(folder) / "demo.sqlite3").resolve()
+        if not database.exists():
+            build_demo(database, environment)
+        counter_tui = [*staff_app_command(), "--db", f"sqlite:///{database}"]
+        minimal = [sys.executable, str(MINIMAL_APP)]
+
+        minimal_frame = Series("minimal Textual app: first frame")
+        minimal_rss = Series("minimal Textual app: resident at first frame")
+        app_frame = Series("counter-tui: first sign-in frame")
+        app_names = Series("counter-tui: staff names on screen")
+        app_gap = Series("counter-tui: names after the first frame")
+        app_rss = Series("counter-tui: resident at first frame")
+        help_time = Series("counter-tui --help")
+        python_time = Series("python -c pass")
+        for _ in range(args.runs):
+            start = launch(minimal, MINIMAL_MARKER, [MINIMAL_MARKER], environment)
+            minimal_frame.values.append(start.first_frame)
+            minimal_rss.values.append(start.rss_mib)
+            start = launch(counter_tui, SIGN_IN_MARKER, STAFF_NAMES, environment)
+            app_frame.values.append(start.first_frame)
+            app_names.values.append(start.data)
+            app_gap.values.append(start.data - start.first_frame)
+            app_rss.values.append(start.rss_mib)
+            help_time.values.append(timed_run([*staff_app_command(), "--help"], environment))
+            python_time.values.append(timed_run([sys.executable, "-c", "pass"], environment))
+
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"Start-up, {args.runs} runs each, alternating (load average {load:.1f}):")
+        for series in (minimal_frame, app_frame, app_names):
+            print(series.line())
+        print(app_gap.line("ms", 1000))
+        ratio = app_frame.median() / minimal_frame.median()
+        print(f"  {'ratio: counter-tui first frame / minimal app':<44} median {ratio:7.2f}")
+        for series in (minimal_rss, app_rss):
+            print(series.line("MiB"))
+        for series in (help_time, python_time):
+            print(series.line())
+
+
+if __name__ == "__main__":
+    main()
