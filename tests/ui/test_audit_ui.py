@@ -13,6 +13,7 @@ from counter_tui.db.models import Outcome
 from counter_tui.services import customers, erasure, visits
 from counter_tui.services.audit_views import PAGE_SIZE
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.audit_event import AuditEventDialog
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.screens.audit import AuditScreen
 from tests.conftest import Team
@@ -173,3 +174,31 @@ async def test_an_erased_customers_events_show_as_redacted(
         [bob_created] = [row for row in about_bob if row[2] == "customer.created"]
         assert bob_created[5] == "redacted (erased customer)"
         assert not any("Jones" in cell for row in rows(screen) for cell in row)
+
+
+async def test_enter_shows_the_whole_event_even_at_80_by_24(
+    ctx: ShopContext, team: Team, history: dict[str, int]
+) -> None:
+    """At 80×24 the table cuts Action and Details; Enter on a row shows the whole event in
+    a dialog (details as plain text, markup shown as typed), and Esc goes back to the row."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_audit(pilot, app)
+        table = screen.query_one("#audit-table", DataTable)
+        assert "Enter: whole event" in summary(screen)
+        created = next(
+            e for e in screen.page.entries if e.action == "customer.created" and "Bob" in e.details
+        )
+        bob_row = event_ids(screen).index(created.id)
+        table.move_cursor(row=bob_row)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditEventDialog)
+        shown = " ".join(plain(label.visual) for label in app.screen.query(Static))
+        assert "customer.created" in shown
+        assert BOB in shown
+        assert "Sam" in shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert table.cursor_row == bob_row

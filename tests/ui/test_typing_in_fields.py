@@ -24,7 +24,7 @@ from textual.widgets import Input, TextArea
 import counter_tui.ui
 from counter_tui.db.models import AuditEvent, Channel, HandoffRequest
 from counter_tui.services import customers, handoffs, visits
-from counter_tui.services.audit_views import NO_FILTER
+from counter_tui.services.audit_views import NO_FILTER, AuditEntry
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import ShopContext
 from counter_tui.services.open_work import OpenWork
@@ -32,6 +32,7 @@ from counter_tui.services.outbox import MailPreview
 from counter_tui.services.permissions import Action
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import FollowUpView
+from counter_tui.ui.dialogs.audit_event import AuditEventDialog
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.consent import ConsentDialog
@@ -78,6 +79,10 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
     depend on what they are asked for)."""
     closing = ClosePreview(NOON.date(), NOON, True, (ClosingVisit(1, "red hat", "Sam"),))
     return {
+        "AuditEventDialog": lambda: AuditEventDialog(
+            AuditEntry(1, NOON, "Sam", "till-1", "visit.ended", "Bob Jones", "outcome=purchase", False),
+            "Fri 12:00",
+        ),
         "AuditFilterDialog": lambda: AuditFilterDialog(NO_FILTER, [SAM, ALEX], ("visit.ended",), NOON.date()),
         "CloseDayDialog": lambda: CloseDayDialog(ctx, closing),
         "CompleteFollowUpDialog": lambda: CompleteFollowUpDialog(CALLBACK),

@@ -1,5 +1,6 @@
 """The audit log for shift leads: every recorded change, newest first, a page at a time,
-filtered by customer, staff member, action and day (f). Reached with l from the review.
+filtered by customer, staff member, action and day (f); Enter shows one event in full.
+Reached with l from the review.
 
 Details are shown as plain text, never markup; an event an erasure rewrote shows as
 "redacted"."""
@@ -11,11 +12,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from counter_tui.services import audit_views, staff
 from counter_tui.services.audit_views import NO_FILTER, AuditEntry, AuditFilter, AuditPage
 from counter_tui.services.staff import StaffSummary
+from counter_tui.ui.dialogs.audit_event import REDACTED, AuditEventDialog
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
@@ -31,7 +33,6 @@ COLUMNS = (  # at 80 columns the details keep 18 cells and the time of day stays
     Col("terminal", "Terminal", 10, min_width=4, short="Term"),
     Col("details", "Details", 40, min_width=18, grow=True, shrink_first=True),
 )
-REDACTED = "redacted (erased customer)"
 
 
 def entry_cells(when: str, entry: AuditEntry) -> list[Text]:
@@ -139,7 +140,8 @@ class AuditScreen(CounterScreen):
         number = len(self.pages)
         more = " · ] older" if page.has_older else ""
         newer = " · [ newer" if number > 1 else ""
-        summary = f"{filter_summary(self.filters, self.names)} · page {number}{more}{newer}"
+        whole = " · Enter: whole event" if rows else ""
+        summary = f"{filter_summary(self.filters, self.names)} · page {number}{more}{newer}{whole}"
         self.query_one("#audit-summary", Static).update(plain(summary))
         self.refresh_bindings()
 
@@ -152,6 +154,13 @@ class AuditScreen(CounterScreen):
         if action == "clear_filter":
             return not self.filters.empty
         return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an event shows it in full (the table cuts long actions and details)."""
+        chosen = str(event.row_key.value)
+        entry = next((entry for entry in self.page.entries if str(entry.id) == chosen), None)
+        if entry is not None:
+            self.app.push_screen(AuditEventDialog(entry, day_and_time(self.ctx, entry.at)))
 
     def action_older(self) -> None:
         """The next page of older events."""

@@ -1,0 +1,37 @@
+"""One audit event in full, for screens too narrow to show its action and details in the
+table: when, who, where, what, about what, and every detail wrapped as plain text."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from counter_tui.services.audit_views import AuditEntry
+from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.safe_text import plain
+
+REDACTED = "redacted (erased customer)"
+
+
+class AuditEventDialog(FormDialog[bool]):
+    """Read-only: Enter or Esc goes back to the log, on the same row."""
+
+    TITLE_TEXT = "Audit event"
+
+    def __init__(self, entry: AuditEntry, when: str) -> None:
+        super().__init__()
+        self._entry = entry
+        self._when = when
+
+    def fields(self) -> ComposeResult:
+        entry = self._entry
+        yield Static(plain(f"When: {self._when}"), id="event-when")
+        yield Static(plain(f"Staff: {entry.staff_name or '—'}"), id="event-staff")
+        yield Static(plain(f"Terminal: {entry.terminal or '—'}"), id="event-terminal")
+        yield Static(plain(f"Action: {entry.action}"), id="event-action")
+        yield Static(plain(f"About: {entry.about}"), id="event-about")
+        details = REDACTED if entry.redacted else entry.details or "—"
+        yield Static(plain(f"Details: {details}"), id="event-details")
+
+    def collect(self) -> bool:
+        return True
