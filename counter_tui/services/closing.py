@@ -40,6 +40,7 @@ from counter_tui.services.review import open_callbacks_due_by, overdue_followups
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.scorecard import compute_period
 from counter_tui.services.visits import load_visit
+from counter_tui.services.walkouts import owe_apology
 
 AUTO_CLOSE_GRACE = timedelta(minutes=30)
 AUTO_REASON = "automatic, after closing time"
@@ -105,6 +106,7 @@ def _end_at_close(
             outcome=Outcome.LEFT_AT_CLOSE,
             flagged_for_review=True,
         )
+        owe_apology(session, ctx, actor, visit_id)
     return closed
 
 

@@ -253,6 +253,7 @@ def end_visit(
     Anyone may close an unowned visit as "left unserved"; other outcomes need an owner.
     """
     from counter_tui.services.followups import queue_thank_you, recently_thanked
+    from counter_tui.services.walkouts import owe_apology
 
     if outcome not in (Outcome.PURCHASE, Outcome.NO_PURCHASE, Outcome.LEFT_UNSERVED):
         raise InvalidInput("Pick how the visit ended: purchase, no purchase, or left unserved.")
@@ -266,6 +267,10 @@ def end_visit(
         audit.record(session, ctx, actor, "visit.ended", "visit", visit_id, outcome=outcome)
         thank_you_id: int | None = None
         message = "Visit ended."
+        if owe_apology(session, ctx, actor, visit_id) is not None:
+            message = (
+                "Visit ended. They asked for help and left unserved: an apology is queued for the shift lead."
+            )
         if outcome == Outcome.PURCHASE:
             if visit.customer_id is None:
                 message = "Visit ended. No thank-you queued: the customer is not on file."

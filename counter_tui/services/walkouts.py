@@ -1,0 +1,146 @@
+"""Walk-outs: a customer who asked for help (or checked in at the kiosk) and left without
+being served is owed an apology. In the transaction that ends their visit, and only if
+they are on file and agreed to be contacted, an apology follow-up is queued for the lead on
+shift, saying how long they waited; never twice for one visit.
+
+"Left without being served" is known when the visit ends as "left unserved" (staff saw
+them go), or is closed at the end of the day never claimed by anyone.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from counter_tui.db.models import (
+    AuditEvent,
+    Channel,
+    FollowUp,
+    FollowUpKind,
+    NeedKind,
+    Outcome,
+    Role,
+    Staff,
+    Visit,
+    VisitNeed,
+)
+from counter_tui.limits import fitted
+from counter_tui.services import audit
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.customers import consented_channels
+
+APOLOGY_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
+SIGN_IN_MOVES = ("staff.signed_in", "staff.signed_out", "terminal.closed")
+
+
+def left_unserved(visit: Visit) -> bool:
+    """Whether the visit ended with the customer leaving unserved: ended as "left
+    unserved", or closed at the end of the day with nobody ever claiming them."""
+    if visit.outcome == Outcome.LEFT_UNSERVED:
+        return True
+    return visit.outcome == Outcome.LEFT_AT_CLOSE and visit.claimed_at is None
+
+
+def asked_for_help(session: Session, visit: Visit) -> bool:
+    """Whether they checked in at the kiosk or were marked as needing help on this visit."""
+    if visit.source.startswith("kiosk"):
+        return True
+    return (
+        session.exec(
+            select(VisitNeed.id).where(VisitNeed.visit_id == visit.id, VisitNeed.kind == NeedKind.NEEDS_HELP)
+        ).first()
+        is not None
+    )
+
+
+def lead_on_shift(session: Session, actor: Actor | None) -> Staff | None:
+    """The lead on shift: the lead signed in most recently at a terminal they are still
+    signed in at; else the acting staff member if a lead; else the active lead who signed
+    in last; else the first active lead by name (None in a shop without leads)."""
+    latest = (
+        select(func.max(AuditEvent.id))
+        .where(col(AuditEvent.action).in_(SIGN_IN_MOVES))
+        .group_by(col(AuditEvent.terminal))
+    )
+    leads = select(Staff).where(col(Staff.active).is_(True), Staff.role == Role.LEAD)
+    signed_in = session.exec(
+        leads.join(AuditEvent, col(AuditEvent.actor_id) == col(Staff.id))
+        .where(col(AuditEvent.id).in_(latest), AuditEvent.action == "staff.signed_in")
+        .order_by(col(AuditEvent.id).desc())
+    ).first()
+    if signed_in is not None:
+        return signed_in
+    acting = session.get(Staff, actor.staff_id) if actor is not None and actor.staff_id else None
+    if acting is not None and acting.active and acting.role == Role.LEAD:
+        return acting
+    last = session.exec(
+        leads.join(AuditEvent, col(AuditEvent.actor_id) == col(Staff.id))
+        .where(AuditEvent.action == "staff.signed_in")
+        .order_by(col(AuditEvent.id).desc())
+    ).first()
+    return last or session.exec(leads.order_by(func.lower(Staff.name))).first()
+
+
+def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_id: int) -> int | None:
+    """Inside the transaction that ended visit `visit_id`: queue the apology it is owed, if
+    any (see the module's docstring), and return its id; the walk-out is audited either
+    way once the customer is on file, with the reason when no apology is queued."""
+    visit = session.exec(
+        select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True)
+    ).one()
+    if visit.customer_id is None or visit.ended_at is None or not left_unserved(visit):
+        return None
+    if not asked_for_help(session, visit):
+        return None
+    already = session.exec(
+        select(FollowUp.id).where(FollowUp.visit_id == visit_id, FollowUp.kind == FollowUpKind.APOLOGY)
+    ).first()
+    if already is not None:
+        return None
+    waited = max(0, int((visit.ended_at - visit.arrived_at).total_seconds() // 60))
+    consented = consented_channels(session, visit.customer_id)
+    channel = next((c for c in APOLOGY_CHANNELS if c in consented), None)
+    lead = lead_on_shift(session, actor)
+    if channel is None or lead is None or lead.id is None:
+        why = "no contact consent" if channel is None else "no shift lead to own it"
+        audit.record(
+            session, ctx, actor, "walkout.no_apology", "visit", visit_id, waited_minutes=waited, why=why
+        )
+        return None
+    followup = FollowUp(
+        customer_id=visit.customer_id,
+        visit_id=visit_id,
+        kind=FollowUpKind.APOLOGY,
+        owner_id=lead.id,
+        channel=channel,
+        summary=fitted(apology_summary(ctx, visit, waited), "followup"),
+        due_at=ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes),
+        created_at=ctx.now(),
+        created_by=actor.staff_id if actor is not None else None,
+    )
+    session.add(followup)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "followup.queued",
+        "followup",
+        followup.id,
+        kind=FollowUpKind.APOLOGY,
+        customer_id=visit.customer_id,
+        visit_id=visit_id,
+        due_at=followup.due_at,
+        owner_id=lead.id,
+        waited_minutes=waited,
+    )
+    return followup.id
+
+
+def apology_summary(ctx: ShopContext, visit: Visit, waited: int) -> str:
+    """What the lead reads: how long they waited, when, and how they asked for help."""
+    assert visit.ended_at is not None
+    arrived = ctx.calendar.local(visit.arrived_at).format("ddd D MMM HH:mm")
+    how = "checked in at the kiosk" if visit.source.startswith("kiosk") else "asked for help"
+    until = "the end of the day" if visit.outcome == Outcome.LEFT_AT_CLOSE else "they left"
+    waiting = f"{waited} minute{'s' if waited != 1 else ''}"
+    return f"Apologise: they {how} at {arrived} and waited {waiting} until {until}, unserved."
