@@ -114,9 +114,12 @@ def deliver_pending(
     ctx: ShopContext, *, transport: Transport = send_via_smtp, timeout: float = TIMEOUT_SECONDS
 ) -> DeliveryRun:
     """Send every message that is due (waiting, due for a retry, or whose sender's claim
-    ran out), one at a time; returns how many were sent, will be retried, or failed."""
+    ran out), one at a time; returns how many were sent, will be retried, or failed.
+    Sends nothing while the shop has no mail server set."""
     sent = retrying = failed = 0
     mail = ctx.refresh_rules().mail
+    if not mail.configured:
+        return DeliveryRun(0, 0, 0)  # never to a server nobody chose (an empty host is this machine)
     for message_id in _due_ids(ctx):
         outgoing = _claim(ctx, message_id)
         if outgoing is None:

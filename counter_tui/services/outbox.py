@@ -22,6 +22,8 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels, load_customer
 from counter_tui.services.followups import complete_followup_in, load_open, require_owner_or_lead
 
+QUEUED = "mail.queued"
+"""The audit action of an email written to the outbox (terminals deliver on seeing it)."""
 EMAIL_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.PROMISE)
 
 
@@ -81,7 +83,7 @@ def complete_by_email(
         )
         session.add(message)
         session.flush()
-        audit.record(session, ctx, actor, "mail.queued", "outbox", message.id, followup_id=followup_id)
+        audit.record(session, ctx, actor, QUEUED, "outbox", message.id, followup_id=followup_id)
         assert message.id is not None
         return message.id
 

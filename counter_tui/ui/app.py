@@ -19,12 +19,14 @@ from counter_tui.logs import configure_logging
 from counter_tui.services import closing, notices, review, sessions, shop_settings
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.notices import Notice
+from counter_tui.services.outbox import QUEUED
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import Escalation
 from counter_tui.shop_rules import ShopRules
 from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.guarded_app import GuardedApp, guarded
+from counter_tui.ui.mail_delivery import MailDelivery
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.palette import StaffCommands, may_open, screen_named
 from counter_tui.ui.safe_text import PlainTextApp
@@ -36,7 +38,7 @@ ESCALATION_CHECK_SECONDS = 15.0
 CLOSE_CHECK_SECONDS = 60.0
 
 
-class CounterApp(PlainTextApp[None], GuardedApp[None]):
+class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
     """The staff terminal."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -117,6 +119,7 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(ESCALATION_CHECK_SECONDS, self.check_escalations)
         self.set_interval(CLOSE_CHECK_SECONDS, self.close_day_if_due)
+        self.start_mail_delivery()
         if self.live:
             self._feed = ChangeFeed(self.ctx, self._from_feed)
             self._feed.start()
@@ -268,6 +271,8 @@ class CounterApp(PlainTextApp[None], GuardedApp[None]):
                 self.screen.post_message(
                     DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
                 )
+            if any(change.action == QUEUED for change in event.changes):
+                self.deliver_mail()  # queued on another terminal: whichever claims it first sends it
             if event.changes:
                 self._tell_affected(event)
                 self.check_escalations()

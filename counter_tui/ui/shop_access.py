@@ -105,6 +105,9 @@ class ServiceCaller(Protocol):
     @property
     def app(self) -> App[Any]: ...
 
+    @property
+    def counter(self) -> CounterApp: ...
+
     def call(
         self,
         fn: Callable[..., Any],

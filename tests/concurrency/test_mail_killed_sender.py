@@ -3,7 +3,8 @@ sending process is SIGKILLed while the local SMTP server holds the message it wa
 handed; the message stays claimed until its lease runs out, and the next run sends it
 again with the same Message-ID, so the receiving side has exactly one message. Two
 senders running at once claim each message with one conditional UPDATE, so each is sent
-once (without the claim's condition this fails in most runs)."""
+once (without the claim's condition this fails in most runs); the same holds for two
+staff apps started at once, each delivering the outbox by itself."""
 
 from __future__ import annotations
 
@@ -79,5 +80,29 @@ def test_two_senders_at_once_send_each_message_once(
         sender.kill()
 
     assert sum(run[0] for run in runs) == len(queued)
+    assert len(smtp_server.received) == len(smtp_server.unique_deliveries()) == len(queued)
+    assert {_message(mail_shop, message_id).status for message_id in queued} == {OutboxStatus.SENT}
+
+
+def test_two_staff_apps_started_at_once_deliver_each_message_once_by_themselves(
+    mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp, database_url: str
+) -> None:
+    queued = []
+    for number in range(6):
+        customer = customers.create_customer(
+            mail_shop, team.sam, name=f"Customer {number}", email=f"c{number}@example.com"
+        )
+        queued.append(queue_thank_you_email(mail_shop, team, customer)[1])
+    now = mail_shop.now().isoformat()
+
+    terminals = [LineProcess("tests.concurrency.mail_app_process", database_url, now) for _ in range(2)]
+    for terminal in terminals:
+        assert terminal.read_line() == "ready"
+    for terminal in terminals:
+        terminal.send("go")
+    for terminal in terminals:
+        assert terminal.read_line() == "done"
+        terminal.kill()
+
     assert len(smtp_server.received) == len(smtp_server.unique_deliveries()) == len(queued)
     assert {_message(mail_shop, message_id).status for message_id in queued} == {OutboxStatus.SENT}

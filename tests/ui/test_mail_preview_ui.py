@@ -1,8 +1,8 @@
 """Completing a thank-you by email from My follow-ups (issue 11), by keys: the dialog
 offers "send it by email", Enter shows the message as the customer will get it, and a
-second Enter completes the thank-you and puts the email in the outbox, which the sender
-then delivers to the local SMTP server started by the test. Esc at the preview
-completes nothing."""
+second Enter completes the thank-you and puts the email in the outbox, which the app's
+own sender then delivers to the local SMTP server started by the test, with no command
+run. Esc at the preview completes nothing."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from counter_tui.db.models import Channel, FollowUp, OutboxMessage, OutboxStatus
-from counter_tui.services import customers, mail_sender
+from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from tests.conftest import Team
-from tests.mail_server import LINE, LocalSmtp, thank_you
+from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
 
 
@@ -48,7 +48,7 @@ async def _fill_in_and_preview(pilot: Pilot[None], app: StaffApp) -> MailPreview
     return preview
 
 
-async def test_preview_then_send_puts_the_email_in_the_outbox_and_the_sender_delivers_it(
+async def test_preview_then_send_puts_the_email_in_the_outbox_and_the_app_delivers_it(
     mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp
 ) -> None:
     followup_id = _bob_agreed_to_email(mail_shop, team)
@@ -67,8 +67,7 @@ async def test_preview_then_send_puts_the_email_in_the_outbox_and_the_sender_del
 
     [followup], [message] = _stored(mail_shop)
     assert (followup.id, followup.status, followup.personal_line) == (followup_id, "done", LINE)
-    assert (message.followup_id, message.status) == (followup_id, OutboxStatus.PENDING)
-    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 1
+    assert (message.followup_id, message.status, message.attempts) == (followup_id, OutboxStatus.SENT, 1)
     (got,) = smtp_server.received
     assert LINE in got.body and got.message_id == message.message_id
 
@@ -96,7 +95,7 @@ async def test_the_owner_sees_why_an_email_did_not_go(
         preview = await _fill_in_and_preview(pilot, app)
         await pilot.press("enter")
         await settle(pilot)
-        assert mail_sender.deliver_pending(mail_shop, timeout=5).failed == 1
+        assert _stored(mail_shop)[1][0].status == OutboxStatus.FAILED  # the app's sender tried it
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("f")
@@ -105,3 +104,15 @@ async def test_the_owner_sees_why_an_email_did_not_go(
         assert rows[-1][2:4] == ["Bob Jones", "email"]
         assert rows[-1][4].startswith("Email not sent: The mail server refused the message: 550")
         assert preview is not app.screen
+
+
+async def test_email_waiting_when_the_app_starts_is_sent_without_anyone_asking(
+    mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp
+) -> None:
+    bob = customers.create_customer(mail_shop, team.sam, name="Bob Jones", email="bob@example.com")
+    queue_thank_you_email(mail_shop, team, bob)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [message.status for message in _stored(mail_shop)[1]] == [OutboxStatus.SENT]
+    assert [got.to for got in smtp_server.received] == [["bob@example.com"]]

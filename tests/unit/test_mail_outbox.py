@@ -13,7 +13,7 @@ from counter_tui.db.models import Channel, FollowUp, FollowUpStatus, OutboxMessa
 from counter_tui.errors import NotAllowed
 from counter_tui.services import customers, followups, mail_sender, outbox
 from counter_tui.services.context import ShopContext
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
 from tests.unit.conftest import AuditLog, RowCount
 
@@ -162,3 +162,13 @@ def test_after_the_last_try_the_message_fails_and_the_follow_up_opens_again(
     assert _followup(mail_shop, followup_id).status == FollowUpStatus.OPEN
     assert len(audit_log("mail.retrying")) == mail_sender.MOST_ATTEMPTS - 1
     assert mail_sender.deliver_pending(mail_shop, timeout=5) == mail_sender.DeliveryRun(0, 0, 0)
+
+
+def test_with_the_mail_server_unset_nothing_is_sent_and_the_message_waits(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp
+) -> None:
+    _, message_id = queue_thank_you_email(mail_shop, team, bob)
+    set_shop_rules(mail_shop, {"mail.host": ""})
+
+    assert mail_sender.deliver_pending(mail_shop, timeout=5) == mail_sender.DeliveryRun(0, 0, 0)
+    assert (_message(mail_shop, message_id).status, smtp_server.received) == (OutboxStatus.PENDING, [])

@@ -131,7 +131,11 @@ def check_off(where: ServiceCaller, item: FollowUpView) -> None:
                 what_was_done=completion.what_was_done,
                 personal_line=completion.personal_line,
             ),
-            then=lambda _: done(where, "Checked off; the email is on its way."),
+            then=lambda _: sent(),
         )
+
+    def sent() -> None:
+        where.counter.deliver_mail()
+        done(where, "Checked off; the email is on its way.")
 
     ask(where, CompleteFollowUpDialog(item), save, then=saved)
