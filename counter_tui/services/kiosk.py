@@ -22,6 +22,7 @@ from counter_tui.limits import LIMITS, limited
 from counter_tui.services import audit, pin_guard, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, allows
+from counter_tui.services.wait_quotes import quote_wait
 from counter_tui.text import clean_text
 
 FIRST_NAME_MAX = LIMITS["first_name"].most
@@ -63,15 +64,28 @@ def clean_first_name(raw: str) -> str:
     return name
 
 
-def check_in(ctx: ShopContext, terminal: str, check_in: CheckIn) -> int:
-    """Create the unowned walk-in visit for a kiosk check-in; returns the visit id."""
+@dataclass(frozen=True)
+class CheckedIn:
+    """The visit a check-in created, and the wait quoted to the customer ("" for none)."""
+
+    visit_id: int
+    wait: str
+
+
+def check_in(ctx: ShopContext, terminal: str, check_in: CheckIn) -> CheckedIn:
+    """Create the unowned walk-in visit for a kiosk check-in, with the wait quoted from
+    the floor as it is now (kept on the visit, so quoted and actual waits can be compared)."""
     first_name = clean_first_name(check_in.first_name)
-    return visits.new_walk_in(
+    with ctx.database.read() as session:
+        quote = quote_wait(session, check_in.need)
+    visit_id = visits.new_walk_in(
         ctx,
         Actor.kiosk(terminal_name(terminal)),
         description=first_name,
         needs=[check_in.need],
+        quoted_wait_minutes=quote.minutes if quote is not None else None,
     )
+    return CheckedIn(visit_id, quote.sentence() if quote is not None else "")
 
 
 def _pin_matches(stored_hash: str, pin: str) -> bool:

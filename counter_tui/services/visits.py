@@ -90,11 +90,13 @@ def new_walk_in(
     description: str = "",
     needs: Iterable[str] = (),
     claim: bool = False,
+    quoted_wait_minutes: int | None = None,
 ) -> int:
     """Record a customer who just came in; returns the visit id.
 
     A known customer's standing needs are applied. With `claim`, the staff member who
-    greeted them owns the visit from the start. Kiosks create unowned visits only.
+    greeted them owns the visit from the start. Kiosks create unowned visits only, with
+    the wait they quoted (`services/wait_quotes.py`).
     """
     description = limited(description, "description")
     wanted = [kind for kind in dict.fromkeys(needs)]
@@ -129,6 +131,7 @@ def new_walk_in(
             created_by=actor.staff_id,
             owner_id=actor.staff_id if claim else None,
             claimed_at=now if claim else None,
+            quoted_wait_minutes=quoted_wait_minutes,
         )
         session.add(visit)
         session.flush()
@@ -146,6 +149,7 @@ def new_walk_in(
             needs=wanted,
             claimed=claim,
             source=source,
+            quoted_wait_minutes=quoted_wait_minutes,
         )
         if claim:
             audit.record(session, ctx, actor, "visit.claimed", "visit", visit.id)

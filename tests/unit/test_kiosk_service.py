@@ -45,7 +45,7 @@ def fail_times(ctx: ShopContext, terminal: str, pin: str, times: int) -> None:
 def test_check_in_creates_an_unowned_visit_with_the_need_and_kiosk_source(
     ctx: ShopContext,
 ) -> None:
-    visit_id = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name=" Ann ", need="pickup"))
+    visit_id = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name=" Ann ", need="pickup")).visit_id
     with ctx.database.read() as session:
         visit = session.get(Visit, visit_id)
         needs = list(session.exec(select(VisitNeed.kind).where(VisitNeed.visit_id == visit_id)))
@@ -78,7 +78,7 @@ def test_a_first_name_without_letters_is_refused_kindly(odd: str) -> None:
 def test_check_in_never_links_a_known_customer(ctx: ShopContext) -> None:
     with ctx.database.write() as session:
         session.add(Customer(name="Ann", name_key="ann", created_at=ctx.now()))
-    visit_id = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="Ann", need="needs_help"))
+    visit_id = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="Ann", need="needs_help")).visit_id
     with ctx.database.read() as session:
         visit = session.get(Visit, visit_id)
     assert visit is not None and visit.customer_id is None

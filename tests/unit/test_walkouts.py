@@ -69,7 +69,7 @@ def test_a_kiosk_check_in_linked_to_their_record_counts_as_asking(
     ctx: ShopContext, team: Team, bob: int, clock: ManualClock
 ) -> None:
     _consent(ctx, team, bob, Channel.EMAIL)
-    visit_id = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="Bob", need=NeedKind.PICKUP))
+    visit_id = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="Bob", need=NeedKind.PICKUP)).visit_id
     visit_customer.attach_customer(ctx, team.sam, visit_id, bob)
     clock.advance(minutes=1)
     visits.end_visit(ctx, team.sam, visit_id, Outcome.LEFT_UNSERVED)

@@ -1,4 +1,5 @@
-"""The thank-you screen: checks the customer in and says what happens next."""
+"""The thank-you screen: checks the customer in and says what happens next, with the
+wait to expect."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from textual.widgets import Static
 
 from counter_tui.errors import DomainError
 from counter_tui.services import kiosk
-from counter_tui.services.kiosk import CheckIn
+from counter_tui.services.kiosk import CheckedIn, CheckIn
 from counter_tui.ui.kiosk.countdown import Countdown
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.safe_text import plain
@@ -51,14 +52,15 @@ class ThanksScreen(KioskScreen):
             on_failure=self.not_checked_in,
         )
 
-    def checked_in(self, visit_id: int) -> None:
-        """The floor board now shows this customer: thank them and say what happens next."""
-        self.visit_id = visit_id
+    def checked_in(self, done: CheckedIn) -> None:
+        """The floor board now shows this customer: thank them, say what happens next and
+        how long they can expect to wait."""
+        self.visit_id = done.visit_id
         name = self.check_in.first_name
         self._show(
             f"Thank you, {name}!" if name else "Thank you!",
             self.next_step,
-            "You're checked in. This screen will reset by itself.",
+            f"{done.wait} You're checked in. This screen will reset by itself.".lstrip(),
         )
 
     def not_checked_in(self, error: DomainError) -> None:

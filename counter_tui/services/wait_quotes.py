@@ -1,0 +1,142 @@
+"""The wait the kiosk quotes at check-in, from the floor as it is (customers waiting
+unowned ahead, colleagues free), in plain words; and how quoted waits compared with the
+actual ones, for the scorecard and the end-of-day report.
+
+The rule: nobody signed in or serving gives no figure; more colleagues free than people
+ahead is "a moment"; otherwise those ahead who are not picked up by a free colleague are
+served in rounds by everyone on the floor, each round as long as a typical recent visit
+(the median from claim to end, 10 minutes until there are visits to go on), rounded up to
+five minutes. Someone who chose to browse privately is given no quote and is not counted
+as waiting ahead.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import median
+
+from sqlmodel import Session, col, func, select
+
+from counter_tui.db.models import AuditEvent, NeedKind, Visit, VisitNeed
+
+TYPICAL_VISIT_MINUTES = 10
+RECENT_VISITS = 50
+SIGN_IN_MOVES = ("staff.signed_in", "staff.signed_out", "terminal.closed")
+
+
+@dataclass(frozen=True)
+class WaitQuote:
+    """A quoted wait: minutes (0 "a moment", None no figure), and the floor it came from."""
+
+    minutes: int | None
+    ahead: int
+    free: int
+
+    def sentence(self) -> str:
+        """What the customer reads at the kiosk."""
+        if self.minutes is None:
+            return "We'll be with you as soon as someone is free."
+        if self.minutes == 0:
+            return "Someone should be with you in a moment."
+        people = "1 person is" if self.ahead == 1 else f"{self.ahead} people are"
+        return f"Expected wait: about {self.minutes} minutes ({people} ahead of you)."
+
+
+def _signed_in_staff(session: Session) -> set[int]:
+    latest = (
+        select(func.max(AuditEvent.id))
+        .where(col(AuditEvent.action).in_(SIGN_IN_MOVES))
+        .group_by(col(AuditEvent.terminal))
+    )
+    rows = session.exec(
+        select(AuditEvent.actor_id).where(
+            col(AuditEvent.id).in_(latest), AuditEvent.action == "staff.signed_in"
+        )
+    )
+    return {actor_id for actor_id in rows if actor_id is not None}
+
+
+def typical_visit_minutes(session: Session) -> float:
+    """The median minutes from claim to end of the latest visits (10 before there are any)."""
+    rows = session.exec(
+        select(Visit.claimed_at, Visit.ended_at)
+        .where(col(Visit.claimed_at).is_not(None), col(Visit.ended_at).is_not(None))
+        .order_by(col(Visit.ended_at).desc())
+        .limit(RECENT_VISITS)
+    ).all()
+    minutes = [(ended - claimed).total_seconds() / 60 for claimed, ended in rows if claimed and ended]
+    return max(1.0, median(minutes)) if minutes else TYPICAL_VISIT_MINUTES
+
+
+def quote_wait(session: Session, need: str) -> WaitQuote | None:
+    """The wait to quote a customer checking in now with `need` (None when browsing)."""
+    if need == NeedKind.BROWSE_PRIVATELY:
+        return None
+    open_visits = session.exec(select(Visit.id, Visit.owner_id).where(col(Visit.ended_at).is_(None))).all()
+    browsing = set(
+        session.exec(
+            select(VisitNeed.visit_id).where(
+                VisitNeed.kind == NeedKind.BROWSE_PRIVATELY, col(VisitNeed.cleared_at).is_(None)
+            )
+        )
+    )
+    ahead = sum(1 for visit_id, owner in open_visits if owner is None and visit_id not in browsing)
+    busy = {owner for _visit_id, owner in open_visits if owner is not None}
+    on_floor = _signed_in_staff(session) | busy
+    free = len(on_floor - busy)
+    if not on_floor:
+        return WaitQuote(None, ahead, free)
+    if free > ahead:
+        return WaitQuote(0, ahead, free)
+    rounds = math.ceil((ahead - free + 1) / len(on_floor))
+    minutes = 5 * math.ceil(rounds * typical_visit_minutes(session) / 5)
+    return WaitQuote(minutes, ahead, free)
+
+
+@dataclass(frozen=True)
+class QuotedWaits:
+    """Kiosk quotes given to visits that arrived in a period, against the actual waits
+    (arrival to being claimed; to leaving, for those never claimed)."""
+
+    quoted: int
+    quoted_average: float
+    actual_average: float
+    within_quote: int
+
+    def line(self) -> str:
+        """One line for the scorecard and the end-of-day report."""
+        if not self.quoted:
+            return "Kiosk wait quotes: none given."
+        return (
+            f"Kiosk wait quotes: {self.quoted} given; quoted {self.quoted_average:.0f} min on "
+            f"average, actual {self.actual_average:.0f} min; {self.within_quote} of {self.quoted} "
+            "seen within the quote."
+        )
+
+
+def quoted_waits(session: Session, start: datetime, end: datetime) -> QuotedWaits:
+    """How the quotes given to visits arriving in [start, end) compare with their actual
+    waits; visits still waiting are left out until they are seen or leave."""
+    rows = session.exec(
+        select(Visit.arrived_at, Visit.claimed_at, Visit.ended_at, Visit.quoted_wait_minutes).where(
+            col(Visit.arrived_at) >= start,
+            col(Visit.arrived_at) < end,
+            col(Visit.quoted_wait_minutes).is_not(None),
+        )
+    ).all()
+    pairs: list[tuple[int, float, bool]] = []
+    for arrived, claimed, ended, quoted in rows:
+        settled = claimed or ended
+        if settled is None or quoted is None:
+            continue
+        pairs.append((quoted, (settled - arrived).total_seconds() / 60, claimed is not None))
+    if not pairs:
+        return QuotedWaits(0, 0.0, 0.0, 0)
+    return QuotedWaits(
+        quoted=len(pairs),
+        quoted_average=sum(q for q, _a, _s in pairs) / len(pairs),
+        actual_average=sum(a for _q, a, _s in pairs) / len(pairs),
+        within_quote=sum(1 for q, a, seen in pairs if seen and a <= max(q, 1)),
+    )

@@ -1,0 +1,107 @@
+"""The kiosk's wait quote: from the floor as it is (unowned customers ahead, colleagues
+free, a typical visit's length), in plain words, stored with the visit; and quoted against
+actual waits for the scorecard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from counter_tui.clock import ManualClock
+from counter_tui.db.models import NeedKind, Outcome, Visit
+from counter_tui.services import kiosk, sessions, visits
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.wait_quotes import QuotedWaits, quoted_waits
+from tests.conftest import Team
+
+DOOR = Actor.kiosk("door")
+
+
+def _check_in(ctx: ShopContext, need: str = NeedKind.NEEDS_HELP) -> kiosk.CheckedIn:
+    return kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="Ann", need=need))
+
+
+def _waiting(ctx: ShopContext, *needs: str) -> int:
+    return visits.new_walk_in(ctx, DOOR, needs=list(needs) or [NeedKind.NEEDS_HELP])
+
+
+def test_with_nobody_on_the_floor_no_figure_is_promised(ctx: ShopContext, fetch: Callable[..., Any]) -> None:
+    done = _check_in(ctx)
+    assert done.wait == "We'll be with you as soon as someone is free."
+    assert fetch(Visit, done.visit_id).quoted_wait_minutes is None
+
+
+def test_a_free_colleague_and_nobody_ahead_is_a_moment(
+    ctx: ShopContext, team: Team, fetch: Callable[..., Any]
+) -> None:
+    done = _check_in(ctx)
+    assert done.wait == "Someone should be with you in a moment."
+    assert fetch(Visit, done.visit_id).quoted_wait_minutes == 0
+
+
+def test_people_ahead_beyond_those_free_wait_a_typical_visit_per_round(
+    ctx: ShopContext, team: Team, fetch: Callable[..., Any], audit_log: Any
+) -> None:
+    # Alex is signed in and free, Sam serves a customer; two wait unowned, one browses.
+    visits.new_walk_in(ctx, team.sam, claim=True)
+    _waiting(ctx)
+    _waiting(ctx)
+    _waiting(ctx, NeedKind.BROWSE_PRIVATELY)
+    done = _check_in(ctx)
+    assert done.wait == "Expected wait: about 10 minutes (2 people are ahead of you)."
+    assert fetch(Visit, done.visit_id).quoted_wait_minutes == 10
+    [created] = [e for e in audit_log("visit.created") if e.entity_id == done.visit_id]
+    assert '"quoted_wait_minutes": 10' in created.details
+
+
+def test_a_typical_visit_is_the_median_of_recent_ones_rounded_up_to_five(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    served = visits.new_walk_in(ctx, team.sam, claim=True)
+    clock.advance(minutes=22)
+    visits.end_visit(ctx, team.sam, served, Outcome.NO_PURCHASE)
+    visits.new_walk_in(ctx, team.sam, claim=True)
+    _waiting(ctx)
+    _waiting(ctx)
+    assert _check_in(ctx).wait == "Expected wait: about 25 minutes (2 people are ahead of you)."
+
+
+def test_signed_out_colleagues_are_not_on_the_floor(ctx: ShopContext, team: Team) -> None:
+    sessions.sign_out(ctx, team.alex)
+    assert _check_in(ctx).wait == "We'll be with you as soon as someone is free."
+
+
+def test_someone_browsing_is_quoted_nothing(ctx: ShopContext, team: Team, fetch: Callable[..., Any]) -> None:
+    done = _check_in(ctx, NeedKind.BROWSE_PRIVATELY)
+    assert done.wait == ""
+    assert fetch(Visit, done.visit_id).quoted_wait_minutes is None
+
+
+def test_quoted_and_actual_waits_compared(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
+    start = ctx.now()
+    with ctx.database.write() as session:
+        for quoted, claimed_after, ended_after in (
+            (10, 8, None),
+            (5, 12, None),
+            (5, None, 20),
+            (5, None, None),
+        ):
+            session.add(
+                Visit(
+                    arrived_at=start,
+                    quoted_wait_minutes=quoted,
+                    source="kiosk door",
+                    owner_id=team.sam.staff_id if claimed_after else None,
+                    claimed_at=start + timedelta(minutes=claimed_after) if claimed_after else None,
+                    ended_at=start + timedelta(minutes=ended_after) if ended_after else None,
+                )
+            )
+        session.add(Visit(arrived_at=start, source="counter", claimed_at=start + timedelta(minutes=30)))
+    with ctx.database.read() as session:
+        figures = quoted_waits(session, start, start + timedelta(days=1))
+    assert figures == QuotedWaits(quoted=3, quoted_average=20 / 3, actual_average=40 / 3, within_quote=1)
+    assert figures.line() == (
+        "Kiosk wait quotes: 3 given; quoted 7 min on average, actual 13 min; 1 of 3 seen within the quote."
+    )
+    assert QuotedWaits(0, 0.0, 0.0, 0).line() == "Kiosk wait quotes: none given."
