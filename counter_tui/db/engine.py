@@ -11,8 +11,11 @@ away makes calls fail with `DatabaseUnavailable` instead of silently starting an
 database (or writing on into a deleted one). A new file is made only when asked
 (`create=True`), readable by this user alone.
 PostgreSQL: psycopg 3 with time limits (connect, statement, lock wait, and a client-side
-deadline for a frozen server; see `deadline`), TCP keepalives and a pre-ping, so a
-server that went away or stopped answering is reported within seconds.
+deadline for a frozen server; see `deadline`) and TCP keepalives, so a server that went
+away or stopped answering is reported within seconds. No ping on checkout (a claim would
+pay a round trip for it): a pooled connection the server dropped while it sat idle has
+news waiting on its socket, which a local look at checkout sees, so it is replaced
+before use (see `_dropped_while_idle`).
 Both: bound parameters never appear in error messages (they hold customers' details),
 and every driver failure becomes one sentence naming the database (see `diagnose`).
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import select
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -171,6 +175,25 @@ def _configure_postgres(engine: Engine) -> None:
     ) -> DeadlineConnection:
         return DeadlineConnection.connect(*cargs, **cparams)
 
+    @event.listens_for(engine, "checkout")
+    def _replace_dropped(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if _dropped_while_idle(dbapi_connection):
+            raise DisconnectionError("the server closed this pooled connection")
+
+
+def _dropped_while_idle(connection: Any) -> bool:
+    """Whether an idle psycopg connection is closed, broken, or has something waiting on
+    its socket: an idle connection of the pool (which never LISTENs) hears from the
+    server only when it ends the session (restart, terminate, idle timeout). No round
+    trip: a zero-timeout poll of the socket."""
+    if connection.closed or connection.broken:
+        return True
+    try:
+        readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
 
 def make_engine(url: str, *, create: bool = False) -> Engine:
     """An engine for `url`, with the per-dialect settings counter-tui relies on.
@@ -190,7 +213,7 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
         return engine
     if importlib.util.find_spec("psycopg") is None:
         raise DatabaseUnavailable(diagnose.POSTGRES_NOT_INSTALLED)
-    engine = create_engine(url, pool_pre_ping=True, connect_args=dict(PG_CONNECT_ARGS), hide_parameters=True)
+    engine = create_engine(url, connect_args=dict(PG_CONNECT_ARGS), hide_parameters=True)
     _configure_postgres(engine)
     return engine
 
