@@ -1,8 +1,8 @@
 """A large shop: how fast is the real app to start, and the operations staff wait on?
 
-Builds a SQLite shop of 100,000 customers and 500,000 past visits (bulk inserts with
-SQLAlchemy core: fast, not through the services, so the customers' search terms are
-bulk-inserted too; the staff are added through the services), then prints:
+Builds a SQLite shop of 100,000 customers and 500,000 past visits (in bulk, not through
+the services, search terms included: `shop_builder.py`; 1,000,000 and 2,000,000 take a
+few minutes), or reuses one given with `--db`, then prints:
 
 - time to the first sign-in frame of the real `counter-tui` process, spawned under a
   pseudo-terminal, and time until the staff list is on screen (interactive);
@@ -12,7 +12,9 @@ bulk-inserted too; the staff are added through the services), then prints:
 
 Figures only, no assertions:
 
-    .venv/bin/python benchmarks/bench_large_shop.py [--customers N --visits N]
+    .venv/bin/python benchmarks/bench_large_shop.py [--customers N --visits N] [--db PATH]
+    .venv/bin/python benchmarks/bench_large_shop.py --customers 1000000 --visits 2000000 \
+        --db /tmp/shop1m.sqlite3 --build-only      # build once, keep it, measure later
 """
 
 from __future__ import annotations
@@ -26,33 +28,22 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from shop_builder import build_shop
 from sqlmodel import func, select
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.config import load_settings
-from counter_tui.db.models import (
-    Channel,
-    ContactConsent,
-    Customer,
-    CustomerNote,
-    CustomerSearchTerm,
-    Outcome,
-    Staff,
-    Visit,
-)
-from counter_tui.demo.data import DEMO_STAFF, FIRST_NAMES, LAST_NAMES, VISIT_NOTES
-from counter_tui.services import customer_search, customers, staff, visit_views, visits
+from counter_tui.db.models import Customer, Outcome, Visit
+from counter_tui.demo.data import DEMO_STAFF
+from counter_tui.services import customers, staff, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 
-CHUNK = 20_000
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])")
 
 
@@ -79,140 +70,6 @@ def timed(action: Callable[[], Any]) -> float:
     started = time.perf_counter()
     action()
     return (time.perf_counter() - started) * 1000
-
-
-def table_of(model: Any) -> Any:
-    """The core table of a SQLModel class, for bulk inserts."""
-    return model.__table__
-
-
-# --- building the shop ---------------------------------------------------------------
-
-
-def add_staff(ctx: ShopContext) -> None:
-    """The demo staff, through the services (argon2-hashed PINs, audit events)."""
-    for name, role, pin in DEMO_STAFF:
-        staff.add_staff(ctx, None, name=name, pin=pin, role=role)
-
-
-def chunks(rows: Iterator[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
-    """Rows in lists of `size`, for executemany."""
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def customer_rows(count: int, rng: random.Random, now: datetime) -> Iterator[dict[str, Any]]:
-    """Customers with realistic (often repeated) names, phones and emails."""
-    for index in range(count):
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        name = f"{first} {last}"
-        digits = f"07{rng.randrange(10**9):09d}"
-        email = f"{first}.{last}{index}@example.com".lower().replace(" ", "").replace("'", "")
-        yield {
-            "name": name,
-            "name_key": name.lower(),
-            "phone": f"{digits[:5]} {digits[5:]}",
-            "phone_digits": digits,
-            "email": email if rng.random() < 0.7 else "",
-            "preferences": "",
-            "created_at": now - timedelta(days=rng.uniform(30, 1500)),
-        }
-
-
-def search_term_rows(ctx: ShopContext) -> Iterator[dict[str, Any]]:
-    """The search index of every customer inserted above, as `customers.insert_customer`
-    would have written it (same terms, from `customer_search.search_terms`)."""
-    with ctx.database.read() as session:
-        people = list(
-            session.exec(select(Customer.id, Customer.name_key, Customer.phone_digits, Customer.email))
-        )
-    for customer_id, name_key, phone_digits, email in people:
-        for kind, term in sorted(customer_search.search_terms(name_key, phone_digits, email)):
-            yield {"customer_id": customer_id, "kind": kind, "term": term}
-
-
-def visit_rows(
-    count: int, customer_count: int, staff_ids: list[int], rng: random.Random, now: datetime
-) -> Iterator[dict[str, Any]]:
-    """Ended visits over the last two years, most claimed, most with a customer on file."""
-    outcomes = [Outcome.PURCHASE] * 6 + [Outcome.NO_PURCHASE] * 3 + [Outcome.LEFT_UNSERVED]
-    for _ in range(count):
-        arrived = now - timedelta(days=rng.uniform(1, 730))
-        outcome = rng.choice(outcomes)
-        owner = None if outcome == Outcome.LEFT_UNSERVED else rng.choice(staff_ids)
-        known = rng.random() < 0.8
-        yield {
-            "customer_id": rng.randint(1, customer_count) if known else None,
-            "description": "" if known else "walk-in",
-            "source": "counter",
-            "arrived_at": arrived,
-            "created_by": rng.choice(staff_ids),
-            "owner_id": owner,
-            "claimed_at": arrived + timedelta(minutes=3) if owner else None,
-            "outcome": outcome,
-            "ended_at": arrived + timedelta(minutes=rng.randint(5, 40)),
-            "ended_by": owner or rng.choice(staff_ids),
-            "flagged_for_review": False,
-        }
-
-
-def bulk_load(ctx: ShopContext, customer_count: int, visit_count: int, seed: int) -> None:
-    """Insert customers, consents, notes and past visits with core executemany."""
-    rng = random.Random(seed)
-    now = datetime.now(UTC)
-    with ctx.database.read() as session:
-        staff_ids = [staff_id for staff_id in session.exec(select(Staff.id)) if staff_id]
-    tables: list[tuple[str, Any, Iterator[dict[str, Any]]]] = [
-        ("customers", table_of(Customer), customer_rows(customer_count, rng, now)),
-        ("terms", table_of(CustomerSearchTerm), search_term_rows(ctx)),
-        (
-            "consents",
-            table_of(ContactConsent),
-            (
-                {
-                    "customer_id": customer_id,
-                    "channel": Channel.EMAIL if customer_id % 2 else Channel.SMS,
-                    "granted": True,
-                    "source": "signed the loyalty card form",
-                    "recorded_at": now - timedelta(days=30),
-                    "recorded_by": staff_ids[0],
-                }
-                for customer_id in range(1, customer_count + 1, 2)
-            ),
-        ),
-        (
-            "notes",
-            table_of(CustomerNote),
-            (
-                {
-                    "customer_id": rng.randint(1, customer_count),
-                    "author_id": rng.choice(staff_ids),
-                    "body": rng.choice(VISIT_NOTES),
-                    "created_at": now - timedelta(days=rng.uniform(1, 700)),
-                }
-                for _ in range(customer_count // 2)
-            ),
-        ),
-        (
-            "visits",
-            table_of(Visit),
-            visit_rows(visit_count, customer_count, staff_ids, rng, now),
-        ),
-    ]
-    for label, table, rows in tables:
-        started = time.perf_counter()
-        written = 0
-        for batch in chunks(rows):
-            with ctx.database.write() as session:
-                session.connection().execute(insert(table), batch)
-            written += len(batch)
-        print(f"  {label:<10} {written:>9,} rows in {time.perf_counter() - started:6.1f} s")
 
 
 def row_count(ctx: ShopContext, model: Any) -> int:
@@ -348,7 +205,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--visits", type=int, default=500_000)
     parser.add_argument("--samples", type=int, default=200, help="service calls per figure")
     parser.add_argument("--starts", type=int, default=3, help="app starts to time")
-    parser.add_argument("--db", type=Path, help="SQLite file to use (reused if already filled)")
+    parser.add_argument("--db", type=Path, help="SQLite file to keep the shop in (reused if it exists)")
+    parser.add_argument("--build-only", action="store_true", help="build the shop (if needed) and stop")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
 
@@ -358,14 +216,13 @@ def main(argv: list[str] | None = None) -> None:
     config_path = work_dir / "no-config.toml"  # never read the user's own settings
     os.environ["COUNTER_TUI_CONFIG"] = str(config_path)
     try:
-        ctx = open_shop(load_settings(database_url=database_url), create=True)
         print(f"Database: {database_file}")
-        if row_count(ctx, Staff) == 0:
+        if not database_file.exists():
             print("Building the shop:")
-            started = time.perf_counter()
-            add_staff(ctx)
-            bulk_load(ctx, args.customers, args.visits, args.seed)
-            print(f"  built in {time.perf_counter() - started:.1f} s")
+            build_shop(database_file, args.customers, args.visits, args.seed)
+        if args.build_only:
+            return
+        ctx = open_shop(load_settings(database_url=database_url))
         customer_count = row_count(ctx, Customer)
         visit_count = row_count(ctx, Visit)
         files = [database_file, database_file.with_name(database_file.name + "-wal")]
@@ -385,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
             print(figure.line())
         ctx.database.dispose()
     finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+        shutil.rmtree(work_dir, ignore_errors=True)  # the shop too, unless --db put it elsewhere
 
 
 if __name__ == "__main__":

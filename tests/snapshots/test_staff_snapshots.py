@@ -15,7 +15,6 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel
 from counter_tui.services import customers, followups, handoffs, visit_needs, visits
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
@@ -172,32 +171,27 @@ def test_customer_read_only(snap_compare: SnapCompare, ctx: ShopContext, shop: S
     assert snap_compare(StaffApp(ctx), run_before=steps, terminal_size=SIZE)
 
 
-def searching_sh(monkeypatch: pytest.MonkeyPatch) -> RunBefore:
-    """Steps that sign Sam in and find "sh" (the search run once, not by its timer)."""
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
+def searching_sh() -> RunBefore:
+    """Steps that sign Sam in and find "sh" (searched as it is typed)."""
 
     async def search(pilot: Pilot[None]) -> None:
         await pilot.press("slash")
         await settle(pilot)
         await type_text(pilot, "sh")
         assert isinstance(pilot.app.screen, FindCustomerScreen)
-        pilot.app.screen.search()
+        await settle(pilot)
 
     return signed_in_as("sam", "2222", search)
 
 
-def test_find(
-    snap_compare: SnapCompare, ctx: ShopContext, shop: Shop, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_find(snap_compare: SnapCompare, ctx: ShopContext, shop: Shop) -> None:
     """Find customer with "sh" typed: names matching from the start of any word."""
-    assert snap_compare(StaffApp(ctx), run_before=searching_sh(monkeypatch), terminal_size=SIZE)
+    assert snap_compare(StaffApp(ctx), run_before=searching_sh(), terminal_size=SIZE)
 
 
-def test_find_at_80x24(
-    snap_compare: SnapCompare, ctx: ShopContext, shop: Shop, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_find_at_80x24(snap_compare: SnapCompare, ctx: ShopContext, shop: Shop) -> None:
     """Find at 80×24."""
-    assert snap_compare(StaffApp(ctx), run_before=searching_sh(monkeypatch), terminal_size=(80, 24))
+    assert snap_compare(StaffApp(ctx), run_before=searching_sh(), terminal_size=(80, 24))
 
 
 def test_my_followups(snap_compare: SnapCompare, ctx: ShopContext, shop: Shop) -> None:

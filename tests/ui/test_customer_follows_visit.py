@@ -5,23 +5,16 @@ screen stays open."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Static
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Visit
 from counter_tui.services import customers, presence, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
-
-
-@pytest.fixture(autouse=True)
-def _no_typing_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
 
 
 async def find_and_open(pilot: object, app: StaffApp, name: str) -> CustomerScreen:

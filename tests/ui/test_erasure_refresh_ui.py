@@ -8,18 +8,12 @@ import pytest
 
 from counter_tui.services import changes, customers, erasure
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, type_text
 from tests.ui.test_find import result_names
 from tests.ui.test_live_ui import feed_since
-
-
-@pytest.fixture(autouse=True)
-def _no_typing_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
 
 
 @pytest.fixture

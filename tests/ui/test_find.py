@@ -11,22 +11,14 @@ from counter_tui.db.models import Visit
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
 
 
-@pytest.fixture(autouse=True)
-def _no_typing_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search that follows a pause in typing never fires by itself during a test;
-    `search` below runs it at once, so tests need no waiting."""
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
-
-
 async def search(pilot: Pilot[None], app: StaffApp, text: str) -> None:
-    """Type `text` into the search box, then search as the typing pause would."""
+    """Type `text` into the search box (each key searches) and wait for the results."""
     await type_text(pilot, text)
     assert isinstance(app.screen, FindCustomerScreen)
     app.screen.search()

@@ -3,7 +3,6 @@ a shift lead merges a duplicate after seeing what moves, and undoes it with a re
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -13,17 +12,10 @@ from counter_tui.services import customers, followups, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, type_text
-
-
-@pytest.fixture(autouse=True)
-def _no_typing_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Find searches when told to (below), not after a pause in typing."""
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
 
 
 async def pick_in_find(pilot: Pilot[None], app: StaffApp, text: str) -> None:

@@ -4,7 +4,6 @@ everything typed stays: the boxes do not silently stop taking keys at the limit.
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 from textual.widgets import Input
 
@@ -13,7 +12,6 @@ from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
@@ -53,11 +51,10 @@ async def test_a_hundred_character_name_is_refused_beside_it_and_kept(ctx: ShopC
 
 
 async def test_a_reason_over_its_limit_keeps_the_prompt_open_before_anything_is_done(
-    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+    ctx: ShopContext, team: Team
 ) -> None:
     """Reopening a visit asks why and acts only after the prompt closes: the prompt itself
     refuses 201 characters with the limit's sentence, keeps them, and nothing reopens."""
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     visits.end_visit(ctx, team.sam, visit_id, Outcome.NO_PURCHASE)

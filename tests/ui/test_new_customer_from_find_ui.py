@@ -5,7 +5,6 @@ Esc goes back to the form with everything typed."""
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import func, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
@@ -15,18 +14,11 @@ from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, settle, sign_in, table_rows, type_text
-
-
-@pytest.fixture(autouse=True)
-def _no_typing_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search after a pause in typing never fires by itself; the test runs it."""
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
 
 
 def _on_file(ctx: ShopContext) -> list[str]:

@@ -17,7 +17,6 @@ from counter_tui.services import customers, followups, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.review.close_day import CloseDayDialog
-from counter_tui.ui.screens import find
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
@@ -147,10 +146,7 @@ async def test_o_reopens_the_highlighted_flagged_visit(
     assert ended(ctx, floor) == [True, False, True, True]
 
 
-async def test_z_on_a_customer_reopens_their_visit_ended_by_mistake(
-    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(find, "DEBOUNCE_SECONDS", 3600)
+async def test_z_on_a_customer_reopens_their_visit_ended_by_mistake(ctx: ShopContext, team: Team) -> None:
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     thank_you = visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE).thank_you_id

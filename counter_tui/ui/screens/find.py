@@ -1,15 +1,23 @@
-"""Find a customer by name, phone or email as you type; results come a page at a time."""
+"""Find a customer by name, phone or email as you type; results come a page at a time.
+
+Each keystroke asks at once (no pause to wait for): the search runs off the UI thread,
+one at a time. Keys typed while one runs only note what is now wanted; when it finishes,
+its answer is shown if it is still what is wanted, else dropped (a result for "sm"
+never replaces the one for "smith"), and the newest request runs next. So typing is
+never held up, at most one search is ever behind, and results show as soon as the
+search for what is in the box returns.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from functools import partial
+from typing import ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
 from counter_tui.errors import DomainError
@@ -26,13 +34,19 @@ from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
-DEBOUNCE_SECONDS = 0.15
 COLUMNS = (
     Col("name", "Name", 40, min_width=14),
     Col("phone", "Phone", 16, min_width=12),
     Col("email", "Email", 36, min_width=12, grow=True),
     Col("in_shop", "", 11, min_width=7),
 )
+
+
+class Request(NamedTuple):
+    """One search: what was in the box, and which page of its matches."""
+
+    query: str
+    page: int
 
 
 class FindCustomerScreen(CounterScreen):
@@ -93,7 +107,9 @@ class FindCustomerScreen(CounterScreen):
         self.exclude = exclude
         self.page = 0
         self.results: Page | None = None
-        self._debounce: Timer | None = None
+        self.wanted_search = Request("", 0)
+        self._searching = False  # a search is out in a worker thread
+        self._search_again = False  # something was asked while it ran
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,25 +127,46 @@ class FindCustomerScreen(CounterScreen):
     @on(Input.Changed, "#query")
     def _typed(self) -> None:
         self.page = 0
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.search)
+        self.search()
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
         self.action_open()
 
     def search(self) -> None:
-        """Ask for the current page of matches; stale answers are dropped."""
-        query = self.query_one("#query", Input).value
-        self.load(
-            "find_customers",
+        """Ask for the current page of matches: at once when no search is running, else
+        as soon as the running one returns."""
+        self.wanted_search = Request(self.query_one("#query", Input).value, self.page)
+        if self._searching:
+            self._search_again = True
+        else:
+            self._run(self.wanted_search)
+
+    def _run(self, request: Request) -> None:
+        self._searching, self._search_again = True, False
+        self.call(
             customers.find_customers,
             self.ctx,
-            query,
-            page=self.page,
-            then=self.show,
+            request.query,
+            page=request.page,
+            then=partial(self._answered, request),
+            refused=partial(self._refused, request),
         )
+
+    def _answered(self, request: Request, page: Page) -> None:
+        """Show the answer if it is still what is wanted; run what was asked meanwhile."""
+        self._searching = False
+        if request == self.wanted_search and self.still_shown:
+            self.show(page)
+        if self._search_again:
+            self._run(self.wanted_search)
+
+    def _refused(self, request: Request, error: DomainError) -> None:
+        self._searching = False
+        if request == self.wanted_search and self.still_shown:
+            self.notify(str(error), severity="error", markup=False, timeout=8)
+        if self._search_again:
+            self._run(self.wanted_search)
 
     def reload(self) -> None:
         """Search again (coming back to the list, or after a customer record changed)."""

@@ -1,0 +1,122 @@
+"""Find customer as you type: every key searches at once, off the UI thread; an answer
+that is no longer what the box holds is dropped, so typing fast ends on the right
+results and nothing typed is lost while a search is slow."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from counter_tui.services import customers
+from counter_tui.services.context import ShopContext
+from counter_tui.services.views import Page
+from counter_tui.ui.screens.find import FindCustomerScreen
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, burst, settle, sign_in
+from tests.ui.test_find import result_names
+
+
+class HeldSearch:
+    """`find_customers`, except that a search for `held` waits until `release` is set."""
+
+    def __init__(self, real: Callable[..., Page], held: str) -> None:
+        self.real, self.held = real, held
+        self.release = threading.Event()
+        self.asked: list[str] = []
+
+    def __call__(self, ctx: ShopContext, query: str, **kwargs: Any) -> Page:
+        self.asked.append(query)
+        if query == self.held:
+            self.release.wait(timeout=60)  # a guard against a hung test, not a timing
+        return self.real(ctx, query, **kwargs)
+
+
+@pytest.fixture
+def slow_s(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldSearch]:
+    """The search for "s" is slow: it returns only when the test releases it."""
+    held = HeldSearch(customers.find_customers, "s")
+    monkeypatch.setattr(customers, "find_customers", held)
+    yield held
+    held.release.set()
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The names of every page of results the find screen shows, in order."""
+    pages: list[list[str]] = []
+    real_show = FindCustomerScreen.show
+
+    def show(screen: FindCustomerScreen, page: Page) -> None:
+        pages.append([match.name for match in page.items])
+        real_show(screen, page)
+
+    monkeypatch.setattr(FindCustomerScreen, "show", show)
+    return pages
+
+
+@pytest.fixture
+def people(ctx: ShopContext, team: Team) -> None:
+    """Two customers whose names start with "s", one of them a Smith."""
+    customers.create_customer(ctx, team.sam, name="Ann Smith")
+    customers.create_customer(ctx, team.sam, name="Bob Smalley")
+
+
+async def open_find(pilot: Pilot[None], app: StaffApp) -> Input:
+    """Sign in as Sam, press / and wait for the first page; the search box."""
+    await sign_in(pilot, "sam", "2222")
+    await pilot.press("slash")
+    await settle(pilot)
+    assert isinstance(app.screen, FindCustomerScreen)
+    return app.screen.query_one("#query", Input)
+
+
+async def test_a_slow_stale_search_never_replaces_the_newer_one(
+    ctx: ShopContext, people: None, slow_s: HeldSearch, shown: list[list[str]]
+) -> None:
+    """While the search for "s" is slow, "mith" is typed: every key lands in the box at
+    once; when "s" returns, its answer is dropped and only Smith's results are shown."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        box = await open_find(pilot, app)
+        shown.clear()
+        await pilot.press("s", "m", "i", "t", "h")
+        assert box.value == "smith"
+        assert shown == []
+        slow_s.release.set()
+        await settle(pilot)
+        assert shown == [["Ann Smith"]]
+        assert result_names(app) == ["Ann Smith"]
+        assert slow_s.asked[-2:] == ["s", "smith"]
+
+
+async def test_typing_fast_ends_on_the_results_for_what_was_typed(
+    ctx: ShopContext, people: None, shown: list[list[str]]
+) -> None:
+    """A burst of keys, a correction and more keys: the last results shown are those for
+    the whole text in the box, and every key typed is in it."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        box = await open_find(pilot, app)
+        await burst(pilot, "smx")
+        await pilot.press("backspace")
+        await burst(pilot, "al")
+        assert box.value == "smal"
+        assert shown[-1] == ["Bob Smalley"]
+        assert result_names(app) == ["Bob Smalley"]
+
+
+async def test_each_key_searches_without_waiting_for_a_pause(
+    ctx: ShopContext, people: None, shown: list[list[str]]
+) -> None:
+    """One key typed and the search for it runs at once: no timer has to fire first."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_find(pilot, app)
+        await pilot.press("b")
+        await settle(pilot)
+        assert result_names(app) == ["Bob Smalley"]
