@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from counter_tui.config import StrictModel
+from counter_tui.mail_templates import MailTemplates
 
 PASSWORD_ENV = "COUNTER_TUI_SMTP_PASSWORD"
 
@@ -35,6 +36,10 @@ class MailRules(StrictModel):
     sender: str = Field("", max_length=200, description="The From address, e.g. shop@example.com.")
     reply_to: str = Field(
         "", max_length=200, description="Where replies go, e.g. the owner's name at the shop's address."
+    )
+    templates: MailTemplates = Field(
+        default_factory=MailTemplates,
+        description="The subject and opening of each kind of email; see README for the placeholders.",
     )
 
     @field_validator("sender", "reply_to")

@@ -28,6 +28,7 @@ from counter_tui.config import (
 )
 from counter_tui.errors import InvalidInput
 from counter_tui.mail_settings import MailRules
+from counter_tui.mail_templates import PLACEHOLDERS
 
 LONGEST_RETENTION_DAYS = 36_500
 
@@ -167,9 +168,16 @@ def describe(key: str) -> str:
         )
     if key == "shop.holidays":
         return "Dates the shop is closed, YYYY-MM-DD, separated by commas."
-    section, name = key.split(".", 1)
-    model = type(getattr(ShopRules(), section))
-    return model.model_fields[name].description or ""
+    *path, name = key.split(".")
+    node: Any = ShopRules()
+    for part in path:
+        node = getattr(node, part)
+    meaning = type(node).model_fields[name].description or ""
+    if key.startswith("mail.templates."):
+        kind = type(ShopRules().mail.templates).model_fields[path[-1]].description or ""
+        known = ", ".join(f"{{{placeholder}}}" for placeholder in PLACEHOLDERS)
+        meaning = f"{kind} {meaning} Placeholders: {known}."
+    return meaning
 
 
 def ignored_file_keys(settings: Settings, file_data: Mapping[str, Any], rules: ShopRules) -> list[str]:

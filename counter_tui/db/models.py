@@ -59,6 +59,7 @@ class FollowUpKind(StrEnum):
     PROMISE = "promise"
     STATUS_UPDATE = "status_update"
     APOLOGY = "apology"
+    FEEDBACK_ACTED_ON = "feedback_acted_on"
 
 
 class FollowUpStatus(StrEnum):

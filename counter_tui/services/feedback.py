@@ -7,7 +7,7 @@ Topics are free tags, normalised (trimmed, lower case, inner spaces folded, a le
 
 When a lead marks a topic acted on, every customer on file who raised it since it was
 last acted on, and who agreed to be contacted on some channel, gets a status-update
-follow-up saying what was done. Its owner is the staff member who recorded that
+follow-up ("feedback acted on") saying what was done. Its owner is the staff member who recorded that
 customer's feedback: they heard it, so the customer hears back from the same person
 (the principle that the customer always knows who their person is). If that colleague
 is no longer active, the lead who acted owns it. Customers without consent, erased
@@ -264,7 +264,7 @@ def acknowledge_topic(ctx: ShopContext, actor: Actor, topic: str, note: str = ""
 
 def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_done: str) -> ActedOnResult:
     """A lead records what was done about a topic, and every customer who raised it (since
-    it was last acted on) and agreed to contact gets a status update owned by the
+    it was last acted on) and agreed to contact gets a follow-up owned by the
     colleague who heard them, due by the end of the next business day."""
     what_was_done = limited(what_was_done, "what_was_done")
     if not what_was_done:
@@ -290,7 +290,7 @@ def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_don
                 heard_by[feedback.customer_id] = feedback.recorded_by  # latest wins
         contactable = _contactable_customers(session, list(heard_by))
         active = set(session.exec(select(Staff.id).where(col(Staff.active).is_(True))))
-        summary = fitted(f"Tell them we acted on their feedback about '{topic}': {what_was_done}", "followup")
+        summary = fitted(f"We acted on your feedback about '{topic}': {what_was_done}", "followup")
         due = ctx.calendar.thank_you_due(now)
         followup_ids = []
         for customer_id in sorted(contactable):
@@ -302,7 +302,7 @@ def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_don
                     actor,
                     lead,
                     customer_id,
-                    FollowUpKind.STATUS_UPDATE,
+                    FollowUpKind.FEEDBACK_ACTED_ON,
                     contactable[customer_id],
                     summary,
                     due,

@@ -27,6 +27,7 @@ FOLLOWUP_LABELS: dict[str, str] = {
     FollowUpKind.PROMISE: "promise",
     FollowUpKind.STATUS_UPDATE: "status update",
     FollowUpKind.APOLOGY: "apology",
+    FollowUpKind.FEEDBACK_ACTED_ON: "feedback acted on",
 }
 
 CHANNEL_LABELS: dict[str, str] = {

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from counter_tui.db.models import Channel, Customer, FollowUp, FollowUpKind, OutboxMessage, Staff
 from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.limits import limited
+from counter_tui.mail_templates import SUBJECT_LENGTH, fill
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels, load_customer
@@ -24,7 +25,14 @@ from counter_tui.services.followups import complete_followup_in, load_open, requ
 
 QUEUED = "mail.queued"
 """The audit action of an email written to the outbox (terminals deliver on seeing it)."""
-EMAIL_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.PROMISE)
+TEMPLATE_OF_KIND = {
+    FollowUpKind.THANK_YOU: "thank_you",
+    FollowUpKind.PROMISE: "promise_done",
+    FollowUpKind.STATUS_UPDATE: "status_update",
+    FollowUpKind.FEEDBACK_ACTED_ON: "feedback_acted_on",
+}
+"""Each kind of follow-up that can be completed by email, and its template (`mail.templates.*`)."""
+EMAIL_KINDS = tuple(TEMPLATE_OF_KIND)
 
 
 @dataclass(frozen=True)
@@ -49,9 +57,16 @@ def preview(
 
 
 def complete_by_email(
-    ctx: ShopContext, actor: Actor, followup_id: int, *, what_was_done: str, personal_line: str = ""
+    ctx: ShopContext,
+    actor: Actor,
+    followup_id: int,
+    *,
+    what_was_done: str,
+    personal_line: str = "",
+    still_open: bool = False,
 ) -> int:
-    """Complete the follow-up and write its email to the outbox, in one transaction.
+    """Complete the follow-up and write its email to the outbox, in one transaction
+    (a status update `still_open` queues the next, as completing it otherwise would).
     Returns the outbox message's id. If the server later refuses it for good, the sender
     opens the follow-up again with the server's reason."""
     what_was_done = limited(what_was_done, "what_was_done")
@@ -69,6 +84,7 @@ def complete_by_email(
             what_was_done=what_was_done,
             personal_line=personal_line,
             customer_informed=True,
+            still_open=still_open,
         )
         sender_domain = ctx.rules.mail.sender.rsplit("@", 1)[-1].strip(" >")
         message = OutboxMessage(
@@ -99,26 +115,31 @@ def _compose(
     """The message for this follow-up, after the checks that would refuse sending it."""
     customer = load_customer(session, followup.customer_id)
     _require_sendable(session, ctx, followup, customer)
-    shop = ctx.rules.shop.name
-    first_name = customer.name.split()[0] if customer.name.split() else customer.name
-    signature = f"{staff.name}\n{shop}"
-    if followup.kind == FollowUpKind.THANK_YOU:
-        subject = f"Thank you from {shop}"
-        lines = [followup.summary, personal_line, signature]
-    else:
-        subject = f"{shop}: done, {followup.summary}"
-        lines = [f"Hello {first_name},", f"As promised: {followup.summary}", what_was_done, signature]
+    template = getattr(ctx.rules.mail.templates, TEMPLATE_OF_KIND[FollowUpKind(followup.kind)])
+    owner = session.get(Staff, followup.owner_id)
+    owner_name = owner.name if owner is not None else staff.name
+    values = {
+        "customer_first_name": customer.name.split()[0] if customer.name.split() else customer.name,
+        "customer_name": customer.name,
+        "owner_name": owner_name,
+        "shop_name": ctx.rules.shop.name,
+        "about": followup.summary,
+    }
+    own_words = personal_line if followup.kind == FollowUpKind.THANK_YOU else what_was_done
+    paragraphs = [fill(template.opening, values), own_words, f"{owner_name}\n{ctx.rules.shop.name}"]
     return MailPreview(
         to_address=customer.email,
-        subject=subject.replace("\n", " ")[:200],
-        body="\n\n".join(line for line in lines if line) + "\n",
+        subject=" ".join(fill(template.subject, values).split())[:SUBJECT_LENGTH],
+        body="\n\n".join(paragraph for paragraph in paragraphs if paragraph.strip()) + "\n",
     )
 
 
 def _require_sendable(session: Session, ctx: ShopContext, followup: FollowUp, customer: Customer) -> None:
     """Refuse, with the reason, an email that may not or cannot be sent."""
     if followup.kind not in EMAIL_KINDS:
-        raise InvalidInput("Only a thank-you or a promise that is done can be sent by email.")
+        raise InvalidInput(
+            "Only a thank-you, a promise kept, a status update or feedback acted on can be sent by email."
+        )
     if Channel.EMAIL not in consented_channels(session, followup.customer_id):
         raise NotAllowed(
             f"{customer.name} has not agreed to be contacted by email, so nothing can be sent. "

@@ -1,17 +1,22 @@
-"""Completing a thank-you by email from My follow-ups (issue 11), by keys: the dialog
+"""Completing a follow-up by email from My follow-ups (issue 11), by keys: the dialog
 offers "send it by email", Enter shows the message as the customer will get it, and a
 second Enter completes the thank-you and puts the email in the outbox, which the app's
 own sender then delivers to the local SMTP server started by the test, with no command
-run. Esc at the preview completes nothing."""
+run; the same for a promise kept, a status update and feedback acted on, each from its
+own template. Esc at the preview completes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from counter_tui.db.models import Channel, FollowUp, OutboxMessage, OutboxStatus
-from counter_tui.services import customers
+from counter_tui.services import customers, feedback, followups, status_updates
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
@@ -116,3 +121,69 @@ async def test_email_waiting_when_the_app_starts_is_sent_without_anyone_asking(
         await settle(pilot)
         assert [message.status for message in _stored(mail_shop)[1]] == [OutboxStatus.SENT]
     assert [got.to for got in smtp_server.received] == [["bob@example.com"]]
+
+
+def _promise(ctx: ShopContext, team: Team, bob: int) -> int:
+    return followups.add_promise(
+        ctx,
+        team.sam,
+        bob,
+        promise="order the blue kettle",
+        due_at=ctx.now() + timedelta(days=2),
+        channel="email",
+    )
+
+
+def _status_update(ctx: ShopContext, team: Team, bob: int) -> int:
+    return status_updates.start_status_update(
+        ctx, team.sam, bob, about="the watch repair", channel=Channel.EMAIL, every_days=3
+    )
+
+
+def _feedback_acted_on(ctx: ShopContext, team: Team, bob: int) -> int:
+    feedback.record_feedback(ctx, team.sam, body="Nowhere to park", customer_id=bob, topics=["parking"])
+    [followup_id] = feedback.mark_topic_acted_on(ctx, team.lead, "parking", "Ten new spaces").followup_ids
+    return followup_id
+
+
+@pytest.mark.parametrize(
+    ("queue", "subject"),
+    [
+        (_promise, "Test Shop: done, order the blue kettle"),
+        (_status_update, "Test Shop: an update on the watch repair"),
+        (_feedback_acted_on, "Test Shop: we acted on your feedback"),
+    ],
+    ids=["promise", "status_update", "feedback_acted_on"],
+)
+async def test_each_kind_goes_from_preview_to_the_outbox_to_sent(
+    mail_shop: ShopContext,
+    team: Team,
+    smtp_server: LocalSmtp,
+    queue: Callable[[ShopContext, Team, int], int],
+    subject: str,
+) -> None:
+    bob = customers.create_customer(mail_shop, team.sam, name="Bob Jones", email="bob@example.com")
+    customers.record_consent(mail_shop, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
+    followup_id = queue(mail_shop, team, bob)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompleteFollowUpDialog)
+        await type_text(pilot, "All sorted, come by any time.")
+        await pilot.press("enter")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, MailPreviewDialog)
+        assert f"Subject: {subject}" in [plain(widget.visual) for widget in preview.query(Static)]
+        await pilot.press("enter")
+        await settle(pilot)
+
+    followups_stored, [message] = _stored(mail_shop)
+    done = next(row for row in followups_stored if row.id == followup_id)
+    assert (done.status, message.followup_id, message.status) == ("done", followup_id, OutboxStatus.SENT)
+    (got,) = smtp_server.received
+    assert got.headers["Subject"] == subject and "All sorted, come by any time." in got.body

@@ -291,7 +291,7 @@ async def test_lead_acknowledges_and_acts_on_a_feedback_topic(ctx: ShopContext, 
         assert (row[5], row[6]) == ("acted on", "Ten more spaces out back")
     [update] = followups_of(ctx, bob)
     assert (update.kind, update.channel, update.owner_id) == (
-        "status_update",
+        "feedback_acted_on",
         Channel.EMAIL,
         team.sam.staff_id,
     )

@@ -223,12 +223,10 @@ def test_acting_on_a_topic_tells_each_consenting_customer_once(
     rows = _followups(ctx)
     assert [r.id for r in rows] == list(result.followup_ids)
     assert [(r.customer_id, r.kind, r.channel, r.owner_id, r.status) for r in rows] == [
-        (emailable, FollowUpKind.STATUS_UPDATE, "email", team.alex.staff_id, FollowUpStatus.OPEN),
-        (textable, FollowUpKind.STATUS_UPDATE, "sms", team.sam.staff_id, FollowUpStatus.OPEN),
+        (emailable, FollowUpKind.FEEDBACK_ACTED_ON, "email", team.alex.staff_id, FollowUpStatus.OPEN),
+        (textable, FollowUpKind.FEEDBACK_ACTED_ON, "sms", team.sam.staff_id, FollowUpStatus.OPEN),
     ]
-    assert rows[0].summary == (
-        "Tell them we acted on their feedback about 'parking': Ten new spaces behind the shop"
-    )
+    assert rows[0].summary == ("We acted on your feedback about 'parking': Ten new spaces behind the shop")
     # Friday: due by the end of the next business day, Saturday 16:00.
     assert {r.due_at for r in rows} == {_utc(2026, 11, 21, 16, 0)}
     assert rows[0].created_by == team.lead.staff_id

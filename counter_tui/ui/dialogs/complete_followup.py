@@ -84,8 +84,8 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
 
 
 def _may_email(followup: FollowUpView) -> bool:
-    """Whether to offer sending by email: a thank-you or promise the customer agreed to
-    hear about by email (the service checks consent again when it is sent)."""
+    """Whether to offer sending by email: a kind with an email template, on the email
+    channel the customer agreed to (the service checks consent again when it is sent)."""
     return followup.kind in EMAIL_KINDS and followup.channel == Channel.EMAIL
 
 
@@ -130,6 +130,7 @@ def check_off(where: ServiceCaller, item: FollowUpView) -> None:
                 item.id,
                 what_was_done=completion.what_was_done,
                 personal_line=completion.personal_line,
+                still_open=completion.still_open,
             ),
             then=lambda _: sent(),
         )
