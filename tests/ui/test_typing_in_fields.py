@@ -51,6 +51,7 @@ from counter_tui.ui.dialogs.new_pin import NewPinDialog
 from counter_tui.ui.dialogs.setting import SettingDialog
 from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
+from counter_tui.ui.dialogs.status_update import StatusUpdateDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.review.close_day import CloseDayDialog
@@ -96,6 +97,7 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "CallbackDialog": lambda: CallbackDialog({Channel.PHONE}),
         "PromiseDialog": lambda: PromiseDialog(set(), ctx.calendar, ctx.now()),
         "SnoozeDialog": lambda: SnoozeDialog(ctx.calendar, ctx.now()),
+        "StatusUpdateDialog": lambda: StatusUpdateDialog({Channel.SMS}, 3),
         "LeadPinDialog": lambda: LeadPinDialog(
             "Close the staff app?",
             lambda lead, pin: None,  # type: ignore[arg-type, return-value]

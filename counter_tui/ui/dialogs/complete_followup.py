@@ -61,7 +61,12 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
         if followup.kind == FollowUpKind.PROMISE:
             yield Tick("The customer has been told it is done", True, id="informed")
         if followup.kind == FollowUpKind.STATUS_UPDATE:
-            yield Tick("The order or repair is still open (queue the next update)", True, id="still-open")
+            when = f"in {followup.every_days} days" if followup.every_days else "when due"
+            yield Tick(
+                f"Still open: the next update comes back {when} (untick when it is done)",
+                True,
+                id="still-open",
+            )
         if _may_email(followup):
             yield Tick("Send it by email (you see it before it goes)", True, id="by-email")
 

@@ -69,6 +69,14 @@ class CustomerScreen(CustomerActions, CounterScreen):
             tooltip="Record something you promised.",
         ),
         Binding(
+            "t",
+            "status_update",
+            "Status updates",
+            show=False,
+            id="customer.status_update",
+            tooltip="Keep them up to date on an open order or repair, every few days.",
+        ),
+        Binding(
             "a",
             "add_to_file",
             "Add to file",

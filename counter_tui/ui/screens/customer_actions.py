@@ -1,12 +1,20 @@
 """The customer view's record actions and which keys it offers: callbacks, promises,
-preferences, consent, details, feedback, erasure, subject access, a new visit and
-checking off what is owed; `check_action` asks the permissions for every key."""
+status updates, preferences, consent, details, feedback, erasure, subject access, a new
+visit and checking off what is owed; `check_action` asks the permissions for every key."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from counter_tui.services import customers, erasure, feedback, followups, subject_access, visits
+from counter_tui.services import (
+    customers,
+    erasure,
+    feedback,
+    followups,
+    status_updates,
+    subject_access,
+    visits,
+)
 from counter_tui.services.permissions import NOBODY, Action, allows
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.consent import ConsentDialog
@@ -14,6 +22,7 @@ from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.form import ask
+from counter_tui.ui.dialogs.status_update import StatusUpdateDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.customer_visit_actions import VisitActions
@@ -23,6 +32,7 @@ VISIT_ACTIONS = {"claim", "needs", "helper", "handoff", "end", "add_to_file", "l
 CUSTOMER_ACTIONS = {
     "callback",
     "promise",
+    "status_update",
     "consent",
     "update_details",
     "merge",
@@ -40,6 +50,7 @@ ASKS = {
     "link": Action.WORK_ON_VISIT,
     "callback": Action.KEEP_CUSTOMER_RECORD,
     "promise": Action.KEEP_CUSTOMER_RECORD,
+    "status_update": Action.KEEP_CUSTOMER_RECORD,
     "consent": Action.KEEP_CUSTOMER_RECORD,
     "update_details": Action.KEEP_CUSTOMER_RECORD,
     "feedback": Action.KEEP_CUSTOMER_RECORD,
@@ -53,7 +64,7 @@ ASKS = {
 """The permission each key asks for (keys whose permission depends on what is shown,
 like a note on a visit or on a record, are decided in `permitted` below)."""
 #: Asked for on a walk-in not on file, these put them on file first, then carry on.
-FILE_FIRST = {"callback": "a callback", "promise": "a promise"}
+FILE_FIRST = {"callback": "a callback", "promise": "a promise", "status_update": "a status update"}
 
 
 class CustomerActions(VisitActions):
@@ -156,6 +167,25 @@ class CustomerActions(VisitActions):
                 channel=request.channel,
             ),
             then=lambda _: done(self, "Promise recorded."),
+        )
+
+    def action_status_update(self) -> None:
+        """Keep them up to date on an open order or repair, every N days until it is done."""
+        if self._file_first("status_update", self.action_status_update) or self.customer_id is None:
+            return
+        customer_id = self.customer_id
+        ask(
+            self,
+            StatusUpdateDialog(self._consented(), self.ctx.rules.followups.status_update_every_days),
+            lambda actor, request: status_updates.start_status_update(
+                self.ctx,
+                actor,
+                customer_id,
+                about=request.about,
+                channel=request.channel,
+                every_days=request.every_days,
+            ),
+            then=lambda _: done(self, "Status updates started: the first one comes back to you when due."),
         )
 
     def action_preferences(self) -> None:
