@@ -3,7 +3,7 @@ the database, so no widget ever triggers a query."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from counter_tui.services.permissions import Target
@@ -22,7 +22,11 @@ class NeedView:
 
 @dataclass(frozen=True)
 class FloorRow:
-    """One open visit on the floor board."""
+    """One open visit on the floor board.
+
+    `waiting_too_long` and `check_back_due` are as of when the row was read; `greet_by`
+    and `check_back_at` say when they turn true, so a screen can move them on with the
+    clock (`as_of`) without reading the board again."""
 
     visit_id: int
     customer_id: int | None
@@ -38,11 +42,34 @@ class FloorRow:
     needs_help_unclaimed: bool
     check_back_due: bool
     handoff_pending: bool
+    greet_by: datetime | None = None
+    check_back_at: datetime | None = None
 
     @property
     def urgent(self) -> bool:
         """Stands out at the top of the board."""
         return self.waiting_too_long or self.needs_help_unclaimed
+
+    def as_of(self, now: datetime) -> FloorRow:
+        """This row with the clock moved on to `now` (itself when nothing turned)."""
+        waiting = self.greet_by is not None and now > self.greet_by
+        check = self.check_back_at is not None and self.check_back_at <= now
+        if waiting == self.waiting_too_long and check == self.check_back_due:
+            return self
+        return replace(self, waiting_too_long=waiting, check_back_due=check)
+
+
+def floor_order(row: FloorRow) -> tuple[bool, bool, bool, datetime, int]:
+    """Where a row goes on the floor board: unclaimed "needs help" first, then the
+    others needing attention, then the rest waiting, then those being served, each by
+    arrival."""
+    return (
+        not row.needs_help_unclaimed,
+        not row.urgent,
+        row.owner_id is not None,
+        row.arrived_at,
+        row.visit_id,
+    )
 
 
 @dataclass(frozen=True)

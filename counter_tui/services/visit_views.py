@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
@@ -27,7 +28,7 @@ from counter_tui.services.customers import build_customer_detail
 from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, refusal, require, visit_target
 from counter_tui.services.queries import staff_names, visit_who
-from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail
+from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail, floor_order
 from counter_tui.services.visits import load_visit
 
 
@@ -52,39 +53,50 @@ def check_can_sign_out(ctx: ShopContext, actor: Actor) -> None:
 
 def floor_board(ctx: ShopContext) -> list[FloorRow]:
     """Every open visit, the ones that need attention first."""
+    with ctx.database.read() as session:
+        board = floor_rows(session, ctx, col(Visit.ended_at).is_(None))
+    board.sort(key=floor_order)
+    return board
+
+
+def floor_rows(session: Session, ctx: ShopContext, *where: ColumnElement[bool]) -> list[FloorRow]:
+    """Floor rows for the visits matching `where` (in arrival order), read in `session`;
+    the board and the screens' updates of a few rows build them the same way."""
     thresholds = ctx.rules.thresholds
     now = ctx.now()
-    with ctx.database.read() as session:
-        rows = session.exec(
-            select(Visit, Customer)
-            .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
-            .where(col(Visit.ended_at).is_(None))
-            .order_by(col(Visit.arrived_at))
-        ).all()
-        visit_ids = [visit.id for visit, _ in rows]
-        names = staff_names(session)
-        needs = _active_needs(session, visit_ids)
-        helpers: dict[int, list[str]] = {}
-        for helper in session.exec(select(VisitHelper).where(col(VisitHelper.visit_id).in_(visit_ids))):
-            helpers.setdefault(helper.visit_id, []).append(names.get(helper.staff_id, "?"))
-        pending = set(
-            session.exec(
-                select(HandoffRequest.visit_id).where(
-                    col(HandoffRequest.visit_id).in_(visit_ids),
-                    HandoffRequest.status == HandoffStatus.PENDING,
-                )
+    rows = session.exec(
+        select(Visit, Customer)
+        .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
+        .where(*where)
+        .order_by(col(Visit.arrived_at))
+    ).all()
+    visit_ids = [visit.id for visit, _ in rows]
+    names = staff_names(session)
+    needs = _active_needs(session, visit_ids)
+    helpers: dict[int, list[str]] = {}
+    for helper in session.exec(select(VisitHelper).where(col(VisitHelper.visit_id).in_(visit_ids))):
+        helpers.setdefault(helper.visit_id, []).append(names.get(helper.staff_id, "?"))
+    pending = set(
+        session.exec(
+            select(HandoffRequest.visit_id).where(
+                col(HandoffRequest.visit_id).in_(visit_ids),
+                HandoffRequest.status == HandoffStatus.PENDING,
             )
         )
+    )
     board: list[FloorRow] = []
     for visit, customer in rows:
         visit_needs = needs.get(visit.id or 0, ())
         kinds = {need.kind for need in visit_needs}
         unowned = visit.owner_id is None
-        waited = now - visit.arrived_at
         browsing = NeedKind.BROWSE_PRIVATELY in kinds
-        check_back_due = any(
-            need.check_back_at is not None and need.check_back_at <= now for need in visit_needs
+        greet_by = (
+            visit.arrived_at + timedelta(minutes=thresholds.greet_within_minutes)
+            if unowned and not browsing
+            else None
         )
+        check_backs = [need.check_back_at for need in visit_needs if need.check_back_at is not None]
+        check_back_at = min(check_backs) if check_backs else None
         board.append(
             FloorRow(
                 visit_id=visit.id or 0,
@@ -97,22 +109,14 @@ def floor_board(ctx: ShopContext) -> list[FloorRow]:
                 claimed_at=visit.claimed_at,
                 needs=visit_needs,
                 helper_names=tuple(helpers.get(visit.id or 0, ())),
-                waiting_too_long=unowned
-                and not browsing
-                and waited > timedelta(minutes=thresholds.greet_within_minutes),
+                waiting_too_long=greet_by is not None and now > greet_by,
                 needs_help_unclaimed=unowned and NeedKind.NEEDS_HELP in kinds,
-                check_back_due=check_back_due,
+                check_back_due=check_back_at is not None and check_back_at <= now,
                 handoff_pending=visit.id in pending,
+                greet_by=greet_by,
+                check_back_at=check_back_at,
             )
         )
-    board.sort(
-        key=lambda row: (
-            not row.needs_help_unclaimed,
-            not row.urgent,
-            row.owner_id is not None,
-            row.arrived_at,
-        )
-    )
     return board
 
 

@@ -467,6 +467,7 @@ READS = {
     "staff.open_work",
     "staff.staff_overview",
     "visit_views.check_can_sign_out",
+    "floor_changes.floor_patch",
     "visit_views.floor_board",
     "visit_views.open_visits_owned_by",
     "visit_views.visit_detail",

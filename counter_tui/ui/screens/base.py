@@ -24,7 +24,13 @@ class CounterScreen(Guarded, ShopAccess, Screen[None]):
         """Load what the screen shows from the services (override)."""
 
     def on_data_changed(self, message: DataChanged) -> None:
-        """Reload when data changed (presence alone does not concern most screens)."""
+        """Data changed on some terminal: let the screen bring what it shows up to date."""
+        self.apply_changes(message)
+
+    def apply_changes(self, message: DataChanged) -> None:
+        """Reload when data changed (presence alone does not concern most screens).
+        Override to update only what the changes touched (Textual calls every class's
+        `on_data_changed`, so a screen overrides this one instead)."""
         if self.signed_in and (message.changes or message.resumed):
             self.reload()
 

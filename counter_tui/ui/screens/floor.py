@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,39 +10,45 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
-from counter_tui.services import kudos, visit_views, visits
+from counter_tui.errors import DomainError
+from counter_tui.services import floor_changes, kudos, visit_views, visits
+from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor
+from counter_tui.services.floor_changes import FloorPatch
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.review_views import KudosView
-from counter_tui.services.views import FloorRow
+from counter_tui.services.views import FloorRow, floor_order
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog, WalkIn
-from counter_tui.ui.format import clock_time, day_and_time, duration
+from counter_tui.ui.format import clock_time, day_and_time
+from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.review.kudos_wall import kudos_lines
-from counter_tui.ui.safe_text import clean, one_line
+from counter_tui.ui.safe_text import clean
 from counter_tui.ui.screens.base import CounterScreen
-from counter_tui.ui.widgets.badges import needs_text
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import FittedTable
+from counter_tui.ui.widgets.floor_cells import COLUMNS, FloorCells
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 TICK_SECONDS = 15.0
 THANKS_SHOWN = 3
-COLUMNS = (
-    Col("flag", "!", 5),
-    Col("who", "Customer", 30, min_width=14, shrink_first=True),
-    Col("arrived", "Arrived", 7, min_width=5, short="In"),
-    Col("waiting", "Waiting", 13, min_width=6, short="Wait"),
-    Col("owner", "With", 16, min_width=7),
-    Col("needs", "Needs", 28, min_width=14, grow=True),
-)
 
 
 class FloorScreen(CounterScreen):
     """All open visits. Unowned customers waiting too long and unclaimed "needs help"
     customers stand out at the top."""
 
-    _focus_visit: int | None = None
-    _rows: list[FloorRow] | None = None
+    def __init__(self) -> None:
+        super().__init__()
+        self._focus_visit: int | None = None
+        self._board: dict[int, FloorRow] | None = None
+        """The open visits shown, by id; None until the whole board was read."""
+        self._cells: FloorCells | None = None
+        self._reading = False
+        """Whether a read of the board (whole or some rows) is under way: one at a time,
+        so a slower, older read never overwrites a newer one."""
+        self._whole_wanted = False
+        self._changes_waiting: list[Change] = []
+        self._visits_waiting: set[int] = set()
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -116,19 +123,97 @@ class FloorScreen(CounterScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        """Load the board and keep waiting times fresh."""
+        """Keep waiting times fresh; the board itself loads when the screen is shown."""
+        self._cells = FloorCells(self.ctx)
         self.sub_title = f"{self.actor.name}{' · lead' if self.actor.is_lead else ''}"
         self.set_interval(TICK_SECONDS, self.tick)
         self.query_one(FittedTable).focus()
 
     def tick(self) -> None:
-        """Keep waiting times fresh while someone is signed in."""
-        if self.signed_in:
-            self.reload()
+        """Move the waiting times and flags on with the clock, from the rows already
+        read (only the cells whose words change are redrawn); and retry a read of the
+        board that failed."""
+        if self.signed_in and self._board is not None:
+            self._show()
+        self._read_next()
 
     def reload(self) -> None:
-        """Fetch the open visits and the thanks wall."""
-        self.load("floor_board", visit_views.floor_board, self.ctx, then=self.show_rows)
+        """Read the whole board and the thanks wall again."""
+        self._whole_wanted = True
+        self._read_next()
+        self._reload_thanks()
+
+    def apply_changes(self, message: DataChanged) -> None:
+        """Another terminal changed something: read again only the rows it touched, or
+        the whole board when the feed cannot say what changed (after a reconnect)."""
+        if not self.signed_in:
+            return
+        if message.resumed:
+            self.reload()
+            return
+        if any(change.entity == "kudos" for change in message.changes):
+            self._reload_thanks()
+        if message.changes:
+            self._changes_waiting.extend(message.changes)
+            self._read_next()
+
+    def _refresh_visit(self, visit_id: int) -> None:
+        """Read one visit's row again (after this terminal changed it)."""
+        self._visits_waiting.add(visit_id)
+        self._read_next()
+
+    def _read_next(self) -> None:
+        """Start the next read, if one is wanted and none is under way."""
+        if self._reading or not self.signed_in:
+            return
+        if self._whole_wanted or self._board is None:
+            self._whole_wanted = False
+            self._changes_waiting.clear()
+            self._visits_waiting.clear()
+            self._reading = True
+            self.call(visit_views.floor_board, self.ctx, then=self._read_whole, refused=self._read_failed)
+        elif self._changes_waiting or self._visits_waiting:
+            changes, visit_ids = tuple(self._changes_waiting), tuple(self._visits_waiting)
+            self._changes_waiting.clear()
+            self._visits_waiting.clear()
+            self._reading = True
+            self.call(
+                floor_changes.floor_patch,
+                self.ctx,
+                changes,
+                visit_ids=visit_ids,
+                then=self._read_some,
+                refused=self._read_failed,
+            )
+
+    def _read_whole(self, rows: list[FloorRow]) -> None:
+        self._reading = False
+        if self.still_shown:
+            self._board = {row.visit_id: row for row in rows}
+            self._show()
+        self._read_next()
+
+    def _read_some(self, patch: FloorPatch | None) -> None:
+        self._reading = False
+        if patch is None or self._board is None:
+            self._whole_wanted = True
+        elif self.still_shown:
+            for visit_id in patch.visit_ids:
+                self._board.pop(visit_id, None)
+            for row in patch.rows:
+                self._board[row.visit_id] = row
+            self._show()
+        self._read_next()
+
+    def _read_failed(self, error: DomainError) -> None:
+        """The read failed (e.g. the database is away): read the whole board next time
+        (the next change, tick or reconnect), and say why unless offline is shown."""
+        self._reading = False
+        self._whole_wanted = True
+        if self.still_shown and self.counter.online:
+            self.app.notify(str(error), severity="error", markup=False, timeout=8)
+
+    def _reload_thanks(self) -> None:
         self.load(
             "thanks_wall",
             kudos.thanks_wall,
@@ -148,68 +233,36 @@ class FloorScreen(CounterScreen):
             text.append_text(kudos_lines(items, [day_and_time(self.ctx, item.given_at) for item in items]))
             wall.update(text)
 
-    def show_rows(self, rows: list[FloorRow]) -> None:
-        """Redraw the table, keeping the cursor on the same visit."""
-        self._rows = rows
+    def _show(self) -> None:
+        """Show the board as of now, in order, changing only the cells that differ from
+        what is on screen; the cursor stays on the same visit."""
+        assert self._board is not None and self._cells is not None
+        now = self.ctx.now()
+        rows = sorted((row.as_of(now) for row in self._board.values()), key=floor_order)
+        self._cells.keep_only(set(self._board))
         table = self.query_one(FittedTable)
         narrow = table.narrow
-        table.fill([(str(row.visit_id), self._cells(row, narrow)) for row in rows])
+        table.patch([(str(row.visit_id), self._cells.cells(row, narrow, now)) for row in rows])
         wanted = self._focus_visit
-        self._focus_visit = None
-        if wanted is not None and str(wanted) in {str(r.visit_id) for r in rows}:
+        if wanted is not None and wanted in self._board:
+            self._focus_visit = None
             table.move_cursor(row=table.get_row_index(str(wanted)))
         self.query_one("#floor-empty").display = not rows
         table.display = bool(rows)
         if rows and self.focused is None:
             table.focus()
-        self._summarise(rows)
+        self._summarise(rows, now)
 
     def on_fitted_table_narrow_changed(self) -> None:
         """Shorter words when the board gets narrow (e.g. 80 columns), longer when wide."""
-        if self._rows is not None:
-            self.show_rows(self._rows)
+        if self._board is not None:
+            self._show()
 
-    def _cells(self, row: FloorRow, narrow: bool) -> list[Text]:
-        """The row's cells; `narrow` abbreviates so needs and owner still fit at 80 columns."""
-        if row.needs_help_unclaimed:
-            flag = Text("HELP", style="bold white on red")
-        elif row.waiting_too_long:
-            flag = Text("WAIT", style="bold red")
-        elif row.check_back_due:
-            flag = Text("CHECK", style="yellow")
-        elif row.handoff_pending:
-            flag = Text("H/O", style="magenta")
-        else:
-            flag = Text("")
-        if row.owner_name:
-            owner = Text(one_line(row.owner_name, 8 if narrow else 16))
-            if row.helper_names:
-                owner.append(f" +{len(row.helper_names)}", style="dim")
-        else:
-            owner = Text("nobody" if narrow else "— nobody yet", style="bold" if row.urgent else "dim")
-        who = Text(one_line(row.who))
-        if row.source.startswith("kiosk"):
-            who.append(f"  ({one_line(row.source, 20)})", style="dim")
-        now = self.ctx.now()
-        if not row.owner_id:
-            waiting = Text(duration(row.arrived_at, now), style="bold red" if row.urgent else "")
-        else:
-            served = duration(row.claimed_at or row.arrived_at, now)
-            waiting = Text(served if narrow else f"served {served}", style="dim")
-        return [
-            flag,
-            who,
-            Text(clock_time(self.ctx, row.arrived_at)),
-            waiting,
-            owner,
-            needs_text(self.ctx, row.needs, short=narrow),
-        ]
-
-    def _summarise(self, rows: list[FloorRow]) -> None:
+    def _summarise(self, rows: list[FloorRow], now: datetime) -> None:
         waiting = sum(1 for r in rows if r.owner_id is None)
         urgent = sum(1 for r in rows if r.urgent)
         mine = sum(1 for r in rows if r.owner_id == self.actor.staff_id)
-        summary = Text(f"{clock_time(self.ctx, self.ctx.now())}  ", style="bold")
+        summary = Text(f"{clock_time(self.ctx, now)}  ", style="bold")
         summary.append(clean(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you"))
         if urgent:
             summary.append(clean(f" · {urgent} need attention now"), style="bold red")
@@ -232,7 +285,7 @@ class FloorScreen(CounterScreen):
 
     def _created(self, visit_id: int) -> None:
         self._focus_visit = visit_id
-        self.reload()
+        self._refresh_visit(visit_id)
 
     def action_claim(self) -> None:
         """Claim the highlighted customer."""
@@ -250,7 +303,7 @@ class FloorScreen(CounterScreen):
 
     def _claimed(self, visit_id: int) -> None:
         self.notify("They're yours for this visit.", markup=False, timeout=3)
-        self.reload()
+        self._refresh_visit(visit_id)
 
     def action_open(self) -> None:
         """Open the highlighted customer."""

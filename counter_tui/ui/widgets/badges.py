@@ -6,7 +6,7 @@ from rich.text import Text
 
 from counter_tui.db.models import NeedKind
 from counter_tui.services.context import ShopContext
-from counter_tui.services.views import NeedView
+from counter_tui.services.views import FloorRow, NeedView
 from counter_tui.ui.safe_text import clean, one_line
 
 BADGE_STYLES: dict[str, str] = {
@@ -45,3 +45,17 @@ def needs_text(ctx: ShopContext, needs: tuple[NeedView, ...], *, short: bool = F
             label += f": {one_line(need.detail, 8 if short else 20)}"
         text.append(clean(f" {label} "), style=BADGE_STYLES.get(need.kind, "reverse"))
     return text
+
+
+def floor_flag(row: FloorRow) -> Text:
+    """The floor board's "!" cell: why a visit stands out, most pressing first (one
+    function, so the board's flags are styled in one place). A new Text each call."""
+    if row.needs_help_unclaimed:
+        return Text("HELP", style="bold white on red")
+    if row.waiting_too_long:
+        return Text("WAIT", style="bold red")
+    if row.check_back_due:
+        return Text("CHECK", style="yellow")
+    if row.handoff_pending:
+        return Text("H/O", style="magenta")
+    return Text("")

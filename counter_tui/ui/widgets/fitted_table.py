@@ -105,6 +105,7 @@ class FittedTable(Guarded, DataTable[Text]):
         super().__init__(cursor_type="row", cell_padding=CELL_PADDING, **kwargs)  # type: ignore[arg-type]
         self.specs = tuple(columns)
         self._rows: list[tuple[str, Sequence[Text]]] = []
+        self._widths: list[int] = []
         self._was_narrow = False
 
     def on_mount(self) -> None:
@@ -137,6 +138,49 @@ class FittedTable(Guarded, DataTable[Text]):
         self._rows = list(rows)
         self._lay_out()
 
+    def patch(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+        """Show these (row key, cells) rows by changing only what differs from what is
+        shown: a cell that is not the same object (or equal) as before is replaced, rows
+        gone are removed, new rows added, and the order put right; the cursor stays on
+        the same row. What is on screen is then drawn once, however many rows there are
+        off screen. When the columns would need other widths, or most rows changed, the
+        table is filled again instead (every cell is cut to its new width)."""
+        before = dict(self._rows)
+        self._rows = list(rows)
+        widths = self.fitted_widths()
+        changed = [(key, cells) for key, cells in rows if _differs(before.get(key), cells)]
+        if widths != self._widths or 2 * len(changed) > max(len(rows), len(before)):
+            self._lay_out()
+            return
+        selected = self.cursor_row_key()
+        keys = [key for key, _ in rows]
+        for key in before.keys() - set(keys):
+            self.remove_row(key)
+        for key, cells in changed:
+            shown = before.get(key)
+            if shown is None:
+                self.add_row(
+                    *(fit_cell(cell, width) for cell, width in zip(cells, widths, strict=True)), key=key
+                )
+                continue
+            for spec, width, old, new in zip(self.specs, widths, shown, cells, strict=True):
+                if not _same(old, new):
+                    self.update_cell(key, spec.key, fit_cell(new, width))
+        if [row.key.value for row in self.ordered_rows] != keys:
+            self._put_in_order(keys)
+        if selected is not None and selected in before and selected in set(keys):
+            self.move_cursor(row=self.get_row_index(selected))
+
+    def _put_in_order(self, keys: list[str]) -> None:
+        """Order the rows as `keys`. DataTable sorts by cell values, so each row is known
+        by its first cell object (each row has its own); if two rows share one, fill."""
+        first = self.specs[0].key
+        position = {id(self.get_cell(key, first)): index for index, key in enumerate(keys)}
+        if len(position) != len(keys):
+            self._lay_out()
+            return
+        self.sort(first, key=lambda cell: position[id(cell)])
+
     def on_resize(self) -> None:
         """Fit the columns to the new size, and say so when it became narrow or wide."""
         if not self.columns:
@@ -147,7 +191,7 @@ class FittedTable(Guarded, DataTable[Text]):
             self.post_message(self.NarrowChanged(self, self.narrow))
 
     def _lay_out(self) -> None:
-        widths = self.fitted_widths()
+        widths = self._widths = self.fitted_widths()
         selected = self.cursor_row_key()
         for spec, width in zip(self.specs, widths, strict=True):
             column = self.columns[ColumnKey(spec.key)]
@@ -164,3 +208,15 @@ class FittedTable(Guarded, DataTable[Text]):
         if self.row_count == 0:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+
+def _differs(shown: Sequence[Text] | None, cells: Sequence[Text]) -> bool:
+    """Whether a row's new cells differ from those shown (None: not shown yet)."""
+    if shown is None:
+        return True
+    return not all(_same(old, new) for old, new in zip(shown, cells, strict=True))
+
+
+def _same(old: Text, new: Text) -> bool:
+    """Whether two cells look the same (rich's own `==` ignores the base style)."""
+    return old is new or (old.plain == new.plain and old.style == new.style and old.spans == new.spans)

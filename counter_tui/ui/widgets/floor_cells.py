@@ -1,0 +1,86 @@
+"""The floor board's cells for each visit, kept between updates so that only what changed
+is built (and drawn) again.
+
+A row's cells depend on the visit, on whether the board is narrow, and (the waiting
+column only) on the clock. Building them costs more than anything else in an update
+(time zone conversions, cleaning people's text), and the table redraws a cell only when
+it is not the same object as before; so the cells of a visit that did not change are
+handed back as the very same objects, and the waiting cell as the same object until its
+words or colour change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from counter_tui.services.context import ShopContext
+from counter_tui.services.views import FloorRow
+from counter_tui.ui.format import clock_time, duration
+from counter_tui.ui.safe_text import one_line
+from counter_tui.ui.widgets.badges import floor_flag, needs_text
+from counter_tui.ui.widgets.fitted_table import Col
+
+COLUMNS = (
+    Col("flag", "!", 5),
+    Col("who", "Customer", 30, min_width=14, shrink_first=True),
+    Col("arrived", "Arrived", 7, min_width=5, short="In"),
+    Col("waiting", "Waiting", 13, min_width=6, short="Wait"),
+    Col("owner", "With", 16, min_width=7),
+    Col("needs", "Needs", 28, min_width=14, grow=True),
+)
+
+
+class FloorCells:
+    """Cells for floor rows, remembered per visit."""
+
+    def __init__(self, ctx: ShopContext) -> None:
+        self.ctx = ctx
+        self._steady: dict[int, tuple[FloorRow, bool, list[Text]]] = {}
+        self._waiting: dict[int, Text] = {}
+
+    def cells(self, row: FloorRow, narrow: bool, now: datetime) -> list[Text]:
+        """The row's cells; `narrow` abbreviates so needs and owner still fit at 80 columns."""
+        kept = self._steady.get(row.visit_id)
+        if kept is None or kept[0] != row or kept[1] != narrow:
+            kept = (row, narrow, self._steady_cells(row, narrow))
+            self._steady[row.visit_id] = kept
+        flag, who, arrived, owner, needs = kept[2]
+        return [flag, who, arrived, self._waiting_cell(row, narrow, now), owner, needs]
+
+    def keep_only(self, visit_ids: set[int]) -> None:
+        """Forget the cells of visits no longer on the board."""
+        for gone in self._steady.keys() - visit_ids:
+            del self._steady[gone]
+            self._waiting.pop(gone, None)
+
+    def _waiting_cell(self, row: FloorRow, narrow: bool, now: datetime) -> Text:
+        if not row.owner_id:
+            waiting = Text(duration(row.arrived_at, now), style="bold red" if row.urgent else "")
+        else:
+            served = duration(row.claimed_at or row.arrived_at, now)
+            waiting = Text(served if narrow else f"served {served}", style="dim")
+        shown = self._waiting.get(row.visit_id)
+        if shown is not None and shown.plain == waiting.plain and shown.style == waiting.style:
+            return shown
+        self._waiting[row.visit_id] = waiting
+        return waiting
+
+    def _steady_cells(self, row: FloorRow, narrow: bool) -> list[Text]:
+        if row.owner_name:
+            owner = Text(one_line(row.owner_name, 8 if narrow else 16))
+            if row.helper_names:
+                owner.append(f" +{len(row.helper_names)}", style="dim")
+        else:
+            owner = Text("nobody" if narrow else "— nobody yet", style="bold" if row.urgent else "dim")
+        who = Text(one_line(row.who))
+        if row.source.startswith("kiosk"):
+            who.append(f"  ({one_line(row.source, 20)})", style="dim")
+        return [
+            floor_flag(row),
+            who,
+            Text(clock_time(self.ctx, row.arrived_at)),
+            owner,
+            needs_text(self.ctx, row.needs, short=narrow),
+        ]

@@ -1,0 +1,206 @@
+"""The floor board updates what changed: a change from another terminal re-reads only the
+visits it touched and redraws only their cells, the clock moves waiting times without a
+read, and the board still ends right after bursts of changes and after a reconnect
+(when the feed cannot say what changed, the whole board is read again). The cursor
+stays on the same visit throughout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rich.text import Text
+
+from counter_tui.clock import ManualClock
+from counter_tui.db.models import NeedKind, Outcome
+from counter_tui.services import changes, floor_changes, handoffs, visit_needs, visit_views, visits
+from counter_tui.services.context import ShopContext
+from counter_tui.sync.events import FeedEvent
+from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.widgets.fitted_table import FittedTable
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows
+
+
+class BoardReads:
+    """Counts the whole-board reads the app makes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        whole = visit_views.floor_board
+
+        def counted(ctx: ShopContext) -> list[visit_views.FloorRow]:
+            self.count += 1
+            return whole(ctx)
+
+        monkeypatch.setattr(visit_views, "floor_board", counted)
+
+
+@pytest.fixture
+def board_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[BoardReads]:
+    yield BoardReads(monkeypatch)
+
+
+def deliver(app: StaffApp, ctx: ShopContext, since: int) -> int:
+    """Hand the app what a feed would report for everything after `since`; the new mark."""
+    news = tuple(changes.changes_since(ctx, since))
+    app.apply_feed_event(FeedEvent(online=True, changes=news))
+    return news[-1].event_id if news else since
+
+
+def board(app: StaffApp) -> FittedTable:
+    assert isinstance(app.screen, FloorScreen)
+    return app.screen.query_one(FittedTable)
+
+
+def shown_ids(table: FittedTable) -> list[int]:
+    return [int(str(row.key.value)) for row in table.ordered_rows]
+
+
+def cell_objects(table: FittedTable, visit_id: int) -> list[Text]:
+    return list(table.get_row(str(visit_id)))
+
+
+def expected_board(ctx: ShopContext) -> list[tuple[int, str]]:
+    return [(row.visit_id, row.owner_name or "— nobody yet") for row in visit_views.floor_board(ctx)]
+
+
+def shown_board(table: FittedTable) -> list[tuple[int, str]]:
+    return [
+        (visit_id, plain(row[4])) for visit_id, row in zip(shown_ids(table), table_rows(table), strict=True)
+    ]
+
+
+async def test_a_claim_elsewhere_redraws_that_row_only_without_reading_the_board(
+    ctx: ShopContext, team: Team, board_reads: BoardReads
+) -> None:
+    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(5)]
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = board(app)
+        reads = board_reads.count
+        others = {visit_id: cell_objects(table, visit_id) for visit_id in walk_ins[1:]}
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, walk_ins[0])
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert board_reads.count == reads
+        assert shown_board(table) == expected_board(ctx)
+        assert plain(table.get_row(str(walk_ins[0]))[4]) == "Alex"
+        for visit_id, cells in others.items():
+            assert all(a is b for a, b in zip(cell_objects(table, visit_id), cells, strict=True))
+
+
+async def test_a_burst_of_changes_ends_in_the_right_board(
+    ctx: ShopContext, team: Team, board_reads: BoardReads
+) -> None:
+    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(6)]
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = board(app)
+        reads = board_reads.count
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, walk_ins[2])
+        seen = deliver(app, ctx, seen)  # delivered while the next changes are made
+        visit_needs.set_need(ctx, team.lead, walk_ins[4], NeedKind.NEEDS_HELP)
+        seen = deliver(app, ctx, seen)
+        visits.end_visit(ctx, team.alex, walk_ins[2], Outcome.PURCHASE)
+        late = visits.new_walk_in(ctx, team.alex, description="late comer", claim=True)
+        request = handoffs.request_handoff(ctx, team.alex, late, team.sam.staff_id or 0, "Sam knows shoes")
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert board_reads.count == reads
+        assert shown_board(table) == expected_board(ctx)
+        assert walk_ins[2] not in shown_ids(table) and late in shown_ids(table)
+        assert shown_ids(table)[0] == walk_ins[4]  # needs help, unclaimed: first
+        assert plain(table.get_row(str(late))[0]) == "H/O"
+        assert request
+
+
+async def test_after_a_reconnect_the_whole_board_is_read_again(
+    ctx: ShopContext, team: Team, board_reads: BoardReads
+) -> None:
+    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(3)]
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = board(app)
+        reads = board_reads.count
+        visits.claim_visit(ctx, team.alex, walk_ins[1])  # missed while offline
+        visits.end_visit(ctx, team.lead, walk_ins[0], Outcome.NO_PURCHASE)
+        app.apply_feed_event(FeedEvent(online=False))
+        app.apply_feed_event(FeedEvent(online=True, resumed=True))
+        await settle(pilot)
+        assert board_reads.count == reads + 1
+        assert shown_board(table) == expected_board(ctx)
+
+
+async def test_changes_that_cannot_name_their_visits_read_the_whole_board(
+    ctx: ShopContext, team: Team, board_reads: BoardReads
+) -> None:
+    visits.new_walk_in(ctx, team.lead, description="coat")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        reads = board_reads.count
+        app.apply_feed_event(
+            FeedEvent(online=True, changes=(changes.Change(10_000, "day", 1, "day.close_undone"),))
+        )
+        await settle(pilot)
+        assert board_reads.count == reads + 1
+
+
+async def test_the_cursor_stays_on_its_visit_when_rows_move(ctx: ShopContext, team: Team) -> None:
+    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(5)]
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = board(app)
+        await pilot.press("down", "down")
+        assert table.cursor_row_key() == str(walk_ins[2])
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, walk_ins[0])  # moves below the waiting ones
+        visit_needs.set_need(ctx, team.lead, walk_ins[4], NeedKind.NEEDS_HELP)  # moves to the top
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert shown_board(table) == expected_board(ctx)
+        assert table.cursor_row_key() == str(walk_ins[2])
+        assert isinstance(app.screen, FloorScreen) and app.screen.selected_visit_id() == walk_ins[2]
+
+
+async def test_the_clock_moves_waiting_times_without_reading_the_board(
+    ctx: ShopContext, team: Team, clock: ManualClock, board_reads: BoardReads
+) -> None:
+    waiting = visits.new_walk_in(ctx, team.lead, description="red coat")
+    served = visits.new_walk_in(ctx, team.lead, description="blue hat", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = board(app)
+        reads = board_reads.count
+        served_cells = cell_objects(table, served)
+        clock.advance(minutes=30)
+        assert isinstance(app.screen, FloorScreen)
+        app.screen.tick()
+        await settle(pilot)
+        assert board_reads.count == reads
+        row = table.get_row(str(waiting))
+        assert plain(row[3]) == "30 min" and plain(row[0]) == "WAIT"
+        assert plain(table.get_row(str(served))[3]) == "served 30 min"
+        assert table.get_row(str(served))[1] is served_cells[1]  # the rest of the row untouched
+
+
+def test_changes_off_the_floor_read_nothing(ctx: ShopContext, team: Team) -> None:
+    patch = floor_changes.floor_patch(ctx, [changes.Change(1, "kudos", 3, "kudos.given")])
+    assert patch == floor_changes.FloorPatch(frozenset(), ())
+
+
+def test_a_hand_off_request_touches_its_visit(ctx: ShopContext, team: Team) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike", claim=True)
+    seen = changes.latest_event_id(ctx)
+    handoffs.request_handoff(ctx, team.sam, visit_id, team.alex.staff_id or 0, "Alex fixes bikes")
+    patch = floor_changes.floor_patch(ctx, changes.changes_since(ctx, seen))
+    assert patch is not None and patch.visit_ids == {visit_id}
+    assert [row.handoff_pending for row in patch.rows] == [True]
