@@ -30,12 +30,14 @@ SEARCH_TERMS = CustomerSearchTerm.__table__  # type: ignore[attr-defined]
 CUSTOMER_ID = Customer.__table__.c.id  # type: ignore[attr-defined]
 TERM_NAME, TERM_EMAIL, TERM_PHONE, TERM_PHONE_REVERSED = "name", "email", "phone", "phone_rev"
 TERM_MAX = 200
-# Up to this many matching terms search sorts the matches (~2 µs each on SQLite); beyond
-# it, it first walks up to this many customers in name order (~5 µs each). Both bound a
-# search to roughly 10 ms of work at any shop size (see `_matching_customers`; chosen by
-# measuring a 100,000-customer shop, benchmarks/README.md).
-SEARCH_SORT_LIMIT = 6_000
-SEARCH_WALK_WINDOW = 2_000
+# Up to this many matching terms search sorts every match (~2 µs each on SQLite); beyond
+# it, it first walks up to SEARCH_WALK_WINDOW customers in name order (~5 µs each), then
+# sorts at most SEARCH_CANDIDATES per alternative. Together they bound a search to a few
+# milliseconds at any shop size (see `_matching_customers`; chosen by measuring shops of
+# 10,000 to 1,000,000 customers, benchmarks/bench_search.py and benchmarks/README.md).
+SEARCH_SORT_LIMIT = 1_000
+SEARCH_WALK_WINDOW = 300
+SEARCH_CANDIDATES = 500
 
 
 def search_terms(name_key: str, phone_digits: str, email: str) -> set[tuple[str, str]]:
@@ -190,9 +192,8 @@ def _one_page(
     """`statement` in name order, one page of it and one row more (to know has_more).
 
     `sort_matches` orders by `name_key || ''`, the same order that no index provides, so
-    that PostgreSQL takes the few ids from the term index and sorts them rather than
-    walking every customer in name order waiting for matches; SQLite plans it that way
-    either way.
+    that both databases take the few ids given and sort them rather than walking every
+    customer in name order waiting for matches; without it the name index is walked.
     """
     name_key = col(Customer.name_key)
     return (
@@ -212,13 +213,20 @@ def _matching_customers(
 ) -> list[Customer]:
     """The customers of `statement` matching `text`, in name order: one page and one more.
 
-    Two plans, chosen by counting index entries (capped at SEARCH_SORT_LIMIT):
+    Three plans, chosen by counting index entries (capped at SEARCH_SORT_LIMIT), each
+    a bounded amount of work at any shop size:
     - few matches: take the customer ids from the term index (the rarest prefix of each
-      alternative, the others probed) and sort just those by name;
+      alternative, the others probed) and sort just those by name — every match, exact;
     - many matches: walk customers in name order probing each one's terms, which fills a
-      page after a few hundred rows instead of sorting thousands. The walk stops after
+      page after a few dozen rows when matches are common. The walk stops after
       SEARCH_WALK_WINDOW customers, because matches may all sit late in name order
-      ("ol" is mostly Olivias); if the page is not full by then, sort after all.
+      ("ol" is mostly Olivias);
+    - then, many matches that the walk did not reach: sort a bounded candidate set — for
+      each word, the first SEARCH_CANDIDATES terms of its range in index order with the
+      other words probed (so a rare word brings all its matches), and the first names
+      that start with the text as typed, in name order ("olivia smith" finds every
+      Olivia Smith this way). Every row shown matches, in name order, and pages do not
+      repeat; matches beyond the candidates are found by typing more.
     """
     alternatives = _search_alternatives(text, region)
     if not alternatives:
@@ -227,8 +235,9 @@ def _matching_customers(
     for alternative in alternatives:
         counts = [(_count_terms(session, wanted, SEARCH_SORT_LIMIT + 1), wanted) for wanted in alternative]
         drivers.append(min(counts, key=lambda pair: pair[0]))
+    many = sum(count for count, _ in drivers) > SEARCH_SORT_LIMIT
     needed = (page + 1) * page_size + 1
-    if sum(count for count, _ in drivers) > SEARCH_SORT_LIMIT and needed <= SEARCH_WALK_WINDOW:
+    if many and needed <= SEARCH_WALK_WINDOW:
         matches = or_(
             *_name_starts_with(text),
             *(and_(*(_has_term(CUSTOMER_ID, w) for w in alt)) for alt in alternatives),
@@ -242,9 +251,22 @@ def _matching_customers(
             return rows
     candidates = []
     for alternative, (_, driver) in zip(alternatives, drivers, strict=True):
-        terms = SEARCH_TERMS.alias()
-        others = [_has_term(terms.c.customer_id, wanted) for wanted in alternative if wanted is not driver]
-        candidates.append(select(terms.c.customer_id).where(_starts_with(terms, driver), *others))
+        # Every match: the driver's range, the other words probed. Too many: the first
+        # SEARCH_CANDIDATES of each word's range, the other words probed.
+        for leading in alternative if many else [driver]:
+            terms = SEARCH_TERMS.alias()
+            ids = select(terms.c.customer_id).where(_starts_with(terms, leading))
+            customer_id = terms.c.customer_id
+            if many:
+                scanned = ids.limit(SEARCH_CANDIDATES).subquery()
+                ids, customer_id = select(scanned.c.customer_id), scanned.c.customer_id
+            others = (_has_term(customer_id, wanted) for wanted in alternative if wanted is not leading)
+            candidates.append(ids.where(*others))
+    typed = " ".join(text.split())
+    if many and (end := prefix_end(typed)) is not None:  # names that start with what was typed
+        name_key = col(Customer.name_key)
+        as_typed = select(Customer.id).where(name_key >= typed, name_key < end).order_by(name_key)
+        candidates.append(select(as_typed.limit(SEARCH_CANDIDATES).subquery()))
     sort = statement.where(col(Customer.id).in_(union_all(*candidates)))
     return list(session.exec(_one_page(sort, page, page_size, sort_matches=True)))
 
@@ -261,8 +283,10 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
     region = shop_region(ctx.rules.shop)
     page = max(page, 0)
     with ctx.database.read() as session:
+        # Not `merged_into_id IS NULL`: without statistics SQLite takes that for a
+        # selective index range, reads every customer through it and sorts them all.
         on_file = select(Customer).where(
-            col(Customer.erased_at).is_(None), col(Customer.merged_into_id).is_(None)
+            col(Customer.erased_at).is_(None), func.coalesce(col(Customer.merged_into_id), 0) == 0
         )
         if text:
             rows = _matching_customers(session, on_file, text, region, page, page_size)

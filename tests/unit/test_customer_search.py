@@ -278,6 +278,34 @@ def test_both_plans_page_through_exactly_the_matches(
         assert seen == _expected(query), query
 
 
+def test_past_the_candidates_every_row_still_matches_in_name_order_and_never_repeats(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more matches than the search sorts (so it sorts a bounded candidate set), what
+    is shown still matches, comes in name order across pages, never twice, and names
+    that start with the text as typed are among it."""
+    for name, phone, email in CROWD:
+        customers.create_customer(ctx, team.sam, name=name, phone=phone, email=email, create_anyway=True)
+    monkeypatch.setattr(customer_search, "SEARCH_SORT_LIMIT", 0)
+    monkeypatch.setattr(customer_search, "SEARCH_WALK_WINDOW", 5)
+    monkeypatch.setattr(customer_search, "SEARCH_CANDIDATES", 3)
+    order = {name.lower(): position for position, (name, _, _) in enumerate(CROWD)}
+    for query in CROWD_QUERIES:
+        expected = _expected(query)
+        seen: list[str] = []
+        for page in range(20):
+            result = customers.find_customers(ctx, query, page=page, page_size=4)
+            seen += [match.name for match in result.items]
+            if not result.has_more:
+                break
+        assert set(seen) <= set(expected), query
+        assert seen == sorted(seen, key=lambda name: (name.lower(), order[name.lower()])), query
+        assert len(seen) == len(set(seen)), query
+        assert bool(seen) == bool(expected), query
+        as_typed = [name for name in expected if name.lower().startswith(query.lower())]
+        assert as_typed[:1] == [name for name in seen if name in as_typed][:1], query
+
+
 # --- the migration backfills the index --------------------------------------------------
 
 
