@@ -112,7 +112,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
         kind=FollowUpKind.APOLOGY,
         owner_id=lead.id,
         channel=channel,
-        summary=fitted(apology_summary(ctx, visit, waited), "followup"),
+        summary=fitted(_apology_summary(ctx, visit, waited), "followup"),
         due_at=ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes),
         created_at=ctx.now(),
         created_by=actor.staff_id if actor is not None else None,
@@ -136,7 +136,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
     return followup.id
 
 
-def apology_summary(ctx: ShopContext, visit: Visit, waited: int) -> str:
+def _apology_summary(ctx: ShopContext, visit: Visit, waited: int) -> str:
     """What the lead reads: how long they waited, when, and how they asked for help."""
     assert visit.ended_at is not None
     arrived = ctx.calendar.local(visit.arrived_at).format("ddd D MMM HH:mm")
