@@ -27,6 +27,7 @@ from counter_tui.services import customers, handoffs, visits
 from counter_tui.services.audit_views import NO_FILTER, AuditEntry
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import ShopContext
+from counter_tui.services.due_history import DueHistory
 from counter_tui.services.open_work import OpenWork
 from counter_tui.services.outbox import MailPreview
 from counter_tui.services.permissions import Action
@@ -38,6 +39,7 @@ from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.deactivate import DeactivateDialog
+from counter_tui.ui.dialogs.due_history import DueHistoryDialog
 from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
@@ -98,6 +100,9 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "PromiseDialog": lambda: PromiseDialog(set(), ctx.calendar, ctx.now()),
         "SnoozeDialog": lambda: SnoozeDialog(ctx.calendar, ctx.now()),
         "StatusUpdateDialog": lambda: StatusUpdateDialog({Channel.SMS}, 3),
+        "DueHistoryDialog": lambda: DueHistoryDialog(
+            ctx, DueHistory(1, "promise", "Bob Jones", "Order the kettle", NOON, NOON, ())
+        ),
         "LeadPinDialog": lambda: LeadPinDialog(
             "Close the staff app?",
             lambda lead, pin: None,  # type: ignore[arg-type, return-value]

@@ -427,6 +427,7 @@ READS = {
     "outbox.preview",
     "changes.changes_since",
     "followup_snooze.due_history",
+    "due_history.followup_due_history",
     "changes.latest_event_id",
     "closing.close_day_preview",
     "closing.closes_early",

@@ -13,6 +13,7 @@ from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.review_views import FollowUpOversight
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import FollowUpView
+from counter_tui.ui.dialogs.due_history import show_due_history
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
@@ -77,6 +78,14 @@ class FollowUpOversightPane(ReviewPane):
         if not self.items:
             rows.append(("empty", [Text("Nothing overdue or due today."), *[Text("")] * 5]))
         self.query_one("#oversight-table", FittedTable).fill(rows)
+
+    def due_history(self) -> None:
+        """Show the highlighted follow-up's due history (first due, each snooze and why)."""
+        item = self.items.get(row_key(self.query_one("#oversight-table", DataTable)) or "")
+        if item is None:
+            self.notify("Highlight an overdue or due-today follow-up first.", markup=False)
+            return
+        show_due_history(self, item.id)
 
     def reassign(self) -> None:
         """Give the highlighted follow-up to a colleague, with a reason."""

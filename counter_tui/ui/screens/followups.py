@@ -15,6 +15,7 @@ from counter_tui.services.followup_snooze import reschedule_followup
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView, MyFollowUps
 from counter_tui.ui.dialogs.complete_followup import check_off
+from counter_tui.ui.dialogs.due_history import show_due_history
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
@@ -75,6 +76,13 @@ class FollowUpsScreen(CounterScreen):
             "Snooze…",
             id="followups.snooze",
             tooltip="Move it to a later time you type, saying why.",
+        ),
+        Binding(
+            "h",
+            "due_history",
+            "History",
+            id="followups.due_history",
+            tooltip="When it was first due, and each snooze with its reason and who.",
         ),
         Binding(
             "u",
@@ -208,6 +216,12 @@ class FollowUpsScreen(CounterScreen):
             ),
             then=lambda due: done(self, f"Snoozed until {day_and_time(self.ctx, due)}."),
         )
+
+    def action_due_history(self) -> None:
+        """Show the highlighted follow-up's due history."""
+        item = self.selected()
+        if item is not None:
+            show_due_history(self, item.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restore is offered only while something was cancelled today."""

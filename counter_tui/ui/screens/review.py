@@ -37,6 +37,7 @@ PANE_ACTIONS: dict[str, tuple[str, str]] = {
     "approve": ("handoffs", "approve"),
     "deny": ("handoffs", "deny"),
     "reassign_followup": ("followups", "reassign"),
+    "due_history": ("followups", "due_history"),
     "acknowledge": ("feedback", "acknowledge"),
     "acted_on": ("feedback", "act_on"),
     "give_kudos": ("kudos", "give"),
@@ -77,6 +78,14 @@ class ReviewScreen(CounterScreen):
             "Reassign…",
             id="review.reassign_followup",
             tooltip="Give the follow-up to a colleague.",
+        ),
+        Binding(
+            "h",
+            "due_history",
+            "Due history",
+            show=False,
+            id="review.due_history",
+            tooltip="When the follow-up was first due, and each snooze with its reason and who.",
         ),
         Binding(
             "k",
@@ -191,6 +200,10 @@ class ReviewScreen(CounterScreen):
     def action_reassign_followup(self) -> None:
         """Reassign the highlighted follow-up."""
         self.run_pane_action("reassign_followup")
+
+    def action_due_history(self) -> None:
+        """Show the highlighted follow-up's due history."""
+        self.run_pane_action("due_history")
 
     def action_acknowledge(self) -> None:
         """Acknowledge the highlighted feedback topic."""
