@@ -11,15 +11,12 @@ with the file, the key and the nearest real name (see `config_check`).
 
 from __future__ import annotations
 
-import os
 import tomllib
 from datetime import date, time
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pendulum
-from platformdirs import user_config_dir, user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -28,25 +25,11 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from counter_tui.app_paths import default_config_path, default_database_url
 from counter_tui.config_check import check_settings_file, keymap_problem
 from counter_tui.themes import DEFAULT_THEME, theme_problem
 
-APP_NAME = "counter-tui"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def default_config_path() -> Path:
-    """Where the TOML settings file lives unless `COUNTER_TUI_CONFIG` names another."""
-    override = os.environ.get("COUNTER_TUI_CONFIG")
-    if override:
-        return Path(override)
-    return Path(user_config_dir(APP_NAME)) / "config.toml"
-
-
-def default_database_url() -> str:
-    """The embedded default: one SQLite file in the user data dir."""
-    data_dir = Path(user_data_dir(APP_NAME))
-    return f"sqlite:///{data_dir / 'counter.sqlite3'}"
 
 
 class StrictModel(BaseModel):

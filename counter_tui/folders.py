@@ -11,7 +11,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from counter_tui.config import APP_NAME
+from counter_tui.app_paths import APP_NAME
 from counter_tui.db.engine import sqlite_path
 from counter_tui.files import private_dir
 

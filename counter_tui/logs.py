@@ -22,7 +22,7 @@ from typing import Any
 
 from platformdirs import user_log_dir
 
-from counter_tui.config import APP_NAME
+from counter_tui.app_paths import APP_NAME
 from counter_tui.files import PRIVATE_FILE_MODE, private_dir, private_file
 
 LOG = logging.getLogger("counter_tui")

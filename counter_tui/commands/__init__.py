@@ -1,1 +1,1 @@
-"""Command groups of the `counter-tui` command line, one module each, registered in cli.py."""
+"""Command groups of the `counter-tui` command line, one module each, listed in cli/lazy_group.py."""

@@ -8,10 +8,14 @@ screen), so it answers as fast as the admin commands.
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy.engine import make_url
 
+from counter_tui.cli.failure import CommandFailed
+from counter_tui.commands.common import GlobalOptions, settings_for
+from counter_tui.config import default_database_url
 from counter_tui.db.engine import Database, normalise_url
 from counter_tui.db.schema_version import shipped_head, stored_revision
 from counter_tui.errors import DomainError
@@ -63,3 +67,12 @@ def version_report(url: str) -> str:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def version_url(options: GlobalOptions) -> str:
+    """The database `--version` reports on; the flag or the environment's when the
+    settings file has a mistake (a bug report should still say the version)."""
+    try:
+        return settings_for(options).database_url
+    except CommandFailed:
+        return options.database_url or os.environ.get("COUNTER_TUI_DATABASE_URL") or default_database_url()

@@ -24,10 +24,11 @@ def verify(
 ) -> None:
     """Walk the audit chain and name the first event that was changed, inserted or
     removed; exit code 0 when the trail is intact, 1 when it is not."""
-    from counter_tui.cli import CommandFailed, _shop
+    from counter_tui.cli.failure import CommandFailed
+    from counter_tui.commands.common import command_shop
     from counter_tui.services.audit_verify import verify_chain
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         report = verify_chain(shop, earlier_head=head)
         if not report.intact:
             more = len(report.problems) - 1

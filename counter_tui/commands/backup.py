@@ -1,7 +1,7 @@
 """`counter-tui db backup [PATH]` and `counter-tui db restore PATH`.
 
 Both ask for a shift lead's name and PIN (`lead_auth`) and are audited as that lead; the
-work is `services/backup.py`'s. Registered under `db` in `cli.py`.
+work is `services/backup.py`'s. Registered under `db` in `commands/db.py`.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ def db_backup(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Copy the shop's database while terminals keep working, and check the copy."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
     from counter_tui.services import backup
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         made = backup.back_up(shop, lead_required(shop, "db backup", lead, lead_pin), path)
     typer.echo(f"Backed up to {made.path} ({_size(made.size)}; integrity check passed).")
 
@@ -44,10 +44,10 @@ def db_restore(
 ) -> None:
     """Replace the shop's data with a backup (refused while anyone is signed in); what it
     replaces is backed up first."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
     from counter_tui.services import backup
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         done = backup.restore(shop, lead_required(shop, "db restore", lead, lead_pin), path)
     typer.echo(f"Restored from {done.restored_from}. What it replaced is kept at {done.replaced_kept_at}.")
 

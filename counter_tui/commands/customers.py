@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
+from counter_tui.commands.exports import customers_export
 from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
+from counter_tui.commands.subject_access import customers_subject_access
 from counter_tui.services import customer_import
 from counter_tui.services.customer_import import ImportCounts, ImportPlan, ImportRequest, Progress
 from counter_tui.services.till_import.layouts import ColumnChoice, Till
@@ -72,7 +74,8 @@ def customers_import(
 ) -> None:
     """Import customers from a Shopify, Square or Lightspeed export, or a plain CSV.
     Importing the same file again changes nothing; a later export updates what changed."""
-    from counter_tui.cli import CommandFailed, _parse_day, _shop
+    from counter_tui.cli.failure import CommandFailed
+    from counter_tui.commands.common import command_shop, parse_day
 
     columns = ColumnChoice(
         name=name_column,
@@ -85,11 +88,11 @@ def customers_import(
         sms_consent=sms_consent_column,
         note=note_column,
     )
-    exported_at = datetime.combine(_parse_day(exported), time(23, 59), UTC) if exported else None
+    exported_at = datetime.combine(parse_day(exported), time(23, 59), UTC) if exported else None
     request = ImportRequest(
         file, till=till, columns=columns, exported_at=exported_at, dry_run=dry_run, batch_rows=batch_rows
     )
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_required(shop, "customers import", lead, lead_pin)
         with _ProgressBar() as progress:
             try:
@@ -166,3 +169,7 @@ def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
             typer.echo(f"  {line}")
     if dry_run:
         typer.echo("Nothing was written (dry run).")
+
+
+customers_app.command("export")(customers_export)
+customers_app.command("subject-access")(customers_subject_access)

@@ -70,9 +70,9 @@ def visits_export(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Visits that arrived between --from and --to (shop days, both included)."""
-    from counter_tui.cli import _parse_day
+    from counter_tui.commands.common import parse_day
 
-    period = Period(_parse_day(first) if first else None, _parse_day(last) if last else None)
+    period = Period(parse_day(first) if first else None, parse_day(last) if last else None)
     _export(ctx, ExportKind.VISITS, fmt, bom, out, period, lead, lead_pin)
 
 
@@ -99,11 +99,11 @@ def _export(
     lead: str | None,
     lead_pin: str | None,
 ) -> None:
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
     from counter_tui.files import private_file
     from counter_tui.services import exports
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_required(shop, f"{kind.value} export", lead, lead_pin)
         if out is None:
             count = exports.export(shop, allowed_by, kind, sys.stdout, fmt, bom=bom, period=period)

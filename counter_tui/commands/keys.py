@@ -12,9 +12,9 @@ import typer
 
 def keys(ctx: typer.Context) -> None:
     """Print the effective key map: every screen's keys after this terminal's remapping."""
-    from counter_tui.cli import _settings
+    from counter_tui.commands.common import command_settings
     from counter_tui.key_table import rows
 
-    keymap = _settings(ctx).keys
+    keymap = command_settings(ctx).keys
     for line in rows(keymap):
         typer.echo(line)

@@ -43,7 +43,7 @@ LeadPinOption = Annotated[
 
 def lead_for_command(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor | None:
     """The lead allowing `command`, checked by PIN; None while the shop has no active lead."""
-    from counter_tui.cli import CommandFailed
+    from counter_tui.cli.failure import CommandFailed
 
     if not staff_service.has_active_lead(shop):
         return None
@@ -60,7 +60,7 @@ def lead_for_command(shop: ShopContext, command: str, lead: str | None, lead_pin
 
 def lead_required(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor:
     """The lead allowing `command`, checked by PIN; a shop without a lead has nobody who may."""
-    from counter_tui.cli import CommandFailed
+    from counter_tui.cli.failure import CommandFailed
 
     allowed_by = lead_for_command(shop, command, lead, lead_pin)
     if allowed_by is None:

@@ -24,10 +24,11 @@ def mail_test(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Send one test message to ADDRESS and report the server's answer."""
-    from counter_tui.cli import CommandFailed, _shop
+    from counter_tui.cli.failure import CommandFailed
+    from counter_tui.commands.common import command_shop
     from counter_tui.services import mail_check
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         result = mail_check.send_test(shop, lead_required(shop, "mail test", lead, lead_pin), address)
     if not result.accepted:
         raise CommandFailed(result.answer)
@@ -37,9 +38,9 @@ def mail_test(
 @mail_app.command("send")
 def mail_send(ctx: typer.Context) -> None:
     """Deliver the emails that are due now, and say how many went, will be retried, or failed."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
     from counter_tui.services import mail_sender
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         run = mail_sender.deliver_pending(shop)
     typer.echo(f"Sent {run.sent}; {run.retrying} to try again later; {run.failed} failed.")

@@ -26,10 +26,10 @@ def retention_run(
 ) -> None:
     """Erase customers not seen for longer than retention.customers_unseen_days, and
     blank visit text older than retention.visit_text_days (0 turns a rule off)."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
     from counter_tui.services import retention
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         done = retention.run_retention(
             shop, lead_required(shop, "retention run", lead, lead_pin), dry_run=dry_run
         )

@@ -78,19 +78,19 @@ def flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def _chosen_path(ctx: typer.Context) -> Path:
-    from counter_tui.cli import _options
+    from counter_tui.commands.common import global_options
 
-    return _options(ctx).config_path or default_config_path()
+    return global_options(ctx).config_path or default_config_path()
 
 
 def _validated(ctx: typer.Context, reported: list[str]) -> tuple[Settings | None, list[str]]:
     """The settings, or None and a sentence for each value that is not valid (names the
     walk already reported, and the key remapping it already explained, are not repeated)."""
-    from counter_tui.cli import _options
+    from counter_tui.commands.common import global_options
 
     overrides: dict[str, Any] = {}
-    if _options(ctx).database_url:
-        overrides["database_url"] = _options(ctx).database_url
+    if global_options(ctx).database_url:
+        overrides["database_url"] = global_options(ctx).database_url
     try:
         return Settings(**overrides), []
     except ValidationError as error:

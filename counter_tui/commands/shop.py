@@ -32,9 +32,9 @@ DayArgument = Annotated[str, typer.Argument(help="The date, YYYY-MM-DD.", show_d
 @shop_app.command("show")
 def shop_show(ctx: typer.Context) -> None:
     """List every shop-wide setting and its value (as you would type it to `shop set`)."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         settings = shop_settings.listing(shop)
     width = max(len(setting.key) for setting in settings)
     for setting in settings:
@@ -50,9 +50,9 @@ def shop_set(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Change one shop-wide setting (a shift lead's name and PIN are needed)."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         rules = shop_settings.change(shop, _lead(shop, "shop set", lead, lead_pin), {key: value})
     _say_now(rules, key)
 
@@ -68,9 +68,9 @@ def shop_hours(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Set one weekday's opening hours; due times and closing follow on every terminal."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         rules = shop_settings.set_hours(shop, _lead(shop, "shop hours", lead, lead_pin), weekday, hours)
     _say_now(rules, f"shop.hours.{weekday.strip().lower()[:3]}")
 
@@ -80,10 +80,10 @@ def holiday_add(
     ctx: typer.Context, day: DayArgument, lead: LeadOption = None, lead_pin: LeadPinOption = None
 ) -> None:
     """Close the shop on a day (it no longer counts as a business day for due times)."""
-    from counter_tui.cli import _parse_day, _shop
+    from counter_tui.commands.common import command_shop, parse_day
 
-    wanted = _parse_day(day)
-    with _shop(ctx) as shop:
+    wanted = parse_day(day)
+    with command_shop(ctx) as shop:
         rules = shop_settings.add_holiday(shop, _lead(shop, "shop holiday add", lead, lead_pin), wanted)
     _say_holidays(rules, wanted, "is now a holiday")
 
@@ -93,17 +93,17 @@ def holiday_remove(
     ctx: typer.Context, day: DayArgument, lead: LeadOption = None, lead_pin: LeadPinOption = None
 ) -> None:
     """Open the shop again on a day that was a holiday."""
-    from counter_tui.cli import _parse_day, _shop
+    from counter_tui.commands.common import command_shop, parse_day
 
-    wanted = _parse_day(day)
-    with _shop(ctx) as shop:
+    wanted = parse_day(day)
+    with command_shop(ctx) as shop:
         rules = shop_settings.remove_holiday(shop, _lead(shop, "shop holiday remove", lead, lead_pin), wanted)
     _say_holidays(rules, wanted, "is no longer a holiday")
 
 
 def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor:
     """The lead allowing the change; a shop without a lead cannot change its settings yet."""
-    from counter_tui.cli import CommandFailed
+    from counter_tui.cli.failure import CommandFailed
 
     allowed_by = lead_for_command(shop, command, lead, lead_pin)
     if allowed_by is None:

@@ -41,9 +41,9 @@ def staff_add(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Add a staff member (the shop's first lead needs no lead's PIN)."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_for_command(shop, "staff add", lead, lead_pin)
         pin = pin if pin is not None else _ask_pin(f"PIN for {name}")
         added = staff_service.add_staff(shop, allowed_by, name=name, pin=pin, role=role.value)
@@ -53,9 +53,9 @@ def staff_add(
 @staff_app.command("list")
 def staff_list(ctx: typer.Context) -> None:
     """List staff, including deactivated ones."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         people = staff_service.list_staff(shop, include_inactive=True)
     if not people:
         typer.echo("No staff yet. Add one with: counter-tui staff add NAME --role lead")
@@ -75,9 +75,9 @@ def staff_set_pin(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Give a staff member a new PIN; it also lifts their wrong-PIN lockouts."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_for_command(shop, "staff set-pin", lead, lead_pin)
         pin = pin if pin is not None else _ask_pin(f"New PIN for {name}")
         staff_service.set_pin(shop, allowed_by, name=name, pin=pin)
@@ -92,9 +92,9 @@ def staff_clear_lockout(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Lift a staff member's wrong-PIN lockout at every terminal."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_for_command(shop, "staff clear-lockout", lead, lead_pin)
         terminals = staff_service.clear_lockout(shop, allowed_by, name=name)
     where = ", ".join(terminals)
@@ -123,9 +123,10 @@ def staff_deactivate(
 ) -> None:
     """Stop a staff member from signing in; their history stays. Customers and follow-ups
     they own go to --pass-to; without it, deactivating someone who owns any is refused."""
-    from counter_tui.cli import CommandFailed, _shop
+    from counter_tui.cli.failure import CommandFailed
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_for_command(shop, "staff deactivate", lead, lead_pin)
         work = staff_service.open_work(shop, allowed_by, name=name)
         if not work.empty and pass_to is None:
@@ -146,9 +147,9 @@ def staff_reactivate(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Let a deactivated staff member sign in again (with their old PIN)."""
-    from counter_tui.cli import _shop
+    from counter_tui.commands.common import command_shop
 
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_for_command(shop, "staff reactivate", lead, lead_pin)
         staff_service.reactivate(shop, allowed_by, name=name)
     typer.echo(f"{name.strip()} can sign in again.")

@@ -1,7 +1,7 @@
 """`counter-tui customers subject-access ID|--phone P|--email E [--out FILE]`: everything
 the shop holds about one customer, as a JSON file (a shift lead's name and PIN needed).
 
-The work is `services/subject_access.py`'s; registered under `customers` in `cli.py`.
+The work is `services/subject_access.py`'s; registered under `customers` in `commands/customers.py`.
 """
 
 from __future__ import annotations
@@ -38,12 +38,13 @@ def customers_subject_access(
 ) -> None:
     """Write everything held about one customer (record, consents, visits, notes,
     follow-ups, feedback, audit events) to a JSON file, for a subject access request."""
-    from counter_tui.cli import CommandFailed, _shop
+    from counter_tui.cli.failure import CommandFailed
+    from counter_tui.commands.common import command_shop
     from counter_tui.services import subject_access
 
     if sum(given is not None for given in (customer_id, phone, email)) != 1:
         raise CommandFailed("Say whose data: give the customer's id, or --phone, or --email (one of them).")
-    with _shop(ctx) as shop:
+    with command_shop(ctx) as shop:
         allowed_by = lead_required(shop, "customers subject-access", lead, lead_pin)
         if customer_id is None:
             customer_id = subject_access.find_customer(shop, allowed_by, phone=phone or "", email=email or "")

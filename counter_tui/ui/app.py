@@ -2,13 +2,20 @@
 
 Service calls run in worker threads and report back on the UI thread; a change feed
 tells the current screen to reload when any terminal commits a change.
+
+The first frame comes first: started with a `ShopToOpen` (the command line does this),
+the app paints the sign-in screen with nothing but Textual and its own screens
+imported, then opens the shop on a worker thread (settings, database, schema check:
+the services, SQLAlchemy and pydantic load there) and hands it to the sign-in screen.
+A shop that cannot be opened ends the app with `start_error` set, for the command line
+to say as one line. Services are imported where they are called, not at the top.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -16,33 +23,52 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from counter_tui.logs import configure_logging
-from counter_tui.services import closing, notices, review, sessions, shop_settings
-from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.notices import Notice
-from counter_tui.services.outbox import QUEUED
-from counter_tui.services.permissions import Action, allows
-from counter_tui.services.review_views import Escalation
-from counter_tui.shop_rules import ShopRules
-from counter_tui.sync.feed import ChangeFeed, FeedEvent
 from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.mail_delivery import MailDelivery
 from counter_tui.ui.messages import DataChanged
-from counter_tui.ui.palette import StaffCommands, may_open, screen_named
 from counter_tui.ui.safe_text import PlainTextApp
 from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.widgets.offline_banner import show_connection_state
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from counter_tui.services.context import Actor, ShopContext
+    from counter_tui.services.notices import Notice
+    from counter_tui.services.review_views import Escalation
+    from counter_tui.shop_rules import ShopRules
+    from counter_tui.sync.feed import ChangeFeed, FeedEvent
+
 IDLE_CHECK_SECONDS = 5.0
 ESCALATION_CHECK_SECONDS = 15.0
 CLOSE_CHECK_SECONDS = 60.0
+OPENING_TITLE = "counter-tui"
+
+
+def staff_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from counter_tui.ui.palette import StaffCommands
+
+    return StaffCommands
+
+
+@runtime_checkable
+class ShopToOpen(Protocol):
+    """A shop not opened yet, and the theme to paint the first frame in meanwhile."""
+
+    theme: str
+
+    def open(self) -> ShopContext:
+        """The shop, opened (called on a worker thread); raises what stops the start."""
+        ...
 
 
 class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
     """The staff terminal."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    COMMANDS = {StaffCommands}
+    COMMANDS = {staff_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+q",
@@ -91,31 +117,85 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
 
     def __init__(
         self,
-        ctx: ShopContext,
+        shop: ShopContext | ShopToOpen,
         *,
         demo_pins: dict[str, str] | None = None,
         live: bool = True,
     ) -> None:
         super().__init__()
-        self.ctx = ctx
+        self._opening = shop if isinstance(shop, ShopToOpen) else None
+        self._ctx = None if isinstance(shop, ShopToOpen) else shop
+        self.start_error: Exception | None = None
+        """What stopped the shop from opening (the command line says it)."""
         self.demo_pins = demo_pins or {}
         self.live = live
-        self.title = ctx.rules.shop.name
+        self.title = self._ctx.rules.shop.name if self._ctx is not None else OPENING_TITLE
         self._feed: ChangeFeed | None = None
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
         self._locked_for: int | None = None
         """Whose screens (a half-typed dialog included) wait under the lock screen."""
 
+    @property
+    def ctx(self) -> ShopContext:
+        """The shop this terminal works in (open before anyone can sign in)."""
+        assert self._ctx is not None, "the shop is open before anyone can sign in"
+        return self._ctx
+
+    @property
+    def shop_open(self) -> bool:
+        """Whether the shop is open (the sign-in screen waits for it to list the staff)."""
+        return self._ctx is not None
+
     def on_mount(self) -> None:
-        """Apply this terminal's theme and key remapping, show sign-in, and start watching for changes."""
+        """Show sign-in in this terminal's theme; with the shop open already, start work."""
         configure_logging()
         self.register_theme(high_contrast_theme())
-        self.theme = self.ctx.settings.theme
-        if self.ctx.settings.keys:
-            self.set_keymap(self.ctx.settings.keys)
+        self._apply_theme(self._opening.theme if self._opening is not None else self.ctx.settings.theme)
         self.screen_change_signal.subscribe(self, self._show_connection_state)
         self.push_screen(SignInScreen())
+        if self._ctx is not None:
+            self._start_work()
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: now open the shop (if it is not yet)."""
+        if self._opening is not None and self._ctx is None:
+            self.run_worker(self._open_shop, thread=True, name="open the shop", exit_on_error=False)
+
+    def _open_shop(self) -> None:
+        """On a worker thread: open the shop, then hand it to the UI thread."""
+        assert self._opening is not None
+        try:
+            shop = self._opening.open()
+        except Exception as error:
+            self.call_from_thread(self._not_opened, error)
+        else:
+            self.call_from_thread(self._opened, shop)
+
+    def _not_opened(self, error: Exception) -> None:
+        self.start_error = error
+        self.exit(return_code=1)
+
+    def _opened(self, shop: ShopContext) -> None:
+        """The shop is open: its theme, keys and name, the staff list, and the work."""
+        self._ctx = shop
+        self.title = shop.rules.shop.name
+        self._apply_theme(shop.settings.theme)
+        self._start_work()
+        for screen in self.screen_stack:
+            if isinstance(screen, SignInScreen):
+                screen.load_staff()
+
+    def _apply_theme(self, theme: str) -> None:
+        if theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+
+    def _start_work(self) -> None:
+        """Key remapping, the periodic checks and the change feed, once the shop is open."""
+        from counter_tui.sync.feed import ChangeFeed
+
+        if self.ctx.settings.keys:
+            self.set_keymap(self.ctx.settings.keys)
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(ESCALATION_CHECK_SECONDS, self.check_escalations)
         self.set_interval(CLOSE_CHECK_SECONDS, self.close_day_if_due)
@@ -153,6 +233,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
             self.switch_screen(FloorScreen())
             self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
         self.check_escalations()  # a lead hears at once, not at the next periodic check
+        from counter_tui.services import notices
+
         self.call(notices.passed_while_away, self.ctx, actor, then=self._show_notices, quiet=True)
 
     def _back_to_sign_in(self) -> None:
@@ -177,6 +259,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
         if action in ("lock", "sign_out", "command_palette", "open_customer"):
             return self.actor is not None
         if action == "open_screen":
+            from counter_tui.ui.palette import may_open
+
             return self.actor is not None and may_open(self.actor, str(parameters[0]))
         return True
 
@@ -195,6 +279,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
             while len(self.screen_stack) > 2:
                 self.pop_screen()
         else:
+            from counter_tui.ui.palette import screen_named
+
             self.push_screen(screen_named(name))
 
     def action_open_customer(self, customer_id: int) -> None:
@@ -205,6 +291,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
 
     def action_sign_out(self) -> None:
         """Sign out, once no customers in the shop are still yours."""
+        from counter_tui.services import sessions
+
         actor = self.actor
         if actor is None:
             return
@@ -213,6 +301,7 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
     async def action_quit(self) -> None:
         """A shared counter terminal never drops to a shell at one key: closing the app,
         however asked for (ctrl+q, an action link), needs a shift lead's PIN."""
+        from counter_tui.services.permissions import Action, allows
         from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 
         if isinstance(self.screen, LeadPinDialog):
@@ -230,6 +319,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
         )
 
     def _close_check(self, lead_id: int, pin: str) -> Actor:
+        from counter_tui.services import sessions
+
         return sessions.close_terminal(self.ctx, lead_id, pin)
 
     def _close_if_allowed(self, lead: Actor | None) -> None:
@@ -264,6 +355,9 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
     def apply_feed_event(self, event: FeedEvent) -> None:
         """Show the connection state and tell the current screen what changed (called
         from the feed's thread, so inside the guard here)."""
+        from counter_tui.services import shop_settings
+        from counter_tui.services.outbox import QUEUED
+
         with guarded(self, "change feed event"):
             if event.online != self.online:
                 self.online = event.online
@@ -286,6 +380,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
     def _tell_affected(self, event: FeedEvent) -> None:
         """Tell the person signed in here, whatever screen they are on, about changes of
         hands that concern them (services/notices.py decides who hears what)."""
+        from counter_tui.services import notices
+
         if self.actor is not None:
             self.call(
                 notices.notices_for, self.ctx, self.actor, event.changes, then=self._show_notices, quiet=True
@@ -305,6 +401,9 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
 
     def check_escalations(self) -> None:
         """Leads are alerted, on whatever screen they are, to each new escalation once."""
+        from counter_tui.services import review
+        from counter_tui.services.permissions import Action, allows
+
         if self.actor is not None and allows(self.actor, Action.SEE_ESCALATIONS):
             self.call(review.escalations, self.ctx, self.actor, then=self._alert, quiet=True)
 
@@ -325,6 +424,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
 
     def close_day_if_due(self) -> None:
         """After close, end visits left open as 'left at close' (any terminal may; it is idempotent)."""
+        from counter_tui.services import closing
+
         self.call(closing.close_day_if_due, self.ctx, None, quiet=True)
 
     def watch_online(self, online: bool) -> None:

@@ -14,11 +14,9 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from counter_tui.services import mail_sender
-from counter_tui.services.mail_sender import DeliveryRun
-
 if TYPE_CHECKING:
     from counter_tui.services.context import ShopContext
+    from counter_tui.services.mail_sender import DeliveryRun
 
 MAIL_CHECK_SECONDS = 30.0
 """How often a terminal looks for email due (new, or due a retry)."""
@@ -44,6 +42,8 @@ class MailDelivery:
 
     def _one_pass(self) -> DeliveryRun | None:
         """One pass over the outbox, unless this terminal is in the middle of one."""
+        from counter_tui.services import mail_sender  # not before the first frame
+
         if not self._mail_pass.acquire(blocking=False):
             return None
         try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from counter_tui.services.changes import Change
+if TYPE_CHECKING:
+    from counter_tui.services.changes import Change
 
 
 class DataChanged(Message):

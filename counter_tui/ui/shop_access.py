@@ -11,9 +11,9 @@ from textual.dom import NoScreen
 from textual.widget import Widget
 
 from counter_tui.errors import DomainError
-from counter_tui.services.context import Actor, ShopContext
 
 if TYPE_CHECKING:
+    from counter_tui.services.context import Actor, ShopContext
     from counter_tui.ui.app import CounterApp
 
 T = TypeVar("T")

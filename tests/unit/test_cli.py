@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from counter_tui.cli import app
+from counter_tui.cli.staff_app import ShopOpening
 from counter_tui.config import load_settings
 from counter_tui.db.engine import Database
 from counter_tui.db.migrate import head_revision
@@ -251,16 +252,17 @@ class Recorder:
         recorder = self
 
         class FakeCounterApp:
-            def __init__(self, ctx: ShopContext, *, demo_pins: dict[str, str] | None) -> None:
-                self.ctx, self.demo_pins = ctx, demo_pins
+            def __init__(self, shop: ShopOpening, *, demo_pins: dict[str, str] | None) -> None:
+                self.shop, self.demo_pins = shop, demo_pins
 
             def run(self) -> None:
+                ctx = self.shop.open()  # what the real app does after its first frame
                 recorder.calls.append(
                     {
-                        "ctx": self.ctx,
+                        "ctx": ctx,
                         "demo_pins": self.demo_pins,
-                        "database_file": Path(self.ctx.database.engine.url.database or ""),
-                        "staff": [p.name for p in staff.list_staff(self.ctx)],
+                        "database_file": Path(ctx.database.engine.url.database or ""),
+                        "staff": [p.name for p in staff.list_staff(ctx)],
                     }
                 )
 

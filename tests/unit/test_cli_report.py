@@ -29,7 +29,7 @@ def _cli_on_the_test_clock(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) 
     def open_on_test_clock(settings: Settings, **options: object) -> ShopContext:
         return open_shop(settings, clock=clock)
 
-    monkeypatch.setattr(cli, "open_shop", open_on_test_clock)
+    monkeypatch.setattr("counter_tui.bootstrap.open_shop", open_on_test_clock)
     monkeypatch.setenv("COUNTER_TUI_SHOP__NAME", "Test Shop")
 
 

@@ -6,11 +6,15 @@ or a pasted name and PIN); and the name box takes no digits at all (PINs are dig
 names are found by their letters), so a PIN typed there by mistake goes to the PIN box
 too. The name box decides this itself, in the order its keys arrive, so it does not
 depend on when the screen handles its messages.
+
+The screen is painted before the shop is open (the app opens it after the first frame);
+the staff list comes when it is (`load_staff`), and a name and PIN typed before that
+wait for it. The services are imported where they are called, not before the first frame.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -20,12 +24,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counter_tui.services import staff
-from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.keys_footer import KeysFooter
+
+if TYPE_CHECKING:
+    from counter_tui.services.staff import StaffSummary
 
 
 class StaffNameBox(Guarded, Input):
@@ -104,7 +109,7 @@ class SignInScreen(CounterScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        """Load the staff list and show demo PINs when this is the demo shop."""
+        """Load the staff list (once the shop is open) and show demo PINs when this is the demo shop."""
         pins = self.counter.demo_pins
         demo = self.query_one("#demo-pins", Static)
         if pins:
@@ -112,8 +117,15 @@ class SignInScreen(CounterScreen):
             demo.update(Text("\n".join(lines)))
         else:
             demo.display = False
-        self.call(staff.list_staff, self.ctx, then=self._show_staff)
+        if self.counter.shop_open:
+            self.load_staff()
         self.query_one("#staff-filter", Input).focus()
+
+    def load_staff(self) -> None:
+        """List the staff who can sign in (the app calls this when the shop has opened)."""
+        from counter_tui.services import staff
+
+        self.call(staff.list_staff, self.ctx, then=self._show_staff)
 
     def _show_staff(self, people: list[StaffSummary]) -> None:
         self._staff = people
@@ -204,6 +216,8 @@ class SignInScreen(CounterScreen):
         if not pin:
             self.notify("Type your PIN, then Enter.", markup=False)
             return
+        from counter_tui.services import staff
+
         self.call(staff.sign_in, self.ctx, person.id, pin, then=self.counter.signed_in)
 
     def action_next_person(self) -> None:
