@@ -25,7 +25,11 @@ MAIL_CHECK_SECONDS = 30.0
 class MailDelivery:
     """Mix into the staff app: `start_mail_delivery()` on mount, `deliver_mail()` any time."""
 
-    ctx: ShopContext
+    if TYPE_CHECKING:
+
+        @property
+        def ctx(self) -> ShopContext: ...
+
     _mail_pass = threading.Lock()
 
     def start_mail_delivery(self) -> None:
