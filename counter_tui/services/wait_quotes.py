@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from statistics import median
 
 from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import AuditEvent, NeedKind, Visit, VisitNeed
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.permissions import Action, require
 
 TYPICAL_VISIT_MINUTES = 10
 RECENT_VISITS = 50
@@ -140,3 +142,13 @@ def quoted_waits(session: Session, start: datetime, end: datetime) -> QuotedWait
         actual_average=sum(a for _q, a, _s in pairs) / len(pairs),
         within_quote=sum(1 for q, a, seen in pairs if seen and a <= max(q, 1)),
     )
+
+
+def quote_accuracy(ctx: ShopContext, actor: Actor, first_day: date, last_day: date) -> QuotedWaits:
+    """Quoted against actual waits for visits arriving on store-local days `first_day`
+    to `last_day` (inclusive), for the scorecard."""
+    start = ctx.calendar.start_of_day(first_day)
+    end = ctx.calendar.start_of_day(last_day + timedelta(days=1))
+    with ctx.database.read() as session:
+        require(session, actor, Action.SEE_SCORECARD)
+        return quoted_waits(session, start, end)

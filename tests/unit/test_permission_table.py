@@ -428,6 +428,7 @@ READS = {
     "changes.changes_since",
     "followup_snooze.due_history",
     "due_history.followup_due_history",
+    "wait_quotes.quote_accuracy",
     "changes.latest_event_id",
     "closing.close_day_preview",
     "closing.closes_early",

@@ -8,11 +8,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import NeedKind, Outcome, Visit
+from counter_tui.errors import NotAllowed
 from counter_tui.services import kiosk, sessions, visits
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.wait_quotes import QuotedWaits, quoted_waits
+from counter_tui.services.wait_quotes import QuotedWaits, quote_accuracy, quoted_waits
 from tests.conftest import Team
 
 DOOR = Actor.kiosk("door")
@@ -105,3 +108,16 @@ def test_quoted_and_actual_waits_compared(ctx: ShopContext, team: Team, clock: M
         "Kiosk wait quotes: 3 given; quoted 7 min on average, actual 13 min; 1 of 3 seen within the quote."
     )
     assert QuotedWaits(0, 0.0, 0.0, 0).line() == "Kiosk wait quotes: none given."
+
+
+def test_the_scorecard_reads_quotes_by_store_day_and_only_for_leads(ctx: ShopContext, team: Team) -> None:
+    visits.new_walk_in(ctx, team.sam, claim=True)
+    _check_in(ctx)
+    claimed = _check_in(ctx)
+    visits.claim_visit(ctx, team.alex, claimed.visit_id)
+    today = ctx.calendar.local_date(ctx.now())
+    figures = quote_accuracy(ctx, team.lead, today, today)
+    assert (figures.quoted, figures.within_quote) == (1, 1)
+    assert quote_accuracy(ctx, team.lead, today + timedelta(days=1), today + timedelta(days=1)).quoted == 0
+    with pytest.raises(NotAllowed):
+        quote_accuracy(ctx, team.sam, today, today)

@@ -1,7 +1,10 @@
-"""The scorecard: today and this week against the shop's targets, per staff member, and
-the trend by hour and weekday drawn in the terminal."""
+"""The scorecard: today and this week against the shop's targets, per staff member, the
+kiosk's quoted waits against actual ones, and the trend by hour and weekday drawn in the
+terminal."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from rich.table import Table
 from rich.text import Text
@@ -9,8 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from counter_tui.services import scorecard
+from counter_tui.services import scorecard, wait_quotes
 from counter_tui.services.review_views import Measure, PeriodScorecard, Scorecard, ScorecardOverview, Trend
+from counter_tui.services.wait_quotes import QuotedWaits
 from counter_tui.ui.review.charts import hour_sparkline, weekday_heatmap
 from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.safe_text import one_line, plain
@@ -67,17 +71,33 @@ class ScorecardPane(ReviewPane):
         with VerticalScroll():
             yield Static(id="score-today")
             yield Static(id="score-week")
+            yield Static(id="score-quotes")
             yield Static(id="score-trend")
 
     def reload(self) -> None:
         """Fetch today, this week and the four-week trend."""
         self.load("scorecard_overview", scorecard.scorecard_overview, self.ctx, self.actor, then=self.show)
         self.load("trend", scorecard.trend, self.ctx, self.actor, then=self.show_trend)
+        today = self.ctx.calendar.local_date(self.ctx.now())
+        monday = today - timedelta(days=today.weekday())
+        self.load(
+            "quote_accuracy",
+            wait_quotes.quote_accuracy,
+            self.ctx,
+            self.actor,
+            monday,
+            today,
+            then=self.show_quotes,
+        )
 
     def show(self, overview: ScorecardOverview) -> None:
         """Show today's and this week's tables."""
         self.query_one("#score-today", Static).update(period_table(overview.today))
         self.query_one("#score-week", Static).update(period_table(overview.this_week))
+
+    def show_quotes(self, quotes: QuotedWaits) -> None:
+        """This week's kiosk wait quotes against the actual waits, in one line."""
+        self.query_one("#score-quotes", Static).update(plain(f"This week. {quotes.line()}\n"))
 
     def show_trend(self, trend: Trend) -> None:
         """Show arrivals by hour and the weekday × hour heat map."""
