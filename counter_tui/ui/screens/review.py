@@ -1,5 +1,8 @@
 """The shift lead's review: hand-offs, floor health, follow-ups, scorecard, feedback,
-kudos and end of day, one tab each (keys 1-7); l opens the audit log."""
+kudos and end of day, one tab each (keys 1-7); l opens the audit log.
+
+Only the tab on show is built and loaded: a pane is mounted the first time its tab is
+shown, so opening review never waits for the figures of the other six."""
 
 from __future__ import annotations
 
@@ -141,9 +144,8 @@ class ReviewScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial=self.first_tab, id="review-tabs"):
-            for tab_id, label, _name, pane in TABS:
-                with TabPane(content(label), id=tab_id):
-                    yield pane(id=f"pane-{tab_id}")
+            for tab_id, label, _name, _pane in TABS:
+                yield TabPane(content(label), id=tab_id)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -155,18 +157,26 @@ class ReviewScreen(CounterScreen):
         """The id of the tab on show."""
         return self.query_one(TabbedContent).active
 
-    def active_pane(self) -> ReviewPane:
-        """The pane on show."""
-        return self.query_one(f"#pane-{self.active_tab}", ReviewPane)
+    def active_pane(self) -> ReviewPane | None:
+        """The pane on show, once it is built."""
+        return next(self.query(f"#pane-{self.active_tab}").results(ReviewPane), None)
 
-    def on_tabbed_content_tab_activated(self) -> None:
-        """Refresh the pane coming into view and the keys it offers."""
-        self.active_pane().reload()
+    async def on_tabbed_content_tab_activated(self) -> None:
+        """Build the pane coming into view the first time (it loads when mounted), or
+        refresh it; and offer its keys."""
+        tab_id = self.active_tab
+        if self.active_pane() is None:
+            pane_class = next(pane for each_id, _label, _name, pane in TABS if each_id == tab_id)
+            await self.query_one(f"#{tab_id}", TabPane).mount(pane_class(id=f"pane-{tab_id}"))
+        else:
+            self.reload()
         self.refresh_bindings()
 
     def reload(self) -> None:
         """Reload the pane on show."""
-        self.active_pane().reload()
+        pane = self.active_pane()
+        if pane is not None:
+            pane.reload()
 
     def on_data_changed(self, message: DataChanged) -> None:
         """Keep the visible pane live."""
@@ -182,8 +192,9 @@ class ReviewScreen(CounterScreen):
     def run_pane_action(self, action: str) -> None:
         """Call the active pane's method for `action`."""
         tab, method = PANE_ACTIONS[action]
-        if tab == self.active_tab:
-            getattr(self.active_pane(), method)()
+        pane = self.active_pane()
+        if tab == self.active_tab and pane is not None:
+            getattr(pane, method)()
 
     def action_show_tab(self, tab_id: str) -> None:
         """Switch tabs by number."""
