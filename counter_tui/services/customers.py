@@ -24,6 +24,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.limits import limited, lowered
 from counter_tui.services import audit
+from counter_tui.services.cadence import last_contact
 from counter_tui.services.contact import ContactDetails, clean_contact, digits_of
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import find_customers as find_customers
@@ -323,7 +324,11 @@ def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) 
         .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.OPEN)
         .order_by(col(FollowUp.due_at)),
     )
+    contact = last_contact(session, customer_id)
     return CustomerDetail(
+        last_contacted=""
+        if contact is None
+        else f"{ctx.calendar.local(contact.at).format('ddd D MMM YYYY')} {contact.how()}",
         id=customer_id,
         name=customer.name,
         phone=customer.phone,

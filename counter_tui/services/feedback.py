@@ -35,6 +35,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.limits import fitted, limited, lowered
 from counter_tui.services import audit
+from counter_tui.services.cadence import allowed_from, holding_contact
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer
 from counter_tui.services.followups import _insert as insert_followup
@@ -265,7 +266,8 @@ def acknowledge_topic(ctx: ShopContext, actor: Actor, topic: str, note: str = ""
 def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_done: str) -> ActedOnResult:
     """A lead records what was done about a topic, and every customer who raised it (since
     it was last acted on) and agreed to contact gets a follow-up owned by the
-    colleague who heard them, due by the end of the next business day."""
+    colleague who heard them, due by the end of the next business day (or, for someone
+    contacted within the contact cadence, once the cadence allows: `services/cadence.py`)."""
     what_was_done = limited(what_was_done, "what_was_done")
     if not what_was_done:
         raise InvalidInput("Say what was done, so customers can be told what changed.")
@@ -295,6 +297,8 @@ def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_don
         followup_ids = []
         for customer_id in sorted(contactable):
             recorder = heard_by[customer_id]
+            held = holding_contact(session, ctx, customer_id)
+            when = max(due, allowed_from(ctx, held)) if held is not None else due
             followup_ids.append(
                 insert_followup(
                     session,
@@ -305,7 +309,7 @@ def mark_topic_acted_on(ctx: ShopContext, actor: Actor, topic: str, what_was_don
                     FollowUpKind.FEEDBACK_ACTED_ON,
                     contactable[customer_id],
                     summary,
-                    due,
+                    when,
                     owner_id=recorder if recorder in active else lead.id,
                 )
             )

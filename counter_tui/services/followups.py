@@ -1,12 +1,12 @@
-"""Follow-ups: thank-yous, callbacks, promises and status updates, each owned by
-someone, due at a time computed from the store's hours, on a channel the customer
-agreed to, and checked off with what was done."""
+"""Follow-ups: callbacks, promises and status updates (thank-yous are queued by
+`thank_yous.py`), each owned by someone, due at a time computed from the store's hours,
+on a channel the customer agreed to, and checked off with what was done."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
     Channel,
@@ -17,102 +17,18 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.limits import fitted, limited
+from counter_tui.limits import limited
 from counter_tui.services import audit
-from counter_tui.services.context import Actor, ShopContext, load_staff_actor
+from counter_tui.services.cadence import require_outreach_allowed, require_shop_callback_allowed
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels, load_customer, write_consent
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.permissions import Action, require, staff_target
-from counter_tui.services.personal_line import is_personal
+from counter_tui.services.personal_line import require_personal
 from counter_tui.services.queries import followup_views
 from counter_tui.services.views import FollowUpView, MyFollowUps
 
-THANK_YOU_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
 CALLBACK_CHANNELS = (Channel.PHONE, Channel.SMS)
-
-
-def thank_you_template(shop_name: str, first_name: str) -> str:
-    """The stock opening of every thank-you; the owner adds a personal line to it (cut
-    to a follow-up's length, should the shop's name be very long)."""
-    return fitted(f"Thank you for visiting {shop_name} today, {first_name}.", "followup")
-
-
-def require_personal(line: str, template: str) -> None:
-    """Refuse a thank-you line that says nothing beyond the template and stock thanks."""
-    if not is_personal(line, template):
-        raise InvalidInput(
-            "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
-            "kitchen'. The template on its own reads as perfunctory.",
-            field="personal_line",
-        )
-
-
-def _first_name(name: str) -> str:
-    return name.split()[0] if name.split() else name
-
-
-def _best_channel(consented: set[str], order: tuple[str, ...]) -> str:
-    return next((channel for channel in order if channel in consented), Channel.IN_PERSON)
-
-
-def recently_thanked(session: Session, ctx: ShopContext, customer_id: int) -> datetime | None:
-    """When this customer was last thanked, if within the contact cadence (no hounding:
-    one thank-you every `followups.contact_cadence_days` at most)."""
-    days = ctx.rules.followups.contact_cadence_days
-    if days <= 0:
-        return None
-    return session.exec(
-        select(func.max(FollowUp.done_at)).where(
-            FollowUp.customer_id == customer_id,
-            FollowUp.kind == FollowUpKind.THANK_YOU,
-            FollowUp.status == FollowUpStatus.DONE,
-            col(FollowUp.done_at) >= ctx.now() - timedelta(days=days),
-        )
-    ).one()
-
-
-def queue_thank_you(
-    session: Session, ctx: ShopContext, actor: Actor, visit: Visit, personal_line: str
-) -> int:
-    """Queue the thank-you for a purchase, inside the visit's end transaction.
-
-    Owned by the visit owner, due by the end of the next business day, on a channel the
-    customer agreed to (else in person at the next visit). A customer who already has an
-    open thank-you gets that one, not a second (no hounding).
-    """
-    assert visit.customer_id is not None
-    customer = load_customer(session, visit.customer_id)
-    template = thank_you_template(ctx.rules.shop.name, _first_name(customer.name))
-    personal_line = limited(personal_line, "personal_line")
-    if personal_line:
-        require_personal(personal_line, template)
-    existing = session.exec(
-        select(FollowUp).where(
-            FollowUp.customer_id == visit.customer_id,
-            FollowUp.kind == FollowUpKind.THANK_YOU,
-            FollowUp.status == FollowUpStatus.OPEN,
-        )
-    ).first()
-    if existing is not None:
-        if personal_line:
-            existing.personal_line = personal_line
-            session.add(existing)
-        assert existing.id is not None
-        return existing.id
-    return _insert(
-        session,
-        ctx,
-        actor,
-        load_staff_actor(session, actor),
-        visit.customer_id,
-        FollowUpKind.THANK_YOU,
-        _best_channel(consented_channels(session, visit.customer_id), THANK_YOU_CHANNELS),
-        template,
-        ctx.calendar.thank_you_due(ctx.now()),
-        owner_id=visit.owner_id or actor.staff_id,
-        visit_id=visit.id,
-        personal_line=personal_line,
-    )
 
 
 def _owner_for(session: Session, customer_id: int, actor_staff: Staff) -> int:
@@ -133,10 +49,12 @@ def add_callback(
     about: str,
     channel: str = Channel.PHONE,
     consent_source: str = "",
+    asked_by_customer: bool = True,
 ) -> int:
     """Queue a call back: due before today's close, or the next business day's close if
     asked within the last hour. Needs the customer's consent for the channel; give
-    `consent_source` when they agree now, and it is recorded in the same transaction."""
+    `consent_source` when they agree now, and it is recorded in the same transaction.
+    A call the shop wants to place (not `asked_by_customer`) keeps to the contact cadence."""
     about = limited(about, "followup", param="about")
     if not about:
         raise InvalidInput("Say what the call is about, so whoever calls knows.", field="about")
@@ -154,6 +72,8 @@ def add_callback(
             )
         if not customer.phone:
             raise InvalidInput(f"{customer.name} has no phone number on file. Add one first.")
+        if not asked_by_customer:
+            require_shop_callback_allowed(session, ctx, customer)
         due = ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes)
         return _insert(session, ctx, actor, staff, customer_id, FollowUpKind.CALLBACK, channel, about, due)
 
@@ -319,6 +239,7 @@ def complete_followup_in(
             "Say what was done (e.g. 'Called, left a message about the repair').", field="what_was_done"
         )
     personal_line = limited(personal_line, "personal_line")
+    require_outreach_allowed(session, ctx, followup, load_customer(session, followup.customer_id))
     if followup.kind == FollowUpKind.THANK_YOU:
         line = personal_line or followup.personal_line
         require_personal(line, followup.summary)

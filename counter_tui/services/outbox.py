@@ -19,6 +19,7 @@ from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.limits import limited
 from counter_tui.mail_templates import SUBJECT_LENGTH, fill
 from counter_tui.services import audit
+from counter_tui.services.cadence import require_outreach_allowed
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels, load_customer
 from counter_tui.services.followups import complete_followup_in, load_open, require_owner_or_lead
@@ -147,6 +148,7 @@ def _require_sendable(session: Session, ctx: ShopContext, followup: FollowUp, cu
         )
     if not customer.email:
         raise InvalidInput(f"{customer.name} has no email address on file. Add one first.")
+    require_outreach_allowed(session, ctx, followup, customer)
     if not ctx.rules.mail.configured:
         raise InvalidInput(
             "The shop has no mail server yet: a lead sets mail.host and mail.sender (counter-tui shop set)."

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from counter_tui.errors import InvalidInput
+
 STOCK_WORDS = frozenset(
     """a an and the to for of in on at we you your our it is was i me my us so very
     thank thanks thankyou visit visiting visited today shop store again coming came
@@ -52,3 +54,13 @@ def is_personal(line: str, template: str) -> bool:
     own = [w for w in words(line) if w not in template_words and w not in STOCK_WORDS]
     worth = sum(UNSPACED_WORTH if len(w) == 1 and is_unspaced(w) else 1 for w in own)
     return worth >= MIN_OWN_WORDS
+
+
+def require_personal(line: str, template: str) -> None:
+    """Refuse a thank-you line that says nothing beyond the template and stock thanks."""
+    if not is_personal(line, template):
+        raise InvalidInput(
+            "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
+            "kitchen'. The template on its own reads as perfunctory.",
+            field="personal_line",
+        )

@@ -160,6 +160,8 @@ class CustomerDetail:
     history: tuple[VisitSummary, ...]
     open_followups: tuple[FollowUpView, ...]
     open_visit_id: int | None
+    last_contacted: str = ""
+    """When and how the shop last reached them, e.g. "Fri 20 Nov by email (thank-you)"."""
 
 
 @dataclass(frozen=True)

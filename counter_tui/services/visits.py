@@ -256,7 +256,8 @@ def end_visit(
 
     Anyone may close an unowned visit as "left unserved"; other outcomes need an owner.
     """
-    from counter_tui.services.followups import queue_thank_you, recently_thanked
+    from counter_tui.services.cadence import held_sentence, holding_contact
+    from counter_tui.services.thank_yous import queue_thank_you
     from counter_tui.services.walkouts import owe_apology
 
     if outcome not in (Outcome.PURCHASE, Outcome.NO_PURCHASE, Outcome.LEFT_UNSERVED):
@@ -278,13 +279,9 @@ def end_visit(
         if outcome == Outcome.PURCHASE:
             if visit.customer_id is None:
                 message = "Visit ended. No thank-you queued: the customer is not on file."
-            elif (thanked := recently_thanked(session, ctx, visit.customer_id)) is not None:
-                days = ctx.rules.followups.contact_cadence_days
-                message = (
-                    f"Visit ended. No new thank-you: they were thanked on "
-                    f"{ctx.calendar.local(thanked).format('ddd D MMM')}, and we thank at most once "
-                    f"every {days} days so as not to hound them."
-                )
+            elif (contact := holding_contact(session, ctx, visit.customer_id)) is not None:
+                customer = load_customer(session, visit.customer_id)
+                message = f"Visit ended. No new thank-you: {held_sentence(ctx, customer, contact)}."
             else:
                 thank_you_id = queue_thank_you(session, ctx, actor, visit, personal_line)
                 message = "Visit ended. A thank-you is queued for the owner."

@@ -31,6 +31,7 @@ from counter_tui.services import (
     followups,
     handoffs,
     staff,
+    thank_yous,
     visit_customer,
     visit_needs,
     visits,
@@ -301,7 +302,7 @@ def test_ending_a_visit_rolls_back_with_a_failing_thank_you(
     def failing_thank_you(*args: Any, **kwargs: Any) -> int:
         raise Injected("thank-you")
 
-    monkeypatch.setattr(followups, "queue_thank_you", failing_thank_you)
+    monkeypatch.setattr(thank_yous, "queue_thank_you", failing_thank_you)
     with pytest.raises(Injected):
         visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE)
     visit: Visit = fetch(Visit, visit_id)

@@ -1,13 +1,22 @@
-"""No hounding: a customer thanked recently is not queued another thank-you within the
-contact cadence (`followups.contact_cadence_days`)."""
+"""No hounding (`followups.contact_cadence_days`, services/cadence.py): within the cadence
+after any contact, outreach the shop starts waits — a thank-you is not queued, a callback
+the shop places is refused, a status update or a feedback message is not completed by
+phone, text or email, and feedback acted on is queued for when the cadence allows — while
+what the customer asked for (a callback they requested, a promise kept) is never held.
+The customer view says when they were last contacted and how."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+
+import pytest
 from sqlmodel import select
 
 from counter_tui.clock import ManualClock
-from counter_tui.db.models import FollowUp, FollowUpKind
-from counter_tui.services import customers, followups, visits
+from counter_tui.db.models import Channel, FollowUp, FollowUpKind
+from counter_tui.errors import NotAllowed
+from counter_tui.services import customers, feedback, followups, status_updates, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
 
@@ -42,8 +51,8 @@ def test_a_purchase_soon_after_a_thank_you_queues_none_and_says_why(
     clock.advance(days=1)
     second = _buy(ctx, team, ada)
     assert second.thank_you_id is None
-    assert "thanked on Fri 20 Nov" in second.message
-    assert "at most once every 2 days" in second.message
+    assert "Ada Lovelace was contacted on Fri 20 Nov in person (thank-you)" in second.message
+    assert "at most once every 2 days so as not to hound them: not before Sun 22 Nov" in second.message
     assert len(_thank_yous(ctx)) == 1
 
 
@@ -67,3 +76,92 @@ def test_a_cadence_of_zero_days_thanks_every_purchase(ctx: ShopContext, team: Te
         ctx, team.sam, first.thank_you_id, what_was_done="Said it in person", personal_line=GOOD_LINE
     )
     assert _buy(ctx, team, ada).thank_you_id is not None
+
+
+def _contacted_by_email_today(ctx: ShopContext, team: Team) -> int:
+    """Bob agreed to email and phone, and was told today by email that a promise is kept."""
+    bob = customers.create_customer(
+        ctx, team.sam, name="Bob Jones", phone="07700 900123", email="bob@example.com"
+    )
+    for channel in (Channel.EMAIL, Channel.PHONE):
+        customers.record_consent(ctx, team.sam, bob, channel, granted=True, source="counter")
+    promise = followups.add_promise(
+        ctx, team.sam, bob, promise="order the kettle", due_at=ctx.now() + timedelta(hours=2), channel="email"
+    )
+    followups.complete_followup(ctx, team.sam, promise, what_was_done="Emailed", customer_informed=True)
+    return bob
+
+
+def test_a_callback_the_shop_places_waits_but_one_they_asked_for_never_does(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    bob = _contacted_by_email_today(ctx, team)
+    with pytest.raises(
+        NotAllowed, match=re.escape("Bob Jones was contacted on Fri 20 Nov by email (promise)")
+    ):
+        followups.add_callback(ctx, team.sam, bob, about="New range is in", asked_by_customer=False)
+    assert followups.add_callback(ctx, team.sam, bob, about="Wants the price of the blue one") > 0
+
+    clock.advance(days=2)
+    assert followups.add_callback(ctx, team.sam, bob, about="New range is in", asked_by_customer=False) > 0
+
+
+@pytest.mark.parametrize("kind", ["status_update", "feedback_acted_on"])
+def test_a_status_update_or_feedback_message_by_phone_or_email_waits_for_the_cadence(
+    ctx: ShopContext, team: Team, clock: ManualClock, kind: str
+) -> None:
+    bob = _contacted_by_email_today(ctx, team)
+    if kind == "status_update":
+        followup_id = status_updates.start_status_update(
+            ctx, team.sam, bob, about="the watch repair", channel=Channel.PHONE, every_days=1
+        )
+    else:
+        feedback.record_feedback(ctx, team.sam, body="No parking", customer_id=bob, topics=["parking"])
+        [followup_id] = feedback.mark_topic_acted_on(ctx, team.lead, "parking", "New bays").followup_ids
+        assert _due(ctx, followup_id) >= ctx.now() + timedelta(days=2)  # queued for when it may go
+
+    with pytest.raises(NotAllowed, match=r"not before Sun 22 Nov, .* Snooze it until then, or cancel it"):
+        followups.complete_followup(ctx, team.sam, followup_id, what_was_done="Rang them")
+    clock.advance(days=2)
+    followups.complete_followup(ctx, team.sam, followup_id, what_was_done="Rang them")
+
+
+def test_told_in_person_is_never_held(ctx: ShopContext, team: Team) -> None:
+    bob = _contacted_by_email_today(ctx, team)
+    followup_id = status_updates.start_status_update(
+        ctx, team.sam, bob, about="the watch repair", channel=Channel.IN_PERSON, every_days=1
+    )
+    followups.complete_followup(ctx, team.sam, followup_id, what_was_done="Told them at the counter")
+
+
+def test_a_promise_kept_is_never_held(ctx: ShopContext, team: Team) -> None:
+    bob = _contacted_by_email_today(ctx, team)
+    promise = followups.add_promise(
+        ctx,
+        team.sam,
+        bob,
+        promise="ring the supplier",
+        due_at=ctx.now() + timedelta(hours=2),
+        channel="phone",
+    )
+    followups.complete_followup(ctx, team.sam, promise, what_was_done="Rang", customer_informed=True)
+
+
+def test_the_customer_view_says_when_and_how_they_were_last_contacted(ctx: ShopContext, team: Team) -> None:
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", email="bob@example.com")
+    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == ""
+    customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
+    promise = followups.add_promise(
+        ctx, team.sam, bob, promise="order it", due_at=ctx.now() + timedelta(hours=2), channel="email"
+    )
+    followups.complete_followup(ctx, team.sam, promise, what_was_done="Emailed", customer_informed=True)
+    assert (
+        customers.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov 2026 by email (promise)"
+    )
+
+
+def _due(ctx: ShopContext, followup_id: int) -> datetime:
+    with ctx.database.read() as session:
+        row = session.get(FollowUp, followup_id)
+        assert row is not None
+        return row.due_at

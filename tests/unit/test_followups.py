@@ -24,8 +24,9 @@ from counter_tui.db.models import (
     Outcome,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, followups, visits
+from counter_tui.services import customers, followups, thank_yous, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.services.personal_line import is_personal
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog, RowCount
 
@@ -289,12 +290,12 @@ def test_a_personal_line_given_at_the_till_counts_when_completing(
 
 
 def test_is_personal_judges_against_the_template() -> None:
-    template = followups.thank_you_template("Test Shop", "Bob")
+    template = thank_yous.thank_you_template("Test Shop", "Bob")
     assert template == "Thank you for visiting Test Shop today, Bob."
-    assert not followups.is_personal(template, template)
-    assert not followups.is_personal("Thank you for visiting Test Shop today", template)
-    assert followups.is_personal("Hope the blue kettle suits", template)
-    assert not followups.is_personal("Hope the blue", template)  # two words of its own
+    assert not is_personal(template, template)
+    assert not is_personal("Thank you for visiting Test Shop today", template)
+    assert is_personal("Hope the blue kettle suits", template)
+    assert not is_personal("Hope the blue", template)  # two words of its own
 
 
 def test_only_the_owner_or_a_lead_completes_or_cancels(
@@ -361,6 +362,7 @@ def test_status_update_repeats_every_n_days_while_open(
     assert second.due_at == _utc(2026, 11, 26, 17, 30)  # Monday + 3 = Thursday
 
     assert second.id is not None
+    clock.moment = _utc(2026, 11, 26, 10, 0)  # when it falls due (not within the contact cadence)
     followups.complete_followup(ctx, team.sam, second.id, what_was_done="texted: ready to collect")
     with ctx.database.read() as session:
         assert session.exec(select(FollowUp).where(FollowUp.status == FollowUpStatus.OPEN)).all() == []

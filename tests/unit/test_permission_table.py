@@ -443,6 +443,8 @@ READS = {
     "followups.followup",
     "followups.my_followups",
     "followups.status_update_due",
+    "cadence.allowed_from",
+    "cadence.held_sentence",
     "handoffs.pending_handoffs",
     "kudos.thanks_wall",
     "merge.preview_merge",

@@ -12,12 +12,12 @@ import pytest
 
 from counter_tui.db.models import FollowUp, FollowUpStatus, Outcome
 from counter_tui.errors import InvalidInput
-from counter_tui.services import followups, visits
+from counter_tui.services import followups, thank_yous, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.personal_line import is_personal, words
 from tests.conftest import Team
 
-TEMPLATE = followups.thank_you_template("Test Shop", "Bob")
+TEMPLATE = thank_yous.thank_you_template("Test Shop", "Bob")
 
 PERSONAL = [
     "Надеюсь, синий чайник подойдёт к новой кухне",  # Cyrillic
@@ -54,7 +54,7 @@ def test_words_split_by_letters_of_any_script() -> None:
 
 
 def test_words_of_the_template_do_not_count_in_any_script() -> None:
-    template = followups.thank_you_template("Чайная лавка", "Иван")
+    template = thank_yous.thank_you_template("Чайная лавка", "Иван")
     assert not is_personal("Чайная лавка, Иван", template)
     assert is_personal("Чайная лавка: синий чайник для Ивана", template)
 

@@ -28,6 +28,7 @@ class CallbackRequest:
     about: str
     channel: str
     consent_source: str
+    asked_by_customer: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class CallbackDialog(FormDialog[CallbackRequest]):
         yield Label("How")
         yield channel_choice(self.CHANNELS, self._consented)
         yield Tick("The customer agreed just now to be contacted this way", False, id="agreed")
+        yield Tick("They asked for this call (untick if the shop is calling them)", True, id="asked")
 
     def collect(self) -> CallbackRequest:
         about = required(self.query_one("#about", Input).value, "Say what the call is about.", field="about")
@@ -98,7 +100,10 @@ class CallbackDialog(FormDialog[CallbackRequest]):
                 field="channel",
             )
         return CallbackRequest(
-            about, channel, "agreed at the counter when asking for a callback" if agreed else ""
+            about,
+            channel,
+            "agreed at the counter when asking for a callback" if agreed else "",
+            asked_by_customer=self.query_one("#asked", Tick).value,
         )
 
 

@@ -146,6 +146,7 @@ class CustomerActions(VisitActions):
                 about=request.about,
                 channel=request.channel,
                 consent_source=request.consent_source,
+                asked_by_customer=request.asked_by_customer,
             ),
             then=lambda _: done(self, "Callback queued."),
         )

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from counter_tui.services import customers, handoffs, staff, visit_needs, visits
 from counter_tui.services.context import Actor
-from counter_tui.services.followups import thank_you_template
 from counter_tui.services.permissions import NOBODY, Action, Target, allows, ending
 from counter_tui.services.staff import StaffSummary
+from counter_tui.services.thank_yous import thank_you_template
 from counter_tui.services.views import FollowUpView
 from counter_tui.ui.dialogs.end_visit import CHOICES as END_CHOICES
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog

@@ -73,6 +73,10 @@ def contact_block(customer: CustomerDetail) -> Text:
                 n.label + (f": {one_line(n.detail)}" if n.detail else "") for n in customer.standing_needs
             )
         )
+    text.append("\nLast contacted  ", style="bold")
+    text.append(
+        one_line(customer.last_contacted) or "not yet", style="" if customer.last_contacted else "dim"
+    )
     text.append("\nPreferences  ", style="bold")
     text.append(
         clean(customer.preferences) or "none noted",
