@@ -248,6 +248,7 @@ def measure_cursor(url: str, first_row: str, keys: int, folder: Path) -> None:
         results: dict[str, tuple[list[float], list[int]]] = {"staff app": ([], []), "minimal": ([], [])}
         for n in range(keys + 5):
             for name, terminal in (("staff app", board), ("minimal", minimal)):
+                terminal.drain(0.01)
                 pressed = terminal.send("\x1b[B")
                 text, painted = terminal.burst()
                 if n >= 5:  # the first few warm up both apps

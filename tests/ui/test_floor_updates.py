@@ -17,7 +17,7 @@ from counter_tui.services import changes, floor_changes, handoffs, visit_needs, 
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.screens.floor import FloorScreen
-from counter_tui.ui.widgets.fitted_table import FittedTable
+from counter_tui.ui.widgets.fitted_table import FIRST_ROWS, FittedTable
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows
 
@@ -204,3 +204,17 @@ def test_a_hand_off_request_touches_its_visit(ctx: ShopContext, team: Team) -> N
     patch = floor_changes.floor_patch(ctx, changes.changes_since(ctx, seen))
     assert patch is not None and patch.visit_ids == {visit_id}
     assert [row.handoff_pending for row in patch.rows] == [True]
+
+
+async def test_a_board_longer_than_a_first_frame_fills_in_and_updates(ctx: ShopContext, team: Team) -> None:
+    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(FIRST_ROWS + 5)]
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = board(app)
+        assert table.row_count == len(walk_ins)
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, walk_ins[-1])
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert shown_board(table) == expected_board(ctx)

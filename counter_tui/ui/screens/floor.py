@@ -246,7 +246,7 @@ class FloorScreen(CounterScreen):
         wanted = self._focus_visit
         if wanted is not None and wanted in self._board:
             self._focus_visit = None
-            table.move_cursor(row=table.get_row_index(str(wanted)))
+            table.move_cursor_to(str(wanted))
         self.query_one("#floor-empty").display = not rows
         table.display = bool(rows)
         if rows and self.focused is None:
@@ -261,7 +261,8 @@ class FloorScreen(CounterScreen):
     def _summarise(self, rows: list[FloorRow], now: datetime) -> None:
         waiting = sum(1 for r in rows if r.owner_id is None)
         urgent = sum(1 for r in rows if r.urgent)
-        mine = sum(1 for r in rows if r.owner_id == self.actor.staff_id)
+        me = self.actor.staff_id
+        mine = sum(1 for r in rows if r.owner_id == me)
         summary = Text(f"{clock_time(self.ctx, now)}  ", style="bold")
         summary.append(clean(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you"))
         if urgent:

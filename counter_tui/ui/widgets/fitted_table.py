@@ -22,6 +22,9 @@ from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import plain
 
 CELL_PADDING = 1
+FIRST_ROWS = 80
+"""Rows added before the first frame after a fill (more than any terminal shows); the
+rest are added once that frame is drawn, so a long board appears at once."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ class FittedTable(Guarded, DataTable[Text]):
         self.specs = tuple(columns)
         self._rows: list[tuple[str, Sequence[Text]]] = []
         self._widths: list[int] = []
+        self._pending: list[tuple[str, Sequence[Text]]] = []
+        self._measured: dict[str, tuple[Sequence[Text], tuple[int, ...]]] = {}
+        """The cells of each row shown and their widths, by row key."""
+        """Rows of the last fill not yet added to the table (see FIRST_ROWS)."""
         self._was_narrow = False
 
     def on_mount(self) -> None:
@@ -120,9 +127,18 @@ class FittedTable(Guarded, DataTable[Text]):
 
     def fitted_widths(self) -> list[int]:
         """The column widths for the current rows at the table's current size."""
-        content = [len(spec.label) for spec in self.specs]
-        for _, cells in self._rows:
-            content = [max(wide, cell.cell_len) for wide, cell in zip(content, cells, strict=True)]
+        measured: dict[str, tuple[Sequence[Text], tuple[int, ...]]] = {}
+        for key, cells in self._rows:
+            kept = self._measured.get(key)
+            if kept is not None and all(old is new for old, new in zip(kept[0], cells, strict=True)):
+                measured[key] = kept  # the same cell objects as last time: not measured again
+            else:
+                measured[key] = (cells, tuple(cell.cell_len for cell in cells))
+        self._measured = measured
+        headers = tuple(len(spec.label) for spec in self.specs)
+        content = [
+            max(column) for column in zip(headers, *(widths for _, widths in measured.values()), strict=True)
+        ]
         return fit_widths(self.specs, self.available_width(), content)
 
     @property
@@ -145,6 +161,7 @@ class FittedTable(Guarded, DataTable[Text]):
         the same row. What is on screen is then drawn once, however many rows there are
         off screen. When the columns would need other widths, or most rows changed, the
         table is filled again instead (every cell is cut to its new width)."""
+        self._add_pending()
         before = dict(self._rows)
         self._rows = list(rows)
         widths = self.fitted_widths()
@@ -198,10 +215,29 @@ class FittedTable(Guarded, DataTable[Text]):
             column.width, column.auto_width = width, False
             column.label = Text(spec.header(width))
         self.clear()
-        for key, cells in self._rows:
+        keys = [key for key, _ in self._rows]
+        at = keys.index(selected) if selected in keys else 0
+        first = at + FIRST_ROWS
+        for key, cells in self._rows[:first]:
             self.add_row(*(fit_cell(cell, width) for cell, width in zip(cells, widths, strict=True)), key=key)
-        if selected is not None and selected in {key for key, _ in self._rows}:
-            self.move_cursor(row=self.get_row_index(selected))
+        self._pending = self._rows[first:]
+        if self._pending:
+            self.call_after_refresh(self._add_pending)
+        if selected is not None and selected in keys:
+            self.move_cursor(row=at)
+
+    def _add_pending(self) -> None:
+        """Add the rows a fill left for after its first frame."""
+        pending, self._pending = self._pending, []
+        for key, cells in pending:
+            self.add_row(
+                *(fit_cell(cell, width) for cell, width in zip(cells, self._widths, strict=True)), key=key
+            )
+
+    def move_cursor_to(self, key: str) -> None:
+        """Put the cursor on the row with this key (every row added first)."""
+        self._add_pending()
+        self.move_cursor(row=self.get_row_index(key))
 
     def cursor_row_key(self) -> str | None:
         """The key of the row under the cursor, if any."""
