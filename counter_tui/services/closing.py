@@ -39,7 +39,7 @@ from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.review import open_callbacks_due_by, overdue_followups_as_of
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.scorecard import compute_period
-from counter_tui.services.visits import load_visit
+from counter_tui.services.visits import cancel_pending_handoffs, load_visit
 from counter_tui.services.walkouts import owe_apology
 
 AUTO_CLOSE_GRACE = timedelta(minutes=30)
@@ -88,14 +88,7 @@ def _end_at_close(
         if result.rowcount != 1:
             continue
         closed.append(visit_id)
-        for request in session.exec(
-            select(HandoffRequest).where(
-                HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
-            )
-        ):
-            request.status, request.decided_at = HandoffStatus.CANCELLED, ctx.now()
-            request.decision_note = "visit closed at end of day"
-            session.add(request)
+        cancel_pending_handoffs(session, ctx, visit_id, "visit closed at end of day")
         audit.record(
             session,
             ctx,

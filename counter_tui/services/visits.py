@@ -268,7 +268,7 @@ def end_visit(
         staff = require_on_visit(session, ctx, actor, ending(outcome), visit)
         visit.outcome, visit.ended_at, visit.ended_by = outcome, ctx.now(), staff.id
         session.add(visit)
-        _close_pending_handoffs(session, ctx, visit_id)
+        cancel_pending_handoffs(session, ctx, visit_id, "visit ended")
         audit.record(session, ctx, actor, "visit.ended", "visit", visit_id, outcome=outcome)
         thank_you_id: int | None = None
         message = "Visit ended."
@@ -288,14 +288,16 @@ def end_visit(
         return EndResult(thank_you_id, message)
 
 
-def _close_pending_handoffs(session: Session, ctx: ShopContext, visit_id: int) -> None:
+def cancel_pending_handoffs(session: Session, ctx: ShopContext, visit_id: int, why: str) -> None:
+    """Cancel the visit's hand-off requests still waiting for a lead, saying `why` (the visit
+    ended, or the day was closed): nobody should approve passing on a visit that is over."""
     for request in session.exec(
         select(HandoffRequest).where(
             HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
         )
     ):
         request.status, request.decided_at = HandoffStatus.CANCELLED, ctx.now()
-        request.decision_note = "visit ended"
+        request.decision_note = why
         session.add(request)
 
 
