@@ -32,12 +32,13 @@ TERM_NAME, TERM_EMAIL, TERM_PHONE, TERM_PHONE_REVERSED = "name", "email", "phone
 TERM_MAX = 200
 # Up to this many matching terms search sorts every match (~2 µs each on SQLite); beyond
 # it, it first walks up to SEARCH_WALK_WINDOW customers in name order (~5 µs each), then
-# sorts at most SEARCH_CANDIDATES per alternative. Together they bound a search to a few
-# milliseconds at any shop size (see `_matching_customers`; chosen by measuring shops of
-# 10,000 to 1,000,000 customers, benchmarks/bench_search.py and benchmarks/README.md).
-SEARCH_SORT_LIMIT = 1_000
-SEARCH_WALK_WINDOW = 300
-SEARCH_CANDIDATES = 500
+# sorts at most SEARCH_CANDIDATES per word and as many names starting with the text.
+# Together they bound a search to a few milliseconds at any shop size, the same from
+# 100,000 to 1,000,000 customers (see `_matching_customers`; chosen by measuring shops of
+# 10,000 to 1,000,000 customers with benchmarks/bench_search.py, benchmarks/README.md).
+SEARCH_SORT_LIMIT = 500
+SEARCH_WALK_WINDOW = 200
+SEARCH_CANDIDATES = 200
 
 
 def search_terms(name_key: str, phone_digits: str, email: str) -> set[tuple[str, str]]:
