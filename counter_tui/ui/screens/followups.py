@@ -220,8 +220,10 @@ class FollowUpsScreen(CounterScreen):
     def action_due_history(self) -> None:
         """Show the highlighted follow-up's due history."""
         item = self.selected()
-        if item is not None:
-            show_due_history(self, item.id)
+        if item is None:
+            self.notify("Highlight a follow-up first (not a heading).", markup=False)
+            return
+        show_due_history(self, item.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Restore is offered only while something was cancelled today."""
