@@ -31,7 +31,7 @@ from counter_tui.demo.data import (
 )
 from counter_tui.demo.people import DemoPeople
 from counter_tui.demo.timeline import Timeline, VisitState
-from counter_tui.errors import InvalidInput
+from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.services import feedback, followups, handoffs, kudos, visit_needs, visits
 from counter_tui.services.calendar import SEARCH_DAYS
 from counter_tui.services.context import Actor, ShopContext
@@ -254,9 +254,7 @@ class DemoHistory(DemoPeople):
         done = self.rng.choice(THANK_YOU_DONE)
         timeline.at(
             when,
-            lambda: followups.complete_followup(
-                self.ctx, owner, followup_id, what_was_done=done, personal_line=line
-            ),
+            functools.partial(_thank_unless_held, self.ctx, owner, followup_id, done, line),
         )
 
     def _guaranteed_followups(self, timeline: Timeline) -> None:
@@ -326,3 +324,12 @@ def _promise(
 
 def _status_update(ctx: ShopContext, actor: Actor, customer_id: int, about: str) -> None:
     followups.add_status_update(ctx, actor, customer_id, about=about, channel=Channel.IN_PERSON)
+
+
+def _thank_unless_held(ctx: ShopContext, owner: Actor, followup_id: int, done: str, line: str) -> None:
+    """Check a thank-you off, unless the contact cadence holds it (the customer was called
+    back lately): then it stays on the owner's list, as it would at the counter."""
+    try:
+        followups.complete_followup(ctx, owner, followup_id, what_was_done=done, personal_line=line)
+    except NotAllowed:
+        return
