@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from counter_tui.report_figures import (
@@ -20,6 +20,7 @@ from counter_tui.report_figures import (
     FollowUpItem,
     MeasureFigures,
     StaffFigures,
+    WaitQuoteFigures,
 )
 from counter_tui.services.closing import build_end_of_day
 from counter_tui.services.context import ShopContext
@@ -27,6 +28,7 @@ from counter_tui.services.export_format import FORMULA_STARTS
 from counter_tui.services.labels import FOLLOWUP_LABELS, OUTCOME_LABELS
 from counter_tui.services.review_views import EndOfDayReport, Scorecard
 from counter_tui.services.views import FollowUpView
+from counter_tui.services.wait_quotes import QuotedWaits, quoted_waits
 from counter_tui.text import one_line
 
 FORMATS = ("text", "csv", "json")
@@ -35,13 +37,16 @@ CSV_COLUMNS = ("section", "who", "item", "value", "target", "met", "detail")
 
 def day_report(ctx: ShopContext, day: date) -> DayReport:
     """The end-of-day figures for store-local `day` as a JSON-ready dict."""
+    start = ctx.calendar.start_of_day(day)
     with ctx.database.read() as session:
         report = build_end_of_day(session, ctx, day)
-    return report_dict(ctx, report)
+        quotes = quoted_waits(session, start, ctx.calendar.start_of_day(day + timedelta(days=1)))
+    return report_dict(ctx, report, quotes)
 
 
-def report_dict(ctx: ShopContext, report: EndOfDayReport) -> DayReport:
-    """An `EndOfDayReport` as a dict of plain values, times in store time (ISO 8601)."""
+def report_dict(ctx: ShopContext, report: EndOfDayReport, quotes: QuotedWaits) -> DayReport:
+    """An `EndOfDayReport` (and the day's kiosk wait quotes) as a dict of plain values,
+    times in store time (ISO 8601)."""
 
     def when(moment: datetime | None) -> str | None:
         return ctx.calendar.local(moment).isoformat() if moment is not None else None
@@ -74,6 +79,7 @@ def report_dict(ctx: ShopContext, report: EndOfDayReport) -> DayReport:
             "flagged_visits": len(report.flagged_visits),
         },
         "scorecard": _card_dict(report.scorecard.overall),
+        "wait_quotes": _quotes_dict(quotes),
         "by_staff": [_staff_dict(staff.name, staff.card) for staff in report.scorecard.by_staff],
         "unreturned_calls": [followup(view) for view in report.unreturned_calls],
         "overdue_followups": [followup(view) for view in report.overdue_followups],
@@ -100,6 +106,15 @@ def report_dict(ctx: ShopContext, report: EndOfDayReport) -> DayReport:
             }
             for visit in report.flagged_visits
         ],
+    }
+
+
+def _quotes_dict(quotes: QuotedWaits) -> WaitQuoteFigures:
+    return {
+        "quoted": quotes.quoted,
+        "quoted_average": round(quotes.quoted_average, 1),
+        "actual_average": round(quotes.actual_average, 1),
+        "within_quote": quotes.within_quote,
     }
 
 
@@ -194,6 +209,8 @@ def render_csv(report: DayReport) -> str:
     ]
     rows += [("summary", "all", key, value, None, None, None) for key, value in report["summary"].items()]
     rows += _card_rows("all", report["scorecard"])
+    quotes = report["wait_quotes"]
+    rows.append(("scorecard", "all", "kiosk_wait_quotes", quotes["quoted"], None, None, _quotes_line(report)))
     for staff in report["by_staff"]:
         rows += _card_rows(staff["staff"], staff)
     for call in report["unreturned_calls"]:
@@ -255,6 +272,13 @@ def render_csv(report: DayReport) -> str:
 # --- text --------------------------------------------------------------------------------
 
 
+def _quotes_line(report: DayReport) -> str:
+    quotes = report["wait_quotes"]
+    return QuotedWaits(
+        quotes["quoted"], quotes["quoted_average"], quotes["actual_average"], quotes["within_quote"]
+    ).line()
+
+
 def _hours(report: DayReport) -> str:
     return f"{report['opens']}-{report['closes']}" if report["opens"] else "closed"
 
@@ -300,6 +324,7 @@ def render_text(report: DayReport) -> str:
     lines += [
         f"  {'average wait':<26}{_duration(card['average_wait_seconds']):>8}",
         f"  {'longest wait':<26}{_duration(card['longest_wait_seconds']):>8}",
+        f"  {_quotes_line(report)}",
         "",
         "By staff",
     ]

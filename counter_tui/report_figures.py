@@ -82,6 +82,15 @@ class FlaggedItem(TypedDict):
     outcome: str | None
 
 
+class WaitQuoteFigures(TypedDict):
+    """The kiosk's wait quotes for the day's visits against the actual waits (minutes)."""
+
+    quoted: int
+    quoted_average: float
+    actual_average: float
+    within_quote: int
+
+
 class DayReport(TypedDict):
     """The end-of-day report as plain values: what `--format json` prints, and what the
     text and CSV renderers read."""
@@ -94,6 +103,7 @@ class DayReport(TypedDict):
     generated_at: str | None
     summary: ReportSummary
     scorecard: CardFigures
+    wait_quotes: WaitQuoteFigures
     by_staff: list[StaffFigures]
     unreturned_calls: list[FollowUpItem]
     overdue_followups: list[FollowUpItem]

@@ -183,6 +183,7 @@ def expected_report(day: Day) -> dict[str, Any]:
                 ),
             },
         },
+        "wait_quotes": {"quoted": 0, "quoted_average": 0.0, "actual_average": 0.0, "within_quote": 0},
         "by_staff": [
             {
                 "staff": "Alex",
@@ -291,6 +292,7 @@ def test_csv_report_of_the_hand_built_day(ctx: ShopContext, team: Team, clock: M
         "scorecard,all,handoffs_per_100_visits,16.7,5.0,no,1 of 6\n"
         "scorecard,all,average_wait_seconds,708,,,\n"
         "scorecard,all,longest_wait_seconds,2700,,,\n"
+        "scorecard,all,kiosk_wait_quotes,0,,,Kiosk wait quotes: none given.\n"
         "scorecard,Alex,visits,2,,,\n"
         "scorecard,Alex,greeted_on_time,50.0,90.0,no,1 of 2\n"
         "scorecard,Alex,thank_yous_on_time,0.0,95.0,no,0 of 1\n"
@@ -330,6 +332,7 @@ def test_text_report_of_the_hand_built_day(ctx: ShopContext, team: Team, clock: 
         "  hand-offs per 100 visits      16.7   target <= 5      MISSED (1 of 6)\n"
         "  average wait               11m 48s\n"
         "  longest wait               45m 00s\n"
+        "  Kiosk wait quotes: none given.\n"
         "\n"
         "By staff\n"
         "                       visits    greeted thank-yous      calls   promises  hand-offs\n"

@@ -13,6 +13,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import NeedKind, Outcome, Visit
 from counter_tui.errors import NotAllowed
+from counter_tui.report import day_report, render_day_report
 from counter_tui.services import kiosk, sessions, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.wait_quotes import QuotedWaits, quote_accuracy, quoted_waits
@@ -121,3 +122,24 @@ def test_the_scorecard_reads_quotes_by_store_day_and_only_for_leads(ctx: ShopCon
     assert quote_accuracy(ctx, team.lead, today + timedelta(days=1), today + timedelta(days=1)).quoted == 0
     with pytest.raises(NotAllowed):
         quote_accuracy(ctx, team.sam, today, today)
+
+
+def test_the_day_report_has_the_quotes_line(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
+    visits.new_walk_in(ctx, team.sam, claim=True)
+    _waiting(ctx)
+    _waiting(ctx)
+    quoted = _check_in(ctx)
+    clock.advance(minutes=12)
+    visits.claim_visit(ctx, team.alex, quoted.visit_id)
+    today = ctx.calendar.local_date(ctx.now())
+    assert day_report(ctx, today)["wait_quotes"] == {
+        "quoted": 1,
+        "quoted_average": 10.0,
+        "actual_average": 12.0,
+        "within_quote": 0,
+    }
+    line = (
+        "Kiosk wait quotes: 1 given; quoted 10 min on average, actual 12 min; 0 of 1 seen within the quote."
+    )
+    assert f"\n  {line}\n" in render_day_report(ctx, today, "text")
+    assert f'scorecard,all,kiosk_wait_quotes,1,,,"{line}"\n' in render_day_report(ctx, today, "csv")
