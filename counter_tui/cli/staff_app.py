@@ -19,6 +19,7 @@ from counter_tui.commands.common import GlobalOptions, ignored_file_values_note,
 
 if TYPE_CHECKING:
     from counter_tui.services.context import ShopContext
+    from counter_tui.services.staff_roster import StaffSummary
 
 NOBODY_YET = "Nobody can sign in yet. Add the first shift lead with: counter-tui staff add NAME --role lead"
 GLOBAL_OPTIONS = {"--db": "database_url", "--config": "config_path"}
@@ -48,6 +49,20 @@ class ShopOpening:
         if not staff.list_staff(shop):
             raise CommandFailed(NOBODY_YET)
         return shop
+
+    def roster(self) -> list[StaffSummary] | None:
+        """Who can sign in, read early (see `staff_roster`) when the database is certain
+        without the full settings: given by --db or the environment, or the default file
+        when there is no settings file; None otherwise."""
+        from counter_tui.app_paths import default_config_path, default_database_url
+        from counter_tui.services.staff_roster import early_roster
+
+        if self.shop is not None:
+            return None
+        url = self.options.database_url or os.environ.get("COUNTER_TUI_DATABASE_URL")
+        if url is None and not (self.options.config_path or default_config_path()).exists():
+            url = default_database_url()
+        return early_roster(url) if url else None
 
     def close(self) -> None:
         """Close the database it opened."""

@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
-from counter_tui.db.engine import Database
+    from counter_tui.db.engine import Database
 
 VERSIONS_DIR = Path(__file__).parent / "migrations" / "versions"
 
@@ -36,6 +38,8 @@ def stored_revision(database: Database) -> str | None:
 
 def revision_in(connection: Connection) -> str | None:
     """`stored_revision` on an open connection."""
+    from sqlalchemy import text
+
     if connection.dialect.name == "sqlite":
         exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
     else:

@@ -21,6 +21,7 @@ from counter_tui.services import audit, pin_guard
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
 from counter_tui.services.permissions import NOBODY, Action, Target, allows, refusal, require
+from counter_tui.services.staff_roster import StaffSummary as StaffSummary  # re-exported: its home is light
 from counter_tui.text import clean_text
 
 PIN_MIN, PIN_MAX = 4, 12
@@ -29,16 +30,6 @@ LOCKOUT_MINUTES = 5
 SIGN_IN_LIMITS = pin_guard.Limits(attempts=MAX_FAILED_ATTEMPTS, window=timedelta(minutes=LOCKOUT_MINUTES))
 
 _hasher = PasswordHasher()
-
-
-@dataclass(frozen=True)
-class StaffSummary:
-    """A staff member as lists and pickers show them."""
-
-    id: int
-    name: str
-    role: str
-    active: bool
 
 
 def _summary(staff: Staff) -> StaffSummary:

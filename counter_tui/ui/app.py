@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from counter_tui.services.context import Actor, ShopContext
     from counter_tui.services.notices import Notice
     from counter_tui.services.review_views import Escalation
+    from counter_tui.services.staff_roster import StaffSummary
     from counter_tui.shop_rules import ShopRules
     from counter_tui.sync.feed import ChangeFeed, FeedEvent
 
@@ -58,6 +59,10 @@ class ShopToOpen(Protocol):
     """A shop not opened yet, and the theme to paint the first frame in meanwhile."""
 
     theme: str
+
+    def roster(self) -> list[StaffSummary] | None:
+        """Who can sign in, if it can be read before the shop is open (a worker thread)."""
+        ...
 
     def open(self) -> ShopContext:
         """The shop, opened (called on a worker thread); raises what stops the start."""
@@ -166,11 +171,19 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
         """On a worker thread: open the shop, then hand it to the UI thread."""
         assert self._opening is not None
         try:
+            people = self._opening.roster()
+            if people:
+                self.call_from_thread(self._early_roster, people)
             shop = self._opening.open()
         except Exception as error:
             self.call_from_thread(self._not_opened, error)
         else:
             self.call_from_thread(self._opened, shop)
+
+    def _early_roster(self, people: list[StaffSummary]) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SignInScreen):
+                screen.show_early_roster(people)
 
     def _not_opened(self, error: Exception) -> None:
         self.start_error = error

@@ -10,7 +10,9 @@ import threading
 from textual.widgets import Input
 
 from counter_tui.errors import DatabaseUnavailable
+from counter_tui.services import staff
 from counter_tui.services.context import ShopContext
+from counter_tui.services.staff_roster import StaffSummary
 from counter_tui.ui.app import CounterApp
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
@@ -24,9 +26,14 @@ class HeldOpening:
 
     theme = "textual-light"
 
-    def __init__(self, ctx: ShopContext, error: Exception | None = None) -> None:
-        self.ctx, self.error = ctx, error
+    def __init__(
+        self, ctx: ShopContext, error: Exception | None = None, *, early: list[StaffSummary] | None = None
+    ) -> None:
+        self.ctx, self.error, self.early = ctx, error, early
         self.go = threading.Event()
+
+    def roster(self) -> list[StaffSummary] | None:
+        return self.early
 
     def open(self) -> ShopContext:
         assert self.go.wait(timeout=30), "the test never let the shop open"
@@ -82,3 +89,24 @@ async def test_a_shop_that_cannot_be_opened_ends_the_app_with_the_reason(ctx: Sh
 
     assert app.start_error is refusal
     assert app.return_code == 1
+
+
+async def test_staff_read_early_are_listed_before_the_shop_opens_and_sign_in_waits_for_it(
+    ctx: ShopContext, team: Team
+) -> None:
+    opening = HeldOpening(ctx, early=staff.list_staff(ctx))
+    app = CounterApp(opening, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.shop_open
+        assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
+
+        await pilot.press(*"Sam", "enter", *"2222", "enter")
+        assert isinstance(app.screen, SignInScreen) and app.actor is None
+
+        opening.go.set()
+        await settle(pilot)
+
+        assert isinstance(app.screen, FloorScreen)
+        assert app.actor is not None and app.actor.name == "Sam"

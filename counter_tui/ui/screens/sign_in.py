@@ -8,8 +8,9 @@ too. The name box decides this itself, in the order its keys arrive, so it does 
 depend on when the screen handles its messages.
 
 The screen is painted before the shop is open (the app opens it after the first frame);
-the staff list comes when it is (`load_staff`), and a name and PIN typed before that
-wait for it. The services are imported where they are called, not before the first frame.
+the staff list comes early where it can be read cheaply (`show_early_roster`), else when
+the shop is open (`load_staff`); a name and PIN typed before that wait for it. The
+services are imported where they are called, not before the first frame.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class SignInScreen(CounterScreen):
         self._picked: StaffSummary | None = None
         self._waiting: tuple[str, str | None] | None = None
         """(name, PIN or None) typed ahead before the staff list had loaded."""
+        self._pin_waiting: str | None = None
+        """A PIN entered while the shop was still opening: checked once it is open."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,14 +130,24 @@ class SignInScreen(CounterScreen):
 
         self.call(staff.list_staff, self.ctx, then=self._show_staff)
 
+    def show_early_roster(self, people: list[StaffSummary]) -> None:
+        """The staff list read before the shop opened (the app's), unless one is shown."""
+        if self._staff is None:
+            self._show_staff(people)
+
     def _show_staff(self, people: list[StaffSummary]) -> None:
         self._staff = people
+        if self._picked is not None and self._picked not in people:
+            self._picked, self._pin_waiting = None, None
         self._filter(self.query_one("#staff-filter", Input).value)
         if self._waiting is not None:
             name, pin = self._waiting
             self._waiting = None
             if self.pick(name) and pin is not None:
                 self.sign_in_with(pin)
+        elif self._pin_waiting is not None and self.counter.shop_open:
+            pin, self._pin_waiting = self._pin_waiting, None
+            self.sign_in_with(pin)
 
     def _filter(self, typed: str) -> None:
         needle = typed.strip().lower()
@@ -216,6 +229,9 @@ class SignInScreen(CounterScreen):
         if not pin:
             self.notify("Type your PIN, then Enter.", markup=False)
             return
+        if not self.counter.shop_open:
+            self._pin_waiting = pin
+            return
         from counter_tui.services import staff
 
         self.call(staff.sign_in, self.ctx, person.id, pin, then=self.counter.signed_in)
@@ -232,6 +248,7 @@ class SignInScreen(CounterScreen):
         """Start again with an empty name and PIN."""
         self._picked = None
         self._waiting = None
+        self._pin_waiting = None
         self.query_one("#pin", Input).value = ""
         name = self.query_one("#staff-filter", Input)
         name.value = ""
