@@ -2,7 +2,8 @@
 terminal commits it: leads hear of each new hand-off request; the requester hears the
 lead's decision; the new owner hears that a customer is now theirs and from whom (after
 an approved hand-off or a lead's reassignment); the previous owner hears of a
-reassignment they did not make. Nobody is told about what they did themselves.
+reassignment they did not make; a follow-up's owner hears that its email was not sent,
+with the server's reason. Nobody is told about what they did themselves.
 
 The change feed gives every terminal the same changes; each terminal asks this module
 what its signed-in person should hear, so the rule lives here and not in the screens.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from counter_tui.db.models import AuditEvent, Customer, HandoffRequest, Staff, Visit
+from counter_tui.db.models import AuditEvent, Customer, FollowUp, HandoffRequest, Staff, Visit
 from counter_tui.sentences import join_sentences
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
@@ -24,7 +25,9 @@ from counter_tui.services.permissions import Action, allows, require
 from counter_tui.services.queries import staff_names, visit_who
 
 HANDOFF_ACTIONS = ("handoff.requested", "handoff.approved", "handoff.denied")
-NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned")
+EMAIL_NOT_SENT = "followup.reopened"
+"""The outbox's sender gave up on an email and opened its follow-up again."""
+NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", EMAIL_NOT_SENT)
 PASSED_ACTIONS = ("handoff.approved", "visit.reassigned")
 SIGNED_IN = "staff.signed_in"
 
@@ -54,14 +57,29 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
         for event in events:
             if event.actor_id == staff.id:
                 continue
-            notice = (
-                _handoff_notice(session, staff, names, event)
-                if event.action in HANDOFF_ACTIONS
-                else _reassignment_notice(session, staff, names, event)
-            )
+            if event.action == EMAIL_NOT_SENT:
+                notice = _email_notice(session, staff, event)
+            elif event.action in HANDOFF_ACTIONS:
+                notice = _handoff_notice(session, staff, names, event)
+            else:
+                notice = _reassignment_notice(session, staff, names, event)
             if notice is not None:
                 notices.append(notice)
         return notices
+
+
+def _email_notice(session: Session, staff: Staff, event: AuditEvent) -> Notice | None:
+    """The owner of a follow-up whose email the server refused hears why, wherever they are."""
+    followup = session.get(FollowUp, event.entity_id) if event.entity_id is not None else None
+    if followup is None or followup.owner_id != staff.id:
+        return None
+    customer = session.get(Customer, followup.customer_id)
+    who = customer.name if customer is not None and customer.erased_at is None else "a customer"
+    reason = json.loads(event.details).get("reason", "")
+    return Notice(
+        "Email not sent",
+        join_sentences(f"Your email to {who} was not sent", reason, "It is open again in My follow-ups (f)"),
+    )
 
 
 def passed_while_away(ctx: ShopContext, actor: Actor) -> list[Notice]:

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from counter_tui.db.models import Channel, FollowUp, FollowUpStatus, OutboxMessage, OutboxStatus
 from counter_tui.errors import NotAllowed
-from counter_tui.services import customers, followups, mail_sender, outbox
+from counter_tui.services import changes, customers, followups, mail_sender, notices, outbox
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
@@ -89,6 +89,23 @@ def test_a_refusing_server_fails_the_message_and_opens_the_follow_up_with_its_re
     assert reopened.entity_id == followup_id
     (shown,) = followups.my_followups(mail_shop, team.sam).upcoming
     assert shown.mail_problem == stored.last_error
+
+
+def test_the_owner_is_told_on_any_terminal_why_their_email_was_not_sent(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp
+) -> None:
+    smtp_server.mode = "refuse"
+    queue_thank_you_email(mail_shop, team, bob)
+    seen = changes.latest_event_id(mail_shop)
+    mail_sender.deliver_pending(mail_shop, timeout=5)
+
+    new = changes.changes_since(mail_shop, seen)
+    told = {actor.name: notices.notices_for(mail_shop, actor, new) for actor in (team.sam, team.lead)}
+    assert [notice.message for notice in told["Sam"]] == [
+        "Your email to Bob Jones was not sent. The mail server refused the message: 550 5.1.1 Mailbox "
+        "unavailable. It is open again in My follow-ups (f)."
+    ]
+    assert told["Dana"] == []
 
 
 @pytest.mark.parametrize(
