@@ -23,12 +23,13 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.clock import fixed_clock
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.demo.build import build_demo_shop
-from counter_tui.services import staff, visit_views
-from counter_tui.services.context import ShopContext
+from counter_tui.services import followups, shop_settings, staff, visit_views
+from counter_tui.services.context import Actor, ShopContext
 from counter_tui.ui.app import CounterApp
 from counter_tui.ui.kiosk.app import KioskApp
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.screens.followups import FollowUpsScreen
 
 # Wednesday 18 November 2026, 10:30 in London (UTC+0 in winter): the shop is busy.
 MOMENT = datetime(2026, 11, 18, 10, 30, tzinfo=UTC)
@@ -178,6 +179,37 @@ async def kiosk_tour(app: KioskApp) -> None:
         await save(pilot, "kiosk_thanks")
 
 
+async def mail_preview_tour(app: CounterApp, ctx: ShopContext, pins: dict[str, str]) -> None:
+    """The email a thank-you sends, as its owner sees it before it goes (Esc: nothing sent)."""
+    people = staff.list_staff(ctx)
+    lead = next(person for person in people if person.role == "lead")
+    mail = {"mail.host": "smtp.example.com", "mail.sender": "shop@example.com"}
+    shop_settings.change(ctx, Actor(lead.id, lead.name, lead.role), mail)
+    for person in people:
+        if person.name not in pins:
+            continue
+        mine = followups.my_followups(ctx, Actor(person.id, person.name, person.role))
+        items = [*mine.overdue, *mine.due_today, *mine.upcoming]
+        emailed = [item for item in items if item.kind == "thank_you" and item.channel == "email"]
+        if emailed:
+            break
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, person.name, pins[person.name])
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowUpsScreen)
+        while (selected := screen.selected()) is None or selected.id != emailed[0].id:
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab")
+        await type_text(pilot, "Emailed the thank-you")
+        await pilot.press("enter")
+        await save(pilot, "mail_preview")
+        await pilot.press("escape")
+
+
 def main() -> int:
     """Build the demo shop in a temporary database and take the screenshots."""
     os.environ["COUNTER_TUI_CONFIG"] = os.devnull  # never the developer's own settings
@@ -195,6 +227,7 @@ def main() -> int:
             asyncio.run(tour(app, who))
             asyncio.run(tour(CounterApp(ctx, demo_pins=pins, live=False), who, SMALL_SIZE, "_80x24"))
             asyncio.run(kiosk_tour(KioskApp(ctx, "door")))
+            asyncio.run(mail_preview_tour(CounterApp(ctx, demo_pins=pins, live=False), ctx, pins))
         finally:
             ctx.database.dispose()
     return 0
