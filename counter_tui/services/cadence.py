@@ -106,5 +106,6 @@ def require_shop_callback_allowed(session: Session, ctx: ShopContext, customer: 
     contact = holding_contact(session, ctx, customer.id or 0)
     if contact is not None:
         raise NotAllowed(
-            f"{held_sentence(ctx, customer, contact)}. If they asked for this call, say so and it is queued."
+            f"{held_sentence(ctx, customer, contact)}. If they asked for this call, tick that they asked, "
+            "and it is queued."
         )

@@ -187,3 +187,36 @@ async def test_each_kind_goes_from_preview_to_the_outbox_to_sent(
     assert (done.status, message.followup_id, message.status) == ("done", followup_id, OutboxStatus.SENT)
     (got,) = smtp_server.received
     assert got.headers["Subject"] == subject and "All sorted, come by any time." in got.body
+
+
+async def test_within_the_contact_cadence_the_email_is_refused_beside_the_form_and_nothing_is_sent(
+    mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp
+) -> None:
+    followup_id = _bob_agreed_to_email(mail_shop, team)
+    bob = _stored(mail_shop)[0][0].customer_id
+    told = followups.add_promise(
+        mail_shop, team.sam, bob, promise="ring about the kettle", due_at=mail_shop.now() + timedelta(hours=1)
+    )
+    followups.complete_followup(mail_shop, team.sam, told, what_was_done="Rang him", customer_informed=True)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CompleteFollowUpDialog)
+        await type_text(pilot, LINE)
+        await pilot.press("tab")
+        await type_text(pilot, "Emailed the thank-you")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # refused in place, what was typed kept
+        shown = " ".join(plain(widget.visual) for widget in dialog.query(Static))
+        assert "Bob Jones was contacted on Fri 20 Nov in person (promise)" in shown
+        assert "Snooze it until then, or cancel it." in shown
+
+    stored_followups, messages = _stored(mail_shop)
+    thanks = next(row for row in stored_followups if row.id == followup_id)
+    assert (thanks.status, messages, smtp_server.received) == ("open", [], [])
