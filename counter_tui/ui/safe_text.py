@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import App
 from textual.content import Content
@@ -47,7 +48,7 @@ def clean(value: Shown) -> str:
     return display_text(text.replace("\t", " "))
 
 
-def plain(value: Shown, style: str = "") -> Text:
+def plain(value: Shown, style: str | Style = "") -> Text:
     """User text shown exactly as written (cleaned), never as markup. A `Text` made by this
     module is passed through with its styles."""
     if isinstance(value, Text):
@@ -55,7 +56,7 @@ def plain(value: Shown, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
-def line(value: Shown, width: int | None = None, style: str = "") -> Text:
+def line(value: Shown, width: int | None = None, style: str | Style = "") -> Text:
     """User text on one line (newlines become spaces), cut to `width` with an ellipsis."""
     text = one_line(value, width)
     if isinstance(value, Text) and not style:
@@ -76,7 +77,7 @@ def title(value: Shown, width: int | None = None) -> str:
     return one_line(value, width)
 
 
-def compose(template: str, /, *, style: str = "", **values: Shown) -> Text:
+def compose(template: str, /, *, style: str | Style = "", **values: Shown) -> Text:
     """Our own words with other text in them: each `$name` in `template` is replaced by the
     cleaned value of `name` (a `Text` keeps its styles). Neither is parsed as markup."""
     text = Text(style=style)

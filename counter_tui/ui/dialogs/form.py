@@ -34,6 +34,7 @@ from counter_tui.errors import DomainError, InvalidInput
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import plain
+from counter_tui.ui.tones import URGENT, tone
 
 if TYPE_CHECKING:
     from counter_tui.services.context import Actor
@@ -107,7 +108,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             line = self.query_one(".dialog-error", Static)
         else:
             self.query_one(f"#{widget_id}").focus()
-        line.update(plain(message, style="bold red"))
+        line.update(plain(message, style=tone(URGENT)))
         line.display = True
 
     def clear_errors(self) -> None:

@@ -27,6 +27,7 @@ from counter_tui.services.staff import PIN_MAX, StaffSummary
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.shop_access import ShopAccess
+from counter_tui.ui.tones import URGENT, tone
 
 PinCheck = Callable[[int, str], Actor]
 """A service call taking (lead's staff id, PIN) and returning the lead, or refusing."""
@@ -114,7 +115,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         self._say(str(error))
 
     def _say(self, sentence: str) -> None:
-        self.query_one(".dialog-error", Static).update(plain(sentence, style="bold red"))
+        self.query_one(".dialog-error", Static).update(plain(sentence, style=tone(URGENT)))
 
     def action_cancel(self) -> None:
         """Close without a lead."""

@@ -1,4 +1,6 @@
-"""Small terminal charts: a block sparkline and a weekday × hour heat map."""
+"""Small terminal charts: a block sparkline and a weekday × hour heat map, coloured from
+the theme with one hue growing lighter (`tones.HEAT_RAMP`), and saying with characters
+what the colour says, so they read without colour (NO_COLOR) and for colour-blind people."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ from rich.text import Text
 
 from counter_tui.services.review_views import Trend, TrendCell
 from counter_tui.ui.safe_text import clean
+from counter_tui.ui.tones import HEAT_NOBODY, HEAT_RAMP, INFO, tone
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
-HEAT = ("grey23", "dark_green", "green4", "green3", "yellow3", "orange3", "red3")
+GREETING_MARKS = (("✓", 90), ("~", 70), ("✗", 0))
+"""The second character of a heat map cell: how well its visitors were greeted on time
+(at least this percentage)."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -26,7 +31,7 @@ def hour_sparkline(trend: Trend, first_hour: int = 7, last_hour: int = 21) -> Te
     """Arrivals by hour of day as a sparkline, two columns an hour, hours marked under it."""
     cells = trend.by_hour[first_hour : last_hour + 1]
     text = Text("Arrivals  ", style="bold")
-    text.append("".join(block * 2 + " " for block in sparkline([c.visits for c in cells])), style="cyan")
+    text.append("".join(block * 2 + " " for block in sparkline([c.visits for c in cells])), style=tone(INFO))
     text.append("\nHour      ", style="bold")
     text.append(clean(_hour_labels(first_hour, last_hour)), style="dim")
     return text
@@ -38,30 +43,41 @@ def _hour_labels(first_hour: int, last_hour: int) -> str:
 
 
 def weekday_heatmap(trend: Trend, first_hour: int = 7, last_hour: int = 21) -> Text:
-    """Visits per weekday and hour; colour shows how many, the character how well they were
-    greeted (█ on time ≥ 90 %, ▓ ≥ 70 %, ▒ below, · nobody came)."""
+    """Visits per weekday and hour, two characters a cell: a block as high as the hour
+    was busy (its colour says the same), then how well visitors were greeted on time
+    (✓ ≥ 90 %, ~ ≥ 70 %, ✗ below); `·` when nobody came."""
     top = max((cell.visits for row in trend.grid for cell in row), default=0)
     text = Text("Hour      ", style="bold")
     text.append(clean(_hour_labels(first_hour, last_hour) + "\n"), style="dim")
     for day, row in zip(WEEKDAYS, trend.grid, strict=True):
         text.append(clean(f"{day}       "), style="bold")
         for cell in row[first_hour : last_hour + 1]:
-            text.append(clean(_heat_char(cell) * 2 + " "), style=_heat_style(cell, top))
+            busy = _busy_level(cell.visits, top)
+            if busy is None:
+                text.append("·  ", style=tone(HEAT_NOBODY))
+                continue
+            text.append(clean(BLOCKS[busy + 2]), style=tone(HEAT_RAMP[busy]))
+            text.append(clean(_greeting_mark(cell) + " "))
         text.append("\n")
-    text.append("Colour: how busy · █ greeted on time ≥90% · ▓ ≥70% · ▒ below 70% · · nobody", style="dim")
+    text.append(
+        clean(
+            f"Block: how busy ({BLOCKS[2]} quiet … {BLOCKS[-1]} busiest); greeted on time: "
+            "✓ ≥90%, ~ ≥70%, ✗ below; · nobody came"
+        ),
+        style="dim",
+    )
     return text
 
 
-def _heat_char(cell: TrendCell) -> str:
-    if cell.visits == 0:
-        return "·"
+def _busy_level(visits: int, top: int) -> int | None:
+    """How busy an hour was, 0 (quiet) to len(HEAT_RAMP) - 1 (the busiest), None if nobody came."""
+    if visits == 0 or top == 0:
+        return None
+    return min(int(visits / top * (len(HEAT_RAMP) - 1) + 0.5), len(HEAT_RAMP) - 1)
+
+
+def _greeting_mark(cell: TrendCell) -> str:
     pct = cell.pct
-    if pct is None or pct >= 90:
-        return "█"
-    return "▓" if pct >= 70 else "▒"
-
-
-def _heat_style(cell: TrendCell, top: int) -> str:
-    if cell.visits == 0 or top == 0:
-        return "grey30"
-    return HEAT[min(int(cell.visits / top * (len(HEAT) - 1) + 0.5), len(HEAT) - 1)]
+    if pct is None:
+        return GREETING_MARKS[0][0]
+    return next(mark for mark, least in GREETING_MARKS if pct >= least)

@@ -12,6 +12,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.format import clock_time
 from counter_tui.ui.safe_text import clean, compose, one_line
+from counter_tui.ui.tones import URGENT, tone
 
 LISTED = 6
 
@@ -31,7 +32,7 @@ class CloseDayDialog(FormDialog[str]):
         preview = self.preview
         text = Text()
         if preview.early:
-            text.append(f"The shop is open until {self.closes}.\n", style="bold red")
+            text.append(f"The shop is open until {self.closes}.\n", style=tone(URGENT))
         if preview.visits:
             text.append(clean(f"This ends {preview.summary()}"), style="bold")
             text.append(" as 'left at close', flagged for review:\n")

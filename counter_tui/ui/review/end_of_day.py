@@ -24,6 +24,7 @@ from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import period_table
 from counter_tui.ui.safe_text import clean, line, one_line
+from counter_tui.ui.tones import GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
@@ -92,9 +93,9 @@ class EndOfDayPane(ReviewPane):
     def _list(self, text: Text, title: str, lines: list[str]) -> None:
         text.append(clean(f"\n{title} ({len(lines)})\n"), style="bold underline")
         if not lines:
-            text.append("  none\n", style="green")
+            text.append("  none\n", style=tone(GOOD))
         for entry in lines:
-            text.append(clean(f"  • {entry}\n"), style="bold red" if title == "Unreturned calls" else "")
+            text.append(clean(f"  • {entry}\n"), style=tone(URGENT) if title == "Unreturned calls" else "")
 
     def close_day(self) -> None:
         """Show what closing the day would end and whose; close only once confirmed."""
@@ -175,7 +176,7 @@ class EndOfDayPane(ReviewPane):
             for visit in flagged
         ]
         if not flagged:
-            rows.append(("none", [Text("none", style="green"), Text(""), Text(""), Text("")]))
+            rows.append(("none", [Text("none", style=tone(GOOD)), Text(""), Text(""), Text("")]))
         self.query_one("#flagged-table", FittedTable).fill(rows)
 
     def mark_reviewed(self) -> None:

@@ -14,9 +14,10 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import clean, line, one_line
+from counter_tui.ui.tones import GOOD, INFO, STRONG_WARNING, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
-STATUS_STYLES = {"new": "bold yellow", "acknowledged": "cyan", "acted_on": "green"}
+STATUS_STYLES = {"new": STRONG_WARNING, "acknowledged": INFO, "acted_on": GOOD}
 
 
 class FeedbackBoardPane(ReviewPane):
@@ -69,7 +70,10 @@ class FeedbackBoardPane(ReviewPane):
                         Text(f"{row.customers:d}"),
                         Text(f"{row.average_rating:.1f}" if row.average_rating is not None else "—"),
                         Text(day_and_time(self.ctx, row.last_raised_at)),
-                        line(row.status.replace("_", " ") + again, style=STATUS_STYLES.get(row.status, "")),
+                        line(
+                            row.status.replace("_", " ") + again,
+                            style=tone(STATUS_STYLES.get(row.status, "")),
+                        ),
                         Text(one_line(row.action_taken)),
                     ],
                 )

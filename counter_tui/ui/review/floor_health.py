@@ -12,6 +12,7 @@ from counter_tui.services.review_views import FloorAlert, FloorHealth
 from counter_tui.ui.format import clock_time
 from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.safe_text import clean, one_line
+from counter_tui.ui.tones import GOOD, URGENT, WARNING, tone
 
 
 class FloorHealthPane(ReviewPane):
@@ -35,19 +36,19 @@ class FloorHealthPane(ReviewPane):
                 (e.who, f"asked {clock_time(self.ctx, e.need_set_at)}", e.minutes_waiting)
                 for e in health.needs_help_unanswered
             ],
-            "bold red",
+            URGENT,
         )
         self._section(
             text,
             f"Waiting unowned over {thresholds.greet_within_minutes} min",
             self._rows(health.waiting_unowned),
-            "bold red",
+            URGENT,
         )
         self._section(
             text,
             "Quiet check-backs overdue (browsing privately)",
             self._rows(health.check_backs_overdue),
-            "yellow",
+            WARNING,
         )
         self._section(
             text, f"Visits open over {thresholds.long_visit_minutes} min", self._rows(health.long_visits), ""
@@ -65,9 +66,9 @@ class FloorHealthPane(ReviewPane):
             text.append("\n\n")
         text.append(clean(f"{title} ({len(rows)})\n"), style="bold underline")
         if not rows:
-            text.append("  none — good\n", style="green")
+            text.append("  none — good\n", style=tone(GOOD))
             return
         for who, detail, minutes in rows:
-            text.append(f"  {minutes:>4} min  ", style=style)
+            text.append(f"  {minutes:>4} min  ", style=tone(style))
             text.append(f"{one_line(who, 40)}  ")
             text.append(clean(f"{detail}\n"), style="dim")

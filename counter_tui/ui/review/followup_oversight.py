@@ -19,6 +19,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import line, one_line
+from counter_tui.ui.tones import STRONG_GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 
@@ -54,20 +55,23 @@ class FollowUpOversightPane(ReviewPane):
             " — return them all before you leave" if calls else " — all returned"
         )
         self.query_one("#calls-summary", Label).update(
-            Text(summary, style="bold red" if calls else "bold green")
+            Text(summary, style=tone(URGENT if calls else STRONG_GOOD))
         )
         self.items = {}
         rows: list[tuple[str, list[Text]]] = []
         for group in oversight.by_owner:
             for item in (*group.overdue, *group.due_today):
                 self.items[str(item.id)] = item
-                due_style = "bold red" if item.overdue else ""
+                due_style = tone(URGENT) if item.overdue else ""
                 rows.append(
                     (
                         str(item.id),
                         [
                             Text(one_line(group.owner_name), style="bold"),
-                            Text(day_and_time(self.ctx, item.due_at), style=due_style),
+                            Text(
+                                ("! " if item.overdue else "") + day_and_time(self.ctx, item.due_at),
+                                style=due_style,
+                            ),
                             line(item.kind_label),
                             Text(one_line(item.customer_name)),
                             line(CHANNEL_LABELS.get(item.channel, item.channel)),

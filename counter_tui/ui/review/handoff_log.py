@@ -20,13 +20,14 @@ from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import line, one_line
+from counter_tui.ui.tones import GOOD, PENDING, URGENT, WARNING, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
 LOG_STYLES = {
-    "blocked": "bold red",
-    "reassigned": "magenta",
-    "approved": "green",
-    "denied": "yellow",
+    "blocked": URGENT,
+    "reassigned": PENDING,
+    "approved": GOOD,
+    "denied": WARNING,
     "pending": "bold",
     "cancelled": "dim",
 }
@@ -41,7 +42,7 @@ KIND_LABELS = {
 def what_happened(entry: HandoffLogEntry) -> Text:
     """`hand-off approved`, `reassigned`, `blocked claim`, coloured by outcome."""
     label = KIND_LABELS.get(entry.kind, entry.kind).format(status=entry.status)
-    return line(label, style=LOG_STYLES.get(entry.status, ""))
+    return line(label, style=tone(LOG_STYLES.get(entry.status, "")))
 
 
 class HandoffLogPane(ReviewPane):

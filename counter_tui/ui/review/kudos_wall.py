@@ -15,6 +15,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.safe_text import clean, one_line
+from counter_tui.ui.tones import STRONG_WARNING, tone
 
 
 def kudos_lines(items: tuple[KudosView, ...], when: list[str]) -> Text:
@@ -23,7 +24,7 @@ def kudos_lines(items: tuple[KudosView, ...], when: list[str]) -> Text:
     for item, moment in zip(items, when, strict=True):
         if text:
             text.append("\n")
-        text.append("★ ", style="bold yellow")
+        text.append("★ ", style=tone(STRONG_WARNING))
         text.append(one_line(item.to_name, 16), style="bold")
         text.append(f" — {one_line(item.text, 80)} ")
         text.append(clean(f"({one_line(item.from_name, 12)}, {moment})"), style="dim")

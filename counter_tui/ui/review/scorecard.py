@@ -18,15 +18,16 @@ from counter_tui.services.wait_quotes import QuotedWaits
 from counter_tui.ui.review.charts import hour_sparkline, weekday_heatmap
 from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.tones import GOOD, URGENT, tone
 
 
 def measure_cell(measure: Measure) -> Text:
-    """A figure coloured by whether it meets its target."""
+    """A figure marked ✓ or ✗ (and coloured) by whether it meets its target."""
     if measure.value is None:
         return Text("—", style="dim")
     unit = "" if measure.key == "handoffs_per_100_visits" else "%"
-    style = "green" if measure.met else "bold red"
-    return Text(f"{measure.value:g}{unit}", style=style)
+    style = tone(GOOD if measure.met else URGENT)
+    return Text(f"{measure.value:g}{unit} {'✓' if measure.met else '✗'}", style=style)
 
 
 def minutes_text(seconds: int | None) -> str:

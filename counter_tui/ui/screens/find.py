@@ -31,6 +31,7 @@ from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.tones import GOOD, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
@@ -190,7 +191,7 @@ class FindCustomerScreen(CounterScreen):
                         Text(one_line(match.name)),
                         Text(one_line(match.phone)),
                         Text(one_line(match.email)),
-                        Text("in the shop", style="green") if match.in_shop else Text(""),
+                        Text("in the shop", style=tone(GOOD)) if match.in_shop else Text(""),
                     ],
                 )
                 for match in page.items

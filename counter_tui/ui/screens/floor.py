@@ -25,6 +25,7 @@ from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.review.kudos_wall import kudos_lines
 from counter_tui.ui.safe_text import clean
 from counter_tui.ui.screens.base import CounterScreen
+from counter_tui.ui.tones import STRONG_WARNING, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import FittedTable
 from counter_tui.ui.widgets.floor_cells import COLUMNS, FloorCells
 from counter_tui.ui.widgets.keys_footer import KeysFooter
@@ -229,7 +230,7 @@ class FloorScreen(CounterScreen):
         wall = self.query_one("#thanks-wall", Static)
         wall.display = bool(items)
         if items:
-            text = Text("Thanks wall\n", style="bold yellow")
+            text = Text("Thanks wall\n", style=tone(STRONG_WARNING))
             text.append_text(kudos_lines(items, [day_and_time(self.ctx, item.given_at) for item in items]))
             wall.update(text)
 
@@ -266,7 +267,7 @@ class FloorScreen(CounterScreen):
         summary = Text(f"{clock_time(self.ctx, now)}  ", style="bold")
         summary.append(clean(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you"))
         if urgent:
-            summary.append(clean(f" · {urgent} need attention now"), style="bold red")
+            summary.append(clean(f" · {urgent} need attention now"), style=tone(URGENT))
         self.query_one("#floor-summary", Static).update(summary)
 
     def selected_visit_id(self) -> int | None:

@@ -23,12 +23,13 @@ from counter_tui.ui.format import day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
+from counter_tui.ui.tones import ALERT, STRONG_WARNING, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 GROUPS = (
-    ("overdue", "OVERDUE", "bold red"),
-    ("due_today", "DUE TODAY", "bold yellow"),
+    ("overdue", "OVERDUE", URGENT),
+    ("due_today", "DUE TODAY", STRONG_WARNING),
     ("upcoming", "UPCOMING", "bold"),
 )
 COLUMNS = (
@@ -139,7 +140,9 @@ class FollowUpsScreen(CounterScreen):
             groups.append(("cancelled", "CANCELLED TODAY", "dim", tuple(self.cancelled.values())))
         for attribute, heading, style, group in groups:
             blank = [Text("")] * (len(COLUMNS) - 1)
-            rows.append((f"heading-{attribute}", [plain(f"{heading} ({len(group)})", style=style), *blank]))
+            rows.append(
+                (f"heading-{attribute}", [plain(f"{heading} ({len(group)})", style=tone(style)), *blank])
+            )
             for item in group:
                 key = f"cancelled-{item.id}" if attribute == "cancelled" else str(item.id)
                 if attribute != "cancelled":
@@ -150,14 +153,14 @@ class FollowUpsScreen(CounterScreen):
             f"{len(mine.overdue)} overdue · {len(mine.due_today)} due today · {len(mine.upcoming)} upcoming"
         )
         if mine.overdue:
-            summary.stylize("bold red", 0, len(str(len(mine.overdue))) + 8)
+            summary.stylize(tone(URGENT), 0, len(str(len(mine.overdue))) + 8)
         self.query_one("#followups-summary", Static).update(summary)
         first = next(iter(self.items), None)
         if first is not None:
             table.move_cursor(row=table.get_row_index(first))
 
     def _cells(self, item: FollowUpView, *, dim: bool) -> list[Text]:
-        due_style = "dim" if dim else ("red" if item.overdue else "")
+        due_style = "dim" if dim else (tone(ALERT) if item.overdue else "")
         return [
             Text(day_and_time(self.ctx, item.due_at), style=due_style),
             line(item.kind_label, style="dim" if dim else ""),

@@ -1,4 +1,5 @@
-"""Needs shown as short coloured badges."""
+"""Needs shown as short badges, and the floor board's flag column: each a word, coloured
+from the theme (`ui/tones.py`), so they read without colour too (NO_COLOR)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,30 @@ from counter_tui.db.models import NeedKind
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import FloorRow, NeedView
 from counter_tui.ui.safe_text import clean, one_line
+from counter_tui.ui.tones import (
+    ALARM,
+    BADGE_ACCESS,
+    BADGE_ALARM,
+    BADGE_CALL,
+    BADGE_LANGUAGE,
+    BADGE_ORDER,
+    BADGE_OTHER,
+    BADGE_PICKUP,
+    BADGE_QUIET,
+    PENDING,
+    URGENT,
+    WARNING,
+    tone,
+)
 
-BADGE_STYLES: dict[str, str] = {
-    NeedKind.NEEDS_HELP: "bold white on dark_red",
-    NeedKind.BROWSE_PRIVATELY: "black on grey70",
-    NeedKind.CALLBACK_WANTED: "black on yellow",
-    NeedKind.ACCESSIBILITY: "white on blue",
-    NeedKind.LANGUAGE: "white on dark_cyan",
-    NeedKind.PICKUP: "black on green",
-    NeedKind.ORDER_QUESTION: "black on orange1",
+BADGE_TONES: dict[str, str] = {
+    NeedKind.NEEDS_HELP: BADGE_ALARM,
+    NeedKind.BROWSE_PRIVATELY: BADGE_QUIET,
+    NeedKind.CALLBACK_WANTED: BADGE_CALL,
+    NeedKind.ACCESSIBILITY: BADGE_ACCESS,
+    NeedKind.LANGUAGE: BADGE_LANGUAGE,
+    NeedKind.PICKUP: BADGE_PICKUP,
+    NeedKind.ORDER_QUESTION: BADGE_ORDER,
 }
 
 SHORT_LABELS: dict[str, str] = {
@@ -43,19 +59,20 @@ def needs_text(ctx: ShopContext, needs: tuple[NeedView, ...], *, short: bool = F
             label += f" {check}" if short else f" · check {check}"
         if need.detail:
             label += f": {one_line(need.detail, 8 if short else 20)}"
-        text.append(clean(f" {label} "), style=BADGE_STYLES.get(need.kind, "reverse"))
+        text.append(clean(f" {label} "), style=tone(BADGE_TONES.get(need.kind, BADGE_OTHER)))
     return text
 
 
 def floor_flag(row: FloorRow) -> Text:
-    """The floor board's "!" cell: why a visit stands out, most pressing first (one
-    function, so the board's flags are styled in one place). A new Text each call."""
+    """The floor board's flag for a visit, the most pressing first: HELP (asked for help,
+    nobody has them), WAIT (waiting too long), CHECK (a quiet check-back is due), H/O (a
+    hand-off waits for a lead); empty when all is well. A new Text each call."""
     if row.needs_help_unclaimed:
-        return Text("HELP", style="bold white on red")
+        return Text("HELP", style=tone(ALARM))
     if row.waiting_too_long:
-        return Text("WAIT", style="bold red")
+        return Text("WAIT", style=tone(URGENT))
     if row.check_back_due:
-        return Text("CHECK", style="yellow")
+        return Text("CHECK", style=tone(WARNING))
     if row.handoff_pending:
-        return Text("H/O", style="magenta")
+        return Text("H/O", style=tone(PENDING))
     return Text("")

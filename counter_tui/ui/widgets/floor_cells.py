@@ -21,6 +21,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.services.views import FloorRow
 from counter_tui.ui.format import duration
 from counter_tui.ui.safe_text import one_line
+from counter_tui.ui.tones import URGENT, tone
 from counter_tui.ui.widgets.badges import floor_flag, needs_text
 from counter_tui.ui.widgets.fitted_table import Col
 
@@ -59,7 +60,7 @@ class FloorCells:
 
     def _waiting_cell(self, row: FloorRow, narrow: bool, now: datetime) -> Text:
         if not row.owner_id:
-            words, style = duration(row.arrived_at, now), "bold red" if row.urgent else ""
+            words, style = duration(row.arrived_at, now), (tone(URGENT) if row.urgent else "")
         else:
             served = duration(row.claimed_at or row.arrived_at, now)
             words, style = (served if narrow else f"served {served}"), "dim"

@@ -9,6 +9,7 @@ from counter_tui.services.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from counter_tui.services.views import CustomerDetail, FollowUpView, NoteView, VisitDetail
 from counter_tui.ui.format import clock_time, day_and_time, duration
 from counter_tui.ui.safe_text import clean, one_line, plain
+from counter_tui.ui.tones import STRONG_PENDING, URGENT, tone
 from counter_tui.ui.widgets.badges import needs_text
 
 
@@ -44,7 +45,7 @@ def visit_block(ctx: ShopContext, visit: VisitDetail) -> Text:
     )
     if visit.pending_handoff is not None:
         handoff = visit.pending_handoff
-        text.append("\nHand-off  ", style="bold magenta")
+        text.append("\nHand-off  ", style=tone(STRONG_PENDING))
         text.append(
             f"{one_line(handoff.from_name)} → {one_line(handoff.to_name)}: {one_line(handoff.reason, 60)} "
             f"(asked {clock_time(ctx, handoff.requested_at)}, waiting for a shift lead)"
@@ -106,9 +107,11 @@ def followups_block(ctx: ShopContext, followups: tuple[FollowUpView, ...]) -> Te
     for item in followups:
         if text:
             text.append("\n")
-        style = "bold red" if item.overdue else ""
+        style = tone(URGENT) if item.overdue else ""
         text.append(f"{item.kind_label:<13}", style="bold")
-        text.append(f" due {day_and_time(ctx, item.due_at)}", style=style)
+        text.append(
+            f" due {day_and_time(ctx, item.due_at)}" + (" — overdue" if item.overdue else ""), style=style
+        )
         text.append(
             clean(f"  {one_line(item.owner_name)} · {CHANNEL_LABELS.get(item.channel, item.channel)}  "),
             style="dim",

@@ -1,0 +1,73 @@
+"""The few looks that text drawn in Python may take, written with the theme's variables,
+so that changing the theme (a terminal's `theme` setting, the palette) changes them all.
+
+Text built in Python (table cells, charts, the customer view's lines) cannot be styled
+by the stylesheet cell by cell, and a colour name in Python (`"bold red"`) ignores the
+theme: a high-contrast or light theme would keep it. So Python names a tone from here,
+and `tone()` turns it into a Rich style with the running app's theme colours.
+`tests/unit/test_colour_guard.py` fails on a colour name or hex colour in a style under
+`counter_tui/ui/`. Every tone also has a word or glyph beside it on screen, never colour
+alone (`NO_COLOR=1` snapshots check that the screens still read).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from rich.style import Style as RichStyle
+from textual.css.errors import UnresolvedVariableError
+from textual.markup import parse_style
+from textual.theme import BUILTIN_THEMES
+
+from counter_tui.themes import DEFAULT_THEME
+
+URGENT = "bold $text-error"
+"""Needs doing now: overdue, waiting too long, refused."""
+ALERT = "$text-error"
+WARNING = "$text-warning"
+STRONG_WARNING = "bold $text-warning"
+GOOD = "$text-success"
+STRONG_GOOD = "bold $text-success"
+PENDING = "$text-secondary"
+"""Waiting on someone else: a hand-off, a reassignment."""
+STRONG_PENDING = "bold $text-secondary"
+INFO = "$text-primary"
+ALARM = "bold $text on $error"
+"""A flag that must be seen across the room (needs help, nobody has them)."""
+BADGE_ALARM = "bold $text on $error-darken-1"
+BADGE_QUIET = "$text on $panel-lighten-2"
+BADGE_CALL = "$text on $warning-darken-3"
+BADGE_ACCESS = "$text on $primary-darken-2"
+BADGE_LANGUAGE = "$text on $secondary-darken-2"
+BADGE_PICKUP = "$text on $success-darken-3"
+BADGE_ORDER = "$text on $accent-darken-3"
+BADGE_OTHER = "reverse"
+HEAT_RAMP = (
+    "$primary-darken-3",
+    "$primary-darken-2",
+    "$primary-darken-1",
+    "$primary",
+    "$primary-lighten-1",
+    "$primary-lighten-2",
+    "$primary-lighten-3",
+)
+"""How busy, quiet to busy: one hue growing lighter, so it reads by lightness alone
+(colour-blind people and greyscale print see the same order)."""
+HEAT_NOBODY = "$foreground-darken-3"
+
+
+def tone(style: str) -> RichStyle:
+    """`style` (one of the tones above) as a Rich style in the running app's theme, or
+    in the default theme when no app is running (unit tests, scripts); "" is no style."""
+    if not style.strip():
+        return RichStyle()
+    try:
+        return parse_style(style).rich_style
+    except UnresolvedVariableError:
+        return _default_tone(style)
+
+
+@cache
+def _default_tone(style: str) -> RichStyle:
+    variables = BUILTIN_THEMES[DEFAULT_THEME].to_color_system().generate()
+    return parse_style(style, variables).rich_style
