@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -285,6 +286,13 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
         """Lock: the next person signs in; visits stay with their owners, and your open
         screens wait for you."""
         self._lock()
+
+    def action_command_palette(self) -> None:
+        """Open the palette, saying what it finds."""
+        if not isinstance(self.screen, CommandPalette):
+            self.push_screen(
+                CommandPalette(placeholder="A customer's name, or a command…", id="--command-palette")
+            )
 
     def action_open_screen(self, name: str) -> None:
         """Open a staff screen by name (from the palette); the floor board is under them all."""

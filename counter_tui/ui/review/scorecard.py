@@ -27,7 +27,7 @@ def measure_cell(measure: Measure) -> Text:
         return Text("—", style="dim")
     unit = "" if measure.key == "handoffs_per_100_visits" else "%"
     style = tone(GOOD if measure.met else URGENT)
-    return Text(f"{measure.value:g}{unit} {'✓' if measure.met else '✗'}", style=style)
+    return Text(f"{measure.value:g}{unit}{'✓' if measure.met else '✗'}", style=style)
 
 
 def minutes_text(seconds: int | None) -> str:

@@ -3,6 +3,7 @@ notes, what is owed to them and their history. Non-owners see it read-only."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from counter_tui.ui.screens.customer_actions import CustomerActions
 from counter_tui.ui.screens.customer_identity import walk_in_contact
 from counter_tui.ui.widgets import sections
 from counter_tui.ui.widgets.keys_footer import KeysFooter
+from counter_tui.ui.widgets.sections import Section
 
 HEARTBEAT_SECONDS = 5.0
 TICK_SECONDS = 15.0
@@ -200,15 +202,15 @@ class CustomerScreen(CustomerActions, CounterScreen):
         yield Static(id="owner-banner")
         yield Static(id="lookers")
         with VerticalScroll(id="customer-body"):
-            yield Static(id="visit-block")
+            yield Section(id="visit-block")
             yield Label("Customer", classes="section-title")
-            yield Static(id="contact-block")
+            yield Section(id="contact-block")
             yield Label("Notes", classes="section-title")
-            yield Static(id="notes-block")
+            yield Section(id="notes-block")
             yield Label("Owed to them", classes="section-title")
-            yield Static(id="followups-block")
+            yield Section(id="followups-block")
             yield Label("History", classes="section-title")
-            yield Static(id="history-block")
+            yield Section(id="history-block")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -315,9 +317,9 @@ class CustomerScreen(CustomerActions, CounterScreen):
         owner = self.query_one("#owner-banner", Static)
         owner.update(banner)
         owner.set_classes(f"banner-{style}")
-        block = self.query_one("#visit-block", Static)
+        block = self.query_one("#visit-block", Section)
         block.display = True
-        block.update(sections.visit_block(self.ctx, self.visit))
+        block.show(partial(sections.visit_block, self.ctx, self.visit))
 
     def show_customer(
         self, customer: CustomerDetail | None, notes_fallback: VisitDetail | None = None
@@ -340,18 +342,22 @@ class CustomerScreen(CustomerActions, CounterScreen):
             self.query_one("#visit-block").display = False
         self.sub_title = one_line(customer.name if customer else (self.visit.who if self.visit else ""), 40)
         if customer is None:
-            self.query_one("#contact-block", Static).update(walk_in_contact(self.visit))
+            self.query_one("#contact-block", Section).show(partial(walk_in_contact, self.visit))
             notes = notes_fallback.notes if notes_fallback else ()
-            self.query_one("#notes-block", Static).update(sections.notes_block(self.ctx, notes))
-            self.query_one("#followups-block", Static).update(Text("—", style="dim"))
-            self.query_one("#history-block", Static).update(Text("—", style="dim"))
+            self.query_one("#notes-block", Section).show(partial(sections.notes_block, self.ctx, notes))
+            self.query_one("#followups-block", Section).show(sections.quiet("—"))
+            self.query_one("#history-block", Section).show(sections.quiet("—"))
         else:
-            self.query_one("#contact-block", Static).update(sections.contact_block(customer))
-            self.query_one("#notes-block", Static).update(sections.notes_block(self.ctx, customer.notes))
-            self.query_one("#followups-block", Static).update(
-                sections.followups_block(self.ctx, customer.open_followups)
+            self.query_one("#contact-block", Section).show(partial(sections.contact_block, customer))
+            self.query_one("#notes-block", Section).show(
+                partial(sections.notes_block, self.ctx, customer.notes)
             )
-            self.query_one("#history-block", Static).update(sections.history_block(self.ctx, customer))
+            self.query_one("#followups-block", Section).show(
+                partial(sections.followups_block, self.ctx, customer.open_followups)
+            )
+            self.query_one("#history-block", Section).show(
+                partial(sections.history_block, self.ctx, customer)
+            )
         self.refresh_bindings()
         if customer is not None and self.when_on_file is not None:
             carry_on, self.when_on_file = self.when_on_file, None

@@ -23,6 +23,7 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.safe_text import clean, one_line
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.shop_access import done
+from counter_tui.ui.widgets.sections import PLAIN, Looks
 
 if TYPE_CHECKING:
     from counter_tui.ui.screens.base import CounterScreen as _Screen
@@ -30,12 +31,14 @@ else:
     _Screen = object
 
 
-def walk_in_contact(visit: VisitDetail | None) -> Text:
+def walk_in_contact(visit: VisitDetail | None, looks: Looks = PLAIN) -> Text:
     """What the customer block says for a walk-in not on file: how to put them on file or
     link them, and what they said they prefer (it moves to their record then)."""
-    text = Text("Not on file. Press a to add their details, or l to link a customer on file.", style="dim")
+    text = Text(
+        "Not on file. Press a to add their details, or l to link a customer on file.", style=looks.quiet
+    )
     if visit is not None and visit.preferences:
-        text.append("\nPrefers: ", style="bold")
+        text.append("\nPrefers: ", style=looks.label)
         text.append(clean(visit.preferences))
     return text
 

@@ -1,16 +1,84 @@
-"""The blocks of the customer view, rendered as rich Text so customer text is never markup."""
+"""The blocks of the customer view: a `Section` widget each, drawing its block as rich
+Text (so customer text is never markup) in the looks its component classes are given in
+app.tcss, with the theme's variables; a theme change redraws them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
 from rich.text import Text
+from textual.theme import Theme
+from textual.widgets import Static
 
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from counter_tui.services.views import CustomerDetail, FollowUpView, NoteView, VisitDetail
 from counter_tui.ui.format import clock_time, day_and_time, duration
+from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import clean, one_line, plain
-from counter_tui.ui.tones import STRONG_PENDING, URGENT, tone
 from counter_tui.ui.widgets.badges import needs_text
+
+BOLD, DIM = Style(bold=True), Style(dim=True)
+
+
+@dataclass(frozen=True)
+class Looks:
+    """The styles a block is drawn in; a `Section` takes them from its component classes."""
+
+    label: Style = BOLD
+    quiet: Style = DIM
+    overdue: Style = BOLD
+    pending: Style = BOLD
+
+
+PLAIN = Looks()
+"""Looks without colour, for drawing a block outside a running app."""
+Draw = Callable[[Looks], Text]
+
+
+class Section(Guarded, Static):
+    """One block of the customer view. `show` takes how to draw it (one of the block
+    functions below, waiting for its looks), so a theme change can draw it again."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "section--label",
+        "section--quiet",
+        "section--overdue",
+        "section--pending",
+    }
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._draw: Draw | None = None
+
+    def on_mount(self) -> None:
+        """Draw again in the new colours when the theme changes."""
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def show(self, draw: Draw) -> None:
+        """Draw the block with `draw`, now and whenever the theme changes."""
+        self._draw = draw
+        self.update(plain(draw(self.looks())))
+
+    def looks(self) -> Looks:
+        """The block's styles from this widget's component classes (see app.tcss)."""
+
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"section--{name}")
+
+        return Looks(style("label"), style("quiet"), style("overdue"), style("pending"))
+
+    def _theme_changed(self, _theme: Theme) -> None:
+        if self._draw is not None:
+            self.show(self._draw)
+
+
+def quiet(words: str) -> Draw:
+    """A block saying only `words` (our own), quietly."""
+    return lambda looks: plain(words, style=looks.quiet)
 
 
 def owner_banner(ctx: ShopContext, visit: VisitDetail) -> tuple[Text, str]:
@@ -34,18 +102,18 @@ def owner_banner(ctx: ShopContext, visit: VisitDetail) -> tuple[Text, str]:
     return text, "mine" if visit.is_owner else ("helping" if visit.can_act else "theirs")
 
 
-def visit_block(ctx: ShopContext, visit: VisitDetail) -> Text:
+def visit_block(ctx: ShopContext, visit: VisitDetail, looks: Looks = PLAIN) -> Text:
     """Arrival, source, needs and any pending hand-off."""
     text = Text()
-    text.append("Visit  ", style="bold")
+    text.append("Visit  ", style=looks.label)
     text.append(f"arrived {clock_time(ctx, visit.arrived_at)} via {one_line(visit.source, 30)}\n")
-    text.append("Needs  ", style="bold")
+    text.append("Needs  ", style=looks.label)
     text.append_text(
-        needs_text(ctx, visit.needs) if visit.needs else Text("none recorded (e to set)", style="dim")
+        needs_text(ctx, visit.needs) if visit.needs else Text("none recorded (e to set)", style=looks.quiet)
     )
     if visit.pending_handoff is not None:
         handoff = visit.pending_handoff
-        text.append("\nHand-off  ", style=tone(STRONG_PENDING))
+        text.append("\nHand-off  ", style=looks.pending)
         text.append(
             f"{one_line(handoff.from_name)} → {one_line(handoff.to_name)}: {one_line(handoff.reason, 60)} "
             f"(asked {clock_time(ctx, handoff.requested_at)}, waiting for a shift lead)"
@@ -53,78 +121,78 @@ def visit_block(ctx: ShopContext, visit: VisitDetail) -> Text:
     return text
 
 
-def contact_block(customer: CustomerDetail) -> Text:
+def contact_block(customer: CustomerDetail, looks: Looks = PLAIN) -> Text:
     """Name, phone, email, consent per channel, standing needs and preferences."""
     text = Text()
-    text.append(one_line(customer.name), style="bold")
+    text.append(one_line(customer.name), style=looks.label)
     if customer.phone:
         text.append(f"   ☎ {one_line(customer.phone)}")
     if customer.email:
         text.append(f"   ✉ {one_line(customer.email)}")
-    text.append("\nMay contact by  ", style="bold")
+    text.append("\nMay contact by  ", style=looks.label)
     granted = [CHANNEL_LABELS.get(c.channel, c.channel) for c in customer.consents if c.granted]
     text.append(
         ", ".join(granted) if granted else "nothing agreed yet (in person only)",
-        style="" if granted else "dim",
+        style="" if granted else looks.quiet,
     )
     if customer.standing_needs:
-        text.append("\nAlways  ", style="bold")
+        text.append("\nAlways  ", style=looks.label)
         text.append(
             ", ".join(
                 n.label + (f": {one_line(n.detail)}" if n.detail else "") for n in customer.standing_needs
             )
         )
-    text.append("\nLast contacted  ", style="bold")
+    text.append("\nLast contacted  ", style=looks.label)
     text.append(
-        one_line(customer.last_contacted) or "not yet", style="" if customer.last_contacted else "dim"
+        one_line(customer.last_contacted) or "not yet", style="" if customer.last_contacted else looks.quiet
     )
-    text.append("\nPreferences  ", style="bold")
+    text.append("\nPreferences  ", style=looks.label)
     text.append(
         clean(customer.preferences) or "none noted",
-        style="" if customer.preferences else "dim",
+        style="" if customer.preferences else looks.quiet,
     )
     return text
 
 
-def notes_block(ctx: ShopContext, notes: tuple[NoteView, ...]) -> Text:
+def notes_block(ctx: ShopContext, notes: tuple[NoteView, ...], looks: Looks = PLAIN) -> Text:
     """Newest notes first."""
     if not notes:
-        return Text("No notes yet (o to add one).", style="dim")
+        return Text("No notes yet (o to add one).", style=looks.quiet)
     text = Text()
     for note in notes:
         if text:
             text.append("\n")
-        text.append(f"{day_and_time(ctx, note.created_at)} {one_line(note.author)}: ", style="dim")
+        text.append(f"{day_and_time(ctx, note.created_at)} {one_line(note.author)}: ", style=looks.quiet)
         text.append(clean(note.body))
     return text
 
 
-def followups_block(ctx: ShopContext, followups: tuple[FollowUpView, ...]) -> Text:
+def followups_block(ctx: ShopContext, followups: tuple[FollowUpView, ...], looks: Looks = PLAIN) -> Text:
     """Open follow-ups with their owner and due time; overdue ones stand out."""
     if not followups:
-        return Text("Nothing owed to this customer.", style="dim")
+        return Text("Nothing owed to this customer.", style=looks.quiet)
     text = Text()
     for item in followups:
         if text:
             text.append("\n")
-        style = tone(URGENT) if item.overdue else ""
-        text.append(f"{item.kind_label:<13}", style="bold")
+        style = looks.overdue if item.overdue else ""
+        text.append(f"{item.kind_label:<13}", style=looks.label)
         text.append(
             f" due {day_and_time(ctx, item.due_at)}" + (" — overdue" if item.overdue else ""), style=style
         )
         text.append(
             clean(f"  {one_line(item.owner_name)} · {CHANNEL_LABELS.get(item.channel, item.channel)}  "),
-            style="dim",
+            style=looks.quiet,
         )
         text.append(one_line(item.summary, 60))
     return text
 
 
-def history_block(ctx: ShopContext, customer: CustomerDetail) -> Text:
+def history_block(ctx: ShopContext, customer: CustomerDetail, looks: Looks = PLAIN) -> Text:
     """Recent visits with owner and outcome."""
     past = [v for v in customer.history if v.ended_at is not None]
     if not past:
-        return Text("First visit.", style="dim")
+        return Text("First visit.", style=looks.quiet)
     text = Text()
     for visit in past:
         if text:
