@@ -23,6 +23,16 @@ class CounterScreen(Guarded, ShopAccess, Screen[None]):
     def reload(self) -> None:
         """Load what the screen shows from the services (override)."""
 
+    def on_mount(self) -> None:
+        """Restyle when the theme changes (Textual calls every class's `on_mount`)."""
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.restyle())
+
+    def restyle(self) -> None:
+        """Draw again, in the new theme's colours, what was drawn in Python (table cells,
+        charts): by reloading (override to redraw from what was already read)."""
+        if self.signed_in:
+            self.reload()
+
     def on_data_changed(self, message: DataChanged) -> None:
         """Data changed on some terminal: let the screen bring what it shows up to date."""
         self.apply_changes(message)

@@ -138,6 +138,13 @@ class FloorScreen(CounterScreen):
             self._show()
         self._read_next()
 
+    def restyle(self) -> None:
+        """The cells kept between updates hold the old theme's colours: build them anew."""
+        self._cells = FloorCells(self.ctx)
+        if self.signed_in and self._board is not None:
+            self._show()
+            self._reload_thanks()
+
     def reload(self) -> None:
         """Read the whole board and the thanks wall again."""
         self._whole_wanted = True
