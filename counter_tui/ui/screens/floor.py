@@ -249,6 +249,7 @@ class FloorScreen(CounterScreen):
         rows = sorted((row.as_of(now) for row in self._board.values()), key=floor_order)
         self._cells.keep_only(set(self._board))
         table = self.query_one(FittedTable)
+        table.display = bool(rows)
         narrow = table.narrow
         table.patch([(str(row.visit_id), self._cells.cells(row, narrow, now)) for row in rows])
         wanted = self._focus_visit
@@ -256,7 +257,6 @@ class FloorScreen(CounterScreen):
             self._focus_visit = None
             table.move_cursor_to(str(wanted))
         self.query_one("#floor-empty").display = not rows
-        table.display = bool(rows)
         if rows and self.focused is None:
             table.focus()
         self._summarise(rows, now)

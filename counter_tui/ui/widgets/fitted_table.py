@@ -199,10 +199,12 @@ class FittedTable(Guarded, DataTable[Text]):
         self.sort(first, key=lambda cell: position[id(cell)])
 
     def on_resize(self) -> None:
-        """Fit the columns to the new size, and say so when it became narrow or wide."""
+        """Fit the columns to the new size (cutting every cell again only when a width
+        changed, not when just the height did), and say so when it became narrow or wide."""
         if not self.columns:
             return
-        self._lay_out()
+        if self.fitted_widths() != self._widths:
+            self._lay_out()
         if self.narrow != self._was_narrow:
             self._was_narrow = self.narrow
             self.post_message(self.NarrowChanged(self, self.narrow))
