@@ -30,6 +30,7 @@ from counter_tui.ui.mail_delivery import MailDelivery
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import PlainTextApp
 from counter_tui.ui.screens.sign_in import SignInScreen
+from counter_tui.ui.tones import forget_theme
 from counter_tui.ui.widgets.offline_banner import show_connection_state
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
         live: bool = True,
     ) -> None:
         super().__init__()
+        forget_theme()  # tones resolved by an earlier app in this process
         self._opening = shop if isinstance(shop, ShopToOpen) else None
         self._ctx = None if isinstance(shop, ShopToOpen) else shop
         self.start_error: Exception | None = None
@@ -157,6 +159,7 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
         """Show sign-in in this terminal's theme; with the shop open already, start work."""
         configure_logging()
         self.register_theme(high_contrast_theme())
+        self.theme_changed_signal.subscribe(self, lambda _theme: forget_theme())
         self._apply_theme(self._opening.theme if self._opening is not None else self.ctx.settings.theme)
         self.screen_change_signal.subscribe(self, self._show_connection_state)
         self.push_screen(SignInScreen())
