@@ -329,7 +329,7 @@ def test_acting_on_a_topic_does_not_contact_an_erased_customer(
 
     assert result.customers_told == 1
     with ctx.database.read() as session:
-        queued = session.exec(select(FollowUp).where(FollowUp.kind == "status_update")).all()
+        queued = session.exec(select(FollowUp).where(FollowUp.kind == "feedback_acted_on")).all()
     assert [item.customer_id for item in queued] == [shop.cara]
 
 

@@ -114,8 +114,10 @@ def build_day(ctx: ShopContext, team: Team, clock: ManualClock) -> Day:
     at(20, 14, 30)
     followups.complete_followup(ctx, team.sam, promise, what_was_done="Rang Bob")
     at(20, 15, 0)
-    followups.complete_followup(ctx, team.sam, call_bob, what_was_done="Quoted 40 pounds")
+    # the thank-you first: once Bob has been called, the contact cadence holds it (a callback
+    # he asked for is never held)
     followups.complete_followup(ctx, team.sam, ty_bob or 0, what_was_done="Emailed")
+    followups.complete_followup(ctx, team.sam, call_bob, what_was_done="Quoted 40 pounds")
     at(20, 16, 0)
     umbrella = visits.new_walk_in(ctx, team.sam, description="yellow umbrella")
     at(20, 16, 3)
