@@ -73,14 +73,16 @@ class ShopOpening:
 def first_theme(options: GlobalOptions) -> str:
     """The theme for the first frame, read cheaply (the environment, else the settings
     file's top-level `theme`); the full settings, read after it, have the last word."""
-    import tomllib
-
     from counter_tui.themes import DEFAULT_THEME
 
     chosen = os.environ.get("COUNTER_TUI_THEME")
     if chosen:
         return chosen
     path = options.config_path or _config_path()
+    if not path.is_file():
+        return DEFAULT_THEME
+    import tomllib  # only when there is a file to read
+
     try:
         with path.open("rb") as file:
             theme = tomllib.load(file).get("theme")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +48,8 @@ def command_settings(ctx: typer.Context, **overrides: Any) -> Settings:
 
 def settings_for(options: GlobalOptions, **overrides: Any) -> Settings:
     """`command_settings` for options read without Typer (the staff app's start)."""
+    import tomllib
+
     from pydantic import ValidationError
 
     from counter_tui.config import load_settings
@@ -104,6 +105,8 @@ def ignored_file_values_note(shop: ShopContext) -> str | None:
     """A note naming the shop-wide values in this terminal's settings file the shop does
     not use (it has its own, the same on every terminal), so an edit there is not silently
     lost; None when there are none."""
+    import tomllib
+
     from counter_tui.config import default_config_path
     from counter_tui.errors import DomainError
     from counter_tui.shop_rules import ignored_file_keys
