@@ -1,11 +1,10 @@
 """Find a customer by name, phone or email as you type; results come a page at a time.
 
-Each keystroke asks at once (no pause to wait for): the search runs off the UI thread,
-one at a time. Keys typed while one runs only note what is now wanted; when it finishes,
-its answer is shown if it is still what is wanted, else dropped (a result for "sm"
-never replaces the one for "smith"), and the newest request runs next. So typing is
-never held up, at most one search is ever behind, and results show as soon as the
-search for what is in the box returns.
+Each keystroke searches at once (no pause to wait for first), off the UI thread, so
+typing is never held up. An answer is shown only if it is for what the box holds (and
+the page asked for) when it arrives; an older one is dropped, so a result for "sm"
+never replaces the one for "smith", and the results for what is in the box show as
+soon as its search returns, without waiting for the older searches.
 """
 
 from __future__ import annotations
@@ -109,8 +108,6 @@ class FindCustomerScreen(CounterScreen):
         self.page = 0
         self.results: Page | None = None
         self.wanted_search = Request("", 0)
-        self._searching = False  # a search is out in a worker thread
-        self._search_again = False  # something was asked while it ran
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,16 +132,9 @@ class FindCustomerScreen(CounterScreen):
         self.action_open()
 
     def search(self) -> None:
-        """Ask for the current page of matches: at once when no search is running, else
-        as soon as the running one returns."""
-        self.wanted_search = Request(self.query_one("#query", Input).value, self.page)
-        if self._searching:
-            self._search_again = True
-        else:
-            self._run(self.wanted_search)
-
-    def _run(self, request: Request) -> None:
-        self._searching, self._search_again = True, False
+        """Ask for the current page of matches, at once; an answer that arrives when
+        something else is wanted (more was typed, or another page) is dropped."""
+        request = self.wanted_search = Request(self.query_one("#query", Input).value, self.page)
         self.call(
             customers.find_customers,
             self.ctx,
@@ -155,19 +145,12 @@ class FindCustomerScreen(CounterScreen):
         )
 
     def _answered(self, request: Request, page: Page) -> None:
-        """Show the answer if it is still what is wanted; run what was asked meanwhile."""
-        self._searching = False
         if request == self.wanted_search and self.still_shown:
             self.show(page)
-        if self._search_again:
-            self._run(self.wanted_search)
 
     def _refused(self, request: Request, error: DomainError) -> None:
-        self._searching = False
         if request == self.wanted_search and self.still_shown:
             self.notify(str(error), severity="error", markup=False, timeout=8)
-        if self._search_again:
-            self._run(self.wanted_search)
 
     def reload(self) -> None:
         """Search again (coming back to the list, or after a customer record changed)."""
