@@ -44,6 +44,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "kiosk",
         "Run the customer self check-in kiosk (locked down; a lead's PIN leaves it).",
     ),
+    "serve": LazyCommand(
+        "counter_tui.commands.serve",
+        "serve",
+        "Serve the staff app, or a kiosk, to web browsers (each browser gets its own session).",
+    ),
     "staff": LazyCommand("counter_tui.commands.staff", "staff_app", "Add, list and manage staff accounts."),
     "db": LazyCommand("counter_tui.commands.db", "db_app", "Database schema, backup and restore."),
     "report": LazyCommand(

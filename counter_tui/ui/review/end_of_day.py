@@ -1,14 +1,19 @@
 """End of day: unreturned calls, overdue follow-ups, undecided hand-offs and visits
 flagged for review, with the day's figures; leads close the day (after confirming what
-it ends), undo a close, reopen a flagged visit, and review flags."""
+it ends), undo a close, reopen a flagged visit, and review flags; in a browser
+(`counter-tui serve`) the day's report downloads as CSV."""
 
 from __future__ import annotations
+
+import io
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
+from counter_tui.report import render_day_report
 from counter_tui.sentences import join_sentences
 from counter_tui.services import closing, reversals
 from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult
@@ -192,3 +197,21 @@ class EndOfDayPane(ReviewPane):
             lambda actor, note: closing.mark_reviewed(self.ctx, actor, visit.visit_id, note),
             then=lambda _: self.reload(),
         )
+
+    def download_report(self) -> None:
+        """Send the day's report, as CSV for a spreadsheet, to the browser as a download
+        (the same figures as `counter-tui report day --format csv`)."""
+        if self.report is None:
+            self.notify("The day's report is still loading; try again in a moment.", markup=False)
+            return
+        day = self.report.day
+        self.call(render_day_report, self.ctx, day, "csv", then=lambda text: self._deliver(day, text))
+
+    def _deliver(self, day: date, csv_text: str) -> None:
+        self.app.deliver_text(
+            io.StringIO(csv_text),
+            save_filename=f"day-report-{day.isoformat()}.csv",
+            mime_type="text/csv",
+            encoding="utf-8",
+        )
+        self.notify(f"The report for {day:%A %d %B} is downloading (CSV).", markup=False)

@@ -48,7 +48,10 @@ PANE_ACTIONS: dict[str, tuple[str, str]] = {
     "undo_close": ("end_of_day", "undo_close"),
     "reopen_visit": ("end_of_day", "reopen"),
     "mark_reviewed": ("end_of_day", "mark_reviewed"),
+    "download_report": ("end_of_day", "download_report"),
 }
+#: Actions that only make sense in a web browser (`counter-tui serve`).
+BROWSER_ONLY = frozenset({"download_report"})
 
 
 class ReviewScreen(CounterScreen):
@@ -135,6 +138,13 @@ class ReviewScreen(CounterScreen):
             id="review.mark_reviewed",
             tooltip="Mark a flagged visit reviewed.",
         ),
+        Binding(
+            "s",
+            "download_report",
+            "Download",
+            id="review.download_report",
+            tooltip="In a browser: download the day's report as CSV, for a spreadsheet.",
+        ),
     ]
 
     def __init__(self, tab: str = "handoffs") -> None:
@@ -184,7 +194,9 @@ class ReviewScreen(CounterScreen):
             self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer each pane's keys only while that pane is on show."""
+        """Offer each pane's keys only while that pane is on show (downloads only in a browser)."""
+        if action in BROWSER_ONLY and not self.app.is_web:
+            return False
         if action in PANE_ACTIONS:
             return PANE_ACTIONS[action][0] == self.active_tab
         return True
@@ -243,6 +255,10 @@ class ReviewScreen(CounterScreen):
     def action_mark_reviewed(self) -> None:
         """Mark a flagged visit reviewed."""
         self.run_pane_action("mark_reviewed")
+
+    def action_download_report(self) -> None:
+        """Download the day's report (in a browser)."""
+        self.run_pane_action("download_report")
 
     def action_audit_log(self) -> None:
         """Open the audit log."""

@@ -1,0 +1,78 @@
+"""The staff app served to a real browser: sign in, claim a customer and see the claim on a
+second, terminal client; a lead downloads the day's report."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from counter_tui.bootstrap import open_shop
+from counter_tui.db.models import Visit
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.app import CounterApp
+from tests.browser.browser import BrowserTerminal, browser_on, served
+from tests.browser.conftest import BrowserShop
+from tests.conftest import make_settings
+from tests.ui.staff_pilot import SIZE, settle, sign_in
+from tests.ui.test_floor import OWNER, WHO, floor_rows
+
+FEED_POLLS = 1200
+
+
+def owner_of(ctx: ShopContext, visit_id: int) -> int | None:
+    with ctx.database.read() as session:
+        visit = session.get(Visit, visit_id)
+        assert visit is not None
+        return visit.owner_id
+
+
+async def browser_sign_in(browser: BrowserTerminal, name: str, pin: str) -> None:
+    """Pick `name` on the sign-in screen, type the PIN, and wait for the floor board."""
+    await browser.wait_for("Who are you?", name.capitalize())
+    await browser.type(name)
+    await browser.press("Enter")
+    await browser.type(pin)
+    await browser.press("Enter")
+    await browser.wait_for("blue anorak")
+
+
+async def wait_for_owner(pilot: Pilot[None], who: str, owner: str) -> None:
+    """Wait until the terminal's floor board shows `owner` with `who` (its change feed
+    reports the other terminal's claim)."""
+    for _ in range(FEED_POLLS):
+        if any(who in row[WHO] and owner in row[OWNER] for row in floor_rows(pilot.app)):  # type: ignore[arg-type]
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"the terminal never showed {owner} with {who}: {floor_rows(pilot.app)}")  # type: ignore[arg-type]
+
+
+async def test_a_claim_in_the_browser_shows_on_a_terminal(browser_shop: BrowserShop) -> None:
+    terminal = open_shop(make_settings(browser_shop.url), migrate=False)
+    try:
+        app = CounterApp(terminal)
+        with served(browser_shop.url) as server:
+            async with app.run_test(size=SIZE) as pilot, browser_on(server.url) as browser:
+                await sign_in(pilot, "dana", "1111")
+                await browser_sign_in(browser, "sam", "2222")
+                await browser.press("c")
+                await wait_for_owner(pilot, "blue anorak", "Sam")
+                assert owner_of(terminal, browser_shop.visit_id) == browser_shop.sam_id
+                await settle(pilot)
+            assert server.stop() == 0
+    finally:
+        terminal.database.dispose()
+
+
+async def test_a_lead_downloads_the_day_report_in_the_browser(browser_shop: BrowserShop) -> None:
+    with served(browser_shop.url) as server:
+        async with browser_on(server.url) as browser:
+            await browser_sign_in(browser, "dana", "1111")
+            await browser.press("l", "7")
+            await browser.wait_for("Unreturned calls", "s Download")
+            async with browser.page.expect_download() as arriving:
+                await browser.press("s")
+            download = await arriving.value
+            assert download.suggested_filename.startswith("day-report-")
+            assert download.suggested_filename.endswith(".csv")
+            content = (await download.path()).read_text(encoding="utf-8")
+            assert content.splitlines()[0] == "section,who,item,value,target,met,detail"
+        assert server.stop() == 0
