@@ -346,3 +346,17 @@ async def test_ctrl_l_locks_from_inside_a_dialog_and_the_draft_waits(ctx: ShopCo
         await sign_in(pilot, "sam", "2222")
         assert isinstance(app.screen, TextPromptDialog)
         assert app.screen.query_one("#answer", Input).value == "half a note"
+
+
+async def test_a_pin_typed_ahead_keeps_every_digit_when_focus_arrives_in_the_middle(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Enter and the first digit arrive before the PIN box has focus, the rest after (as
+    keys reach a browser session): the first digit is kept, not selected and typed over."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "sam")
+        await burst(pilot, "\n2")
+        await burst(pilot, "222\n")
+        assert app.actor is not None and app.actor.staff_id == team.sam.staff_id

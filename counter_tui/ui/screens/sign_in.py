@@ -105,6 +105,9 @@ class SignInScreen(CounterScreen):
                     placeholder="Your PIN, then Enter",
                     password=True,
                     id="pin",
+                    # Digits typed ahead are already in it when it gets focus: not selected,
+                    # or the next digit would replace them.
+                    select_on_focus=False,
                     max_length=12,
                     restrict=r"[0-9]*",
                 )
