@@ -32,10 +32,16 @@ CATCH_TERMINAL = """
 Object.defineProperty(Object.prototype, "terminal", {
   configurable: true,
   set(value) {
-    if (value && value.buffer && !window.__counterTerminal) window.__counterTerminal = value;
+    if (value && value.buffer && !window.__counterTerminal) {
+      window.__counterTerminal = value;
+      value.onWriteParsed(() => {
+        for (const line of window.__counterScreen().split("\\n")) window.__counterSeen.add(line.trim());
+      });
+    }
     Object.defineProperty(this, "terminal", {value, writable: true, configurable: true, enumerable: true});
   },
 });
+window.__counterSeen = new Set();
 window.__counterScreen = () => {
   const terminal = window.__counterTerminal;
   if (!terminal) return "";
@@ -121,8 +127,11 @@ class BrowserTerminal:
                 timeout=WAIT_MS,
             )
         except PlaywrightTimeout:
+            now = await self.text()
+            seen = await self.page.evaluate("Array.from(window.__counterSeen)")
+            gone = "\n".join(line for line in seen if line and line not in now)
             raise AssertionError(
-                f"the browser never showed {texts}; it shows:\n{await self.text()}"
+                f"the browser never showed {texts}; it shows:\n{now}\nand showed before:\n{gone}"
             ) from None
         return await self.text()
 
