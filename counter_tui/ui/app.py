@@ -172,12 +172,16 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
             self.run_worker(self._open_shop, thread=True, name="open the shop", exit_on_error=False)
 
     def _open_shop(self) -> None:
-        """On a worker thread: open the shop, then hand it to the UI thread."""
+        """On a worker thread: the staff list if it can be read early, then the shop,
+        each handed to the UI thread (an early list that fails is only not shown early)."""
         assert self._opening is not None
         try:
             people = self._opening.roster()
-            if people:
-                self.call_from_thread(self._early_roster, people)
+        except Exception:
+            people = None
+        if people:
+            self.call_from_thread(self._early_roster, people)
+        try:
             shop = self._opening.open()
         except Exception as error:
             self.call_from_thread(self._not_opened, error)
