@@ -24,6 +24,8 @@ from counter_tui.sync.events import FeedEvent
 log = logging.getLogger(__name__)
 
 RECENT_IDS_KEPT = 2000
+CHANGES_PER_READ = 500
+"""Audit events read from the log at a time; more since the last look are read in turns."""
 BACKOFF_FIRST_SECONDS = 0.05
 BACKOFF_MAX_SECONDS = 2.0
 
@@ -137,12 +139,20 @@ class FeedWatcher(ABC):
         self.emit(FeedEvent(online=True, changes=changes, resumed=True))
 
     def _fetch_changes(self) -> tuple[Change, ...]:
-        """Changes committed after the newest one seen, not reported before."""
+        """Changes committed after the newest one seen, not reported before: all of
+        them, read in turns (SQLite reads the log only when the file changes again, so
+        changes left unread now would wait for the next write)."""
         with self._lock:
             since = self._last_id
         if since is None:
             return ()
-        return self.accept(changes_since(self.ctx, since))
+        fresh: list[Change] = []
+        while True:
+            batch = changes_since(self.ctx, since, limit=CHANGES_PER_READ)
+            fresh.extend(self.accept(batch))
+            if len(batch) < CHANGES_PER_READ:
+                return tuple(fresh)
+            since = batch[-1].event_id
 
     def accept(self, changes: Iterable[Change]) -> tuple[Change, ...]:
         """The changes not reported before; remembers them and the newest id."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from counter_tui.services import presence, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.sync import base
 from counter_tui.sync.feed import ChangeFeed, FeedEvent, open_feed
 from counter_tui.sync.sqlite_feed import SqliteFeed
 from tests.concurrency.inbox import Inbox
@@ -83,5 +86,20 @@ def test_a_failing_screen_callback_does_not_stop_the_feed(
         inbox.actions_until("visit.created", second)
         assert feed.online
         assert all(event.online and not event.resumed for event in inbox.seen)
+    finally:
+        feed.stop()
+
+
+def test_more_changes_than_one_read_holds_are_all_reported(
+    ctx: ShopContext, other_terminal: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(base, "CHANGES_PER_READ", 2)
+    feed = ChangeFeed(ctx, Inbox(), poll_seconds=3600)  # asked below, never by its thread
+    feed.start()
+    try:
+        made = [visits.new_walk_in(other_terminal, team.sam, description=f"coat {n}") for n in range(5)]
+        event = feed.poll_once()
+        assert event is not None
+        assert [change.entity_id for change in event.changes if change.action == "visit.created"] == made
     finally:
         feed.stop()
