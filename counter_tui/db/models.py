@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 
@@ -450,6 +450,21 @@ class Kudos(SQLModel, table=True):
 # Range scans of the scorecard and end-of-day report (migration 0004).
 Index("ix_visit_arrived_at", Visit.__table__.c.arrived_at)  # type: ignore[attr-defined]
 Index("ix_followup_kind_due", FollowUp.__table__.c.kind, FollowUp.__table__.c.due_at)  # type: ignore[attr-defined]
+# Each visit's first claim, for the scorecard (migration 0017).
+Index(
+    "ix_auditevent_claims",
+    AuditEvent.__table__.c.entity_id,  # type: ignore[attr-defined]
+    AuditEvent.__table__.c.at,  # type: ignore[attr-defined]
+    AuditEvent.__table__.c.actor_id,  # type: ignore[attr-defined]
+    sqlite_where=text("action = 'visit.claimed'"),
+    postgresql_where=text("action = 'visit.claimed'"),
+)
+# The time a follow-up was first owed, which the scorecard measures against (migration 0017).
+Index(
+    "ix_followup_kind_owed",
+    FollowUp.__table__.c.kind,  # type: ignore[attr-defined]
+    func.coalesce(FollowUp.__table__.c.original_due_at, FollowUp.__table__.c.due_at),  # type: ignore[attr-defined]
+)
 
 
 class ShopSetting(SQLModel, table=True):

@@ -22,32 +22,22 @@ Definitions (all days are store-local, computed in the store's time zone):
   period's visits, per 100 of those visits; per staff member, the hand-offs away from
   them per 100 visits they greeted.
 
-Each figure is read with a handful of range queries (visits by arrival, audit events by
-time, follow-ups by kind and due time) and summed in Python, so hour-of-day buckets are
-right across DST changes on SQLite and PostgreSQL alike.
+The figures are summed in the database over the period's range (`scorecard_sums`): a
+few rows come back however busy the period was, and the cost does not grow with the
+years of history. The trend is summed by UTC quarter hour and placed in store-local
+hours here, so hour-of-day buckets are right across DST changes.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from counter_tui.config import Targets
-from counter_tui.db.models import (
-    AuditEvent,
-    FollowUp,
-    FollowUpKind,
-    FollowUpStatus,
-    HandoffRequest,
-    HandoffStatus,
-    NeedKind,
-    Visit,
-    VisitNeed,
-)
+from counter_tui.db.models import FollowUpKind
 from counter_tui.errors import InvalidInput
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
@@ -61,39 +51,15 @@ from counter_tui.services.review_views import (
     Trend,
     TrendCell,
 )
-
-# A claim may come after the period ends (a customer arriving just before midnight).
-CLAIM_SLACK = timedelta(days=1)
-MEASURED_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.CALLBACK, FollowUpKind.PROMISE)
-HANDOFF_STATUSES = (HandoffStatus.APPROVED, HandoffStatus.REASSIGNED)
-
-
-@dataclass(frozen=True)
-class _VisitFact:
-    """What the scorecard needs to know about one visit."""
-
-    visit_id: int
-    arrived_at: datetime
-    greeter_id: int | None
-    greeted_at: datetime | None
-    excluded: bool
-    wait_seconds: int | None
-    measured: bool
-    on_time: bool
-
-
-@dataclass(frozen=True)
-class _FollowUpFact:
-    kind: str
-    owner_id: int
-    on_time: bool
-
-
-@dataclass(frozen=True)
-class _Facts:
-    visits: tuple[_VisitFact, ...]
-    followups: tuple[_FollowUpFact, ...]
-    handoffs_from: tuple[int, ...]
+from counter_tui.services.scorecard_sums import (
+    FollowUpSums,
+    VisitSums,
+    followup_sums,
+    handoffs_by_giver,
+    total,
+    visit_sums_by_greeter,
+    visit_sums_by_quarter_hour,
+)
 
 
 def _bounds(ctx: ShopContext, first_day: date, last_day: date) -> tuple[datetime, datetime]:
@@ -101,109 +67,8 @@ def _bounds(ctx: ShopContext, first_day: date, last_day: date) -> tuple[datetime
     return calendar.start_of_day(first_day), calendar.start_of_day(last_day + timedelta(days=1))
 
 
-def _visit_facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -> list[_VisitFact]:
-    now = ctx.now()
-    threshold = timedelta(minutes=ctx.rules.thresholds.greet_within_minutes)
-    visits = (
-        session.connection()
-        .execute(
-            sa_select(
-                col(Visit.id),
-                col(Visit.arrived_at),
-                col(Visit.claimed_at),
-                col(Visit.owner_id),
-                col(Visit.ended_at),
-            ).where(col(Visit.arrived_at) >= start, col(Visit.arrived_at) < end)
-        )
-        .all()
-    )
-    first_claims: dict[int, tuple[datetime, int | None]] = {}
-    # `action || ''` keeps SQLite on the time index instead of scanning every claim ever made.
-    for visit_id, at, actor_id in session.exec(
-        select(AuditEvent.entity_id, AuditEvent.at, AuditEvent.actor_id)
-        .where(
-            col(AuditEvent.at) >= start,
-            col(AuditEvent.at) < end + CLAIM_SLACK,
-            (col(AuditEvent.action) + "") == "visit.claimed",
-        )
-        .order_by(col(AuditEvent.at), col(AuditEvent.id))
-    ):
-        if visit_id is not None and visit_id not in first_claims:
-            first_claims[visit_id] = (at, actor_id)
-    browse_from: dict[int, datetime] = {}
-    for visit_id, set_at in session.exec(
-        select(VisitNeed.visit_id, VisitNeed.set_at)
-        .join(Visit, col(Visit.id) == col(VisitNeed.visit_id))
-        .where(
-            col(Visit.arrived_at) >= start,
-            col(Visit.arrived_at) < end,
-            VisitNeed.kind == NeedKind.BROWSE_PRIVATELY,
-        )
-    ):
-        if visit_id not in browse_from or set_at < browse_from[visit_id]:
-            browse_from[visit_id] = set_at
-    facts = []
-    for visit_id, arrived_at, claimed_at, owner_id, ended_at in visits:
-        assert visit_id is not None
-        greeted_at, greeter_id = first_claims.get(visit_id, (claimed_at, owner_id if claimed_at else None))
-        browse = browse_from.get(visit_id)
-        excluded = browse is not None and (greeted_at is None or browse <= greeted_at)
-        wait = max((greeted_at or ended_at or now) - arrived_at, timedelta(0))
-        on_time = greeted_at is not None and wait <= threshold
-        facts.append(
-            _VisitFact(
-                visit_id=visit_id,
-                arrived_at=arrived_at,
-                greeter_id=greeter_id,
-                greeted_at=greeted_at,
-                excluded=excluded,
-                wait_seconds=None if excluded else int(wait.total_seconds()),
-                measured=not excluded and (greeted_at is not None or wait > threshold),
-                on_time=not excluded and on_time,
-            )
-        )
-    return facts
-
-
-def _facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -> _Facts:
-    now = ctx.now()
-    followups = []
-    # A snoozed follow-up is measured against the due time first owed, not the moved one.
-    owed_at = func.coalesce(col(FollowUp.original_due_at), col(FollowUp.due_at))
-    for kind, owner_id, status, due_at, done_at in session.connection().execute(
-        sa_select(
-            col(FollowUp.kind),
-            col(FollowUp.owner_id),
-            col(FollowUp.status),
-            owed_at,
-            col(FollowUp.done_at),
-        ).where(
-            col(FollowUp.kind).in_(MEASURED_KINDS),
-            owed_at >= start,
-            owed_at < end,
-        )
-    ):
-        if status == FollowUpStatus.CANCELLED:
-            continue
-        done = status == FollowUpStatus.DONE and done_at is not None
-        if not done and due_at > now:
-            continue
-        followups.append(_FollowUpFact(kind, owner_id, done and done_at is not None and done_at <= due_at))
-    handoffs = session.exec(
-        select(HandoffRequest.from_staff_id)
-        .join(Visit, col(Visit.id) == col(HandoffRequest.visit_id))
-        .where(
-            col(Visit.arrived_at) >= start,
-            col(Visit.arrived_at) < end,
-            # `|| ''`: drive from the visits of the period, not from every hand-off ever approved.
-            (col(HandoffRequest.status) + "").in_(HANDOFF_STATUSES),
-        )
-    ).all()
-    return _Facts(
-        visits=tuple(_visit_facts(session, ctx, start, end)),
-        followups=tuple(followups),
-        handoffs_from=tuple(handoffs),
-    )
+def _threshold(ctx: ShopContext) -> timedelta:
+    return timedelta(minutes=ctx.rules.thresholds.greet_within_minutes)
 
 
 def _pct(numerator: int, denominator: int) -> float | None:
@@ -211,36 +76,34 @@ def _pct(numerator: int, denominator: int) -> float | None:
 
 
 def _followup_measure(
-    key: str, label: str, facts: Iterable[_FollowUpFact], kind: str, target: float
+    key: str, label: str, sums: Iterable[FollowUpSums], kind: str, target: float
 ) -> Measure:
-    rows = [fact for fact in facts if fact.kind == kind]
-    on_time = sum(1 for fact in rows if fact.on_time)
-    return Measure(key, label, _pct(on_time, len(rows)), on_time, len(rows), float(target), True)
+    rows = [part for part in sums if part.kind == kind]
+    on_time = sum(part.on_time for part in rows)
+    measured = sum(part.measured for part in rows)
+    return Measure(key, label, _pct(on_time, measured), on_time, measured, float(target), True)
 
 
 def _card(
     label: str,
     start: datetime,
     end: datetime,
-    visits: list[_VisitFact],
-    followups: list[_FollowUpFact],
+    visits: VisitSums,
+    followups: list[FollowUpSums],
     handoffs: int,
     targets: Targets,
 ) -> Scorecard:
-    measured = [v for v in visits if v.measured]
-    on_time = sum(1 for v in measured if v.on_time)
-    waits = [v.wait_seconds for v in visits if v.wait_seconds is not None]
     return Scorecard(
         label=label,
         start=start,
         end=end,
-        visits=len(visits),
+        visits=visits.visits,
         greeted_on_time=Measure(
             "greeted_on_time",
             "greeted on time",
-            _pct(on_time, len(measured)),
-            on_time,
-            len(measured),
+            _pct(visits.on_time, visits.measured),
+            visits.on_time,
+            visits.measured,
             float(targets.greeted_on_time_pct),
             True,
         ),
@@ -268,14 +131,14 @@ def _card(
         handoffs_per_100_visits=Measure(
             "handoffs_per_100_visits",
             "hand-offs per 100 visits",
-            _pct(handoffs, len(visits)),
+            _pct(handoffs, visits.visits),
             handoffs,
-            len(visits),
+            visits.visits,
             float(targets.handoffs_per_100_visits_max),
             False,
         ),
-        average_wait_seconds=round(sum(waits) / len(waits)) if waits else None,
-        longest_wait_seconds=max(waits) if waits else None,
+        average_wait_seconds=round(visits.wait_seconds / visits.waits) if visits.waits else None,
+        longest_wait_seconds=visits.longest_wait,
     )
 
 
@@ -285,21 +148,16 @@ def compute_period(
     """The scorecard of store-local days `first_day`..`last_day` (inclusive), read in the
     caller's session without a permission check (the report and end of day use it)."""
     start, end = _bounds(ctx, first_day, last_day)
-    facts = _facts(session, ctx, start, end)
+    now = ctx.now()
+    by_greeter = visit_sums_by_greeter(session, start, end, now, _threshold(ctx))
+    followups = followup_sums(session, start, end, now)
+    handoffs = handoffs_by_giver(session, start, end)
     targets = ctx.rules.targets
-    overall = _card(
-        label,
-        start,
-        end,
-        list(facts.visits),
-        list(facts.followups),
-        len(facts.handoffs_from),
-        targets,
-    )
+    overall = _card(label, start, end, total(by_greeter.values()), followups, sum(handoffs.values()), targets)
     involved = (
-        {v.greeter_id for v in facts.visits if v.greeter_id is not None}
-        | {f.owner_id for f in facts.followups}
-        | set(facts.handoffs_from)
+        {greeter for greeter in by_greeter if greeter is not None}
+        | {part.owner_id for part in followups}
+        | set(handoffs)
     )
     names = staff_names(session)
     by_staff = tuple(
@@ -310,9 +168,9 @@ def compute_period(
                 names.get(staff_id, "?"),
                 start,
                 end,
-                [v for v in facts.visits if v.greeter_id == staff_id],
-                [f for f in facts.followups if f.owner_id == staff_id],
-                sum(1 for s in facts.handoffs_from if s == staff_id),
+                by_greeter.get(staff_id, VisitSums()),
+                [part for part in followups if part.owner_id == staff_id],
+                handoffs.get(staff_id, 0),
                 targets,
             ),
         )
@@ -357,27 +215,29 @@ def trend(ctx: ShopContext, actor: Actor, *, weeks: int = 4) -> Trend:
     start, end = _bounds(ctx, first_day, today)
     with ctx.database.read() as session:
         require(session, actor, Action.SEE_SCORECARD)
-        facts = _visit_facts(session, ctx, start, end)
+        quarters = visit_sums_by_quarter_hour(session, start, end, ctx.now(), _threshold(ctx))
     tz = ctx.calendar.tz
-    counts = [[[0, 0, 0] for _ in range(24)] for _ in range(7)]
-    for fact in facts:
-        local = fact.arrived_at.astimezone(tz)
-        cell = counts[local.weekday()][local.hour]
-        cell[0] += 1
-        cell[1] += fact.measured
-        cell[2] += fact.on_time
-    grid = tuple(tuple(TrendCell(*cell) for cell in row) for row in counts)
+    cells: dict[tuple[int, int], list[VisitSums]] = defaultdict(list)
+    for quarter, sums in quarters.items():
+        local = quarter.astimezone(tz)
+        cells[local.weekday(), local.hour].append(sums)
 
-    def total(cells: Iterable[TrendCell]) -> TrendCell:
-        items = list(cells)
+    def cell(day: int, hour: int) -> TrendCell:
+        sums = total(cells.get((day, hour), ()))
+        return TrendCell(sums.visits, sums.measured, sums.on_time)
+
+    grid = tuple(tuple(cell(day, hour) for hour in range(24)) for day in range(7))
+
+    def summed(items: Iterable[TrendCell]) -> TrendCell:
+        parts = list(items)
         return TrendCell(
-            sum(c.visits for c in items), sum(c.measured for c in items), sum(c.on_time for c in items)
+            sum(c.visits for c in parts), sum(c.measured for c in parts), sum(c.on_time for c in parts)
         )
 
     return Trend(
         first_day=first_day,
         last_day=today,
-        by_hour=tuple(total(grid[day][hour] for day in range(7)) for hour in range(24)),
-        by_weekday=tuple(total(row) for row in grid),
+        by_hour=tuple(summed(grid[day][hour] for day in range(7)) for hour in range(24)),
+        by_weekday=tuple(summed(row) for row in grid),
         grid=grid,
     )
