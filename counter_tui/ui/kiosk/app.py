@@ -20,7 +20,7 @@ from textual.screen import Screen
 
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.themes import high_contrast_theme
+from counter_tui.themes import HIGH_CONTRAST, high_contrast_theme
 from counter_tui.ui.guarded_app import GuardedApp
 from counter_tui.ui.kiosk.countdown import Countdown
 from counter_tui.ui.kiosk.launch import KioskExit, ignore_keyboard_signals
@@ -69,12 +69,14 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
         return WelcomeScreen()
 
     def on_mount(self) -> None:
-        """Apply this terminal's theme and key remapping for kiosk bindings and start the idle countdown."""
+        """Apply this terminal's theme (high contrast unless it chose one) and key remapping
+        for kiosk bindings, and start the idle countdown."""
         if self.harden_process:
             # Textual's Linux driver installs its own ctrl+z (SIGTSTP) handler when it starts.
             ignore_keyboard_signals()
         self.register_theme(high_contrast_theme())
-        self.theme = self.ctx.settings.theme
+        settings = self.ctx.settings
+        self.theme = settings.theme if "theme" in settings.model_fields_set else HIGH_CONTRAST
         keymap = {
             binding_id: keys
             for binding_id, keys in self.ctx.settings.keys.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -52,8 +53,14 @@ class ChoiceScreen(KioskScreen):
         for number, choice in enumerate(self.choices, start=1):
             if options:
                 options.append(None)
-            options.append(Option(plain(f"{number}  {choice.label}"), id=f"choice-{number}"))
+            options.append(Option(self._prompt(number, choice, highlighted=False), id=f"choice-{number}"))
         return options
+
+    @staticmethod
+    def _prompt(number: int, choice: KioskChoice, *, highlighted: bool) -> Text:
+        """A choice's line: its number and words, `▶` before the highlighted one (so it is
+        not shown by colour alone)."""
+        return plain(f"{'▶' if highlighted else ' '} {number}  {choice.label}")
 
     def compose(self) -> ComposeResult:
         """A greeting, the numbered choices, and the keys."""
@@ -68,6 +75,17 @@ class ChoiceScreen(KioskScreen):
     def on_mount(self) -> None:
         """Start with the first choice highlighted."""
         self.query_one("#choices", OptionList).highlighted = 0
+
+    @on(OptionList.OptionHighlighted, "#choices")
+    def _mark_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Move the `▶` to the highlighted choice."""
+        event.stop()
+        for number, choice in enumerate(self.choices, start=1):
+            option_id = f"choice-{number}"
+            highlighted = event.option_id == option_id
+            event.option_list.replace_option_prompt(
+                option_id, self._prompt(number, choice, highlighted=highlighted)
+            )
 
     @on(OptionList.OptionSelected, "#choices")
     def picked(self, event: OptionList.OptionSelected) -> None:
