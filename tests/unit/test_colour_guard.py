@@ -1,10 +1,13 @@
-"""No colour is written into Python under counter_tui/ui: colours come from the theme.
+"""No colour is written into Python or a stylesheet under counter_tui/ui: colours come
+from the theme.
 
 Reads the source and fails, naming file and line, on a string that is a Rich style
 with a colour in it (`"bold red"`, `"white on blue"`, `"grey30"`), a markup tag with
 one (`"[red]…[/]"`), or a hex colour (`"#FF0000"`). Styles go in the `.tcss` files
 with theme variables, or name a tone from `ui/tones.py`, so a theme changes everything
-(issue 14). Only what must stay is allowed below, each with its reason.
+(issue 14). The `.tcss` files may not name a colour or write a hex one either: they use
+the theme's variables (`$primary`, `$text-muted`, …). Only what must stay is allowed
+below, each with its reason.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.color import ANSI_COLOR_NAMES
 from rich.errors import StyleSyntaxError
 from rich.style import Style
 
@@ -77,3 +81,31 @@ def test_no_colour_is_written_in_python_under_ui() -> None:
     assert not found, "Colours written in Python (use a tone from ui/tones.py or the .tcss):\n" + "\n".join(
         found
     )
+
+
+DECLARATION = re.compile(r"^\s*([a-z-]+)\s*:\s*([^;]+);", re.M)
+
+
+def tcss_colours(text: str) -> list[str]:
+    """Colour names and hex colours written in a stylesheet's declarations."""
+    found = []
+    for prop, value in DECLARATION.findall(text):
+        for word in value.split():
+            if HEX_COLOUR.fullmatch(word) or word.lower() in ANSI_COLOR_NAMES:
+                found.append(f"{prop}: {word}")
+    return found
+
+
+def test_the_stylesheet_guard_sees_a_colour() -> None:
+    sheet = "A {\n  background: #000000;\n  border: heavy red;\n  color: grey70;\n}"
+    assert tcss_colours(sheet) == ["background: #000000", "border: red", "color: grey70"]
+    assert not tcss_colours("A {\n  color: $text-muted;\n  border: heavy $primary;\n  color: auto 100%;\n}")
+
+
+def test_no_colour_is_written_in_the_stylesheets() -> None:
+    found = [
+        f"{path.relative_to(UI).as_posix()}: {colour}"
+        for path in sorted(UI.rglob("*.tcss"))
+        for colour in tcss_colours(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "Colours written in a stylesheet (use the theme's variables):\n" + "\n".join(found)
