@@ -3,6 +3,8 @@ service calls that run off the UI thread."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 
@@ -14,6 +16,10 @@ from counter_tui.ui.shop_access import ShopAccess
 
 class CounterScreen(Guarded, ShopAccess, Screen[None]):
     """A staff screen that reloads itself when data changes."""
+
+    CHANGES_SHOWN: ClassVar[frozenset[str] | None] = None
+    """The kinds of thing (audit entities: "visit", "handoff", …) whose changes can alter
+    what this screen shows; None for any. Changes to other kinds do not reload it."""
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -41,7 +47,10 @@ class CounterScreen(Guarded, ShopAccess, Screen[None]):
         """Reload when data changed (presence alone does not concern most screens).
         Override to update only what the changes touched (Textual calls every class's
         `on_data_changed`, so a screen overrides this one instead)."""
-        if self.signed_in and (message.changes or message.resumed):
+        shown = self.CHANGES_SHOWN
+        changed = {change.entity for change in message.changes}
+        concerned = message.resumed or (bool(changed) and (shown is None or bool(changed & shown)))
+        if self.signed_in and concerned:
             self.reload()
 
     def on_screen_resume(self) -> None:

@@ -24,6 +24,8 @@ from counter_tui.ui.widgets.keys_footer import KeysFooter
 class HandoffsScreen(CounterScreen):
     """Pending hand-off requests, oldest first."""
 
+    CHANGES_SHOWN = frozenset({"handoff", "visit", "customer", "staff"})
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="handoffs.back", tooltip="Back to the floor board."),
         Binding(
@@ -72,7 +74,7 @@ class HandoffsScreen(CounterScreen):
     def show(self, requests: list[HandoffView]) -> None:
         """Redraw the list."""
         self.requests = {str(r.id): r for r in requests}
-        self.query_one(FittedTable).fill([(str(r.id), pending_cells(self.ctx, r)) for r in requests])
+        self.query_one(FittedTable).patch([(str(r.id), pending_cells(self.ctx, r)) for r in requests])
         self.refresh_bindings()
         everyone = allows(self.actor, Action.SEE_ALL_HANDOFFS)
         who = "All pending requests" if everyone else "Your pending requests"
