@@ -1,13 +1,17 @@
 """The staff app served to a real browser: sign in, claim a customer and see the claim on a
-second, terminal client; a lead downloads the day's report."""
+second, terminal client; a lead downloads the day's report and an export."""
 
 from __future__ import annotations
 
+import json
+
+from sqlmodel import select
 from textual.pilot import Pilot
 
 from counter_tui.bootstrap import open_shop
-from counter_tui.db.models import Visit
+from counter_tui.db.models import AuditEvent, Visit
 from counter_tui.services.context import ShopContext
+from counter_tui.services.exports import EXPORTED
 from counter_tui.ui.app import CounterApp
 from tests.browser.browser import BrowserTerminal, browser_on, served
 from tests.browser.conftest import BrowserShop
@@ -23,6 +27,17 @@ def owner_of(ctx: ShopContext, visit_id: int) -> int | None:
         visit = session.get(Visit, visit_id)
         assert visit is not None
         return visit.owner_id
+
+
+def exports_recorded(url: str) -> list[tuple[str, str]]:
+    """(what, where to) of every export in the audit trail."""
+    ctx = open_shop(make_settings(url), migrate=False)
+    try:
+        with ctx.database.read() as session:
+            events = session.exec(select(AuditEvent).where(AuditEvent.action == EXPORTED)).all()
+            return [(json.loads(e.details)["what"], json.loads(e.details)["to"]) for e in events]
+    finally:
+        ctx.database.dispose()
 
 
 async def browser_sign_in(browser: BrowserTerminal, name: str, pin: str) -> None:
@@ -62,7 +77,9 @@ async def test_a_claim_in_the_browser_shows_on_a_terminal(browser_shop: BrowserS
         terminal.database.dispose()
 
 
-async def test_a_lead_downloads_the_day_report_in_the_browser(browser_shop: BrowserShop) -> None:
+async def test_a_lead_downloads_the_day_report_and_followups(
+    browser_shop: BrowserShop,
+) -> None:
     with served(browser_shop.url) as server:
         async with browser_on(server.url) as browser:
             await browser_sign_in(browser, "dana", "1111")
@@ -75,4 +92,14 @@ async def test_a_lead_downloads_the_day_report_in_the_browser(browser_shop: Brow
             assert download.suggested_filename.endswith(".csv")
             content = (await download.path()).read_text(encoding="utf-8")
             assert content.splitlines()[0] == "section,who,item,value,target,met,detail"
+
+            await browser.press("3")
+            await browser.wait_for("e Export")
+            async with browser.page.expect_download() as arriving:
+                await browser.press("e")
+            export = await arriving.value
+            assert export.suggested_filename.startswith("followups-")
+            header = (await export.path()).read_text(encoding="utf-8").splitlines()[0]
+            assert header.startswith("Follow-up ID,Customer ID,Customer Name")
         assert server.stop() == 0
+    assert exports_recorded(browser_shop.url) == [("followups", "a browser download")]

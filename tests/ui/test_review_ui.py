@@ -475,3 +475,19 @@ async def test_feedback_board_drops_its_empty_message_when_feedback_arrives(
         await settle(pilot)
         assert [row[0] for row in rows(screen, "topics-table")] == ["queues"]
         assert shown(screen, "topic-detail") == ""
+
+
+async def test_downloads_are_offered_only_in_a_browser(ctx: ShopContext, team: Team) -> None:
+    """In a terminal the download keys do nothing: Textual would save the file, personal data
+    and all, in the downloads folder of a shared till (tests/browser/ download them)."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, app, "7")
+        assert screen.check_action("download_report", ()) is False
+        await pilot.press("s")
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.check_action("export_followups", ()) is False
+        await pilot.press("e")
+        await settle(pilot)
+        assert not any("downloading" in message for message in app.messages)

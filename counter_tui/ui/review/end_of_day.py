@@ -5,7 +5,6 @@ it ends), undo a close, reopen a flagged visit, and review flags; in a browser
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from rich.text import Text
@@ -26,6 +25,7 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.reopen import reopen_with_reason
 from counter_tui.ui.review.close_day import CloseDayDialog
+from counter_tui.ui.review.downloads import deliver_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import period_table
 from counter_tui.ui.safe_text import clean, line, one_line
@@ -208,10 +208,4 @@ class EndOfDayPane(ReviewPane):
         self.call(render_day_report, self.ctx, day, "csv", then=lambda text: self._deliver(day, text))
 
     def _deliver(self, day: date, csv_text: str) -> None:
-        self.app.deliver_text(
-            io.StringIO(csv_text),
-            save_filename=f"day-report-{day.isoformat()}.csv",
-            mime_type="text/csv",
-            encoding="utf-8",
-        )
-        self.notify(f"The report for {day:%A %d %B} is downloading (CSV).", markup=False)
+        deliver_csv(self, f"day-report-{day.isoformat()}.csv", csv_text, f"The report for {day:%A %d %B}")

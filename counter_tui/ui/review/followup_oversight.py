@@ -1,5 +1,6 @@
 """Follow-up oversight: overdue and due today by owner, unreturned calls before close,
-and reassigning a follow-up (with a reason) when its owner is away."""
+and reassigning a follow-up (with a reason) when its owner is away; in a browser, every
+follow-up downloads as CSV."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual.widgets import DataTable, Label
 
 from counter_tui.services import review, staff
 from counter_tui.services.context import Actor
+from counter_tui.services.exports import ExportKind
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.review_views import FollowUpOversight
 from counter_tui.services.staff import StaffSummary
@@ -17,6 +19,7 @@ from counter_tui.ui.dialogs.due_history import show_due_history
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
+from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import line, one_line
 from counter_tui.ui.tones import STRONG_GOOD, URGENT, tone
@@ -114,3 +117,16 @@ class FollowUpOversightPane(ReviewPane):
 
     def _reassign(self, actor: Actor, item: FollowUpView, choice: StaffChoice) -> None:
         review.reassign_followup(self.ctx, actor, item.id, choice.staff_id, choice.reason)
+
+    def download_export(self) -> None:
+        """Every follow-up, open, done or cancelled, as CSV to the browser (audited as an export)."""
+        today = self.ctx.calendar.local_date(self.ctx.now())
+        self.call(
+            exported_csv,
+            self.ctx,
+            self.actor,
+            ExportKind.FOLLOWUPS,
+            then=lambda text: deliver_csv(
+                self, f"followups-{today.isoformat()}.csv", text, "Every follow-up"
+            ),
+        )

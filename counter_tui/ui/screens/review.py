@@ -49,9 +49,10 @@ PANE_ACTIONS: dict[str, tuple[str, str]] = {
     "reopen_visit": ("end_of_day", "reopen"),
     "mark_reviewed": ("end_of_day", "mark_reviewed"),
     "download_report": ("end_of_day", "download_report"),
+    "export_followups": ("followups", "download_export"),
 }
 #: Actions that only make sense in a web browser (`counter-tui serve`).
-BROWSER_ONLY = frozenset({"download_report"})
+BROWSER_ONLY = frozenset({"download_report", "export_followups"})
 
 
 class ReviewScreen(CounterScreen):
@@ -144,6 +145,13 @@ class ReviewScreen(CounterScreen):
             "Download",
             id="review.download_report",
             tooltip="In a browser: download the day's report as CSV, for a spreadsheet.",
+        ),
+        Binding(
+            "e",
+            "export_followups",
+            "Export",
+            id="review.export_followups",
+            tooltip="In a browser: download every follow-up as CSV (recorded as an export).",
         ),
     ]
 
@@ -259,6 +267,10 @@ class ReviewScreen(CounterScreen):
     def action_download_report(self) -> None:
         """Download the day's report (in a browser)."""
         self.run_pane_action("download_report")
+
+    def action_export_followups(self) -> None:
+        """Download every follow-up (in a browser)."""
+        self.run_pane_action("export_followups")
 
     def action_audit_log(self) -> None:
         """Open the audit log."""
