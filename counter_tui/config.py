@@ -27,6 +27,7 @@ from pydantic_settings import (
 
 from counter_tui.app_paths import default_config_path, default_database_url
 from counter_tui.config_check import check_settings_file, keymap_problem
+from counter_tui.kiosk_words import LANGUAGES, WORDS
 from counter_tui.themes import DEFAULT_THEME, theme_problem
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -241,6 +242,9 @@ class KioskChoice(StrictModel):
         return value
 
 
+_SPOKEN = ", ".join(f"{code} {WORDS[code]['language_name']}" for code in LANGUAGES)
+
+
 def _default_kiosk_choices() -> list[KioskChoice]:
     someone = "Someone will be with you shortly."
     return [
@@ -279,6 +283,22 @@ class KioskSettings(StrictModel):
     lockout_minutes: int = Field(
         5, ge=1, le=1440, description="How long wrong PINs count, and how long the lockout lasts."
     )
+    languages: list[str] = Field(
+        default_factory=lambda: ["en"],
+        description=f"The languages the kiosk offers, by commas, the first shown at rest ({_SPOKEN}).",
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        codes = [code.strip().lower() for code in value if code.strip()]
+        unknown = [code for code in codes if code not in WORDS]
+        if unknown or not codes or len(set(codes)) != len(codes):
+            raise ValueError(
+                f"the kiosk speaks {', '.join(LANGUAGES)}; list one or more of them once each, "
+                "the first shown at rest (for example en,es)"
+            )
+        return codes
 
 
 class Settings(BaseSettings):

@@ -120,11 +120,12 @@ def check_key(key: str) -> str:
 
 def parse_text(key: str, text: str) -> Any:
     """A value typed for `key` (on the command line or in the settings screen) as the JSON
-    value it is kept as: holidays as a comma-separated list of dates, kiosk choices as
+    value it is kept as: holidays as a comma-separated list of dates, kiosk languages as
+    a comma-separated list of codes, kiosk choices as
     JSON, "closed" (or nothing) for a closed day; anything else as typed, for the model
     to check and convert."""
     text = text.strip()
-    if key == "shop.holidays":
+    if key in ("shop.holidays", "kiosk.languages"):
         return [part.strip() for part in text.split(",") if part.strip()]
     if key == "kiosk.choices":
         try:
@@ -145,6 +146,8 @@ def show_value(key: str, value: Any) -> str:
         return "closed"
     if key == "shop.holidays":
         return ", ".join(value)
+    if key == "kiosk.languages":
+        return ",".join(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float) and value.is_integer():

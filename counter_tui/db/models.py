@@ -207,6 +207,9 @@ class Visit(SQLModel, table=True):
     # The wait the kiosk quoted at check-in, in minutes (None: no quote was given);
     # the scorecard compares it with the actual wait (services/wait_quotes.py).
     quoted_wait_minutes: int | None = None
+    # The language the customer picked at the kiosk (`counter_tui.kiosk_words`), shown
+    # to staff on the floor board; None for visits started at the counter.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class DayClose(SQLModel, table=True):

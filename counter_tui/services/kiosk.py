@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import Staff
 from counter_tui.errors import InvalidInput, SignInFailed
+from counter_tui.kiosk_words import ENGLISH, say
 from counter_tui.limits import LIMITS, limited
 from counter_tui.services import audit, pin_guard, visits
 from counter_tui.services.context import Actor, ShopContext
@@ -38,10 +39,12 @@ _hasher = PasswordHasher()
 
 @dataclass(frozen=True)
 class CheckIn:
-    """What a customer told the kiosk: an optional first name and the need they chose."""
+    """What a customer told the kiosk: an optional first name, the need they chose, and
+    the language they picked (`counter_tui.kiosk_words`)."""
 
     first_name: str
     need: str
+    language: str = ENGLISH
 
 
 def terminal_name(terminal: str) -> str:
@@ -49,18 +52,16 @@ def terminal_name(terminal: str) -> str:
     return clean_text(terminal)[:TERMINAL_MAX].strip() or "kiosk"
 
 
-def clean_first_name(raw: str) -> str:
+def clean_first_name(raw: str, language: str = ENGLISH) -> str:
     """A first name fit to store, or a refusal the customer can act on.
 
     Control and escape characters are dropped; a name longer than the first-name limit
     is refused. Text with no letter at all (only symbols or spaces) is refused kindly
-    rather than stored.
+    rather than stored, in the customer's `language`.
     """
     name = limited(raw, "first_name")
     if name and not any(char.isalpha() for char in name):
-        raise InvalidInput(
-            "That doesn't look like a first name. Type your first name, or clear it and press Enter to skip."
-        )
+        raise InvalidInput(say(language, "name_refused"))
     return name
 
 
@@ -74,8 +75,9 @@ class CheckedIn:
 
 def check_in(ctx: ShopContext, terminal: str, check_in: CheckIn) -> CheckedIn:
     """Create the unowned walk-in visit for a kiosk check-in, with the wait quoted from
-    the floor as it is now (kept on the visit, so quoted and actual waits can be compared)."""
-    first_name = clean_first_name(check_in.first_name)
+    the floor as it is now (kept on the visit, so quoted and actual waits can be compared),
+    in the language the customer picked (kept on the visit too, for the floor board)."""
+    first_name = clean_first_name(check_in.first_name, check_in.language)
     with ctx.database.read() as session:
         quote = quote_wait(session, check_in.need)
     visit_id = visits.new_walk_in(
@@ -84,8 +86,9 @@ def check_in(ctx: ShopContext, terminal: str, check_in: CheckIn) -> CheckedIn:
         description=first_name,
         needs=[check_in.need],
         quoted_wait_minutes=quote.minutes if quote is not None else None,
+        language=check_in.language,
     )
-    return CheckedIn(visit_id, quote.sentence() if quote is not None else "")
+    return CheckedIn(visit_id, quote.sentence(check_in.language) if quote is not None else "")
 
 
 def _pin_matches(stored_hash: str, pin: str) -> bool:

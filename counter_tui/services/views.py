@@ -44,6 +44,8 @@ class FloorRow:
     handoff_pending: bool
     greet_by: datetime | None = None
     check_back_at: datetime | None = None
+    language_tag: str = ""
+    """E.g. "ES": the customer checked in at the kiosk in another language than the shop's first."""
 
     @property
     def urgent(self) -> bool:
@@ -188,6 +190,8 @@ class VisitDetail:
     blocked_reason: str = ""
     notes: tuple[NoteView, ...] = field(default=())
     preferences: str = ""
+    language: str | None = None
+    """The language the customer picked at the kiosk (None: not checked in at a kiosk)."""
 
 
 @dataclass(frozen=True)

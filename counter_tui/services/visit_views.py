@@ -23,6 +23,7 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import Conflict
+from counter_tui.kiosk_words import tag
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import build_customer_detail
 from counter_tui.services.labels import need_label
@@ -63,6 +64,7 @@ def floor_rows(session: Session, ctx: ShopContext, *where: ColumnElement[bool]) 
     """Floor rows for the visits matching `where` (in arrival order), read in `session`;
     the board and the screens' updates of a few rows build them the same way."""
     thresholds = ctx.rules.thresholds
+    first_language = ctx.rules.kiosk.languages[0]
     now = ctx.now()
     rows = session.exec(
         select(Visit, Customer)
@@ -115,6 +117,7 @@ def floor_rows(session: Session, ctx: ShopContext, *where: ColumnElement[bool]) 
                 handoff_pending=visit.id in pending,
                 greet_by=greet_by,
                 check_back_at=check_back_at,
+                language_tag=tag(visit.language) if visit.language not in (None, first_language) else "",
             )
         )
     return board
@@ -195,4 +198,5 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
             blocked_reason=blocked,
             notes=visit_notes,
             preferences=visit.preferences,
+            language=visit.language,
         )

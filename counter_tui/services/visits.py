@@ -33,6 +33,7 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
+from counter_tui.kiosk_words import LANGUAGES
 from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
@@ -91,18 +92,21 @@ def new_walk_in(
     needs: Iterable[str] = (),
     claim: bool = False,
     quoted_wait_minutes: int | None = None,
+    language: str | None = None,
 ) -> int:
     """Record a customer who just came in; returns the visit id.
 
     A known customer's standing needs are applied. With `claim`, the staff member who
     greeted them owns the visit from the start. Kiosks create unowned visits only, with
-    the wait they quoted (`services/wait_quotes.py`).
+    the wait they quoted (`services/wait_quotes.py`) and the language the customer picked.
     """
     description = limited(description, "description")
     wanted = [kind for kind in dict.fromkeys(needs)]
     unknown = [kind for kind in wanted if kind not in set(NeedKind)]
     if unknown:
         raise InvalidInput(f"Unknown need {unknown[0]!r}.")
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput(f"The kiosk has no such language; it speaks {', '.join(LANGUAGES)}.")
     with ctx.database.write() as session:
         action = Action.START_VISIT if customer_id is not None or claim else Action.CHECK_IN
         if actor.is_kiosk:
@@ -132,6 +136,7 @@ def new_walk_in(
             owner_id=actor.staff_id if claim else None,
             claimed_at=now if claim else None,
             quoted_wait_minutes=quoted_wait_minutes,
+            language=language,
         )
         session.add(visit)
         session.flush()
@@ -150,6 +155,7 @@ def new_walk_in(
             claimed=claim,
             source=source,
             quoted_wait_minutes=quoted_wait_minutes,
+            language=language,
         )
         if claim:
             audit.record(session, ctx, actor, "visit.claimed", "visit", visit.id)

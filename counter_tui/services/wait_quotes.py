@@ -20,6 +20,7 @@ from statistics import median
 from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import AuditEvent, NeedKind, Visit, VisitNeed
+from counter_tui.kiosk_words import ENGLISH, say
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 
@@ -36,14 +37,14 @@ class WaitQuote:
     ahead: int
     free: int
 
-    def sentence(self) -> str:
-        """What the customer reads at the kiosk."""
+    def sentence(self, language: str = ENGLISH) -> str:
+        """What the customer reads at the kiosk, in the language they picked."""
         if self.minutes is None:
-            return "We'll be with you as soon as someone is free."
+            return say(language, "wait_unknown")
         if self.minutes == 0:
-            return "Someone should be with you in a moment."
-        people = "1 person is" if self.ahead == 1 else f"{self.ahead} people are"
-        return f"Expected wait: about {self.minutes} minutes ({people} ahead of you)."
+            return say(language, "wait_moment")
+        key = "wait_one_ahead" if self.ahead == 1 else "wait_many_ahead"
+        return say(language, key, minutes=self.minutes, ahead=self.ahead)
 
 
 def _signed_in_staff(session: Session) -> set[int]:

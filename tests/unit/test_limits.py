@@ -87,6 +87,7 @@ NOT_TYPED = {
     "standingneed.kind": "enumeration",
     "contactconsent.channel": "enumeration",
     "visit.outcome": "enumeration",
+    "visit.language": "enumeration (kiosk_words.LANGUAGES)",
     "visitneed.kind": "enumeration",
     "handoffrequest.status": "enumeration",
     "followup.kind": "enumeration",
@@ -504,6 +505,7 @@ CASES = [
         lambda s, t: visits.new_walk_in(s.ctx, s.team.sam, description=t),
     ),
     Case("visits.new_walk_in:needs", None, lambda s, t: visits.new_walk_in(s.ctx, s.team.sam, needs=[t])),
+    Case("visits.new_walk_in:language", None, lambda s, t: visits.new_walk_in(s.ctx, s.team.sam, language=t)),
     Case(
         "visit_needs.set_need:kind", None, lambda s, t: visit_needs.set_need(s.ctx, s.team.sam, s.walk_in, t)
     ),

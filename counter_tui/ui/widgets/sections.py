@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.theme import Theme
 from textual.widgets import Static
 
+from counter_tui.kiosk_words import name_of, tag
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from counter_tui.services.views import CustomerDetail, FollowUpView, NoteView, VisitDetail
@@ -106,7 +107,10 @@ def visit_block(ctx: ShopContext, visit: VisitDetail, looks: Looks = PLAIN) -> T
     """Arrival, source, needs and any pending hand-off."""
     text = Text()
     text.append("Visit  ", style=looks.label)
-    text.append(f"arrived {clock_time(ctx, visit.arrived_at)} via {one_line(visit.source, 30)}\n")
+    text.append(f"arrived {clock_time(ctx, visit.arrived_at)} via {one_line(visit.source, 30)}")
+    if visit.language:
+        text.append(f"; kiosk language {name_of(visit.language)} ({tag(visit.language)})")
+    text.append("\n")
     text.append("Needs  ", style=looks.label)
     text.append_text(
         needs_text(ctx, visit.needs) if visit.needs else Text("none recorded (e to set)", style=looks.quiet)
