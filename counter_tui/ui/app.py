@@ -25,6 +25,7 @@ from textual.screen import Screen
 
 from counter_tui.logs import configure_logging
 from counter_tui.themes import high_contrast_theme
+from counter_tui.ui.focus_keys import FOCUS_KEYS
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.mail_delivery import MailDelivery
 from counter_tui.ui.messages import DataChanged
@@ -117,6 +118,7 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
             id="app.help",
             tooltip="Show or hide all keys of this screen.",
         ),
+        *FOCUS_KEYS,
     ]
 
     actor: reactive[Actor | None] = reactive(None, init=False)

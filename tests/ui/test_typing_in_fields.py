@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from sqlmodel import func, select
+from textual import events
 from textual.binding import Binding
 from textual.keys import key_to_character
 from textual.pilot import Pilot
@@ -308,3 +309,34 @@ async def test_a_promise_typed_for_a_walk_in_not_on_file_lands_in_a_field(
     assert [f.summary for f in customers.customer_detail(ctx, team.sam, rita.id).open_followups] == [
         "ring her re the sofa"
     ]
+
+
+async def test_a_burst_across_tab_lands_each_part_in_its_own_field(ctx: ShopContext, team: Team) -> None:
+    """A fast typist (or a scanner) types a field, Tab and the next field in one burst:
+    the letters after Tab belong to the next field, in every dialog with two text fields.
+    (Tab is handled before the keys after it reach a field.)"""
+    app = StaffApp(ctx)
+    checked = 0
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        for name, open_dialog in dialogs(ctx).items():
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            fields = [field for field in text_fields(app.screen) if isinstance(field, Input)]
+            chain = list(app.screen.focus_chain)
+            pair = len(fields) >= 2 and chain.index(fields[1]) == chain.index(fields[0]) + 1
+            later = next((c for c in "z7" if pair and after_typing(fields[1], "", c) == c), None)
+            if later is not None:
+                first, second = fields[0], fields[1]
+                await tab_to(pilot, first)
+                first_before = field_text_kept(first)
+                for key, char in [("q", "q"), ("tab", "\t"), (later, later)]:
+                    app.post_message(events.Key(key, char))
+                await settle(pilot)
+                assert first.value == after_typing(first, first_before, "q"), name
+                assert app.focused is second, name
+                assert second.value.endswith(later), name
+                checked += 1
+            await pilot.press("escape")
+            await settle(pilot)
+    assert checked >= 3

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.themes import HIGH_CONTRAST, high_contrast_theme
+from counter_tui.ui.focus_keys import FOCUS_KEYS
 from counter_tui.ui.guarded_app import GuardedApp
 from counter_tui.ui.kiosk.countdown import Countdown
 from counter_tui.ui.kiosk.launch import KioskExit, ignore_keyboard_signals
@@ -50,6 +51,7 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
             id="kiosk.staff",
             tooltip="Staff only: a shift lead's PIN opens the kiosk menu.",
         ),
+        *FOCUS_KEYS,
     ]
 
     def __init__(self, ctx: ShopContext, terminal: str, *, harden_process: bool = False) -> None:
