@@ -20,7 +20,7 @@ from rich.text import Text
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import FloorRow
 from counter_tui.ui.format import duration
-from counter_tui.ui.safe_text import one_line
+from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.tones import URGENT, tone
 from counter_tui.ui.widgets.badges import floor_flag, needs_text
 from counter_tui.ui.widgets.fitted_table import Col
@@ -67,7 +67,7 @@ class FloorCells:
         shown = self._waiting.get(row.visit_id)
         if shown is not None and shown.plain == words and shown.style == style:
             return shown
-        waiting = self._waiting[row.visit_id] = Text(words, style=style)
+        waiting = self._waiting[row.visit_id] = plain(words, style=style)
         return waiting
 
     def _steady_cells(self, row: FloorRow, narrow: bool) -> list[Text]:
@@ -85,7 +85,7 @@ class FloorCells:
         return [
             floor_flag(row),
             who,
-            Text(row.arrived_at.astimezone(self.ctx.calendar.tz).strftime("%H:%M")),
+            plain(row.arrived_at.astimezone(self.ctx.calendar.tz).strftime("%H:%M")),
             owner,
             needs_text(self.ctx, row.needs, short=narrow),
         ]
