@@ -1,0 +1,162 @@
+"""Memory over a long shift: the staff app driven round its screens by keys, its resident
+memory printed as it goes, to show whether anything grows with use.
+
+The real `counter-tui --db URL` runs under a pseudo-terminal (120x40) on a demo shop
+(built with `counter-tui demo --build-only`). One loop, by keys as a person types them:
+sign in as Dana (a shift lead), the floor board, open the highlighted customer and go
+back, find a customer by typing a name and go back, the follow-ups and back, the lead
+review through its seven tabs and back, lock and sign in again, and sign out (or lock,
+when Dana still has customers and signing out is refused). Each screen counts as
+reached when its text is painted and the terminal then stays quiet.
+
+Printed: the resident memory (VmRSS) after sign-in, then every `--every` loops, and the
+growth per loop over the first and the second half of the run (the first loops warm
+caches up; a leak shows as a steady growth in the second half). In the same batch, a
+minimal Textual app (Header, a 50-row DataTable, Footer) is measured, idle and after as
+many cursor keys as the staff app got. Figures only, no assertions:
+
+    .venv/bin/python benchmarks/bench_soak.py [--loops 40 | --minutes 5] [--every 5] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_floor import ANSI, Terminal
+from bench_large_shop import staff_app_command
+from bench_startup import MINIMAL_APP, build_demo, resident_mib
+
+LEAD, PIN = "dana", "1111"
+SIGN_IN = "Who are you?"
+KEYS_PER_LOOP = 20
+"""Roughly the keys one loop presses, given to the minimal app too."""
+
+
+def settle(terminal: Terminal, painted: str | None = None) -> None:
+    """Wait until `painted` is on screen (if given), then until the terminal is quiet."""
+    if painted is not None:
+        try:
+            terminal.until(painted, timeout=30)
+        except SystemExit:
+            raise SystemExit(f"never painted {painted!r}:\n" + ANSI.sub("", terminal.seen)[-1500:]) from None
+    terminal.drain(0.15)
+
+
+def press(terminal: Terminal, keys: str, painted: str | None = None) -> None:
+    """Type `keys` and wait for the frame they lead to."""
+    terminal.send(keys)
+    settle(terminal, painted)
+
+
+def sign_in(terminal: Terminal) -> None:
+    """Pick Dana on the sign-in screen and type her PIN; the floor board (or the screen
+    she left when the terminal locked) follows."""
+    press(terminal, LEAD)
+    press(terminal, "\r")
+    press(terminal, PIN)
+    press(terminal, "\r", "Dana")
+
+
+def one_loop(terminal: Terminal) -> None:
+    """Sign in, round the screens, lock, sign in again, sign out."""
+    sign_in(terminal)
+    press(terminal, "\x1b")  # whatever was open when the last loop locked: back to the floor
+    press(terminal, "\r", "Needs")  # open the highlighted customer
+    press(terminal, "\x1b")
+    press(terminal, "/", "Find customer")
+    press(terminal, "an")
+    press(terminal, "\x1b")
+    press(terminal, "f", "Follow-ups")
+    press(terminal, "\x1b")
+    press(terminal, "l", "Lead review")
+    for tab in "1234567":
+        press(terminal, tab)
+    press(terminal, "\x1b")
+    press(terminal, "\x0c", SIGN_IN)  # ctrl+l: lock
+    sign_in(terminal)
+    terminal.send("\x0f")  # ctrl+o: sign out, refused while Dana still has customers
+    terminal.drain(0.5)
+    if SIGN_IN not in terminal.seen[-4000:]:
+        press(terminal, "\x0c", SIGN_IN)
+
+
+def minimal_app(keys: int) -> tuple[float, float]:
+    """A minimal Textual app's resident MiB once painted, and after `keys` cursor keys."""
+    terminal = Terminal([sys.executable, str(MINIMAL_APP)])
+    try:
+        settle(terminal, "row 30")
+        idle = resident_mib(terminal.child.pid)
+        for n in range(keys):
+            terminal.send("\x1b[B" if n % 60 < 30 else "\x1b[A")
+            terminal.drain(0.01)
+        terminal.drain(0.3)
+        return idle, resident_mib(terminal.child.pid)
+    finally:
+        terminal.close()
+
+
+def growth(points: list[tuple[int, float]]) -> float:
+    """MiB per loop between the first and the last point (0 with fewer than two)."""
+    if len(points) < 2 or points[-1][0] == points[0][0]:
+        return 0.0
+    return (points[-1][1] - points[0][1]) / (points[-1][0] - points[0][0])
+
+
+def soak(database: Path, loops: int, minutes: float, every: int) -> int:
+    """Run the loops (or the minutes) and print resident memory as it goes; the loops done."""
+    terminal = Terminal([*staff_app_command(), "--db", f"sqlite:///{database}"])
+    pid = terminal.child.pid
+    try:
+        settle(terminal, "Dana")
+        print(f"  sign-in screen: {resident_mib(pid):6.1f} MiB", flush=True)
+        points: list[tuple[int, float]] = []
+        started = time.monotonic()
+        done = 0
+        while (minutes and time.monotonic() - started < minutes * 60) or (not minutes and done < loops):
+            one_loop(terminal)
+            done += 1
+            if done == 1 or done % every == 0:
+                rss = resident_mib(pid)
+                points.append((done, rss))
+                elapsed = time.monotonic() - started
+                print(f"  loop {done:4d}  {elapsed:6.0f} s  {rss:6.1f} MiB", flush=True)
+        half = [point for point in points if point[0] >= done / 2]
+        print(f"  growth per loop, whole run:   {growth(points) * 1024:7.1f} KiB")
+        print(f"  growth per loop, second half: {growth(half) * 1024:7.1f} KiB")
+        minutes_run = (time.monotonic() - started) / 60
+        print(f"  at the end: {resident_mib(pid):.1f} MiB after {done} loops, {minutes_run:.1f} min")
+        return done
+    finally:
+        terminal.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Soak the staff app, then measure the minimal app, and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loops", type=int, default=40, help="loops round the screens")
+    parser.add_argument("--minutes", type=float, default=0, help="run this long instead of --loops")
+    parser.add_argument("--every", type=int, default=5, help="print memory every this many loops")
+    parser.add_argument("--db", type=Path, help="a demo shop to use (built there if missing)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="counter-tui-soak-") as folder:
+        os.environ["COUNTER_TUI_CONFIG"] = str(Path(folder) / "no-config.toml")  # never the user's own
+        os.environ["TERM"] = "xterm-256color"
+        database = (args.db or Path(folder) / "demo.sqlite3").resolve()
+        if not database.exists():
+            build_demo(database, dict(os.environ))
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"Soak on a demo shop (load average {load:.1f} on {os.cpu_count()} CPUs):")
+        print("counter-tui:")
+        done = soak(database, args.loops, args.minutes, max(1, args.every))
+        idle, used = minimal_app(done * KEYS_PER_LOOP)
+        print("minimal Textual app (same batch):")
+        print(f"  painted: {idle:6.1f} MiB   after {done * KEYS_PER_LOOP} cursor keys: {used:6.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
