@@ -45,7 +45,7 @@ from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
-from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.dialogs.form import FormDialog, ReadOnlyDialog
 from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog
@@ -118,6 +118,7 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "StaffPickerDialog": lambda: StaffPickerDialog("Hand off to", [SAM, ALEX], reason_prompt="Why?"),
         "TextPromptDialog": lambda: TextPromptDialog("Add a note", "What should colleagues know?"),
         "NewWalkInDialog": lambda: NewWalkInDialog(),
+        "ReadOnlyDialog": lambda: ReadOnlyDialog(),
         "SettingDialog": lambda: SettingDialog("hours.friday", "Opening hours on Fridays", "09:00-17:30"),
     }
 
@@ -340,3 +341,20 @@ async def test_a_burst_across_tab_lands_each_part_in_its_own_field(ctx: ShopCont
             await pilot.press("escape")
             await settle(pilot)
     assert checked >= 3
+
+
+async def test_a_dialog_that_saves_nothing_never_offers_to_save(ctx: ShopContext, team: Team) -> None:
+    """A dialog that only shows something (an audit event, a due history) says Enter and
+    Esc go back: its hint and keys never promise a save that does not happen."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        for name in ("AuditEventDialog", "DueHistoryDialog"):
+            await app.push_screen(dialogs(ctx)[name]())
+            await settle(pilot)
+            hint = " ".join(str(label.render()) for label in app.screen.query(".dialog-hint"))
+            offered = {b.binding.description for b in app.active_bindings.values() if b.binding.show}
+            assert "save" not in hint.lower() and "Save" not in offered, name
+            assert "goes back" in hint, name
+            await pilot.press("escape")
+            await settle(pilot)

@@ -7,13 +7,13 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from counter_tui.services.audit_views import AuditEntry
-from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.dialogs.form import ReadOnlyDialog
 from counter_tui.ui.safe_text import plain
 
 REDACTED = "redacted (erased customer)"
 
 
-class AuditEventDialog(FormDialog[bool]):
+class AuditEventDialog(ReadOnlyDialog):
     """Read-only: Enter or Esc goes back to the log, on the same row."""
 
     TITLE_TEXT = "Audit event"
@@ -32,6 +32,3 @@ class AuditEventDialog(FormDialog[bool]):
         yield Static(plain(f"About: {entry.about}"), id="event-about")
         details = REDACTED if entry.redacted else entry.details or "—"
         yield Static(plain(f"Details: {details}"), id="event-details")
-
-    def collect(self) -> bool:
-        return True

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from counter_tui.services.context import ShopContext
 from counter_tui.services.due_history import DueHistory, followup_due_history
-from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.dialogs.form import ReadOnlyDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.shop_access import ServiceCaller
@@ -30,7 +30,7 @@ def history_lines(ctx: ShopContext, history: DueHistory) -> list[str]:
     return lines
 
 
-class DueHistoryDialog(FormDialog[bool]):
+class DueHistoryDialog(ReadOnlyDialog):
     """Read-only: Enter or Esc goes back, on the same row."""
 
     TITLE_TEXT = "Due history"
@@ -48,9 +48,6 @@ class DueHistoryDialog(FormDialog[bool]):
         )
         for index, text in enumerate(history_lines(self._ctx, history)):
             yield Static(plain(text), id=f"due-line-{index}", classes="due-line")
-
-    def collect(self) -> bool:
-        return True
 
 
 def show_due_history(where: ServiceCaller, followup_id: int) -> None:

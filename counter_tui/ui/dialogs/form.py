@@ -67,6 +67,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
     ]
     DEFAULT_CLASSES = "form-dialog"
     TITLE_TEXT = ""
+    HINT_TEXT = HINT
     #: A service's field name → the id of the widget it concerns, where they differ.
     FIELD_IDS: ClassVar[dict[str, str]] = {}
 
@@ -83,7 +84,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
                 if widget.id and isinstance(widget, FIELD_TYPES):
                     yield field_error(widget.id)
             yield Static("", classes="dialog-error")
-            yield Label(HINT, classes="dialog-hint")
+            yield Label(self.HINT_TEXT, classes="dialog-hint")
         yield Footer(compact=True)
 
     @property
@@ -154,6 +155,20 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             self.show_error("Saving… one moment.")
             return
         self.dismiss(None)
+
+
+class ReadOnlyDialog(FormDialog[bool]):
+    """A dialog that only shows something (an audit event, a due history): Enter or Esc
+    goes back, and neither its hint nor its keys promise a save."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back", id="dialog.cancel", tooltip="Go back."),
+        Binding("enter", "submit", "Back", id="dialog.submit", priority=True, tooltip="Go back."),
+    ]
+    HINT_TEXT = "Enter or Esc goes back."
+
+    def collect(self) -> bool:
+        return True
 
 
 def field_error(widget_id: str) -> Static:

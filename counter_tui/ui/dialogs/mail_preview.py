@@ -3,7 +3,6 @@ it; Enter sends it (through the outbox), Esc goes back without completing anythi
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -16,6 +15,7 @@ class MailPreviewDialog(FormDialog[bool]):
     """The email to the customer: to, subject and text; Enter sends, Esc does not."""
 
     TITLE_TEXT = "Send this email?"
+    HINT_TEXT = "Enter sends it · Esc goes back; nothing is checked off."
 
     def __init__(self, preview: MailPreview) -> None:
         super().__init__()
@@ -26,7 +26,6 @@ class MailPreviewDialog(FormDialog[bool]):
         yield Static(plain(f"Subject: {self._preview.subject}"), id="mail-subject")
         for number, text in enumerate(self._preview.body.rstrip("\n").split("\n")):
             yield Static(plain(text), classes="mail-body", id=f"mail-body-{number}")
-        yield Static(Text("Enter sends it · Esc goes back; nothing is checked off.", style="bold"))
 
     def collect(self) -> bool:
         return True
