@@ -14,7 +14,7 @@ ENGLISH = "en"
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "language_name": "English",
-        "language_key": "{name}: press {key}",
+        "language_key": "{name}: press {number}",
         "welcome_title": "Welcome to {shop}",
         "welcome_text": "Check in here and we'll let the team know you've arrived.",
         "welcome_call": "Press Enter to start",
@@ -51,7 +51,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "es": {
         "language_name": "Español",
-        "language_key": "{name}: pulse {key}",
+        "language_key": "{name}: pulse {number}",
         "welcome_title": "Le damos la bienvenida a {shop}",
         "welcome_text": "Regístrese aquí y avisaremos al equipo de que ha llegado.",
         "welcome_call": "Pulse Intro para empezar",

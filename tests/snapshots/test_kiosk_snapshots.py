@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.kiosk.app import KioskApp
-from tests.conftest import Team
+from tests.conftest import Team, set_shop_rules
 
 SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
@@ -37,6 +37,16 @@ def keys(*pressed: str) -> Callable[[Pilot[object]], object]:
 
 def test_welcome(snap_compare: SnapCompare, ctx: ShopContext) -> None:
     assert snap_compare(KioskApp(ctx, "door"), terminal_size=SIZE)
+
+
+def test_welcome_offers_the_shops_languages(snap_compare: SnapCompare, ctx: ShopContext) -> None:
+    set_shop_rules(ctx, {"kiosk.languages": ["en", "es"]})
+    assert snap_compare(KioskApp(ctx, "door"), terminal_size=SIZE)
+
+
+def test_choices_in_spanish(snap_compare: SnapCompare, ctx: ShopContext) -> None:
+    set_shop_rules(ctx, {"kiosk.languages": ["en", "es"]})
+    assert snap_compare(KioskApp(ctx, "door"), terminal_size=SIZE, run_before=keys("2", *"Ana", "enter"))
 
 
 def test_first_name(snap_compare: SnapCompare, ctx: ShopContext) -> None:

@@ -91,7 +91,9 @@ async def test_inherited_exits_are_not_bound(ctx: ShopContext) -> None:
     assert KioskApp.ENABLE_COMMAND_PALETTE is False
     assert not KioskApp.COMMANDS
     async with app.run_test(size=SIZE):
-        assert set(app.screen.active_bindings) == {"enter", "f12"}
+        # Enter starts a check-in; 1-9 start one in the shop's language with that number;
+        # Tab and Shift+Tab move the focus (ui/focus_keys.py).
+        assert set(app.screen.active_bindings) == {"enter", "f12", "tab", "shift+tab", *"123456789"}
         assert list(app.get_system_commands(app.screen)) == []
 
 

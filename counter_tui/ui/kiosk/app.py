@@ -18,6 +18,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from counter_tui.kiosk_words import ENGLISH, WORDS, words
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.themes import HIGH_CONTRAST, high_contrast_theme
@@ -30,7 +31,7 @@ from counter_tui.ui.kiosk.screens.unlock import UnlockScreen
 from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
 from counter_tui.ui.safe_text import PlainTextApp
 
-UNEXPECTED_KIOSK = "Sorry, something went wrong. Please try again, or ask at the counter."
+UNEXPECTED_KIOSK = WORDS[ENGLISH]["unexpected"]
 
 
 class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=False):
@@ -61,10 +62,16 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
         self.terminal = kiosk.terminal_name(terminal)
         self.harden_process = harden_process
         self.idle = Countdown(self, ctx.rules.kiosk.idle_seconds, self.idle_expired, "kiosk idle")
+        self.language = ctx.rules.kiosk.languages[0]
+
+    @property
+    def words(self) -> dict[str, str]:
+        """Every sentence the customer reads, in the language they picked."""
+        return words(self.language)
 
     def unexpected_sentence(self, nothing_saved: bool) -> str:
-        """Customers get one plain sentence (the details are in the kiosk's log)."""
-        return UNEXPECTED_KIOSK
+        """Customers get one plain sentence in their language (the details are in the log)."""
+        return self.words["unexpected"]
 
     def get_default_screen(self) -> Screen:
         """The welcome screen sits at the bottom of the stack; everything else returns to it."""
@@ -106,9 +113,23 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
         self.idle.start()
 
     def back_to_welcome(self) -> None:
-        """Drop every screen above the welcome screen."""
+        """Drop every screen above the welcome screen, which greets the next person in the
+        shop's first language."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        first = self.ctx.rules.kiosk.languages[0]
+        if self.language != first:
+            self.language = first
+            self.screen.refresh(recompose=True)
+
+    def start_check_in(self, language: str) -> None:
+        """Ask for a first name next, in `language`. Each check-in offers the shop's choices
+        as they are now, so a lead's change reaches the kiosk without a restart."""
+        from counter_tui.ui.kiosk.screens.name import NameScreen
+
+        self.language = language
+        self.follow_shop_rules()
+        self.push_screen(NameScreen())
 
     @property
     def staff_screen_open(self) -> bool:

@@ -79,7 +79,7 @@ class FloorCells:
             owner = Text("nobody" if narrow else "— nobody yet", style="bold" if row.urgent else "dim")
         who = Text(one_line(row.who))
         if row.language_tag:
-            who.append(f" {row.language_tag}", style="bold")
+            who.append_text(plain(f" {row.language_tag}", style="bold"))
         if row.source.startswith("kiosk"):
             who.append(f"  ({one_line(row.source, 20)})", style="dim")
         return [

@@ -109,7 +109,7 @@ def visit_block(ctx: ShopContext, visit: VisitDetail, looks: Looks = PLAIN) -> T
     text.append("Visit  ", style=looks.label)
     text.append(f"arrived {clock_time(ctx, visit.arrived_at)} via {one_line(visit.source, 30)}")
     if visit.language:
-        text.append(f"; kiosk language {name_of(visit.language)} ({tag(visit.language)})")
+        text.append_text(plain(f"; kiosk language {name_of(visit.language)} ({tag(visit.language)})"))
     text.append("\n")
     text.append("Needs  ", style=looks.label)
     text.append_text(

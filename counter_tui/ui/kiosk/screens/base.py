@@ -42,6 +42,11 @@ class KioskScreen(Guarded, Screen[None], inherit_bindings=False):
         return self.app  # type: ignore[return-value]
 
     @property
+    def words(self) -> dict[str, str]:
+        """The customer's sentences, in the language they picked."""
+        return self.kiosk.words
+
+    @property
     def ctx(self) -> ShopContext:
         """The shop this kiosk checks customers into."""
         return self.kiosk.ctx

@@ -64,13 +64,20 @@ class ChoiceScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         """A greeting, the numbered choices, and the keys."""
-        greeting = f"Hi {self.first_name}! " if self.first_name else ""
+        words = self.words
+        title = (
+            words["choice_title_named"].format(name=self.first_name)
+            if self.first_name
+            else words["choice_title"]
+        )
         with Vertical(classes="kiosk-panel"):
-            yield Static(plain(f"{greeting}What would you like?"), classes="kiosk-title")
+            yield Static(plain(title), classes="kiosk-title")
             yield OptionList(*self._options(), id="choices")
         count = len(self.choices)
         numbers = "1" if count == 1 else f"1-{count}"
-        yield KeyHints((f"{numbers} or ↑↓ Enter", "choose"), ("Esc", "back"))
+        yield KeyHints(
+            (words["choose_keys"].format(numbers=numbers), words["hint_choose"]), ("Esc", words["hint_back"])
+        )
 
     def on_mount(self) -> None:
         """Start with the first choice highlighted."""
@@ -98,7 +105,7 @@ class ChoiceScreen(KioskScreen):
         if not 1 <= number <= len(self.choices):
             return
         choice = self.choices[number - 1]
-        check_in = CheckIn(first_name=self.first_name, need=choice.need)
+        check_in = CheckIn(first_name=self.first_name, need=choice.need, language=self.kiosk.language)
         self.app.push_screen(
             ThanksScreen(check_in, choice.next_step, reset_seconds=self.ctx.rules.kiosk.reset_seconds)
         )

@@ -40,24 +40,25 @@ class NameScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         """The question, one input, and room for a friendly message."""
+        words = self.words
         with Vertical(classes="kiosk-panel"):
-            yield Static(plain("What's your first name?"), classes="kiosk-title")
-            yield Static(plain("Optional — just press Enter to skip."), classes="kiosk-text")
+            yield Static(plain(words["name_title"]), classes="kiosk-title")
+            yield Static(plain(words["name_text"]), classes="kiosk-text")
             yield FirstNameInput(
                 id="first-name",
-                placeholder="First name",
+                placeholder=words["name_placeholder"],
                 max_length=FIRST_NAME_MAX,
                 select_on_focus=False,
             )
             yield Static("", id="name-message", classes="kiosk-message")
-        yield KeyHints(("Enter", "continue"), ("Esc", "back"))
+        yield KeyHints((words["key_enter"], words["hint_continue"]), ("Esc", words["hint_back"]))
 
     @on(Input.Submitted, "#first-name")
     def name_given(self, event: Input.Submitted) -> None:
         """Go on to the choices, or explain kindly what to type instead."""
         event.stop()
         try:
-            first_name = clean_first_name(event.value)
+            first_name = clean_first_name(event.value, self.kiosk.language)
         except InvalidInput as refusal:
             self.query_one("#name-message", Static).update(plain(str(refusal)))
             return

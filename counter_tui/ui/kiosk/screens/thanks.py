@@ -9,13 +9,14 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from counter_tui.errors import DomainError
+from counter_tui.kiosk_words import ENGLISH, WORDS
 from counter_tui.services import kiosk
 from counter_tui.services.kiosk import CheckedIn, CheckIn
 from counter_tui.ui.kiosk.countdown import Countdown
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.safe_text import plain
 
-SORRY = "Sorry, we couldn't check you in just now. Please ask at the counter; we'll help you there."
+SORRY = WORDS[ENGLISH]["sorry_text"]
 
 
 class ThanksScreen(KioskScreen):
@@ -36,10 +37,10 @@ class ThanksScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         """'Just a moment' until the visit exists, then the thank-you."""
         with Vertical(classes="kiosk-panel"):
-            yield Static(plain("Just a moment…"), id="thanks-title", classes="kiosk-title")
+            yield Static(plain(self.words["thanks_pending"]), id="thanks-title", classes="kiosk-title")
             yield Static("", id="thanks-next", classes="kiosk-call -pending")
             yield Static("", id="thanks-after", classes="kiosk-text")
-        yield KeyHints(("Any key", "finish"))
+        yield KeyHints((self.words["key_any"], self.words["hint_finish"]))
 
     def on_mount(self) -> None:
         """Create the visit off the UI thread."""
@@ -57,15 +58,17 @@ class ThanksScreen(KioskScreen):
         how long they can expect to wait."""
         self.visit_id = done.visit_id
         name = self.check_in.first_name
+        words = self.words
         self._show(
-            f"Thank you, {name}!" if name else "Thank you!",
+            words["thanks_title_named"].format(name=name) if name else words["thanks_title"],
             self.next_step,
-            f"{done.wait} You're checked in. This screen will reset by itself.".lstrip(),
+            f"{done.wait} {words['thanks_after']}".lstrip(),
         )
 
     def not_checked_in(self, error: DomainError) -> None:
         """Nothing was saved: send the customer to the counter instead."""
-        self._show("Sorry!", SORRY, "This screen will reset by itself.")
+        words = self.words
+        self._show(words["sorry_title"], words["sorry_text"], words["sorry_after"])
 
     def _show(self, title: str, next_step: str, after: str) -> None:
         self.query_one("#thanks-title", Static).update(plain(title))
