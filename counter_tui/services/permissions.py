@@ -255,7 +255,9 @@ def _add_helper(actor: Actor, target: Target) -> Refusal | None:
 
 
 def _end_visit(actor: Actor, target: Target) -> Refusal | None:
-    if target.owner_id is None and not actor.is_lead:
+    """A purchase or no purchase needs someone who served them; a shift lead too (a sale
+    nobody served would hide a walk-out and credit nobody)."""
+    if target.owner_id is None:
         return Refusal(
             "Nobody has claimed this customer. Claim them first, or end as 'left unserved'.", Conflict
         )

@@ -278,10 +278,8 @@ def end_visit(
         audit.record(session, ctx, actor, "visit.ended", "visit", visit_id, outcome=outcome)
         thank_you_id: int | None = None
         message = "Visit ended."
-        if owe_apology(session, ctx, actor, visit_id) is not None:
-            message = (
-                "Visit ended. They asked for help and left unserved: an apology is queued for the shift lead."
-            )
+        if (walk_out := owe_apology(session, ctx, actor, visit_id)) is not None:
+            message = f"Visit ended. {walk_out.sentence()}"
         if outcome == Outcome.PURCHASE:
             if visit.customer_id is None:
                 message = "Visit ended. No thank-you queued: the customer is not on file."

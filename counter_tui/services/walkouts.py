@@ -9,6 +9,8 @@ them go), or is closed at the end of the day never claimed by anyone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import (
@@ -80,10 +82,30 @@ def lead_on_shift(session: Session, actor: Actor | None) -> Staff | None:
     return last or session.exec(leads.order_by(func.lower(Staff.name))).first()
 
 
-def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_id: int) -> int | None:
-    """Inside the transaction that ended visit `visit_id`: queue the apology it is owed, if
-    any (see the module's docstring), and return its id; the walk-out is audited either
-    way once the customer is on file, with the reason when no apology is queued."""
+@dataclass(frozen=True)
+class WalkOut:
+    """A walk-out just recorded: the apology queued for it, or why there is none."""
+
+    apology_id: int | None
+    why_not: str = ""
+
+    def sentence(self) -> str:
+        """What the person ending the visit is told about the apology."""
+        if self.apology_id is not None:
+            return "They asked for help and left unserved: an apology is queued for the shift lead."
+        return f"They asked for help and left unserved; no apology is queued: {WHY_NOT_SAID[self.why_not]}."
+
+
+WHY_NOT_SAID = {
+    "no contact consent": "they have not agreed to be contacted",
+    "no shift lead to own it": "there is no shift lead to own it",
+}
+
+
+def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_id: int) -> WalkOut | None:
+    """Inside the transaction that ended visit `visit_id`: when it is a walk-out (see the
+    module's docstring), queue the apology it is owed and say so, or say why none is; the
+    walk-out is audited either way. None when it is no walk-out, or one already owed."""
     visit = session.exec(
         select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True)
     ).one()
@@ -105,7 +127,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
         audit.record(
             session, ctx, actor, "walkout.no_apology", "visit", visit_id, waited_minutes=waited, why=why
         )
-        return None
+        return WalkOut(None, why)
     followup = FollowUp(
         customer_id=visit.customer_id,
         visit_id=visit_id,
@@ -133,7 +155,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
         owner_id=lead.id,
         waited_minutes=waited,
     )
-    return followup.id
+    return WalkOut(followup.id)
 
 
 def _apology_summary(ctx: ShopContext, visit: Visit, waited: int) -> str:

@@ -63,7 +63,9 @@ def test_an_unowned_visit_is_anyones_to_work_on_but_needs_a_claim_for_an_owners_
     for action in (Action.ADD_HELPER, Action.END_VISIT, Action.REQUEST_HANDOFF):
         refused = refusal(OTHER, action, UNOWNED)
         assert refused is not None and refused.kind is Conflict and "laim" in refused.sentence
-    assert allows(LEAD, Action.END_VISIT, UNOWNED)
+    refused = refusal(LEAD, Action.END_VISIT, UNOWNED)  # a sale nobody served is not a sale
+    assert refused is not None and refused.kind is Conflict and "laim" in refused.sentence
+    assert allows(LEAD, Action.END_VISIT_UNSERVED, UNOWNED)
 
 
 def test_a_follow_up_is_its_owners_or_a_leads() -> None:

@@ -210,10 +210,13 @@ def test_a_colleague_cannot_end_an_owned_visit(
 def test_anyone_may_end_an_unowned_visit_only_as_left_unserved(
     ctx: ShopContext, team: Team, fetch: Callable[..., Any]
 ) -> None:
+    """A shift lead too: a purchase nobody served would hide a walk-out (no apology owed)
+    and credit nobody on the scorecard."""
     visit_id = visits.new_walk_in(ctx, team.lead)
     for outcome in (Outcome.PURCHASE, Outcome.NO_PURCHASE):
-        with pytest.raises(Conflict, match="Nobody has claimed this customer"):
-            visits.end_visit(ctx, team.alex, visit_id, outcome)
+        for who in (team.alex, team.lead):
+            with pytest.raises(Conflict, match="Nobody has claimed this customer"):
+                visits.end_visit(ctx, who, visit_id, outcome)
     assert fetch(Visit, visit_id).ended_at is None
     visits.end_visit(ctx, team.alex, visit_id, Outcome.LEFT_UNSERVED)
     visit: Visit = fetch(Visit, visit_id)

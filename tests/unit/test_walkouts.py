@@ -52,8 +52,12 @@ def test_no_apology_without_consent_and_the_walk_out_is_audited(
     ctx: ShopContext, team: Team, bob: int, audit_log: AuditLog
 ) -> None:
     visit_id = _waiting_for_help(ctx, team, bob)
-    visits.end_visit(ctx, team.sam, visit_id, Outcome.LEFT_UNSERVED)
+    result = visits.end_visit(ctx, team.sam, visit_id, Outcome.LEFT_UNSERVED)
     assert _apologies(ctx) == []
+    assert result.message == (
+        "Visit ended. They asked for help and left unserved; no apology is queued: "
+        "they have not agreed to be contacted."
+    )
     [event] = audit_log("walkout.no_apology")
     assert event.entity_id == visit_id and '"why": "no contact consent"' in event.details
 
