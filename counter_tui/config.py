@@ -27,7 +27,7 @@ from pydantic_settings import (
 
 from counter_tui.app_paths import default_config_path, default_database_url
 from counter_tui.config_check import check_settings_file, keymap_problem
-from counter_tui.kiosk_words import LANGUAGES, WORDS
+from counter_tui.kiosk_words import ENGLISH, LANGUAGES, WORDS
 from counter_tui.themes import DEFAULT_THEME, theme_problem
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -246,16 +246,13 @@ _SPOKEN = ", ".join(f"{code} {WORDS[code]['language_name']}" for code in LANGUAG
 
 
 def _default_kiosk_choices() -> list[KioskChoice]:
-    someone = "Someone will be with you shortly."
+    words = WORDS[ENGLISH]
+    someone = words["next_someone"]
     return [
-        KioskChoice(
-            label="Browse on my own",
-            need="browse_privately",
-            next_step="Enjoy browsing — we'll give you space. Just wave if you need us.",
-        ),
-        KioskChoice(label="I'd like some help", need="needs_help", next_step=someone),
-        KioskChoice(label="Picking something up", need="pickup", next_step=someone),
-        KioskChoice(label="A question about an order", need="order_question", next_step=someone),
+        KioskChoice(label=words["choice_browse"], need="browse_privately", next_step=words["next_browse"]),
+        KioskChoice(label=words["choice_help"], need="needs_help", next_step=someone),
+        KioskChoice(label=words["choice_pickup"], need="pickup", next_step=someone),
+        KioskChoice(label=words["choice_order"], need="order_question", next_step=someone),
     ]
 
 

@@ -4,7 +4,8 @@ The shop chooses which of these languages its kiosk offers (`kiosk.languages`); 
 customer picks one on the welcome screen and the visit keeps it, so the floor board can
 show staff which language to greet them in. Each catalogue has the same keys with the
 same `{placeholders}` (a unit test checks). The kiosk's choices and their next steps are
-the shop's own words and are shown as the shop wrote them.
+the shop's own words, shown as the shop wrote them, except the choices the kiosk ships
+with (`SHIPPED`), which every catalogue translates.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ WORDS: dict[str, dict[str, str]] = {
         "wait_one_ahead": "Expected wait: about {minutes} minutes (1 person is ahead of you).",
         "wait_many_ahead": "Expected wait: about {minutes} minutes ({ahead} people are ahead of you).",
         "unexpected": "Sorry, something went wrong. Please try again, or ask at the counter.",
+        "choice_browse": "Browse on my own",
+        "choice_help": "I'd like some help",
+        "choice_pickup": "Picking something up",
+        "choice_order": "A question about an order",
+        "next_browse": "Enjoy browsing — we'll give you space. Just wave if you need us.",
+        "next_someone": "Someone will be with you shortly.",
     },
     "es": {
         "language_name": "Español",
@@ -84,10 +91,19 @@ WORDS: dict[str, dict[str, str]] = {
         "wait_one_ahead": "Espera estimada: unos {minutes} minutos (hay 1 persona delante de usted).",
         "wait_many_ahead": "Espera estimada: unos {minutes} minutos (hay {ahead} personas delante de usted).",
         "unexpected": "Lo sentimos, algo ha fallado. Inténtelo de nuevo o pregunte en el mostrador.",
+        "choice_browse": "Prefiero mirar por mi cuenta",
+        "choice_help": "Me gustaría que me ayudaran",
+        "choice_pickup": "Vengo a recoger algo",
+        "choice_order": "Tengo una pregunta sobre un pedido",
+        "next_browse": "Mire con tranquilidad; no le molestaremos. Si nos necesita, haga una seña.",
+        "next_someone": "Enseguida le atenderá alguien.",
     },
 }
 
 LANGUAGES: tuple[str, ...] = tuple(WORDS)
+
+#: The catalogue keys of the kiosk's shipped choices and next steps (`config.py` uses them).
+SHIPPED = ("choice_browse", "choice_help", "choice_pickup", "choice_order", "next_browse", "next_someone")
 
 
 def words(language: str) -> dict[str, str]:
@@ -98,6 +114,16 @@ def words(language: str) -> dict[str, str]:
 def say(language: str, key: str, **values: object) -> str:
     """One sentence in `language`, its placeholders filled in."""
     return words(language)[key].format(**values)
+
+
+def shop_text(language: str, text: str) -> str:
+    """A choice or next step as the shop set it, in `language` if it is one the kiosk ships
+    with (in English, unchanged); the shop's own words as written."""
+    english = WORDS[ENGLISH]
+    for key in SHIPPED:
+        if text == english[key]:
+            return say(language, key)
+    return text
 
 
 def tag(language: str) -> str:

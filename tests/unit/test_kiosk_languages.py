@@ -10,9 +10,10 @@ import string
 import pytest
 from sqlmodel import select
 
+from counter_tui.config import KioskSettings
 from counter_tui.db.models import Visit
 from counter_tui.errors import InvalidInput
-from counter_tui.kiosk_words import ENGLISH, LANGUAGES, WORDS, say
+from counter_tui.kiosk_words import ENGLISH, LANGUAGES, WORDS, say, shop_text
 from counter_tui.services import kiosk, shop_settings
 from counter_tui.services.context import ShopContext
 from counter_tui.services.kiosk import CheckIn
@@ -42,6 +43,18 @@ def test_every_language_has_every_key_with_the_same_placeholders(language: str) 
 def test_a_sentence_is_said_in_the_language_asked() -> None:
     assert say("es", "thanks_title_named", name="Ana") == "¡Gracias, Ana!"
     assert say("en", "thanks_title_named", name="Ana") == "Thank you, Ana!"
+
+
+def test_the_shipped_choices_are_translated_and_the_shops_own_words_kept() -> None:
+    labels = [choice.label for choice in KioskSettings().choices]
+    assert [shop_text("es", label) for label in labels] == [
+        "Prefiero mirar por mi cuenta",
+        "Me gustaría que me ayudaran",
+        "Vengo a recoger algo",
+        "Tengo una pregunta sobre un pedido",
+    ]
+    assert [shop_text("en", label) for label in labels] == labels
+    assert shop_text("es", "Ask for Dana") == "Ask for Dana"
 
 
 def test_a_lead_chooses_the_kiosks_languages_audited(

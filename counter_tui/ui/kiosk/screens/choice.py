@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from counter_tui.config import KioskChoice
+from counter_tui.kiosk_words import shop_text
 from counter_tui.services.kiosk import CheckIn
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
@@ -56,11 +57,11 @@ class ChoiceScreen(KioskScreen):
             options.append(Option(self._prompt(number, choice, highlighted=False), id=f"choice-{number}"))
         return options
 
-    @staticmethod
-    def _prompt(number: int, choice: KioskChoice, *, highlighted: bool) -> Text:
+    def _prompt(self, number: int, choice: KioskChoice, *, highlighted: bool) -> Text:
         """A choice's line: its number and words, `▶` before the highlighted one (so it is
         not shown by colour alone)."""
-        return plain(f"{'▶' if highlighted else ' '} {number}  {choice.label}")
+        label = shop_text(self.kiosk.language, choice.label)
+        return plain(f"{'▶' if highlighted else ' '} {number}  {label}")
 
     def compose(self) -> ComposeResult:
         """A greeting, the numbered choices, and the keys."""
@@ -107,7 +108,11 @@ class ChoiceScreen(KioskScreen):
         choice = self.choices[number - 1]
         check_in = CheckIn(first_name=self.first_name, need=choice.need, language=self.kiosk.language)
         self.app.push_screen(
-            ThanksScreen(check_in, choice.next_step, reset_seconds=self.ctx.rules.kiosk.reset_seconds)
+            ThanksScreen(
+                check_in,
+                shop_text(self.kiosk.language, choice.next_step),
+                reset_seconds=self.ctx.rules.kiosk.reset_seconds,
+            )
         )
 
     def action_back(self) -> None:
