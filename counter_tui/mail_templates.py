@@ -90,7 +90,7 @@ class MailTemplates(StrictModel):
 
     thank_you: MailTemplate = _template(
         "Thank you from {shop_name}",
-        "Thank you for visiting {shop_name} today, {customer_first_name}.",
+        "Thank you for visiting {shop_name}, {customer_first_name}.",
         "A thank-you after a purchase; the owner's personal line follows.",
     )
     promise_done: MailTemplate = _template(

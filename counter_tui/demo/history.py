@@ -32,7 +32,7 @@ from counter_tui.demo.data import (
 from counter_tui.demo.people import DemoPeople
 from counter_tui.demo.timeline import Timeline, VisitState
 from counter_tui.errors import InvalidInput, NotAllowed
-from counter_tui.services import feedback, followups, handoffs, kudos, visit_needs, visits
+from counter_tui.services import feedback, followups, handoffs, kudos, status_updates, visit_needs, visits
 from counter_tui.services.calendar import SEARCH_DAYS
 from counter_tui.services.context import Actor, ShopContext
 
@@ -323,7 +323,14 @@ def _promise(
 
 
 def _status_update(ctx: ShopContext, actor: Actor, customer_id: int, about: str) -> None:
-    followups.add_status_update(ctx, actor, customer_id, about=about, channel=Channel.IN_PERSON)
+    status_updates.start_status_update(
+        ctx,
+        actor,
+        customer_id,
+        about=about,
+        channel=Channel.IN_PERSON,
+        every_days=ctx.rules.followups.status_update_every_days,
+    )
 
 
 def _thank_unless_held(ctx: ShopContext, owner: Actor, followup_id: int, done: str, line: str) -> None:

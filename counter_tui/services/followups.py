@@ -157,25 +157,6 @@ def _insert(
     return followup.id
 
 
-def add_status_update(ctx: ShopContext, actor: Actor, customer_id: int, *, about: str, channel: str) -> int:
-    """Keep a customer up to date on an open order or repair, every N days while it is open."""
-    about = limited(about, "followup", param="about")
-    if not about:
-        raise InvalidInput("Say which order or repair the updates are about.")
-    with ctx.database.write() as session:
-        staff = require(session, actor, Action.KEEP_CUSTOMER_RECORD)
-        customer = load_customer(session, customer_id)
-        if channel != Channel.IN_PERSON and channel not in consented_channels(session, customer_id):
-            raise NotAllowed(
-                f"{customer.name} has not agreed to be contacted by "
-                f"{CHANNEL_LABELS.get(channel, channel)}. Record their consent first."
-            )
-        due = status_update_due(ctx, ctx.now())
-        return _insert(
-            session, ctx, actor, staff, customer_id, FollowUpKind.STATUS_UPDATE, channel, about, due
-        )
-
-
 def load_open(session: Session, followup_id: int) -> FollowUp:
     """The follow-up, if it is still open; otherwise a sentence saying why not."""
     followup = session.get(FollowUp, followup_id)

@@ -21,8 +21,6 @@ from counter_tui.ui.screens.followups import FollowUpsScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, table_rows, type_text
 
-TEMPLATE = "Thank you for visiting Test Shop today, Bob."
-
 
 def bought_something(ctx: ShopContext, team: Team) -> int:
     """Bob's visit with Sam ended in a purchase; returns Bob's customer id."""

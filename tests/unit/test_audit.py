@@ -31,6 +31,7 @@ from counter_tui.services import (
     followups,
     handoffs,
     staff,
+    status_updates,
     thank_yous,
     visit_customer,
     visit_needs,
@@ -181,7 +182,9 @@ def test_every_change_writes_exactly_its_audit_events(
         (
             lambda: state.__setitem__(
                 "update",
-                followups.add_status_update(ctx, sam, state["bob"], about="repair", channel="sms"),
+                status_updates.start_status_update(
+                    ctx, sam, state["bob"], about="repair", channel="sms", every_days=3
+                ),
             ),
             ["followup.queued"],
         ),

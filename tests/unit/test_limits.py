@@ -356,16 +356,6 @@ CASES = [
         ),
     ),
     Case(
-        "followups.add_status_update:about",
-        "followup",
-        lambda s, t: followups.add_status_update(s.ctx, s.team.sam, s.bob, about=t, channel=Channel.PHONE),
-    ),
-    Case(
-        "followups.add_status_update:channel",
-        None,
-        lambda s, t: followups.add_status_update(s.ctx, s.team.sam, s.bob, about="x", channel=t),
-    ),
-    Case(
         "status_updates.start_status_update:about",
         "followup",
         lambda s, t: status_updates.start_status_update(

@@ -67,7 +67,7 @@ def test_the_preview_is_what_the_customer_receives(
     stored = _message(mail_shop, message_id)
     assert (got.to, got.message_id) == (["bob@example.com"], stored.message_id)
     assert (got.headers["Subject"], got.body) == (shown.subject, shown.body)
-    assert LINE in got.body and "Thank you for visiting Test Shop today, Bob." in got.body
+    assert LINE in got.body and "Thank you for visiting Test Shop, Bob." in got.body
     assert got.headers["Reply-To"] == "Sam <sam@test-shop.example>"
     assert (stored.status, stored.attempts, stored.sent_at) == (OutboxStatus.SENT, 1, mail_shop.now())
     assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 0

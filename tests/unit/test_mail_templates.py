@@ -45,7 +45,7 @@ def test_each_kind_is_written_from_its_own_template_signed_by_its_owner(
 
     assert (thanks.subject, thanks.body) == (
         "Thank you from Test Shop",
-        f"Thank you for visiting Test Shop today, Bob.\n\n{LINE}\n\nSam\nTest Shop\n",
+        f"Thank you for visiting Test Shop, Bob.\n\n{LINE}\n\nSam\nTest Shop\n",
     )
     assert (promise.subject, promise.body) == (
         "Test Shop: done, order the blue kettle",
@@ -108,7 +108,7 @@ def test_hostile_names_are_text_not_placeholders_or_headers(mail_shop: ShopConte
     shown = outbox.preview(mail_shop, team.sam, thank_you(mail_shop, team, bob), personal_line=LINE)
 
     assert "\x1b" not in shown.body and "\x07" not in shown.body
-    assert shown.body.startswith("Thank you for visiting Test Shop today, {shop_name}]0;x")
+    assert shown.body.startswith("Thank you for visiting Test Shop, {shop_name}]0;x")
     assert "\n" not in shown.subject
 
 
@@ -117,3 +117,12 @@ def test_every_placeholder_is_filled_and_documented() -> None:
     assert fill(" ".join(f"{{{name}}}" for name in PLACEHOLDERS), values) == " ".join(values.values())
     readme = Path("README.md").read_text(encoding="utf-8")
     assert all(f"`{{{name}}}`" in readme for name in PLACEHOLDERS)
+
+
+def test_the_default_thank_you_is_true_whenever_it_is_sent(mail_shop: ShopContext, team: Team) -> None:
+    # A thank-you may go days after the visit: the opening must not say "today".
+    bob = _emailable(mail_shop, team)
+    followup_id = thank_you(mail_shop, team, bob)
+    shown = outbox.preview(mail_shop, team.sam, followup_id, personal_line=LINE)
+    assert shown.body.startswith("Thank you for visiting Test Shop, Bob.")
+    assert "today" not in shown.body

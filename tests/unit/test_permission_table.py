@@ -235,9 +235,6 @@ CASES: dict[str, Case] = {
             c, a, s.bob, promise="Order the blue one", due_at=c.now() + timedelta(days=2)
         ),
     ),
-    "followups.add_status_update": Case(
-        R, lambda c, a, s: followups.add_status_update(c, a, s.bob, about="repair", channel=Channel.PHONE)
-    ),
     "status_updates.start_status_update": Case(
         R,
         lambda c, a, s: status_updates.start_status_update(
