@@ -13,12 +13,14 @@ from counter_tui.services.context import ShopContext
 
 @dataclass(frozen=True)
 class Change:
-    """One committed change: what kind of thing, which one, and what was done."""
+    """One committed change: what kind of thing, which one, and what was done; by whom
+    when the feed knows (None when it does not: PostgreSQL's notifications do not say)."""
 
     event_id: int
     entity: str
     entity_id: int | None
     action: str
+    actor_id: int | None = None
 
 
 def latest_event_id(ctx: ShopContext) -> int:
@@ -34,4 +36,4 @@ def changes_since(ctx: ShopContext, event_id: int, limit: int = 500) -> list[Cha
         rows = session.exec(
             select(AuditEvent).where(col(AuditEvent.id) > event_id).order_by(col(AuditEvent.id)).limit(limit)
         )
-        return [Change(row.id or 0, row.entity, row.entity_id, row.action) for row in rows]
+        return [Change(row.id or 0, row.entity, row.entity_id, row.action, row.actor_id) for row in rows]

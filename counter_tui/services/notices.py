@@ -42,6 +42,16 @@ class Notice:
     urgent: bool = False
 
 
+def may_tell(staff_id: int | None, changes: Sequence[Change]) -> bool:
+    """Whether `notices_for` could have anything for this person in these changes, without
+    reading: only a change of hands or an unsent email by someone else can (a change whose
+    author the feed does not know counts as someone else's)."""
+    return any(
+        change.action in NOTICE_ACTIONS and (change.actor_id is None or change.actor_id != staff_id)
+        for change in changes
+    )
+
+
 def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> list[Notice]:
     """What `actor` should be told about these changes, oldest first."""
     event_ids = [change.event_id for change in changes if change.action in NOTICE_ACTIONS]

@@ -9,7 +9,7 @@ of history.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -31,6 +31,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import Conflict, InvalidInput, NotFound
 from counter_tui.limits import limited
 from counter_tui.services import audit
+from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views, staff_names, visit_who
@@ -67,6 +68,18 @@ def floor_health(ctx: ShopContext, actor: Actor) -> FloorHealth:
     with ctx.database.read() as session:
         require(session, actor, Action.SEE_FLOOR_HEALTH)
         return _floor_health(session, ctx)
+
+
+ESCALATION_CAUSES = frozenset({"visit", "day", "shop_settings"})
+"""The kinds of change that can make a 'needs help' customer unanswered at once: a visit
+released, reassigned or given a need, a closed day reopened, the escalation minutes
+shortened. Waiting alone makes the rest, and the periodic check finds those."""
+
+
+def may_escalate(changes: Iterable[Change]) -> bool:
+    """Whether these changes can have made a new escalation (without reading). A lead's own
+    changes count too: releasing a customer who asked for help long ago escalates them."""
+    return any(change.entity in ESCALATION_CAUSES for change in changes)
 
 
 def escalations(ctx: ShopContext, actor: Actor) -> tuple[Escalation, ...]:

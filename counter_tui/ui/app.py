@@ -385,7 +385,7 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
     def apply_feed_event(self, event: FeedEvent) -> None:
         """Show the connection state and tell the current screen what changed (called
         from the feed's thread, so inside the guard here)."""
-        from counter_tui.services import shop_settings
+        from counter_tui.services import review, shop_settings
         from counter_tui.services.outbox import QUEUED
 
         with guarded(self, "change feed event"):
@@ -397,8 +397,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
                 )
             if any(change.action == QUEUED for change in event.changes):
                 self.deliver_mail()  # queued on another terminal: whichever claims it first sends it
-            if event.changes:
-                self._tell_affected(event)
+            self._tell_affected(event)
+            if event.resumed or review.may_escalate(event.changes):
                 self.check_escalations()
             if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
                 self.call(shop_settings.current, self.ctx, then=self._apply_rules, quiet=True)
@@ -409,10 +409,11 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
 
     def _tell_affected(self, event: FeedEvent) -> None:
         """Tell the person signed in here, whatever screen they are on, about changes of
-        hands that concern them (services/notices.py decides who hears what)."""
+        hands that concern them (services/notices.py decides who hears what; no read for
+        changes that cannot concern anyone, nor for the person's own)."""
         from counter_tui.services import notices
 
-        if self.actor is not None:
+        if self.actor is not None and notices.may_tell(self.actor.staff_id, event.changes):
             self.call(
                 notices.notices_for, self.ctx, self.actor, event.changes, then=self._show_notices, quiet=True
             )
