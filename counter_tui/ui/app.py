@@ -21,7 +21,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from counter_tui.logs import configure_logging
 from counter_tui.themes import high_contrast_theme
@@ -277,8 +277,11 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
             self.actor = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Lock, sign out and the palette are offered only while someone is signed in; a
-        screen opens only for whom the permissions let see it."""
+        """Lock, sign out and the palette are offered only while someone is signed in, and
+        the palette not over a dialog (its commands switch screens, which would lose what
+        the dialog holds); a screen opens only for whom the permissions let see it."""
+        if action == "command_palette" and isinstance(self.screen, ModalScreen):
+            return isinstance(self.screen, CommandPalette)
         if action in ("lock", "sign_out", "command_palette", "open_customer"):
             return self.actor is not None
         if action == "open_screen":

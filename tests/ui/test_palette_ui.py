@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
@@ -92,3 +94,20 @@ async def test_the_palette_key_is_remappable(ctx: ShopContext, team: Team) -> No
         await pilot.press("f6")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
+
+
+async def test_no_palette_over_a_half_typed_dialog(ctx: ShopContext, team: Team) -> None:
+    """A command from the palette would switch screens and lose the dialog under it: inside
+    a dialog ctrl+p does nothing and what was typed stays."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, NewWalkInDialog)
+        await type_text(pilot, "tall man in a green coat")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one(Input).value == "tall man in a green coat"
