@@ -4,6 +4,7 @@ on a channel the customer agreed to, and checked off with what was done."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -112,8 +113,8 @@ def add_promise(
 def _insert(
     session: Session,
     ctx: ShopContext,
-    actor: Actor,
-    staff: Staff,
+    actor: Actor | None,
+    staff: Staff | None,
     customer_id: int,
     kind: str,
     channel: str,
@@ -124,20 +125,25 @@ def _insert(
     visit_id: int | None = None,
     personal_line: str = "",
     every_days: int | None = None,
+    audit_details: Mapping[str, object] | None = None,
 ) -> int:
-    """Add a follow-up and its audit event inside the caller's transaction."""
+    """Add a follow-up and its audit event inside the caller's transaction. Without a
+    `staff` (the shop itself acting), `owner_id` must be given."""
+    if owner_id is None:
+        assert staff is not None, "a follow-up the shop queues by itself names its owner"
+        owner_id = _owner_for(session, customer_id, staff)
     followup = FollowUp(
         every_days=every_days,
         customer_id=customer_id,
         visit_id=visit_id,
         personal_line=personal_line,
         kind=kind,
-        owner_id=owner_id or _owner_for(session, customer_id, staff),
+        owner_id=owner_id,
         channel=channel,
         summary=summary,
         due_at=due_at,
         created_at=ctx.now(),
-        created_by=staff.id,
+        created_by=staff.id if staff is not None else actor.staff_id if actor is not None else None,
     )
     session.add(followup)
     session.flush()
@@ -152,6 +158,7 @@ def _insert(
         customer_id=customer_id,
         visit_id=visit_id,
         due_at=due_at,
+        **(audit_details or {}),
     )
     assert followup.id is not None
     return followup.id

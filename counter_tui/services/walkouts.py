@@ -29,6 +29,7 @@ from counter_tui.limits import fitted
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels
+from counter_tui.services.followups import _insert as insert_followup
 
 APOLOGY_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 SIGN_IN_MOVES = ("staff.signed_in", "staff.signed_out", "terminal.closed")
@@ -128,34 +129,21 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
             session, ctx, actor, "walkout.no_apology", "visit", visit_id, waited_minutes=waited, why=why
         )
         return WalkOut(None, why)
-    followup = FollowUp(
-        customer_id=visit.customer_id,
-        visit_id=visit_id,
-        kind=FollowUpKind.APOLOGY,
-        owner_id=lead.id,
-        channel=channel,
-        summary=fitted(_apology_summary(ctx, visit, waited), "followup"),
-        due_at=ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes),
-        created_at=ctx.now(),
-        created_by=actor.staff_id if actor is not None else None,
-    )
-    session.add(followup)
-    session.flush()
-    audit.record(
+    followup_id = insert_followup(
         session,
         ctx,
         actor,
-        "followup.queued",
-        "followup",
-        followup.id,
-        kind=FollowUpKind.APOLOGY,
-        customer_id=visit.customer_id,
-        visit_id=visit_id,
-        due_at=followup.due_at,
+        None,
+        visit.customer_id,
+        FollowUpKind.APOLOGY,
+        channel,
+        fitted(_apology_summary(ctx, visit, waited), "followup"),
+        ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes),
         owner_id=lead.id,
-        waited_minutes=waited,
+        visit_id=visit_id,
+        audit_details={"owner_id": lead.id, "waited_minutes": waited},
     )
-    return WalkOut(followup.id)
+    return WalkOut(followup_id)
 
 
 def _apology_summary(ctx: ShopContext, visit: Visit, waited: int) -> str:
