@@ -56,6 +56,21 @@ def channel_choice(channels: tuple[str, ...], consented: set[str]) -> ChoiceList
     )
 
 
+def chosen_channel(choice: ChoiceList[str], consented: set[str], *, key_hint: str = "") -> str:
+    """The channel picked in a `channel_choice`, if the customer agreed to it (in person
+    needs no consent); otherwise a sentence beside the field (`key_hint` e.g. " (k)")."""
+    channel = choice.value
+    if channel is None:
+        raise InvalidInput("Pick how they will hear.", field="channel")
+    if channel != Channel.IN_PERSON and channel not in consented:
+        raise InvalidInput(
+            f"No consent on file for {CHANNEL_LABELS[channel]}. Use 'in person', or record "
+            f"their consent first{key_hint}.",
+            field="channel",
+        )
+    return channel
+
+
 def understood_due(typed: str, calendar: StoreCalendar, now: datetime) -> Text:
     """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"), so the person
     sees which day "fri" became before saving; or what to type instead."""
@@ -146,13 +161,5 @@ class PromiseDialog(FormDialog[PromiseRequest]):
             raise InvalidInput(str(error), field="due") from None
         if due_at <= self._now:
             raise InvalidInput("The due time has already passed. Pick a time in the future.", field="due")
-        channel = self.query_one("#channel", ChoiceList).value
-        if channel is None:
-            raise InvalidInput("Pick how they will hear.", field="channel")
-        if channel != Channel.IN_PERSON and channel not in self._consented:
-            raise InvalidInput(
-                f"No consent on file for {CHANNEL_LABELS[channel]}. Use 'in person', or record "
-                "their consent first.",
-                field="channel",
-            )
+        channel = chosen_channel(self.query_one("#channel", ChoiceList), self._consented)
         return PromiseRequest(promise, due_at, channel)

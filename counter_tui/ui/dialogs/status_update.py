@@ -10,10 +10,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
 from counter_tui.db.models import Channel
-from counter_tui.errors import InvalidInput
-from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.status_updates import MOST_DAYS, every_days_from
-from counter_tui.ui.dialogs.followup_forms import channel_choice
+from counter_tui.ui.dialogs.followup_forms import channel_choice, chosen_channel
 from counter_tui.ui.dialogs.form import FormDialog, required
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList
@@ -54,14 +52,6 @@ class StatusUpdateDialog(FormDialog[StatusUpdateRequest]):
         about = required(
             self.query_one("#about", Input).value, "Say which order or repair it is.", field="about"
         )
-        channel = self.query_one("#channel", ChoiceList).value
-        if channel is None:
-            raise InvalidInput("Pick how they will hear.", field="channel")
-        if channel != Channel.IN_PERSON and channel not in self._consented:
-            raise InvalidInput(
-                f"No consent on file for {CHANNEL_LABELS[channel]}. Use 'in person', or record "
-                "their consent first (k).",
-                field="channel",
-            )
+        channel = chosen_channel(self.query_one("#channel", ChoiceList), self._consented, key_hint=" (k)")
         every_days = every_days_from(self.query_one("#every-days", Input).value)
         return StatusUpdateRequest(about, channel, every_days)
