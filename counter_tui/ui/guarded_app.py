@@ -28,6 +28,7 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.timer import Timer, TimerCallback
 
 from counter_tui.errors import DomainError
@@ -72,10 +73,30 @@ def action_name(action: str | ActionParseResult) -> str:
         return "that cannot be parsed"
 
 
+def forget_closed_watchers(app: App[Any]) -> None:
+    """Drop watchers of the app's reactives set by widgets now closed. Every screen's
+    Header watches the app's title; Textual prunes such watchers only when the title
+    changes, so each closed screen stayed in memory, Header and all (issue 12)."""
+    watchers: dict[str, list[tuple[Any, Any]]] = getattr(app, "__watchers", {})
+    for pairs in watchers.values():
+        pairs[:] = [(node, callback) for node, callback in pairs if not node._closing and node.is_attached]
+
+
 class Guarded(MessagePump):
     """Mix into every widget, screen and app of ours (before the Textual class): its
     message handlers and timers run inside the guard, and it keeps handling messages
     after one of them failed."""
+
+    def on_unmount(self) -> None:
+        """Let go of the app's signals: Textual keeps a subscriber in a weak-keyed table
+        whose callback holds it strongly, dropped only when the signal next fires, so a
+        closed screen subscribed to theme changes stayed in memory with all its widgets."""
+        if isinstance(self, DOMNode) and not isinstance(self, App):
+            app = self.app
+            app.theme_changed_signal.unsubscribe(self)
+            app.screen_change_signal.unsubscribe(self)
+            if isinstance(self, Screen):
+                forget_closed_watchers(app)
 
     async def _dispatch_message(self, message: Message) -> None:
         """Textual's dispatch of one message to its handlers, inside the guard."""
