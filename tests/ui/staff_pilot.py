@@ -14,6 +14,7 @@ from textual.widgets import DataTable, OptionList, Static
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp
 from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.screens.followups import FollowUpsScreen
 
 SIZE = (120, 40)
 
@@ -71,6 +72,16 @@ async def sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
     await type_text(pilot, pin)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def open_followups(pilot: Pilot[None]) -> FollowUpsScreen:
+    """Sign in as Sam and press f: Sam's follow-ups."""
+    await sign_in(pilot, "sam", "2222")
+    await pilot.press("f")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, FollowUpsScreen)
+    return screen
 
 
 def plain(value: object) -> str:

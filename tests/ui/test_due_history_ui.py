@@ -11,9 +11,8 @@ from counter_tui.services import customers, followups
 from counter_tui.services.context import ShopContext
 from counter_tui.services.followup_snooze import reschedule_followup
 from counter_tui.ui.dialogs.due_history import DueHistoryDialog
-from counter_tui.ui.screens.followups import FollowUpsScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, open_followups, plain, settle
 from tests.ui.test_review_ui import open_review
 
 
@@ -35,11 +34,7 @@ async def test_h_on_my_follow_ups_shows_the_due_history(ctx: ShopContext, team: 
     snoozed_promise(ctx, team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FollowUpsScreen)
+        screen = await open_followups(pilot)
         await pilot.press("h")
         await settle(pilot)
         dialog = app.screen

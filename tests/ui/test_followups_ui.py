@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlmodel import select
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from counter_tui.clock import ManualClock
@@ -17,9 +16,18 @@ from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.screens.customer import CustomerScreen
-from counter_tui.ui.screens.followups import FollowUpsScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    open_followups,
+    open_record,
+    plain,
+    settle,
+    sign_in,
+    table_rows,
+    type_text,
+)
 
 
 def bought_something(ctx: ShopContext, team: Team) -> int:
@@ -36,21 +44,12 @@ def followups_of(ctx: ShopContext, kind: str) -> list[FollowUp]:
         return list(session.exec(select(FollowUp).where(FollowUp.kind == kind)))
 
 
-async def open_followups(pilot: Pilot[None], app: StaffApp) -> FollowUpsScreen:
-    """Sign in as Sam and press f."""
-    await sign_in(pilot, "sam", "2222")
-    await pilot.press("f")
-    await settle(pilot)
-    assert isinstance(app.screen, FollowUpsScreen)
-    return app.screen
-
-
 async def test_thank_you_is_listed_as_due_tomorrow(ctx: ShopContext, team: Team) -> None:
     """A Friday purchase's thank-you is upcoming, due Saturday 16:00, highlighted first."""
     bought_something(ctx, team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_followups(pilot, app)
+        screen = await open_followups(pilot)
         summary = plain(screen.query_one("#followups-summary", Static).visual)
         assert summary == "0 overdue · 0 due today · 1 upcoming"
         rows = table_rows(screen.query_one(DataTable))
@@ -69,7 +68,7 @@ async def test_perfunctory_line_is_refused_in_the_dialog_then_a_good_one_complet
     bought_something(ctx, team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_followups(pilot, app)
+        screen = await open_followups(pilot)
         await pilot.press("enter")
         await settle(pilot)
         dialog = app.screen
@@ -112,7 +111,7 @@ async def test_overdue_thank_you_stands_out(ctx: ShopContext, team: Team, clock:
     clock.advance(days=3)  # Monday 11:00
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_followups(pilot, app)
+        screen = await open_followups(pilot)
         assert plain(screen.query_one("#followups-summary", Static).visual).startswith("1 overdue")
         rows = table_rows(screen.query_one(DataTable))
         assert rows[0][0] == "OVERDUE (1)"
@@ -124,7 +123,7 @@ async def test_cancel_asks_why(ctx: ShopContext, team: Team) -> None:
     bought_something(ctx, team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await open_followups(pilot, app)
+        await open_followups(pilot)
         await pilot.press("x")
         await settle(pilot)
         await type_text(pilot, "Bob came back in and we chatted")
@@ -245,7 +244,7 @@ async def test_snooze_shows_the_time_understood_and_asks_why(ctx: ShopContext, t
     [thank_you] = followups_of(ctx, FollowUpKind.THANK_YOU)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await open_followups(pilot, app)
+        await open_followups(pilot)
         await pilot.press("s")
         await settle(pilot)
         dialog = app.screen

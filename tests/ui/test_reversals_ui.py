@@ -20,10 +20,19 @@ from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
-from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, screen_text, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    open_followups,
+    plain,
+    screen_text,
+    settle,
+    sign_in,
+    table_rows,
+    type_text,
+)
 
 
 def ended(ctx: ShopContext, visit_ids: list[int]) -> list[bool]:
@@ -186,11 +195,7 @@ async def test_a_follow_up_cancelled_by_mistake_is_restored_from_my_follow_ups(
     call = followups.add_callback(ctx, team.sam, bob, about="repair quote")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FollowUpsScreen)
+        screen = await open_followups(pilot)
         await pilot.press("x")
         await settle(pilot)
         await type_text(pilot, "wrong customer")

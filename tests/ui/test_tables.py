@@ -10,10 +10,9 @@ from textual.widgets import DataTable
 
 from counter_tui.services import customers, followups, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, fit_widths
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, open_followups, settle
 
 
 def drawn(table: DataTable[Text], lines: int) -> list[str]:
@@ -27,11 +26,7 @@ async def test_my_followups_are_drawn_whole_in_the_first_frame(ctx: ShopContext,
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        await pilot.press("f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FollowUpsScreen)
+        screen = await open_followups(pilot)
         table: DataTable[Text] = screen.query_one(DataTable)
         visits.end_visit(ctx, team.sam, visit_id, "purchase", personal_line="Enjoy the walking boots")
         screen.show(followups.my_followups(ctx, team.sam))
