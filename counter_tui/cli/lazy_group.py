@@ -3,7 +3,7 @@ commands are imported only when one of them is run (or its own help is asked for
 
 `counter-tui --help` lists each command from its entry in `COMMANDS` (name and one-line
 help) without importing it; running `counter-tui staff add …` imports `commands/staff.py`
-alone. `tests/unit/test_cli_lazy.py` checks each entry's help is the command's own.
+alone. `tests/unit/test_start_up_imports.py` checks each entry's help is the command's own.
 """
 
 from __future__ import annotations

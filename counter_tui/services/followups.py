@@ -1,6 +1,7 @@
-"""Follow-ups: callbacks, promises and status updates (thank-yous are queued by
-`thank_yous.py`), each owned by someone, due at a time computed from the store's hours,
-on a channel the customer agreed to, and checked off with what was done."""
+"""Follow-ups: callbacks and promises, and checking any follow-up off with what was done
+(thank-yous are queued by `thank_yous.py`, status updates started by `status_updates.py`),
+each owned by someone, due at a time computed from the store's hours, on a channel the
+customer agreed to."""
 
 from __future__ import annotations
 
