@@ -155,9 +155,11 @@ def after_typing(field: Input, before: str, letters: str) -> str:
 
 
 def field_text_kept(field: Input) -> str:
-    """What stays of an Input's text when typing starts: all of it, unless focusing it
-    selected it (then the first letter typed replaces it)."""
-    return field.value if field.selection.is_empty else ""
+    """What a field holds when typing starts: all of it. Focusing a field never selects its
+    text, so a letter typed into a prefilled field (a personal line, a setting) adds to it
+    instead of silently replacing it."""
+    assert field.selection.is_empty, f"focusing {field.id} selected its text"
+    return field.value
 
 
 def stored_events(ctx: ShopContext) -> int:
@@ -217,7 +219,7 @@ def test_no_letter_key_is_a_priority_binding() -> None:
 
 async def test_letters_typed_into_every_dialog_field_only_become_text(ctx: ShopContext, team: Team) -> None:
     """Each dialog is opened over the floor board of a signed-in lead; every text field
-    it has (tabbed to) takes all 52 letters and nothing else happens."""
+    it has (tabbed to) takes all 52 letters after what it held, and nothing else happens."""
     openers = dialogs(ctx)
     known = {name.split()[0] for name in openers}
     assert {cls.__name__ for cls in [*subclasses(FormDialog), LeadPinDialog]} <= known

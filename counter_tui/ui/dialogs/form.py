@@ -80,12 +80,22 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.TITLE_TEXT), classes="dialog-title")
             for widget in self.fields():
+                if isinstance(widget, Input):
+                    widget.select_on_focus = False  # before it can be focused (see on_mount)
                 yield widget
                 if widget.id and isinstance(widget, FIELD_TYPES):
                     yield field_error(widget.id)
             yield Static("", classes="dialog-error")
             yield Label(self.HINT_TEXT, classes="dialog-hint")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """No field selects its text when focused: a letter typed into a prefilled field (a
+        personal line, a setting, a due time) adds to it instead of silently replacing it.
+        `compose` sees to the fields it yields; this to those inside containers. (Textual
+        runs this beside a subclass's own `on_mount`.)"""
+        for field in self.query(Input):
+            field.select_on_focus = False
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
