@@ -62,6 +62,8 @@ class AuditEntry:
     about: str
     details: str
     redacted: bool
+    detail_lines: tuple[str, ...] = ()
+    """Every detail, nested values indented, for the whole event ("" when redacted)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def _entry(row: AuditEvent, names: dict[int, str]) -> AuditEntry:
         about=f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity,
         details="" if row.redacted else details_text(row.details),
         redacted=row.redacted,
+        detail_lines=() if row.redacted else detail_lines(row.details),
     )
 
 
@@ -143,6 +146,37 @@ def details_text(details: str) -> str:
     return DETAIL_SEPARATOR.join(
         f"{key}: {_value_text(value)}" for key, value in parsed.items() if value not in (None, "", [], {})
     )
+
+
+def detail_lines(details: str) -> tuple[str, ...]:
+    """An event's JSON details in full, one `key: value` a line: a mapping's items indented
+    beneath its key, a change shown `from → to`; text that is not JSON stays as it is."""
+    try:
+        parsed = json.loads(details)
+    except ValueError:
+        return (details,)
+    if not isinstance(parsed, dict):
+        return (_value_text(parsed),)
+    return tuple(_item_lines(parsed, ""))
+
+
+def _item_lines(mapping: dict[str, Any], indent: str) -> list[str]:
+    lines: list[str] = []
+    for key, value in mapping.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, dict) and set(value) == {"from", "to"}:
+            lines.append(f"{indent}{key}: {_shown(value['from'])} → {_shown(value['to'])}")
+        elif isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines.extend(_item_lines(value, indent + "  "))
+        else:
+            lines.append(f"{indent}{key}: {_value_text(value)}")
+    return lines
+
+
+def _shown(value: Any) -> str:
+    return "—" if value in (None, "") else _value_text(value)
 
 
 def _value_text(value: Any) -> str:

@@ -196,7 +196,7 @@ async def test_enter_shows_the_whole_event_even_at_80_by_24(
         assert isinstance(app.screen, AuditEventDialog)
         shown = " ".join(plain(label.visual) for label in app.screen.query(Static))
         assert "customer.created" in shown
-        assert BOB in shown
+        assert f"name: {BOB}" in shown
         assert "Sam" in shown
         await pilot.press("escape")
         await settle(pilot)

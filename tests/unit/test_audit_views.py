@@ -11,7 +11,14 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.models import Outcome
 from counter_tui.errors import NotAllowed
 from counter_tui.services import customers, erasure, followups, visits
-from counter_tui.services.audit_views import NO_FILTER, AuditFilter, audit_actions, audit_log, details_text
+from counter_tui.services.audit_views import (
+    NO_FILTER,
+    AuditFilter,
+    audit_actions,
+    audit_log,
+    detail_lines,
+    details_text,
+)
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -103,6 +110,26 @@ def test_details_are_plain_text_never_markup() -> None:
     )
     assert details_text('{"events": {"12": "ab", "13": "cd"}}') == "events: 12, 13"
     assert details_text("not json") == "not json"
+
+
+def test_the_whole_event_shows_every_value_nested_and_changes_as_from_to() -> None:
+    """The one-line table names a mapping's keys; the whole event shows every value, so a
+    lead sees what a setting was changed from and to."""
+    details = (
+        '{"changes": {"mail.host": {"from": "[@click=app.quit]x[/]", "to": "127.0.0.1"}},'
+        ' "topics": ["parking", "[/]"], "owner_id": 3, "note": ""}'
+    )
+    assert detail_lines(details) == (
+        "changes:",
+        "  mail.host: [@click=app.quit]x[/] → 127.0.0.1",
+        "topics: parking, [/]",
+        "owner_id: 3",
+    )
+    assert detail_lines('{"from_due_at": "2026-11-03 17:30", "moved": {"from": null, "to": "x"}}') == (
+        "from_due_at: 2026-11-03 17:30",
+        "moved: — → x",
+    )
+    assert detail_lines("not json") == ("not json",)
 
 
 def test_only_leads_may_read_the_audit(ctx: ShopContext, team: Team) -> None:

@@ -4,6 +4,7 @@ table: when, who, where, what, about what, and every detail wrapped as plain tex
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from counter_tui.services.audit_views import AuditEntry
@@ -30,5 +31,14 @@ class AuditEventDialog(ReadOnlyDialog):
         yield Static(plain(f"Terminal: {entry.terminal or '—'}"), id="event-terminal")
         yield Static(plain(f"Action: {entry.action}"), id="event-action")
         yield Static(plain(f"About: {entry.about}"), id="event-about")
-        details = REDACTED if entry.redacted else entry.details or "—"
-        yield Static(plain(f"Details: {details}"), id="event-details")
+        if entry.redacted or not entry.detail_lines:
+            yield Static(plain(f"Details: {REDACTED if entry.redacted else '—'}"), id="event-details")
+            return
+        yield Static("Details:", id="event-details")
+        yield VerticalScroll(  # a long event scrolls with the arrows instead of being cut
+            *(
+                Static(plain(text), classes="event-detail", id=f"event-detail-{number}")
+                for number, text in enumerate(entry.detail_lines)
+            ),
+            id="event-detail-lines",
+        )
