@@ -453,14 +453,15 @@ class Kudos(SQLModel, table=True):
 # Range scans of the scorecard and end-of-day report (migration 0004).
 Index("ix_visit_arrived_at", Visit.__table__.c.arrived_at)  # type: ignore[attr-defined]
 Index("ix_followup_kind_due", FollowUp.__table__.c.kind, FollowUp.__table__.c.due_at)  # type: ignore[attr-defined]
-# Each visit's first claim, for the scorecard (migration 0017).
+# Each visit's first claim, for the scorecard (migration 0017). The migration makes it a
+# partial index on PostgreSQL too; a `postgresql_where` here would load SQLAlchemy's
+# PostgreSQL dialect on every start, SQLite shops included (test_schema_version).
 Index(
     "ix_auditevent_claims",
     AuditEvent.__table__.c.entity_id,  # type: ignore[attr-defined]
     AuditEvent.__table__.c.at,  # type: ignore[attr-defined]
     AuditEvent.__table__.c.actor_id,  # type: ignore[attr-defined]
     sqlite_where=text("action = 'visit.claimed'"),
-    postgresql_where=text("action = 'visit.claimed'"),
 )
 # The time a follow-up was first owed, which the scorecard measures against (migration 0017).
 Index(
