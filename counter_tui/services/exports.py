@@ -111,7 +111,8 @@ def export(
     destination = clean_text(destination)
     if period.first and period.last and period.first > period.last:
         raise InvalidInput(
-            f"The period starts ({period.first.isoformat()}) after it ends ({period.last.isoformat()})."
+            f"The period starts ({period.first.isoformat()}) after it ends ({period.last.isoformat()}).",
+            field="period",
         )
     with ctx.database.read() as session:
         require(session, actor, Action.EXPORT_DATA)

@@ -77,7 +77,7 @@ async def test_a_claim_in_the_browser_shows_on_a_terminal(browser_shop: BrowserS
         terminal.database.dispose()
 
 
-async def test_a_lead_downloads_the_day_report_and_followups(
+async def test_a_lead_downloads_the_day_report_and_exports(
     browser_shop: BrowserShop,
 ) -> None:
     with served(browser_shop.url) as server:
@@ -101,5 +101,19 @@ async def test_a_lead_downloads_the_day_report_and_followups(
             assert export.suggested_filename.startswith("followups-")
             header = (await export.path()).read_text(encoding="utf-8").splitlines()[0]
             assert header.startswith("Follow-up ID,Customer ID,Customer Name")
+
+            await browser.press("7")
+            await browser.wait_for("Unreturned calls", "s Download")
+            await browser.press("w")
+            await browser.wait_for("Download visits", "From (YYYY-MM-DD")
+            async with browser.page.expect_download() as arriving:
+                await browser.press("Enter")
+            visits = await arriving.value
+            assert visits.suggested_filename.startswith("visits-")
+            header = (await visits.path()).read_text(encoding="utf-8").splitlines()[0]
+            assert header.startswith("Visit ID,Arrived At,Customer ID")
         assert server.stop() == 0
-    assert exports_recorded(browser_shop.url) == [("followups", "a browser download")]
+    assert exports_recorded(browser_shop.url) == [
+        ("followups", "a browser download"),
+        ("visits", "a browser download"),
+    ]

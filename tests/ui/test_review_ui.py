@@ -483,11 +483,13 @@ async def test_downloads_are_offered_only_in_a_browser(ctx: ShopContext, team: T
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot, app, "7")
-        assert screen.check_action("download_report", ()) is False
-        await pilot.press("s")
+        for action in ("download_report", "export_customers", "export_visits"):
+            assert screen.check_action(action, ()) is False
+        await pilot.press("s", "p", "w")
         await pilot.press("3")
         await settle(pilot)
         assert screen.check_action("export_followups", ()) is False
         await pilot.press("e")
         await settle(pilot)
         assert not any("downloading" in message for message in app.messages)
+        assert app.screen is screen

@@ -43,6 +43,7 @@ from counter_tui.ui.dialogs.deactivate import DeactivateDialog
 from counter_tui.ui.dialogs.due_history import DueHistoryDialog
 from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.export_period import ExportPeriodDialog
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.form import FormDialog, ReadOnlyDialog
@@ -96,6 +97,7 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "DeactivateDialog": lambda: DeactivateDialog(OpenWork("Sam", ["red hat"], 1), [ALEX]),
         "DuplicateChoiceDialog": lambda: DuplicateChoiceDialog("Bob is on file.", [(1, "Bob Jones")]),
         "EndVisitDialog": lambda: EndVisitDialog(on_file=True, template="Thanks, Bob"),
+        "ExportPeriodDialog": lambda: ExportPeriodDialog(NOON.date()),
         "FeedbackDialog": lambda: FeedbackDialog(),
         "CallbackDialog": lambda: CallbackDialog({Channel.PHONE}),
         "PromiseDialog": lambda: PromiseDialog(set(), ctx.calendar, ctx.now()),

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from counter_tui.services import exports
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.export_format import ExportFormat
-from counter_tui.services.exports import ExportKind
+from counter_tui.services.exports import ExportKind, Period
 
 DESTINATION = "a browser download"
 
@@ -27,8 +27,11 @@ def deliver_csv(node: Widget, filename: str, csv_text: str, what: str) -> None:
     node.notify(f"{what} is downloading (CSV).", markup=False)
 
 
-def exported_csv(ctx: ShopContext, actor: Actor, kind: ExportKind) -> str:
-    """Every row of `kind` as CSV, audited as exported by `actor` (a shift lead only)."""
+def exported_csv(ctx: ShopContext, actor: Actor, kind: ExportKind, period: Period | None = None) -> str:
+    """Every row of `kind` (visits: of `period`) as CSV, Excel-safe like the CLI's export,
+    audited as exported by `actor` (a shift lead only)."""
     buffer = io.StringIO()
-    exports.export(ctx, actor, kind, buffer, ExportFormat.CSV, destination=DESTINATION)
+    exports.export(
+        ctx, actor, kind, buffer, ExportFormat.CSV, period=period or Period(), destination=DESTINATION
+    )
     return buffer.getvalue()

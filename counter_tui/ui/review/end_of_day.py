@@ -1,7 +1,8 @@
 """End of day: unreturned calls, overdue follow-ups, undecided hand-offs and visits
 flagged for review, with the day's figures; leads close the day (after confirming what
 it ends), undo a close, reopen a flagged visit, and review flags; in a browser
-(`counter-tui serve`) the day's report downloads as CSV."""
+(`counter-tui serve`) the day's report, every customer and the visits of chosen days
+download as CSV."""
 
 from __future__ import annotations
 
@@ -16,16 +17,18 @@ from counter_tui.report import render_day_report
 from counter_tui.sentences import join_sentences
 from counter_tui.services import closing, reversals
 from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult
-from counter_tui.services.context import ShopContext
+from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.exports import ExportKind, Period
 from counter_tui.services.labels import OUTCOME_LABELS
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.views import FollowUpView, HandoffView
+from counter_tui.ui.dialogs.export_period import ExportPeriodDialog
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.reopen import reopen_with_reason
 from counter_tui.ui.review.close_day import CloseDayDialog
-from counter_tui.ui.review.downloads import deliver_csv
+from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import period_table
 from counter_tui.ui.safe_text import clean, line, one_line
@@ -209,3 +212,29 @@ class EndOfDayPane(ReviewPane):
 
     def _deliver(self, day: date, csv_text: str) -> None:
         deliver_csv(self, f"day-report-{day.isoformat()}.csv", csv_text, f"The report for {day:%A %d %B}")
+
+    def download_customers(self) -> None:
+        """Every customer on file, as `counter-tui customers export` writes them, to the
+        browser as a download (audited as an export)."""
+        today = self.ctx.calendar.local_date(self.ctx.now())
+        self.call(
+            exported_csv,
+            self.ctx,
+            self.actor,
+            ExportKind.CUSTOMERS,
+            then=lambda text: deliver_csv(self, f"customers-{today.isoformat()}.csv", text, "Every customer"),
+        )
+
+    def download_visits(self) -> None:
+        """Ask which days (this week unless changed), then download their visits, as
+        `counter-tui visits export --from --to` writes them (audited as an export)."""
+        today = self.ctx.calendar.local_date(self.ctx.now())
+        ask(self, ExportPeriodDialog(today), self._visits_csv, then=self._deliver_visits)
+
+    def _visits_csv(self, actor: Actor, period: Period) -> tuple[Period, str]:
+        return period, exported_csv(self.ctx, actor, ExportKind.VISITS, period)
+
+    def _deliver_visits(self, result: tuple[Period, str]) -> None:
+        period, csv_text = result
+        days = period.describe()  # "2026-11-23 to 2026-11-27"
+        deliver_csv(self, f"visits-{days.replace(' ', '-')}.csv", csv_text, f"The visits of {days}")

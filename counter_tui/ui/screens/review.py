@@ -50,9 +50,11 @@ PANE_ACTIONS: dict[str, tuple[str, str]] = {
     "mark_reviewed": ("end_of_day", "mark_reviewed"),
     "download_report": ("end_of_day", "download_report"),
     "export_followups": ("followups", "download_export"),
+    "export_customers": ("end_of_day", "download_customers"),
+    "export_visits": ("end_of_day", "download_visits"),
 }
 #: Actions that only make sense in a web browser (`counter-tui serve`).
-BROWSER_ONLY = frozenset({"download_report", "export_followups"})
+BROWSER_ONLY = frozenset({"download_report", "export_followups", "export_customers", "export_visits"})
 
 
 class ReviewScreen(CounterScreen):
@@ -152,6 +154,20 @@ class ReviewScreen(CounterScreen):
             "Export",
             id="review.export_followups",
             tooltip="In a browser: download every follow-up as CSV (recorded as an export).",
+        ),
+        Binding(
+            "p",
+            "export_customers",
+            "Customers",
+            id="review.export_customers",
+            tooltip="In a browser: download every customer on file as CSV (recorded as an export).",
+        ),
+        Binding(
+            "w",
+            "export_visits",
+            "Visits…",
+            id="review.export_visits",
+            tooltip="In a browser: download the visits of chosen days as CSV (recorded as an export).",
         ),
     ]
 
@@ -271,6 +287,14 @@ class ReviewScreen(CounterScreen):
     def action_export_followups(self) -> None:
         """Download every follow-up (in a browser)."""
         self.run_pane_action("export_followups")
+
+    def action_export_customers(self) -> None:
+        """Download every customer on file (in a browser)."""
+        self.run_pane_action("export_customers")
+
+    def action_export_visits(self) -> None:
+        """Download the visits of chosen days (in a browser)."""
+        self.run_pane_action("export_visits")
 
     def action_audit_log(self) -> None:
         """Open the audit log."""
