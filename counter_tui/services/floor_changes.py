@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import HandoffRequest, Visit
+from counter_tui.services import changes as change_log
+from counter_tui.services import visit_views
 from counter_tui.services.changes import Change
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import FloorRow
@@ -67,6 +69,26 @@ def floor_patch(
         visit_ids |= _visits_of(session, customer_ids, handoff_ids)
         rows = floor_rows(session, ctx, col(Visit.id).in_(visit_ids), col(Visit.ended_at).is_(None))
     return FloorPatch(frozenset(visit_ids), tuple(rows))
+
+
+def whole_board(ctx: ShopContext) -> tuple[int, list[FloorRow]]:
+    """The whole board, and the newest change it shows (the mark a catch-up starts from)."""
+    mark = change_log.latest_event_id(ctx)
+    return mark, visit_views.floor_board(ctx)
+
+
+def floor_catch_up(ctx: ShopContext, mark: int, changes: Iterable[Change]) -> tuple[int, FloorPatch | None]:
+    """The rows changed since `mark` (this terminal's own changes too, which the feed may
+    not have reported yet) and by `changes`, with the new mark; None when only the whole
+    board will do (more changes than one read of the log holds)."""
+    news = change_log.changes_since(ctx, mark, limit=CATCH_UP_LIMIT)
+    newest = news[-1].event_id if news else mark
+    if len(news) == CATCH_UP_LIMIT:
+        return newest, None
+    return newest, floor_patch(ctx, [*news, *changes])
+
+
+CATCH_UP_LIMIT = 500
 
 
 def _visits_of(session: Session, customer_ids: set[int], handoff_ids: set[int]) -> set[int]:

@@ -390,14 +390,17 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
         from the feed's thread, so inside the guard here)."""
         from counter_tui.services import review, shop_settings
         from counter_tui.services.outbox import QUEUED
+        from counter_tui.ui.screens.base import CounterScreen
 
         with guarded(self, "change feed event"):
             if event.online != self.online:
                 self.online = event.online
             if event.changes or event.presence or event.resumed:
-                self.screen.post_message(
-                    DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
-                )
+                message = DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
+                self.screen.post_message(message)
+                for covered in self.screen_stack[:-1]:
+                    if isinstance(covered, CounterScreen):
+                        covered.note_while_covered(message)
             if any(change.action == QUEUED for change in event.changes):
                 self.deliver_mail()  # queued on another terminal: whichever claims it first sends it
             self._tell_affected(event)

@@ -129,7 +129,7 @@ async def test_after_a_reconnect_the_whole_board_is_read_again(
         table = board(app)
         reads = board_reads.count
         visits.claim_visit(ctx, team.alex, walk_ins[1])  # missed while offline
-        visits.end_visit(ctx, team.lead, walk_ins[0], Outcome.NO_PURCHASE)
+        visits.end_visit(ctx, team.lead, walk_ins[0], Outcome.LEFT_UNSERVED)
         app.apply_feed_event(FeedEvent(online=False))
         app.apply_feed_event(FeedEvent(online=True, resumed=True))
         await settle(pilot)
@@ -217,4 +217,41 @@ async def test_a_board_longer_than_a_first_frame_fills_in_and_updates(ctx: ShopC
         visits.claim_visit(ctx, team.alex, walk_ins[-1])
         deliver(app, ctx, seen)
         await settle(pilot)
+        assert shown_board(table) == expected_board(ctx)
+
+
+async def test_back_from_another_screen_reads_only_the_visits_changed_meanwhile(
+    ctx: ShopContext, team: Team, board_reads: BoardReads
+) -> None:
+    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(5)]
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        table = board(app)
+        others = {visit_id: cell_objects(table, visit_id) for visit_id in walk_ins[1:]}
+        await pilot.press("f")  # My follow-ups covers the board
+        await settle(pilot)
+        assert not isinstance(app.screen, FloorScreen)
+        reads = board_reads.count
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, walk_ins[0])
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert board_reads.count == reads
+        assert shown_board(table) == expected_board(ctx)
+        assert plain(table.get_row(str(walk_ins[0]))[4]) == "Alex"
+        for visit_id, cells in others.items():
+            assert all(a is b for a, b in zip(cell_objects(table, visit_id), cells, strict=True))
+
+        await pilot.press("f")
+        await settle(pilot)
+        reads = board_reads.count
+        app.apply_feed_event(FeedEvent(online=False))
+        visits.claim_visit(ctx, team.alex, walk_ins[1])  # made while the feed was away
+        app.apply_feed_event(FeedEvent(online=True, resumed=True))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert board_reads.count == reads + 1  # after an outage, the whole board
         assert shown_board(table) == expected_board(ctx)

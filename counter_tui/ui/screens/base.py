@@ -53,7 +53,16 @@ class CounterScreen(Guarded, ShopAccess, Screen[None]):
         if self.signed_in and concerned:
             self.reload()
 
+    def note_while_covered(self, message: DataChanged) -> None:
+        """Data changed while another screen covers this one (only the top screen hears
+        `DataChanged`). Override to keep what a return needs; by default a return reloads."""
+
     def on_screen_resume(self) -> None:
-        """Reload when coming back to this screen."""
+        """Bring the screen up to date when coming back to it."""
         if self.signed_in:
-            self.reload()
+            self.back_on_top()
+
+    def back_on_top(self) -> None:
+        """The screen is shown again: reload (override to read only what changed; Textual
+        calls every class's `on_screen_resume`, so a screen overrides this one instead)."""
+        self.reload()

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
 from counter_tui.errors import DomainError
-from counter_tui.services import floor_changes, kudos, visit_views, visits
+from counter_tui.services import floor_changes, kudos, visits
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor
 from counter_tui.services.floor_changes import FloorPatch
@@ -50,6 +50,10 @@ class FloorScreen(CounterScreen):
         self._whole_wanted = False
         self._changes_waiting: list[Change] = []
         self._visits_waiting: set[int] = set()
+        self._thanks_stale = False
+        self._mark = 0
+        """The newest change the rows read reflect (a return catches up from there)."""
+        self._catch_up = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -163,7 +167,29 @@ class FloorScreen(CounterScreen):
             self._reload_thanks()
         if message.changes:
             self._changes_waiting.extend(message.changes)
+            self._mark = max(self._mark, *(change.event_id for change in message.changes))
             self._read_next()
+
+    def note_while_covered(self, message: DataChanged) -> None:
+        """Keep what changed while a customer screen (or any other) covers the board, so
+        the return reads only those visits; after a reconnect, the whole board."""
+        if message.resumed:
+            self._whole_wanted = True
+        self._changes_waiting.extend(message.changes)
+        self._mark = max(self._mark, *(change.event_id for change in message.changes), 0)
+        self._thanks_stale |= any(change.entity == "kudos" for change in message.changes)
+
+    def back_on_top(self) -> None:
+        """Back on the board: read what changed while it was covered (nothing if nothing
+        did; the whole board if the database was away meanwhile or it was never read)."""
+        if not self.counter.online:
+            self._whole_wanted = True
+        if self._board is not None:
+            self._show()
+        self._catch_up = True
+        self._read_next()
+        if self._thanks_stale or self._board is None:
+            self._reload_thanks()
 
     def _refresh_visit(self, visit_id: int) -> None:
         """Read one visit's row again (after this terminal changed it)."""
@@ -178,8 +204,22 @@ class FloorScreen(CounterScreen):
             self._whole_wanted = False
             self._changes_waiting.clear()
             self._visits_waiting.clear()
+            self._catch_up = False
             self._reading = True
-            self.call(visit_views.floor_board, self.ctx, then=self._read_whole, refused=self._read_failed)
+            self.call(floor_changes.whole_board, self.ctx, then=self._read_whole, refused=self._read_failed)
+        elif self._catch_up:
+            changes = tuple(self._changes_waiting)
+            self._changes_waiting.clear()
+            self._catch_up = False
+            self._reading = True
+            self.call(
+                floor_changes.floor_catch_up,
+                self.ctx,
+                self._mark,
+                changes,
+                then=self._caught_up,
+                refused=self._read_failed,
+            )
         elif self._changes_waiting or self._visits_waiting:
             changes, visit_ids = tuple(self._changes_waiting), tuple(self._visits_waiting)
             self._changes_waiting.clear()
@@ -194,24 +234,32 @@ class FloorScreen(CounterScreen):
                 refused=self._read_failed,
             )
 
-    def _read_whole(self, rows: list[FloorRow]) -> None:
+    def _read_whole(self, marked: tuple[int, list[FloorRow]]) -> None:
         self._reading = False
-        if self.still_shown:
-            self._board = {row.visit_id: row for row in rows}
+        mark, rows = marked
+        self._mark = max(self._mark, mark)
+        self._board = {row.visit_id: row for row in rows}
+        if self.is_current:
             self._show()
         self._read_next()
 
     def _read_some(self, patch: FloorPatch | None) -> None:
+        """Rows read again; kept even if the board was covered meanwhile (shown on return)."""
         self._reading = False
         if patch is None or self._board is None:
             self._whole_wanted = True
-        elif self.still_shown:
+        else:
             for visit_id in patch.visit_ids:
                 self._board.pop(visit_id, None)
             for row in patch.rows:
                 self._board[row.visit_id] = row
-            self._show()
+            if self.is_current:
+                self._show()
         self._read_next()
+
+    def _caught_up(self, marked: tuple[int, FloorPatch | None]) -> None:
+        self._mark = max(self._mark, marked[0])
+        self._read_some(marked[1])
 
     def _read_failed(self, error: DomainError) -> None:
         """The read failed (e.g. the database is away): read the whole board next time
@@ -222,6 +270,10 @@ class FloorScreen(CounterScreen):
             self.app.notify(str(error), severity="error", markup=False, timeout=8)
 
     def _reload_thanks(self) -> None:
+        self._thanks_stale = False
+        self._mark = 0
+        """The newest change the rows read reflect (a return catches up from there)."""
+        self._catch_up = False
         self.load(
             "thanks_wall",
             kudos.thanks_wall,
