@@ -115,6 +115,7 @@ def _quotes_dict(quotes: QuotedWaits) -> WaitQuoteFigures:
         "quoted_average": round(quotes.quoted_average, 1),
         "actual_average": round(quotes.actual_average, 1),
         "within_quote": quotes.within_quote,
+        "left_unseen": quotes.left_unseen,
     }
 
 
@@ -275,7 +276,11 @@ def render_csv(report: DayReport) -> str:
 def _quotes_line(report: DayReport) -> str:
     quotes = report["wait_quotes"]
     return QuotedWaits(
-        quotes["quoted"], quotes["quoted_average"], quotes["actual_average"], quotes["within_quote"]
+        quotes["quoted"],
+        quotes["quoted_average"],
+        quotes["actual_average"],
+        quotes["within_quote"],
+        quotes["left_unseen"],
     ).line()
 
 

@@ -89,6 +89,7 @@ class WaitQuoteFigures(TypedDict):
     quoted_average: float
     actual_average: float
     within_quote: int
+    left_unseen: int
 
 
 class DayReport(TypedDict):

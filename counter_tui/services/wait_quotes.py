@@ -100,23 +100,32 @@ def quote_wait(session: Session, need: str) -> WaitQuote | None:
 
 @dataclass(frozen=True)
 class QuotedWaits:
-    """Kiosk quotes given to visits that arrived in a period, against the actual waits
-    (arrival to being claimed; to leaving, for those never claimed)."""
+    """Kiosk quotes given to visits that arrived in a period, against the actual waits: the
+    averages and `within_quote` are of those seen (arrival to being claimed); those who
+    left before anyone saw them are counted apart, as their wait ended unserved."""
 
     quoted: int
     quoted_average: float
     actual_average: float
     within_quote: int
+    left_unseen: int = 0
 
     def line(self) -> str:
         """One line for the scorecard and the end-of-day report."""
         if not self.quoted:
             return "Kiosk wait quotes: none given."
-        return (
-            f"Kiosk wait quotes: {self.quoted} given; quoted {self.quoted_average:.0f} min on "
-            f"average, actual {self.actual_average:.0f} min; {self.within_quote} of {self.quoted} "
-            "seen within the quote."
-        )
+        seen = self.quoted - self.left_unseen
+        said = f"Kiosk wait quotes: {self.quoted} given; "
+        if seen:
+            said += (
+                f"the {seen} seen were quoted {self.quoted_average:.0f} min on average and waited "
+                f"{self.actual_average:.0f} min, {self.within_quote} within the quote"
+            )
+        else:
+            said += "none seen"
+        if self.left_unseen:
+            said += f"; {self.left_unseen} left before being seen"
+        return said + "."
 
 
 def quoted_waits(session: Session, start: datetime, end: datetime) -> QuotedWaits:
@@ -129,19 +138,23 @@ def quoted_waits(session: Session, start: datetime, end: datetime) -> QuotedWait
             col(Visit.quoted_wait_minutes).is_not(None),
         )
     ).all()
-    pairs: list[tuple[int, float, bool]] = []
+    seen: list[tuple[int, float]] = []
+    left_unseen = 0
     for arrived, claimed, ended, quoted in rows:
-        settled = claimed or ended
-        if settled is None or quoted is None:
+        if quoted is None:
             continue
-        pairs.append((quoted, (settled - arrived).total_seconds() / 60, claimed is not None))
-    if not pairs:
-        return QuotedWaits(0, 0.0, 0.0, 0)
+        if claimed is not None:
+            seen.append((quoted, (claimed - arrived).total_seconds() / 60))
+        elif ended is not None:
+            left_unseen += 1
+    if not seen:
+        return QuotedWaits(left_unseen, 0.0, 0.0, 0, left_unseen)
     return QuotedWaits(
-        quoted=len(pairs),
-        quoted_average=sum(q for q, _a, _s in pairs) / len(pairs),
-        actual_average=sum(a for _q, a, _s in pairs) / len(pairs),
-        within_quote=sum(1 for q, a, seen in pairs if seen and a <= max(q, 1)),
+        quoted=len(seen) + left_unseen,
+        quoted_average=sum(q for q, _a in seen) / len(seen),
+        actual_average=sum(a for _q, a in seen) / len(seen),
+        within_quote=sum(1 for q, a in seen if a <= max(q, 1)),
+        left_unseen=left_unseen,
     )
 
 

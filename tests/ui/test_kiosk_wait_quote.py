@@ -52,5 +52,5 @@ async def test_the_scorecard_compares_quoted_and_actual_waits(ctx: ShopContext, 
         screen = await open_review(pilot, app, "4")
         await settle(pilot)
         assert plain(screen.query_one("#score-quotes", Static).visual).startswith(
-            "This week. Kiosk wait quotes: 1 given; quoted 0 min on average, actual 0 min; 1 of 1 seen"
+            "This week. Kiosk wait quotes: 1 given; the 1 seen were quoted 0 min on average and waited"
         )

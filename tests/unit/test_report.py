@@ -185,7 +185,13 @@ def expected_report(day: Day) -> dict[str, Any]:
                 ),
             },
         },
-        "wait_quotes": {"quoted": 0, "quoted_average": 0.0, "actual_average": 0.0, "within_quote": 0},
+        "wait_quotes": {
+            "quoted": 0,
+            "quoted_average": 0.0,
+            "actual_average": 0.0,
+            "within_quote": 0,
+            "left_unseen": 0,
+        },
         "by_staff": [
             {
                 "staff": "Alex",

@@ -104,11 +104,19 @@ def test_quoted_and_actual_waits_compared(ctx: ShopContext, team: Team, clock: M
         session.add(Visit(arrived_at=start, source="counter", claimed_at=start + timedelta(minutes=30)))
     with ctx.database.read() as session:
         figures = quoted_waits(session, start, start + timedelta(days=1))
-    assert figures == QuotedWaits(quoted=3, quoted_average=20 / 3, actual_average=40 / 3, within_quote=1)
+    # The one who left unseen after 20 minutes did not wait 20 minutes to be seen: the
+    # averages are of those seen, and the walk-out is counted apart.
+    assert figures == QuotedWaits(
+        quoted=3, quoted_average=7.5, actual_average=10.0, within_quote=1, left_unseen=1
+    )
     assert figures.line() == (
-        "Kiosk wait quotes: 3 given; quoted 7 min on average, actual 13 min; 1 of 3 seen within the quote."
+        "Kiosk wait quotes: 3 given; the 2 seen were quoted 8 min on average and waited 10 min,"
+        " 1 within the quote; 1 left before being seen."
     )
     assert QuotedWaits(0, 0.0, 0.0, 0).line() == "Kiosk wait quotes: none given."
+    assert QuotedWaits(1, 0.0, 0.0, 0, left_unseen=1).line() == (
+        "Kiosk wait quotes: 1 given; none seen; 1 left before being seen."
+    )
 
 
 def test_the_scorecard_reads_quotes_by_store_day_and_only_for_leads(ctx: ShopContext, team: Team) -> None:
@@ -137,9 +145,11 @@ def test_the_day_report_has_the_quotes_line(ctx: ShopContext, team: Team, clock:
         "quoted_average": 10.0,
         "actual_average": 12.0,
         "within_quote": 0,
+        "left_unseen": 0,
     }
     line = (
-        "Kiosk wait quotes: 1 given; quoted 10 min on average, actual 12 min; 0 of 1 seen within the quote."
+        "Kiosk wait quotes: 1 given; the 1 seen were quoted 10 min on average and waited 12 min,"
+        " 0 within the quote."
     )
     assert f"\n  {line}\n" in render_day_report(ctx, today, "text")
     assert f'scorecard,all,kiosk_wait_quotes,1,,,"{line}"\n' in render_day_report(ctx, today, "csv")
