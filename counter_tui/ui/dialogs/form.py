@@ -86,7 +86,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
                 if widget.id and isinstance(widget, FIELD_TYPES):
                     yield field_error(widget.id)
             yield Static("", classes="dialog-error")
-            yield Label(self.HINT_TEXT, classes="dialog-hint")
+            yield Label(plain(self.HINT_TEXT), classes="dialog-hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
