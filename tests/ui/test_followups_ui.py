@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import FollowUp, FollowUpDue, FollowUpKind
@@ -280,3 +280,34 @@ async def test_snooze_shows_the_time_understood_and_asks_why(ctx: ShopContext, t
         "Bob is away until Monday",
         team.sam.staff_id,
     )
+
+
+async def test_the_highlight_stays_on_its_follow_up_after_a_dialog_is_closed(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Esc from snooze, cancel, due history or done returns to the follow-up it was opened
+    for: the next key must act on the row the person is looking at, not the first one."""
+    for name in ("Ann Ash", "Ben Birch", "Cy Cedar"):
+        person = customers.create_customer(ctx, team.sam, name=name)
+        visit_id = visits.new_walk_in(ctx, team.sam, customer_id=person, claim=True)
+        visits.end_visit(ctx, team.sam, visit_id, "purchase")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_followups(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        chosen = screen.selected()
+        first = next(iter(screen.items.values()))
+        assert chosen is not None and chosen.id != first.id
+        for key in ("s", "x", "h", "enter"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is not screen, key
+            if key in ("s", "x"):
+                title = plain(app.screen.query_one(".dialog-title", Label).visual)
+                assert title.endswith(f"thank-you for {chosen.customer_name}"), title
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen
+            selected = screen.selected()
+            assert selected is not None and selected.id == chosen.id, key

@@ -28,8 +28,10 @@ class SnoozeDialog(FormDialog[SnoozeRequest]):
 
     TITLE_TEXT = "Snooze follow-up"
 
-    def __init__(self, calendar: StoreCalendar, now: datetime) -> None:
+    def __init__(self, calendar: StoreCalendar, now: datetime, about: str = "") -> None:
         super().__init__()
+        if about:  # which follow-up, so nobody snoozes another by mistake
+            self.TITLE_TEXT = f"Snooze the {about}"
         self._calendar = calendar
         self._now = now
 

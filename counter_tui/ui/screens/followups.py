@@ -51,6 +51,11 @@ def about(item: FollowUpView) -> str:
     return item.summary
 
 
+def which(item: FollowUpView) -> str:
+    """`thank-you for Bob Jones`: the follow-up a dialog is about, in its title."""
+    return f"{item.kind_label} for {one_line(item.customer_name, 30)}"
+
+
 class FollowUpsScreen(CounterScreen):
     """What I owe customers."""
 
@@ -131,6 +136,7 @@ class FollowUpsScreen(CounterScreen):
         any, the ones cancelled today, which can be restored)."""
         self.mine = mine
         table = self.query_one(FittedTable)
+        was_on = table.cursor_row_key()
         self.items = {}
         rows: list[tuple[str, list[Text]]] = []
         groups = [
@@ -155,9 +161,10 @@ class FollowUpsScreen(CounterScreen):
         if mine.overdue:
             summary.stylize(tone(URGENT), 0, len(str(len(mine.overdue))) + 8)
         self.query_one("#followups-summary", Static).update(summary)
-        first = next(iter(self.items), None)
-        if first is not None:
-            table.move_cursor(row=table.get_row_index(first))
+        if was_on not in self.items:  # stay on the follow-up the person was looking at
+            first = next(iter(self.items), None)
+            if first is not None:
+                table.move_cursor(row=table.get_row_index(first))
 
     def _cells(self, item: FollowUpView, *, dim: bool) -> list[Text]:
         due_style = "dim" if dim else (tone(ALERT) if item.overdue else "")
@@ -201,7 +208,7 @@ class FollowUpsScreen(CounterScreen):
             return
         ask(
             self,
-            TextPromptDialog("Cancel follow-up", "Why is it no longer needed?"),
+            TextPromptDialog(f"Cancel the {which(item)}", "Why is it no longer needed?"),
             lambda actor, reason: followups.cancel_followup(self.ctx, actor, item.id, reason=reason),
             then=lambda _: done(self, "Cancelled."),
         )
@@ -213,7 +220,7 @@ class FollowUpsScreen(CounterScreen):
             return
         ask(
             self,
-            SnoozeDialog(self.ctx.calendar, self.ctx.now()),
+            SnoozeDialog(self.ctx.calendar, self.ctx.now(), about=which(item)),
             lambda actor, request: reschedule_followup(
                 self.ctx, actor, item.id, request.due_text, request.reason
             ),
