@@ -42,6 +42,26 @@ class MailRules(StrictModel):
         description="The subject and opening of each kind of email; see README for the placeholders.",
     )
 
+    @field_validator("host")
+    @classmethod
+    def _a_server(cls, value: str) -> str:
+        """A host name (letters, digits, dots and hyphens) or an IP address, or nothing."""
+        import ipaddress
+        import re
+
+        value = value.strip()
+        if not value:
+            return value
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            label = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+            if not re.fullmatch(rf"{label}(?:\.{label})*", value):
+                raise ValueError(
+                    "write the mail server's name or address only, e.g. smtp.example.com or 127.0.0.1"
+                ) from None
+        return value
+
     @field_validator("sender", "reply_to")
     @classmethod
     def _an_address(cls, value: str) -> str:

@@ -44,6 +44,9 @@ def test_a_lead_sets_the_mail_server_and_every_terminal_reads_it(ctx: ShopContex
         ("mail.security", "ssl", "mail.security"),
         ("mail.port", "0", "mail.port"),
         ("mail.sender", "not an address", "email address"),
+        ("mail.host", "[@click=app.quit]x[/] 🙂", "server's name"),
+        ("mail.host", "smtp example com", "server's name"),
+        ("mail.host", "smtp://mail.example.com", "server's name"),
     ],
 )
 def test_a_wrong_mail_setting_is_refused_beside_its_field(
@@ -53,6 +56,11 @@ def test_a_wrong_mail_setting_is_refused_beside_its_field(
         shop_settings.change(ctx, team.lead, {key: value})
 
     assert refused.value.field == key
+
+
+@pytest.mark.parametrize("host", ["smtp.example.com", "127.0.0.1", "localhost", "::1", "mail-2.shop.co.uk"])
+def test_a_server_name_or_address_is_accepted(ctx: ShopContext, team: Team, host: str) -> None:
+    assert shop_settings.change(ctx, team.lead, {"mail.host": host}).mail.host == host
 
 
 def test_the_password_is_not_a_setting_and_comes_only_from_the_environment(
