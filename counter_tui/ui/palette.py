@@ -24,6 +24,9 @@ from counter_tui.services.views import CustomerMatch
 from counter_tui.ui.safe_text import content, one_line
 
 CUSTOMERS_SHOWN = 8
+IN_SHOP_SCORE = 0.6
+"""Customers in the shop now come before namesakes who are not (the palette sorts by score)."""
+ON_FILE_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ class StaffCommands(Provider):
         for match in await self._customers(query):
             label = one_line(match.name, 40) + ("  · in the shop" if match.in_shop else "")
             yield Hit(
-                0.5,
+                IN_SHOP_SCORE if match.in_shop else ON_FILE_SCORE,  # the one in the shop first
                 content(label),
                 self._run(f"open_customer({match.id})"),
                 text=label,

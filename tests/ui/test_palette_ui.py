@@ -7,7 +7,7 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from counter_tui.services import customers
+from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.customer import CustomerScreen
@@ -111,3 +111,15 @@ async def test_no_palette_over_a_half_typed_dialog(ctx: ShopContext, team: Team)
         await settle(pilot)
         assert app.screen is dialog
         assert dialog.query_one(Input).value == "tall man in a green coat"
+
+
+async def test_someone_in_the_shop_comes_first_among_namesakes(ctx: ShopContext, team: Team) -> None:
+    """At the counter, the O'Neill you are looking for is most likely the one in the shop."""
+    customers.create_customer(ctx, team.sam, name="Abena O'Neill")
+    margaret = customers.create_customer(ctx, team.sam, name="Margaret O'Neill")
+    visits.new_walk_in(ctx, team.sam, customer_id=margaret)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        offered = await palette_offers(pilot, app, "o'neill")
+        assert offered[:2] == ["Margaret O'Neill  · in the shop", "Abena O'Neill"]
