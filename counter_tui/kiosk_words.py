@@ -54,7 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
         "choice_pickup": "Picking something up",
         "choice_order": "A question about an order",
         "next_browse": "Enjoy browsing — we'll give you space. Just wave if you need us.",
-        "next_someone": "Someone will be with you shortly.",
+        "next_someone": "Someone will come and find you.",
     },
     "es": {
         "language_name": "Español",
@@ -96,7 +96,7 @@ WORDS: dict[str, dict[str, str]] = {
         "choice_pickup": "Vengo a recoger algo",
         "choice_order": "Tengo una pregunta sobre un pedido",
         "next_browse": "Mire con tranquilidad; no le molestaremos. Si nos necesita, haga una seña.",
-        "next_someone": "Enseguida le atenderá alguien.",
+        "next_someone": "Alguien vendrá a atenderle.",
     },
 }
 

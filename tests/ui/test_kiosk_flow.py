@@ -82,7 +82,9 @@ async def test_each_choice_checks_in_an_unowned_visit_with_its_need(ctx: ShopCon
 def test_defaults_say_what_happens_next_for_browsing_and_for_help(ctx: ShopContext) -> None:
     steps = {choice.need: choice.next_step for choice in ctx.rules.kiosk.choices}
     assert "give you space" in steps["browse_privately"]
-    assert steps["needs_help"] == "Someone will be with you shortly."
+    # No time promised here: the wait quote beside it says how long (it once said "shortly"
+    # above "about 20 minutes").
+    assert steps["needs_help"] == "Someone will come and find you."
 
 
 async def test_enter_skips_the_name_and_arrows_pick_a_choice(ctx: ShopContext) -> None:

@@ -59,7 +59,7 @@ async def test_a_customer_checks_in_in_spanish_and_staff_see_it(ctx: ShopContext
         assert isinstance(app.screen, ThanksScreen)
         shown = texts(app)
         assert "¡Gracias, Ana!" in shown
-        assert "Enseguida le atenderá alguien." in shown
+        assert "Alguien vendrá a atenderle." in shown
         assert "Alguien le atenderá en un momento. Ya hemos registrado su llegada." in shown
         app.idle_expired()
         await settle(pilot)
