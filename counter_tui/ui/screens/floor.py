@@ -50,7 +50,6 @@ class FloorScreen(CounterScreen):
         self._whole_wanted = False
         self._changes_waiting: list[Change] = []
         self._visits_waiting: set[int] = set()
-        self._thanks_stale = False
         self._mark = 0
         """The newest change the rows read reflect (a return catches up from there)."""
         self._catch_up = False
@@ -177,7 +176,6 @@ class FloorScreen(CounterScreen):
             self._whole_wanted = True
         self._changes_waiting.extend(message.changes)
         self._mark = max(self._mark, *(change.event_id for change in message.changes), 0)
-        self._thanks_stale |= any(change.entity == "kudos" for change in message.changes)
 
     def back_on_top(self) -> None:
         """Back on the board: read what changed while it was covered (nothing if nothing
@@ -188,8 +186,7 @@ class FloorScreen(CounterScreen):
             self._show()
         self._catch_up = True
         self._read_next()
-        if self._thanks_stale or self._board is None:
-            self._reload_thanks()
+        self._reload_thanks()  # a few rows; kudos given here may not have reached the feed yet
 
     def _refresh_visit(self, visit_id: int) -> None:
         """Read one visit's row again (after this terminal changed it)."""
@@ -270,7 +267,6 @@ class FloorScreen(CounterScreen):
             self.app.notify(str(error), severity="error", markup=False, timeout=8)
 
     def _reload_thanks(self) -> None:
-        self._thanks_stale = False
         self._mark = 0
         """The newest change the rows read reflect (a return catches up from there)."""
         self._catch_up = False
