@@ -71,6 +71,8 @@ class ThanksScreen(KioskScreen):
         self._show(words["sorry_title"], words["sorry_text"], words["sorry_after"])
 
     def _show(self, title: str, next_step: str, after: str) -> None:
+        if not self.is_attached:  # the kiosk was reset (or closed) before the answer came
+            return
         self.query_one("#thanks-title", Static).update(plain(title))
         next_line = self.query_one("#thanks-next", Static)
         next_line.update(plain(next_step))
