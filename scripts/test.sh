@@ -2,8 +2,11 @@
 # Set up a virtual environment with the test extras, then check and test.
 # Needs only Python 3.11 or newer. With no arguments (as CI runs it): lint, format and type
 # checks (scripts/check.sh), then the whole suite in parallel, one file's tests to a worker
-# (TEST_WORKERS=2 to choose the number of workers; default: one per core).
-# With arguments, only pytest with them, in one process: `bash scripts/test.sh -x tests/unit`.
+# (TEST_WORKERS=2 to choose the number of workers; default: one per core), under coverage
+# (in-process, pyproject.toml's [tool.coverage]). With the PostgreSQL tests
+# (COUNTER_TUI_TEST_POSTGRES_URL set, as .ci/run does) a total below the floor fails the run,
+# and a passing run raises the floor (scripts/coverage_floor.py; not in CI, which only checks).
+# With arguments, only pytest with them, in one process, no coverage: `bash scripts/test.sh -x tests/unit`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -17,4 +20,12 @@ if [ "$#" -gt 0 ]; then
     exec .venv/bin/python -m pytest "$@"
 fi
 bash scripts/check.sh
-exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadgroup
+WHOLE_SUITE=(.venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadgroup --cov --cov-report=term:skip-covered)
+if [ -z "${COUNTER_TUI_TEST_POSTGRES_URL:-}" ]; then
+    echo "COUNTER_TUI_TEST_POSTGRES_URL is not set: the PostgreSQL tests are skipped, so the coverage floor is not checked."
+    exec "${WHOLE_SUITE[@]}" --cov-fail-under=0
+fi
+"${WHOLE_SUITE[@]}"
+if [ "${CI:-}" != "true" ]; then
+    .venv/bin/python scripts/coverage_floor.py
+fi
