@@ -1,48 +1,41 @@
-"""The staff app: sign in, floor board, customer view, find, follow-ups.
+"""The staff app: who is signed in at this terminal, and its keys and screens.
 
-Service calls run in worker threads and report back on the UI thread; a change feed
-tells the current screen to reload when any terminal commits a change.
-
-The first frame comes first: started with a `ShopToOpen` (the command line does this),
-the app paints the sign-in screen with nothing but Textual and its own screens
-imported, then opens the shop on a worker thread (settings, database, schema check:
-the services, SQLAlchemy and pydantic load there) and hands it to the sign-in screen.
-A shop that cannot be opened ends the app with `start_error` set, for the command line
-to say as one line. Services are imported where they are called, not at the top.
+Sign in, lock (by key or when idle; the screens wait for the same person), sign out,
+and close with a lead's PIN; the floor board after signing in, other screens from the
+palette. Opening the shop behind the first frame is `shop_opening.py`'s; what the change
+feed brings is `live_updates.py`'s; sending mail is `mail_delivery.py`'s. Service calls
+run in worker threads and report back on the UI thread. Services are imported where
+they are called, not at the top, so that nothing heavy loads before the first frame.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 
 from counter_tui.logs import configure_logging
 from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.focus_keys import FOCUS_KEYS
-from counter_tui.ui.guarded_app import GuardedApp, guarded
+from counter_tui.ui.guarded_app import GuardedApp
+from counter_tui.ui.live_updates import LiveUpdates
 from counter_tui.ui.mail_delivery import MailDelivery
-from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import PlainTextApp
 from counter_tui.ui.screens.sign_in import SignInScreen
+from counter_tui.ui.shop_opening import ShopOpening, ShopToOpen
 from counter_tui.ui.tones import forget_theme
-from counter_tui.ui.widgets.offline_banner import show_connection_state
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
     from counter_tui.services.context import Actor, ShopContext
-    from counter_tui.services.notices import Notice
-    from counter_tui.services.review_views import Escalation
-    from counter_tui.services.staff_roster import StaffSummary
-    from counter_tui.shop_rules import ShopRules
-    from counter_tui.sync.feed import ChangeFeed, FeedEvent
+    from counter_tui.sync.feed import ChangeFeed
 
 IDLE_CHECK_SECONDS = 5.0
 ESCALATION_CHECK_SECONDS = 15.0
@@ -57,22 +50,7 @@ def staff_commands() -> type[Provider]:
     return StaffCommands
 
 
-@runtime_checkable
-class ShopToOpen(Protocol):
-    """A shop not opened yet, and the theme to paint the first frame in meanwhile."""
-
-    theme: str
-
-    def roster(self) -> list[StaffSummary] | None:
-        """Who can sign in, if it can be read before the shop is open (a worker thread)."""
-        ...
-
-    def open(self) -> ShopContext:
-        """The shop, opened (called on a worker thread); raises what stops the start."""
-        ...
-
-
-class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
+class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], GuardedApp[None]):
     """The staff terminal."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -122,7 +100,6 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
     ]
 
     actor: reactive[Actor | None] = reactive(None, init=False)
-    online: reactive[bool] = reactive(True, init=False)
 
     def __init__(
         self,
@@ -170,48 +147,7 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
 
     def on_ready(self) -> None:
         """The first frame is on the terminal: now open the shop (if it is not yet)."""
-        if self._opening is not None and self._ctx is None:
-            self.run_worker(self._open_shop, thread=True, name="open the shop", exit_on_error=False)
-
-    def _open_shop(self) -> None:
-        """On a worker thread: the staff list if it can be read early, then the shop,
-        each handed to the UI thread (an early list that fails is only not shown early)."""
-        assert self._opening is not None
-        try:
-            people = self._opening.roster()
-        except Exception:
-            people = None
-        if people:
-            self.call_from_thread(self._early_roster, people)
-        try:
-            shop = self._opening.open()
-        except Exception as error:
-            self.call_from_thread(self._not_opened, error)
-        else:
-            self.call_from_thread(self._opened, shop)
-
-    def _early_roster(self, people: list[StaffSummary]) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, SignInScreen):
-                screen.show_early_roster(people)
-
-    def _not_opened(self, error: Exception) -> None:
-        self.start_error = error
-        self.exit(return_code=1)
-
-    def _opened(self, shop: ShopContext) -> None:
-        """The shop is open: its theme, keys and name, the staff list, and the work."""
-        self._ctx = shop
-        self.title = shop.rules.shop.name
-        self._apply_theme(shop.settings.theme)
-        self._start_work()
-        for screen in self.screen_stack:
-            if isinstance(screen, SignInScreen):
-                screen.load_staff()
-
-    def _apply_theme(self, theme: str) -> None:
-        if theme in self.available_themes and theme != self.theme:
-            self.theme = theme
+        self.open_shop_later()
 
     def _start_work(self) -> None:
         """Key remapping, the periodic checks and the change feed, once the shop is open."""
@@ -378,106 +314,8 @@ class CounterApp(MailDelivery, PlainTextApp[None], GuardedApp[None]):
             self._lock()
             self.notify("Locked after being idle. Sign in again to carry on where you were.", timeout=5)
 
-    def _from_feed(self, event: FeedEvent) -> None:
-        """Called on the feed's thread: hand the event to the UI thread."""
-        try:
-            self.call_from_thread(self.apply_feed_event, event)
-        except RuntimeError:
-            return
-
-    def apply_feed_event(self, event: FeedEvent) -> None:
-        """Show the connection state and tell the current screen what changed (called
-        from the feed's thread, so inside the guard here)."""
-        from counter_tui.services import review, shop_settings
-        from counter_tui.services.outbox import QUEUED
-        from counter_tui.ui.screens.base import CounterScreen
-
-        with guarded(self, "change feed event"):
-            if event.online != self.online:
-                self.online = event.online
-            if event.changes or event.presence or event.resumed:
-                message = DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
-                self.screen.post_message(message)
-                for covered in self.screen_stack[:-1]:
-                    if isinstance(covered, CounterScreen):
-                        covered.note_while_covered(message)
-            if any(change.action == QUEUED for change in event.changes):
-                self.deliver_mail()  # queued on another terminal: whichever claims it first sends it
-            self._tell_affected(event)
-            if event.resumed or review.may_escalate(event.changes):
-                self.check_escalations()
-            if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
-                self.call(shop_settings.current, self.ctx, then=self._apply_rules, quiet=True)
-
-    def _apply_rules(self, rules: ShopRules) -> None:
-        """Show what the shop-wide settings decide outside any screen (the shop's name)."""
-        self.title = rules.shop.name
-
-    def _tell_affected(self, event: FeedEvent) -> None:
-        """Tell the person signed in here, whatever screen they are on, about changes of
-        hands that concern them (services/notices.py decides who hears what; no read for
-        changes that cannot concern anyone, nor for the person's own)."""
-        from counter_tui.services import notices
-
-        if self.actor is not None and notices.may_tell(self.actor.staff_id, event.changes):
-            self.call(
-                notices.notices_for, self.ctx, self.actor, event.changes, then=self._show_notices, quiet=True
-            )
-
-    def _show_notices(self, told: list[Notice]) -> None:
-        for notice in told:
-            if notice.urgent:
-                self.bell()
-            self.notify(
-                notice.message,
-                title=notice.title,
-                severity="warning" if notice.urgent else "information",
-                markup=False,
-                timeout=20 if notice.urgent else 12,
-            )
-
-    def check_escalations(self) -> None:
-        """Leads are alerted, on whatever screen they are, to each new escalation once."""
-        from counter_tui.services import review
-        from counter_tui.services.permissions import Action, allows
-
-        if self.actor is not None and allows(self.actor, Action.SEE_ESCALATIONS):
-            self.call(review.escalations, self.ctx, self.actor, then=self._alert, quiet=True)
-
-    def _alert(self, escalations: tuple[Escalation, ...]) -> None:
-        for escalation in escalations:
-            if escalation.key in self._alerted:
-                continue
-            self._alerted.add(escalation.key)
-            self.bell()
-            self.notify(
-                f"{escalation.who} needs help and nobody has claimed them "
-                f"for {escalation.minutes_waiting} min. Send someone, or go yourself.",
-                title="Needs help",
-                severity="error",
-                markup=False,
-                timeout=20,
-            )
-
     def close_day_if_due(self) -> None:
         """After close, end visits left open as 'left at close' (any terminal may; it is idempotent)."""
         from counter_tui.services import closing
 
         self.call(closing.close_day_if_due, self.ctx, None, quiet=True)
-
-    def watch_online(self, online: bool) -> None:
-        """Say so when the database is unreachable, and when it is back; the banner
-        stays on every screen meanwhile."""
-        self._show_connection_state(self.screen)
-        if online:
-            self.notify("Connected to the database again.", timeout=4)
-        else:
-            self.notify(
-                "The database cannot be reached, so nothing can be saved until it is back. "
-                "Note down anything urgent meanwhile.",
-                severity="warning",
-                timeout=10,
-            )
-
-    def _show_connection_state(self, screen: Screen[Any]) -> None:
-        show_connection_state(screen, self.online)
