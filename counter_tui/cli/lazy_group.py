@@ -1,90 +1,21 @@
 """The root command group: every command below it runs inside `friendly_errors`, and its
 commands are imported only when one of them is run (or its own help is asked for).
 
-`counter-tui --help` lists each command from its entry in `COMMANDS` (name and one-line
-help) without importing it; running `counter-tui staff add …` imports `commands/staff.py`
-alone. `tests/unit/test_start_up_imports.py` checks each entry's help is the command's own.
+Each command is listed from its entry in `command_list.COMMANDS` (name and one-line help)
+without importing it; running `counter-tui staff add …` imports `commands/staff.py` alone.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import Any
 
 import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
+from counter_tui.cli.command_list import COMMANDS
 from counter_tui.cli.errors import friendly_errors, refuse_undecodable
-
-
-@dataclass(frozen=True)
-class LazyCommand:
-    """A command (a function) or a group of commands (a `typer.Typer`) in a module."""
-
-    module: str
-    attribute: str
-    help: str
-
-
-COMMANDS: dict[str, LazyCommand] = {
-    "keys": LazyCommand(
-        "counter_tui.commands.keys",
-        "keys",
-        "Print the effective key map: every screen's keys after this terminal's remapping.",
-    ),
-    "demo": LazyCommand(
-        "counter_tui.commands.demo",
-        "demo",
-        "Try the app on a throwaway database filled with a realistic demo shop.",
-    ),
-    "kiosk": LazyCommand(
-        "counter_tui.commands.kiosk",
-        "kiosk",
-        "Run the customer self check-in kiosk (locked down; a lead's PIN leaves it).",
-    ),
-    "serve": LazyCommand(
-        "counter_tui.commands.serve",
-        "serve",
-        "Serve the staff app, or a kiosk, to web browsers (each browser gets its own session).",
-    ),
-    "staff": LazyCommand("counter_tui.commands.staff", "staff_app", "Add, list and manage staff accounts."),
-    "db": LazyCommand("counter_tui.commands.db", "db_app", "Database schema, backup and restore."),
-    "report": LazyCommand(
-        "counter_tui.commands.report", "report_app", "Reports for a spreadsheet or an email."
-    ),
-    "audit": LazyCommand(
-        "counter_tui.commands.audit", "audit_app", "The audit trail: check nobody changed it."
-    ),
-    "shop": LazyCommand(
-        "counter_tui.commands.shop",
-        "shop_app",
-        "The shop's own rules, the same on every terminal: hours, holidays, thresholds, targets.",
-    ),
-    "customers": LazyCommand(
-        "counter_tui.commands.customers",
-        "customers_app",
-        "Customers in bulk: import from a till's export, export; one customer's data.",
-    ),
-    "visits": LazyCommand("counter_tui.commands.exports", "visits_app", "Visits in bulk: export."),
-    "followups": LazyCommand("counter_tui.commands.exports", "followups_app", "Follow-ups in bulk: export."),
-    "retention": LazyCommand(
-        "counter_tui.commands.retention",
-        "retention_app",
-        "How long personal data is kept: apply the shop's rules.",
-    ),
-    "mail": LazyCommand(
-        "counter_tui.commands.mail",
-        "mail_app",
-        "Email to customers: test the mail server, deliver the outbox.",
-    ),
-    "config": LazyCommand(
-        "counter_tui.commands.settings_file",
-        "config_app",
-        "This terminal's settings file: where it is, and checking it.",
-    ),
-}
 
 
 def load_command(name: str) -> Any:

@@ -1,5 +1,5 @@
 """The `counter-tui` Typer app: the global options, the staff app when no command is
-given, and every command below it loaded lazily (`lazy_group.COMMANDS`)."""
+given, and every command below it loaded lazily (`command_list.COMMANDS`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from typing import Annotated
 
 import typer
 
+from counter_tui.cli.command_list import APP_HELP, CONFIG_HELP, DB_HELP, VERSION_HELP
 from counter_tui.cli.lazy_group import LazyGroup
 from counter_tui.commands.common import GlobalOptions
 
 app = typer.Typer(
     cls=LazyGroup,
     name="counter-tui",
-    help="Keyboard-first front-counter app for shops.",
+    help=APP_HELP,
     no_args_is_help=False,
     add_completion=True,
     pretty_exceptions_show_locals=False,
@@ -28,8 +29,7 @@ def run(
         str | None,
         typer.Option(
             "--db",
-            help="Database URL, e.g. sqlite:////path/shop.sqlite3 or "
-            "postgresql+psycopg://user@host/db (env COUNTER_TUI_DATABASE_URL).",
+            help=DB_HELP,
             show_default=False,
         ),
     ] = None,
@@ -37,7 +37,7 @@ def run(
         Path | None,
         typer.Option(
             "--config",
-            help="Settings file (TOML) to use instead of the one in the config dir (env COUNTER_TUI_CONFIG).",
+            help=CONFIG_HELP,
             show_default=False,
         ),
     ] = None,
@@ -45,7 +45,7 @@ def run(
         bool,
         typer.Option(
             "--version",
-            help="Print the version, the database's kind and its schema revision, then stop.",
+            help=VERSION_HELP,
         ),
     ] = False,
 ) -> None:

@@ -1,17 +1,22 @@
 """Start-up pays only for what it shows (issue 12): in a fresh interpreter, nothing heavy
-is imported before the staff app's first sign-in frame, `--help` loads no command, and an
-up-to-date shop is checked without Alembic. (Times are for benchmarks/bench_startup.py;
-these tests check what is loaded, which is what the time is made of.)"""
+is imported before the staff app's first sign-in frame, `--help` loads no command and
+not Typer (and looks as Typer's help does), and an up-to-date shop is checked without
+Alembic. (Times are for benchmarks/bench_startup.py; these tests check what is loaded,
+which is what the time is made of.)"""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from counter_tui.cli import app
-from counter_tui.cli.lazy_group import COMMANDS, load_command
+from counter_tui.cli.command_list import COMMANDS
+from counter_tui.cli.lazy_group import load_command
 
 HEAVY = (
     "alembic",
@@ -47,15 +52,34 @@ main()
 """
 HELP = """
 import sys
+heavy = sys.argv[1:]
 sys.argv = ["counter-tui", "--help"]
 from counter_tui.cli import main
 try:
     main()
 except SystemExit:
     pass
-heavy = sys.argv[1:]
 print("LOADED", *[m for m in sorted(sys.modules) if any(m == h or m.startswith(h + ".") for h in heavy)])
 """
+HELP_MODULES = {
+    "counter_tui",
+    "counter_tui.cli",
+    "counter_tui.cli.command_list",
+    "counter_tui.cli.plain_help",
+}
+TYPER_HELP = """
+import sys
+sys.argv = ["counter-tui", "--help"]
+from counter_tui.cli.root import app
+app(prog_name="counter-tui")
+"""
+PLAIN_HELP = """
+import sys
+sys.argv = ["counter-tui", "--help"]
+from counter_tui.cli import main
+main()
+"""
+SGR = re.compile(r"\x1b\[([\d;]*)m")
 
 
 def loaded_by(code: str, *args: str) -> list[str]:
@@ -71,9 +95,46 @@ def test_nothing_heavy_is_imported_before_the_first_sign_in_frame(shop_with_lead
     assert loaded_by(FIRST_FRAME, shop_with_lead, *HEAVY) == []
 
 
-def test_help_imports_no_command_and_no_database_code() -> None:
-    commands = sorted({entry.module for entry in COMMANDS.values()})
-    assert loaded_by(HELP, *HEAVY[:6], "textual", "counter_tui.db", "counter_tui.services", *commands) == []
+def test_help_imports_no_command_and_not_typer_or_rich() -> None:
+    loaded = loaded_by(HELP, "typer", "rich", "click", "textual", "counter_tui", *HEAVY[:6])
+
+    assert set(loaded) == HELP_MODULES
+
+
+def help_text(code: str, columns: int, colour: bool) -> str:
+    """What a fresh interpreter running `code` prints, `columns` wide, coloured or not."""
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "NO_COLOR", "TERMINAL_WIDTH"}
+    }
+    environment |= {"COLUMNS": str(columns), "TERM": "xterm-256color"} | (
+        {"FORCE_COLOR": "1"} if colour else {}
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout
+
+
+def styled_cells(text: str) -> list[tuple[str, frozenset[str] | None]]:
+    """Each character of `text` with its SGR attributes as a terminal shows them (a space's
+    bold or colour does not show)."""
+    cells: list[tuple[str, frozenset[str] | None]] = []
+    style: frozenset[str] = frozenset()
+    position = 0
+    for escape in SGR.finditer(text):
+        cells += [(char, style if char.strip() else None) for char in text[position : escape.start()]]
+        codes = escape.group(1).split(";")
+        style = frozenset() if codes in (["0"], [""]) else style | set(codes)
+        position = escape.end()
+    return cells + [(char, style if char.strip() else None) for char in text[position:]]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_help_without_typer_looks_as_typers_own(columns: int) -> None:
+    assert help_text(PLAIN_HELP, columns, colour=False) == help_text(TYPER_HELP, columns, colour=False)
+    coloured = help_text(PLAIN_HELP, columns, colour=True)
+    assert "\x1b[" in coloured
+    assert styled_cells(coloured) == styled_cells(help_text(TYPER_HELP, columns, colour=True))
 
 
 def test_help_still_lists_every_command_with_its_own_help() -> None:
