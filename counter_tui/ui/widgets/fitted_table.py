@@ -10,13 +10,15 @@ before anything is pushed off screen, and spare room goes to the columns that gr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import plain
@@ -158,9 +160,11 @@ class FittedTable(Guarded, DataTable[Text]):
         """Show these (row key, cells) rows by changing only what differs from what is
         shown: a cell that is not the same object (or equal) as before is replaced, rows
         gone are removed, new rows added, and the order put right; the cursor stays on
-        the same row. What is on screen is then drawn once, however many rows there are
-        off screen. When the columns would need other widths, or most rows changed, the
-        table is filled again instead (every cell is cut to its new width)."""
+        the same row. When the same rows stay, only the rows changed or moved are drawn
+        again (`_redraw_only`); otherwise what is on screen is drawn once, however many
+        rows there are off screen. When the columns would need other widths, or most
+        rows changed, the table is filled again instead (every cell is cut to its new
+        width)."""
         self._add_pending()
         before = dict(self._rows)
         self._rows = list(rows)
@@ -171,6 +175,65 @@ class FittedTable(Guarded, DataTable[Text]):
             return
         selected = self.cursor_row_key()
         keys = [key for key, _ in rows]
+        if before.keys() == set(keys):
+            self._redraw_only(keys, changed, before, widths)
+        else:
+            self._add_and_remove(keys, changed, before, widths)
+        if selected is not None and selected in before and selected in set(keys):
+            self.move_cursor(row=self.get_row_index(selected))
+
+    def _redraw_only(
+        self,
+        keys: list[str],
+        changed: list[tuple[str, Sequence[Text]]],
+        before: dict[str, Sequence[Text]],
+        widths: list[int],
+    ) -> None:
+        """Put the changed cells and the new order in place, and draw again only the
+        rows that changed or moved.
+
+        DataTable's own `update_cell` and `sort` count an update that every one of its
+        render caches is keyed on, so each drew every visible line again (about 40 lines
+        of 6 cells, several milliseconds each, for a one-cell change). Here the caches'
+        entries for those rows alone are dropped and only their lines refreshed.
+        """
+        for key, cells in changed:
+            shown = self._data[RowKey(key)]
+            for spec, width, old, new in zip(self.specs, widths, before[key], cells, strict=True):
+                if not _same(old, new):
+                    shown[ColumnKey(spec.key)] = fit_cell(new, width)
+        moved = [index for index, row in enumerate(self.ordered_rows) if row.key.value != keys[index]]
+        for index in moved:
+            self._row_locations[RowKey(keys[index])] = index
+        if moved:
+            self._ordered_row_cache.clear()
+            self._offset_cache.clear()
+        self._forget_rows({key for key, _ in changed} | {keys[index] for index in moved})
+
+    def _forget_rows(self, keys: set[str]) -> None:
+        """Drop the render caches' entries for these rows (by key, by index and by line)
+        and refresh their lines."""
+        if not keys:
+            return
+        indices = {self.get_row_index(key) for key in keys}
+        top = self.header_height if self.show_header else 0
+        lines = {top + index for index in indices}  # every row is one line high
+        _discard_where(self._row_render_cache, lambda key: key[0] in keys)
+        _discard_where(self._cell_render_cache, lambda key: key[0] in keys)
+        _discard_where(self._row_renderable_cache, lambda key: key[1] in indices)
+        _discard_where(self._line_cache, lambda key: key[0] in lines)
+        for index in sorted(indices):
+            self.refresh_row(index)
+
+    def _add_and_remove(
+        self,
+        keys: list[str],
+        changed: list[tuple[str, Sequence[Text]]],
+        before: dict[str, Sequence[Text]],
+        widths: list[int],
+    ) -> None:
+        """Rows came or went: change the table through DataTable's own calls (each of
+        which has every visible line drawn again)."""
         for key in before.keys() - set(keys):
             self.remove_row(key)
         for key, cells in changed:
@@ -185,8 +248,6 @@ class FittedTable(Guarded, DataTable[Text]):
                     self.update_cell(key, spec.key, fit_cell(new, width))
         if [row.key.value for row in self.ordered_rows] != keys:
             self._put_in_order(keys)
-        if selected is not None and selected in before and selected in set(keys):
-            self.move_cursor(row=self.get_row_index(selected))
 
     def _put_in_order(self, keys: list[str]) -> None:
         """Order the rows as `keys`. DataTable sorts by cell values, so each row is known
@@ -246,6 +307,12 @@ class FittedTable(Guarded, DataTable[Text]):
         if self.row_count == 0:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+
+def _discard_where(cache: LRUCache[Any, Any], drop: Callable[[Any], bool]) -> None:
+    """Drop the entries of `cache` whose keys `drop` picks."""
+    for key in [*filter(drop, cache.keys())]:
+        cache.discard(key)
 
 
 def _differs(shown: Sequence[Text] | None, cells: Sequence[Text]) -> bool:

@@ -1,0 +1,119 @@
+"""A patch redraws only the rows it touched: changed cells and rows that moved are drawn
+again, every other line stays as it was drawn (a change from another terminal used to
+re-render every visible line of the floor board), and what is drawn is what a table
+filled afresh with the same rows draws, mouse targets included. The cursor stays on its
+row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.strip import Strip
+
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+
+COLUMNS = (Col("who", "Customer", 14), Col("owner", "With", 10), Col("needs", "Needs", 12, grow=True))
+ROWS = 12
+"""Fewer than the table shows, so every row is on screen."""
+
+
+def row(n: int, owner: str = "nobody") -> tuple[str, list[Text]]:
+    """Visit `n`'s row, with whoever has it."""
+    return str(n), [Text(f"visit {n}"), Text(owner, style="dim" if owner == "nobody" else ""), Text("")]
+
+
+class TwoTables(App[None]):
+    """The table under test beside one filled afresh, for comparing what each draws."""
+
+    AUTO_FOCUS = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield FittedTable(COLUMNS, id="patched", zebra_stripes=True)
+            yield FittedTable(COLUMNS, id="fresh", zebra_stripes=True)
+
+
+class LinesDrawn:
+    """The table's lines (y, header included) rendered since the last `clear`."""
+
+    def __init__(self, table: FittedTable, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.lines: set[int] = set()
+        render_line = table.render_line
+
+        def counted(y: int) -> Strip:
+            self.lines.add(y)
+            return render_line(y)
+
+        monkeypatch.setattr(table, "render_line", counted)
+
+    def clear(self) -> None:
+        self.lines.clear()
+
+
+def drawn(table: FittedTable) -> list[Strip]:
+    """Every line of the table as drawn now (header, then one line a row)."""
+    return [table.render_line(y) for y in range(ROWS + 1)]
+
+
+Rows = Sequence[tuple[str, list[Text]]]
+
+
+async def patched(
+    monkeypatch: pytest.MonkeyPatch, before: Rows, after: Rows
+) -> tuple[set[int], list[Strip], list[Strip], str | None]:
+    """Lines redrawn by patching `before` into `after`, what the patched table then draws,
+    what a table filled with `after` draws, and the key under the cursor."""
+    app = TwoTables()
+    async with app.run_test(size=(90, ROWS + 4)) as pilot:
+        table, fresh = app.query_one("#patched", FittedTable), app.query_one("#fresh", FittedTable)
+        table.fill(before)
+        table.move_cursor_to("4")
+        await pilot.pause()
+        table.patch(before)  # nothing changed: nothing to draw
+        await pilot.pause()
+        drawn(table)  # every line in the render caches as of now
+        counted = LinesDrawn(table, monkeypatch)
+        table.patch(after)
+        await pilot.pause()
+        redrawn = set(counted.lines)
+        fresh.fill(after)
+        fresh.move_cursor_to(table.cursor_row_key() or "")
+        await pilot.pause()
+        return redrawn, drawn(table), drawn(fresh), table.cursor_row_key()
+
+
+async def test_a_changed_cell_redraws_its_row_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = [row(n) for n in range(ROWS)]
+    after = list(before)
+    after[7] = row(7, owner="Alex")
+    redrawn, lines, fresh, cursor = await patched(monkeypatch, before, after)
+    assert redrawn == {1 + 7}
+    assert "Alex" in lines[1 + 7].text
+    assert lines == fresh
+    assert cursor == "4"
+
+
+async def test_a_row_that_moves_redraws_the_rows_between_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claimed visit moves down past the others still waiting (as on the floor board)."""
+    before = [row(n) for n in range(ROWS)]
+    after = [*before[:2], *before[3:8], row(2, owner="Alex"), *before[8:]]
+    redrawn, lines, fresh, cursor = await patched(monkeypatch, before, after)
+    assert redrawn == {1 + index for index in range(2, 8)}
+    assert [line.text.split()[1] for line in lines[1:]] == [key for key, _ in after]
+    assert lines == fresh  # zebra stripes and mouse targets (the row each line is) too
+    assert cursor == "4"
+
+
+async def test_the_cursor_stays_on_its_row_when_that_row_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Moved by two, the row keeps its stripe: drawn again all the same, for the row
+    it now is."""
+    before = [row(n) for n in range(ROWS)]
+    after = [*before[:4], *before[5:7], row(4, owner="Alex"), *before[7:]]
+    redrawn, lines, fresh, cursor = await patched(monkeypatch, before, after)
+    assert cursor == "4"
+    assert redrawn == {1 + index for index in range(4, 7)}
+    assert lines == fresh
