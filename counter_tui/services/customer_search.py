@@ -12,12 +12,14 @@ so it stays fast at any shop size (benchmarks/bench_large_shop.py).
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, and_, delete, exists, insert, union_all
-from sqlmodel import Session, col, func, or_, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlalchemy import Connection, TextClause, delete, insert, text
+from sqlmodel import Session, col, select
 
-from counter_tui.db.models import Customer, CustomerSearchTerm, Visit
+from counter_tui.db.models import Customer, CustomerSearchTerm
 from counter_tui.limits import limited
 from counter_tui.services.contact import digits_of, national_digits, shop_region
 from counter_tui.services.context import ShopContext
@@ -27,7 +29,6 @@ from counter_tui.services.views import CustomerMatch, Page
 PAGE_SIZE = 20
 _PHONE_PUNCTUATION = frozenset(" +()-./")
 SEARCH_TERMS = CustomerSearchTerm.__table__  # type: ignore[attr-defined]
-CUSTOMER_ID = Customer.__table__.c.id  # type: ignore[attr-defined]
 TERM_NAME, TERM_EMAIL, TERM_PHONE, TERM_PHONE_REVERSED = "name", "email", "phone", "phone_rev"
 TERM_MAX = 200
 # Up to this many matching terms search sorts every match (~2 µs each on SQLite); beyond
@@ -111,21 +112,56 @@ TermPrefix = tuple[tuple[str, ...], str]
 """Search terms of these kinds that start with this prefix."""
 
 
-def _starts_with(terms: FromClause, wanted: TermPrefix) -> ColumnElement[bool]:
+class _Sql:
+    """One statement's SQL text as it is built, with its values bound by name in order
+    (:p0, :p1, …) and its table aliases numbered (t0, t1, …): the same kind of search
+    makes the same text, so each text is parsed and compiled once (`_compiled`)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self._aliases = 0
+
+    def bind(self, value: object) -> str:
+        """A parameter holding `value`."""
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+    def alias(self) -> str:
+        """A table alias not used yet in this statement."""
+        self._aliases += 1
+        return f"t{self._aliases}"
+
+
+@lru_cache(maxsize=512)
+def _compiled(sql: str) -> TextClause:
+    """`sql` as a statement, made once per text (SQLAlchemy caches its compiled form)."""
+    return text(sql)
+
+
+def _run(connection: Connection, sql: _Sql, statement: str) -> list[Sequence[Any]]:
+    return list(connection.execute(_compiled(statement), sql.values))
+
+
+def _starts_with(sql: _Sql, alias: str, wanted: TermPrefix) -> str:
     """`wanted` as an index range on (kind, term) rather than a LIKE."""
     kinds, prefix = wanted
-    conditions = [terms.c.kind == kinds[0] if len(kinds) == 1 else terms.c.kind.in_(kinds)]
-    conditions.append(terms.c.term >= prefix)
+    kind = ", ".join(sql.bind(kind) for kind in kinds)
+    conditions = [f"{alias}.kind = {kind}" if len(kinds) == 1 else f"{alias}.kind IN ({kind})"]
+    conditions.append(f"{alias}.term >= {sql.bind(prefix)}")
     end = prefix_end(prefix)
     if end is not None:
-        conditions.append(terms.c.term < end)
-    return and_(*conditions)
+        conditions.append(f"{alias}.term < {sql.bind(end)}")
+    return " AND ".join(conditions)
 
 
-def _has_term(customer_id: ColumnElement[int], wanted: TermPrefix) -> ColumnElement[bool]:
+def _has_term(sql: _Sql, customer_id: str, wanted: TermPrefix) -> str:
     """This customer has a term `wanted` (a probe of the (customer_id, kind, term) key)."""
-    probe = SEARCH_TERMS.alias()
-    return exists().where(probe.c.customer_id == customer_id, _starts_with(probe, wanted))
+    probe = sql.alias()
+    return (
+        f"EXISTS (SELECT 1 FROM customersearchterm {probe}"
+        f" WHERE {probe}.customer_id = {customer_id} AND {_starts_with(sql, probe, wanted)})"
+    )
 
 
 def _search_alternatives(text: str, region: str | None) -> list[list[TermPrefix]]:
@@ -159,60 +195,99 @@ def _search_alternatives(text: str, region: str | None) -> list[list[TermPrefix]
     return alternatives
 
 
-def _name_starts_with(text: str) -> list[ColumnElement[bool]]:
+def _name_starts_with(sql: _Sql, text: str) -> list[str]:
     """For a one-word query, "the name starts with it": a match read from the name key
     the walk is already on, sparing the probe for the many such matches it meets (the
     folded word; a name it misses, such as Renée for "renee", the term probe finds)."""
     words = query_words(text)
     if len(text.split()) != 1 or len(words) != 1:
         return []
-    name_key = col(Customer.name_key)
     end = prefix_end(words[0])
-    return [and_(name_key >= words[0], *([name_key < end] if end is not None else []))]
+    upper = f" AND c.name_key < {sql.bind(end)}" if end is not None else ""
+    return [f"(c.name_key >= {sql.bind(words[0])}{upper})"]
 
 
-def _count_terms(session: Session, wanted: TermPrefix, cap: int) -> int:
-    """How many terms are `wanted`, counting no further than `cap` (one short index range)."""
-    capped = select(SEARCH_TERMS.c.customer_id).where(_starts_with(SEARCH_TERMS, wanted)).limit(cap)
-    return int(session.exec(select(func.count()).select_from(capped.subquery())).one())
+def _plan_inputs(
+    connection: Connection, alternatives: list[list[TermPrefix]]
+) -> tuple[list[int], str | None]:
+    """In one statement: how many terms each prefix of `alternatives` has, counting no
+    further than SEARCH_SORT_LIMIT + 1 (each one short index range), and the name key
+    SEARCH_WALK_WINDOW customers into name order (None if there are fewer)."""
+    sql = _Sql()
+    columns = []
+    for wanted in (wanted for alternative in alternatives for wanted in alternative):
+        terms, capped = sql.alias(), sql.alias()
+        columns.append(
+            f"(SELECT count(*) FROM (SELECT 1 AS hit FROM customersearchterm {terms}"
+            f" WHERE {_starts_with(sql, terms, wanted)} LIMIT {sql.bind(SEARCH_SORT_LIMIT + 1)}) AS {capped})"
+        )
+    columns.append(
+        "(SELECT name_key FROM customer ORDER BY name_key, id"
+        f" LIMIT 1 OFFSET {sql.bind(SEARCH_WALK_WINDOW - 1)})"
+    )
+    *counts, window_end = _run(connection, sql, "SELECT " + ", ".join(columns))[0]
+    return [int(count) for count in counts], window_end
 
 
-def _walk_window_end(session: Session) -> str | None:
-    """The name key SEARCH_WALK_WINDOW customers into name order (None if fewer)."""
-    return session.exec(
-        select(Customer.name_key)
-        .order_by(col(Customer.name_key), col(Customer.id))
-        .offset(SEARCH_WALK_WINDOW - 1)
-        .limit(1)
-    ).first()
+# Customers on file: not erased, not merged away. Not `merged_into_id IS NULL`: without
+# statistics SQLite takes that for a selective index range, reads every customer through
+# it and sorts them all.
+_ON_FILE = "c.erased_at IS NULL AND coalesce(c.merged_into_id, 0) = 0"
 
 
-def _one_page(
-    statement: SelectOfScalar[Customer], page: int, page_size: int, *, sort_matches: bool = False
-) -> SelectOfScalar[Customer]:
-    """`statement` in name order, one page of it and one row more (to know has_more).
+def _one_page(sql: _Sql, where: str, order: str, page: int, page_size: int) -> str:
+    """Customers on file matching `where`, in `order` then by id: one page and one row
+    more (to know has_more), each with whether they are in the shop now (an open visit).
 
-    `sort_matches` orders by `name_key || ''`, the same order that no index provides, so
-    that both databases take the few ids given and sort them rather than walking every
-    customer in name order waiting for matches; without it the name index is walked.
+    `order` is `c.name_key` to walk the name index, or `c.name_key || ''` — the same
+    order that no index provides — so that both databases take the few ids given and
+    sort them rather than walking every customer in name order waiting for matches.
     """
-    name_key = col(Customer.name_key)
+    customers = (
+        f"SELECT c.id, c.name, c.name_key, c.phone, c.email FROM customer c WHERE {_ON_FILE}{where}"
+        f" ORDER BY {order}, c.id LIMIT {sql.bind(page_size + 1)} OFFSET {sql.bind(page * page_size)}"
+    )
+    in_shop = "EXISTS (SELECT 1 FROM visit v WHERE v.customer_id = p.id AND v.ended_at IS NULL)"
     return (
-        statement.order_by(name_key + "" if sort_matches else name_key, col(Customer.id))
-        .offset(page * page_size)
-        .limit(page_size + 1)
+        f"SELECT p.id, p.name, p.phone, p.email, {in_shop} FROM ({customers}) AS p ORDER BY p.name_key, p.id"
     )
 
 
-def _matching_customers(
-    session: Session,
-    statement: SelectOfScalar[Customer],
-    text: str,
-    region: str | None,
-    page: int,
-    page_size: int,
-) -> list[Customer]:
-    """The customers of `statement` matching `text`, in name order: one page and one more.
+def _candidates(
+    sql: _Sql, alternatives: list[list[TermPrefix]], drivers: list[int], many: bool, text: str
+) -> list[str]:
+    """The ids to sort (see `_matching_rows`), as SELECTs to join with UNION ALL."""
+    candidates = []
+    for alternative, driver in zip(alternatives, drivers, strict=True):
+        # Every match: the driver's range, the other words probed. Too many: the first
+        # SEARCH_CANDIDATES of each word's range, the other words probed.
+        for leading in range(len(alternative)) if many else [driver]:
+            terms = sql.alias()
+            source, customer_id = f"customersearchterm {terms}", f"{terms}.customer_id"
+            conditions = [_starts_with(sql, terms, alternative[leading])]
+            if many:
+                scanned = sql.alias()
+                first = f"SELECT {customer_id} FROM {source} WHERE {conditions[0]}"
+                source = f"({first} LIMIT {sql.bind(SEARCH_CANDIDATES)}) AS {scanned}"
+                customer_id, conditions = f"{scanned}.customer_id", []
+            conditions += [_has_term(sql, customer_id, w) for i, w in enumerate(alternative) if i != leading]
+            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            candidates.append(f"SELECT {customer_id} FROM {source}{where}")
+    typed = " ".join(text.split())
+    if many and (end := prefix_end(typed)) is not None:  # names that start with what was typed
+        named = sql.alias()
+        candidates.append(
+            f"SELECT {named}.id FROM (SELECT id FROM customer"
+            f" WHERE name_key >= {sql.bind(typed)} AND name_key < {sql.bind(end)}"
+            f" ORDER BY name_key LIMIT {sql.bind(SEARCH_CANDIDATES)}) AS {named}"
+        )
+    return candidates
+
+
+def _matching_rows(
+    connection: Connection, text: str, region: str | None, page: int, page_size: int
+) -> list[Sequence[Any]]:
+    """The customers on file matching `text`, in name order: one page and one more.
 
     Three plans, chosen by counting index entries (capped at SEARCH_SORT_LIMIT), each
     a bounded amount of work at any shop size:
@@ -228,48 +303,37 @@ def _matching_customers(
       that start with the text as typed, in name order ("olivia smith" finds every
       Olivia Smith this way). Every row shown matches, in name order, and pages do not
       repeat; matches beyond the candidates are found by typing more.
+    At most three statements: the counts, the walk, the sort.
     """
     alternatives = _search_alternatives(text, region)
     if not alternatives:
         return []
-    drivers: list[tuple[int, TermPrefix]] = []
+    counts, window_end = _plan_inputs(connection, alternatives)
+    drivers, total, position = [], 0, 0
     for alternative in alternatives:
-        counts = [(_count_terms(session, wanted, SEARCH_SORT_LIMIT + 1), wanted) for wanted in alternative]
-        drivers.append(min(counts, key=lambda pair: pair[0]))
-    many = sum(count for count, _ in drivers) > SEARCH_SORT_LIMIT
-    needed = (page + 1) * page_size + 1
-    if many and needed <= SEARCH_WALK_WINDOW:
-        matches = or_(
-            *_name_starts_with(text),
-            *(and_(*(_has_term(CUSTOMER_ID, w) for w in alt)) for alt in alternatives),
+        mine = counts[position : position + len(alternative)]
+        position += len(alternative)
+        driver = min(range(len(mine)), key=mine.__getitem__)
+        drivers.append(driver)
+        total += mine[driver]
+    many = total > SEARCH_SORT_LIMIT
+    if many and (page + 1) * page_size + 1 <= SEARCH_WALK_WINDOW:
+        sql = _Sql()
+        matches = [*_name_starts_with(sql, text)]
+        matches += ["(" + " AND ".join(_has_term(sql, "c.id", w) for w in alt) + ")" for alt in alternatives]
+        window = f" AND c.name_key <= {sql.bind(window_end)}" if window_end is not None else ""
+        rows = _run(
+            connection,
+            sql,
+            _one_page(sql, f" AND ({' OR '.join(matches)}){window}", "c.name_key", page, page_size),
         )
-        window_end = _walk_window_end(session)
-        if window_end is None:
-            return list(session.exec(_one_page(statement.where(matches), page, page_size)))
-        walk = statement.where(matches, col(Customer.name_key) <= window_end)
-        rows = list(session.exec(_one_page(walk, page, page_size)))
-        if len(rows) > page_size:
+        if window_end is None or len(rows) > page_size:
             return rows
-    candidates = []
-    for alternative, (_, driver) in zip(alternatives, drivers, strict=True):
-        # Every match: the driver's range, the other words probed. Too many: the first
-        # SEARCH_CANDIDATES of each word's range, the other words probed.
-        for leading in alternative if many else [driver]:
-            terms = SEARCH_TERMS.alias()
-            ids = select(terms.c.customer_id).where(_starts_with(terms, leading))
-            customer_id = terms.c.customer_id
-            if many:
-                scanned = ids.limit(SEARCH_CANDIDATES).subquery()
-                ids, customer_id = select(scanned.c.customer_id), scanned.c.customer_id
-            others = (_has_term(customer_id, wanted) for wanted in alternative if wanted is not leading)
-            candidates.append(ids.where(*others))
-    typed = " ".join(text.split())
-    if many and (end := prefix_end(typed)) is not None:  # names that start with what was typed
-        name_key = col(Customer.name_key)
-        as_typed = select(Customer.id).where(name_key >= typed, name_key < end).order_by(name_key)
-        candidates.append(select(as_typed.limit(SEARCH_CANDIDATES).subquery()))
-    sort = statement.where(col(Customer.id).in_(union_all(*candidates)))
-    return list(session.exec(_one_page(sort, page, page_size, sort_matches=True)))
+    sql = _Sql()
+    candidates = " UNION ALL ".join(_candidates(sql, alternatives, drivers, many, text))
+    return _run(
+        connection, sql, _one_page(sql, f" AND c.id IN ({candidates})", "c.name_key || ''", page, page_size)
+    )
 
 
 def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: int = PAGE_SIZE) -> Page:
@@ -278,31 +342,17 @@ def find_customers(ctx: ShopContext, query: str, *, page: int = 0, page_size: in
     Names match from the start of any word, accents and case aside ("smi" finds "Dana
     Smith", "zoe" finds "Zoë"; "olivia smi" needs both); phones by their first or last
     digits however typed; emails from the start. Every match is an index range on the
-    search terms (see `search_terms`).
+    search terms (see `search_terms`), and a page is read as plain rows: no ORM objects.
     """
-    text = limited(query, "search", param="query").lower()
+    typed = limited(query, "search", param="query").lower()
     region = shop_region(ctx.rules.shop)
     page = max(page, 0)
     with ctx.database.read() as session:
-        # Not `merged_into_id IS NULL`: without statistics SQLite takes that for a
-        # selective index range, reads every customer through it and sorts them all.
-        on_file = select(Customer).where(
-            col(Customer.erased_at).is_(None), func.coalesce(col(Customer.merged_into_id), 0) == 0
-        )
-        if text:
-            rows = _matching_customers(session, on_file, text, region, page, page_size)
+        connection = session.connection()
+        if typed:
+            rows = _matching_rows(connection, typed, region, page, page_size)
         else:
-            rows = list(session.exec(_one_page(on_file, page, page_size)))
-        ids = [row.id for row in rows[:page_size]]
-        in_shop = set(
-            session.exec(
-                select(Visit.customer_id).where(
-                    col(Visit.customer_id).in_(ids), col(Visit.ended_at).is_(None)
-                )
-            )
-        )
-        items = tuple(
-            CustomerMatch(row.id or 0, row.name, row.phone, row.email, row.id in in_shop)
-            for row in rows[:page_size]
-        )
-        return Page(items=items, page=page, page_size=page_size, has_more=len(rows) > page_size)
+            sql = _Sql()
+            rows = _run(connection, sql, _one_page(sql, "", "c.name_key", page, page_size))
+    items = tuple(CustomerMatch(row[0], row[1], row[2], row[3], bool(row[4])) for row in rows[:page_size])
+    return Page(items=items, page=page, page_size=page_size, has_more=len(rows) > page_size)
