@@ -8,7 +8,10 @@ Each run, in one batch and alternating, spawns under a pseudo-terminal (pexpect,
   painted sign-in frame ("Who are you?") and to the staff names on it;
 
 and reads each process's resident memory at its first frame. It also times
-`counter-tui --help` and `python -c pass` (the interpreter's own floor). Printed: median
+`counter-tui --help` and `python -c pass` (the interpreter's own floor), and signing in
+as a person does it: the staff names on screen, a pause, the name and PIN typed a key
+every 120 ms, then Enter, timed from that Enter to the frame painting the floor board's
+rows (its summary line "… in the shop · …"). Printed: median
 and p95 over the runs, and the ratio of counter-tui's first frame to the minimal app's.
 Figures only, no assertions:
 
@@ -27,6 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench_floor import Terminal
 from bench_large_shop import ANSI, staff_app_command
 
 from counter_tui.demo.data import DEMO_STAFF
@@ -35,6 +39,9 @@ MINIMAL_APP = Path(__file__).with_name("minimal_textual_app.py")
 MINIMAL_MARKER = "row 30"  # a row of the table low on a 40-line screen: there once painted
 SIGN_IN_MARKER = "Who are you?"
 STAFF_NAMES = [name for name, _, _ in DEMO_STAFF]
+LEAD, LEAD_PIN = "dana", "1111"
+FLOOR_MARKER = "in the shop ·"  # the floor board's summary line, painted with its rows
+KEY_GAP = 0.12  # seconds between a person's keys
 
 
 @dataclass
@@ -110,6 +117,21 @@ def launch(command: list[str], first: str, then: list[str], environment: dict[st
     return Start(first_frame, data, rss)
 
 
+def sign_in_to_floor(command: list[str]) -> float:
+    """Seconds from the Enter after a typed PIN to the painted floor board."""
+    terminal = Terminal(command)
+    try:
+        terminal.until(STAFF_NAMES[-1], timeout=60)
+        terminal.drain(0.5)  # a person reads the screen before typing
+        for key in [*LEAD, "\r", *LEAD_PIN]:
+            terminal.send(key)
+            terminal.drain(KEY_GAP)
+        pressed = terminal.send("\r")
+        return terminal.until(FLOOR_MARKER, timeout=60) - pressed
+    finally:
+        terminal.close()
+
+
 def timed_run(command: list[str], environment: dict[str, str]) -> float:
     """Seconds a command takes to run to its end (its output discarded)."""
     started = time.perf_counter()
@@ -143,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
         database = (args.db or Path(folder) / "demo.sqlite3").resolve()
         if not database.exists():
             build_demo(database, environment)
+        os.environ.update(environment)  # for the sign-in's terminal
         counter_tui = [*staff_app_command(), "--db", f"sqlite:///{database}"]
         minimal = [sys.executable, str(MINIMAL_APP)]
 
@@ -152,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
         app_names = Series("counter-tui: staff names on screen")
         app_gap = Series("counter-tui: names after the first frame")
         app_rss = Series("counter-tui: resident at first frame")
+        sign_in = Series("counter-tui: PIN Enter to floor board painted")
         help_time = Series("counter-tui --help")
         python_time = Series("python -c pass")
         for _ in range(args.runs):
@@ -163,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
             app_names.values.append(start.data)
             app_gap.values.append(start.data - start.first_frame)
             app_rss.values.append(start.rss_mib)
+            sign_in.values.append(sign_in_to_floor(counter_tui))
             help_time.values.append(timed_run([*staff_app_command(), "--help"], environment))
             python_time.values.append(timed_run([sys.executable, "-c", "pass"], environment))
 
@@ -171,6 +196,7 @@ def main(argv: list[str] | None = None) -> None:
         for series in (minimal_frame, app_frame, app_names):
             print(series.line())
         print(app_gap.line("ms", 1000))
+        print(sign_in.line("ms", 1000))
         ratio = app_frame.median() / minimal_frame.median()
         print(f"  {'ratio: counter-tui first frame / minimal app':<44} median {ratio:7.2f}")
         for series in (minimal_rss, app_rss):

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 from counter_tui.db.models import Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
 from counter_tui.limits import limited
-from counter_tui.services import audit, pin_guard
+from counter_tui.services import audit, pin_ahead, pin_guard
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
 from counter_tui.services.permissions import NOBODY, Action, Target, allows, refusal, require
@@ -187,6 +187,20 @@ def _lockout_message(name: str, minutes: int) -> str:
     )
 
 
+def check_pin_ahead(ctx: ShopContext, staff_id: int, pin: str) -> None:
+    """Check a PIN still being typed (see `pin_ahead`), so that signing in with it does
+    not wait for argon2. Says nothing, writes nothing and counts no attempt."""
+    pin = pin.strip()
+    if not pin.isdigit() or not (PIN_MIN <= len(pin) <= PIN_MAX):
+        return
+    with ctx.database.read() as session:
+        staff = session.get(Staff, staff_id)
+        if staff is None or not staff.active:
+            return
+        stored_hash = staff.pin_hash
+    pin_ahead.check_ahead(staff_id, stored_hash, pin, _pin_matches)
+
+
 def sign_in(
     ctx: ShopContext,
     staff_id: int,
@@ -200,8 +214,9 @@ def sign_in(
     this terminal.
 
     The attempt is counted first (a short write), the argon2 check runs outside any
-    transaction, and a right PIN then forgets the count (another short write): parallel
-    guesses cannot get more checks than the limit, and no terminal waits on a hash.
+    transaction (or was run while the PIN was typed: `check_pin_ahead`), and a right PIN
+    then forgets the count (another short write): parallel guesses cannot get more
+    answers than the limit, and no terminal waits on a hash.
     With `allowing`, the PIN is typed to allow that action, and the permissions must let
     its owner take it; `success_action` (with `success_details`) names the audit event of
     a right PIN (a lead allowing something is not a sign-in).
@@ -215,7 +230,7 @@ def sign_in(
         name, stored_hash = staff.name, staff.pin_hash
     if attempt.refused:
         raise SignInFailed(_lockout_message(name, attempt.minutes_left(ctx.now())))
-    matched = _pin_matches(stored_hash, pin.strip())
+    matched = pin_ahead.answer(staff_id, stored_hash, pin.strip(), _pin_matches)
     with ctx.database.write() as session:
         staff = session.get(Staff, staff_id)
         # A PIN changed or a deactivation while the hash was being checked wins.

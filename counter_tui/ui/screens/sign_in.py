@@ -128,10 +128,13 @@ class SignInScreen(CounterScreen):
         self.query_one("#staff-filter", Input).focus()
 
     def load_staff(self) -> None:
-        """List the staff who can sign in (the app calls this when the shop has opened)."""
+        """List the staff who can sign in (the app calls this when the shop has opened),
+        and load what the floor board will need meanwhile (`warm_up`)."""
         from counter_tui.services import staff
+        from counter_tui.ui.warm_up import warm_up_floor
 
         self.call(staff.list_staff, self.ctx, then=self._show_staff)
+        self.call(warm_up_floor, self.ctx, quiet=True)
 
     def show_early_roster(self, people: list[StaffSummary]) -> None:
         """The staff list read before the shop opened (the app's), unless one is shown."""
@@ -215,6 +218,16 @@ class SignInScreen(CounterScreen):
             return None
         option_id = options.get_option_at_index(options.highlighted).id
         return next((p for p in self._staff or [] if str(p.id) == option_id), None)
+
+    @on(Input.Changed, "#pin")
+    def _pin_changed(self, event: Input.Changed) -> None:
+        """Check the PIN while it is typed (`staff.check_pin_ahead`), so that Enter does
+        not wait for the slow check; nothing is said until Enter."""
+        person = self._picked
+        if person is not None and self.counter.shop_open and event.value:
+            from counter_tui.services import staff
+
+            self.call(staff.check_pin_ahead, self.ctx, person.id, event.value, quiet=True)
 
     @on(Input.Submitted, "#pin")
     def _pin_submitted(self, event: Input.Submitted) -> None:

@@ -1,0 +1,43 @@
+"""What the floor board needs after a sign-in, loaded while someone types their name and
+PIN (off the UI thread, once per process): the floor screen's modules (its widgets,
+dialogs and services), those the app calls on signing in, and a first read of the board
+(its SQL compiled, the database's pages cached). Without it the first floor board after
+a start waits for all of these.
+"""
+
+from __future__ import annotations
+
+import importlib
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from counter_tui.services.context import ShopContext
+
+MODULES = (
+    "counter_tui.ui.screens.floor",
+    "counter_tui.services.notices",
+    "counter_tui.services.followups",
+    "counter_tui.services.outbox",
+    "counter_tui.services.kudos",
+    "counter_tui.services.review_views",
+)
+_done = False
+
+
+def warm_up_floor(ctx: ShopContext) -> None:
+    """Import what the first floor board needs and read the board once (the result is
+    dropped: the floor reads its own); only the first call does anything."""
+    global _done
+    if _done:
+        return
+    _done = True
+    for name in MODULES:
+        importlib.import_module(name)
+    from pendulum.locales.locale import Locale
+
+    from counter_tui.services import floor_changes
+
+    Locale.load("en")
+    with suppress(Exception):  # the floor reads its own board, and says when it cannot
+        floor_changes.whole_board(ctx)
