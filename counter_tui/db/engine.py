@@ -54,6 +54,11 @@ from counter_tui.errors import DatabaseUnavailable, InvalidInput
 from counter_tui.files import private_file
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Each connection's page cache (SQLite's default is 2 MiB). Find-customer on a
+# million-customer shop reads a few thousand scattered pages; with 2 MiB each search
+# read most of them again from the OS, and the cache held them (benchmarks/README.md,
+# bench_search.py). Pages are taken as they are read: a small shop uses little of it.
+SQLITE_CACHE_KIB = 16_384
 WRITE_OPTION = "counter_tui_write"
 PG_CONNECT_ARGS: dict[str, Any] = {
     "connect_timeout": CONNECT_TIMEOUT_SECONDS,
@@ -157,6 +162,7 @@ def _configure_sqlite(engine: Engine, path: Path | None) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         cursor.execute("PRAGMA secure_delete = ON")  # erased data is overwritten, not left in free space
         cursor.close()
 
