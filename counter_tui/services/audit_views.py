@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from counter_tui.db.models import AuditEvent, Customer
 from counter_tui.limits import limited
 from counter_tui.services.audit_redaction import about_customers
+from counter_tui.services.audit_subjects import Subject, subject_names, subject_text
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
@@ -60,10 +61,20 @@ class AuditEntry:
     terminal: str
     action: str
     about: str
+    """Who the event is about, by name ("Bob Jones"), or its `subject` when no person is."""
     details: str
     redacted: bool
     detail_lines: tuple[str, ...] = ()
     """Every detail, nested values indented, for the whole event ("" when redacted)."""
+    subject: str = ""
+    """The entity and id the audit holds ("visit 240")."""
+
+    @property
+    def about_in_full(self) -> str:
+        """Who and what the event is about: "Bob Jones (visit 240)", or the subject alone."""
+        if not self.subject or self.about == self.subject:
+            return self.about
+        return f"{self.about} ({self.subject})"
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,8 @@ def audit_log(
         names = staff_names(session)
         query = select(AuditEvent).where(*conditions).order_by(col(AuditEvent.id).desc()).limit(page_size + 1)
         rows = list(session.exec(query))
-    entries = tuple(_entry(row, names) for row in rows[:page_size])
+        about = subject_names(session, rows[:page_size], names)
+    entries = tuple(_entry(row, names, about) for row in rows[:page_size])
     return AuditPage(entries, has_older=len(rows) > page_size)
 
 
@@ -120,14 +132,16 @@ def _conditions(ctx: ShopContext, filters: AuditFilter) -> list[ColumnElement[bo
     return conditions
 
 
-def _entry(row: AuditEvent, names: dict[int, str]) -> AuditEntry:
+def _entry(row: AuditEvent, names: dict[int, str], about: dict[Subject, str]) -> AuditEntry:
+    subject = subject_text(row)
     return AuditEntry(
         id=row.id or 0,
         at=row.at,
         staff_name=names.get(row.actor_id or 0, ""),
         terminal=row.terminal,
         action=row.action,
-        about=f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity,
+        about=about.get((row.entity, row.entity_id or 0), subject),
+        subject=subject,
         details="" if row.redacted else details_text(row.details),
         redacted=row.redacted,
         detail_lines=() if row.redacted else detail_lines(row.details),

@@ -10,7 +10,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Outcome
 from counter_tui.errors import NotAllowed
-from counter_tui.services import customers, erasure, followups, visits
+from counter_tui.services import customers, erasure, followups, kudos, visits
 from counter_tui.services.audit_views import (
     NO_FILTER,
     AuditFilter,
@@ -58,7 +58,7 @@ def test_filter_by_customer_name_finds_their_record_visits_and_follow_ups(
     ctx: ShopContext, team: Team, history: dict[str, int]
 ) -> None:
     found = audit_log(ctx, team.lead, AuditFilter(customer="jones")).entries
-    assert [(e.action, e.about) for e in found] == [
+    assert [(e.action, e.subject) for e in found] == [
         ("followup.queued", "followup 2"),
         ("customer.consent_recorded", f"customer {history['bob']}"),
         ("followup.queued", "followup 1"),
@@ -99,7 +99,7 @@ def test_an_erased_customers_events_show_as_redacted(
     erasure.erase_customer(ctx, team.lead, history["bob"], "asked to be forgotten")
     entries = audit_log(ctx, team.lead).entries
     about_bob = f"customer {history['bob']}"
-    created = [e for e in entries if e.action == "customer.created" and e.about == about_bob]
+    created = [e for e in entries if e.action == "customer.created" and e.subject == about_bob]
     assert [(e.redacted, e.details) for e in created] == [(True, "")]
     assert not any("Bob" in e.details or "Jones" in e.details for e in entries)
 
@@ -137,3 +137,35 @@ def test_only_leads_may_read_the_audit(ctx: ShopContext, team: Team) -> None:
         audit_log(ctx, team.sam)
     with pytest.raises(NotAllowed):
         audit_actions(ctx, team.alex)
+
+
+def test_each_event_names_who_it_is_about_not_only_an_id(
+    ctx: ShopContext, team: Team, history: dict[str, int]
+) -> None:
+    """A lead reads "Bob Jones", not "visit 240": visits, follow-ups and records name the
+    customer (a walk-in nobody named by its description), staff events the staff member;
+    the entity and id stay beside the name for the detail view."""
+    entries = audit_log(ctx, team.lead).entries
+    about = {(entry.action, entry.about) for entry in entries}
+    assert ("customer.created", "Bob Jones") in about
+    assert ("customer.created", "Cara Lee") in about
+    assert ("visit.claimed", "Bob Jones") in about
+    assert ("visit.claimed", "green coat") in about
+    assert ("followup.queued", "Bob Jones") in about
+    bob_visit = next(e for e in entries if e.action == "visit.claimed" and e.about == "Bob Jones")
+    assert bob_visit.subject.startswith("visit ") and bob_visit.subject.split()[1].isdigit()
+
+
+def test_an_erased_customer_is_not_named_in_the_log(
+    ctx: ShopContext, team: Team, history: dict[str, int]
+) -> None:
+    erasure.erase_customer(ctx, team.lead, history["bob"], "asked to be forgotten")
+    abouts = {entry.about for entry in audit_log(ctx, team.lead).entries}
+    assert "Bob Jones" not in abouts
+    assert f"erased customer #{history['bob']}" in abouts
+
+
+def test_kudos_and_staff_events_name_the_staff_member(ctx: ShopContext, team: Team) -> None:
+    kudos.give_kudos(ctx, team.lead, team.sam.staff_id, "stayed late to help a customer")
+    about = {(entry.action, entry.about) for entry in audit_log(ctx, team.lead).entries}
+    assert ("kudos.given", "Sam") in about

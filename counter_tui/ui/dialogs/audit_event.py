@@ -30,7 +30,7 @@ class AuditEventDialog(ReadOnlyDialog):
         yield Static(plain(f"Staff: {entry.staff_name or '—'}"), id="event-staff")
         yield Static(plain(f"Terminal: {entry.terminal or '—'}"), id="event-terminal")
         yield Static(plain(f"Action: {entry.action}"), id="event-action")
-        yield Static(plain(f"About: {entry.about}"), id="event-about")
+        yield Static(plain(f"About: {entry.about_in_full}"), id="event-about")
         if entry.redacted or not entry.detail_lines:
             yield Static(plain(f"Details: {REDACTED if entry.redacted else '—'}"), id="event-details")
             return

@@ -29,7 +29,7 @@ COLUMNS = (  # at 80 columns the details keep 18 cells and the time of day stays
     Col("at", "When", 16, min_width=15),
     Col("staff", "Staff", 12, min_width=5),
     Col("action", "Action", 24, min_width=12),
-    Col("about", "About", 12, min_width=7),
+    Col("about", "About", 18, min_width=8),
     Col("terminal", "Terminal", 10, min_width=4, short="Term"),
     Col("details", "Details", 40, min_width=18, grow=True, shrink_first=True),
 )
@@ -41,7 +41,7 @@ def entry_cells(when: str, entry: AuditEntry) -> list[Text]:
         plain(when),
         line(entry.staff_name) if entry.staff_name else plain("—", style="dim"),
         plain(entry.action),
-        plain(entry.about),
+        line(entry.about),
         line(entry.terminal),
         plain(REDACTED, style="italic dim") if entry.redacted else line(entry.details, 300),
     ]
