@@ -3,7 +3,7 @@
 For each shop (SQLite files built by `shop_builder.py`, made here if missing), prints
 p50/p95/max of `customers.find_customers` per kind of query, in this process, warm:
 wall time, and this thread's CPU time (SQLite runs in it), which a busy machine
-inflates far less.
+inflates far less, and the load average before and after.
 `--plans` also prints SQLite's EXPLAIN QUERY PLAN of every statement one search runs.
 Figures only, no assertions:
 
@@ -54,6 +54,11 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))], ordered[-1]
 
 
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: how far wall times are to be trusted."""
+    return " ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
 def show_plans(ctx: ShopContext, database_file: Path, query: str) -> None:
     """Run one search, then print the query plan of each statement it ran."""
     statements: list[tuple[str, Any]] = []
@@ -77,7 +82,8 @@ def measure(database_file: Path, rounds: int, plans: bool) -> None:
     """Print the figures for one shop."""
     ctx = open_shop(load_settings(database_url=f"sqlite:///{database_file.resolve()}"))
     count = customers.find_customers(ctx, "").has_more  # warm the connection and caches
-    print(f"{database_file} ({database_file.stat().st_size / 1e6:,.0f} MB){'' if count else ' (small)'}")
+    size = f"{database_file.stat().st_size / 1e6:,.0f} MB"
+    print(f"{database_file} ({size}){'' if count else ' (small)'}, load average {load_average()}")
     for label, query in QUERIES:
         customers.find_customers(ctx, query)
         samples, cpu = [], []
@@ -94,6 +100,7 @@ def measure(database_file: Path, rounds: int, plans: bool) -> None:
         )
         if plans:
             show_plans(ctx, database_file, query)
+    print(f"  load average at the end {load_average()}")
     ctx.database.dispose()
 
 
