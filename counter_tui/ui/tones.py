@@ -1,10 +1,12 @@
 """The few looks that text drawn in Python may take, written with the theme's variables,
 so that changing the theme (a terminal's `theme` setting, the palette) changes them all.
 
-Text built in Python (table cells, charts, the customer view's lines) cannot be styled
-by the stylesheet cell by cell, and a colour name in Python (`"bold red"`) ignores the
-theme: a high-contrast or light theme would keep it. So Python names a tone from here,
-and `tone()` turns it into a Rich style with the running app's theme colours.
+Text built in Python (table cells, charts) is best styled by its widget's component
+classes in app.tcss, as the floor board's flags and badges (`widgets/floor_table.py`)
+and the customer view's blocks (`widgets/sections.py`) are. Where text is still styled in
+Python, a colour name (`"bold red"`) would ignore the theme: a high-contrast or light
+theme would keep it. So Python names a tone from here, and `tone()` turns it into a Rich
+style with the running app's theme colours.
 `tests/unit/test_colour_guard.py` fails on a colour name or hex colour in a style under
 `counter_tui/ui/`. Every tone also has a word or glyph beside it on screen, never colour
 alone (`NO_COLOR=1` snapshots check that the screens still read).
@@ -31,16 +33,6 @@ STRONG_GOOD = "bold $text-success"
 PENDING = "$text-secondary"
 """Waiting on someone else: a hand-off, a reassignment."""
 INFO = "$text-primary"
-ALARM = "bold $text on $error"
-"""A flag that must be seen across the room (needs help, nobody has them)."""
-BADGE_ALARM = "bold $text on $error-darken-1"
-BADGE_QUIET = "$text on $panel-lighten-2"
-BADGE_CALL = "$text on $warning-darken-3"
-BADGE_ACCESS = "$text on $primary-darken-2"
-BADGE_LANGUAGE = "$text on $secondary-darken-2"
-BADGE_PICKUP = "$text on $success-darken-3"
-BADGE_ORDER = "$text on $accent-darken-3"
-BADGE_OTHER = "reverse"
 HEAT_RAMP = (
     "$primary-darken-3",
     "$primary-darken-2",

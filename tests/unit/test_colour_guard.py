@@ -7,12 +7,17 @@ one (`"[red]…[/]"`), or a hex colour (`"#FF0000"`). Styles go in the `.tcss` f
 with theme variables, or name a tone from `ui/tones.py`, so a theme changes everything
 (issue 14). The `.tcss` files may not name a colour or write a hex one either: they use
 the theme's variables (`$primary`, `$text-muted`, …). Only what must stay is allowed
-below, each with its reason.
+below, each with its reason. And every component class our widgets declare (the floor
+board's `floor-board--flag-alarm`, …) has a rule in a stylesheet: a class without one
+would draw its flag or badge in no colour at all.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
+import pkgutil
 import re
 from pathlib import Path
 
@@ -20,6 +25,7 @@ import pytest
 from rich.color import ANSI_COLOR_NAMES
 from rich.errors import StyleSyntaxError
 from rich.style import Style
+from textual.dom import DOMNode
 
 import counter_tui.ui
 
@@ -109,3 +115,62 @@ def test_no_colour_is_written_in_the_stylesheets() -> None:
         for colour in tcss_colours(path.read_text(encoding="utf-8"))
     ]
     assert not found, "Colours written in a stylesheet (use the theme's variables):\n" + "\n".join(found)
+
+
+SELECTOR = re.compile(r"([^{};]+)\{")
+CLASS_IN_SELECTOR = re.compile(r"\.([A-Za-z_][\w-]*)")
+COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def styled_classes(sheet: str) -> set[str]:
+    """The classes a stylesheet's rules select."""
+    return {
+        name
+        for selector in SELECTOR.findall(COMMENT.sub("", sheet))
+        for name in CLASS_IN_SELECTOR.findall(selector)
+    }
+
+
+def declared_component_classes() -> dict[str, set[str]]:
+    """The component classes each of our widgets declares itself (not Textual's own), by
+    widget, from every module under counter_tui/ui."""
+    declared: dict[str, set[str]] = {}
+    for module_info in pkgutil.walk_packages(counter_tui.ui.__path__, "counter_tui.ui."):
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if inspect.isclass(value) and issubclass(value, DOMNode) and value.__module__ == module.__name__:
+                textual = set().union(
+                    *(
+                        base.__dict__.get("COMPONENT_CLASSES", set())
+                        for base in value.__mro__
+                        if base.__module__.startswith("textual.")
+                    )
+                )
+                own = set(value.__dict__.get("COMPONENT_CLASSES", set())) - textual
+                if own:
+                    declared[f"{module.__name__}.{name}"] = own
+    return declared
+
+
+def unstyled(declared: dict[str, set[str]], sheet: str) -> list[str]:
+    """The declared component classes no rule in `sheet` selects."""
+    styled = styled_classes(sheet)
+    return [f"{widget}: {name}" for widget, names in declared.items() for name in sorted(names - styled)]
+
+
+def test_the_component_class_guard_sees_a_class_without_a_rule() -> None:
+    sheet = (
+        "/* .b--gone { } */\nA > .a--one, B > .b--two { color: $text; }\nA > .a--three {\n  color: $error; }"
+    )
+    declared = {"A": {"a--one", "a--three"}, "B": {"b--two", "b--gone"}}
+    assert unstyled(declared, sheet) == ["B: b--gone"]
+
+
+def test_every_component_class_of_ours_has_a_rule_in_a_stylesheet() -> None:
+    declared = declared_component_classes()
+    assert "floor-board--flag-alarm" in declared["counter_tui.ui.widgets.floor_table.FloorTable"]
+    sheets = "\n".join(path.read_text(encoding="utf-8") for path in sorted(UI.rglob("*.tcss")))
+    missing = unstyled(declared, sheets)
+    assert not missing, (
+        "Component classes without a rule in a stylesheet (style them in app.tcss):\n" + "\n".join(missing)
+    )

@@ -25,6 +25,7 @@ from counter_tui.ui.screens.floor_reads import FloorReads
 from counter_tui.ui.tones import STRONG_WARNING, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import FittedTable
 from counter_tui.ui.widgets.floor_cells import COLUMNS, FloorCells
+from counter_tui.ui.widgets.floor_table import FloorTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 TICK_SECONDS = 15.0
@@ -107,14 +108,14 @@ class FloorScreen(FloorReads, CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="floor-summary")
-        yield FittedTable(COLUMNS, id="floor-table", zebra_stripes=True)
+        yield FloorTable(COLUMNS, id="floor-table", zebra_stripes=True)
         yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
         yield Static(id="thanks-wall")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         """Keep waiting times fresh; the board itself loads when the screen is shown."""
-        self._cells = FloorCells(self.ctx)
+        self._cells = FloorCells(self.ctx, self.query_one(FloorTable).looks)
         self.sub_title = f"{self.actor.name}{' · lead' if self.actor.is_lead else ''}"
         self.set_interval(TICK_SECONDS, self.tick)
         self.query_one(FittedTable).focus()
@@ -128,8 +129,7 @@ class FloorScreen(FloorReads, CounterScreen):
         self._read_next()
 
     def restyle(self) -> None:
-        """The cells kept between updates hold the old theme's colours: build them anew."""
-        self._cells = FloorCells(self.ctx)
+        """Draw the board in the new theme (the cells kept see their looks changed)."""
         if self.signed_in and self._board is not None:
             self._show()
             self._reload_thanks()

@@ -8,11 +8,13 @@ it is not the same object as before (the arrival time is converted with the stan
 library: pendulum's conversion costs ten times as much, 500 times on a busy board); so
 the cells of a visit that did not change are
 handed back as the very same objects, and the waiting cell as the same object until its
-words or colour change.
+words or colour change. The styles come from the board's table (`FloorTable.looks`); when
+they change (a theme), every cell is built anew.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -21,8 +23,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.services.views import FloorRow
 from counter_tui.ui.format import duration
 from counter_tui.ui.safe_text import one_line, plain
-from counter_tui.ui.tones import URGENT, tone
-from counter_tui.ui.widgets.badges import floor_flag, needs_text
+from counter_tui.ui.widgets.badges import BADGE_LOOK_NAMES, FLAG_LOOK_NAMES, Looks, floor_flag, needs_text
 from counter_tui.ui.widgets.fitted_table import Col
 
 COLUMNS = (
@@ -33,18 +34,29 @@ COLUMNS = (
     Col("owner", "With", 16, min_width=7),
     Col("needs", "Needs", 28, min_width=14, grow=True),
 )
+WAITING_URGENT = "waiting-urgent"
+"""The look of the waiting time of someone nobody has, waiting too long."""
+LOOK_NAMES = (*FLAG_LOOK_NAMES, *BADGE_LOOK_NAMES, WAITING_URGENT)
 
 
 class FloorCells:
-    """Cells for floor rows, remembered per visit."""
+    """Cells for floor rows, remembered per visit; `looks` hands out the styles (the
+    same object while they stay the same)."""
 
-    def __init__(self, ctx: ShopContext) -> None:
+    def __init__(self, ctx: ShopContext, looks: Callable[[], Looks]) -> None:
         self.ctx = ctx
+        self._looks_now = looks
+        self._looks: Looks = {}
         self._steady: dict[int, tuple[FloorRow, bool, list[Text]]] = {}
         self._waiting: dict[int, Text] = {}
 
     def cells(self, row: FloorRow, narrow: bool, now: datetime) -> list[Text]:
         """The row's cells; `narrow` abbreviates so needs and owner still fit at 80 columns."""
+        looks = self._looks_now()
+        if looks is not self._looks:
+            self._looks = looks
+            self._steady.clear()
+            self._waiting.clear()
         kept = self._steady.get(row.visit_id)
         if kept is None or kept[0] != row or kept[1] != narrow:
             kept = (row, narrow, self._steady_cells(row, narrow))
@@ -60,7 +72,7 @@ class FloorCells:
 
     def _waiting_cell(self, row: FloorRow, narrow: bool, now: datetime) -> Text:
         if not row.owner_id:
-            words, style = duration(row.arrived_at, now), (tone(URGENT) if row.urgent else "")
+            words, style = duration(row.arrived_at, now), (self._looks[WAITING_URGENT] if row.urgent else "")
         else:
             served = duration(row.claimed_at or row.arrived_at, now)
             words, style = (served if narrow else f"served {served}"), "dim"
@@ -83,9 +95,9 @@ class FloorCells:
         if row.source.startswith("kiosk"):
             who.append(f"  ({one_line(row.source, 20)})", style="dim")
         return [
-            floor_flag(row),
+            floor_flag(row, self._looks),
             who,
             plain(row.arrived_at.astimezone(self.ctx.calendar.tz).strftime("%H:%M")),
             owner,
-            needs_text(self.ctx, row.needs, short=narrow),
+            needs_text(self.ctx, row.needs, self._looks, short=narrow),
         ]

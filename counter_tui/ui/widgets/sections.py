@@ -4,8 +4,8 @@ app.tcss, with the theme's variables; a theme change redraws them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.style import Style
@@ -20,9 +20,10 @@ from counter_tui.services.views import CustomerDetail, FollowUpView, NoteView, V
 from counter_tui.ui.format import clock_time, day_and_time, duration
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import clean, one_line, plain
-from counter_tui.ui.widgets.badges import needs_text
+from counter_tui.ui.widgets.badges import BADGE_LOOK_NAMES, looks_of, needs_text
 
 BOLD, DIM = Style(bold=True), Style(dim=True)
+PLAIN_BADGES: Mapping[str, Style] = dict.fromkeys(BADGE_LOOK_NAMES, Style(reverse=True))
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Looks:
     quiet: Style = DIM
     overdue: Style = BOLD
     pending: Style = BOLD
+    badges: Mapping[str, Style] = field(default_factory=lambda: PLAIN_BADGES)
 
 
 PLAIN = Looks()
@@ -49,6 +51,7 @@ class Section(Guarded, Static):
         "section--quiet",
         "section--overdue",
         "section--pending",
+        *(f"section--{name}" for name in BADGE_LOOK_NAMES),
     }
 
     def __init__(self, *, id: str) -> None:
@@ -70,7 +73,8 @@ class Section(Guarded, Static):
         def style(name: str) -> Style:
             return self.get_component_rich_style(f"section--{name}")
 
-        return Looks(style("label"), style("quiet"), style("overdue"), style("pending"))
+        badges = looks_of(self, "section", BADGE_LOOK_NAMES)
+        return Looks(style("label"), style("quiet"), style("overdue"), style("pending"), badges)
 
     def _theme_changed(self, _theme: Theme) -> None:
         if self._draw is not None:
@@ -113,7 +117,9 @@ def visit_block(ctx: ShopContext, visit: VisitDetail, looks: Looks = PLAIN) -> T
     text.append("\n")
     text.append("Needs  ", style=looks.label)
     text.append_text(
-        needs_text(ctx, visit.needs) if visit.needs else Text("none recorded (e to set)", style=looks.quiet)
+        needs_text(ctx, visit.needs, looks.badges)
+        if visit.needs
+        else Text("none recorded (e to set)", style=looks.quiet)
     )
     if visit.pending_handoff is not None:
         handoff = visit.pending_handoff
