@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy.engine import make_url
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
@@ -24,6 +23,7 @@ from counter_tui.logs import UNEXPECTED_LOG
 from counter_tui.services import staff
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.feed import ChangeFeed, open_feed
+from tests import pg_databases
 from tests.concurrency.inbox import Inbox
 
 pytest_plugins = ["tests.mail_server"]  # the local SMTP server fixtures of the mail tests
@@ -107,29 +107,46 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'counter.sqlite3'}"
 
 
-POSTGRES_ENV = "COUNTER_TUI_TEST_POSTGRES_URL"
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for this test, created on the server named by
     COUNTER_TUI_TEST_POSTGRES_URL and dropped afterwards; skips when that is unset."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set; PostgreSQL tests skipped")
-    server = make_url(base).set(drivername="postgresql")
-    name = f"counter_tui_test_{uuid.uuid4().hex[:12]}"
-    admin = server.render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    url = pg_databases.create_database()
     try:
-        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_databases.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def pg_template_shop() -> Iterator[str]:
+    """A new, migrated PostgreSQL shop built once per test run (per worker), like
+    `template_shop`; the name of its database, for `pg_shop_url` to copy."""
+    url = pg_databases.create_database("counter_tui_template")
+    try:
+        shop = open_shop(make_settings(url), clock=ManualClock(FRIDAY_11AM), create=True)
+        shop.database.dispose()
+        yield str(make_url(url).database)
+    finally:
+        pg_databases.drop_database(url)
+
+
+@pytest.fixture
+def pg_shop_url(pg_template_shop: str) -> Iterator[str]:
+    """A fresh PostgreSQL database holding a copy of the template shop, dropped afterwards:
+    migrating one takes seconds on a busy machine, copying it about as long as `pg_url`."""
+    url = pg_databases.create_database(template=pg_template_shop)
+    try:
+        yield url
+    finally:
+        pg_databases.drop_database(url)
+
+
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """This test's PostgreSQL database, for a `database_url` fixture: a copy of the
+    template shop when the test builds on `ctx` (which would migrate it otherwise),
+    else an empty one."""
+    return str(request.getfixturevalue("pg_shop_url" if "ctx" in request.fixturenames else "pg_url"))
 
 
 @pytest.fixture(scope="session")
@@ -145,7 +162,8 @@ def template_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def ctx(database_url: str, clock: ManualClock, template_shop: Path) -> Iterator[ShopContext]:
     """A migrated shop on a fresh database: a copy of the template shop for a new SQLite
-    file, a migration from nothing otherwise (PostgreSQL)."""
+    file; on PostgreSQL, whatever `database_url` gives (with `postgres_url`, a copy of the
+    PostgreSQL template shop, already at the head revision), brought up to date."""
     path = sqlite_path(database_url)
     if path is not None and not path.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import pytest
 
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
-from tests.conftest import Team
+from tests.conftest import Team, postgres_url
 from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in
 
 NAME, PHONE, EMAIL = "Grace Hopper", "020 7946 0321", "grace.hopper@example.com"
@@ -22,7 +22,7 @@ PERSONAL = ("Grace", "Hopper", "grace", "hopper", "7946", "0321", "example.com")
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Both databases: their error messages differ in what they repeat."""
     if request.param == "postgresql":
-        return str(request.getfixturevalue("pg_url"))
+        return postgres_url(request)
     return f"sqlite:///{tmp_path / 'counter.sqlite3'}"
 
 

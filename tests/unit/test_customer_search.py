@@ -27,7 +27,8 @@ from counter_tui.errors import InvalidInput
 from counter_tui.services import customer_search, customers, staff, visit_customer, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.folding import name_words, query_words
-from tests.conftest import POSTGRES_ENV, Team, make_settings
+from tests.conftest import Team, make_settings, postgres_url
+from tests.pg_databases import POSTGRES_ENV
 from tests.unit.conftest import RowCount
 
 
@@ -35,7 +36,7 @@ from tests.unit.conftest import RowCount
 def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
     """Each test once on a fresh SQLite file and once on a fresh PostgreSQL database."""
     if request.param == "postgresql":
-        return str(request.getfixturevalue("pg_url"))
+        return postgres_url(request)
     return f"sqlite:///{tmp_path}/counter.sqlite3"
 
 

@@ -11,14 +11,14 @@ import pytest
 from counter_tui.services import customers, staff
 from counter_tui.services.context import ShopContext
 from counter_tui.services.folding import fold, name_words, query_words
-from tests.conftest import Team
+from tests.conftest import Team, postgres_url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
     """Each test once on a fresh SQLite file and once on a fresh PostgreSQL database."""
     if request.param == "postgresql":
-        return str(request.getfixturevalue("pg_url"))
+        return postgres_url(request)
     return f"sqlite:///{tmp_path}/counter.sqlite3"
 
 

@@ -18,7 +18,7 @@ from counter_tui.errors import Conflict, InvalidInput, NotAllowed
 from counter_tui.services import followups
 from counter_tui.services.context import ShopContext
 from counter_tui.services.followup_snooze import due_history, reschedule_followup
-from tests.conftest import Team
+from tests.conftest import Team, postgres_url
 from tests.unit.conftest import AuditLog, RowCount
 
 
@@ -26,7 +26,7 @@ from tests.unit.conftest import AuditLog, RowCount
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Both databases: the due history is a migrated table and column on each."""
     if request.param == "postgresql":
-        return str(request.getfixturevalue("pg_url"))
+        return postgres_url(request)
     return f"sqlite:///{tmp_path / 'counter.sqlite3'}"
 
 

@@ -64,7 +64,7 @@ from counter_tui.services import (
     visits,
 )
 from counter_tui.services.context import ShopContext
-from tests.conftest import Team
+from tests.conftest import Team, postgres_url
 
 assert models  # the tables are declared on SQLModel.metadata by importing them
 
@@ -73,7 +73,7 @@ assert models  # the tables are declared on SQLModel.metadata by importing them
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each test once on a fresh SQLite file and once on a fresh PostgreSQL database."""
     if request.param == "postgresql":
-        return str(request.getfixturevalue("pg_url"))
+        return postgres_url(request)
     return f"sqlite:///{tmp_path}/counter.sqlite3"
 
 
