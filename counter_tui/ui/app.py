@@ -186,10 +186,11 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
             self.pop_screen()
             self.notify(f"Welcome back, {actor.name}: all as you left it.", markup=False, timeout=3)
         else:
+            board = self.screen.take_board_ahead() if isinstance(self.screen, SignInScreen) else None
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             self.actor = actor
-            self.switch_screen(FloorScreen())
+            self.switch_screen(FloorScreen(board))
             self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
         self.check_escalations()  # a lead hears at once, not at the next periodic check
         from counter_tui.services import notices

@@ -36,8 +36,8 @@ class FloorScreen(FloorReads, CounterScreen):
     """All open visits. Unowned customers waiting too long and unclaimed "needs help"
     customers stand out at the top."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, board: tuple[int, list[FloorRow]] | None = None) -> None:
+        super().__init__(board)
         self._focus_visit: int | None = None
         self._cells: FloorCells | None = None
 

@@ -32,7 +32,9 @@ class FloorReads(_Screen):
 
         def _reload_thanks(self) -> None: ...
 
-    def __init__(self) -> None:
+    def __init__(self, board: tuple[int, list[FloorRow]] | None = None) -> None:
+        """`board`: the whole board read just before (with its mark), shown at once and
+        caught up from its mark, instead of waiting for a read."""
         super().__init__()
         self._board: dict[int, FloorRow] | None = None
         """The open visits shown, by id; None until the whole board was read."""
@@ -45,6 +47,9 @@ class FloorReads(_Screen):
         self._mark = 0
         """The newest change the rows read reflect (a return catches up from there)."""
         self._catch_up = False
+        if board is not None:
+            self._mark, rows = board
+            self._board = {row.visit_id: row for row in rows}
 
     def reload(self) -> None:
         """Read the whole board and the thanks wall again."""

@@ -32,6 +32,7 @@ from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from counter_tui.services.staff import StaffSummary
+    from counter_tui.services.views import FloorRow
 
 
 class StaffNameBox(Guarded, Input):
@@ -91,6 +92,7 @@ class SignInScreen(CounterScreen):
         """(name, PIN or None) typed ahead before the staff list had loaded."""
         self._pin_waiting: str | None = None
         """A PIN entered while the shop was still opening: checked once it is open."""
+        self._board_ahead: tuple[int, list[FloorRow]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -225,9 +227,20 @@ class SignInScreen(CounterScreen):
         not wait for the slow check; nothing is said until Enter."""
         person = self._picked
         if person is not None and self.counter.shop_open and event.value:
-            from counter_tui.services import staff
+            from counter_tui.services import floor_changes, staff
 
             self.call(staff.check_pin_ahead, self.ctx, person.id, event.value, quiet=True)
+            if len(event.value) == 1:
+                self.call(floor_changes.whole_board, self.ctx, then=self._read_ahead, quiet=True)
+
+    def _read_ahead(self, board: tuple[int, list[FloorRow]]) -> None:
+        self._board_ahead = board
+
+    def take_board_ahead(self) -> tuple[int, list[FloorRow]] | None:
+        """The floor board read as the PIN was typed (with its mark), once: the floor
+        shows it at once and catches up from its mark."""
+        board, self._board_ahead = self._board_ahead, None
+        return board
 
     @on(Input.Submitted, "#pin")
     def _pin_submitted(self, event: Input.Submitted) -> None:
