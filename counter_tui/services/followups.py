@@ -5,7 +5,7 @@ customer agreed to."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -291,12 +291,19 @@ def my_followups(ctx: ShopContext, actor: Actor) -> MyFollowUps:
             .where(FollowUp.owner_id == staff.id, FollowUp.status == FollowUpStatus.OPEN)
             .order_by(col(FollowUp.due_at)),
         )
+    return grouped(ctx, views)
+
+
+def grouped(ctx: ShopContext, views: Iterable[FollowUpView]) -> MyFollowUps:
+    """Open follow-ups in the three groups My follow-ups shows, soonest due first in each
+    (the same for the whole list read and for rows a change read again)."""
     now = ctx.now()
     end_of_today = ctx.calendar.end_of_today(now)
+    ordered = sorted(views, key=lambda view: (view.due_at, view.id))
     return MyFollowUps(
-        overdue=tuple(v for v in views if v.due_at < now),
-        due_today=tuple(v for v in views if now <= v.due_at < end_of_today),
-        upcoming=tuple(v for v in views if v.due_at >= end_of_today),
+        overdue=tuple(v for v in ordered if v.due_at < now),
+        due_today=tuple(v for v in ordered if now <= v.due_at < end_of_today),
+        upcoming=tuple(v for v in ordered if v.due_at >= end_of_today),
     )
 
 

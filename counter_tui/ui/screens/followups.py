@@ -1,4 +1,8 @@
-"""My follow-ups: overdue, due today, upcoming; check one off with what was done."""
+"""My follow-ups: overdue, due today, upcoming; check one off with what was done.
+
+A change from another terminal re-reads only the follow-ups it named
+(services/followup_changes.py) and redraws only their rows; the whole list is read on
+opening, after an action here, and after an outage."""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from counter_tui.db.models import FollowUpKind
-from counter_tui.services import followups, reversals
+from counter_tui.errors import DomainError
+from counter_tui.services import followup_changes, followups, reversals
+from counter_tui.services.changes import Change
+from counter_tui.services.followup_changes import FollowUpList, FollowUpPatch
 from counter_tui.services.followup_snooze import reschedule_followup
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.views import FollowUpView, MyFollowUps
@@ -20,6 +27,7 @@ from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
+from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
@@ -111,11 +119,18 @@ class FollowUpsScreen(CounterScreen):
         self.items: dict[str, FollowUpView] = {}
         self.cancelled: dict[str, FollowUpView] = {}
         self.mine: MyFollowUps | None = None
+        self._reading = False
+        """Whether a read (whole list or some rows) is under way: one at a time, so a
+        slower, older read never overwrites a newer one."""
+        self._whole_wanted = False
+        self._changes_waiting: list[Change] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="followups-summary")
-        yield FittedTable(COLUMNS, id="followups-table")
+        table = FittedTable(COLUMNS, id="followups-table")
+        table.heading = lambda key: key.startswith("heading-")
+        yield table
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -125,15 +140,84 @@ class FollowUpsScreen(CounterScreen):
         self.reload()
 
     def reload(self) -> None:
-        """Fetch my open follow-ups."""
-        self.load("my_followups", followups.my_followups, self.ctx, self.actor, then=self.show)
-        self.load(
-            "cancelled_today", reversals.cancelled_today, self.ctx, self.actor, then=self.show_cancelled
-        )
+        """Read my whole list again: open follow-ups, and those cancelled today."""
+        self._whole_wanted = True
+        self._read_next()
+
+    def apply_changes(self, message: DataChanged) -> None:
+        """Read again only the follow-ups the changes named (the whole list after an
+        outage); changes that cannot touch the list read nothing."""
+        if message.resumed:
+            self._whole_wanted = True
+        else:
+            self._changes_waiting.extend(filter(followup_changes.concerns_the_list, message.changes))
+        self._read_next()
+
+    def _read_next(self) -> None:
+        """Start the next read, if one is wanted and none is under way."""
+        if self._reading or not self.signed_in:
+            return
+        if self._whole_wanted or self.mine is None:
+            self._whole_wanted = False
+            self._changes_waiting.clear()
+            self._reading = True
+            self.call(
+                followup_changes.whole_list,
+                self.ctx,
+                self.actor,
+                then=self._read_whole,
+                refused=self._read_failed,
+            )
+        elif self._changes_waiting:
+            changes = tuple(self._changes_waiting)
+            self._changes_waiting.clear()
+            self._reading = True
+            self.call(
+                followup_changes.followup_patch,
+                self.ctx,
+                self.actor,
+                changes,
+                then=self._read_some,
+                refused=self._read_failed,
+            )
+
+    def _read_whole(self, whole: FollowUpList) -> None:
+        self._reading = False
+        if not self.still_shown:
+            return
+        self.cancelled = {f"cancelled-{item.id}": item for item in whole.cancelled}
+        self.show(followups.grouped(self.ctx, whole.open))
+        self._read_next()
+
+    def _read_some(self, patch: FollowUpPatch | None) -> None:
+        """Follow-ups read again: those still open or cancelled today replace what was
+        shown for them; the others touched leave the list."""
+        self._reading = False
+        if not self.still_shown:
+            return
+        if patch is None or self.mine is None:
+            self._whole_wanted = True
+        elif patch.followup_ids:
+            touched = patch.followup_ids
+            still_open = [item for item in self.items.values() if item.id not in touched]
+            fresh = {f"cancelled-{item.id}": item for item in patch.cancelled}  # just cancelled: first
+            kept = {key: item for key, item in self.cancelled.items() if item.id not in touched}
+            self.cancelled = {**fresh, **kept}
+            self.show(followups.grouped(self.ctx, [*still_open, *patch.open]))
+        self._read_next()
+
+    def _read_failed(self, error: DomainError) -> None:
+        """The read failed (e.g. the database is away): read the whole list next time,
+        and say why unless offline is shown."""
+        self._reading = False
+        self._whole_wanted = True
+        if self.still_shown and self.counter.online:
+            self.app.notify(str(error), severity="error", markup=False, timeout=8)
 
     def show(self, mine: MyFollowUps) -> None:
         """Lay out the three groups, each under its heading row (and, when there are
-        any, the ones cancelled today, which can be restored)."""
+        any, the ones cancelled today, which can be restored), changing only the rows
+        that differ from what is on screen."""
         self.mine = mine
         table = self.query_one(FittedTable)
         was_on = table.cursor_row_key()
@@ -154,7 +238,7 @@ class FollowUpsScreen(CounterScreen):
                 if attribute != "cancelled":
                     self.items[key] = item
                 rows.append((key, self._cells(item, dim=attribute == "cancelled")))
-        table.fill(rows)
+        table.patch(rows)
         summary = Text(
             f"{len(mine.overdue)} overdue · {len(mine.due_today)} due today · {len(mine.upcoming)} upcoming"
         )
@@ -165,6 +249,7 @@ class FollowUpsScreen(CounterScreen):
             first = next(iter(self.items), None)
             if first is not None:
                 table.move_cursor(row=table.get_row_index(first))
+        self.refresh_bindings()
 
     def _cells(self, item: FollowUpView, *, dim: bool) -> list[Text]:
         due_style = "dim" if dim else (tone(ALERT) if item.overdue else "")
@@ -175,13 +260,6 @@ class FollowUpsScreen(CounterScreen):
             line(CHANNEL_LABELS.get(item.channel, item.channel), style="dim" if dim else ""),
             Text(one_line(about(item)), style="dim" if dim else ""),
         ]
-
-    def show_cancelled(self, items: tuple[FollowUpView, ...]) -> None:
-        """Remember what was cancelled today, and show it under the open ones."""
-        self.cancelled = {f"cancelled-{item.id}": item for item in items}
-        if self.mine is not None:
-            self.show(self.mine)
-        self.refresh_bindings()
 
     def selected(self) -> FollowUpView | None:
         """The follow-up under the cursor (headings are not follow-ups)."""
@@ -195,15 +273,31 @@ class FollowUpsScreen(CounterScreen):
         """Enter on a row completes it."""
         self.action_complete()
 
+    def highlighted(self, doing: str) -> FollowUpView | None:
+        """The follow-up under the cursor; on a heading or a cancelled one, None, after
+        saying in one sentence what to do instead (`doing`: "snooze", …)."""
+        item = self.selected()
+        if item is not None:
+            return item
+        key = self.query_one(FittedTable).cursor_row_key() or ""
+        if key in self.cancelled:
+            sentence = "That follow-up was cancelled today; u restores it."
+        elif not self.items:
+            sentence = f"You have no open follow-ups to {doing}."
+        else:
+            sentence = f"Highlight a follow-up to {doing}, not a heading: ↑ and ↓ move the highlight."
+        self.notify(sentence, markup=False)
+        return None
+
     def action_complete(self) -> None:
         """Check off the highlighted follow-up."""
-        item = self.selected()
+        item = self.highlighted("check off")
         if item is not None:
             check_off(self, item)
 
     def action_cancel_followup(self) -> None:
         """Cancel the highlighted follow-up, with the reason."""
-        item = self.selected()
+        item = self.highlighted("cancel")
         if item is None:
             return
         ask(
@@ -215,7 +309,7 @@ class FollowUpsScreen(CounterScreen):
 
     def action_snooze(self) -> None:
         """Snooze or reschedule the highlighted follow-up to a typed time, with the reason."""
-        item = self.selected()
+        item = self.highlighted("snooze")
         if item is None:
             return
         ask(
@@ -229,9 +323,8 @@ class FollowUpsScreen(CounterScreen):
 
     def action_due_history(self) -> None:
         """Show the highlighted follow-up's due history."""
-        item = self.selected()
+        item = self.highlighted("see its due history")
         if item is None:
-            self.notify("Highlight a follow-up first (not a heading).", markup=False)
             return
         show_due_history(self, item.id)
 
@@ -245,7 +338,7 @@ class FollowUpsScreen(CounterScreen):
         """Restore the highlighted follow-up cancelled today, with a reason."""
         item = self.cancelled.get(self.query_one(FittedTable).cursor_row_key() or "")
         if item is None:
-            self.notify("Highlight a follow-up under CANCELLED TODAY first.", markup=False)
+            self.notify("Highlight a follow-up under CANCELLED TODAY to restore it.", markup=False)
             return
 
         def restore(reason: str | None) -> None:
@@ -267,7 +360,7 @@ class FollowUpsScreen(CounterScreen):
         """Open the customer of the highlighted follow-up."""
         from counter_tui.ui.screens.customer import CustomerScreen
 
-        item = self.selected()
+        item = self.highlighted("open its customer")
         if item is not None:
             self.app.push_screen(CustomerScreen(customer_id=item.customer_id))
 

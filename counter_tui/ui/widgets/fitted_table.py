@@ -10,7 +10,7 @@ before anything is pushed off screen, and spare room goes to the columns that gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +109,8 @@ class FittedTable(Guarded, DataTable[Text]):
     def __init__(self, columns: Sequence[Col], **kwargs: object) -> None:
         super().__init__(cursor_type="row", cell_padding=CELL_PADDING, **kwargs)  # type: ignore[arg-type]
         self.specs = tuple(columns)
+        self.heading: Callable[[str], bool] = lambda key: False
+        """Which row keys are headings (none unless set), passed over by Home and End."""
         self._rows: list[tuple[str, Sequence[Text]]] = []
         self._widths: list[int] = []
         self._pending: list[tuple[str, Sequence[Text]]] = []
@@ -296,6 +298,22 @@ class FittedTable(Guarded, DataTable[Text]):
             self.add_row(
                 *(fit_cell(cell, width) for cell, width in zip(cells, self._widths, strict=True)), key=key
             )
+
+    def action_scroll_home(self) -> None:
+        """Home: the first row that is not a heading (DataTable's Home moves along the
+        columns, which a row cursor does not use)."""
+        self._to_first_of(range(self.row_count))
+
+    def action_scroll_end(self) -> None:
+        """End: the last row that is not a heading (every row added first)."""
+        self._add_pending()
+        self._to_first_of(reversed(range(self.row_count)))
+
+    def _to_first_of(self, indices: Iterable[int]) -> None:
+        for index in indices:
+            if not self.heading(str(self.ordered_rows[index].key.value)):
+                self.move_cursor(row=index)
+                return
 
     def move_cursor_to(self, key: str) -> None:
         """Put the cursor on the row with this key (every row added first)."""
