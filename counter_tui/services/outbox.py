@@ -23,6 +23,7 @@ from counter_tui.services.cadence import require_outreach_allowed
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels, load_customer
 from counter_tui.services.followups import complete_followup_in, load_open, require_owner_or_lead
+from counter_tui.services.queries import first_name
 
 QUEUED = "mail.queued"
 """The audit action of an email written to the outbox (terminals deliver on seeing it)."""
@@ -120,7 +121,7 @@ def _compose(
     owner = session.get(Staff, followup.owner_id)
     owner_name = owner.name if owner is not None else staff.name
     values = {
-        "customer_first_name": customer.name.split()[0] if customer.name.split() else customer.name,
+        "customer_first_name": first_name(customer.name),
         "customer_name": customer.name,
         "owner_name": owner_name,
         "shop_name": ctx.rules.shop.name,

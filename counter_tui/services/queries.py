@@ -27,6 +27,13 @@ def staff_names(session: Session) -> dict[int, str]:
     return {s.id or 0: s.name for s in session.exec(select(Staff))}
 
 
+def first_name(name: str) -> str:
+    """What a customer is greeted by in a thank-you or an email: the first word of their
+    name as it is on file (the whole name if it has no spaces)."""
+    words = name.split()
+    return words[0] if words else name
+
+
 def visit_who(visit: Visit, customer: Customer | None) -> str:
     """How a visit's customer is named on screen: their name, or the description given."""
     if customer is not None and customer.erased_at is None:

@@ -12,6 +12,7 @@ from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.customers import consented_channels, load_customer
 from counter_tui.services.followups import _insert as insert_followup
 from counter_tui.services.personal_line import require_personal
+from counter_tui.services.queries import first_name
 
 THANK_YOU_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
 
@@ -19,11 +20,7 @@ THANK_YOU_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PHONE)
 def thank_you_template(shop_name: str, first_name: str) -> str:
     """The stock opening of every thank-you; the owner adds a personal line to it (cut
     to a follow-up's length, should the shop's name be very long)."""
-    return fitted(f"Thank you for visiting {shop_name} today, {first_name}.", "followup")
-
-
-def _first_name(name: str) -> str:
-    return name.split()[0] if name.split() else name
+    return fitted(f"Thank you for visiting {shop_name}, {first_name}.", "followup")
 
 
 def _best_channel(consented: set[str], order: tuple[str, ...]) -> str:
@@ -41,7 +38,7 @@ def queue_thank_you(
     """
     assert visit.customer_id is not None
     customer = load_customer(session, visit.customer_id)
-    template = thank_you_template(ctx.rules.shop.name, _first_name(customer.name))
+    template = thank_you_template(ctx.rules.shop.name, first_name(customer.name))
     personal_line = limited(personal_line, "personal_line")
     if personal_line:
         require_personal(personal_line, template)

@@ -40,7 +40,7 @@ PERFUNCTORY_LINES = (
     "Thanks!",
     "Thank you!",
     "Thank you for visiting Test Shop today",
-    "Thank you for visiting Test Shop today, Bob.",
+    "Thank you for visiting Test Shop, Bob.",
     "Thanks so much, hope to see you again soon!",
     "Great to see you Bob",
     "Thank you Bob, lovely to see you at the shop",
@@ -291,7 +291,7 @@ def test_a_personal_line_given_at_the_till_counts_when_completing(
 
 def test_is_personal_judges_against_the_template() -> None:
     template = thank_yous.thank_you_template("Test Shop", "Bob")
-    assert template == "Thank you for visiting Test Shop today, Bob."
+    assert template == "Thank you for visiting Test Shop, Bob."
     assert not is_personal(template, template)
     assert not is_personal("Thank you for visiting Test Shop today", template)
     assert is_personal("Hope the blue kettle suits", template)

@@ -31,7 +31,7 @@ NOT_PERSONAL = [
     "Спасибо",  # one word
     "Ευχαριστώ πολύ",  # two words
     "ケトル",  # three characters: one and a half words
-    "Thank you for visiting Test Shop today, Bob.",  # the template itself
+    "Thank you for visiting Test Shop, Bob.",  # the template itself
     "Hope the blue",  # two words of its own
     "🎉🎉🎉 !!!",  # no words at all
 ]

@@ -243,7 +243,7 @@ def expected_report(day: Day) -> dict[str, Any]:
                 "owner": "Alex",
                 "channel": "email",
                 "due_at": "2026-11-20T17:30:00+00:00",
-                "summary": "Thank you for visiting Test Shop today, Cara.",
+                "summary": "Thank you for visiting Test Shop, Cara.",
             }
         ],
         "pending_handoffs": [
@@ -319,7 +319,7 @@ def test_csv_report_of_the_hand_built_day(ctx: ShopContext, team: Team, clock: M
         "scorecard,Sam,longest_wait_seconds,120,,,\n"
         "unreturned_call,Alex,Cara Lee,2026-11-20 17:30,,,order ETA\n"
         "overdue_followup,Alex,Cara Lee,2026-11-20 17:30,,,"
-        '"thank-you: Thank you for visiting Test Shop today, Cara."\n'
+        '"thank-you: Thank you for visiting Test Shop, Cara."\n'
         "pending_handoff,Alex,yellow umbrella,2026-11-20 16:10,,,to Sam: Going home early\n"
         "flagged_visit,,brown boots,2026-11-19 17:10,,,left (closed at end of day)\n"
     )
@@ -351,7 +351,7 @@ def test_text_report_of_the_hand_built_day(ctx: ShopContext, team: Team, clock: 
         "  2026-11-20 17:30  Cara Lee - Alex: order ETA\n"
         "\n"
         "Overdue follow-ups (1)\n"
-        "  2026-11-20 17:30  thank-you for Cara Lee - Alex: Thank you for visiting Test Shop today, Cara.\n"
+        "  2026-11-20 17:30  thank-you for Cara Lee - Alex: Thank you for visiting Test Shop, Cara.\n"
         "\n"
         "Hand-offs waiting for a lead (1)\n"
         "  2026-11-20 16:10  yellow umbrella: Alex -> Sam (Going home early)\n"

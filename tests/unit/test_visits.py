@@ -243,7 +243,7 @@ def test_purchase_queues_one_thank_you_for_the_owner(
     assert thank_you.visit_id == visit_id
     assert thank_you.customer_id == bob
     assert thank_you.channel == Channel.IN_PERSON
-    assert thank_you.summary == "Thank you for visiting Test Shop today, Bob."
+    assert thank_you.summary == "Thank you for visiting Test Shop, Bob."
     assert thank_you.due_at == _utc(2026, 11, 21, 16, 0)  # Saturday close
     [queued] = audit_log("followup.queued")
     assert queued.entity_id == thank_you.id

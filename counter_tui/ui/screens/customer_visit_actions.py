@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 from counter_tui.services import customers, handoffs, staff, visit_needs, visits
 from counter_tui.services.context import Actor
 from counter_tui.services.permissions import NOBODY, Action, Target, allows, ending
+from counter_tui.services.queries import first_name
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.thank_yous import thank_you_template
 from counter_tui.services.views import FollowUpView
@@ -181,7 +182,7 @@ class VisitActions(IdentityActions):
         visit_id = self.visit_id
         template = ""
         if self.visit.customer is not None:
-            template = thank_you_template(self.ctx.rules.shop.name, self.visit.customer.name.split()[0])
+            template = thank_you_template(self.ctx.rules.shop.name, first_name(self.visit.customer.name))
 
         def ended(result: visits.EndResult) -> None:
             self.notify(result.message, markup=False)
