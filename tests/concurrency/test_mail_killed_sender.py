@@ -27,6 +27,32 @@ def _message(ctx: ShopContext, message_id: int) -> OutboxMessage:
         return row
 
 
+def _queue_thank_yous(ctx: ShopContext, team: Team, count: int) -> list[int]:
+    """`count` customers agreeing to email, each with a thank-you queued; the message ids."""
+    queued = []
+    for number in range(count):
+        customer = customers.create_customer(
+            ctx, team.sam, name=f"Customer {number}", email=f"c{number}@example.com"
+        )
+        queued.append(queue_thank_you_email(ctx, team, customer)[1])
+    return queued
+
+
+def _two_at_once(module: str, ctx: ShopContext, database_url: str, first_line: str) -> list[LineProcess]:
+    """Two processes of `module` started together on the shop, at its clock's time, each
+    having printed `first_line`."""
+    now = ctx.now().isoformat()
+    started = [LineProcess(module, database_url, now) for _ in range(2)]
+    for process in started:
+        assert process.read_line() == first_line
+    return started
+
+
+def _assert_each_sent_once(ctx: ShopContext, smtp_server: LocalSmtp, queued: list[int]) -> None:
+    assert len(smtp_server.received) == len(smtp_server.unique_deliveries()) == len(queued)
+    assert {_message(ctx, message_id).status for message_id in queued} == {OutboxStatus.SENT}
+
+
 def test_a_sender_killed_mid_send_gives_exactly_one_delivery_after_a_rerun(
     mail_shop: ShopContext,
     team: Team,
@@ -63,46 +89,26 @@ def test_a_sender_killed_mid_send_gives_exactly_one_delivery_after_a_rerun(
 def test_two_senders_at_once_send_each_message_once(
     mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp, database_url: str
 ) -> None:
-    queued = []
-    for number in range(8):
-        customer = customers.create_customer(
-            mail_shop, team.sam, name=f"Customer {number}", email=f"c{number}@example.com"
-        )
-        queued.append(queue_thank_you_email(mail_shop, team, customer)[1])
-    now = mail_shop.now().isoformat()
-
-    senders = [LineProcess("tests.concurrency.mail_sender_process", database_url, now) for _ in range(2)]
+    queued = _queue_thank_yous(mail_shop, team, 8)
+    senders = _two_at_once("tests.concurrency.mail_sender_process", mail_shop, database_url, "sending")
     runs = []
-    for sender in senders:
-        assert sender.read_line() == "sending"
     for sender in senders:
         runs.append([int(part) for part in sender.read_line().split()[1:]])
         sender.kill()
 
     assert sum(run[0] for run in runs) == len(queued)
-    assert len(smtp_server.received) == len(smtp_server.unique_deliveries()) == len(queued)
-    assert {_message(mail_shop, message_id).status for message_id in queued} == {OutboxStatus.SENT}
+    _assert_each_sent_once(mail_shop, smtp_server, queued)
 
 
 def test_two_staff_apps_started_at_once_deliver_each_message_once_by_themselves(
     mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp, database_url: str
 ) -> None:
-    queued = []
-    for number in range(6):
-        customer = customers.create_customer(
-            mail_shop, team.sam, name=f"Customer {number}", email=f"c{number}@example.com"
-        )
-        queued.append(queue_thank_you_email(mail_shop, team, customer)[1])
-    now = mail_shop.now().isoformat()
-
-    terminals = [LineProcess("tests.concurrency.mail_app_process", database_url, now) for _ in range(2)]
-    for terminal in terminals:
-        assert terminal.read_line() == "ready"
+    queued = _queue_thank_yous(mail_shop, team, 6)
+    terminals = _two_at_once("tests.concurrency.mail_app_process", mail_shop, database_url, "ready")
     for terminal in terminals:
         terminal.send("go")
     for terminal in terminals:
         assert terminal.read_line() == "done"
         terminal.kill()
 
-    assert len(smtp_server.received) == len(smtp_server.unique_deliveries()) == len(queued)
-    assert {_message(mail_shop, message_id).status for message_id in queued} == {OutboxStatus.SENT}
+    _assert_each_sent_once(mail_shop, smtp_server, queued)
