@@ -6,10 +6,12 @@ stays on the same visit throughout."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 from rich.text import Text
+from textual.pilot import Pilot
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import NeedKind, Outcome
@@ -71,35 +73,60 @@ def shown_board(table: FittedTable) -> list[tuple[int, str]]:
     ]
 
 
-async def test_a_claim_elsewhere_redraws_that_row_only_without_reading_the_board(
-    ctx: ShopContext, team: Team, board_reads: BoardReads
-) -> None:
-    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(5)]
+def coats(ctx: ShopContext, team: Team, count: int) -> list[int]:
+    """`count` walk-ins waiting, added by the lead: coat 0, coat 1, …"""
+    return [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(count)]
+
+
+@asynccontextmanager
+async def sams_board(ctx: ShopContext) -> AsyncIterator[tuple[StaffApp, Pilot[None], FittedTable]]:
+    """The staff app with Sam signed in, and its floor board."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "2222")
-        table = board(app)
+        yield app, pilot, board(app)
+
+
+async def claimed_elsewhere(
+    app: StaffApp, pilot: Pilot[None], ctx: ShopContext, team: Team, visit_id: int
+) -> None:
+    """Alex claims `visit_id` at another terminal; the feed tells this app, which settles."""
+    seen = changes.latest_event_id(ctx)
+    visits.claim_visit(ctx, team.alex, visit_id)
+    deliver(app, ctx, seen)
+    await settle(pilot)
+
+
+def rows_now(table: FittedTable, visit_ids: list[int]) -> dict[int, list[Text]]:
+    """The cell objects each of these visits' rows holds now."""
+    return {visit_id: cell_objects(table, visit_id) for visit_id in visit_ids}
+
+
+def assert_untouched(table: FittedTable, before: dict[int, list[Text]]) -> None:
+    """Each of these rows still holds the very cell objects it held (none redrawn)."""
+    for visit_id, cells in before.items():
+        assert all(a is b for a, b in zip(cell_objects(table, visit_id), cells, strict=True))
+
+
+async def test_a_claim_elsewhere_redraws_that_row_only_without_reading_the_board(
+    ctx: ShopContext, team: Team, board_reads: BoardReads
+) -> None:
+    walk_ins = coats(ctx, team, 5)
+    async with sams_board(ctx) as (app, pilot, table):
         reads = board_reads.count
-        others = {visit_id: cell_objects(table, visit_id) for visit_id in walk_ins[1:]}
-        seen = changes.latest_event_id(ctx)
-        visits.claim_visit(ctx, team.alex, walk_ins[0])
-        deliver(app, ctx, seen)
-        await settle(pilot)
+        others = rows_now(table, walk_ins[1:])
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[0])
         assert board_reads.count == reads
         assert shown_board(table) == expected_board(ctx)
         assert plain(table.get_row(str(walk_ins[0]))[4]) == "Alex"
-        for visit_id, cells in others.items():
-            assert all(a is b for a, b in zip(cell_objects(table, visit_id), cells, strict=True))
+        assert_untouched(table, others)
 
 
 async def test_a_burst_of_changes_ends_in_the_right_board(
     ctx: ShopContext, team: Team, board_reads: BoardReads
 ) -> None:
-    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(6)]
-    app = StaffApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        table = board(app)
+    walk_ins = coats(ctx, team, 6)
+    async with sams_board(ctx) as (app, pilot, table):
         reads = board_reads.count
         seen = changes.latest_event_id(ctx)
         visits.claim_visit(ctx, team.alex, walk_ins[2])
@@ -122,11 +149,8 @@ async def test_a_burst_of_changes_ends_in_the_right_board(
 async def test_after_a_reconnect_the_whole_board_is_read_again(
     ctx: ShopContext, team: Team, board_reads: BoardReads
 ) -> None:
-    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(3)]
-    app = StaffApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        table = board(app)
+    walk_ins = coats(ctx, team, 3)
+    async with sams_board(ctx) as (app, pilot, table):
         reads = board_reads.count
         visits.claim_visit(ctx, team.alex, walk_ins[1])  # missed while offline
         visits.end_visit(ctx, team.lead, walk_ins[0], Outcome.LEFT_UNSERVED)
@@ -140,10 +164,8 @@ async def test_after_a_reconnect_the_whole_board_is_read_again(
 async def test_changes_that_cannot_name_their_visits_read_the_whole_board(
     ctx: ShopContext, team: Team, board_reads: BoardReads
 ) -> None:
-    visits.new_walk_in(ctx, team.lead, description="coat")
-    app = StaffApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+    coats(ctx, team, 1)
+    async with sams_board(ctx) as (app, pilot, _table):
         reads = board_reads.count
         app.apply_feed_event(
             FeedEvent(online=True, changes=(changes.Change(10_000, "day", 1, "day.close_undone"),))
@@ -153,11 +175,8 @@ async def test_changes_that_cannot_name_their_visits_read_the_whole_board(
 
 
 async def test_the_cursor_stays_on_its_visit_when_rows_move(ctx: ShopContext, team: Team) -> None:
-    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(5)]
-    app = StaffApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        table = board(app)
+    walk_ins = coats(ctx, team, 5)
+    async with sams_board(ctx) as (app, pilot, table):
         await pilot.press("down", "down")
         assert table.cursor_row_key() == str(walk_ins[2])
         seen = changes.latest_event_id(ctx)
@@ -175,10 +194,7 @@ async def test_the_clock_moves_waiting_times_without_reading_the_board(
 ) -> None:
     waiting = visits.new_walk_in(ctx, team.lead, description="red coat")
     served = visits.new_walk_in(ctx, team.lead, description="blue hat", claim=True)
-    app = StaffApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        table = board(app)
+    async with sams_board(ctx) as (app, pilot, table):
         reads = board_reads.count
         served_cells = cell_objects(table, served)
         clock.advance(minutes=30)
@@ -207,43 +223,30 @@ def test_a_hand_off_request_touches_its_visit(ctx: ShopContext, team: Team) -> N
 
 
 async def test_a_board_longer_than_a_first_frame_fills_in_and_updates(ctx: ShopContext, team: Team) -> None:
-    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(FIRST_ROWS + 5)]
-    app = StaffApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        table = board(app)
+    walk_ins = coats(ctx, team, FIRST_ROWS + 5)
+    async with sams_board(ctx) as (app, pilot, table):
         assert table.row_count == len(walk_ins)
-        seen = changes.latest_event_id(ctx)
-        visits.claim_visit(ctx, team.alex, walk_ins[-1])
-        deliver(app, ctx, seen)
-        await settle(pilot)
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[-1])
         assert shown_board(table) == expected_board(ctx)
 
 
 async def test_back_from_another_screen_reads_only_the_visits_changed_meanwhile(
     ctx: ShopContext, team: Team, board_reads: BoardReads
 ) -> None:
-    walk_ins = [visits.new_walk_in(ctx, team.lead, description=f"coat {n}") for n in range(5)]
-    app = StaffApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
-        table = board(app)
-        others = {visit_id: cell_objects(table, visit_id) for visit_id in walk_ins[1:]}
+    walk_ins = coats(ctx, team, 5)
+    async with sams_board(ctx) as (app, pilot, table):
+        others = rows_now(table, walk_ins[1:])
         await pilot.press("f")  # My follow-ups covers the board
         await settle(pilot)
         assert not isinstance(app.screen, FloorScreen)
         reads = board_reads.count
-        seen = changes.latest_event_id(ctx)
-        visits.claim_visit(ctx, team.alex, walk_ins[0])
-        deliver(app, ctx, seen)
-        await settle(pilot)
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[0])
         await pilot.press("escape")
         await settle(pilot)
         assert board_reads.count == reads
         assert shown_board(table) == expected_board(ctx)
         assert plain(table.get_row(str(walk_ins[0]))[4]) == "Alex"
-        for visit_id, cells in others.items():
-            assert all(a is b for a, b in zip(cell_objects(table, visit_id), cells, strict=True))
+        assert_untouched(table, others)
 
         await pilot.press("f")
         await settle(pilot)
