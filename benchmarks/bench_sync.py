@@ -8,9 +8,16 @@ before `claim_visit` is called to the moment the listener's callback sees the
 it includes writing the claim. Also printed: the claim call alone, and the CPU the
 listener's feed burns while the shop is idle.
 
+With `--screen`, the same claim is timed to the screen: the listener is the real
+`counter-tui` signed in under a pseudo-terminal (120x40) on bench_floor.py's shop of 500
+open visits, and a claim counts as seen when the row with the claimer's name is painted.
+`--profile PATH` runs that app under cProfile while the claims arrive (its UI thread) and
+prints where its time went.
+
 Figures only, no assertions:
 
     .venv/bin/python benchmarks/bench_sync.py [--samples 200] [--poll 0.03] [--pg URL]
+    .venv/bin/python benchmarks/bench_sync.py --screen [--profile /tmp/receiver] [--pg URL]
 """
 
 from __future__ import annotations
@@ -161,19 +168,97 @@ def measure(kind: str, url: str, samples: int, poll: float) -> None:
     print(f"  idle feed CPU {idle_cpu * 100:.2f} % of one core (listener process, {IDLE_SECONDS:.0f} s)")
 
 
+PROFILED_APP = """
+import cProfile, os, signal, sys
+out = sys.argv.pop(1)
+profile = cProfile.Profile()
+def dump(*_):
+    profile.disable()
+    profile.dump_stats(out + ".part")
+    os.replace(out + ".part", out)
+signal.signal(signal.SIGUSR2, lambda *_: profile.enable())
+signal.signal(signal.SIGUSR1, dump)
+from counter_tui.cli import main
+main()
+"""
+"""`counter-tui` under cProfile: SIGUSR2 starts it, SIGUSR1 writes the stats to argv[1]."""
+
+
+def measure_screen(kind: str, url: str, profile: str | None) -> None:
+    """Print claim -> painted on the other terminal's screen for one backend (and, with
+    `profile`, the receiving app's cProfile while the claims arrived)."""
+    import pstats
+    import re
+    import signal
+    import sys
+
+    import bench_floor as floor
+
+    from counter_tui.services import visit_views
+
+    ctx, claimer, unowned = floor.build_shop(url)
+    first_row = visit_views.floor_board(ctx)[0].who
+    stats = f"{profile}.{kind}.prof" if profile else ""
+    command = (
+        [sys.executable, "-c", PROFILED_APP, stats] if profile else [sys.executable, "-m", "counter_tui"]
+    )
+    board = floor.Terminal([*command, "--db", url])
+    try:
+        board.until(floor.SERVER, timeout=60)
+        board.drain()
+        floor.sign_in(board, first_row)
+        if profile:
+            board.child.kill(signal.SIGUSR2)
+        seen = []
+        for visit_id in unowned[1:]:
+            time.sleep(random.uniform(0.05, 0.15))  # land anywhere in the feed's poll cycle
+            board.drain(0.01)
+            description = f"visit {unowned.index(visit_id):04d}"
+            started = time.monotonic()
+            visits.claim_visit(ctx, claimer, visit_id)
+            seen.append(board.until(re.compile(rf"{description}.*{floor.CLAIMER}"), timeout=10) - started)
+        if profile:
+            board.drain(0.3)
+            board.child.kill(signal.SIGUSR1)
+            deadline = time.monotonic() + 30
+            while not Path(stats).exists() and time.monotonic() < deadline:
+                board.drain(0.1)
+    finally:
+        board.close()
+        ctx.database.dispose()
+    print(f"{kind}: claim on A -> on B's screen, {len(seen)} claims on a board of {floor.OPEN_VISITS}")
+    print(
+        f"  p50 {percentile(seen, 0.5) * 1000:7.1f} ms  p95 {percentile(seen, 0.95) * 1000:7.1f} ms"
+        f"  max {max(seen) * 1000:7.1f} ms"
+    )
+    if profile and Path(stats).exists():
+        print(f"  receiving app's UI thread while the claims arrived ({stats}, cumulative):")
+        pstats.Stats(stats).sort_stats("cumulative").print_stats(
+            r"_data_table|fitted_table|floor\.py|_compositor", 14
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--poll", type=float, default=SQLITE_POLL_SECONDS, help="SQLite poll, s")
     parser.add_argument("--pg", default=os.environ.get("COUNTER_TUI_TEST_POSTGRES_URL"))
+    parser.add_argument("--screen", action="store_true", help="time claims to the other app's screen")
+    parser.add_argument("--profile", metavar="PATH", help="with --screen: cProfile the receiving app")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    for kind in ("sqlite", "postgresql"):
-        if kind == "postgresql" and not args.pg:
-            print("postgresql: skipped (no --pg URL and COUNTER_TUI_TEST_POSTGRES_URL unset)")
-            continue
-        with temporary_database(kind, args.pg) as url:
-            measure(kind, url, args.samples, args.poll)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("COUNTER_TUI_CONFIG", str(Path(folder) / "no-config.toml"))
+        for kind in ("sqlite", "postgresql"):
+            if kind == "postgresql" and not args.pg:
+                print("postgresql: skipped (no --pg URL and COUNTER_TUI_TEST_POSTGRES_URL unset)")
+                continue
+            with temporary_database(kind, args.pg) as url:
+                if args.screen:
+                    measure_screen(kind, url, args.profile)
+                else:
+                    measure(kind, url, args.samples, args.poll)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

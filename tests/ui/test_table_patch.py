@@ -117,3 +117,13 @@ async def test_the_cursor_stays_on_its_row_when_that_row_moves(monkeypatch: pyte
     assert cursor == "4"
     assert redrawn == {1 + index for index in range(4, 7)}
     assert lines == fresh
+
+
+async def test_rows_changed_apart_redraw_no_row_between(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = [row(n) for n in range(ROWS)]
+    after = list(before)
+    after[1], after[2], after[9] = row(1, owner="Alex"), row(2, owner="Sam"), row(9, owner="Dana")
+    redrawn, lines, fresh, cursor = await patched(monkeypatch, before, after)
+    assert redrawn == {1 + 1, 1 + 2, 1 + 9}
+    assert lines == fresh
+    assert cursor == "4"

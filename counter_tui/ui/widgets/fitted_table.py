@@ -10,12 +10,13 @@ before anything is pushed off screen, and spare room goes to the columns that gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -224,8 +225,9 @@ class FittedTable(Guarded, DataTable[Text]):
         _discard_where(self._cell_render_cache, lambda key: key[0] in keys)
         _discard_where(self._row_renderable_cache, lambda key: key[1] in indices)
         _discard_where(self._line_cache, lambda key: key[0] in lines)
-        for index in sorted(indices):
-            self.refresh_row(index)
+        width = max(self.size.width, self.virtual_size.width)
+        for first, last in _runs(sorted(indices)):  # one refresh a run of rows, not one a row
+            self.refresh(Region(0, top + first, width, last - first + 1).translate(-self.scroll_offset))
 
     def _add_and_remove(
         self,
@@ -325,6 +327,17 @@ class FittedTable(Guarded, DataTable[Text]):
         if self.row_count == 0:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+
+def _runs(indices: list[int]) -> Iterator[tuple[int, int]]:
+    """The first and last of each run of consecutive numbers in sorted `indices`."""
+    start = previous = indices[0]
+    for index in indices[1:]:
+        if index != previous + 1:
+            yield start, previous
+            start = index
+        previous = index
+    yield start, previous
 
 
 def _discard_where(cache: LRUCache[Any, Any], drop: Callable[[Any], bool]) -> None:
