@@ -59,9 +59,10 @@ from counter_tui.demo.data import DEMO_STAFF
 from counter_tui.services import (
     closing,
     feedback,
+    floor_health,
+    followup_oversight,
     handoffs,
     kudos,
-    review,
     scorecard,
     staff,
     visits,
@@ -251,8 +252,8 @@ def all_seven_panes(ctx: ShopContext, lead: Actor) -> None:
     """The reads opening review used to start at once, one per pane."""
     handoffs.pending_handoffs(ctx, lead)
     staff.list_staff(ctx, include_inactive=True)
-    review.floor_health(ctx, lead)
-    review.followup_oversight(ctx, lead)
+    floor_health.floor_health(ctx, lead)
+    followup_oversight.followup_oversight(ctx, lead)
     scorecard.scorecard_overview(ctx, lead)
     scorecard.trend(ctx, lead)
     feedback.topic_board(ctx, lead)
@@ -264,7 +265,11 @@ def measure_shop(ctx: ShopContext, samples: int) -> list[str]:
     """Review open and the scorecard tab, through the services."""
     lead = lead_of(ctx)
     return [
-        timed("review open: the tab on show (floor health)", lambda: review.floor_health(ctx, lead), samples),
+        timed(
+            "review open: the tab on show (floor health)",
+            lambda: floor_health.floor_health(ctx, lead),
+            samples,
+        ),
         timed("review open: all seven panes' reads (as before)", lambda: all_seven_panes(ctx, lead), samples),
         timed(
             "scorecard tab: today + this week + 4-week trend",

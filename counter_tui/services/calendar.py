@@ -137,6 +137,10 @@ class StoreCalendar:
         """Midnight at the start of a store date, in UTC."""
         return _stdlib_utc(pendulum.datetime(day.year, day.month, day.day, tz=self.tz))
 
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """A store date as a UTC half-open range [start, end)."""
+        return self.start_of_day(day), self.start_of_day(day + timedelta(days=1))
+
 
 def _stdlib_utc(moment: pendulum.DateTime) -> datetime:
     """A pendulum moment as a plain aware stdlib datetime in UTC (what drivers accept)."""

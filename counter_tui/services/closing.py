@@ -33,10 +33,10 @@ from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.followup_oversight import open_callbacks_due_by, overdue_followups_as_of
 from counter_tui.services.handoffs import handoff_views
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names, visit_who
-from counter_tui.services.review import open_callbacks_due_by, overdue_followups_as_of
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.scorecard import compute_period
 from counter_tui.services.visits import cancel_pending_handoffs, load_visit

@@ -51,7 +51,7 @@ class LiveUpdates(GuardedApp[None]):
     def apply_feed_event(self, event: FeedEvent) -> None:
         """Show the connection state and tell the current screen what changed (called
         from the feed's thread, so inside the guard here)."""
-        from counter_tui.services import review, shop_settings
+        from counter_tui.services import floor_health, shop_settings
         from counter_tui.services.outbox import QUEUED
         from counter_tui.ui.screens.base import CounterScreen
 
@@ -67,7 +67,7 @@ class LiveUpdates(GuardedApp[None]):
             if any(change.action == QUEUED for change in event.changes):
                 self.deliver_mail()  # queued on another terminal: whichever claims it first sends it
             self._tell_affected(event)
-            if event.resumed or review.may_escalate(event.changes):
+            if event.resumed or floor_health.may_escalate(event.changes):
                 self.check_escalations()
             if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
                 self.call(shop_settings.current, self.ctx, then=self._apply_rules, quiet=True)
@@ -101,11 +101,11 @@ class LiveUpdates(GuardedApp[None]):
 
     def check_escalations(self) -> None:
         """Leads are alerted, on whatever screen they are, to each new escalation once."""
-        from counter_tui.services import review
+        from counter_tui.services import floor_health
         from counter_tui.services.permissions import Action, allows
 
         if self.actor is not None and allows(self.actor, Action.SEE_ESCALATIONS):
-            self.call(review.escalations, self.ctx, self.actor, then=self._alert, quiet=True)
+            self.call(floor_health.escalations, self.ctx, self.actor, then=self._alert, quiet=True)
 
     def _alert(self, escalations: tuple[Escalation, ...]) -> None:
         for escalation in escalations:

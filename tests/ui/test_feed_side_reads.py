@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from counter_tui.services import changes, handoffs, notices, review, visits
+from counter_tui.services import changes, floor_health, handoffs, notices, visits
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.events import FeedEvent
@@ -21,18 +21,18 @@ class Calls:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.notices = 0
         self.escalations = 0
-        tell, alert = notices.notices_for, review.escalations
+        tell, alert = notices.notices_for, floor_health.escalations
 
         def counted_notices(ctx: ShopContext, actor: Actor, news: list[Change]) -> list[notices.Notice]:
             self.notices += 1
             return tell(ctx, actor, news)
 
-        def counted_escalations(ctx: ShopContext, actor: Actor) -> tuple[review.Escalation, ...]:
+        def counted_escalations(ctx: ShopContext, actor: Actor) -> tuple[floor_health.Escalation, ...]:
             self.escalations += 1
             return alert(ctx, actor)
 
         monkeypatch.setattr(notices, "notices_for", counted_notices)
-        monkeypatch.setattr(review, "escalations", counted_escalations)
+        monkeypatch.setattr(floor_health, "escalations", counted_escalations)
 
 
 def news_since(ctx: ShopContext, since: int) -> FeedEvent:

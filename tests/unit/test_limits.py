@@ -44,8 +44,10 @@ from counter_tui.services import (
     erasure,
     exports,
     feedback,
+    followup_oversight,
     followup_snooze,
     followups,
+    handoff_log,
     handoffs,
     kiosk,
     kudos,
@@ -53,7 +55,6 @@ from counter_tui.services import (
     merge_undo,
     outbox,
     reversals,
-    review,
     sessions,
     shop_settings,
     staff,
@@ -206,7 +207,9 @@ def _sam(s: Scene) -> int:
 CASES = [
     Case("customer_search.find_customers:query", "search", lambda s, t: customers.find_customers(s.ctx, t)),
     Case(
-        "review.handoff_log:reason", "search", lambda s, t: review.handoff_log(s.ctx, s.team.lead, reason=t)
+        "handoff_log.handoff_log:reason",
+        "search",
+        lambda s, t: handoff_log.handoff_log(s.ctx, s.team.lead, reason=t),
     ),
     Case(
         "customers.create_customer:name",
@@ -370,9 +373,9 @@ CASES = [
         ),
     ),
     Case(
-        "review.reassign_followup:reason",
+        "followup_oversight.reassign_followup:reason",
         "reason",
-        lambda s, t: review.reassign_followup(s.ctx, s.team.lead, s.callback, _alex(s), t),
+        lambda s, t: followup_oversight.reassign_followup(s.ctx, s.team.lead, s.callback, _alex(s), t),
     ),
     Case(
         "followups.complete_followup:personal_line",

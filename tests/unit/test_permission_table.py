@@ -32,6 +32,7 @@ from counter_tui.services import (
     erasure,
     exports,
     feedback,
+    followup_oversight,
     followup_snooze,
     followups,
     handoffs,
@@ -44,7 +45,6 @@ from counter_tui.services import (
     presence,
     retention,
     reversals,
-    review,
     sessions,
     shop_settings,
     staff,
@@ -311,9 +311,11 @@ CASES: dict[str, Case] = {
     "reversals.undo_day_close": Case(
         Action.UNDO_DAY_CLOSE, lambda c, a, s: reversals.undo_day_close(c, a, "the storm passed")
     ),
-    "review.reassign_followup": Case(
+    "followup_oversight.reassign_followup": Case(
         Action.REASSIGN_FOLLOWUP,
-        lambda c, a, s: review.reassign_followup(c, a, s.followup, s.kim.staff_id or 0, "Sam is away"),
+        lambda c, a, s: followup_oversight.reassign_followup(
+            c, a, s.followup, s.kim.staff_id or 0, "Sam is away"
+        ),
     ),
     "sessions.sign_out": Case(
         Action.SIGN_OUT,
@@ -453,11 +455,11 @@ READS = {
     "reversals.cancelled_today",
     "sessions.signed_in_terminals",
     "reversals.undoable_close",
-    "review.escalations",
-    "review.floor_health",
-    "review.followup_oversight",
-    "review.handoff_log",
-    "review.unreturned_calls",
+    "floor_health.escalations",
+    "floor_health.floor_health",
+    "followup_oversight.followup_oversight",
+    "handoff_log.handoff_log",
+    "followup_oversight.unreturned_calls",
     "scorecard.period_scorecard",
     "shop_settings.current",
     "shop_settings.listing",

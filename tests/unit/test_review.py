@@ -14,7 +14,16 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import FollowUp, NeedKind
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, followups, handoffs, review, visit_needs, visits
+from counter_tui.services import (
+    customers,
+    floor_health,
+    followup_oversight,
+    followups,
+    handoff_log,
+    handoffs,
+    visit_needs,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
@@ -30,12 +39,12 @@ def _utc(*parts: int) -> datetime:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda ctx, a: review.floor_health(ctx, a),
-        lambda ctx, a: review.escalations(ctx, a),
-        lambda ctx, a: review.handoff_log(ctx, a),
-        lambda ctx, a: review.followup_oversight(ctx, a),
-        lambda ctx, a: review.unreturned_calls(ctx, a),
-        lambda ctx, a: review.reassign_followup(ctx, a, 1, 1, "owner is off sick"),
+        lambda ctx, a: floor_health.floor_health(ctx, a),
+        lambda ctx, a: floor_health.escalations(ctx, a),
+        lambda ctx, a: handoff_log.handoff_log(ctx, a),
+        lambda ctx, a: followup_oversight.followup_oversight(ctx, a),
+        lambda ctx, a: followup_oversight.unreturned_calls(ctx, a),
+        lambda ctx, a: followup_oversight.reassign_followup(ctx, a, 1, 1, "owner is off sick"),
     ],
     ids=["floor_health", "escalations", "handoff_log", "oversight", "unreturned", "reassign"],
 )
@@ -54,9 +63,9 @@ def test_unowned_customer_shows_only_once_past_the_greet_threshold(
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="blue scarf")
     clock.advance(minutes=5)
-    assert review.floor_health(ctx, team.lead).waiting_unowned == ()
+    assert floor_health.floor_health(ctx, team.lead).waiting_unowned == ()
     clock.advance(minutes=1)
-    (alert,) = review.floor_health(ctx, team.lead).waiting_unowned
+    (alert,) = floor_health.floor_health(ctx, team.lead).waiting_unowned
     assert (alert.visit_id, alert.who, alert.minutes, alert.owner_name) == (
         visit_id,
         "blue scarf",
@@ -64,7 +73,7 @@ def test_unowned_customer_shows_only_once_past_the_greet_threshold(
         None,
     )
     visits.claim_visit(ctx, team.alex, visit_id)
-    assert review.floor_health(ctx, team.lead).waiting_unowned == ()
+    assert floor_health.floor_health(ctx, team.lead).waiting_unowned == ()
 
 
 def test_browsing_privately_is_not_waiting_but_its_check_back_can_be_overdue(
@@ -74,10 +83,10 @@ def test_browsing_privately_is_not_waiting_but_its_check_back_can_be_overdue(
         ctx, team.sam, description="quiet browser", needs=[NeedKind.BROWSE_PRIVATELY]
     )
     clock.advance(minutes=14)
-    health = review.floor_health(ctx, team.lead)
+    health = floor_health.floor_health(ctx, team.lead)
     assert (health.waiting_unowned, health.check_backs_overdue) == ((), ())
     clock.advance(minutes=3)
-    (alert,) = review.floor_health(ctx, team.lead).check_backs_overdue
+    (alert,) = floor_health.floor_health(ctx, team.lead).check_backs_overdue
     assert (alert.visit_id, alert.since, alert.minutes) == (visit_id, _utc(2026, 11, 20, 11, 15), 2)
 
 
@@ -86,27 +95,27 @@ def test_needs_help_escalates_after_the_threshold_with_a_stable_key(
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="red coat", needs=[NeedKind.NEEDS_HELP])
     clock.advance(minutes=3)
-    assert review.escalations(ctx, team.lead) == ()
+    assert floor_health.escalations(ctx, team.lead) == ()
     clock.advance(minutes=1)
-    (first,) = review.escalations(ctx, team.lead)
+    (first,) = floor_health.escalations(ctx, team.lead)
     assert (first.visit_id, first.who, first.minutes_waiting) == (visit_id, "red coat", 4)
     clock.advance(minutes=2)
-    (again,) = review.escalations(ctx, team.lead)
+    (again,) = floor_health.escalations(ctx, team.lead)
     assert again.key == first.key and again.minutes_waiting == 6
-    assert review.floor_health(ctx, team.lead).needs_help_unanswered == (again,)
+    assert floor_health.floor_health(ctx, team.lead).needs_help_unanswered == (again,)
     visits.claim_visit(ctx, team.alex, visit_id)
-    assert review.escalations(ctx, team.lead) == ()
+    assert floor_health.escalations(ctx, team.lead) == ()
 
 
 def test_needs_help_set_afresh_is_a_new_escalation(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="hat", needs=[NeedKind.NEEDS_HELP])
     clock.advance(minutes=4)
-    (first,) = review.escalations(ctx, team.lead)
+    (first,) = floor_health.escalations(ctx, team.lead)
     visit_needs.clear_need(ctx, team.sam, visit_id, NeedKind.NEEDS_HELP)
-    assert review.escalations(ctx, team.lead) == ()
+    assert floor_health.escalations(ctx, team.lead) == ()
     visit_needs.set_need(ctx, team.sam, visit_id, NeedKind.NEEDS_HELP)
     clock.advance(minutes=4)
-    (second,) = review.escalations(ctx, team.lead)
+    (second,) = floor_health.escalations(ctx, team.lead)
     assert second.visit_id == visit_id and second.key != first.key
     assert second.minutes_waiting == 4
 
@@ -114,9 +123,9 @@ def test_needs_help_set_afresh_is_a_new_escalation(ctx: ShopContext, team: Team,
 def test_long_visits_are_listed_whoever_owns_them(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
     owned = visits.new_walk_in(ctx, team.sam, description="long chat", claim=True)
     clock.advance(minutes=60)
-    assert review.floor_health(ctx, team.lead).long_visits == ()
+    assert floor_health.floor_health(ctx, team.lead).long_visits == ()
     clock.advance(minutes=1)
-    (alert,) = review.floor_health(ctx, team.lead).long_visits
+    (alert,) = floor_health.floor_health(ctx, team.lead).long_visits
     assert (alert.visit_id, alert.owner_name, alert.minutes) == (owned, "Sam", 61)
 
 
@@ -148,7 +157,7 @@ def _log_day(ctx: ShopContext, team: Team, clock: ManualClock) -> dict[str, int]
 
 def test_hand_off_log_lists_every_kind_newest_first(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
     ids = _log_day(ctx, team, clock)
-    log = review.handoff_log(ctx, team.lead)
+    log = handoff_log.handoff_log(ctx, team.lead)
     assert [(e.kind, e.status, e.who, e.actor_name, e.from_name, e.to_name) for e in log] == [
         ("reassignment", "reassigned", "friday", "Dana", "Sam", "Alex"),
         ("handoff", "denied", "friday", "Sam", "Sam", "Alex"),
@@ -173,7 +182,7 @@ def test_hand_off_log_says_when_each_decision_was_made(
     handoffs.request_handoff(ctx, team.sam, second, team.alex.staff_id or 0, "lunch")
     clock.advance(minutes=20)
     handoffs.approve_handoff(ctx, team.lead, decided)
-    by_who = {entry.who: entry for entry in review.handoff_log(ctx, team.lead)}
+    by_who = {entry.who: entry for entry in handoff_log.handoff_log(ctx, team.lead)}
     assert (by_who["first"].at, by_who["first"].decided_at) == (
         _utc(2026, 11, 20, 11, 0),
         _utc(2026, 11, 20, 11, 20),
@@ -188,7 +197,7 @@ def test_hand_off_log_filters_by_day_staff_and_reason(
     _log_day(ctx, team, clock)
 
     def kinds(**filters: Any) -> list[str]:
-        return [e.kind for e in review.handoff_log(ctx, team.lead, **filters)]
+        return [e.kind for e in handoff_log.handoff_log(ctx, team.lead, **filters)]
 
     assert kinds(day=date(2026, 11, 19)) == ["handoff"]
     assert kinds(day=date(2026, 11, 21)) == []
@@ -213,7 +222,7 @@ def test_blocked_entries_match_the_owner_id_exactly(
     (blocked,) = audit_log("visit.claim_blocked")
     assert json.loads(blocked.details)["owner_id"] == team.sam.staff_id
     # A staff id that is a prefix of Sam's (e.g. 2 vs 20) must not match: use a large id.
-    assert review.handoff_log(ctx, team.lead, staff_id=(team.sam.staff_id or 0) * 10) == ()
+    assert handoff_log.handoff_log(ctx, team.lead, staff_id=(team.sam.staff_id or 0) * 10) == ()
 
 
 # --- follow-up oversight -----------------------------------------------------------------
@@ -246,15 +255,17 @@ def test_oversight_groups_overdue_and_due_today_by_owner(
         ctx, team.alex, consenting, promise="ring on Monday", due_at=_utc(2026, 11, 23, 10, 0)
     )
     clock.moment = _utc(2026, 11, 20, 11, 0)
-    oversight = review.followup_oversight(ctx, team.lead)
+    oversight = followup_oversight.followup_oversight(ctx, team.lead)
     assert [
         (o.owner_name, [v.id for v in o.overdue], [v.id for v in o.due_today]) for o in oversight.by_owner
     ] == [("Alex", [promise], []), ("Sam", [yesterday_call], [today_call])]
     assert [v.id for v in oversight.unreturned_calls] == [yesterday_call, today_call]
-    assert [v.id for v in review.unreturned_calls(ctx, team.lead)] == [yesterday_call, today_call]
-    assert [v.id for v in review.unreturned_calls(ctx, team.lead, date(2026, 11, 19))] == [yesterday_call]
+    assert [v.id for v in followup_oversight.unreturned_calls(ctx, team.lead)] == [yesterday_call, today_call]
+    assert [v.id for v in followup_oversight.unreturned_calls(ctx, team.lead, date(2026, 11, 19))] == [
+        yesterday_call
+    ]
     followups.complete_followup(ctx, team.sam, today_call, what_was_done="Called back")
-    assert [v.id for v in review.unreturned_calls(ctx, team.lead)] == [yesterday_call]
+    assert [v.id for v in followup_oversight.unreturned_calls(ctx, team.lead)] == [yesterday_call]
 
 
 def test_reassign_followup_moves_it_with_a_reason_and_an_audit_event(
@@ -265,7 +276,9 @@ def test_reassign_followup_moves_it_with_a_reason_and_an_audit_event(
     fetch: Callable[..., Any],
 ) -> None:
     call = followups.add_callback(ctx, team.sam, consenting, about="the kettle")
-    review.reassign_followup(ctx, team.lead, call, team.alex.staff_id or 0, "  Sam is off\x1b today ")
+    followup_oversight.reassign_followup(
+        ctx, team.lead, call, team.alex.staff_id or 0, "  Sam is off\x1b today "
+    )
     assert fetch(FollowUp, call).owner_id == team.alex.staff_id
     (event,) = audit_log("followup.reassigned")
     assert (event.actor_id, event.entity_id) == (team.lead.staff_id, call)
@@ -282,14 +295,14 @@ def test_reassign_followup_refusals(
 ) -> None:
     call = followups.add_callback(ctx, team.sam, consenting, about="the kettle")
     with pytest.raises(InvalidInput, match="reason"):
-        review.reassign_followup(ctx, team.lead, call, team.alex.staff_id or 0, "  ")
+        followup_oversight.reassign_followup(ctx, team.lead, call, team.alex.staff_id or 0, "  ")
     with pytest.raises(InvalidInput, match="already owns"):
-        review.reassign_followup(ctx, team.lead, call, team.sam.staff_id or 0, "swap")
+        followup_oversight.reassign_followup(ctx, team.lead, call, team.sam.staff_id or 0, "swap")
     with pytest.raises(NotFound, match="colleague"):
-        review.reassign_followup(ctx, team.lead, call, 999, "swap")
+        followup_oversight.reassign_followup(ctx, team.lead, call, 999, "swap")
     with pytest.raises(NotFound, match="follow-up"):
-        review.reassign_followup(ctx, team.lead, 999, team.alex.staff_id or 0, "swap")
+        followup_oversight.reassign_followup(ctx, team.lead, 999, team.alex.staff_id or 0, "swap")
     followups.complete_followup(ctx, team.sam, call, what_was_done="Called back")
     with pytest.raises(Conflict, match="already done"):
-        review.reassign_followup(ctx, team.lead, call, team.alex.staff_id or 0, "swap")
+        followup_oversight.reassign_followup(ctx, team.lead, call, team.alex.staff_id or 0, "swap")
     assert audit_log("followup.reassigned") == []

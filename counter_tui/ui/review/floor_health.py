@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from counter_tui.services import review
+from counter_tui.services import floor_health
 from counter_tui.services.review_views import FloorAlert, FloorHealth
 from counter_tui.ui.format import clock_time
 from counter_tui.ui.review.pane import ReviewPane
@@ -23,7 +23,7 @@ class FloorHealthPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch floor health."""
-        self.load("floor_health", review.floor_health, self.ctx, self.actor, then=self.show)
+        self.load("floor_health", floor_health.floor_health, self.ctx, self.actor, then=self.show)
 
     def show(self, health: FloorHealth) -> None:
         """Render the four sections."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
-from counter_tui.services import review, staff
+from counter_tui.services import followup_oversight, staff
 from counter_tui.services.context import Actor
 from counter_tui.services.exports import ExportKind
 from counter_tui.services.labels import CHANNEL_LABELS
@@ -49,7 +49,9 @@ class FollowUpOversightPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch follow-ups by owner."""
-        self.load("followup_oversight", review.followup_oversight, self.ctx, self.actor, then=self.show)
+        self.load(
+            "followup_oversight", followup_oversight.followup_oversight, self.ctx, self.actor, then=self.show
+        )
 
     def show(self, oversight: FollowUpOversight) -> None:
         """One block of rows per owner: overdue first, then due today."""
@@ -116,7 +118,7 @@ class FollowUpOversightPane(ReviewPane):
         self.call(staff.list_staff, self.ctx, then=pick)
 
     def _reassign(self, actor: Actor, item: FollowUpView, choice: StaffChoice) -> None:
-        review.reassign_followup(self.ctx, actor, item.id, choice.staff_id, choice.reason)
+        followup_oversight.reassign_followup(self.ctx, actor, item.id, choice.staff_id, choice.reason)
 
     def download_export(self) -> None:
         """Every follow-up, open, done or cancelled, as CSV to the browser (audited as an export)."""

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Label
 
 from counter_tui.errors import InvalidInput
-from counter_tui.services import handoffs, review, staff
+from counter_tui.services import handoff_log, handoffs, staff
 from counter_tui.services.review_views import HandoffLogEntry
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import HandoffView
@@ -127,7 +127,7 @@ class HandoffLogPane(ReviewPane):
         staff_id = self.staff_ids.get(staff_name)
         self.load(
             "handoff_log",
-            review.handoff_log,
+            handoff_log.handoff_log,
             self.ctx,
             self.actor,
             day=day,
