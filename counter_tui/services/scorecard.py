@@ -84,7 +84,7 @@ def _followup_measure(
     return Measure(key, label, _pct(on_time, measured), on_time, measured, float(target), True)
 
 
-def _card(
+def card_from_sums(
     label: str,
     start: datetime,
     end: datetime,
@@ -93,6 +93,8 @@ def _card(
     handoffs: int,
     targets: Targets,
 ) -> Scorecard:
+    """One scorecard (the shop's, or one person's) from what was counted: each figure as
+    a `Measure` against its target, and the waits."""
     return Scorecard(
         label=label,
         start=start,
@@ -153,7 +155,9 @@ def compute_period(
     followups = followup_sums(session, start, end, now)
     handoffs = handoffs_by_giver(session, start, end)
     targets = ctx.rules.targets
-    overall = _card(label, start, end, total(by_greeter.values()), followups, sum(handoffs.values()), targets)
+    overall = card_from_sums(
+        label, start, end, total(by_greeter.values()), followups, sum(handoffs.values()), targets
+    )
     involved = (
         {greeter for greeter in by_greeter if greeter is not None}
         | {part.owner_id for part in followups}
@@ -164,7 +168,7 @@ def compute_period(
         StaffScorecard(
             staff_id=staff_id,
             name=names.get(staff_id, "?"),
-            card=_card(
+            card=card_from_sums(
                 names.get(staff_id, "?"),
                 start,
                 end,

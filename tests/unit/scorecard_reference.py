@@ -26,13 +26,14 @@ from counter_tui.db.models import (
 from counter_tui.services.context import ShopContext
 from counter_tui.services.queries import staff_names
 from counter_tui.services.review_views import (
-    Measure,
     PeriodScorecard,
     Scorecard,
     StaffScorecard,
     Trend,
     TrendCell,
 )
+from counter_tui.services.scorecard import card_from_sums
+from counter_tui.services.scorecard_sums import FollowUpSums, VisitSums
 
 # A claim may come after the period ends (a customer arriving just before midnight).
 CLAIM_SLACK = timedelta(days=1)
@@ -178,18 +179,6 @@ def _facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -
     )
 
 
-def _pct(numerator: int, denominator: int) -> float | None:
-    return round(100 * numerator / denominator, 1) if denominator else None
-
-
-def _followup_measure(
-    key: str, label: str, facts: Iterable[_FollowUpFact], kind: str, target: float
-) -> Measure:
-    rows = [fact for fact in facts if fact.kind == kind]
-    on_time = sum(1 for fact in rows if fact.on_time)
-    return Measure(key, label, _pct(on_time, len(rows)), on_time, len(rows), float(target), True)
-
-
 def _card(
     label: str,
     start: datetime,
@@ -199,56 +188,20 @@ def _card(
     handoffs: int,
     targets: Targets,
 ) -> Scorecard:
+    """The card from the facts counted here one at a time (the measures are assembled as
+    the service assembles them)."""
     measured = [v for v in visits if v.measured]
-    on_time = sum(1 for v in measured if v.on_time)
     waits = [v.wait_seconds for v in visits if v.wait_seconds is not None]
-    return Scorecard(
-        label=label,
-        start=start,
-        end=end,
+    counted = VisitSums(
         visits=len(visits),
-        greeted_on_time=Measure(
-            "greeted_on_time",
-            "greeted on time",
-            _pct(on_time, len(measured)),
-            on_time,
-            len(measured),
-            float(targets.greeted_on_time_pct),
-            True,
-        ),
-        thank_yous_on_time=_followup_measure(
-            "thank_yous_on_time",
-            "thank-yous on time",
-            followups,
-            FollowUpKind.THANK_YOU,
-            targets.thank_yous_on_time_pct,
-        ),
-        calls_returned_same_day=_followup_measure(
-            "calls_returned_same_day",
-            "calls returned same day",
-            followups,
-            FollowUpKind.CALLBACK,
-            targets.calls_returned_same_day_pct,
-        ),
-        promises_kept_on_time=_followup_measure(
-            "promises_kept_on_time",
-            "promises kept on time",
-            followups,
-            FollowUpKind.PROMISE,
-            targets.promises_kept_on_time_pct,
-        ),
-        handoffs_per_100_visits=Measure(
-            "handoffs_per_100_visits",
-            "hand-offs per 100 visits",
-            _pct(handoffs, len(visits)),
-            handoffs,
-            len(visits),
-            float(targets.handoffs_per_100_visits_max),
-            False,
-        ),
-        average_wait_seconds=round(sum(waits) / len(waits)) if waits else None,
-        longest_wait_seconds=max(waits) if waits else None,
+        measured=len(measured),
+        on_time=sum(1 for v in measured if v.on_time),
+        waits=len(waits),
+        wait_seconds=sum(waits),
+        longest_wait=max(waits) if waits else None,
     )
+    kinds = [FollowUpSums(f.kind, f.owner_id, 1, int(f.on_time)) for f in followups]
+    return card_from_sums(label, start, end, counted, kinds, handoffs, targets)
 
 
 def reference_period(
