@@ -103,17 +103,25 @@ def reassign_followup(
             raise NotFound("That colleague is not available. Pick someone else.")
         if followup.owner_id == to_staff_id:
             raise InvalidInput(f"{target.name} already owns this follow-up.")
-        previous = followup.owner_id
-        followup.owner_id = to_staff_id
-        session.add(followup)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "followup.reassigned",
-            "followup",
-            followup_id,
-            from_staff_id=previous,
-            to_staff_id=to_staff_id,
-            reason=reason,
-        )
+        move_followup(session, ctx, actor, followup, to_staff_id, reason)
+
+
+def move_followup(
+    session: Session, ctx: ShopContext, actor: Actor | None, followup: FollowUp, to_staff_id: int, reason: str
+) -> None:
+    """Give a follow-up to another owner, audited, in the caller's transaction (a lead's
+    reassignment, or everything a deactivated colleague owned)."""
+    previous = followup.owner_id
+    followup.owner_id = to_staff_id
+    session.add(followup)
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "followup.reassigned",
+        "followup",
+        followup.id,
+        from_staff_id=previous,
+        to_staff_id=to_staff_id,
+        reason=reason,
+    )

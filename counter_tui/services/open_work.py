@@ -1,7 +1,7 @@
 """What a staff member still owns (customers in the shop, open follow-ups), and passing it
 to a colleague when they are deactivated: visits through the reassignment rule
-(`handoffs.move_visit`), follow-ups one by one, each audited, in the caller's
-transaction."""
+(`handoffs.move_visit`), follow-ups one by one (`followup_oversight.move_followup`), each
+audited, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.services import audit, handoffs
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.followup_oversight import move_followup
 from counter_tui.services.queries import visit_who
 
 
@@ -92,19 +93,7 @@ def pass_on(session: Session, ctx: ShopContext, actor: Actor | None, staff: Staf
     for visit in _open_visits(session, staff.id):
         handoffs.move_visit(session, ctx, actor, visit, target, reason, decided_by=decided_by)
     for followup in _open_followups(session, staff.id):
-        followup.owner_id = target.id
-        session.add(followup)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "followup.reassigned",
-            "followup",
-            followup.id,
-            from_staff_id=staff.id,
-            to_staff_id=target.id,
-            reason=reason,
-        )
+        move_followup(session, ctx, actor, followup, target.id, reason)
 
 
 def cancel_handoffs_to(session: Session, ctx: ShopContext, actor: Actor | None, staff: Staff) -> None:
