@@ -6,7 +6,10 @@ finds Renée, "oneill" O'Neill), the start of their email, and their phone's fir
 last digits however typed ("+44 7700 900123" finds "07700 900123"). Each of these is a
 term in the index, written in the same transaction as the customer row, and every
 search is a bounded index range on (kind, term) — never a LIKE with a leading wildcard —
-so it stays fast at any shop size (benchmarks/bench_large_shop.py).
+so it stays fast at any shop size (benchmarks/bench_large_shop.py). A search is one
+statement of capped counts and one or two page reads, written as SQL text that is the
+same for every search of one kind, and its rows are read as tuples: at a million
+customers the Python around the SQL had cost more than the SQL (benchmarks/bench_search.py).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ TERM_MAX = 200
 # it, it first walks up to SEARCH_WALK_WINDOW customers in name order (~5 µs each), then
 # sorts at most SEARCH_CANDIDATES per word and as many names starting with the text.
 # Together they bound a search to a few milliseconds at any shop size, the same from
-# 100,000 to 1,000,000 customers (see `_matching_customers`; chosen by measuring shops of
+# 100,000 to 1,000,000 customers (see `_matching_rows`; chosen by measuring shops of
 # 10,000 to 1,000,000 customers with benchmarks/bench_search.py, benchmarks/README.md).
 SEARCH_SORT_LIMIT = 500
 SEARCH_WALK_WINDOW = 200
@@ -114,7 +117,7 @@ TermPrefix = tuple[tuple[str, ...], str]
 
 class _Sql:
     """One statement's SQL text as it is built, with its values bound by name in order
-    (:p0, :p1, …) and its table aliases numbered (t0, t1, …): the same kind of search
+    (:p0, :p1, …) and its table aliases numbered (t1, t2, …): the same kind of search
     makes the same text, so each text is parsed and compiled once (`_compiled`)."""
 
     def __init__(self) -> None:
@@ -140,6 +143,7 @@ def _compiled(sql: str) -> TextClause:
 
 
 def _run(connection: Connection, sql: _Sql, statement: str) -> list[Sequence[Any]]:
+    """The rows of `statement` (built with `sql`), as plain tuples: no ORM objects."""
     return list(connection.execute(_compiled(statement), sql.values))
 
 
@@ -156,11 +160,16 @@ def _starts_with(sql: _Sql, alias: str, wanted: TermPrefix) -> str:
 
 
 def _has_term(sql: _Sql, customer_id: str, wanted: TermPrefix) -> str:
-    """This customer has a term `wanted` (a probe of the (customer_id, kind, term) key)."""
+    """This customer has a term `wanted` (a probe of the (customer_id, kind, term) key).
+
+    A count rather than EXISTS: PostgreSQL turns an EXISTS into a semi-join, and at a
+    million customers it joined each of 200 candidates against a range of 10,000 terms
+    ("olivia smith": 5.9 s, stopped by the statement timeout); a count stays a probe of
+    each candidate's own terms (23 ms). A customer has a term or two in any range."""
     probe = sql.alias()
     return (
-        f"EXISTS (SELECT 1 FROM customersearchterm {probe}"
-        f" WHERE {probe}.customer_id = {customer_id} AND {_starts_with(sql, probe, wanted)})"
+        f"(SELECT count(*) FROM customersearchterm {probe}"
+        f" WHERE {probe}.customer_id = {customer_id} AND {_starts_with(sql, probe, wanted)}) > 0"
     )
 
 
