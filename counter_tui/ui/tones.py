@@ -2,8 +2,9 @@
 so that changing the theme (a terminal's `theme` setting, the palette) changes them all.
 
 Text built in Python (table cells, charts) is best styled by its widget's component
-classes in app.tcss, as the floor board's flags and badges (`widgets/floor_table.py`)
-and the customer view's blocks (`widgets/sections.py`) are. Where text is still styled in
+classes in app.tcss, as the floor board's flags and badges (`widgets/floor_table.py`),
+the customer view's blocks (`widgets/sections.py`) and the review's charts
+(`review/charts.py`) are. Where text is still styled in
 Python, a colour name (`"bold red"`) would ignore the theme: a high-contrast or light
 theme would keep it. So Python names a tone from here, and `tone()` turns it into a Rich
 style with the running app's theme colours.
@@ -33,18 +34,6 @@ STRONG_GOOD = "bold $text-success"
 PENDING = "$text-secondary"
 """Waiting on someone else: a hand-off, a reassignment."""
 INFO = "$text-primary"
-HEAT_RAMP = (
-    "$primary-darken-3",
-    "$primary-darken-2",
-    "$primary-darken-1",
-    "$primary",
-    "$primary-lighten-1",
-    "$primary-lighten-2",
-    "$primary-lighten-3",
-)
-"""How busy, quiet to busy: one hue growing lighter, so it reads by lightness alone
-(colour-blind people and greyscale print see the same order)."""
-HEAT_NOBODY = "$foreground-darken-3"
 
 
 _resolved: dict[str, RichStyle] = {}

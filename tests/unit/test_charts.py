@@ -1,18 +1,20 @@
 """The review's heat map says with characters what its colours say, and its colours are
-one hue growing lighter, taken from the theme (issue 13)."""
+one hue growing lighter, styled in app.tcss with the theme's variables (issues 13, 14)."""
 
 from __future__ import annotations
 
 import colorsys
 from datetime import date
+from pathlib import Path
 
-from textual.markup import parse_style
-from textual.theme import BUILTIN_THEMES
+from rich.text import Text
+from textual.app import App, ComposeResult
 
+import counter_tui.ui.app
 from counter_tui.services.review_views import Trend, TrendCell
-from counter_tui.themes import high_contrast_theme
-from counter_tui.ui.review.charts import weekday_heatmap
-from counter_tui.ui.tones import HEAT_RAMP, tone
+from counter_tui.themes import DEFAULT_THEME, HIGH_CONTRAST, high_contrast_theme
+from counter_tui.ui.review.charts import HEAT_LEVELS, TrendChart, weekday_heatmap
+from counter_tui.ui.tones import INFO, tone
 
 EMPTY = TrendCell(0, 0, 0)
 
@@ -31,15 +33,43 @@ def test_busy_ness_and_greeting_are_characters_not_only_colours() -> None:
     assert monday.split()[1:6] == ["·", "·", "█✓", "▃~", "▅✗"]
 
 
-def test_the_ramp_is_one_hue_growing_lighter_in_every_shipped_dark_theme() -> None:
-    for theme in (BUILTIN_THEMES["textual-dark"], high_contrast_theme()):
-        variables = theme.to_color_system().generate()
-        colours = [parse_style(step, variables).foreground for step in HEAT_RAMP]
-        hues = [colorsys.rgb_to_hls(*c.normalized)[0] for c in colours if c is not None]
-        lightness = [colorsys.rgb_to_hls(*c.normalized)[1] for c in colours if c is not None]
-        assert len(hues) == len(HEAT_RAMP) and max(hues) - min(hues) < 0.03, theme.name
-        assert lightness == sorted(lightness), theme.name
+class ChartApp(App[None]):
+    CSS_PATH = Path(counter_tui.ui.app.__file__).with_name("app.tcss")
+
+    def compose(self) -> ComposeResult:
+        yield TrendChart(id="trend")
+
+    def on_mount(self) -> None:
+        self.register_theme(high_contrast_theme())
+
+
+async def test_the_ramp_is_one_hue_growing_lighter_in_every_shipped_dark_theme() -> None:
+    app = ChartApp()
+    async with app.run_test() as pilot:
+        for theme in (DEFAULT_THEME, HIGH_CONTRAST):
+            app.theme = theme
+            await pilot.pause()
+            colours = [style.color for style in app.query_one(TrendChart).looks().heat]
+            rgb = [colour.get_truecolor().normalized for colour in colours if colour is not None]
+            hues = [colorsys.rgb_to_hls(*c)[0] for c in rgb]
+            lightness = [colorsys.rgb_to_hls(*c)[1] for c in rgb]
+            assert len(hues) == HEAT_LEVELS and max(hues) - min(hues) < 0.03, theme
+            assert lightness == sorted(lightness), theme
+
+
+async def test_the_chart_is_drawn_again_in_a_new_theme() -> None:
+    app = ChartApp()
+    async with app.run_test() as pilot:
+        chart = app.query_one(TrendChart)
+        chart.show(trend_with({(0, 9): TrendCell(10, 10, 10)}))
+        for theme in (HIGH_CONTRAST, DEFAULT_THEME):
+            app.theme = theme
+            await pilot.pause()
+            drawn = chart.content
+            assert isinstance(drawn, Text)
+            busiest = next(span for span in drawn.spans if drawn.plain[span.start : span.end] == "█")
+            assert busiest.style == chart.looks().heat[-1], theme
 
 
 def test_a_tone_resolves_without_a_running_app() -> None:
-    assert tone(HEAT_RAMP[0]).color is not None
+    assert tone(INFO).color is not None

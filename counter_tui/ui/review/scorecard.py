@@ -15,7 +15,7 @@ from textual.widgets import Static
 from counter_tui.services import scorecard, wait_quotes
 from counter_tui.services.review_views import Measure, PeriodScorecard, Scorecard, ScorecardOverview, Trend
 from counter_tui.services.wait_quotes import QuotedWaits
-from counter_tui.ui.review.charts import hour_sparkline, weekday_heatmap
+from counter_tui.ui.review.charts import TrendChart
 from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.tones import GOOD, URGENT, tone
@@ -73,7 +73,7 @@ class ScorecardPane(ReviewPane):
             yield Static(id="score-today")
             yield Static(id="score-week")
             yield Static(id="score-quotes")
-            yield Static(id="score-trend")
+            yield TrendChart(id="score-trend")
 
     def reload(self) -> None:
         """Fetch today, this week and the four-week trend."""
@@ -102,8 +102,4 @@ class ScorecardPane(ReviewPane):
 
     def show_trend(self, trend: Trend) -> None:
         """Show arrivals by hour and the weekday × hour heat map."""
-        text = Text(f"Last four weeks ({trend.first_day:%d %b} – {trend.last_day:%d %b})\n\n", style="bold")
-        text.append_text(hour_sparkline(trend))
-        text.append("\n\n")
-        text.append_text(weekday_heatmap(trend))
-        self.query_one("#score-trend", Static).update(text)
+        self.query_one(TrendChart).show(trend)

@@ -8,8 +8,7 @@ theme's variables, so a theme (or the stylesheet) changes them all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 from rich.style import Style
 from rich.text import Text
@@ -18,9 +17,6 @@ from counter_tui.db.models import NeedKind
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import FloorRow, NeedView
 from counter_tui.ui.safe_text import clean, one_line
-
-if TYPE_CHECKING:
-    from textual.widget import Widget
 
 Looks = Mapping[str, Style]
 """Styles by look name, from the showing widget's component classes."""
@@ -53,22 +49,6 @@ SHORT_LABELS: dict[str, str] = {
     NeedKind.PICKUP: "pickup",
     NeedKind.ORDER_QUESTION: "order?",
 }
-
-
-def looks_of(widget: Widget, prefix: str, names: Iterable[str]) -> dict[str, Style]:
-    """The looks `names` as `widget`'s component classes `{prefix}--{name}` are styled.
-
-    A look with a background of its own takes the class's whole style, so the text colour
-    (`$text`) is worked out against that background; a look without one takes only what
-    its class sets, so the row's stripe or the cursor under it still shows.
-    """
-    looks = {}
-    for name in names:
-        style = widget.get_component_rich_style(f"{prefix}--{name}", partial=True)
-        if style.bgcolor is not None:
-            style = widget.get_component_rich_style(f"{prefix}--{name}")
-        looks[name] = style
-    return looks
 
 
 def needs_text(ctx: ShopContext, needs: tuple[NeedView, ...], looks: Looks, *, short: bool = False) -> Text:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from counter_tui.ui.widgets.badges import Looks, looks_of
+from counter_tui.ui.widgets.badges import Looks
+from counter_tui.ui.widgets.component_looks import looks_of
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 from counter_tui.ui.widgets.floor_cells import LOOK_NAMES
 

@@ -20,7 +20,8 @@ from counter_tui.services.views import CustomerDetail, FollowUpView, NoteView, V
 from counter_tui.ui.format import clock_time, day_and_time, duration
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import clean, one_line, plain
-from counter_tui.ui.widgets.badges import BADGE_LOOK_NAMES, looks_of, needs_text
+from counter_tui.ui.widgets.badges import BADGE_LOOK_NAMES, needs_text
+from counter_tui.ui.widgets.component_looks import looks_of
 
 BOLD, DIM = Style(bold=True), Style(dim=True)
 PLAIN_BADGES: Mapping[str, Style] = dict.fromkeys(BADGE_LOOK_NAMES, Style(reverse=True))
