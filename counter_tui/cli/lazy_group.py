@@ -1,5 +1,6 @@
-"""The root command group: every command below it runs inside `friendly_errors`, and its
-commands are imported only when one of them is run (or its own help is asked for).
+"""The root command group: every command below it runs inside `friendly_errors`, `--help`
+anywhere only shows help (`help_request`), and its commands are imported only when one
+of them is run (or its own help is asked for).
 
 Each command is listed from its entry in `command_list.COMMANDS` (name and one-line help)
 without importing it; running `counter-tui staff add …` imports `commands/staff.py` alone.
@@ -16,6 +17,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from counter_tui.cli.command_list import COMMANDS
 from counter_tui.cli.errors import friendly_errors, refuse_undecodable
+from counter_tui.cli.help_request import help_first
 
 
 def load_command(name: str) -> Any:
@@ -58,7 +60,7 @@ class LazyGroup(TyperGroup):
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         with friendly_errors():
             refuse_undecodable(args)
-        return super().make_context(info_name, args, parent, **extra)
+        return super().make_context(info_name, help_first(args), parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
         with friendly_errors():

@@ -83,3 +83,25 @@ def test_build_only_refuses_a_database_that_already_has_staff(recorder: Recorder
         "This database already has staff. The demo shop is only built in an empty database."
     )
     assert [person.name for person in staff.list_staff(shop(url))] == ["Kim"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "--build-only", "--help"],
+        ["demo", "--db", "--help"],
+        ["customers", "export", "--out", "--help"],
+        ["--db", "shop.sqlite3", "demo", "--build-only", "-h"],
+    ],
+)
+def test_help_typed_where_a_value_goes_shows_help_and_writes_nothing(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--help` (or `-h`) anywhere asks for the command's help and runs nothing: typed
+    after an option that takes a value, it used to become the value (a demo shop built
+    into a file named "--help")."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert list(tmp_path.iterdir()) == []
