@@ -135,9 +135,6 @@ class FloorScreen(FloorReads, CounterScreen):
             self._reload_thanks()
 
     def _reload_thanks(self) -> None:
-        self._mark = 0
-        """The newest change the rows read reflect (a return catches up from there)."""
-        self._catch_up = False
         self.load(
             "thanks_wall",
             kudos.thanks_wall,
