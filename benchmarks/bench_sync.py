@@ -11,8 +11,9 @@ listener's feed burns while the shop is idle.
 With `--screen`, the same claim is timed to the screen: the listener is the real
 `counter-tui` signed in under a pseudo-terminal (120x40) on bench_floor.py's shop of 500
 open visits, and a claim counts as seen when the row with the claimer's name is painted.
-`--profile PATH` runs that app under cProfile while the claims arrive (its UI thread) and
-prints where its time went.
+Also printed: the CPU that app used per claim (all its threads, while the claims
+arrived), less swayed by a busy machine than wall time. `--profile PATH` runs that app
+under cProfile while the claims arrive (its UI thread) and prints where its time went.
 
 Figures only, no assertions:
 
@@ -184,6 +185,13 @@ main()
 """`counter-tui` under cProfile: SIGUSR2 starts it, SIGUSR1 writes the stats to argv[1]."""
 
 
+def app_cpu(pid: int) -> float:
+    """CPU seconds a process has used (user and system; Linux), which a busy machine
+    sways far less than wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_screen(kind: str, url: str, profile: str | None) -> None:
     """Print claim -> painted on the other terminal's screen for one backend (and, with
     `profile`, the receiving app's cProfile while the claims arrived)."""
@@ -210,6 +218,7 @@ def measure_screen(kind: str, url: str, profile: str | None) -> None:
         if profile:
             board.child.kill(signal.SIGUSR2)
         seen = []
+        cpu_before = app_cpu(board.child.pid)
         for visit_id in unowned[1:]:
             time.sleep(random.uniform(0.05, 0.15))  # land anywhere in the feed's poll cycle
             board.drain(0.01)
@@ -217,6 +226,7 @@ def measure_screen(kind: str, url: str, profile: str | None) -> None:
             started = time.monotonic()
             visits.claim_visit(ctx, claimer, visit_id)
             seen.append(board.until(re.compile(rf"{description}.*{floor.CLAIMER}"), timeout=10) - started)
+        cpu = (app_cpu(board.child.pid) - cpu_before) / len(seen)
         if profile:
             board.drain(0.3)
             board.child.kill(signal.SIGUSR1)
@@ -229,7 +239,7 @@ def measure_screen(kind: str, url: str, profile: str | None) -> None:
     print(f"{kind}: claim on A -> on B's screen, {len(seen)} claims on a board of {floor.OPEN_VISITS}")
     print(
         f"  p50 {percentile(seen, 0.5) * 1000:7.1f} ms  p95 {percentile(seen, 0.95) * 1000:7.1f} ms"
-        f"  max {max(seen) * 1000:7.1f} ms"
+        f"  max {max(seen) * 1000:7.1f} ms;  receiving app's CPU {cpu * 1000:.0f} ms a claim"
     )
     if profile and Path(stats).exists():
         print(f"  receiving app's UI thread while the claims arrived ({stats}, cumulative):")
