@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Label, Static
 
 from counter_tui.db.models import Channel, FollowUp, OutboxMessage, OutboxStatus
 from counter_tui.services import customers, feedback, followups, status_updates
@@ -220,3 +220,29 @@ async def test_within_the_contact_cadence_the_email_is_refused_beside_the_form_a
     stored_followups, messages = _stored(mail_shop)
     thanks = next(row for row in stored_followups if row.id == followup_id)
     assert (thanks.status, messages, smtp_server.received) == ("open", [], [])
+
+
+async def test_the_field_says_its_words_are_the_email_when_it_goes_by_email(
+    mail_shop: ShopContext, team: Team
+) -> None:
+    """What the owner types becomes the email's body (for every kind but a thank-you), so
+    the field asks for words to the customer while "send it by email" is ticked, and for
+    the record of what was done once it is unticked (a tester's customer received "Told
+    her the crown is ordered")."""
+    bob = customers.create_customer(mail_shop, team.sam, name="Bob Jones", email="bob@example.com")
+    customers.record_consent(mail_shop, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
+    _status_update(mail_shop, team, bob)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CompleteFollowUpDialog)
+        label = dialog.query_one("#done-label", Label)
+        assert plain(label.visual).startswith("What to tell them")
+        await pilot.press("tab", "tab", "space")
+        await settle(pilot)
+        assert plain(label.visual) == "What did you do?"

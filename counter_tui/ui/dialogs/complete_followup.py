@@ -20,6 +20,11 @@ from counter_tui.ui.safe_text import clean, compose, line, one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.choice import Tick
 
+DONE_LABEL = "What did you do?"
+DONE_EXAMPLE = "e.g. Emailed with the care guide attached"
+TELL_LABEL = "What to tell them (the email's words, under the greeting)"
+TELL_EXAMPLE = "e.g. Your watch is repaired and ready to collect."
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -56,8 +61,8 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
             personal = Input(id="personal")
             personal.value = clean(followup.personal_line)
             yield personal
-        yield Label("What did you do?")
-        yield Input(placeholder="e.g. Emailed with the care guide attached", id="done")
+        yield Label(DONE_LABEL, id="done-label")
+        yield Input(placeholder=DONE_EXAMPLE, id="done")
         if followup.kind == FollowUpKind.PROMISE:
             yield Tick("The customer has been told it is done", True, id="informed")
         if followup.kind == FollowUpKind.STATUS_UPDATE:
@@ -69,6 +74,20 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
             )
         if _may_email(followup):
             yield Tick("Send it by email (you see it before it goes)", True, id="by-email")
+
+    def on_mount(self) -> None:
+        self._say_what_the_words_are_for(_may_email(self._followup))
+
+    def on_checkbox_changed(self, event: Tick.Changed) -> None:
+        if event.checkbox.id == "by-email":
+            self._say_what_the_words_are_for(event.value)
+
+    def _say_what_the_words_are_for(self, by_email: bool) -> None:
+        """By email (any kind but a thank-you, whose email carries the personal line) the
+        words typed are the message the customer reads; otherwise the shop's record."""
+        to_customer = by_email and self._followup.kind != FollowUpKind.THANK_YOU
+        self.query_one("#done-label", Label).update(TELL_LABEL if to_customer else DONE_LABEL)
+        self.query_one("#done", Input).placeholder = TELL_EXAMPLE if to_customer else DONE_EXAMPLE
 
     def collect(self) -> Completion:
         kind = self._followup.kind
