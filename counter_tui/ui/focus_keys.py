@@ -6,11 +6,23 @@ comes back up to the screen later. Keys typed in one burst after it (a fast typi
 scanner, a paste without bracketed paste) were by then already in the old field's
 queue, so "Bob⇥07700" put "Bob07700" in the name. A priority binding is decided as the
 key arrives, before the next one is handed on.
+
+The opposite holds for a priority key that reads the fields (a dialog's Enter): the keys
+typed just before it may still wait in a field's queue. Such an action first awaits
+`keys_landed(screen)`, so what it reads holds every key typed before it.
 """
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual._context import active_message_pump
 from textual.binding import Binding, BindingType
+
+if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+    from textual.screen import Screen
 
 FOCUS_KEYS: list[BindingType] = [
     Binding(
@@ -32,3 +44,33 @@ FOCUS_KEYS: list[BindingType] = [
         tooltip="Move back to the previous field or list.",
     ),
 ]
+
+
+async def keys_landed(screen: Screen[object]) -> None:
+    """Wait until every field of `screen` has handled the keys already handed to it, then
+    the focused field's containers and the screen (a key a field does not use, and what
+    typing says, such as Input.Changed, go up to them while the field handles it)."""
+    fields = [widget for widget in screen.query("*") if widget.can_focus]
+    await asyncio.gather(*(_queue_handled(field) for field in fields))
+    focused = screen.focused
+    containers = focused.ancestors_with_self[1:] if focused is not None else [screen]
+    for container in containers:
+        await _queue_handled(container)
+        if container is screen:
+            break
+
+
+async def _queue_handled(pump: MessagePump) -> None:
+    """Wait until `pump` has handled the messages already in its queue (`call_later` runs
+    after them). Not for the pump running this code, whose queue waits for it; nor past
+    the pump's closing, after which its queue is never handled."""
+    if pump is active_message_pump.get(None) or not pump.is_running:
+        return
+    handled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def mark() -> None:
+        if not handled.done():
+            handled.set_result(None)
+
+    if pump.call_later(mark):
+        await asyncio.wait([handled, pump.task], return_when=asyncio.FIRST_COMPLETED)

@@ -364,3 +364,74 @@ async def test_a_dialog_that_saves_nothing_never_offers_to_save(ctx: ShopContext
             assert "goes back" in hint, name
             await pilot.press("escape")
             await settle(pilot)
+
+
+SENTENCE = "S1 then a much longer second burst of text"
+
+
+def record_reads(dialog: Screen[object], fields: list[Widget]) -> list[list[str]]:
+    """What the dialog's fields held each time it read them to save (a FormDialog's
+    `collect`, the lead PIN dialog's `check`)."""
+    reads: list[list[str]] = []
+
+    def snapshot() -> None:
+        reads.append([field.text if isinstance(field, TextArea) else field.value for field in fields])
+
+    if isinstance(dialog, LeadPinDialog):
+        check = dialog.check
+
+        def checked(lead: int, pin: str) -> object:
+            reads.append([pin])
+            return check(lead, pin)
+
+        dialog.check = checked  # type: ignore[assignment]
+    else:
+        assert isinstance(dialog, FormDialog)
+        collect = dialog.collect
+
+        def collected() -> object:
+            snapshot()
+            return collect()
+
+        dialog.collect = collected  # type: ignore[method-assign]
+    return reads
+
+
+async def test_text_typed_in_one_burst_then_enter_is_saved_whole(ctx: ShopContext, team: Team) -> None:
+    """A fast typist (or a scanner, or a paste without bracketed paste) types into a field
+    and presses Enter in one burst: when the dialog reads its fields to save, every key
+    typed before Enter has landed, in every text field of every dialog. (Enter is decided
+    by the app as it arrives; the letters before it wait in the field's own queue.)"""
+    app = StaffApp(ctx)
+    checked = 0
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        for name, open_dialog in dialogs(ctx).items():
+            index = 0
+            while True:
+                dialog = open_dialog()
+                await app.push_screen(dialog)
+                await settle(pilot)
+                fields = text_fields(dialog)
+                if index == len(fields):
+                    await pilot.press("escape")
+                    await settle(pilot)
+                    break
+                field = fields[index]
+                index += 1
+                await tab_to(pilot, field)
+                if isinstance(dialog, LeadPinDialog):
+                    fields, typed = [field], "1234"
+                else:
+                    typed = SENTENCE
+                before = field.text if isinstance(field, TextArea) else field_text_kept(field)
+                reads = record_reads(dialog, fields)
+                await burst(pilot, typed + "\n")
+                wanted = before + typed if isinstance(field, TextArea) else after_typing(field, before, typed)
+                assert reads, f"{name}: Enter never read {field.id}"
+                assert reads[0][fields.index(field)] == wanted, f"{name}: {field.id}"
+                checked += 1
+                while app.screen is dialog:
+                    await pilot.press("escape")
+                    await settle(pilot)
+    assert checked >= 20

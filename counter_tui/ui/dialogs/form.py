@@ -31,6 +31,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
+from counter_tui.ui.focus_keys import keys_landed
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import plain
@@ -135,9 +136,13 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         except NoMatches:
             return None
 
-    def action_submit(self) -> None:
-        """Save: collect the fields, then (when a service is attached) close only on success."""
+    async def action_submit(self) -> None:
+        """Save: collect the fields, then (when a service is attached) close only on success.
+        Enter is decided as it arrives, so first every key typed before it lands in its field."""
         if self.saving:
+            return
+        await keys_landed(self)
+        if self.saving or not self.is_active:
             return
         try:
             value = self.collect()

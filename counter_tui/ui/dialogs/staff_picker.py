@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 from counter_tui.errors import InvalidInput
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import keys_landed
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList
 
@@ -51,15 +52,16 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
         """Start on the list of colleagues."""
         self.query_one("#colleagues", ChoiceList).focus()
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         """Enter on the list, with a colleague chosen, moves on to the empty reason box."""
+        await keys_landed(self)
         if self._reason_prompt and self.query_one("#colleagues", ChoiceList).value is not None:
             reason = self.query_one("#reason", Input)
             if not reason.value.strip() and self.focused is not reason:
                 self.clear_errors()
                 reason.focus()
                 return
-        super().action_submit()
+        await super().action_submit()
 
     def collect(self) -> StaffChoice:
         staff_id = self.query_one("#colleagues", ChoiceList).value
