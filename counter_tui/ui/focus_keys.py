@@ -15,7 +15,7 @@ typed just before it may still wait in a field's queue. Such an action first awa
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual._context import active_message_pump
 from textual.binding import Binding, BindingType
@@ -46,7 +46,7 @@ FOCUS_KEYS: list[BindingType] = [
 ]
 
 
-async def keys_landed(screen: Screen[object]) -> None:
+async def keys_landed(screen: Screen[Any]) -> None:
     """Wait until every field of `screen` has handled the keys already handed to it, then
     the focused field's containers and the screen (a key a field does not use, and what
     typing says, such as Input.Changed, go up to them while the field handles it)."""
