@@ -101,12 +101,29 @@ class StoreCalendar:
             day = day + timedelta(days=1)
         raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
-    def thank_you_due(self, visit_ended: datetime) -> datetime:
-        """End of the next business day after the visit."""
-        next_day = self.next_open_day(self.local_date(visit_ended))
+    def thank_you_due(self, moment: datetime) -> datetime:
+        """End of the next business day after `moment`: when a thank-you for a visit that
+        ended then is due, and the default for every due time typed at the counter."""
+        next_day = self.next_open_day(self.local_date(moment))
         closing = self.closing(next_day)
         assert closing is not None
         return closing
+
+    def is_open_or_closing_at(self, moment: datetime) -> bool:
+        """Whether the shop is open at `moment`, counting the closing minute itself
+        (a due time "by close" is while the shop is open)."""
+        periods = self.periods(self.local_date(moment))
+        return any(opens <= moment <= closes for opens, closes in periods)
+
+    def next_opening(self, moment: datetime) -> datetime:
+        """The first moment at or after `moment` that the shop is open."""
+        day = self.local_date(moment)
+        for _ in range(SEARCH_DAYS):
+            for opens, closes in self.periods(day):
+                if moment < closes:
+                    return max(opens, moment)
+            day = day + timedelta(days=1)
+        raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
     def callback_due(self, asked_at: datetime, cutoff_minutes: int) -> datetime:
         """Before today's close; the next business day's close if asked within the cutoff

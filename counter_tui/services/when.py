@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from counter_tui.errors import InvalidInput
@@ -64,8 +65,42 @@ def _working_amount(number: str, unit: str) -> timedelta:
     return timedelta(hours=count) if unit.startswith("hour") else timedelta(minutes=count)
 
 
+@dataclass(frozen=True)
+class DueReading:
+    """A due time read from what was typed, and why it differs from what was typed
+    (empty when it does not)."""
+
+    due: datetime
+    moved: str = ""
+
+
+def read_due(text: str, calendar: StoreCalendar, now: datetime) -> DueReading:
+    """A typed due time, never when the shop is shut. Nothing typed is the close of the
+    next day the shop is open (as a thank-you is due); a time on a closed day or outside
+    opening hours moves to the next opening (the earliest the shop can keep it), with a
+    sentence saying so for the dialog to show before anything is saved."""
+    if not text.strip():
+        return DueReading(calendar.thank_you_due(now))
+    due = parse_typed_due(text, calendar, now)
+    if calendar.is_open_or_closing_at(due):
+        return DueReading(due)
+    day = calendar.local(due).format("ddd D MMM")
+    shut = (
+        f"The shop is not open at {calendar.local(due).format('HH:mm')} on {day}"
+        if calendar.is_open_day(calendar.local_date(due))
+        else f"The shop is closed on {day}"
+    )
+    return DueReading(calendar.next_opening(due), f"{shut}; moved to the next opening.")
+
+
 def parse_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
-    """A typed due time as an aware UTC datetime. A day without a time means that day's
+    """The due time `read_due` reads from `text` (the one rule for every typed due time)."""
+    return read_due(text, calendar, now).due
+
+
+def parse_typed_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
+    """A typed due time as an aware UTC datetime, as typed (`read_due` then keeps it off
+    closed days and hours). A day without a time means that day's
     close of business (or 17:00 when the shop is closed that day); "in N working hours"
     (or minutes) counts only the hours the shop is open. A weekday means the next time
     it comes that is still ahead: "fri" said on a Friday before closing is today's close

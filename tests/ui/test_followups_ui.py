@@ -311,3 +311,31 @@ async def test_the_highlight_stays_on_its_follow_up_after_a_dialog_is_closed(
             assert app.screen is screen
             selected = screen.selected()
             assert selected is not None and selected.id == chosen.id, key
+
+
+async def test_a_promise_made_on_saturday_is_not_due_on_sunday(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """The dialog starts at the next day the shop is open (Monday's close, not Sunday),
+    and a time typed on Sunday moves to Monday's opening, saying so before saving."""
+    clock.advance(days=1)  # Saturday 21 Nov 11:00; closed on Sundays
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await open_record(pilot, bob)
+        await pilot.press("m")
+        await settle(pilot)
+        await type_text(pilot, "Order the blue kettle")
+        await pilot.press("tab")
+        understood = app.screen.query_one("#due-understood", Static)
+        assert plain(understood.visual) == "Due Mon 23 Nov, 17:30"
+        await type_text(pilot, "sun 12:00")
+        assert plain(understood.visual) == (
+            "Due Mon 23 Nov, 09:00 (The shop is closed on Sun 22 Nov; moved to the next opening.)"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Promise recorded."
+    [promise] = followups_of(ctx, FollowUpKind.PROMISE)
+    assert promise.due_at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from counter_tui.db.models import Channel
 from counter_tui.errors import InvalidInput
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
-from counter_tui.services.when import parse_due
+from counter_tui.services.when import parse_due, read_due
 from counter_tui.ui.dialogs.form import FormDialog, required
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList, Tick
@@ -73,15 +73,18 @@ def chosen_channel(choice: ChoiceList[str], consented: set[str], *, key_hint: st
 
 def understood_due(typed: str, calendar: StoreCalendar, now: datetime) -> Text:
     """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"), so the person
-    sees which day "fri" became before saving; or what to type instead."""
+    sees which day "fri" became, or that it moved off a time the shop is shut, before
+    saving; or what to type instead."""
     try:
-        due = parse_due(typed or "tomorrow", calendar, now)
+        reading = read_due(typed, calendar, now)
     except InvalidInput as error:
         return plain(str(error), style="dim")
+    due = reading.due
     local = calendar.local(due)
     days = (calendar.local_date(due) - calendar.local_date(now)).days
     near = {0: " (today)", 1: " (tomorrow)"}.get(days, "")
-    return plain(f"Due {local.format('ddd D MMM, HH:mm')}{near}", style="bold")
+    moved = f" ({reading.moved})" if reading.moved else ""
+    return plain(f"Due {local.format('ddd D MMM, HH:mm')}{near}{moved}", style="bold")
 
 
 class CallbackDialog(FormDialog[CallbackRequest]):
@@ -139,7 +142,7 @@ class PromiseDialog(FormDialog[PromiseRequest]):
         yield Label("What did you promise? (in the words you used)")
         yield Input(id="promise")
         yield Label("By when? e.g. 'tomorrow 12:00', 'fri', 'in 2 working hours'")
-        yield Input(placeholder="tomorrow", id="due", max_length=40)
+        yield Input(placeholder="next open day", id="due", max_length=40)
         yield Static(self.understood(""), id="due-understood")
         yield Label("How will they hear it was done?")
         yield channel_choice(self.CHANNELS, self._consented)
@@ -154,7 +157,7 @@ class PromiseDialog(FormDialog[PromiseRequest]):
 
     def collect(self) -> PromiseRequest:
         promise = required(self.query_one("#promise", Input).value, "Say what was promised.", field="promise")
-        due_text = self.query_one("#due", Input).value or "tomorrow"
+        due_text = self.query_one("#due", Input).value
         try:
             due_at = parse_due(due_text, self._calendar, self._now)
         except InvalidInput as error:

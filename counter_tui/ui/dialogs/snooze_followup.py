@@ -16,7 +16,8 @@ from counter_tui.ui.dialogs.form import FormDialog
 
 @dataclass(frozen=True)
 class SnoozeRequest:
-    """The due time as typed ("tomorrow 17:00", "fri", "in 2 working hours") and why."""
+    """The due time as typed ("tomorrow 17:00", "fri", "in 2 working hours"; empty for the
+    next open day's close) and why."""
 
     due_text: str
     reason: str
@@ -37,7 +38,7 @@ class SnoozeDialog(FormDialog[SnoozeRequest]):
 
     def fields(self) -> ComposeResult:
         yield Label("Until when? e.g. 'tomorrow 12:00', 'fri', 'in 2 working hours'")
-        yield Input(placeholder="tomorrow", id="due", max_length=40)
+        yield Input(placeholder="next open day", id="due", max_length=40)
         yield Static(understood_due("", self._calendar, self._now), id="due-understood")
         yield Label("Why? (e.g. 'part arrives Thursday')")
         yield Input(id="reason")
@@ -49,6 +50,4 @@ class SnoozeDialog(FormDialog[SnoozeRequest]):
         )
 
     def collect(self) -> SnoozeRequest:
-        return SnoozeRequest(
-            self.query_one("#due", Input).value or "tomorrow", self.query_one("#reason", Input).value
-        )
+        return SnoozeRequest(self.query_one("#due", Input).value, self.query_one("#reason", Input).value)
