@@ -7,6 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.content import Content
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
@@ -59,7 +60,7 @@ async def burst(pilot: Pilot[None], text: str) -> None:
     """Send `text` as one burst of keys (`\n` is Enter), all queued before the app handles
     the first, as from a fast typist or a paste without bracketed paste mode; then settle."""
     for char in text:
-        key = {"\n": "enter", " ": "space"}.get(char, char)
+        key = "enter" if char == "\n" else _character_to_key(char)
         pilot.app.post_message(events.Key(key, None if key == "enter" else char))
     await settle(pilot)
 

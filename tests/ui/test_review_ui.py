@@ -218,7 +218,7 @@ async def test_hand_off_log_filters_by_day_staff_and_reason(
             ("hand-off pending", "red hat"),
             ("hand-off approved", "green coat"),
         ]
-        screen.query_one("#log-filter", Input).focus()
+        await pilot.press("slash")
         for typed, expected in (
             ("today", [("blocked claim", "red hat"), ("hand-off pending", "red hat")]),
             ("today tiler", [("hand-off pending", "red hat")]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Label
 
@@ -19,7 +19,7 @@ from counter_tui.ui import handoff_decisions
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.safe_text import line, one_line
+from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.tones import GOOD, PENDING, URGENT, WARNING, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
@@ -45,6 +45,10 @@ def what_happened(entry: HandoffLogEntry) -> Text:
     return line(label, style=tone(LOG_STYLES.get(entry.status, "")))
 
 
+FILTER_OFF = "Log — / to filter by day (YYYY-MM-DD or 'today'), staff name, reason text"
+FILTER_ON = "Log — filter: day (YYYY-MM-DD or 'today'), staff name, reason text; Enter when done"
+
+
 class HandoffLogPane(ReviewPane):
     """Pending requests on top (a approve, d deny), the log below with filters."""
 
@@ -59,11 +63,10 @@ class HandoffLogPane(ReviewPane):
             "pending-table",
             PENDING_COLUMNS,
         )
-        yield Label(
-            "Log — filter: day (YYYY-MM-DD or 'today'), staff name, reason text; Enter when done",
-            classes="section-title",
-        )
-        yield Input(placeholder="e.g. today sam break", id="log-filter", max_length=80)
+        yield Label(FILTER_OFF, id="log-title", classes="section-title")
+        box = Input(placeholder="e.g. today sam break", id="log-filter", max_length=80)
+        box.display = False
+        yield box
         yield new_table(
             "log-table",
             (
@@ -97,10 +100,27 @@ class HandoffLogPane(ReviewPane):
             [(str(r.id), pending_cells(self.ctx, r)) for r in requests]
         )
 
+    def start_filter(self) -> None:
+        """/ shows the filter box with the focus: it is only ever on show while it takes the
+        keys, so letters meant for it never reach the lists' keys (a approves, d denies)."""
+        box = self.query_one("#log-filter", Input)
+        box.display = True
+        self.screen.set_focus(box)  # now, not after the keys typed after / (as focus() would)
+        self.query_one("#log-title", Label).update(FILTER_ON)
+
     @on(Input.Submitted, "#log-filter")
     def _leave_filter(self) -> None:
         """Enter in the filter hands the keys back to the lists (tabs, approve, deny)."""
         self.query_one("#pending-table", DataTable).focus()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """The filter box goes when it loses the focus; the heading keeps what it filters by."""
+        box = self.query_one("#log-filter", Input)
+        if event.widget is box:
+            box.display = False
+            words = one_line(box.value.strip(), 40)
+            title = f"Log — filtered by: {words}; / changes it" if words else FILTER_OFF
+            self.query_one("#log-title", Label).update(plain(title))
 
     @on(Input.Changed, "#log-filter")
     def _filter_changed(self) -> None:

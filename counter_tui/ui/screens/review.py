@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, TabbedContent, TabPane
+from textual.widgets import Header, Input, TabbedContent, TabPane
 
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.review.end_of_day import EndOfDayPane
@@ -39,6 +39,7 @@ TABS: tuple[tuple[str, str, str, type[ReviewPane]], ...] = (
 PANE_ACTIONS: dict[str, tuple[str, str]] = {
     "approve": ("handoffs", "approve"),
     "deny": ("handoffs", "deny"),
+    "filter_log": ("handoffs", "start_filter"),
     "reassign_followup": ("followups", "reassign"),
     "due_history": ("followups", "due_history"),
     "acknowledge": ("feedback", "acknowledge"),
@@ -81,6 +82,14 @@ class ReviewScreen(CounterScreen):
         ],
         Binding("a", "approve", "Approve", id="review.approve", tooltip="Approve the highlighted hand-off."),
         Binding("d", "deny", "Deny…", id="review.deny", tooltip="Deny the highlighted hand-off, saying why."),
+        Binding(
+            "slash",
+            "filter_log",
+            "Filter",
+            id="review.filter_log",
+            priority=True,
+            tooltip="Filter the hand-off log by day, staff name or reason; Enter when done.",
+        ),
         Binding(
             "r",
             "reassign_followup",
@@ -221,6 +230,8 @@ class ReviewScreen(CounterScreen):
         """Offer each pane's keys only while that pane is on show (downloads only in a browser)."""
         if action in BROWSER_ONLY and not self.app.is_web:
             return False
+        if action == "filter_log" and isinstance(self.focused, Input):
+            return False
         if action in PANE_ACTIONS:
             return PANE_ACTIONS[action][0] == self.active_tab
         return True
@@ -243,6 +254,10 @@ class ReviewScreen(CounterScreen):
     def action_deny(self) -> None:
         """Deny the highlighted hand-off."""
         self.run_pane_action("deny")
+
+    def action_filter_log(self) -> None:
+        """Type a filter for the hand-off log."""
+        self.run_pane_action("filter_log")
 
     def action_reassign_followup(self) -> None:
         """Reassign the highlighted follow-up."""
