@@ -3,6 +3,11 @@ being served is owed an apology. In the transaction that ends their visit, and o
 they are on file and agreed to be contacted, an apology follow-up is queued for the lead on
 shift, saying how long they waited; never twice for one visit.
 
+"Waited" is the time nobody had them: from arrival to the first claim (to when they left,
+if nobody ever claimed them). A visit claimed at arrival ("I'm greeting them now") kept
+nobody waiting, and asking for help once someone has them adds no wait (their owner is
+with them), so the apology then says nothing about minutes.
+
 "Left without being served" is known when the visit ends as "left unserved" (staff saw
 them go), or is closed at the end of the day never claimed by anyone.
 """
@@ -10,6 +15,7 @@ them go), or is closed at the end of the day never claimed by anyone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -119,7 +125,8 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
     ).first()
     if already is not None:
         return None
-    waited = max(0, int((visit.ended_at - visit.arrived_at).total_seconds() // 60))
+    greeted_at = first_claimed_at(session, visit)
+    waited = max(0, int(((greeted_at or visit.ended_at) - visit.arrived_at).total_seconds() // 60))
     consented = consented_channels(session, visit.customer_id)
     channel = next((c for c in APOLOGY_CHANNELS if c in consented), None)
     lead = lead_on_shift(session, actor)
@@ -137,7 +144,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
         visit.customer_id,
         FollowUpKind.APOLOGY,
         channel,
-        fitted(_apology_summary(ctx, visit, waited), "followup"),
+        fitted(_apology_summary(ctx, visit, waited, greeted=greeted_at is not None), "followup"),
         ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes),
         owner_id=lead.id,
         visit_id=visit_id,
@@ -146,11 +153,30 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
     return WalkOut(followup_id)
 
 
-def _apology_summary(ctx: ShopContext, visit: Visit, waited: int) -> str:
-    """What the lead reads: how long they waited, when, and how they asked for help."""
+def first_claimed_at(session: Session, visit: Visit) -> datetime | None:
+    """When someone first claimed the visit (a hand-off moves `claimed_at`, so the first
+    `visit.claimed` audit event); None when nobody ever did."""
+    first = session.exec(
+        select(func.min(AuditEvent.at)).where(
+            AuditEvent.action == "visit.claimed",
+            AuditEvent.entity == "visit",
+            AuditEvent.entity_id == visit.id,
+        )
+    ).one()
+    return first if first is not None else visit.claimed_at
+
+
+def _apology_summary(ctx: ShopContext, visit: Visit, waited: int, *, greeted: bool) -> str:
+    """What the lead reads: when and how they asked for help, and how long nobody had
+    them, when somebody kept them waiting."""
     assert visit.ended_at is not None
     arrived = ctx.calendar.local(visit.arrived_at).format("ddd D MMM HH:mm")
     how = "checked in at the kiosk" if visit.source.startswith("kiosk") else "asked for help"
-    until = "the end of the day" if visit.outcome == Outcome.LEFT_AT_CLOSE else "they left"
     waiting = f"{waited} minute{'s' if waited != 1 else ''}"
+    if greeted and waited == 0:
+        return f"Apologise: they {how} at {arrived} and left unserved."
+    if greeted:
+        greeting = f"waited {waiting} before anyone greeted them"
+        return f"Apologise: they {how} at {arrived} and {greeting}; they left unserved."
+    until = "the end of the day" if visit.outcome == Outcome.LEFT_AT_CLOSE else "they left"
     return f"Apologise: they {how} at {arrived} and waited {waiting} until {until}, unserved."

@@ -127,3 +127,34 @@ def test_the_lead_on_shift_is_the_lead_signed_in_last(
     _consent(ctx, team, bob)
     visits.end_visit(ctx, team.sam, _waiting_for_help(ctx, team, bob), Outcome.LEFT_UNSERVED)
     assert [a.owner_id for a in _apologies(ctx)] == [lee.id]
+
+
+def test_a_customer_greeted_at_arrival_is_not_said_to_have_waited(
+    ctx: ShopContext, team: Team, bob: int, clock: ManualClock, audit_log: AuditLog
+) -> None:
+    """ "I'm greeting them now" claims them at arrival: nobody kept them waiting, so the
+    apology says nothing about minutes, however long the visit ran."""
+    _consent(ctx, team, bob)
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, needs=[NeedKind.NEEDS_HELP], claim=True)
+    clock.advance(minutes=22)
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.LEFT_UNSERVED)
+    [apology] = _apologies(ctx)
+    assert apology.summary == "Apologise: they asked for help at Fri 20 Nov 11:00 and left unserved."
+    [queued] = [e for e in audit_log("followup.queued") if e.entity_id == apology.id]
+    assert '"waited_minutes": 0' in queued.details
+
+
+def test_the_wait_is_from_arrival_to_the_first_claim(
+    ctx: ShopContext, team: Team, bob: int, clock: ManualClock
+) -> None:
+    _consent(ctx, team, bob)
+    visit_id = _waiting_for_help(ctx, team, bob)
+    clock.advance(minutes=9)
+    visits.claim_visit(ctx, team.sam, visit_id)
+    clock.advance(minutes=13)
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.LEFT_UNSERVED)
+    [apology] = _apologies(ctx)
+    assert apology.summary == (
+        "Apologise: they asked for help at Fri 20 Nov 11:00 and waited 9 minutes before anyone "
+        "greeted them; they left unserved."
+    )
