@@ -9,12 +9,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.services.views import Page
+from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, burst, settle, sign_in
@@ -123,3 +126,29 @@ async def test_each_key_searches_without_waiting_for_a_pause(
         await pilot.press("b")
         await settle(pilot)
         assert result_names(app) == ["Bob Smalley"]
+
+
+async def test_enter_opens_the_first_result_of_what_was_typed_not_the_stale_list(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "jose al" then Enter in one burst while its search is slow: Enter waits for that
+    search's answer and opens José Álvarez, not Amélie de Jong, the first row of the
+    results still on show."""
+    amelie = customers.create_customer(ctx, team.sam, name="Amélie de Jong")
+    jose = customers.create_customer(ctx, team.sam, name="José Álvarez")
+    held = HeldSearch(customers.find_customers, "jose al")
+    monkeypatch.setattr(customers, "find_customers", held)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_find(pilot, app)
+        assert result_names(app)[0] == "Amélie de Jong"
+        for char in "jose al":
+            app.post_message(events.Key(_character_to_key(char), char))
+        app.post_message(events.Key("enter", None))
+        for _ in range(5):
+            await pilot.pause()
+        held.release.set()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CustomerScreen)
+        assert screen.customer_id == jose != amelie

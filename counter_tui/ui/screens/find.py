@@ -27,6 +27,7 @@ from counter_tui.services.views import Page
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
 from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
 from counter_tui.ui.dialogs.form import ask
+from counter_tui.ui.focus_keys import keys_landed
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
@@ -108,6 +109,8 @@ class FindCustomerScreen(CounterScreen):
         self.page = 0
         self.results: Page | None = None
         self.wanted_search = Request("", 0)
+        self.shown_search: Request | None = None
+        self.open_on_answer: Request | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -145,10 +148,19 @@ class FindCustomerScreen(CounterScreen):
         )
 
     def _answered(self, request: Request, page: Page) -> None:
-        if request == self.wanted_search and self.still_shown:
+        if not self.still_shown:
+            return
+        if request == self.wanted_search:
+            self.shown_search = request
             self.show(page)
+        if request == self.open_on_answer:
+            self.open_on_answer = None
+            first = next((match.id for match in page.items if match.id != self.exclude), None)
+            self._open(first)
 
     def _refused(self, request: Request, error: DomainError) -> None:
+        if request == self.open_on_answer:
+            self.open_on_answer = None
         if request == self.wanted_search and self.still_shown:
             self.notify(str(error), severity="error", markup=False, timeout=8)
 
@@ -205,14 +217,16 @@ class FindCustomerScreen(CounterScreen):
         """Move up the results while typing."""
         self.query_one(FittedTable).action_cursor_up()
 
-    def action_next_page(self) -> None:
-        """Next page of results."""
+    async def action_next_page(self) -> None:
+        """Next page of results (of everything typed before PgDn: it is decided as it arrives)."""
+        await keys_landed(self)
         if self.results is not None and self.results.has_more:
             self.page += 1
             self.search()
 
-    def action_previous_page(self) -> None:
-        """Previous page of results."""
+    async def action_previous_page(self) -> None:
+        """Previous page of results (of everything typed before PgUp)."""
+        await keys_landed(self)
         if self.page > 0:
             self.page -= 1
             self.search()
@@ -222,10 +236,17 @@ class FindCustomerScreen(CounterScreen):
         return not (self.on_pick is not None and action in ("walk_in", "new_customer"))
 
     def action_open(self) -> None:
-        """Open the highlighted customer (as a picker: choose them)."""
+        """Open the highlighted customer (as a picker: choose them). While the search for
+        what the box holds is still out, the list on show is for older text: wait for its
+        answer and open the first customer it finds."""
+        if self.shown_search != self.wanted_search:
+            self.open_on_answer = self.wanted_search
+            return
+        self._open(self.selected_customer_id())
+
+    def _open(self, customer_id: int | None) -> None:
         from counter_tui.ui.screens.customer import CustomerScreen
 
-        customer_id = self.selected_customer_id()
         if customer_id is None:
             hint = "Keep typing." if self.on_pick else "Keep typing, or Ctrl+N to add one."
             self.notify(f"No customer highlighted. {hint}", markup=False)
