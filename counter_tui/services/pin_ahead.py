@@ -30,7 +30,9 @@ _checking = False
 
 
 def _digest(pin: str) -> bytes:
-    return hmac.new(_KEY, pin.encode(), hashlib.sha256).digest()
+    """The keyed digest a PIN is remembered by; any string has one (a lone surrogate from
+    undecodable input included, so a hostile PIN is refused as wrong, never a crash)."""
+    return hmac.new(_KEY, pin.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
 
 
 def check_ahead(staff_id: int, stored_hash: str, pin: str, matches: Callable[[str, str], bool]) -> None:

@@ -491,6 +491,7 @@ CASES = [
     Case("staff.authorise_command:name", None, lambda s, t: staff.authorise_command(s.ctx, t, "1111", "x")),
     Case("staff.authorise_command:pin", None, lambda s, t: staff.authorise_command(s.ctx, "Dana", t, "x")),
     Case("staff.sign_in:pin", None, lambda s, t: staff.sign_in(s.ctx, _sam(s), t)),
+    Case("staff.check_pin_ahead:pin", None, lambda s, t: staff.check_pin_ahead(s.ctx, _sam(s), t)),
     Case("sessions.close_terminal:pin", None, lambda s, t: sessions.close_terminal(s.ctx, _sam(s), t)),
     Case(
         "visits.new_walk_in:description",
