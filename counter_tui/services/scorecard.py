@@ -18,9 +18,10 @@ Definitions (all days are store-local, computed in the store's time zone):
   due time has passed. Callbacks are due before the close of the day they were asked
   (the next business day if asked in the last hour), so "on time" is "returned the same
   day". Per staff member, by the follow-up's owner.
-- **Hand-offs per 100 visits**: approved hand-offs and lead reassignments of the
-  period's visits, per 100 of those visits; per staff member, the hand-offs away from
-  them per 100 visits they greeted.
+- **Hand-offs per 100 visits**: approved hand-offs of the period's visits (those the
+  associate asked for; a lead's reassignments, including moves when a colleague is
+  deactivated, are the lead's call and not counted), per 100 of those visits; per
+  staff member, the hand-offs they asked for per 100 visits they greeted.
 
 The figures are summed in the database over the period's range (`scorecard_sums`): a
 few rows come back however busy the period was, and the cost does not grow with the

@@ -53,7 +53,7 @@ from counter_tui.db.models import (
 CLAIM_SLACK = timedelta(days=1)
 """A claim may come after the period ends (a customer arriving just before midnight)."""
 MEASURED_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.CALLBACK, FollowUpKind.PROMISE)
-HANDOFF_STATUSES = (HandoffStatus.APPROVED, HandoffStatus.REASSIGNED)
+HANDOFF_STATUSES = (HandoffStatus.APPROVED,)  # asked for by the associate; a lead's moves are not
 QUARTER_HOUR = 900
 """Trend buckets are UTC quarter hours: every time zone's offset, and every DST change,
 falls on a quarter hour, so each bucket lies within one store-local hour."""
@@ -294,8 +294,8 @@ def followup_sums(session: Session, start: datetime, end: datetime, now: datetim
 
 
 def handoffs_by_giver(session: Session, start: datetime, end: datetime) -> dict[int, int]:
-    """Approved hand-offs and reassignments of the visits arriving in [start, end), by
-    the staff member the customer was taken from."""
+    """Approved hand-offs of the visits arriving in [start, end), by the staff member
+    who asked to pass the customer on (a lead's reassignments are not counted)."""
     rows = session.connection().execute(
         sa_select(col(HandoffRequest.from_staff_id), func.count())
         .join(Visit, col(Visit.id) == col(HandoffRequest.visit_id))

@@ -38,7 +38,6 @@ from counter_tui.services.scorecard_sums import FollowUpSums, VisitSums
 # A claim may come after the period ends (a customer arriving just before midnight).
 CLAIM_SLACK = timedelta(days=1)
 MEASURED_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.CALLBACK, FollowUpKind.PROMISE)
-HANDOFF_STATUSES = (HandoffStatus.APPROVED, HandoffStatus.REASSIGNED)
 
 
 @dataclass(frozen=True)
@@ -162,16 +161,14 @@ def _facts(session: Session, ctx: ShopContext, start: datetime, end: datetime) -
         if not done and due_at > now:
             continue
         followups.append(_FollowUpFact(kind, owner_id, done and done_at is not None and done_at <= due_at))
-    handoffs = session.exec(
-        select(HandoffRequest.from_staff_id)
+    moves = session.exec(
+        select(HandoffRequest.from_staff_id, HandoffRequest.status)
         .join(Visit, col(Visit.id) == col(HandoffRequest.visit_id))
-        .where(
-            col(Visit.arrived_at) >= start,
-            col(Visit.arrived_at) < end,
-            # `|| ''`: drive from the visits of the period, not from every hand-off ever approved.
-            (col(HandoffRequest.status) + "").in_(HANDOFF_STATUSES),
-        )
+        .where(col(Visit.arrived_at) >= start, col(Visit.arrived_at) < end)
     ).all()
+    # Only the hand-offs the associate asked for and a lead approved; a lead's own
+    # reassignments (and a deactivated colleague's customers passed on) are not theirs.
+    handoffs = [from_staff for from_staff, status in moves if status == HandoffStatus.APPROVED]
     return _Facts(
         visits=tuple(_visit_facts(session, ctx, start, end)),
         followups=tuple(followups),

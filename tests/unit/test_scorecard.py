@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from counter_tui.clock import ManualClock
 from counter_tui.config import Targets
-from counter_tui.db.models import NeedKind, Outcome
+from counter_tui.db.models import NeedKind, Outcome, Visit
 from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.services import (
     customers,
@@ -21,6 +22,7 @@ from counter_tui.services import (
     handoffs,
     scorecard,
     shop_settings,
+    staff,
     visits,
 )
 from counter_tui.services.context import ShopContext
@@ -98,6 +100,30 @@ def test_greeting_waits_and_hand_offs_for_the_day(ctx: ShopContext, team: Team, 
     assert (sam.visits, _figures(sam.greeted_on_time)) == (2, (100.0, 2, 2, True))
     assert (sam.average_wait_seconds, sam.longest_wait_seconds) == (150, 180)
     assert _figures(sam.handoffs_per_100_visits) == (50.0, 1, 2, False)
+
+
+def test_a_leads_reassignment_is_not_a_hand_off_the_associate_asked_for(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Only hand-offs the associate asked for count against them: a lead moving v6 from
+    Alex to Sam, or Alex's customers passed on when Alex is deactivated, are the lead's
+    call, and count for nobody."""
+    _greeting_day(ctx, team, clock)
+    handoffs.reassign_visit(
+        ctx, team.lead, _visit_named(ctx, "v6"), team.sam.staff_id or 0, "Sam knows the range"
+    )
+    staff.deactivate(ctx, team.lead, name="Alex", pass_to="Sam")
+    card = scorecard.period_scorecard(ctx, team.lead, FRIDAY, FRIDAY)
+    assert _figures(card.overall.handoffs_per_100_visits) == (14.3, 1, 7, False)
+    alex = next(s.card for s in card.by_staff if s.name == "Alex")
+    assert _figures(alex.handoffs_per_100_visits) == (0.0, 0, 2, True)
+
+
+def _visit_named(ctx: ShopContext, description: str) -> int:
+    with ctx.database.read() as session:
+        visit = session.exec(select(Visit).where(Visit.description == description)).one()
+    assert visit.id is not None
+    return visit.id
 
 
 def test_a_customer_still_waiting_counts_once_past_the_threshold(
