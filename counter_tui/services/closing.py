@@ -156,6 +156,23 @@ def closes_early(ctx: ShopContext, moment: datetime) -> tuple[bool, datetime | N
     return closes_at is not None and moment < closes_at, closes_at
 
 
+def hours_said(ctx: ShopContext, moment: datetime) -> str:
+    """Where the shop's day stands at `moment`, for a close before closing time: "The
+    shop is open until 16:00.", or before opening "The shop has not opened yet today
+    (open 10:00-16:00)."; empty on a day the shop is closed."""
+    calendar = ctx.calendar
+    periods = calendar.periods(calendar.local_date(moment))
+    if not periods:
+        return ""
+    if moment < periods[0][0]:
+        hours = ", ".join(
+            f"{calendar.local(opens).format('HH:mm')}-{calendar.local(closes).format('HH:mm')}"
+            for opens, closes in periods
+        )
+        return f"The shop has not opened yet today (open {hours})."
+    return f"The shop is open until {calendar.local(periods[-1][1]).format('HH:mm')}."
+
+
 def close_day_preview(ctx: ShopContext, actor: Actor) -> ClosePreview:
     """What closing the day now would end, and whose: shown to the lead to confirm."""
     with ctx.database.read() as session:
@@ -163,7 +180,13 @@ def close_day_preview(ctx: ShopContext, actor: Actor) -> ClosePreview:
         now = ctx.now()
         early, closes_at = closes_early(ctx, now)
         visits = closing_visits(session, _open_visit_ids(session, now + timedelta(seconds=1)))
-        return ClosePreview(day=ctx.calendar.local_date(now), closes_at=closes_at, early=early, visits=visits)
+        return ClosePreview(
+            day=ctx.calendar.local_date(now),
+            closes_at=closes_at,
+            early=early,
+            visits=visits,
+            hours_said=hours_said(ctx, now) if early else "",
+        )
 
 
 def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reason: str = "") -> CloseResult:
@@ -175,11 +198,10 @@ def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reaso
         require(session, actor, Action.CLOSE_DAY)
         now = ctx.now()
         day = ctx.calendar.local_date(now)
-        early, closes_at = closes_early(ctx, now)
+        early, _ = closes_early(ctx, now)
         if early and not reason:
             raise InvalidInput(
-                f"The shop is open until {ctx.calendar.local(closes_at or now).format('HH:mm')}. "
-                "Say why the day closes before then (kept in the log)."
+                f"{hours_said(ctx, now)} Say why the day closes before then (kept in the log)."
             )
         close = _new_close(session, day, now, now, actor, auto=False, reason=reason)
         closed = _end_at_close(session, ctx, actor, visit_ids, close)

@@ -41,6 +41,7 @@ class ClosePreview:
     closes_at: datetime | None
     early: bool
     visits: tuple[ClosingVisit, ...]
+    hours_said: str = ""  # while `early`: "The shop is open until 16:00." or not opened yet
 
     @property
     def visit_ids(self) -> tuple[int, ...]:

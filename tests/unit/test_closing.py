@@ -13,7 +13,7 @@ import pytest
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import HandoffRequest, HandoffStatus, Outcome, Visit
-from counter_tui.errors import Conflict, NotAllowed, NotFound
+from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import closing, customers, followups, handoffs, visit_views, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
@@ -211,3 +211,24 @@ def test_end_of_day_lists_pending_hand_offs(ctx: ShopContext, team: Team) -> Non
         "Alex",
         "Lunch",
     )
+
+
+@pytest.mark.parametrize(
+    ("moment", "said"),
+    [
+        # Saturday 28 Nov 00:13: the shop opens at 10:00, it is not "open until 16:00".
+        (
+            datetime(2026, 11, 28, 0, 13, tzinfo=UTC),
+            "The shop has not opened yet today (open 10:00-16:00).",
+        ),
+        (datetime(2026, 11, 28, 11, 0, tzinfo=UTC), "The shop is open until 16:00."),
+    ],
+)
+def test_closing_early_says_where_the_day_stands(
+    ctx: ShopContext, team: Team, clock: ManualClock, moment: datetime, said: str
+) -> None:
+    clock.moment = moment
+    assert closing.close_day_preview(ctx, team.lead).hours_said == said
+    with pytest.raises(InvalidInput) as refused:
+        closing.close_day(ctx, team.lead, visit_ids=())
+    assert str(refused.value).startswith(said + " Say why the day closes")
