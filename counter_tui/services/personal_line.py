@@ -56,11 +56,14 @@ def is_personal(line: str, template: str) -> bool:
     return worth >= MIN_OWN_WORDS
 
 
-def require_personal(line: str, template: str) -> None:
-    """Refuse a thank-you line that says nothing beyond the template and stock thanks."""
+def require_personal(line: str, template: str, *, can_wait: bool = False) -> None:
+    """Refuse a thank-you line that says nothing beyond the template and stock thanks,
+    saying what is needed; `can_wait` when it may be left empty and added later (ending a
+    visit: the thank-you is queued without it and checked off from My follow-ups)."""
     if not is_personal(line, template):
+        later = "; or leave it empty and add it later on My follow-ups" if can_wait else ""
         raise InvalidInput(
-            "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
-            "kitchen'. The template on its own reads as perfunctory.",
+            f"Add a few words of your own about their visit (at least {MIN_OWN_WORDS} beyond the "
+            f"template and thanks), e.g. 'Hope the blue kettle suits the new kitchen'{later}.",
             field="personal_line",
         )

@@ -41,7 +41,7 @@ def queue_thank_you(
     template = thank_you_template(ctx.rules.shop.name, first_name(customer.name))
     personal_line = limited(personal_line, "personal_line")
     if personal_line:
-        require_personal(personal_line, template)
+        require_personal(personal_line, template, can_wait=True)
     existing = session.exec(
         select(FollowUp).where(
             FollowUp.customer_id == visit.customer_id,

@@ -211,7 +211,7 @@ async def test_perfunctory_line_at_the_end_keeps_the_dialog_open(ctx: ShopContex
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EndVisitDialog)
-        assert "reads as perfunctory" in shown(app, "#personal-error")
+        assert "or leave it empty and add it later" in shown(app, "#personal-error")
         assert app.screen.query_one("#personal", Input).value == "Thank you for visiting"
         await pilot.press("escape")
         await settle(pilot)

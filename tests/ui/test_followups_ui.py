@@ -82,8 +82,8 @@ async def test_perfunctory_line_is_refused_in_the_dialog_then_a_good_one_complet
         assert app.screen is dialog
         error = plain(dialog.query_one("#personal-error", Static).visual)
         assert error == (
-            "Add a personal line about their visit, e.g. 'Hope the blue kettle suits the new "
-            "kitchen'. The template on its own reads as perfunctory."
+            "Add a few words of your own about their visit (at least 3 beyond the template "
+            "and thanks), e.g. 'Hope the blue kettle suits the new kitchen'."
         )
         assert dialog.query_one("#done", Input).value == "Thanked him at the till"
         assert followups_of(ctx, FollowUpKind.THANK_YOU)[0].status == "open"

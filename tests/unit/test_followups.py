@@ -263,7 +263,7 @@ def test_a_thank_you_needs_more_than_the_template(
     ctx: ShopContext, team: Team, bob: int, fetch: Callable[..., Any], line: str
 ) -> None:
     followup_id = _thank_you(ctx, team, bob)
-    with pytest.raises(InvalidInput, match="personal line"):
+    with pytest.raises(InvalidInput, match="words of your own about their visit"):
         followups.complete_followup(ctx, team.sam, followup_id, what_was_done="emailed", personal_line=line)
     thank_you: FollowUp = fetch(FollowUp, followup_id)
     assert (thank_you.status, thank_you.personal_line) == (FollowUpStatus.OPEN, "")

@@ -73,3 +73,28 @@ def test_a_thank_you_with_a_personal_line_in_another_script_is_checked_off(
     followups.complete_followup(ctx, team.sam, thank_you_id, what_was_done="sent", personal_line=line)
     row: FollowUp = fetch(FollowUp, thank_you_id)
     assert (row.status, row.personal_line) == (FollowUpStatus.DONE, line)
+
+
+def test_a_refused_line_says_what_is_needed_and_at_the_till_that_it_can_wait(
+    ctx: ShopContext, team: Team, bob: int
+) -> None:
+    """The refusal names what is missing (a few words of their own about the visit), and
+    when ending a visit, that leaving it empty adds it later (as the field's label says)."""
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    with pytest.raises(InvalidInput) as at_the_till:
+        visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE, personal_line="Thanks!")
+    assert str(at_the_till.value) == (
+        "Add a few words of your own about their visit (at least 3 beyond the template "
+        "and thanks), e.g. 'Hope the blue kettle suits the new kitchen'; or leave it empty "
+        "and add it later on My follow-ups."
+    )
+    thank_you_id = visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE).thank_you_id
+    assert thank_you_id is not None
+    with pytest.raises(InvalidInput) as checking_off:
+        followups.complete_followup(
+            ctx, team.sam, thank_you_id, what_was_done="sent", personal_line="Thanks!"
+        )
+    assert str(checking_off.value) == (
+        "Add a few words of your own about their visit (at least 3 beyond the template "
+        "and thanks), e.g. 'Hope the blue kettle suits the new kitchen'."
+    )

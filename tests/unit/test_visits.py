@@ -260,7 +260,7 @@ def test_a_perfunctory_line_at_the_till_refuses_and_leaves_the_visit_open(
     ctx: ShopContext, team: Team, bob: int, fetch: Callable[..., Any], audit_log: AuditLog
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
-    with pytest.raises(InvalidInput, match="personal line"):
+    with pytest.raises(InvalidInput, match="words of your own about their visit"):
         visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE, personal_line="Thanks!")
     assert fetch(Visit, visit_id).ended_at is None
     assert _followups(ctx) == []
