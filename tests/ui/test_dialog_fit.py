@@ -5,9 +5,13 @@ types into a field they cannot see."""
 from __future__ import annotations
 
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Static
 
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from tests.conftest import Team
 from tests.ui.staff_pilot import StaffApp, settle, sign_in
 from tests.ui.test_typing_in_fields import dialogs
@@ -41,3 +45,44 @@ async def test_tab_keeps_every_dialog_field_in_view_at_80_by_24(ctx: ShopContext
             await pilot.press("escape")
             await settle(pilot)
     assert out_of_view == []
+
+
+def cut_words(screen: Screen[object]) -> list[str]:
+    """The lines of text in `screen`'s dialog box drawn wider than the box (so cut at its
+    edge rather than wrapped), with the start of what they say."""
+    box = screen.query_one(".dialog-box")
+    inside = box.scrollable_content_region
+    return [
+        str(static.visual)[:40]
+        for static in box.query(Static)
+        if static.display and static.region.width and static.region.right > inside.right
+    ]
+
+
+async def test_every_dialogs_words_wrap_rather_than_being_cut_at_80_by_24(
+    ctx: ShopContext, team: Team
+) -> None:
+    """A consequence explained in a dialog (an erasure's, a link's, a reopening's) is read
+    whole: its lines wrap inside the box, in every dialog and in the longest prompts."""
+    openers = {
+        **dialogs(ctx),
+        "erase prompt": lambda: TextPromptDialog("Erase personal data", ERASE_PROMPT),
+        "EndVisitDialog not on file": lambda: EndVisitDialog(on_file=False, template=""),
+    }
+    app = StaffApp(ctx)
+    cut: list[str] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        for name, open_dialog in openers.items():
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            cut.extend(f"{name}: {words}" for words in cut_words(app.screen))
+            await pilot.press("escape")
+            await settle(pilot)
+    assert cut == []
+
+
+ERASE_PROMPT = (
+    "Erase Bartholomew Featherstonehaugh's name, contact details, notes and feedback? "
+    "Visits stay, anonymous. Type how they asked (e.g. 'asked by email on 3 Nov')."
+)
