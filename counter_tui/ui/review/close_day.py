@@ -32,7 +32,7 @@ class CloseDayDialog(FormDialog[str]):
         preview = self.preview
         text = Text()
         if preview.early:
-            text.append(f"{preview.hours_said}\n", style=tone(URGENT))
+            text.append(clean(f"{preview.hours_said}\n"), style=tone(URGENT))
         if preview.visits:
             text.append(clean(f"This ends {preview.summary()}"), style="bold")
             text.append(" as 'left at close', flagged for review:\n")
