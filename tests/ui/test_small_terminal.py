@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import Tab
+from textual.widgets._footer import FooterKey
 
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.review import ReviewScreen
+from counter_tui.ui.widgets.keys_footer import KeysFooter
 from tests.conftest import Team
 from tests.ui.staff_pilot import StaffApp, settle, sign_in
 
@@ -76,12 +78,28 @@ async def footers_missing_keys(pilot: Pilot[None], walk: list[Step]) -> list[str
         reached = type(pilot.app.screen).__name__
         if reached != screen or "^o Sign out" not in line or "f1 Keys" not in line:
             missing.append(f"{name} ({reached}): {line!r}")
+        missing.extend(f"{name}: {key.description!r} cut in {line!r}" for key in cut_keys(pilot.app))
     return missing
+
+
+def cut_keys(app: StaffApp) -> list[FooterKey]:
+    """The footer's keys drawn only in part: running under Sign out and Keys at its right
+    edge, or past the terminal's."""
+    footer = app.screen.query_one(KeysFooter)
+    pinned = footer.query_one("KeyGroup.-pinned")
+    return [
+        key
+        for key in footer.query(FooterKey)
+        if key.parent is footer
+        and not key.has_class("-command-palette")
+        and key.region.right > min(pinned.region.x, SMALL[0])
+    ]
 
 
 async def test_every_staff_screen_keeps_sign_out_and_keys_in_80_columns(ctx: ShopContext, team: Team) -> None:
     """Walk every staff screen at 80×24, by keys, as an associate and as a lead: however
-    many keys the screen has, its footer shows the app's Sign out and Keys."""
+    many keys the screen has, its footer shows the app's Sign out and Keys, and each key
+    it shows is whole (fewer keys rather than "b Callbac")."""
     priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
     own_visit = visits.new_walk_in(ctx, team.sam, customer_id=priya, claim=True, needs=["needs_help"])
     walk_in = visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)

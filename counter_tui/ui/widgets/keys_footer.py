@@ -1,11 +1,15 @@
 """The footer of every staff screen: the app's Sign out and Keys pinned at its right edge,
 the screen's keys filling the rest. Textual's footer lays keys out in one row and cuts
 whatever passes the right edge, so at 80×24 a screen with many keys pushed Sign out and
-Keys (the way to every other key) off the screen; shortening labels only moved the cut."""
+Keys (the way to every other key) off the screen; shortening labels only moved the cut.
+The screen's keys come in its order of importance, so those that do not fit whole before
+Sign out and Keys are left off (the Keys panel lists them) rather than cut mid-word."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, KeyGroup
 
@@ -28,21 +32,43 @@ class KeysFooter(Guarded, Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
-        """Textual's keys in the screen's order, less the pinned ones, then those in a
-        group docked at the right edge."""
+        """Textual's keys in the screen's order, less the pinned ones and those that would
+        not fit whole beside them, then the pinned ones in a group docked at the right edge."""
         pinned_actions = {
             active.binding.action
             for active in self.screen.active_bindings.values()
             if active.node is self.app and active.binding.id in PINNED_IDS
         }
         pinned: list[FooterKey] = []
+        flowing: list[Widget] = []
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in pinned_actions:
                 pinned.append(widget)
             else:
-                yield widget
+                flowing.append(widget)
+        self._laid_out_for = self.app.size.width
+        room = self._laid_out_for - (1 + sum(key_width(key) for key in pinned) if pinned else 0)
+        for widget in flowing:
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                room -= key_width(widget)
+                if room < 0:
+                    continue
+            yield widget
         if pinned:
             with KeyGroup(classes="-pinned"):
                 yield from pinned
+
+    def on_resize(self) -> None:
+        """Choose again which keys fit when the terminal's width changes."""
+        if self.app.size.width != self._laid_out_for:
+            self.call_after_refresh(self.recompose)
+
+
+def key_width(key: FooterKey) -> int:
+    """The columns a compact footer key takes: its key, a space and its description, then
+    the space after it."""
+    description = f" {key.description}" if key.description else ""
+    return cell_len(key.key_display + description) + 1
