@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import DataTable
 
 from counter_tui.clock import ManualClock
@@ -160,6 +161,25 @@ async def test_enter_opens_the_highlighted_customer(ctx: ShopContext, team: Team
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, FloorScreen)
+
+
+async def test_arrows_then_enter_in_one_burst_open_the_row_the_arrows_reached(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Down, Down, Enter typed in one burst (a fast hand, a remote terminal) opens the third
+    customer: Enter is decided as it arrives, so it waits for the arrows queued before it
+    to move the highlight (it opened the first customer, and the next key acted on them)."""
+    for description in ("first", "second"):
+        visits.new_walk_in(ctx, team.alex, description=description)
+    third = visits.new_walk_in(ctx, team.alex, description="third")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        for key in ("down", "down", "enter"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.visit_id == third
 
 
 async def test_at_80_columns_the_board_still_shows_needs_and_owner(

@@ -42,6 +42,7 @@ class FloorScreen(FloorReads, CounterScreen):
         self._cells: FloorCells | None = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="floor.open", tooltip="Open the highlighted customer."),
         Binding(
             "n",
             "new_walk_in",
@@ -55,9 +56,6 @@ class FloorScreen(FloorReads, CounterScreen):
             "Claim",
             id="floor.claim",
             tooltip="Greet and take ownership of the highlighted customer.",
-        ),
-        Binding(
-            "enter", "open", "Open", id="floor.open", priority=True, tooltip="Open the highlighted customer."
         ),
         Binding(
             "slash",
