@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlmodel import select
+from textual import events
 from textual.widgets import DataTable, Input, Label, Static
 
 from counter_tui.clock import ManualClock
@@ -311,6 +312,27 @@ async def test_the_highlight_stays_on_its_follow_up_after_a_dialog_is_closed(
             assert app.screen is screen
             selected = screen.selected()
             assert selected is not None and selected.id == chosen.id, key
+
+
+async def test_arrows_then_enter_in_one_burst_check_off_the_follow_up_the_arrows_reached(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Down, Enter typed in one burst opens "Done" for the second follow-up: Enter waits
+    its turn behind the arrow typed before it (a priority Enter opened the first one)."""
+    for name in ("Ann Ash", "Ben Birch", "Cy Cedar"):
+        person = customers.create_customer(ctx, team.sam, name=name)
+        visit_id = visits.new_walk_in(ctx, team.sam, customer_id=person, claim=True)
+        visits.end_visit(ctx, team.sam, visit_id, "purchase")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_followups(pilot)
+        names = [item.customer_name for item in screen.items.values()]
+        for key in ("down", "enter"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(app.screen, CompleteFollowUpDialog)
+        title = plain(app.screen.query_one(".dialog-title", Label).visual)
+        assert title.endswith(names[1]), title
 
 
 async def test_a_promise_made_on_saturday_is_not_due_on_sunday(

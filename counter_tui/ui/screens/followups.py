@@ -32,7 +32,7 @@ from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.tones import ALERT, STRONG_WARNING, URGENT, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, ListTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 GROUPS = (
@@ -68,15 +68,14 @@ class FollowUpsScreen(CounterScreen):
     """What I owe customers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="followups.back", tooltip="Back to the floor board."),
         Binding(
             "enter",
             "complete",
             "Done…",
             id="followups.complete",
-            priority=True,
             tooltip="Check off the highlighted follow-up.",
         ),
+        Binding("escape", "back", "Back", id="followups.back", tooltip="Back to the floor board."),
         Binding(
             "x",
             "cancel_followup",
@@ -128,7 +127,7 @@ class FollowUpsScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="followups-summary")
-        table = FittedTable(COLUMNS, id="followups-table")
+        table = ListTable(COLUMNS, id="followups-table")
         table.heading = lambda key: key.startswith("heading-")
         yield table
         yield KeysFooter()

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.message import Message
@@ -356,3 +357,15 @@ def _differs(shown: Sequence[Text] | None, cells: Sequence[Text]) -> bool:
 def _same(old: Text, new: Text) -> bool:
     """Whether two cells look the same (rich's own `==` ignores the base style)."""
     return old is new or (old.plain == new.plain and old.style == new.style and old.spans == new.spans)
+
+
+class ListTable(FittedTable, inherit_bindings=False):
+    """A `FittedTable` whose screen binds Enter itself (open, check off): the table keeps
+    its arrows and pages but hands Enter up, so Enter waits its turn behind the arrows
+    typed before it. As a priority key on the screen it was decided on arrival, before
+    queued arrows moved the highlight: Down, Down, Enter in one burst acted on the first
+    row. Enter then also shows in the footer as the screen's own key."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        binding for binding in DataTable.BINDINGS if isinstance(binding, Binding) and binding.key != "enter"
+    ]

@@ -7,29 +7,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
-
 from counter_tui.ui.widgets.badges import Looks
 from counter_tui.ui.widgets.component_looks import looks_of
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, ListTable
 from counter_tui.ui.widgets.floor_cells import LOOK_NAMES
 
 PREFIX = "floor-board"
 
 
-class FloorTable(FittedTable, inherit_bindings=False):
+class FloorTable(ListTable):
     """The floor board. `looks()` are the cells' styles, worked out again only when the
     stylesheet was parsed again (a theme change, a stylesheet reload): a busy board asks
     for them hundreds of times, and working all out costs milliseconds."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"{PREFIX}--{name}" for name in LOOK_NAMES}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        binding for binding in DataTable.BINDINGS if isinstance(binding, Binding) and binding.key != "enter"
-    ]
-    """The table's keys but Enter, which goes up to the board's own "Open" in turn after
-    the arrows typed before it (a priority Enter overtook them: Down, Down, Enter in one
-    burst opened the first customer) and so shows in the footer."""
 
     def __init__(self, columns: Sequence[Col], **kwargs: object) -> None:
         super().__init__(columns, **kwargs)
