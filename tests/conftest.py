@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,20 +27,6 @@ from tests import pg_databases
 from tests.concurrency.inbox import Inbox
 
 pytest_plugins = ["tests.mail_server"]  # the local SMTP server fixtures of the mail tests
-
-IN_MEMORY_FOLDER = Path("/dev/shm")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Keep the tests' temporary folders (their SQLite shops among them) in memory where
-    the machine has a tmpfs at /dev/shm, unless a folder was chosen: every SQLite commit
-    waits for the disk (synchronous FULL), 2 to 7 ms each on a shared virtual disk, and
-    the suite makes tens of thousands of them. Read by pytest when it first makes a
-    temporary folder (under xdist, in the controlling process, for every worker)."""
-    chosen = config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT")
-    if not chosen and IN_MEMORY_FOLDER.is_dir() and os.access(IN_MEMORY_FOLDER, os.W_OK):
-        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(IN_MEMORY_FOLDER)
-
 
 # Friday 20 November 2026, 11:00 in London (UTC+0 in winter).
 FRIDAY_11AM = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
