@@ -476,6 +476,7 @@ READS = {
     "followup_changes.followup_patch",
     "followup_changes.whole_list",
     "followups.grouped",
+    "closing.hours_said",
     "staff.check_pin_ahead",
     "visit_views.floor_board",
     "visit_views.open_visits_owned_by",
