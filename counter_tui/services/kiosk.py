@@ -110,6 +110,10 @@ def _unlock_limits(ctx: ShopContext) -> pin_guard.Limits:
     )
 
 
+def _locked_message(minutes: int) -> str:
+    return f"Too many wrong PINs at this kiosk. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+
+
 def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
     """The shift lead whose PIN this is, or a refusal; wrong PINs count towards a lockout.
 
@@ -120,10 +124,9 @@ def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
     write transaction.
     """
     terminal = terminal_name(terminal)
+    limits = _unlock_limits(ctx)
     with ctx.database.write() as session:
-        attempt = pin_guard.count_attempt(
-            session, ctx.now(), pin_guard.KIOSK_UNLOCK, terminal, _unlock_limits(ctx)
-        )
+        attempt = pin_guard.count_attempt(session, ctx.now(), pin_guard.KIOSK_UNLOCK, terminal, limits)
         if attempt.refused:
             _record(session, ctx, None, UNLOCK_REFUSED, terminal)
         people = session.exec(
@@ -135,10 +138,7 @@ def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
             if allows(actor := Actor.of(person), Action.UNLOCK_KIOSK)
         ]
     if attempt.refused:
-        minutes = attempt.minutes_left(ctx.now())
-        raise SignInFailed(
-            f"Too many wrong PINs at this kiosk. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
-        )
+        raise SignInFailed(_locked_message(attempt.minutes_left(ctx.now())))
     pin = pin.strip()
     # Every lead's hash is checked, so the time taken does not hint at which one matched.
     matches = [actor for actor, pin_hash in leads if _pin_matches(pin_hash, pin)] if pin else []
@@ -149,7 +149,8 @@ def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:
         else:
             _record(session, ctx, None, UNLOCK_FAILED, terminal)
     if not matches:
-        raise SignInFailed("That PIN does not unlock the kiosk. A shift lead's PIN is needed.")
+        then = _locked_message(limits.minutes) if attempt.last_allowed else "A shift lead's PIN is needed."
+        raise SignInFailed(f"That PIN does not unlock the kiosk. {then}")
     return matches[0]
 
 

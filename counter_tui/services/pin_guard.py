@@ -36,6 +36,11 @@ class Limits:
     attempts: int
     window: timedelta
 
+    @property
+    def minutes(self) -> int:
+        """How long a lockout lasts, in whole minutes (at least 1)."""
+        return max(1, math.ceil(self.window.total_seconds() / 60))
+
 
 @dataclass(frozen=True)
 class Attempt:

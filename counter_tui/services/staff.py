@@ -248,7 +248,8 @@ def sign_in(
             if attempt.last_allowed:
                 audit.record(session, ctx, None, "staff.locked_out", "staff", staff_id)
     if not matched:
-        raise SignInFailed(f"Wrong PIN for {name}. Try again.")
+        then = _lockout_message(name, SIGN_IN_LIMITS.minutes) if attempt.last_allowed else "Try again."
+        raise SignInFailed(f"Wrong PIN for {name}. {then}")
     if refused is not None:
         raise refused.error()
     return signed_in

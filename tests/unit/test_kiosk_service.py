@@ -137,6 +137,16 @@ def test_repeated_wrong_pins_lock_this_terminal_out_for_a_while(
     ]
 
 
+def test_the_wrong_pin_that_locks_the_kiosk_says_so_then_and_there(ctx: ShopContext, team: Team) -> None:
+    set_shop_rules(ctx, {"kiosk.unlock_attempts": 3, "kiosk.lockout_minutes": 10})
+    fail_times(ctx, "door", "0000", 2)
+    with pytest.raises(SignInFailed) as last:
+        kiosk.unlock(ctx, "door", "0000")
+    assert str(last.value) == (
+        "That PIN does not unlock the kiosk. Too many wrong PINs at this kiosk. Try again in 10 minutes."
+    )
+
+
 def test_the_lockout_is_per_terminal(ctx: ShopContext, team: Team) -> None:
     set_shop_rules(ctx, {"kiosk.unlock_attempts": 2})
     fail_times(ctx, "door", "0000", 2)

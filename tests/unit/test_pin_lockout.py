@@ -179,7 +179,7 @@ def test_deleting_kiosk_unlock_audit_rows_does_not_lift_the_kiosk_lockout(
 ) -> None:
     set_shop_rules(ctx, {"kiosk.unlock_attempts": 2, "kiosk.lockout_minutes": 10})
     for _ in range(2):
-        with pytest.raises(SignInFailed, match="shift lead's PIN is needed"):
+        with pytest.raises(SignInFailed, match="does not unlock the kiosk"):
             kiosk.unlock(ctx, "door", "0000")
     with ctx.database.write() as session:
         session.connection().execute(delete(AuditEvent).where(AuditEvent.action.startswith("kiosk.")))  # type: ignore[attr-defined]

@@ -210,3 +210,17 @@ def test_sign_in_failure_events_carry_no_pin(ctx: ShopContext) -> None:
         failed = session.exec(select(AuditEvent).where(AuditEvent.action == "staff.sign_in_failed")).one()
     assert "987654" not in failed.details
     assert failed.actor_id is None
+
+
+def test_the_wrong_pin_that_locks_out_says_so_then_and_there(ctx: ShopContext) -> None:
+    """The fifth wrong PIN must not say 'Try again': trying again is refused for five minutes."""
+    added = staff.add_staff(ctx, None, name="Robin", pin="1234")
+    for _ in range(staff.MAX_FAILED_ATTEMPTS - 1):
+        with pytest.raises(SignInFailed, match="Wrong PIN for Robin. Try again."):
+            staff.sign_in(ctx, added.id, "0000")
+    with pytest.raises(SignInFailed) as last:
+        staff.sign_in(ctx, added.id, "0000")
+    assert str(last.value) == (
+        "Wrong PIN for Robin. Too many wrong PINs for Robin at this terminal. Wait 5 minutes, "
+        "or ask a shift lead to clear the lockout or set a new PIN."
+    )
