@@ -187,6 +187,11 @@ class Team:
 @pytest.fixture
 def team(ctx: ShopContext) -> Team:
     """Dana (lead, PIN 1111), Sam (associate, 2222) and Alex (associate, 3333), signed in."""
+    return make_team(ctx)
+
+
+def make_team(ctx: ShopContext) -> Team:
+    """The `team` fixture's staff, added and signed in on `ctx` (for module-scoped shops)."""
     dana = staff.add_staff(ctx, None, name="Dana", pin="1111", role="lead")
     sam = staff.add_staff(ctx, None, name="Sam", pin="2222")
     alex = staff.add_staff(ctx, None, name="Alex", pin="3333")

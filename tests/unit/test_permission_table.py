@@ -13,8 +13,9 @@ import importlib
 import inspect
 import io
 import pkgutil
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +23,9 @@ from pathlib import Path
 import pytest
 
 import counter_tui.services as services_package
+from counter_tui.bootstrap import open_shop
+from counter_tui.clock import ManualClock
+from counter_tui.db.engine import sqlite_path
 from counter_tui.db.models import Channel, NeedKind, Outcome
 from counter_tui.errors import AlreadyOwned, Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import (
@@ -58,7 +62,7 @@ from counter_tui.services import (
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_import import ImportRequest
 from counter_tui.services.permissions import NOBODY, Action, Target
-from tests.conftest import Team
+from tests.conftest import FRIDAY_11AM, Team, make_settings, make_team
 
 
 @dataclass(frozen=True)
@@ -528,13 +532,42 @@ PEOPLE: dict[str, Callable[[Scene], Actor]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def scene_shop(tmp_path_factory: pytest.TempPathFactory, template_shop: Path) -> tuple[Path, Scene]:
+    """The scene, built once for the module (at Friday 11:00, like the `clock` fixture):
+    the database file holding it, for each test to copy, and its ids."""
+    path = tmp_path_factory.mktemp("scene") / "counter.sqlite3"
+    shutil.copy(template_shop, path)
+    shop = open_shop(make_settings(f"sqlite:///{path}"), clock=ManualClock(FRIDAY_11AM), migrate=False)
+    try:
+        scene = build_scene(shop, make_team(shop))
+    finally:
+        shop.database.dispose()
+    return path, scene
+
+
+@pytest.fixture
+def scene_ctx(scene_shop: tuple[Path, Scene], database_url: str, clock: ManualClock) -> Iterator[ShopContext]:
+    """A fresh copy of the scene's shop for one test (each call changes it), on this test's
+    database file and clock: building the scene anew for each of the ~340 calls took most
+    of this module's time."""
+    path = sqlite_path(database_url)
+    assert path is not None
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copy(scene_shop[0], path)
+    shop = open_shop(make_settings(database_url), clock=clock, migrate=False)
+    yield shop
+    shop.database.dispose()
+
+
 @pytest.mark.parametrize("who", list(PEOPLE))
 @pytest.mark.parametrize("name", list(CASES))
 def test_each_call_refuses_or_allows_as_the_permissions_say(
-    ctx: ShopContext, team: Team, name: str, who: str
+    scene_ctx: ShopContext, scene_shop: tuple[Path, Scene], name: str, who: str
 ) -> None:
+    ctx = scene_ctx
     case = CASES[name]
-    scene = build_scene(ctx, team)
+    scene = scene_shop[1]
     actor = PEOPLE[who](scene)
     refused = permissions.refusal(actor, case.action, case.target(ctx, scene))
     if refused is None:
