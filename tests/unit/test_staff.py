@@ -216,7 +216,7 @@ def test_the_wrong_pin_that_locks_out_says_so_then_and_there(ctx: ShopContext) -
     """The fifth wrong PIN must not say 'Try again': trying again is refused for five minutes."""
     added = staff.add_staff(ctx, None, name="Robin", pin="1234")
     for _ in range(staff.MAX_FAILED_ATTEMPTS - 1):
-        with pytest.raises(SignInFailed, match="Wrong PIN for Robin. Try again."):
+        with pytest.raises(SignInFailed, match=r"^Wrong PIN for Robin\. Try again\.$"):
             staff.sign_in(ctx, added.id, "0000")
     with pytest.raises(SignInFailed) as last:
         staff.sign_in(ctx, added.id, "0000")
