@@ -88,6 +88,29 @@ def normalise_phone(phone: str, region: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def prefix_forms(phone: str, region: str | None) -> list[str]:
+    """The digits a number typed so far may start with, as stored either way: as typed,
+    and for the shop's own country the other way round (`+44 77` also as `077`, `077`
+    also as `4477`), since a shop stores numbers as they were given."""
+    digits = digits_of(phone)
+    if region is None or not digits:
+        return [digits] if digits else []
+    import phonenumbers
+
+    code = str(phonenumbers.country_code_for_region(region))
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    trunk = (metadata.national_prefix if metadata is not None else None) or ""
+    text = phone.strip()
+    forms = [digits]
+    if text.startswith(("+", "00")):
+        international = digits[2:] if text.startswith("00") else digits
+        if international.startswith(code) and len(international) > len(code):
+            forms.append(trunk + international[len(code) :])
+    elif trunk and digits.startswith(trunk) and len(digits) > len(trunk):
+        forms.append(code + digits[len(trunk) :])
+    return list(dict.fromkeys(forms))
+
+
 def national_digits(phone: str, region: str | None) -> str:
     """The digits a number ends with however it is written, national or international
     (its national significant number: `+44 7700 900123` and `07700 900123` both give

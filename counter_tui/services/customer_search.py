@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, CustomerSearchTerm
 from counter_tui.limits import limited
-from counter_tui.services.contact import digits_of, national_digits, shop_region
+from counter_tui.services.contact import digits_of, national_digits, prefix_forms, shop_region
 from counter_tui.services.context import ShopContext
 from counter_tui.services.folding import name_words, query_words
 from counter_tui.services.views import CustomerMatch, Page
@@ -180,7 +180,8 @@ def _search_alternatives(text: str, region: str | None) -> list[list[TermPrefix]
     Every folded word of the query starts a folded word of the name ("olivia smi" finds
     "Olivia Smith", "siobhan ni" finds "Siobhán Ní Bhriain"); a query of one word may
     instead start the email; a query that looks like a phone number starts the phone's
-    digits or, read backwards, ends them — ends them with the number's national digits
+    digits (as typed, or written the other way for `region`: `+44 77` starts `07700 …`)
+    or, read backwards, ends them — ends them with the number's national digits
     when it reads as a whole number of `region` or with a country code, so `+44 7700
     900123` finds `07700 900123` and the other way round.
     """
@@ -199,7 +200,7 @@ def _search_alternatives(text: str, region: str | None) -> list[list[TermPrefix]
     if len(digits) >= 3 and len(other) <= 2:
         national = national_digits(text, region)
         ending = national if national and digits.endswith(national) else digits
-        alternatives.append([((TERM_PHONE,), digits)])
+        alternatives.extend([((TERM_PHONE,), form)] for form in prefix_forms(text, region))
         alternatives.append([((TERM_PHONE_REVERSED,), ending[::-1])])
     return alternatives
 

@@ -96,6 +96,21 @@ def test_start_of_the_number_finds_the_phone(ctx: ShopContext, phone_book: dict[
     assert _names(ctx, "99999") == []
 
 
+def test_the_start_of_a_number_finds_it_typed_either_way(
+    ctx: ShopContext, team: Team, phone_book: dict[str, int]
+) -> None:
+    """'+44 77' is how a UK mobile starts written internationally; the shop (in London)
+    stored most numbers as '07700 …', and a few as '+44 …'."""
+    customers.create_customer(ctx, team.sam, name="Kim Abroad", phone="+44 7700 900789")
+    customers.create_customer(ctx, team.sam, name="Ana Lisboa", phone="+351 912 345 678")
+    assert _names(ctx, "+44 77") == ["Dana Smith", "Kim Abroad", "Olivia Smith"]
+    assert _names(ctx, "0044 7700 9001") == ["Dana Smith"]
+    assert _names(ctx, "+44 20 79") == ["Lee Chan"]
+    assert _names(ctx, "07700 9007") == ["Kim Abroad"]
+    assert _names(ctx, "+351 91") == ["Ana Lisboa"]
+    assert _names(ctx, "+33 6") == []
+
+
 def test_every_word_of_a_name_query_must_start_a_word_of_the_name(
     ctx: ShopContext, phone_book: dict[str, int]
 ) -> None:
