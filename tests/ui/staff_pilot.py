@@ -12,10 +12,12 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 
+from counter_tui.services import staff
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
+from counter_tui.ui.screens.sign_in import SignInScreen
 
 SIZE = (120, 40)
 
@@ -72,6 +74,22 @@ async def sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
     await pilot.press("enter")
     await type_text(pilot, pin)
     await pilot.press("enter")
+    await settle(pilot)
+
+
+async def quick_sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
+    """Sign in as the first person whose name holds `name`, as `sign_in` picks them, through
+    what the sign-in screen calls on Enter (`staff.sign_in`, then the app's `signed_in`), but
+    without typing: for tests that are not about signing in, since typing a name and a PIN
+    key by key (each key waits for the app to go idle) was over a third of a UI test's time.
+    Then wait for the floor board."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, CounterApp) and isinstance(app.screen, SignInScreen), app.screen
+    needle = name.strip().lower()
+    person = next(p for p in staff.list_staff(app.ctx) if needle in p.name.lower())
+    actor = staff.sign_in(app.ctx, person.id, pin)
+    app.call_later(app.signed_in, actor)  # in the app's own loop, as the screen's callback is
     await settle(pilot)
 
 

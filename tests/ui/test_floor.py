@@ -13,7 +13,7 @@ from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle, table_rows, type_text
 
 FLAG, WHO, ARRIVED, WAITING, OWNER, NEEDS = range(6)
 
@@ -36,7 +36,7 @@ async def test_empty_floor_says_what_to_do(ctx: ShopContext, team: Team) -> None
     """With nobody in the shop the board explains the key for a new walk-in."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         assert app.screen.query_one("#floor-empty").display
         assert not app.screen.query_one(DataTable).display
         await pilot.press("c")
@@ -48,7 +48,7 @@ async def test_new_walk_in_greeted_now_appears_as_mine(ctx: ShopContext, team: T
     """n, a description, Enter: the customer is on the board with you as owner."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, NewWalkInDialog)
@@ -73,7 +73,7 @@ async def test_unclaimed_needs_help_walk_in_stands_out_at_the_top(
     clock.advance(minutes=2)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "pram by the door")
@@ -98,7 +98,7 @@ async def test_customer_waiting_past_the_threshold_is_flagged(
     clock.advance(minutes=ctx.rules.thresholds.greet_within_minutes + 1)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         [row] = floor_rows(app)
         assert row[FLAG] == "WAIT"
         assert row[WAITING] == f"{ctx.rules.thresholds.greet_within_minutes + 1} min"
@@ -111,7 +111,7 @@ async def test_claim_makes_the_customer_yours(ctx: ShopContext, team: Team) -> N
     visit_id = visits.new_walk_in(ctx, team.alex, description="blue anorak")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("c")
         await settle(pilot)
         assert owner_of(ctx, visit_id) == team.sam.staff_id
@@ -129,8 +129,8 @@ async def test_second_terminal_cannot_claim_and_is_told_who_has_them(
     clock.advance(minutes=3)
     sams_terminal, alexs_terminal = StaffApp(ctx), StaffApp(ctx)
     async with sams_terminal.run_test(size=SIZE) as sam, alexs_terminal.run_test(size=SIZE) as alex:
-        await sign_in(sam, "sam", "2222")
-        await sign_in(alex, "alex", "3333")
+        await quick_sign_in(sam, "sam", "2222")
+        await quick_sign_in(alex, "alex", "3333")
         assert floor_rows(alexs_terminal)[0][OWNER] == "— nobody yet"
         await sam.press("c")
         await settle(sam)
@@ -153,7 +153,7 @@ async def test_enter_opens_the_highlighted_customer(ctx: ShopContext, team: Team
     second = visits.new_walk_in(ctx, team.alex, description="second")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
@@ -174,7 +174,7 @@ async def test_arrows_then_enter_in_one_burst_open_the_row_the_arrows_reached(
     third = visits.new_walk_in(ctx, team.alex, description="third")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         for key in ("down", "down", "enter"):
             app.post_message(events.Key(key, None))
         await settle(pilot)
@@ -192,7 +192,7 @@ async def test_at_80_columns_the_board_still_shows_needs_and_owner(
     visits.new_walk_in(ctx, team.sam, description="Priya Shah from the garden centre", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         table = app.screen.query_one(DataTable)
         lines = [table.render_line(y).text for y in range(4)]
         header, help_row, private_row, priya_row = lines
