@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, select
 
 from counter_tui.db.models import AuditEvent, Customer
 from counter_tui.limits import limited
+from counter_tui.services import customer_search
 from counter_tui.services.audit_redaction import about_customers
 from counter_tui.services.audit_subjects import Subject, subject_names, subject_text
 from counter_tui.services.context import Actor, ShopContext
@@ -119,7 +120,11 @@ def _conditions(ctx: ShopContext, filters: AuditFilter) -> list[ColumnElement[bo
     name = limited(filters.customer, "search", param="customer").lower()
     if name:
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        matching = select(Customer.id).where(col(Customer.name_key).like(pattern, escape="\\"))
+        in_name = col(Customer.name_key).like(pattern, escape="\\")
+        folded = customer_search.named(name)
+        matching = select(Customer.id).where(
+            in_name if folded is None else or_(in_name, col(Customer.id).in_(folded))
+        )
         conditions.append(about_customers(matching))
     if filters.staff_id is not None:
         conditions.append(col(AuditEvent.actor_id) == filters.staff_id)

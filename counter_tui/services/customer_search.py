@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, delete, insert, text
+from sqlalchemy import CompoundSelect, Connection, TextClause, delete, insert, intersect, text
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from counter_tui.db.models import Customer, CustomerSearchTerm
 from counter_tui.limits import limited
@@ -109,6 +110,23 @@ def prefix_end(prefix: str) -> str | None:
             return "".join(chars)
         chars.pop()
     return None
+
+
+def named(query: str) -> SelectOfScalar[int] | CompoundSelect[tuple[int]] | None:
+    """The ids of the customers whose names every folded word of `query` starts a word
+    of, as find-customer reads a name ("zoe onei" finds Zoë O'Neill), for use as a
+    subquery; None when the query has no words."""
+    selects: list[SelectOfScalar[int]] = []
+    for word in query_words(query):
+        term = col(CustomerSearchTerm.term)
+        conditions = [col(CustomerSearchTerm.kind) == TERM_NAME, term >= word[:TERM_MAX]]
+        end = prefix_end(word[:TERM_MAX])
+        if end is not None:
+            conditions.append(term < end)
+        selects.append(select(col(CustomerSearchTerm.customer_id)).where(*conditions))
+    if len(selects) > 1:
+        return intersect(*selects)
+    return selects[0] if selects else None
 
 
 TermPrefix = tuple[tuple[str, ...], str]

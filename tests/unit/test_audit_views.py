@@ -71,6 +71,17 @@ def test_filter_by_customer_name_finds_their_record_visits_and_follow_ups(
     assert actions_of(ctx, team, AuditFilter(customer="nobody by that name")) == []
 
 
+def test_filter_by_customer_name_folds_accents_and_apostrophes_as_find_customer_does(
+    ctx: ShopContext, team: Team
+) -> None:
+    zoe = customers.create_customer(ctx, team.sam, name="Zoë O'Neill")
+    customers.create_customer(ctx, team.sam, name="Zora Oates")
+    for typed in ("zoe", "ZOË", "oneill", "o'neill", "zoe onei"):
+        found = audit_log(ctx, team.lead, AuditFilter(customer=typed)).entries
+        assert [(e.action, e.subject) for e in found] == [("customer.created", f"customer {zoe}")], typed
+    assert actions_of(ctx, team, AuditFilter(customer="zoe oates")) == []
+
+
 def test_filter_by_staff_action_and_day(
     ctx: ShopContext, team: Team, history: dict[str, int], clock: ManualClock
 ) -> None:
