@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from rich.text import Text
@@ -258,3 +259,83 @@ async def test_back_from_another_screen_reads_only_the_visits_changed_meanwhile(
         await settle(pilot)
         assert board_reads.count == reads + 1  # after an outage, the whole board
         assert shown_board(table) == expected_board(ctx)
+
+
+class CellsRendered:
+    """The cell texts the app renders anew (through rich) from now on."""
+
+    def __init__(self, app: StaffApp, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.texts: list[str] = []
+        render_lines = app.console.render_lines
+
+        def counted(renderable: Any, *args: Any, **kwargs: Any) -> Any:
+            inner = renderable
+            while not isinstance(inner, Text) and hasattr(inner, "renderable"):
+                inner = inner.renderable
+            if isinstance(inner, Text):
+                self.texts.append(inner.plain)
+            return render_lines(renderable, *args, **kwargs)
+
+        monkeypatch.setattr(app.console, "render_lines", counted)
+
+
+def coat_texts(texts: list[str], visit_ids: list[int], walk_ins: list[int]) -> set[str]:
+    """Which of these visits' descriptions ("coat n") are among the texts rendered."""
+    names = {f"coat {walk_ins.index(visit_id)}" for visit_id in visit_ids}
+    return {name for name in names if any(text.startswith(name) for text in texts)}
+
+
+async def test_rows_a_claim_moves_past_are_not_rendered_again(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claimed row moves below the four still waiting: they move up one line each
+    (and change stripe), but their cells are not rendered through rich again."""
+    walk_ins = coats(ctx, team, 5)
+    async with sams_board(ctx) as (app, pilot, table):
+        await pilot.press("down", "down")
+        rendered = CellsRendered(app, monkeypatch)
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[0])
+        assert shown_ids(table)[:5] == [*walk_ins[1:], walk_ins[0]]
+        assert plain(table.get_row(str(walk_ins[0]))[4]) == "Alex"
+        assert "Alex" in rendered.texts
+        assert coat_texts(rendered.texts, walk_ins[1:], walk_ins) == set()
+        assert table.cursor_row_key() == str(walk_ins[2])
+
+
+async def test_a_walk_in_elsewhere_adds_its_row_only(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk_ins = coats(ctx, team, 5)
+    async with sams_board(ctx) as (app, pilot, table):
+        await pilot.press("down", "down", "down")
+        others = rows_now(table, walk_ins)
+        rendered = CellsRendered(app, monkeypatch)
+        seen = changes.latest_event_id(ctx)
+        late = visits.new_walk_in(ctx, team.alex, description="hat 9")  # no wider column
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert shown_board(table) == expected_board(ctx)
+        assert late in shown_ids(table)
+        assert any(text.startswith("hat 9") for text in rendered.texts)
+        assert coat_texts(rendered.texts, walk_ins, walk_ins) == set()
+        assert_untouched(table, others)
+        assert table.cursor_row_key() == str(walk_ins[3])
+
+
+async def test_a_visit_ended_elsewhere_removes_its_row_only(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk_ins = coats(ctx, team, 5)
+    async with sams_board(ctx) as (app, pilot, table):
+        await pilot.press("down", "down", "down")
+        others = rows_now(table, [walk_ins[0], *walk_ins[2:]])
+        rendered = CellsRendered(app, monkeypatch)
+        seen = changes.latest_event_id(ctx)
+        visits.end_visit(ctx, team.lead, walk_ins[1], Outcome.LEFT_UNSERVED)
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert shown_board(table) == expected_board(ctx)
+        assert walk_ins[1] not in shown_ids(table)
+        assert coat_texts(rendered.texts, walk_ins, walk_ins) == set()
+        assert_untouched(table, others)
+        assert table.cursor_row_key() == str(walk_ins[3])

@@ -24,6 +24,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import plain
+from counter_tui.ui.widgets.placed_cells import PlacedCellsTable
 
 CELL_PADDING = 1
 FIRST_ROWS = 80
@@ -96,7 +97,7 @@ def fit_cell(cell: Text, width: int) -> Text:
     return cut
 
 
-class FittedTable(Guarded, DataTable[Text]):
+class FittedTable(Guarded, PlacedCellsTable):
     """A row-cursor table of `Col` columns; `fill` replaces its rows."""
 
     class NarrowChanged(Message):
@@ -109,7 +110,7 @@ class FittedTable(Guarded, DataTable[Text]):
             self.narrow = narrow
 
     def __init__(self, columns: Sequence[Col], **kwargs: object) -> None:
-        super().__init__(cursor_type="row", cell_padding=CELL_PADDING, **kwargs)  # type: ignore[arg-type]
+        super().__init__(cursor_type="row", cell_padding=CELL_PADDING, **kwargs)
         self.specs = tuple(columns)
         self.heading: Callable[[str], bool] = lambda key: False
         """Which row keys are headings (none unless set), passed over by Home and End."""
