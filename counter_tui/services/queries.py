@@ -27,10 +27,17 @@ def staff_names(session: Session) -> dict[int, str]:
     return {s.id or 0: s.name for s in session.exec(select(Staff))}
 
 
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "fr"})
+"""Titles a name on file may start with (with or without a full stop, in any case)."""
+
+
 def first_name(name: str) -> str:
     """What a customer is greeted by in a thank-you or an email: the first word of their
-    name as it is on file (the whole name if it has no spaces)."""
+    name as it is on file, or their title and surname when it starts with a title
+    ("Mrs Jane Smith" is greeted as "Mrs Smith", not "Mrs")."""
     words = name.split()
+    if len(words) > 1 and words[0].rstrip(".").casefold() in TITLES:
+        return f"{words[0]} {words[-1]}"
     return words[0] if words else name
 
 
