@@ -24,6 +24,9 @@ from textual.widgets.data_table import ColumnKey, RowKey
 CELLS_KEPT = 10_000
 """Cells kept rendered (a board of 500 rows has 3,000, of which some 250 are on screen)."""
 
+Shape = tuple[Text, tuple[int, int], list[list[Segment]]]
+"""A cell, the (width, padding) it was rendered at, and its rendered lines."""
+
 
 class PlacedCellsTable(DataTable[Text]):
     """A DataTable of `Text` cells, one line a row, each cell rendered once a text and width
@@ -31,9 +34,7 @@ class PlacedCellsTable(DataTable[Text]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._shapes: LRUCache[tuple[RowKey, ColumnKey], tuple[Text, tuple[int, int], list[list[Segment]]]] = LRUCache(
-            CELLS_KEPT
-        )
+        self._shapes: LRUCache[tuple[RowKey, ColumnKey], Shape] = LRUCache(CELLS_KEPT)
         """Each cell's rendering, without its row's place, stripe or cursor, by (row, column)."""
 
     def _render_cell(
