@@ -339,3 +339,21 @@ async def test_a_visit_ended_elsewhere_removes_its_row_only(
         assert coat_texts(rendered.texts, walk_ins, walk_ins) == set()
         assert_untouched(table, others)
         assert table.cursor_row_key() == str(walk_ins[3])
+
+
+async def test_a_row_changed_once_is_not_rendered_again_by_the_next_change(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alex claims one visit, then the lead another: the second change renders nothing
+    of the row the first one changed (it is drawn from its rendering kept)."""
+    walk_ins = coats(ctx, team, 5)
+    async with sams_board(ctx) as (app, pilot, table):
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[0])
+        rendered = CellsRendered(app, monkeypatch)
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.lead, walk_ins[1])
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert shown_board(table) == expected_board(ctx)
+        assert team.lead.name in rendered.texts
+        assert "Alex" not in rendered.texts

@@ -63,7 +63,9 @@ class PlacedCellsTable(DataTable[Text]):
         if shape is None or shape[0] is not cell or shape[1] != size:
             options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
             lines = self.app.console.render_lines(Padding(cell, (0, self.cell_padding)), options)
-            shape = self._shapes[row_key, column_key] = (cell, size, lines)
+            shape = (cell, size, lines)
+            self._shapes.discard((row_key, column_key))  # `set` keeps a key's first value
+            self._shapes[row_key, column_key] = shape
         component_style, post_style = self._get_styles_to_render_cell(
             False,
             False,
