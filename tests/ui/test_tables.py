@@ -4,11 +4,13 @@ something else moved, which made the follow-ups snapshot fail under load)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from counter_tui.services import customers, followups, visits
+from counter_tui.services import customers, followups, status_updates, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, fit_widths
 from tests.conftest import Team
@@ -35,6 +37,28 @@ async def test_my_followups_are_drawn_whole_in_the_first_frame(ctx: ShopContext,
         assert drawn(table, 5) == first_frame
         [bob_line] = [line for line in first_frame if "Bob" in line]
         assert "Bob Jones" in bob_line and "Enjoy the walking boots" in bob_line
+
+
+async def test_my_followups_at_80_columns_show_when_and_what_whole(ctx: ShopContext, team: Team) -> None:
+    """At 80×24 the due time and the kind were cut ('Sat 14 Nov 16…', 'status upda…'):
+    what is due when is the list's point; the customer's words give room first."""
+    bob = customers.create_customer(ctx, team.sam, name="Agnieszka Wilson-Fitzgerald", phone="07700 900123")
+    followups.add_promise(
+        ctx,
+        team.sam,
+        bob,
+        promise="Order the walking boots in a size 44 and ring when they come in " * 3,
+        due_at=datetime(2026, 11, 28, 16, 0, tzinfo=UTC),
+    )
+    status_updates.start_status_update(
+        ctx, team.sam, bob, about="Boots resoled", channel="in_person", every_days=3
+    )
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_followups(pilot)
+        lines = drawn(screen.query_one(DataTable), 8)
+        assert any("Sat 28 Nov 16:00" in line for line in lines), lines
+        assert any("status update" in line for line in lines), lines
 
 
 class OneTable(App[None]):

@@ -41,11 +41,11 @@ GROUPS = (
     ("upcoming", "UPCOMING", "bold"),
 )
 COLUMNS = (
-    Col("when", "Due", 19, min_width=11),
-    Col("kind", "What", 13, min_width=8),
-    Col("who", "Customer", 24, min_width=10),
-    Col("how", "How", 23, min_width=8),
-    Col("summary", "About", 34, min_width=12, grow=True),
+    Col("when", "Due", 19, min_width=15),
+    Col("kind", "What", 13, min_width=13),
+    Col("who", "Customer", 24, min_width=12),
+    Col("how", "How", 23, min_width=8, shrink_first=True),
+    Col("summary", "About", 34, min_width=10, grow=True, shrink_first=True),
 )
 
 
