@@ -224,14 +224,30 @@ def feed(ctx: ShopContext, team: Team, inbox: Inbox) -> Iterator[ChangeFeed]:
     started.stop()
 
 
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture built once for its module (or class)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    for name in getattr(item, "fixturenames", ()):
+        definitions = info.name2fixturedefs.get(name)
+        if definitions and definitions[-1].scope in ("module", "class", "package"):
+            return True
+    return False
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`, as scripts/test.sh runs the suite), keep each
-    file's tests on one worker, so module-scoped fixtures are built once, and every test
-    using the shared pool of racing processes on one worker, so the pool starts once."""
+    """Under pytest-xdist (`--dist loadgroup`, as scripts/test.sh runs the suite), keep the
+    tests of a file that builds a fixture once for the module on one worker, so it is built
+    once, and every test using the shared pool of racing processes on one worker, so the
+    pool starts once. Every other test goes to whichever worker is free: grouped by file,
+    the run waited for its slowest file on one worker while the others had finished."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        group = "race-pool" if "eight_workers" in fixtures else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+        if "eight_workers" in fixtures:
+            item.add_marker(pytest.mark.xdist_group("race-pool"))
+        elif _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

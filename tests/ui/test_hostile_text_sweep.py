@@ -53,6 +53,7 @@ from counter_tui.services import (
     shop_settings,
     staff,
     visit_needs,
+    visit_views,
     visits,
 )
 from counter_tui.services.context import ShopContext
@@ -64,7 +65,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from tests.conftest import FRIDAY_11AM, make_settings
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, sign_in
 
 HOSTILE = (
     "[/]",
@@ -140,9 +141,10 @@ def build_shop(ctx: ShopContext) -> None:
                 connection.execute(update(table).where(table.id == row_id).values({column: value}))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hostile_shop(tmp_path_factory: pytest.TempPathFactory, template_shop: Path) -> Path:
-    """The database file of the hostile shop, built once for the module."""
+    """The database file of the hostile shop, built once per test run (per worker: the
+    module's tests are spread over the workers, see `pytest_collection_modifyitems`)."""
     path = tmp_path_factory.mktemp("hostile") / "counter.sqlite3"
     shutil.copy(template_shop, path)
     shop = open_shop(make_settings(f"sqlite:///{path}"), clock=ManualClock(FRIDAY_11AM), migrate=False)
@@ -248,9 +250,90 @@ EXPECTED_SCREENS = {
 CUSTOMER_DIALOG_KEYS = ["e", "o", "p", "r", "x", "b", "m", "s", "k", "u", "f", "E", "g", "M", "z", "U", "d"]
 
 WALK_IN_DIALOG_KEYS = ["e", "a"]
+#: The floor's rows: each hostile value's customer on file, and a walk-in not on file.
+FLOOR_ROWS = 2 * len(HOSTILE)
+#: What the walk from a floor row must reach: from a customer on file, and from a walk-in.
+ON_FILE_SCREENS = {
+    "CallbackDialog",
+    "CompleteFollowUpDialog",
+    "ConsentDialog",
+    "CustomerFormDialog",
+    "CustomerScreen",
+    "EndVisitDialog",
+    "FeedbackDialog",
+    "FindCustomerScreen",
+    "NeedsDialog",
+    "PromiseDialog",
+    "StaffPickerDialog",
+    "TextPromptDialog",
+}
+WALK_IN_SCREENS = {"CustomerFormDialog", "CustomerScreen", "NeedsDialog"}
+#: What the walk through the floor's own keys and screens must reach.
+FLOOR_SCREENS = {
+    "DeactivateDialog",
+    "FindCustomerScreen",
+    "FollowUpsScreen",
+    "HandoffsScreen",
+    "LeadPinDialog",
+    "NewPinDialog",
+    "NewWalkInDialog",
+    "SettingDialog",
+    "ShopSettingsScreen",
+    "StaffAdminScreen",
+    "TextPromptDialog",
+}
+#: What the walk through the review screen's tabs and the audit log must reach.
+REVIEW_SCREENS = {
+    "AuditFilterDialog",
+    "AuditScreen",
+    "CloseDayDialog",
+    "ReviewScreen",
+    "StaffPickerDialog",
+    "TextPromptDialog",
+}
+
+# The walk is split (a floor row per test, then the floor's screens, then the review) so
+# that test workers can share it out: walked in one test it took minutes, the longest
+# test of the suite. Each part checks it reached its own screens; together they reach all.
 
 
-async def test_every_staff_screen_and_dialog_shows_hostile_text_literally(shop: ShopContext) -> None:
+def test_the_walks_together_reach_every_screen_and_dialog(shop: ShopContext) -> None:
+    """The parts' screens add up to every screen, and the floor rows the row walks take one
+    by one are both kinds: customers on file and walk-ins."""
+    board = visit_views.floor_board(shop)
+    assert len(board) == FLOOR_ROWS
+    assert sum(row.customer_id is not None for row in board) == len(HOSTILE)
+    together = ON_FILE_SCREENS | WALK_IN_SCREENS | FLOOR_SCREENS | REVIEW_SCREENS
+    assert together >= EXPECTED_SCREENS, f"never reached: {sorted(EXPECTED_SCREENS - together)}"
+
+
+@pytest.mark.parametrize("row", range(FLOOR_ROWS))
+async def test_each_floor_row_and_its_dialogs_show_hostile_text_literally(
+    shop: ShopContext, row: int
+) -> None:
+    app = StaffApp(shop)
+    seen: set[str] = set()
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        assert isinstance(app.screen, FloorScreen)
+        assert app.screen.query_one(DataTable).row_count == FLOOR_ROWS
+        await pilot.press(*["down"] * row, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen), f"floor row {row}"
+        assert_shown_literally(app, f"customer view, floor row {row}")
+        seen.add(type(app.screen).__name__)
+        on_file = app.screen.customer is not None
+        for key in CUSTOMER_DIALOG_KEYS if on_file else WALK_IN_DIALOG_KEYS:
+            await visit(pilot, [key], f"customer view row {row}, key {key}", seen)
+            if not isinstance(app.screen, CustomerScreen):
+                await pilot.press("escape")
+                await settle(pilot)
+        assert app.is_running
+    expected = ON_FILE_SCREENS if on_file else WALK_IN_SCREENS
+    assert seen >= expected, f"never reached: {sorted(expected - seen)}"
+
+
+async def test_sign_in_the_floor_and_its_screens_show_hostile_text_literally(shop: ShopContext) -> None:
     app = StaffApp(shop)
     seen: set[str] = set()
     async with app.run_test(size=SIZE) as pilot:
@@ -259,21 +342,6 @@ async def test_every_staff_screen_and_dialog_shows_hostile_text_literally(shop: 
         await sign_in(pilot, "dana", "1111")
         assert isinstance(app.screen, FloorScreen)
         assert_shown_literally(app, "floor")
-        rows = app.screen.query_one(DataTable).row_count
-        for row in range(rows):
-            await pilot.press(*["down"] * row, "enter")
-            await settle(pilot)
-            assert isinstance(app.screen, CustomerScreen), f"floor row {row}"
-            assert_shown_literally(app, f"customer view, floor row {row}")
-            on_file = app.screen.customer is not None
-            for key in CUSTOMER_DIALOG_KEYS if on_file else WALK_IN_DIALOG_KEYS:
-                await visit(pilot, [key], f"customer view row {row}, key {key}", seen)
-                if not isinstance(app.screen, CustomerScreen):
-                    await pilot.press("escape")
-                    await settle(pilot)
-            while not isinstance(app.screen, FloorScreen):
-                await pilot.press("escape")
-                await settle(pilot)
         await visit(pilot, ["n"], "walk-in", seen)
         await visit(pilot, ["ctrl+q"], "quit", seen)
         await visit(pilot, ["slash"], "find", seen)
@@ -289,6 +357,16 @@ async def test_every_staff_screen_and_dialog_shows_hostile_text_literally(shop: 
                 await visit(pilot, [key], f"screen {screen_key}, key {key}", seen)
             await pilot.press("escape")
             await settle(pilot)
+        assert app.is_running
+    assert seen >= FLOOR_SCREENS, f"never reached: {sorted(FLOOR_SCREENS - seen)}"
+
+
+async def test_the_review_and_audit_log_show_hostile_text_literally(shop: ShopContext) -> None:
+    app = StaffApp(shop)
+    seen: set[str] = set()
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        assert isinstance(app.screen, FloorScreen)
         await visit(pilot, ["l"], "review", seen)
         assert isinstance(app.screen, ReviewScreen)
         for tab, dialog_keys in (
@@ -306,7 +384,7 @@ async def test_every_staff_screen_and_dialog_shows_hostile_text_literally(shop: 
         await visit(pilot, ["l"], "audit log", seen)
         await visit(pilot, ["f"], "audit log filter", seen)
         assert app.is_running
-    assert seen >= EXPECTED_SCREENS, f"never reached: {sorted(EXPECTED_SCREENS - seen)}"
+    assert seen >= REVIEW_SCREENS, f"never reached: {sorted(REVIEW_SCREENS - seen)}"
 
 
 @pytest.mark.parametrize(
