@@ -9,8 +9,9 @@ the customer's next visit is a new visit.
 **Still reopenable.** A visit is not reopened while its customer has another visit open
 (they came back and someone started one); undoing a close leaves such a visit ended and
 says why. A visit whose owner is no longer active comes back with nobody owning it.
-Reopening withdraws the thank-you its ending queued, if still open: ending it again
-queues a new one if it really was a purchase.
+Reopening withdraws the thank-you or walk-out apology its ending queued, if still open:
+ending it again queues what the new outcome owes (a thank-you for a purchase, an apology
+for a walk-out that was not already made).
 """
 
 from __future__ import annotations
@@ -62,6 +63,36 @@ def _refuse_if_back(session: Session, visit: Visit) -> None:
         raise Conflict(f"{name} is in the shop again (another visit is open).")
 
 
+QUEUED_BY_ENDING = (FollowUpKind.THANK_YOU, FollowUpKind.APOLOGY)
+"""What ending a visit queues by itself: a purchase's thank-you, a walk-out's apology."""
+
+
+def _withdraw_what_the_ending_queued(
+    session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reason: str
+) -> dict[str, int]:
+    """Cancel the still-open follow-ups the visit's ending queued (ending it again queues
+    what the new outcome owes); the ids withdrawn, by kind. One already done stays."""
+    queued = session.exec(
+        select(FollowUp).where(
+            FollowUp.visit_id == visit.id,
+            col(FollowUp.kind).in_(QUEUED_BY_ENDING),
+            FollowUp.status == FollowUpStatus.OPEN,
+        )
+    ).all()
+    withdrawn: dict[str, int] = {}
+    for followup in queued:
+        assert followup.id is not None
+        followup.status = FollowUpStatus.CANCELLED
+        followup.cancel_reason = fitted(f"Visit reopened: {reason}", "reason")
+        followup.done_at, followup.done_by = ctx.now(), actor.staff_id
+        session.add(followup)
+        audit.record(
+            session, ctx, actor, "followup.cancelled", "followup", followup.id, reason=followup.cancel_reason
+        )
+        withdrawn[followup.kind] = followup.id
+    return withdrawn
+
+
 def _reopen(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reason: str) -> str:
     """Put an ended visit back on the floor; the sentence to show. Checks first, so a
     refusal changes nothing."""
@@ -75,27 +106,7 @@ def _reopen(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reas
     visit.outcome, visit.ended_at, visit.ended_by = None, None, None
     visit.flagged_for_review, visit.day_close_id = False, None
     session.add(visit)
-    thank_you = session.exec(
-        select(FollowUp).where(
-            FollowUp.visit_id == visit.id,
-            FollowUp.kind == FollowUpKind.THANK_YOU,
-            FollowUp.status == FollowUpStatus.OPEN,
-        )
-    ).first()
-    if thank_you is not None:
-        thank_you.status = FollowUpStatus.CANCELLED
-        thank_you.cancel_reason = fitted(f"Visit reopened: {reason}", "reason")
-        thank_you.done_at, thank_you.done_by = ctx.now(), actor.staff_id
-        session.add(thank_you)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "followup.cancelled",
-            "followup",
-            thank_you.id,
-            reason=thank_you.cancel_reason,
-        )
+    withdrawn = _withdraw_what_the_ending_queued(session, ctx, actor, visit, reason)
     audit.record(
         session,
         ctx,
@@ -106,7 +117,8 @@ def _reopen(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reas
         reason=reason,
         outcome=outcome,
         owner_id=visit.owner_id,
-        thank_you_cancelled=thank_you.id if thank_you is not None else None,
+        thank_you_cancelled=withdrawn.get(FollowUpKind.THANK_YOU),
+        apology_cancelled=withdrawn.get(FollowUpKind.APOLOGY),
         day_close_id=day_close_id,
     )
     return message

@@ -24,6 +24,7 @@ from counter_tui.db.models import (
     Channel,
     FollowUp,
     FollowUpKind,
+    FollowUpStatus,
     NeedKind,
     Outcome,
     Role,
@@ -121,7 +122,11 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
     if not asked_for_help(session, visit):
         return None
     already = session.exec(
-        select(FollowUp.id).where(FollowUp.visit_id == visit_id, FollowUp.kind == FollowUpKind.APOLOGY)
+        select(FollowUp.id).where(
+            FollowUp.visit_id == visit_id,
+            FollowUp.kind == FollowUpKind.APOLOGY,
+            FollowUp.status != FollowUpStatus.CANCELLED,
+        )
     ).first()
     if already is not None:
         return None

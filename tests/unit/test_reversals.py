@@ -132,6 +132,7 @@ def test_a_lead_reopens_a_visit_ended_by_mistake_and_its_thank_you_is_withdrawn(
         "outcome": "purchase",
         "owner_id": team.sam.staff_id,
         "thank_you_cancelled": ended.thank_you_id,
+        "apology_cancelled": None,
         "day_close_id": None,
     }
     with pytest.raises(Conflict, match="not ended"):

@@ -7,8 +7,17 @@ from __future__ import annotations
 from sqlmodel import select
 
 from counter_tui.clock import ManualClock
-from counter_tui.db.models import Channel, FollowUp, FollowUpKind, NeedKind, Outcome
-from counter_tui.services import closing, customers, kiosk, reversals, staff, visit_customer, visits
+from counter_tui.db.models import Channel, FollowUp, FollowUpKind, FollowUpStatus, NeedKind, Outcome
+from counter_tui.services import (
+    closing,
+    customers,
+    followups,
+    kiosk,
+    reversals,
+    staff,
+    visit_customer,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from counter_tui.services.walkouts import owe_apology
 from tests.conftest import Team
@@ -104,7 +113,46 @@ def test_never_twice_for_one_visit_even_when_reopened_and_ended_again(
     visits.end_visit(ctx, team.lead, visit_id, Outcome.LEFT_UNSERVED)
     with ctx.database.write() as session:
         assert owe_apology(session, ctx, team.lead, visit_id) is None
-    assert len(_apologies(ctx)) == 1
+    assert [a.status for a in _apologies(ctx)] == [FollowUpStatus.CANCELLED, FollowUpStatus.OPEN]
+
+
+def test_an_apology_already_made_is_not_made_again_after_a_reopen(
+    ctx: ShopContext, team: Team, bob: int
+) -> None:
+    _consent(ctx, team, bob)
+    visit_id = _waiting_for_help(ctx, team, bob)
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.LEFT_UNSERVED)
+    [apology] = _apologies(ctx)
+    assert apology.id is not None
+    followups.complete_followup(ctx, team.lead, apology.id, what_was_done="Rang Bob and said sorry")
+    reversals.reopen_visit(ctx, team.lead, visit_id, "ended by mistake")
+    visits.end_visit(ctx, team.lead, visit_id, Outcome.LEFT_UNSERVED)
+    assert [a.status for a in _apologies(ctx)] == [FollowUpStatus.DONE]
+
+
+def test_reopening_a_walk_out_that_was_a_purchase_withdraws_its_apology(
+    ctx: ShopContext, team: Team, bob: int, audit_log: AuditLog
+) -> None:
+    """Ended as 'left unserved' by mistake: the customer who bought is not rung to be
+    apologised to; they are thanked instead."""
+    _consent(ctx, team, bob)
+    visit_id = _waiting_for_help(ctx, team, bob)
+    visits.claim_visit(ctx, team.sam, visit_id)
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.LEFT_UNSERVED)
+    reversals.reopen_visit(ctx, team.lead, visit_id, "wrong outcome")
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE, personal_line="Enjoy the new phone case")
+    [apology] = _apologies(ctx)
+    assert (apology.status, apology.cancel_reason) == (
+        FollowUpStatus.CANCELLED,
+        "Visit reopened: wrong outcome",
+    )
+    [reopened] = audit_log("visit.reopened")
+    assert f'"apology_cancelled": {apology.id}' in reopened.details
+    with ctx.database.read() as session:
+        owed = session.exec(
+            select(FollowUp.kind).where(FollowUp.visit_id == visit_id, FollowUp.status == FollowUpStatus.OPEN)
+        ).all()
+    assert owed == [FollowUpKind.THANK_YOU]
 
 
 def test_never_claimed_and_closed_at_end_of_day_is_a_walk_out(
