@@ -213,7 +213,8 @@ def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reaso
             "day",
             close.id,
             day=day,
-            closed=closed,
+            visits_ended=len(closed),
+            visit_ids=closed,
             auto=False,
             early=early,
             reason=reason,
@@ -275,7 +276,18 @@ def close_day_if_due(
         if not closed:
             session.delete(close)
             return None
-        audit.record(session, ctx, actor, "day.closed", "day", close.id, day=day, closed=closed, auto=True)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "day.closed",
+            "day",
+            close.id,
+            day=day,
+            visits_ended=len(closed),
+            visit_ids=closed,
+            auto=True,
+        )
         return CloseResult(day=day, closed_visit_ids=tuple(closed), day_close_id=close.id)
 
 

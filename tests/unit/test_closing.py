@@ -68,7 +68,8 @@ def test_a_lead_closes_the_day(
     assert day_event.entity_id == result.day_close_id
     assert json.loads(day_event.details) == {
         "day": "2026-11-20",
-        "closed": [owned, waiting],
+        "visits_ended": 2,
+        "visit_ids": [owned, waiting],
         "auto": False,
         "early": False,
         "reason": "",
