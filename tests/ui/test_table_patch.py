@@ -7,12 +7,14 @@ row."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.strip import Strip
+from textual.widgets.data_table import RowKey
 
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
@@ -54,6 +56,20 @@ class LinesDrawn:
         self.lines.clear()
 
 
+class RowsRendered:
+    """The keys of the rows whose lines were rendered anew (not taken from a cache)."""
+
+    def __init__(self, table: FittedTable, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.keys: set[str] = set()
+        render_line_in_row = table._render_line_in_row
+
+        def counted(row_key: RowKey, *args: Any, **kwargs: Any) -> Any:
+            self.keys.add(str(row_key.value))
+            return render_line_in_row(row_key, *args, **kwargs)
+
+        monkeypatch.setattr(table, "_render_line_in_row", counted)
+
+
 def drawn(table: FittedTable) -> list[Strip]:
     """Every line of the table as drawn now (header, then one line a row)."""
     return [table.render_line(y) for y in range(ROWS + 1)]
@@ -63,10 +79,11 @@ Rows = Sequence[tuple[str, list[Text]]]
 
 
 async def patched(
-    monkeypatch: pytest.MonkeyPatch, before: Rows, after: Rows
+    monkeypatch: pytest.MonkeyPatch, before: Rows, after: Rows, rendered: bool = False
 ) -> tuple[set[int], list[Strip], list[Strip], str | None]:
-    """Lines redrawn by patching `before` into `after`, what the patched table then draws,
-    what a table filled with `after` draws, and the key under the cursor."""
+    """Lines redrawn by patching `before` into `after` (with `rendered`: the lines of
+    rows rendered anew, not from a cache), what the patched table then draws, what a
+    table filled with `after` draws, and the key under the cursor."""
     app = TwoTables()
     async with app.run_test(size=(90, ROWS + 4)) as pilot:
         table, fresh = app.query_one("#patched", FittedTable), app.query_one("#fresh", FittedTable)
@@ -76,10 +93,12 @@ async def patched(
         table.patch(before)  # nothing changed: nothing to draw
         await pilot.pause()
         drawn(table)  # every line in the render caches as of now
-        counted = LinesDrawn(table, monkeypatch)
+        counted, rows = LinesDrawn(table, monkeypatch), RowsRendered(table, monkeypatch)
         table.patch(after)
         await pilot.pause()
-        redrawn = set(counted.lines)
+        keys = [key for key, _ in after]
+        drawn_rows = rows.keys - {"None"}  # the header
+        redrawn = {1 + keys.index(key) for key in drawn_rows} if rendered else set(counted.lines)
         fresh.fill(after)
         fresh.move_cursor_to(table.cursor_row_key() or "")
         await pilot.pause()
@@ -125,5 +144,32 @@ async def test_rows_changed_apart_redraw_no_row_between(monkeypatch: pytest.Monk
     after[1], after[2], after[9] = row(1, owner="Alex"), row(2, owner="Sam"), row(9, owner="Dana")
     redrawn, lines, fresh, cursor = await patched(monkeypatch, before, after)
     assert redrawn == {1 + 1, 1 + 2, 1 + 9}
+    assert lines == fresh
+    assert cursor == "4"
+
+
+async def test_a_row_added_renders_the_rows_from_it_down_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A walk-in from another terminal goes in among the others: the rows above it are
+    drawn from the lines kept (the table's height changed, so the screen takes them
+    again); the new row and those it pushed down are rendered again."""
+    before = [row(n) for n in range(ROWS - 1)]
+    after = [*before[:5], row(20), *before[5:]]
+    redrawn, lines, fresh, cursor = await patched(monkeypatch, before, after, rendered=True)
+    assert redrawn == {1 + index for index in range(5, ROWS)}
+    assert [line.text.split()[1] for line in lines[1:]] == [key for key, _ in after]
+    assert lines == fresh
+    assert cursor == "4"
+
+
+async def test_a_row_removed_renders_the_rows_below_it_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A visit ended elsewhere, below the cursor: the rows below it move up and are
+    rendered again, and the last line is cleared. (Above the cursor, the cursor's line
+    moves too, and DataTable keys every line it keeps on the cursor's line.)"""
+    before = [row(n) for n in range(ROWS)]
+    after = [*before[:6], *before[7:]]
+    redrawn, lines, fresh, cursor = await patched(monkeypatch, before, after, rendered=True)
+    assert redrawn == {1 + index for index in range(6, ROWS - 1)}
+    assert [line.text.split()[1] for line in lines[1:ROWS]] == [key for key, _ in after]
+    assert lines[ROWS].text.strip() == ""
     assert lines == fresh
     assert cursor == "4"

@@ -20,7 +20,7 @@ from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import plain
@@ -164,12 +164,10 @@ class FittedTable(Guarded, PlacedCellsTable):
     def patch(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
         """Show these (row key, cells) rows by changing only what differs from what is
         shown: a cell that is not the same object (or equal) as before is replaced, rows
-        gone are removed, new rows added, and the order put right; the cursor stays on
-        the same row. When the same rows stay, only the rows changed or moved are drawn
-        again (`_redraw_only`); otherwise what is on screen is drawn once, however many
-        rows there are off screen. When the columns would need other widths, or most
-        rows changed, the table is filled again instead (every cell is cut to its new
-        width)."""
+        gone are taken out, new rows put in their place, and the order put right; only
+        the rows changed or moved are drawn again (`_put_in_place`), and the cursor stays
+        on the same row. When the columns would need other widths, or most rows changed,
+        the table is filled again instead (every cell is cut to its new width)."""
         self._add_pending()
         before = dict(self._rows)
         self._rows = list(rows)
@@ -180,40 +178,64 @@ class FittedTable(Guarded, PlacedCellsTable):
             return
         selected = self.cursor_row_key()
         keys = [key for key, _ in rows]
-        if before.keys() == set(keys):
-            self._redraw_only(keys, changed, before, widths)
-        else:
-            self._add_and_remove(keys, changed, before, widths)
+        self._put_in_place(keys, changed, before, widths)
         if selected is not None and selected in before and selected in set(keys):
             self.move_cursor(row=self.get_row_index(selected))
 
-    def _redraw_only(
+    def _put_in_place(
         self,
         keys: list[str],
         changed: list[tuple[str, Sequence[Text]]],
         before: dict[str, Sequence[Text]],
         widths: list[int],
     ) -> None:
-        """Put the changed cells and the new order in place, and draw again only the
-        rows that changed or moved.
+        """Put the changed cells, the rows that came and the new order in place, take
+        out the rows gone, and draw again only the rows that changed or moved (and the
+        lines a shorter table left).
 
-        DataTable's own `update_cell` and `sort` count an update that every one of its
-        render caches is keyed on, so each drew every visible line again (about 40 lines
-        of 6 cells, several milliseconds each, for a one-cell change). Here the caches'
-        entries for those rows alone are dropped and only their lines refreshed.
+        DataTable's own `update_cell`, `add_row`, `remove_row` and `sort` count an update
+        that every one of its render caches is keyed on, so each drew every visible line
+        again (about 40 lines of 6 cells for a one-cell change). Here the caches' entries
+        for those rows alone are dropped and only their lines refreshed.
         """
+        shown_before = [row.key.value for row in self.ordered_rows]
+        for key in before.keys() - set(keys):
+            del self.rows[RowKey(key)], self._data[RowKey(key)]
         for key, cells in changed:
+            old_cells = before.get(key)
+            if old_cells is None:
+                self.rows[RowKey(key)] = Row(RowKey(key), 1)
+                self._data[RowKey(key)] = {
+                    ColumnKey(spec.key): fit_cell(cell, width)
+                    for spec, width, cell in zip(self.specs, widths, cells, strict=True)
+                }
+                continue
             shown = self._data[RowKey(key)]
-            for spec, width, old, new in zip(self.specs, widths, before[key], cells, strict=True):
+            for spec, width, old, new in zip(self.specs, widths, old_cells, cells, strict=True):
                 if not _same(old, new):
                     shown[ColumnKey(spec.key)] = fit_cell(new, width)
-        moved = [index for index, row in enumerate(self.ordered_rows) if row.key.value != keys[index]]
-        for index in moved:
-            self._row_locations[RowKey(keys[index])] = index
-        if moved:
+        moved = [
+            index
+            for index, key in enumerate(keys)
+            if index >= len(shown_before) or shown_before[index] != key
+        ]
+        if len(keys) != len(shown_before):
+            self._row_locations = type(self._row_locations)({RowKey(key): n for n, key in enumerate(keys)})
+            self._require_update_dimensions = True  # the scrollable height, when next idle
+            self.check_idle()
+        else:
+            for index in moved:
+                self._row_locations[RowKey(keys[index])] = index
+        if moved or len(keys) != len(shown_before):
             self._ordered_row_cache.clear()
             self._offset_cache.clear()
         self._forget_rows({key for key, _ in changed} | {keys[index] for index in moved})
+        if len(keys) < len(shown_before):
+            self._clear_lines(len(keys), len(shown_before))
+        if self.cursor_row >= len(keys):  # kept within the rows (the watchers clamp it)
+            self.cursor_coordinate = self.cursor_coordinate
+        if self.hover_row >= len(keys):
+            self.hover_coordinate = self.hover_coordinate
 
     def _forget_rows(self, keys: set[str]) -> None:
         """Drop the render caches' entries for these rows (by key, by index and by line)
@@ -227,43 +249,14 @@ class FittedTable(Guarded, PlacedCellsTable):
         _discard_where(self._cell_render_cache, lambda key: key[0] in keys)
         _discard_where(self._row_renderable_cache, lambda key: key[1] in indices)
         _discard_where(self._line_cache, lambda key: key[0] in lines)
-        width = max(self.size.width, self.virtual_size.width)
         for first, last in _runs(sorted(indices)):  # one refresh a run of rows, not one a row
-            self.refresh(Region(0, top + first, width, last - first + 1).translate(-self.scroll_offset))
+            self._clear_lines(first, last + 1)
 
-    def _add_and_remove(
-        self,
-        keys: list[str],
-        changed: list[tuple[str, Sequence[Text]]],
-        before: dict[str, Sequence[Text]],
-        widths: list[int],
-    ) -> None:
-        """Rows came or went: change the table through DataTable's own calls (each of
-        which has every visible line drawn again)."""
-        for key in before.keys() - set(keys):
-            self.remove_row(key)
-        for key, cells in changed:
-            shown = before.get(key)
-            if shown is None:
-                self.add_row(
-                    *(fit_cell(cell, width) for cell, width in zip(cells, widths, strict=True)), key=key
-                )
-                continue
-            for spec, width, old, new in zip(self.specs, widths, shown, cells, strict=True):
-                if not _same(old, new):
-                    self.update_cell(key, spec.key, fit_cell(new, width))
-        if [row.key.value for row in self.ordered_rows] != keys:
-            self._put_in_order(keys)
-
-    def _put_in_order(self, keys: list[str]) -> None:
-        """Order the rows as `keys`. DataTable sorts by cell values, so each row is known
-        by its first cell object (each row has its own); if two rows share one, fill."""
-        first = self.specs[0].key
-        position = {id(self.get_cell(key, first)): index for index, key in enumerate(keys)}
-        if len(position) != len(keys):
-            self._lay_out()
-            return
-        self.sort(first, key=lambda cell: position[id(cell)])
+    def _clear_lines(self, first: int, end: int) -> None:
+        """Refresh the lines of rows `first` to `end` (exclusive)."""
+        top = self.header_height if self.show_header else 0
+        width = max(self.size.width, self.virtual_size.width)
+        self.refresh(Region(0, top + first, width, end - first).translate(-self.scroll_offset))
 
     def on_resize(self) -> None:
         """Fit the columns to the new size (cutting every cell again only when a width
