@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.fitted_table import FIRST_ROWS, FittedTable
+from counter_tui.ui.widgets.floor_cells import FloorCells
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows
 
@@ -357,3 +359,32 @@ async def test_a_row_changed_once_is_not_rendered_again_by_the_next_change(
         assert shown_board(table) == expected_board(ctx)
         assert team.lead.name in rendered.texts
         assert "Alex" not in rendered.texts
+
+
+async def test_a_change_elsewhere_builds_the_cells_of_its_visits_only(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board's other rows keep their cells (their waiting times move with the tick);
+    only the changed visit's row is worked out again and put in its place."""
+    walk_ins = coats(ctx, team, 6)
+    async with sams_board(ctx) as (app, pilot, table):
+        await pilot.press("down")
+        built: list[int] = []
+        cells = FloorCells.cells
+
+        def counted(self: FloorCells, row: visit_views.FloorRow, narrow: bool, now: datetime) -> list[Text]:
+            built.append(row.visit_id)
+            return cells(self, row, narrow, now)
+
+        monkeypatch.setattr(FloorCells, "cells", counted)
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[3])
+        assert built == [walk_ins[3]]
+        assert shown_board(table) == expected_board(ctx)
+        seen = changes.latest_event_id(ctx)
+        visits.end_visit(ctx, team.lead, walk_ins[0], Outcome.LEFT_UNSERVED)
+        late = visits.new_walk_in(ctx, team.alex, description="hat 9")
+        deliver(app, ctx, seen)
+        await settle(pilot)
+        assert built == [walk_ins[3], late]
+        assert shown_board(table) == expected_board(ctx)
+        assert table.cursor_row_key() == str(walk_ins[1])

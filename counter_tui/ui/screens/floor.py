@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import insort
+from collections.abc import Collection
 from datetime import datetime
 from typing import ClassVar
 
@@ -32,6 +34,10 @@ TICK_SECONDS = 15.0
 THANKS_SHOWN = 3
 
 
+def _place(shown: tuple[FloorRow, list[Text]]) -> tuple[bool, bool, bool, datetime, int]:
+    return floor_order(shown[0])
+
+
 class FloorScreen(FloorReads, CounterScreen):
     """All open visits. Unowned customers waiting too long and unclaimed "needs help"
     customers stand out at the top."""
@@ -40,6 +46,9 @@ class FloorScreen(FloorReads, CounterScreen):
         super().__init__(board)
         self._focus_visit: int | None = None
         self._cells: FloorCells | None = None
+        self._shown: list[tuple[FloorRow, list[Text]]] | None = None
+        """The rows on the board in order, as of when each was worked out, with its cells."""
+        self._shown_narrow = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", id="floor.open", tooltip="Open the highlighted customer."),
@@ -152,25 +161,36 @@ class FloorScreen(FloorReads, CounterScreen):
             text.append_text(kudos_lines(items, [day_and_time(self.ctx, item.given_at) for item in items]))
             wall.update(text)
 
-    def _show(self) -> None:
+    def _show(self, touched: Collection[int] | None = None) -> None:
         """Show the board as of now, in order, changing only the cells that differ from
-        what is on screen; the cursor stays on the same visit."""
+        what is on screen; the cursor stays on the same visit. With `touched` (the visits
+        a change read again), only those rows are worked out again and put in their
+        place: the others keep their cells and place until the next tick."""
         assert self._board is not None and self._cells is not None
         now = self.ctx.now()
-        rows = sorted((row.as_of(now) for row in self._board.values()), key=floor_order)
-        self._cells.keep_only(set(self._board))
         table = self.query_one(FittedTable)
-        table.display = bool(rows)
         narrow = table.narrow
-        table.patch([(str(row.visit_id), self._cells.cells(row, narrow, now)) for row in rows])
+        if touched is None or self._shown is None or narrow != self._shown_narrow:
+            rows = sorted((row.as_of(now) for row in self._board.values()), key=floor_order)
+            shown = [(row, self._cells.cells(row, narrow, now)) for row in rows]
+        else:
+            shown = [item for item in self._shown if item[0].visit_id not in touched]
+            for visit_id in touched:
+                if (changed := self._board.get(visit_id)) is not None:
+                    row = changed.as_of(now)
+                    insort(shown, (row, self._cells.cells(row, narrow, now)), key=_place)
+        self._shown, self._shown_narrow = shown, narrow
+        self._cells.keep_only(set(self._board))
+        table.display = bool(shown)
+        table.patch([(str(row.visit_id), cells) for row, cells in shown])
         wanted = self._focus_visit
         if wanted is not None and wanted in self._board:
             self._focus_visit = None
             table.move_cursor_to(str(wanted))
-        self.query_one("#floor-empty").display = not rows
-        if rows and self.focused is None:
+        self.query_one("#floor-empty").display = not shown
+        if shown and self.focused is None:
             table.focus()
-        self._summarise(rows, now)
+        self._summarise([row for row, _ in shown], now)
 
     def on_fitted_table_narrow_changed(self) -> None:
         """Shorter words when the board gets narrow (e.g. 80 columns), longer when wide."""

@@ -8,6 +8,7 @@ the next. A read that fails asks for the whole board next time.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from counter_tui.errors import DomainError
@@ -28,7 +29,7 @@ class FloorReads(_Screen):
 
     if TYPE_CHECKING:
 
-        def _show(self) -> None: ...
+        def _show(self, touched: Collection[int] | None = None) -> None: ...
 
         def _reload_thanks(self) -> None: ...
 
@@ -153,8 +154,8 @@ class FloorReads(_Screen):
                 self._board.pop(visit_id, None)
             for row in patch.rows:
                 self._board[row.visit_id] = row
-            if self.is_current:
-                self._show()
+            if self.is_current:  # else shown whole on return (`back_on_top`)
+                self._show(patch.visit_ids)
         self._read_next()
 
     def _caught_up(self, marked: tuple[int, FloorPatch | None]) -> None:
