@@ -1,6 +1,7 @@
 """Memory that stays flat: going round the staff screens again and again leaves no screen,
 widget or signal subscription behind (issue 12: a terminal grew ~8 MiB per loop, every
-closed screen kept alive by the theme signal it had subscribed to)."""
+closed screen kept alive by the theme signal it had subscribed to; then ~2.5 MiB per loop
+with the floor board kept open under the lock, its footer's keys of every redraw kept)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from textual.widget import Widget
 
 from counter_tui.services import visits
 from counter_tui.services.context import ShopContext
+from counter_tui.services.staff_roster import StaffSummary
+from counter_tui.ui.app import CounterApp
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in
 
@@ -21,9 +24,25 @@ LOOPS = 3
 COUNTED = ("screens", "widgets", "signal subscribers")
 
 
+class OpenShop:
+    """The shop handed to the app as the command line does (opened behind the first frame)."""
+
+    theme = "textual-dark"
+
+    def __init__(self, ctx: ShopContext) -> None:
+        self.ctx = ctx
+
+    def roster(self) -> list[StaffSummary] | None:
+        return None
+
+    def open(self) -> ShopContext:
+        return self.ctx
+
+
 async def round_the_screens(pilot: Pilot[None]) -> None:
     """One loop, by keys: sign in, a customer, find, follow-ups, every review tab, lock,
-    sign in again, sign out."""
+    sign in again, sign out (or lock, when signing out is refused because customers are
+    still yours: what comes back on signing in is the same floor board)."""
     await sign_in(pilot, "dana", "1111")
     for keys in (["enter"], ["escape"], ["slash", "a"], ["escape"], ["f"], ["escape"], ["l"]):
         await pilot.press(*keys)
@@ -35,6 +54,9 @@ async def round_the_screens(pilot: Pilot[None]) -> None:
     await sign_in(pilot, "dana", "1111")
     await pilot.press("ctrl+o")
     await settle(pilot)
+    if isinstance(pilot.app, CounterApp) and pilot.app.actor is not None:
+        await pilot.press("ctrl+l")
+        await settle(pilot)
 
 
 def drop_cancelled_timers() -> None:
@@ -53,7 +75,7 @@ def drop_cancelled_timers() -> None:
     loop._timer_cancelled_count = 0  # type: ignore[attr-defined]
 
 
-def live(app: StaffApp) -> tuple[int, int, int]:
+def live(app: CounterApp) -> tuple[int, int, int]:
     """Screens and widgets still in memory, and subscriptions to the app's signals."""
     drop_cancelled_timers()
     gc.collect()
@@ -82,3 +104,25 @@ async def test_going_round_the_screens_leaves_nothing_behind(ctx: ShopContext, t
         assert grown == []
         closed = [type(item).__name__ for item in gc.get_objects() if isinstance(item, Screen)]
         assert closed.count("CustomerScreen") == closed.count("FloorScreen") == 0
+
+
+async def test_a_shift_on_one_floor_board_leaves_nothing_behind(ctx: ShopContext, team: Team) -> None:
+    """As at a real counter: the app opened as the command line opens it, the live change
+    feed on, and Dana with a customer of her own, so she cannot sign out and locks
+    instead; her floor board stays open under the lock through every loop."""
+    visits.new_walk_in(ctx, team.lead, description="green hat", claim=True)
+    app = CounterApp(OpenShop(ctx))
+    async with app.run_test(size=SIZE) as pilot:
+        await round_the_screens(pilot)
+        board = app.screen_stack[1]
+        after_one = live(app)
+        for _ in range(LOOPS):
+            await round_the_screens(pilot)
+        after_more = live(app)
+        assert app.actor is None and app.screen_stack[1] is board  # locked, the same board under
+        grown = [
+            (name, before, after)
+            for name, before, after in zip(COUNTED, after_one, after_more, strict=True)
+            if after > before
+        ]
+        assert grown == []
