@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, KeyGroup
 
-from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.guarded_app import Guarded, forget_closed_watchers
 
 PINNED_IDS = frozenset({"app.sign_out", "app.help"})
 """The app's keys a person must always find: to leave, and to see every other key."""
@@ -36,7 +36,10 @@ class KeysFooter(Guarded, Footer):
 
     def compose(self) -> ComposeResult:
         """Textual's keys in the screen's order, less the pinned ones and those that would
-        not fit whole beside them, then the pinned ones in a group docked at the right edge."""
+        not fit whole beside them, then the pinned ones in a group docked at the right edge.
+        The keys of the last layout are removed by now: let go of them (Textual's footer
+        binds each key to its `compact`, and would keep them all while the screen is open)."""
+        forget_closed_watchers(self)
         pinned_actions = {
             active.binding.action
             for active in self.screen.active_bindings.values()
