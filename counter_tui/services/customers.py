@@ -121,9 +121,21 @@ def insert_customer(session: Session, ctx: ShopContext, details: ContactDetails)
 
 
 def update_contact(
-    ctx: ShopContext, actor: Actor, customer_id: int, *, name: str, phone: str, email: str
+    ctx: ShopContext,
+    actor: Actor,
+    customer_id: int,
+    *,
+    name: str,
+    phone: str,
+    email: str,
+    save_anyway: bool = False,
 ) -> None:
-    """Correct a customer's name, phone or email."""
+    """Correct a customer's name, phone or email.
+
+    A phone or email changed to one another customer on file has stops it with a
+    PossibleDuplicate naming them (a typo would send this customer's callbacks to that
+    one; or they are one person, to merge); `save_anyway` goes ahead, said in the event.
+    """
     details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
@@ -131,12 +143,21 @@ def update_contact(
         # Read it again under a row lock (PostgreSQL), so that what is written, and the
         # search terms made from it, start from the latest save by another terminal.
         session.refresh(customer, with_for_update=True)
+        if not save_anyway:
+            new_phone = (
+                details.phone_normalised if details.phone_normalised != customer.phone_normalised else ""
+            )
+            new_email = details.email if details.email != customer.email else ""
+            candidates = find_duplicates(session, new_phone, new_email, exclude=customer_id)
+            if candidates:
+                raise PossibleDuplicate(candidates, on_visit=False, correcting=True)
         customer.name, customer.name_key = details.name, lowered(details.name, "name")
         customer.phone, customer.phone_digits = details.phone, digits_of(details.phone)
         customer.phone_normalised, customer.email = details.phone_normalised, details.email
         session.add(customer)
         write_search_terms(session, customer_id, customer.name_key, customer.phone_digits, details.email)
-        audit.record(session, ctx, actor, "customer.updated", "customer", customer_id)
+        despite = {"despite_duplicates": True} if save_anyway else {}
+        audit.record(session, ctx, actor, "customer.updated", "customer", customer_id, **despite)
 
 
 def add_note(ctx: ShopContext, actor: Actor, customer_id: int, body: str) -> None:

@@ -28,23 +28,27 @@ class DuplicateCandidate:
 
 
 class PossibleDuplicate(Conflict):
-    """Putting someone on file was stopped because customers with the same phone number or
-    email are on file already; the UI offers to link the visit to one of them (or, with
-    no visit, `on_visit=False`, to open their record) or to go ahead."""
+    """Putting someone on file (or correcting a record's phone or email, `correcting`) was
+    stopped because customers with the same phone number or email are on file already;
+    the UI offers to link the visit to one of them (or, with no visit, `on_visit=False`,
+    to open their record) or to go ahead."""
 
-    def __init__(self, candidates: tuple[DuplicateCandidate, ...], *, on_visit: bool = True) -> None:
+    def __init__(
+        self, candidates: tuple[DuplicateCandidate, ...], *, on_visit: bool = True, correcting: bool = False
+    ) -> None:
         first = candidates[0]
         what = "phone number" if first.same_phone else "email"
+        anyway = "save the change anyway" if correcting else "create a new customer anyway"
         if len(candidates) == 1:
             offer = "Link this visit to them" if on_visit else "Open their record"
-            message = (
-                f"{first.name} is on file with the same {what}. {offer}, or create a new customer anyway."
-            )
+            if correcting:
+                offer += " (to merge them if they are one person)"
+            message = f"{first.name} is on file with the same {what}. {offer}, or {anyway}."
         else:
             offer = "Link this visit to one of them" if on_visit else "Open one of their records"
             message = (
                 f"{len(candidates)} customers on file have the same phone number or email. "
-                f"{offer}, or create a new customer anyway."
+                f"{offer}, or {anyway}."
             )
         super().__init__(message)
         self.candidates = candidates

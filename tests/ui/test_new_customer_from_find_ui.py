@@ -18,7 +18,17 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    open_record,
+    option_labels,
+    quick_sign_in,
+    settle,
+    sign_in,
+    table_rows,
+    type_text,
+)
 
 
 def _on_file(ctx: ShopContext) -> list[str]:
@@ -86,3 +96,48 @@ async def test_create_a_new_customer_anyway(ctx: ShopContext, team: Team) -> Non
         assert isinstance(app.screen, CustomerScreen)
         assert app.screen.customer is not None and app.screen.customer.name == "Priya S"
     assert _on_file(ctx) == ["Priya S", "Priya Shah"]
+
+
+async def test_correcting_a_phone_to_another_customers_offers_theirs_or_saves_anyway(
+    ctx: ShopContext, team: Team
+) -> None:
+    """`u` on Bob, his phone corrected to Priya's number typed another way: stopped with
+    Priya named; Esc keeps the typing; 'save the change anyway' saves it."""
+    customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        record = await open_record(pilot, bob)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CustomerFormDialog)
+        await pilot.press("tab", "ctrl+u")
+        await type_text(pilot, "+44 7700 900456")
+        await pilot.press("enter")
+        await settle(pilot)
+        choice = app.screen
+        assert isinstance(choice, DuplicateChoiceDialog)
+        assert option_labels(choice.query_one(ChoiceList)) == [
+            "( ) Open Priya Shah (07700 900456, on file since November)",
+            "( ) Save the change anyway",
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#phone", Input).value == "+44 7700 900456"
+        assert _phone_of(ctx, bob) == "07700 900123"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("down", "space", "enter")
+        await settle(pilot)
+        assert app.screen is record
+    assert _phone_of(ctx, bob) == "+44 7700 900456"
+
+
+def _phone_of(ctx: ShopContext, customer_id: int) -> str:
+    with ctx.database.read() as session:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None
+        return customer.phone

@@ -133,6 +133,36 @@ def test_update_contact_changes_what_search_finds(
     assert [e.entity_id for e in audit_log("customer.updated")] == [bob]
 
 
+def test_correcting_a_phone_or_email_to_another_customers_stops_and_names_them(
+    ctx: ShopContext, team: Team, bob: int, audit_log: AuditLog, fetch: Callable[..., Any]
+) -> None:
+    """A typo here would send one customer's callbacks to another: stopped as putting a
+    walk-in on file is, naming who has it, and saved only when asked to."""
+    ann = customers.create_customer(
+        ctx, team.sam, name="Ann Lee", phone="07700 900999", email="ann@example.com"
+    )
+    for phone, email, what in (("+44 7700 900999", "", "phone number"), ("", "ANN@example.com", "email")):
+        with pytest.raises(PossibleDuplicate) as stopped:
+            customers.update_contact(ctx, team.sam, bob, name="Bob Jones", phone=phone, email=email)
+        assert str(stopped.value) == (
+            f"Ann Lee is on file with the same {what}. Open their record (to merge them if they "
+            "are one person), or save the change anyway."
+        )
+        assert [c.customer_id for c in stopped.value.candidates] == [ann]
+    assert fetch(Customer, bob).phone_normalised != "+447700900999"
+    assert audit_log("customer.updated") == []
+
+    customers.update_contact(
+        ctx, team.sam, bob, name="Bob Jones", phone="07700 900999", email="", save_anyway=True
+    )
+    assert fetch(Customer, bob).phone_normalised == "+447700900999"
+    [updated] = audit_log("customer.updated")
+    assert json.loads(updated.details) == {"despite_duplicates": True}
+    # Saving again with the number it now shares (a name corrected) does not stop again.
+    customers.update_contact(ctx, team.sam, bob, name="Robert Jones", phone="07700 900999", email="")
+    assert fetch(Customer, bob).name == "Robert Jones"
+
+
 def test_find_by_the_start_of_any_word_of_the_name(ctx: ShopContext, shop_customers: dict[str, int]) -> None:
     assert _names(ctx, "smi") == ["Dana Smith", "Smithers Waylon"]
     assert _names(ctx, "SMITH") == ["Dana Smith", "Smithers Waylon"]

@@ -1,6 +1,7 @@
 """When the person being put on file looks like a customer already there: link the walk-in
-to them (or, from find, open their record), or create a new customer anyway. Esc goes
-back to the form with everything typed."""
+to them (or, from find, open their record), or create a new customer anyway; and when a
+record's phone or email is corrected to another customer's, open theirs or save anyway.
+Esc goes back to the form with everything typed."""
 
 from __future__ import annotations
 
@@ -35,21 +36,23 @@ class DuplicateChoiceDialog(FormDialog[int]):
 
     TITLE_TEXT = "Already on file?"
 
-    def __init__(self, message: str, links: list[tuple[int, str]]) -> None:
+    def __init__(
+        self, message: str, links: list[tuple[int, str]], anyway: str = "create a new customer anyway"
+    ) -> None:
         super().__init__()
         self._message = message
         self._links = links
+        self._anyway = anyway
 
     def fields(self) -> ComposeResult:
         yield Label(plain(self._message))
-        choices = [*self._links, (CREATE_ANYWAY, "Create a new customer anyway")]
+        choices = [*self._links, (CREATE_ANYWAY, self._anyway.capitalize())]
         yield ChoiceList(choices, id="duplicate")
 
     def collect(self) -> int:
         value = self.query_one("#duplicate", ChoiceList).value
         if value is None:
             raise InvalidInput(
-                "Choose the customer on file, or create a new customer anyway (↑↓, then Enter).",
-                field="duplicate",
+                f"Choose the customer on file, or {self._anyway} (↑↓, then Enter).", field="duplicate"
             )
         return int(value)

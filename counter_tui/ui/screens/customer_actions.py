@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from counter_tui.errors import DomainError
 from counter_tui.services import (
     customers,
     erasure,
@@ -15,10 +16,13 @@ from counter_tui.services import (
     subject_access,
     visits,
 )
+from counter_tui.services.context import Actor
+from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.permissions import NOBODY, Action, allows
 from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.consent import ConsentDialog
-from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
+from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.form import ask
@@ -228,16 +232,57 @@ class CustomerActions(VisitActions):
         if self.customer is None or self.customer_id is None:
             return
         customer, customer_id = self.customer, self.customer_id
-        dialog = CustomerFormDialog(
+        form = CustomerFormDialog(
             customer.name, phone=customer.phone, email=customer.email, ask_consent=False
         )
+
+        def save(actor: Actor, details: NewCustomer, save_anyway: bool = False) -> None:
+            customers.update_contact(
+                self.ctx,
+                actor,
+                customer_id,
+                name=details.name,
+                phone=details.phone,
+                email=details.email,
+                save_anyway=save_anyway,
+            )
+
+        def refused(error: DomainError) -> bool:
+            if not isinstance(error, PossibleDuplicate):
+                return False
+            typed = form.collect()
+            self._offer_other_record(form, error, lambda actor: save(actor, typed, save_anyway=True))
+            return True
+
+        ask(self, form, save, then=lambda _: self.reload(), refused=refused)
+
+    def _offer_other_record(
+        self, form: CustomerFormDialog, offer: PossibleDuplicate, save_anyway: Callable[[Actor], None]
+    ) -> None:
+        """Over the form: open the customer who has that phone or email (to merge them if
+        they are one person), or save the change anyway; Esc goes back to the form with
+        everything typed."""
+        from counter_tui.ui.screens.customer import CustomerScreen
+
+        today = self.ctx.calendar.local_date(self.ctx.now())
+        links = [
+            (c.customer_id, link_label(c, self.ctx.calendar, today, verb="Open")) for c in offer.candidates
+        ]
+
+        def save(actor: Actor, choice: int) -> int:
+            if choice == CREATE_ANYWAY:
+                save_anyway(actor)
+            return choice
+
+        def chosen(choice: int) -> None:
+            form.dismiss(None)
+            if choice == CREATE_ANYWAY:
+                self.reload()
+            else:
+                self.app.push_screen(CustomerScreen(customer_id=choice))
+
         ask(
-            self,
-            dialog,
-            lambda actor, details: customers.update_contact(
-                self.ctx, actor, customer_id, name=details.name, phone=details.phone, email=details.email
-            ),
-            then=lambda _: self.reload(),
+            self, DuplicateChoiceDialog(str(offer), links, anyway="save the change anyway"), save, then=chosen
         )
 
     def action_feedback(self) -> None:
