@@ -31,6 +31,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
+from counter_tui.services.asked_callbacks import queue_asked_callback
 from counter_tui.services.closing_views import ClosePreview, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.followup_oversight import open_callbacks_due_by, overdue_followups_as_of
@@ -100,6 +101,7 @@ def _end_at_close(
             flagged_for_review=True,
         )
         owe_apology(session, ctx, actor, visit_id)
+        queue_asked_callback(session, ctx, actor, session.get_one(Visit, visit_id, populate_existing=True))
     return closed
 
 

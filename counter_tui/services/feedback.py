@@ -38,7 +38,7 @@ from counter_tui.services import audit
 from counter_tui.services.cadence import allowed_from, holding_contact
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer
-from counter_tui.services.followups import _insert as insert_followup
+from counter_tui.services.followups import insert_followup
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow

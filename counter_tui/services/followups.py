@@ -77,7 +77,9 @@ def add_callback(
         if not asked_by_customer:
             require_shop_callback_allowed(session, ctx, customer)
         due = ctx.calendar.callback_due(ctx.now(), ctx.rules.followups.callback_cutoff_minutes)
-        return _insert(session, ctx, actor, staff, customer_id, FollowUpKind.CALLBACK, channel, about, due)
+        return insert_followup(
+            session, ctx, actor, staff, customer_id, FollowUpKind.CALLBACK, channel, about, due
+        )
 
 
 def add_promise(
@@ -106,12 +108,12 @@ def add_promise(
                 f"{CHANNEL_LABELS.get(channel, channel)}. "
                 "Use 'in person', or record their consent first."
             )
-        return _insert(
+        return insert_followup(
             session, ctx, actor, staff, customer_id, FollowUpKind.PROMISE, channel, promise, due_at
         )
 
 
-def _insert(
+def insert_followup(
     session: Session,
     ctx: ShopContext,
     actor: Actor | None,
@@ -249,7 +251,7 @@ def complete_followup_in(
         on_time=followup.done_at <= (followup.original_due_at or followup.due_at),
     )
     if followup.kind == FollowUpKind.STATUS_UPDATE and still_open:
-        _insert(
+        insert_followup(
             session,
             ctx,
             actor,

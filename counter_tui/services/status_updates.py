@@ -12,8 +12,7 @@ from counter_tui.errors import Conflict, InvalidInput, NotAllowed
 from counter_tui.limits import limited
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels, load_customer
-from counter_tui.services.followups import _insert as insert_followup
-from counter_tui.services.followups import status_update_due
+from counter_tui.services.followups import insert_followup, status_update_due
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.permissions import Action, require
 

@@ -10,7 +10,7 @@ from counter_tui.db.models import Channel, FollowUp, FollowUpKind, FollowUpStatu
 from counter_tui.limits import fitted, limited
 from counter_tui.services.context import Actor, ShopContext, load_staff_actor
 from counter_tui.services.customers import consented_channels, load_customer
-from counter_tui.services.followups import _insert as insert_followup
+from counter_tui.services.followups import insert_followup
 from counter_tui.services.personal_line import require_personal
 from counter_tui.services.queries import first_name
 

@@ -258,10 +258,12 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
 def end_visit(
     ctx: ShopContext, actor: Actor, visit_id: int, outcome: str, *, personal_line: str = ""
 ) -> EndResult:
-    """End a visit (owner or lead). A purchase queues a thank-you for the owner.
+    """End a visit (owner or lead). A purchase queues a thank-you for the owner; a call
+    back the customer asked for is queued too (`asked_callbacks`).
 
     Anyone may close an unowned visit as "left unserved"; other outcomes need an owner.
     """
+    from counter_tui.services.asked_callbacks import queue_asked_callback
     from counter_tui.services.cadence import held_sentence, holding_contact
     from counter_tui.services.thank_yous import queue_thank_you
     from counter_tui.services.walkouts import owe_apology
@@ -289,6 +291,8 @@ def end_visit(
             else:
                 thank_you_id = queue_thank_you(session, ctx, actor, visit, personal_line)
                 message = "Visit ended. A thank-you is queued for the owner."
+        if asked := queue_asked_callback(session, ctx, actor, visit):
+            message = f"{message} {asked}"
         return EndResult(thank_you_id, message)
 
 

@@ -36,7 +36,7 @@ from counter_tui.limits import fitted
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels
-from counter_tui.services.followups import _insert as insert_followup
+from counter_tui.services.followups import insert_followup
 
 APOLOGY_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 SIGN_IN_MOVES = ("staff.signed_in", "staff.signed_out", "terminal.closed")
