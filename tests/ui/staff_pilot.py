@@ -94,8 +94,8 @@ async def quick_sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
 
 
 async def open_followups(pilot: Pilot[None]) -> FollowUpsScreen:
-    """Sign in as Sam and press f: Sam's follow-ups."""
-    await sign_in(pilot, "sam", "2222")
+    """Sign in as Sam (`quick_sign_in`) and press f: Sam's follow-ups."""
+    await quick_sign_in(pilot, "sam", "2222")
     await pilot.press("f")
     await settle(pilot)
     screen = pilot.app.screen

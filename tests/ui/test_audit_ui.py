@@ -17,7 +17,7 @@ from counter_tui.ui.dialogs.audit_event import AuditEventDialog
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.screens.audit import AuditScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows, type_text
 
 BOB = "Bob [b]Jones[/b]"
 
@@ -38,7 +38,7 @@ def history(ctx: ShopContext, team: Team, clock: ManualClock) -> dict[str, int]:
 
 async def open_audit(pilot: Pilot[None], app: StaffApp) -> AuditScreen:
     """Dana signs in; l opens the review, l again the audit log."""
-    await sign_in(pilot, "dana", "1111")
+    await quick_sign_in(pilot, "dana", "1111")
     await pilot.press("l", "l")
     await settle(pilot)
     assert isinstance(app.screen, AuditScreen)

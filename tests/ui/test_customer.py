@@ -18,7 +18,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, quick_sign_in, settle, type_text
 
 
 def shown(app: StaffApp, selector: str) -> str:
@@ -28,7 +28,7 @@ def shown(app: StaffApp, selector: str) -> str:
 
 async def open_first_visit(pilot: Pilot[None], app: StaffApp, name: str, pin: str) -> CustomerScreen:
     """Sign in and open the first customer on the floor board."""
-    await sign_in(pilot, name, pin)
+    await quick_sign_in(pilot, name, pin)
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(app.screen, CustomerScreen)
@@ -243,7 +243,7 @@ async def test_customer_record_starts_a_visit_when_they_come_in(ctx: ShopContext
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         assert shown(app, "#owner-banner") == "Bob Jones — Not in the shop. Press w when they come in."
         await pilot.press("w")

@@ -21,7 +21,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, quick_sign_in, settle, type_text
 
 
 def beside(dialog: FormDialog[object], field_id: str) -> str:
@@ -50,7 +50,7 @@ def followups_of(ctx: ShopContext, kind: str) -> list[FollowUp]:
 
 async def end_dialog(pilot: Pilot[None], app: StaffApp) -> EndVisitDialog:
     """Sign Sam in, open the first visit, press x."""
-    await sign_in(pilot, "sam", "2222")
+    await quick_sign_in(pilot, "sam", "2222")
     await pilot.press("enter")
     await settle(pilot)
     await pilot.press("x")
@@ -141,7 +141,7 @@ async def test_callback_how_down_then_enter_saves_text_message(ctx: ShopContext,
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("b")
         await settle(pilot)
@@ -172,7 +172,7 @@ async def test_promise_how_down_then_enter_refuses_an_unconsented_channel_beside
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("m")
         await settle(pilot)
@@ -198,7 +198,7 @@ async def test_colleague_picker_chooses_nobody_until_the_arrows_do(ctx: ShopCont
     visit_id = visits.new_walk_in(ctx, team.sam, description="big order", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("p")
@@ -224,7 +224,7 @@ async def test_new_walk_in_ticks_needs_with_space_and_unticks_greeting(ctx: Shop
     """n: ↓ Space ticks "needs help" ([x] shown), Tab, Space unticks "I'm greeting them"."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("n")
         await settle(pilot)
         dialog = app.screen

@@ -29,7 +29,7 @@ from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
 from tests.ui.failures import INJECTED, FailOnce
-from tests.ui.staff_pilot import SIZE, StaffApp, screen_text, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, screen_text, settle, table_rows, type_text
 
 CUSTOMER = "Grace Hopper"
 
@@ -77,7 +77,7 @@ async def test_a_failing_service_call_says_nothing_was_saved(
     monkeypatch.setattr(visits, "claim_visit", FailOnce().wrap(visits.claim_visit))
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("c")
         await settle(pilot)
         assert app.messages[-1] == UNEXPECTED
@@ -98,7 +98,7 @@ async def test_a_failing_then_after_a_save_does_not_claim_nothing_was_saved(
     monkeypatch.setattr(FloorScreen, "_claimed", FailOnce().wrap(FloorScreen._claimed))
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("c")
         await settle(pilot)
         assert app.messages[-1] == UNEXPECTED_AFTER
@@ -126,7 +126,7 @@ async def test_a_failing_refused_callback_is_reported_and_the_dialog_still_works
     monkeypatch.setattr(LeadPinDialog, "_refused", FailOnce().wrap(LeadPinDialog._refused))
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("ctrl+q")
         await settle(pilot)
         dialog = app.screen
@@ -162,7 +162,7 @@ async def test_a_failing_message_handler_is_reported_and_the_screen_keeps_handli
     monkeypatch.setattr(CounterScreen, "on_data_changed", FailOnce().wrap(CounterScreen.on_data_changed))
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         app.screen.post_message(DataChanged(()))
         await settle(pilot)
         assert app.messages[-1] == UNEXPECTED_AFTER
@@ -185,7 +185,7 @@ async def test_a_failing_action_is_reported_and_the_key_works_next_time(
     monkeypatch.setattr(FloorScreen, "action_claim", FailOnce().wrap(FloorScreen.action_claim))
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("c")
         await settle(pilot)
         assert app.messages[-1] == UNEXPECTED_AFTER
@@ -207,7 +207,7 @@ async def test_a_failing_timer_is_reported_and_keeps_ticking(
     app = StaffApp(ctx)
     failure = FailOnce()
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         checks: list[float] = []
 
         def idle_seconds() -> float:

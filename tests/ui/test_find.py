@@ -14,7 +14,7 @@ from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows, type_text
 
 
 async def search(pilot: Pilot[None], app: StaffApp, text: str) -> None:
@@ -37,7 +37,7 @@ def result_names(app: StaffApp) -> list[str]:
 
 async def open_find(pilot: Pilot[None], app: StaffApp) -> FindCustomerScreen:
     """Sign in as Sam and press /."""
-    await sign_in(pilot, "sam", "2222")
+    await quick_sign_in(pilot, "sam", "2222")
     await pilot.press("slash")
     await settle(pilot)
     assert isinstance(app.screen, FindCustomerScreen)

@@ -24,7 +24,7 @@ from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.fitted_table import FIRST_ROWS, FittedTable
 from counter_tui.ui.widgets.floor_cells import FloorCells
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows
 
 
 class BoardReads:
@@ -86,7 +86,7 @@ async def sams_board(ctx: ShopContext) -> AsyncIterator[tuple[StaffApp, Pilot[No
     """The staff app with Sam signed in, and its floor board."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         yield app, pilot, board(app)
 
 

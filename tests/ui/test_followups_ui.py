@@ -24,8 +24,8 @@ from tests.ui.staff_pilot import (
     open_followups,
     open_record,
     plain,
+    quick_sign_in,
     settle,
-    sign_in,
     table_rows,
     type_text,
 )
@@ -140,7 +140,7 @@ async def test_promise_from_the_customer_view_is_due_when_said(ctx: ShopContext,
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("m")
         await settle(pilot)
@@ -174,7 +174,7 @@ async def test_callback_needs_consent_asked_in_the_dialog(ctx: ShopContext, team
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("b")
         await settle(pilot)
@@ -207,7 +207,7 @@ async def test_promise_refuses_a_past_time_and_an_unconsented_channel_in_the_dia
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones", email="bob@example.com")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("m")
         await settle(pilot)
@@ -344,7 +344,7 @@ async def test_a_promise_made_on_saturday_is_not_due_on_sunday(
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("m")
         await settle(pilot)

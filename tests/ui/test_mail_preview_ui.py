@@ -22,7 +22,7 @@ from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from tests.conftest import Team
 from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows, type_text
 
 
 def _bob_agreed_to_email(ctx: ShopContext, team: Team) -> int:
@@ -37,7 +37,7 @@ def _stored(ctx: ShopContext) -> tuple[list[FollowUp], list[OutboxMessage]]:
 
 
 async def _fill_in_and_preview(pilot: Pilot[None], app: StaffApp) -> MailPreviewDialog:
-    await sign_in(pilot, "sam", "2222")
+    await quick_sign_in(pilot, "sam", "2222")
     await pilot.press("f")
     await settle(pilot)
     await pilot.press("enter")
@@ -167,7 +167,7 @@ async def test_each_kind_goes_from_preview_to_the_outbox_to_sent(
     followup_id = queue(mail_shop, team, bob)
     app = StaffApp(mail_shop)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("enter")
@@ -200,7 +200,7 @@ async def test_within_the_contact_cadence_the_email_is_refused_beside_the_form_a
     followups.complete_followup(mail_shop, team.sam, told, what_was_done="Rang him", customer_informed=True)
     app = StaffApp(mail_shop)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("enter")
@@ -234,7 +234,7 @@ async def test_the_field_says_its_words_are_the_email_when_it_goes_by_email(
     _status_update(mail_shop, team, bob)
     app = StaffApp(mail_shop)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("enter")

@@ -15,7 +15,7 @@ from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, quick_sign_in, settle, type_text
 
 
 async def palette_offers(pilot: Pilot[None], app: StaffApp, typed: str = "") -> list[str]:
@@ -33,7 +33,7 @@ async def test_typing_a_name_and_enter_opens_that_customer(ctx: ShopContext, tea
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         assert await palette_offers(pilot, app, "jones") == ["Bob Jones"]
         await pilot.press("enter")
         await settle(pilot)
@@ -44,7 +44,7 @@ async def test_typing_a_name_and_enter_opens_that_customer(ctx: ShopContext, tea
 async def test_an_associate_is_not_offered_the_leads_commands(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         offered = await palette_offers(pilot, app)
         assert {"Lock", "My follow-ups", "Find customer", "Theme"} <= set(offered)
         assert not {"Lead review", "Staff", "Shop settings", "Audit log"} & set(offered)
@@ -60,14 +60,14 @@ async def test_an_associate_is_not_offered_the_leads_commands(ctx: ShopContext, 
 async def test_a_lead_is_offered_the_leads_commands(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         assert {"Lead review", "Staff", "Shop settings", "Audit log"} <= set(await palette_offers(pilot, app))
 
 
 async def test_a_command_runs_from_the_palette(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         assert (await palette_offers(pilot, app, "my follow"))[0] == "My follow-ups"
         await pilot.press("down", "enter")
         await settle(pilot)
@@ -87,7 +87,7 @@ async def test_the_palette_key_is_remappable(ctx: ShopContext, team: Team) -> No
     ctx.settings.keys = {"app.command_palette": "f6"}
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert not isinstance(app.screen, CommandPalette)
@@ -101,7 +101,7 @@ async def test_no_palette_over_a_half_typed_dialog(ctx: ShopContext, team: Team)
     a dialog ctrl+p does nothing and what was typed stays."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("n")
         await settle(pilot)
         dialog = app.screen
@@ -120,6 +120,6 @@ async def test_someone_in_the_shop_comes_first_among_namesakes(ctx: ShopContext,
     visits.new_walk_in(ctx, team.sam, customer_id=margaret)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         offered = await palette_offers(pilot, app, "o'neill")
         assert offered[:2] == ["Margaret O'Neill  · in the shop", "Abena O'Neill"]

@@ -13,7 +13,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.handoffs import HandoffsScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, quick_sign_in, settle
 
 PINS = {"dana": "1111", "sam": "2222", "alex": "3333", "kim": "4444"}
 
@@ -52,7 +52,7 @@ async def test_the_visit_keys_each_person_is_offered(
     sams_visit_alex_helping(ctx, team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, who, PINS[who])
+        await quick_sign_in(pilot, who, PINS[who])
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -66,7 +66,7 @@ async def test_a_helper_is_not_offered_to_end_the_visit_the_service_would_refuse
     visit_id = sams_visit_alex_helping(ctx, team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "alex", "3333")
+        await quick_sign_in(pilot, "alex", "3333")
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -82,7 +82,7 @@ async def test_someone_elses_follow_up_is_not_offered_to_check_off(ctx: ShopCont
     followups.add_callback(ctx, team.sam, bob, about="repair quote")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "alex", "3333")
+        await quick_sign_in(pilot, "alex", "3333")
         screen = await open_record(pilot, bob)
         assert "d" not in offered(screen)
         await pilot.press("d")
@@ -90,7 +90,7 @@ async def test_someone_elses_follow_up_is_not_offered_to_check_off(ctx: ShopCont
         assert app.screen is screen, "d opened the check-off dialog for a follow-up that is Sam's"
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         assert "d" in offered(await open_record(pilot, bob))
 
 
@@ -103,7 +103,7 @@ async def test_a_lead_is_offered_to_withdraw_only_their_own_hand_off_request(
     handoffs.request_handoff(ctx, team.lead, danas, team.sam.staff_id or 0, "phone call")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.app.push_screen(HandoffsScreen())
         await settle(pilot)
         screen = app.screen
@@ -125,7 +125,7 @@ async def test_ending_an_unclaimed_visit_offers_only_the_outcomes_the_permission
     visits.new_walk_in(ctx, team.sam, description="couple by the sofas")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, who, PINS[who])
+        await quick_sign_in(pilot, who, PINS[who])
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("x")

@@ -26,7 +26,7 @@ from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows, type_text
 
 TAB_KEYS = {
     "1": "handoffs",
@@ -41,7 +41,7 @@ TAB_KEYS = {
 
 async def open_review(pilot: Pilot[None], app: StaffApp, tab_key: str | None = None) -> ReviewScreen:
     """Sign Dana in, press l, and (optionally) a tab's number."""
-    await sign_in(pilot, "dana", "1111")
+    await quick_sign_in(pilot, "dana", "1111")
     await pilot.press("l")
     await settle(pilot)
     assert isinstance(app.screen, ReviewScreen)
@@ -83,7 +83,7 @@ def footer_keys(app: StaffApp) -> set[str]:
 async def test_an_associate_gets_no_lead_review_key(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         assert isinstance(app.screen, FloorScreen)
         assert "l" not in footer_keys(app)
         await pilot.press("l")
@@ -92,7 +92,7 @@ async def test_an_associate_gets_no_lead_review_key(ctx: ShopContext, team: Team
         assert not app.screen_stack[-1:] or not isinstance(app.screen_stack[-1], ReviewScreen)
 
         await pilot.press("ctrl+l")
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         assert "l" in footer_keys(app)
 
 
@@ -181,7 +181,7 @@ async def test_lead_denies_with_a_note_and_the_requester_is_told(ctx: ShopContex
     assert "handoff.denied" in [change.action for change in decided]
     sams = StaffApp(ctx)
     async with sams.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         sams.apply_feed_event(FeedEvent(online=True, changes=decided))
         await settle(pilot)
         assert sams.messages[-1] == (
@@ -304,7 +304,7 @@ async def test_kudos_given_on_the_sixth_tab_show_on_everyones_thanks_wall(
 ) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         assert not app.screen.query_one("#thanks-wall").display
         await pilot.press("l", "6")
         await settle(pilot)
@@ -328,7 +328,7 @@ async def test_kudos_given_on_the_sixth_tab_show_on_everyones_thanks_wall(
         assert "Sam — Stayed late to fit Mrs Green's wheelchair ramp (Dana, today 11:00)" in wall
 
         await pilot.press("ctrl+l")
-        await sign_in(pilot, "alex", "3333")
+        await quick_sign_in(pilot, "alex", "3333")
         assert isinstance(app.screen, FloorScreen)
         wall = plain(app.screen.query_one("#thanks-wall", Static).visual)
         assert wall.startswith("Thanks wall\n★ Sam — Stayed late")
@@ -384,7 +384,7 @@ async def test_needs_help_alert_reaches_the_lead_on_another_screen_once(
         return [message for message in app.messages if "needs help and nobody has claimed" in message]
 
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, FollowUpsScreen)
@@ -418,7 +418,7 @@ async def test_associates_get_no_escalation_alerts(ctx: ShopContext, team: Team,
     clock.advance(minutes=ctx.rules.thresholds.needs_help_escalate_minutes + 5)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         app.check_escalations()
         await settle(pilot)
         assert not [message for message in app.messages if "needs help" in message]
@@ -431,7 +431,7 @@ async def test_feedback_recorded_with_f_on_the_customer_view_shows_on_the_board(
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await app.push_screen(CustomerScreen(visit_id=visit_id))
         await settle(pilot)
         await pilot.press("f")

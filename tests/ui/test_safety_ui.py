@@ -17,7 +17,16 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, screen_text, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    plain,
+    quick_sign_in,
+    screen_text,
+    settle,
+    table_rows,
+    type_text,
+)
 
 LONG_NAME = "Q" * 5000
 # Stored name -> what a person should read (control characters dropped, nothing else changed).
@@ -60,7 +69,7 @@ async def test_floor_shows_hostile_names_literally(ctx: ShopContext, hostile_vis
     """Every name reads as typed (cut to the column), and the app keeps running."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         assert isinstance(app.screen, FloorScreen)
         shown = {row[1] for row in table_rows(app.screen.query_one(DataTable))}
         assert shown == {cut(readable, 30) for readable in HOSTILE_NAMES.values()}
@@ -76,7 +85,7 @@ async def test_customer_view_shows_hostile_names_literally(
     would be does nothing; the app keeps running."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         for stored, readable in HOSTILE_NAMES.items():
             await app.push_screen(CustomerScreen(visit_id=hostile_visits[stored]))
             await settle(pilot)
@@ -98,7 +107,7 @@ async def test_find_shows_hostile_names_literally(ctx: ShopContext, hostile_visi
     """The first page of everyone lists each name as typed, cut to the column."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("slash")
         await settle(pilot)
         assert isinstance(app.screen, FindCustomerScreen)
@@ -114,7 +123,7 @@ async def test_markup_typed_as_a_walk_in_description_stays_text(ctx: ShopContext
     typed = "[@click=app.quit]coat[/] [b]"
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, typed)
@@ -147,7 +156,7 @@ async def test_unexpected_error_in_a_service_becomes_a_message(
     monkeypatch.setattr(visits, "claim_visit", explode)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         with caplog.at_level(logging.ERROR, logger="counter_tui"):
             await pilot.press("c")
             await settle(pilot)
@@ -176,7 +185,7 @@ async def test_error_while_loading_a_screen_becomes_a_message(
     monkeypatch.setattr(visit_views, "floor_board", explode)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         assert isinstance(app.screen, FloorScreen)
         assert UNEXPECTED in app.messages
         assert app.is_running

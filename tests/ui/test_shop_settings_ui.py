@@ -24,13 +24,22 @@ from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.shop_settings import ShopSettingsScreen
 from tests.conftest import FRIDAY_11AM, Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    open_record,
+    plain,
+    quick_sign_in,
+    settle,
+    table_rows,
+    type_text,
+)
 
 FRIDAY_ROW = SETTING_KEYS.index("shop.hours.fri")
 
 
 async def open_settings(app: StaffApp, pilot: object) -> None:
-    await sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
+    await quick_sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
     await pilot.press("o")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     assert isinstance(app.screen, ShopSettingsScreen)
@@ -80,7 +89,7 @@ async def test_a_refused_value_is_explained_beside_the_field_and_kept(ctx: ShopC
 async def test_an_associate_has_no_settings_key(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, FloorScreen)
@@ -139,7 +148,7 @@ async def test_a_promise_in_working_hours_skips_the_shops_lunch_break(
     clock.moment = datetime(2026, 11, 20, 11, 30, tzinfo=UTC)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("m")
         await settle(pilot)

@@ -17,7 +17,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.staff_admin import StaffAdminScreen
 from tests.conftest import Team, make_settings
-from tests.ui.staff_pilot import SIZE, StaffApp, screen_text, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, screen_text, settle, table_rows, type_text
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def active(ctx: ShopContext, staff_id: int | None) -> bool:
 
 
 async def open_staff_screen(app: StaffApp, pilot: object) -> None:
-    await sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
+    await quick_sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
     await pilot.press("s")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     assert isinstance(app.screen, StaffAdminScreen)
@@ -51,7 +51,7 @@ async def open_staff_screen(app: StaffApp, pilot: object) -> None:
 async def test_a_lead_sees_everyone_and_an_associate_has_no_staff_key(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, FloorScreen)

@@ -64,7 +64,7 @@ from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, burst, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, burst, quick_sign_in, settle, type_text
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 NOON = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -239,7 +239,7 @@ async def test_letters_typed_into_every_dialog_field_only_become_text(ctx: ShopC
     app = StaffApp(ctx)
     typed_into = 0
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         for name, open_dialog in openers.items():
             await app.push_screen(open_dialog())
             await settle(pilot)
@@ -256,7 +256,7 @@ async def test_letters_typed_into_sign_in_and_find_only_become_text(ctx: ShopCon
         assert isinstance(app.screen, SignInScreen)
         assert await type_into_every_field(pilot, app, ctx, "sign in") == 2
         await pilot.press("escape")
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("slash")
         await settle(pilot)
         assert isinstance(app.screen, FindCustomerScreen)
@@ -271,7 +271,7 @@ async def test_typing_into_the_hand_off_log_filter_decides_nothing(ctx: ShopCont
     handoffs.request_handoff(ctx, team.alex, hat, team.sam.staff_id or 0, "needs a tiler")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("l", "1")
         await settle(pilot)
         screen = app.screen
@@ -300,7 +300,7 @@ async def test_a_filter_typed_in_one_burst_on_the_hand_offs_tab_decides_nothing(
     handoffs.request_handoff(ctx, team.alex, hat, team.sam.staff_id or 0, "needs a tiler")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("l", "1")
         await settle(pilot)
         screen = app.screen
@@ -329,7 +329,7 @@ async def test_a_promise_typed_for_a_walk_in_not_on_file_lands_in_a_field(
     visits.new_walk_in(ctx, team.sam, description="man with a sofa", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
@@ -361,7 +361,7 @@ async def test_a_burst_across_tab_lands_each_part_in_its_own_field(ctx: ShopCont
     app = StaffApp(ctx)
     checked = 0
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         for name, open_dialog in dialogs(ctx).items():
             await app.push_screen(open_dialog())
             await settle(pilot)
@@ -392,7 +392,7 @@ async def test_a_dialog_that_saves_nothing_never_offers_to_save(ctx: ShopContext
     Esc go back: its hint and keys never promise a save that does not happen."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         for name in ("AuditEventDialog", "DueHistoryDialog"):
             await app.push_screen(dialogs(ctx)[name]())
             await settle(pilot)
@@ -443,7 +443,7 @@ async def test_text_typed_in_one_burst_then_enter_is_saved_whole(ctx: ShopContex
     app = StaffApp(ctx)
     checked = 0
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         for name, open_dialog in dialogs(ctx).items():
             index = 0
             while True:
