@@ -18,6 +18,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -36,6 +38,40 @@ class PlacedCellsTable(DataTable[Text]):
         super().__init__(**kwargs)
         self._shapes: LRUCache[tuple[RowKey, ColumnKey], Shape] = LRUCache(CELLS_KEPT)
         """Each cell's rendering, without its row's place, stripe or cursor, by (row, column)."""
+        self._pass_styles: dict[object, Style] | None = None
+        """The table's and its stripes' styles while lines are drawn (`render_lines`)."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines the screen asked for, with the table's style and its stripes' worked
+        out once for them all: DataTable asks for each once a line (a walk up the DOM each
+        time, a tenth of a change's drawing). Styles do not change while lines are drawn."""
+        self._pass_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+
+    @property
+    def rich_style(self) -> Style:
+        """The table's style (kept while lines are drawn)."""
+        kept = self._pass_styles
+        if kept is None:
+            return super().rich_style
+        style = kept.get("table")
+        if style is None:
+            style = kept["table"] = super().rich_style
+        return style
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        """A row's style: its stripe's (kept while lines are drawn)."""
+        kept = self._pass_styles
+        if kept is None or row_index < max(0, self.fixed_rows):
+            return super()._get_row_style(row_index, base_style)
+        key = (row_index % 2, base_style)
+        style = kept.get(key)
+        if style is None:
+            style = kept[key] = super()._get_row_style(row_index, base_style)
+        return style
 
     def _render_cell(
         self,
