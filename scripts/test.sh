@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with the test extras, then check and test.
 # Needs only Python 3.11 or newer. With no arguments (as CI runs it): lint, format and type
-# checks (scripts/check.sh), then the whole suite in parallel, one file's tests to a worker
-# (TEST_WORKERS=2 to choose the number of workers; default: one per core), under coverage
+# checks (scripts/check.sh), then the whole suite in parallel, each test to whichever worker is
+# free (a file's tests together only where it builds a module fixture: tests/conftest.py)
+# (TEST_WORKERS=2 to choose the number of workers; default: two per core, since a UI test spends
+# much of its time waiting for the app to go idle, and a second worker uses that), under coverage
 # (in-process, pyproject.toml's [tool.coverage]). With the PostgreSQL tests
 # (COUNTER_TUI_TEST_POSTGRES_URL set, as .ci/run does) a total below the floor fails the run,
 # and a passing run raises the floor (scripts/coverage_floor.py; not in CI, which only checks).
@@ -20,7 +22,8 @@ if [ "$#" -gt 0 ]; then
     exec .venv/bin/python -m pytest "$@"
 fi
 bash scripts/check.sh
-WHOLE_SUITE=(.venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadgroup --cov --cov-report=term:skip-covered)
+WORKERS="${TEST_WORKERS:-$(.venv/bin/python -c 'import os; print(2 * (os.cpu_count() or 1))')}"
+WHOLE_SUITE=(.venv/bin/python -m pytest -n "$WORKERS" --dist loadgroup --cov --cov-report=term:skip-covered)
 if [ -z "${COUNTER_TUI_TEST_POSTGRES_URL:-}" ]; then
     echo "COUNTER_TUI_TEST_POSTGRES_URL is not set: the PostgreSQL tests are skipped, so the coverage floor is not checked."
     exec "${WHOLE_SUITE[@]}" --cov-fail-under=0
