@@ -25,6 +25,7 @@ from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.limits import limited, lowered
 from counter_tui.services import audit
 from counter_tui.services.cadence import last_contact
+from counter_tui.services.changed_meanwhile import require_unchanged
 from counter_tui.services.contact import ContactDetails, clean_contact, digits_of
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import find_customers as find_customers
@@ -120,6 +121,10 @@ def insert_customer(session: Session, ctx: ShopContext, details: ContactDetails)
     return customer
 
 
+CONTACT_CHANGES = ("customer.updated", "customer.merged")
+"""Audit actions that change a customer's name, phone or email."""
+
+
 def update_contact(
     ctx: ShopContext,
     actor: Actor,
@@ -129,12 +134,14 @@ def update_contact(
     phone: str,
     email: str,
     save_anyway: bool = False,
+    opened: tuple[str, str, str] | None = None,
 ) -> None:
     """Correct a customer's name, phone or email.
 
     A phone or email changed to one another customer on file has stops it with a
     PossibleDuplicate naming them (a typo would send this customer's callbacks to that
     one; or they are one person, to merge); `save_anyway` goes ahead, said in the event.
+    `opened` is the name, phone and email the dialog showed (`changed_meanwhile`).
     """
     details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
@@ -143,6 +150,10 @@ def update_contact(
         # Read it again under a row lock (PostgreSQL), so that what is written, and the
         # search terms made from it, start from the latest save by another terminal.
         session.refresh(customer, with_for_update=True)
+        was = (customer.name, customer.phone, customer.email)
+        require_unchanged(
+            session, ctx, customer_id, opened, was, what="their name, phone or email", actions=CONTACT_CHANGES
+        )
         if not save_anyway:
             new_phone = (
                 details.phone_normalised if details.phone_normalised != customer.phone_normalised else ""
@@ -156,8 +167,17 @@ def update_contact(
         customer.phone_normalised, customer.email = details.phone_normalised, details.email
         session.add(customer)
         write_search_terms(session, customer_id, customer.name_key, customer.phone_digits, details.email)
+        changed = [
+            field
+            for field, before, after in zip(
+                ("name", "phone", "email"), was, (details.name, details.phone, details.email), strict=True
+            )
+            if before != after
+        ]
         despite = {"despite_duplicates": True} if save_anyway else {}
-        audit.record(session, ctx, actor, "customer.updated", "customer", customer_id, **despite)
+        audit.record(
+            session, ctx, actor, "customer.updated", "customer", customer_id, changed=changed, **despite
+        )
 
 
 def add_note(ctx: ShopContext, actor: Actor, customer_id: int, body: str) -> None:
@@ -180,12 +200,25 @@ def add_note(ctx: ShopContext, actor: Actor, customer_id: int, body: str) -> Non
         audit.record(session, ctx, actor, "customer.note_added", "customer", customer_id)
 
 
-def set_preferences(ctx: ShopContext, actor: Actor, customer_id: int, preferences: str) -> None:
-    """Replace the free-text standing preferences remembered across visits."""
+def set_preferences(
+    ctx: ShopContext, actor: Actor, customer_id: int, preferences: str, *, opened: str | None = None
+) -> None:
+    """Replace the free-text standing preferences remembered across visits; `opened` is
+    what the dialog showed (`changed_meanwhile`)."""
     preferences = limited(preferences, "preferences")
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
+        session.refresh(customer, with_for_update=True)
+        require_unchanged(
+            session,
+            ctx,
+            customer_id,
+            opened,
+            customer.preferences,
+            what="their preferences",
+            actions=("customer.preferences_set", "customer.merged"),
+        )
         customer.preferences = preferences
         session.add(customer)
         audit.record(session, ctx, actor, "customer.preferences_set", "customer", customer_id)
@@ -371,17 +404,35 @@ def customer_count(ctx: ShopContext) -> int:
 
 
 def set_consents(
-    ctx: ShopContext, actor: Actor, customer_id: int, granted: dict[str, bool], *, source: str
+    ctx: ShopContext,
+    actor: Actor,
+    customer_id: int,
+    granted: dict[str, bool],
+    *,
+    source: str,
+    opened: set[str] | None = None,
 ) -> None:
     """Record the customer's yes or no for several channels at once, with how they said it.
-    Only channels whose answer changed (or that had none) are written."""
+    Only channels whose answer changed (or that had none) are written. `opened` is the
+    channels the dialog showed as agreed (`changed_meanwhile`)."""
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
-        load_customer(session, customer_id)
+        customer = load_customer(session, customer_id)
+        session.refresh(customer, with_for_update=True)  # one consent dialog saves at a time
         current = {
             c.channel: c.granted
             for c in session.exec(select(ContactConsent).where(ContactConsent.customer_id == customer_id))
         }
+        agreed = {channel for channel, yes in current.items() if yes}
+        require_unchanged(
+            session,
+            ctx,
+            customer_id,
+            opened,
+            agreed,
+            what="what they agreed to",
+            actions=("customer.consent_recorded", "customer.merged"),
+        )
         for channel, answer in granted.items():
             if current.get(channel) is not answer and (answer or channel in current):
                 write_consent(session, ctx, actor, customer_id, channel, granted=answer, source=source)

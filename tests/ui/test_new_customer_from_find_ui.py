@@ -24,6 +24,7 @@ from tests.ui.staff_pilot import (
     open_record,
     option_labels,
     quick_sign_in,
+    screen_text,
     settle,
     sign_in,
     table_rows,
@@ -141,3 +142,40 @@ def _phone_of(ctx: ShopContext, customer_id: int) -> str:
         customer = session.get(Customer, customer_id)
         assert customer is not None
         return customer.phone
+
+
+async def test_details_changed_at_another_till_while_open_are_not_saved_over_unseen(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Sam opens `u` on Bob; Dana saves a new email at her till; Sam's Enter is refused
+    naming Dana, the typing kept; Enter again saves Sam's on purpose."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await open_record(pilot, bob)
+        await pilot.press("u")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CustomerFormDialog)
+        await type_text(pilot, "ert")
+        customers.update_contact(
+            ctx, team.lead, bob, name="Bob Jones", phone="07700 900123", email="bj@example.org"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Dana changed their name, phone or email" in screen_text(form)
+        assert form.query_one("#name", Input).value == "Bob Jonesert"
+        assert _email_of(ctx, bob) == "bj@example.org"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not form
+    assert _email_of(ctx, bob) == ""
+
+
+def _email_of(ctx: ShopContext, customer_id: int) -> str:
+    with ctx.database.read() as session:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None
+        return customer.email

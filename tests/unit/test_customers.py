@@ -157,7 +157,7 @@ def test_correcting_a_phone_or_email_to_another_customers_stops_and_names_them(
     )
     assert fetch(Customer, bob).phone_normalised == "+447700900999"
     [updated] = audit_log("customer.updated")
-    assert json.loads(updated.details) == {"despite_duplicates": True}
+    assert json.loads(updated.details) == {"changed": ["phone", "email"], "despite_duplicates": True}
     # Saving again with the number it now shares (a name corrected) does not stop again.
     customers.update_contact(ctx, team.sam, bob, name="Robert Jones", phone="07700 900999", email="")
     assert fetch(Customer, bob).name == "Robert Jones"

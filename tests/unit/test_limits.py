@@ -667,6 +667,10 @@ NOT_TYPED_PARAMETERS = {
     "staff.sign_in:success_action",
     "staff.sign_in:success_details",
     "staff.authorise_command:command",
+    # What a dialog showed, sent back only to be compared with the record (changed_meanwhile).
+    "customers.update_contact:opened",
+    "customers.set_preferences:opened",
+    "customers.set_consents:opened",
 }
 
 

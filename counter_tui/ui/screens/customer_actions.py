@@ -26,6 +26,7 @@ from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoi
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.form import ask
+from counter_tui.ui.dialogs.opened_on import OpenedOn
 from counter_tui.ui.dialogs.status_update import StatusUpdateDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.safe_text import one_line
@@ -206,11 +207,15 @@ class CustomerActions(VisitActions):
             "What do they prefer? (kept for every visit)",
             initial=self.customer.preferences,
         )
+        opened = OpenedOn(self.customer.preferences)
         ask(
             self,
             dialog,
-            lambda actor, text: customers.set_preferences(self.ctx, actor, customer_id, text),
+            lambda actor, text: customers.set_preferences(
+                self.ctx, actor, customer_id, text, opened=opened.value
+            ),
             then=lambda _: self.reload(),
+            refused=opened.refused,
         )
 
     def action_consent(self) -> None:
@@ -218,13 +223,15 @@ class CustomerActions(VisitActions):
         if self.customer_id is None:
             return
         customer_id = self.customer_id
+        opened = OpenedOn(self._consented())
         ask(
             self,
             ConsentDialog(self._consented()),
             lambda actor, answer: customers.set_consents(
-                self.ctx, actor, customer_id, answer[0], source=answer[1]
+                self.ctx, actor, customer_id, answer[0], source=answer[1], opened=opened.value
             ),
             then=lambda _: self.reload(),
+            refused=opened.refused,
         )
 
     def action_update_details(self) -> None:
@@ -235,6 +242,7 @@ class CustomerActions(VisitActions):
         form = CustomerFormDialog(
             customer.name, phone=customer.phone, email=customer.email, ask_consent=False
         )
+        opened = OpenedOn((customer.name, customer.phone, customer.email))
 
         def save(actor: Actor, details: NewCustomer, save_anyway: bool = False) -> None:
             customers.update_contact(
@@ -245,11 +253,12 @@ class CustomerActions(VisitActions):
                 phone=details.phone,
                 email=details.email,
                 save_anyway=save_anyway,
+                opened=opened.value,
             )
 
         def refused(error: DomainError) -> bool:
             if not isinstance(error, PossibleDuplicate):
-                return False
+                return opened.refused(error)
             typed = form.collect()
             self._offer_other_record(form, error, lambda actor: save(actor, typed, save_anyway=True))
             return True
