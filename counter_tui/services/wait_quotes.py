@@ -23,6 +23,7 @@ from counter_tui.db.models import AuditEvent, NeedKind, Visit, VisitNeed
 from counter_tui.kiosk_words import ENGLISH, say
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
+from counter_tui.services.queries import first_claims
 
 TYPICAL_VISIT_MINUTES = 10
 RECENT_VISITS = 50
@@ -130,19 +131,23 @@ class QuotedWaits:
 
 def quoted_waits(session: Session, start: datetime, end: datetime) -> QuotedWaits:
     """How the quotes given to visits arriving in [start, end) compare with their actual
-    waits; visits still waiting are left out until they are seen or leave."""
-    rows = session.exec(
-        select(Visit.arrived_at, Visit.claimed_at, Visit.ended_at, Visit.quoted_wait_minutes).where(
+    waits (to the first claim: a hand-off later does not lengthen it); visits still
+    waiting are left out until they are seen or leave."""
+    quoted_visits = session.exec(
+        select(Visit).where(
             col(Visit.arrived_at) >= start,
             col(Visit.arrived_at) < end,
             col(Visit.quoted_wait_minutes).is_not(None),
         )
     ).all()
+    greeted = first_claims(session, [visit.id for visit in quoted_visits if visit.id is not None])
     seen: list[tuple[int, float]] = []
     left_unseen = 0
-    for arrived, claimed, ended, quoted in rows:
+    for visit in quoted_visits:
+        arrived, ended, quoted = visit.arrived_at, visit.ended_at, visit.quoted_wait_minutes
         if quoted is None:
             continue
+        claimed = greeted.get(visit.id or 0, visit.claimed_at)
         if claimed is not None:
             seen.append((quoted, (claimed - arrived).total_seconds() / 60))
         elif ended is not None:

@@ -37,6 +37,7 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels
 from counter_tui.services.followups import insert_followup
+from counter_tui.services.queries import first_claims
 
 APOLOGY_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 SIGN_IN_MOVES = ("staff.signed_in", "staff.signed_out", "terminal.closed")
@@ -161,14 +162,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_i
 def first_claimed_at(session: Session, visit: Visit) -> datetime | None:
     """When someone first claimed the visit (a hand-off moves `claimed_at`, so the first
     `visit.claimed` audit event); None when nobody ever did."""
-    first = session.exec(
-        select(func.min(AuditEvent.at)).where(
-            AuditEvent.action == "visit.claimed",
-            AuditEvent.entity == "visit",
-            AuditEvent.entity_id == visit.id,
-        )
-    ).one()
-    return first if first is not None else visit.claimed_at
+    return first_claims(session, [visit.id or 0]).get(visit.id or 0, visit.claimed_at)
 
 
 def _apology_summary(ctx: ShopContext, visit: Visit, waited: int, *, greeted: bool) -> str:

@@ -14,7 +14,7 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.models import NeedKind, Outcome, Visit
 from counter_tui.errors import NotAllowed
 from counter_tui.report import day_report, render_day_report
-from counter_tui.services import kiosk, sessions, visits
+from counter_tui.services import handoffs, kiosk, sessions, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.wait_quotes import QuotedWaits, quote_accuracy, quoted_waits
 from tests.conftest import Team
@@ -117,6 +117,22 @@ def test_quoted_and_actual_waits_compared(ctx: ShopContext, team: Team, clock: M
     assert QuotedWaits(1, 0.0, 0.0, 0, left_unseen=1).line() == (
         "Kiosk wait quotes: 1 given; none seen; 1 left before being seen."
     )
+
+
+def test_the_wait_is_to_the_first_greeting_not_to_a_later_hand_off(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """A hand-off moves `claimed_at` to when the colleague took over; the customer was
+    greeted at the first claim (as the scorecard counts it; found by the tester)."""
+    start = ctx.now()
+    checked_in = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="Ann", need="needs_help"))
+    clock.advance(minutes=1)
+    visits.claim_visit(ctx, team.sam, checked_in.visit_id)
+    clock.advance(minutes=30)
+    handoffs.reassign_visit(ctx, team.lead, checked_in.visit_id, team.alex.staff_id or 0, "Alex knows bikes")
+    with ctx.database.read() as session:
+        figures = quoted_waits(session, start, start + timedelta(days=1))
+    assert (figures.quoted, figures.actual_average, figures.within_quote) == (1, 1.0, 1)
 
 
 def test_the_scorecard_reads_quotes_by_store_day_and_only_for_leads(ctx: ShopContext, team: Team) -> None:
