@@ -14,7 +14,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, type_text
 
 
 async def find_and_open(pilot: object, app: StaffApp, name: str) -> CustomerScreen:
@@ -41,7 +41,7 @@ async def test_w_on_a_record_tells_colleagues_at_once_who_has_the_customer_open(
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         screen = await find_and_open(pilot, app, "bob")
         assert screen.visit_id is None
         await pilot.press("w")
@@ -61,7 +61,7 @@ async def test_enter_in_find_on_a_customer_in_the_shop_opens_their_visit_where_t
     visit_id = visits.new_walk_in(ctx, team.alex, customer_id=bob)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         screen = await find_and_open(pilot, app, "bob")
         assert screen.visit_id == visit_id
         assert banner(screen).startswith("Nobody has greeted this customer yet")
@@ -80,7 +80,7 @@ async def test_waiting_minutes_keep_moving_while_the_customer_view_is_open(
     visit_id = visits.new_walk_in(ctx, team.alex, description="man with a dog")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen

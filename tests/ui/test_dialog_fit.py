@@ -13,7 +13,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from tests.conftest import Team
-from tests.ui.staff_pilot import StaffApp, settle, sign_in
+from tests.ui.staff_pilot import StaffApp, quick_sign_in, settle
 from tests.ui.test_typing_in_fields import dialogs
 
 SMALL = (80, 24)
@@ -31,7 +31,7 @@ async def test_tab_keeps_every_dialog_field_in_view_at_80_by_24(ctx: ShopContext
     app = StaffApp(ctx)
     out_of_view: list[str] = []
     async with app.run_test(size=SMALL) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         for name, open_dialog in dialogs(ctx).items():
             await app.push_screen(open_dialog())
             await settle(pilot)
@@ -72,7 +72,7 @@ async def test_every_dialogs_words_wrap_rather_than_being_cut_at_80_by_24(
     app = StaffApp(ctx)
     cut: list[str] = []
     async with app.run_test(size=SMALL) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         for name, open_dialog in openers.items():
             await app.push_screen(open_dialog())
             await settle(pilot)

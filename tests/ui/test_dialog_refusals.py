@@ -21,7 +21,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.widgets.choice import Tick
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, type_text
 from tests.ui.test_review_ui import open_review
 
 
@@ -47,7 +47,7 @@ async def test_put_on_file_with_a_bad_phone_keeps_the_dialog_and_everything_type
     visit_id = visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("a")
@@ -92,7 +92,7 @@ async def test_put_on_file_with_a_bad_phone_keeps_the_dialog_and_everything_type
 async def test_new_customer_from_find_refuses_a_bad_email_beside_it(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("slash")
         await settle(pilot)
         assert isinstance(app.screen, FindCustomerScreen)
@@ -156,7 +156,7 @@ async def test_an_unexpected_failure_keeps_the_dialog_open_with_one_sentence(
     monkeypatch.setattr(visits, "add_visit_note", broken)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter", "o")
         await settle(pilot)
         dialog = app.screen

@@ -7,14 +7,14 @@ from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, quick_sign_in, settle, type_text
 
 
 async def test_a_lead_erases_a_customer_with_a_reason(ctx: ShopContext, team: Team) -> None:
     ada = customers.create_customer(ctx, team.sam, name="Ada Lovelace", phone="07700 900123")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         screen = await open_record(pilot, ada)
         await pilot.press("E")
         await settle(pilot)
@@ -34,7 +34,7 @@ async def test_an_associate_is_not_offered_erasure(ctx: ShopContext, team: Team)
     ada = customers.create_customer(ctx, team.sam, name="Ada Lovelace")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         screen = await open_record(pilot, ada)
         await pilot.press("E")
         await settle(pilot)

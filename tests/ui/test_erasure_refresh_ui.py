@@ -11,7 +11,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle, type_text
 from tests.ui.test_find import result_names
 from tests.ui.test_live_ui import feed_since
 
@@ -38,7 +38,7 @@ async def test_erasing_from_the_record_leaves_the_find_list_without_them(
 ) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         screen = await find_joneses(pilot, app)
         assert result_names(app) == ["Ada Jones", "Bob Jones", "Cy Jones"]
         await pilot.press("down", "enter")
@@ -58,7 +58,7 @@ async def test_an_erasure_on_another_terminal_refreshes_the_find_list_and_keeps_
 ) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         screen = await find_joneses(pilot, app)
         await pilot.press("down", "down")
         assert screen.selected_customer_id() == joneses[2]
@@ -75,7 +75,7 @@ async def test_a_record_open_elsewhere_closes_when_the_customer_is_erased(
 ) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         record = CustomerScreen(customer_id=joneses[1])
         await app.push_screen(record)
         await settle(pilot)

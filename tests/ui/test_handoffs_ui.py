@@ -18,7 +18,7 @@ from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.handoffs import HandoffsScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows, type_text
 
 
 def owner_of(ctx: ShopContext, visit_id: int) -> int | None:
@@ -39,7 +39,7 @@ def the_request(ctx: ShopContext) -> HandoffRequest:
 async def open_handoffs(pilot: Pilot[None], app: StaffApp, name: str, pin: str) -> Screen[None]:
     """Sign in and press h: the hand-offs screen (leads may get the review screen's
     hand-offs tab instead)."""
-    await sign_in(pilot, name, pin)
+    await quick_sign_in(pilot, name, pin)
     await pilot.press("h")
     await settle(pilot)
     assert isinstance(app.screen, HandoffsScreen | ReviewScreen)
@@ -59,7 +59,7 @@ async def test_owner_requests_and_lead_approves_then_owner_changes(ctx: ShopCont
     visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)

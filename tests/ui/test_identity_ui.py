@@ -15,7 +15,7 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, quick_sign_in, settle, type_text
 
 
 async def pick_in_find(pilot: Pilot[None], app: StaffApp, text: str) -> None:
@@ -41,7 +41,7 @@ async def test_link_a_walk_in_to_a_customer_on_file_through_find(ctx: ShopContex
     visits.add_visit_note(ctx, team.sam, walk_in, "Brought the parcel back")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")  # the walk-in, the only customer on the floor
         await settle(pilot)
         screen = app.screen
@@ -66,7 +66,7 @@ async def test_esc_in_the_link_picker_links_nobody(ctx: ShopContext, team: Team)
     walk_in = visits.new_walk_in(ctx, team.sam, claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -88,7 +88,7 @@ async def test_a_lead_merges_a_duplicate_and_undoes_it(ctx: ShopContext, team: T
     customers.add_note(ctx, team.sam, dup, "Ordered the oak table")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         screen = await open_record(pilot, bob)
         await pilot.press("M")
         await settle(pilot)
@@ -126,7 +126,7 @@ async def test_esc_on_the_merge_preview_merges_nothing(ctx: ShopContext, team: T
     customers.create_customer(ctx, team.sam, name="Robert Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await open_record(pilot, bob)
         await pilot.press("M")
         await settle(pilot)
@@ -142,7 +142,7 @@ async def test_associates_are_not_offered_merging(ctx: ShopContext, team: Team) 
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         screen = await open_record(pilot, bob)
         await pilot.press("M")
         await settle(pilot)

@@ -15,7 +15,7 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle, type_text
 from tests.ui.test_dialog_refusals import beside
 
 
@@ -24,7 +24,7 @@ async def test_a_hundred_character_name_is_refused_beside_it_and_kept(ctx: ShopC
     too_long = "Annabel" + "x" * 93
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("a")
@@ -60,7 +60,7 @@ async def test_a_reason_over_its_limit_keeps_the_prompt_open_before_anything_is_
     visits.end_visit(ctx, team.sam, visit_id, Outcome.NO_PURCHASE)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("slash")
         await settle(pilot)
         await type_text(pilot, "bob")

@@ -17,7 +17,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.offline_banner import OfflineBanner
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows
 
 
 def feed_since(ctx: ShopContext, event_id: int) -> FeedEvent:
@@ -29,7 +29,7 @@ async def test_a_claim_on_another_terminal_shows_without_a_key_press(ctx: ShopCo
     visit_id = visits.new_walk_in(ctx, team.lead, description="red coat")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         floor: DataTable[Text] = app.screen.query_one(DataTable)
         assert table_rows(floor)[0][4] == "— nobody yet"
         seen = changes.latest_event_id(ctx)
@@ -46,7 +46,7 @@ async def test_the_customer_view_names_colleagues_looking_at_the_same_customer(
     visit_id = visits.new_walk_in(ctx, team.sam, description="green scarf", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
@@ -70,7 +70,7 @@ async def test_the_requester_is_told_when_a_lead_denies_their_hand_off(ctx: Shop
     )
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         seen = changes.latest_event_id(ctx)
         handoffs.deny_handoff(ctx, team.lead, request_id, "Alex is on lunch until two")
         app.apply_feed_event(feed_since(ctx, seen))
@@ -89,7 +89,7 @@ async def test_other_staff_are_not_told_about_a_hand_off_they_did_not_ask_for(
     )
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "alex", "3333")
+        await quick_sign_in(pilot, "alex", "3333")
         seen = changes.latest_event_id(ctx)
         handoffs.approve_handoff(ctx, team.lead, request_id)
         app.apply_feed_event(feed_since(ctx, seen))
@@ -103,7 +103,7 @@ async def test_offline_is_shown_changes_are_refused_with_a_sentence_and_it_recov
     visits.new_walk_in(ctx, team.lead, description="red coat")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         app.apply_feed_event(FeedEvent(online=False))
         await settle(pilot)
         assert app.screen.query_one(OfflineBanner).display

@@ -18,7 +18,7 @@ from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, quick_sign_in, settle, type_text
 
 
 def prompt_of(dialog: TextPromptDialog) -> str:
@@ -37,7 +37,7 @@ async def test_erasing_a_customer_named_like_markup_shows_the_name_literally(
         customer_id = customers.create_customer(ctx, team.sam, name=name)
         app = StaffApp(ctx)
         async with app.run_test(size=SIZE) as pilot:
-            await sign_in(pilot, "dana", "1111")
+            await quick_sign_in(pilot, "dana", "1111")
             await open_record(pilot, customer_id)
             await pilot.press("E")
             await settle(pilot)
@@ -59,7 +59,7 @@ async def test_acting_on_a_feedback_topic_named_like_markup_shows_it_literally(
     feedback.record_feedback(ctx, team.sam, body="Odd sign", customer_id=bob, topics=["[/]"])
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("5")
@@ -98,7 +98,7 @@ async def test_a_toast_naming_a_colleague_shows_the_name_literally(
     monkeypatch.setattr(App, "notify", record)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "[b]grace", "4444")
+        await quick_sign_in(pilot, "[b]grace", "4444")
         assert isinstance(app.screen, FloorScreen)
         app.screen.notify("[/] from a screen, which asks for markup by default")
         await settle(pilot)

@@ -26,7 +26,6 @@ from tests.ui.staff_pilot import (
     quick_sign_in,
     screen_text,
     settle,
-    sign_in,
     table_rows,
     type_text,
 )
@@ -39,7 +38,7 @@ def _on_file(ctx: ShopContext) -> list[str]:
 
 async def _new_customer_over_priya(pilot: Pilot[None], app: StaffApp) -> CustomerFormDialog:
     """Sign in, find "+44 7700 900456" (Priya's 07700 900456), then Ctrl+N with it."""
-    await sign_in(pilot, "sam", "2222")
+    await quick_sign_in(pilot, "sam", "2222")
     await pilot.press("slash")
     await settle(pilot)
     screen = app.screen

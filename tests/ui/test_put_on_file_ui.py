@@ -16,7 +16,7 @@ from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, quick_sign_in, settle, type_text
 
 
 def _on_file(ctx: ShopContext) -> int:
@@ -32,7 +32,7 @@ def _linked_to(ctx: ShopContext, visit_id: int) -> int | None:
 
 
 async def _fill_form(pilot: Pilot[None], app: StaffApp) -> CustomerFormDialog:
-    await sign_in(pilot, "sam", "2222")
+    await quick_sign_in(pilot, "sam", "2222")
     await pilot.press("enter")  # the walk-in
     await settle(pilot)
     assert isinstance(app.screen, CustomerScreen)

@@ -27,9 +27,9 @@ from tests.ui.staff_pilot import (
     StaffApp,
     open_followups,
     plain,
+    quick_sign_in,
     screen_text,
     settle,
-    sign_in,
     table_rows,
     type_text,
 )
@@ -55,7 +55,7 @@ def floor(ctx: ShopContext, team: Team, clock: ManualClock) -> list[int]:
 
 
 async def open_end_of_day(pilot: object, app: StaffApp) -> ReviewScreen:
-    await sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
+    await quick_sign_in(pilot, "dana", "1111")  # type: ignore[arg-type]
     await pilot.press("l", "7")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     assert isinstance(app.screen, ReviewScreen) and app.screen.active_tab == "end_of_day"
@@ -161,7 +161,7 @@ async def test_z_on_a_customer_reopens_their_visit_ended_by_mistake(ctx: ShopCon
     thank_you = visits.end_visit(ctx, team.sam, visit_id, Outcome.PURCHASE).thank_you_id
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("slash")
         await settle(pilot)
         await type_text(pilot, "bob")

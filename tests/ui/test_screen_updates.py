@@ -12,7 +12,7 @@ from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.screens.handoffs import HandoffsScreen
 from counter_tui.ui.widgets.fitted_table import FittedTable
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle
 
 
 async def test_the_hand_offs_list_reads_again_only_for_changes_it_shows(
@@ -31,7 +31,7 @@ async def test_the_hand_offs_list_reads_again_only_for_changes_it_shows(
     monkeypatch.setattr(handoffs, "pending_handoffs", counted)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("h")
         await settle(pilot)
         assert isinstance(app.screen, HandoffsScreen)

@@ -11,7 +11,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.themes import HIGH_CONTRAST, HIGH_CONTRAST_COLOURS
 from counter_tui.ui.widgets.sections import Section
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, quick_sign_in, settle
 
 
 def colour_of(section: Section, words: str) -> str:
@@ -31,7 +31,7 @@ async def test_a_theme_change_redraws_the_blocks_in_its_colours(ctx: ShopContext
     followups.add_callback(ctx, team.sam, bob, about="repair quote")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         screen = await open_record(pilot, bob)
         notes = screen.query_one("#notes-block", Section)
         before = colour_of(notes, "No notes yet")

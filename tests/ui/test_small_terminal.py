@@ -14,7 +14,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.review import ReviewScreen
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 from tests.conftest import Team
-from tests.ui.staff_pilot import StaffApp, settle, sign_in
+from tests.ui.staff_pilot import StaffApp, quick_sign_in, settle
 
 SMALL = (80, 24)
 
@@ -26,7 +26,7 @@ async def test_the_keys_panel_lists_the_screens_own_keys_first(ctx: ShopContext,
     visits.new_walk_in(ctx, team.sam, description="red coat")
     app = StaffApp(ctx)
     async with app.run_test(size=SMALL) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await pilot.press("f1")
         await settle(pilot)
         assert app.screen.query("HelpPanel")
@@ -49,7 +49,7 @@ async def test_the_keys_panel_lists_the_screens_own_keys_first(ctx: ShopContext,
 async def test_the_review_tabs_fit_in_80_columns(ctx: ShopContext, team: Team) -> None:
     app = StaffApp(ctx)
     async with app.run_test(size=SMALL) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
@@ -106,7 +106,7 @@ async def test_every_staff_screen_keeps_sign_out_and_keys_in_80_columns(ctx: Sho
     colleagues_visit = visits.new_walk_in(ctx, team.alex, description="green coat", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SMALL) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         missing = await footers_missing_keys(
             pilot,
             [
@@ -125,7 +125,7 @@ async def test_every_staff_screen_keeps_sign_out_and_keys_in_80_columns(ctx: Sho
             await app.push_screen(CustomerScreen(visit_id=visit_id))
             missing += await footers_missing_keys(pilot, [(name, (), "CustomerScreen")])
         await pilot.press("escape", "ctrl+l")  # Sam keeps his visits; Dana signs in to lock
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         tabs: list[Step] = [(f"review tab {n}", (str(n),), "ReviewScreen") for n in range(1, 8)]
         missing += await footers_missing_keys(
             pilot,

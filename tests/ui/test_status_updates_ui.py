@@ -17,7 +17,7 @@ from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.status_update import StatusUpdateDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, quick_sign_in, settle, type_text
 
 
 def status_updates(ctx: ShopContext) -> list[FollowUp]:
@@ -34,7 +34,7 @@ async def test_t_starts_status_updates_every_n_days_by_text(ctx: ShopContext, te
     customers.record_consent(ctx, team.sam, bob, Channel.SMS, granted=True, source="counter")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("t")
         await settle(pilot)
@@ -68,7 +68,7 @@ async def test_checking_off_still_open_then_done(ctx: ShopContext, team: Team, c
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, bob)
         await pilot.press("t")
         await settle(pilot)

@@ -10,7 +10,7 @@ from counter_tui.db.engine import sqlite_path
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, quick_sign_in, settle
 
 
 def exports_folder(ctx: ShopContext) -> Path:
@@ -23,7 +23,7 @@ async def test_a_lead_saves_a_customers_data_and_is_told_where(ctx: ShopContext,
     ada = customers.create_customer(ctx, team.sam, name="Ada [b]Lovelace[/b]", phone="07700 900123")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         screen = await open_record(pilot, ada)
         await pilot.press("D")
         await settle(pilot)
@@ -37,7 +37,7 @@ async def test_an_associate_is_not_offered_the_key(ctx: ShopContext, team: Team)
     ada = customers.create_customer(ctx, team.sam, name="Ada Lovelace")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "2222")
+        await quick_sign_in(pilot, "sam", "2222")
         await open_record(pilot, ada)
         await pilot.press("D")
         await settle(pilot)

@@ -16,7 +16,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle, type_text
 
 
 async def deliver(ctx: ShopContext, seen: int, terminals: dict[StaffApp, Pilot[None]]) -> int:
@@ -45,9 +45,9 @@ async def test_lead_alerted_new_owner_told_after_approval_and_reassignment(
         alexs.run_test(size=SIZE) as alex,
     ):
         terminals = {sams: sam, danas: dana, alexs: alex}
-        await sign_in(sam, "sam", "2222")
-        await sign_in(dana, "dana", "1111")
-        await sign_in(alex, "alex", "3333")
+        await quick_sign_in(sam, "sam", "2222")
+        await quick_sign_in(dana, "dana", "1111")
+        await quick_sign_in(alex, "alex", "3333")
         await alex.press("slash")
         await settle(alex)
         assert isinstance(alexs.screen, FindCustomerScreen)
@@ -108,7 +108,7 @@ async def test_a_lead_signing_in_is_alerted_to_escalations_at_once(
     clock.advance(minutes=25)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "dana", "1111")
+        await quick_sign_in(pilot, "dana", "1111")
         assert app.messages[-1] == (
             "man in a green coat needs help and nobody has claimed them for 25 min. "
             "Send someone, or go yourself."
@@ -131,7 +131,7 @@ async def test_a_customer_passed_while_signed_out_is_told_at_sign_in(ctx: ShopCo
     handoffs.approve_handoff(ctx, team.lead, request_id)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "alex", "3333")
+        await quick_sign_in(pilot, "alex", "3333")
         await settle(pilot)
         assert "bike repair is now yours: Sam passed them to you (Alex fixes bikes). Dana approved it." in (
             app.messages

@@ -10,7 +10,7 @@ from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.screens.customer import CustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle
 
 
 async def test_ending_an_unserved_visit_by_keys_queues_the_apology(ctx: ShopContext, team: Team) -> None:
@@ -19,7 +19,7 @@ async def test_ending_an_unserved_visit_by_keys_queues_the_apology(ctx: ShopCont
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, needs=[NeedKind.NEEDS_HELP])
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "alex", "3333")
+        await quick_sign_in(pilot, "alex", "3333")
         await app.push_screen(CustomerScreen(visit_id=visit_id))
         await settle(pilot)
         await pilot.press("x")
