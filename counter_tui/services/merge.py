@@ -88,6 +88,8 @@ class MergePreview:
     preferences: str
     preferences_change: bool
     final_at: datetime
+    phone_taken: str = ""
+    email_taken: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ def _build_preview(session: Session, ctx: ShopContext, kept: Customer, merged: C
         preferences=combined,
         preferences_change=combined != kept.preferences.strip(),
         final_at=merge_final_at(ctx.calendar, ctx.now()),
+        phone_taken=merged.phone if not kept.phone else "",
+        email_taken=merged.email if not kept.email else "",
     )
 
 
@@ -240,6 +244,17 @@ def _move_standing_needs(session: Session, kept_id: int, merged_id: int) -> dict
     return {"kept_before": before, "duplicate": duplicate}
 
 
+def _take_contact(kept: Customer, merged: Customer, preview: MergePreview) -> dict[str, str]:
+    """Give the kept record the duplicate's phone or email where it has none (its consent
+    for that channel may come with the merge); what was taken, for an undo."""
+    if preview.phone_taken:
+        kept.phone, kept.phone_digits = merged.phone, merged.phone_digits
+        kept.phone_normalised = merged.phone_normalised
+    if preview.email_taken:
+        kept.email = merged.email
+    return {"phone": preview.phone_taken, "email": preview.email_taken}
+
+
 def merge_customers(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int) -> MergeView:
     """Merge the duplicate `merged_id` into `kept_id` (shift leads only); returns the merge,
     with the moment until which it can be undone."""
@@ -258,6 +273,7 @@ def merge_customers(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int
         moved["standing_needs"] = _move_standing_needs(session, kept_id, merged_id)
         moved["preferences"] = {"kept_before": kept.preferences, "combined": preview.preferences}
         kept.preferences = preview.preferences
+        moved["contact"] = _take_contact(kept, merged, preview)
         merged.merged_into_id = kept_id
         session.add(kept)
         session.add(merged)
@@ -290,6 +306,8 @@ def merge_customers(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int
             consents_taken=sorted(moved["consents"]["kept_before"]),
             standing_needs_taken=sorted(moved["standing_needs"]["kept_before"]),
             preferences_changed=preview.preferences_change,
+            took_phone=bool(preview.phone_taken),
+            took_email=bool(preview.email_taken),
             final_at=preview.final_at.isoformat(),
         )
         return MergeView(record.id, merged.name, now, lead.name, preview.final_at)

@@ -102,6 +102,14 @@ def _restore_standing_needs(session: Session, kept_id: int, merged_id: int, stat
         )
 
 
+def _give_back_contact(kept: Customer, taken: dict[str, str]) -> None:
+    """Clear the phone or email the merge gave the kept record, unless changed since."""
+    if taken.get("phone") and kept.phone == taken["phone"]:
+        kept.phone = kept.phone_digits = kept.phone_normalised = ""
+    if taken.get("email") and kept.email == taken["email"]:
+        kept.email = ""
+
+
 def undo_merge(ctx: ShopContext, actor: Actor, merge_id: int, reason: str) -> None:
     """Put a merge back as it was (shift leads only, with a reason, until the end of the
     day it was made); changes made to the kept record since then are kept."""
@@ -137,6 +145,7 @@ def undo_merge(ctx: ShopContext, actor: Actor, merge_id: int, reason: str) -> No
         _restore_standing_needs(session, record.kept_id, record.merged_id, moved["standing_needs"])
         if kept.preferences == moved["preferences"]["combined"]:
             kept.preferences = moved["preferences"]["kept_before"]
+        _give_back_contact(kept, moved.get("contact", {}))
         merged.merged_into_id = None
         record.undone_at, record.undone_by, record.undo_reason = now, lead.id, reason
         session.add_all([kept, merged, record])

@@ -27,6 +27,7 @@ from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import customers, feedback, followups, merge, merge_undo, visit_customer, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
+from counter_tui.ui.dialogs.merge_preview import preview_lines
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
 
@@ -158,6 +159,28 @@ def test_a_walk_in_with_the_duplicates_email_is_offered_the_kept_record(
     with pytest.raises(PossibleDuplicate) as refused:
         visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Rob", email="RJ@example.com")
     assert [c.customer_id for c in refused.value.candidates] == [dups.kept]
+
+
+def test_a_phone_or_email_the_kept_record_lacks_comes_from_the_duplicate_and_goes_back_on_undo(
+    ctx: ShopContext, team: Team, fetch: Callable[..., Any]
+) -> None:
+    """Found by the tester: the kept record took the duplicate's email consent but not its
+    address, so it said 'may contact by email' with no email to use."""
+    ann = customers.create_customer(ctx, team.sam, name="Ann Jones", phone="07700 900999")
+    zoe = customers.create_customer(ctx, team.sam, name="Zoë Smith", email="zoe@example.com")
+    customers.record_consent(ctx, team.sam, zoe, Channel.EMAIL, granted=True, source="at the counter")
+    preview = merge.preview_merge(ctx, team.lead, ann, zoe)
+    assert (preview.phone_taken, preview.email_taken) == ("", "zoe@example.com")
+    today = ctx.calendar.local_date(ctx.now())
+    assert "Ann Jones has no email: Zoë Smith's (zoe@example.com) becomes theirs." in preview_lines(
+        preview, ctx.calendar, today
+    )
+    view = merge.merge_customers(ctx, team.lead, ann, zoe)
+    kept: Customer = fetch(Customer, ann)
+    assert (kept.phone, kept.email) == ("07700 900999", "zoe@example.com")
+    assert [c.name for c in customers.find_customers(ctx, "zoe@ex").items] == ["Ann Jones"]
+    merge_undo.undo_merge(ctx, team.lead, view.merge_id, "not the same person")
+    assert fetch(Customer, ann).email == ""
 
 
 def test_merge_refusals(ctx: ShopContext, team: Team, dups: Duplicates) -> None:

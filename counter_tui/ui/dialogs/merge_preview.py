@@ -32,6 +32,9 @@ def preview_lines(preview: MergePreview, calendar: StoreCalendar, today: date) -
         ]
     )
     lines = [f"{merged} is merged into {kept}.", f"Moves to {kept}: {moves}."]
+    for what, taken in (("phone", preview.phone_taken), ("email", preview.email_taken)):
+        if taken:
+            lines.append(f"{kept} has no {what}: {merged}'s ({one_line(taken, 60)}) becomes theirs.")
     for consent in preview.consents:
         answer = "yes" if consent.granted else "no"
         when = calendar.local(consent.recorded_at).format("D MMM HH:mm")
