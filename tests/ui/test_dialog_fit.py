@@ -4,6 +4,7 @@ types into a field they cannot see."""
 
 from __future__ import annotations
 
+import pytest
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
@@ -14,7 +15,7 @@ from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from tests.conftest import Team
 from tests.ui.staff_pilot import StaffApp, quick_sign_in, settle
-from tests.ui.test_typing_in_fields import dialogs
+from tests.ui.test_typing_in_fields import DIALOG_SHARES, dialogs, dialogs_share
 
 SMALL = (80, 24)
 
@@ -27,12 +28,15 @@ def hidden(widget: Widget) -> bool:
     return visible.intersection(geometry.region) != geometry.region
 
 
-async def test_tab_keeps_every_dialog_field_in_view_at_80_by_24(ctx: ShopContext, team: Team) -> None:
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
+async def test_tab_keeps_every_dialog_field_in_view_at_80_by_24(
+    ctx: ShopContext, team: Team, share: int
+) -> None:
     app = StaffApp(ctx)
     out_of_view: list[str] = []
     async with app.run_test(size=SMALL) as pilot:
         await quick_sign_in(pilot, "dana", "1111")
-        for name, open_dialog in dialogs(ctx).items():
+        for name, open_dialog in dialogs_share(ctx, share).items():
             await app.push_screen(open_dialog())
             await settle(pilot)
             chain = list(app.screen.focus_chain)
