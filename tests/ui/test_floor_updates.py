@@ -320,6 +320,7 @@ async def test_a_walk_in_elsewhere_adds_its_row_only(
         assert late in shown_ids(table)
         assert any(text.startswith("hat 9") for text in rendered.texts)
         assert coat_texts(rendered.texts, walk_ins, walk_ins) == set()
+        assert table.virtual_size.height == 1 + len(walk_ins) + 1  # scrolls to the last row
         assert_untouched(table, others)
         assert table.cursor_row_key() == str(walk_ins[3])
 
@@ -339,6 +340,7 @@ async def test_a_visit_ended_elsewhere_removes_its_row_only(
         assert shown_board(table) == expected_board(ctx)
         assert walk_ins[1] not in shown_ids(table)
         assert coat_texts(rendered.texts, walk_ins, walk_ins) == set()
+        assert table.virtual_size.height == 1 + len(walk_ins) - 1
         assert_untouched(table, others)
         assert table.cursor_row_key() == str(walk_ins[3])
 
