@@ -75,8 +75,13 @@ def drop_cancelled_timers() -> None:
     loop._timer_cancelled_count = 0  # type: ignore[attr-defined]
 
 
-def live(app: CounterApp) -> tuple[int, int, int]:
-    """Screens and widgets still in memory, and subscriptions to the app's signals."""
+async def live(pilot: Pilot[None]) -> tuple[int, int, int]:
+    """Screens and widgets still in memory, and subscriptions to the app's signals; the
+    messages on screen are cleared first (their toasts go after their timeouts, so how
+    many are still up depends on how fast the machine went round)."""
+    app = pilot.app
+    app.clear_notifications()
+    await settle(pilot)
     drop_cancelled_timers()
     gc.collect()
     objects = gc.get_objects()
@@ -91,10 +96,10 @@ async def test_going_round_the_screens_leaves_nothing_behind(ctx: ShopContext, t
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await round_the_screens(pilot)  # the first loop warms Textual's caches up
-        after_one = live(app)
+        after_one = await live(pilot)
         for _ in range(LOOPS):
             await round_the_screens(pilot)
-        after_more = live(app)
+        after_more = await live(pilot)
         assert app.actor is None  # signed out each time: the loop did go all the way round
         grown = [
             (name, before, after)
@@ -115,10 +120,10 @@ async def test_a_shift_on_one_floor_board_leaves_nothing_behind(ctx: ShopContext
     async with app.run_test(size=SIZE) as pilot:
         await round_the_screens(pilot)
         board = app.screen_stack[1]
-        after_one = live(app)
+        after_one = await live(pilot)
         for _ in range(LOOPS):
             await round_the_screens(pilot)
-        after_more = live(app)
+        after_more = await live(pilot)
         assert app.actor is None and app.screen_stack[1] is board  # locked, the same board under
         grown = [
             (name, before, after)
