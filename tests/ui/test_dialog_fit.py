@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from tests.conftest import Team
 from tests.ui.staff_pilot import StaffApp, quick_sign_in, settle
@@ -90,3 +91,49 @@ ERASE_PROMPT = (
     "Erase Bartholomew Featherstonehaugh's name, contact details, notes and feedback? "
     "Visits stay, anonymous. Type how they asked (e.g. 'asked by email on 3 Nov')."
 )
+
+
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
+async def test_every_dialog_opens_with_its_title_in_view_at_80_by_24(
+    ctx: ShopContext, team: Team, share: int
+) -> None:
+    """A dialog that scrolls opens at its top: its title (what it is for) and its first
+    field's label are read before anything is typed (found by the tester: put on file,
+    needs and new walk-in opened scrolled to their first field, title and label cut)."""
+    app = StaffApp(ctx)
+    cut: list[str] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        for name, open_dialog in dialogs_share(ctx, share).items():
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            titles = list(app.screen.query(".dialog-title"))
+            if titles and hidden(titles[0]):
+                cut.append(name)
+            await pilot.press("escape")
+            await settle(pilot)
+    assert cut == []
+
+
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
+async def test_a_refusal_is_in_view_at_80_by_24(ctx: ShopContext, team: Team, share: int) -> None:
+    """A service's refusal (no field of its own: 'This visit is already linked to a customer
+    on file.') is shown under the form; in a dialog taller than the screen it is scrolled
+    to, not left below the edge (Enter looked like it did nothing; found by the tester)."""
+    app = StaffApp(ctx)
+    unseen: list[str] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        for name, open_dialog in dialogs_share(ctx, share).items():
+            dialog = open_dialog()
+            if not isinstance(dialog, FormDialog):
+                continue
+            await app.push_screen(dialog)
+            await settle(pilot)
+            dialog.show_error("This visit is already linked to a customer on file.")
+            await settle(pilot)
+            if hidden(dialog.query_one(".dialog-error")):
+                unseen.append(name)
+            await pilot.press("escape")
+            await settle(pilot)
+    assert unseen == []

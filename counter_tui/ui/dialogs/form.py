@@ -28,6 +28,7 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
@@ -98,6 +99,14 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         for field in self.query(Input):
             field.select_on_focus = False
 
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        """Focus `widget`; the first field, focused before the box is laid out, is not
+        scrolled to: Textual would centre it in the box, cutting the title and the field's
+        label off at 80×24, and at the top it is in view anyway."""
+        super().set_focus(widget, scroll_visible and self.is_mounted, from_app_focus)
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The keys on offer, the dialog's own (save, cancel) before a field's editing keys."""
@@ -122,6 +131,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             self.query_one(f"#{widget_id}").focus()
         line.update(plain(message, style=tone(URGENT)))
         line.display = True
+        line.call_after_refresh(line.scroll_visible, animate=False)  # may be below a small screen's edge
 
     def clear_errors(self) -> None:
         """Forget the sentences of an earlier attempt."""
