@@ -64,8 +64,9 @@ def cut_words(screen: Screen[object]) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
 async def test_every_dialogs_words_wrap_rather_than_being_cut_at_80_by_24(
-    ctx: ShopContext, team: Team
+    ctx: ShopContext, team: Team, share: int
 ) -> None:
     """A consequence explained in a dialog (an erasure's, a link's, a reopening's) is read
     whole: its lines wrap inside the box, in every dialog and in the longest prompts."""
@@ -78,7 +79,7 @@ async def test_every_dialogs_words_wrap_rather_than_being_cut_at_80_by_24(
     cut: list[str] = []
     async with app.run_test(size=SMALL) as pilot:
         await quick_sign_in(pilot, "dana", "1111")
-        for name, open_dialog in openers.items():
+        for name, open_dialog in list(openers.items())[share::DIALOG_SHARES]:
             await app.push_screen(open_dialog())
             await settle(pilot)
             cut.extend(f"{name}: {words}" for words in cut_words(app.screen))
