@@ -19,9 +19,15 @@ BACKUPS = "backups"
 EXPORTS = "exports"
 
 
+def shop_folder_path(database_url: str, kind: str) -> Path:
+    """Where the folder for `kind` (BACKUPS or EXPORTS) of the shop at `database_url` is,
+    made or not (to name it before anything is written)."""
+    database_file = sqlite_path(database_url)
+    base = database_file.parent if database_file is not None else Path(user_data_dir(APP_NAME))
+    return base / kind
+
+
 def shop_folder(database_url: str, kind: str) -> Path:
     """The folder for `kind` (BACKUPS or EXPORTS) of the shop at `database_url`, made
     private if it is missing."""
-    database_file = sqlite_path(database_url)
-    base = database_file.parent if database_file is not None else Path(user_data_dir(APP_NAME))
-    return private_dir(base / kind)
+    return private_dir(shop_folder_path(database_url, kind))

@@ -96,7 +96,7 @@ async def test_a_lead_merges_a_duplicate_and_undoes_it(ctx: ShopContext, team: T
         await pick_in_find(pilot, app, "jones")  # Bob himself is not offered
         dialog = app.screen
         assert isinstance(dialog, MergePreviewDialog)
-        said = "\n".join(plain(line.visual) for line in dialog.query(".merge-line").results(Static))
+        said = "\n".join(plain(line.visual) for line in dialog.query(".confirm-line").results(Static))
         assert "Robert Jones is merged into Bob Jones." in said
         assert "1 note" in said and "until 17:30 today" in said
         await pilot.press("enter")

@@ -1,5 +1,6 @@
-"""A shift lead saves everything held about a customer from their record with one key,
-and is told where the file is; associates are not offered the key."""
+"""A shift lead saves everything held about a customer from their record (D, then Enter
+once the dialog has said what and where: a slipped Shift on d writes nothing), and is
+told where the file is; associates are not offered the key."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 from counter_tui.db.engine import sqlite_path
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.confirm import ConfirmDialog
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, quick_sign_in, settle
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, quick_sign_in, screen_text, settle
 
 
 def exports_folder(ctx: ShopContext) -> Path:
@@ -26,6 +28,15 @@ async def test_a_lead_saves_a_customers_data_and_is_told_where(ctx: ShopContext,
         await quick_sign_in(pilot, "dana", "1111")
         screen = await open_record(pilot, ada)
         await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # nothing written by one key
+        assert str(exports_folder(ctx)) in screen_text(app.screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not exports_folder(ctx).exists()
+        await pilot.press("D")
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
         [written] = exports_folder(ctx).glob(f"customer-{ada}-subject-access-*.json")

@@ -38,6 +38,7 @@ from counter_tui.services.views import FollowUpView
 from counter_tui.ui.dialogs.audit_event import AuditEventDialog
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
+from counter_tui.ui.dialogs.confirm import ConfirmDialog
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.deactivate import DeactivateDialog
@@ -123,6 +124,7 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         "NewWalkInDialog": lambda: NewWalkInDialog(),
         "ReadOnlyDialog": lambda: ReadOnlyDialog(),
         "SettingDialog": lambda: SettingDialog("hours.friday", "Opening hours on Fridays", "09:00-17:30"),
+        "ConfirmDialog": lambda: ConfirmDialog("A copy?", ["Save it in exports."], "Enter saves."),
     }
 
 

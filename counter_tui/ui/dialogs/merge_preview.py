@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.widgets import Static
-
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.merge import MergePreview
-from counter_tui.ui.dialogs.form import FormDialog
-from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.dialogs.confirm import ConfirmDialog
+from counter_tui.ui.safe_text import one_line
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -57,19 +53,10 @@ def preview_lines(preview: MergePreview, calendar: StoreCalendar, today: date) -
     return lines
 
 
-class MergePreviewDialog(FormDialog[bool]):
+class MergePreviewDialog(ConfirmDialog):
     """Show what a merge will move and change; Enter merges, Esc leaves both records be."""
 
-    TITLE_TEXT = "Merge these two records?"
-
     def __init__(self, lines: list[str]) -> None:
-        super().__init__()
-        self._lines = lines
-
-    def fields(self) -> ComposeResult:
-        for line in self._lines:
-            yield Static(plain(line), classes="merge-line")
-        yield Static(Text("Enter merges · Esc leaves both records as they are.", style="bold"))
-
-    def collect(self) -> bool:
-        return True
+        super().__init__(
+            "Merge these two records?", lines, "Enter merges · Esc leaves both records as they are."
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from counter_tui.errors import DomainError
+from counter_tui.folders import EXPORTS, shop_folder_path
 from counter_tui.services import (
     customers,
     erasure,
@@ -20,6 +21,7 @@ from counter_tui.services.context import Actor
 from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.permissions import NOBODY, Action, allows
 from counter_tui.ui.dialogs.complete_followup import check_off
+from counter_tui.ui.dialogs.confirm import ConfirmDialog
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
 from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
@@ -339,12 +341,24 @@ class CustomerActions(VisitActions):
         exports folder (a subject access request), and say where."""
         if self.customer is None or self.customer_id is None:
             return
-        name = self.customer.name
+        name, customer_id = self.customer.name, self.customer_id
 
         def written(done: subject_access.SubjectAccessFile) -> None:
             self.notify(f"Everything held about {name} is saved in {done.path}", markup=False, timeout=30)
 
-        self.call(subject_access.write_subject_access, self.ctx, self.actor, self.customer_id, then=written)
+        folder = shop_folder_path(self.ctx.database.url, EXPORTS)
+        lines = [
+            f"Save everything held about {one_line(name, 60)} (contact details, consents, notes, "
+            "visits, follow-ups and feedback) to a new file in:",
+            str(folder),
+            "It is their personal data: hand it to them, then delete it from this terminal.",
+        ]
+        ask(
+            self,
+            ConfirmDialog("A copy of their data?", lines, "Enter saves the file · Esc saves nothing."),
+            lambda actor, _: subject_access.write_subject_access(self.ctx, actor, customer_id),
+            then=written,
+        )
 
     def action_walk_in(self) -> None:
         """They're here: start a visit owned by you."""

@@ -22,7 +22,6 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
-from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.placed_cells import PlacedCellsTable
 
@@ -97,7 +96,7 @@ def fit_cell(cell: Text, width: int) -> Text:
     return cut
 
 
-class FittedTable(Guarded, PlacedCellsTable):
+class FittedTable(PlacedCellsTable):
     """A row-cursor table of `Col` columns; `fill` replaces its rows."""
 
     class NarrowChanged(Message):

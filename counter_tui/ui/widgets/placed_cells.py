@@ -23,6 +23,8 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from counter_tui.ui.guarded_app import Guarded
+
 CELLS_KEPT = 10_000
 """Cells kept rendered (a board of 500 rows has 3,000, of which some 250 are on screen)."""
 
@@ -30,7 +32,7 @@ Shape = tuple[Text, tuple[int, int], list[list[Segment]]]
 """A cell, the (width, padding) it was rendered at, and its rendered lines."""
 
 
-class PlacedCellsTable(DataTable[Text]):
+class PlacedCellsTable(Guarded, DataTable[Text]):
     """A DataTable of `Text` cells, one line a row, each cell rendered once a text and width
     (a cell is replaced, never changed in place: the rendering is kept by the cell object)."""
 
