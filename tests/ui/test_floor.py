@@ -120,6 +120,25 @@ async def test_claim_makes_the_customer_yours(ctx: ShopContext, team: Team) -> N
         assert app.messages[-1] == "They're yours for this visit."
 
 
+async def test_claim_is_offered_only_on_a_customer_nobody_has(ctx: ShopContext, team: Team) -> None:
+    """README: keys that make no sense are hidden, claiming a customer someone owns among
+    them (the footer offered c on Sam's customer; found by the tester)."""
+    visits.new_walk_in(ctx, team.alex, description="blue anorak", claim=True)
+    visits.new_walk_in(ctx, team.alex, description="red coat")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        offered: list[tuple[str, bool]] = []
+        for _ in range(2):
+            screen = app.screen
+            assert isinstance(screen, FloorScreen)
+            row = floor_rows(app)[screen.query_one(DataTable).cursor_row]
+            offered.append((row[OWNER], "c" in {k for k, b in screen.active_bindings.items() if b.enabled}))
+            await pilot.press("down")
+            await settle(pilot)
+        assert sorted(offered) == [("Alex", False), ("— nobody yet", True)]
+
+
 async def test_second_terminal_cannot_claim_and_is_told_who_has_them(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:

@@ -294,7 +294,8 @@ class FloorScreen(FloorReads, CounterScreen):
         self.app.push_screen(ShopSettingsScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The review and staff keys are offered to whom the permissions let see them."""
+        """The review and staff keys are offered to whom the permissions let see them, and
+        Claim only on a customer nobody has."""
         if not self.signed_in:  # under the lock screen: nothing is offered
             return False
         if action == "review":
@@ -303,4 +304,11 @@ class FloorScreen(FloorReads, CounterScreen):
             return allows(self.actor, Action.MANAGE_STAFF)
         if action == "shop_settings":
             return allows(self.actor, Action.CHANGE_SHOP_SETTINGS)
+        if action == "claim":  # someone already has them: nothing to claim
+            row = self._board.get(self.selected_visit_id() or 0) if self._board is not None else None
+            return row is None or row.owner_id is None  # on an empty board c says what to do
         return True
+
+    def on_data_table_row_highlighted(self) -> None:
+        """Another customer highlighted: offer Claim only if nobody has them."""
+        self.refresh_bindings()
