@@ -220,6 +220,8 @@ async def test_at_80_columns_the_board_still_shows_needs_and_owner(
         assert "nobody" in help_row and "HELP" in help_row
         assert "nobody" in private_row and "private 11:15" in private_row
         assert "Priya Shah" in priya_row and "…" in priya_row and "Sam" in priya_row
+        # Sam has Priya: nobody is waiting, so no minutes under Wait (they read as waiting).
+        assert "min" not in priya_row and "—" in priya_row
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert "— nobody yet" in table.render_line(1).text and "needs help" in table.render_line(1).text

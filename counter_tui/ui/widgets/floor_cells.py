@@ -74,8 +74,10 @@ class FloorCells:
         if not row.owner_id:
             words, style = duration(row.arrived_at, now), (self._looks[WAITING_URGENT] if row.urgent else "")
         else:
+            # Narrow, "served 6 min" does not fit the Wait column, and "6 min" there read as
+            # six minutes of waiting: someone has them, so nobody is waiting.
             served = duration(row.claimed_at or row.arrived_at, now)
-            words, style = (served if narrow else f"served {served}"), "dim"
+            words, style = ("—" if narrow else f"served {served}"), "dim"
         shown = self._waiting.get(row.visit_id)
         if shown is not None and shown.plain == words and shown.style == style:
             return shown
