@@ -3,7 +3,6 @@ Esc changes nothing (a merge, a copy of everything held about a customer)."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -23,7 +22,7 @@ class ConfirmDialog(FormDialog[bool]):
     def fields(self) -> ComposeResult:
         for line in self._lines:
             yield Static(plain(line), classes="confirm-line")
-        yield Static(Text(self._keys, style="bold"))
+        yield Static(plain(self._keys, style="bold"))
 
     def collect(self) -> bool:
         return True
