@@ -25,10 +25,13 @@ def owners_count(visits: tuple[ClosingVisit, ...]) -> tuple[tuple[str, int], ...
 
 
 def visits_summary(visits: tuple[ClosingVisit, ...]) -> str:
-    """`4 visits: Sam 2, Alex 1, nobody 1` (or `no visits`)."""
+    """`4 visits: 2 with Sam, 1 with Alex, 1 nobody had greeted` (or `no visits`)."""
     if not visits:
         return "no visits"
-    owners = ", ".join(f"{name} {count}" for name, count in owners_count(visits))
+    owners = ", ".join(
+        f"{count} nobody had greeted" if name == NOBODY else f"{count} with {name}"
+        for name, count in owners_count(visits)
+    )
     return f"{len(visits)} visit{'s' if len(visits) != 1 else ''}: {owners}"
 
 
@@ -54,7 +57,7 @@ class ClosePreview:
         return owners_count(self.visits)
 
     def summary(self) -> str:
-        """`4 visits: Sam 2, Alex 1, nobody 1`."""
+        """`4 visits: 2 with Sam, 1 with Alex, 1 nobody had greeted`."""
         return visits_summary(self.visits)
 
 
@@ -71,7 +74,7 @@ class UndoableClose:
     visits: tuple[ClosingVisit, ...]
 
     def summary(self) -> str:
-        """`3 visits: Sam 1, Alex 1, nobody 1`."""
+        """`3 visits: 1 with Sam, 1 with Alex, 1 nobody had greeted`."""
         return visits_summary(self.visits)
 
 

@@ -74,7 +74,7 @@ async def test_c_asks_first_says_how_many_and_whose_and_wants_a_reason_before_cl
         assert isinstance(dialog, CloseDayDialog)
         summary = plain(dialog.query_one("#close-summary", Static).visual)
         assert summary.startswith(
-            "The shop is open until 17:30.\nThis ends 4 visits: Sam 2, Alex 1, nobody 1"
+            "The shop is open until 17:30.\nThis ends 4 visits: 2 with Sam, 1 with Alex, 1 nobody had greeted"
         )
         await pilot.press("enter")
         await settle(pilot)
@@ -117,7 +117,10 @@ async def test_u_undoes_the_close_and_everyone_is_back_on_the_floor(
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, TextPromptDialog)
-        assert "Undoing it reopens 4 visits: Sam 2, Alex 1, nobody 1. Why?" in screen_text(app.screen)
+        assert (
+            "Undoing it reopens 4 visits: 2 with Sam, 1 with Alex, 1 nobody had greeted. Why?"
+            in screen_text(app.screen)
+        )
         await type_text(pilot, "the drill was called off")
         await pilot.press("enter")
         await settle(pilot)

@@ -41,7 +41,7 @@ def test_a_lead_closes_the_day(
     clock.moment = _utc(2026, 11, 20, 17, 35)
 
     preview = closing.close_day_preview(ctx, team.lead)
-    assert (preview.early, preview.summary()) == (False, "2 visits: Sam 1, nobody 1")
+    assert (preview.early, preview.summary()) == (False, "2 visits: 1 with Sam, 1 nobody had greeted")
     result = closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids)
 
     assert (result.day, result.closed_visit_ids) == (FRIDAY, (owned, waiting))

@@ -48,7 +48,7 @@ def test_the_preview_says_how_many_visits_and_whose_and_that_the_shop_is_still_o
     assert preview.early and preview.closes_at == _utc(2026, 11, 20, 17, 30)
     assert sorted(preview.visit_ids) == sorted(floor.values())
     assert preview.by_owner == (("Sam", 2), ("Alex", 1), ("nobody", 1))
-    assert preview.summary() == "4 visits: Sam 2, Alex 1, nobody 1"
+    assert preview.summary() == "4 visits: 2 with Sam, 1 with Alex, 1 nobody had greeted"
     with pytest.raises(NotAllowed):
         closing.close_day_preview(ctx, team.sam)
     clock.moment = _utc(2026, 11, 20, 17, 31)
@@ -190,7 +190,7 @@ def test_undoing_a_day_close_reopens_exactly_the_visits_it_ended(
 
     undoable = reversals.undoable_close(ctx, team.lead)
     assert undoable is not None and undoable.day_close_id == result.day_close_id
-    assert undoable.summary() == "3 visits: Alex 1, Sam 1, nobody 1"
+    assert undoable.summary() == "3 visits: 1 with Alex, 1 with Sam, 1 nobody had greeted"
     with pytest.raises(NotAllowed):
         reversals.undo_day_close(ctx, team.sam, "oops")
 
