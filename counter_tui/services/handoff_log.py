@@ -147,8 +147,14 @@ def _blocked_entry(event: AuditEvent, names: dict[int, str], who: dict[int, str]
     owner = names.get(owner_id, "a colleague") if isinstance(owner_id, int) else "a colleague"
     tried = names.get(event.actor_id, "?") if event.actor_id else "?"
     claim = event.action == "visit.claim_blocked"
+    to_id = details.get("to_id")
+    # A blocked claim would have moved the customer to whoever tried; a blocked hand-off to
+    # whom they named (not said before this was recorded: "?").
+    to = tried if claim else names.get(to_id, "?") if isinstance(to_id, int) else "?"
     wording = (
-        f"tried to claim a customer {owner} owns" if claim else f"tried to hand off a customer {owner} owns"
+        f"tried to claim a customer {owner} owns"
+        if claim
+        else f"tried to hand off a customer {owner} owns, to {to}"
     )
     return HandoffLogEntry(
         at=event.at,
@@ -157,7 +163,7 @@ def _blocked_entry(event: AuditEvent, names: dict[int, str], who: dict[int, str]
         who=who.get(event.entity_id or 0, "?"),
         actor_name=tried,
         from_name=owner,
-        to_name=tried,
+        to_name=to,
         reason=wording,
         status="blocked",
         decided_by_name="",

@@ -46,7 +46,16 @@ def request_handoff(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: 
         try:
             require_on_visit(session, ctx, actor, Action.REQUEST_HANDOFF, visit)
         except AlreadyOwned as refused:
-            audit.record(session, ctx, actor, "handoff.blocked", "visit", visit_id, owner_id=visit.owner_id)
+            audit.record(
+                session,
+                ctx,
+                actor,
+                "handoff.blocked",
+                "visit",
+                visit_id,
+                owner_id=visit.owner_id,
+                to_id=to_staff_id,
+            )
             blocked = refused
     if blocked is not None:
         raise blocked

@@ -161,13 +161,14 @@ def test_hand_off_log_lists_every_kind_newest_first(ctx: ShopContext, team: Team
     assert [(e.kind, e.status, e.who, e.actor_name, e.from_name, e.to_name) for e in log] == [
         ("reassignment", "reassigned", "friday", "Dana", "Sam", "Alex"),
         ("handoff", "denied", "friday", "Sam", "Sam", "Alex"),
-        ("blocked_handoff", "blocked", "friday", "Alex", "Sam", "Alex"),
+        ("blocked_handoff", "blocked", "friday", "Alex", "Sam", "Dana"),
         ("blocked_claim", "blocked", "friday", "Alex", "Sam", "Alex"),
         ("handoff", "approved", "thursday", "Sam", "Sam", "Alex"),
     ]
     assert log[0].reason == "Sam went home ill" and log[0].decided_by_name == "Dana"
     assert log[1].decision_note == "Stay with them, ask Alex to help"
     assert log[3].reason == "tried to claim a customer Sam owns"
+    assert log[2].reason == "tried to hand off a customer Sam owns, to Dana"
     assert log[4].visit_id == ids["thursday"] and log[4].at == _utc(2026, 11, 19, 10, 0)
 
 
