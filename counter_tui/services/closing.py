@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -103,6 +104,30 @@ def _end_at_close(
         owe_apology(session, ctx, actor, visit_id)
         queue_asked_callback(session, ctx, actor, session.get_one(Visit, visit_id, populate_existing=True))
     return closed
+
+
+def _closed(
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor | None,
+    close: DayClose,
+    closed: list[int],
+    **details: Any,
+) -> CloseResult:
+    """Audit a day close (how many visits it ended, and which) and say what it did."""
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "day.closed",
+        "day",
+        close.id,
+        day=close.day,
+        visits_ended=len(closed),
+        visit_ids=closed,
+        **details,
+    )
+    return CloseResult(day=close.day, closed_visit_ids=tuple(closed), day_close_id=close.id)
 
 
 def _new_close(
@@ -207,21 +232,7 @@ def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reaso
             )
         close = _new_close(session, day, now, now, actor, auto=False, reason=reason)
         closed = _end_at_close(session, ctx, actor, visit_ids, close)
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "day.closed",
-            "day",
-            close.id,
-            day=day,
-            visits_ended=len(closed),
-            visit_ids=closed,
-            auto=False,
-            early=early,
-            reason=reason,
-        )
-        return CloseResult(day=day, closed_visit_ids=tuple(closed), day_close_id=close.id)
+        return _closed(session, ctx, actor, close, closed, auto=False, early=early, reason=reason)
 
 
 def last_close_before(ctx: ShopContext, moment: datetime) -> tuple[date, datetime] | None:
@@ -278,19 +289,7 @@ def close_day_if_due(
         if not closed:
             session.delete(close)
             return None
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "day.closed",
-            "day",
-            close.id,
-            day=day,
-            visits_ended=len(closed),
-            visit_ids=closed,
-            auto=True,
-        )
-        return CloseResult(day=day, closed_visit_ids=tuple(closed), day_close_id=close.id)
+        return _closed(session, ctx, actor, close, closed, auto=True)
 
 
 def mark_reviewed(ctx: ShopContext, actor: Actor, visit_id: int, note: str = "") -> None:
