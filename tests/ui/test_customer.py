@@ -54,6 +54,17 @@ async def test_owner_sees_the_owner_banner_first(ctx: ShopContext, team: Team) -
         )
 
 
+async def test_someone_not_offered_a_or_l_is_not_told_to_press_them(ctx: ShopContext, team: Team) -> None:
+    """Sam's walk-in seen by Alex (read-only: it is not Alex's): 'Not on file.' alone, not
+    'Press a … or l …', keys Alex is not offered there (found by the tester)."""
+    visits.new_walk_in(ctx, team.sam, description="tall man, drills", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_visit(pilot, app, "alex", "3333")
+        assert screen.check_action("add_to_file", ()) is not True
+        assert shown(app, "#contact-block") == "Not on file."
+
+
 async def test_needs_set_in_the_dialog_show_as_badges(ctx: ShopContext, team: Team) -> None:
     """e, tick two needs with Space, a detail, Enter: both show as badges and are stored."""
     visit_id = visits.new_walk_in(ctx, team.sam, description="couple, sofas", claim=True)

@@ -342,7 +342,8 @@ class CustomerScreen(CustomerActions, CounterScreen):
             self.query_one("#visit-block").display = False
         self.sub_title = one_line(customer.name if customer else (self.visit.who if self.visit else ""), 40)
         if customer is None:
-            self.query_one("#contact-block", Section).show(partial(walk_in_contact, self.visit))
+            can_file = self.check_action("add_to_file", ()) is True
+            self.query_one("#contact-block", Section).show(partial(walk_in_contact, self.visit, can_file))
             notes = notes_fallback.notes if notes_fallback else ()
             self.query_one("#notes-block", Section).show(partial(sections.notes_block, self.ctx, notes))
             self.query_one("#followups-block", Section).show(sections.quiet("—"))

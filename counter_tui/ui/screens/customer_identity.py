@@ -31,12 +31,12 @@ else:
     _Screen = object
 
 
-def walk_in_contact(visit: VisitDetail | None, looks: Looks = PLAIN) -> Text:
+def walk_in_contact(visit: VisitDetail | None, can_file: bool, looks: Looks = PLAIN) -> Text:
     """What the customer block says for a walk-in not on file: how to put them on file or
-    link them, and what they said they prefer (it moves to their record then)."""
-    text = Text(
-        "Not on file. Press a to add their details, or l to link a customer on file.", style=looks.quiet
-    )
+    link them (when this person is offered those keys), and what they said they prefer
+    (it moves to their record then)."""
+    how = " Press a to add their details, or l to link a customer on file." if can_file else ""
+    text = Text(f"Not on file.{how}", style=looks.quiet)
     if visit is not None and visit.preferences:
         text.append("\nPrefers: ", style=looks.label)
         text.append(clean(visit.preferences))
