@@ -139,6 +139,21 @@ async def test_a_running_kiosk_offers_the_choices_a_lead_just_set(
         assert app.idle.seconds == 90
 
 
+async def test_a_renamed_shop_is_welcomed_by_its_new_name_at_the_kiosk(
+    ctx: ShopContext, other_terminal: ShopContext, team: Team
+) -> None:
+    """A lead renames the shop at another terminal; the kiosk's welcome says the new name
+    once it greets the next person (it kept the old one; found by the tester)."""
+    app = KioskApp(ctx, "door")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # type: ignore[arg-type]
+        shop_settings.change(other_terminal, team.lead, {"shop.name": "Corner Books"})
+        app.idle_expired()
+        await settle(pilot)  # type: ignore[arg-type]
+        title = app.screen.query_one(".kiosk-title")
+        assert "Welcome to Corner Books" in plain(title.visual)  # type: ignore[attr-defined]
+
+
 async def test_a_promise_in_working_hours_skips_the_shops_lunch_break(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:

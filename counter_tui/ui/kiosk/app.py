@@ -114,13 +114,13 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
 
     def back_to_welcome(self) -> None:
         """Drop every screen above the welcome screen, which greets the next person in the
-        shop's first language."""
+        shop's first language, with the shop's name and languages as they are now (a lead
+        may have changed them at another terminal)."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        first = self.ctx.rules.kiosk.languages[0]
-        if self.language != first:
-            self.language = first
-            self.screen.refresh(recompose=True)
+        self.follow_shop_rules()
+        self.language = self.ctx.rules.kiosk.languages[0]
+        self.screen.refresh(recompose=True)
 
     def start_check_in(self, language: str) -> None:
         """Ask for a first name next, in `language`. Each check-in offers the shop's choices
