@@ -72,6 +72,9 @@ async def test_a_customer_checks_in_at_the_served_kiosk_which_stays_locked(
             await browser.wait_for("first name")
             await type_when_focused(browser, "Ann")
             await browser.press("Enter")
+            # A person reads the choices before pressing one; a "1" pressed within
+            # milliseconds of Enter reached the name screen and was dropped (CI, load 8).
+            await browser.wait_for("Hi Ann!", "Browse on my own")
             await browser.press("1")
             await browser.wait_for("Thank you, Ann!")
             [session] = server.session_pids()
