@@ -108,6 +108,9 @@ async def test_new_customer_from_find_refuses_a_bad_email_beside_it(ctx: ShopCon
         assert app.screen is dialog
         assert beside(dialog, "email").startswith("That email address looks wrong")
         assert typed(dialog)["name"] == "Ann Lee"
+        await pilot.press("backspace")  # correcting it: what was wrong no longer shows
+        await settle(pilot)
+        assert beside(dialog, "email") == ""
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, FindCustomerScreen)

@@ -140,6 +140,14 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             line.display = False
         self.query_one(".dialog-error", Static).update("")
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A field being corrected no longer shows what was wrong with it (a refusal about
+        its length stayed beside it, correct by then, until the next Enter)."""
+        line = self._error_line(event.input.id) if event.input.id else None
+        if line is not None and line.display:
+            line.update("")
+            line.display = False
+
     def _error_line(self, widget_id: str) -> Static | None:
         try:
             return self.query_one(f"#{widget_id}-error", Static)
