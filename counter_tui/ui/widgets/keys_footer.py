@@ -3,12 +3,18 @@ the screen's keys filling the rest. Textual's footer lays keys out in one row an
 whatever passes the right edge, so at 80×24 a screen with many keys pushed Sign out and
 Keys (the way to every other key) off the screen; shortening labels only moved the cut.
 The screen's keys come in its order of importance, so those that do not fit whole before
-Sign out and Keys are left off (the Keys panel lists them) rather than cut mid-word."""
+Sign out and Keys are left off (the Keys panel lists them) rather than cut mid-word.
+
+Textual's footer also lays its keys out again on every update of the screen's bindings (each
+cursor move, each change of focus), mounting and styling a dozen keys each time, most of what
+a cursor move on the floor board cost; this one does so only when the keys it would show
+changed."""
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, KeyGroup
@@ -33,6 +39,26 @@ class KeysFooter(Guarded, Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._laid_out_for = 0
+        self._shown: tuple[object, ...] | None = None
+        """What the last layout showed (`_shows`), to skip a layout that would show the same."""
+
+    def _shows(self) -> tuple[object, ...]:
+        """Everything the keys shown depend on: the width, and each shown binding's key,
+        label, action, group, whether it is enabled, and its tooltip (and the palette's)."""
+        display = self.app.get_key_display
+        shown = tuple(
+            (display(binding), binding.description, binding.action, binding.group, on, tooltip)
+            for (_, binding, on, tooltip) in self.screen.active_bindings.values()
+            if binding.show or binding.action == "command_palette"
+        )
+        return (self.app.size.width, self.show_command_palette, shown)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Lay the keys out again, unless they would be the same as now."""
+        same_screen = self.is_attached and screen is self.screen
+        if self._bindings_ready and same_screen and self._shows() == self._shown:
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         """Textual's keys in the screen's order, less the pinned ones and those that would
@@ -40,6 +66,7 @@ class KeysFooter(Guarded, Footer):
         The keys of the last layout are removed by now: let go of them (Textual's footer
         binds each key to its `compact`, and would keep them all while the screen is open)."""
         forget_closed_watchers(self)
+        self._shown = self._shows() if self._bindings_ready else None
         pinned_actions = {
             active.binding.action
             for active in self.screen.active_bindings.values()

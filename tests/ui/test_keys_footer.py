@@ -1,0 +1,56 @@
+"""The footer lays its keys out again only when the keys it shows change: Textual's footer
+did it on every update of the bindings (each cursor move, each focus change, signing in),
+mounting a dozen keys and styling each again, most of what a cursor move cost."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from counter_tui.services import visits
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.widgets.keys_footer import KeysFooter
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The keys each footer layout showed, in order."""
+    shown: list[tuple[str, ...]] = []
+    real_compose = KeysFooter.compose
+
+    def compose(footer: KeysFooter):  # type: ignore[no-untyped-def]
+        widgets = list(real_compose(footer))
+        shown.append(tuple(widget.action for widget in widgets if isinstance(widget, FooterKey)))
+        yield from widgets
+
+    monkeypatch.setattr(KeysFooter, "compose", compose)
+    return shown
+
+
+async def test_moving_over_rows_with_the_same_keys_lays_the_footer_out_once(
+    ctx: ShopContext, team: Team, layouts: list[tuple[str, ...]]
+) -> None:
+    """Down and up over waiting customers (the same keys offered on each) leave the footer
+    as it was; moving onto a customer Sam owns, where Claim is not offered, lays it out again."""
+    for n in range(4):
+        visits.new_walk_in(ctx, team.lead, description=f"coat {n}")
+    mine = visits.new_walk_in(ctx, team.sam, description="mine")
+    visits.claim_visit(ctx, team.sam, mine)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        assert isinstance(app.screen, FloorScreen)
+        before = len(layouts)
+        for key in ("down", "down", "up", "down", "down"):
+            await pilot.press(key)
+        await settle(pilot)
+        assert len(layouts) == before, layouts[before:]
+        while app.screen.selected_visit_id() != mine:
+            await pilot.press("down")
+        await settle(pilot)
+        assert len(layouts) == before + 1
+        assert "claim" not in " ".join(layouts[-1])
+        assert "claim" in " ".join(layouts[before - 1])
