@@ -14,9 +14,11 @@ name and PIN typed a key every 120 ms, then Enter, timed from that Enter to the 
 painting the floor board's rows (its summary line "… in the shop · …"), with the CPU
 time the app used meanwhile (a busy machine sways it less than the wall time). Printed: median
 and p95 over the runs, and the ratio of counter-tui's first frame to the minimal app's.
-Figures only, no assertions:
+`--profile PATH` also signs in once more under cProfile (the app's UI thread, from the
+PIN's Enter to the painted board; argon2 on a worker thread is not in it) and prints
+the heaviest calls. Figures only, no assertions:
 
-    .venv/bin/python benchmarks/bench_startup.py [--runs 10] [--db PATH]
+    .venv/bin/python benchmarks/bench_startup.py [--runs 10] [--db PATH] [--profile PATH]
 """
 
 from __future__ import annotations
@@ -134,9 +136,12 @@ def wait_idle(terminal: Terminal, most: float = 30.0) -> None:
             return
 
 
-def sign_in_to_floor(command: list[str]) -> tuple[float, float]:
+def sign_in_to_floor(command: list[str], profile: str = "") -> tuple[float, float]:
     """Seconds from the Enter after a typed PIN to the painted floor board, and the CPU
-    seconds the app used meanwhile (less swayed by a busy machine than the wall time)."""
+    seconds the app used meanwhile (less swayed by a busy machine than the wall time).
+    With `profile`, `command` is `PROFILED_APP`'s: its profile of that span goes there."""
+    import signal
+
     terminal = Terminal(command)
     try:
         terminal.until(STAFF_NAMES[-1], timeout=60)
@@ -145,9 +150,17 @@ def sign_in_to_floor(command: list[str]) -> tuple[float, float]:
             terminal.send(key)
             terminal.drain(KEY_GAP)
         cpu = cpu_seconds(terminal.child.pid)
+        if profile:
+            terminal.child.kill(signal.SIGUSR2)
         pressed = terminal.send("\r")
         painted = terminal.until(FLOOR_MARKER, timeout=60)
-        return painted - pressed, cpu_seconds(terminal.child.pid) - cpu
+        used = cpu_seconds(terminal.child.pid) - cpu
+        if profile:
+            terminal.child.kill(signal.SIGUSR1)
+            deadline = time.monotonic() + 30
+            while not Path(profile).exists() and time.monotonic() < deadline:
+                terminal.drain(0.1)
+        return painted - pressed, used
     finally:
         terminal.close()
 
@@ -174,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="launches of each app")
     parser.add_argument("--db", type=Path, help="a demo shop to use (built there if missing)")
+    parser.add_argument("--profile", metavar="PATH", help="cProfile one more sign-in's UI thread into PATH")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="counter-tui-bench-") as folder:
@@ -227,6 +241,21 @@ def main(argv: list[str] | None = None) -> None:
             print(series.line("MiB"))
         for series in (help_time, python_time):
             print(series.line())
+        if args.profile:
+            profile_sign_in(counter_tui, args.profile)
+
+
+def profile_sign_in(counter_tui: list[str], path: str) -> None:
+    """Sign in once more with the app under cProfile; print the UI thread's heaviest calls."""
+    import pstats
+
+    from bench_sync import PROFILED_APP
+
+    Path(path).unlink(missing_ok=True)
+    wall, cpu = sign_in_to_floor([sys.executable, "-c", PROFILED_APP, path, *counter_tui[-2:]], path)
+    print(f"Profiled sign-in ({path}): Enter to board {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms")
+    if Path(path).exists():
+        pstats.Stats(path).sort_stats("cumulative").print_stats(30)
 
 
 if __name__ == "__main__":
