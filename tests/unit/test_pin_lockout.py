@@ -154,6 +154,9 @@ def hashing_outside_writes(ctx: ShopContext, monkeypatch: pytest.MonkeyPatch) ->
             calls.append("verify")
             return hasher.verify(stored, password)
 
+        def check_needs_rehash(self, stored: str) -> bool:
+            return hasher.check_needs_rehash(stored)
+
     monkeypatch.setattr(ctx.database, "write", watched_write)
     monkeypatch.setattr(staff, "_hasher", WatchedHasher())
     monkeypatch.setattr(kiosk, "_hasher", WatchedHasher())

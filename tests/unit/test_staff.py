@@ -224,3 +224,57 @@ def test_the_wrong_pin_that_locks_out_says_so_then_and_there(ctx: ShopContext) -
         "Wrong PIN for Robin. Too many wrong PINs for Robin at this terminal. Wait 5 minutes, "
         "or ask a shift lead to clear the lockout or set a new PIN."
     )
+
+
+def _store_hash(ctx: ShopContext, staff_id: int, pin_hash: str) -> None:
+    with ctx.database.write() as session:
+        row = session.get(Staff, staff_id)
+        assert row is not None
+        row.pin_hash = pin_hash
+
+
+@pytest.fixture
+def production_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hasher the shop uses (the tests' own is cheaper: tests/conftest.py)."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(staff, "_hasher", PasswordHasher(**staff.PIN_HASHING))
+
+
+def test_new_pins_are_hashed_with_owasps_argon2id_parameters(
+    ctx: ShopContext, production_hashing: None
+) -> None:
+    from argon2 import Type, extract_parameters
+
+    added = staff.add_staff(ctx, None, name="Robin", pin="1234")
+    parameters = extract_parameters(_staff_row(ctx, "Robin").pin_hash)
+    assert (parameters.type, parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (
+        Type.ID,
+        2,
+        19_456,
+        1,
+    )
+    assert staff.sign_in(ctx, added.id, "1234").staff_id == added.id
+
+
+def test_a_pin_hashed_the_old_costly_way_is_hashed_again_on_the_next_right_sign_in(
+    ctx: ShopContext, audit_log: AuditLog, production_hashing: None
+) -> None:
+    """Hashes stored before keep working; the first right PIN after stores a new hash with
+    today's parameters (audited, the PIN never in clear), a wrong one changes nothing."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    added = staff.add_staff(ctx, None, name="Robin", pin="1234")
+    old = PasswordHasher(time_cost=3, memory_cost=65_536, parallelism=4).hash("1234")
+    _store_hash(ctx, added.id, old)
+    with pytest.raises(SignInFailed):
+        staff.sign_in(ctx, added.id, "4321")
+    assert _staff_row(ctx, "Robin").pin_hash == old
+    assert staff.sign_in(ctx, added.id, "1234").staff_id == added.id
+    new = _staff_row(ctx, "Robin").pin_hash
+    assert new != old and extract_parameters(new).memory_cost == 19_456
+    assert [(e.actor_id, e.entity_id) for e in audit_log("staff.pin_rehashed")] == [(added.id, added.id)]
+    assert not any("1234" in event.details for event in audit_log())
+    staff.sign_in(ctx, added.id, "1234")
+    assert _staff_row(ctx, "Robin").pin_hash == new
+    assert len(audit_log("staff.pin_rehashed")) == 1
