@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,7 +30,7 @@ MAX_FAILED_ATTEMPTS = 5
 LOCKOUT_MINUTES = 5
 SIGN_IN_LIMITS = pin_guard.Limits(attempts=MAX_FAILED_ATTEMPTS, window=timedelta(minutes=LOCKOUT_MINUTES))
 
-PIN_HASHING = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}
+PIN_HASHING: dict[str, Any] = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}
 """argon2id at OWASP's recommended minimum (19 MiB, two passes, one lane): about 40 ms of one
 core, where argon2-cffi's defaults (64 MiB, three passes, four lanes) took about 265 ms of CPU
 on both cores of a till, at every sign-in and every lead's PIN. A 4-12 digit PIN is kept safe
