@@ -136,7 +136,9 @@ class FittedTable(PlacedCellsTable):
         measured: dict[str, tuple[Sequence[Text], tuple[int, ...]]] = {}
         for key, cells in self._rows:
             kept = self._measured.get(key)
-            if kept is not None and all(old is new for old, new in zip(kept[0], cells, strict=True)):
+            if kept is not None and (
+                kept[0] is cells or all(old is new for old, new in zip(kept[0], cells, strict=True))
+            ):
                 measured[key] = kept  # the same cell objects as last time: not measured again
             else:
                 measured[key] = (cells, tuple(cell.cell_len for cell in cells))
@@ -344,6 +346,8 @@ def _differs(shown: Sequence[Text] | None, cells: Sequence[Text]) -> bool:
     """Whether a row's new cells differ from those shown (None: not shown yet)."""
     if shown is None:
         return True
+    if shown is cells:  # the same row as last time (the floor board keeps rows no change touched)
+        return False
     return not all(_same(old, new) for old, new in zip(shown, cells, strict=True))
 
 
