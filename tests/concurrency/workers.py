@@ -6,6 +6,12 @@ meet at a barrier and act at the same instant; each reports what happened to it.
 Anything other than success or the expected domain refusal (including
 `DatabaseUnavailable`, "database is locked" and raw driver errors) is reported as a
 failure with its type and text.
+
+The races check who wins, not how fast: on PostgreSQL the workers wait for row locks
+as long as SQLite's write queue waits (`patient_limits`), so a machine starved of CPU
+(eight racers beside the rest of the suite on two cores) does not turn a lost race into
+"another terminal is changing the same thing". How long a write waits is measured in
+`benchmarks/bench_busy_floor.py`, not here.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from multiprocessing.synchronize import Barrier
 from typing import Any
 
 from counter_tui.config import Settings, ShopSettings
-from counter_tui.db.engine import Database
+from counter_tui.db import engine
+from counter_tui.db.deadline import DeadlineConnection
+from counter_tui.db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
 from counter_tui.errors import AlreadyOwned, Conflict, DatabaseUnavailable, DomainError
 from counter_tui.services import handoffs, shop_settings, staff, visits
 from counter_tui.services.context import Actor, ShopContext
@@ -39,6 +47,21 @@ class Outcome:
     result: str
     message: str
     seconds: float
+
+
+PATIENT_SECONDS = SQLITE_BUSY_TIMEOUT_MS // 1000
+"""How long a racing worker waits for a PostgreSQL row lock: as long as SQLite's queue."""
+
+
+def patient_limits() -> None:
+    """In this worker process: PostgreSQL lock waits, statements and round trips may take
+    `PATIENT_SECONDS` (and a little more), instead of the terminal's seconds."""
+    engine.PG_CONNECT_ARGS["options"] = (
+        f"-c lock_timeout={PATIENT_SECONDS * 1000}"
+        f" -c statement_timeout={(PATIENT_SECONDS + 5) * 1000}"
+        " -c idle_in_transaction_session_timeout=60000"
+    )
+    DeadlineConnection.answer_seconds = PATIENT_SECONDS + 10
 
 
 def settings_for(url: str) -> Settings:
@@ -87,6 +110,7 @@ def race_worker(
     index: int, commands: Queue[Command | None], results: Queue[Outcome], barrier: Barrier
 ) -> None:
     """Serve commands until None: wait for every worker, then all attempt at once."""
+    patient_limits()
     ctx: ShopContext | None = None
     try:
         while (command := commands.get()) is not None:

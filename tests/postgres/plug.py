@@ -17,14 +17,21 @@ def refuse_connections(server: psycopg.Connection, url: str, *, refuse: bool) ->
     server.execute(f'ALTER DATABASE "{database_name(url)}" ALLOW_CONNECTIONS {allow}')
 
 
+EXIT_WAIT_MS = 10_000
+"""How long `terminate` waits for a backend to have exited (PostgreSQL 14 or newer)."""
+
+
 def terminate(server: psycopg.Connection, url: str, pid: int | None = None) -> int:
-    """Terminate one backend (`pid`), or every backend connected to the database; how many."""
+    """Terminate one backend (`pid`), or every backend connected to the database, and wait
+    until each has exited, so its client's socket already holds the news (without the
+    wait the signal is only sent, and a starved backend may not have closed it yet);
+    how many."""
     if pid is not None:
-        row = server.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+        row = server.execute("SELECT pg_terminate_backend(%s, %s)", (pid, EXIT_WAIT_MS)).fetchone()
         return int(bool(row and row[0]))
     rows = server.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        "SELECT pg_terminate_backend(pid, %s) FROM pg_stat_activity"
         " WHERE datname = %s AND pid <> pg_backend_pid()",
-        (database_name(url),),
+        (EXIT_WAIT_MS, database_name(url)),
     ).fetchall()
     return sum(1 for (done,) in rows if done)
