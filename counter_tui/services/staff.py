@@ -62,6 +62,10 @@ def hash_pin(pin: str) -> str:
     return _hasher.hash(validate_pin(pin))
 
 
+PIN_RECHECKS = 2
+"""How often one sign-in checks a PIN again because its hash changed during the check."""
+
+
 def _pin_matches(stored_hash: str, pin: str) -> bool:
     try:
         return _hasher.verify(stored_hash, clean_text(pin))
@@ -230,6 +234,8 @@ def sign_in(
     then forgets the count (another short write): parallel guesses cannot get more
     answers than the limit, and no terminal waits on a hash. A right PIN whose stored hash
     has other parameters than `PIN_HASHING` is hashed again (before that write) and stored.
+    If the stored hash changed during the check (another terminal rehashed it, a lead set
+    a new PIN), the PIN is checked again against the new one, still as one attempt.
     With `allowing`, the PIN is typed to allow that action, and the permissions must let
     its owner take it; `success_action` (with `success_details`) names the audit event of
     a right PIN (a lead allowing something is not a sign-in).
@@ -243,28 +249,36 @@ def sign_in(
         name, stored_hash = staff.name, staff.pin_hash
     if attempt.refused:
         raise SignInFailed(_lockout_message(name, attempt.minutes_left(ctx.now())))
-    matched = pin_ahead.answer(staff_id, stored_hash, pin.strip(), _pin_matches)
-    new_hash = hash_pin(pin) if matched and _hasher.check_needs_rehash(stored_hash) else None
-    with ctx.database.write() as session:
-        staff = session.get(Staff, staff_id)
-        # A PIN changed or a deactivation while the hash was being checked wins.
-        if matched and staff is not None and staff.active and staff.pin_hash == stored_hash:
-            pin_guard.forget(session, subject, ctx.terminal)
-            signed_in = Actor.of(staff)
-            if new_hash is not None:
-                staff.pin_hash = new_hash
-                session.add(staff)
-                audit.record(session, ctx, signed_in, "staff.pin_rehashed", "staff", staff_id)
-            refused = refusal(signed_in, allowing) if allowing is not None else None
-            if refused is None:
-                audit.record(
-                    session, ctx, signed_in, success_action, "staff", staff_id, **(success_details or {})
-                )
-        else:
-            matched = False
-            audit.record(session, ctx, None, "staff.sign_in_failed", "staff", staff_id)
-            if attempt.last_allowed:
-                audit.record(session, ctx, None, "staff.locked_out", "staff", staff_id)
+    checked_hash, rechecks = stored_hash, PIN_RECHECKS
+    while True:
+        matched = pin_ahead.answer(staff_id, checked_hash, pin.strip(), _pin_matches)
+        new_hash = hash_pin(pin) if matched and _hasher.check_needs_rehash(checked_hash) else None
+        with ctx.database.write() as session:
+            staff = session.get(Staff, staff_id)
+            current = staff.pin_hash if staff is not None and staff.active else None
+            if current is not None and current != checked_hash and rechecks > 0:
+                # Another terminal rehashed it, or a lead set a new PIN: check against that.
+                checked_hash, rechecks = current, rechecks - 1
+                continue
+            # A deactivation while the hash was being checked wins.
+            if matched and staff is not None and current == checked_hash:
+                pin_guard.forget(session, subject, ctx.terminal)
+                signed_in = Actor.of(staff)
+                if new_hash is not None:
+                    staff.pin_hash = new_hash
+                    session.add(staff)
+                    audit.record(session, ctx, signed_in, "staff.pin_rehashed", "staff", staff_id)
+                refused = refusal(signed_in, allowing) if allowing is not None else None
+                if refused is None:
+                    audit.record(
+                        session, ctx, signed_in, success_action, "staff", staff_id, **(success_details or {})
+                    )
+            else:
+                matched = False
+                audit.record(session, ctx, None, "staff.sign_in_failed", "staff", staff_id)
+                if attempt.last_allowed:
+                    audit.record(session, ctx, None, "staff.locked_out", "staff", staff_id)
+        break
     if not matched:
         then = _lockout_message(name, SIGN_IN_LIMITS.minutes) if attempt.last_allowed else "Try again."
         raise SignInFailed(f"Wrong PIN for {name}. {then}")

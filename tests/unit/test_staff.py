@@ -278,3 +278,51 @@ def test_a_pin_hashed_the_old_costly_way_is_hashed_again_on_the_next_right_sign_
     staff.sign_in(ctx, added.id, "1234")
     assert _staff_row(ctx, "Robin").pin_hash == new
     assert len(audit_log("staff.pin_rehashed")) == 1
+
+
+def test_a_right_pin_is_not_refused_because_another_terminal_rehashed_it_meanwhile(
+    ctx: ShopContext, audit_log: AuditLog, production_hashing: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two terminals sign the same person in at once with an old-style hash: the first to
+    finish stores a new hash while the second is still checking against the old one. The
+    second is checked again against the new hash, not told "Wrong PIN" nor counted."""
+    from argon2 import PasswordHasher
+
+    added = staff.add_staff(ctx, None, name="Robin", pin="1234")
+    _store_hash(ctx, added.id, PasswordHasher(time_cost=3, memory_cost=65_536, parallelism=4).hash("1234"))
+    real_matches = staff._pin_matches
+    checks: list[str] = []
+
+    def the_other_terminal_finishes_first(stored_hash: str, pin: str) -> bool:
+        checks.append(stored_hash)
+        if len(checks) == 1:
+            staff.sign_in(ctx, added.id, "1234")  # the other terminal, rehashing
+        return real_matches(stored_hash, pin)
+
+    monkeypatch.setattr(staff, "_pin_matches", the_other_terminal_finishes_first)
+    assert staff.sign_in(ctx, added.id, "1234").staff_id == added.id
+    assert audit_log("staff.sign_in_failed") == []
+    assert len(audit_log("staff.signed_in")) == 2
+    assert len(audit_log("staff.pin_rehashed")) == 1
+    assert checks[-1] == _staff_row(ctx, "Robin").pin_hash  # checked again, against the new hash
+
+
+def test_a_pin_changed_while_it_was_checked_refuses_the_old_pin(
+    ctx: ShopContext, audit_log: AuditLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shift lead setting a new PIN during the check wins: the old PIN is wrong now."""
+    added = staff.add_staff(ctx, None, name="Robin", pin="1234")
+    real_matches = staff._pin_matches
+    checks: list[str] = []
+
+    def a_lead_sets_a_new_pin_meanwhile(stored_hash: str, pin: str) -> bool:
+        checks.append(stored_hash)
+        if len(checks) == 1:
+            staff.set_pin(ctx, None, name="Robin", pin="5678")
+        return real_matches(stored_hash, pin)
+
+    monkeypatch.setattr(staff, "_pin_matches", a_lead_sets_a_new_pin_meanwhile)
+    with pytest.raises(SignInFailed, match="Wrong PIN"):
+        staff.sign_in(ctx, added.id, "1234")
+    assert audit_log("staff.signed_in") == []
+    assert staff.sign_in(ctx, added.id, "5678").staff_id == added.id
