@@ -37,13 +37,29 @@ def pending_cells(ctx: ShopContext, request: HandoffView) -> list[Text]:
     ]
 
 
+NAME_WIDTH = 40
+"""How much of a customer's or colleague's name a decision's sentence shows."""
+
+
+def _names(request: HandoffView) -> tuple[str, str, str]:
+    """The customer, the requester and the colleague asked for, cleaned onto one line each."""
+    return (
+        one_line(request.who, NAME_WIDTH),
+        one_line(request.from_name, NAME_WIDTH),
+        one_line(request.to_name, NAME_WIDTH),
+    )
+
+
 def approve(where: ServiceCaller, request: HandoffView | None) -> None:
-    """Approve `request`: the customer moves to the named colleague."""
+    """Approve `request`: the customer moves to the named colleague, and the sentence says
+    who moved to whom."""
     if request is None:
         where.app.notify("No pending hand-off highlighted.", markup=False)
         return
+    who, from_name, to_name = _names(request)
+    approved = f"Approved: {who} is now with {to_name} (from {from_name})."
     where.call(
-        handoffs.approve_handoff, where.ctx, where.actor, request.id, then=lambda _: done(where, "Approved.")
+        handoffs.approve_handoff, where.ctx, where.actor, request.id, then=lambda _: done(where, approved)
     )
 
 
@@ -53,9 +69,14 @@ def deny(where: ServiceCaller, request: HandoffView | None) -> None:
         where.app.notify("No pending hand-off highlighted.", markup=False)
         return
 
+    who, from_name, to_name = _names(request)
+    prompt = (
+        f"Deny the hand-off of {who} from {from_name} to {to_name}? {from_name} keeps them. "
+        f"Why? ({from_name} sees this)"
+    )
     ask(
         where,
-        TextPromptDialog("Deny hand-off", "Why? (the requester sees this)"),
+        TextPromptDialog("Deny hand-off", prompt),
         lambda actor, note: handoffs.deny_handoff(where.ctx, actor, request.id, note),
-        then=lambda _: done(where, "Denied."),
+        then=lambda _: done(where, f"Denied: {who} stays with {from_name}."),
     )

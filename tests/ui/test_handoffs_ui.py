@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Label, Static
 
 from counter_tui.db.models import HandoffRequest, Visit
-from counter_tui.services import handoffs, visits
+from counter_tui.services import customers, handoffs, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
@@ -87,7 +87,7 @@ async def test_owner_requests_and_lead_approves_then_owner_changes(ctx: ShopCont
         assert row == ["11:00", "0 min", "bike repair", "Sam", "Alex", "Alex fixes bikes"]
         await pilot.press("a")
         await settle(pilot)
-        assert app.messages[-1] == "Approved."
+        assert app.messages[-1] == "Approved: bike repair is now with Alex (from Sam)."
         assert pending_rows(screen) == []
         assert owner_of(ctx, visit_id) == team.alex.staff_id
 
@@ -114,7 +114,7 @@ async def test_lead_denies_with_a_reason_and_the_owner_keeps_the_customer(
         await type_text(pilot, "Sam is here till six")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.messages[-1] == "Denied."
+        assert app.messages[-1] == "Denied: returns stays with Sam."
     request = the_request(ctx)
     assert (request.status, request.decision_note) == ("denied", "Sam is here till six")
     assert owner_of(ctx, visit_id) == team.sam.staff_id
@@ -144,3 +144,30 @@ async def test_associate_sees_only_their_own_requests_and_cannot_decide(ctx: Sho
         assert app.messages[-1] == "Withdrawn."
         assert pending_rows(screen) == []
     assert owner_of(ctx, other) == team.alex.staff_id
+
+
+async def test_deny_and_approve_name_the_customer_and_the_people_literally(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The deny dialog says whose hand-off it is (customer, from, to) and approving says
+    who moved where; a hostile customer name shows as typed, never as markup."""
+    hostile = "[@click=app.quit]x[/]"
+    priya = customers.create_customer(ctx, team.sam, name=hostile)
+    denied = visits.new_walk_in(ctx, team.sam, customer_id=priya, claim=True)
+    handoffs.request_handoff(ctx, team.sam, denied, team.alex.staff_id or 0, "end of shift")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_handoffs(pilot, app, "dana", "1111")
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TextPromptDialog)
+        shown = " ".join(plain(label.visual) for label in dialog.query(Label))
+        assert f"Deny the hand-off of {hostile} from Sam to Alex? Sam keeps them." in shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.messages[-1] == f"Approved: {hostile} is now with Alex (from Sam)."
+    assert owner_of(ctx, denied) == team.alex.staff_id

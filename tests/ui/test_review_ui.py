@@ -139,7 +139,7 @@ async def test_lead_approves_a_hand_off_from_the_first_tab(
         clock.advance(minutes=7)
         await pilot.press("a")
         await settle(pilot)
-        assert app.messages[-1] == "Approved."
+        assert app.messages[-1] == "Approved: bike repair is now with Alex (from Sam)."
         assert rows(screen, "pending-table") == []
         [logged] = rows(screen, "log-table")
         assert logged == [
@@ -171,7 +171,7 @@ async def test_lead_denies_with_a_note_and_the_requester_is_told(ctx: ShopContex
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
-        assert app.messages[-1] == "Denied."
+        assert app.messages[-1] == "Denied: returns stays with Sam."
         assert rows(screen, "pending-table") == []
     request = the_request(ctx)
     assert (request.status, request.decision_note) == ("denied", "Sam is here till six")

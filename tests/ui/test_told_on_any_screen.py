@@ -77,7 +77,7 @@ async def test_lead_alerted_new_owner_told_after_approval_and_reassignment(
             "bike repair is now yours: Sam passed them to you (Alex fixes bikes). Dana approved it."
         ]
         assert told(sams, heard[sams])[-1] == "Dana approved your hand-off: bike repair is now with Alex."
-        assert told(danas, heard[danas]) == ["Approved."]
+        assert told(danas, heard[danas]) == ["Approved: bike repair is now with Alex (from Sam)."]
         assert isinstance(alexs.screen, FindCustomerScreen)
         heard = {app: len(app.messages) for app in terminals}
 
