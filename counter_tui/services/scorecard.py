@@ -59,8 +59,8 @@ from counter_tui.services.scorecard_sums import (
     handoffs_by_giver,
     total,
     visit_sums_by_greeter,
-    visit_sums_by_quarter_hour,
 )
+from counter_tui.services.trend_quarters import trend_quarters
 
 
 def _bounds(ctx: ShopContext, first_day: date, last_day: date) -> tuple[datetime, datetime]:
@@ -220,7 +220,7 @@ def trend(ctx: ShopContext, actor: Actor, *, weeks: int = 4) -> Trend:
     start, end = _bounds(ctx, first_day, today)
     with ctx.database.read() as session:
         require(session, actor, Action.SEE_SCORECARD)
-        quarters = visit_sums_by_quarter_hour(session, start, end, ctx.now(), _threshold(ctx))
+    quarters = trend_quarters(ctx, start, end, _threshold(ctx))
     tz = ctx.calendar.tz
     cells: dict[tuple[int, int], list[VisitSums]] = defaultdict(list)
     for quarter, sums in quarters.items():

@@ -239,11 +239,13 @@ def _by_quarter_hour(dialect: str) -> Any:
     return sa_select(bucket, *_sums_columns(facts)).group_by(bucket)
 
 
-def _facts_parameters(start: datetime, end: datetime, now: datetime, threshold: timedelta) -> dict[str, Any]:
+def _facts_parameters(
+    start: datetime, end: datetime, now: datetime, threshold: timedelta, claims_end: datetime | None = None
+) -> dict[str, Any]:
     return {
         "start": start,
         "end": end,
-        "claims_end": end + CLAIM_SLACK,
+        "claims_end": end + CLAIM_SLACK if claims_end is None else claims_end,
         "now": now,
         "limit": threshold // timedelta(microseconds=1),
     }
@@ -259,11 +261,20 @@ def visit_sums_by_greeter(
 
 
 def visit_sums_by_quarter_hour(
-    session: Session, start: datetime, end: datetime, now: datetime, threshold: timedelta
+    session: Session,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    threshold: timedelta,
+    *,
+    claims_end: datetime | None = None,
 ) -> dict[datetime, VisitSums]:
-    """The visits arriving in [start, end), summed per UTC quarter hour (its start)."""
+    """The visits arriving in [start, end), summed per UTC quarter hour (its start);
+    claims count until `claims_end` (by default `CLAIM_SLACK` after `end`), so a longer
+    period summed in parts counts the same claims as summed whole."""
     statement = _by_quarter_hour(session.get_bind().dialect.name)
-    rows = session.connection().execute(statement, _facts_parameters(start, end, now, threshold))
+    parameters = _facts_parameters(start, end, now, threshold, claims_end)
+    rows = session.connection().execute(statement, parameters)
     return {datetime.fromtimestamp(int(quarter) * QUARTER_HOUR, UTC): _sums(sums) for quarter, *sums in rows}
 
 

@@ -498,6 +498,7 @@ NOT_ACTOR_BASED = {
     "staff.sign_in": "the PIN is the permission",
     "staff.authorise_command": "a lead's PIN is the permission",
     "mail_sender.deliver_pending": "the system delivers what staff queued (each allowed when written)",
+    "trend_quarters.trend_quarters": "derived sums the system keeps; scorecard.trend checks the lead first",
 }
 """Changes made on the strength of a PIN or by the system, not by a signed-in actor."""
 

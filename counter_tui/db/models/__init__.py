@@ -33,7 +33,7 @@ from counter_tui.db.models.kinds import (
 )
 from counter_tui.db.models.people import PinGuard, Presence, Staff
 from counter_tui.db.models.shop import Feedback, FeedbackTag, FeedbackTopicStatus, Kudos, ShopSetting
-from counter_tui.db.models.visits import DayClose, HandoffRequest, Visit, VisitHelper, VisitNeed
+from counter_tui.db.models.visits import DayClose, HandoffRequest, TrendQuarter, Visit, VisitHelper, VisitNeed
 
 __all__ = [
     "SEARCH_TERM_TYPE",
@@ -68,6 +68,7 @@ __all__ = [
     "Staff",
     "StandingNeed",
     "TillCustomer",
+    "TrendQuarter",
     "Visit",
     "VisitHelper",
     "VisitNeed",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from counter_tui.db.models.kinds import HandoffStatus
@@ -102,3 +102,17 @@ class HandoffRequest(SQLModel, table=True):
 
 # Range scans of the scorecard and end-of-day report (migration 0004).
 Index("ix_visit_arrived_at", Visit.__table__.c.arrived_at)  # type: ignore[attr-defined]
+
+
+class TrendQuarter(SQLModel, table=True):
+    """The scorecard trend's figures for one UTC quarter hour of arrivals that can no
+    longer change (every visit in it ended days ago), for one greeting threshold: kept so
+    the trend reads a few thousand rows instead of working through every visit of four
+    weeks again (`services/trend_quarters.py`). Derived from visits and their claims;
+    never edited, and dropping the table loses nothing."""
+
+    bucket: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    greet_limit_micros: int = Field(primary_key=True, sa_type=BigInteger)
+    visits: int
+    measured: int
+    on_time: int
