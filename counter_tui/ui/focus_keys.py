@@ -9,7 +9,15 @@ key arrives, before the next one is handed on.
 
 The opposite holds for a priority key that reads the fields (a dialog's Enter): the keys
 typed just before it may still wait in a field's queue. Such an action first awaits
-`keys_landed(screen)`, so what it reads holds every key typed before it.
+`keys_landed(screen)`, so what it reads holds every key typed before it. A field's own
+editing keys (Backspace, Delete, arrows) are bindings, which Textual resolves only once
+the key has gone up to the app, after the priority key: `KeysInOrder` fields resolve them
+as they reach the field, so that they have landed too ("Ann⌫⏎" reads "An").
+
+A priority key that moves on to another screen (the kiosk's steps) awaits the move
+(`await app.push_screen(...)`, which returns once the screen is mounted with its first
+field focused): the app hands on no key meanwhile, so the keys typed after it go to the
+new screen's field, not to a screen still without focus (lost) nor to the old field.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual._context import active_message_pump
 from textual.binding import Binding, BindingType
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -44,6 +54,21 @@ FOCUS_KEYS: list[BindingType] = [
         tooltip="Move back to the previous field or list.",
     ),
 ]
+
+
+class KeysInOrder(Input):
+    """An input that resolves its own bound keys (Backspace, Delete, arrows, Home, End) as
+    they reach it, among the characters typed, instead of passing them up to the app,
+    where they wait behind a priority key that reads this input (`keys_landed`)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    return
+        await super()._on_key(event)
 
 
 async def keys_landed(screen: Screen[Any]) -> None:

@@ -58,12 +58,17 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*keys)
 
 
+BURST_KEYS = {"\n": "enter", "\x1b": "escape", "\x7f": "backspace"}
+"""Characters `burst` sends as the keys that type no character."""
+
+
 async def burst(pilot: Pilot[None], text: str) -> None:
-    """Send `text` as one burst of keys (`\n` is Enter), all queued before the app handles
-    the first, as from a fast typist or a paste without bracketed paste mode; then settle."""
+    """Send `text` as one burst of keys (`\n` is Enter, `\x1b` Esc, `\x7f` Backspace), all
+    queued before the app handles the first, as from a fast typist or a paste without
+    bracketed paste mode; then settle."""
     for char in text:
-        key = "enter" if char == "\n" else _character_to_key(char)
-        pilot.app.post_message(events.Key(key, None if key == "enter" else char))
+        key = BURST_KEYS.get(char) or _character_to_key(char)
+        pilot.app.post_message(events.Key(key, None if char in BURST_KEYS else char))
     await settle(pilot)
 
 

@@ -60,6 +60,9 @@ from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.status_update import StatusUpdateDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
+from counter_tui.ui.kiosk.app import KioskApp
+from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
+from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
 from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
@@ -214,9 +217,24 @@ async def type_into_every_field(pilot: Pilot[None], app: StaffApp, ctx: ShopCont
 #: in it) and are refused while a field has focus, so that in a field they are text.
 TYPING_STARTERS = {"ReviewScreen: slash"}
 
+#: Screens with no field to type in (checked below), whose printable keys may be priority
+#: keys: the kiosk's welcome (a language's number) and choices (a choice's number), decided
+#: as they arrive so that the keys typed after them reach the next step.
+FIELDLESS_SCREENS = {WelcomeScreen, ChoiceScreen}
+
+
+async def test_the_fieldless_screens_have_no_field_to_type_in(ctx: ShopContext) -> None:
+    app = KioskApp(ctx, "door")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # welcome, then the name skipped: the choices
+        assert [type(screen) for screen in app.screen_stack][::2] == [WelcomeScreen, ChoiceScreen]
+        for screen in app.screen_stack[::2]:
+            assert not screen.query(Input) and not screen.query(TextArea), type(screen).__name__
+
 
 def test_no_letter_key_is_a_priority_binding() -> None:
-    """A priority binding would fire before the focused field sees the key."""
+    """A priority binding would fire before the focused field sees the key (on a screen
+    that has a field)."""
     offenders = []
     for cls in ui_classes():
         for binding in Binding.make_bindings(getattr(cls, "BINDINGS", [])):
@@ -228,6 +246,7 @@ def test_no_letter_key_is_a_priority_binding() -> None:
                     and character is not None
                     and character.isprintable()
                     and not starts_typing
+                    and cls not in FIELDLESS_SCREENS
                 ):
                     offenders.append(f"{cls.__name__}: {key} → {binding.action}")
     assert offenders == []

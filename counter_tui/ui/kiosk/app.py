@@ -122,14 +122,15 @@ class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=
         self.language = self.ctx.rules.kiosk.languages[0]
         self.screen.refresh(recompose=True)
 
-    def start_check_in(self, language: str) -> None:
-        """Ask for a first name next, in `language`. Each check-in offers the shop's choices
+    async def start_check_in(self, language: str) -> None:
+        """Ask for a first name next, in `language`, once the name box takes the keys typed
+        after the one that started (`focus_keys`). Each check-in offers the shop's choices
         as they are now, so a lead's change reaches the kiosk without a restart."""
         from counter_tui.ui.kiosk.screens.name import NameScreen
 
         self.language = language
         self.follow_shop_rules()
-        self.push_screen(NameScreen())
+        await self.push_screen(NameScreen())
 
     @property
     def staff_screen_open(self) -> bool:

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from counter_tui.config import KioskChoice
 from counter_tui.kiosk_words import shop_text
 from counter_tui.services.kiosk import CheckIn
+from counter_tui.ui.focus_keys import keys_landed
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
 from counter_tui.ui.safe_text import plain
@@ -24,6 +25,7 @@ def _number_bindings() -> list[BindingType]:
             str(number),
             f"choose({number})",
             show=False,
+            priority=True,
             id=f"kiosk.choice.{number}",
             tooltip="Choose the answer with that number.",
         )
@@ -32,10 +34,21 @@ def _number_bindings() -> list[BindingType]:
 
 
 class ChoiceScreen(KioskScreen):
-    """Offers the configured choices; a number key or Enter on one checks the customer in."""
+    """Offers the configured choices; a number key or Enter on one checks the customer in.
+    The keys that leave the screen are priority keys, decided in the order they were
+    typed (`focus_keys`)."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="kiosk.choice.back", tooltip="Back to the name."),
+        Binding(
+            "enter",
+            "choose_highlighted",
+            "Choose",
+            show=False,
+            priority=True,
+            id="kiosk.choice.choose",
+            tooltip="Choose the highlighted answer.",
+        ),
+        Binding("escape", "back", "Back", priority=True, id="kiosk.choice.back", tooltip="Back to the name."),
         *_number_bindings(),
     ]
 
@@ -97,9 +110,17 @@ class ChoiceScreen(KioskScreen):
 
     @on(OptionList.OptionSelected, "#choices")
     def picked(self, event: OptionList.OptionSelected) -> None:
-        """Enter on a highlighted choice."""
+        """A choice selected in the list itself (a click in a browser)."""
         event.stop()
-        self.action_choose(event.option_index + 1)
+        if self.is_current:
+            self.action_choose(event.option_index + 1)
+
+    async def action_choose_highlighted(self) -> None:
+        """Enter: the choice highlighted once the arrows typed before it have moved it."""
+        await keys_landed(self)
+        highlighted = self.query_one("#choices", OptionList).highlighted
+        if self.is_current and highlighted is not None:
+            self.action_choose(highlighted + 1)
 
     def action_choose(self, number: int) -> None:
         """Check in with choice `number` (1-based); numbers with no choice do nothing."""
@@ -115,6 +136,6 @@ class ChoiceScreen(KioskScreen):
             )
         )
 
-    def action_back(self) -> None:
-        """Back to the name, to correct it."""
-        self.app.pop_screen()
+    async def action_back(self) -> None:
+        """Back to the name, to correct it (the keys after Esc go to the name box)."""
+        await self.app.pop_screen()

@@ -10,15 +10,17 @@ from textual.widgets import Input, Static
 
 from counter_tui.errors import InvalidInput
 from counter_tui.services.kiosk import FIRST_NAME_MAX, clean_first_name
+from counter_tui.ui.focus_keys import KeysInOrder, keys_landed
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.safe_text import clean, plain
 
 
-class FirstNameInput(Guarded, Input):
+class FirstNameInput(Guarded, KeysInOrder):
     """An input that drops control characters (escape sequences included) and clips
-    to the length limit as text is typed or pasted, instead of refusing it all."""
+    to the length limit as text is typed or pasted, instead of refusing it all; its
+    editing keys land before the Enter typed after them (`KeysInOrder`)."""
 
     def replace(self, text: str, start: int, end: int) -> None:
         """Insert `text` without its control characters, cut to the room that is left."""
@@ -32,10 +34,21 @@ class FirstNameInput(Guarded, Input):
 
 
 class NameScreen(KioskScreen):
-    """Asks for a first name; Enter with nothing typed skips it."""
+    """Asks for a first name; Enter with nothing typed skips it. Enter and Esc are
+    priority keys, decided in the order they were typed: the keys after Enter go to the
+    choices, not into the name (`focus_keys`)."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="kiosk.name.back", tooltip="Back to welcome."),
+        Binding(
+            "enter",
+            "go_on",
+            "Continue",
+            show=False,
+            priority=True,
+            id="kiosk.name.continue",
+            tooltip="On to the choices (with no name typed too).",
+        ),
+        Binding("escape", "back", "Back", priority=True, id="kiosk.name.back", tooltip="Back to welcome."),
     ]
 
     def compose(self) -> ComposeResult:
@@ -53,16 +66,18 @@ class NameScreen(KioskScreen):
             yield Static("", id="name-message", classes="kiosk-message")
         yield KeyHints((words["key_enter"], words["hint_continue"]), ("Esc", words["hint_back"]))
 
-    @on(Input.Submitted, "#first-name")
-    def name_given(self, event: Input.Submitted) -> None:
-        """Go on to the choices, or explain kindly what to type instead."""
-        event.stop()
+    async def action_go_on(self) -> None:
+        """Go on to the choices with the name as typed up to Enter (every key before it in
+        the box, none after it), or explain kindly what to type instead."""
+        await keys_landed(self)
+        if not self.is_current:
+            return
         try:
-            first_name = clean_first_name(event.value, self.kiosk.language)
+            first_name = clean_first_name(self.query_one("#first-name", Input).value, self.kiosk.language)
         except InvalidInput as refusal:
             self.query_one("#name-message", Static).update(plain(str(refusal)))
             return
-        self.app.push_screen(ChoiceScreen(first_name))
+        await self.app.push_screen(ChoiceScreen(first_name))
 
     @on(Input.Changed, "#first-name")
     def typing(self) -> None:

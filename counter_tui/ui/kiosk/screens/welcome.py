@@ -19,6 +19,7 @@ def _language_bindings() -> list[BindingType]:
             str(number),
             f"language({number})",
             show=False,
+            priority=True,
             id=f"kiosk.welcome.language.{number}",
             tooltip="Check in in the language with that number.",
         )
@@ -28,10 +29,18 @@ def _language_bindings() -> list[BindingType]:
 
 class WelcomeScreen(KioskScreen):
     """Greets the customer and starts a check-in on Enter, or on a language's number in
-    that language."""
+    that language. Both are priority keys, so the name typed right after one goes to the
+    name box (`focus_keys`)."""
 
     BINDINGS = [
-        Binding("enter", "start", "Start", id="kiosk.welcome.start", tooltip="Start checking in."),
+        Binding(
+            "enter",
+            "start",
+            "Start",
+            priority=True,
+            id="kiosk.welcome.start",
+            tooltip="Start checking in.",
+        ),
         *_language_bindings(),
     ]
 
@@ -58,11 +67,11 @@ class WelcomeScreen(KioskScreen):
                 yield Static(plain("\n".join(lines)), id="languages", classes="kiosk-text")
         yield KeyHints((words["key_enter"], words["hint_start"]))
 
-    def action_start(self) -> None:
+    async def action_start(self) -> None:
         """Check in in the language shown."""
-        self.kiosk.start_check_in(self.kiosk.language)
+        await self.kiosk.start_check_in(self.kiosk.language)
 
-    def action_language(self, number: int) -> None:
+    async def action_language(self, number: int) -> None:
         """Check in in the language with that number (numbers with none do nothing)."""
         if len(self.languages) > 1 and 1 <= number <= len(self.languages):
-            self.kiosk.start_check_in(self.languages[number - 1])
+            await self.kiosk.start_check_in(self.languages[number - 1])
