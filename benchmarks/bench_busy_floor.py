@@ -11,7 +11,9 @@ Modes: `queue` is the app as it is (writers wait in line on `<db>.writelock`, se
 processes only, leaving SQLite's busy handler (sleep and retry) as before issue 12.
 Both modes run in the same batch, alternating, so they see the same machine load.
 
-Figures only, no assertions:
+Each process stands for a terminal, so after its warm-up read it sets aside what it
+loaded from full garbage collections, as the app does after the floor's warm-up
+(`counter_tui.ui.heap`). Figures only, no assertions:
 
     .venv/bin/python benchmarks/bench_busy_floor.py [--writers 1 4 8 16] [--visits 15] [--modes queue sleep]
 """
@@ -34,6 +36,7 @@ from counter_tui.db.engine import Database
 from counter_tui.db.models import AuditEvent, NeedKind, Outcome, Visit
 from counter_tui.services import visit_needs, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.ui.heap import set_aside_what_was_loaded
 
 
 def worker(
@@ -50,6 +53,7 @@ def worker(
         lambda visit_id: visits.end_visit(ctx, actor, visit_id, Outcome.NO_PURCHASE),
     )
     visit_views.floor_board(ctx)  # connect and import before the clock starts
+    set_aside_what_was_loaded()  # as a terminal does after warming up (ui/warm_up.py)
     seconds: list[float] = []
     errors: list[str] = []
     barrier.wait()

@@ -43,7 +43,7 @@ from sqlalchemy.exc import (
 )
 from sqlmodel import Session
 
-from counter_tui.db import diagnose
+from counter_tui.db import collection, diagnose
 from counter_tui.db.time_limits import (
     CONNECT_TIMEOUT_SECONDS,
     LOCK_TIMEOUT_SECONDS,
@@ -261,8 +261,10 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction (BEGIN IMMEDIATE on SQLite, after its turn in the write
-        queue, held until COMMIT or ROLLBACK), committed on success."""
+        queue, held until COMMIT or ROLLBACK), committed on success; no garbage
+        collection meanwhile (`collection`), which would hold up every other writer."""
         with (
+            collection.held_off(),
             self._guard(),
             self.write_lock.held() if self.write_lock is not None else nullcontext(),
             Session(self._write_engine, expire_on_commit=False) as session,
