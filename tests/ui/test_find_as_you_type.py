@@ -152,3 +152,23 @@ async def test_enter_opens_the_first_result_of_what_was_typed_not_the_stale_list
         screen = app.screen
         assert isinstance(screen, CustomerScreen)
         assert screen.customer_id == jose != amelie
+
+
+async def test_a_burst_of_keys_searches_once_for_the_whole_text(
+    ctx: ShopContext, people: None, shown: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst lands in the box before the first change is handled, so every change
+    reports the whole text: one search and one page shown, not one a key (five identical
+    searches at once took turns on the interpreter, and five identical pages were drawn,
+    before the first paint)."""
+    asked = HeldSearch(customers.find_customers, held="")
+    asked.release.set()
+    monkeypatch.setattr(customers, "find_customers", asked)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_find(pilot, app)
+        asked.asked.clear()
+        shown.clear()
+        await burst(pilot, "smith")
+        assert asked.asked == ["smith"]
+        assert shown == [["Ann Smith"]]

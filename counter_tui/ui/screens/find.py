@@ -110,6 +110,7 @@ class FindCustomerScreen(CounterScreen):
         self.results: Page | None = None
         self.wanted_search = Request("", 0)
         self.shown_search: Request | None = None
+        self.asked_search: Request | None = None
         self.open_on_answer: Request | None = None
 
     def compose(self) -> ComposeResult:
@@ -134,10 +135,16 @@ class FindCustomerScreen(CounterScreen):
     def _submitted(self) -> None:
         self.action_open()
 
-    def search(self) -> None:
+    def search(self, *, again: bool = False) -> None:
         """Ask for the current page of matches, at once; an answer that arrives when
-        something else is wanted (more was typed, or another page) is dropped."""
+        something else is wanted (more was typed, or another page) is dropped. A search
+        already out or shown for the same text and page is not asked again unless `again`
+        (the shop's customers changed): a burst of keys lands in the box before the first
+        change is handled, so each of its changes reports the whole text."""
         request = self.wanted_search = Request(self.query_one("#query", Input).value, self.page)
+        if not again and request in (self.asked_search, self.shown_search):
+            return
+        self.asked_search = request
         self.call(
             customers.find_customers,
             self.ctx,
@@ -148,6 +155,7 @@ class FindCustomerScreen(CounterScreen):
         )
 
     def _answered(self, request: Request, page: Page) -> None:
+        self._settled(request)
         if not self.still_shown:
             return
         if request == self.wanted_search:
@@ -159,14 +167,20 @@ class FindCustomerScreen(CounterScreen):
             self._open(first)
 
     def _refused(self, request: Request, error: DomainError) -> None:
+        self._settled(request)
         if request == self.open_on_answer:
             self.open_on_answer = None
         if request == self.wanted_search and self.still_shown:
             self.notify(str(error), severity="error", markup=False, timeout=8)
 
+    def _settled(self, request: Request) -> None:
+        """The search for `request` is no longer out."""
+        if request == self.asked_search:
+            self.asked_search = None
+
     def reload(self) -> None:
         """Search again (coming back to the list, or after a customer record changed)."""
-        self.search()
+        self.search(again=True)
 
     def on_data_changed(self, message: DataChanged) -> None:
         """Search again when a customer was added, corrected, merged or erased anywhere,
