@@ -44,6 +44,8 @@ from counter_tui.services.views import (
 )
 
 HISTORY_LIMIT = 20
+AT_THE_COUNTER = "agreed at the counter when their details were taken"
+"""How a customer agreed to a channel ticked on the form putting them on file."""
 NOTES_LIMIT = 20
 CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 
@@ -68,7 +70,7 @@ def create_customer(
     phone: str = "",
     email: str = "",
     opted_in: Iterable[str] = (),
-    consent_source: str = "agreed at the counter when their details were taken",
+    consent_source: str = AT_THE_COUNTER,
     create_anyway: bool = False,
 ) -> int:
     """Put a customer on file and return their id, with the channels they opted in to

@@ -13,10 +13,17 @@ from counter_tui.errors import Conflict
 from counter_tui.services import audit
 from counter_tui.services.contact import clean_contact
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.customers import insert_customer, load_customer, write_consent
+from counter_tui.services.customers import AT_THE_COUNTER, insert_customer, load_customer, write_consent
 from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
-from counter_tui.services.linking import bring_walk_in_along, set_walk_in_preferences
-from counter_tui.services.permissions import Action
+from counter_tui.services.linking import (
+    NOTHING_TYPED,
+    TypedContact,
+    TypedKept,
+    bring_walk_in_along,
+    keep_typed_details,
+    set_walk_in_preferences,
+)
+from counter_tui.services.permissions import Action, require
 from counter_tui.services.visits import (
     add_need,
     load_visit,
@@ -26,19 +33,28 @@ from counter_tui.services.visits import (
 )
 
 
-def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: int) -> None:
+def attach_customer(
+    ctx: ShopContext, actor: Actor, visit_id: int, customer_id: int, typed: TypedContact | None = None
+) -> TypedKept:
     """Link an anonymous visit to a customer on file (e.g. once they give their name).
 
     What was written on the visit (notes, feedback, needs to remember, preferences) moves
-    onto their record, and their remembered needs apply to the visit from now on.
+    onto their record, and their remembered needs apply to the visit from now on. With
+    `typed`, the details typed to put the walk-in on file before they turned out to be on
+    file already: in the same transaction their record takes what it lacks of them
+    (`keep_typed_details`); the result says what it did not take.
     """
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
+        if typed is not None:
+            require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
+        if typed is not None:
+            session.refresh(customer, with_for_update=True)  # the latest save by another terminal
         if visit.customer_id == customer_id:
-            return
+            return NOTHING_TYPED
         if visit.customer_id is not None:
             raise Conflict("This visit is already linked to another customer.")
         other = session.exec(
@@ -51,6 +67,7 @@ def attach_customer(ctx: ShopContext, actor: Actor, visit_id: int, customer_id: 
         if other is not None:
             raise Conflict(f"{customer.name} already has an open visit. Open that visit instead.")
         _link(session, ctx, actor, visit, customer)
+        return NOTHING_TYPED if typed is None else keep_typed_details(session, ctx, actor, customer, typed)
 
 
 def _link(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, customer: Customer) -> None:
@@ -135,7 +152,7 @@ def add_customer_to_visit(
                 customer.id,
                 channel,
                 granted=True,
-                source="agreed at the counter when their details were taken",
+                source=AT_THE_COUNTER,
             )
         _link(session, ctx, actor, visit, customer)
         return customer.id

@@ -120,7 +120,7 @@ class ServiceCaller(Protocol):
     def reload(self) -> None: ...
 
 
-def done(where: ServiceCaller, message: str) -> None:
-    """Say it worked, and reload what is on show."""
-    where.app.notify(message, markup=False, timeout=3)
+def done(where: ServiceCaller, message: str, seconds: float = 3) -> None:
+    """Say it worked (for `seconds`), and reload what is on show."""
+    where.app.notify(message, markup=False, timeout=seconds)
     where.reload()

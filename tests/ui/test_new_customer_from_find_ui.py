@@ -172,3 +172,64 @@ def _record(ctx: ShopContext, customer_id: int) -> Customer:
         customer = session.get(Customer, customer_id)
         assert customer is not None
         return customer
+
+
+async def test_opening_the_record_on_file_keeps_what_it_lacks_and_says_what_was_not_stored(
+    ctx: ShopContext, team: Team
+) -> None:
+    """From find, Ctrl+N with Priya's phone, a phone she has already, a new email, Phone
+    calls ticked: opening her record adds the email and her yes to phone calls, and says
+    that the name typed was not stored."""
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _new_customer_over_priya(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form
+        await pilot.press("tab")  # from the phone, where Enter was pressed, to the email
+        await type_text(pilot, "priya@example.com")
+        await pilot.press("tab", "space")  # Phone calls: yes
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DuplicateChoiceDialog)
+        await pilot.press("space", "enter")  # open Priya Shah
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer_id == priya
+        assert app.messages[-1] == (
+            "Opened Priya Shah's record, with the email and consent to phone you took; "
+            'not stored: the name "Priya S" (their record says Priya Shah).'
+        )
+    customer = _record(ctx, priya)
+    assert (customer.name, customer.email) == ("Priya Shah", "priya@example.com")
+    assert _on_file(ctx) == ["Priya Shah"]
+
+
+async def test_opening_the_other_record_says_the_correction_was_not_saved(
+    ctx: ShopContext, team: Team
+) -> None:
+    """`u` on Bob, his phone corrected to Priya's: opening Priya's record leaves Bob's as it
+    was, and says which of what was typed was not saved."""
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await open_record(pilot, bob)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Bob Jonas")
+        await pilot.press("tab", "ctrl+u")
+        await type_text(pilot, "+44 7700 900456")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DuplicateChoiceDialog)
+        await pilot.press("space", "enter")  # open Priya Shah
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and app.screen.customer_id == priya
+        assert app.messages[-1] == (
+            'Not saved: Bob Jones\'s name "Bob Jonas" and phone +44 7700 900456 (their record is as it was).'
+        )
+    assert (_record(ctx, bob).name, _record(ctx, bob).phone) == ("Bob Jones", "07700 900123")

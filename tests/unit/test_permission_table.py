@@ -41,6 +41,7 @@ from counter_tui.services import (
     followups,
     handoffs,
     kudos,
+    linking,
     mail_check,
     merge,
     merge_undo,
@@ -61,6 +62,7 @@ from counter_tui.services import (
 )
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_import import ImportRequest
+from counter_tui.services.linking import TypedContact
 from counter_tui.services.permissions import NOBODY, Action, Target
 from tests.conftest import FRIDAY_11AM, Team, make_settings, make_team
 
@@ -205,6 +207,12 @@ CASES: dict[str, Case] = {
     "customers.set_preferences": Case(R, lambda c, a, s: customers.set_preferences(c, a, s.bob, "oak")),
     "customers.set_standing_need": Case(
         R, lambda c, a, s: customers.set_standing_need(c, a, s.bob, NeedKind.PICKUP, remember=True)
+    ),
+    "linking.add_typed_details": Case(
+        R,
+        lambda c, a, s: linking.add_typed_details(
+            c, a, s.cara, TypedContact("Cara Diaz", email="c@d.example")
+        ),
     ),
     "customers.update_contact": Case(
         R,

@@ -4,6 +4,7 @@ there by a phone typed another way or an email in other letters."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -12,9 +13,18 @@ from sqlmodel import col, select
 
 from counter_tui.db.models import Customer, CustomerNote, Feedback, NeedKind, StandingNeed, VisitNeed
 from counter_tui.errors import Conflict
-from counter_tui.services import customers, feedback, visit_customer, visit_needs, visit_views, visits
+from counter_tui.services import (
+    customers,
+    feedback,
+    linking,
+    visit_customer,
+    visit_needs,
+    visit_views,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
+from counter_tui.services.linking import NOTHING_TYPED, NotStored, TypedContact, TypedKept
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog, RowCount
 
@@ -228,3 +238,64 @@ def test_linking_to_a_customer_with_an_open_visit_is_refused(
         visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     with ctx.database.read() as session:
         assert session.exec(select(VisitNeed)).all() == []
+
+
+def test_linking_with_what_was_typed_fills_only_what_their_record_lacks(
+    ctx: ShopContext, team: Team, walk_in: int, audit_log: AuditLog
+) -> None:
+    """Priya has a phone and no email: linking the walk-in with the details typed for
+    them adds the email (in other letters, kept lower case) and the channels ticked, with
+    the events in the same transaction; her name and phone stay hers, and the result
+    names the phone typed that was not stored."""
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    customers.record_consent(ctx, team.sam, priya, "phone", granted=True, source="asked")
+    typed = TypedContact("Priya S", "07700 900999", "Priya@Example.com", ("phone", "email"))
+    kept = visit_customer.attach_customer(ctx, team.sam, walk_in, priya, typed)
+    assert kept == TypedKept(
+        added=("email",),
+        agreed=("email",),  # phone calls: agreed before, not written again
+        not_stored=(
+            NotStored("name", "Priya S", "Priya Shah"),
+            NotStored("phone", "07700 900999", "07700 900456"),
+        ),
+    )
+    record = customers.customer_detail(ctx, team.sam, priya)
+    assert (record.name, record.phone, record.email) == ("Priya Shah", "07700 900456", "priya@example.com")
+    assert {c.channel for c in record.consents if c.granted} == {"phone", "email"}
+    [updated] = audit_log("customer.updated")
+    assert (updated.entity_id, json.loads(updated.details)["changed"]) == (priya, ["email"])
+    [attached] = audit_log("visit.customer_attached")
+    consented = audit_log("customer.consent_recorded")[-1]
+    assert attached.id is not None and updated.id is not None and consented.id is not None
+    assert {attached.at, updated.at, consented.at} == {attached.at}
+    assert [match.id for match in customers.find_customers(ctx, "priya@ex").items] == [priya]
+
+
+def test_what_was_typed_never_takes_another_customers_phone_or_email(
+    ctx: ShopContext, team: Team, walk_in: int
+) -> None:
+    """Linked to Raj (no phone, no email on file), the phone typed is Priya's and the
+    email Dev's: neither is stored, and nothing of Raj's record changes."""
+    raj = customers.create_customer(ctx, team.sam, name="Raj")
+    customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    customers.create_customer(ctx, team.sam, name="Dev", email="dev@example.com")
+    typed = TypedContact("raj", "+44 7700 900456", "dev@example.com")
+    kept = visit_customer.attach_customer(ctx, team.sam, walk_in, raj, typed)
+    assert kept == TypedKept(
+        (), (), (NotStored("phone", "+44 7700 900456", ""), NotStored("email", "dev@example.com", ""))
+    )
+    record = customers.customer_detail(ctx, team.sam, raj)
+    assert (record.phone, record.email) == ("", "")
+
+
+def test_opening_the_record_on_file_fills_what_it_lacks(
+    ctx: ShopContext, team: Team, bob: int, audit_log: AuditLog
+) -> None:
+    """From find (no visit): the same rules; the same details again change nothing."""
+    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", email="ann@example.com")
+    typed = TypedContact("Ann Lee", "07700 900777", "ann@example.com", ("sms",))
+    assert linking.add_typed_details(ctx, team.sam, ann, typed) == TypedKept(("phone",), ("sms",), ())
+    assert linking.add_typed_details(ctx, team.sam, ann, typed) == NOTHING_TYPED
+    record = customers.customer_detail(ctx, team.sam, ann)
+    assert record.phone == "07700 900777"
+    assert [json.loads(e.details)["changed"] for e in audit_log("customer.updated")] == [["phone"]]

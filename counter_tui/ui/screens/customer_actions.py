@@ -24,7 +24,13 @@ from counter_tui.ui.dialogs.complete_followup import check_off
 from counter_tui.ui.dialogs.confirm import ConfirmDialog
 from counter_tui.ui.dialogs.consent import ConsentDialog
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
-from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
+from counter_tui.ui.dialogs.duplicate_choice import (
+    CREATE_ANYWAY,
+    SENTENCE_SECONDS,
+    DuplicateChoiceDialog,
+    link_label,
+    not_saved_sentence,
+)
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.form import ask
@@ -262,17 +268,24 @@ class CustomerActions(VisitActions):
             if not isinstance(error, PossibleDuplicate):
                 return opened.refused(error)
             typed = form.collect()
-            self._offer_other_record(form, error, lambda actor: save(actor, typed, save_anyway=True))
+            not_saved = not_saved_sentence(customer.name, typed, opened.value)
+            self._offer_other_record(
+                form, error, lambda actor: save(actor, typed, save_anyway=True), not_saved
+            )
             return True
 
         ask(self, form, save, then=lambda _: self.reload(), refused=refused)
 
     def _offer_other_record(
-        self, form: CustomerFormDialog, offer: PossibleDuplicate, save_anyway: Callable[[Actor], None]
+        self,
+        form: CustomerFormDialog,
+        offer: PossibleDuplicate,
+        save_anyway: Callable[[Actor], None],
+        not_saved: str,
     ) -> None:
         """Over the form: open the customer who has that phone or email (to merge them if
         they are one person), or save the change anyway; Esc goes back to the form with
-        everything typed."""
+        everything typed. Opening theirs says what of the change was `not_saved`."""
         from counter_tui.ui.screens.customer import CustomerScreen
 
         today = self.ctx.calendar.local_date(self.ctx.now())
@@ -289,8 +302,10 @@ class CustomerActions(VisitActions):
             form.dismiss(None)
             if choice == CREATE_ANYWAY:
                 self.reload()
-            else:
-                self.app.push_screen(CustomerScreen(customer_id=choice))
+                return
+            self.app.push_screen(CustomerScreen(customer_id=choice))
+            if not_saved:
+                self.app.notify(not_saved, markup=False, timeout=SENTENCE_SECONDS)
 
         ask(
             self, DuplicateChoiceDialog(str(offer), links, anyway="save the change anyway"), save, then=chosen

@@ -13,10 +13,19 @@ from counter_tui.errors import DomainError
 from counter_tui.services import merge, merge_undo, visit_customer
 from counter_tui.services.context import Actor
 from counter_tui.services.duplicates import PossibleDuplicate
+from counter_tui.services.linking import NOTHING_TYPED
 from counter_tui.services.merge import MergePreview, MergeView
 from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
-from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
+from counter_tui.ui.dialogs.duplicate_choice import (
+    CREATE_ANYWAY,
+    NAME_WIDTH,
+    SENTENCE_SECONDS,
+    DuplicateChoiceDialog,
+    kept_sentence,
+    link_label,
+    typed_contact,
+)
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog, preview_lines
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
@@ -83,7 +92,7 @@ class IdentityActions(_Screen):
             if not isinstance(error, PossibleDuplicate):
                 return False
             typed = form.collect()
-            self._offer_link(form, error, lambda actor: save(actor, typed, create_anyway=True), then)
+            self._offer_link(form, error, typed, lambda actor: save(actor, typed, create_anyway=True), then)
             return True
 
         def filed(_: int) -> None:
@@ -96,27 +105,34 @@ class IdentityActions(_Screen):
         self,
         form: CustomerFormDialog,
         offer: PossibleDuplicate,
+        typed: NewCustomer,
         create: Callable[[Actor], int],
         then: Callable[[], None] | None,
     ) -> None:
         """Over the form: link to a customer on file, or create anyway; Esc goes back to
-        the form with everything typed."""
+        the form with everything typed. Linking gives their record what it lacks of the
+        details `typed`, and the sentence says what it did not store."""
         assert self.visit_id is not None
         visit_id = self.visit_id
         today = self.ctx.calendar.local_date(self.ctx.now())
         links = [(c.customer_id, link_label(c, self.ctx.calendar, today)) for c in offer.candidates]
+        names = {c.customer_id: c.name for c in offer.candidates}
 
-        def save(actor: Actor, choice: int) -> str:
+        def save(actor: Actor, choice: int) -> tuple[str, float]:
+            """What to say, and for how long."""
             if choice == CREATE_ANYWAY:
                 create(actor)
-                return "On file as a new customer."
-            visit_customer.attach_customer(self.ctx, actor, visit_id, choice)
-            return "Linked to their record: their details are shown now."
+                return "On file as a new customer.", 3
+            kept = visit_customer.attach_customer(self.ctx, actor, visit_id, choice, typed_contact(typed))
+            if kept == NOTHING_TYPED:
+                return "Linked to their record: their details are shown now.", 3
+            opening = f"Linked to {one_line(names[choice], NAME_WIDTH)}'s record"
+            return kept_sentence(opening, kept), SENTENCE_SECONDS
 
-        def chosen(message: str) -> None:
+        def chosen(said: tuple[str, float]) -> None:
             form.dismiss(None)
             self.when_on_file = then
-            done(self, message)
+            done(self, *said)
 
         ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)
 

@@ -20,12 +20,21 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, Input, Static
 
 from counter_tui.errors import DomainError
-from counter_tui.services import customers, visits
+from counter_tui.services import customers, linking, visits
 from counter_tui.services.context import Actor
 from counter_tui.services.duplicates import PossibleDuplicate
+from counter_tui.services.linking import NOTHING_TYPED
 from counter_tui.services.views import Page
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog, NewCustomer
-from counter_tui.ui.dialogs.duplicate_choice import CREATE_ANYWAY, DuplicateChoiceDialog, link_label
+from counter_tui.ui.dialogs.duplicate_choice import (
+    CREATE_ANYWAY,
+    NAME_WIDTH,
+    SENTENCE_SECONDS,
+    DuplicateChoiceDialog,
+    kept_sentence,
+    link_label,
+    typed_contact,
+)
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.focus_keys import keys_landed
 from counter_tui.ui.messages import DataChanged
@@ -311,7 +320,9 @@ class FindCustomerScreen(CounterScreen):
             if not isinstance(error, PossibleDuplicate):
                 return False
             details = form.collect()
-            self._offer_record_on_file(form, error, lambda actor: create(actor, details, create_anyway=True))
+            self._offer_record_on_file(
+                form, error, details, lambda actor: create(actor, details, create_anyway=True)
+            )
             return True
 
         ask(
@@ -323,23 +334,37 @@ class FindCustomerScreen(CounterScreen):
         )
 
     def _offer_record_on_file(
-        self, form: CustomerFormDialog, offer: PossibleDuplicate, create_anyway: Callable[[Actor], int]
+        self,
+        form: CustomerFormDialog,
+        offer: PossibleDuplicate,
+        typed: NewCustomer,
+        create_anyway: Callable[[Actor], int],
     ) -> None:
         """Over the form: open a customer on file, or create the new one anyway; Esc goes
-        back to the form with everything typed."""
+        back to the form with everything typed. Opening gives their record what it lacks
+        of the details `typed`, and a sentence says what it did not store."""
         from counter_tui.ui.screens.customer import CustomerScreen
 
         today = self.ctx.calendar.local_date(self.ctx.now())
         links = [
             (c.customer_id, link_label(c, self.ctx.calendar, today, verb="Open")) for c in offer.candidates
         ]
+        names = {c.customer_id: c.name for c in offer.candidates}
 
-        def save(actor: Actor, choice: int) -> int:
-            return create_anyway(actor) if choice == CREATE_ANYWAY else choice
+        def save(actor: Actor, choice: int) -> tuple[int, str]:
+            if choice == CREATE_ANYWAY:
+                return create_anyway(actor), ""
+            kept = linking.add_typed_details(self.ctx, actor, choice, typed_contact(typed))
+            if kept == NOTHING_TYPED:
+                return choice, ""
+            return choice, kept_sentence(f"Opened {one_line(names[choice], NAME_WIDTH)}'s record", kept)
 
-        def chosen(customer_id: int) -> None:
+        def chosen(opened: tuple[int, str]) -> None:
+            customer_id, sentence = opened
             form.dismiss(None)
             self._show_screen(CustomerScreen(customer_id=customer_id))
+            if sentence:
+                self.app.notify(sentence, markup=False, timeout=SENTENCE_SECONDS)
 
         ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)
 
