@@ -22,6 +22,8 @@ from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.widgets.choice import ChoiceList
 
 CREATE_ANYWAY = 0
+NAME_WIDTH = 40
+"""How much of a name, phone or email the offer and the sentences show."""
 
 
 def link_label(
@@ -31,11 +33,10 @@ def link_label(
     since = calendar.local(candidate.on_file_since)
     month = since.format("MMMM") if since.year == today.year else since.format("MMMM YYYY")
     matched = candidate.phone if candidate.same_phone else candidate.email
-    return f"{verb} {one_line(candidate.name, 40)} ({one_line(matched, 40)}, on file since {month})"
+    name, matched = one_line(candidate.name, NAME_WIDTH), one_line(matched, NAME_WIDTH)
+    return f"{verb} {name} ({matched}, on file since {month})"
 
 
-NAME_WIDTH = 40
-"""How much of a name, phone or email typed the sentences show."""
 SENTENCE_SECONDS = 12
 """How long a sentence saying what was not stored stays (a plain "done" stays 3 s)."""
 
