@@ -30,6 +30,8 @@ from textual._context import active_message_pump
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from counter_tui.ui.guarded_app import Guarded
+
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
     from textual.screen import Screen
@@ -56,7 +58,7 @@ FOCUS_KEYS: list[BindingType] = [
 ]
 
 
-class KeysInOrder(Input):
+class KeysInOrder(Guarded, Input):
     """An input that resolves its own bound keys (Backspace, Delete, arrows, Home, End) as
     they reach it, among the characters typed, instead of passing them up to the app,
     where they wait behind a priority key that reads this input (`keys_landed`)."""

@@ -11,13 +11,12 @@ from textual.widgets import Input, Static
 from counter_tui.errors import InvalidInput
 from counter_tui.services.kiosk import FIRST_NAME_MAX, clean_first_name
 from counter_tui.ui.focus_keys import KeysInOrder, keys_landed
-from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.safe_text import clean, plain
 
 
-class FirstNameInput(Guarded, KeysInOrder):
+class FirstNameInput(KeysInOrder):
     """An input that drops control characters (escape sequences included) and clips
     to the length limit as text is typed or pasted, instead of refusing it all; its
     editing keys land before the Enter typed after them (`KeysInOrder`)."""
