@@ -4,6 +4,7 @@ terminal."""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from rich.table import Table
@@ -22,12 +23,23 @@ from counter_tui.ui.tones import GOOD, URGENT, tone
 
 
 def measure_cell(measure: Measure) -> Text:
-    """A figure marked ✓ or ✗ (and coloured) by whether it meets its target."""
+    """A figure marked ✓ or ✗ (and coloured) by whether it meets its target, in whole
+    numbers so that it fits an 80-column terminal's narrow columns with its mark."""
     if measure.value is None:
         return Text("—", style="dim")
     unit = "" if measure.key == "handoffs_per_100_visits" else "%"
     style = tone(GOOD if measure.met else URGENT)
-    return Text(f"{measure.value:g}{unit}{'✓' if measure.met else '✗'}", style=style)
+    return Text(f"{_figure(measure)}{unit}{'✓' if measure.met else '✗'}", style=style)
+
+
+def _figure(measure: Measure) -> str:
+    """The figure as a whole number rounded towards missing the target (down when higher
+    is better, up when lower is), so it never reads as met beside a ✗: 89.9% of a 90%
+    target shows 89. A target with a fraction keeps the figure's decimal."""
+    value = measure.value or 0.0
+    if not float(measure.target).is_integer():
+        return f"{value:g}"
+    return str(math.floor(value) if measure.higher_is_better else math.ceil(value))
 
 
 def minutes_text(seconds: int | None) -> str:

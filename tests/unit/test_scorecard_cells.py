@@ -1,0 +1,39 @@
+"""A scorecard figure fits the narrow columns of an 80-column terminal with its ✓ or ✗
+whole ("71.4%✗" was cut to "71.4…", hiding whether the target was met), and the number
+shown never reads as met when the mark says it is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_tui.services.review_views import Measure
+from counter_tui.ui.review.scorecard import measure_cell
+
+
+def _measure(value: float | None, target: float, *, higher_is_better: bool = True) -> Measure:
+    key = "greeted_on_time" if higher_is_better else "handoffs_per_100_visits"
+    return Measure(key, "label", value, 0, 0, target, higher_is_better)
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "higher_is_better", "shown"),
+    [
+        (71.4, 90, True, "71%✗"),
+        (89.9, 90, True, "89%✗"),  # not "90%✗" beside a target of 90%
+        (90.0, 90, True, "90%✓"),
+        (99.5, 95, True, "99%✓"),
+        (100.0, 100, True, "100%✓"),
+        (5.4, 5, False, "6✗"),  # not "5✗" beside a limit of 5
+        (4.2, 5, False, "5✓"),
+        (0.0, 5, False, "0✓"),
+        (92.6, 92.5, True, "92.6%✓"),  # a target with a fraction keeps the figure's
+    ],
+)
+def test_a_figure_is_whole_and_rounded_towards_missing_its_target(
+    value: float, target: float, higher_is_better: bool, shown: str
+) -> None:
+    assert measure_cell(_measure(value, target, higher_is_better=higher_is_better)).plain == shown
+
+
+def test_nothing_measured_is_a_dash() -> None:
+    assert measure_cell(_measure(None, 90)).plain == "—"
