@@ -11,8 +11,12 @@ The opposite holds for a priority key that reads the fields (a dialog's Enter): 
 typed just before it may still wait in a field's queue. Such an action first awaits
 `keys_landed(screen)`, so what it reads holds every key typed before it. A field's own
 editing keys (Backspace, Delete, arrows) are bindings, which Textual resolves only once
-the key has gone up to the app, after the priority key: `KeysInOrder` fields resolve them
-as they reach the field, so that they have landed too ("Ann⌫⏎" reads "An").
+the key has gone up to the app, after the priority key: our fields resolve them as they
+reach the field (`OwnKeysInOrder`), so that they have landed too ("Ann⌫⏎" reads "An",
+"Space Enter" on a choice list chooses). Every text field of ours is a `KeysInOrder`,
+every option list a `ListInOrder` (or the `ChoiceList` built on it); a guard test
+(tests/unit/test_keys_in_order_guard.py) refuses a plain Input, OptionList or TextArea
+under counter_tui/ui.
 
 A priority key that moves on to another screen (the kiosk's steps) awaits the move
 (`await app.push_screen(...)`, which returns once the screen is mounted with its first
@@ -28,13 +32,14 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual._context import active_message_pump
 from textual.binding import Binding, BindingType
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from counter_tui.ui.guarded_app import Guarded
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
     from textual.screen import Screen
+    from textual.widget import Widget
 
 FOCUS_KEYS: list[BindingType] = [
     Binding(
@@ -58,19 +63,46 @@ FOCUS_KEYS: list[BindingType] = [
 ]
 
 
-class KeysInOrder(Guarded, Input):
-    """An input that resolves its own bound keys (Backspace, Delete, arrows, Home, End) as
-    they reach it, among the characters typed, instead of passing them up to the app,
-    where they wait behind a priority key that reads this input (`keys_landed`)."""
+if TYPE_CHECKING:
+    _FieldBase = Widget
+else:
+    _FieldBase = object  # not a DOMNode: Textual takes CSS and component classes from the first one
+
+
+class OwnKeysInOrder(_FieldBase):
+    """Mix into a field (before the Textual class): it resolves its own bound keys
+    (Backspace, Delete, arrows, Home, End; Space and arrows in a list) as they reach it,
+    among the characters typed, instead of passing them up to the app, where they wait
+    behind a priority key that reads this field (`keys_landed`). The app's keymap applies
+    as it does there; a key the field does not bind goes on as before."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority and await self.app.run_action(binding.action, self):
-                    event.stop()
-                    event.prevent_default()
-                    return
+        if await self._run_own_binding(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
+
+    async def _run_own_binding(self, key: str) -> bool:
+        bindings = self._bindings.copy()
+        keymap = self.app._keymap
+        if keymap:
+            bindings.apply_keymap(keymap)
+        for binding in bindings.key_to_bindings.get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False
+
+
+class KeysInOrder(Guarded, OwnKeysInOrder, Input):
+    """The text field of the staff app and the kiosk: an Input whose editing keys land in
+    the order typed, before a priority Enter typed after them reads it."""
+
+
+class ListInOrder(Guarded, OwnKeysInOrder, OptionList):
+    """The option list of the staff app and the kiosk: arrows (and Space in a
+    `ChoiceList`) land in the order typed, before a priority Enter typed after them reads
+    what is highlighted."""
 
 
 async def keys_landed(screen: Screen[Any]) -> None:

@@ -15,6 +15,7 @@ from counter_tui.limits import LIMITS
 from counter_tui.services.audit_views import AuditFilter
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog, field_error
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.widgets.choice import ChoiceList
 
 ANYONE = 0
@@ -42,7 +43,7 @@ class AuditFilterDialog(FormDialog[AuditFilter]):
         yield Horizontal(
             Vertical(
                 Label("Customer (part of the name)"),
-                Input(self.current.customer, max_length=LIMITS["search"].most, id="audit-customer"),
+                KeysInOrder(self.current.customer, max_length=LIMITS["search"].most, id="audit-customer"),
                 Label("Staff member (arrows)"),
                 ChoiceList(
                     [(ANYONE, "Anyone"), *((p.id, p.name) for p in self.people)],
@@ -53,7 +54,7 @@ class AuditFilterDialog(FormDialog[AuditFilter]):
             ),
             Vertical(
                 Label("Day (YYYY-MM-DD, today, yesterday)"),
-                Input(day, max_length=10, id="audit-day"),
+                KeysInOrder(day, max_length=10, id="audit-day"),
                 field_error("audit-day"),
                 Label("Action (arrows)"),
                 ChoiceList(

@@ -16,6 +16,7 @@ from counter_tui.services.outbox import EMAIL_KINDS, MailPreview
 from counter_tui.services.views import FollowUpView
 from counter_tui.ui.dialogs.form import FormDialog, ask, required
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import clean, compose, line, one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.choice import Tick
@@ -58,11 +59,11 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
         )
         if followup.kind == FollowUpKind.THANK_YOU:
             yield Label("Personal line (more than the template: something about their visit)")
-            personal = Input(id="personal")
+            personal = KeysInOrder(id="personal")
             personal.value = clean(followup.personal_line)
             yield personal
         yield Label(DONE_LABEL, id="done-label")
-        yield Input(placeholder=DONE_EXAMPLE, id="done")
+        yield KeysInOrder(placeholder=DONE_EXAMPLE, id="done")
         if followup.kind == FollowUpKind.PROMISE:
             yield Tick("The customer has been told it is done", True, id="informed")
         if followup.kind == FollowUpKind.STATUS_UPDATE:

@@ -8,6 +8,7 @@ from textual.widgets import Input, Label
 from counter_tui.db.models import Channel
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.widgets.choice import Tick
 
 CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
@@ -29,7 +30,7 @@ class ConsentDialog(FormDialog[tuple[dict[str, bool], str]]):
                 CHANNEL_LABELS[channel].capitalize(), channel in self._granted, id=f"consent-{channel}"
             )
         yield Label("How did they tell you?")
-        source = Input(id="source")
+        source = KeysInOrder(id="source")
         source.value = "asked at the counter"
         yield source
 

@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from counter_tui.db.models import Channel
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import clean
 from counter_tui.ui.widgets.choice import Tick
 
@@ -41,15 +42,15 @@ class CustomerFormDialog(FormDialog[NewCustomer]):
 
     def fields(self) -> ComposeResult:
         yield Label("Name")
-        name = Input(id="name")
+        name = KeysInOrder(id="name")
         name.value = clean(self._initial_name)
         yield name
         yield Label("Phone (optional)")
-        phone = Input(id="phone")
+        phone = KeysInOrder(id="phone")
         phone.value = clean(self._initial_phone)
         yield phone
         yield Label("Email (optional)")
-        email = Input(id="email")
+        email = KeysInOrder(id="email")
         email.value = clean(self._initial_email)
         yield email
         if self._ask_consent:

@@ -13,6 +13,7 @@ from counter_tui.errors import InvalidInput
 from counter_tui.services.open_work import OpenWork
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.focus_keys import ListInOrder
 from counter_tui.ui.safe_text import compose, line
 
 
@@ -47,7 +48,7 @@ class DeactivateDialog(FormDialog[Deactivation]):
                 work=self.work.describe(),
             )
         )
-        yield OptionList(
+        yield ListInOrder(
             *[
                 Option(line(c.name + ("  (lead)" if c.role == "lead" else "")), id=c.name)
                 for c in self.colleagues

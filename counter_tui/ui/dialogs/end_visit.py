@@ -12,6 +12,7 @@ from textual.widgets import Input, Label
 from counter_tui.db.models import Outcome
 from counter_tui.errors import InvalidInput
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import compose
 from counter_tui.ui.widgets.choice import ChoiceList
 
@@ -51,7 +52,7 @@ class EndVisitDialog(FormDialog[EndChoice]):
             yield Label("Thank-you personal line (on a purchase; you can add it later)")
             if self._template:
                 yield Label(compose("Template: $template", template=self._template), classes="dim")
-            yield Input(
+            yield KeysInOrder(
                 placeholder="e.g. Hope the blue kettle suits the new kitchen",
                 id="personal",
             )

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 from counter_tui.errors import InvalidInput
 from counter_tui.services.exports import Period
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.focus_keys import KeysInOrder
 
 DAY_WORDS = {"today": 0, "yesterday": -1}
 
@@ -31,9 +32,9 @@ class ExportPeriodDialog(FormDialog[Period]):
     def fields(self) -> ComposeResult:
         monday = self.today - timedelta(days=self.today.weekday())
         yield Label("From (YYYY-MM-DD, today, yesterday)")
-        yield Input(monday.isoformat(), max_length=10, id="export-from")
+        yield KeysInOrder(monday.isoformat(), max_length=10, id="export-from")
         yield Label("To (both days included)")
-        yield Input(self.today.isoformat(), max_length=10, id="export-to")
+        yield KeysInOrder(self.today.isoformat(), max_length=10, id="export-to")
 
     def on_mount(self) -> None:
         """Start in the first day."""

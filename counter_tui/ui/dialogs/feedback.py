@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from counter_tui.errors import InvalidInput
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import KeysInOrder
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class FeedbackDialog(FormDialog[FeedbackEntry]):
 
     def fields(self) -> ComposeResult:
         yield Label("What did they say? (their words)")
-        yield Input(id="body")
+        yield KeysInOrder(id="body")
         yield Label("Rating 1-5 (optional)")
-        yield Input(max_length=1, restrict=r"[1-5]?", id="rating")
+        yield KeysInOrder(max_length=1, restrict=r"[1-5]?", id="rating")
         yield Label("Topics, separated by commas (e.g. parking, opening hours)")
-        yield Input(id="topics")
+        yield KeysInOrder(id="topics")
 
     def collect(self) -> FeedbackEntry:
         body = required(

@@ -17,6 +17,7 @@ from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.when import parse_due, read_due
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
@@ -99,7 +100,7 @@ class CallbackDialog(FormDialog[CallbackRequest]):
 
     def fields(self) -> ComposeResult:
         yield Label("What is the call about?")
-        yield Input(id="about")
+        yield KeysInOrder(id="about")
         yield Label("How")
         yield channel_choice(self.CHANNELS, self._consented)
         yield Tick("The customer agreed just now to be contacted this way", False, id="agreed")
@@ -140,9 +141,9 @@ class PromiseDialog(FormDialog[PromiseRequest]):
 
     def fields(self) -> ComposeResult:
         yield Label("What did you promise? (in the words you used)")
-        yield Input(id="promise")
+        yield KeysInOrder(id="promise")
         yield Label("By when? e.g. 'tomorrow 12:00', 'fri', 'in 2 working hours'")
-        yield Input(placeholder="next open day", id="due", max_length=40)
+        yield KeysInOrder(placeholder="next open day", id="due", max_length=40)
         yield Static(self.understood(""), id="due-understood")
         yield Label("How will they hear it was done?")
         yield channel_choice(self.CHANNELS, self._consented)

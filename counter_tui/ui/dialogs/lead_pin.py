@@ -24,6 +24,7 @@ from counter_tui.services import staff
 from counter_tui.services.context import Actor
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.staff import PIN_MAX, StaffSummary
+from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.shop_access import ShopAccess
@@ -55,9 +56,9 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.question), classes="dialog-title")
             yield Static(Text("A shift lead's PIN is needed. Shift lead (arrows to move):"))
-            yield OptionList(id="leads")
+            yield ListInOrder(id="leads")
             yield Label("PIN, then Enter")
-            yield Input(id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
+            yield KeysInOrder(id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
             yield Static("", classes="dialog-error")
             yield Label("Enter checks the PIN · Tab next field · Esc cancels", classes="dialog-hint")
         yield Footer(compact=True)

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label
 from counter_tui.services.views import NeedView
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.walk_in import need_choices
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 
@@ -37,7 +38,7 @@ class NeedsDialog(FormDialog[NeedsChange]):
         yield Label("Space ticks or unticks · browse privately and needs help replace each other")
         yield need_choices(self._current)
         yield Label("Detail (e.g. language spoken, wheelchair, order number)")
-        yield Input(id="detail")
+        yield KeysInOrder(id="detail")
         remember = Tick("Remember for their next visits", False, id="remember")
         remember.display = self._can_remember
         yield remember

@@ -8,6 +8,7 @@ from textual.widgets import Input, Label
 from counter_tui.errors import InvalidInput
 from counter_tui.services.staff import PIN_MAX
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import KeysInOrder
 
 
 class NewPinDialog(FormDialog[str]):
@@ -19,9 +20,9 @@ class NewPinDialog(FormDialog[str]):
 
     def fields(self) -> ComposeResult:
         yield Label("New PIN (4-12 digits)")
-        yield Input(id="new-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
+        yield KeysInOrder(id="new-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
         yield Label("The same PIN again")
-        yield Input(id="new-pin-again", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
+        yield KeysInOrder(id="new-pin-again", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
 
     def collect(self) -> str:
         pin = required(self.query_one("#new-pin", Input).value, "Type the new PIN.")

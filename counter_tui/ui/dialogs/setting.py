@@ -5,9 +5,10 @@ refuses a value over the setting's limit with a sentence beside it, never a sile
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import clean, plain
 
 
@@ -20,6 +21,6 @@ class SettingDialog(TextPromptDialog):
 
     def fields(self) -> ComposeResult:
         yield Static(plain(self._meaning), classes="setting-meaning")
-        answer = Input(id="answer")
+        answer = KeysInOrder(id="answer")
         answer.value = clean(self._initial)
         yield answer

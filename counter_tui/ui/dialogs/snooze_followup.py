@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.ui.dialogs.followup_forms import understood_due
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.focus_keys import KeysInOrder
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,10 @@ class SnoozeDialog(FormDialog[SnoozeRequest]):
 
     def fields(self) -> ComposeResult:
         yield Label("Until when? e.g. 'tomorrow 12:00', 'fri', 'in 2 working hours'")
-        yield Input(placeholder="next open day", id="due", max_length=40)
+        yield KeysInOrder(placeholder="next open day", id="due", max_length=40)
         yield Static(understood_due("", self._calendar, self._now), id="due-understood")
         yield Label("Why? (e.g. 'part arrives Thursday')")
-        yield Input(id="reason")
+        yield KeysInOrder(id="reason")
 
     @on(Input.Changed, "#due")
     def _due_typed(self, event: Input.Changed) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label
 from counter_tui.errors import InvalidInput
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog, required
-from counter_tui.ui.focus_keys import keys_landed
+from counter_tui.ui.focus_keys import KeysInOrder, keys_landed
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList
 
@@ -46,7 +46,7 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
         )
         if self._reason_prompt:
             yield Label(plain(self._reason_prompt))
-            yield Input(id="reason")
+            yield KeysInOrder(id="reason")
 
     def on_mount(self) -> None:
         """Start on the list of colleagues."""

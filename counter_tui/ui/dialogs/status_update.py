@@ -13,6 +13,7 @@ from counter_tui.db.models import Channel
 from counter_tui.services.status_updates import MOST_DAYS, every_days_from
 from counter_tui.ui.dialogs.followup_forms import channel_choice, chosen_channel
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList
 
@@ -40,11 +41,11 @@ class StatusUpdateDialog(FormDialog[StatusUpdateRequest]):
 
     def fields(self) -> ComposeResult:
         yield Label("Which open order or repair? (e.g. 'Watch repair, new crown ordered')")
-        yield Input(id="about")
+        yield KeysInOrder(id="about")
         yield Label("How will they hear?")
         yield channel_choice(self.CHANNELS, self._consented)
         yield Label(plain(f"Every how many days? (1 to {MOST_DAYS})"))
-        days = Input(id="every-days", restrict=r"[0-9]*", max_length=2, select_on_focus=False)
+        days = KeysInOrder(id="every-days", restrict=r"[0-9]*", max_length=2, select_on_focus=False)
         days.value = str(self._every_days)
         yield days
 

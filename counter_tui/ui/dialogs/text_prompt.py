@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 
 from counter_tui.limits import limited
 from counter_tui.ui.dialogs.form import FormDialog, required
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import clean, plain
 
 
@@ -37,7 +38,7 @@ class TextPromptDialog(FormDialog[str]):
 
     def fields(self) -> ComposeResult:
         yield Label(plain(self._prompt))
-        answer = Input(placeholder=self._placeholder, id="answer")
+        answer = KeysInOrder(placeholder=self._placeholder, id="answer")
         answer.value = clean(self._initial)
         yield answer
 

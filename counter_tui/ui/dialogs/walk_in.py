@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from counter_tui.services.labels import NEED_LABELS
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 
@@ -33,7 +34,7 @@ class NewWalkInDialog(FormDialog[WalkIn]):
 
     def fields(self) -> ComposeResult:
         yield Label("Who (a short description, e.g. 'red coat, looking at kettles')")
-        yield Input(placeholder="walk-in", id="description")
+        yield KeysInOrder(placeholder="walk-in", id="description")
         yield Label("What they need (space to tick)")
         yield need_choices()
         yield Tick("I'm greeting them now — they're mine for this visit", True, id="claim")

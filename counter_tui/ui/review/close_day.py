@@ -10,6 +10,7 @@ from counter_tui.errors import InvalidInput
 from counter_tui.services.closing_views import ClosePreview
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.form import FormDialog
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.format import clock_time
 from counter_tui.ui.safe_text import clean, compose, one_line
 from counter_tui.ui.tones import URGENT, tone
@@ -48,7 +49,7 @@ class CloseDayDialog(FormDialog[str]):
             yield Label(compose("Why close before $closes? (kept in the log)", closes=self.closes))
         else:
             yield Label("Note for the log (optional)")
-        yield Input(id="answer")
+        yield KeysInOrder(id="answer")
 
     def collect(self) -> str:
         reason = self.query_one("#answer", Input).value.strip()

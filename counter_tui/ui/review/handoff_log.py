@@ -16,6 +16,7 @@ from counter_tui.services.review_views import HandoffLogEntry
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import HandoffView
 from counter_tui.ui import handoff_decisions
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
@@ -64,7 +65,7 @@ class HandoffLogPane(ReviewPane):
             PENDING_COLUMNS,
         )
         yield Label(FILTER_OFF, id="log-title", classes="section-title")
-        box = Input(placeholder="e.g. today sam break", id="log-filter", max_length=80)
+        box = KeysInOrder(placeholder="e.g. today sam break", id="log-filter", max_length=80)
         box.display = False
         yield box
         yield new_table(

@@ -36,7 +36,7 @@ from counter_tui.ui.dialogs.duplicate_choice import (
     typed_contact,
 )
 from counter_tui.ui.dialogs.form import ask
-from counter_tui.ui.focus_keys import keys_landed
+from counter_tui.ui.focus_keys import KeysInOrder, keys_landed
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
@@ -124,7 +124,7 @@ class FindCustomerScreen(CounterScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Name, phone or email", id="query", max_length=80)
+        yield KeysInOrder(placeholder="Name, phone or email", id="query", max_length=80)
         yield FittedTable(COLUMNS, id="results", zebra_stripes=True)
         yield Static(id="page-info")
         yield KeysFooter()

@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder
 from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.keys_footer import KeysFooter
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from counter_tui.services.views import FloorRow
 
 
-class StaffNameBox(Guarded, Input):
+class StaffNameBox(KeysInOrder):
     """The name filter. Enter picks the person; the keys after it, and any digit, go to
     the PIN box (the keys after Enter until this box has focus again)."""
 
@@ -100,10 +100,10 @@ class SignInScreen(CounterScreen):
             with Vertical(id="sign-in-who"):
                 yield Label("Who are you?", classes="heading")
                 yield StaffNameBox()
-                yield OptionList(id="staff-list")
+                yield ListInOrder(id="staff-list")
             with Vertical(id="sign-in-pin"):
                 yield Label("PIN", classes="heading")
-                yield Input(
+                yield KeysInOrder(
                     placeholder="Your PIN, then Enter",
                     password=True,
                     id="pin",

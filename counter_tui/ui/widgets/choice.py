@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
+from counter_tui.ui.focus_keys import ListInOrder, OwnKeysInOrder
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import one_line, plain
 
@@ -29,7 +30,7 @@ CHOSEN, NOT_CHOSEN = "(●) ", "( ) "
 TICKED, NOT_TICKED = "[x] ", "[ ] "
 
 
-class ChoiceList(Guarded, OptionList, Generic[ValueT]):
+class ChoiceList(ListInOrder, Generic[ValueT]):
     """Pick one of `choices` (value, label), or tick several with `multiple=True`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -163,7 +164,7 @@ class ChoiceList(Guarded, OptionList, Generic[ValueT]):
             self.replace_option_prompt_at_index(index, self._prompt(index, self._chosen(index)))
 
 
-class Tick(Guarded, Checkbox):
+class Tick(Guarded, OwnKeysInOrder, Checkbox):
     """A yes/no box showing X when ticked and a blank when not (not colour alone)."""
 
     def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from counter_tui.config import KioskChoice
 from counter_tui.kiosk_words import shop_text
 from counter_tui.services.kiosk import CheckIn
-from counter_tui.ui.focus_keys import keys_landed
+from counter_tui.ui.focus_keys import ListInOrder, keys_landed
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
 from counter_tui.ui.safe_text import plain
@@ -86,7 +86,7 @@ class ChoiceScreen(KioskScreen):
         )
         with Vertical(classes="kiosk-panel"):
             yield Static(plain(title), classes="kiosk-title")
-            yield OptionList(*self._options(), id="choices")
+            yield ListInOrder(*self._options(), id="choices")
         count = len(self.choices)
         numbers = "1" if count == 1 else f"1-{count}"
         yield KeyHints(

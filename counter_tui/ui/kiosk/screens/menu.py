@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor
+from counter_tui.ui.focus_keys import ListInOrder
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.safe_text import plain
 
@@ -33,7 +34,7 @@ class StaffMenuScreen(KioskScreen):
         with Vertical(classes="kiosk-panel"):
             yield Static(plain("Staff menu"), classes="kiosk-title")
             yield Static(plain(f"Unlocked by {self.lead.name}."), classes="kiosk-text")
-            yield OptionList(
+            yield ListInOrder(
                 Option(plain("1  Back to the welcome screen"), id="resume"),
                 None,
                 Option(plain("2  Close the kiosk"), id="close"),

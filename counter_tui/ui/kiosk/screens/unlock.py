@@ -12,6 +12,7 @@ from counter_tui.errors import DomainError
 from counter_tui.services import kiosk
 from counter_tui.services.context import Actor
 from counter_tui.services.staff import PIN_MAX
+from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.safe_text import plain
 
@@ -32,7 +33,7 @@ class UnlockScreen(KioskScreen):
         with Vertical(classes="kiosk-panel"):
             yield Static(plain("Staff only"), classes="kiosk-title")
             yield Static(plain("Enter a shift lead's PIN."), classes="kiosk-text")
-            yield Input(
+            yield KeysInOrder(
                 id="pin",
                 password=True,
                 max_length=PIN_MAX,
