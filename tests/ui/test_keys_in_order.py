@@ -11,11 +11,12 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from counter_tui.db.models import ContactConsent, Customer, Visit
+from counter_tui.db.models import ContactConsent, Customer, HandoffRequest, Visit
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
+from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.kiosk.app import KioskApp
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
@@ -182,3 +183,25 @@ async def test_an_arrow_then_enter_in_one_burst_on_the_kiosk_chooses_where_it_we
         assert isinstance(app.screen, ThanksScreen)
     [(visit, needs)] = visits_with_needs(ctx)
     assert (visit.description, needs) == ("Ann", [need])
+
+
+async def test_a_hand_off_typed_in_one_burst_goes_to_the_colleague_chosen_with_the_reason(
+    ctx: ShopContext, team: Team
+) -> None:
+    """r on a visit, then ↓, Enter (on to the reason box), the reason with a slip corrected,
+    and Enter, all in one burst: the request goes to the colleague the arrow chose, with
+    the reason as corrected (the reason's keys once went to the list, still focused)."""
+    visits.new_walk_in(ctx, team.sam, description="red hat", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffPickerDialog)
+        await keys_burst(pilot, "down", "enter", *"needs a tilex", "backspace", "r", "enter")
+        assert isinstance(app.screen, CustomerScreen), app.messages
+    with ctx.database.read() as session:
+        [request] = session.exec(select(HandoffRequest)).all()
+    assert (request.to_staff_id, request.reason) == (team.lead.staff_id, "needs a tiler")

@@ -53,13 +53,14 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
         self.query_one("#colleagues", ChoiceList).focus()
 
     async def action_submit(self) -> None:
-        """Enter on the list, with a colleague chosen, moves on to the empty reason box."""
+        """Enter on the list, with a colleague chosen, moves on to the empty reason box, at
+        once (not `focus()`, which waits its turn): the keys typed after Enter are the reason."""
         await keys_landed(self)
         if self._reason_prompt and self.query_one("#colleagues", ChoiceList).value is not None:
             reason = self.query_one("#reason", Input)
             if not reason.value.strip() and self.focused is not reason:
                 self.clear_errors()
-                reason.focus()
+                self.set_focus(reason)
                 return
         await super().action_submit()
 
