@@ -29,7 +29,7 @@ def measure_cell(measure: Measure) -> Text:
         return Text("—", style="dim")
     unit = "" if measure.key == "handoffs_per_100_visits" else "%"
     style = tone(GOOD if measure.met else URGENT)
-    return Text(f"{_figure(measure)}{unit}{'✓' if measure.met else '✗'}", style=style)
+    return plain(f"{_figure(measure)}{unit}{'✓' if measure.met else '✗'}", style=style)
 
 
 def _figure(measure: Measure) -> str:
