@@ -268,14 +268,25 @@ def visit_sums_by_quarter_hour(
     threshold: timedelta,
     *,
     claims_end: datetime | None = None,
-) -> dict[datetime, VisitSums]:
-    """The visits arriving in [start, end), summed per UTC quarter hour (its start);
-    claims count until `claims_end` (by default `CLAIM_SLACK` after `end`), so a longer
-    period summed in parts counts the same claims as summed whole."""
+) -> dict[int, VisitSums]:
+    """The visits arriving in [start, end), summed per UTC quarter hour (its number,
+    `quarter_hour_of`); claims count until `claims_end` (by default `CLAIM_SLACK` after
+    `end`), so a longer period summed in parts counts the same claims as summed whole."""
     statement = _by_quarter_hour(session.get_bind().dialect.name)
     parameters = _facts_parameters(start, end, now, threshold, claims_end)
     rows = session.connection().execute(statement, parameters)
-    return {datetime.fromtimestamp(int(quarter) * QUARTER_HOUR, UTC): _sums(sums) for quarter, *sums in rows}
+    return {int(quarter): _sums(sums) for quarter, *sums in rows}
+
+
+def quarter_hour_of(moment: datetime) -> int:
+    """The UTC quarter hour `moment` falls in, numbered as the database numbers them
+    (seconds since the epoch // 900)."""
+    return int(moment.timestamp()) // QUARTER_HOUR
+
+
+def quarter_hour_start(quarter: int) -> datetime:
+    """When UTC quarter hour number `quarter` starts."""
+    return datetime.fromtimestamp(quarter * QUARTER_HOUR, UTC)
 
 
 def followup_sums(session: Session, start: datetime, end: datetime, now: datetime) -> list[FollowUpSums]:

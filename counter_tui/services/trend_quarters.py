@@ -16,7 +16,7 @@ could be dropped without loss), so it writes no audit event.
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -28,23 +28,15 @@ from counter_tui.errors import DatabaseUnavailable
 from counter_tui.services.context import ShopContext
 from counter_tui.services.scorecard_sums import (
     CLAIM_SLACK,
-    QUARTER_HOUR,
     VisitSums,
+    quarter_hour_of,
+    quarter_hour_start,
     visit_sums_by_quarter_hour,
 )
 
 SETTLED_AFTER_DAYS = 2
 """Whole store days after which an ended visit can no longer change: reopening is allowed
 on the day a visit ended or was closed; the second day covers a change of time zone."""
-
-
-def _bucket(moment: datetime) -> int:
-    """The UTC quarter hour `moment` falls in, as seconds since the epoch // 900."""
-    return int(moment.timestamp()) // QUARTER_HOUR
-
-
-def _start(bucket: int) -> datetime:
-    return datetime.fromtimestamp(bucket * QUARTER_HOUR, UTC)
 
 
 def _earliest_arrival() -> Any:
@@ -79,10 +71,10 @@ def trend_quarters(
     `visit_sums_by_quarter_hour` gives them (visits, measured, on time), with the settled
     quarter hours read from `TrendQuarter` and any not kept yet summed and kept."""
     limit = threshold // timedelta(microseconds=1)
-    first, stop = _bucket(start), _bucket(end)
+    first, stop = quarter_hour_of(start), quarter_hour_of(end)
     now, claims_end = ctx.now(), end + CLAIM_SLACK
     with ctx.database.read() as session:
-        settled = max(first, min(stop, _bucket(settled_before(session, ctx))))
+        settled = max(first, min(stop, quarter_hour_of(settled_before(session, ctx))))
         rows = session.connection().execute(
             sa_select(
                 col(TrendQuarter.bucket),
@@ -99,12 +91,16 @@ def trend_quarters(
         missing_from = next((bucket for bucket in range(first, settled) if bucket not in kept), None)
         summed: dict[int, VisitSums] = {}
         if missing_from is not None:
-            fresh = visit_sums_by_quarter_hour(
-                session, _start(missing_from), _start(settled), now, threshold, claims_end=claims_end
+            summed = visit_sums_by_quarter_hour(
+                session,
+                quarter_hour_start(missing_from),
+                quarter_hour_start(settled),
+                now,
+                threshold,
+                claims_end=claims_end,
             )
-            summed = {_bucket(moment): sums for moment, sums in fresh.items()}
         live = visit_sums_by_quarter_hour(
-            session, _start(settled), end, now, threshold, claims_end=claims_end
+            session, quarter_hour_start(settled), end, now, threshold, claims_end=claims_end
         )
     if missing_from is not None:
         new = range(missing_from, settled)
@@ -114,8 +110,8 @@ def trend_quarters(
             _keep(
                 ctx, limit, {bucket: summed.get(bucket, VisitSums()) for bucket in new if bucket not in kept}
             )
-    quarters = {_start(bucket): sums for bucket, sums in (kept | summed).items() if sums.visits}
-    return quarters | live
+    quarters = {bucket: sums for bucket, sums in (kept | summed).items() if sums.visits} | live
+    return {quarter_hour_start(bucket): sums for bucket, sums in quarters.items()}
 
 
 def _keep(ctx: ShopContext, limit: int, sums: dict[int, VisitSums]) -> None:
