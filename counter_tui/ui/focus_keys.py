@@ -84,9 +84,9 @@ class OwnKeysInOrder(_FieldBase):
         await super()._on_key(event)
 
     async def _run_own_binding(self, key: str) -> bool:
-        bindings = self._bindings.copy()
-        keymap = self.app._keymap
-        if keymap:
+        bindings, keymap = self._bindings, self.app._keymap
+        if keymap:  # a copy with the keymap applied; without one, the field's own map as it is
+            bindings = bindings.copy()
             bindings.apply_keymap(keymap)
         for binding in bindings.key_to_bindings.get(key, ()):
             if not binding.priority and await self.app.run_action(binding.action, self):
