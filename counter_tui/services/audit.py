@@ -37,7 +37,7 @@ def record(
     entity: str,
     entity_id: int | None,
     **details: Any,
-) -> AuditEvent:
+) -> audit_chain.PendingEvent:
     """Add one audit event to the session's transaction.
 
     The event is inserted (and gets its id) when the transaction commits, after the
@@ -48,7 +48,7 @@ def record(
     payload = json.dumps(details, default=str, ensure_ascii=False)
     if len(payload) > DETAILS_MAX:
         payload = json.dumps({"truncated": payload[: DETAILS_MAX - 40]}, ensure_ascii=False)
-    event = AuditEvent(
+    event = audit_chain.PendingEvent(
         at=ctx.now(),
         actor_id=actor.staff_id if actor else None,
         terminal=ctx.terminal,
@@ -95,7 +95,7 @@ def redaction_claim(details: str) -> str:
 @orm_event.listens_for(Session, "before_commit")
 def _append_recorded_events(session: Session) -> None:
     """Chain and insert the events recorded in this transaction, as it commits."""
-    pending: list[AuditEvent] | None = session.info.pop(_PENDING, None)
+    pending: list[audit_chain.PendingEvent] | None = session.info.pop(_PENDING, None)
     if pending:
         audit_chain.append(session, pending)
 

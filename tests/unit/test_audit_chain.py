@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from itertools import pairwise
 
 import pytest
+from sqlalchemy import event
 
 from counter_tui.db.engine import sqlite_path
 from counter_tui.services import audit, audit_verify, customers, visits
@@ -77,6 +78,32 @@ def test_events_of_one_transaction_are_chained_in_the_order_recorded(
 ) -> None:
     visits.new_walk_in(ctx, team.sam, claim=True)  # visit.created then visit.claimed, one commit
     assert [event.action for event in audit_log()][-2:] == ["visit.created", "visit.claimed"]
+    assert audit_verify.verify_chain(ctx).intact
+
+
+def test_the_chain_comes_last_in_a_write_with_one_insert_for_all_its_events(
+    ctx: ShopContext, team: Team, audit_log: AuditLog
+) -> None:
+    """The change's own rows are flushed before the head is locked (on PostgreSQL the
+    head is then held only for the chain's three statements), and the transaction's
+    events go in with one insert."""
+    sent: list[str] = []
+
+    def statement(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+        sent.append(" ".join(sql.split()[:3]).lower())
+
+    event.listen(ctx.database.engine, "before_cursor_execute", statement)
+    try:
+        visits.new_walk_in(ctx, team.sam, claim=True, needs=["needs_help"])
+    finally:
+        event.remove(ctx.database.engine, "before_cursor_execute", statement)
+    assert sent[-3:] == [
+        "select auditchainhead.last_hash from",
+        "insert into auditevent",
+        "update auditchainhead set",
+    ]
+    assert sum(sql.startswith("insert into visitneed") for sql in sent[:-3]) == 1
+    assert [e.action for e in audit_log()][-2:] == ["visit.created", "visit.claimed"]
     assert audit_verify.verify_chain(ctx).intact
 
 
