@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from counter_tui.clock import ManualClock
@@ -23,6 +24,7 @@ from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.fitted_table import FIRST_ROWS, FittedTable
 from counter_tui.ui.widgets.floor_cells import FloorCells
+from counter_tui.ui.widgets.summary_line import SummaryLine
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows
 
@@ -390,3 +392,67 @@ async def test_a_change_elsewhere_builds_the_cells_of_its_visits_only(
         assert built == [walk_ins[3], late]
         assert shown_board(table) == expected_board(ctx)
         assert table.cursor_row_key() == str(walk_ins[1])
+
+
+def summary_text(app: StaffApp) -> str:
+    return str(app.screen.query_one("#floor-summary", SummaryLine).visual)
+
+
+class Layouts:
+    """How many times the screen is laid out again from now on."""
+
+    def __init__(self, app: StaffApp, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        screen = app.screen
+        refresh_layout = screen._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            self.count += 1
+            refresh_layout(*args, **kwargs)
+
+        monkeypatch.setattr(screen, "_refresh_layout", counted)
+
+
+async def test_a_claim_elsewhere_updates_the_row_and_the_summary_without_a_layout(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary's new text fits on its line like the old one: it is painted, and the
+    screen is not laid out again; the cursor stays on its visit."""
+    walk_ins = coats(ctx, team, 5)
+    visits.new_walk_in(ctx, team.lead, description="blue hat", claim=True)  # the columns' widths stay
+    async with sams_board(ctx) as (app, pilot, table):
+        await pilot.press("down", "down")
+        assert "6 in the shop · 5 waiting" in summary_text(app)
+        layouts = Layouts(app, monkeypatch)
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[3])
+        assert shown_board(table) == expected_board(ctx)
+        assert plain(table.get_row(str(walk_ins[3]))[4]) == "Alex"
+        assert "6 in the shop · 4 waiting" in summary_text(app)
+        assert layouts.count == 0
+        assert table.cursor_row_key() == str(walk_ins[2])
+        await claimed_elsewhere(app, pilot, ctx, team, walk_ins[0])  # the cursor's row moves up
+        assert shown_board(table) == expected_board(ctx)
+        assert "6 in the shop · 3 waiting" in summary_text(app)
+        assert table.cursor_row_key() == str(walk_ins[2]) and table.cursor_row == 1
+
+
+async def test_a_summary_that_no_longer_fits_its_line_is_laid_out_again() -> None:
+    """A text longer than the line wraps, and the summary grows to show all of it."""
+
+    class OneSummary(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SummaryLine(id="summary")
+
+    app = OneSummary()
+    async with app.run_test(size=(30, 6)) as pilot:
+        summary = app.query_one(SummaryLine)
+        summary.show(Text("3 in the shop"))
+        await pilot.pause()
+        assert summary.size.height == 1
+        summary.show(Text("3 in the shop · 2 waiting · 1 with you · 1 need attention now"))
+        await pilot.pause()
+        assert summary.size.height == 3
+        summary.show(Text("3 in the shop"))
+        await pilot.pause()
+        assert summary.size.height == 1
+        assert str(summary.visual) == "3 in the shop"

@@ -29,6 +29,7 @@ from counter_tui.ui.widgets.fitted_table import FittedTable
 from counter_tui.ui.widgets.floor_cells import COLUMNS, FloorCells
 from counter_tui.ui.widgets.floor_table import FloorTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
+from counter_tui.ui.widgets.summary_line import SummaryLine
 
 TICK_SECONDS = 15.0
 THANKS_SHOWN = 3
@@ -114,7 +115,7 @@ class FloorScreen(FloorReads, CounterScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="floor-summary")
+        yield SummaryLine(id="floor-summary")
         yield FloorTable(COLUMNS, id="floor-table", zebra_stripes=True)
         yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
         yield Static(id="thanks-wall")
@@ -206,7 +207,7 @@ class FloorScreen(FloorReads, CounterScreen):
         summary.append(clean(f"{len(rows)} in the shop · {waiting} waiting · {mine} with you"))
         if urgent:
             summary.append(clean(f" · {urgent} need attention now"), style=tone(URGENT))
-        self.query_one("#floor-summary", Static).update(summary)
+        self.query_one("#floor-summary", SummaryLine).show(summary)
 
     def selected_visit_id(self) -> int | None:
         """The visit under the cursor, if any."""

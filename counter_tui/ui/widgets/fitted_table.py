@@ -179,9 +179,12 @@ class FittedTable(PlacedCellsTable):
             return
         selected = self.cursor_row_key()
         keys = [key for key, _ in rows]
+        at = self.cursor_row
         self._put_in_place(keys, changed, before, widths)
         if selected is not None and selected in before and selected in set(keys):
-            self.move_cursor(row=self.get_row_index(selected))
+            now_at = self.get_row_index(selected)
+            if now_at != at:  # still on the same line: nothing to move (nor scroll to)
+                self.move_cursor(row=now_at)
 
     def _put_in_place(
         self,
