@@ -211,6 +211,24 @@ def require(session: Session, actor: Actor, action: Action, target: Target = NOB
     return staff
 
 
+def bare(target: Target) -> Target:
+    """A target as far as whose it is: the owner's id alone, no name, time or helpers."""
+    return Target(owner_id=target.owner_id)
+
+
+def require_visit(session: Session, ctx: ShopContext, actor: Actor, action: Action, visit: Visit) -> Staff:
+    """`require` for an action on `visit`. Asked with the owner's id alone first, which
+    decides every rule but a helper's (the owner's name and claim time only make the
+    sentence; helpers only let more people in): the owner's row, the time and the helpers
+    are read, and the question asked again, only when that refuses. So the owner's own
+    writes, and a lead's, read no more than they need while they hold the write lock."""
+    staff = load_staff_actor(session, actor)
+    who = Actor.of(staff)
+    if refusal(who, action, Target(owner_id=visit.owner_id)) is not None:
+        check(who, action, visit_target(session, ctx, visit))
+    return staff
+
+
 def visit_target(session: Session, ctx: ShopContext, visit: Visit) -> Target:
     """A visit as a target: its owner (by name, since when) and its helpers."""
     owner = session.get(Staff, visit.owner_id) if visit.owner_id is not None else None

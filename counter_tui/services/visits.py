@@ -46,6 +46,7 @@ from counter_tui.services.permissions import (
     ending,
     owned_sentence,
     require,
+    require_visit,
     visit_target,
 )
 
@@ -80,7 +81,7 @@ def require_open(visit: Visit) -> None:
 def require_on_visit(session: Session, ctx: ShopContext, actor: Actor, action: Action, visit: Visit) -> Staff:
     """The actor's staff row if the permissions let them take `action` on this visit;
     otherwise their refusal (e.g. the owner's name and what to do)."""
-    return require(session, actor, action, visit_target(session, ctx, visit))
+    return require_visit(session, ctx, actor, action, visit)
 
 
 def new_walk_in(

@@ -6,7 +6,7 @@ import pytest
 
 from counter_tui.errors import AlreadyOwned, Conflict, NotAllowed
 from counter_tui.services.context import Actor
-from counter_tui.services.permissions import LEAD_ONLY, Action, Target, allows, refusal
+from counter_tui.services.permissions import LEAD_ONLY, Action, Target, allows, bare, refusal
 
 LEAD = Actor(staff_id=1, name="Dana", role="lead")
 OWNER = Actor(staff_id=2, name="Sam", role="associate")
@@ -76,3 +76,21 @@ def test_a_follow_up_is_its_owners_or_a_leads() -> None:
         refused is not None
         and refused.sentence == "This follow-up is Sam's. Ask Sam, or a shift lead can reassign it."
     )
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_whose_it_is_alone_never_allows_what_the_whole_target_refuses(action: Action) -> None:
+    """`require_visit` asks with the owner's id alone first and reads the owner's name, the
+    claim time and the helpers only when that is refused: so knowing them must never turn
+    an allowed action into a refused one (helpers only let more people in; the name and
+    time only make the sentence)."""
+    targets = [SAMS_VISIT, UNOWNED, Target(owner_id=3, owner_name="Alex", helper_ids=frozenset({2, 4}))]
+    for actor in (LEAD, OWNER, HELPER, OTHER, KIOSK):
+        for target in targets:
+            if allows(actor, action, bare(target)):
+                assert allows(actor, action, target), (actor.name, target)
+
+
+def test_a_refusal_on_the_owner_alone_is_asked_again_with_the_helpers() -> None:
+    assert not allows(HELPER, Action.WORK_ON_VISIT, bare(SAMS_VISIT))
+    assert allows(HELPER, Action.WORK_ON_VISIT, SAMS_VISIT)
