@@ -101,8 +101,9 @@ def _end_at_close(
             outcome=Outcome.LEFT_AT_CLOSE,
             flagged_for_review=True,
         )
-        owe_apology(session, ctx, actor, visit_id)
-        queue_asked_callback(session, ctx, actor, session.get_one(Visit, visit_id, populate_existing=True))
+        ended = session.get_one(Visit, visit_id, populate_existing=True)
+        owe_apology(session, ctx, actor, ended)
+        queue_asked_callback(session, ctx, actor, ended)
     return closed
 
 

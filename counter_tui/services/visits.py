@@ -281,7 +281,7 @@ def end_visit(
         audit.record(session, ctx, actor, "visit.ended", "visit", visit_id, outcome=outcome)
         thank_you_id: int | None = None
         message = "Visit ended."
-        if (walk_out := owe_apology(session, ctx, actor, visit_id)) is not None:
+        if (walk_out := owe_apology(session, ctx, actor, visit)) is not None:
             message = f"Visit ended. {walk_out.sentence()}"
         if outcome == Outcome.PURCHASE:
             if visit.customer_id is None:

@@ -111,13 +111,12 @@ WHY_NOT_SAID = {
 }
 
 
-def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit_id: int) -> WalkOut | None:
-    """Inside the transaction that ended visit `visit_id`: when it is a walk-out (see the
-    module's docstring), queue the apology it is owed and say so, or say why none is; the
-    walk-out is audited either way. None when it is no walk-out, or one already owed."""
-    visit = session.exec(
-        select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True)
-    ).one()
+def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit: Visit) -> WalkOut | None:
+    """Inside the transaction that ended `visit` (as it now is, ended): when it is a
+    walk-out (see the module's docstring), queue the apology it is owed and say so, or say
+    why none is; the walk-out is audited either way. None when it is no walk-out, or one
+    already owed."""
+    visit_id = visit.id or 0
     if visit.customer_id is None or visit.ended_at is None or not left_unserved(visit):
         return None
     if not asked_for_help(session, visit):

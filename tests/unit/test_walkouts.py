@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from counter_tui.clock import ManualClock
-from counter_tui.db.models import Channel, FollowUp, FollowUpKind, FollowUpStatus, NeedKind, Outcome
+from counter_tui.db.models import Channel, FollowUp, FollowUpKind, FollowUpStatus, NeedKind, Outcome, Visit
 from counter_tui.services import (
     closing,
     customers,
@@ -112,7 +112,7 @@ def test_never_twice_for_one_visit_even_when_reopened_and_ended_again(
     reversals.reopen_visit(ctx, team.lead, visit_id, "ended by mistake")
     visits.end_visit(ctx, team.lead, visit_id, Outcome.LEFT_UNSERVED)
     with ctx.database.write() as session:
-        assert owe_apology(session, ctx, team.lead, visit_id) is None
+        assert owe_apology(session, ctx, team.lead, session.get_one(Visit, visit_id)) is None
     assert [a.status for a in _apologies(ctx)] == [FollowUpStatus.CANCELLED, FollowUpStatus.OPEN]
 
 
