@@ -22,6 +22,12 @@ A priority key that moves on to another screen (the kiosk's steps) awaits the mo
 (`await app.push_screen(...)`, which returns once the screen is mounted with its first
 field focused): the app hands on no key meanwhile, so the keys typed after it go to the
 new screen's field, not to a screen still without focus (lost) nor to the old field.
+
+A handler that moves the focus in answer to a key (Enter refused beside another field, a
+choice made, `/` opening a filter) moves it with `focus_now`: `Widget.focus()` waits its
+turn behind the keys already typed, which then land in the field being left ("⏎Rita" after
+a refused Enter ended the email instead of filling the name it asked for). A guard test
+refuses `.focus()` under counter_tui/ui outside `on_mount`, where nothing is typed yet.
 """
 
 from __future__ import annotations
@@ -103,6 +109,11 @@ class ListInOrder(Guarded, OwnKeysInOrder, OptionList):
     """The option list of the staff app and the kiosk: arrows (and Space in a
     `ChoiceList`) land in the order typed, before a priority Enter typed after them reads
     what is highlighted."""
+
+
+def focus_now(widget: Widget) -> None:
+    """Give `widget` the keys at once: the keys typed after the one being handled go to it."""
+    widget.screen.set_focus(widget)
 
 
 async def keys_landed(screen: Screen[Any]) -> None:

@@ -205,3 +205,27 @@ async def test_a_hand_off_typed_in_one_burst_goes_to_the_colleague_chosen_with_t
     with ctx.database.read() as session:
         [request] = session.exec(select(HandoffRequest)).all()
     assert (request.to_staff_id, request.reason) == (team.lead.staff_id, "needs a tiler")
+
+
+async def test_keys_typed_after_a_refused_enter_land_in_the_field_it_asks_for(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The customer form, the email typed but the name forgotten: in one burst Enter (refused:
+    the name is needed, and the form moves to it) then the name then Enter. The name lands
+    in the name box, not at the end of the email, and both are put on file."""
+    visits.new_walk_in(ctx, team.sam, claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CustomerFormDialog)
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "rita@example.com")
+        await burst(pilot, "\nRita\n")
+        assert not form.is_active, [form.query_one(f"#{box}", Input).value for box in ("name", "email")]
+    [rita] = customers.find_customers(ctx, "Rita").items
+    assert (rita.name, rita.email) == ("Rita", "rita@example.com")

@@ -4,9 +4,10 @@ action) asks for it; an associate's PIN, a wrong PIN or Esc keep the app running
 from __future__ import annotations
 
 from sqlmodel import select
+from textual.widgets import Input
 
 from counter_tui.db.models import AuditEvent
-from counter_tui.services import visits
+from counter_tui.services import staff, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 from counter_tui.ui.screens.floor import FloorScreen
@@ -79,8 +80,6 @@ async def test_a_leads_pin_closes_the_app_and_is_audited(ctx: ShopContext, team:
 
 async def test_the_lead_is_picked_with_the_arrow_keys(ctx: ShopContext, team: Team) -> None:
     """With two leads the list starts on the first by name; ↓ picks the other."""
-    from counter_tui.services import staff
-
     staff.add_staff(ctx, None, name="Lee", pin="7777", role="lead")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
@@ -105,3 +104,26 @@ async def test_the_quit_action_from_anywhere_else_asks_too(ctx: ShopContext, tea
         await settle(pilot)
         assert app.is_running
         assert isinstance(app.screen, LeadPinDialog)
+
+
+async def test_a_pin_being_typed_keeps_the_keys_when_the_list_of_leads_arrives(
+    ctx: ShopContext, team: Team
+) -> None:
+    """With several leads the list takes the keys to pick one, but not from a PIN already
+    being typed: the list loads in a worker, and the rest of the PIN must not go to it."""
+    staff.add_staff(ctx, team.lead, name="Lee", pin="4444", role="lead")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LeadPinDialog)
+        assert app.focused is dialog.query_one("#leads")
+        pin = dialog.query_one("#lead-pin", Input)
+        pin.focus()
+        await settle(pilot)
+        await type_text(pilot, "11")
+        dialog._show_leads(staff.list_staff(ctx))
+        await type_text(pilot, "11")
+        assert app.focused is pin and pin.value == "1111"

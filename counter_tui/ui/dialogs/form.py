@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
-from counter_tui.ui.focus_keys import keys_landed
+from counter_tui.ui.focus_keys import focus_now, keys_landed
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import plain
@@ -128,7 +128,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         if line is None:
             line = self.query_one(".dialog-error", Static)
         else:
-            self.query_one(f"#{widget_id}").focus()
+            focus_now(self.query_one(f"#{widget_id}"))
         line.update(plain(message, style=tone(URGENT)))
         line.display = True
         line.call_after_refresh(line.scroll_visible, animate=False)  # may be below a small screen's edge

@@ -24,7 +24,7 @@ from counter_tui.services import staff
 from counter_tui.services.context import Actor
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.staff import PIN_MAX, StaffSummary
-from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder
+from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder, focus_now
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.shop_access import ShopAccess
@@ -65,7 +65,8 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
 
     def on_mount(self) -> None:
         """Load the active leads. The PIN box has the keys when the lead is known (the one
-        signed in, or the only one); otherwise the list does, to pick the lead."""
+        signed in, or the only one); otherwise the list does, to pick the lead, unless a PIN is
+        being typed already (the list loads in a worker)."""
         self.call(staff.list_staff, self.ctx, then=self._show_leads)
         self.query_one("#lead-pin", Input).focus()
 
@@ -87,12 +88,12 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
             options.highlighted = ids.index(self.preferred_lead)
             return
         options.highlighted = 0
-        if len(leads) > 1:
-            options.focus()
+        if len(leads) > 1 and not self.query_one("#lead-pin", Input).value:
+            focus_now(options)
 
     @on(OptionList.OptionSelected, "#leads")
     def _lead_picked(self) -> None:
-        self.query_one("#lead-pin", Input).focus()
+        focus_now(self.query_one("#lead-pin", Input))
 
     @on(Input.Submitted, "#lead-pin")
     def _pin_given(self, event: Input.Submitted) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label
 from counter_tui.errors import InvalidInput
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog, required
-from counter_tui.ui.focus_keys import KeysInOrder, keys_landed
+from counter_tui.ui.focus_keys import KeysInOrder, focus_now, keys_landed
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.widgets.choice import ChoiceList
 
@@ -60,7 +60,7 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
             reason = self.query_one("#reason", Input)
             if not reason.value.strip() and self.focused is not reason:
                 self.clear_errors()
-                self.set_focus(reason)
+                focus_now(reason)
                 return
         await super().action_submit()
 

@@ -16,7 +16,7 @@ from counter_tui.services.review_views import HandoffLogEntry
 from counter_tui.services.staff import StaffSummary
 from counter_tui.services.views import HandoffView
 from counter_tui.ui import handoff_decisions
-from counter_tui.ui.focus_keys import KeysInOrder
+from counter_tui.ui.focus_keys import KeysInOrder, focus_now
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
@@ -106,13 +106,13 @@ class HandoffLogPane(ReviewPane):
         keys, so letters meant for it never reach the lists' keys (a approves, d denies)."""
         box = self.query_one("#log-filter", Input)
         box.display = True
-        self.screen.set_focus(box)  # now, not after the keys typed after / (as focus() would)
+        focus_now(box)
         self.query_one("#log-title", Label).update(FILTER_ON)
 
     @on(Input.Submitted, "#log-filter")
     def _leave_filter(self) -> None:
         """Enter in the filter hands the keys back to the lists (tabs, approve, deny)."""
-        self.query_one("#pending-table", DataTable).focus()
+        focus_now(self.query_one("#pending-table", DataTable))
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         """The filter box goes when it loses the focus; the heading keeps what it filters by."""

@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder
+from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder, focus_now
 from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.keys_footer import KeysFooter
@@ -190,9 +190,9 @@ class SignInScreen(CounterScreen):
             self.query_one("#pin", Input).value = ""
             name_box = self.query_one(StaffNameBox)
             name_box.handing_to_pin = False
-            name_box.focus()
+            focus_now(name_box)
             return False
-        self.query_one("#pin", Input).focus()
+        focus_now(self.query_one("#pin", Input))
         return True
 
     def type_ahead_into_pin(self, event: events.Key) -> None:
@@ -212,7 +212,7 @@ class SignInScreen(CounterScreen):
     @on(OptionList.OptionSelected, "#staff-list")
     def _picked_from_list(self) -> None:
         self._picked = self._chosen()
-        self.query_one("#pin", Input).focus()
+        focus_now(self.query_one("#pin", Input))
 
     def _chosen(self) -> StaffSummary | None:
         options = self.query_one("#staff-list", OptionList)
@@ -253,7 +253,7 @@ class SignInScreen(CounterScreen):
         person = self._picked
         if person is None:
             self.notify("Pick your name first.", markup=False)
-            self.query_one("#staff-filter", Input).focus()
+            focus_now(self.query_one("#staff-filter", Input))
             return
         if not pin:
             self.notify("Type your PIN, then Enter.", markup=False)
@@ -281,4 +281,4 @@ class SignInScreen(CounterScreen):
         self.query_one("#pin", Input).value = ""
         name = self.query_one("#staff-filter", Input)
         name.value = ""
-        name.focus()
+        focus_now(name)
