@@ -11,6 +11,12 @@ Modes: `queue` is the app as it is (writers wait in line on `<db>.writelock`, se
 processes only, leaving SQLite's busy handler (sleep and retry) as before issue 12.
 Both modes run in the same batch, alternating, so they see the same machine load.
 
+In `queue` mode each process also times how long each of its writes holds the write
+lock, from getting it to letting it go (COMMIT and all): wall time, and the process's
+CPU time meanwhile (`lock held`). The wait of every writer behind it is about N times
+that, and the CPU figure hardly moves with the machine's load, so it compares changes to
+the write path when the wall figures are swayed by other work on the machine.
+
 Each process stands for a terminal, so after its warm-up read it sets aside what it
 loaded from full garbage collections, as the app does after the floor's warm-up
 (`counter_tui.ui.heap`). Figures only, no assertions:
@@ -24,6 +30,8 @@ import argparse
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from typing import Any
@@ -39,13 +47,31 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.ui.heap import set_aside_what_was_loaded
 
 
+def timing_holds(held: Callable[[], AbstractContextManager[None]], holds: list[tuple[float, float]]) -> Any:
+    """`WriteLock.held`, noting (wall, CPU) seconds from getting the lock to letting it go."""
+
+    @contextmanager
+    def timed() -> Iterator[None]:
+        with held():
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                yield
+            finally:
+                holds.append((time.perf_counter() - wall, time.process_time() - cpu))
+
+    return timed
+
+
 def worker(
     url: str, queued: bool, actor: Actor, visit_ids: list[int], barrier: Barrier, results: Queue[Any]
 ) -> None:
     """Claim, need, note and end each visit; report every write's seconds and errors."""
     ctx = ShopContext(database=Database(url), settings=load_settings(database_url=url))
+    holds: list[tuple[float, float]] = []
     if not queued:
         ctx.database.write_lock = None  # SQLite's busy handler alone, as before issue 12
+    elif (lock := ctx.database.write_lock) is not None:
+        lock.held = timing_holds(lock.held, holds)  # type: ignore[method-assign]
     steps = (
         lambda visit_id: visits.claim_visit(ctx, actor, visit_id),
         lambda visit_id: visit_needs.set_need(ctx, actor, visit_id, NeedKind.NEEDS_HELP),
@@ -57,6 +83,7 @@ def worker(
     seconds: list[float] = []
     errors: list[str] = []
     barrier.wait()
+    holds.clear()
     for visit_id in visit_ids:
         for step in steps:
             started = time.perf_counter()
@@ -65,7 +92,7 @@ def worker(
             except Exception as error:
                 errors.append(f"{type(error).__name__}: {error}")
             seconds.append(time.perf_counter() - started)
-    results.put((seconds, errors))
+    results.put((seconds, errors, holds))
     ctx.database.dispose()
 
 
@@ -101,10 +128,12 @@ def run(writers: int, visits_each: int, queued: bool) -> str:
             process.start()
         seconds: list[float] = []
         errors: list[str] = []
+        holds: list[tuple[float, float]] = []
         for _ in processes:
-            got_seconds, got_errors = results.get(timeout=600)
+            got_seconds, got_errors, got_holds = results.get(timeout=600)
             seconds += got_seconds
             errors += got_errors
+            holds += got_holds
         for process in processes:
             process.join()
         doubles = double_owners(ctx)
@@ -116,6 +145,14 @@ def run(writers: int, visits_each: int, queued: bool) -> str:
         f"p95={percentile(ms, 0.95):7.1f}  p99={percentile(ms, 0.99):7.1f}  max={max(ms):7.1f} ms  "
         f"errors={len(errors)}  double owners={doubles}"
     )
+    if holds:
+        wall, cpu = [1000 * h[0] for h in holds], [1000 * h[1] for h in holds]
+        line += (
+            "\n       lock held per write:"
+            f" wall p50={percentile(wall, 0.5):5.2f} p99={percentile(wall, 0.99):6.2f}"
+            f"  CPU p50={percentile(cpu, 0.5):5.2f} p99={percentile(cpu, 0.99):5.2f}"
+            f" mean={sum(cpu) / len(cpu):5.2f} ms"
+        )
     if errors:
         line += f"\n      first error: {errors[0]}"
     return line
