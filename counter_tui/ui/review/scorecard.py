@@ -5,8 +5,11 @@ terminal."""
 from __future__ import annotations
 
 import math
+import textwrap
 from datetime import timedelta
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -49,22 +52,65 @@ def minutes_text(seconds: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def period_table(period: PeriodScorecard) -> Table:
-    """Shop and per-staff rows for one period, with targets in the header."""
+SHORT_NAMES = {
+    "thank_yous_on_time": "thanks on time",
+    "calls_returned_same_day": "calls back same day",
+    "handoffs_per_100_visits": "H/O per 100 visits",
+}
+"""Measures' names with shorter words, for a table that must fit 80 columns."""
+FIGURE_WIDTH = 5
+"""The widest figure with its mark ("100%✓") or wait ("14:49")."""
+
+
+def _stacked(name: str) -> str:
+    """`name` in lines as narrow as its figures (or its longest word): Rich narrows a table
+    that is too wide by cutting its widest columns, which a long header line makes one."""
+    return textwrap.fill(name, max(FIGURE_WIDTH, *(len(word) for word in name.split())))
+
+
+def period_table(period: PeriodScorecard, *, short: bool = False) -> Table:
+    """Shop and per-staff rows for one period, with targets in the header; `short`: the
+    measures' short names and no column lines, to fit a narrow terminal."""
     overall = period.overall
     table = Table(title=plain(overall.label, style="bold"), expand=False)
+    if short:
+        table.box, table.pad_edge = None, False
     table.add_column("Who")
     table.add_column("Visits", justify="right")
     for measure in overall.measures:
         comparison = "≥" if measure.higher_is_better else "≤"
         unit = "" if measure.key == "handoffs_per_100_visits" else "%"
-        table.add_column(plain(f"{measure.label}\n{comparison}{measure.target:g}{unit}"), justify="right")
-    table.add_column("Avg wait", justify="right")
+        name = _stacked(SHORT_NAMES.get(measure.key, measure.label)) if short else measure.label
+        table.add_column(plain(f"{name}\n{comparison}{measure.target:g}{unit}"), justify="right")
+    table.add_column(_stacked("Avg wait") if short else "Avg wait", justify="right")
     table.add_column("Longest", justify="right")
     _add_row(table, Text("Whole shop", style="bold"), overall)
     for person in period.by_staff:
         _add_row(table, Text(one_line(person.name, 16)), person.card)
     return table
+
+
+class FittedScorecard:
+    """A period's table as wide as it is drawn: the measures' full names where every word
+    of the table fits side by side, else their short names (80 columns cut "greeted" to
+    "gree…" and names to "Jord…")."""
+
+    def __init__(self, period: PeriodScorecard) -> None:
+        self.period = period
+
+    def table(self, console: Console, options: ConsoleOptions) -> Table:
+        """The table for `options.max_width` (the narrowest the full one can be drawn without
+        cutting a word is its own measure: `Measurement.get` clamps it to the width)."""
+        full = period_table(self.period)
+        if full.__rich_measure__(console, options).minimum <= options.max_width:
+            return full
+        return period_table(self.period, short=True)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(console, options)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.table(console, options))
 
 
 def _add_row(table: Table, who: Text, card: Scorecard) -> None:
@@ -105,8 +151,8 @@ class ScorecardPane(ReviewPane):
 
     def show(self, overview: ScorecardOverview) -> None:
         """Show today's and this week's tables."""
-        self.query_one("#score-today", Static).update(period_table(overview.today))
-        self.query_one("#score-week", Static).update(period_table(overview.this_week))
+        self.query_one("#score-today", Static).update(FittedScorecard(overview.today))
+        self.query_one("#score-week", Static).update(FittedScorecard(overview.this_week))
 
     def show_quotes(self, quotes: QuotedWaits) -> None:
         """This week's kiosk wait quotes against the actual waits, in one line."""
