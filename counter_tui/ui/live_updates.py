@@ -32,6 +32,8 @@ class LiveUpdates(GuardedApp[None]):
 
     online: reactive[bool] = reactive(True, init=False)
     _alerted: set[str]
+    _escalations_wanted = False
+    """An escalation check waits for the service calls under way."""
 
     if TYPE_CHECKING:
         actor: reactive[Actor | None]
@@ -68,7 +70,7 @@ class LiveUpdates(GuardedApp[None]):
                 self.deliver_mail()  # queued on another terminal: whichever claims it first sends it
             self._tell_affected(event)
             if event.resumed or floor_health.may_escalate(event.changes):
-                self.check_escalations()
+                self._check_escalations_after_reads()
             if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
                 self.call(shop_settings.current, self.ctx, then=self._apply_rules, quiet=True)
 
@@ -98,6 +100,27 @@ class LiveUpdates(GuardedApp[None]):
                 markup=False,
                 timeout=20 if notice.urgent else 12,
             )
+
+    def _check_escalations_after_reads(self) -> None:
+        """Check the lead's escalations once the service calls under way (the screen
+        reading what the change touched) are done and the screen is drawn. The check
+        reads every open visit: started at once, it competed with the board's own read
+        and drawing of the change for the interpreter, and the claim showed on the board
+        about ten milliseconds later. Changes arriving meanwhile share one check."""
+        self._escalations_wanted = True
+        self.screen.call_later(self._check_escalations_when_quiet)  # after the screen took the change
+
+    def _check_escalations_when_quiet(self) -> None:
+        if not self._escalations_wanted:
+            return
+        if any(worker.group == "service" and not worker.is_finished for worker in self.workers):
+            return  # again when they finish (`on_worker_state_changed`)
+        self._escalations_wanted = False
+        self.call_after_refresh(self.check_escalations)
+
+    def on_worker_state_changed(self) -> None:
+        """A service call finished: an escalation check waiting for it may start."""
+        self._check_escalations_when_quiet()
 
     def check_escalations(self) -> None:
         """Leads are alerted, on whatever screen they are, to each new escalation once."""

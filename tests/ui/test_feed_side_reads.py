@@ -1,18 +1,21 @@
 """A change-feed event reads for notices and escalations only when it can concern them: a
 kudos or a follow-up note costs the terminal no read besides its screen's, a person's own
 hand-off request is not read back to them, while a colleague's request still reaches the
-lead, and a visit change or a reconnect still checks the lead's escalations."""
+lead, and a visit change or a reconnect still checks the lead's escalations (after the
+screen has read and shown the change, once for changes arriving meanwhile)."""
 
 from __future__ import annotations
 
 import pytest
 
-from counter_tui.services import changes, floor_health, handoffs, notices, visits
+from counter_tui.services import changes, floor_changes, floor_health, handoffs, notices, visits
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.events import FeedEvent
+from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, settle, sign_in
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in
 
 
 class Calls:
@@ -88,3 +91,48 @@ async def test_own_request_is_not_read_back_a_colleagues_reaches_the_lead(
         assert app.messages[heard:] == [
             "Sam asks to pass bike repair to Alex: Alex fixes bikes. Press h to approve or deny."
         ]
+
+
+async def test_a_leads_escalation_check_waits_for_the_board_to_show_the_change(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim elsewhere: the board reads the claimed visit and shows it first, then the
+    lead's escalations (a read of every open visit) are checked; changes arriving
+    meanwhile share one check."""
+    waiting = [visits.new_walk_in(ctx, team.sam, description=f"coat {n}") for n in range(3)]
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "dana", "1111")
+        await settle(pilot)
+        order: list[str] = []
+        patch, alert = floor_changes.floor_patch, floor_health.escalations
+
+        def read_patch(*args: object, **kwargs: object) -> floor_changes.FloorPatch | None:
+            order.append("board read")
+            return patch(*args, **kwargs)  # type: ignore[arg-type]
+
+        def read_escalations(ctx: ShopContext, actor: Actor) -> tuple[floor_health.Escalation, ...]:
+            assert isinstance(app.screen, FloorScreen)
+            table = app.screen.query_one(FittedTable)
+            order.append(f"escalations, board shows {plain(table.get_row(str(waiting[0]))[4])}")
+            return alert(ctx, actor)
+
+        monkeypatch.setattr(floor_changes, "floor_patch", read_patch)
+        monkeypatch.setattr(floor_health, "escalations", read_escalations)
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, waiting[0])
+        app.apply_feed_event(news_since(ctx, seen))
+        await settle(pilot)
+        assert order == ["board read", "escalations, board shows Alex"]
+
+        order.clear()
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, waiting[1])
+        app.apply_feed_event(news_since(ctx, seen))
+        seen = changes.latest_event_id(ctx)
+        visits.claim_visit(ctx, team.alex, waiting[2])
+        app.apply_feed_event(news_since(ctx, seen))
+        await settle(pilot)
+        assert order.count("board read") >= 1
+        assert len([step for step in order if step.startswith("escalations")]) == 1
+        assert order[-1].startswith("escalations")
