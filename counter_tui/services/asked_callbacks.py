@@ -9,6 +9,7 @@ A callback the customer asked for is never held by the contact cadence.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
@@ -28,6 +29,12 @@ from counter_tui.services.customers import consented_channels
 from counter_tui.services.followups import CALLBACK_CHANNELS, insert_followup
 
 ASKED = "They asked for a call back"
+_CALLBACK_WANTED = select(VisitNeed.detail).where(
+    col(VisitNeed.visit_id) == bindparam("visit_id"),
+    col(VisitNeed.kind) == NeedKind.CALLBACK_WANTED,
+    col(VisitNeed.cleared_at).is_(None),
+)
+"""Built once: every ending asks it, inside the write lock."""
 _ADD = "Add it with b on their record"
 
 
@@ -35,13 +42,7 @@ def queue_asked_callback(session: Session, ctx: ShopContext, actor: Actor | None
     """Inside the transaction that ends `visit` (by hand, or closing the day): queue the
     call back it asked for, if any is wanted and none is open; the sentence ending the
     visit adds ("" for nothing)."""
-    wanted = session.exec(
-        select(VisitNeed).where(
-            VisitNeed.visit_id == visit.id,
-            VisitNeed.kind == NeedKind.CALLBACK_WANTED,
-            col(VisitNeed.cleared_at).is_(None),
-        )
-    ).first()
+    wanted = session.connection().execute(_CALLBACK_WANTED, {"visit_id": visit.id}).first()
     if wanted is None:
         return ""
     customer = session.get(Customer, visit.customer_id) if visit.customer_id is not None else None

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
@@ -50,6 +50,30 @@ from counter_tui.services.permissions import (
     visit_target,
 )
 
+# The statements of the floor's busiest writes, built once (building one cost more than
+# sending it, and every write waits for the one holding the write lock).
+_VISIT_BY_ID = select(Visit).where(col(Visit.id) == bindparam("visit_id"))
+_CLAIM = (
+    update(Visit)
+    .where(
+        col(Visit.id) == bindparam("visit"),
+        col(Visit.owner_id).is_(None),
+        col(Visit.ended_at).is_(None),
+    )
+    .values(owner_id=bindparam("owner"), claimed_at=bindparam("now"))
+)
+_ACTIVE_NEEDS = select(VisitNeed).where(
+    col(VisitNeed.visit_id) == bindparam("visit_id"), col(VisitNeed.cleared_at).is_(None)
+)
+_CANCEL_PENDING_HANDOFFS = (
+    update(HandoffRequest)
+    .where(
+        col(HandoffRequest.visit_id) == bindparam("visit"),
+        col(HandoffRequest.status) == HandoffStatus.PENDING,
+    )
+    .values(status=HandoffStatus.CANCELLED, decided_at=bindparam("now"), decision_note=bindparam("why"))
+)
+
 EXCLUSIVE_NEEDS = {
     NeedKind.BROWSE_PRIVATELY: NeedKind.NEEDS_HELP,
     NeedKind.NEEDS_HELP: NeedKind.BROWSE_PRIVATELY,
@@ -66,7 +90,7 @@ class EndResult:
 
 def load_visit(session: Session, visit_id: int) -> Visit:
     """The visit row, or a NotFound the user can read."""
-    visit = session.get(Visit, visit_id)
+    visit = session.exec(_VISIT_BY_ID, params={"visit_id": visit_id}).first()
     if visit is None:
         raise NotFound("That visit no longer exists. Refresh the floor board.")
     return visit
@@ -179,15 +203,7 @@ def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
     with ctx.database.write() as session:
         staff = require(session, actor, Action.CLAIM_VISIT)
         now = ctx.now()
-        result = session.connection().execute(
-            update(Visit)
-            .where(
-                col(Visit.id) == visit_id,
-                col(Visit.owner_id).is_(None),
-                col(Visit.ended_at).is_(None),
-            )
-            .values(owner_id=staff.id, claimed_at=now)
-        )
+        result = session.connection().execute(_CLAIM, {"visit": visit_id, "owner": staff.id, "now": now})
         if result.rowcount == 1:
             audit.record(session, ctx, actor, "visit.claimed", "visit", visit_id)
             return
@@ -215,12 +231,7 @@ def add_need(
 ) -> VisitNeed:
     """Set a need on the visit in the caller's transaction: "browse privately" and "needs
     help" clear each other, and browsing gets its quiet check-back time."""
-    active = {
-        need.kind: need
-        for need in session.exec(
-            select(VisitNeed).where(VisitNeed.visit_id == visit.id, col(VisitNeed.cleared_at).is_(None))
-        )
-    }
+    active = {need.kind: need for need in session.exec(_ACTIVE_NEEDS, params={"visit_id": visit.id})}
     opposite = EXCLUSIVE_NEEDS.get(NeedKind(kind))
     if opposite is not None and opposite in active:
         cleared = active[opposite]
@@ -299,15 +310,11 @@ def end_visit(
 
 def cancel_pending_handoffs(session: Session, ctx: ShopContext, visit_id: int, why: str) -> None:
     """Cancel the visit's hand-off requests still waiting for a lead, saying `why` (the visit
-    ended, or the day was closed): nobody should approve passing on a visit that is over."""
-    for request in session.exec(
-        select(HandoffRequest).where(
-            HandoffRequest.visit_id == visit_id, HandoffRequest.status == HandoffStatus.PENDING
-        )
-    ):
-        request.status, request.decided_at = HandoffStatus.CANCELLED, ctx.now()
-        request.decision_note = why
-        session.add(request)
+    ended, or the day was closed): nobody should approve passing on a visit that is over.
+    One UPDATE, sent at once (a request object loaded earlier in the session would not
+    see it; the callers load none): the requests are locked before the visit's own row,
+    in the order approving a hand-off takes them."""
+    session.connection().execute(_CANCEL_PENDING_HANDOFFS, {"visit": visit_id, "now": ctx.now(), "why": why})
 
 
 def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> None:
