@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
@@ -73,6 +73,8 @@ _CANCEL_PENDING_HANDOFFS = (
     )
     .values(status=HandoffStatus.CANCELLED, decided_at=bindparam("now"), decision_note=bindparam("why"))
 )
+_ADD_NOTE = insert(CustomerNote)
+"""A note is one prepared INSERT (no row object and unit of work: nothing reads it back)."""
 
 EXCLUSIVE_NEEDS = {
     NeedKind.BROWSE_PRIVATELY: NeedKind.NEEDS_HELP,
@@ -325,13 +327,14 @@ def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> 
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         staff = require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        session.add(
-            CustomerNote(
-                customer_id=visit.customer_id,
-                visit_id=visit_id,
-                author_id=staff.id or 0,
-                body=body,
-                created_at=ctx.now(),
-            )
+        session.connection().execute(
+            _ADD_NOTE,
+            {
+                "customer_id": visit.customer_id,
+                "visit_id": visit_id,
+                "author_id": staff.id or 0,
+                "body": body,
+                "created_at": ctx.now(),
+            },
         )
         audit.record(session, ctx, actor, "visit.note_added", "visit", visit_id)
