@@ -7,9 +7,25 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from counter_tui.db.models import AuditEvent, FollowUp
+from counter_tui.db.models import (
+    AuditEvent,
+    CustomerNote,
+    FollowUp,
+    HandoffRequest,
+    HandoffStatus,
+    NeedKind,
+    Outcome,
+)
 from counter_tui.errors import AlreadyOwned, Conflict, NotAllowed
-from counter_tui.services import customers, followups, handoffs, visit_views, visits
+from counter_tui.services import (
+    audit_verify,
+    customers,
+    followups,
+    handoffs,
+    visit_needs,
+    visit_views,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.feed import ChangeFeed
 from counter_tui.sync.postgres_feed import PostgresFeed
@@ -80,3 +96,28 @@ def test_find_customers_matches_case_insensitively(ctx: ShopContext, team: Team)
     customers.create_customer(ctx, team.sam, name="Dana Smith", email="Dana@Example.com")
     page = customers.find_customers(ctx, "SMI")
     assert [match.name for match in page.items] == ["Dana Smith"]
+
+
+def test_a_busy_floor_visit_writes_its_rows_and_events_in_one_chain(ctx: ShopContext, team: Team) -> None:
+    """Claim, need, note, and ending with a hand-off still waiting: the prepared statements
+    and the one-insert audit chain on PostgreSQL."""
+    visit_id = visits.new_walk_in(ctx, team.lead, description="red coat")
+    visits.claim_visit(ctx, team.sam, visit_id)
+    visit_needs.set_need(ctx, team.sam, visit_id, NeedKind.NEEDS_HELP)
+    visits.add_visit_note(ctx, team.sam, visit_id, "asked about sizes")
+    assert team.alex.staff_id is not None
+    request_id = handoffs.request_handoff(ctx, team.sam, visit_id, team.alex.staff_id, "break")
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.NO_PURCHASE)
+    with ctx.database.read() as session:
+        notes = session.exec(select(CustomerNote.body).where(CustomerNote.visit_id == visit_id)).all()
+        request = session.get(HandoffRequest, request_id)
+    assert notes == ["asked about sizes"]
+    assert request is not None and request.status == HandoffStatus.CANCELLED
+    assert request.decision_note == "visit ended"
+    assert _actions(ctx, visit_id)[-4:] == [
+        "visit.claimed",
+        "visit.need_set",
+        "visit.note_added",
+        "visit.ended",
+    ]
+    assert audit_verify.verify_chain(ctx).intact
