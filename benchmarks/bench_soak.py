@@ -13,7 +13,9 @@ Printed: the resident memory (VmRSS) after sign-in, then every `--every` loops, 
 growth per loop over the first and the second half of the run (the first loops warm
 caches up; a leak shows as a steady growth in the second half). In the same batch, a
 minimal Textual app (Header, a 50-row DataTable, Footer) is measured, idle and after as
-many cursor keys as the staff app got. Figures only, no assertions:
+many cursor keys as the staff app got. Last, the floor under the staff app's memory: the
+modules it had loaded by the end (it writes their names on SIGUSR1, `LAUNCHER`), imported
+into a fresh interpreter that runs nothing. Figures only, no assertions:
 
     .venv/bin/python benchmarks/bench_soak.py [--loops 40 | --minutes 5] [--every 5] [--db PATH]
 """
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +41,29 @@ FLOOR = "· lead"
 """On the floor board's header (Dana's name and role), painted again on coming back to it."""
 KEYS_PER_LOOP = 20
 """Roughly the keys one loop presses, given to the minimal app too."""
+LAUNCHER = """
+import signal, sys
+names = sys.argv[1]
+def write_modules(*_):
+    with open(names, "w") as out:
+        out.write("\\n".join(sorted(sys.modules)))
+signal.signal(signal.SIGUSR1, write_modules)
+sys.argv = ["counter-tui", *sys.argv[2:]]
+from counter_tui.cli import main
+main()
+"""
+"""The staff app as `counter-tui` runs it, writing the names of its loaded modules on SIGUSR1."""
+IMPORT_ONLY = """
+import importlib, sys
+for name in open(sys.argv[1]).read().split():
+    if name != "__main__" and name not in sys.modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+print(len(sys.modules), [line for line in open("/proc/self/status") if line.startswith("VmRSS")][0].split()[1])
+"""
+"""Imports the modules named in a file, then prints how many are loaded and the KiB resident."""
 
 
 def settle(terminal: Terminal, painted: str | None = None) -> None:
@@ -108,9 +135,10 @@ def growth(points: list[tuple[int, float]]) -> float:
     return (points[-1][1] - points[0][1]) / (points[-1][0] - points[0][0])
 
 
-def soak(database: Path, loops: int, minutes: float, every: int) -> int:
-    """Run the loops (or the minutes) and print resident memory as it goes; the loops done."""
-    terminal = Terminal([*staff_app_command(), "--db", f"sqlite:///{database}"])
+def soak(database: Path, loops: int, minutes: float, every: int, modules: Path) -> int:
+    """Run the loops (or the minutes) and print resident memory as it goes; the loops done.
+    At the end the app writes the names of the modules it loaded into `modules`."""
+    terminal = Terminal([sys.executable, "-c", LAUNCHER, str(modules), "--db", f"sqlite:///{database}"])
     pid = terminal.child.pid
     try:
         settle(terminal, "Dana")
@@ -131,6 +159,8 @@ def soak(database: Path, loops: int, minutes: float, every: int) -> int:
         print(f"  growth per loop, second half: {growth(half) * 1024:7.1f} KiB")
         minutes_run = (time.monotonic() - started) / 60
         print(f"  at the end: {resident_mib(pid):.1f} MiB after {done} loops, {minutes_run:.1f} min")
+        os.kill(pid, signal.SIGUSR1)
+        terminal.drain(0.5)
         return done
     finally:
         terminal.close()
@@ -153,10 +183,17 @@ def main(argv: list[str] | None = None) -> None:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"Soak on a demo shop (load average {load:.1f} on {os.cpu_count()} CPUs):")
         print("counter-tui:")
-        done = soak(database, args.loops, args.minutes, max(1, args.every))
+        modules = Path(folder) / "modules.txt"
+        done = soak(database, args.loops, args.minutes, max(1, args.every), modules)
         idle, used = minimal_app(done * KEYS_PER_LOOP)
         print("minimal Textual app (same batch):")
         print(f"  painted: {idle:6.1f} MiB   after {done * KEYS_PER_LOOP} cursor keys: {used:6.1f} MiB")
+        if modules.exists():
+            count, kib = subprocess.run(
+                [sys.executable, "-c", IMPORT_ONLY, str(modules)], capture_output=True, text=True, check=True
+            ).stdout.split()
+            print("the staff app's modules alone (imported into a fresh interpreter, nothing run):")
+            print(f"  {count} modules: {int(kib) / 1024:6.1f} MiB")
 
 
 if __name__ == "__main__":
