@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 
 from bench_floor import ANSI, Terminal
-from bench_large_shop import staff_app_command
 from bench_startup import MINIMAL_APP, build_demo, resident_mib
 
 LEAD, PIN = "dana", "1111"
@@ -61,7 +60,8 @@ for name in open(sys.argv[1]).read().split():
             importlib.import_module(name)
         except Exception:
             pass
-print(len(sys.modules), [line for line in open("/proc/self/status") if line.startswith("VmRSS")][0].split()[1])
+resident = [line for line in open("/proc/self/status") if line.startswith("VmRSS")][0]
+print(len(sys.modules), resident.split()[1])
 """
 """Imports the modules named in a file, then prints how many are loaded and the KiB resident."""
 
