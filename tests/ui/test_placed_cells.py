@@ -81,7 +81,7 @@ async def test_rows_are_drawn_as_datatable_draws_them_in_every_state() -> None:
     app = SideBySide()
     async with app.run_test(size=(60, 16)) as pilot:
         ours, theirs = app.query_one("#ours", FittedTable), app.query_one("#theirs", DataTable)
-        ours.fill([(str(n), cells(n)) for n in range(8)])
+        ours.fill([(str(n), cells(n)) for n in range(20)])
         await pilot.pause()
         for column in ours.ordered_columns:
             theirs.add_column(column.label, width=column.width, key=column.key.value)
@@ -90,12 +90,13 @@ async def test_rows_are_drawn_as_datatable_draws_them_in_every_state() -> None:
         await pilot.pause()
         assert ours.size == theirs.size
         assert ours.virtual_size.width > ours.size.width  # wider than shown: cropped
+        assert ours.virtual_size.height > ours.size.height  # and taller
 
         def same() -> None:
             for x1 in (0, 3):
                 assert targets(ours, ours_drawn(ours, x1)) == targets(theirs, lines(theirs, x1))
                 assert ours_drawn(ours, x1) == ours_drawn(ours, x1)  # kept lines too
-            drawn = [ours.render_line(y) for y in range(ours.row_count + 1)]
+            drawn = [ours.render_line(y) for y in range(ours.size.height)]
             assert targets(ours, drawn) == targets(theirs, [theirs.render_line(y) for y in range(len(drawn))])
 
         same()
@@ -109,6 +110,11 @@ async def test_rows_are_drawn_as_datatable_draws_them_in_every_state() -> None:
             table.move_cursor(row=5)
             table._set_hover_cursor(False)
         await pilot.pause()
+        same()
+        for table in (ours, theirs):
+            table.scroll_to(x=3, y=4, animate=False, immediate=True)
+        await pilot.pause()
+        assert ours.scroll_offset == theirs.scroll_offset == (3, 4)
         same()
         ours.focus()  # the cursor's looks when focused, one table at a time
         await pilot.pause()

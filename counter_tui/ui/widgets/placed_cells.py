@@ -52,12 +52,18 @@ Shape = tuple[Text, tuple[int, int], list[list[Segment]]]
 
 class _Plan(NamedTuple):
     """What every row's line in a drawing pass shares: the columns (key and width drawn),
-    their total width, and the rows under the cursor and the mouse."""
+    their total width, the rows under the cursor and the mouse, the table's width and
+    scroll offset, the lines the header takes, and which row each line below it is."""
 
     columns: tuple[tuple[ColumnKey, int], ...]
     table_width: int
     cursor_row: int
     hover_row: int
+    width: int
+    scroll_x: int
+    scroll_y: int
+    top: int
+    lines: list[tuple[RowKey, int]]
     show_cursor: bool
     show_hover: bool
     css_foreground: bool
@@ -141,11 +147,17 @@ class PlacedCellsTable(Guarded, DataTable[Text]):
             self.cursor_background_priority == "css",
         )
         widths = tuple(width for _, width in columns)
+        scroll_x, scroll_y = self.scroll_offset
         plan = _Plan(
             columns,
             sum(widths),
             self.cursor_coordinate.row,
             self.hover_coordinate.row,
+            self.size.width,
+            scroll_x,
+            scroll_y,
+            self.header_height if self.show_header else 0,
+            self._y_offsets,
             *looks[2:],
             (self._update_count, widths, *looks),
         )
@@ -153,22 +165,29 @@ class PlacedCellsTable(Guarded, DataTable[Text]):
             self._pass_plan = plan
         return plan
 
+    def render_line(self, y: int) -> Strip:
+        """The table's line `y` on screen (DataTable's, with what it works out for each
+        line taken from the pass's plan)."""
+        plan = self._plan()
+        if plan is None:
+            return super().render_line(y)
+        if y >= plan.top:
+            y += plan.scroll_y
+        return self._render_line(y, plan.scroll_x, plan.scroll_x + plan.width, self.rich_style)
+
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         """A line of the table: a row's one line drawn as DataTable draws it, kept while
         the row's cells, stripe, cursor and mouse stay as they are. The header, taller
         rows, cells that are not `Text` and the lines below the last row: as DataTable
         does."""
         plan = self._plan()
-        if plan is None or (self.show_header and y < self.header_height):
+        if plan is None or y < plan.top or y - plan.top >= len(plan.lines):
             return super()._render_line(y, x1, x2, base_style)
-        try:
-            row_key, line_no = self._get_offsets(y)
-        except LookupError:
-            return super()._render_line(y, x1, x2, base_style)
+        row_key, line_no = plan.lines[y - plan.top]
         row, row_index = self.rows.get(row_key), self._row_locations.get(row_key)
         if row is None or row.height != 1 or line_no or row_index is None:
             return super()._render_line(y, x1, x2, base_style)
-        width = self.size.width
+        width = plan.width
         cursor, hover = row_index == plan.cursor_row, row_index == plan.hover_row
         data = self._data[row_key]
         cells = tuple(
