@@ -194,3 +194,34 @@ async def test_lines_kept_for_rows_that_moved_are_reused_and_the_mouse_picks_the
         await pilot.click("#ours", offset=(3, 1 + 3))  # on the cursor's row: picks it
         await pilot.pause()
         assert app.selected == ["4"]
+
+
+async def test_cells_that_look_the_same_are_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two visits claimed by the same person show the same "With" and "Waiting" cells
+    (other objects, same looks): the second claim renders neither through rich again."""
+    app = SideBySide()
+    async with app.run_test(size=(120, 16)) as pilot:
+        ours = app.query_one("#ours", FittedTable)
+        rows = [(str(n), cells(n)) for n in range(8)]
+        ours.fill(rows)
+        await pilot.pause()
+
+        def claimed(n: int) -> tuple[str, list[Text]]:
+            return str(n), [cells(n)[0], Text("Quinn", style="bold"), Text("served 0 min", style="dim")]
+
+        rows[2] = claimed(2)
+        ours.patch(rows)
+        await pilot.pause()
+        rendered: list[str] = []
+        render_lines = app.console.render_lines
+
+        def counted(renderable: Any, *args: Any, **kwargs: Any) -> Any:
+            rendered.append(getattr(getattr(renderable, "renderable", None), "plain", "?"))
+            return render_lines(renderable, *args, **kwargs)
+
+        monkeypatch.setattr(app.console, "render_lines", counted)
+        rows[5] = claimed(5)
+        ours.patch(rows)
+        await pilot.pause()
+        assert "Quinn" in ours_drawn(ours)[1 + 5].text and "served 0 min" in ours_drawn(ours)[1 + 5].text
+        assert rendered == []  # its "visit 5 fr" cell is the one it had

@@ -82,6 +82,10 @@ class PlacedCellsTable(Guarded, DataTable[Text]):
         (set first: DataTable clears its caches while it is made)."""
         super().__init__(**kwargs)
         self._shapes: LRUCache[tuple[RowKey, ColumnKey], Shape] = LRUCache(CELLS_KEPT)
+        self._renderings: LRUCache[tuple[object, ...], list[list[Segment]]] = LRUCache(CELLS_KEPT)
+        """Cells rendered, by what they look like and the (width, padding) they were
+        rendered at: a claimed row's "Quinn" and "served 0 min" are rendered once for
+        every row that shows them."""
         """Each cell's rendering, without its row's place, stripe or cursor, by (row, column)."""
         self._pass_styles: dict[object, Style] | None = None
         """The table's and its stripes' styles while lines are drawn (`render_lines`)."""
@@ -252,8 +256,22 @@ class PlacedCellsTable(Guarded, DataTable[Text]):
         shape = self._shapes.get((row_key, column_key))
         size = (width, self.cell_padding)
         if shape is None or shape[0] is not cell or shape[1] != size:
-            options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
-            lines = self.app.console.render_lines(Padding(cell, (0, self.cell_padding)), options)
+            look = (
+                cell.plain,
+                cell.style,
+                tuple(cell.spans),
+                cell.justify,
+                cell.overflow,
+                cell.no_wrap,
+                cell.end,
+                cell.tab_size,
+                size,
+            )
+            lines = self._renderings.get(look)
+            if lines is None:
+                options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+                lines = self.app.console.render_lines(Padding(cell, (0, self.cell_padding)), options)
+                self._renderings[look] = lines
             shape = (cell, size, lines)
             self._shapes.discard((row_key, column_key))  # `set` keeps a key's first value
             self._shapes[row_key, column_key] = shape
