@@ -30,7 +30,7 @@ from counter_tui.ui.reopen import reopen_with_reason
 from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.review.scorecard import FittedScorecard
+from counter_tui.ui.review.scorecard import fitted_scorecard
 from counter_tui.ui.safe_text import clean, line, one_line
 from counter_tui.ui.tones import GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
@@ -96,7 +96,7 @@ class EndOfDayPane(ReviewPane):
         self._list(text, "Hand-offs not decided", [handoff_line(h) for h in report.pending_handoffs])
         self.query_one("#eod-body", Static).update(text)
         self.show_flagged(report.flagged_visits)
-        self.query_one("#eod-score", Static).update(FittedScorecard(report.scorecard))
+        self.query_one("#eod-score", Static).update(fitted_scorecard(report.scorecard))
 
     def _list(self, text: Text, title: str, lines: list[str]) -> None:
         text.append(clean(f"\n{title} ({len(lines)})\n"), style="bold underline")

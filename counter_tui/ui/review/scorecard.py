@@ -82,7 +82,7 @@ def period_table(period: PeriodScorecard, *, short: bool = False) -> Table:
         unit = "" if measure.key == "handoffs_per_100_visits" else "%"
         name = _stacked(SHORT_NAMES.get(measure.key, measure.label)) if short else measure.label
         table.add_column(plain(f"{name}\n{comparison}{measure.target:g}{unit}"), justify="right")
-    table.add_column(_stacked("Avg wait") if short else "Avg wait", justify="right")
+    table.add_column(plain(_stacked("Avg wait")) if short else "Avg wait", justify="right")
     table.add_column("Longest", justify="right")
     _add_row(table, Text("Whole shop", style="bold"), overall)
     for person in period.by_staff:
@@ -90,7 +90,7 @@ def period_table(period: PeriodScorecard, *, short: bool = False) -> Table:
     return table
 
 
-class FittedScorecard:
+class ScorecardTable:
     """A period's table as wide as it is drawn: the measures' full names where every word
     of the table fits side by side, else their short names (80 columns cut "greeted" to
     "gree…" and names to "Jord…")."""
@@ -111,6 +111,11 @@ class FittedScorecard:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.table(console, options))
+
+
+def fitted_scorecard(period: PeriodScorecard) -> ScorecardTable:
+    """`period`'s table, fitted to the width it is drawn at."""
+    return ScorecardTable(period)
 
 
 def _add_row(table: Table, who: Text, card: Scorecard) -> None:
@@ -151,8 +156,8 @@ class ScorecardPane(ReviewPane):
 
     def show(self, overview: ScorecardOverview) -> None:
         """Show today's and this week's tables."""
-        self.query_one("#score-today", Static).update(FittedScorecard(overview.today))
-        self.query_one("#score-week", Static).update(FittedScorecard(overview.this_week))
+        self.query_one("#score-today", Static).update(fitted_scorecard(overview.today))
+        self.query_one("#score-week", Static).update(fitted_scorecard(overview.this_week))
 
     def show_quotes(self, quotes: QuotedWaits) -> None:
         """This week's kiosk wait quotes against the actual waits, in one line."""

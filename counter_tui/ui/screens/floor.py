@@ -19,6 +19,7 @@ from counter_tui.services.review_views import KudosView
 from counter_tui.services.views import FloorRow, floor_order
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog, WalkIn
+from counter_tui.ui.focus_keys import focus_now
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.review.kudos_wall import kudos_lines
 from counter_tui.ui.safe_text import clean
@@ -190,7 +191,7 @@ class FloorScreen(FloorReads, CounterScreen):
             table.move_cursor_to(str(wanted))
         self.query_one("#floor-empty").display = not shown
         if shown and self.focused is None:
-            table.focus()
+            focus_now(table)
         self._summarise([row for row, _ in shown], now)
 
     def on_fitted_table_narrow_changed(self) -> None:
