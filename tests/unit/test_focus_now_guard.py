@@ -41,7 +41,8 @@ def delayed_focus_calls(source: str) -> list[int]:
 
 
 def test_the_guard_finds_a_delayed_focus_in_a_handler() -> None:
-    source = "class D:\n    def on_mount(self):\n        a.focus()\n    def refused(self):\n        b.focus()\n"
+    lines = ["class D:", "    def on_mount(self):", "        a.focus()", "    def refused(self):"]
+    source = "\n".join([*lines, "        b.focus()"])
     assert delayed_focus_calls(source) == [5]
 
 
@@ -51,4 +52,5 @@ def test_no_handler_under_ui_moves_the_focus_with_a_delayed_focus() -> None:
         for path in sorted(UI.rglob("*.py"))
         for line in delayed_focus_calls(path.read_text(encoding="utf-8"))
     ]
-    assert found == [], "use focus_keys.focus_now (the keys typed after this one follow it): " + ", ".join(found)
+    advice = "use focus_keys.focus_now (the keys typed after this one follow it): "
+    assert found == [], advice + ", ".join(found)
