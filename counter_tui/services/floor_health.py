@@ -37,10 +37,27 @@ released, reassigned or given a need, a closed day reopened, the escalation minu
 shortened. Waiting alone makes the rest, and the periodic check finds those."""
 
 
+ANSWERS_ONLY = frozenset(
+    {
+        "visit.claimed",
+        "visit.ended",
+        "visit.note_added",
+        "visit.helper_added",
+        "visit.customer_attached",
+        "visit.preferences_set",
+        "visit.claim_blocked",
+        "visit.reviewed",
+    }
+)
+"""Changes to a visit that can answer a 'needs help' (someone has the customer, or the
+visit is over) or leave it as it was, but never leave one unanswered: a claim on another
+terminal need not make every lead's terminal read every open visit."""
+
+
 def may_escalate(changes: Iterable[Change]) -> bool:
     """Whether these changes can have made a new escalation (without reading). A lead's own
     changes count too: releasing a customer who asked for help long ago escalates them."""
-    return any(change.entity in ESCALATION_CAUSES for change in changes)
+    return any(change.entity in ESCALATION_CAUSES and change.action not in ANSWERS_ONLY for change in changes)
 
 
 def escalations(ctx: ShopContext, actor: Actor) -> tuple[Escalation, ...]:

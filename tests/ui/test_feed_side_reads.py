@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from counter_tui.services import changes, floor_changes, floor_health, handoffs, notices, visits
+from counter_tui.db.models import NeedKind
+from counter_tui.services import changes, floor_changes, floor_health, handoffs, notices, visit_needs, visits
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.events import FeedEvent
@@ -59,6 +60,10 @@ async def test_changes_off_the_floor_read_neither_notices_nor_escalations(
 
         app.apply_feed_event(FeedEvent(online=True, changes=(Change(10_002, "visit", 1, "visit.claimed"),)))
         await settle(pilot)
+        assert (calls.notices, calls.escalations) == (0, 0)  # a claim can only answer
+
+        app.apply_feed_event(FeedEvent(online=True, changes=(Change(10_003, "visit", 1, "visit.need_set"),)))
+        await settle(pilot)
         assert (calls.notices, calls.escalations) == (0, 1)
 
         app.apply_feed_event(FeedEvent(online=False))
@@ -96,7 +101,7 @@ async def test_own_request_is_not_read_back_a_colleagues_reaches_the_lead(
 async def test_a_leads_escalation_check_waits_for_the_board_to_show_the_change(
     ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A claim elsewhere: the board reads the claimed visit and shows it first, then the
+    """'Needs help' set elsewhere: the board reads the visit and shows it first, then the
     lead's escalations (a read of every open visit) are checked; changes arriving
     meanwhile share one check."""
     waiting = [visits.new_walk_in(ctx, team.sam, description=f"coat {n}") for n in range(3)]
@@ -114,23 +119,23 @@ async def test_a_leads_escalation_check_waits_for_the_board_to_show_the_change(
         def read_escalations(ctx: ShopContext, actor: Actor) -> tuple[floor_health.Escalation, ...]:
             assert isinstance(app.screen, FloorScreen)
             table = app.screen.query_one(FittedTable)
-            order.append(f"escalations, board shows {plain(table.get_row(str(waiting[0]))[4])}")
+            order.append(f"escalations, board shows {plain(table.get_row(str(waiting[0]))[0])}")
             return alert(ctx, actor)
 
         monkeypatch.setattr(floor_changes, "floor_patch", read_patch)
         monkeypatch.setattr(floor_health, "escalations", read_escalations)
         seen = changes.latest_event_id(ctx)
-        visits.claim_visit(ctx, team.alex, waiting[0])
+        visit_needs.set_need(ctx, team.alex, waiting[0], NeedKind.NEEDS_HELP)
         app.apply_feed_event(news_since(ctx, seen))
         await settle(pilot)
-        assert order == ["board read", "escalations, board shows Alex"]
+        assert order == ["board read", "escalations, board shows HELP"]
 
         order.clear()
         seen = changes.latest_event_id(ctx)
-        visits.claim_visit(ctx, team.alex, waiting[1])
+        visit_needs.set_need(ctx, team.alex, waiting[1], NeedKind.NEEDS_HELP)
         app.apply_feed_event(news_since(ctx, seen))
         seen = changes.latest_event_id(ctx)
-        visits.claim_visit(ctx, team.alex, waiting[2])
+        visit_needs.set_need(ctx, team.alex, waiting[2], NeedKind.NEEDS_HELP)
         app.apply_feed_event(news_since(ctx, seen))
         await settle(pilot)
         assert order.count("board read") >= 1
