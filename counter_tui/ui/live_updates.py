@@ -16,7 +16,6 @@ from textual.screen import Screen
 
 from counter_tui.ui.guarded_app import GuardedApp, guarded
 from counter_tui.ui.messages import DataChanged
-from counter_tui.ui.widgets.offline_banner import show_connection_state
 
 if TYPE_CHECKING:
     from counter_tui.services.context import Actor, ShopContext
@@ -160,4 +159,10 @@ class LiveUpdates(GuardedApp[None]):
             )
 
     def _show_connection_state(self, screen: Screen[Any]) -> None:
+        """Show or hide `screen`'s offline banner; online, a screen without one needs none
+        (mounted the first time it is shown offline, not on every screen before its first frame)."""
+        if self.online and not screen.query_children("OfflineBanner"):
+            return
+        from counter_tui.ui.widgets.offline_banner import show_connection_state
+
         show_connection_state(screen, self.online)

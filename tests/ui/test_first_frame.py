@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+from textual.css.match import match
+from textual.css.stylesheet import Stylesheet
 from textual.widgets import Input
 
 from counter_tui.errors import DatabaseUnavailable
 from counter_tui.services import staff
 from counter_tui.services.context import ShopContext
 from counter_tui.services.staff_roster import StaffSummary
-from counter_tui.ui.app import CounterApp
+from counter_tui.ui.app import CounterApp, stylesheet_parts
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, settle
+from tests.ui.staff_pilot import SIZE, StaffApp, settle
 from tests.ui.test_sign_in import staff_options
 
 
@@ -110,3 +114,42 @@ async def test_staff_read_early_are_listed_before_the_shop_opens_and_sign_in_wai
 
         assert isinstance(app.screen, FloorScreen)
         assert app.actor is not None and app.actor.name == "Sam"
+
+
+async def test_the_rules_read_after_the_first_frame_style_nothing_on_it(ctx: ShopContext, team: Team) -> None:
+    """app.tcss below its `AFTER_FIRST_FRAME` line is read once the first frame is painted,
+    so a rule there that matched anything on that frame would leave it drawn unstyled."""
+    app = StaffApp(ctx, demo_pins={"Sam": "2222"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        later = Stylesheet(variables=app.get_css_variables())
+        later.add_source(stylesheet_parts()[1], read_from=("app.tcss", "after the first frame"))
+        nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+        assert len(later.rules) > 40 and len(nodes) > 15
+        styled = [
+            f"{rule.css.splitlines()[0]} styles {node!r}"
+            for rule in later.rules
+            for node in nodes
+            if match(rule.selector_set, node)
+        ]
+        assert styled == []
+
+
+async def test_a_screen_shown_before_the_first_frame_is_painted_has_every_rule(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys typed at once (or a test) may open a screen before the first frame is painted;
+    it is styled by the whole of app.tcss all the same."""
+    monkeypatch.setattr(CounterApp, "on_ready", lambda app: app.open_shop_later())
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "FormDialog" not in app.stylesheet.rules_map  # on_ready did not read the rest
+
+        await app.push_screen(CustomerFormDialog())
+        await settle(pilot)
+
+        dialog = app.screen
+        assert (dialog.styles.align_horizontal, dialog.styles.align_vertical) == ("center", "middle")
+        assert dialog.query_one(".dialog-box").styles.width is not None
+        assert str(dialog.query_one(".dialog-box").styles.width) == "76"
