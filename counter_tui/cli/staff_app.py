@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counter_tui.cli.failure import CommandFailed
-from counter_tui.commands.common import GlobalOptions, ignored_file_values_note, open_shop_for, settings_for
+from counter_tui.cli.options import GlobalOptions
 
 if TYPE_CHECKING:
     from counter_tui.services.context import ShopContext
@@ -39,6 +39,7 @@ class ShopOpening:
         """The migrated shop, refused (`CommandFailed`) when nobody can sign in to it."""
         if self.shop is not None:
             return self.shop
+        from counter_tui.commands.common import ignored_file_values_note, open_shop_for, settings_for
         from counter_tui.services import staff
 
         shop = open_shop_for(settings_for(self.options))

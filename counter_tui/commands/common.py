@@ -11,12 +11,12 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counter_tui.cli.failure import CommandFailed
+from counter_tui.cli.options import GlobalOptions
 
 if TYPE_CHECKING:
     import typer
@@ -25,14 +25,6 @@ if TYPE_CHECKING:
     from counter_tui.services.context import ShopContext
 
 EARLIEST_REPORT_DAY = date(1970, 1, 1)
-
-
-@dataclass
-class GlobalOptions:
-    """Options given before the command, kept on the Typer context."""
-
-    database_url: str | None = None
-    config_path: Path | None = None
 
 
 def global_options(ctx: typer.Context) -> GlobalOptions:

@@ -20,10 +20,9 @@ from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
-from counter_tui.logs import configure_logging
 from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.focus_keys import FOCUS_KEYS
-from counter_tui.ui.guarded_app import GuardedApp
+from counter_tui.ui.guarded_app import Guarded, GuardedApp
 from counter_tui.ui.live_updates import LiveUpdates
 from counter_tui.ui.mail_delivery import MailDelivery
 from counter_tui.ui.safe_text import PlainTextApp
@@ -33,6 +32,7 @@ from counter_tui.ui.tones import forget_theme
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.widget import Widget
 
     from counter_tui.services.context import Actor, ShopContext
     from counter_tui.sync.feed import ChangeFeed
@@ -53,6 +53,14 @@ def stylesheet_parts() -> tuple[str, str]:
     text = STYLESHEET.read_text(encoding="utf-8")
     first, marker, rest = text.partition(AFTER_FIRST_FRAME)
     return first, "\n" * first.count("\n") + marker + rest
+
+
+class UnderEveryScreen(Guarded, Screen[None]):
+    """The app's default screen: always under sign-in or the floor board, never shown."""
+
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        """None of Textual's own widgets (a toast rack and a tooltip, ~2 ms of the first
+        frame): this screen is never on top to show them."""
 
 
 def staff_commands() -> type[Provider]:
@@ -121,6 +129,7 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
     ) -> None:
         super().__init__()
         forget_theme()  # tones resolved by an earlier app in this process
+        self._logging_to_file = False
         first_frame_css, self._later_css = stylesheet_parts()
         self.stylesheet.add_source(first_frame_css, read_from=(str(STYLESHEET), ""))
         self._opening = shop if isinstance(shop, ShopToOpen) else None
@@ -147,9 +156,12 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
         """Whether the shop is open (the sign-in screen waits for it to list the staff)."""
         return self._ctx is not None
 
+    def get_default_screen(self) -> Screen[None]:
+        """The screen under every other (`UnderEveryScreen`)."""
+        return UnderEveryScreen(id="_default")
+
     def on_mount(self) -> None:
         """Show sign-in in this terminal's theme; with the shop open already, start work."""
-        configure_logging()
         self.register_theme(high_contrast_theme())
         self.theme_changed_signal.subscribe(self, lambda _theme: forget_theme())
         self._apply_theme(self._opening.theme if self._opening is not None else self.ctx.settings.theme)
@@ -160,10 +172,20 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
             self._start_work()
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: now open the shop (if it is not yet), and
-        read the rest of the stylesheet while the staff list is read."""
+        """The first frame is on the terminal: now attach the log file, open the shop (if
+        it is not yet), and read the rest of the stylesheet while the staff list is read."""
+        self.log_to_file()
         self.open_shop_later()
         self.style_every_screen()
+
+    def log_to_file(self) -> None:
+        """Send counter_tui's log records to this user's log file (once): after the first
+        frame, or at an error reported before it (`report_unexpected`)."""
+        if not self._logging_to_file:
+            self._logging_to_file = True  # once, even if it fails (its error is reported)
+            from counter_tui.logs import configure_logging
+
+            configure_logging()
 
     def style_every_screen(self) -> None:
         """Add the rules of app.tcss the first frame did not need (once): they cost ~5 ms

@@ -32,7 +32,6 @@ from textual.screen import Screen
 from textual.timer import Timer, TimerCallback
 
 from counter_tui.errors import DomainError
-from counter_tui.logs import UNEXPECTED_LOG
 
 T = TypeVar("T")
 #: A service call failed: its transaction was rolled back.
@@ -156,9 +155,17 @@ class GuardedApp(Guarded, App[ReturnType]):
     ) -> None:
         """Log `error` with where it happened and on which screen, and say so in one
         sentence (unless `show` is False: the caller shows it in place)."""
+        from counter_tui.logs import UNEXPECTED_LOG
+
+        self.log_to_file()
         UNEXPECTED_LOG.error("%s failed (on %s)", where, self._screen_name(), exc_info=error)
         if show:
             self.notify(self.unexpected_sentence(nothing_saved), severity="error", markup=False, timeout=8)
+
+    def log_to_file(self) -> None:
+        """See that what is logged goes to this app's log file, never the screen (the
+        kiosk's launcher attaches it before the app runs; the staff app attaches its own
+        once its first frame is painted, or here at an error before that)."""
 
     def _screen_name(self) -> str:
         try:

@@ -5,7 +5,9 @@ with the reason kept for the command line."""
 
 from __future__ import annotations
 
+import logging
 import threading
+from pathlib import Path
 
 import pytest
 from textual.css.match import match
@@ -153,3 +155,25 @@ async def test_a_screen_shown_before_the_first_frame_is_painted_has_every_rule(
         assert (dialog.styles.align_horizontal, dialog.styles.align_vertical) == ("center", "middle")
         assert dialog.query_one(".dialog-box").styles.width is not None
         assert str(dialog.query_one(".dialog-box").styles.width) == "76"
+
+
+async def test_an_error_before_the_first_frame_is_painted_goes_to_the_log_file(
+    ctx: ShopContext,
+    team: Team,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    unexpected_errors: list[logging.LogRecord],
+) -> None:
+    """The log file is attached once the first frame is painted; an error reported before
+    that attaches it first, so it is written there (never shown but as one sentence)."""
+    monkeypatch.setattr(CounterApp, "on_ready", lambda app: None)  # the first frame never "painted"
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        log = tmp_path / "state" / "counter-tui" / "log" / "counter-tui.log"
+        assert not log.exists()
+
+        app.report_unexpected(RuntimeError("broken"), "a handler")
+
+        assert "a handler failed (on SignInScreen)" in log.read_text(encoding="utf-8")
+        assert len(unexpected_errors) == 1
