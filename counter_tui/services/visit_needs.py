@@ -22,6 +22,7 @@ from counter_tui.services.permissions import Action
 from counter_tui.services.visits import (
     add_need,
     load_visit,
+    require_nothing_kept_about_erased,
     require_on_visit,
     require_open,
 )
@@ -58,6 +59,10 @@ def set_need(
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
+        if detail or remember:
+            require_nothing_kept_about_erased(
+                session, visit, "a need's detail" if detail else "a need to remember"
+            )
         need = add_need(session, ctx, actor, visit, kind, detail)
         if remember:
             _remember(session, ctx, visit, need)

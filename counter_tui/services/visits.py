@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
+    Customer,
     CustomerNote,
     HandoffRequest,
     HandoffStatus,
@@ -102,6 +103,20 @@ def require_open(visit: Visit) -> None:
     """Refuse changes to a visit that has ended."""
     if visit.ended_at is not None:
         raise Conflict("This visit has already ended.")
+
+
+def require_nothing_kept_about_erased(session: Session, visit: Visit, what: str) -> None:
+    """Refuse `what` (a note, a need's detail) on a visit whose customer's record was erased
+    while it was open: the erasure blanked what the visit said about them, and new text
+    would be kept against their record again."""
+    if visit.customer_id is None:
+        return
+    customer = session.get(Customer, visit.customer_id)
+    if customer is not None and customer.erased_at is not None:
+        raise Conflict(
+            f"This customer's details were erased at their request, so {what} about them is not kept. "
+            "Nothing was saved; their visit goes on as a walk-in's."
+        )
 
 
 def require_on_visit(session: Session, ctx: ShopContext, actor: Actor, action: Action, visit: Visit) -> Staff:
@@ -327,6 +342,7 @@ def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> 
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         staff = require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
+        require_nothing_kept_about_erased(session, visit, "a note")
         session.connection().execute(
             _ADD_NOTE,
             {

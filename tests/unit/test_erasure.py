@@ -27,7 +27,7 @@ from counter_tui.db.models import (
     Visit,
     VisitNeed,
 )
-from counter_tui.errors import InvalidInput, NotAllowed, NotFound
+from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import (
     audit,
     customers,
@@ -343,3 +343,33 @@ def test_events_are_not_erased(ctx: ShopContext, team: Team, shop: Shop, audit_l
     assert set(shop.bob_visits) <= set(claimed_before)
     with ctx.database.read() as session:
         assert session.get(AuditEvent, audit_log("customer.created")[0].id or 0) is not None
+
+
+def note_bodies(ctx: ShopContext, customer_id: int) -> list[str]:
+    with ctx.database.read() as session:
+        return list(session.exec(select(CustomerNote.body).where(CustomerNote.customer_id == customer_id)))
+
+
+def test_an_erased_customers_open_visit_keeps_no_new_text_about_them(
+    ctx: ShopContext, team: Team, shop: Shop
+) -> None:
+    """Erased while their visit is open (Sam had a note half typed): the note, a need's
+    detail or a need to remember is refused, and nothing about them is kept; a need with
+    no text still helps them on this visit."""
+    open_visit = shop.bob_visits[-1]
+    erasure.erase_customer(ctx, team.lead, shop.bob, "asked at the till")
+    notes_before = note_bodies(ctx, shop.bob)
+
+    with pytest.raises(Conflict, match="erased at their request, so a note about them is not kept"):
+        visits.add_visit_note(ctx, team.sam, open_visit, "Her home address is 12 Acacia Ave")
+    with pytest.raises(Conflict, match="a need's detail"):
+        visit_needs.set_need(ctx, team.sam, open_visit, "language", detail="Welsh")
+    with pytest.raises(Conflict, match="a need to remember"):
+        visit_needs.set_need(ctx, team.sam, open_visit, "pickup", remember=True)
+    visit_needs.set_need(ctx, team.sam, open_visit, "needs_help")
+
+    assert note_bodies(ctx, shop.bob) == notes_before
+    with ctx.database.read() as session:
+        details = session.exec(select(VisitNeed.detail).where(VisitNeed.visit_id == open_visit)).all()
+        standing = session.exec(select(StandingNeed).where(StandingNeed.customer_id == shop.bob)).all()
+    assert set(details) <= {""} and standing == []
