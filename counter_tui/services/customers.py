@@ -27,6 +27,7 @@ from counter_tui.services import audit
 from counter_tui.services.cadence import last_contact
 from counter_tui.services.changed_meanwhile import require_unchanged
 from counter_tui.services.contact import ContactDetails, clean_contact, digits_of
+from counter_tui.services.contact_merge import merged_contact
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import find_customers as find_customers
 from counter_tui.services.customer_search import merged_records as merged_records
@@ -123,10 +124,6 @@ def insert_customer(session: Session, ctx: ShopContext, details: ContactDetails)
     return customer
 
 
-CONTACT_CHANGES = ("customer.updated", "customer.merged")
-"""Audit actions that change a customer's name, phone or email."""
-
-
 def update_contact(
     ctx: ShopContext,
     actor: Actor,
@@ -143,7 +140,8 @@ def update_contact(
     A phone or email changed to one another customer on file has stops it with a
     PossibleDuplicate naming them (a typo would send this customer's callbacks to that
     one; or they are one person, to merge); `save_anyway` goes ahead, said in the event.
-    `opened` is the name, phone and email the dialog showed (`changed_meanwhile`).
+    `opened` is the name, phone and email the form started from: the correction is merged
+    field by field with a colleague's made meanwhile (`contact_merge`).
     """
     details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
@@ -153,9 +151,7 @@ def update_contact(
         # search terms made from it, start from the latest save by another terminal.
         session.refresh(customer, with_for_update=True)
         was = (customer.name, customer.phone, customer.email)
-        require_unchanged(
-            session, ctx, customer_id, opened, was, what="their name, phone or email", actions=CONTACT_CHANGES
-        )
+        details = merged_contact(session, ctx, customer, opened, (name, phone, email), details)
         if not save_anyway:
             new_phone = (
                 details.phone_normalised if details.phone_normalised != customer.phone_normalised else ""
