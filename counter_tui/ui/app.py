@@ -174,11 +174,13 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
             self._start_work()
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: now attach the log file, open the shop (if
-        it is not yet), and read the rest of the stylesheet while the staff list is read."""
+        """The first frame is on the terminal: now attach the log file and open the shop
+        (if it is not yet; the rest of the stylesheet is read once the staff list is painted,
+        or the shop open, see `ShopOpening`)."""
         self.log_to_file()
         self.open_shop_later()
-        self.style_every_screen()
+        if self._opening is None:
+            self.call_after_refresh(self.style_every_screen)
 
     def log_to_file(self) -> None:
         """Send counter_tui's log records to this user's log file (once): after the first
@@ -191,7 +193,9 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
 
     def style_every_screen(self) -> None:
         """Add the rules of app.tcss the first frame did not need (once): they cost ~5 ms
-        to parse, a sixth of what the app adds to a minimal Textual app's first frame."""
+        to parse, a sixth of what the app added to a minimal Textual app's first frame.
+        Read after the staff list is painted, not to delay it; a screen shown before that
+        has them read first (`_before_screen_shown`)."""
         if self._later_css:
             css, self._later_css = self._later_css, ""
             self.stylesheet.add_source(css, read_from=(str(STYLESHEET), "after the first frame"))

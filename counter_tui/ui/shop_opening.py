@@ -46,6 +46,8 @@ class ShopOpening(GuardedApp[None]):
 
         def _start_work(self) -> None: ...
 
+        def style_every_screen(self) -> None: ...
+
     def open_shop_later(self) -> None:
         """Open the shop on a worker thread (if it is not open yet)."""
         if self._opening is not None and self._ctx is None:
@@ -72,6 +74,7 @@ class ShopOpening(GuardedApp[None]):
         for screen in self.screen_stack:
             if isinstance(screen, SignInScreen):
                 screen.show_early_roster(people)
+        self.call_after_refresh(self.style_every_screen)  # once the names are painted
 
     def _not_opened(self, error: Exception) -> None:
         self.start_error = error
@@ -86,6 +89,7 @@ class ShopOpening(GuardedApp[None]):
         for screen in self.screen_stack:
             if isinstance(screen, SignInScreen):
                 screen.load_staff()
+        self.call_after_refresh(self.style_every_screen)
 
     def _apply_theme(self, theme: str) -> None:
         if theme in self.available_themes and theme != self.theme:

@@ -177,3 +177,31 @@ async def test_an_error_before_the_first_frame_is_painted_goes_to_the_log_file(
 
         assert "a handler failed (on SignInScreen)" in log.read_text(encoding="utf-8")
         assert len(unexpected_errors) == 1
+
+
+async def test_the_rest_of_the_stylesheet_is_read_once_the_staff_list_is_painted(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Not before: read at once after the first frame, it delayed the staff names."""
+    held = HeldOpening(ctx)
+    app = CounterApp(held, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "FormDialog" not in app.stylesheet.rules_map
+        held.go.set()
+        await settle(pilot)
+        assert "FormDialog" in app.stylesheet.rules_map
+
+    early = HeldOpening(ctx, early=staff.list_staff(ctx))
+    app = CounterApp(early, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
+        for _ in range(20):  # after the names' frame
+            if "FormDialog" in app.stylesheet.rules_map:
+                break
+            await pilot.pause()
+        assert "FormDialog" in app.stylesheet.rules_map and not app.shop_open
+        early.go.set()
+        await settle(pilot)
