@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
     Channel,
+    Customer,
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
@@ -191,9 +192,12 @@ def complete_followup(
     personal_line: str = "",
     customer_informed: bool = False,
     still_open: bool = False,
+    reached_by: str | None = None,
 ) -> None:
     """Check a follow-up off, saying what was done. A thank-you needs a personal line;
-    a status update on an order or repair that is `still_open` queues the next one."""
+    a status update on an order or repair that is `still_open` queues the next one;
+    `reached_by` is how it reached the customer when not on its channel (an email left
+    unsent and the customer told in person)."""
     with ctx.database.write() as session:
         followup = load_open(session, followup_id)
         staff = require_owner_or_lead(session, actor, followup)
@@ -207,6 +211,7 @@ def complete_followup(
             personal_line=personal_line,
             customer_informed=customer_informed,
             still_open=still_open,
+            reached_by=reached_by,
         )
 
 
@@ -221,6 +226,7 @@ def complete_followup_in(
     personal_line: str = "",
     customer_informed: bool = False,
     still_open: bool = False,
+    reached_by: str | None = None,
 ) -> None:
     """`complete_followup` inside the caller's transaction (completing by email writes its
     outbox message in the same one), for a follow-up already loaded open and permitted."""
@@ -230,7 +236,10 @@ def complete_followup_in(
             "Say what was done (e.g. 'Called, left a message about the repair').", field="what_was_done"
         )
     personal_line = limited(personal_line, "personal_line")
-    require_outreach_allowed(session, ctx, followup, load_customer(session, followup.customer_id))
+    customer = load_customer(session, followup.customer_id)
+    if reached_by is not None and reached_by != followup.channel:
+        followup.channel = _reachable_by(session, customer, reached_by)
+    require_outreach_allowed(session, ctx, followup, customer)
     if followup.kind == FollowUpKind.THANK_YOU:
         line = personal_line or followup.personal_line
         require_personal(line, followup.summary)
@@ -249,6 +258,7 @@ def complete_followup_in(
         followup.id,
         kind=followup.kind,
         on_time=followup.done_at <= (followup.original_due_at or followup.due_at),
+        channel=followup.channel,
     )
     if followup.kind == FollowUpKind.STATUS_UPDATE and still_open:
         insert_followup(
@@ -264,6 +274,19 @@ def complete_followup_in(
             owner_id=followup.owner_id,
             every_days=followup.every_days,
         )
+
+
+def _reachable_by(session: Session, customer: Customer, channel: str) -> str:
+    """`channel`, when the customer may be reached that way: in person always, another
+    channel only with their consent (the customer view and the cadence read it back)."""
+    if channel not in set(Channel):
+        raise InvalidInput(f"Unknown way to reach a customer: {channel!r}.", field="reached_by")
+    if channel != Channel.IN_PERSON and channel not in consented_channels(session, customer.id or 0):
+        raise NotAllowed(
+            f"{customer.name} has not agreed to be contacted by {CHANNEL_LABELS[channel]}. "
+            "Choose in person, or record their consent first."
+        )
+    return channel
 
 
 def cancel_followup(ctx: ShopContext, actor: Actor, followup_id: int, *, reason: str) -> None:

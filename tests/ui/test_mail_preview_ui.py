@@ -246,3 +246,39 @@ async def test_the_field_says_its_words_are_the_email_when_it_goes_by_email(
         await pilot.press("tab", "tab", "space")
         await settle(pilot)
         assert plain(label.visual) == "What did you do?"
+
+
+async def test_an_email_left_unsent_asks_how_it_reached_them_and_records_that(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Unticking the email asks how the thank-you reached Bob instead; Enter without an
+    answer is refused, and the answer (in person) is what is kept, not "by email"."""
+    followup_id = _bob_agreed_to_email(ctx, team)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CompleteFollowUpDialog)
+        await type_text(pilot, LINE)
+        await pilot.press("tab")
+        await type_text(pilot, "Told him at the till")
+        await pilot.press("tab", "space", "enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Choose how it reached them" in "\n".join(plain(s.visual) for s in dialog.query(Static))
+        assert app.focused is dialog.query_one("#reached-by")
+        await pilot.press("space", "enter")
+        await settle(pilot)
+        assert app.screen is not dialog
+
+    [followup], messages = _stored(ctx)
+    assert (followup.id, followup.status, followup.channel, messages) == (
+        followup_id,
+        "done",
+        "in_person",
+        [],
+    )

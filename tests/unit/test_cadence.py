@@ -165,3 +165,43 @@ def _due(ctx: ShopContext, followup_id: int) -> datetime:
         row = session.get(FollowUp, followup_id)
         assert row is not None
         return row.due_at
+
+
+def test_an_email_follow_up_done_another_way_records_how_it_reached_them(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The email was not sent (no mail server, or the owner chose not to): checked off as
+    told in person, the customer view and the cadence say in person, not by email."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", email="bob@example.com")
+    customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
+    promise = followups.add_promise(
+        ctx, team.sam, bob, promise="order it", due_at=ctx.now() + timedelta(hours=2), channel="email"
+    )
+    followups.complete_followup(
+        ctx,
+        team.sam,
+        promise,
+        what_was_done="Told him at the till",
+        customer_informed=True,
+        reached_by="in_person",
+    )
+    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == (
+        "Fri 20 Nov 2026 in person (promise)"
+    )
+
+
+def test_reached_another_way_needs_their_consent_for_that_way(ctx: ShopContext, team: Team) -> None:
+    bob = customers.create_customer(
+        ctx, team.sam, name="Bob Jones", phone="07700 900123", email="bob@example.com"
+    )
+    customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
+    promise = followups.add_promise(
+        ctx, team.sam, bob, promise="order it", due_at=ctx.now() + timedelta(hours=2), channel="email"
+    )
+    with pytest.raises(NotAllowed, match="Bob Jones has not agreed to be contacted by phone"):
+        followups.complete_followup(
+            ctx, team.sam, promise, what_was_done="Rang him", customer_informed=True, reached_by="phone"
+        )
+    with ctx.database.read() as session:
+        still = session.get(FollowUp, promise)
+        assert still is not None and (still.status, still.channel) == ("open", "email")

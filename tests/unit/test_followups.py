@@ -241,7 +241,7 @@ def test_completing_records_what_was_done(
         True,
     )
     [event] = audit_log("followup.done")
-    assert json.loads(event.details) == {"kind": "promise", "on_time": True}
+    assert json.loads(event.details) == {"kind": "promise", "on_time": True, "channel": "in_person"}
     with pytest.raises(Conflict, match="already done"):
         followups.complete_followup(ctx, team.sam, followup_id, what_was_done="again")
 

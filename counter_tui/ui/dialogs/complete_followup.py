@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
 from counter_tui.db.models import Channel, FollowUpKind
+from counter_tui.errors import InvalidInput
 from counter_tui.services import followups, outbox
 from counter_tui.services.context import Actor
 from counter_tui.services.labels import CHANNEL_LABELS
@@ -19,12 +20,18 @@ from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import clean, compose, line, one_line
 from counter_tui.ui.shop_access import ServiceCaller, done
-from counter_tui.ui.widgets.choice import Tick
+from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 DONE_LABEL = "What did you do?"
 DONE_EXAMPLE = "e.g. Emailed with the care guide attached"
 TELL_LABEL = "What to tell them (the email's words, under the greeting)"
 TELL_EXAMPLE = "e.g. Your watch is repaired and ready to collect."
+REACHED_BY = [
+    (Channel.IN_PERSON, "In person"),
+    (Channel.PHONE, "By phone"),
+    (Channel.SMS, "By text message"),
+]
+"""How an email follow-up reached the customer when the email was not sent."""
 
 
 @dataclass(frozen=True)
@@ -36,12 +43,17 @@ class Completion:
     customer_informed: bool
     still_open: bool
     by_email: bool = False
+    reached_by: str | None = None
 
 
 class CompleteFollowUpDialog(FormDialog[Completion]):
     """Say what was done ("I promised this; I have done this")."""
 
-    FIELD_IDS: ClassVar[dict[str, str]] = {"what_was_done": "done", "personal_line": "personal"}
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        "what_was_done": "done",
+        "personal_line": "personal",
+        "reached_by": "reached-by",
+    }
 
     def __init__(self, followup: FollowUpView) -> None:
         super().__init__()
@@ -75,6 +87,8 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
             )
         if _may_email(followup):
             yield Tick("Send it by email (you see it before it goes)", True, id="by-email")
+            yield Label("Not by email: how did it reach them? (arrows, Space)", id="reached-by-label")
+            yield ChoiceList(REACHED_BY, id="reached-by")
 
     def on_mount(self) -> None:
         self._say_what_the_words_are_for(_may_email(self._followup))
@@ -83,15 +97,25 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
         if event.checkbox.id == "by-email":
             self._say_what_the_words_are_for(event.value)
 
+    def _ask_how_it_reached_them(self, asked: bool) -> None:
+        """Unticking the email asks how it reached the customer instead, so the record
+        and the customer's last contact say what really happened."""
+        for widget_id in ("#reached-by-label", "#reached-by"):
+            for widget in self.query(widget_id):
+                widget.display = asked
+
     def _say_what_the_words_are_for(self, by_email: bool) -> None:
         """By email (any kind but a thank-you, whose email carries the personal line) the
         words typed are the message the customer reads; otherwise the shop's record."""
         to_customer = by_email and self._followup.kind != FollowUpKind.THANK_YOU
         self.query_one("#done-label", Label).update(TELL_LABEL if to_customer else DONE_LABEL)
         self.query_one("#done", Input).placeholder = TELL_EXAMPLE if to_customer else DONE_EXAMPLE
+        self._ask_how_it_reached_them(_may_email(self._followup) and not by_email)
 
     def collect(self) -> Completion:
         kind = self._followup.kind
+        may_email = _may_email(self._followup)
+        by_email = may_email and self.query_one("#by-email", Tick).value
         line = ""
         if kind == FollowUpKind.THANK_YOU:
             line = self.query_one("#personal", Input).value.strip()
@@ -104,8 +128,16 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
             still_open=self.query_one("#still-open", Tick).value
             if kind == FollowUpKind.STATUS_UPDATE
             else False,
-            by_email=self.query_one("#by-email", Tick).value if _may_email(self._followup) else False,
+            by_email=by_email,
+            reached_by=self._reached_by() if may_email and not by_email else None,
         )
+
+    def _reached_by(self) -> str:
+        """The way chosen when the email is not sent; refused until one is."""
+        chosen = self.query_one("#reached-by", ChoiceList).value
+        if chosen is None:
+            raise InvalidInput("Choose how it reached them: arrows, then Space.", field="reached_by")
+        return str(chosen)
 
 
 def _may_email(followup: FollowUpView) -> bool:
@@ -138,6 +170,7 @@ def check_off(where: ServiceCaller, item: FollowUpView) -> None:
             personal_line=completion.personal_line,
             customer_informed=completion.customer_informed,
             still_open=completion.still_open,
+            reached_by=completion.reached_by,
         )
         return None
 
