@@ -4,7 +4,7 @@ thanks wall, closing the day, and the needs-help alert on whatever screen the le
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -25,6 +25,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.review import ReviewScreen
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows, type_text
 
@@ -241,8 +242,8 @@ async def test_lead_reassigns_a_follow_up_from_the_third_tab(ctx: ShopContext, t
         screen = await open_review(pilot, app, "3")
         [row] = rows(screen, "oversight-table")
         assert row[0] == "Sam" and row[3:] == ["Bob Jones", "phone", "repair quote"]
-        assert "Unreturned calls before close today: 1" in plain(
-            screen.query_one("#calls-summary", Static).visual
+        assert plain(screen.query_one("#calls-summary", Static).visual) == (
+            "Overdue or due today: 1 · Unreturned calls before close: 1"
         )
         await pilot.press("r")
         await settle(pilot)
@@ -256,6 +257,24 @@ async def test_lead_reassigns_a_follow_up_from_the_third_tab(ctx: ShopContext, t
         assert row[0] == "Alex"
     [item] = followups_of(ctx, bob)
     assert (item.id, item.owner_id) == (callback, team.alex.staff_id)
+
+
+async def test_follow_up_oversight_at_80_columns_says_what_it_lists_and_shows_whole_due_times(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """The title counts the rows below it (with the unreturned calls beside it, not as the
+    list's title), and a due time is never cut ("! Mon 2 Nov 1…" hid the hour)."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123", opted_in=["phone"])
+    followups.add_promise(ctx, team.sam, bob, promise="order a lid", due_at=ctx.now() + timedelta(hours=1))
+    clock.advance(days=3)
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot, app, "3")
+        summary = plain(screen.query_one("#calls-summary", Static).visual)
+        [row] = rows(screen, "oversight-table")
+        due = screen.query_one("#oversight-table", FittedTable).ordered_columns[1]
+    assert summary == "Overdue or due today: 1, 1 overdue · Unreturned calls before close: none"
+    assert row[1].startswith("! ") and len(row[1]) <= due.width, (row[1], due.width)
 
 
 async def test_lead_acknowledges_and_acts_on_a_feedback_topic(ctx: ShopContext, team: Team) -> None:

@@ -21,7 +21,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.safe_text import line, one_line
+from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.tones import STRONG_GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 
@@ -39,7 +39,7 @@ class FollowUpOversightPane(ReviewPane):
             "oversight-table",
             (
                 Col("owner", "Owner", 14, min_width=6),
-                Col("when", "Due", 16, min_width=11),
+                Col("when", "Due", 17, min_width=17),  # "! Mon 23 Nov 10:30" is never cut
                 Col("kind", "What", 13, min_width=8),
                 Col("who", "Customer", 24, min_width=10),
                 Col("how", "How", 23, min_width=6),
@@ -54,13 +54,18 @@ class FollowUpOversightPane(ReviewPane):
         )
 
     def show(self, oversight: FollowUpOversight) -> None:
-        """One block of rows per owner: overdue first, then due today."""
+        """One block of rows per owner: overdue first, then due today; above them, how many
+        there are and the calls to return before close (a line that fits 80 columns)."""
+        listed = [item for group in oversight.by_owner for item in (*group.overdue, *group.due_today)]
+        overdue = sum(1 for item in listed if item.overdue)
         calls = len(oversight.unreturned_calls)
-        summary = f"Unreturned calls before close today: {calls}" + (
-            " — return them all before you leave" if calls else " — all returned"
+        summary = (
+            f"Overdue or due today: {len(listed)}"
+            + (f", {overdue} overdue" if overdue else "")
+            + f" · Unreturned calls before close: {calls or 'none'}"
         )
         self.query_one("#calls-summary", Label).update(
-            Text(summary, style=tone(URGENT if calls else STRONG_GOOD))
+            plain(summary, style=tone(URGENT if calls or overdue else STRONG_GOOD))
         )
         self.items = {}
         rows: list[tuple[str, list[Text]]] = []
