@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from bench_floor import Terminal, figures
+from bench_large_shop import staff_app_command
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.config import load_settings
@@ -49,9 +50,7 @@ def first_result(ctx: ShopContext, typed: str) -> str:
 
 def staff_app_on_find(url: str) -> Terminal:
     """The staff app, Dana signed in, on find-customer with the first page shown."""
-    script = Path(sys.executable).with_name("counter-tui")
-    argv = [str(script)] if script.exists() else [sys.executable, "-m", "counter_tui"]
-    terminal = Terminal([*argv, "--db", url])
+    terminal = Terminal([*staff_app_command(), "--db", url])
     terminal.until("Dana", timeout=120)
     terminal.drain()
     for keys in ("dana", "\r", "1111"):

@@ -36,6 +36,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pexpect
+from bench_large_shop import staff_app_command
 from bench_sync import percentile, temporary_database
 
 from counter_tui.bootstrap import open_shop
@@ -182,9 +183,7 @@ def build_shop(url: str) -> tuple[ShopContext, Actor, list[int]]:
 
 def staff_app(url: str, rows: int = ROWS, columns: int = COLUMNS) -> Terminal:
     """`counter-tui --db URL` on the sign-in screen, its staff list drawn."""
-    script = Path(sys.executable).with_name("counter-tui")
-    argv = [str(script)] if script.exists() else [sys.executable, "-m", "counter_tui"]
-    terminal = Terminal([*argv, "--db", url], rows, columns)
+    terminal = Terminal([*staff_app_command(), "--db", url], rows, columns)
     terminal.until(SERVER, timeout=60)
     terminal.drain()
     return terminal

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from bench_floor import ANSI, Terminal
+from bench_large_shop import compiled_as_installed
 from bench_startup import MINIMAL_APP, build_demo, resident_mib
 
 LEAD, PIN = "dana", "1111"
@@ -138,6 +139,7 @@ def growth(points: list[tuple[int, float]]) -> float:
 def soak(database: Path, loops: int, minutes: float, every: int, modules: Path) -> int:
     """Run the loops (or the minutes) and print resident memory as it goes; the loops done.
     At the end the app writes the names of the modules it loaded into `modules`."""
+    compiled_as_installed()
     terminal = Terminal([sys.executable, "-c", LAUNCHER, str(modules), "--db", f"sqlite:///{database}"])
     pid = terminal.child.pid
     try:

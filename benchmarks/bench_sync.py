@@ -203,12 +203,14 @@ def measure_screen(kind: str, url: str, profile: str | None) -> None:
     import sys
 
     import bench_floor as floor
+    from bench_large_shop import compiled_as_installed
 
     from counter_tui.services import visit_views
 
     ctx, claimer, unowned = floor.build_shop(url)
     first_row = visit_views.floor_board(ctx)[0].who
     stats = f"{profile}.{kind}.prof" if profile else ""
+    compiled_as_installed()
     command = (
         [sys.executable, "-c", PROFILED_APP, stats] if profile else [sys.executable, "-m", "counter_tui"]
     )
