@@ -116,9 +116,20 @@ def _decide(
     if request is None:
         raise NotFound("That hand-off request no longer exists.")
     if result.rowcount != 1:
-        raise Conflict(f"This hand-off was already {request.status}.")
+        raise already_decided(session, ctx, request)
     session.refresh(request)
     return request
+
+
+def already_decided(session: Session, ctx: ShopContext, request: HandoffRequest) -> Conflict:
+    """The refusal of a decision on a request decided meanwhile, saying who decided and when
+    ("Priya already approved this hand-off at 11:04."), or why it was cancelled."""
+    if request.status == HandoffStatus.CANCELLED or request.decided_by is None or request.decided_at is None:
+        why = f" ({request.decision_note})" if request.decision_note else ""
+        return Conflict(f"This hand-off was already {request.status}{why}.")
+    who = staff_names(session).get(request.decided_by, "A shift lead")
+    when = ctx.calendar.local(request.decided_at).format("HH:mm")
+    return Conflict(f"{who} already {request.status} this hand-off at {when}.")
 
 
 def approve_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str = "") -> None:
@@ -185,7 +196,8 @@ def cancel_handoff(ctx: ShopContext, actor: Actor, request_id: int) -> None:
             .values(status=HandoffStatus.CANCELLED, decided_at=ctx.now())
         )
         if result.rowcount != 1:
-            raise Conflict(f"This hand-off was already {request.status}.")
+            session.refresh(request)
+            raise already_decided(session, ctx, request)
         audit.record(session, ctx, actor, "handoff.cancelled", "handoff", request_id)
 
 
