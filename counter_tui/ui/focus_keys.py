@@ -28,6 +28,12 @@ choice made, `/` opening a filter) moves it with `focus_now`: `Widget.focus()` w
 turn behind the keys already typed, which then land in the field being left ("⏎Rita" after
 a refused Enter ended the email instead of filling the name it asked for). A guard test
 refuses `.focus()` under counter_tui/ui outside `on_mount`, where nothing is typed yet.
+
+A key for an action that needs the record a screen reads in a worker (the customer
+screen's e, x, …), typed in the burst that opened the screen, waits for that record
+(`CounterScreen.RECORD_ACTIONS`): the action awaits the read, so the app hands on no key
+meanwhile, then runs and awaits the dialog it opened (`screen_ready`), so the keys typed
+after it reach that dialog's field.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual._context import active_message_pump
 from textual.binding import Binding, BindingType
+from textual.widget import AwaitMount
 from textual.widgets import Input, OptionList
 
 from counter_tui.ui.guarded_app import Guarded
@@ -144,3 +151,12 @@ async def _queue_handled(pump: MessagePump) -> None:
 
     if pump.call_later(mark):
         await asyncio.wait([handled, pump.task], return_when=asyncio.FIRST_COMPLETED)
+
+
+async def screen_ready(screen: Screen[Any]) -> None:
+    """Wait until `screen`, just pushed without awaiting it (a dialog opened by `ask`), is
+    mounted and has handled what it was sent (its ScreenResume, which focuses its first
+    field): for an action that holds the keys typed after it (waiting for a record), so
+    that they go to that field once handed on, not to a screen still without focus."""
+    await AwaitMount(screen, [screen])
+    await _queue_handled(screen)

@@ -17,7 +17,7 @@ from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
-from counter_tui.ui.screens.customer_actions import CustomerActions
+from counter_tui.ui.screens.customer_actions import CUSTOMER_ACTIONS, VISIT_ACTIONS, CustomerActions
 from counter_tui.ui.screens.customer_identity import walk_in_contact
 from counter_tui.ui.widgets import sections
 from counter_tui.ui.widgets.keys_footer import KeysFooter
@@ -29,6 +29,12 @@ TICK_SECONDS = 15.0
 
 class CustomerScreen(CustomerActions, CounterScreen):
     """One customer, by their visit in progress or by their record."""
+
+    RECORD_ACTIONS = frozenset(
+        VISIT_ACTIONS | CUSTOMER_ACTIONS | {"end", "done", "preferences", "walk_in", "reopen"}
+    )
+    """Typed in the burst of the Enter that opened the screen ("⏎e", "⏎x␣⏎"), these wait
+    for the visit (or the record) to be read, then run (see `CounterScreen.RECORD_ACTIONS`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="customer.back", tooltip="Back to the previous screen."),
@@ -196,6 +202,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
         self.customer_id = customer_id
         self.visit: VisitDetail | None = None
         self.customer: CustomerDetail | None = None
+        self.record_state = "pending"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -276,7 +283,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
     def reload(self) -> None:
         """Fetch the visit (or the customer record)."""
         if self.visit_id is not None:
-            self.load(
+            self.load_record(
                 "visit_detail",
                 visit_views.visit_detail,
                 self.ctx,
@@ -294,7 +301,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
                 quiet=True,
             )
         elif self.customer_id is not None:
-            self.load(
+            self.load_record(
                 "customer_detail",
                 customers.customer_detail,
                 self.ctx,

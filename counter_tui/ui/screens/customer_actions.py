@@ -88,6 +88,8 @@ class CustomerActions(VisitActions):
         permissions allow this person (the services ask the same permissions)."""
         if not self.signed_in:  # under the lock screen: nothing is offered
             return False
+        if self.waits_for_record(action):  # typed before the record is read: it waits for it
+            return True
         visit, customer = self.visit, self.customer
         live = visit is not None and visit.ended_at is None
         if action in VISIT_ACTIONS and not live:
