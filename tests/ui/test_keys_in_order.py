@@ -125,19 +125,25 @@ async def test_down_then_enter_in_one_burst_chooses_where_the_cursor_went(
     assert on_file(ctx) == 2
 
 
+async def open_customer_form(pilot: Pilot[None], app: StaffApp) -> CustomerFormDialog:
+    """Sam signs in, opens the highlighted visit and adds its customer's details (a)."""
+    await quick_sign_in(pilot, "sam", "2222")
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, CustomerFormDialog)
+    return form
+
+
 async def test_a_correction_in_a_form_field_is_saved(ctx: ShopContext, team: Team) -> None:
     """The customer form: a name typed with a slip corrected at once (Backspace, ←) and
     Enter, all in one burst, puts the corrected name on file."""
     visits.new_walk_in(ctx, team.sam, claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, CustomerFormDialog)
+        form = await open_customer_form(pilot, app)
         await keys_burst(pilot, *"ita Sofx", "backspace", "a", "home", "R", "enter")
         assert not form.is_active, form.query_one("#name", Input).value
     [rita] = customers.find_customers(ctx, "Sofa").items
@@ -149,13 +155,7 @@ async def test_space_then_enter_in_one_burst_ticks_a_box(ctx: ShopContext, team:
     visits.new_walk_in(ctx, team.sam, claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, CustomerFormDialog)
+        form = await open_customer_form(pilot, app)
         await type_text(pilot, "Tia Tick")
         await pilot.press("tab", "tab")
         await type_text(pilot, "tia@example.com")
@@ -216,13 +216,7 @@ async def test_keys_typed_after_a_refused_enter_land_in_the_field_it_asks_for(
     visits.new_walk_in(ctx, team.sam, claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, CustomerFormDialog)
+        form = await open_customer_form(pilot, app)
         await pilot.press("tab", "tab")
         await type_text(pilot, "rita@example.com")
         await burst(pilot, "\nRita\n")
