@@ -378,6 +378,13 @@ CASES = [
         lambda s, t: followup_oversight.reassign_followup(s.ctx, s.team.lead, s.callback, _alex(s), t),
     ),
     Case(
+        "followups.complete_followup:reached_by",
+        None,
+        lambda s, t: followups.complete_followup(
+            s.ctx, s.team.lead, s.callback, what_was_done="called", reached_by=t
+        ),
+    ),
+    Case(
         "followups.complete_followup:personal_line",
         "personal_line",
         lambda s, t: followups.complete_followup(
