@@ -65,6 +65,18 @@ async def test_someone_not_offered_a_or_l_is_not_told_to_press_them(ctx: ShopCon
         assert shown(app, "#contact-block") == "Not on file."
 
 
+async def test_someone_who_may_not_set_needs_is_not_told_to_press_e(ctx: ShopContext, team: Team) -> None:
+    """Sam's walk-in seen by Alex (read-only): "none recorded", not "(e to set)", a key Alex
+    is not offered there (found by the tester)."""
+    visits.new_walk_in(ctx, team.sam, description="tall man, drills", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_visit(pilot, app, "alex", "3333")
+        assert screen.check_action("needs", ()) is not True
+        assert "Needs  none recorded" in shown(app, "#visit-block")
+        assert "e to set" not in shown(app, "#visit-block")
+
+
 async def test_needs_set_in_the_dialog_show_as_badges(ctx: ShopContext, team: Team) -> None:
     """e, tick two needs with Space, a detail, Enter: both show as badges and are stored."""
     visit_id = visits.new_walk_in(ctx, team.sam, description="couple, sofas", claim=True)

@@ -117,10 +117,11 @@ def visit_block(ctx: ShopContext, visit: VisitDetail, looks: Looks = PLAIN) -> T
         text.append_text(plain(f"; kiosk language {name_of(visit.language)} ({tag(visit.language)})"))
     text.append("\n")
     text.append("Needs  ", style=looks.label)
+    settable = visit.can_act and visit.ended_at is None  # else e is not offered here
     text.append_text(
         needs_text(ctx, visit.needs, looks.badges)
         if visit.needs
-        else Text("none recorded (e to set)", style=looks.quiet)
+        else Text("none recorded (e to set)" if settable else "none recorded", style=looks.quiet)
     )
     if visit.pending_handoff is not None:
         handoff = visit.pending_handoff
