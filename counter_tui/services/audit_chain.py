@@ -21,7 +21,6 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Protocol
 
 from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import Session, col, select
@@ -57,21 +56,6 @@ class PendingEvent:
 _PENDING_FIELDS = tuple(field.name for field in fields(PendingEvent))
 
 
-class Linkable(Protocol):
-    """An event as the chain hashes it: a pending one, or an `AuditEvent` row."""
-
-    at: datetime
-    actor_id: int | None
-    terminal: str
-    action: str
-    entity: str
-    entity_id: int | None
-    details: str
-    details_hash: str
-    prev_hash: str
-    chain_hash: str
-
-
 def details_digest(details: str) -> str:
     """The hash of an event's details text."""
     return hashlib.sha256(details.encode("utf-8")).hexdigest()
@@ -99,7 +83,7 @@ def event_digest(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def link(event: Linkable, prev_hash: str) -> str:
+def link(event: PendingEvent | AuditEvent, prev_hash: str) -> str:
     """Fill in an event's hashes after `prev_hash`; its own chain hash."""
     details_hash = details_digest(event.details)
     chain_hash = event_digest(
