@@ -36,13 +36,20 @@ def _stored(ctx: ShopContext) -> tuple[list[FollowUp], list[OutboxMessage]]:
         return list(session.exec(select(FollowUp))), list(session.exec(select(OutboxMessage)))
 
 
-async def _fill_in_and_preview(pilot: Pilot[None], app: StaffApp) -> MailPreviewDialog:
+async def _open_check_off(pilot: Pilot[None], app: StaffApp) -> CompleteFollowUpDialog:
+    """Sam signs in, opens My follow-ups and checks off the first: its dialog."""
     await quick_sign_in(pilot, "sam", "2222")
     await pilot.press("f")
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    assert isinstance(app.screen, CompleteFollowUpDialog)
+    dialog = app.screen
+    assert isinstance(dialog, CompleteFollowUpDialog)
+    return dialog
+
+
+async def _fill_in_and_preview(pilot: Pilot[None], app: StaffApp) -> MailPreviewDialog:
+    await _open_check_off(pilot, app)
     await type_text(pilot, LINE)
     await pilot.press("tab")
     await type_text(pilot, "Emailed the thank-you")
@@ -167,12 +174,7 @@ async def test_each_kind_goes_from_preview_to_the_outbox_to_sent(
     followup_id = queue(mail_shop, team, bob)
     app = StaffApp(mail_shop)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, CompleteFollowUpDialog)
+        await _open_check_off(pilot, app)
         await type_text(pilot, "All sorted, come by any time.")
         await pilot.press("enter")
         await settle(pilot)
@@ -200,13 +202,7 @@ async def test_within_the_contact_cadence_the_email_is_refused_beside_the_form_a
     followups.complete_followup(mail_shop, team.sam, told, what_was_done="Rang him", customer_informed=True)
     app = StaffApp(mail_shop)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, CompleteFollowUpDialog)
+        dialog = await _open_check_off(pilot, app)
         await type_text(pilot, LINE)
         await pilot.press("tab")
         await type_text(pilot, "Emailed the thank-you")
@@ -234,13 +230,7 @@ async def test_the_field_says_its_words_are_the_email_when_it_goes_by_email(
     _status_update(mail_shop, team, bob)
     app = StaffApp(mail_shop)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, CompleteFollowUpDialog)
+        dialog = await _open_check_off(pilot, app)
         label = dialog.query_one("#done-label", Label)
         assert plain(label.visual).startswith("What to tell them")
         await pilot.press("tab", "tab", "space")
@@ -256,13 +246,7 @@ async def test_an_email_left_unsent_asks_how_it_reached_them_and_records_that(
     followup_id = _bob_agreed_to_email(ctx, team)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, CompleteFollowUpDialog)
+        dialog = await _open_check_off(pilot, app)
         await type_text(pilot, LINE)
         await pilot.press("tab")
         await type_text(pilot, "Told him at the till")
