@@ -3,11 +3,14 @@ unowned ahead, colleagues free), in plain words; and how quoted waits compared w
 actual ones, for the scorecard and the end-of-day report.
 
 The rule: nobody signed in or serving gives no figure; more colleagues free than people
-ahead is "a moment"; otherwise those ahead who are not picked up by a free colleague are
-served in rounds by everyone on the floor, each round as long as a typical recent visit
-(the median from claim to end, 10 minutes until there are visits to go on), rounded up to
-five minutes. Someone who chose to browse privately is given no quote and is not counted
-as waiting ahead.
+ahead is "a moment"; otherwise the customer's place among those left once the free
+colleagues have picked someone up, times the time between two colleagues coming free (a
+typical recent visit, the median from claim to end or 10 minutes until there are visits
+to go on, shared by everyone on the floor), rounded up to the minute and never under a
+minute a place. So each place in the queue is quoted a longer wait than the one before:
+a quote that says the same for 1 and 2 people ahead is one the shop cannot keep for both.
+Someone who chose to browse privately is given no quote and is not counted as waiting
+ahead.
 """
 
 from __future__ import annotations
@@ -94,9 +97,16 @@ def quote_wait(session: Session, need: str) -> WaitQuote | None:
         return WaitQuote(None, ahead, free)
     if free > ahead:
         return WaitQuote(0, ahead, free)
-    rounds = math.ceil((ahead - free + 1) / len(on_floor))
-    minutes = 5 * math.ceil(rounds * typical_visit_minutes(session) / 5)
-    return WaitQuote(minutes, ahead, free)
+    return WaitQuote(
+        wait_for_place(ahead - free + 1, len(on_floor), typical_visit_minutes(session)), ahead, free
+    )
+
+
+def wait_for_place(place: int, on_floor: int, typical_minutes: float) -> int:
+    """Whole minutes until the colleague who serves the `place`-th customer still waiting
+    comes free: one of `on_floor` colleagues comes free every `typical_minutes / on_floor`
+    on average; at least a minute a place, so a longer queue is always quoted longer."""
+    return max(place, math.ceil(round(place * typical_minutes / on_floor, 6)))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -44,7 +45,7 @@ def test_a_free_colleague_and_nobody_ahead_is_a_moment(
     assert fetch(Visit, done.visit_id).quoted_wait_minutes == 0
 
 
-def test_people_ahead_beyond_those_free_wait_a_typical_visit_per_round(
+def test_people_ahead_beyond_those_free_wait_their_share_of_a_typical_visit(
     ctx: ShopContext, team: Team, fetch: Callable[..., Any], audit_log: Any
 ) -> None:
     # Alex is signed in and free, Sam serves a customer; two wait unowned, one browses.
@@ -59,7 +60,21 @@ def test_people_ahead_beyond_those_free_wait_a_typical_visit_per_round(
     assert '"quoted_wait_minutes": 10' in created.details
 
 
-def test_a_typical_visit_is_the_median_of_recent_ones_rounded_up_to_five(
+def test_each_place_in_the_queue_is_quoted_a_longer_wait(
+    ctx: ShopContext, team: Team, fetch: Callable[..., Any]
+) -> None:
+    # Alex free, Sam serving: each check-in joins the queue behind the ones before it.
+    visits.new_walk_in(ctx, team.sam, claim=True)
+    checked_in = [_check_in(ctx) for _ in range(6)]
+    quoted = [fetch(Visit, done.visit_id).quoted_wait_minutes for done in checked_in]
+    assert quoted[0] == 0
+    assert all(earlier < later for earlier, later in pairwise(quoted)), quoted
+    assert len({done.wait for done in checked_in}) == len(checked_in)
+    assert checked_in[1].wait == "Expected wait: about 5 minutes (1 person is ahead of you)."
+    assert checked_in[2].wait == "Expected wait: about 10 minutes (2 people are ahead of you)."
+
+
+def test_a_typical_visit_is_the_median_of_recent_ones(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
     served = visits.new_walk_in(ctx, team.sam, claim=True)
@@ -68,7 +83,7 @@ def test_a_typical_visit_is_the_median_of_recent_ones_rounded_up_to_five(
     visits.new_walk_in(ctx, team.sam, claim=True)
     _waiting(ctx)
     _waiting(ctx)
-    assert _check_in(ctx).wait == "Expected wait: about 25 minutes (2 people are ahead of you)."
+    assert _check_in(ctx).wait == "Expected wait: about 22 minutes (2 people are ahead of you)."
 
 
 def test_signed_out_colleagues_are_not_on_the_floor(ctx: ShopContext, team: Team) -> None:
