@@ -65,9 +65,17 @@ def first_name(name: str) -> str:
 
 def visit_who(visit: Visit, customer: Customer | None) -> str:
     """How a visit's customer is named on screen: their name, or the description given."""
-    if customer is not None and customer.erased_at is None:
-        return customer.name
-    return visit.description or ANONYMOUS
+    if customer is None:
+        return named_as(visit.description, None, None)
+    return named_as(visit.description, customer.name, customer.erased_at)
+
+
+def named_as(description: str | None, customer_name: str | None, erased_at: datetime | None) -> str:
+    """`visit_who` from the columns: the customer's name unless there is no customer (no
+    name) or they were erased, else the visit's description, else "walk-in"."""
+    if customer_name is not None and erased_at is None:
+        return customer_name
+    return description or ANONYMOUS
 
 
 def followup_views(session: Session, ctx: ShopContext, statement: Any) -> tuple[FollowUpView, ...]:

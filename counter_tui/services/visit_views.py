@@ -7,9 +7,13 @@ so no screen ever triggers a query.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import functools
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select, and_, exists
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
@@ -18,6 +22,7 @@ from counter_tui.db.models import (
     HandoffRequest,
     HandoffStatus,
     NeedKind,
+    Staff,
     Visit,
     VisitHelper,
     VisitNeed,
@@ -28,7 +33,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import build_customer_detail
 from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, refusal, require, visit_target
-from counter_tui.services.queries import staff_names, visit_who
+from counter_tui.services.queries import named_as, staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail, floor_order
 from counter_tui.services.visits import load_visit
 
@@ -61,66 +66,130 @@ def floor_board(ctx: ShopContext) -> list[FloorRow]:
 
 
 def floor_rows(session: Session, ctx: ShopContext, *where: ColumnElement[bool]) -> list[FloorRow]:
-    """Floor rows for the visits matching `where` (in arrival order), read in `session`;
-    the board and the screens' updates of a few rows build them the same way."""
-    thresholds = ctx.rules.thresholds
+    """Floor rows for the visits matching `where` (in arrival order), read in `session` in
+    one statement (each is a round trip to a PostgreSQL server, and a claim on another
+    terminal waits for this read): the visit with its customer, owner, active needs and
+    helpers joined (a visit comes back once per need and helper pair) and whether a
+    hand-off waits. The board and the screens' updates of a few rows build them the same way."""
+    greet_within = timedelta(minutes=ctx.rules.thresholds.greet_within_minutes)
     first_language = ctx.rules.kiosk.languages[0]
     now = ctx.now()
-    rows = session.exec(
-        select(Visit, Customer)
-        .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
-        .where(*where)
-        .order_by(col(Visit.arrived_at))
-    ).all()
-    visit_ids = [visit.id for visit, _ in rows]
-    names = staff_names(session)
-    needs = _active_needs(session, visit_ids)
-    helpers: dict[int, list[str]] = {}
-    for helper in session.exec(select(VisitHelper).where(col(VisitHelper.visit_id).in_(visit_ids))):
-        helpers.setdefault(helper.visit_id, []).append(names.get(helper.staff_id, "?"))
-    pending = set(
-        session.exec(
-            select(HandoffRequest.visit_id).where(
-                col(HandoffRequest.visit_id).in_(visit_ids),
-                HandoffRequest.status == HandoffStatus.PENDING,
+    board: list[FloorRow] = []
+    last: tuple[int, Any] | None = None
+    needs: dict[int, NeedView] = {}
+    helpers: dict[int, str] = {}
+
+    def finish() -> None:
+        if last is not None:
+            board.append(
+                _floor_row(
+                    last[1], tuple(needs.values()), tuple(helpers.values()), now, greet_within, first_language
+                )
             )
+
+    for row in session.connection().execute(_floor_read().where(*where)):
+        if last is None or last[0] != row.id:
+            finish()
+            last, needs, helpers = (row.id, row), {}, {}
+        if row.need_id is not None and row.need_id not in needs:
+            needs[row.need_id] = NeedView(
+                row.need_id, row.need_kind, need_label(row.need_kind), row.need_detail, row.need_check_back_at
+            )
+        if row.helper_id is not None and row.helper_id not in helpers:
+            helpers[row.helper_id] = row.helper_name or "?"
+    finish()
+    return board
+
+
+def _floor_row(
+    row: Any,
+    visit_needs: tuple[NeedView, ...],
+    helper_names: tuple[str, ...],
+    now: datetime,
+    greet_within: timedelta,
+    first_language: str,
+) -> FloorRow:
+    """One visit's floor row from its row of `_floor_read`, its needs and helpers."""
+    kinds = {need.kind for need in visit_needs}
+    unowned = row.owner_id is None
+    browsing = NeedKind.BROWSE_PRIVATELY in kinds
+    greet_by = row.arrived_at + greet_within if unowned and not browsing else None
+    check_backs = [need.check_back_at for need in visit_needs if need.check_back_at is not None]
+    check_back_at = min(check_backs) if check_backs else None
+    return FloorRow(
+        visit_id=row.id,
+        customer_id=row.customer_id,
+        who=named_as(row.description, row.customer_name, row.customer_erased_at),
+        source=row.source,
+        arrived_at=row.arrived_at,
+        owner_id=row.owner_id,
+        owner_name=row.owner_name if row.owner_id else None,
+        claimed_at=row.claimed_at,
+        needs=visit_needs,
+        helper_names=helper_names,
+        waiting_too_long=greet_by is not None and now > greet_by,
+        needs_help_unclaimed=unowned and NeedKind.NEEDS_HELP in kinds,
+        check_back_due=check_back_at is not None and check_back_at <= now,
+        handoff_pending=bool(row.handoff_pending),
+        greet_by=greet_by,
+        check_back_at=check_back_at,
+        language_tag=tag(row.language) if row.language not in (None, first_language) else "",
+    )
+
+
+@functools.cache
+def _floor_read() -> Select[*tuple[Any, ...]]:
+    """The floor rows' statement without its `where` (built once: building it costs
+    more than running it for a few rows)."""
+    owner = aliased(Staff)
+    helper = aliased(Staff)
+    pending = (
+        exists()
+        .where(
+            col(HandoffRequest.visit_id) == col(Visit.id),
+            col(HandoffRequest.status) == HandoffStatus.PENDING,
+        )
+        .correlate(Visit)
+    )
+    return (
+        sa_select(
+            col(Visit.id),
+            col(Visit.customer_id),
+            col(Visit.description),
+            col(Visit.source),
+            col(Visit.arrived_at),
+            col(Visit.owner_id),
+            col(Visit.claimed_at),
+            col(Visit.language),
+            col(Customer.name).label("customer_name"),
+            col(Customer.erased_at).label("customer_erased_at"),
+            col(owner.name).label("owner_name"),
+            pending.label("handoff_pending"),
+            col(VisitNeed.id).label("need_id"),
+            col(VisitNeed.kind).label("need_kind"),
+            col(VisitNeed.detail).label("need_detail"),
+            col(VisitNeed.check_back_at).label("need_check_back_at"),
+            col(VisitHelper.id).label("helper_id"),
+            col(helper.name).label("helper_name"),
+        )
+        .select_from(Visit)
+        .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
+        .join(owner, col(owner.id) == col(Visit.owner_id), isouter=True)
+        .join(
+            VisitNeed,
+            and_(col(VisitNeed.visit_id) == col(Visit.id), col(VisitNeed.cleared_at).is_(None)),
+            isouter=True,
+        )
+        .join(VisitHelper, col(VisitHelper.visit_id) == col(Visit.id), isouter=True)
+        .join(helper, col(helper.id) == col(VisitHelper.staff_id), isouter=True)
+        .order_by(
+            col(Visit.arrived_at),
+            col(Visit.id),
+            col(VisitNeed.set_at),
+            col(VisitNeed.id),
+            col(VisitHelper.id),
         )
     )
-    board: list[FloorRow] = []
-    for visit, customer in rows:
-        visit_needs = needs.get(visit.id or 0, ())
-        kinds = {need.kind for need in visit_needs}
-        unowned = visit.owner_id is None
-        browsing = NeedKind.BROWSE_PRIVATELY in kinds
-        greet_by = (
-            visit.arrived_at + timedelta(minutes=thresholds.greet_within_minutes)
-            if unowned and not browsing
-            else None
-        )
-        check_backs = [need.check_back_at for need in visit_needs if need.check_back_at is not None]
-        check_back_at = min(check_backs) if check_backs else None
-        board.append(
-            FloorRow(
-                visit_id=visit.id or 0,
-                customer_id=visit.customer_id,
-                who=visit_who(visit, customer),
-                source=visit.source,
-                arrived_at=visit.arrived_at,
-                owner_id=visit.owner_id,
-                owner_name=names.get(visit.owner_id) if visit.owner_id else None,
-                claimed_at=visit.claimed_at,
-                needs=visit_needs,
-                helper_names=tuple(helpers.get(visit.id or 0, ())),
-                waiting_too_long=greet_by is not None and now > greet_by,
-                needs_help_unclaimed=unowned and NeedKind.NEEDS_HELP in kinds,
-                check_back_due=check_back_at is not None and check_back_at <= now,
-                handoff_pending=visit.id in pending,
-                greet_by=greet_by,
-                check_back_at=check_back_at,
-                language_tag=tag(visit.language) if visit.language not in (None, first_language) else "",
-            )
-        )
-    return board
 
 
 def _active_needs(session: Session, visit_ids: list[int | None]) -> dict[int, tuple[NeedView, ...]]:
