@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from counter_tui.db.models import HandoffRequest, Visit
+from counter_tui.db.models import AuditEvent, HandoffRequest, Visit
 from counter_tui.services import customers, handoffs, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
@@ -171,3 +171,31 @@ async def test_deny_and_approve_name_the_customer_and_the_people_literally(
         await settle(pilot)
         assert app.messages[-1] == f"Approved: {hostile} is now with Alex (from Sam)."
     assert owner_of(ctx, denied) == team.alex.staff_id
+
+
+async def test_a_lead_can_reassign_a_customer_to_themself(ctx: ShopContext, team: Team) -> None:
+    """Dana (lead) takes Sam's customer with g: Dana is on the Reassign list (the service
+    allows it), and the move is stored and audited with the reason."""
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("g")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, StaffPickerDialog)
+        assert [c.name for c in picker._colleagues] == ["Alex", "Dana"]
+        await pilot.press("down", "space", "enter")
+        await type_text(pilot, "Sam went home ill")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    assert owner_of(ctx, visit_id) == team.lead.staff_id
+    with ctx.database.read() as session:
+        [record] = session.exec(select(HandoffRequest)).all()
+        assert (record.to_staff_id, record.reason) == (team.lead.staff_id, "Sam went home ill")
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "visit.reassigned")).all()
+        assert [e.actor_id for e in events] == [team.lead.staff_id]

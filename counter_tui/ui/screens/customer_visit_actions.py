@@ -119,9 +119,17 @@ class VisitActions(IdentityActions):
         reason_prompt: str | None,
         save: Callable[[Actor, StaffChoice], T],
         then: Callable[[T], None],
+        *,
+        offer_self: bool = False,
     ) -> None:
+        """Ask for a colleague, leaving out the customer's owner, and the person acting
+        unless `offer_self` (a lead reassigning may take the customer themself, which
+        handoffs.reassign_visit allows and audits like any other move)."""
+
         def show(people: list[StaffSummary]) -> None:
-            exclude = {self.actor.staff_id, self.visit.owner_id if self.visit else None}
+            exclude = {self.visit.owner_id if self.visit else None}
+            if not offer_self:
+                exclude.add(self.actor.staff_id)
             colleagues = [p for p in people if p.id not in exclude]
             if not colleagues:
                 self.notify("No other colleague is on the staff list.", markup=False)
@@ -173,6 +181,7 @@ class VisitActions(IdentityActions):
                 self.ctx, actor, visit_id, choice.staff_id, choice.reason
             ),
             then=lambda _: self.reload(),
+            offer_self=True,
         )
 
     def action_end(self) -> None:
