@@ -192,6 +192,9 @@ class VisitDetail:
     preferences: str = ""
     language: str | None = None
     """The language the customer picked at the kiosk (None: not checked in at a kiosk)."""
+    name_given: str = ""
+    """The first name the customer typed at the kiosk ("" when they gave none or did not
+    check in there): the name a form putting them on file starts with."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, refusal, require, visit_target
 from counter_tui.services.queries import named_as, staff_names, visit_who
 from counter_tui.services.views import FloorRow, HandoffView, NeedView, NoteView, VisitDetail, floor_order
-from counter_tui.services.visits import load_visit
+from counter_tui.services.visits import load_visit, name_given_at_kiosk
 
 
 def open_visits_owned_by(ctx: ShopContext, actor: Actor) -> list[FloorRow]:
@@ -268,4 +268,5 @@ def visit_detail(ctx: ShopContext, actor: Actor, visit_id: int) -> VisitDetail:
             notes=visit_notes,
             preferences=visit.preferences,
             language=visit.language,
+            name_given=name_given_at_kiosk(visit),
         )

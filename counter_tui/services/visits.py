@@ -91,6 +91,10 @@ class EndResult:
     message: str
 
 
+UNNAMED_WALK_IN = "walk-in"
+"""The description of a walk-in nobody has described or named yet."""
+
+
 def load_visit(session: Session, visit_id: int) -> Visit:
     """The visit row, or a NotFound the user can read."""
     visit = session.exec(_VISIT_BY_ID, params={"visit_id": visit_id}).first()
@@ -171,7 +175,7 @@ def new_walk_in(
         now = ctx.now()
         visit = Visit(
             customer_id=customer_id,
-            description=description or ("" if customer_id else "walk-in"),
+            description=description or ("" if customer_id else UNNAMED_WALK_IN),
             source=source,
             arrived_at=now,
             created_by=actor.staff_id,
@@ -354,3 +358,11 @@ def add_visit_note(ctx: ShopContext, actor: Actor, visit_id: int, body: str) -> 
             },
         )
         audit.record(session, ctx, actor, "visit.note_added", "visit", visit_id)
+
+
+def name_given_at_kiosk(visit: Visit) -> str:
+    """The first name the customer typed at the kiosk ("" when they skipped it, or did not
+    check in at a kiosk: only kiosk check-ins record a language)."""
+    if visit.language is None or visit.description == UNNAMED_WALK_IN:
+        return ""
+    return visit.description or ""

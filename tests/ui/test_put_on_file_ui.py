@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlmodel import col, func, select
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from counter_tui.db.models import AuditEvent, ContactConsent, Customer, Visit
-from counter_tui.services import customers, visits
+from counter_tui.db.models import AuditEvent, ContactConsent, Customer, NeedKind, Visit
+from counter_tui.errors import InvalidInput
+from counter_tui.services import customers, kiosk, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.text import clean_text
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
 from counter_tui.ui.screens.customer import CustomerScreen
@@ -204,3 +207,44 @@ async def test_linking_never_overwrites_their_record_nor_takes_another_customers
     customer, agreed, _events = _stored(ctx, priya)
     assert (customer.name, customer.phone, customer.email) == ("Priya Shah", "07700 900456", "")
     assert agreed == set()
+
+
+KIOSK_NAMES = ("Ann", "Jo [/]", "[@click=app.quit]x[/]", "\u202eevil\u202c Bo", "Zoë \x1b]0;pwned\x07")
+
+
+@pytest.mark.parametrize("typed", KIOSK_NAMES)
+async def test_a_kiosk_walk_in_is_put_on_file_with_the_name_they_typed(
+    ctx: ShopContext, team: Team, typed: str
+) -> None:
+    """The form starts with the first name typed at the kiosk (still editable: the
+    surname is added by keys), shown literally, and stored cleaned of control and bidi
+    characters; markup is kept as text."""
+    checked_in = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name=typed, need=NeedKind.NEEDS_HELP))
+    visits.claim_visit(ctx, team.sam, checked_in.visit_id)
+    expected = clean_text(typed)  # control characters and bidi overrides dropped
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CustomerFormDialog)
+        assert form.query_one("#name", Input).value == expected
+        await pilot.press("end")
+        await type_text(pilot, " Smith")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    customer_id = _linked_to(ctx, checked_in.visit_id)
+    with ctx.database.read() as session:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None
+        assert customer.name == expected + " Smith"
+
+
+def test_a_kiosk_name_too_long_to_keep_is_refused_at_the_kiosk(ctx: ShopContext) -> None:
+    with pytest.raises(InvalidInput):
+        kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="[/]" + "W" * 4997, need=NeedKind.NEEDS_HELP))

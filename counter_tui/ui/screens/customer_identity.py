@@ -74,7 +74,7 @@ class IdentityActions(_Screen):
         if self.visit_id is None:
             return
         visit_id = self.visit_id
-        form = CustomerFormDialog(title=why)
+        form = CustomerFormDialog(self.visit.name_given if self.visit else "", title=why)
 
         def save(actor: Actor, details: NewCustomer, create_anyway: bool = False) -> int:
             return visit_customer.add_customer_to_visit(
