@@ -172,10 +172,12 @@ class FloorScreen(FloorReads, CounterScreen):
         now = self.ctx.now()
         table = self.query_one(FittedTable)
         narrow = table.narrow
-        if touched is None or self._shown is None or narrow != self._shown_narrow:
+        rebuilt = touched is None or self._shown is None or narrow != self._shown_narrow
+        if rebuilt:
             rows = sorted((row.as_of(now) for row in self._board.values()), key=floor_order)
             shown = [(row, self._cells.cells(row, narrow, now)) for row in rows]
         else:
+            assert touched is not None and self._shown is not None
             shown = [item for item in self._shown if item[0].visit_id not in touched]
             for visit_id in touched:
                 if (changed := self._board.get(visit_id)) is not None:
@@ -184,7 +186,10 @@ class FloorScreen(FloorReads, CounterScreen):
         self._shown, self._shown_narrow = shown, narrow
         self._cells.keep_only(set(self._board))
         table.display = bool(shown)
-        table.patch([(str(row.visit_id), cells) for row, cells in shown])
+        table.patch(
+            [(str(row.visit_id), cells) for row, cells in shown],
+            touched=None if rebuilt or touched is None else {str(visit_id) for visit_id in touched},
+        )
         wanted = self._focus_visit
         if wanted is not None and wanted in self._board:
             self._focus_visit = None

@@ -10,7 +10,8 @@ before anything is pushed off screen, and spare room goes to the columns that gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -118,6 +119,8 @@ class FittedTable(PlacedCellsTable):
         self._pending: list[tuple[str, Sequence[Text]]] = []
         self._measured: dict[str, tuple[Sequence[Text], tuple[int, ...]]] = {}
         """The cells of each row shown and their widths, by row key."""
+        self._counts: list[Counter[int]] | None = None
+        """For each column, how many of the rows measured have a cell of each width."""
         """Rows of the last fill not yet added to the table (see FIRST_ROWS)."""
         self._was_narrow = False
 
@@ -143,11 +146,38 @@ class FittedTable(PlacedCellsTable):
             else:
                 measured[key] = (cells, tuple(cell.cell_len for cell in cells))
         self._measured = measured
-        headers = tuple(len(spec.label) for spec in self.specs)
+        columns = list(zip(*(widths for _, widths in measured.values()), strict=True))
+        self._counts = [Counter(column) for column in columns] if columns else [Counter() for _ in self.specs]
+        return self._fit(self._counts)
+
+    def _fit(self, counts: list[Counter[int]]) -> list[int]:
+        """The column widths for cells of these widths (each column at least its header)."""
         content = [
-            max(column) for column in zip(headers, *(widths for _, widths in measured.values()), strict=True)
+            max(len(spec.label), max(column, default=0))
+            for spec, column in zip(self.specs, counts, strict=True)
         ]
         return fit_widths(self.specs, self.available_width(), content)
+
+    def _widths_after(self, touched: Collection[str], rows: dict[str, Sequence[Text]]) -> list[int]:
+        """`fitted_widths` when only the `touched` rows can have changed (`rows`: every
+        row now, by key): those rows are measured again, the others' widths kept."""
+        counts = self._counts
+        if counts is None:
+            return self.fitted_widths()
+        for key in touched:
+            kept = self._measured.pop(key, None)
+            if kept is not None:
+                for column, width in zip(counts, kept[1], strict=True):
+                    column[width] -= 1
+                    if not column[width]:
+                        del column[width]
+            cells = rows.get(key)
+            if cells is not None:
+                widths = tuple(cell.cell_len for cell in cells)
+                self._measured[key] = (cells, widths)
+                for column, width in zip(counts, widths, strict=True):
+                    column[width] += 1
+        return self._fit(counts)
 
     @property
     def narrow(self) -> bool:
@@ -162,18 +192,32 @@ class FittedTable(PlacedCellsTable):
         self._rows = list(rows)
         self._lay_out()
 
-    def patch(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+    def patch(
+        self, rows: Sequence[tuple[str, Sequence[Text]]], *, touched: Collection[str] | None = None
+    ) -> None:
         """Show these (row key, cells) rows by changing only what differs from what is
         shown: a cell that is not the same object (or equal) as before is replaced, rows
         gone are taken out, new rows put in their place, and the order put right; only
         the rows changed or moved are drawn again (`_put_in_place`), and the cursor stays
         on the same row. When the columns would need other widths, or most rows changed,
-        the table is filled again instead (every cell is cut to its new width)."""
+        the table is filled again instead (every cell is cut to its new width).
+
+        `touched`: the keys of the only rows that may have come, gone or changed since the
+        last fill or patch (every other row given with the same cells as then); only
+        those are compared and measured (a change on the floor board touches a few rows of
+        hundreds). None: any row may have."""
         self._add_pending()
         before = dict(self._rows)
         self._rows = list(rows)
-        widths = self.fitted_widths()
-        changed = [(key, cells) for key, cells in rows if _differs(before.get(key), cells)]
+        if touched is None:
+            widths = self.fitted_widths()
+            changed = [(key, cells) for key, cells in rows if _differs(before.get(key), cells)]
+        else:
+            now = dict(self._rows)
+            widths = self._widths_after(touched, now)
+            changed = [
+                (key, now[key]) for key in touched if key in now and _differs(before.get(key), now[key])
+            ]
         if widths != self._widths or 2 * len(changed) > max(len(rows), len(before)):
             self._lay_out()
             return
