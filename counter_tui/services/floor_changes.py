@@ -67,7 +67,7 @@ def floor_patch(
         return FloorPatch(frozenset(), ())
     with ctx.database.read() as session:
         visit_ids |= _visits_of(session, customer_ids, handoff_ids)
-        rows = floor_rows(session, ctx, col(Visit.id).in_(visit_ids), col(Visit.ended_at).is_(None))
+        rows = floor_rows(session, ctx, visit_ids)
     return FloorPatch(frozenset(visit_ids), tuple(rows))
 
 

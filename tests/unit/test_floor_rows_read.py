@@ -95,3 +95,13 @@ def test_the_whole_board_is_read_in_one_statement(ctx: ShopContext, team: Team) 
         (),
         False,
     )
+
+
+def test_a_customer_with_no_open_visit_reads_no_row(ctx: ShopContext, team: Team) -> None:
+    """Their change touches no row of the board: the read of none comes back empty."""
+    ama = customers.create_customer(ctx, team.sam, name="Ama Owusu")
+    visits.new_walk_in(ctx, team.sam, description="green scarf")
+    renamed = [Change(event_id=1, entity="customer", entity_id=ama, action="customer.updated")]
+    patch = floor_changes.floor_patch(ctx, renamed)
+    assert patch is not None
+    assert (patch.visit_ids, patch.rows) == (frozenset(), ())
