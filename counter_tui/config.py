@@ -17,7 +17,9 @@ from itertools import pairwise
 from typing import Any
 
 import pendulum
+from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -29,6 +31,8 @@ from counter_tui.app_paths import default_config_path, default_database_url
 from counter_tui.config_check import check_settings_file, keymap_problem
 from counter_tui.kiosk_words import ENGLISH, LANGUAGES, WORDS
 from counter_tui.themes import DEFAULT_THEME, theme_problem
+
+MINUTES_A_DAY = 1440
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -88,6 +92,29 @@ def _parse_period(part: str, text: str) -> tuple[time, time]:
     return opens, closes
 
 
+def _phone_regions() -> frozenset[str]:
+    """The countries (ISO 3166 two-letter codes) the phone number library can read local
+    numbers for; imported when a country is given, not at start-up."""
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def field_range(info: FieldInfo) -> tuple[float, float] | None:
+    """A numeric setting's lowest and highest value (its Field's ge/gt and le/lt), or None
+    when it lacks either bound."""
+    low: float | None = None
+    high: float | None = None
+    for item in info.metadata:
+        if isinstance(item, Ge | Gt):
+            low = item.ge if isinstance(item, Ge) else item.gt  # type: ignore[assignment]
+        elif isinstance(item, Le | Lt):
+            high = item.le if isinstance(item, Le) else item.lt  # type: ignore[assignment]
+    if low is None or high is None:
+        return None
+    return low, high
+
+
 def _default_hours() -> dict[str, str | None]:
     return {
         "mon": "09:00-17:30",
@@ -123,8 +150,11 @@ class ShopSettings(StrictModel):
     @classmethod
     def _country_code(cls, value: str) -> str:
         code = value.strip().upper()
-        if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
-            raise ValueError(f"country must be a two-letter code such as GB or IE, not {value!r}")
+        if code and code not in _phone_regions():
+            raise ValueError(
+                "country must be a two-letter ISO 3166 code the phone numbers can use, such as "
+                "GB, IE or US (or empty for the time zone's country)"
+            )
         return code
 
     @field_validator("timezone")
@@ -159,17 +189,30 @@ class ShopSettings(StrictModel):
 
 
 class Thresholds(StrictModel):
-    """Minutes after which the floor board and leads are alerted."""
+    """Minutes after which the floor board and leads are alerted. Each has a range a real
+    shop could need (`field_range` reads it; refusals and `shop show`'s help name it)."""
 
-    greet_within_minutes: int = Field(5, ge=1, description="An unowned customer waiting longer stands out.")
+    greet_within_minutes: int = Field(
+        5, ge=1, le=120, description="An unowned customer waiting longer stands out."
+    )
     browse_check_back_minutes: int = Field(
-        15, ge=1, description="Quiet check-back time for customers who browse privately."
+        15, ge=1, le=240, description="Quiet check-back time for customers who browse privately."
     )
     needs_help_escalate_minutes: int = Field(
-        3, ge=1, description="Unclaimed 'needs help' customers are escalated to leads after this."
+        3, ge=1, le=120, description="Unclaimed 'needs help' customers are escalated to leads after this."
     )
-    long_visit_minutes: int = Field(60, ge=1, description="Visits open longer than this are flagged.")
-    idle_lock_minutes: int = Field(5, ge=1, description="A staff terminal locks after this much idle time.")
+    long_visit_minutes: int = Field(
+        60, ge=1, le=MINUTES_A_DAY, description="Visits open longer than this are flagged."
+    )
+    idle_lock_minutes: int = Field(
+        5, ge=1, le=240, description="A staff terminal locks after this much idle time."
+    )
+
+
+STATUS_UPDATE_DAYS = (1, 60)
+"""Every how many days a status update may repeat: a customer left two months without
+news is not being kept up to date. The shop's default and each update's own interval
+(typed in the status-update form) share it."""
 
 
 class FollowUpRules(StrictModel):
@@ -178,11 +221,17 @@ class FollowUpRules(StrictModel):
     callback_cutoff_minutes: int = Field(
         60,
         ge=0,
+        le=MINUTES_A_DAY,
         description="Callbacks asked within this many minutes of close are due next business day.",
     )
-    status_update_every_days: int = Field(3, ge=1, description="Open status updates repeat this often.")
+    status_update_every_days: int = Field(
+        3,
+        ge=STATUS_UPDATE_DAYS[0],
+        le=STATUS_UPDATE_DAYS[1],
+        description="Open status updates repeat this often.",
+    )
     contact_cadence_days: int = Field(
-        2, ge=0, description="At most one outreach per customer in this many days (no hounding)."
+        2, ge=0, le=365, description="At most one outreach per customer in this many days (no hounding)."
     )
 
 
@@ -206,7 +255,7 @@ class Targets(StrictModel):
         95, ge=0, le=100, description="Share of promises done by the time promised."
     )
     handoffs_per_100_visits_max: float = Field(
-        5, ge=0, description="At most this many hand-offs and reassignments per 100 visits."
+        5, ge=0, le=100, description="At most this many hand-offs and reassignments per 100 visits."
     )
 
 
@@ -266,11 +315,11 @@ class KioskSettings(StrictModel):
         description="The answers offered, 1 to 9 of them (customers press their number).",
     )
     reset_seconds: float = Field(
-        8, gt=0, le=300, description="The thank-you screen returns to welcome after this."
+        8, ge=1, le=300, description="The thank-you screen returns to welcome after this."
     )
     idle_seconds: float = Field(
         45,
-        gt=0,
+        ge=1,
         le=3600,
         description="Any kiosk screen left untouched this long goes back to welcome.",
     )

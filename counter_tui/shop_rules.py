@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
+from pydantic.fields import FieldInfo
 
 from counter_tui.config import (
     FollowUpRules,
@@ -25,6 +28,7 @@ from counter_tui.config import (
     StrictModel,
     Targets,
     Thresholds,
+    field_range,
 )
 from counter_tui.errors import InvalidInput
 from counter_tui.mail_settings import MailRules
@@ -109,6 +113,37 @@ def rules_from(values: Mapping[str, Any]) -> ShopRules:
     return ShopRules.model_validate(nested)
 
 
+def rules_kept(values: Mapping[str, Any]) -> tuple[ShopRules, dict[str, str]]:
+    """The rules from flat pairs as kept in the database, each value the rules refuse
+    (stored before its range existed, or by hand) replaced: a number by the nearer end
+    of its range, anything else by its default. Returns the rules and, by key, a sentence
+    for each replacement (to log loudly: the screens go on working meanwhile)."""
+    kept = {key: value for key, value in values.items() if key in SETTING_KEYS}
+    defaults = flatten(ShopRules())
+    repaired: dict[str, str] = {}
+    for _ in SETTING_KEYS:
+        try:
+            return rules_from(kept), repaired
+        except ValidationError as error:
+            location = ".".join(str(part) for part in error.errors()[0]["loc"])
+            key = next(
+                (k for k in SETTING_KEYS if location == k or location.startswith(f"{k}.")),
+                next((k for k in SETTING_KEYS if k.startswith(f"{location}.") and k in kept), None),
+            )
+            if key is None or key not in kept:
+                raise
+            found = setting_range(key)
+            nearest = found.nearest(kept[key]) if found is not None else None
+            value = nearest if nearest is not None else defaults[key]
+            repaired[key] = (
+                f"The shop setting {key} held {show_value(key, kept[key])!r}, which the rules refuse; "
+                f"{show_value(key, value)} is used instead. A shift lead can set it with: "
+                f"counter-tui shop set {key} VALUE"
+            )
+            kept[key] = value
+    return rules_from(kept), repaired
+
+
 def check_key(key: str) -> str:
     """`key` if it names a shop-wide setting; otherwise a refusal naming the nearest."""
     if key in SETTING_KEYS:
@@ -155,8 +190,75 @@ def show_value(key: str, value: Any) -> str:
     return str(value)
 
 
+UNITS = {"_minutes": "minutes", "_days": "days", "_seconds": "seconds", "_pct": "percent"}
+
+
+@dataclass(frozen=True)
+class SettingRange:
+    """The values a numeric setting takes, as its Field says (`config.field_range`)."""
+
+    low: float
+    high: float
+    whole: bool
+    unit: str
+
+    def shown(self, value: float) -> str:
+        """`5`, `0.5`: a bound or value as a person types it."""
+        return str(int(value)) if float(value).is_integer() else str(value)
+
+    @property
+    def words(self) -> str:
+        """`a whole number from 1 to 120 (minutes)`."""
+        kind = "a whole number" if self.whole else "a number"
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"{kind} from {self.shown(self.low)} to {self.shown(self.high)}{unit}"
+
+    def nearest(self, value: Any) -> float | None:
+        """`value` brought into range (the nearer bound), or None when it is not a number."""
+        if isinstance(value, bool):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        if math.isnan(number):
+            return None
+        kept = min(max(number, self.low), self.high)
+        return round(kept) if self.whole else kept
+
+
+def _field_of(key: str) -> FieldInfo | None:
+    """The settings model's field behind `key`, or None (hours, or not a setting)."""
+    model: type[BaseModel] = ShopRules
+    *path, name = key.split(".")
+    for part in path:
+        info = model.model_fields.get(part)
+        kind = info.annotation if info else None
+        if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
+            return None
+        model = kind
+    return model.model_fields.get(name)
+
+
+def setting_range(key: str) -> SettingRange | None:
+    """The range of a numeric setting (`thresholds.greet_within_minutes`: 1 to 120
+    minutes), or None for a setting that is not a number."""
+    info = _field_of(key)
+    if info is None or info.annotation not in (int, float):
+        return None
+    bounds = field_range(info)
+    if bounds is None:
+        return None
+    unit = next((words for ending, words in UNITS.items() if key.endswith(ending)), "")
+    return SettingRange(bounds[0], bounds[1], info.annotation is int, unit)
+
+
 def refusal_of(error: ValidationError, key: str) -> InvalidInput:
-    """A settings model's complaint about `key`, as one sentence beside its field."""
+    """A settings model's complaint about `key`, as one sentence beside its field; for a
+    number, the range it takes (whatever was wrong: too big, too small, not a number)."""
+    found = setting_range(key)
+    if found is not None:
+        return InvalidInput(f"{key}: type {found.words}.", field=key)
     first = error.errors()[0]
     message = str(first["msg"]).removeprefix("Value error, ")
     return InvalidInput(f"{key}: {message}.", field=key)
@@ -176,6 +278,9 @@ def describe(key: str) -> str:
     for part in path:
         node = getattr(node, part)
     meaning = type(node).model_fields[name].description or ""
+    found = setting_range(key)
+    if found is not None:
+        meaning = f"{meaning} Takes {found.words}."
     if key.startswith("mail.templates."):
         kind = type(ShopRules().mail.templates).model_fields[path[-1]].description or ""
         known = ", ".join(f"{{{placeholder}}}" for placeholder in PLACEHOLDERS)

@@ -8,6 +8,7 @@ needs; `Actor` is the signed-in staff member (or a kiosk terminal) a call is mad
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,8 +23,9 @@ from counter_tui.db.models import Role, ShopSetting, Staff
 from counter_tui.errors import DomainError, NotAllowed
 from counter_tui.limits import fitted
 from counter_tui.services.calendar import StoreCalendar
-from counter_tui.shop_rules import ShopRules, rules_from
+from counter_tui.shop_rules import ShopRules, rules_kept
 
+RULES_LOG = logging.getLogger("counter_tui.shop_rules")
 KIOSK_ROLE = "kiosk"
 KIOSK_SENTENCE = "The kiosk can only check customers in. Ask a member of staff."
 """What a kiosk is told when it asks for anything but a check-in."""
@@ -73,6 +75,8 @@ class ShopContext:
 
     _calendar: StoreCalendar | None = field(default=None, init=False, repr=False, compare=False)
     _rules: ShopRules | None = field(default=None, init=False, repr=False, compare=False)
+    rules_repaired: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    """The settings the last read of the rules found out of range and replaced (logged)."""
 
     @property
     def rules(self) -> ShopRules:
@@ -84,19 +88,27 @@ class ShopContext:
         return rules
 
     def read_rules(self) -> ShopRules:
-        """The shop-wide rules, read from the database now (not the kept copy)."""
+        """The shop-wide rules, read from the database now (not the kept copy). A value
+        the rules refuse (stored before its range existed) is replaced by the nearest one
+        they accept, with a warning in the log naming the setting, so that no screen
+        breaks on it; `rules_repaired` names those settings until a lead sets them."""
         with self.database.read() as session:
             rows = session.exec(select(ShopSetting)).all()
             values = {row.key: json.loads(row.value) for row in rows}
         if not values:
+            self.rules_repaired = ()
             return ShopRules.of(self.settings)
         try:
-            return rules_from(values)
+            rules, repaired = rules_kept(values)
         except ValidationError as error:
             raise DomainError(
                 f"The shop settings in the database are not valid ({error.errors()[0]['msg']}). "
                 "A shift lead can correct them with: counter-tui shop set"
             ) from error
+        for sentence in repaired.values():
+            RULES_LOG.warning(sentence)
+        self.rules_repaired = tuple(repaired)
+        return rules
 
     def refresh_rules(self) -> ShopRules:
         """Read the shop-wide rules again now and keep them; until the read is done, the

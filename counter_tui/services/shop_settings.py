@@ -33,6 +33,7 @@ from counter_tui.shop_rules import (
     parse_text,
     refusal_of,
     rules_from,
+    rules_kept,
     show_value,
 )
 
@@ -122,7 +123,7 @@ def _store(ctx: ShopContext, actor: Actor, wanted: Mapping[str, Any]) -> ShopRul
         require(session, actor, Action.CHANGE_SHOP_SETTINGS)
         before = _stored(session, ctx)
         try:
-            rules = rules_from({**before, **wanted})
+            rules = rules_from({**flatten(rules_kept(before)[0]), **wanted})
         except ValidationError as error:
             raise refusal_of(error, _key_of(error, wanted)) from error
         after = flatten(rules)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import col, func, select
 
+from counter_tui.config import STATUS_UPDATE_DAYS
 from counter_tui.db.models import Channel, FollowUp, FollowUpKind, FollowUpStatus
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed
 from counter_tui.limits import limited
@@ -17,9 +18,8 @@ from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.permissions import Action, require
 
 STATUS_UPDATE_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL, Channel.IN_PERSON)
-MOST_DAYS = 60
-"""The longest interval between updates: a customer left two months without news is not
-being kept up to date."""
+MOST_DAYS = STATUS_UPDATE_DAYS[1]
+"""The longest interval between updates, the same as the shop's default may be set to."""
 
 
 def every_days_from(typed: str | int) -> int:

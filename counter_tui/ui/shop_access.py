@@ -69,12 +69,19 @@ class ShopAccess:
         self.counter.call(fn, *args, then=then, quiet=quiet, refused=refused, **kwargs)
 
     def load(
-        self, key: str, fn: Callable[..., T], *args: Any, then: Callable[[T], None], **kwargs: Any
+        self,
+        key: str,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None],
+        failed: Callable[[DomainError], None] | None = None,
+        **kwargs: Any,
     ) -> None:
         """Like `call`, for reads that refresh what is on show: only the newest load of
         `key` shows its result. An older load that finishes later read older data (e.g. a
         reload started before a save it raced with), so its result is dropped. A load that
-        finishes after its screen closed (e.g. the record just erased) shows nothing."""
+        finishes after its screen closed (e.g. the record just erased) shows nothing. If
+        the newest load fails, `failed` is told too (to say so where the result would be)."""
         generations: dict[str, int] = self.__dict__.setdefault("_load_generations", {})
         generation = generations.get(key, 0) + 1
         generations[key] = generation
@@ -87,7 +94,11 @@ class ShopAccess:
                 then(result)
 
         def refused(error: DomainError) -> None:
-            if current() and not kwargs.get("quiet"):
+            if not current():
+                return
+            if failed is not None:
+                failed(error)
+            if not kwargs.get("quiet"):
                 self.app.notify(str(error), severity="error", markup=False, timeout=8)
 
         self.call(fn, *args, then=show, refused=refused, **kwargs)

@@ -104,3 +104,25 @@ def test_a_terminals_file_that_differs_from_the_shop_is_pointed_out(
         "used (the same on every terminal). See them with: counter-tui shop show"
     )
     assert shop(shop_with_lead).rules.thresholds.greet_within_minutes == 5
+
+
+@pytest.mark.parametrize("typed", ["99999999999", "-5", "1e309", "[/]"])
+def test_a_value_out_of_range_is_one_red_line_naming_the_range(shop_with_lead: str, typed: str) -> None:
+    # `--` lets a value start with a minus sign, as for any command
+    result = invoke(
+        shop_with_lead, "shop", "set", "--", "thresholds.greet_within_minutes", typed, env=LEAD_ENV
+    )
+
+    assert_one_line_failure(
+        result, "thresholds.greet_within_minutes: type a whole number from 1 to 120 (minutes)."
+    )
+    assert shop(shop_with_lead).rules.thresholds.greet_within_minutes == 5
+    assert events(shop_with_lead, "shop_settings.changed") == []
+
+
+def test_a_country_the_phone_library_does_not_know_is_refused(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "shop.country", "XX", env=LEAD_ENV)
+
+    assert result.exit_code == 1
+    assert "shop.country" in result.output and "GB" in result.output
+    assert shop(shop_with_lead).rules.shop.country == ""

@@ -19,11 +19,12 @@ from counter_tui.services.audit_views import NO_FILTER, AuditEntry, AuditFilter,
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.audit_event import REDACTED, AuditEventDialog
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
-from counter_tui.ui.format import day_and_time
+from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
+from counter_tui.ui.widgets.read_notice import ReadNotice
 
 COLUMNS = (  # at 80 columns the details keep 18 cells and the time of day stays whole
     Col("at", "When", 16, min_width=15),
@@ -103,7 +104,12 @@ class AuditScreen(CounterScreen):
         yield Header()
         yield Static(id="audit-summary")
         yield FittedTable(COLUMNS, id="audit-table", zebra_stripes=True)
-        yield Static("No events match. Press x to clear the filter.", id="audit-empty")
+        yield ReadNotice(
+            "the audit log",
+            "No events match. Press x to clear the filter.",
+            "Press Esc and open it again.",
+            id="audit-empty",
+        )
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -122,6 +128,9 @@ class AuditScreen(CounterScreen):
             self.filters,
             before_id=self.pages[-1],
             then=self.show_page,
+            failed=lambda _error: self.query_one(ReadNotice).read_failed(
+                self.query_one(FittedTable).row_count, clock_time(self.ctx, self.ctx.now())
+            ),
         )
 
     def _know_names(self, people: list[StaffSummary]) -> None:
@@ -136,7 +145,7 @@ class AuditScreen(CounterScreen):
         table = self.query_one(FittedTable)
         table.fill(rows)
         table.display = bool(rows)
-        self.query_one("#audit-empty").display = not rows
+        self.query_one(ReadNotice).read(len(rows))
         number = len(self.pages)
         more = " · ] older" if page.has_older else ""
         newer = " · [ newer" if number > 1 else ""

@@ -30,6 +30,7 @@ from counter_tui.ui.widgets.fitted_table import FittedTable
 from counter_tui.ui.widgets.floor_cells import COLUMNS, FloorCells
 from counter_tui.ui.widgets.floor_table import FloorTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
+from counter_tui.ui.widgets.read_notice import ReadNotice
 from counter_tui.ui.widgets.summary_line import SummaryLine
 
 TICK_SECONDS = 15.0
@@ -118,7 +119,12 @@ class FloorScreen(FloorReads, CounterScreen):
         yield Header()
         yield SummaryLine(id="floor-summary")
         yield FloorTable(COLUMNS, id="floor-table", zebra_stripes=True)
-        yield Static("Nobody is waiting. Press n when a customer comes in.", id="floor-empty")
+        yield ReadNotice(
+            "the board",
+            "Nobody is waiting. Press n when a customer comes in.",
+            "It tries again by itself.",
+            id="floor-empty",
+        )
         yield Static(id="thanks-wall")
         yield KeysFooter()
 
@@ -194,10 +200,21 @@ class FloorScreen(FloorReads, CounterScreen):
         if wanted is not None and wanted in self._board:
             self._focus_visit = None
             table.move_cursor_to(str(wanted))
-        self.query_one("#floor-empty").display = not shown
+        notice = self.query_one(ReadNotice)
+        if notice.failed_at is None:
+            notice.read(len(shown))
         if shown and self.focused is None:
             focus_now(table)
         self._summarise([row for row, _ in shown], now)
+
+    def _read_worked(self) -> None:
+        """A read of the board worked: what `_show` shows next is the board as it is."""
+        self.query_one(ReadNotice).failed_at = None
+
+    def _read_went_wrong(self) -> None:
+        """A read of the board failed: say so, keeping the rows of the last read shown."""
+        shown = len(self._shown) if self._shown is not None else 0
+        self.query_one(ReadNotice).read_failed(shown, clock_time(self.ctx, self.ctx.now()))
 
     def on_fitted_table_narrow_changed(self) -> None:
         """Shorter words when the board gets narrow (e.g. 80 columns), longer when wide."""

@@ -33,6 +33,10 @@ class FloorReads(_Screen):
 
         def _reload_thanks(self) -> None: ...
 
+        def _read_worked(self) -> None: ...
+
+        def _read_went_wrong(self) -> None: ...
+
     def __init__(self, board: tuple[int, list[FloorRow]] | None = None) -> None:
         """`board`: the whole board read just before (with its mark), shown at once and
         caught up from its mark, instead of waiting for a read."""
@@ -137,6 +141,7 @@ class FloorReads(_Screen):
 
     def _read_whole(self, marked: tuple[int, list[FloorRow]]) -> None:
         self._reading = False
+        self._read_worked()
         mark, rows = marked
         self._mark = max(self._mark, mark)
         self._board = {row.visit_id: row for row in rows}
@@ -150,6 +155,7 @@ class FloorReads(_Screen):
         if patch is None or self._board is None:
             self._whole_wanted = True
         else:
+            self._read_worked()
             for visit_id in patch.visit_ids:
                 self._board.pop(visit_id, None)
             for row in patch.rows:
@@ -164,8 +170,11 @@ class FloorReads(_Screen):
 
     def _read_failed(self, error: DomainError) -> None:
         """The read failed (e.g. the database is away): read the whole board next time
-        (the next change, tick or reconnect), and say why unless offline is shown."""
+        (the next change, tick or reconnect), say on the board that it could not be
+        read (never that nobody is waiting), and say why unless offline is shown."""
         self._reading = False
         self._whole_wanted = True
+        if self.still_shown:
+            self._read_went_wrong()
         if self.still_shown and self.counter.online:
             self.app.notify(str(error), severity="error", markup=False, timeout=8)
