@@ -152,8 +152,8 @@ class ShopSettings(StrictModel):
         code = value.strip().upper()
         if code and code not in _phone_regions():
             raise ValueError(
-                "country must be a two-letter ISO 3166 code the phone numbers can use, such as "
-                "GB, IE or US (or empty for the time zone's country)"
+                "use a two-letter ISO 3166 country code that phone numbers know, such as GB, IE "
+                "or US (empty: the time zone's country)"
             )
         return code
 

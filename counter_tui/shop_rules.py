@@ -137,7 +137,8 @@ def rules_kept(values: Mapping[str, Any]) -> tuple[ShopRules, dict[str, str]]:
             value = nearest if nearest is not None else defaults[key]
             repaired[key] = (
                 f"The shop setting {key} held {show_value(key, kept[key])!r}, which the rules refuse; "
-                f"{show_value(key, value)} is used instead. A shift lead can set it with: "
+                f"{show_value(key, value) or 'the default (empty)'} is used instead. A shift lead "
+                f"can set it with: "
                 f"counter-tui shop set {key} VALUE"
             )
             kept[key] = value

@@ -49,12 +49,16 @@ class SettingView:
 
     key: str
     text: str
+    repaired: bool = False
+    """The database holds a value the rules refuse (from before its range existed); `text`
+    is the value used instead, until a lead sets it."""
 
 
 def listing(ctx: ShopContext) -> list[SettingView]:
     """Every shop-wide setting and its value as a person would type it, read now."""
     values = flatten(current(ctx))
-    return [SettingView(key, show_value(key, values[key])) for key in SETTING_KEYS]
+    repaired = set(ctx.rules_repaired)
+    return [SettingView(key, show_value(key, values[key]), key in repaired) for key in SETTING_KEYS]
 
 
 def current(ctx: ShopContext) -> ShopRules:

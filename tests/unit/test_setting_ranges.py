@@ -197,3 +197,11 @@ def test_a_lead_changing_another_setting_writes_the_repaired_value_back(
         "to": "120",
     }
     assert ctx.rules_repaired == ()
+
+
+def test_the_listing_marks_a_repaired_setting(ctx: ShopContext) -> None:
+    _store_behind_the_services_back(ctx, "thresholds.greet_within_minutes", 99999999999)
+
+    marked = [view for view in shop_settings.listing(ctx) if view.repaired]
+
+    assert [(view.key, view.text) for view in marked] == [("thresholds.greet_within_minutes", "120")]

@@ -74,6 +74,14 @@ class ShopSettingsScreen(CounterScreen):
         row = table.cursor_row
         table.clear()
         self.settings = settings
+        repaired = [setting.key for setting in settings if setting.repaired]
+        summary = SUMMARY
+        if repaired:
+            summary += (
+                f" Out of range in the database, so the nearest allowed value is used until "
+                f"you set it: {', '.join(repaired)}."
+            )
+        self.query_one("#shop-settings-summary", Static).update(plain(summary))
         for setting in settings:
             table.add_row(line(setting.key), line(setting.text, VALUE_WIDTH), key=setting.key)
         if settings:
