@@ -33,7 +33,7 @@ from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.asked_callbacks import queue_asked_callback
-from counter_tui.services.closing_views import ClosePreview, ClosingVisit
+from counter_tui.services.closing_views import ClosePreview, ClosingHandoff, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.followup_oversight import open_callbacks_due_by, overdue_followups_as_of
 from counter_tui.services.handoffs import handoff_views
@@ -41,13 +41,33 @@ from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
 from counter_tui.services.scorecard import compute_period
-from counter_tui.services.visits import cancel_pending_handoffs, load_visit
+from counter_tui.services.visits import load_visit
 from counter_tui.services.walkouts import owe_apology
 
 AUTO_CLOSE_GRACE = timedelta(minutes=30)
 AUTO_REASON = "automatic, after closing time"
 LOOKBACK_DAYS = 14
 REVIEW_LOOKBACK_DAYS = 30
+CLOSED_NOTE = "visit closed at end of day"
+
+
+def _cancel_handoffs_at_close(session: Session, visit_id: int, close: DayClose) -> list[int]:
+    """Cancel the visit's pending hand-off requests as part of `close` (which undoing it
+    brings back); the ids cancelled."""
+    cancel = (
+        update(HandoffRequest)
+        .where(col(HandoffRequest.visit_id) == visit_id, col(HandoffRequest.status) == HandoffStatus.PENDING)
+        .values(
+            status=HandoffStatus.CANCELLED,
+            decided_at=close.closed_at,
+            decision_note=CLOSED_NOTE,
+            day_close_id=close.id,
+        )
+        .returning(col(HandoffRequest.id))
+    )
+    return [
+        request_id for request_id in session.connection().execute(cancel).scalars() if request_id is not None
+    ]
 
 
 def _open_visit_ids(session: Session, before: datetime) -> list[int]:
@@ -69,10 +89,12 @@ def _end_at_close(
     actor: Actor | None,
     visit_ids: Sequence[int],
     close: DayClose,
+    cancelled: list[int],
 ) -> list[int]:
     """End these visits as left at close, flagged, and part of `close`. Each is a
     conditional UPDATE, so a visit ended meanwhile by someone else (or by another
-    terminal closing the day) is left alone. Returns the visits ended."""
+    terminal closing the day) is left alone. Returns the visits ended; the pending
+    hand-off requests on them it cancelled are added to `cancelled`."""
     staff_id = actor.staff_id if actor is not None else None
     closed = []
     for visit_id in visit_ids:
@@ -90,7 +112,7 @@ def _end_at_close(
         if result.rowcount != 1:
             continue
         closed.append(visit_id)
-        cancel_pending_handoffs(session, ctx, visit_id, "visit closed at end of day")
+        cancelled.extend(_cancel_handoffs_at_close(session, visit_id, close))
         audit.record(
             session,
             ctx,
@@ -113,9 +135,11 @@ def _closed(
     actor: Actor | None,
     close: DayClose,
     closed: list[int],
+    cancelled: list[int],
     **details: Any,
 ) -> CloseResult:
-    """Audit a day close (how many visits it ended, and which) and say what it did."""
+    """Audit a day close (how many visits it ended, and which, and the hand-off requests
+    it cancelled) and say what it did."""
     audit.record(
         session,
         ctx,
@@ -126,6 +150,7 @@ def _closed(
         day=close.day,
         visits_ended=len(closed),
         visit_ids=closed,
+        handoffs_cancelled=cancelled,
         **details,
     )
     return CloseResult(day=close.day, closed_visit_ids=tuple(closed), day_close_id=close.id)
@@ -177,6 +202,20 @@ def closing_visits(session: Session, visit_ids: Sequence[int]) -> tuple[ClosingV
     )
 
 
+def closing_handoffs(session: Session, statement: Any) -> tuple[ClosingHandoff, ...]:
+    """Run a `select(HandoffRequest)` and name each request's customer and colleagues."""
+    return tuple(
+        ClosingHandoff(
+            request_id=view.id,
+            visit_id=view.visit_id,
+            who=view.who,
+            from_name=view.from_name,
+            to_name=view.to_name,
+        )
+        for view in handoff_views(session, statement)
+    )
+
+
 def closes_early(ctx: ShopContext, moment: datetime) -> tuple[bool, datetime | None]:
     """Whether closing the day at `moment` is before the shop's closing time that day, and
     that closing time (None on a day the shop is closed)."""
@@ -208,12 +247,22 @@ def close_day_preview(ctx: ShopContext, actor: Actor) -> ClosePreview:
         now = ctx.now()
         early, closes_at = closes_early(ctx, now)
         visits = closing_visits(session, _open_visit_ids(session, now + timedelta(seconds=1)))
+        handoffs = closing_handoffs(
+            session,
+            select(HandoffRequest)
+            .where(
+                col(HandoffRequest.visit_id).in_([visit.visit_id for visit in visits]),
+                HandoffRequest.status == HandoffStatus.PENDING,
+            )
+            .order_by(col(HandoffRequest.requested_at), col(HandoffRequest.id)),
+        )
         return ClosePreview(
             day=ctx.calendar.local_date(now),
             closes_at=closes_at,
             early=early,
             visits=visits,
             hours_said=hours_said(ctx, now) if early else "",
+            handoffs=handoffs,
         )
 
 
@@ -232,8 +281,9 @@ def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reaso
                 f"{hours_said(ctx, now)} Say why the day closes before then (kept in the log)."
             )
         close = _new_close(session, day, now, now, actor, auto=False, reason=reason)
-        closed = _end_at_close(session, ctx, actor, visit_ids, close)
-        return _closed(session, ctx, actor, close, closed, auto=False, early=early, reason=reason)
+        cancelled: list[int] = []
+        closed = _end_at_close(session, ctx, actor, visit_ids, close, cancelled)
+        return _closed(session, ctx, actor, close, closed, cancelled, auto=False, early=early, reason=reason)
 
 
 def last_close_before(ctx: ShopContext, moment: datetime) -> tuple[date, datetime] | None:
@@ -286,11 +336,12 @@ def close_day_if_due(
         if not open_ids or _kept_open(session, day, closing):
             return None
         close = _new_close(session, day, ctx.now(), closing, actor, auto=True, reason=AUTO_REASON)
-        closed = _end_at_close(session, ctx, actor, open_ids, close)
+        cancelled: list[int] = []
+        closed = _end_at_close(session, ctx, actor, open_ids, close, cancelled)
         if not closed:
             session.delete(close)
             return None
-        return _closed(session, ctx, actor, close, closed, auto=True)
+        return _closed(session, ctx, actor, close, closed, cancelled, auto=True)
 
 
 def mark_reviewed(ctx: ShopContext, actor: Actor, visit_id: int, note: str = "") -> None:

@@ -18,6 +18,26 @@ class ClosingVisit:
     owner_name: str | None
 
 
+@dataclass(frozen=True)
+class ClosingHandoff:
+    """A pending hand-off request a close would cancel (or an undo would bring back)."""
+
+    request_id: int
+    visit_id: int
+    who: str
+    from_name: str
+    to_name: str
+
+    def said(self) -> str:
+        """`Kwame: Jordan → Sam`."""
+        return f"{self.who}: {self.from_name} → {self.to_name}"
+
+
+def handoffs_said(count: int) -> str:
+    """`1 pending hand-off request`, `2 pending hand-off requests`."""
+    return f"{count} pending hand-off request{'s' if count != 1 else ''}"
+
+
 def owners_count(visits: tuple[ClosingVisit, ...]) -> tuple[tuple[str, int], ...]:
     """(owner, how many) for `visits`, most first, unowned ones ("nobody") last."""
     counts = Counter(visit.owner_name or NOBODY for visit in visits)
@@ -45,6 +65,7 @@ class ClosePreview:
     early: bool
     visits: tuple[ClosingVisit, ...]
     hours_said: str = ""  # while `early`: "The shop is open until 16:00." or not opened yet
+    handoffs: tuple[ClosingHandoff, ...] = ()  # the pending requests on those visits it cancels
 
     @property
     def visit_ids(self) -> tuple[int, ...]:
@@ -72,10 +93,14 @@ class UndoableClose:
     auto: bool
     closed_by_name: str
     visits: tuple[ClosingVisit, ...]
+    handoffs: tuple[ClosingHandoff, ...] = ()  # the pending requests it cancelled
 
     def summary(self) -> str:
-        """`3 visits: 1 with Sam, 1 with Alex, 1 nobody had greeted`."""
-        return visits_summary(self.visits)
+        """`3 visits: 1 with Sam, 1 with Alex, 1 nobody had greeted`, and what else undoing
+        it brings back (`, and brings back 1 pending hand-off request`)."""
+        if not self.handoffs:
+            return visits_summary(self.visits)
+        return f"{visits_summary(self.visits)}, and brings back {handoffs_said(len(self.handoffs))}"
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,8 @@ class UndoResult:
     day_close_id: int
     reopened: tuple[int, ...]
     skipped: tuple[tuple[int, str], ...]
+    handoffs_restored: tuple[int, ...] = ()  # pending again, as the close found them
+    handoffs_not_restored: tuple[tuple[int, str], ...] = ()  # moot meanwhile, with why
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,14 @@ from sqlmodel import Session, col, select
 from counter_tui.db.models import Customer, HandoffRequest, HandoffStatus, Staff, Visit
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.limits import limited
-from counter_tui.services import audit
+from counter_tui.services import audit, ownership
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, allows, require, staff_target
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.views import HandoffView
 from counter_tui.services.visits import load_visit, require_on_visit, require_open
+
+SUPERSEDED = "superseded by a reassignment"
 
 
 def _reason(text: str, what: str) -> str:
@@ -124,6 +126,22 @@ def _decide(
 def already_decided(session: Session, ctx: ShopContext, request: HandoffRequest) -> Conflict:
     """The refusal of a decision on a request decided meanwhile, saying who decided and when
     ("Priya already approved this hand-off at 11:04."), or why it was cancelled."""
+    if request.status == HandoffStatus.CANCELLED and request.decision_note == SUPERSEDED:
+        moved = session.exec(
+            select(HandoffRequest).where(
+                HandoffRequest.visit_id == request.visit_id,
+                HandoffRequest.status == HandoffStatus.REASSIGNED,
+                HandoffRequest.decided_at == request.decided_at,
+            )
+        ).first()
+        if moved is not None and moved.decided_at is not None:
+            names = staff_names(session)
+            visit = session.get(Visit, request.visit_id)
+            customer = session.get(Customer, visit.customer_id) if visit and visit.customer_id else None
+            lead, to = names.get(moved.decided_by or 0, "A shift lead"), names.get(moved.to_staff_id, "?")
+            who = visit_who(visit, customer) if visit else "the customer"
+            when = ctx.calendar.local(moved.decided_at).format("HH:mm")
+            return Conflict(f"{lead} reassigned {who} to {to} at {when}, so this hand-off was cancelled.")
     if request.status == HandoffStatus.CANCELLED or request.decided_by is None or request.decided_at is None:
         why = f" ({request.decision_note})" if request.decision_note else ""
         return Conflict(f"This hand-off was already {request.status}{why}.")
@@ -133,22 +151,19 @@ def already_decided(session: Session, ctx: ShopContext, request: HandoffRequest)
 
 
 def approve_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str = "") -> None:
-    """A lead approves: the visit moves to the named colleague."""
+    """A lead approves: the visit moves to the named colleague, if it is still the
+    requester's (`ownership`: the request carries the owner it was made by)."""
     note = limited(note, "short_note", param="note")
     with ctx.database.write() as session:
         request = _decide(session, ctx, actor, request_id, HandoffStatus.APPROVED, note)
         _colleague(session, request.to_staff_id)
-        moved = session.connection().execute(
-            update(Visit)
-            .where(
-                col(Visit.id) == request.visit_id,
-                col(Visit.owner_id) == request.from_staff_id,
-                col(Visit.ended_at).is_(None),
+        assert request.decided_at is not None
+        try:
+            ownership.move(
+                session, ctx, request.visit_id, request.from_staff_id, request.to_staff_id, request.decided_at
             )
-            .values(owner_id=request.to_staff_id, claimed_at=ctx.now())
-        )
-        if moved.rowcount != 1:
-            raise Conflict("The visit changed since the request (ended or reassigned). Nothing was moved.")
+        except ownership.OwnerChanged as changed:
+            raise Conflict(f"{changed.change} Nothing was moved.") from None
         audit.record(
             session,
             ctx,
@@ -201,17 +216,24 @@ def cancel_handoff(ctx: ShopContext, actor: Actor, request_id: int) -> None:
         audit.record(session, ctx, actor, "handoff.cancelled", "handoff", request_id)
 
 
-def reassign_visit(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str) -> None:
-    """A lead moves a visit to a colleague directly, with a reason (e.g. the owner went home)."""
+def reassign_visit(
+    ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str, *, seen_owner_id: int | None
+) -> None:
+    """A lead moves a visit to a colleague directly, with a reason (e.g. the owner went
+    home). `seen_owner_id` is the owner the lead saw (None: nobody); when someone else
+    has changed the owner since, nothing moves and `ownership.OwnerChanged` says who
+    changed it to whom and when."""
     reason = _reason(reason, "reassignment")
     with ctx.database.write() as session:
         lead = require(session, actor, Action.REASSIGN_VISIT)
         visit = load_visit(session, visit_id)
         require_open(visit)
         target = _colleague(session, to_staff_id)
-        if visit.owner_id == target.id:
+        if visit.owner_id == target.id and seen_owner_id == target.id:
             raise InvalidInput(f"{target.name} already owns this customer.")
-        move_visit(session, ctx, actor, visit, target, reason, decided_by=lead.id)
+        move_visit(
+            session, ctx, actor, visit, target, reason, decided_by=lead.id, seen_owner_id=seen_owner_id
+        )
 
 
 def move_visit(
@@ -223,38 +245,39 @@ def move_visit(
     reason: str,
     *,
     decided_by: int | None,
+    seen_owner_id: int | None,
 ) -> None:
-    """Give an open visit to `target` as a reassignment, in the caller's transaction:
+    """Give an open visit to `target` as a reassignment, in the caller's transaction, if
+    its owner is still `seen_owner_id` (`ownership.move`, refused with OwnerChanged):
     pending requests on it are superseded, the move is kept in the hand-off log and
     audited. The one way a visit changes owner without a request (a lead's reassignment,
     or a deactivated member's customers passed on)."""
     assert visit.id is not None and target.id is not None
-    previous = visit.owner_id
-    for pending in session.exec(
-        select(HandoffRequest).where(
-            HandoffRequest.visit_id == visit.id, HandoffRequest.status == HandoffStatus.PENDING
+    now = ctx.now()
+    # The requests first, then the visit's row: the order approving a hand-off locks them.
+    session.connection().execute(
+        update(HandoffRequest)
+        .where(col(HandoffRequest.visit_id) == visit.id, col(HandoffRequest.status) == HandoffStatus.PENDING)
+        .values(
+            status=HandoffStatus.CANCELLED,
+            decided_at=now,
+            decided_by=decided_by,
+            decision_note=SUPERSEDED,
         )
-    ):
-        pending.status, pending.decided_at, pending.decided_by = (
-            HandoffStatus.CANCELLED,
-            ctx.now(),
-            decided_by,
-        )
-        pending.decision_note = "superseded by a reassignment"
-        session.add(pending)
+    )
+    ownership.move(session, ctx, visit.id, seen_owner_id, target.id, now)
     record = HandoffRequest(
         visit_id=visit.id,
-        from_staff_id=previous or decided_by or target.id,
+        from_staff_id=seen_owner_id or decided_by or target.id,
         to_staff_id=target.id,
         reason=reason,
         status=HandoffStatus.REASSIGNED,
-        requested_at=ctx.now(),
-        decided_at=ctx.now(),
+        requested_at=now,
+        decided_at=now,
         decided_by=decided_by,
     )
     session.add(record)
-    visit.owner_id, visit.claimed_at = target.id, ctx.now()
-    session.add(visit)
+    session.refresh(visit)
     audit.record(
         session,
         ctx,
@@ -262,7 +285,7 @@ def move_visit(
         "visit.reassigned",
         "visit",
         visit.id,
-        from_staff_id=previous,
+        from_staff_id=seen_owner_id,
         to_staff_id=target.id,
         reason=reason,
     )

@@ -91,7 +91,9 @@ def pass_on(session: Session, ctx: ShopContext, actor: Actor | None, staff: Staf
     reason = f"{staff.name} was deactivated; passed to {target.name}"
     decided_by = actor.staff_id if actor is not None else None
     for visit in _open_visits(session, staff.id):
-        handoffs.move_visit(session, ctx, actor, visit, target, reason, decided_by=decided_by)
+        handoffs.move_visit(
+            session, ctx, actor, visit, target, reason, decided_by=decided_by, seen_owner_id=staff.id
+        )
     for followup in _open_followups(session, staff.id):
         move_followup(session, ctx, actor, followup, target.id, reason)
 

@@ -24,14 +24,16 @@ from counter_tui.db.models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    HandoffRequest,
+    HandoffStatus,
     Staff,
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotFound
 from counter_tui.limits import fitted, limited
 from counter_tui.services import audit
-from counter_tui.services.closing import closing_visits
-from counter_tui.services.closing_views import ReopenResult, UndoableClose, UndoResult
+from counter_tui.services.closing import closing_handoffs, closing_visits
+from counter_tui.services.closing_views import ClosingHandoff, ReopenResult, UndoableClose, UndoResult
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require, staff_target
 from counter_tui.services.queries import followup_views, staff_names
@@ -166,6 +168,74 @@ def _closed_by(session: Session, close: DayClose) -> list[Visit]:
     )
 
 
+def _cancelled_by(session: Session, close: DayClose) -> tuple[ClosingHandoff, ...]:
+    """The pending hand-off requests `close` cancelled, named, oldest first."""
+    return closing_handoffs(
+        session,
+        select(HandoffRequest)
+        .where(HandoffRequest.day_close_id == close.id, HandoffRequest.status == HandoffStatus.CANCELLED)
+        .order_by(col(HandoffRequest.requested_at), col(HandoffRequest.id)),
+    )
+
+
+def _moot(session: Session, request: HandoffRequest) -> str:
+    """Why a request a close cancelled cannot be pending again now; empty when it can: its
+    visit is open, still the requester's, the colleague asked for still active, and no
+    other request is waiting on it."""
+    visit = session.get(Visit, request.visit_id)
+    if visit is None or visit.ended_at is not None:
+        return "their visit stays ended"
+    if visit.owner_id != request.from_staff_id:
+        names = staff_names(session)
+        return f"{names[visit.owner_id]} has them now" if visit.owner_id in names else "nobody has them now"
+    target = session.get(Staff, request.to_staff_id)
+    if target is None or not target.active:
+        return f"{target.name if target is not None else 'that colleague'} is no longer active"
+    waiting = session.exec(
+        select(HandoffRequest.id).where(
+            HandoffRequest.visit_id == visit.id, HandoffRequest.status == HandoffStatus.PENDING
+        )
+    ).first()
+    return "another hand-off for them is waiting" if waiting is not None else ""
+
+
+def _restore_handoffs(
+    session: Session, ctx: ShopContext, actor: Actor, close: DayClose, reason: str
+) -> tuple[list[int], list[tuple[int, str]]]:
+    """Bring back, pending as the close found them, the hand-off requests `close` cancelled,
+    unless moot now; (restored, [(not restored, the sentence why)])."""
+    restored: list[int] = []
+    not_restored: list[tuple[int, str]] = []
+    for named in _cancelled_by(session, close):
+        request = session.get_one(HandoffRequest, named.request_id)
+        why = _moot(session, request)
+        if why:
+            not_restored.append(
+                (
+                    named.request_id,
+                    f"{named.who}'s hand-off from {named.from_name} to {named.to_name} "
+                    f"was not brought back: {why}.",
+                )
+            )
+            continue
+        request.status, request.decided_at, request.decided_by = HandoffStatus.PENDING, None, None
+        request.decision_note, request.day_close_id = "", None
+        session.add(request)
+        audit.record(
+            session,
+            ctx,
+            actor,
+            "handoff.restored",
+            "handoff",
+            named.request_id,
+            visit_id=request.visit_id,
+            day_close_id=close.id,
+            reason=reason,
+        )
+        restored.append(named.request_id)
+    return restored, not_restored
+
+
 def undoable_close(ctx: ShopContext, actor: Actor) -> UndoableClose | None:
     """The day close a lead may undo now (the latest made today, not undone yet), with
     the visits undoing it would reopen; None when there is none."""
@@ -183,13 +253,15 @@ def undoable_close(ctx: ShopContext, actor: Actor) -> UndoableClose | None:
             auto=close.auto,
             closed_by_name=names.get(close.closed_by, "") if close.closed_by else "",
             visits=visits,
+            handoffs=_cancelled_by(session, close),
         )
 
 
 def undo_day_close(ctx: ShopContext, actor: Actor, reason: str) -> UndoResult:
     """A lead undoes today's latest day close as one action: every visit it ended that is
-    still reopenable goes back on the floor; the others stay ended and are listed with
-    why."""
+    still reopenable goes back on the floor, and every hand-off request it cancelled is
+    pending again (same requester, colleague and reason); the others stay as they are
+    and are listed with why."""
     reason = _reason(reason, "undo the day close")
     with ctx.database.write() as session:
         lead = require(session, actor, Action.UNDO_DAY_CLOSE)
@@ -206,6 +278,7 @@ def undo_day_close(ctx: ShopContext, actor: Actor, reason: str) -> UndoResult:
                 skipped.append((visit.id, str(refusal)))
             else:
                 reopened.append(visit.id)
+        restored, not_restored = _restore_handoffs(session, ctx, actor, close, reason)
         close.undone_at, close.undone_by, close.undo_reason = ctx.now(), lead.id, reason
         session.add(close)
         audit.record(
@@ -218,10 +291,18 @@ def undo_day_close(ctx: ShopContext, actor: Actor, reason: str) -> UndoResult:
             day=close.day,
             reopened=reopened,
             skipped=[visit_id for visit_id, _ in skipped],
+            handoffs_restored=restored,
+            handoffs_not_restored=[request_id for request_id, _ in not_restored],
             reason=reason,
         )
         assert close.id is not None
-        return UndoResult(day_close_id=close.id, reopened=tuple(reopened), skipped=tuple(skipped))
+        return UndoResult(
+            day_close_id=close.id,
+            reopened=tuple(reopened),
+            skipped=tuple(skipped),
+            handoffs_restored=tuple(restored),
+            handoffs_not_restored=tuple(not_restored),
+        )
 
 
 def restore_followup(ctx: ShopContext, actor: Actor, followup_id: int, reason: str) -> None:

@@ -36,7 +36,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.kiosk_words import LANGUAGES
 from counter_tui.limits import limited
-from counter_tui.services import audit
+from counter_tui.services import audit, ownership
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import (
     load_customer,
@@ -54,15 +54,6 @@ from counter_tui.services.permissions import (
 # The statements of the floor's busiest writes, built once (building one cost more than
 # sending it, and every write waits for the one holding the write lock).
 _VISIT_BY_ID = select(Visit).where(col(Visit.id) == bindparam("visit_id"))
-_CLAIM = (
-    update(Visit)
-    .where(
-        col(Visit.id) == bindparam("visit"),
-        col(Visit.owner_id).is_(None),
-        col(Visit.ended_at).is_(None),
-    )
-    .values(owner_id=bindparam("owner"), claimed_at=bindparam("now"))
-)
 _ACTIVE_NEEDS = select(VisitNeed).where(
     col(VisitNeed.visit_id) == bindparam("visit_id"), col(VisitNeed.cleared_at).is_(None)
 )
@@ -219,13 +210,13 @@ def standing_kinds_to_add(standing: list[StandingNeed], wanted: list[str]) -> li
 
 
 def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
-    """Take ownership of an unowned visit; exactly one of several racing claims wins."""
+    """Take ownership of an unowned visit; exactly one of several racing claims wins
+    (`ownership`: a claim is a move from nobody, the owner the claimer saw)."""
     blocked: AlreadyOwned | None = None
     with ctx.database.write() as session:
         staff = require(session, actor, Action.CLAIM_VISIT)
         now = ctx.now()
-        result = session.connection().execute(_CLAIM, {"visit": visit_id, "owner": staff.id, "now": now})
-        if result.rowcount == 1:
+        if ownership.try_move(session, visit_id, None, staff.id or 0, now):
             audit.record(session, ctx, actor, "visit.claimed", "visit", visit_id)
             return
         visit = load_visit(session, visit_id)

@@ -67,7 +67,12 @@ def every_service_call(ctx: ShopContext, team: Team, world: World) -> list[tuple
         (
             "reassign_visit",
             lambda: handoffs.reassign_visit(
-                ctx, team.lead, world.visit_id, team.alex.staff_id or 0, "Sam went home"
+                ctx,
+                team.lead,
+                world.visit_id,
+                team.alex.staff_id or 0,
+                "Sam went home",
+                seen_owner_id=team.sam.staff_id,
             ),
         ),
         ("pending_handoffs", lambda: handoffs.pending_handoffs(ctx, team.lead)),

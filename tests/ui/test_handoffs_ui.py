@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from counter_tui.db.models import AuditEvent, HandoffRequest, Visit
-from counter_tui.services import customers, handoffs, visits
+from counter_tui.services import customers, handoffs, staff, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
@@ -199,3 +199,51 @@ async def test_a_lead_can_reassign_a_customer_to_themself(ctx: ShopContext, team
         assert (record.to_staff_id, record.reason) == (team.lead.staff_id, "Sam went home ill")
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "visit.reassigned")).all()
         assert [e.actor_id for e in events] == [team.lead.staff_id]
+
+
+async def test_a_reassignment_over_another_terminals_change_is_refused_then_applied_on_purpose(
+    ctx: ShopContext, other_terminal: ShopContext, team: Team
+) -> None:
+    """Dana's reassign dialog opened while Sam had the customer; Priya, at another
+    terminal, gives them to Alex meanwhile. Dana's Enter is refused with who changed it
+    to whom and when, the dialog stays open with her choice, and Enter again applies it."""
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    priya = staff.add_staff(ctx, None, name="Priya", pin="4444", role="lead")
+    priya_in = staff.sign_in(other_terminal, priya.id, "4444")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("g")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, StaffPickerDialog)
+        assert [c.name for c in picker._colleagues] == ["Alex", "Dana", "Priya"]
+        handoffs.reassign_visit(
+            other_terminal,
+            priya_in,
+            visit_id,
+            team.alex.staff_id or 0,
+            "Alex fixes bikes",
+            seen_owner_id=team.sam.staff_id,
+        )
+        await pilot.press("down", "space", "enter")
+        await type_text(pilot, "Sam went home ill")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is picker
+        refusal = plain(picker.query_one(".dialog-error", Static).visual)
+        assert refusal.startswith("Priya reassigned bike repair to Alex at 11:00. Your choice is kept")
+        assert owner_of(ctx, visit_id) == team.alex.staff_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    assert owner_of(ctx, visit_id) == team.lead.staff_id
+    with ctx.database.read() as session:
+        moves = session.exec(select(HandoffRequest).order_by(HandoffRequest.id)).all()  # type: ignore[arg-type]
+        assert [(m.from_staff_id, m.to_staff_id) for m in moves] == [
+            (team.sam.staff_id, team.alex.staff_id),
+            (team.alex.staff_id, team.lead.staff_id),
+        ]

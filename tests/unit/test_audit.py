@@ -148,7 +148,9 @@ def test_every_change_writes_exactly_its_audit_events(
         ),
         (lambda: handoffs.approve_handoff(ctx, lead, state["request"]), ["handoff.approved"]),
         (
-            lambda: handoffs.reassign_visit(ctx, lead, state["anon"], _id(sam), "Alex left"),
+            lambda: handoffs.reassign_visit(
+                ctx, lead, state["anon"], _id(sam), "Alex left", seen_owner_id=_id(alex)
+            ),
             ["visit.reassigned"],
         ),
         (
@@ -251,7 +253,7 @@ def test_oversized_details_are_truncated_not_refused(
             ),
             InvalidInput,
         ),
-        (lambda ctx, team: handoffs.reassign_visit(ctx, team.sam, 1, 1, "x"), NotAllowed),
+        (lambda ctx, team: handoffs.reassign_visit(ctx, team.sam, 1, 1, "x", seen_owner_id=None), NotAllowed),
     ],
 )
 def test_a_refused_change_leaves_no_data_and_no_event(

@@ -70,6 +70,7 @@ def test_a_lead_closes_the_day(
         "day": "2026-11-20",
         "visits_ended": 2,
         "visit_ids": [owned, waiting],
+        "handoffs_cancelled": [request],
         "auto": False,
         "early": False,
         "reason": "",

@@ -213,10 +213,14 @@ def test_a_lead_reassigns_directly_with_a_reason(
 ) -> None:
     pending = handoffs.request_handoff(ctx, team.sam, owned_visit, _id(team.alex), "break")
     with pytest.raises(InvalidInput, match="Give a reason for the reassignment"):
-        handoffs.reassign_visit(ctx, team.lead, owned_visit, _id(team.lead), "")
+        handoffs.reassign_visit(ctx, team.lead, owned_visit, _id(team.lead), "", seen_owner_id=_id(team.sam))
     with pytest.raises(InvalidInput, match="Sam already owns"):
-        handoffs.reassign_visit(ctx, team.lead, owned_visit, _id(team.sam), "why not")
-    handoffs.reassign_visit(ctx, team.lead, owned_visit, _id(team.lead), "Sam went home ill")
+        handoffs.reassign_visit(
+            ctx, team.lead, owned_visit, _id(team.sam), "why not", seen_owner_id=_id(team.sam)
+        )
+    handoffs.reassign_visit(
+        ctx, team.lead, owned_visit, _id(team.lead), "Sam went home ill", seen_owner_id=_id(team.sam)
+    )
     assert fetch(Visit, owned_visit).owner_id == _id(team.lead)
     superseded: HandoffRequest = fetch(HandoffRequest, pending)
     assert superseded.status == HandoffStatus.CANCELLED
@@ -244,7 +248,9 @@ def test_an_associate_cannot_reassign(
 ) -> None:
     for actor in (team.sam, team.alex):
         with pytest.raises(NotAllowed, match="Only a shift lead can reassign"):
-            handoffs.reassign_visit(ctx, actor, owned_visit, _id(team.alex), "swap")
+            handoffs.reassign_visit(
+                ctx, actor, owned_visit, _id(team.alex), "swap", seen_owner_id=_id(team.sam)
+            )
     assert fetch(Visit, owned_visit).owner_id == _id(team.sam)
     assert audit_log("visit.reassigned") == []
 

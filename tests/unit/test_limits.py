@@ -590,7 +590,9 @@ CASES = [
     Case(
         "handoffs.reassign_visit:reason",
         "reason",
-        lambda s, t: handoffs.reassign_visit(s.ctx, s.team.lead, s.walk_in, _sam(s), t),
+        lambda s, t: handoffs.reassign_visit(
+            s.ctx, s.team.lead, s.walk_in, _sam(s), t, seen_owner_id=_sam(s)
+        ),
     ),
     Case(
         "visits.end_visit:personal_line",

@@ -45,7 +45,9 @@ def test_a_request_alerts_leads_only_and_a_denial_reads_as_two_sentences(
 def test_a_lead_reassigning_their_own_customer_is_not_told(ctx: ShopContext, team: Team) -> None:
     visit_id = visits.new_walk_in(ctx, team.lead, description="red coat", claim=True)
     seen = changes.latest_event_id(ctx)
-    handoffs.reassign_visit(ctx, team.lead, visit_id, team.alex.staff_id or 0, "going on break")
+    handoffs.reassign_visit(
+        ctx, team.lead, visit_id, team.alex.staff_id or 0, "going on break", seen_owner_id=team.lead.staff_id
+    )
     assert messages(ctx, team, seen) == {
         "Dana": [],
         "Sam": [],
@@ -64,8 +66,8 @@ def test_a_customer_passed_while_signed_out_is_told_at_the_next_sign_in_once_sti
     gone = visits.new_walk_in(ctx, team.lead, description="left already", claim=True)
     request_id = handoffs.request_handoff(ctx, team.sam, bike, alex_id, "Alex fixes bikes")
     handoffs.approve_handoff(ctx, team.lead, request_id)
-    handoffs.reassign_visit(ctx, team.lead, coat, alex_id, "going on break")
-    handoffs.reassign_visit(ctx, team.lead, gone, alex_id, "going on break")
+    handoffs.reassign_visit(ctx, team.lead, coat, alex_id, "going on break", seen_owner_id=team.lead.staff_id)
+    handoffs.reassign_visit(ctx, team.lead, gone, alex_id, "going on break", seen_owner_id=team.lead.staff_id)
     visits.end_visit(ctx, team.alex, gone, Outcome.NO_PURCHASE)
 
     alex = staff.sign_in(ctx, alex_id, "3333")

@@ -26,7 +26,7 @@ import counter_tui.services as services_package
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
 from counter_tui.db.engine import sqlite_path
-from counter_tui.db.models import Channel, NeedKind, Outcome
+from counter_tui.db.models import Channel, NeedKind, Outcome, Visit
 from counter_tui.errors import AlreadyOwned, Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import (
     backup,
@@ -65,6 +65,12 @@ from counter_tui.services.customer_import import ImportRequest
 from counter_tui.services.linking import TypedContact
 from counter_tui.services.permissions import NOBODY, Action, Target
 from tests.conftest import FRIDAY_11AM, Team, make_settings, make_team
+
+
+def _owner(ctx: ShopContext, visit_id: int) -> int | None:
+    """Who owns the visit now: the owner a reassigning lead's dialog shows."""
+    with ctx.database.read() as session:
+        return session.get_one(Visit, visit_id).owner_id
 
 
 @dataclass(frozen=True)
@@ -290,7 +296,9 @@ CASES: dict[str, Case] = {
     ),
     "handoffs.reassign_visit": Case(
         Action.REASSIGN_VISIT,
-        lambda c, a, s: handoffs.reassign_visit(c, a, s.visit, s.kim.staff_id or 0, "Sam went home"),
+        lambda c, a, s: handoffs.reassign_visit(
+            c, a, s.visit, s.kim.staff_id or 0, "Sam went home", seen_owner_id=_owner(c, s.visit)
+        ),
     ),
     "handoffs.request_handoff": Case(
         Action.REQUEST_HANDOFF,

@@ -151,7 +151,9 @@ def _log_day(ctx: ShopContext, team: Team, clock: ManualClock) -> dict[str, int]
     denied = handoffs.request_handoff(ctx, team.sam, friday, team.alex.staff_id or 0, "Needs a repair expert")
     handoffs.deny_handoff(ctx, team.lead, denied, "Stay with them, ask Alex to help")
     clock.advance(minutes=1)
-    handoffs.reassign_visit(ctx, team.lead, friday, team.alex.staff_id or 0, "Sam went home ill")
+    handoffs.reassign_visit(
+        ctx, team.lead, friday, team.alex.staff_id or 0, "Sam went home ill", seen_owner_id=team.sam.staff_id
+    )
     return {"thursday": thursday, "friday": friday}
 
 

@@ -110,7 +110,12 @@ def test_a_leads_reassignment_is_not_a_hand_off_the_associate_asked_for(
     call, and count for nobody."""
     _greeting_day(ctx, team, clock)
     handoffs.reassign_visit(
-        ctx, team.lead, _visit_named(ctx, "v6"), team.sam.staff_id or 0, "Sam knows the range"
+        ctx,
+        team.lead,
+        _visit_named(ctx, "v6"),
+        team.sam.staff_id or 0,
+        "Sam knows the range",
+        seen_owner_id=team.alex.staff_id,
     )
     staff.deactivate(ctx, team.lead, name="Alex", pass_to="Sam")
     card = scorecard.period_scorecard(ctx, team.lead, FRIDAY, FRIDAY)

@@ -144,7 +144,14 @@ def test_the_wait_is_to_the_first_greeting_not_to_a_later_hand_off(
     clock.advance(minutes=1)
     visits.claim_visit(ctx, team.sam, checked_in.visit_id)
     clock.advance(minutes=30)
-    handoffs.reassign_visit(ctx, team.lead, checked_in.visit_id, team.alex.staff_id or 0, "Alex knows bikes")
+    handoffs.reassign_visit(
+        ctx,
+        team.lead,
+        checked_in.visit_id,
+        team.alex.staff_id or 0,
+        "Alex knows bikes",
+        seen_owner_id=team.sam.staff_id,
+    )
     with ctx.database.read() as session:
         figures = quoted_waits(session, start, start + timedelta(days=1))
     assert (figures.quoted, figures.actual_average, figures.within_quote) == (1, 1.0, 1)

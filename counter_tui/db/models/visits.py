@@ -98,6 +98,9 @@ class HandoffRequest(SQLModel, table=True):
     decided_at: datetime | None = None
     decided_by: int | None = Field(default=None, foreign_key="staff.id")
     decision_note: str = Field(default="", max_length=200)
+    # The day close that cancelled this request while it was pending: undoing that close
+    # brings it back (`services.reversals`), unless it has become moot meanwhile.
+    day_close_id: int | None = Field(default=None, foreign_key="dayclose.id", index=True)
 
 
 # Range scans of the scorecard and end-of-day report (migration 0004).

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, Static
 
 from counter_tui.errors import InvalidInput
-from counter_tui.services.closing_views import ClosePreview
+from counter_tui.services.closing_views import ClosePreview, handoffs_said
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.focus_keys import KeysInOrder
@@ -16,6 +16,7 @@ from counter_tui.ui.safe_text import clean, compose, one_line
 from counter_tui.ui.tones import URGENT, tone
 
 LISTED = 6
+LISTED_HANDOFFS = 3
 
 
 class CloseDayDialog(FormDialog[str]):
@@ -41,6 +42,15 @@ class CloseDayDialog(FormDialog[str]):
                 text.append(f"  • {one_line(visit.who, 30)} ({one_line(visit.owner_name or 'nobody', 14)})\n")
             if len(preview.visits) > LISTED:
                 text.append(clean(f"  … and {len(preview.visits) - LISTED} more\n"), style="dim")
+            if preview.handoffs:
+                text.append(clean(f"It cancels {handoffs_said(len(preview.handoffs))}:\n"), style="bold")
+                for handoff in preview.handoffs[:LISTED_HANDOFFS]:
+                    names = f"{one_line(handoff.from_name, 14)} → {one_line(handoff.to_name, 14)}"
+                    text.append(f"  • {one_line(handoff.who, 30)}: {names}\n")
+                if len(preview.handoffs) > LISTED_HANDOFFS:
+                    text.append(
+                        clean(f"  … and {len(preview.handoffs) - LISTED_HANDOFFS} more\n"), style="dim"
+                    )
             text.append("A shift lead can undo it today (u on this tab).", style="dim")
         else:
             text.append("Nobody is in the shop; this only records that the day is closed.")

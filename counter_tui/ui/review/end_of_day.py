@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Label, Static
 from counter_tui.report import render_day_report
 from counter_tui.sentences import join_sentences
 from counter_tui.services import closing, reversals
-from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult
+from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult, handoffs_said
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.exports import ExportKind, Period
 from counter_tui.services.labels import OUTCOME_LABELS
@@ -157,6 +157,14 @@ class EndOfDayPane(ReviewPane):
         message = f"Day close undone: {'1 visit' if count == 1 else f'{count} visits'} back on the floor."
         if result.skipped:
             message = join_sentences(message, f"{len(result.skipped)} stayed ended:", result.skipped[0][1])
+        if result.handoffs_restored:
+            back = len(result.handoffs_restored)
+            message = join_sentences(
+                message,
+                f"{handoffs_said(back).capitalize()} {'is' if back == 1 else 'are'} waiting again.",
+            )
+        for _request_id, why in result.handoffs_not_restored:
+            message = join_sentences(message, why)
         self.notify(message, markup=False, timeout=10)
         self.reload()
 

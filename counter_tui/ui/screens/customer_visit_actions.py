@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from counter_tui.errors import DomainError
 from counter_tui.services import customers, handoffs, staff, visit_needs, visits
 from counter_tui.services.context import Actor
 from counter_tui.services.permissions import NOBODY, Action, Target, allows, ending
@@ -17,6 +18,7 @@ from counter_tui.ui.dialogs.end_visit import CHOICES as END_CHOICES
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.needs import NeedsChange, NeedsDialog
+from counter_tui.ui.dialogs.opened_on import OpenedOn
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.reopen import reopen_with_reason
@@ -121,6 +123,7 @@ class VisitActions(IdentityActions):
         then: Callable[[T], None],
         *,
         offer_self: bool = False,
+        refused: Callable[[DomainError], bool] | None = None,
     ) -> None:
         """Ask for a colleague, leaving out the customer's owner, and the person acting
         unless `offer_self` (a lead reassigning may take the customer themself, which
@@ -134,7 +137,8 @@ class VisitActions(IdentityActions):
             if not colleagues:
                 self.notify("No other colleague is on the staff list.", markup=False)
                 return
-            ask(self, StaffPickerDialog(title, colleagues, reason_prompt=reason_prompt), save, then=then)
+            dialog = StaffPickerDialog(title, colleagues, reason_prompt=reason_prompt)
+            ask(self, dialog, save, then=then, refused=refused)
 
         self.call(staff.list_staff, self.ctx, then=show)
 
@@ -174,14 +178,16 @@ class VisitActions(IdentityActions):
         if self.visit_id is None:
             return
         visit_id = self.visit_id
+        seen = OpenedOn(self.visit.owner_id if self.visit is not None else None)
         self._pick_colleague(
             "Reassign to",
             "Reason (kept in the log)",
             lambda actor, choice: handoffs.reassign_visit(
-                self.ctx, actor, visit_id, choice.staff_id, choice.reason
+                self.ctx, actor, visit_id, choice.staff_id, choice.reason, seen_owner_id=seen.value
             ),
             then=lambda _: self.reload(),
             offer_self=True,
+            refused=seen.refused,
         )
 
     def action_end(self) -> None:
