@@ -167,6 +167,14 @@ def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
         typer.echo("First rejected rows:")
         for line in counts.first_rejects:
             typer.echo(f"  {line}")
+    if counts.to_review:
+        typer.echo(f"{counts.to_review:,} rows to review (possible duplicates, details not changed).")
+    if counts.review_path is not None:
+        typer.echo(f"Rows to review, each with the customer and the reason, are in {counts.review_path}")
+    elif dry_run and counts.first_reviews:
+        typer.echo("First rows to review:")
+        for line in counts.first_reviews:
+            typer.echo(f"  {line}")
     if dry_run:
         typer.echo("Nothing was written (dry run).")
 

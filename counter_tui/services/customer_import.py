@@ -6,6 +6,10 @@ and written in one short write transaction with its audit event (`till_import.ma
 so a stopped import (Ctrl+C, a kill) leaves whole batches and running it again finishes
 it: rows already imported count as unchanged. A dry run does the same work and rolls each
 batch back. Rows that cannot be used go to a rejects CSV beside the file, each with a
+reason. Rows imported with something a person should look at (a possible duplicate, a
+name, phone or email that differs from the shop's and was not written, a till's "no"
+that did not withdraw a consent given in the shop: `till_import.matching`) go to a
+review CSV beside the file, `NAME.review.csv`, each with the customer's id and the
 reason. A last event records the whole import's counts.
 """
 
@@ -28,6 +32,7 @@ from counter_tui.services.till_import.layouts import ColumnChoice, Mapping, Till
 from counter_tui.services.till_import.matching import Batch, ImportStamp, Result
 from counter_tui.services.till_import.reading import ExportFile, Row
 from counter_tui.services.till_import.records import Candidate, Rejection, candidate
+from counter_tui.text import clean_text
 
 BATCH_ROWS = 1_000
 
@@ -56,6 +61,9 @@ class ImportCounts:
     rejected: int = 0
     rejects_path: Path | None = None
     first_rejects: list[str] = field(default_factory=list)
+    to_review: int = 0
+    review_path: Path | None = None
+    first_reviews: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -70,6 +78,7 @@ class ImportCounts:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "to_review": self.to_review,
         }
 
 
@@ -102,6 +111,11 @@ def rejects_path_for(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
+def review_path_for(path: Path) -> Path:
+    """Where the rows of `path` to review are written: beside it, `NAME.review.csv`."""
+    return path.with_name(f"{path.stem}.review.csv")
+
+
 def import_customers(
     ctx: ShopContext, actor: Actor, request: ImportRequest, progress: Progress | None = None
 ) -> ImportCounts:
@@ -113,7 +127,7 @@ def import_customers(
     if not request.path.is_file():
         raise InvalidInput(f"There is no file at {request.path}.")
     counts = ImportCounts()
-    with ExportFile(request.path) as export, _Rejects(request) as rejects:
+    with ExportFile(request.path) as export, _Rejects(request) as rejects, _Reviews(request) as reviews:
         mapping = Mapping.of(choose_layout(export.headers, request.till, request.columns), export.headers)
         progress.planned(ImportPlan(mapping, export.encoding, export.separator))
         stamp = _stamp(request, mapping, staff.id)
@@ -122,7 +136,11 @@ def import_customers(
             for item in prepared:
                 if isinstance(item, Rejection):
                     rejects.write(item, counts, export.headers)
-            done = _write_batch(ctx, actor, stamp, request, [c for c in prepared if isinstance(c, Candidate)])
+            done, to_review = _write_batch(
+                ctx, actor, stamp, request, [c for c in prepared if isinstance(c, Candidate)]
+            )
+            for number, customer_id, reason in to_review:
+                reviews.write(number, customer_id, reason, _cells_of(batch, number), counts, export.headers)
             for row, outcome in done:
                 if isinstance(outcome, Result):
                     setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
@@ -132,6 +150,7 @@ def import_customers(
                     )
             progress.advanced(export.bytes_read, export.size, counts)
     counts.rejects_path = rejects.path if counts.rejected and not request.dry_run else None
+    counts.review_path = reviews.path if counts.to_review and not request.dry_run else None
     if not request.dry_run:
         with ctx.database.write() as session:
             audit.record(
@@ -171,18 +190,20 @@ def _cells_of(batch: list[Row], number: int) -> list[str]:
 
 def _write_batch(
     ctx: ShopContext, actor: Actor, stamp: ImportStamp, request: ImportRequest, rows: list[Candidate]
-) -> list[tuple[Candidate, Result | str]]:
+) -> tuple[list[tuple[Candidate, Result | str]], list[tuple[int, int, str]]]:
     """Match and write one batch in one transaction with its audit event (rolled back
-    when dry); what each row did."""
+    when dry); what each row did, and the rows to review (row, customer id, reason)."""
     done: list[tuple[Candidate, Result | str]] = []
+    to_review: list[tuple[int, int, str]] = []
     if not rows:
-        return done
+        return done, to_review
     try:
         with ctx.database.write() as session:
             require(session, actor, Action.IMPORT_CUSTOMERS)
             batch = Batch(session, ctx, stamp, rows)
             done = [(row, batch.apply(row)) for row in rows]
             batch.finish()
+            to_review = [(review.row, review.customer.id or 0, review.reason) for review in batch.reviews]
             if request.dry_run:
                 raise _DryRun
             tally = {result.value: sum(1 for _, r in done if r is result) for result in Result}
@@ -196,11 +217,12 @@ def _write_batch(
                 file=request.path.name,
                 first_row=rows[0].number,
                 last_row=rows[-1].number,
+                to_review=len(to_review),
                 **tally,
             )
     except _DryRun:
         pass
-    return done
+    return done, to_review
 
 
 class _Rejects:
@@ -233,6 +255,43 @@ class _Rejects:
         )
 
     def __enter__(self) -> _Rejects:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+class _Reviews:
+    """The review CSV beside the input, opened on the first row to review (a dry run
+    writes none and keeps the first few reasons to show)."""
+
+    SHOWN = 5
+
+    def __init__(self, request: ImportRequest) -> None:
+        self.path = review_path_for(request.path)
+        self.dry_run = request.dry_run
+        self._file: TextIO | None = None
+        self._writer: Callable[[list[str]], object] | None = None
+        if not self.dry_run and self.path.exists():
+            self.path.unlink()
+
+    def write(
+        self, number: int, customer_id: int, reason: str, cells: list[str], counts: ImportCounts, headers: list[str]
+    ) -> None:
+        counts.to_review += 1
+        if len(counts.first_reviews) < self.SHOWN:
+            counts.first_reviews.append(f"Row {number}: {clean_text(reason)}")
+        if self.dry_run:
+            return
+        if self._writer is None:
+            file = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._file = file
+            self._writer = csv.writer(file).writerow
+            self._writer(["Row", "Customer", "Reason", *headers])
+        self._writer([str(number), str(customer_id), excel_safe(reason), *(excel_safe(cell) for cell in cells)])
+
+    def __enter__(self) -> _Reviews:
         return self
 
     def __exit__(self, *exc: object) -> None:

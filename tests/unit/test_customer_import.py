@@ -246,7 +246,7 @@ def test_importing_the_same_file_again_changes_nothing(ctx: ShopContext, team: T
     assert [(c.name, c.phone, c.email) for c in on_file(ctx)] == stored
 
 
-def test_a_later_export_updates_what_changed_and_keeps_the_shops_corrections(
+def test_a_later_export_fills_what_was_empty_and_reports_what_differs(
     ctx: ShopContext, team: Team, tmp_path: Path
 ) -> None:
     first = write_export(tmp_path / "monday.csv", SHOPIFY_ADMIN, [shopify_customer(n) for n in range(1, 4)])
@@ -269,26 +269,29 @@ def test_a_later_export_updates_what_changed_and_keeps_the_shops_corrections(
             shopify_customer(3),
         ],
     )
+    customers.update_contact(ctx, team.sam, two.id or 0, name=two.name, phone=two.phone, email="")
     counts = run(ctx, team, later, exported_at=EXPORTED + timedelta(days=4))
 
     assert (counts.new, counts.updated, counts.unchanged) == (0, 1, 2)
     two_now = on_file(ctx)[1]
-    assert (two_now.phone_normalised, two_now.email) == ("+447700900222", "new2@example.com")
+    assert (two_now.phone_normalised, two_now.email) == (two.phone_normalised, "new2@example.com")
     assert [m.id for m in customers.find_customers(ctx, "new2@example.com").items] == [two.id]
+    (note,) = reviewed(counts)
+    assert note["Customer"] == str(two.id) and "phone +447700900222" in note["Reason"]
 
 
 def test_a_customer_already_on_file_is_matched_by_phone_or_email(
     ctx: ShopContext, team: Team, tmp_path: Path
 ) -> None:
     by_phone = customers.create_customer(ctx, team.sam, name="Bob", phone="07700 900001")
-    by_email = customers.create_customer(ctx, team.sam, name="Ann", email="Customer2@example.com")
+    by_email = customers.create_customer(ctx, team.sam, name="Customer2", email="Customer2@example.com")
     path = write_export(tmp_path / "e.csv", SHOPIFY_ADMIN, [shopify_customer(1), shopify_customer(2)])
 
     counts = run(ctx, team, path)
 
-    assert (counts.new, counts.updated) == (0, 2)
-    assert [c.id for c in on_file(ctx)] == [by_phone, by_email]
-    assert on_file(ctx)[0].name == "Customer1 Smith"
+    assert (counts.new, counts.updated) == (1, 1), "Bob is not Customer1 Smith; Ann may be Customer2"
+    assert [c.name for c in on_file(ctx)] == ["Bob", "Customer2", "Customer1 Smith"]
+    assert [(n["Row"], n["Customer"]) for n in reviewed(counts)] == [("2", str(by_phone)), ("3", str(by_email))]
 
 
 def test_two_till_customers_sharing_a_phone_stay_two_customers(
@@ -329,7 +332,7 @@ def test_a_consent_withdrawn_in_the_shop_is_never_granted_again_by_an_import(
     assert counts.updated == 0
 
 
-def test_an_opt_out_in_a_newer_export_withdraws_and_an_older_one_does_not(
+def test_an_opt_out_in_a_newer_export_withdraws_an_imported_yes_and_never_the_shops(
     ctx: ShopContext, team: Team, tmp_path: Path
 ) -> None:
     run(ctx, team, consent_export(tmp_path, "a.csv", "Subscribed"))
@@ -348,11 +351,34 @@ def test_an_opt_out_in_a_newer_export_withdraws_and_an_older_one_does_not(
         consent_export(tmp_path, "new.csv", "Unsubscribed"),
         exported_at=ctx.now() + timedelta(hours=1),
     )
+    assert consents(ctx, ann.id or 0)["email"] == (True, "asked at the counter"), "given in the shop"
+    assert newer.updated == 0 and "Not withdrawn" in reviewed(newer)[0]["Reason"]
+
+    customers.record_consent(
+        ctx, team.sam, ann.id or 0, Channel.EMAIL, granted=False, source="asked at the counter"
+    )
+    run(ctx, team, consent_export(tmp_path, "yes.csv", "Subscribed"))
+    assert consents(ctx, ann.id or 0)["email"] == (False, "asked at the counter")
+
+
+def test_an_opt_out_in_a_newer_export_withdraws_a_yes_an_import_gave(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    run(ctx, team, consent_export(tmp_path, "a.csv", "Subscribed"))
+    (ann,) = on_file(ctx)
+    assert consents(ctx, ann.id or 0)["email"] == (True, f"Square export, a.csv, {EXPORTED.date().isoformat()}")
+
+    older = run(ctx, team, consent_export(tmp_path, "old.csv", "Unsubscribed"), exported_at=EXPORTED)
+    assert consents(ctx, ann.id or 0)["email"][0] is True and older.updated == 0
+
+    newer = run(
+        ctx, team, consent_export(tmp_path, "new.csv", "Unsubscribed"), exported_at=EXPORTED + timedelta(days=1)
+    )
     assert consents(ctx, ann.id or 0)["email"] == (
         False,
-        f"Square export, new.csv, {ctx.now().date().isoformat()}",
+        f"Square export, new.csv, {(EXPORTED + timedelta(days=1)).date().isoformat()}",
     )
-    assert newer.updated == 1
+    assert (newer.updated, newer.to_review) == (1, 0)
 
 
 def test_a_dry_run_counts_what_the_import_would_do_and_writes_nothing(
@@ -396,7 +422,7 @@ def test_batches_and_the_import_are_audited_with_counts(ctx: ShopContext, team: 
     assert [json.loads(e.details)["new"] for e in events] == [10, 10, 5, 25]
     summary = json.loads(events[-1].details)
     assert summary == {"file": "export.csv", "till": "shopify", "rows": 25, "new": 25, "updated": 0,
-                       "unchanged": 0, "rejected": 0}  # fmt: skip
+                       "unchanged": 0, "rejected": 0, "to_review": 0}  # fmt: skip
     assert all(e.actor_id == team.lead.staff_id for e in events)
 
 
@@ -451,8 +477,9 @@ def test_a_row_of_a_customer_merged_in_the_shop_updates_the_kept_record(
     )
     counts = run(ctx, team, later, exported_at=EXPORTED + timedelta(days=2))
 
-    assert (counts.new, counts.updated) == (0, 1)
-    assert customers.customer_detail(ctx, team.sam, kept).name == "Customer1 Lee"
+    assert counts.new == 0
+    assert customers.customer_detail(ctx, team.sam, kept).name == "Ann Lee", "never renamed by an import"
+    assert "name Customer1 Lee" in reviewed(counts)[0]["Reason"]
     assert consents(ctx, kept)["email"] == (False, "asked at the counter")
 
 
@@ -468,8 +495,8 @@ def test_the_same_person_twice_in_a_file_is_one_customer_in_a_dry_run_too(
     dry = run(ctx, team, path, dry_run=True)
     real = run(ctx, team, path)
 
-    assert (dry.new, dry.updated) == (real.new, real.updated) == (1, 1)
-    assert [c.name for c in on_file(ctx)] == ["Ann Lee"]
+    assert (dry.new, dry.unchanged, dry.to_review) == (real.new, real.unchanged, real.to_review) == (1, 1, 1)
+    assert [c.name for c in on_file(ctx)] == ["Ann"], "the second row's longer name is reported, not written"
 
 
 def test_text_from_the_file_reaches_messages_cleaned(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
@@ -513,3 +540,122 @@ def test_a_note_over_its_limit_is_a_rejected_row(ctx: ShopContext, team: Team, t
         "Row 2: Note: A note can be at most 2,000 characters; this one has 2,001. "
         "Correct it in the till (or in this file) and import again."
     ]
+
+
+PLAIN = ColumnChoice(name="Name", phone="Phone", email="Email", email_consent="News")
+
+
+def plain_csv(tmp_path: Path, name: str, rows: list[list[str]]) -> Path:
+    return write_export(tmp_path / name, ["Name", "Phone", "Email", "News"], rows)
+
+
+def reviewed(counts: ImportCounts) -> list[dict[str, str]]:
+    assert counts.review_path is not None
+    with counts.review_path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_a_family_sharing_a_phone_in_a_plain_csv_stays_two_customers(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = plain_csv(
+        tmp_path,
+        "family.csv",
+        [
+            ["Ana Kowalska", "07700 600111", "ana.k@example.com", ""],
+            ["Piotr Kowalski", "07700600111", "piotr.k@example.com", ""],
+        ],
+    )
+
+    counts = run(ctx, team, path, columns=PLAIN)
+
+    assert (counts.new, counts.updated, counts.rejected) == (2, 0, 0)
+    assert [(c.name, c.email) for c in on_file(ctx)] == [
+        ("Ana Kowalska", "ana.k@example.com"),
+        ("Piotr Kowalski", "piotr.k@example.com"),
+    ]
+    (note,) = reviewed(counts)
+    assert note["Row"] == "3" and "Ana Kowalska" in note["Reason"] and "same phone" in note["Reason"]
+    assert run(ctx, team, path, columns=PLAIN).new == 0, "importing again adds no one"
+
+
+def test_rows_sharing_a_customers_phone_never_rename_them_or_replace_their_details(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    rhys = customers.create_customer(
+        ctx, team.sam, name="Rhys Papadopoulos", phone="07700 900321", email="rhys@example.com",
+        opted_in={Channel.EMAIL},
+    )  # fmt: skip
+    path = plain_csv(
+        tmp_path,
+        "bob.csv",
+        [
+            ["Bob Family", "07700 900321", "bob@example.com", "yes"],
+            ["Bob Family", "+44 7700 900321", "bob@example.com", "no"],
+        ],
+    )
+
+    counts = run(ctx, team, path, columns=PLAIN, exported_at=ctx.now() + timedelta(hours=1))
+
+    kept = customers.customer_detail(ctx, team.sam, rhys)
+    assert (kept.name, kept.email) == ("Rhys Papadopoulos", "rhys@example.com")
+    assert consents(ctx, rhys)["email"][0] is True
+    assert counts.new == 1 and [c.name for c in on_file(ctx)] == ["Rhys Papadopoulos", "Bob Family"]
+    assert any("Rhys Papadopoulos" in note["Reason"] for note in reviewed(counts))
+
+
+def test_the_same_person_is_matched_across_case_spacing_and_unicode_forms(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    zoe = customers.create_customer(ctx, team.sam, name="Zoë  Brontë", phone="07700 900444")
+    path = plain_csv(
+        tmp_path,
+        "forms.csv",
+        [["  zoe\u0308 BRONTE\u0308 ", "07700900444", "zoe@example.com", ""]],
+    )
+
+    counts = run(ctx, team, path, columns=PLAIN)
+
+    assert (counts.new, counts.updated) == (0, 1)
+    kept = customers.customer_detail(ctx, team.sam, zoe)
+    assert (kept.name, kept.email) == ("Zoë  Brontë", "zoe@example.com"), "an empty email is filled"
+
+
+def test_a_conflicting_phone_or_email_is_reported_not_replaced(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900555", email="ann@example.com")
+    path = plain_csv(tmp_path, "moved.csv", [["Ann Lee", "07700 900556", "ann@example.com", ""]])
+
+    counts = run(ctx, team, path, columns=PLAIN)
+
+    assert [c.phone_normalised for c in on_file(ctx)] == ["+447700900555"]
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 1)
+    (note,) = reviewed(counts)
+    assert "+447700900556" in note["Reason"] and note["Customer"] == str(ann)
+
+
+def test_an_imports_no_never_withdraws_a_consent_given_at_the_counter(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    ann = customers.create_customer(
+        ctx, team.sam, name="Ann Lee", email="ann@example.com", opted_in={Channel.EMAIL}
+    )
+    path = plain_csv(tmp_path, "optout.csv", [["Ann Lee", "", "ann@example.com", "no"]])
+
+    counts = run(ctx, team, path, columns=PLAIN, exported_at=ctx.now() + timedelta(days=1))
+
+    assert consents(ctx, ann)["email"] == (True, customers.AT_THE_COUNTER)
+    assert any("at the counter" in note["Reason"] for note in reviewed(counts))
+
+
+def test_a_till_customer_linked_by_id_is_not_renamed_either(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    run(ctx, team, write_export(tmp_path / "a.csv", SHOPIFY_ADMIN, [shopify_customer(1)]))
+    later = write_export(tmp_path / "b.csv", SHOPIFY_ADMIN, [shopify_customer(1, **{"First Name": "Robert"})])
+
+    counts = run(ctx, team, later, exported_at=EXPORTED + timedelta(days=1))
+
+    assert [c.name for c in on_file(ctx)] == ["Customer1 Smith"]
+    assert "Robert Smith" in reviewed(counts)[0]["Reason"]

@@ -1,37 +1,67 @@
 """What a till's marketing opt-in may change in the shop's record of consent.
 
 The rules, so that an import can only ever make contact rarer than the shop knows is
-wanted, never more:
+wanted, never more, and never overrule what a customer told the shop themselves:
 
 - "unknown" (an empty cell, Square's `Unknown`, Lightspeed's `do_not_email` = false)
   changes nothing: never asked is not agreed;
-- an opt-in is recorded where the shop has no answer yet; it never replaces a "no" the
-  shop holds (a customer who withdrew at the counter is not signed up again by a till);
-- an opt-out withdraws a "yes" the shop recorded before the export was taken, and never
-  one recorded after it (the export is older than what the shop knows).
+- an opt-in is recorded where the shop has no answer yet, with the import as its source;
+  it never replaces a "no" the shop holds (a customer who withdrew at the counter is not
+  signed up again by a till);
+- an opt-out withdraws a "yes" only when that "yes" came from an import itself (its
+  source is an import's, `import_source`) and was recorded before the export was taken.
+  A "yes" given at the counter (or recorded by staff with any other source) is never
+  withdrawn by an import: a till's "no" is often only the till's default, and its
+  provenance is weaker than the customer's own word. The row is reported for review
+  instead (`OVERRULED`), so a person can ask the customer and withdraw it at the counter.
+  No column of an export is taken to mean "the customer withdrew the consent they gave
+  at the counter".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
-from counter_tui.services.till_import.layouts import Answer
+from counter_tui.services.till_import.layouts import TILL_LAYOUTS, Answer
+
+IMPORT_LABELS = (*(layout.label for layout in TILL_LAYOUTS), "CSV")
+
+
+def import_source(label: str, file_name: str, exported_on: str) -> str:
+    """The source recorded on a consent an import grants or withdraws."""
+    return f"{label} export, {file_name}, {exported_on}"
+
+
+def from_import(source: str) -> bool:
+    """Whether a consent's source is an import's (`import_source`)."""
+    return any(source.startswith(f"{label} export, ") for label in IMPORT_LABELS)
 
 
 @dataclass(frozen=True)
 class Held:
-    """The shop's current answer for one channel, and when it was recorded."""
+    """The shop's current answer for one channel, when it was recorded, and whether an
+    import recorded it."""
 
     granted: bool
     recorded_at: datetime
+    by_import: bool = True
 
 
-def new_answer(answer: Answer, held: Held | None, exported_at: datetime) -> bool | None:
-    """The consent to record for this channel (True granted, False withdrawn), or None to
-    leave the shop's record as it is."""
+class Kept(Enum):
+    """The shop's answer stays as it is."""
+
+    UNCHANGED = "unchanged"
+    OVERRULED = "overruled"
+    """The row's "no" would have withdrawn a "yes" not given through an import."""
+
+
+def new_answer(answer: Answer, held: Held | None, exported_at: datetime) -> bool | Kept:
+    """The consent to record for this channel (True granted, False withdrawn), or why the
+    shop's record stays as it is."""
     if answer is Answer.GRANTED:
-        return True if held is None else None
-    if answer is Answer.WITHDRAWN and held is not None and held.granted:
-        return False if held.recorded_at < exported_at else None
-    return None
+        return True if held is None else Kept.UNCHANGED
+    if answer is Answer.WITHDRAWN and held is not None and held.granted and held.recorded_at < exported_at:
+        return False if held.by_import else Kept.OVERRULED
+    return Kept.UNCHANGED

@@ -1,13 +1,32 @@
 """Finding the customers a batch of export rows is about, and bringing their records up
 to date, inside the caller's write transaction.
 
-A row is matched by the till's own customer id first (kept in `tillcustomer`), then by
-the phone in international form, then by email; a customer already linked to another id
-of the same till is someone else (a family sharing a phone) and is not matched by phone
-or email. A row whose fingerprint is the one last imported for that till id keeps the
-customer's name, phone and email as the shop has them (only its opt-outs are looked at
-again, as a later export time may let them count), so corrections made in the shop
-survive importing the same file again.
+Who a row is (the same rules with and without a till id column):
+
+- A row with a till customer id already linked (`tillcustomer`) is that customer (or the
+  record they were merged into).
+- Otherwise a row is a customer on file only when it is clearly the same person: the
+  same phone (international form) or the same email, AND a compatible name. Names are
+  compared as words, after Unicode NFKC (so an NFD "Zoë" is a "Zoë"), case folding, and
+  with spaces and punctuation only separating words: they are compatible when the words
+  are the same, or when they start with the same word and one's words are all among
+  the other's ("Ann" and "Ann Lee"; not "Ana Kowalska" and "Piotr Kowalski", nor "J Lee"
+  and "Jo Lee"). A customer linked to another id of the same till is someone else.
+- A row sharing a phone or email with customers on file whose names are not compatible
+  is a different person (a family sharing a phone, a shop's own number): they are put
+  on file as a new customer, and the row is reported for review as a possible duplicate
+  so a person can merge them if they are one.
+
+What an import may change on a customer already on file: it never renames them or
+replaces their phone or email. It fills a field the shop has empty; a different
+non-empty value (a name, phone or email) is reported for review, not written. Consents
+follow `till_import.consent`: an import's "no" never withdraws a "yes" given at the
+counter. Reports go to the import's review file (`customer_import`), one line a row.
+
+A row whose fingerprint is the one last imported for that till id changes nothing of the
+customer's name, phone and email and reports nothing about them (only its opt-outs are
+looked at again, as a later export time may let them count), so re-importing the same
+file reports no conflict twice for a till id.
 
 The batch's links, candidate customers and consents are read with a few queries up
 front, and new customers, their links, consents and search terms written together at the
@@ -20,6 +39,7 @@ importing lead on a new customer; it is not added again to a customer already on
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,13 +56,39 @@ from counter_tui.services.contact import digits_of
 from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_search import SEARCH_TERMS, search_terms, write_search_terms
 from counter_tui.services.customers import customer_row
-from counter_tui.services.till_import.consent import Held, new_answer
+from counter_tui.services.till_import.consent import Held, Kept, from_import, new_answer
 from counter_tui.services.till_import.records import Candidate
 
 ERASED = (
     "This customer was erased from the shop at their request, so they are not imported "
     "again. Delete them in the till as well."
 )
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """A name as compared for matching: NFKC, case folded, its words only."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return tuple("".join(ch if ch.isalnum() else " " for ch in folded).split())
+
+
+def same_person(name: str, other: str) -> bool:
+    """Whether two names may be one person's (see the module docstring)."""
+    words, others = name_words(name), name_words(other)
+    if not words or not others:
+        return False
+    if words == others:
+        return True
+    return words[0] == others[0] and (set(words) <= set(others) or set(others) <= set(words))
+
+
+@dataclass(frozen=True)
+class Review:
+    """A row imported with something a person should look at: the customer on file it is
+    about (a possible duplicate, or the one whose details it did not change), and why."""
+
+    row: int
+    customer: Customer
+    reason: str
 
 
 class Result(StrEnum):
@@ -99,6 +145,7 @@ class Batch:
         self.new: list[Customer] = []
         self.changed: dict[int, Customer] = {}
         self.pending: list[tuple[TillCustomer | ContactConsent | CustomerNote, Customer]] = []
+        self.reviews: list[Review] = []
 
     def _know(self, customers: list[Customer]) -> None:
         """Read the till links and consents of these customers on file."""
@@ -118,7 +165,9 @@ class Batch:
             return []
         return list(self.session.exec(query.where(col(column).in_(wanted)).with_for_update()))
 
-    def _customer_of(self, row: Candidate) -> tuple[Customer | None, TillCustomer | None]:
+    def _customer_of(self, row: Candidate) -> tuple[Customer | None, TillCustomer | None, list[Customer]]:
+        """The customer a row is (or None), its till link, and the customers on file
+        sharing its phone or email who are not the same person."""
         link = self.links.get(row.till_id) if row.till_id else None
         if link is not None:
             customer = self.by_id.get(link.customer_id) if link.customer_id else None
@@ -130,21 +179,37 @@ class Batch:
                     self.by_id[customer.id or 0] = customer
                     self._know([customer])
             if customer is not None:
-                return customer, link
+                return customer, link, []
+        others: list[Customer] = []
         for index, value in (
             (self.by_phone, row.details.phone_normalised),
             (self.by_email, row.details.email),
         ):
             for customer in index.get(value, []) if value else []:
-                if not self.till_ids_of[id(customer)] - {row.till_id}:
-                    return customer, link
-        return None, link
+                if self.till_ids_of[id(customer)] - {row.till_id}:
+                    continue
+                if same_person(row.details.name, customer.name):
+                    return customer, link, []
+                if customer not in others:
+                    others.append(customer)
+        return None, link, others
 
     def apply(self, row: Candidate) -> Result | str:
         """Import one row: what it did, or the reason it cannot be imported."""
-        customer, link = self._customer_of(row)
+        customer, link, others = self._customer_of(row)
         if customer is not None and customer.erased_at is not None:
             return ERASED
+        for other in others:
+            shared = "phone number" if other.phone_normalised == row.details.phone_normalised else "email"
+            self.reviews.append(
+                Review(
+                    row.number,
+                    other,
+                    f"Possible duplicate: {other.name} is on file with the same {shared}. "
+                    f"{row.details.name} was put on file as a new customer; merge them if they "
+                    "are one person.",
+                )
+            )
         if customer is None:
             customer = customer_row(row.details, self.ctx.now())
             self.new.append(customer)
@@ -175,17 +240,36 @@ class Batch:
         return result if changed else Result.UNCHANGED
 
     def _update_contact(self, customer: Customer, row: Candidate) -> bool:
-        """Take the till's name, phone and email where it has one that differs."""
+        """Fill the customer's empty name, phone and email from the row; report a value
+        that differs from one the shop has (see the module docstring)."""
         details = row.details
         changed = False
-        if details.name and details.name != customer.name:
+        differs = [
+            f"{label} {theirs}"
+            for label, theirs, ours, same in (
+                ("name", details.name, customer.name, name_words(details.name) == name_words(customer.name)),
+                ("phone", details.phone_normalised, customer.phone_normalised, False),
+                ("email", details.email, customer.email, False),
+            )
+            if theirs and ours and not same and theirs != ours
+        ]
+        if differs:
+            self.reviews.append(
+                Review(
+                    row.number,
+                    customer,
+                    f"Not changed: the file has {', '.join(differs)} for {customer.name}. "
+                    "Correct their record at the counter if the file is right.",
+                )
+            )
+        if details.name and not customer.name:
             customer.name, customer.name_key = details.name, lowered(details.name, "name")
             changed = True
-        if details.phone and details.phone != customer.phone:
+        if details.phone and not customer.phone:
             customer.phone, customer.phone_digits = details.phone, digits_of(details.phone)
             customer.phone_normalised = details.phone_normalised
             changed = True
-        if details.email and details.email != customer.email:
+        if details.email and not customer.email:
             customer.email = details.email
             changed = True
         if changed and customer.id is not None:
@@ -199,10 +283,20 @@ class Batch:
             held = self.consents.get((id(customer), channel))
             granted = new_answer(
                 answer,
-                Held(held.granted, held.recorded_at) if held is not None else None,
+                Held(held.granted, held.recorded_at, from_import(held.source)) if held is not None else None,
                 self.stamp.exported_at,
             )
-            if granted is None:
+            if granted is Kept.OVERRULED and held is not None:
+                self.reviews.append(
+                    Review(
+                        row.number,
+                        customer,
+                        f"Not withdrawn: the file says no to {channel} for {customer.name}, who "
+                        f"agreed to it in the shop ({held.source}). Ask them, and withdraw it at "
+                        "the counter if they want.",
+                    )
+                )
+            if isinstance(granted, Kept):
                 continue
             if held is None:
                 held = ContactConsent(
