@@ -277,7 +277,13 @@ class _Reviews:
             self.path.unlink()
 
     def write(
-        self, number: int, customer_id: int, reason: str, cells: list[str], counts: ImportCounts, headers: list[str]
+        self,
+        number: int,
+        customer_id: int,
+        reason: str,
+        cells: list[str],
+        counts: ImportCounts,
+        headers: list[str],
     ) -> None:
         counts.to_review += 1
         if len(counts.first_reviews) < self.SHOWN:
@@ -289,7 +295,9 @@ class _Reviews:
             self._file = file
             self._writer = csv.writer(file).writerow
             self._writer(["Row", "Customer", "Reason", *headers])
-        self._writer([str(number), str(customer_id), excel_safe(reason), *(excel_safe(cell) for cell in cells)])
+        self._writer(
+            [str(number), str(customer_id), excel_safe(reason), *(excel_safe(cell) for cell in cells)]
+        )
 
     def __enter__(self) -> _Reviews:
         return self

@@ -291,7 +291,10 @@ def test_a_customer_already_on_file_is_matched_by_phone_or_email(
 
     assert (counts.new, counts.updated) == (1, 1), "Bob is not Customer1 Smith; Ann may be Customer2"
     assert [c.name for c in on_file(ctx)] == ["Bob", "Customer2", "Customer1 Smith"]
-    assert [(n["Row"], n["Customer"]) for n in reviewed(counts)] == [("2", str(by_phone)), ("3", str(by_email))]
+    assert [(n["Row"], n["Customer"]) for n in reviewed(counts)] == [
+        ("2", str(by_phone)),
+        ("3", str(by_email)),
+    ]
 
 
 def test_two_till_customers_sharing_a_phone_stay_two_customers(
@@ -366,13 +369,19 @@ def test_an_opt_out_in_a_newer_export_withdraws_a_yes_an_import_gave(
 ) -> None:
     run(ctx, team, consent_export(tmp_path, "a.csv", "Subscribed"))
     (ann,) = on_file(ctx)
-    assert consents(ctx, ann.id or 0)["email"] == (True, f"Square export, a.csv, {EXPORTED.date().isoformat()}")
+    assert consents(ctx, ann.id or 0)["email"] == (
+        True,
+        f"Square export, a.csv, {EXPORTED.date().isoformat()}",
+    )
 
     older = run(ctx, team, consent_export(tmp_path, "old.csv", "Unsubscribed"), exported_at=EXPORTED)
     assert consents(ctx, ann.id or 0)["email"][0] is True and older.updated == 0
 
     newer = run(
-        ctx, team, consent_export(tmp_path, "new.csv", "Unsubscribed"), exported_at=EXPORTED + timedelta(days=1)
+        ctx,
+        team,
+        consent_export(tmp_path, "new.csv", "Unsubscribed"),
+        exported_at=EXPORTED + timedelta(days=1),
     )
     assert consents(ctx, ann.id or 0)["email"] == (
         False,
@@ -624,7 +633,9 @@ def test_the_same_person_is_matched_across_case_spacing_and_unicode_forms(
 def test_a_conflicting_phone_or_email_is_reported_not_replaced(
     ctx: ShopContext, team: Team, tmp_path: Path
 ) -> None:
-    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900555", email="ann@example.com")
+    ann = customers.create_customer(
+        ctx, team.sam, name="Ann Lee", phone="07700 900555", email="ann@example.com"
+    )
     path = plain_csv(tmp_path, "moved.csv", [["Ann Lee", "07700 900556", "ann@example.com", ""]])
 
     counts = run(ctx, team, path, columns=PLAIN)
