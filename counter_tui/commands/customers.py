@@ -168,7 +168,7 @@ def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
         for line in counts.first_rejects:
             typer.echo(f"  {line}")
     if counts.to_review:
-        typer.echo(f"{counts.to_review:,} rows to review (possible duplicates, details not changed).")
+        typer.echo(f"{counts.to_review:,} to review (possible duplicates, details or consents kept).")
     if counts.review_path is not None:
         typer.echo(f"Rows to review, each with the customer and the reason, are in {counts.review_path}")
     elif dry_run and counts.first_reviews:

@@ -95,3 +95,27 @@ def test_the_export_day_given_dates_the_imported_consents(shop_with_lead: str, t
     assert (consent.channel, consent.granted) == ("email", True)
     assert consent.source == "Shopify export, customers_export.csv, 2026-11-02"
     assert consent.recorded_at.date().isoformat() == "2026-11-02"
+
+
+def test_a_family_sharing_a_phone_is_two_customers_and_a_row_to_review(
+    shop_with_lead: str, tmp_path: Path
+) -> None:
+    path = write_export(
+        tmp_path / "family.csv",
+        ["Name", "Phone", "Email"],
+        [
+            ["Ana Kowalska", "07700 600111", "ana.k@example.com"],
+            ["Piotr Kowalski", "07700600111", "piotr.k@example.com"],
+        ],
+    )
+    columns = ("--from", "csv", "--name-column", "Name", "--phone-column", "Phone", "--email-column", "Email")
+
+    dry = invoke(shop_with_lead, "customers", "import", str(path), *columns, "--dry-run", env=LEAD_ENV)
+    assert "  Row 3: Possible duplicate: Ana Kowalska is on file with the same phone number." in dry.stdout
+
+    real = invoke(shop_with_lead, "customers", "import", str(path), *columns, env=LEAD_ENV)
+
+    assert real.exit_code == 0, real.output
+    assert "Imported 2 rows: 2 new, 0 updated, 0 unchanged, 0 rejected." in real.stdout
+    assert f"are in {tmp_path / 'family.review.csv'}" in real.stdout
+    assert customers.customer_count(shop(shop_with_lead)) == 2
