@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from counter_tui.db.dialects import own_dialect
 from counter_tui.db.models import PinGuard
 
 KIOSK_UNLOCK = "kiosk-unlock"
@@ -74,7 +74,7 @@ def count_attempt(session: Session, now: datetime, subject: str, terminal: str, 
     """Count one attempt at `terminal` before its PIN is checked, or refuse it (uncounted)
     while locked out. Call inside a write transaction, and check the PIN after it commits."""
     terminal = _terminal(terminal)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = own_dialect(session)
     session.connection().execute(
         dialect.insert(PinGuard)
         .values(subject=subject, terminal=terminal, attempts=0, window_started_at=now)

@@ -18,9 +18,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from counter_tui.db.dialects import own_dialect
 from counter_tui.db.models import Presence, Staff
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
@@ -56,7 +56,7 @@ def touch(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
 
 def _arrive(session: Session, visit_id: int, staff_id: int, now: datetime) -> None:
     """Insert or revive the row, moving `opened_at` so PostgreSQL notifies listeners."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = own_dialect(session)
     values = {"visit_id": visit_id, "staff_id": staff_id, "opened_at": now, "seen_at": now}
     statement = dialect.insert(Presence).values(**values)
     session.connection().execute(

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
+from counter_tui.db.dialects import own_dialect
 from counter_tui.db.models import DayClose, TrendQuarter, Visit
 from counter_tui.errors import DatabaseUnavailable
 from counter_tui.services.context import ShopContext
@@ -128,5 +128,5 @@ def _keep(ctx: ShopContext, limit: int, sums: dict[int, VisitSums]) -> None:
         for bucket, part in sums.items()
     ]
     with ctx.database.write() as session:
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        dialect = own_dialect(session)
         session.connection().execute(dialect.insert(TrendQuarter).on_conflict_do_nothing(), rows)

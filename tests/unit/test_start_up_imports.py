@@ -145,3 +145,19 @@ def test_help_still_lists_every_command_with_its_own_help() -> None:
         command = load_command(name)
         assert (command.short_help or command.help or "").startswith(COMMANDS[name].help), name
         assert f"{name} " in result.stdout and COMMANDS[name].help in result.stdout
+
+
+SQLITE_SESSION = """
+import sys
+from sqlmodel import Session, create_engine
+from counter_tui.db.dialects import own_dialect
+from counter_tui.services import pin_guard, presence, trend_quarters
+with Session(create_engine(sys.argv[1])) as session:
+    dialect = own_dialect(session)
+print("LOADED", dialect.__name__, *[m for m in sys.modules if m.startswith("sqlalchemy.dialects.postgresql")])
+"""
+
+
+def test_a_sqlite_shop_never_loads_postgresql_s_dialect(shop_with_lead: str) -> None:
+    # issue 12: PostgreSQL's dialect held about 2 MiB on every SQLite terminal all day
+    assert loaded_by(SQLITE_SESSION, shop_with_lead) == ["sqlalchemy.dialects.sqlite"]
