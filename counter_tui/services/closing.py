@@ -153,7 +153,12 @@ def _closed(
         handoffs_cancelled=cancelled,
         **details,
     )
-    return CloseResult(day=close.day, closed_visit_ids=tuple(closed), day_close_id=close.id)
+    return CloseResult(
+        day=close.day,
+        closed_visit_ids=tuple(closed),
+        day_close_id=close.id,
+        cancelled_handoff_ids=tuple(cancelled),
+    )
 
 
 def _new_close(

@@ -298,11 +298,13 @@ class FlaggedVisit:
 
 @dataclass(frozen=True)
 class CloseResult:
-    """What closing the day did: the visits closed as left at close."""
+    """What closing the day did: the visits closed as left at close, and the pending
+    hand-off requests on them it cancelled (undoing the close brings them back)."""
 
     day: date
     closed_visit_ids: tuple[int, ...]
     day_close_id: int | None = None
+    cancelled_handoff_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

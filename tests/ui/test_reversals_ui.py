@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import DayClose, FollowUp, FollowUpStatus, Outcome, Visit
-from counter_tui.services import customers, followups, visits
+from counter_tui.services import customers, followups, handoffs, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.review.close_day import CloseDayDialog
@@ -217,3 +217,37 @@ async def test_a_follow_up_cancelled_by_mistake_is_restored_from_my_follow_ups(
         assert "CANCELLED TODAY (1)" not in [row[0] for row in table_rows(screen.query_one(DataTable))]
     with ctx.database.read() as session:
         assert session.get(FollowUp, call).status == FollowUpStatus.OPEN  # type: ignore[union-attr]
+
+
+async def test_the_close_names_the_hand_off_it_cancels_and_u_brings_it_back(
+    ctx: ShopContext, team: Team, floor: list[int]
+) -> None:
+    """Sam asked for Alex to take the red coat: the close dialog says it cancels that
+    request, the close says so, and undoing the close puts it back waiting for a lead."""
+    asked = handoffs.request_handoff(ctx, team.sam, floor[0], team.alex.staff_id or 0, "Alex knows coats")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_end_of_day(pilot, app)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CloseDayDialog)
+        summary = plain(dialog.query_one("#close-summary", Static).visual)
+        assert "It cancels 1 pending hand-off request:\n  • red coat: Sam → Alex\n" in summary
+        await type_text(pilot, "fire drill")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == (
+            "Day closed: 4 open visits ended as left at close and flagged for review. "
+            "1 pending hand-off request cancelled. u undoes it today and brings them back."
+        )
+        await pilot.press("u")
+        await settle(pilot)
+        assert "and brings back 1 pending hand-off request. Why?" in screen_text(app.screen)
+        await type_text(pilot, "the drill was called off")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == (
+            "Day close undone: 4 visits back on the floor. 1 pending hand-off request is waiting again."
+        )
+    assert [request.id for request in handoffs.pending_handoffs(ctx, team.lead)] == [asked]

@@ -27,7 +27,7 @@ import counter_tui.ui
 from counter_tui.db.models import AuditEvent, Channel, HandoffRequest
 from counter_tui.services import customers, handoffs, visits
 from counter_tui.services.audit_views import NO_FILTER, AuditEntry
-from counter_tui.services.closing_views import ClosePreview, ClosingVisit
+from counter_tui.services.closing_views import ClosePreview, ClosingHandoff, ClosingVisit
 from counter_tui.services.context import ShopContext
 from counter_tui.services.due_history import DueHistory
 from counter_tui.services.open_work import OpenWork
@@ -87,7 +87,14 @@ THANK_YOU = FollowUpView(
 def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
     """One way to open each dialog of the staff app (several for dialogs whose text fields
     depend on what they are asked for)."""
-    closing = ClosePreview(NOON.date(), NOON, True, (ClosingVisit(1, "red hat", "Sam"),))
+    closing = ClosePreview(  # the longest it gets: more visits and hand-offs than it lists
+        NOON.date(),
+        NOON,
+        True,
+        tuple(ClosingVisit(n, f"customer {n}", "Sam") for n in range(1, 9)),
+        "The shop is open until 17:30.",
+        tuple(ClosingHandoff(n, n, f"customer {n}", "Sam", "Alex") for n in range(1, 5)),
+    )
     return {
         "AuditEventDialog": lambda: AuditEventDialog(
             AuditEntry(1, NOON, "Sam", "till-1", "visit.ended", "Bob Jones", "outcome=purchase", False),

@@ -19,6 +19,15 @@ LISTED = 6
 LISTED_HANDOFFS = 3
 
 
+def visits_listed(visits: int, handoffs: int) -> int:
+    """How many of the visits the dialog names: the hand-off lines take the room of some,
+    so the whole list (visits, hand-offs, their "… and n more") stays within LISTED + 1
+    lines and the reason field fits at 80×24."""
+    handoff_lines = (1 + min(handoffs, LISTED_HANDOFFS) + (handoffs > LISTED_HANDOFFS)) if handoffs else 0
+    room = LISTED + 1 - handoff_lines
+    return visits if visits <= room else room - 1
+
+
 class CloseDayDialog(FormDialog[str]):
     """Ask before ending every open visit as left at close; returns the reason (empty
     after closing time, when none is needed), or None when cancelled."""
@@ -38,10 +47,11 @@ class CloseDayDialog(FormDialog[str]):
         if preview.visits:
             text.append(clean(f"This ends {preview.summary()}"), style="bold")
             text.append(" as 'left at close', flagged for review:\n")
-            for visit in preview.visits[:LISTED]:
+            listed = visits_listed(len(preview.visits), len(preview.handoffs))
+            for visit in preview.visits[:listed]:
                 text.append(f"  • {one_line(visit.who, 30)} ({one_line(visit.owner_name or 'nobody', 14)})\n")
-            if len(preview.visits) > LISTED:
-                text.append(clean(f"  … and {len(preview.visits) - LISTED} more\n"), style="dim")
+            if len(preview.visits) > listed:
+                text.append(clean(f"  … and {len(preview.visits) - listed} more\n"), style="dim")
             if preview.handoffs:
                 text.append(clean(f"It cancels {handoffs_said(len(preview.handoffs))}:\n"), style="bold")
                 for handoff in preview.handoffs[:LISTED_HANDOFFS]:

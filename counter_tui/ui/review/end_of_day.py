@@ -126,10 +126,15 @@ class EndOfDayPane(ReviewPane):
     def _after_close(self, result: CloseResult) -> None:
         count = len(result.closed_visit_ids)
         visits = "1 open visit" if count == 1 else f"{count} open visits"
-        self.notify(
-            f"Day closed: {visits} ended as left at close and flagged for review. u undoes it today.",
-            markup=False,
-        )
+        message = f"Day closed: {visits} ended as left at close and flagged for review."
+        if result.cancelled_handoff_ids:
+            cancelled = handoffs_said(len(result.cancelled_handoff_ids))
+            message = join_sentences(
+                message, f"{cancelled} cancelled. u undoes it today and brings them back."
+            )
+        else:
+            message = join_sentences(message, "u undoes it today.")
+        self.notify(message, markup=False)
         self.reload()
 
     def undo_close(self) -> None:
