@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from counter_tui.db.models import HandoffRequest, Visit
 from counter_tui.services import handoffs, visits
@@ -93,6 +94,39 @@ def test_eight_leads_approving_the_same_handoff(shared_url: str, eight_workers: 
             {
                 ("handoff.requested", owner.staff_id or 0): 1,
                 ("handoff.approved", leads[winner].staff_id or 0): 1,
+            }
+        )
+    ctx.database.dispose()
+
+
+def test_eight_leads_reassigning_the_same_customer_one_moves_them(
+    shared_url: str, eight_workers: RacePool
+) -> None:
+    """Eight leads who all saw the owner give the customer to themselves at once: exactly
+    one moves them; the others are told who did (none overrides it unseen)."""
+    ctx, actors = open_race_shop(shared_url, leads=8, associates=1)
+    leads, owner = actors[:8], actors[8]
+    for _ in range(EIGHT_PROCESS_HANDOFF_ROUNDS):
+        visit_id = visits.new_walk_in(ctx, owner, description="round", claim=True)
+        outcomes = eight_workers.race(shared_url, leads, f"reassign_from:{owner.staff_id}", visit_id)
+        winner = _winner(outcomes, "OwnerChanged")
+        for outcome in outcomes:
+            if outcome.worker != winner:
+                assert outcome.message.startswith(
+                    f"{leads[winner].name} reassigned round to {leads[winner].name}"
+                )
+        with ctx.database.read() as session:
+            visit = session.get(Visit, visit_id)
+            assert visit is not None and visit.owner_id == leads[winner].staff_id
+            moves = session.exec(select(HandoffRequest).where(HandoffRequest.visit_id == visit_id)).all()
+            assert [(m.from_staff_id, m.to_staff_id) for m in moves] == [
+                (owner.staff_id, leads[winner].staff_id)
+            ]
+        assert audit_actions(ctx, "visit", visit_id) == Counter(
+            {
+                ("visit.created", owner.staff_id or 0): 1,
+                ("visit.claimed", owner.staff_id or 0): 1,
+                ("visit.reassigned", leads[winner].staff_id or 0): 1,
             }
         )
     ctx.database.dispose()

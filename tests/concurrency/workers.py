@@ -80,6 +80,11 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
             visits.claim_visit(ctx, actor, target)
         elif command == "approve":
             handoffs.approve_handoff(ctx, actor, target)
+        elif command.startswith("reassign_from:"):  # to themself, from the owner they saw
+            seen = int(command.removeprefix("reassign_from:"))
+            handoffs.reassign_visit(
+                ctx, actor, target, actor.staff_id or 0, "I will take them", seen_owner_id=seen
+            )
         elif command == "guess_pin":
             staff.sign_in(ctx, target, WRONG_PIN)
         elif command == "sign_in":
@@ -102,7 +107,7 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
 
 Command = tuple[str, Actor, str, int]
 """(database URL, acting staff member, command, target): "claim" or "approve" a visit or
-request id; "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id;
+request id; "reassign_from:<owner id>" a visit to the actor, from the owner they saw; "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id;
 "import_settings" (a terminal's first start importing its file; the target is unused)."""
 
 
