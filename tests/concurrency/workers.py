@@ -107,7 +107,8 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
 
 Command = tuple[str, Actor, str, int]
 """(database URL, acting staff member, command, target): "claim" or "approve" a visit or
-request id; "reassign_from:<owner id>" a visit to the actor, from the owner they saw; "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id;
+request id; "reassign_from:<owner id>" a visit to the actor, from the owner they saw;
+"guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id;
 "import_settings" (a terminal's first start importing its file; the target is unused)."""
 
 
