@@ -113,8 +113,12 @@ class PlainTextApp(App[ReturnT]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Show `message` (and `title`) as plain text, never markup."""
+        """Show `message` (and `title`) as plain text, never markup; on a dialog, inside it
+        (above its key hint) rather than as a toast over it (see dialog_notice)."""
         super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
+        from counter_tui.ui.dialog_notice import show_in_dialog  # it builds on this module
+
+        show_in_dialog(self.screen, clean(message), clean(title))
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header line, from cleaned title and sub-title."""

@@ -5,10 +5,12 @@ types into a field they cannot see."""
 from __future__ import annotations
 
 import pytest
+from textual.errors import NoWidget
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
@@ -138,3 +140,50 @@ async def test_a_refusal_is_in_view_at_80_by_24(ctx: ShopContext, team: Team, sh
             await pilot.press("escape")
             await settle(pilot)
     assert unseen == []
+
+
+NOTICE = "Needs help: Bartholomew Featherstonehaugh has waited 12 minutes at the counter."
+
+
+def drawn_region(widget: Widget) -> Region | None:
+    """Where `widget` is drawn on its screen, or None when it is not drawn."""
+    try:
+        geometry = widget.screen.find_widget(widget)
+    except NoWidget:
+        return None
+    region = geometry.clip.intersection(geometry.region)
+    return region if region.area and widget.visible else None
+
+
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
+async def test_a_notice_never_covers_a_dialogs_focused_field_or_key_hint_at_80_by_24(
+    ctx: ShopContext, team: Team, share: int
+) -> None:
+    """A notice raised while a dialog is open ("Needs help" while reassigning, a hand-off
+    while a lead types why one is denied) is read without hiding the field being typed in or
+    the line saying which keys do what (seen: a toast over the Reassign dialog's key hint)."""
+    app = StaffApp(ctx)
+    covered: list[str] = []
+    unread: list[str] = []
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        for name, open_dialog in dialogs_share(ctx, share).items():
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            app.notify(NOTICE, timeout=60)
+            await settle(pilot)
+            screen = app.screen
+            toasts = [region for toast in screen.query(Toast) if (region := drawn_region(toast))]
+            kept_clear = [*screen.query(".dialog-hint"), *([app.focused] if app.focused else [])]
+            for widget in kept_clear:
+                where = drawn_region(widget)
+                if where and any(toast.overlaps(where) for toast in toasts):
+                    covered.append(f"{name}: {widget.id or widget.classes or type(widget).__name__}")
+            shown = [str(notice.visual) for notice in screen.query(".dialog-notice") if notice.display]
+            if not toasts and not any(NOTICE in words for words in shown):
+                unread.append(name)
+            app.clear_notifications()
+            await pilot.press("escape")
+            await settle(pilot)
+    assert covered == []
+    assert unread == []
