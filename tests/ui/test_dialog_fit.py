@@ -4,21 +4,24 @@ types into a field they cannot see."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.errors import NoWidget
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Checkbox, Static
 from textual.widgets._toast import Toast
 
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from tests.conftest import Team
 from tests.ui.staff_pilot import StaffApp, quick_sign_in, settle
-from tests.ui.test_typing_in_fields import DIALOG_SHARES, dialogs, dialogs_share
+from tests.ui.test_typing_in_fields import CALLBACK, DIALOG_SHARES, dialogs, dialogs_share
 
 SMALL = (80, 24)
 
@@ -187,3 +190,37 @@ async def test_a_notice_never_covers_a_dialogs_focused_field_or_key_hint_at_80_b
             await settle(pilot)
     assert covered == []
     assert unread == []
+
+
+def drawn_words(widget: Widget) -> str:
+    """The words `widget` draws inside its border (its lines joined, spaces collapsed)."""
+    lines = widget.render_lines(Region(widget.gutter.left, widget.gutter.top, *widget.size))
+    return " ".join(" ".join(strip.text for strip in lines).split())
+
+
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
+async def test_every_tick_label_is_shown_whole_at_80_by_24(ctx: ShopContext, team: Team, share: int) -> None:
+    """A tick box says whole what ticking it means (seen: the follow-up Done dialog's "Still
+    open: the next update comes back in 14 days (untick when it is done)" cut at 80×24)."""
+    openers = {
+        **dialogs(ctx),
+        "Done, status update": lambda: CompleteFollowUpDialog(STATUS_UPDATE),
+        "Done, promise": lambda: CompleteFollowUpDialog(replace(CALLBACK, kind="promise")),
+    }
+    app = StaffApp(ctx)
+    cut: list[str] = []
+    async with app.run_test(size=SMALL) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        for name, open_dialog in list(openers.items())[share::DIALOG_SHARES]:
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            for tick in app.screen.query(Checkbox):
+                label = " ".join(str(tick.label).split())
+                if tick.display and label not in drawn_words(tick):
+                    cut.append(f"{name}: {label[:40]}")
+            await pilot.press("escape")
+            await settle(pilot)
+    assert cut == []
+
+
+STATUS_UPDATE = replace(CALLBACK, kind="status_update", kind_label="Status update", every_days=14)

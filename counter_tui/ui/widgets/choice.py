@@ -17,6 +17,7 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
@@ -165,11 +166,19 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
 
 
 class Tick(Guarded, OwnKeysInOrder, Checkbox):
-    """A yes/no box showing X when ticked and a blank when not (not colour alone)."""
+    """A yes/no box showing X when ticked and a blank when not (not colour alone). A label
+    longer than the line wraps (Textual's cuts it with "…": a tick box has to say whole
+    what ticking it means)."""
+
+    DEFAULT_CSS = "Tick { text-wrap: wrap; text-overflow: fold; }"
 
     def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:
         super().__init__(plain(label), value, id=id)
         self.BUTTON_INNER = "X" if value else " "
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many lines as the label needs at `width` (Textual's toggle is one line)."""
+        return max(1, len(self.render().wrap(width)))
 
     def watch_value(self) -> None:
         """Redraw the mark with the value."""
