@@ -127,7 +127,11 @@ def import_customers(
     if not request.path.is_file():
         raise InvalidInput(f"There is no file at {request.path}.")
     counts = ImportCounts()
-    with ExportFile(request.path) as export, _Rejects(request) as rejects, _Reviews(request) as reviews:
+    with (
+        ExportFile(request.path) as export,
+        _RowsFile(rejects_path_for(request.path), request, ()) as rejects,
+        _RowsFile(review_path_for(request.path), request, ("Customer",)) as reviews,
+    ):
         mapping = Mapping.of(choose_layout(export.headers, request.till, request.columns), export.headers)
         progress.planned(ImportPlan(mapping, export.encoding, export.separator))
         stamp = _stamp(request, mapping, staff.id)
@@ -135,19 +139,22 @@ def import_customers(
             prepared = [candidate(ctx.rules.shop, mapping, row) for row in batch]
             for item in prepared:
                 if isinstance(item, Rejection):
-                    rejects.write(item, counts, export.headers)
+                    counts.rejected += 1
+                    rejects.write(item.number, item.reason, item.cells, export.headers, counts.first_rejects)
             done, to_review = _write_batch(
                 ctx, actor, stamp, request, [c for c in prepared if isinstance(c, Candidate)]
             )
             for number, customer_id, reason in to_review:
-                reviews.write(number, customer_id, reason, _cells_of(batch, number), counts, export.headers)
+                counts.to_review += 1
+                cells = _cells_of(batch, number)
+                reviews.write(number, reason, cells, export.headers, counts.first_reviews, customer_id)
             for row, outcome in done:
                 if isinstance(outcome, Result):
                     setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
                 else:
-                    rejects.write(
-                        Rejection(row.number, _cells_of(batch, row.number), outcome), counts, export.headers
-                    )
+                    counts.rejected += 1
+                    cells = _cells_of(batch, row.number)
+                    rejects.write(row.number, outcome, cells, export.headers, counts.first_rejects)
             progress.advanced(export.bytes_read, export.size, counts)
     counts.rejects_path = rejects.path if counts.rejected and not request.dry_run else None
     counts.review_path = reviews.path if counts.to_review and not request.dry_run else None
@@ -225,81 +232,46 @@ def _write_batch(
     return done, to_review
 
 
-class _Rejects:
-    """The rejects CSV beside the input, opened on the first rejected row (a dry run
-    writes none and keeps the first few reasons to show)."""
+class _RowsFile:
+    """A CSV beside the input of the rows a person should look at (the rejected rows, or
+    those to review), opened on the first such row; a dry run writes none. Either way the
+    first few reasons are kept to show."""
 
     SHOWN = 5
 
-    def __init__(self, request: ImportRequest) -> None:
-        self.path = rejects_path_for(request.path)
+    def __init__(self, path: Path, request: ImportRequest, columns: tuple[str, ...]) -> None:
+        self.path = path
         self.dry_run = request.dry_run
-        self._file: TextIO | None = None
-        self._writer: Callable[[list[str]], object] | None = None
-        if not self.dry_run and self.path.exists():
-            self.path.unlink()
-
-    def write(self, rejection: Rejection, counts: ImportCounts, headers: list[str]) -> None:
-        counts.rejected += 1
-        if len(counts.first_rejects) < self.SHOWN:
-            counts.first_rejects.append(f"Row {rejection.number}: {rejection.reason}")
-        if self.dry_run:
-            return
-        if self._writer is None:
-            file = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._file = file
-            self._writer = csv.writer(file).writerow
-            self._writer(["Row", "Reason", *headers])
-        self._writer(
-            [str(rejection.number), rejection.reason, *(excel_safe(cell) for cell in rejection.cells)]
-        )
-
-    def __enter__(self) -> _Rejects:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
-class _Reviews:
-    """The review CSV beside the input, opened on the first row to review (a dry run
-    writes none and keeps the first few reasons to show)."""
-
-    SHOWN = 5
-
-    def __init__(self, request: ImportRequest) -> None:
-        self.path = review_path_for(request.path)
-        self.dry_run = request.dry_run
+        self.columns = columns
         self._file: TextIO | None = None
         self._writer: Callable[[list[str]], object] | None = None
         if not self.dry_run and self.path.exists():
             self.path.unlink()
 
     def write(
-        self,
-        number: int,
-        customer_id: int,
-        reason: str,
-        cells: list[str],
-        counts: ImportCounts,
-        headers: list[str],
+        self, number: int, reason: str, cells: list[str], headers: list[str], shown: list[str], *ids: int
     ) -> None:
-        counts.to_review += 1
-        if len(counts.first_reviews) < self.SHOWN:
-            counts.first_reviews.append(f"Row {number}: {clean_text(reason)}")
+        """One row: its number, the `ids` of this file's `columns`, the reason and the
+        row's own cells (each made safe to open in a spreadsheet)."""
+        if len(shown) < self.SHOWN:
+            shown.append(f"Row {number}: {clean_text(reason)}")
         if self.dry_run:
             return
         if self._writer is None:
             file = self.path.open("w", encoding="utf-8-sig", newline="")
             self._file = file
             self._writer = csv.writer(file).writerow
-            self._writer(["Row", "Customer", "Reason", *headers])
+            self._writer(["Row", *self.columns, "Reason", *headers])
         self._writer(
-            [str(number), str(customer_id), excel_safe(reason), *(excel_safe(cell) for cell in cells)]
+            [
+                str(number),
+                *(str(id_) for id_ in ids),
+                excel_safe(reason),
+                *(excel_safe(cell) for cell in cells),
+            ]
         )
 
-    def __enter__(self) -> _Reviews:
+    def __enter__(self) -> _RowsFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
