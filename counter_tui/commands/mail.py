@@ -37,10 +37,12 @@ def mail_test(
 
 @mail_app.command("send")
 def mail_send(ctx: typer.Context) -> None:
-    """Deliver the emails that are due now, and say how many went, will be retried, or failed."""
+    """Deliver the emails that are due now, and say how many went, will be retried, failed,
+    or were withdrawn (the customer was erased, or no longer agrees to email)."""
     from counter_tui.commands.common import command_shop
     from counter_tui.services import mail_sender
 
     with command_shop(ctx) as shop:
         run = mail_sender.deliver_pending(shop)
-    typer.echo(f"Sent {run.sent}; {run.retrying} to try again later; {run.failed} failed.")
+    withdrawn = f"; {run.withdrawn} withdrawn (the customer may no longer get them)" if run.withdrawn else ""
+    typer.echo(f"Sent {run.sent}; {run.retrying} to try again later; {run.failed} failed{withdrawn}.")

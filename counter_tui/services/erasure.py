@@ -6,8 +6,10 @@ says who the customer is or what they said goes, in one transaction with its aud
 name, phone, email, preferences and the fields search matches on; the search-term rows;
 consents and standing needs; the bodies of notes and feedback; the text of follow-ups
 (open ones are cancelled); the visit descriptions and need details (a kiosk check-in keeps
-the first name typed there). The event holds counts and the lead's reason, with the
-customer's own name, phone and email blanked out of the reason.
+the first name typed there); every unsent email to them is withdrawn and every outbox row
+about them, sent ones too, loses the address, subject and body (`outbox_withdrawal`). The
+event holds counts and the lead's reason, with the customer's own name, phone and email
+blanked out of the reason.
 
 Earlier audit events that hold their personal data are redacted in the same transaction
 (see `audit_redaction`); the events stay, and `audit.redacted` events record which were
@@ -46,7 +48,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
-from counter_tui.services import audit, audit_redaction
+from counter_tui.services import audit, audit_redaction, outbox_withdrawal
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.merge import erase_merged_records
@@ -76,6 +78,8 @@ class ErasureResult:
     visits_blanked: int
     search_terms_deleted: int
     audit_events_redacted: int
+    emails_withdrawn: int = 0
+    emails_scrubbed: int = 0
 
 
 def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str) -> ErasureResult:
@@ -135,6 +139,10 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
                 move.reason = ERASED_TEXT
                 session.add(move)
 
+        emails_withdrawn, emails_scrubbed = outbox_withdrawal.erase_outbox(
+            session, ctx, actor, _records(session, customer_id), lambda text: _redact(text, customer)
+        )
+
         visits = list(session.exec(select(Visit).where(Visit.customer_id == customer_id)))
         for visit in visits:
             visit.description = ""
@@ -175,6 +183,8 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             visits_blanked=len(visits),
             search_terms_deleted=terms,
             audit_events_redacted=0,
+            emails_withdrawn=emails_withdrawn,
+            emails_scrubbed=emails_scrubbed,
         )
         audit.record(
             session,
@@ -189,6 +199,8 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             followups_cancelled=result.followups_cancelled,
             consents_deleted=result.consents_deleted,
             standing_needs_deleted=result.standing_needs_deleted,
+            emails_withdrawn=emails_withdrawn,
+            emails_scrubbed=emails_scrubbed,
         )
         rewrites = audit_redaction.redactions(session, personal, mentioning)
         audit.redact(session, ctx, actor, customer_id, rewrites)

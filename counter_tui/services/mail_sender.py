@@ -9,6 +9,11 @@ connection is tried again later, waiting twice as long each time; a server that 
 for good (5xx), or too many tries, fails the message with the server's reason in one
 sentence and opens its follow-up again for the owner. Nothing slow happens inside a
 write transaction: the SMTP conversation is between the claim and the outcome.
+
+The claim is also the last check before anything leaves: inside its transaction the
+message is withdrawn, not sent, when its customer was erased, no longer agrees to email or
+no longer has that address (`outbox_withdrawal`; this is the only check for a consent
+withdrawn or an address changed after the message was written).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from sqlmodel import Session, col, or_, select, update
 
 from counter_tui.db.models import FollowUp, FollowUpStatus, OutboxMessage, OutboxStatus
 from counter_tui.mail_settings import MailRules, smtp_password
-from counter_tui.services import audit
+from counter_tui.services import audit, outbox_withdrawal
 from counter_tui.services.context import ShopContext
 
 MOST_ATTEMPTS = 6
@@ -63,6 +68,14 @@ class DeliveryRun:
     sent: int
     retrying: int
     failed: int
+    withdrawn: int = 0
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """A claimed message the customer may no longer get: withdrawn, with why."""
+
+    reason: str
 
 
 Transport = Callable[[MailRules, Outgoing, float], str]
@@ -114,9 +127,9 @@ def deliver_pending(
     ctx: ShopContext, *, transport: Transport = send_via_smtp, timeout: float = TIMEOUT_SECONDS
 ) -> DeliveryRun:
     """Send every message that is due (waiting, due for a retry, or whose sender's claim
-    ran out), one at a time; returns how many were sent, will be retried, or failed.
-    Sends nothing while the shop has no mail server set."""
-    sent = retrying = failed = 0
+    ran out), one at a time; returns how many were sent, will be retried, failed, or were
+    withdrawn at the claim. Sends nothing while the shop has no mail server set."""
+    sent = retrying = failed = withdrawn = 0
     mail = ctx.refresh_rules().mail
     if not mail.configured:
         return DeliveryRun(0, 0, 0)  # never to a server nobody chose (an empty host is this machine)
@@ -124,17 +137,19 @@ def deliver_pending(
         outgoing = _claim(ctx, message_id)
         if outgoing is None:
             continue  # another sender has it
+        if isinstance(outgoing, Withdrawn):
+            withdrawn += 1
+            continue
         try:
             transport(mail, outgoing, timeout)
         except MailFailure as failure:
-            if _record_failure(ctx, message_id, failure):
-                failed += 1
-            else:
-                retrying += 1
+            outcome = _record_failure(ctx, message_id, failure)
+            failed += outcome == OutboxStatus.FAILED
+            retrying += outcome == OutboxStatus.PENDING
             continue
         _record_sent(ctx, message_id)
         sent += 1
-    return DeliveryRun(sent, retrying, failed)
+    return DeliveryRun(sent, retrying, failed, withdrawn)
 
 
 def _due_ids(ctx: ShopContext) -> list[int]:
@@ -157,9 +172,12 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _claim(ctx: ShopContext, message_id: int) -> Outgoing | None:
+def _claim(ctx: ShopContext, message_id: int) -> Outgoing | Withdrawn | None:
     """Take the message for this sender (one conditional UPDATE: of several senders, one
-    wins), counting the attempt; None when someone else has it or it is done."""
+    wins), counting the attempt; None when someone else has it or it is done. In the same
+    transaction, withdraw it instead (Withdrawn) when its customer may no longer get it:
+    erased (its personal data scrubbed too), no email consent, or another address; the
+    follow-up opens again so its owner hears why, unless the customer was erased."""
     now = ctx.now()
     with ctx.database.write() as session:
         result = session.connection().execute(
@@ -176,25 +194,45 @@ def _claim(ctx: ShopContext, message_id: int) -> Outgoing | None:
         row = session.get(OutboxMessage, message_id)
         assert row is not None
         session.refresh(row)
-        return Outgoing(row.to_address, row.subject, row.body, row.message_id)
+        reason = outbox_withdrawal.reason_not_to_send(session, row)
+        if not reason:
+            return Outgoing(row.to_address, row.subject, row.body, row.message_id)
+        row.attempts -= 1  # claimed, but never tried
+        if reason == outbox_withdrawal.ERASED:
+            outbox_withdrawal.scrub(row, lambda _: "")
+        else:
+            _reopen(session, ctx, row.followup_id, reason)
+        outbox_withdrawal.withdraw(session, ctx, None, row, reason)
+        return Withdrawn(reason)
 
 
 def _record_sent(ctx: ShopContext, message_id: int) -> None:
+    """Mark it sent; one withdrawn while it was on its way stays withdrawn (and scrubbed),
+    its event saying that the server accepted it after the withdrawal."""
     with ctx.database.write() as session:
         row = session.get(OutboxMessage, message_id)
         assert row is not None
-        row.status, row.sent_at, row.claimed_until, row.last_error = OutboxStatus.SENT, ctx.now(), None, ""
+        row.sent_at, row.claimed_until = ctx.now(), None
+        late = row.status == OutboxStatus.WITHDRAWN
+        if not late:
+            row.status, row.last_error = OutboxStatus.SENT, ""
         session.add(row)
-        audit.record(session, ctx, None, "mail.sent", "outbox", message_id, attempts=row.attempts)
+        after = {"after_withdrawal": True} if late else {}
+        audit.record(session, ctx, None, "mail.sent", "outbox", message_id, attempts=row.attempts, **after)
 
 
-def _record_failure(ctx: ShopContext, message_id: int, failure: MailFailure) -> bool:
-    """Keep the reason; retry later with a longer wait, or give up (returns True) and open
-    the follow-up again so its owner sees why the customer did not hear from them."""
+def _record_failure(ctx: ShopContext, message_id: int, failure: MailFailure) -> str:
+    """Keep the reason; retry later with a longer wait, or give up and open the follow-up
+    again so its owner sees why the customer did not hear from them. Returns the status
+    the message is left in (one withdrawn on its way stays withdrawn, unchanged)."""
     now = ctx.now()
     with ctx.database.write() as session:
         row = session.get(OutboxMessage, message_id)
         assert row is not None
+        if row.status == OutboxStatus.WITHDRAWN:
+            row.claimed_until = None
+            session.add(row)
+            return row.status
         row.last_error = failure.reason[:300]
         row.claimed_until = None
         give_up = failure.permanent or row.attempts >= MOST_ATTEMPTS
@@ -215,7 +253,7 @@ def _record_failure(ctx: ShopContext, message_id: int, failure: MailFailure) -> 
             attempts=row.attempts,
             reason=failure.reason,
         )
-        return give_up
+        return row.status
 
 
 def _reopen(session: Session, ctx: ShopContext, followup_id: int | None, reason: str) -> None:

@@ -114,14 +114,14 @@ def followup_views(session: Session, ctx: ShopContext, statement: Any) -> tuple[
 
 
 def _mail_problems(session: Session, followup_ids: list[int | None]) -> dict[int, str]:
-    """Open follow-up id -> why its email failed (the latest failure), for the owner."""
+    """Open follow-up id -> why its email failed or was withdrawn (the latest), for the owner."""
     if not followup_ids:
         return {}
     failed = session.exec(
         select(OutboxMessage)
         .where(
             col(OutboxMessage.followup_id).in_(followup_ids),
-            OutboxMessage.status == OutboxStatus.FAILED,
+            col(OutboxMessage.status).in_((OutboxStatus.FAILED, OutboxStatus.WITHDRAWN)),
         )
         .order_by(col(OutboxMessage.id))
     )

@@ -95,7 +95,8 @@ async def test_every_dialogs_words_wrap_rather_than_being_cut_at_80_by_24(
 
 ERASE_PROMPT = (
     "Erase Bartholomew Featherstonehaugh's name, contact details, notes and feedback? "
-    "Visits stay, anonymous. Type how they asked (e.g. 'asked by email on 3 Nov')."
+    "Queued emails to them will not be sent. Visits stay, anonymous. "
+    "Type how they asked (e.g. 'asked by email on 3 Nov')."
 )
 
 

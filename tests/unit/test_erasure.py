@@ -296,6 +296,8 @@ def test_the_audit_event_says_who_erased_and_why_without_personal_data(
         "followups_cancelled": 2,
         "consents_deleted": 2,
         "standing_needs_deleted": 1,
+        "emails_withdrawn": 0,
+        "emails_scrubbed": 0,
     }
     assert not [secret for secret in BOB_SECRETS if secret.lower() in event.details.lower()]
 

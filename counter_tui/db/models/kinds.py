@@ -82,9 +82,11 @@ class FeedbackStatus(StrEnum):
 
 class OutboxStatus(StrEnum):
     """Where an outgoing email stands: waiting (or waiting to retry), being handed to the
-    server by one sender, accepted by the server, or given up on (the reason kept)."""
+    server by one sender, accepted by the server, given up on (the reason kept), or
+    withdrawn unsent because the customer may no longer get it (`outbox_withdrawal`)."""
 
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"

@@ -338,7 +338,8 @@ class CustomerActions(VisitActions):
         customer_id = self.customer_id
         prompt = (
             f"Erase {one_line(self.customer.name, 30)}'s name, contact details, notes and feedback? "
-            "Visits stay, anonymous. Type how they asked (e.g. 'asked by email on 3 Nov')."
+            "Queued emails to them will not be sent. Visits stay, anonymous. "
+            "Type how they asked (e.g. 'asked by email on 3 Nov')."
         )
 
         def erased(_: object) -> None:
