@@ -21,6 +21,7 @@ from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.review.close_day import CloseDayDialog
+from counter_tui.ui.review.feedback_board import FeedbackBoardPane
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
@@ -275,6 +276,31 @@ async def test_follow_up_oversight_at_80_columns_says_what_it_lists_and_shows_wh
         due = screen.query_one("#oversight-table", FittedTable).ordered_columns[1]
     assert summary == "Overdue or due today: 1, 1 overdue · Unreturned calls before close: none"
     assert row[1].startswith("! ") and len(row[1]) <= due.width, (row[1], due.width)
+
+
+async def test_feedback_board_at_80_columns_shows_its_keys_and_whole_last_raised_times(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """At 80×24 the Feedback tab's line of keys is read whole and "Last raised" is never cut
+    ("Wed 25 Nov …" hid the hour; the keys line lost "x acted on")."""
+    for topic in ("parking at the back of the shop", "opening hours on bank holidays"):
+        feedback.record_feedback(ctx, team.sam, body="Nowhere to park", rating=2, topics=[topic])
+    clock.advance(days=3)
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot, app, "5")
+        await pilot.press("k")  # acknowledged, then raised again since: the longest status
+        await settle(pilot)
+        feedback.record_feedback(ctx, team.sam, body="Still", topics=["parking at the back of the shop"])
+        await settle(pilot)
+        screen.query_one(FeedbackBoardPane).reload()
+        await settle(pilot)
+        table = screen.query_one("#topics-table", FittedTable)
+        last_raised = [plain(table.get_row_at(at)[4]) for at in range(table.row_count)]
+        title = screen.query_one("FeedbackBoardPane .section-title", Static)
+        title_fits = title.region.right <= title.parent.content_region.right
+    assert len(last_raised) == 2 and not [shown for shown in last_raised if shown.endswith("…")], last_raised
+    assert title_fits, plain(title.visual)
 
 
 async def test_lead_acknowledges_and_acts_on_a_feedback_topic(ctx: ShopContext, team: Team) -> None:

@@ -40,7 +40,7 @@ class FeedbackBoardPane(ReviewPane):
                 Col("raised", "Raised", 6),
                 Col("customers", "Customers", 9, min_width=5, short="Cust."),
                 Col("rating", "Rating", 6, min_width=4, short="★"),
-                Col("last", "Last raised", 16, min_width=11, short="Last"),
+                Col("last", "Last raised", 18),  # "Thu 19 Nov 14:05" whole: a cut hid the hour
                 Col("status", "Status", 16, min_width=8),
                 Col("done", "What was done", 30, min_width=8, short="Done", grow=True, shrink_first=True),
             ),
