@@ -64,7 +64,11 @@ LIMITS: dict[str, Limit] = {
     "kudos": Limit("Kudos", 500, ("kudos.body",)),
     "setting": Limit("A setting", 2000),
     "till_id": Limit("A till's customer id", 80, ("tillcustomer.till_id",)),
-    "terminal": Limit("A terminal name", 80, ("auditevent.terminal", "pinguard.terminal", "visit.source")),
+    "terminal": Limit(
+        "A terminal name",
+        80,
+        ("auditevent.terminal", "pinguard.terminal", "visit.source", "terminalsession.terminal"),
+    ),
 }
 
 

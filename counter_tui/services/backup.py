@@ -12,8 +12,11 @@ A restore replaces the shop's data, so it is refused while anyone is signed in a
 terminal (they would go on working on data that is no longer there), and it first
 backs up what it replaces. On SQLite the backup is copied into the live file with the
 backup API, so the file stays the one every terminal has open; the schema is then
-brought up to date. Both are a shift lead's to do and audited; the restore's event is
-written into the restored database.
+brought up to date, and the data given a new generation (`DatabaseGeneration`): its change
+numbers restart from the backup's, and running terminals' change feeds compare the
+generation to know they must read everything again rather than skip those numbers.
+Both are a shift lead's to do and audited; the restore's event is written into the
+restored database.
 """
 
 from __future__ import annotations
@@ -22,16 +25,18 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 
 from counter_tui.db.engine import SQLITE_BUSY_TIMEOUT_MS, sqlite_path
 from counter_tui.db.migrate import is_known, schema_too_new, upgrade
-from counter_tui.db.models import Staff
+from counter_tui.db.models import DatabaseGeneration, Staff, TerminalSession
 from counter_tui.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound
 from counter_tui.files import PRIVATE_FILE_MODE, private_dir
 from counter_tui.folders import BACKUPS, shop_folder
@@ -103,6 +108,10 @@ def restore(ctx: ShopContext, actor: Actor, source: Path) -> RestoreDone:
     upgrade(ctx.database, phone_region=shop_region(ctx.settings.shop))
     ctx.forget_rules()
     with ctx.database.write() as session:
+        # A new copy of the data: running feeds see a new generation and re-read it all;
+        # the backup's apps and sign-ins are not the ones running now (they beat back).
+        session.merge(DatabaseGeneration(id=1, generation=uuid.uuid4().hex))
+        session.connection().execute(delete(TerminalSession))
         lead = session.get(Staff, actor.staff_id)
         known = lead is not None and lead.name == actor.name
         audit.record(

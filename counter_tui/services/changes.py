@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, func, select
 
-from counter_tui.db.models import AuditEvent
+from counter_tui.db.models import AuditEvent, DatabaseGeneration
 from counter_tui.services.context import ShopContext
 
 
@@ -37,3 +37,19 @@ def changes_since(ctx: ShopContext, event_id: int, limit: int = 500) -> list[Cha
             select(AuditEvent).where(col(AuditEvent.id) > event_id).order_by(col(AuditEvent.id)).limit(limit)
         )
         return [Change(row.id or 0, row.entity, row.entity_id, row.action, row.actor_id) for row in rows]
+
+
+@dataclass(frozen=True)
+class LogState:
+    """Which copy of the data this is (changed by a restore) and its newest change."""
+
+    generation: str
+    newest: int
+
+
+def log_state(ctx: ShopContext) -> LogState:
+    """The database's generation and newest audit id, read together."""
+    with ctx.database.read() as session:
+        generation = session.exec(select(DatabaseGeneration.generation)).first()
+        newest = session.exec(select(func.max(AuditEvent.id))).one()
+        return LogState(generation or "", int(newest or 0))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,6 +73,9 @@ class ShopContext:
     database: Database
     settings: Settings
     clock: Clock = field(default=system_clock)
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
+    """This running app's own identity (new each start): who is signed in is kept per app
+    (`services/terminal_sessions.py`), as several apps may share one terminal name."""
 
     _calendar: StoreCalendar | None = field(default=None, init=False, repr=False, compare=False)
     _rules: ShopRules | None = field(default=None, init=False, repr=False, compare=False)

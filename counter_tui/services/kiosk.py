@@ -79,7 +79,7 @@ def check_in(ctx: ShopContext, terminal: str, check_in: CheckIn) -> CheckedIn:
     in the language the customer picked (kept on the visit too, for the floor board)."""
     first_name = clean_first_name(check_in.first_name, check_in.language)
     with ctx.database.read() as session:
-        quote = quote_wait(session, check_in.need)
+        quote = quote_wait(session, check_in.need, ctx.now())
     visit_id = visits.new_walk_in(
         ctx,
         Actor.kiosk(terminal_name(terminal)),

@@ -1,9 +1,11 @@
 """Signing out, and closing the staff app: nobody leaves the counter still owning
 customers in the shop, and a shared terminal closes only with a shift lead's PIN.
 
-Sign-ins are recorded as audit events, one terminal at a time: `staff.signed_in` when a
-PIN opens the app, `staff.signed_out` or `terminal.closed` when it is left. So the
-latest of these per terminal says who is signed in where (`signed_in_terminals`).
+Sign-ins are recorded as audit events: `staff.signed_in` when a PIN opens the app,
+`staff.signed_out` or `terminal.closed` when it is left. Who is signed in now is kept per
+running app (`terminal_sessions`): several apps may share a terminal name, and each is
+its own terminal (`signed_in_terminals`). A running app beats (`heartbeat`) so that one
+that crashed stops counting.
 """
 
 from __future__ import annotations
@@ -11,18 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
-from counter_tui.db.models import AuditEvent, Staff
-from counter_tui.services import audit, staff
+from counter_tui.services import audit, staff, terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.visit_views import check_can_sign_out
 
-SIGNED_IN = "staff.signed_in"
+SIGNED_IN = terminal_sessions.SIGNED_IN
 SIGNED_OUT = "staff.signed_out"
-TERMINAL_CLOSED = "terminal.closed"
+TERMINAL_CLOSED = terminal_sessions.TERMINAL_CLOSED
+HEARTBEAT_SECONDS = terminal_sessions.HEARTBEAT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,7 @@ def sign_out(ctx: ShopContext, actor: Actor) -> None:
     with ctx.database.write() as session:
         require(session, actor, Action.SIGN_OUT)
         audit.record(session, ctx, actor, SIGNED_OUT, "staff", actor.staff_id)
+        terminal_sessions.take_off(session, ctx)
 
 
 def close_terminal(ctx: ShopContext, lead_id: int, pin: str) -> Actor:
@@ -52,20 +52,17 @@ def close_terminal(ctx: ShopContext, lead_id: int, pin: str) -> Actor:
     return staff.sign_in(ctx, lead_id, pin, allowing=Action.CLOSE_STAFF_APP, success_action=TERMINAL_CLOSED)
 
 
+def heartbeat(ctx: ShopContext, staff_id: int | None) -> None:
+    """This app is still running, with `staff_id` signed in at it (its screen may be locked
+    on them) or nobody; every `HEARTBEAT_SECONDS`. The PIN checked the person when they
+    signed in; a beat only keeps (or, after a restore, puts back) what this app knows."""
+    with ctx.database.write() as session:
+        terminal_sessions.beat(session, ctx, staff_id)
+
+
 def signed_in_terminals(ctx: ShopContext) -> list[SignedIn]:
-    """The terminals whose latest sign-in was not followed by a sign-out or a close (a
-    locked screen still counts: its owner comes back to it), by terminal name."""
-    moves = (SIGNED_IN, SIGNED_OUT, TERMINAL_CLOSED)
+    """Everyone signed in at a running app now (a locked screen still counts: its owner
+    comes back to it), by terminal name; two apps with one name are two entries."""
     with ctx.database.read() as session:
-        latest = (
-            select(func.max(AuditEvent.id))
-            .where(col(AuditEvent.action).in_(moves))
-            .group_by(col(AuditEvent.terminal))
-        )
-        rows = session.exec(
-            select(AuditEvent.terminal, Staff.name, AuditEvent.at)
-            .join(Staff, col(Staff.id) == col(AuditEvent.actor_id))
-            .where(col(AuditEvent.id).in_(latest), col(AuditEvent.action) == SIGNED_IN)
-            .order_by(col(AuditEvent.terminal))
-        )
-        return [SignedIn(terminal, name, at) for terminal, name, at in rows]
+        rows = terminal_sessions.signed_in_rows(session, ctx.now())
+        return [SignedIn(terminal, name, since or ctx.now()) for terminal, name, since, _staff_id in rows]

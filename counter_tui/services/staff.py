@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 from counter_tui.db.models import Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
 from counter_tui.limits import limited
-from counter_tui.services import audit, pin_ahead, pin_guard
+from counter_tui.services import audit, pin_ahead, pin_guard, terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
 from counter_tui.services.permissions import NOBODY, Action, Target, allows, refusal, require
@@ -273,6 +273,7 @@ def sign_in(
                     audit.record(
                         session, ctx, signed_in, success_action, "staff", staff_id, **(success_details or {})
                     )
+                    terminal_sessions.follow_sign_in(session, ctx, success_action, staff_id)
             else:
                 matched = False
                 audit.record(session, ctx, None, "staff.sign_in_failed", "staff", staff_id)

@@ -20,17 +20,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from counter_tui.db.models import AuditEvent, NeedKind, Visit, VisitNeed
+from counter_tui.db.models import NeedKind, Visit, VisitNeed
 from counter_tui.kiosk_words import ENGLISH, say
+from counter_tui.services import terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import first_claims
 
 TYPICAL_VISIT_MINUTES = 10
 RECENT_VISITS = 50
-SIGN_IN_MOVES = ("staff.signed_in", "staff.signed_out", "terminal.closed")
 
 
 @dataclass(frozen=True)
@@ -51,18 +51,9 @@ class WaitQuote:
         return say(language, key, minutes=self.minutes, ahead=self.ahead)
 
 
-def _signed_in_staff(session: Session) -> set[int]:
-    latest = (
-        select(func.max(AuditEvent.id))
-        .where(col(AuditEvent.action).in_(SIGN_IN_MOVES))
-        .group_by(col(AuditEvent.terminal))
-    )
-    rows = session.exec(
-        select(AuditEvent.actor_id).where(
-            col(AuditEvent.id).in_(latest), AuditEvent.action == "staff.signed_in"
-        )
-    )
-    return {actor_id for actor_id in rows if actor_id is not None}
+def _signed_in_staff(session: Session, now: datetime) -> set[int]:
+    """Everyone signed in at a running staff app (each app counts, whatever its name)."""
+    return {staff_id for staff_id, _since in terminal_sessions.signed_in_staff(session, now)}
 
 
 def typical_visit_minutes(session: Session) -> float:
@@ -77,8 +68,8 @@ def typical_visit_minutes(session: Session) -> float:
     return max(1.0, median(minutes)) if minutes else TYPICAL_VISIT_MINUTES
 
 
-def quote_wait(session: Session, need: str) -> WaitQuote | None:
-    """The wait to quote a customer checking in now with `need` (None when browsing)."""
+def quote_wait(session: Session, need: str, now: datetime) -> WaitQuote | None:
+    """The wait to quote a customer checking in at `now` with `need` (None when browsing)."""
     if need == NeedKind.BROWSE_PRIVATELY:
         return None
     open_visits = session.exec(select(Visit.id, Visit.owner_id).where(col(Visit.ended_at).is_(None))).all()
@@ -91,7 +82,7 @@ def quote_wait(session: Session, need: str) -> WaitQuote | None:
     )
     ahead = sum(1 for visit_id, owner in open_visits if owner is None and visit_id not in browsing)
     busy = {owner for _visit_id, owner in open_visits if owner is not None}
-    on_floor = _signed_in_staff(session) | busy
+    on_floor = _signed_in_staff(session, now) | busy
     free = len(on_floor - busy)
     if not on_floor:
         return WaitQuote(None, ahead, free)

@@ -33,14 +33,13 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.limits import fitted
-from counter_tui.services import audit
+from counter_tui.services import audit, terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels
 from counter_tui.services.followups import insert_followup
 from counter_tui.services.queries import first_claims
 
 APOLOGY_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
-SIGN_IN_MOVES = ("staff.signed_in", "staff.signed_out", "terminal.closed")
 
 
 def left_unserved(visit: Visit) -> bool:
@@ -63,23 +62,16 @@ def asked_for_help(session: Session, visit: Visit) -> bool:
     )
 
 
-def lead_on_shift(session: Session, actor: Actor | None) -> Staff | None:
-    """The lead on shift: the lead signed in most recently at a terminal they are still
-    signed in at; else the acting staff member if a lead; else the active lead who signed
+def lead_on_shift(session: Session, actor: Actor | None, now: datetime) -> Staff | None:
+    """The lead on shift: of the leads signed in at a running app at `now`, the one who
+    signed in last; else the acting staff member if a lead; else the active lead who signed
     in last; else the first active lead by name (None in a shop without leads)."""
-    latest = (
-        select(func.max(AuditEvent.id))
-        .where(col(AuditEvent.action).in_(SIGN_IN_MOVES))
-        .group_by(col(AuditEvent.terminal))
-    )
     leads = select(Staff).where(col(Staff.active).is_(True), Staff.role == Role.LEAD)
-    signed_in = session.exec(
-        leads.join(AuditEvent, col(AuditEvent.actor_id) == col(Staff.id))
-        .where(col(AuditEvent.id).in_(latest), AuditEvent.action == "staff.signed_in")
-        .order_by(col(AuditEvent.id).desc())
-    ).first()
-    if signed_in is not None:
-        return signed_in
+    on_shift = sorted(terminal_sessions.signed_in_staff(session, now), key=lambda row: row[1], reverse=True)
+    for staff_id, _since in on_shift:
+        signed_in = session.get(Staff, staff_id)
+        if signed_in is not None and signed_in.active and signed_in.role == Role.LEAD:
+            return signed_in
     acting = session.get(Staff, actor.staff_id) if actor is not None and actor.staff_id else None
     if acting is not None and acting.active and acting.role == Role.LEAD:
         return acting
@@ -134,7 +126,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit: 
     waited = max(0, int(((greeted_at or visit.ended_at) - visit.arrived_at).total_seconds() // 60))
     consented = consented_channels(session, visit.customer_id)
     channel = next((c for c in APOLOGY_CHANNELS if c in consented), None)
-    lead = lead_on_shift(session, actor)
+    lead = lead_on_shift(session, actor, ctx.now())
     if channel is None or lead is None or lead.id is None:
         why = "no contact consent" if channel is None else "no shift lead to own it"
         audit.record(

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from counter_tui.errors import DomainError
 from counter_tui.services import shop_settings
-from counter_tui.services.changes import Change, changes_since, latest_event_id
+from counter_tui.services.changes import Change, LogState, changes_since, log_state
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
 
@@ -52,6 +52,7 @@ class FeedWatcher(ABC):
         self._recent: OrderedDict[int, None] = OrderedDict()
         self._online = True
         self._catch_up_pending = False
+        self._generation: str | None = None
 
     @property
     def online(self) -> bool:
@@ -68,7 +69,8 @@ class FeedWatcher(ABC):
         this returns is reported; then watch in a background thread."""
         try:
             self._open()
-            self._last_id = latest_event_id(self.ctx)
+            state = log_state(self.ctx)
+            self._last_id, self._generation = state.newest, state.generation
             self._baseline()
         except Exception:
             self._close()
@@ -123,20 +125,47 @@ class FeedWatcher(ABC):
                 return
 
     def _resume(self) -> None:
-        """After (re)connecting: report changes missed meanwhile, and that we are back."""
+        """After (re)connecting: report changes missed meanwhile, and that we are back
+        (that the database was replaced, if it was)."""
         if not self._catch_up_pending:
             return
-        newest = latest_event_id(self.ctx)
+        state = log_state(self.ctx)
+        replaced = self._was_replaced(state)
         with self._lock:
-            if self._last_id is None or self._last_id > newest:
-                self._last_id = newest
-        changes = self._fetch_changes()
+            if replaced:
+                self._recent.clear()
+                self._last_id, self._generation = state.newest, state.generation
+            elif self._last_id is None:
+                self._last_id = state.newest
+        changes = () if replaced else self._fetch_changes()
         self._baseline()
         with self._lock:
-            self._last_id = max(self._last_id or 0, newest)
+            self._last_id = max(self._last_id or 0, state.newest)
         self._catch_up_pending = False
         self._online = True
-        self.emit(FeedEvent(online=True, changes=changes, resumed=True))
+        self.emit(FeedEvent(online=True, changes=changes, resumed=True, replaced=replaced))
+
+    def _was_replaced(self, state: LogState) -> bool:
+        """Whether the database is another copy than the one last read: a restore gave
+        it a new generation, or its log ends before the newest change already seen."""
+        with self._lock:
+            known, last = self._generation, self._last_id
+        if known is None:
+            return False
+        return state.generation != known or (last is not None and state.newest < last)
+
+    def check_replaced(self) -> bool:
+        """Look whether the database was replaced; if so, forget the change numbers seen,
+        start again from its newest, and tell the screens to read everything again."""
+        state = log_state(self.ctx)
+        if not self._was_replaced(state):
+            return False
+        with self._lock:
+            self._recent.clear()
+            self._last_id, self._generation = state.newest, state.generation
+        self._baseline()
+        self.emit(FeedEvent(online=True, resumed=True, replaced=True))
+        return True
 
     def _fetch_changes(self) -> tuple[Change, ...]:
         """Changes committed after the newest one seen, not reported before: all of
@@ -153,6 +182,11 @@ class FeedWatcher(ABC):
             if len(batch) < CHANGES_PER_READ:
                 return tuple(fresh)
             since = batch[-1].event_id
+
+    def seen_before(self, changes: Iterable[Change]) -> bool:
+        """Whether any of these changes has a number already reported (lately)."""
+        with self._lock:
+            return any(change.event_id in self._recent for change in changes)
 
     def accept(self, changes: Iterable[Change]) -> tuple[Change, ...]:
         """The changes not reported before; remembers them and the newest id."""

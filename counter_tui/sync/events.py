@@ -17,9 +17,12 @@ class FeedEvent:
     as they could be recovered, but screens should simply reload what they show.
     `presence` lists visit ids whose "who's looking" set changed (see
     `counter_tui.services.presence`); those are not data changes, so not in `changes`.
+    `replaced` (with `resumed`) says the database was replaced (a restore) or its change
+    log went backwards: everything a screen holds, and any change number it kept, is stale.
     """
 
     online: bool
     changes: tuple[Change, ...] = field(default=())
     presence: tuple[int, ...] = field(default=())
     resumed: bool = False
+    replaced: bool = False

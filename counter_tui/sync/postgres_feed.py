@@ -23,12 +23,15 @@ from sqlalchemy.engine import make_url
 
 from counter_tui.db.deadline import DeadlineConnection
 from counter_tui.db.engine import PG_CONNECT_ARGS
+from counter_tui.errors import DomainError
 from counter_tui.services.changes import Change
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.base import FeedWatcher
 from counter_tui.sync.events import FeedEvent
 
 NOTIFY_CHANNEL = "counter_tui_changes"
+RESTORED = "database.restored"
+"""The restore's audit event: its notification says the database was replaced."""
 WAIT_SECONDS = 0.25
 """How long one wait for notifications lasts; bounds how long `stop` takes."""
 PING_AFTER_SECONDS = 2.0
@@ -103,6 +106,7 @@ class PostgresFeed(FeedWatcher):
             elif time.monotonic() - quiet_since > PING_AFTER_SECONDS:
                 connection.execute("SELECT 1")
                 quiet_since = time.monotonic()
+                self._replaced_meanwhile()
 
     def _report(self, payloads: Iterable[str]) -> None:
         changes: list[Change] = []
@@ -113,9 +117,19 @@ class PostgresFeed(FeedWatcher):
                 changes.append(parsed)
             elif isinstance(parsed, int):
                 presence.add(parsed)
+        restore_heard = self.seen_before(changes) or any(change.action == RESTORED for change in changes)
+        if restore_heard and self._replaced_meanwhile():  # its event, or numbers used again
+            return
         fresh = self.accept(changes)
         if fresh or presence:
             self.emit(FeedEvent(online=True, changes=fresh, presence=tuple(sorted(presence))))
+
+    def _replaced_meanwhile(self) -> bool:
+        """`check_replaced`, with a database that does not answer left to the next try."""
+        try:
+            return self.check_replaced()
+        except DomainError:
+            return False
 
     def _close(self) -> None:
         connection, self._connection = self._connection, None

@@ -79,6 +79,8 @@ class SqliteFeed(FeedWatcher):
             self._report_new()
 
     def _report_new(self) -> None:
+        if self.check_replaced():
+            return
         changes = self._fetch_changes()
         looking = fresh_lookers(self.ctx)
         moved = {visit_id for visit_id, _ in looking ^ self._looking}

@@ -210,6 +210,7 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
 
     def _start_work(self) -> None:
         """Key remapping, the periodic checks and the change feed, once the shop is open."""
+        from counter_tui.services.sessions import HEARTBEAT_SECONDS
         from counter_tui.sync.feed import ChangeFeed
 
         if self.ctx.settings.keys:
@@ -217,10 +218,19 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(ESCALATION_CHECK_SECONDS, self.check_escalations)
         self.set_interval(CLOSE_CHECK_SECONDS, self.close_day_if_due)
+        self.set_interval(HEARTBEAT_SECONDS, self.beat)
         self.start_mail_delivery()
         if self.live:
             self._feed = ChangeFeed(self.ctx, self._from_feed)
             self._feed.start()
+
+    def beat(self) -> None:
+        """Say this app still runs, and who is signed in at it (or has it locked), so that
+        other terminals count them and a crashed app stops counting."""
+        from counter_tui.services import sessions
+
+        staff_id = self.actor.staff_id if self.actor is not None else self._locked_for
+        self.call(sessions.heartbeat, self.ctx, staff_id, quiet=True)
 
     def on_unmount(self) -> None:
         """Stop the change feed."""

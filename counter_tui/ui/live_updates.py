@@ -60,7 +60,9 @@ class LiveUpdates(GuardedApp[None]):
             if event.online != self.online:
                 self.online = event.online
             if event.changes or event.presence or event.resumed:
-                message = DataChanged(event.changes, presence=event.presence, resumed=event.resumed)
+                message = DataChanged(
+                    event.changes, presence=event.presence, resumed=event.resumed, replaced=event.replaced
+                )
                 self.screen.post_message(message)
                 for covered in self.screen_stack[:-1]:
                     if isinstance(covered, CounterScreen):

@@ -15,9 +15,16 @@ class DataChanged(Message):
     looking at a visit (`presence`), or the connection came back (`resumed`)."""
 
     def __init__(
-        self, changes: tuple[Change, ...], *, presence: tuple[int, ...] = (), resumed: bool = False
+        self,
+        changes: tuple[Change, ...],
+        *,
+        presence: tuple[int, ...] = (),
+        resumed: bool = False,
+        replaced: bool = False,
     ) -> None:
         super().__init__()
         self.changes = changes
         self.presence = presence
         self.resumed = resumed
+        self.replaced = replaced
+        """The database was replaced (a restore): change numbers kept are stale too."""

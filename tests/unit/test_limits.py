@@ -110,6 +110,8 @@ NOT_TYPED = {
     "outboxmessage.message_id": "made by the app",
     "outboxmessage.subject": "made by the app from the follow-up, cut to its length",
     "outboxmessage.last_error": "the mail server's reason, cut to its length",
+    "terminalsession.session_id": "made by the app (a uuid's hex)",
+    "databasegeneration.generation": "made by the app (a uuid's hex)",
 }
 
 

@@ -79,6 +79,7 @@ def test_a_typical_visit_is_the_median_of_recent_ones(
 ) -> None:
     served = visits.new_walk_in(ctx, team.sam, claim=True)
     clock.advance(minutes=22)
+    sessions.heartbeat(ctx, team.alex.staff_id)  # Alex's app beat all along, Alex free
     visits.end_visit(ctx, team.sam, served, Outcome.NO_PURCHASE)
     visits.new_walk_in(ctx, team.sam, claim=True)
     _waiting(ctx)

@@ -31,8 +31,15 @@ from counter_tui.db.models.kinds import (
     Outcome,
     Role,
 )
-from counter_tui.db.models.people import PinGuard, Presence, Staff
-from counter_tui.db.models.shop import Feedback, FeedbackTag, FeedbackTopicStatus, Kudos, ShopSetting
+from counter_tui.db.models.people import PinGuard, Presence, Staff, TerminalSession
+from counter_tui.db.models.shop import (
+    DatabaseGeneration,
+    Feedback,
+    FeedbackTag,
+    FeedbackTopicStatus,
+    Kudos,
+    ShopSetting,
+)
 from counter_tui.db.models.visits import DayClose, HandoffRequest, TrendQuarter, Visit, VisitHelper, VisitNeed
 
 __all__ = [
@@ -45,6 +52,7 @@ __all__ = [
     "CustomerMerge",
     "CustomerNote",
     "CustomerSearchTerm",
+    "DatabaseGeneration",
     "DayClose",
     "Feedback",
     "FeedbackStatus",
@@ -67,6 +75,7 @@ __all__ = [
     "ShopSetting",
     "Staff",
     "StandingNeed",
+    "TerminalSession",
     "TillCustomer",
     "TrendQuarter",
     "Visit",

@@ -1,5 +1,5 @@
-"""Staff and what the shop keeps about them at the terminals: PIN lockouts and who is
-looking at which visit."""
+"""Staff and what the shop keeps about them at the terminals: PIN lockouts, who is
+signed in at which running app, and who is looking at which visit."""
 
 from __future__ import annotations
 
@@ -51,4 +51,18 @@ class Presence(SQLModel, table=True):
     visit_id: int = Field(foreign_key="visit.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     opened_at: datetime
+    seen_at: datetime = Field(index=True)
+
+
+class TerminalSession(SQLModel, table=True):
+    """One running staff app (a process: `session_id` is new each start) and who is signed
+    in at it, if anyone; `terminal` is its configured name, for people to read (several
+    apps on one computer share it). The app's heartbeat moves `seen_at`; a row not seen
+    for a while is an app that crashed or lost its database, and no longer counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(max_length=32, unique=True)
+    terminal: str = Field(max_length=80)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    signed_in_at: datetime | None = None
     seen_at: datetime = Field(index=True)

@@ -63,3 +63,12 @@ class Kudos(SQLModel, table=True):
     from_staff_id: int = Field(foreign_key="staff.id")
     body: str = Field(max_length=500)
     created_at: datetime = Field(index=True)
+
+
+class DatabaseGeneration(SQLModel, table=True):
+    """Which copy of the shop's data this is: one row, given a new `generation` whenever a
+    restore replaces the data. Audit ids start again from the backup's, so a running
+    terminal's change feed compares this to tell "nothing new" from "all new"."""
+
+    id: int = Field(default=1, primary_key=True)
+    generation: str = Field(max_length=32)

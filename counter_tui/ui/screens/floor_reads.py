@@ -65,6 +65,8 @@ class FloorReads(_Screen):
     def apply_changes(self, message: DataChanged) -> None:
         """Another terminal changed something: read again only the rows it touched, or
         the whole board when the feed cannot say what changed (after a reconnect)."""
+        if message.replaced:
+            self._mark = 0  # the restored log numbers its changes from the backup's
         if not self.signed_in:
             return
         if message.resumed:
@@ -80,6 +82,8 @@ class FloorReads(_Screen):
     def note_while_covered(self, message: DataChanged) -> None:
         """Keep what changed while a customer screen (or any other) covers the board, so
         the return reads only those visits; after a reconnect, the whole board."""
+        if message.replaced:
+            self._mark = 0
         if message.resumed:
             self._whole_wanted = True
         self._changes_waiting.extend(message.changes)
