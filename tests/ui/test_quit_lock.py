@@ -127,3 +127,29 @@ async def test_a_pin_being_typed_keeps_the_keys_when_the_list_of_leads_arrives(
         dialog._show_leads(staff.list_staff(ctx))
         await type_text(pilot, "11")
         assert app.focused is pin and pin.value == "1111"
+
+
+async def test_a_pin_typed_while_the_list_of_leads_has_the_keys_goes_to_the_pin_box(
+    ctx: ShopContext, team: Team
+) -> None:
+    """With several leads the list has the keys; the digits of a PIN typed straight away
+    are the highlighted lead's PIN, not keys the list drops (Dana's 1111 then Enter was lost
+    and Enter only picked her)."""
+    staff.add_staff(ctx, team.lead, name="Lee", pin="4444", role="lead")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LeadPinDialog)
+        assert app.focused is dialog.query_one("#leads")
+        await pilot.press("down")
+        await type_text(pilot, "4444")
+        pin = dialog.query_one("#lead-pin", Input)
+        assert app.focused is pin and pin.value == "4444"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.is_running
+    [(actor_id, _terminal)] = closed_events(ctx)
+    assert actor_id != team.lead.staff_id

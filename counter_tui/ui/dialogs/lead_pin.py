@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -32,6 +32,22 @@ from counter_tui.ui.tones import URGENT, tone
 
 PinCheck = Callable[[int, str], Actor]
 """A service call taking (lead's staff id, PIN) and returning the lead, or refusing."""
+
+
+class LeadList(ListInOrder):
+    """The list of leads. A digit typed on it starts the highlighted lead's PIN: it goes to
+    the PIN box, which has the keys from then on (PINs are digits; the list has no use for
+    them, and a PIN typed straight away was lost)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character is None or not event.character.isdigit():
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        pin = self.screen.query_one("#lead-pin", Input)
+        focus_now(pin)
+        pin.insert_text_at_cursor(event.character)
 
 
 class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
@@ -56,9 +72,11 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.question), classes="dialog-title")
             yield Static(Text("A shift lead's PIN is needed. Shift lead (arrows to move):"))
-            yield ListInOrder(id="leads")
+            yield LeadList(id="leads")
             yield Label("PIN, then Enter")
-            yield KeysInOrder(id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*")
+            yield KeysInOrder(
+                id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*", select_on_focus=False
+            )
             yield Static("", classes="dialog-error")
             yield Label("Enter checks the PIN · Tab next field · Esc cancels", classes="dialog-hint")
         yield Footer(compact=True)
