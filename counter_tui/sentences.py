@@ -7,6 +7,8 @@ built from several sentences goes through `join_sentences`.
 
 from __future__ import annotations
 
+import re
+
 ENDINGS = (".", "!", "?", "…", ":")
 
 
@@ -22,3 +24,13 @@ def as_sentence(text: str) -> str:
 def join_sentences(*parts: str) -> str:
     """The non-empty `parts` as sentences, one space apart."""
     return " ".join(sentence for sentence in (as_sentence(part) for part in parts) if sentence)
+
+
+def said_of_a_read(sentence: str) -> str:
+    """`sentence` (a failure's, e.g. the database's) as said of a failed read: without its
+    "Nothing was saved" clause. A screen's refresh is a read; saying nothing was saved after
+    it failed was taken to be about the change just made (a claim saved a moment before was
+    said not to be)."""
+    sentence = sentence.replace(", so nothing was saved.", ".")
+    sentence = re.sub(r"Nothing was saved; (\w)", lambda found: found.group(1).upper(), sentence)
+    return re.sub(r" ?Nothing was saved\. ?", " ", sentence).strip()

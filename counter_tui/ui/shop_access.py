@@ -11,6 +11,7 @@ from textual.dom import NoScreen
 from textual.widget import Widget
 
 from counter_tui.errors import DomainError
+from counter_tui.sentences import said_of_a_read
 
 if TYPE_CHECKING:
     from counter_tui.services.context import Actor, ShopContext
@@ -99,9 +100,14 @@ class ShopAccess:
             if failed is not None:
                 failed(error)
             if not kwargs.get("quiet"):
-                self.app.notify(str(error), severity="error", markup=False, timeout=8)
+                self.say_read_failed(error)
 
         self.call(fn, *args, then=show, refused=refused, **kwargs)
+
+    def say_read_failed(self, error: DomainError) -> None:
+        """Say why a read of what is on show failed, as said of a read (never "Nothing was
+        saved": the person may have just saved something, and it was)."""
+        self.app.notify(said_of_a_read(str(error)), severity="error", markup=False, timeout=8)
 
 
 class ServiceCaller(Protocol):

@@ -64,6 +64,7 @@ async def test_a_board_that_cannot_be_read_does_not_say_nobody_is_waiting(
         shown = _message(app.screen, "#floor-empty")
         assert EMPTY not in shown
         assert "could not be read" in shown
+        assert app.messages and not [said for said in app.messages if "saved" in said.lower()]
 
         broken.broken = False
         app.screen.tick()

@@ -180,7 +180,7 @@ class FindCustomerScreen(CounterScreen):
         if request == self.open_on_answer:
             self.open_on_answer = None
         if request == self.wanted_search and self.still_shown:
-            self.notify(str(error), severity="error", markup=False, timeout=8)
+            self.say_read_failed(error)
 
     def _settled(self, request: Request) -> None:
         """The search for `request` is no longer out."""

@@ -181,4 +181,4 @@ class FloorReads(_Screen):
         if self.still_shown:
             self._read_went_wrong()
         if self.still_shown and self.counter.online:
-            self.app.notify(str(error), severity="error", markup=False, timeout=8)
+            self.say_read_failed(error)

@@ -211,7 +211,7 @@ class FollowUpsScreen(CounterScreen):
         self._reading = False
         self._whole_wanted = True
         if self.still_shown and self.counter.online:
-            self.app.notify(str(error), severity="error", markup=False, timeout=8)
+            self.say_read_failed(error)
 
     def show(self, mine: MyFollowUps) -> None:
         """Lay out the three groups, each under its heading row (and, when there are
