@@ -10,7 +10,10 @@ reason. Rows imported with something a person should look at (a possible duplica
 name, phone or email that differs from the shop's and was not written, a till's "no"
 that did not withdraw a consent given in the shop: `till_import.matching`) go to a
 review CSV beside the file, `NAME.review.csv`, each with the customer's id and the
-reason. A last event records the whole import's counts.
+reason. An import never deletes or overwrites an earlier such file (it may not have been
+looked at yet): a run with rows to write writes a new one, `NAME.review-2.csv` and so on
+when the name is taken, and a run with none writes nothing. A last event records the
+whole import's counts.
 """
 
 from __future__ import annotations
@@ -107,12 +110,14 @@ class _DryRun(Exception):
 
 
 def rejects_path_for(path: Path) -> Path:
-    """Where the rejected rows of `path` are written: beside it, `NAME.rejects.csv`."""
+    """Where the rejected rows of `path` are written: beside it, `NAME.rejects.csv` (or,
+    when that is taken, the first free `NAME.rejects-N.csv`)."""
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
 def review_path_for(path: Path) -> Path:
-    """Where the rows of `path` to review are written: beside it, `NAME.review.csv`."""
+    """Where the rows of `path` to review are written: beside it, `NAME.review.csv` (or,
+    when that is taken, the first free `NAME.review-N.csv`)."""
     return path.with_name(f"{path.stem}.review.csv")
 
 
@@ -234,8 +239,9 @@ def _write_batch(
 
 class _RowsFile:
     """A CSV beside the input of the rows a person should look at (the rejected rows, or
-    those to review), opened on the first such row; a dry run writes none. Either way the
-    first few reasons are kept to show."""
+    those to review), created on the first such row under a name no file has yet (an
+    earlier run's file is never touched); a dry run writes none. Either way the first few
+    reasons are kept to show."""
 
     SHOWN = 5
 
@@ -245,8 +251,6 @@ class _RowsFile:
         self.columns = columns
         self._file: TextIO | None = None
         self._writer: Callable[[list[str]], object] | None = None
-        if not self.dry_run and self.path.exists():
-            self.path.unlink()
 
     def write(
         self, number: int, reason: str, cells: list[str], headers: list[str], shown: list[str], *ids: int
@@ -258,7 +262,7 @@ class _RowsFile:
         if self.dry_run:
             return
         if self._writer is None:
-            file = self.path.open("w", encoding="utf-8-sig", newline="")
+            file = self._create()
             self._file = file
             self._writer = csv.writer(file).writerow
             self._writer(["Row", *self.columns, "Reason", *headers])
@@ -270,6 +274,17 @@ class _RowsFile:
                 *(excel_safe(cell) for cell in cells),
             ]
         )
+
+    def _create(self) -> TextIO:
+        """Create the file under the first free name: `path`, then `STEM-2.csv`, `STEM-3.csv`
+        and so on ("x" mode, so a file that appears meanwhile is not overwritten either)."""
+        base, number = self.path, 1
+        while True:
+            try:
+                return self.path.open("x", encoding="utf-8-sig", newline="")
+            except FileExistsError:
+                number += 1
+                self.path = base.with_name(f"{base.stem}-{number}{base.suffix}")
 
     def __enter__(self) -> _RowsFile:
         return self

@@ -670,3 +670,33 @@ def test_a_till_customer_linked_by_id_is_not_renamed_either(
 
     assert [c.name for c in on_file(ctx)] == ["Customer1 Smith"]
     assert "Robert Smith" in reviewed(counts)[0]["Reason"]
+
+
+def test_importing_again_never_deletes_or_overwrites_an_earlier_review_or_rejects_file(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    family = [
+        ["Ana Kowalska", "07700 600111", "ana.k@example.com", ""],
+        ["Piotr Kowalski", "07700600111", "piotr.k@example.com", ""],
+        ["Zofia Kowalska", "07700600111", "zofia.k@example.com", ""],
+    ]
+    path = plain_csv(tmp_path, "fam2.csv", [*family, ["", "07700600222", "", ""]])
+    first = run(ctx, team, path, columns=PLAIN)
+    assert first.review_path == tmp_path / "fam2.review.csv"
+    assert first.rejects_path == tmp_path / "fam2.rejects.csv"
+    review, rejects = first.review_path.read_bytes(), first.rejects_path.read_bytes()
+    assert len(reviewed(first)) == first.to_review >= 2
+
+    again = run(ctx, team, path, columns=PLAIN)
+
+    assert (again.to_review, again.review_path) == (0, None), "nothing to review this time: no file named"
+    assert again.rejects_path == tmp_path / "fam2.rejects-2.csv", "rejected again, in a new file"
+    assert (first.review_path.read_bytes(), first.rejects_path.read_bytes()) == (review, rejects)
+
+    plain_csv(tmp_path, "fam2.csv", [*family, ["Jan Kowalski", "07700600111", "jan.k@example.com", ""]])
+    newer = run(ctx, team, path, columns=PLAIN)
+
+    assert newer.review_path == tmp_path / "fam2.review-2.csv" and newer.rejects_path is None
+    assert {note["Row"] for note in reviewed(newer)} == {"5"}, "only the new row, beside each on file"
+    assert (first.review_path.read_bytes(), first.rejects_path.read_bytes()) == (review, rejects)
+    assert again.rejects_path.exists()
