@@ -257,17 +257,37 @@ def undoable_close(ctx: ShopContext, actor: Actor) -> UndoableClose | None:
         )
 
 
-def undo_day_close(ctx: ShopContext, actor: Actor, reason: str) -> UndoResult:
-    """A lead undoes today's latest day close as one action: every visit it ended that is
-    still reopenable goes back on the floor, and every hand-off request it cancelled is
-    pending again (same requester, colleague and reason); the others stay as they are
-    and are listed with why."""
+def _refuse_unless_undoable(session: Session, ctx: ShopContext, close: DayClose) -> None:
+    """Refuse, in one sentence, to undo `close` once it is undone or no longer today's
+    latest close (the lead was shown it, and something changed since)."""
+    names = staff_names(session)
+    if close.undone_at is not None:
+        who = names.get(close.undone_by, "Someone") if close.undone_by else "Someone"
+        raise Conflict(f"{who} undid this close at {ctx.calendar.local(close.undone_at).format('HH:mm')}.")
+    latest = _latest_close_today(session, ctx)
+    if latest is None or ctx.calendar.local_date(close.closed_at) != ctx.calendar.local_date(ctx.now()):
+        raise Conflict("A day close can be undone only on the day it was made.")
+    if latest.id != close.id:
+        by = "automatically" if latest.auto else f"by {names.get(latest.closed_by or 0, 'someone')}"
+        raise Conflict(
+            f"A later close was made at {ctx.calendar.local(latest.closed_at).format('HH:mm')} {by}; "
+            "undo that one first, if at all."
+        )
+
+
+def undo_day_close(ctx: ShopContext, actor: Actor, day_close_id: int, reason: str) -> UndoResult:
+    """A lead undoes the day close they were shown (`undoable_close`) as one action: every
+    visit it ended that is still reopenable goes back on the floor, and every hand-off
+    request it cancelled is pending again (same requester, colleague and reason); the
+    others stay as they are and are listed with why. Refused if that close was undone
+    meanwhile, or is no longer today's latest."""
     reason = _reason(reason, "undo the day close")
     with ctx.database.write() as session:
         lead = require(session, actor, Action.UNDO_DAY_CLOSE)
-        close = _latest_close_today(session, ctx)
+        close = session.get(DayClose, day_close_id)
         if close is None:
-            raise Conflict("No day close to undo today.")
+            raise NotFound("That day close no longer exists.")
+        _refuse_unless_undoable(session, ctx, close)
         reopened: list[int] = []
         skipped: list[tuple[int, str]] = []
         for visit in _closed_by(session, close):

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import DayClose, FollowUp, FollowUpStatus, Outcome, Visit
-from counter_tui.services import customers, followups, handoffs, visits
+from counter_tui.services import closing, customers, followups, handoffs, reversals, staff, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.review.close_day import CloseDayDialog
@@ -251,3 +251,36 @@ async def test_the_close_names_the_hand_off_it_cancels_and_u_brings_it_back(
             "Day close undone: 4 visits back on the floor. 1 pending hand-off request is waiting again."
         )
     assert [request.id for request in handoffs.pending_handoffs(ctx, team.lead)] == [asked]
+
+
+async def test_u_undoes_only_the_close_it_showed_and_says_so_when_another_lead_undid_it(
+    ctx: ShopContext, team: Team, floor: list[int]
+) -> None:
+    """Dana's dialog shows the second close (1 visit); Priya undoes that close at another
+    terminal meanwhile; Dana's Enter undoes nothing else and says who undid it."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_end_of_day(pilot, app)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "fire drill")
+        await pilot.press("enter")
+        await settle(pilot)
+        kiosk = visits.new_walk_in(ctx, team.alex, description="kiosk check-in")
+        preview = closing.close_day_preview(ctx, team.lead)
+        second = closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids, reason="fire drill")
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        assert "Undoing it reopens 1 visit" in screen_text(app.screen)
+        priya = staff.add_staff(ctx, team.lead, name="Priya", pin="7777", role="lead").id
+        reversals.undo_day_close(ctx, staff.sign_in(ctx, priya, "7777"), second.day_close_id, "kiosk")
+        await type_text(pilot, "closed twice")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Priya undid this close at 11:46." in app.messages[-1]
+    assert ended(ctx, floor) == [True] * 4
+    assert ended(ctx, [kiosk]) == [False]
+    with ctx.database.read() as session:
+        undone = [close.id for close in session.exec(select(DayClose)) if close.undone_at is not None]
+    assert undone == [second.day_close_id]

@@ -42,6 +42,12 @@ def _close(ctx: ShopContext, team: Team) -> closing.ClosePreview:
     return preview
 
 
+def _undo(ctx: ShopContext, team: Team, reason: str) -> reversals.UndoResult:
+    shown = reversals.undoable_close(ctx, team.lead)
+    assert shown is not None
+    return reversals.undo_day_close(ctx, team.lead, shown.day_close_id, reason)
+
+
 def test_the_close_says_which_requests_it_cancels_and_the_undo_brings_them_back(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
@@ -63,7 +69,7 @@ def test_the_close_says_which_requests_it_cancels_and_the_undo_brings_them_back(
     assert [h.request_id for h in undoable.handoffs] == [asked]
     assert undoable.summary().endswith(", and brings back 1 pending hand-off request")
 
-    undone = reversals.undo_day_close(ctx, team.lead, "Closed by mistake")
+    undone = _undo(ctx, team, "Closed by mistake")
 
     assert (undone.handoffs_restored, undone.handoffs_not_restored) == ((asked,), ())
     back = _request(ctx, asked)
@@ -95,7 +101,7 @@ def test_requests_made_moot_meanwhile_are_not_brought_back_and_the_undo_says_why
     _close(ctx, team)
     staff.deactivate(ctx, team.lead, name="Alex")  # owns nothing open now; is asked for by Kwame's
 
-    undone = reversals.undo_day_close(ctx, team.lead, "Closed by mistake")
+    undone = _undo(ctx, team, "Closed by mistake")
 
     assert undone.handoffs_restored == ()
     assert dict(undone.handoffs_not_restored) == {
@@ -111,6 +117,6 @@ def test_a_close_that_found_nothing_pending_brings_nothing_back(ctx: ShopContext
     handoffs.deny_handoff(ctx, team.lead, asked, "stay with them")
     preview = _close(ctx, team)
     assert preview.handoffs == ()
-    undone = reversals.undo_day_close(ctx, team.lead, "Closed by mistake")
+    undone = _undo(ctx, team, "Closed by mistake")
     assert (undone.handoffs_restored, undone.handoffs_not_restored) == ((), ())
     assert _request(ctx, asked).status == HandoffStatus.DENIED

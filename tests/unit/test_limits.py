@@ -620,7 +620,7 @@ CASES = [
     Case(
         "reversals.undo_day_close:reason",
         "reason",
-        lambda s, t: reversals.undo_day_close(s.ctx, s.team.lead, t),
+        lambda s, t: reversals.undo_day_close(s.ctx, s.team.lead, 999, t),
     ),
     Case(
         "merge_undo.undo_merge:reason",

@@ -21,12 +21,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 import counter_tui.services as services_package
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
 from counter_tui.db.engine import sqlite_path
-from counter_tui.db.models import Channel, NeedKind, Outcome, Visit
+from counter_tui.db.models import Channel, DayClose, NeedKind, Outcome, Visit
 from counter_tui.errors import AlreadyOwned, Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import (
     backup,
@@ -181,6 +182,12 @@ class Case:
 R = Action.KEEP_CUSTOMER_RECORD
 
 
+def _latest_close(ctx: ShopContext) -> int:
+    """The scene's day close (the storm warning), as the undo dialog would show it."""
+    with ctx.database.read() as session:
+        return max(close_id for close_id in session.exec(select(DayClose.id)) if close_id is not None)
+
+
 def _export() -> Path:
     """A one-customer till export in a folder of its own."""
     path = Path(tempfile.mkdtemp()) / "customers_export.csv"
@@ -329,7 +336,8 @@ CASES: dict[str, Case] = {
     "retention.plan_retention": Case(Action.APPLY_RETENTION, lambda c, a, s: retention.plan_retention(c, a)),
     "retention.run_retention": Case(Action.APPLY_RETENTION, lambda c, a, s: retention.run_retention(c, a)),
     "reversals.undo_day_close": Case(
-        Action.UNDO_DAY_CLOSE, lambda c, a, s: reversals.undo_day_close(c, a, "the storm passed")
+        Action.UNDO_DAY_CLOSE,
+        lambda c, a, s: reversals.undo_day_close(c, a, _latest_close(c), "the storm passed"),
     ),
     "followup_oversight.reassign_followup": Case(
         Action.REASSIGN_FOLLOWUP,

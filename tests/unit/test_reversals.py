@@ -15,7 +15,7 @@ import pytest
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import DayClose, FollowUp, FollowUpKind, FollowUpStatus, Outcome, Visit
-from counter_tui.errors import Conflict, InvalidInput, NotAllowed
+from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import closing, customers, followups, reversals, staff, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
@@ -192,9 +192,9 @@ def test_undoing_a_day_close_reopens_exactly_the_visits_it_ended(
     assert undoable is not None and undoable.day_close_id == result.day_close_id
     assert undoable.summary() == "3 visits: 1 with Alex, 1 with Sam, 1 nobody had greeted"
     with pytest.raises(NotAllowed):
-        reversals.undo_day_close(ctx, team.sam, "oops")
+        reversals.undo_day_close(ctx, team.sam, result.day_close_id, "oops")
 
-    undone = reversals.undo_day_close(ctx, team.lead, "The drill was cancelled")
+    undone = reversals.undo_day_close(ctx, team.lead, undoable.day_close_id, "The drill was cancelled")
 
     assert sorted(undone.reopened) == sorted([floor["sam_1"], floor["alex"], floor["nobody"]])
     assert undone.skipped == ()
@@ -214,8 +214,8 @@ def test_undoing_a_day_close_reopens_exactly_the_visits_it_ended(
     assert json.loads(event.details)["reopened"] == list(undone.reopened)
     assert len(audit_log("visit.reopened")) == 4
     assert reversals.undoable_close(ctx, team.lead) is None
-    with pytest.raises(Conflict, match="No day close to undo"):
-        reversals.undo_day_close(ctx, team.lead, "again")
+    with pytest.raises(Conflict, match="Dana undid this close at 11:51"):
+        reversals.undo_day_close(ctx, team.lead, undoable.day_close_id, "again")
 
 
 def test_an_undo_skips_a_customer_who_is_already_back_and_says_so(
@@ -226,7 +226,7 @@ def test_an_undo_skips_a_customer_who_is_already_back_and_says_so(
     clock.moment = _utc(2026, 11, 20, 17, 40)
     result = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
     back = visits.new_walk_in(ctx, team.alex, customer_id=bob, claim=True)
-    undone = reversals.undo_day_close(ctx, team.lead, "closed too soon")
+    undone = reversals.undo_day_close(ctx, team.lead, result.day_close_id, "closed too soon")
     assert undone.reopened == ()
     assert undone.skipped == ((visit_id, "Bob Jones is in the shop again (another visit is open)."),)
     assert fetch(Visit, visit_id).day_close_id == result.day_close_id
@@ -241,7 +241,9 @@ def test_an_automatic_close_can_be_undone_the_same_day_but_not_the_next(
     clock.moment = _utc(2026, 11, 21, 9, 0)
     assert reversals.undoable_close(ctx, team.lead) is None
     clock.moment = _utc(2026, 11, 20, 18, 5)
-    undone = reversals.undo_day_close(ctx, team.lead, "the shop is open late tonight")
+    shown = reversals.undoable_close(ctx, team.lead)
+    assert shown is not None
+    undone = reversals.undo_day_close(ctx, team.lead, shown.day_close_id, "the shop is open late tonight")
     assert len(undone.reopened) == 4
     assert fetch(Visit, floor["nobody"]).ended_at is None
     # The automatic close does not end them again today: they arrived before the close it made.
@@ -305,3 +307,51 @@ def test_reversals_refuse_missing_things(ctx: ShopContext, team: Team) -> None:
         reversals.reopen_visit(ctx, team.lead, 999, "x")
     with pytest.raises(Exception, match="no longer exists"):
         reversals.restore_followup(ctx, team.lead, 999, "x")
+
+
+# --- undoing exactly the close the lead was shown -------------------------------------------
+
+
+def test_an_undo_undoes_the_close_it_was_shown_and_refuses_once_another_lead_undid_it(
+    ctx: ShopContext, team: Team, floor: dict[str, int], clock: ManualClock, fetch: Callable[..., Any]
+) -> None:
+    clock.moment = _utc(2026, 11, 20, 17, 40)
+    first = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    kiosk = visits.new_walk_in(ctx, team.alex, description="kiosk check-in")
+    clock.advance(minutes=1)
+    second = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    shown = reversals.undoable_close(ctx, team.lead)
+    assert shown is not None and shown.day_close_id == second.day_close_id
+    priya = staff.add_staff(ctx, team.lead, name="Priya", pin="7777", role="lead").id
+    other_lead = staff.sign_in(ctx, priya, "7777")
+    clock.advance(minutes=1)
+    reversals.undo_day_close(ctx, other_lead, shown.day_close_id, "the kiosk visit was real")
+
+    with pytest.raises(Conflict) as refused:
+        reversals.undo_day_close(ctx, team.lead, shown.day_close_id, "oops")
+
+    assert str(refused.value) == "Priya undid this close at 17:42."
+    assert fetch(DayClose, first.day_close_id).undone_at is None
+    assert fetch(Visit, floor["sam_1"]).day_close_id == first.day_close_id
+    assert fetch(Visit, kiosk).ended_at is None
+
+
+def test_an_undo_refuses_a_close_that_is_no_longer_the_latest(
+    ctx: ShopContext, team: Team, floor: dict[str, int], clock: ManualClock, fetch: Callable[..., Any]
+) -> None:
+    clock.moment = _utc(2026, 11, 20, 17, 40)
+    first = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    shown = reversals.undoable_close(ctx, team.lead)
+    assert shown is not None and shown.day_close_id == first.day_close_id
+    visits.new_walk_in(ctx, team.alex, description="kiosk check-in")
+    clock.advance(minutes=1)
+    closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+
+    with pytest.raises(Conflict) as refused:
+        reversals.undo_day_close(ctx, team.lead, shown.day_close_id, "closed too soon")
+
+    assert str(refused.value) == "A later close was made at 17:41 by Dana; undo that one first, if at all."
+    assert fetch(DayClose, first.day_close_id).undone_at is None
+    assert fetch(Visit, floor["sam_1"]).ended_at is not None
+    with pytest.raises(NotFound):
+        reversals.undo_day_close(ctx, team.lead, 999, "closed too soon")

@@ -153,7 +153,14 @@ class EndOfDayPane(ReviewPane):
 
         def undo(reason: str | None) -> None:
             if reason is not None:
-                self.call(reversals.undo_day_close, self.ctx, self.actor, reason, then=self._after_undo)
+                self.call(
+                    reversals.undo_day_close,
+                    self.ctx,
+                    self.actor,
+                    close.day_close_id,
+                    reason,
+                    then=self._after_undo,
+                )
 
         self.app.push_screen(TextPromptDialog("Undo the day close", prompt, limit="reason"), undo)
 
