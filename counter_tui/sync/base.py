@@ -67,6 +67,13 @@ class FeedWatcher(ABC):
     def start(self) -> None:
         """Connect and take the starting point now, so every change committed after
         this returns is reported; then watch in a background thread."""
+        self.take_starting_point()
+        self._thread = threading.Thread(target=self._run, name="change-feed", daemon=True)
+        self._thread.start()
+
+    def take_starting_point(self) -> None:
+        """Connect, and mark the newest change and the database's generation as seen (a
+        failure leaves a catch-up to do once connected)."""
         try:
             self._open()
             state = log_state(self.ctx)
@@ -75,8 +82,6 @@ class FeedWatcher(ABC):
         except Exception:
             self._close()
             self._catch_up_pending = True
-        self._thread = threading.Thread(target=self._run, name="change-feed", daemon=True)
-        self._thread.start()
 
     def stop(self) -> None:
         """Stop watching, wait for the thread to end, and close the connection."""

@@ -37,15 +37,6 @@ class ScriptedFeed(FeedWatcher):
     def _close(self) -> None:
         self.closed += 1
 
-    def begin(self) -> None:
-        """What `start` does before its thread: connect and take the starting point."""
-        try:
-            self._open()
-            self._last_id = base.latest_event_id(self.ctx)
-        except Exception:
-            self._close()
-            self._catch_up_pending = True
-
 
 @pytest.fixture(autouse=True)
 def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,7 +47,7 @@ def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def watcher(ctx: ShopContext, team: Team) -> Iterator[ScriptedFeed]:
     feed = ScriptedFeed(ctx)
-    feed.begin()
+    feed.take_starting_point()  # what `start` does before its thread
     yield feed
     feed._stop.set()
 
@@ -114,7 +105,7 @@ def test_a_feed_started_while_the_database_is_down_catches_up_when_it_answers(
 ) -> None:
     feed = ScriptedFeed(ctx)
     feed.down = True
-    feed.begin()
+    feed.take_starting_point()  # what `start` does before its thread
     assert feed.closed == 1
     feed.down = False
     feed._reconnect()
