@@ -700,3 +700,22 @@ def test_importing_again_never_deletes_or_overwrites_an_earlier_review_or_reject
     assert {note["Row"] for note in reviewed(newer)} == {"5"}, "only the new row, beside each on file"
     assert (first.review_path.read_bytes(), first.rejects_path.read_bytes()) == (review, rejects)
     assert again.rejects_path.exists()
+
+
+def test_a_new_till_id_with_the_name_and_phone_of_a_linked_customer_is_new_and_to_review(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    siobhan = {"First Name": "Siobhán", "Last Name": "Ní Bhriain", "Phone": "'07700 900444", "Email": ""}
+    shop1 = write_export(tmp_path / "shop1.csv", SHOPIFY_ADMIN, [shopify_customer(1001, **siobhan)])
+    assert run(ctx, team, shop1).new == 1
+    (on_file_before,) = on_file(ctx)
+
+    shop2 = write_export(tmp_path / "shop2.csv", SHOPIFY_ADMIN, [shopify_customer(1003, **siobhan)])
+    counts = run(ctx, team, shop2)
+
+    assert (counts.new, counts.to_review) == (1, 1), "another till id is another till record"
+    (note,) = reviewed(counts)
+    assert note["Customer"] == str(on_file_before.id)
+    assert note["Reason"].startswith("Possible duplicate: Siobhán Ní Bhriain is on file with the same phone")
+    again = run(ctx, team, shop2)
+    assert (again.new, again.to_review) == (0, 0), "importing again reports it no more"

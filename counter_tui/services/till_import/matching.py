@@ -11,7 +11,9 @@ Who a row is (the same rules with and without a till id column):
   with spaces and punctuation only separating words: they are compatible when the words
   are the same, or when they start with the same word and one's words are all among
   the other's ("Ann" and "Ann Lee"; not "Ana Kowalska" and "Piotr Kowalski", nor "J Lee"
-  and "Jo Lee"). A customer linked to another id of the same till is someone else.
+  and "Jo Lee"). A customer linked to another id of the same till is someone else: the
+  row is a new customer, reported for review as a possible duplicate of them when the
+  name is compatible (a person entered twice in the till).
 - A row sharing a phone or email with customers on file whose names are not compatible
   is a different person (a family sharing a phone, a shop's own number): they are put
   on file as a new customer, and the row is reported for review as a possible duplicate
@@ -186,9 +188,13 @@ class Batch:
             (self.by_email, row.details.email),
         ):
             for customer in index.get(value, []) if value else []:
+                same = same_person(row.details.name, customer.name)
                 if self.till_ids_of[id(customer)] - {row.till_id}:
-                    continue
-                if same_person(row.details.name, customer.name):
+                    # Another till record: not this row, but (with a compatible name) maybe
+                    # the same person entered twice in the till.
+                    if not same:
+                        continue
+                elif same:
                     return customer, link, []
                 if customer not in others:
                     others.append(customer)
