@@ -162,3 +162,12 @@ async def test_a_huge_value_typed_in_the_settings_screen_is_refused_and_kept(
         assert app.screen.query_one("#answer", Input).value == "99999999999"
         assert not any("changed, for every terminal" in message for message in app.messages)
     assert shop_settings.current(ctx).thresholds.greet_within_minutes == 5
+
+
+def test_a_read_answered_while_the_board_is_not_composed_is_let_go() -> None:
+    """A catch-up answered while the board has no notice on it (not composed yet, or being
+    put together again) once failed with NoMatches; there is nothing to tell, so nothing is."""
+    board = FloorScreen()
+
+    board._read_worked()
+    board._read_went_wrong()

@@ -200,21 +200,25 @@ class FloorScreen(FloorReads, CounterScreen):
         if wanted is not None and wanted in self._board:
             self._focus_visit = None
             table.move_cursor_to(str(wanted))
-        notice = self.query_one(ReadNotice)
-        if notice.failed_at is None:
-            notice.read(len(shown))
+        for notice in self.query(ReadNotice):
+            if notice.failed_at is None:
+                notice.read(len(shown))
         if shown and self.focused is None:
             focus_now(table)
         self._summarise([row for row, _ in shown], now)
 
     def _read_worked(self) -> None:
-        """A read of the board worked: what `_show` shows next is the board as it is."""
-        self.query_one(ReadNotice).failed_at = None
+        """A read of the board worked: what `_show` shows next is the board as it is (a read
+        answered while the board is not composed, e.g. being put together again at another
+        width, has no notice to tell)."""
+        for notice in self.query(ReadNotice):
+            notice.failed_at = None
 
     def _read_went_wrong(self) -> None:
         """A read of the board failed: say so, keeping the rows of the last read shown."""
         shown = len(self._shown) if self._shown is not None else 0
-        self.query_one(ReadNotice).read_failed(shown, clock_time(self.ctx, self.ctx.now()))
+        for notice in self.query(ReadNotice):
+            notice.read_failed(shown, clock_time(self.ctx, self.ctx.now()))
 
     def on_fitted_table_narrow_changed(self) -> None:
         """Shorter words when the board gets narrow (e.g. 80 columns), longer when wide."""
