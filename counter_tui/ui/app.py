@@ -22,7 +22,8 @@ from textual.screen import ModalScreen, Screen
 
 from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.focus_keys import FOCUS_KEYS
-from counter_tui.ui.guarded_app import Guarded, GuardedApp
+from counter_tui.ui.guarded_app import GuardedApp
+from counter_tui.ui.kept_screens import KeptScreens
 from counter_tui.ui.live_updates import LiveUpdates
 from counter_tui.ui.mail_delivery import MailDelivery
 from counter_tui.ui.safe_text import PlainTextApp
@@ -32,7 +33,6 @@ from counter_tui.ui.tones import forget_theme
 
 if TYPE_CHECKING:
     from textual.command import Provider
-    from textual.widget import Widget
 
     from counter_tui.services.context import Actor, ShopContext
     from counter_tui.sync.feed import ChangeFeed
@@ -55,14 +55,6 @@ def stylesheet_parts() -> tuple[str, str]:
     return first, "\n" * first.count("\n") + marker + rest
 
 
-class UnderEveryScreen(Guarded, Screen[None]):
-    """The app's default screen: always under sign-in or the floor board, never shown."""
-
-    def _extend_compose(self, widgets: list[Widget]) -> None:
-        """None of Textual's own widgets (a toast rack and a tooltip, ~2 ms of the first
-        frame): this screen is never on top to show them."""
-
-
 def staff_commands() -> type[Provider]:
     """The command palette's provider, imported when the palette first opens."""
     from counter_tui.ui.palette import StaffCommands
@@ -70,7 +62,7 @@ def staff_commands() -> type[Provider]:
     return StaffCommands
 
 
-class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], GuardedApp[None]):
+class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextApp[None], GuardedApp[None]):
     """The staff terminal."""
 
     COMMANDS = {staff_commands}
@@ -146,7 +138,7 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
         self._feed: ChangeFeed | None = None
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
-        self._locked_for: int | None = None
+        self._locked_for: Actor | None = None
         """Whose screens (a half-typed dialog included) wait under the lock screen."""
 
     @property
@@ -159,10 +151,6 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
     def shop_open(self) -> bool:
         """Whether the shop is open (the sign-in screen waits for it to list the staff)."""
         return self._ctx is not None
-
-    def get_default_screen(self) -> Screen[None]:
-        """The screen under every other (`UnderEveryScreen`)."""
-        return UnderEveryScreen(id="_default")
 
     def on_mount(self) -> None:
         """Show sign-in (in the theme chosen in `__init__`); with the shop open already, start work."""
@@ -229,7 +217,8 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
         other terminals count them and a crashed app stops counting."""
         from counter_tui.services import sessions
 
-        staff_id = self.actor.staff_id if self.actor is not None else self._locked_for
+        present = self.actor or self._locked_for
+        staff_id = present.staff_id if present is not None else None
         self.call(sessions.heartbeat, self.ctx, staff_id, quiet=True)
 
     def on_unmount(self) -> None:
@@ -244,22 +233,32 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
         await super().on_event(event)
 
     def signed_in(self, actor: Actor) -> None:
-        """Show the floor board for the staff member who just signed in (or what they had
-        open, if the terminal locked on them), and alert a lead to escalations now."""
+        """Show the floor board for the staff member who just signed in, or what they had
+        open if the terminal locked on them, here or before someone else used it (that
+        person's own screens are then kept for them in turn), and alert a lead to
+        escalations now."""
         from counter_tui.ui.screens.floor import FloorScreen
 
         self._last_input = time.monotonic()
-        returning, self._locked_for = self._locked_for == actor.staff_id, None
-        if returning:
-            self.actor = actor
+        locked_for, self._locked_for = self._locked_for, None
+        if locked_for is not None and locked_for.staff_id == actor.staff_id:
             self.pop_screen()
+            back = True
+        else:
+            back = self.take_back(actor, locked_for)
+        if back:
+            self.actor = actor
             self.notify(f"Welcome back, {actor.name}: all as you left it.", markup=False, timeout=3)
         else:
             board = self.screen.take_board_ahead() if isinstance(self.screen, SignInScreen) else None
-            while len(self.screen_stack) > 2:
-                self.pop_screen()
-            self.actor = actor
-            self.switch_screen(FloorScreen(board))
+            if self.set_aside(locked_for):
+                self.actor = actor
+                self.push_screen(FloorScreen(board))
+            else:
+                while len(self.screen_stack) > 2:
+                    self.pop_screen()
+                self.actor = actor
+                self.switch_screen(FloorScreen(board))
             self.notify(f"Signed in as {actor.name}.", markup=False, timeout=3)
         self.check_escalations()  # a lead hears at once, not at the next periodic check
         from counter_tui.services import notices
@@ -276,9 +275,9 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
     def _lock(self) -> None:
         """Put the sign-in screen over everything the signed-in person has open, kept as
         it is (a dialog with what was typed in it) for them alone: they get it back on
-        signing in again; anyone else signing in closes it unseen and starts afresh."""
+        signing in again, even after others used the terminal (`kept_screens.py`)."""
         if self.actor is not None:
-            self._locked_for = self.actor.staff_id
+            self._locked_for = self.actor
             self.push_screen(SignInScreen())
             self.actor = None
 
@@ -347,9 +346,12 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, PlainTextApp[None], Gua
             return
         closing = Action.CLOSE_STAFF_APP
         preferred = self.actor.staff_id if self.actor is not None and allows(self.actor, closing) else None
+        question = "Close the staff app on this terminal?"
+        if self.kept_for():
+            question += f" What {' and '.join(self.kept_for())} left open under a lock closes with it."
         self.push_screen(
             LeadPinDialog(
-                "Close the staff app on this terminal?",
+                question,
                 self._close_check,
                 allowing=closing,
                 preferred_lead=preferred,

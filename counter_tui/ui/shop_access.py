@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.app import App
 from textual.dom import NoScreen
+from textual.screen import Screen
 from textual.widget import Widget
 
 from counter_tui.errors import DomainError
@@ -37,8 +38,9 @@ class ShopAccess:
 
     @property
     def signed_in(self) -> bool:
-        """Whether someone is signed in (screens being closed by a lock are not)."""
-        return self.counter.actor is not None
+        """Whether someone is signed in and this is among their screens (screens under a
+        lock, or kept for someone else, start nothing)."""
+        return self.counter.actor is not None and self._shown_screen() in self.app.screen_stack
 
     @property
     def actor(self) -> Actor:
@@ -49,12 +51,17 @@ class ShopAccess:
 
     @property
     def still_shown(self) -> bool:
-        """Whether this screen (or the screen holding this pane) is still open."""
+        """Whether this screen (or the screen holding this pane) is still open: on show,
+        or kept for a person who locked the terminal (`kept_screens.py`)."""
+        screen = self._shown_screen()
+        return screen is not None and self.counter.is_open(screen)
+
+    def _shown_screen(self) -> Screen[Any] | None:
+        """This screen, or the screen holding this pane (None once it is taken off)."""
         try:
-            screen = cast(Widget, self).screen
+            return cast(Widget, self).screen
         except NoScreen:
-            return False
-        return screen in self.app.screen_stack
+            return None
 
     def call(
         self,

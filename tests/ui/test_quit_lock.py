@@ -160,3 +160,22 @@ async def test_a_pin_typed_while_the_list_of_leads_has_the_keys_goes_to_the_pin_
         assert not app.is_running
     [(actor_id, _terminal)] = closed_events(ctx)
     assert actor_id != team.lead.staff_id
+
+
+async def test_the_quit_question_names_whose_kept_screens_close_with_the_app(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Sam locked mid-note and Alex signed in: closing the app would close Sam's kept
+    note too, so the question says so before a lead's PIN is asked."""
+    visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        await type_text(pilot, "half a note")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await sign_in(pilot, "alex", "3333")
+        dialog = await open_quit_dialog(pilot)
+        assert "What Sam left open under a lock closes with it." in screen_text(dialog)

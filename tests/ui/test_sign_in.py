@@ -7,14 +7,25 @@ import time
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from counter_tui.services import visit_views, visits
+from counter_tui.db.models import Outcome
+from counter_tui.services import presence, visit_views, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, burst, option_labels, plain, settle, sign_in, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    burst,
+    option_labels,
+    plain,
+    screen_text,
+    settle,
+    sign_in,
+    type_text,
+)
 
 
 def staff_options(app: StaffApp) -> list[str]:
@@ -174,23 +185,92 @@ async def test_the_idle_lock_keeps_a_half_typed_dialog_for_the_same_person(
     ]
 
 
-async def test_someone_else_signing_in_gets_a_fresh_floor_without_the_draft(
+async def test_someone_else_signing_in_gets_a_fresh_floor_and_the_draft_waits_for_its_owner(
     ctx: ShopContext, team: Team
 ) -> None:
-    """Alex signs in after the lock: the floor board, with nothing of Sam's screens
-    anywhere; Sam's draft is gone for good (not shown to Sam later either)."""
-    visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
+    """Alex signs in after the lock: a fresh floor board, with nothing of Sam's screens in
+    his; Sam's half-typed note waits for Sam alone, and comes back whole when he signs in
+    again after Alex locks (typing is never thrown away because someone else came by)."""
+    visit_id = visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await lock_mid_note(pilot, app, ctx)
         await sign_in(pilot, "alex", "3333")
         assert isinstance(app.screen, FloorScreen)
+        assert app.screen.sub_title == "Alex"
         assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["FloorScreen"]
         await pilot.press("ctrl+l")
         await settle(pilot)
         await sign_in(pilot, "sam", "2222")
-        assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["FloorScreen"]
-    assert visit_views.visit_detail(ctx, team.sam, 1).notes == ()
+        assert isinstance(app.screen, TextPromptDialog)
+        assert app.screen.query_one("#answer", Input).value == "half a note"
+        assert app.messages[-1].startswith("Welcome back, Sam")
+        await type_text(pilot, " about the sofa")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await sign_in(pilot, "alex", "3333")
+        assert isinstance(app.screen, FloorScreen), "Alex's own floor, kept for him"
+        assert app.screen.sub_title == "Alex"
+    assert [note.body for note in visit_views.visit_detail(ctx, team.sam, visit_id).notes] == [
+        "half a note about the sofa"
+    ]
+
+
+async def test_a_kept_draft_sees_what_changed_while_it_waited(ctx: ShopContext, team: Team) -> None:
+    """While Sam's screens wait, Alex ends a visit on another terminal: when Sam comes back
+    his floor board no longer shows it (kept screens read again on return)."""
+    visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
+    gone = visits.new_walk_in(ctx, team.alex, description="blue teapot", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await lock_mid_note(pilot, app, ctx)
+        sams_floor = app.screen_stack[1]
+        assert "blue teapot" in screen_text(sams_floor)
+        await sign_in(pilot, "alex", "3333")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        visits.end_visit(ctx, team.alex, gone, Outcome.PURCHASE)
+        await sign_in(pilot, "sam", "2222")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is sams_floor
+        assert "blue teapot" not in screen_text(sams_floor)
+
+
+async def test_kept_screens_do_nothing_as_the_person_signed_in(ctx: ShopContext, team: Team) -> None:
+    """Sam's customer screen, kept under his lock while Alex works, does not tell other
+    terminals that Alex is looking at Sam's customer (its heartbeat is Sam's alone)."""
+    visit_id = visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await lock_mid_note(pilot, app, ctx)
+        sams_customer = app.screen_stack[2]
+        assert isinstance(sams_customer, CustomerScreen)
+        await sign_in(pilot, "alex", "3333")
+        sams_customer.heartbeat()
+        await settle(pilot)
+        assert "Alex" not in presence.lookers(ctx, team.lead, visit_id)
+
+
+async def test_signing_out_drops_nothing_of_anyone_else(ctx: ShopContext, team: Team) -> None:
+    """Alex signs out after using the terminal over Sam's lock: the sign-in screen, and
+    Sam's note still waits for him."""
+    visits.new_walk_in(ctx, team.sam, description="left mid-note", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await lock_mid_note(pilot, app, ctx)
+        await sign_in(pilot, "alex", "3333")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "sam", "2222")
+        assert isinstance(app.screen, TextPromptDialog)
+        assert app.screen.query_one("#answer", Input).value == "half a note"
 
 
 async def test_lock_key_switches_user(ctx: ShopContext, team: Team) -> None:

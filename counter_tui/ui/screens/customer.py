@@ -4,7 +4,7 @@ notes, what is owed to them and their history. Non-owners see it read-only."""
 from __future__ import annotations
 
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,9 @@ from counter_tui.ui.screens.customer_identity import walk_in_contact
 from counter_tui.ui.widgets import sections
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 from counter_tui.ui.widgets.sections import Section
+
+if TYPE_CHECKING:
+    from counter_tui.services.context import Actor
 
 HEARTBEAT_SECONDS = 5.0
 TICK_SECONDS = 15.0
@@ -203,6 +206,8 @@ class CustomerScreen(CustomerActions, CounterScreen):
         self.visit: VisitDetail | None = None
         self.customer: CustomerDetail | None = None
         self.record_state = "pending"
+        self._looking_as: Actor | None = None
+        """Who this screen said is looking at the visit (told when it closes)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -239,14 +244,16 @@ class CustomerScreen(CustomerActions, CounterScreen):
         self.reload()
 
     def heartbeat(self) -> None:
-        """Say "I'm looking at this customer" so other terminals can show it."""
-        if self.visit_id is not None and self.counter.actor is not None:
+        """Say "I'm looking at this customer" so other terminals can show it (only while
+        this screen is its person's, not under a lock or kept for them)."""
+        if self.visit_id is not None and self.signed_in:
+            self._looking_as = self.actor
             self.call(presence.touch, self.ctx, self.actor, self.visit_id, quiet=True)
 
     def on_unmount(self) -> None:
-        """Stop showing as looking at this customer."""
-        if self.visit_id is not None and self.counter.actor is not None:
-            self.counter.call(presence.leave, self.ctx, self.counter.actor, self.visit_id, quiet=True)
+        """Stop showing as looking at this customer, as the person who was."""
+        if self.visit_id is not None and self._looking_as is not None:
+            self.counter.call(presence.leave, self.ctx, self._looking_as, self.visit_id, quiet=True)
 
     def on_data_changed(self, message: DataChanged) -> None:
         """Reload on data changes; refresh only the lookers when just they changed. A
