@@ -10,9 +10,11 @@ Appending happens in the transaction's `before_commit`, as its last step: the
 transaction's own changes are flushed, then the one chain head row is locked (`SELECT …
 FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already lets one writer in at a
 time), the events are linked and inserted (one statement for all of them), and the head
-moves on. Locking last means a transaction holds the head only for the moment it takes
-to commit, never while it waits for another lock (no deadlocks), and event ids are
-handed out in chain order, so "newer id" still means "committed later" for live sync.
+moves on; on PostgreSQL a transaction's one event is all of that in one statement, the
+server hashing the text Python would. Locking last means a transaction holds the head
+only for the moment it takes to commit, never while it waits for another lock (no
+deadlocks), and event ids are handed out in chain order, so "newer id" still means
+"committed later" for live sync.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import json
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, insert, text, update
+from sqlalchemy import Connection, bindparam, func, insert, text, update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import AuditChainHead, AuditEvent
@@ -78,9 +80,26 @@ def event_digest(
     details_hash: str,
 ) -> str:
     """The chain hash of one event, given the previous event's hash."""
-    fields = [CHAIN_VERSION, prev_hash, utc_text(at), actor_id, terminal, action, entity, entity_id]
-    canonical = json.dumps([*fields, details_hash], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    before, after = hashed_around(at, actor_id, terminal, action, entity, entity_id, details_hash)
+    return hashlib.sha256((before + prev_hash + after).encode("utf-8")).hexdigest()
+
+
+def hashed_around(
+    at: datetime,
+    actor_id: int | None,
+    terminal: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    details_hash: str,
+) -> tuple[str, str]:
+    """The text an event's chain hash is taken of, before and after the previous event's
+    hash (hex, so it needs no escaping): the canonical JSON list [version, previous hash,
+    time, actor, terminal, action, entity, entity id, details hash]. PostgreSQL hashes
+    `before || head || after` itself when one event is appended (`append`)."""
+    tail = [utc_text(at), actor_id, terminal, action, entity, entity_id, details_hash]
+    rest = json.dumps(tail, ensure_ascii=False, separators=(",", ":"))
+    return f'[{CHAIN_VERSION},"', '",' + rest[1:]
 
 
 def link(event: PendingEvent | AuditEvent, prev_hash: str) -> str:
@@ -105,11 +124,14 @@ def append(session: Session, events: list[PendingEvent]) -> None:
 
     Called while the transaction commits; the head stays locked until it has. The
     transaction's other changes are flushed first, so the head is locked only for the
-    chain's own three statements: the head read, one insert of all the events, the head
-    written (all prepared once, with no ORM unit of work).
+    chain's own statements (prepared once, with no ORM unit of work). On PostgreSQL one
+    event (a claim's, most changes') is one statement, one round trip (`_append_one`);
+    otherwise three: the head read, one insert of all the events, the head written.
     """
     session.flush()
     connection = session.connection()
+    if len(events) == 1 and connection.dialect.name == "postgresql" and _append_one(connection, events[0]):
+        return
     head = connection.execute(_LOCK_HEAD).first()
     if head is None:
         last = _restore_head(session)
@@ -123,6 +145,33 @@ def append(session: Session, events: list[PendingEvent]) -> None:
     connection.execute(_MOVE_HEAD, {"last_hash": last, "appended": len(events)})
 
 
+def _append_one(connection: Connection, event: PendingEvent) -> bool:
+    """PostgreSQL: lock the head, hash the event after it, move the head on and insert the
+    event, in one statement; whether it did (False: the head row is gone, nothing done).
+
+    The head is locked (`FOR UPDATE`) before it is read: a writer that waited for it
+    reads the hash its predecessor committed, as the three-statement way does; the
+    server hashes the same text `link` would (`hashed_around`), and the event's id is
+    taken after the lock, so ids stay in chain order.
+    """
+    event.details_hash = details_digest(event.details)
+    before, after = hashed_around(
+        event.at,
+        event.actor_id,
+        event.terminal,
+        event.action,
+        event.entity,
+        event.entity_id,
+        event.details_hash,
+    )
+    row = {name: getattr(event, name) for name in _PENDING_FIELDS if name not in ("prev_hash", "chain_hash")}
+    linked = connection.execute(_APPEND_ONE, {**row, "before": before, "after": after}).first()
+    if linked is None:
+        return False
+    event.prev_hash, event.chain_hash = linked.prev_hash, linked.chain_hash
+    return True
+
+
 _HEAD = AuditChainHead.__table__  # type: ignore[attr-defined]
 _LOCK_HEAD = select(_HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
 _MOVE_HEAD = (
@@ -130,7 +179,28 @@ _MOVE_HEAD = (
     .where(_HEAD.c.id == HEAD_ID)
     .values(last_hash=bindparam("last_hash"), events=_HEAD.c.events + bindparam("appended"))
 )
-_INSERT_EVENTS = insert(AuditEvent.__table__).values(redacted=False)  # type: ignore[attr-defined]
+_EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
+_INSERT_EVENTS = insert(_EVENTS).values(redacted=False)
+_APPEND_ONE = text(
+    """
+    WITH old AS (
+        SELECT last_hash FROM auditchainhead WHERE id = :head FOR UPDATE
+    ), moved AS (
+        UPDATE auditchainhead AS head
+        SET last_hash = encode(sha256(convert_to(:before || old.last_hash || :after, 'UTF8')), 'hex'),
+            events = head.events + 1
+        FROM old
+        WHERE head.id = :head
+        RETURNING old.last_hash AS prev_hash, head.last_hash AS chain_hash
+    )
+    INSERT INTO auditevent (at, actor_id, terminal, action, entity, entity_id, details,
+                            details_hash, prev_hash, chain_hash, redacted)
+    SELECT :at, :actor_id, :terminal, :action, :entity, :entity_id, :details,
+           :details_hash, moved.prev_hash, moved.chain_hash, false
+    FROM moved
+    RETURNING prev_hash, chain_hash
+    """
+).bindparams(bindparam("head", HEAD_ID), bindparam("at", type_=_EVENTS.c.at.type))
 
 
 def _restore_head(session: Session) -> str:

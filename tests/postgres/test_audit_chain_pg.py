@@ -64,3 +64,33 @@ def test_upgrade_chains_existing_events_on_postgresql(pg_url: str) -> None:
         check_upgrade_chains_the_history(database)
     finally:
         database.dispose()
+
+
+def test_one_event_hashed_by_the_server_verifies_with_any_terminal_name(ctx: ShopContext, team: Team) -> None:
+    """A transaction's one event is hashed by PostgreSQL (`audit_chain._append_one`): the
+    text it hashes is the one Python hashes, escapes and non-ASCII names included."""
+    with ctx.database.write() as session:
+        event = audit.record(session, ctx, team.lead, "test.note", "staff", None, note='Zoë "東京" \\ ok')
+        event.terminal = 'Kasse Ü 東 "front" \\ 😀'
+    ctx.clock.advance(microseconds=7)  # type: ignore[attr-defined]
+    visits.new_walk_in(ctx, team.sam, description="red coat")
+    with ctx.database.read() as session:
+        stored = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(2)).all()
+    assert [e.action for e in stored] == ["visit.created", "test.note"]
+    assert stored[0].prev_hash == stored[1].chain_hash == event.chain_hash
+    report = audit_verify.verify_chain(ctx)
+    assert report.intact, report.problems
+
+
+def test_a_removed_chain_head_is_put_back_on_postgresql(
+    ctx: ShopContext, team: Team, database_url: str
+) -> None:
+    visits.new_walk_in(ctx, team.sam, description="red coat")
+    raw_sql(database_url, "DELETE FROM auditchainhead")
+
+    visits.new_walk_in(ctx, team.sam, description="blue hat")
+
+    with ctx.database.read() as session:
+        actions = session.exec(select(AuditEvent.action).order_by(col(AuditEvent.id).desc()).limit(2)).all()
+    assert list(actions) == ["visit.created", "audit.chain_head_restored"]
+    assert audit_verify.verify_chain(ctx).intact
