@@ -2,10 +2,11 @@
 customers in the shop, and a shared terminal closes only with a shift lead's PIN.
 
 Sign-ins are recorded as audit events: `staff.signed_in` when a PIN opens the app,
-`staff.signed_out` or `terminal.closed` when it is left. Who is signed in now is kept per
-running app (`terminal_sessions`): several apps may share a terminal name, and each is
-its own terminal (`signed_in_terminals`). A running app beats (`heartbeat`) so that one
-that crashed stops counting.
+`staff.signed_out` or `terminal.closed` when it is left, `terminal.stopped` when the
+system stopped the app (at shutdown, or its window closed) or it ended on an error. Who
+is signed in now is kept per running app (`terminal_sessions`): several apps may share a
+terminal name, and each is its own terminal (`signed_in_terminals`). A running app beats
+(`heartbeat`) so that one that crashed stops counting.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from counter_tui.services.visit_views import check_can_sign_out
 SIGNED_IN = terminal_sessions.SIGNED_IN
 SIGNED_OUT = "staff.signed_out"
 TERMINAL_CLOSED = terminal_sessions.TERMINAL_CLOSED
+TERMINAL_STOPPED = "terminal.stopped"
 HEARTBEAT_SECONDS = terminal_sessions.HEARTBEAT_SECONDS
 
 
@@ -66,3 +68,14 @@ def signed_in_terminals(ctx: ShopContext) -> list[SignedIn]:
     with ctx.database.read() as session:
         rows = terminal_sessions.signed_in_rows(session, ctx.now())
         return [SignedIn(terminal, name, since or ctx.now()) for terminal, name, since, _staff_id in rows]
+
+
+def app_stopped(ctx: ShopContext, how: str) -> None:
+    """This app ends without a lead having closed it (`how`: what stopped it): it leaves
+    the list of running apps at once, rather than counting as a terminal in use until its
+    beats are missed, audited with who was signed in at it. Nothing when a lead closed it
+    (its row went then)."""
+    with ctx.database.write() as session:
+        gone = terminal_sessions.forget_this_app(session, ctx)
+        if gone:
+            audit.record(session, ctx, None, TERMINAL_STOPPED, "terminal", None, how=how, signed_in=gone[0])

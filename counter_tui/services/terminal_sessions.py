@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from counter_tui.db.dialects import own_dialect
 from counter_tui.db.models import Staff, TerminalSession
 from counter_tui.services.context import ShopContext
 
@@ -54,11 +54,14 @@ def take_off(session: Session, ctx: ShopContext) -> None:
     )
 
 
-def forget_this_app(session: Session, ctx: ShopContext) -> None:
-    """This app closes: its row goes."""
-    session.connection().execute(
-        delete(TerminalSession).where(col(TerminalSession.session_id) == ctx.session_id)
+def forget_this_app(session: Session, ctx: ShopContext) -> tuple[int | None, ...]:
+    """This app closes: its row goes. Who was on it (nothing when it had no row)."""
+    gone = session.connection().execute(
+        delete(TerminalSession)
+        .where(col(TerminalSession.session_id) == ctx.session_id)
+        .returning(col(TerminalSession.staff_id))
     )
+    return tuple(gone.scalars())
 
 
 def beat(session: Session, ctx: ShopContext, staff_id: int | None) -> None:
@@ -78,7 +81,6 @@ def beat(session: Session, ctx: ShopContext, staff_id: int | None) -> None:
 
 
 def _put(session: Session, ctx: ShopContext, staff_id: int, now: datetime) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {
         "session_id": ctx.session_id,
         "terminal": ctx.terminal,
@@ -86,7 +88,7 @@ def _put(session: Session, ctx: ShopContext, staff_id: int, now: datetime) -> No
         "signed_in_at": now,
         "seen_at": now,
     }
-    statement = dialect.insert(TerminalSession).values(**values)
+    statement = own_dialect(session).insert(TerminalSession).values(**values)
     session.connection().execute(
         statement.on_conflict_do_update(
             index_elements=["session_id"],

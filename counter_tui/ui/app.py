@@ -10,6 +10,9 @@ they are called, not at the top, so that nothing heavy loads before the first fr
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -44,6 +47,7 @@ IDLE_CHECK_SECONDS = 5.0
 ESCALATION_CHECK_SECONDS = 15.0
 CLOSE_CHECK_SECONDS = 60.0
 OPENING_TITLE = "counter-tui"
+LOG = logging.getLogger(__name__)
 
 
 def stylesheet_parts() -> tuple[str, str]:
@@ -138,6 +142,8 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
         self._feed: ChangeFeed | None = None
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
+        self._stopped_by = "ended"
+        """What ended the app, for the audit log when a lead did not close it."""
         self._locked_for: Actor | None = None
         """Whose screens (a half-typed dialog included) wait under the lock screen."""
 
@@ -211,6 +217,22 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
         if self.live:
             self._feed = ChangeFeed(self.ctx, self._from_feed)
             self._feed.start()
+            self._stop_on_signals()
+
+    def _stop_on_signals(self) -> None:
+        """Close as if closed from the keyboard when the system stops the app (SIGTERM at
+        shutdown) or its window closes (SIGHUP), so it leaves the list of running apps at
+        once (`on_unmount`); Python's default would end it on the spot."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(number, self._stopped_by_signal, number)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or not Unix
+                return
+
+    def _stopped_by_signal(self, number: signal.Signals) -> None:
+        self._stopped_by = number.name
+        self.exit()
 
     def beat(self) -> None:
         """Say this app still runs, and who is signed in at it (or has it locked), so that
@@ -222,9 +244,18 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
         self.call(sessions.heartbeat, self.ctx, staff_id, quiet=True)
 
     def on_unmount(self) -> None:
-        """Stop the change feed."""
+        """Stop the change feed, and leave the list of running apps (unless a lead closed
+        the app, which did; a test's app without the feed is not on it)."""
+        from counter_tui.errors import DomainError
+        from counter_tui.services import sessions
+
         if self._feed is not None:
             self._feed.stop()
+        if self.live and self._ctx is not None:
+            try:
+                sessions.app_stopped(self.ctx, self._stopped_by)
+            except DomainError:  # the database is away: its beats stop, and it stops counting
+                LOG.warning("could not take this app off the list of running apps", exc_info=True)
 
     async def on_event(self, event: events.Event) -> None:
         """Note keyboard activity for the idle lock."""
