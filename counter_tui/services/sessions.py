@@ -12,6 +12,7 @@ terminal name, and each is its own terminal (`signed_in_terminals`). A running a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import datetime
 
 from counter_tui.services import audit, staff, terminal_sessions
@@ -70,7 +71,18 @@ def signed_in_terminals(ctx: ShopContext) -> list[SignedIn]:
         return [SignedIn(terminal, name, since or ctx.now()) for terminal, name, since, _staff_id in rows]
 
 
-def app_stopped(ctx: ShopContext, how: str) -> None:
+class StoppedBy(StrEnum):
+    """What ended a staff app that no lead closed, as the audit log says it."""
+
+    ENDED = "ended"
+    """It ended by itself (an error, or the terminal's input closed)."""
+    SIGTERM = "SIGTERM"
+    """The computer asked it to stop (a shutdown, a service manager)."""
+    SIGHUP = "SIGHUP"
+    """Its window or connection closed."""
+
+
+def app_stopped(ctx: ShopContext, how: StoppedBy) -> None:
     """This app ends without a lead having closed it (`how`: what stopped it): it leaves
     the list of running apps at once, rather than counting as a terminal in use until its
     beats are missed, audited with who was signed in at it. Nothing when a lead closed it
@@ -78,4 +90,4 @@ def app_stopped(ctx: ShopContext, how: str) -> None:
     with ctx.database.write() as session:
         gone = terminal_sessions.forget_this_app(session, ctx)
         if gone:
-            audit.record(session, ctx, None, TERMINAL_STOPPED, "terminal", None, how=how, signed_in=gone[0])
+            audit.record(session, ctx, None, TERMINAL_STOPPED, "terminal", None, how=how.value, signed_in=gone[0])

@@ -143,7 +143,8 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
         self._last_input = time.monotonic()
         self._alerted: set[str] = set()
         self._stopped_by = "ended"
-        """What ended the app, for the audit log when a lead did not close it."""
+        """What ended the app (a `sessions.StoppedBy`), for the audit log when a lead did
+        not close it."""
         self._locked_for: Actor | None = None
         """Whose screens (a half-typed dialog included) wait under the lock screen."""
 
@@ -253,7 +254,7 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
             self._feed.stop()
         if self.live and self._ctx is not None:
             try:
-                sessions.app_stopped(self.ctx, self._stopped_by)
+                sessions.app_stopped(self.ctx, sessions.StoppedBy(self._stopped_by))
             except DomainError:  # the database is away: its beats stop, and it stops counting
                 LOG.warning("could not take this app off the list of running apps", exc_info=True)
 

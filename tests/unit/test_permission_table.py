@@ -520,6 +520,7 @@ NOT_ACTOR_BASED = {
     "kiosk.record_exit": "records the exit of the lead whose PIN unlocked the kiosk",
     "sessions.close_terminal": "a lead's PIN is the permission",
     "sessions.heartbeat": "the app's own beat, for whom a PIN signed in at it",
+    "sessions.app_stopped": "the app's own exit, taking itself off the running apps",
     "shop_settings.import_if_empty": "a shop's first terminal start keeps its file's settings",
     "staff.sign_in": "the PIN is the permission",
     "staff.authorise_command": "a lead's PIN is the permission",
