@@ -12,8 +12,8 @@ terminal name, and each is its own terminal (`signed_in_terminals`). A running a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from datetime import datetime
+from enum import StrEnum
 
 from counter_tui.services import audit, staff, terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
@@ -90,4 +90,6 @@ def app_stopped(ctx: ShopContext, how: StoppedBy) -> None:
     with ctx.database.write() as session:
         gone = terminal_sessions.forget_this_app(session, ctx)
         if gone:
-            audit.record(session, ctx, None, TERMINAL_STOPPED, "terminal", None, how=how.value, signed_in=gone[0])
+            audit.record(
+                session, ctx, None, TERMINAL_STOPPED, "terminal", None, how=how.value, signed_in=gone[0]
+            )
