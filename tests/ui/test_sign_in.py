@@ -440,3 +440,31 @@ async def test_a_pin_typed_ahead_keeps_every_digit_when_focus_arrives_in_the_mid
         await burst(pilot, "\n2")
         await burst(pilot, "222\n")
         assert app.actor is not None and app.actor.staff_id == team.sam.staff_id
+
+
+async def test_tab_from_the_name_to_the_pin_picks_the_highlighted_name(ctx: ShopContext, team: Team) -> None:
+    """Name, Tab, Tab (past the list), PIN, Enter signs in as the highlighted match, as
+    Enter would: the PIN box is for the person highlighted when it got the keys."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "alex")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "3333")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Pick your name first." not in app.messages
+        assert app.actor is not None and app.actor.staff_id == team.alex.staff_id
+
+
+async def test_tab_to_the_list_and_an_arrow_picks_the_name_moved_to(ctx: ShopContext, team: Team) -> None:
+    """Tab to the list, ↓ to the next name, Tab to the PIN: that person signs in."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        second = staff_options(app)[1].removesuffix("  (lead)")
+        await pilot.press("tab", "down", "tab")
+        await type_text(pilot, {"Sam": "2222", "Alex": "3333", "Dana": "1111"}[second])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.actor is not None and app.actor.name == second

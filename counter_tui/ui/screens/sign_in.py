@@ -214,6 +214,13 @@ class SignInScreen(CounterScreen):
         self._picked = self._chosen()
         focus_now(self.query_one("#pin", Input))
 
+    @on(events.DescendantFocus)
+    def _pin_box_focused(self, event: events.DescendantFocus) -> None:
+        """The PIN box got the keys, by Enter, Tab or the mouse: the PIN is for the name
+        highlighted now (Tab past the list picked nobody, and the PIN typed was refused)."""
+        if event.widget.id == "pin" and self._staff is not None:
+            self._picked = self._chosen()
+
     def _chosen(self) -> StaffSummary | None:
         options = self.query_one("#staff-list", OptionList)
         if options.highlighted is None or options.option_count == 0:
