@@ -26,6 +26,17 @@ class NotFound(DomainError):
     """The thing asked for does not exist (or no longer does)."""
 
 
+class ColleagueUnavailable(NotFound):
+    """The colleague picked (`staff_id`) is not on the active staff list any more (left
+    it after the list on show was read)."""
+
+    field = "staff_id"
+
+    def __init__(self, staff_id: int) -> None:
+        super().__init__("That colleague is not available. Pick someone else.")
+        self.staff_id = staff_id
+
+
 class InvalidInput(DomainError):
     """Something typed cannot be used as it is. `field` names the input it concerns (the
     service's parameter name, e.g. "phone"), so a form can show the sentence beside it."""

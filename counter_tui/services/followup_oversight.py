@@ -16,6 +16,7 @@ from counter_tui.db.models import FollowUp, FollowUpKind, FollowUpStatus, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotFound
 from counter_tui.limits import limited
 from counter_tui.services import audit
+from counter_tui.services.colleagues import available_colleague
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views
@@ -98,9 +99,7 @@ def reassign_followup(
             raise NotFound("That follow-up no longer exists.")
         if followup.status != FollowUpStatus.OPEN:
             raise Conflict(f"This follow-up is already {followup.status}; nothing to reassign.")
-        target = session.get(Staff, to_staff_id)
-        if target is None or not target.active:
-            raise NotFound("That colleague is not available. Pick someone else.")
+        target = available_colleague(session, to_staff_id)
         if followup.owner_id == to_staff_id:
             raise InvalidInput(f"{target.name} already owns this follow-up.")
         move_followup(session, ctx, actor, followup, to_staff_id, reason)

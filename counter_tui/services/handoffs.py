@@ -13,6 +13,7 @@ from counter_tui.db.models import Customer, HandoffRequest, HandoffStatus, Staff
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.limits import limited
 from counter_tui.services import audit, ownership
+from counter_tui.services.colleagues import available_colleague
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, allows, require, staff_target
 from counter_tui.services.queries import staff_names, visit_who
@@ -29,13 +30,6 @@ def _reason(text: str, what: str) -> str:
             f"Give a reason for the {what}; the shift lead and the log need it.", field="reason"
         )
     return reason
-
-
-def _colleague(session: Session, staff_id: int) -> Staff:
-    colleague = session.get(Staff, staff_id)
-    if colleague is None or not colleague.active:
-        raise NotFound("That colleague is not available. Pick someone else.")
-    return colleague
 
 
 def request_handoff(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: int, reason: str) -> int:
@@ -68,7 +62,7 @@ def request_handoff(ctx: ShopContext, actor: Actor, visit_id: int, to_staff_id: 
             staff = require_on_visit(session, ctx, actor, Action.REQUEST_HANDOFF, visit)
         except AlreadyOwned:
             raise Conflict("This customer changed hands a moment ago. Refresh and try again.") from None
-        target = _colleague(session, to_staff_id)
+        target = available_colleague(session, to_staff_id)
         if target.id == staff.id:
             raise InvalidInput("Pick a colleague other than yourself.")
         existing = session.exec(
@@ -156,7 +150,7 @@ def approve_handoff(ctx: ShopContext, actor: Actor, request_id: int, note: str =
     note = limited(note, "short_note", param="note")
     with ctx.database.write() as session:
         request = _decide(session, ctx, actor, request_id, HandoffStatus.APPROVED, note)
-        _colleague(session, request.to_staff_id)
+        available_colleague(session, request.to_staff_id)
         assert request.decided_at is not None
         try:
             ownership.move(
@@ -228,7 +222,7 @@ def reassign_visit(
         lead = require(session, actor, Action.REASSIGN_VISIT)
         visit = load_visit(session, visit_id)
         require_open(visit)
-        target = _colleague(session, to_staff_id)
+        target = available_colleague(session, to_staff_id)
         if visit.owner_id == target.id and seen_owner_id == target.id:
             raise InvalidInput(f"{target.name} already owns this customer.")
         move_visit(

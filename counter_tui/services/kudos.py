@@ -11,10 +11,11 @@ import re
 
 from sqlmodel import col, select
 
-from counter_tui.db.models import Kudos, Staff
-from counter_tui.errors import InvalidInput, NotFound
+from counter_tui.db.models import Kudos
+from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
+from counter_tui.services.colleagues import available_colleague
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, Target, require
 from counter_tui.services.queries import staff_names
@@ -34,9 +35,7 @@ def give_kudos(ctx: ShopContext, actor: Actor, to_staff_id: int, text: str) -> i
         )
     with ctx.database.write() as session:
         lead = require(session, actor, Action.GIVE_KUDOS, Target(owner_id=to_staff_id))
-        colleague = session.get(Staff, to_staff_id)
-        if colleague is None or not colleague.active:
-            raise NotFound("That colleague is not available. Pick someone else.")
+        available_colleague(session, to_staff_id)
         kudos = Kudos(to_staff_id=to_staff_id, from_staff_id=lead.id or 0, body=text, created_at=ctx.now())
         session.add(kudos)
         session.flush()

@@ -37,6 +37,7 @@ from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.kiosk_words import LANGUAGES
 from counter_tui.limits import limited
 from counter_tui.services import audit, ownership
+from counter_tui.services.colleagues import available_colleague
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import (
     load_customer,
@@ -266,9 +267,7 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
         visit = load_visit(session, visit_id)
         require_open(visit)
         staff = require_on_visit(session, ctx, actor, Action.ADD_HELPER, visit)
-        helper = session.get(Staff, helper_id)
-        if helper is None or not helper.active:
-            raise NotFound("That colleague is not available. Pick someone else.")
+        helper = available_colleague(session, helper_id)
         if helper.id == visit.owner_id:
             raise InvalidInput(f"{helper.name} already owns this visit.")
         if helper_id in visit_target(session, ctx, visit).helper_ids:

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from counter_tui.errors import InvalidInput
+from counter_tui.errors import ColleagueUnavailable, DomainError, InvalidInput
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog, required
 from counter_tui.ui.focus_keys import KeysInOrder, focus_now, keys_landed
@@ -63,6 +63,12 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
                 focus_now(reason)
                 return
         await super().action_submit()
+
+    def _refused(self, error: DomainError) -> None:
+        """A colleague who left the staff list since it was read is no longer offered."""
+        if isinstance(error, ColleagueUnavailable):
+            self.query_one("#colleagues", ChoiceList).withdraw(error.staff_id)
+        super()._refused(error)
 
     def collect(self) -> StaffChoice:
         staff_id = self.query_one("#colleagues", ChoiceList).value

@@ -84,7 +84,7 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
 
     def index_of(self, value: ValueT) -> int:
         """The position of `value` among the choices."""
-        return [choice for choice, _label in self._choices].index(value)
+        return self.values_offered().index(value)
 
     def choose(self, value: ValueT) -> None:
         """Choose (or tick) `value`, as the keys would."""
@@ -93,6 +93,22 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
             self._ticked.add(self.index_of(value))
         self._chosen_yet = not self._multiple
         self._refresh_prompts()
+
+    def withdraw(self, value: ValueT) -> None:
+        """Stop offering `value` (it can no longer be picked); if it was chosen, nothing
+        is chosen until the arrows move again."""
+        if value not in self.values_offered():
+            return
+        index = self.index_of(value)
+        self._choices = self._choices[:index] + self._choices[index + 1 :]
+        self._ticked = {tick - (tick > index) for tick in self._ticked if tick != index}
+        self._chosen_yet = False
+        self.remove_option_at_index(index)
+        self._refresh_prompts()
+
+    def values_offered(self) -> tuple[ValueT, ...]:
+        """Every option on the list, in the order shown."""
+        return tuple(choice for choice, _label in self._choices)
 
     def action_choose(self) -> None:
         """Space: choose the option under the cursor; with `multiple`, tick or untick it."""
