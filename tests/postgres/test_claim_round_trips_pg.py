@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from counter_tui.db.models import Visit
-from counter_tui.services import audit_verify, visits
+from counter_tui.services import audit_verify, floor_changes, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.postgres.plug import terminate
@@ -82,3 +82,34 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_before_a_claim(
     with ctx.database.read() as session:
         visit = session.get(Visit, visit_id)
         assert visit is not None and visit.owner_id == team.sam.staff_id
+
+
+def test_a_read_is_one_round_trip_per_statement(ctx: ShopContext, team: Team) -> None:
+    """A read scope sends its statements and nothing else: no BEGIN before them and no
+    ROLLBACK after (under READ COMMITTED each statement has its own snapshot anyway), so
+    the floor board's read of a claimed row is one round trip, not three."""
+    visit_id = visits.new_walk_in(ctx, team.lead, description="red coat")
+    assert ctx.rules  # read once a process, not part of the board's read
+    in_transaction: list[bool] = []
+
+    def statement(_conn: Any, cursor: Any, *_: Any) -> None:
+        in_transaction.append(not cursor.connection.autocommit)
+
+    event.listen(ctx.database.engine, "before_cursor_execute", statement)
+    try:
+        patch = floor_changes.floor_patch(ctx, (), visit_ids=(visit_id,))
+    finally:
+        event.remove(ctx.database.engine, "before_cursor_execute", statement)
+    assert patch is not None and [row.visit_id for row in patch.rows] == [visit_id]
+    assert in_transaction == [False]
+
+
+def test_a_read_that_asks_for_one_snapshot_still_gets_a_transaction(ctx: ShopContext) -> None:
+    """`audit verify` reads the chain in one REPEATABLE READ snapshot."""
+    with ctx.database.read() as session:
+        connection = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        level = connection.exec_driver_sql("SHOW transaction_isolation").scalar()
+        assert level == "repeatable read"
+        assert not connection.connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+    with ctx.database.read() as session:
+        assert session.connection().exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
