@@ -1,38 +1,72 @@
-"""Notices raised while a dialog is open are shown inside the dialog, as a line above its key
-hint, never as a toast over it: at 80×24 a dialog fills the screen, and Textual's toasts
-(bottom right) covered the field being typed in and the key hint (seen: "Needs help" over
-the Reassign dialog's hint, a notice over a lead's deny-reason box). app.tcss hides toasts
-on modal screens; a notice still showing when the dialog closes appears as a toast again."""
+"""The foot of every dialog — its refusal line, its notice line and its key hint — docked
+at the bottom of the dialog box, so a dialog taller than the screen scrolls its fields
+under a foot that stays in view; and the notices shown there.
+
+Notices raised while a dialog is open are shown in the foot, never as a toast over the
+dialog: at 80×24 a dialog fills the screen, and Textual's toasts (bottom right) covered the
+field being typed in and the key hint (seen: "Needs help" over the Reassign dialog's hint).
+app.tcss hides toasts on dialogs and caps the notice line at two lines. The line follows
+the app's open notices (PlainTextApp calls `follow_notices` whenever they change): one still
+showing when a dialog opens, or comes back from a dialog on top of it, is shown there rather
+than hidden behind the dialog; it goes when the notice times out; and one still showing when
+the dialog closes appears as a toast again.
+Before the foot was docked, a notice line scrolled the key hint off an 80×24 screen."""
 
 from __future__ import annotations
 
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from counter_tui.ui.safe_text import plain
 
 NOTICE_CLASS = "dialog-notice"
 
 
+def dialog_foot(hint: str) -> Vertical:
+    """The docked foot of a dialog box: the (empty) refusal line, then the key `hint`. A
+    notice line is added between them when a notice is raised."""
+    return Vertical(
+        Static("", classes="dialog-error"),
+        Label(plain(hint), classes="dialog-hint"),
+        classes="dialog-foot",
+    )
+
+
 def show_in_dialog(screen: Screen[object], message: str, title: str = "") -> None:
-    """Show `message` (plain text) on the dialog `screen` is, above its key hint; the newest
-    notice replaces the one before. Does nothing on a screen that is not a dialog."""
+    """Show `message` (plain text) in the foot of the dialog `screen` is, above its key hint;
+    the newest notice replaces the one before. Does nothing on a screen that is not a dialog."""
     if not isinstance(screen, ModalScreen):
         return
-    boxes = screen.query(".dialog-box")
-    if not boxes:
+    feet = screen.query(".dialog-foot")
+    if not feet:
         return
-    box = boxes.first()
+    foot = feet.first()
     words = plain(f"{title}: {message}" if title else message)
-    shown = box.query(f".{NOTICE_CLASS}")
+    shown = foot.query(f".{NOTICE_CLASS}")
     if shown:
         notice = shown.first(Static)
         notice.update(words)
         notice.display = True
         return
     notice = Static(words, classes=NOTICE_CLASS)
-    hints = box.query(".dialog-hint")
+    hints = foot.query(".dialog-hint")
     if hints:
-        box.mount(notice, before=hints.first())
+        foot.mount(notice, before=hints.first())
     else:
-        box.mount(notice)
+        foot.mount(notice)
+
+
+def follow_notices(screen: Screen[object]) -> None:
+    """Make the notice line of the dialog `screen` is follow the app's open notices (called
+    whenever they change: one raised, timed out or cleared, a screen opened or back on top):
+    the newest one still open, or no line when none is."""
+    if not isinstance(screen, ModalScreen):
+        return
+    showing = list(screen.app._notifications)  # Textual keeps no public list of open toasts
+    if showing:
+        newest = showing[-1]
+        show_in_dialog(screen, str(newest.message), newest.title)
+        return
+    for notice in screen.query(f".{NOTICE_CLASS}"):
+        notice.display = False

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.content import Content
 from textual.notifications import SeverityLevel
 
@@ -114,11 +114,20 @@ class PlainTextApp(App[ReturnT]):
         markup: bool = False,
     ) -> None:
         """Show `message` (and `title`) as plain text, never markup; on a dialog, inside it
-        (above its key hint) rather than as a toast over it (see dialog_notice)."""
+        (above its key hint) rather than as a toast over it (see `_refresh_notifications`)."""
         super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
-        from counter_tui.ui.dialog_notice import show_in_dialog  # it builds on this module
 
-        show_in_dialog(self.screen, clean(message), clean(title))
+    def _refresh_notifications(self) -> None:
+        """The open notices changed (one raised, timed out or cleared) or a screen came on
+        top: on a dialog they are shown inside it, not as toasts over it (dialog_notice)."""
+        super()._refresh_notifications()
+        from counter_tui.ui.dialog_notice import follow_notices  # it builds on this module
+
+        try:
+            screen = self.screen
+        except ScreenStackError:  # before the first screen, or while quitting
+            return
+        follow_notices(screen)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header line, from cleaned title and sub-title."""

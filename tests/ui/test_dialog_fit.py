@@ -225,3 +225,79 @@ async def test_every_tick_label_is_shown_whole_at_80_by_24(ctx: ShopContext, tea
 
 
 STATUS_UPDATE = replace(CALLBACK, kind="status_update", kind_label="Status update", every_days=14)
+
+
+LONG_NOTICE = (
+    "Hand-off asked: Sam asks a shift lead to take Bartholomew Featherstonehaugh, who has "
+    "waited 25 minutes at the counter for a watch repair and would like to speak to someone "
+    "who knows the order; Alex and Jordan are both with customers at the moment."
+)
+
+
+def out_of_view(name: str, screen: Screen[object], focused: Widget | None) -> list[str]:
+    """The key hint and the focused field of the dialog `screen`, named, when not drawn whole."""
+    kept = [*screen.query(".dialog-hint"), *([focused] if focused is not None else [])]
+    return [f"{name}: {widget.id or ' '.join(sorted(widget.classes))}" for widget in kept if hidden(widget)]
+
+
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
+async def test_with_a_notice_every_dialogs_key_hint_and_focused_field_stay_in_view_at_80_by_24(
+    ctx: ShopContext, team: Team, share: int
+) -> None:
+    """The line saying which keys do what and the field being typed in stay on the screen,
+    whichever field has focus, before and after a notice is raised in the dialog (seen: a
+    notice line scrolled a dialog's key hint off an 80×24 screen; the status-update dialog's
+    hint was below the edge with no notice at all)."""
+    app = StaffApp(ctx)
+    unseen: list[str] = []
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        for name, open_dialog in dialogs_share(ctx, share).items():
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            unseen.extend(out_of_view(f"{name} (no notice)", app.screen, app.focused))
+            for notice in (NOTICE, LONG_NOTICE):
+                app.notify(notice, timeout=60)
+                await settle(pilot)
+                for _ in list(app.screen.focus_chain):
+                    unseen.extend(out_of_view(name, app.screen, app.focused))
+                    await pilot.press("tab")
+                    await settle(pilot)
+            app.clear_notifications()
+            await pilot.press("escape")
+            await settle(pilot)
+    assert sorted(set(unseen)) == []
+
+
+@pytest.mark.parametrize("share", range(DIALOG_SHARES))  # spread over test workers
+async def test_a_notice_showing_when_a_dialog_opens_is_read_in_the_dialog_at_80_by_24(
+    ctx: ShopContext, team: Team, share: int
+) -> None:
+    """A notice already showing as a toast when a dialog opens is not hidden behind the
+    dialog until it closes: the dialog's notice line shows it, in view; and the line goes
+    when the notice does (timed out or cleared)."""
+    app = StaffApp(ctx)
+    unread: list[str] = []
+    stale: list[str] = []
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        for name, open_dialog in dialogs_share(ctx, share).items():
+            app.notify(NOTICE, timeout=60)
+            await settle(pilot)
+            await app.push_screen(open_dialog())
+            await settle(pilot)
+            shown = [
+                notice
+                for notice in app.screen.query(".dialog-notice")
+                if notice.display and NOTICE in str(notice.visual) and not hidden(notice)
+            ]
+            if not shown:
+                unread.append(name)
+            app.clear_notifications()
+            await settle(pilot)
+            if any(notice.display for notice in app.screen.query(".dialog-notice")):
+                stale.append(name)
+            await pilot.press("escape")
+            await settle(pilot)
+    assert unread == []
+    assert stale == []

@@ -32,6 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
+from counter_tui.ui.dialog_notice import dialog_foot
 from counter_tui.ui.focus_keys import focus_now, keys_landed
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.own_keys_first import own_keys_first
@@ -54,7 +55,8 @@ Submit = Callable[[Any, Callable[[], None], Callable[[DomainError], None]], None
 
 class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
     """A modal form. Subclasses compose `fields()` and turn them into a value in `collect()`;
-    each field with an id gets a line beneath it for the sentence explaining what to fix."""
+    each field with an id gets a line beneath it for the sentence explaining what to fix.
+    The refusal line, notice line and key hint are docked under the fields (dialog_foot)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without saving."),
@@ -87,8 +89,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
                 yield widget
                 if widget.id and isinstance(widget, FIELD_TYPES):
                     yield field_error(widget.id)
-            yield Static("", classes="dialog-error")
-            yield Label(plain(self.HINT_TEXT), classes="dialog-hint")
+            yield dialog_foot(self.HINT_TEXT)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -125,10 +126,10 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         self.clear_errors()
         widget_id = self.FIELD_IDS.get(field, field)
         line = self._error_line(widget_id) if widget_id else None
-        if line is None:
-            line = self.query_one(".dialog-error", Static)
-        else:
-            focus_now(self.query_one(f"#{widget_id}"))
+        if line is None:  # in the docked foot, always in view
+            self.query_one(".dialog-error", Static).update(plain(message, style=tone(URGENT)))
+            return
+        focus_now(self.query_one(f"#{widget_id}"))
         line.update(plain(message, style=tone(URGENT)))
         line.display = True
         line.call_after_refresh(line.scroll_visible, animate=False)  # may be below a small screen's edge

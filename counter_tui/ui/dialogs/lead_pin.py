@@ -24,6 +24,7 @@ from counter_tui.services import staff
 from counter_tui.services.context import Actor
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.staff import PIN_MAX, StaffSummary
+from counter_tui.ui.dialog_notice import dialog_foot
 from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder, focus_now
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import line, plain
@@ -77,8 +78,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
             yield KeysInOrder(
                 id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*", select_on_focus=False
             )
-            yield Static("", classes="dialog-error")
-            yield Label("Enter checks the PIN · Tab next field · Esc cancels", classes="dialog-hint")
+            yield dialog_foot("Enter checks the PIN · Tab next field · Esc cancels")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
