@@ -1,9 +1,11 @@
-"""Pending hand-offs as the hand-offs screen and the lead review list them, and approving
-and denying one, shared by both."""
+"""Pending hand-offs as the hand-offs screen and the lead review list them — the table, and
+under it the highlighted request's reason whole (the Reason column cuts it at 80 columns) —
+and approving and denying one, shared by both."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widgets import Static
 
 from counter_tui.services import handoffs
 from counter_tui.services.context import ShopContext
@@ -11,7 +13,8 @@ from counter_tui.services.views import HandoffView
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, duration
-from counter_tui.ui.safe_text import one_line
+from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.fitted_table import Col
 
@@ -35,6 +38,21 @@ def pending_cells(ctx: ShopContext, request: HandoffView) -> list[Text]:
         Text(one_line(request.to_name)),
         Text(one_line(request.reason)),
     ]
+
+
+class ReasonLine(Guarded, Static):
+    """Under a pending list: the highlighted request's reason, whole and wrapped, as the
+    person asking wrote it (the table's Reason column cuts it at 80 columns)."""
+
+    DEFAULT_CSS = "ReasonLine { height: auto; padding: 0 1; }"
+
+    def show(self, request: HandoffView | None) -> None:
+        """Show `request`'s reason, or nothing when no request is highlighted."""
+        self.display = request is not None
+        if request is not None:
+            self.update(
+                plain(f"Reason ({one_line(request.from_name, NAME_WIDTH)}): {one_line(request.reason)}")
+            )
 
 
 NAME_WIDTH = 40

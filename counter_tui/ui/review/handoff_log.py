@@ -18,7 +18,7 @@ from counter_tui.services.views import HandoffView
 from counter_tui.ui import handoff_decisions
 from counter_tui.ui.focus_keys import KeysInOrder, focus_now
 from counter_tui.ui.format import clock_time, day_and_time
-from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
+from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.tones import GOOD, PENDING, URGENT, WARNING, tone
@@ -64,6 +64,7 @@ class HandoffLogPane(ReviewPane):
             "pending-table",
             PENDING_COLUMNS,
         )
+        yield ReasonLine()
         yield Label(FILTER_OFF, id="log-title", classes="section-title")
         box = KeysInOrder(placeholder="e.g. today sam break", id="log-filter", max_length=80)
         box.display = False
@@ -100,6 +101,11 @@ class HandoffLogPane(ReviewPane):
         self.query_one("#pending-table", FittedTable).fill(
             [(str(r.id), pending_cells(self.ctx, r)) for r in requests]
         )
+        self.query_one(ReasonLine).show(self.selected_request())
+
+    @on(DataTable.RowHighlighted, "#pending-table")
+    def _request_highlighted(self) -> None:
+        self.query_one(ReasonLine).show(self.selected_request())
 
     def start_filter(self) -> None:
         """/ shows the filter box with the focus: it is only ever on show while it takes the

@@ -14,7 +14,7 @@ from counter_tui.services import handoffs
 from counter_tui.services.permissions import NOBODY, Action, Target, allows
 from counter_tui.services.views import HandoffView
 from counter_tui.ui import handoff_decisions
-from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, pending_cells
+from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pending_cells
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets.fitted_table import FittedTable
@@ -59,6 +59,7 @@ class HandoffsScreen(CounterScreen):
         yield Header()
         yield Static(id="handoffs-summary")
         yield FittedTable(PENDING_COLUMNS, id="handoffs-table")
+        yield ReasonLine()
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -76,6 +77,7 @@ class HandoffsScreen(CounterScreen):
         self.requests = {str(r.id): r for r in requests}
         self.query_one(FittedTable).patch([(str(r.id), pending_cells(self.ctx, r)) for r in requests])
         self.refresh_bindings()
+        self.query_one(ReasonLine).show(self.selected())
         everyone = allows(self.actor, Action.SEE_ALL_HANDOFFS)
         who = "All pending requests" if everyone else "Your pending requests"
         self.query_one("#handoffs-summary", Static).update(Text(f"{who}: {len(requests)}"))
@@ -100,6 +102,7 @@ class HandoffsScreen(CounterScreen):
     @on(DataTable.RowHighlighted)
     def _request_highlighted(self) -> None:
         self.refresh_bindings()
+        self.query_one(ReasonLine).show(self.selected())
 
     def action_approve(self) -> None:
         """Approve the highlighted request."""
