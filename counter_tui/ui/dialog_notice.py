@@ -18,9 +18,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from counter_tui.ui.safe_text import plain
+from counter_tui.ui.safe_text import one_line, plain
 
 NOTICE_CLASS = "dialog-notice"
+NOTICE_CHARS = 110
+"""How much of a notice its two lines (~70 characters each in a dialog box, less what word
+wrapping leaves) show; a longer one is cut with "…" (app.tcss's max-height is the backstop)."""
 
 
 def dialog_foot(hint: str) -> Vertical:
@@ -42,7 +45,7 @@ def show_in_dialog(screen: Screen[object], message: str, title: str = "") -> Non
     if not feet:
         return
     foot = feet.first()
-    words = plain(f"{title}: {message}" if title else message)
+    words = plain(one_line(f"{title}: {message}" if title else message, NOTICE_CHARS))
     shown = foot.query(f".{NOTICE_CLASS}")
     if shown:
         notice = shown.first(Static)

@@ -301,3 +301,17 @@ async def test_a_notice_showing_when_a_dialog_opens_is_read_in_the_dialog_at_80_
             await settle(pilot)
     assert unread == []
     assert stale == []
+
+
+async def test_a_notice_too_long_for_two_lines_ends_with_an_ellipsis(ctx: ShopContext, team: Team) -> None:
+    """A notice longer than the dialog's two notice lines says it goes on ("…"), rather than
+    stopping mid-sentence as if that were all (its whole text is the toast after the dialog)."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        await app.push_screen(TextPromptDialog("Add a note", "What should colleagues know?"))
+        await settle(pilot)
+        app.notify(LONG_NOTICE, timeout=60)
+        await settle(pilot)
+        notice = app.screen.query_one(".dialog-notice")
+        assert drawn_words(notice).endswith("…")
