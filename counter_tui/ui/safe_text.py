@@ -28,7 +28,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App, ScreenStackError
 from textual.content import Content
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 
 from counter_tui.text import display_text
 
@@ -117,10 +117,21 @@ class PlainTextApp(App[ReturnT]):
         (above its key hint) rather than as a toast over it (see `_refresh_notifications`)."""
         super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
 
+    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
+        """A notice is forgotten; a toast timing out forgets its own without refreshing the
+        others, so a dialog's notice line is brought up to date here too."""
+        super()._unnotify(notification, refresh)
+        if not refresh:
+            self._follow_notices()
+
     def _refresh_notifications(self) -> None:
-        """The open notices changed (one raised, timed out or cleared) or a screen came on
-        top: on a dialog they are shown inside it, not as toasts over it (dialog_notice)."""
+        """The open notices changed (one raised or cleared) or a screen came on top: on a
+        dialog they are shown inside it, not as toasts over it (dialog_notice)."""
         super()._refresh_notifications()
+        self._follow_notices()
+
+    def _follow_notices(self) -> None:
+        """Bring the notice line of the dialog on top (if one is) up to date."""
         from counter_tui.ui.dialog_notice import follow_notices  # it builds on this module
 
         try:

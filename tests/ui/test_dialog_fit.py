@@ -315,3 +315,19 @@ async def test_a_notice_too_long_for_two_lines_ends_with_an_ellipsis(ctx: ShopCo
         await settle(pilot)
         notice = app.screen.query_one(".dialog-notice")
         assert drawn_words(notice).endswith("…")
+
+
+async def test_a_notice_line_goes_when_its_toast_times_out(ctx: ShopContext, team: Team) -> None:
+    """A notice shown in a dialog goes when its time is up, as its toast would (Textual's toast
+    timing out forgets it without refreshing the notices: the line stayed)."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        app.clear_notifications()
+        await app.push_screen(TextPromptDialog("Add a note", "What should colleagues know?"))
+        await settle(pilot)
+        app.notify(NOTICE, timeout=60)
+        await settle(pilot)
+        app.screen.query_one(Toast)._expire()  # what its timer does when the time is up
+        await settle(pilot)
+        assert not any(notice.display for notice in app.screen.query(".dialog-notice"))
