@@ -123,6 +123,9 @@ def signed_in_as(name: str, pin: str, then: RunBefore | None = None) -> RunBefor
 
     async def run(pilot: Pilot[None]) -> None:
         await sign_in(pilot, name, pin)
+        # The sign-in toasts time out by the wall clock: a dialog opened while one shows
+        # carries it in its notice line (and scrolls for it), one opened later does not.
+        pilot.app.clear_notifications()
         if then is not None:
             await then(pilot)
             await settle(pilot)
