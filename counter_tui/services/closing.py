@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
@@ -33,7 +33,8 @@ from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.asked_callbacks import queue_asked_callback
-from counter_tui.services.closing_views import ClosePreview, ClosingHandoff, ClosingVisit
+from counter_tui.services.close_seen import CloseChanged, one_close_at_a_time, seen_now, what_changed
+from counter_tui.services.closing_views import ClosePreview, CloseSeen, ClosingHandoff, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.followup_oversight import open_callbacks_due_by, overdue_followups_as_of
 from counter_tui.services.handoffs import handoff_views
@@ -200,6 +201,7 @@ def closing_visits(session: Session, visit_ids: Sequence[int]) -> tuple[ClosingV
             visit_id=visit_id,
             who=visit_who(visit, customer),
             owner_name=names.get(visit.owner_id) if visit.owner_id else None,
+            owner_id=visit.owner_id,
         )
         for visit_id in visit_ids
         if visit_id in rows
@@ -268,27 +270,54 @@ def close_day_preview(ctx: ShopContext, actor: Actor) -> ClosePreview:
             visits=visits,
             hours_said=hours_said(ctx, now) if early else "",
             handoffs=handoffs,
+            last_close_id=session.exec(select(func.max(DayClose.id))).one(),
         )
 
 
-def close_day(ctx: ShopContext, actor: Actor, *, visit_ids: Sequence[int], reason: str = "") -> CloseResult:
-    """A lead closes the day now: the open visits they were shown (`close_day_preview`)
-    end as left at close, flagged; visits that arrived since are left alone. Before the
-    shop's closing time the lead must say why."""
+def close_day(ctx: ShopContext, actor: Actor, *, seen: CloseSeen, reason: str = "") -> CloseResult:
+    """A lead closes the day now: exactly what they were shown (`close_day_preview`'s
+    `seen`) — those open visits, owned by whom it said, end as left at close, flagged,
+    and those pending hand-off requests are cancelled. If any of that changed since, or a
+    visit arrived, or someone else closed the day, nothing is closed and `CloseChanged`
+    says what (`services.close_seen`). A close of nothing is recorded only when the lead
+    was shown nothing and nothing is still open. Before the shop's closing time the lead
+    must say why."""
     reason = limited(reason, "reason")
-    with ctx.database.write() as session:
-        require(session, actor, Action.CLOSE_DAY)
-        now = ctx.now()
-        day = ctx.calendar.local_date(now)
-        early, _ = closes_early(ctx, now)
-        if early and not reason:
-            raise InvalidInput(
-                f"{hours_said(ctx, now)} Say why the day closes before then (kept in the log)."
+    try:
+        with ctx.database.write() as session:
+            require(session, actor, Action.CLOSE_DAY)
+            now = ctx.now()
+            day = ctx.calendar.local_date(now)
+            early, _ = closes_early(ctx, now)
+            if early and not reason:
+                raise InvalidInput(
+                    f"{hours_said(ctx, now)} Say why the day closes before then (kept in the log)."
+                )
+            one_close_at_a_time(session)
+            changed = what_changed(
+                session, ctx, seen, seen_now(session, now + timedelta(seconds=1), lock=True)
             )
-        close = _new_close(session, day, now, now, actor, auto=False, reason=reason)
-        cancelled: list[int] = []
-        closed = _end_at_close(session, ctx, actor, visit_ids, close, cancelled)
-        return _closed(session, ctx, actor, close, closed, cancelled, auto=False, early=early, reason=reason)
+            if changed is not None:
+                raise changed
+            close = _new_close(session, day, now, now, actor, auto=False, reason=reason)
+            cancelled: list[int] = []
+            closed = _end_at_close(session, ctx, actor, seen.visit_ids, close, cancelled)
+            if (tuple(closed), tuple(sorted(cancelled))) != (seen.visit_ids, seen.handoffs):
+                raise _Raced  # changed between the check and the updates: undo it all
+            return _closed(
+                session, ctx, actor, close, closed, cancelled, auto=False, early=early, reason=reason
+            )
+    except _Raced:
+        with ctx.database.read() as session:
+            now_seen = seen_now(session, ctx.now() + timedelta(seconds=1))
+            raise what_changed(session, ctx, seen, now_seen) or CloseChanged(RACED) from None
+
+
+class _Raced(Exception):
+    """A close found less to end or cancel than it checked for (rolled back)."""
+
+
+RACED = "The open visits changed just as you pressed Enter; check the list and press Enter again to close."
 
 
 def last_close_before(ctx: ShopContext, moment: datetime) -> tuple[date, datetime] | None:
@@ -337,6 +366,7 @@ def close_day_if_due(
         return None
     day, closing = found
     with ctx.database.write() as session:
+        one_close_at_a_time(session)
         open_ids = _open_visit_ids(session, closing)
         if not open_ids or _kept_open(session, day, closing):
             return None

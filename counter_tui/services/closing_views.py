@@ -16,6 +16,7 @@ class ClosingVisit:
     visit_id: int
     who: str
     owner_name: str | None
+    owner_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,22 @@ def visits_summary(visits: tuple[ClosingVisit, ...]) -> str:
 
 
 @dataclass(frozen=True)
+class CloseSeen:
+    """What a lead was shown before closing the day, for the close to check it still
+    holds: the open visits and whose they were, the pending hand-off requests on them, and
+    the newest day close then (a close made since, not undone, is a change too)."""
+
+    visits: tuple[tuple[int, int | None], ...]  # (visit id, owner id), oldest first
+    handoffs: tuple[int, ...]  # request ids, in id order
+    last_close_id: int | None
+
+    @property
+    def visit_ids(self) -> tuple[int, ...]:
+        """The visits shown, oldest first."""
+        return tuple(visit_id for visit_id, _owner in self.visits)
+
+
+@dataclass(frozen=True)
 class ClosePreview:
     """What closing the day now would do. `early` while the shop is still open today:
     then the lead must say why."""
@@ -66,11 +83,21 @@ class ClosePreview:
     visits: tuple[ClosingVisit, ...]
     hours_said: str = ""  # while `early`: "The shop is open until 16:00." or not opened yet
     handoffs: tuple[ClosingHandoff, ...] = ()  # the pending requests on those visits it cancels
+    last_close_id: int | None = None  # the newest day close when this was read
 
     @property
     def visit_ids(self) -> tuple[int, ...]:
-        """The visits the lead is shown, and so the only ones the close may end."""
+        """The visits the lead is shown."""
         return tuple(visit.visit_id for visit in self.visits)
+
+    @property
+    def seen(self) -> CloseSeen:
+        """What this shows, for `close_day` to close exactly that or refuse."""
+        return CloseSeen(
+            visits=tuple((visit.visit_id, visit.owner_id) for visit in self.visits),
+            handoffs=tuple(sorted(handoff.request_id for handoff in self.handoffs)),
+            last_close_id=self.last_close_id,
+        )
 
     @property
     def by_owner(self) -> tuple[tuple[str, int], ...]:

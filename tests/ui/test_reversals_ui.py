@@ -268,7 +268,7 @@ async def test_u_undoes_only_the_close_it_showed_and_says_so_when_another_lead_u
         await settle(pilot)
         kiosk = visits.new_walk_in(ctx, team.alex, description="kiosk check-in")
         preview = closing.close_day_preview(ctx, team.lead)
-        second = closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids, reason="fire drill")
+        second = closing.close_day(ctx, team.lead, seen=preview.seen, reason="fire drill")
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, TextPromptDialog)

@@ -94,6 +94,6 @@ def test_closing_the_day_queues_the_call_back_too(ctx: ShopContext, team: Team, 
     _consent(ctx, team, bob)
     visit_id = _asking(ctx, team, bob, detail="about the hire bike")
     preview = closing.close_day_preview(ctx, team.lead)
-    closing.close_day(ctx, team.lead, visit_ids=[v.visit_id for v in preview.visits], reason="closing early")
+    closing.close_day(ctx, team.lead, seen=preview.seen, reason="closing early")
     [callback] = _callbacks(ctx)
     assert (callback.owner_id, callback.visit_id) == (team.sam.staff_id, visit_id)

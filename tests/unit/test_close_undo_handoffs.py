@@ -38,7 +38,7 @@ def _request(ctx: ShopContext, request_id: int) -> HandoffRequest:
 
 def _close(ctx: ShopContext, team: Team) -> closing.ClosePreview:
     preview = closing.close_day_preview(ctx, team.lead)
-    closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids, reason="Burst pipe")
+    closing.close_day(ctx, team.lead, seen=preview.seen, reason="Burst pipe")
     return preview
 
 

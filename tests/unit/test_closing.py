@@ -42,7 +42,7 @@ def test_a_lead_closes_the_day(
 
     preview = closing.close_day_preview(ctx, team.lead)
     assert (preview.early, preview.summary()) == (False, "2 visits: 1 with Sam, 1 nobody had greeted")
-    result = closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids)
+    result = closing.close_day(ctx, team.lead, seen=preview.seen)
 
     assert (result.day, result.closed_visit_ids) == (FRIDAY, (owned, waiting))
     for visit_id in (owned, waiting):
@@ -81,7 +81,7 @@ def test_a_lead_closes_the_day(
 def test_associates_cannot_close_the_day(ctx: ShopContext, team: Team, fetch: Callable[..., Any]) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="still here")
     with pytest.raises(NotAllowed, match="Only a shift lead can close the day"):
-        closing.close_day(ctx, team.sam, visit_ids=[visit_id])
+        closing.close_day(ctx, team.sam, seen=closing.close_day_preview(ctx, team.lead).seen)
     assert fetch(Visit, visit_id).ended_at is None
 
 
@@ -143,7 +143,7 @@ def test_mark_reviewed_clears_the_flag(
 ) -> None:
     visit_id = visits.new_walk_in(ctx, team.sam, description="left", claim=True)
     clock.moment = _utc(2026, 11, 20, 17, 40)
-    closing.close_day(ctx, team.lead, visit_ids=[visit_id])
+    closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
     (flagged,) = closing.flagged_visits(ctx, team.lead)
     assert (flagged.visit_id, flagged.who, flagged.owner_name, flagged.outcome) == (
         visit_id,
@@ -232,5 +232,5 @@ def test_closing_early_says_where_the_day_stands(
     clock.moment = moment
     assert closing.close_day_preview(ctx, team.lead).hours_said == said
     with pytest.raises(InvalidInput) as refused:
-        closing.close_day(ctx, team.lead, visit_ids=())
+        closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
     assert str(refused.value).startswith(said + " Say why the day closes")

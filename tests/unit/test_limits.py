@@ -615,7 +615,9 @@ CASES = [
     Case(
         "closing.close_day:reason",
         "reason",
-        lambda s, t: closing.close_day(s.ctx, s.team.lead, visit_ids=[], reason=t),
+        lambda s, t: closing.close_day(
+            s.ctx, s.team.lead, seen=closing.close_day_preview(s.ctx, s.team.lead).seen, reason=t
+        ),
     ),
     Case(
         "reversals.undo_day_close:reason",

@@ -114,6 +114,8 @@ def build_scene(ctx: ShopContext, team: Team) -> Scene:
     staff.deactivate(ctx, None, name="Lee")
     kim = staff.sign_in(ctx, staff.list_staff(ctx)[2].id, "4444")
     assert kim.name == "Kim"
+    flagged = visits.new_walk_in(ctx, lead, description="left before close")
+    closing.close_day(ctx, lead, seen=closing.close_day_preview(ctx, lead).seen, reason="storm warning")
     visit = visits.new_walk_in(ctx, sam, description="tall man, drills", claim=True)
     visits.add_helper(ctx, sam, visit, alex.staff_id or 0)
     visit_needs.set_need(ctx, sam, visit, NeedKind.PICKUP)
@@ -122,8 +124,6 @@ def build_scene(ctx: ShopContext, team: Team) -> Scene:
     request = handoffs.request_handoff(ctx, sam, requested, alex.staff_id or 0, "my break")
     ended = visits.new_walk_in(ctx, sam, description="quick question", claim=True)
     visits.end_visit(ctx, sam, ended, Outcome.NO_PURCHASE)
-    flagged = visits.new_walk_in(ctx, lead, description="left before close")
-    closing.close_day(ctx, lead, visit_ids=[flagged], reason="storm warning")
     bob = customers.create_customer(ctx, sam, name="Bob Jones", phone="07700 900123", opted_in=["phone"])
     bob_again = customers.create_customer(ctx, sam, name="Bob Jones", phone="07700 900124")
     ann = customers.create_customer(ctx, sam, name="Ann Lee", phone="07700 900125")
@@ -204,7 +204,10 @@ CASES: dict[str, Case] = {
         despite=(Conflict,),  # staff are signed in
     ),
     "closing.close_day": Case(
-        Action.CLOSE_DAY, lambda c, a, s: closing.close_day(c, a, visit_ids=[s.unowned], reason="flood")
+        Action.CLOSE_DAY,
+        lambda c, a, s: closing.close_day(
+            c, a, seen=closing.close_day_preview(c, s.lead).seen, reason="flood"
+        ),
     ),
     "closing.mark_reviewed": Case(
         Action.REVIEW_FLAGGED, lambda c, a, s: closing.mark_reviewed(c, a, s.flagged)

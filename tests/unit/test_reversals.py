@@ -55,7 +55,7 @@ def test_the_preview_says_how_many_visits_and_whose_and_that_the_shop_is_still_o
     assert not closing.close_day_preview(ctx, team.lead).early
 
 
-def test_closing_early_needs_a_reason_and_ends_only_the_visits_the_lead_saw(
+def test_closing_early_needs_a_reason_and_ends_only_the_visits_the_lead_saw_refusing_an_arrival(
     ctx: ShopContext,
     team: Team,
     floor: dict[str, int],
@@ -66,14 +66,19 @@ def test_closing_early_needs_a_reason_and_ends_only_the_visits_the_lead_saw(
     clock.moment = _utc(2026, 11, 20, 11, 46)
     preview = closing.close_day_preview(ctx, team.lead)
     with pytest.raises(InvalidInput, match=r"open until 17:30\. Say why"):
-        closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids)
+        closing.close_day(ctx, team.lead, seen=preview.seen)
     assert fetch(Visit, floor["sam_1"]).ended_at is None
     late = visits.new_walk_in(ctx, team.sam, description="came in meanwhile")
+    with pytest.raises(
+        closing.CloseChanged, match=r"^Since you opened this, came in meanwhile arrived; check"
+    ):
+        closing.close_day(ctx, team.lead, seen=preview.seen, reason="Burst pipe, closing now")
+    assert (fetch(Visit, late).ended_at, fetch(Visit, floor["sam_1"]).ended_at) == (None, None)
 
-    result = closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids, reason="Burst pipe, closing now")
+    shown = closing.close_day_preview(ctx, team.lead)
+    result = closing.close_day(ctx, team.lead, seen=shown.seen, reason="Burst pipe, closing now")
 
-    assert sorted(result.closed_visit_ids) == sorted(floor.values())
-    assert fetch(Visit, late).ended_at is None
+    assert sorted(result.closed_visit_ids) == sorted([*floor.values(), late])
     close: DayClose = fetch(DayClose, result.day_close_id)
     assert (close.auto, close.reason, close.closed_by, close.undone_at) == (
         False,
@@ -182,7 +187,7 @@ def test_undoing_a_day_close_reopens_exactly_the_visits_it_ended(
     visits.end_visit(ctx, team.sam, ended_before, Outcome.NO_PURCHASE)
     clock.moment = _utc(2026, 11, 20, 11, 46)
     preview = closing.close_day_preview(ctx, team.lead)
-    result = closing.close_day(ctx, team.lead, visit_ids=preview.visit_ids, reason="fire drill")
+    result = closing.close_day(ctx, team.lead, seen=preview.seen, reason="fire drill")
     clock.advance(minutes=5)
     # Since the close, one visit was reopened and ended again by hand: it is not the close's any more.
     reversals.reopen_visit(ctx, team.lead, floor["sam_2"], "came back in")
@@ -224,7 +229,7 @@ def test_an_undo_skips_a_customer_who_is_already_back_and_says_so(
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     clock.moment = _utc(2026, 11, 20, 17, 40)
-    result = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    result = closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
     back = visits.new_walk_in(ctx, team.alex, customer_id=bob, claim=True)
     undone = reversals.undo_day_close(ctx, team.lead, result.day_close_id, "closed too soon")
     assert undone.reopened == ()
@@ -316,10 +321,10 @@ def test_an_undo_undoes_the_close_it_was_shown_and_refuses_once_another_lead_und
     ctx: ShopContext, team: Team, floor: dict[str, int], clock: ManualClock, fetch: Callable[..., Any]
 ) -> None:
     clock.moment = _utc(2026, 11, 20, 17, 40)
-    first = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    first = closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
     kiosk = visits.new_walk_in(ctx, team.alex, description="kiosk check-in")
     clock.advance(minutes=1)
-    second = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    second = closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
     shown = reversals.undoable_close(ctx, team.lead)
     assert shown is not None and shown.day_close_id == second.day_close_id
     priya = staff.add_staff(ctx, team.lead, name="Priya", pin="7777", role="lead").id
@@ -340,12 +345,12 @@ def test_an_undo_refuses_a_close_that_is_no_longer_the_latest(
     ctx: ShopContext, team: Team, floor: dict[str, int], clock: ManualClock, fetch: Callable[..., Any]
 ) -> None:
     clock.moment = _utc(2026, 11, 20, 17, 40)
-    first = closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    first = closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
     shown = reversals.undoable_close(ctx, team.lead)
     assert shown is not None and shown.day_close_id == first.day_close_id
     visits.new_walk_in(ctx, team.alex, description="kiosk check-in")
     clock.advance(minutes=1)
-    closing.close_day(ctx, team.lead, visit_ids=closing.close_day_preview(ctx, team.lead).visit_ids)
+    closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
 
     with pytest.raises(Conflict) as refused:
         reversals.undo_day_close(ctx, team.lead, shown.day_close_id, "closed too soon")

@@ -159,9 +159,9 @@ def test_never_claimed_and_closed_at_end_of_day_is_a_walk_out(
     ctx: ShopContext, team: Team, bob: int, clock: ManualClock
 ) -> None:
     _consent(ctx, team, bob, Channel.SMS)
-    visit_id = _waiting_for_help(ctx, team, bob)
+    _waiting_for_help(ctx, team, bob)
     clock.advance(hours=7)
-    closing.close_day(ctx, team.lead, visit_ids=[visit_id], reason="")
+    closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen, reason="")
     [apology] = _apologies(ctx)
     assert apology.channel == Channel.SMS and "until the end of the day" in apology.summary
 

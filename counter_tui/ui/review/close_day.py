@@ -30,16 +30,36 @@ def visits_listed(visits: int, handoffs: int) -> int:
 
 class CloseDayDialog(FormDialog[str]):
     """Ask before ending every open visit as left at close; returns the reason (empty
-    after closing time, when none is needed), or None when cancelled."""
+    after closing time, when none is needed), or None when cancelled. The close is
+    checked against `preview` (what the dialog shows); `show_preview` shows a newer one."""
 
     TITLE_TEXT = "Close the day now?"
 
     def __init__(self, ctx: ShopContext, preview: ClosePreview) -> None:
         super().__init__()
+        self.ctx = ctx
         self.preview = preview
         self.closes = clock_time(ctx, preview.closes_at)
 
     def fields(self) -> ComposeResult:
+        yield Static(self._summary(), id="close-summary")
+        yield Label(self._asked(), id="close-asked")
+        yield KeysInOrder(id="answer")
+
+    def show_preview(self, preview: ClosePreview) -> None:
+        """Show what closing the day would do now (after a refusal said what changed), the
+        reason typed so far kept; the next Enter closes this."""
+        self.preview = preview
+        self.closes = clock_time(self.ctx, preview.closes_at)
+        self.query_one("#close-summary", Static).update(self._summary())
+        self.query_one("#close-asked", Label).update(self._asked())
+
+    def _asked(self) -> Text:
+        if self.preview.early:
+            return compose("Why close before $closes? (kept in the log)", closes=self.closes)
+        return compose("Note for the log (optional)")
+
+    def _summary(self) -> Text:
         preview = self.preview
         text = Text()
         if preview.early:
@@ -64,12 +84,7 @@ class CloseDayDialog(FormDialog[str]):
             text.append("A shift lead can undo it today (u on this tab).", style="dim")
         else:
             text.append("Nobody is in the shop; this only records that the day is closed.")
-        yield Static(text, id="close-summary")
-        if preview.early:
-            yield Label(compose("Why close before $closes? (kept in the log)", closes=self.closes))
-        else:
-            yield Label("Note for the log (optional)")
-        yield KeysInOrder(id="answer")
+        return text
 
     def collect(self) -> str:
         reason = self.query_one("#answer", Input).value.strip()

@@ -13,9 +13,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
+from counter_tui.errors import DomainError
 from counter_tui.report import render_day_report
 from counter_tui.sentences import join_sentences
 from counter_tui.services import closing, reversals
+from counter_tui.services.close_seen import CloseChanged
 from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult, handoffs_said
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.exports import ExportKind, Period
@@ -110,18 +112,31 @@ class EndOfDayPane(ReviewPane):
         self.call(closing.close_day_preview, self.ctx, self.actor, then=self._confirm_close)
 
     def _confirm_close(self, preview: ClosePreview) -> None:
-        def close(reason: str | None) -> None:
-            if reason is not None:
-                self.call(
-                    closing.close_day,
-                    self.ctx,
-                    self.actor,
-                    visit_ids=preview.visit_ids,
-                    reason=reason,
-                    then=self._after_close,
-                )
+        """Ask in the close dialog; Enter closes exactly what it shows. If that changed
+        meanwhile (another terminal claimed a visit, asked for a hand-off, closed the day),
+        the refusal says what, the dialog shows the list as it is now with the reason kept,
+        and the next Enter closes that; when another close left nothing, the dialog goes."""
+        dialog = CloseDayDialog(self.ctx, preview)
 
-        self.app.push_screen(CloseDayDialog(self.ctx, preview), close)
+        def close(actor: Actor, reason: str) -> CloseResult:
+            return closing.close_day(self.ctx, actor, seen=dialog.preview.seen, reason=reason)
+
+        def shown(now: ClosePreview) -> None:
+            if dialog.is_active:  # not cancelled meanwhile
+                dialog.show_preview(now)
+
+        def refused(error: DomainError) -> bool:
+            if not isinstance(error, CloseChanged):
+                return False
+            if error.nothing_left:
+                dialog.dismiss(None)
+                self.notify(str(error), markup=False, timeout=10)
+                self.reload()
+                return True
+            self.call(closing.close_day_preview, self.ctx, self.actor, then=shown)
+            return False
+
+        ask(self, dialog, close, then=self._after_close, refused=refused)
 
     def _after_close(self, result: CloseResult) -> None:
         count = len(result.closed_visit_ids)
