@@ -14,10 +14,14 @@ Before the foot was docked, a notice line scrolled the key hint off an 80×24 sc
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from textual.visual import VisualType
 from textual.widgets import Label, Static
 
+from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import one_line, plain
 
 NOTICE_CLASS = "dialog-notice"
@@ -26,14 +30,43 @@ NOTICE_CHARS = 110
 wrapping leaves) show; a longer one is cut with "…" (app.tcss's max-height is the backstop)."""
 
 
+class RefusalLine(Guarded, Static):
+    """The foot's refusal line: it takes no room while it says nothing, so the foot docked
+    over the fields is no taller than it must be."""
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(content, layout=layout)
+        self.display = bool(str(content))
+        if self.is_mounted:
+            focused_in_view(self.screen)  # the foot grew or shrank
+
+
+class NoticeLine(Guarded, Static):
+    """The foot's notice line: once laid out (or resized) it keeps the focused field in
+    view, since the foot it makes taller is drawn over the fields."""
+
+    def on_resize(self) -> None:
+        focused_in_view(self.screen)
+
+
 def dialog_foot(hint: str) -> Vertical:
-    """The docked foot of a dialog box: the (empty) refusal line, then the key `hint`. A
-    notice line is added between them when a notice is raised."""
-    return Vertical(
-        Static("", classes="dialog-error"),
-        Label(plain(hint), classes="dialog-hint"),
-        classes="dialog-foot",
-    )
+    """The docked foot of a dialog box: the refusal line (hidden while empty), then the key
+    `hint`. A notice line is added between them when a notice is raised."""
+    refusal = RefusalLine("", classes="dialog-error")
+    refusal.display = False
+    return Vertical(refusal, Label(plain(hint), classes="dialog-hint"), classes="dialog-foot")
+
+
+def focused_in_view(screen: Screen[Any]) -> None:
+    """Once laid out, scroll the dialog's fields as little as needed for the focused one to
+    show whole above the foot (Textual draws a docked foot over the fields under it; the
+    close dialog's reason box was behind it). Called when focus moves and the foot grows."""
+
+    def scroll() -> None:
+        if screen.focused is not None and screen.is_mounted:
+            screen.focused.scroll_visible(animate=False, immediate=True)
+
+    screen.call_after_refresh(scroll)
 
 
 def show_in_dialog(screen: Screen[object], message: str, title: str = "") -> None:
@@ -46,13 +79,14 @@ def show_in_dialog(screen: Screen[object], message: str, title: str = "") -> Non
         return
     foot = feet.first()
     words = plain(one_line(f"{title}: {message}" if title else message, NOTICE_CHARS))
+    focused_in_view(screen)  # the foot grows by the notice line
     shown = foot.query(f".{NOTICE_CLASS}")
     if shown:
         notice = shown.first(Static)
         notice.update(words)
         notice.display = True
         return
-    notice = Static(words, classes=NOTICE_CLASS)
+    notice = NoticeLine(words, classes=NOTICE_CLASS)
     hints = foot.query(".dialog-hint")
     if hints:
         foot.mount(notice, before=hints.first())

@@ -91,7 +91,10 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
         NOON.date(),
         NOON,
         True,
-        tuple(ClosingVisit(n, f"customer {n}", "Sam") for n in range(1, 9)),
+        tuple(  # owned by many, as at a real close: the summary of whose they are wraps
+            ClosingVisit(n, f"customer {n}", owner)
+            for n, owner in enumerate(("Sam", "Alex", "Dana", "Jordan", "Priya", None, None, None, None), 1)
+        ),
         "The shop is open until 17:30.",
         tuple(ClosingHandoff(n, n, f"customer {n}", "Sam", "Alex") for n in range(1, 5)),
     )

@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
-from counter_tui.ui.dialog_notice import dialog_foot
+from counter_tui.ui.dialog_notice import dialog_foot, focused_in_view
 from counter_tui.ui.focus_keys import focus_now, keys_landed
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.own_keys_first import own_keys_first
@@ -99,14 +99,17 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         runs this beside a subclass's own `on_mount`.)"""
         for field in self.query(Input):
             field.select_on_focus = False
+        focused_in_view(self)
 
     def set_focus(
         self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
     ) -> None:
-        """Focus `widget`; the first field, focused before the box is laid out, is not
-        scrolled to: Textual would centre it in the box, cutting the title and the field's
-        label off at 80×24, and at the top it is in view anyway."""
-        super().set_focus(widget, scroll_visible and self.is_mounted, from_app_focus)
+        """Focus `widget`, scrolled just into view above the docked foot once laid out
+        (`focused_in_view`), not centred as Textual does: centring cut the title and the
+        field's label off at 80×24, and left fields behind the foot."""
+        super().set_focus(widget, False, from_app_focus)
+        if scroll_visible and self.is_mounted:
+            focused_in_view(self)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -15,14 +15,14 @@ from counter_tui.ui.format import clock_time
 from counter_tui.ui.safe_text import clean, compose, one_line
 from counter_tui.ui.tones import URGENT, tone
 
-LISTED = 6
-LISTED_HANDOFFS = 3
+LISTED = 3
+LISTED_HANDOFFS = 1
 
 
 def visits_listed(visits: int, handoffs: int) -> int:
     """How many of the visits the dialog names: the hand-off lines take the room of some,
     so the whole list (visits, hand-offs, their "… and n more") stays within LISTED + 1
-    lines and the reason field fits at 80×24."""
+    lines and the title and the reason field fit together at 80×24."""
     handoff_lines = (1 + min(handoffs, LISTED_HANDOFFS) + (handoffs > LISTED_HANDOFFS)) if handoffs else 0
     room = LISTED + 1 - handoff_lines
     return visits if visits <= room else room - 1
