@@ -28,12 +28,12 @@ from sqlalchemy import Connection, bindparam, func, insert, text, update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import AuditChainHead, AuditEvent
+from counter_tui.db.turns import Turn, one_at_a_time
 
 GENESIS = "0" * 64
 """The `prev_hash` of the first event of a shop."""
 CHAIN_VERSION = 1
 HEAD_ID = 1
-RESTORE_LOCK_KEY = 0x0C0_07E6
 HEAD_RESTORED = "audit.chain_head_restored"
 
 
@@ -213,7 +213,7 @@ def _restore_head(session: Session) -> str:
     if connection.dialect.name == "postgresql":
         # Two writers may both find the head gone; the second waits here, then finds
         # the head the first one put back.
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RESTORE_LOCK_KEY})
+        one_at_a_time(session, Turn.AUDIT_HEAD_RESTORE)
         again = connection.execute(_LOCK_HEAD).first()
         if again is not None:
             return str(again.last_hash)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, DayClose, HandoffRequest, HandoffStatus, Visit
@@ -23,9 +23,6 @@ from counter_tui.services.closing_views import CloseSeen
 from counter_tui.services.context import ShopContext
 from counter_tui.services.queries import staff_names, visit_who
 
-CLOSE_LOCK_KEY = 0x0C105ED
-"""PostgreSQL advisory lock taken by every day close, so two closes check and write one
-after the other (SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time)."""
 SAID = 3
 """How many changes the sentence names before "and n more"."""
 AGAIN = "check the list and press Enter again to close."
@@ -39,13 +36,6 @@ class CloseChanged(Conflict):
     def __init__(self, message: str, *, nothing_left: bool = False) -> None:
         super().__init__(message)
         self.nothing_left = nothing_left
-
-
-def one_close_at_a_time(session: Session) -> None:
-    """Wait for any other day close in progress to commit (PostgreSQL; a no-op on SQLite)."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLOSE_LOCK_KEY})
 
 
 def seen_now(session: Session, before: datetime, *, lock: bool = False) -> CloseSeen:

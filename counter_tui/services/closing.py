@@ -29,11 +29,12 @@ from counter_tui.db.models import (
     Outcome,
     Visit,
 )
+from counter_tui.db.turns import Turn, one_at_a_time
 from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.asked_callbacks import queue_asked_callback
-from counter_tui.services.close_seen import CloseChanged, one_close_at_a_time, seen_now, what_changed
+from counter_tui.services.close_seen import CloseChanged, seen_now, what_changed
 from counter_tui.services.closing_views import ClosePreview, CloseSeen, ClosingHandoff, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.followup_oversight import open_callbacks_due_by, overdue_followups_as_of
@@ -293,7 +294,7 @@ def close_day(ctx: ShopContext, actor: Actor, *, seen: CloseSeen, reason: str = 
                 raise InvalidInput(
                     f"{hours_said(ctx, now)} Say why the day closes before then (kept in the log)."
                 )
-            one_close_at_a_time(session)
+            one_at_a_time(session, Turn.DAY_CLOSE)
             changed = what_changed(
                 session, ctx, seen, seen_now(session, now + timedelta(seconds=1), lock=True)
             )
@@ -366,7 +367,7 @@ def close_day_if_due(
         return None
     day, closing = found
     with ctx.database.write() as session:
-        one_close_at_a_time(session)
+        one_at_a_time(session, Turn.DAY_CLOSE)
         open_ids = _open_visit_ids(session, closing)
         if not open_ids or _kept_open(session, day, closing):
             return None

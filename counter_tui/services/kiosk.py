@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
 from counter_tui.db.models import Staff
+from counter_tui.db.turns import Turn, one_at_a_time
 from counter_tui.errors import InvalidInput, SignInFailed
 from counter_tui.kiosk_words import ENGLISH, say
 from counter_tui.limits import LIMITS, limited
@@ -75,19 +76,22 @@ class CheckedIn:
 
 def check_in(ctx: ShopContext, terminal: str, check_in: CheckIn) -> CheckedIn:
     """Create the unowned walk-in visit for a kiosk check-in, with the wait quoted from
-    the floor as it is now (kept on the visit, so quoted and actual waits can be compared),
+    the floor as it is now, read in the same write transaction, after any other kiosk's
+    check-in in progress (kept on the visit, so quoted and actual waits can be compared),
     in the language the customer picked (kept on the visit too, for the floor board)."""
     first_name = clean_first_name(check_in.first_name, check_in.language)
-    with ctx.database.read() as session:
+    with ctx.database.write() as session:
+        one_at_a_time(session, Turn.KIOSK_CHECK_IN)  # the kiosk beside waits, then counts this customer
         quote = quote_wait(session, check_in.need, ctx.now())
-    visit_id = visits.new_walk_in(
-        ctx,
-        Actor.kiosk(terminal_name(terminal)),
-        description=first_name,
-        needs=[check_in.need],
-        quoted_wait_minutes=quote.minutes if quote is not None else None,
-        language=check_in.language,
-    )
+        visit_id = visits.add_walk_in(
+            session,
+            ctx,
+            Actor.kiosk(terminal_name(terminal)),
+            description=first_name,
+            needs=[check_in.need],
+            quoted_wait_minutes=quote.minutes if quote is not None else None,
+            language=check_in.language,
+        )
     return CheckedIn(visit_id, quote.sentence(check_in.language) if quote is not None else "")
 
 

@@ -129,15 +129,41 @@ def new_walk_in(
     description: str = "",
     needs: Iterable[str] = (),
     claim: bool = False,
-    quoted_wait_minutes: int | None = None,
     language: str | None = None,
 ) -> int:
     """Record a customer who just came in; returns the visit id.
 
     A known customer's standing needs are applied. With `claim`, the staff member who
     greeted them owns the visit from the start. Kiosks create unowned visits only, with
-    the wait they quoted (`services/wait_quotes.py`) and the language the customer picked.
+    the language the customer picked (`services/kiosk.py` quotes their wait too).
     """
+    with ctx.database.write() as session:
+        return add_walk_in(
+            session,
+            ctx,
+            actor,
+            customer_id=customer_id,
+            description=description,
+            needs=needs,
+            claim=claim,
+            language=language,
+        )
+
+
+def add_walk_in(
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor,
+    *,
+    customer_id: int | None = None,
+    description: str = "",
+    needs: Iterable[str] = (),
+    claim: bool = False,
+    quoted_wait_minutes: int | None = None,
+    language: str | None = None,
+) -> int:
+    """`new_walk_in` within the caller's write transaction (a kiosk quotes the wait from
+    the floor in the same transaction, so two kiosks at once quote two places)."""
     description = limited(description, "description")
     wanted = [kind for kind in dict.fromkeys(needs)]
     unknown = [kind for kind in wanted if kind not in set(NeedKind)]
@@ -145,59 +171,58 @@ def new_walk_in(
         raise InvalidInput(f"Unknown need {unknown[0]!r}.")
     if language is not None and language not in LANGUAGES:
         raise InvalidInput(f"The kiosk has no such language; it speaks {', '.join(LANGUAGES)}.")
-    with ctx.database.write() as session:
-        action = Action.START_VISIT if customer_id is not None or claim else Action.CHECK_IN
-        if actor.is_kiosk:
-            check(actor, action)
-            source = actor.name
-        else:
-            require(session, actor, action)
-            source = ctx.terminal
-        standing: list[StandingNeed] = []
-        if customer_id is not None:
-            customer = load_customer(session, customer_id)
-            already = session.exec(
-                select(Visit).where(Visit.customer_id == customer_id, col(Visit.ended_at).is_(None))
-            ).first()
-            if already is not None:
-                raise Conflict(f"{customer.name} is already checked in. Open their visit instead.")
-            standing = list(session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id)))
-            wanted += standing_kinds_to_add(standing, wanted)
-        standing_details = {s.kind: s.detail for s in standing}
-        now = ctx.now()
-        visit = Visit(
-            customer_id=customer_id,
-            description=description or ("" if customer_id else UNNAMED_WALK_IN),
-            source=source,
-            arrived_at=now,
-            created_by=actor.staff_id,
-            owner_id=actor.staff_id if claim else None,
-            claimed_at=now if claim else None,
-            quoted_wait_minutes=quoted_wait_minutes,
-            language=language,
-        )
-        session.add(visit)
-        session.flush()
-        assert visit.id is not None
-        for kind in wanted:
-            add_need(session, ctx, actor, visit, kind, standing_details.get(kind, ""))
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "visit.created",
-            "visit",
-            visit.id,
-            customer_id=customer_id,
-            needs=wanted,
-            claimed=claim,
-            source=source,
-            quoted_wait_minutes=quoted_wait_minutes,
-            language=language,
-        )
-        if claim:
-            audit.record(session, ctx, actor, "visit.claimed", "visit", visit.id)
-        return visit.id
+    action = Action.START_VISIT if customer_id is not None or claim else Action.CHECK_IN
+    if actor.is_kiosk:
+        check(actor, action)
+        source = actor.name
+    else:
+        require(session, actor, action)
+        source = ctx.terminal
+    standing: list[StandingNeed] = []
+    if customer_id is not None:
+        customer = load_customer(session, customer_id)
+        already = session.exec(
+            select(Visit).where(Visit.customer_id == customer_id, col(Visit.ended_at).is_(None))
+        ).first()
+        if already is not None:
+            raise Conflict(f"{customer.name} is already checked in. Open their visit instead.")
+        standing = list(session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id)))
+        wanted += standing_kinds_to_add(standing, wanted)
+    standing_details = {s.kind: s.detail for s in standing}
+    now = ctx.now()
+    visit = Visit(
+        customer_id=customer_id,
+        description=description or ("" if customer_id else UNNAMED_WALK_IN),
+        source=source,
+        arrived_at=now,
+        created_by=actor.staff_id,
+        owner_id=actor.staff_id if claim else None,
+        claimed_at=now if claim else None,
+        quoted_wait_minutes=quoted_wait_minutes,
+        language=language,
+    )
+    session.add(visit)
+    session.flush()
+    assert visit.id is not None
+    for kind in wanted:
+        add_need(session, ctx, actor, visit, kind, standing_details.get(kind, ""))
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "visit.created",
+        "visit",
+        visit.id,
+        customer_id=customer_id,
+        needs=wanted,
+        claimed=claim,
+        source=source,
+        quoted_wait_minutes=quoted_wait_minutes,
+        language=language,
+    )
+    if claim:
+        audit.record(session, ctx, actor, "visit.claimed", "visit", visit.id)
+    return visit.id
 
 
 def standing_kinds_to_add(standing: list[StandingNeed], wanted: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ from counter_tui.db import engine
 from counter_tui.db.deadline import DeadlineConnection
 from counter_tui.db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
 from counter_tui.errors import AlreadyOwned, Conflict, DatabaseUnavailable, DomainError
-from counter_tui.services import handoffs, shop_settings, staff, visits
+from counter_tui.services import handoffs, kiosk, shop_settings, staff, visits
 from counter_tui.services.context import Actor, ShopContext
 
 BARRIER_TIMEOUT = 60.0
@@ -89,6 +89,8 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
             staff.sign_in(ctx, target, WRONG_PIN)
         elif command == "sign_in":
             staff.sign_in(ctx, target, RACE_PIN)
+        elif command == "kiosk_check_in":
+            return "won", kiosk.check_in(ctx, f"kiosk {actor.name}", kiosk.CheckIn("", "needs_help")).wait
         elif command == "import_settings":
             if not shop_settings.import_if_empty(ctx):
                 return "kept", "the shop had its settings already"
@@ -109,7 +111,9 @@ Command = tuple[str, Actor, str, int]
 """(database URL, acting staff member, command, target): "claim" or "approve" a visit or
 request id; "reassign_from:<owner id>" a visit to the actor, from the owner they saw;
 "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id;
-"import_settings" (a terminal's first start importing its file; the target is unused)."""
+"import_settings" (a terminal's first start importing its file; the target is unused);
+"kiosk_check_in" (a customer who needs help checking in at the actor's own kiosk; the
+target is unused; the message is the wait quoted)."""
 
 
 def race_worker(
