@@ -34,3 +34,10 @@ def said_of_a_read(sentence: str) -> str:
     sentence = sentence.replace(", so nothing was saved.", ".")
     sentence = re.sub(r"Nothing was saved; (\w)", lambda found: found.group(1).upper(), sentence)
     return re.sub(r" ?Nothing was saved\. ?", " ", sentence).strip()
+
+
+def listed(parts: list[str]) -> str:
+    """`parts` as a list in a sentence: "a", "a and b", "a, b and c"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"

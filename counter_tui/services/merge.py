@@ -13,6 +13,10 @@ while the shop is already closed for that day (after closing time, on a closed w
 a holiday) can be undone until midnight in the shop's time zone. After that it is final.
 The moment is fixed when the merge is made, and kept with it (`CustomerMerge.final_at`).
 
+**What the lead was shown.** The preview carries what it shows (`MergePreview.seen`), and
+the merge takes that back: it merges exactly that, or refuses with one sentence saying
+what changed (services/merge_seen.py), so nothing moves that the lead was told would not.
+
 Undoing (services/merge_undo.py) puts back what the merge moved and nothing else; what
 the merge moved is kept with it (`CustomerMerge.moved`) for that. Every merge and undo
 writes its audit event in the same transaction.
@@ -38,6 +42,7 @@ from counter_tui.db.models import (
     Feedback,
     FollowUp,
     FollowUpStatus,
+    Staff,
     StandingNeed,
     Visit,
 )
@@ -49,6 +54,14 @@ from counter_tui.services.customer_search import write_search_terms
 from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import combine_preferences
+from counter_tui.services.merge_seen import (
+    RACED,
+    ConsentOutcome,
+    MergeChanged,
+    MergeSeen,
+    already_merged,
+    what_changed,
+)
 from counter_tui.services.permissions import Action, require
 
 MOVED_ROWS: dict[str, Any] = {
@@ -60,19 +73,9 @@ MOVED_ROWS: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
-class ConsentOutcome:
-    """Where the kept customer will stand on one channel after the merge."""
-
-    channel: str
-    granted: bool
-    source: str
-    recorded_at: datetime
-    from_duplicate: bool
-
-
-@dataclass(frozen=True)
 class MergePreview:
-    """What a merge will change, shown to the lead before it happens."""
+    """What a merge will change, shown to the lead before it happens; `seen` is what it
+    shows, for `merge_customers` to merge exactly that or refuse."""
 
     kept_id: int
     kept_name: str
@@ -88,6 +91,7 @@ class MergePreview:
     preferences: str
     preferences_change: bool
     final_at: datetime
+    seen: MergeSeen
     phone_taken: str = ""
     email_taken: str = ""
 
@@ -129,57 +133,97 @@ def _pair(session: Session, kept_id: int, merged_id: int) -> tuple[Customer, Cus
     return kept, merged
 
 
-def consent_rows(session: Session, customer_id: int) -> dict[str, ContactConsent]:
-    """A customer's consent rows by channel (a merge and its undo compare them)."""
-    rows = session.exec(select(ContactConsent).where(ContactConsent.customer_id == customer_id))
-    return {row.channel: row for row in rows}
+def consent_rows(session: Session, customer_id: int, *, lock: bool = False) -> dict[str, ContactConsent]:
+    """A customer's consent rows by channel (a merge and its undo compare them); with
+    `lock`, locked until the transaction ends (PostgreSQL)."""
+    statement = select(ContactConsent).where(ContactConsent.customer_id == customer_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return {row.channel: row for row in session.exec(statement)}
 
 
-def standing_rows(session: Session, customer_id: int) -> dict[str, StandingNeed]:
-    """A customer's standing needs by kind (a merge and its undo compare them)."""
-    rows = session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id))
-    return {row.kind: row for row in rows}
+def standing_rows(session: Session, customer_id: int, *, lock: bool = False) -> dict[str, StandingNeed]:
+    """A customer's standing needs by kind (a merge and its undo compare them); with
+    `lock`, locked until the transaction ends (PostgreSQL)."""
+    statement = select(StandingNeed).where(StandingNeed.customer_id == customer_id)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return {row.kind: row for row in session.exec(statement)}
 
 
-def _count(session: Session, model: Any, customer_id: int, *conditions: Any) -> int:
-    statement = select(func.count()).select_from(model).where(model.customer_id == customer_id, *conditions)
-    return int(session.exec(statement).one())
+def _ids(session: Session, model: Any, customer_id: int) -> tuple[int, ...]:
+    statement = select(model.id).where(model.customer_id == customer_id).order_by(model.id)
+    return tuple(session.exec(statement))
 
 
-def _build_preview(session: Session, ctx: ShopContext, kept: Customer, merged: Customer) -> MergePreview:
+def _followups(session: Session, customer_id: int) -> tuple[tuple[int, bool], ...]:
+    """The customer's follow-ups, each with whether it is open."""
+    statement = select(FollowUp.id, FollowUp.status).where(FollowUp.customer_id == customer_id)
+    rows = session.exec(statement.order_by(col(FollowUp.id)))
+    return tuple((row_id or 0, status == FollowUpStatus.OPEN) for row_id, status in rows)
+
+
+def _build_preview(
+    session: Session, ctx: ShopContext, kept: Customer, merged: Customer, *, lock: bool = False
+) -> MergePreview:
+    """What merging `merged` into `kept` would do, read now (with `lock`, the consents and
+    needs it compares locked, for the merge that follows in this transaction). Remembered
+    needs are those the kept record takes: the duplicate's newer ones."""
     assert kept.id is not None and merged.id is not None
-    kept_consents = consent_rows(session, kept.id)
+    kept_consents = consent_rows(session, kept.id, lock=lock)
     consents = []
-    for channel, theirs in sorted(consent_rows(session, merged.id).items()):
+    for channel, theirs in sorted(consent_rows(session, merged.id, lock=lock).items()):
         ours = kept_consents.get(channel)
         wins = ours is None or theirs.recorded_at > ours.recorded_at
         chosen = theirs if wins else ours
         assert chosen is not None
         consents.append(ConsentOutcome(channel, chosen.granted, chosen.source, chosen.recorded_at, wins))
+    kept_needs = standing_rows(session, kept.id, lock=lock)
+    needs = tuple(
+        (kind, theirs.detail)
+        for kind, theirs in sorted(standing_rows(session, merged.id, lock=lock).items())
+        if kind not in kept_needs or theirs.updated_at > kept_needs[kind].updated_at
+    )
     combined = combine_preferences(kept.preferences, merged.preferences)
-    open_status = col(FollowUp.status) == FollowUpStatus.OPEN
+    seen = MergeSeen(
+        kept_id=kept.id,
+        merged_id=merged.id,
+        kept_name=kept.name,
+        merged_name=merged.name,
+        visits=_ids(session, Visit, merged.id),
+        notes=_ids(session, CustomerNote, merged.id),
+        followups=_followups(session, merged.id),
+        feedback=_ids(session, Feedback, merged.id),
+        consents=tuple(consents),
+        standing_needs=needs,
+        preferences=combined,
+        phone_taken=merged.phone if not kept.phone else "",
+        email_taken=merged.email if not kept.email else "",
+    )
     return MergePreview(
         kept_id=kept.id,
         kept_name=kept.name,
         merged_id=merged.id,
         merged_name=merged.name,
-        visits=_count(session, Visit, merged.id),
-        notes=_count(session, CustomerNote, merged.id),
-        open_followups=_count(session, FollowUp, merged.id, open_status),
-        other_followups=_count(session, FollowUp, merged.id, ~open_status),
-        feedback=_count(session, Feedback, merged.id),
-        consents=tuple(consents),
-        standing_needs=tuple(need_label(kind) for kind in sorted(standing_rows(session, merged.id))),
+        visits=len(seen.visits),
+        notes=len(seen.notes),
+        open_followups=sum(1 for _row, is_open in seen.followups if is_open),
+        other_followups=sum(1 for _row, is_open in seen.followups if not is_open),
+        feedback=len(seen.feedback),
+        consents=seen.consents,
+        standing_needs=tuple(need_label(kind) for kind, _detail in needs),
         preferences=combined,
         preferences_change=combined != kept.preferences.strip(),
         final_at=merge_final_at(ctx.calendar, ctx.now()),
-        phone_taken=merged.phone if not kept.phone else "",
-        email_taken=merged.email if not kept.email else "",
+        seen=seen,
+        phone_taken=seen.phone_taken,
+        email_taken=seen.email_taken,
     )
 
 
 def preview_merge(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int) -> MergePreview:
-    """What merging `merged_id` into `kept_id` would move and change (nothing is written)."""
+    """What merging `merged_id` into `kept_id` would move and change (nothing is written);
+    its `seen` is what `merge_customers` merges."""
     with ctx.database.read() as session:
         require(session, actor, Action.MERGE_CUSTOMERS)
         kept, merged = _pair(session, kept_id, merged_id)
@@ -255,62 +299,124 @@ def _take_contact(kept: Customer, merged: Customer, preview: MergePreview) -> di
     return {"phone": preview.phone_taken, "email": preview.email_taken}
 
 
-def merge_customers(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int) -> MergeView:
-    """Merge the duplicate `merged_id` into `kept_id` (shift leads only); returns the merge,
-    with the moment until which it can be undone."""
-    with ctx.database.write() as session:
-        lead = require(session, actor, Action.MERGE_CUSTOMERS)
-        kept, merged = _pair(session, kept_id, merged_id)
-        preview = _build_preview(session, ctx, kept, merged)
-        now = ctx.now()
-        connection = session.connection()
-        moved: dict[str, Any] = {}
-        for key, model in MOVED_ROWS.items():
-            ids = list(session.exec(select(model.id).where(model.customer_id == merged_id)))
-            connection.execute(update(model).where(col(model.id).in_(ids)).values(customer_id=kept_id))
-            moved[key] = ids
-        moved["consents"] = _move_consents(session, kept_id, merged_id)
-        moved["standing_needs"] = _move_standing_needs(session, kept_id, merged_id)
-        moved["preferences"] = {"kept_before": kept.preferences, "combined": preview.preferences}
-        kept.preferences = preview.preferences
-        moved["contact"] = _take_contact(kept, merged, preview)
-        merged.merged_into_id = kept_id
-        session.add(kept)
-        session.add(merged)
-        connection.execute(delete(CustomerSearchTerm).where(col(CustomerSearchTerm.customer_id) == merged_id))
-        write_search_terms(session, kept_id, kept.name_key, kept.phone_digits, kept.email)
-        record = CustomerMerge(
-            kept_id=kept_id,
-            merged_id=merged_id,
-            merged_at=now,
-            merged_by=lead.id or 0,
-            final_at=preview.final_at,
-            moved=json.dumps(moved),
-        )
-        session.add(record)
-        session.flush()
-        assert record.id is not None
-        audit.record(
-            session,
-            ctx,
-            actor,
-            "customer.merged",
-            "customer",
-            kept_id,
-            merge_id=record.id,
-            merged_id=merged_id,
-            visits=len(moved["visits"]),
-            notes=len(moved["notes"]),
-            followups=len(moved["followups"]),
-            feedback=len(moved["feedback"]),
-            consents_taken=sorted(moved["consents"]["kept_before"]),
-            standing_needs_taken=sorted(moved["standing_needs"]["kept_before"]),
-            preferences_changed=preview.preferences_change,
-            took_phone=bool(preview.phone_taken),
-            took_email=bool(preview.email_taken),
-            final_at=preview.final_at.isoformat(),
-        )
-        return MergeView(record.id, merged.name, now, lead.name, preview.final_at)
+def merge_customers(ctx: ShopContext, actor: Actor, seen: MergeSeen) -> MergeView:
+    """Merge the duplicate into the kept record as the lead was shown it (`seen`, from
+    `preview_merge`; shift leads only); returns the merge, with the moment until which it
+    can be undone. If what would move or change is no longer what was shown, nothing is
+    merged and MergeChanged says what changed, with the preview as it is now."""
+    try:
+        with ctx.database.write() as session:
+            lead = require(session, actor, Action.MERGE_CUSTOMERS)
+            kept, merged = _locked_pair(session, ctx, seen)
+            preview = _build_preview(session, ctx, kept, merged, lock=True)
+            changed = what_changed(seen, preview)
+            if changed is not None:
+                raise changed
+            return _merge(session, ctx, actor, lead, kept, merged, preview)
+    except _Raced:
+        with ctx.database.read() as session:
+            now = _build_preview(session, ctx, *_pair(session, seen.kept_id, seen.merged_id))
+            raise what_changed(seen, now) or MergeChanged(RACED, now) from None
+
+
+class _Raced(Exception):
+    """The rows a merge moved were not those it checked for (rolled back)."""
+
+
+def _locked_pair(session: Session, ctx: ShopContext, seen: MergeSeen) -> tuple[Customer, Customer]:
+    """Both records, locked until the merge commits (PostgreSQL: nothing can be added to
+    either meanwhile, and a second merge of either waits for this one); a duplicate merged
+    since the dialog opened is refused with who merged it."""
+    session.exec(
+        select(Customer)
+        .where(col(Customer.id).in_([seen.kept_id, seen.merged_id]))
+        .order_by(col(Customer.id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    duplicate = session.get(Customer, seen.merged_id)
+    if duplicate is not None and duplicate.erased_at is None and duplicate.merged_into_id is not None:
+        raise already_merged(session, ctx, seen.merged_id, duplicate.name)
+    return _pair(session, seen.kept_id, seen.merged_id)
+
+
+def _move_rows(session: Session, seen: MergeSeen) -> dict[str, Any]:
+    """Give the kept record every visit, note, follow-up and piece of feedback of the
+    duplicate; they must be the ones the lead was shown (else _Raced, all rolled back)."""
+    moved: dict[str, Any] = {}
+    connection = session.connection()
+    for key, model in MOVED_ROWS.items():
+        statement = update(model).where(model.customer_id == seen.merged_id).values(customer_id=seen.kept_id)
+        if model is FollowUp:
+            rows = connection.execute(statement.returning(col(FollowUp.id), col(FollowUp.status))).all()
+            found = tuple(sorted((row_id, status == FollowUpStatus.OPEN) for row_id, status in rows))
+            if found != seen.followups:
+                raise _Raced
+            moved[key] = [row_id for row_id, _open in found]
+        else:
+            moved[key] = sorted(connection.execute(statement.returning(model.id)).scalars())
+            if tuple(moved[key]) != getattr(seen, key):
+                raise _Raced
+    return moved
+
+
+def _merge(
+    session: Session,
+    ctx: ShopContext,
+    actor: Actor,
+    lead: Staff,
+    kept: Customer,
+    merged: Customer,
+    preview: MergePreview,
+) -> MergeView:
+    """Merge `merged` into `kept` as `preview` (checked: what the lead was shown) says,
+    with its audit event, in the caller's transaction."""
+    kept_id, merged_id = preview.kept_id, preview.merged_id
+    now = ctx.now()
+    moved = _move_rows(session, preview.seen)
+    moved["consents"] = _move_consents(session, kept_id, merged_id)
+    moved["standing_needs"] = _move_standing_needs(session, kept_id, merged_id)
+    moved["preferences"] = {"kept_before": kept.preferences, "combined": preview.preferences}
+    kept.preferences = preview.preferences
+    moved["contact"] = _take_contact(kept, merged, preview)
+    merged.merged_into_id = kept_id
+    session.add(kept)
+    session.add(merged)
+    terms = delete(CustomerSearchTerm).where(col(CustomerSearchTerm.customer_id) == merged_id)
+    session.connection().execute(terms)
+    write_search_terms(session, kept_id, kept.name_key, kept.phone_digits, kept.email)
+    record = CustomerMerge(
+        kept_id=kept_id,
+        merged_id=merged_id,
+        merged_at=now,
+        merged_by=lead.id or 0,
+        final_at=preview.final_at,
+        moved=json.dumps(moved),
+    )
+    session.add(record)
+    session.flush()
+    assert record.id is not None
+    audit.record(
+        session,
+        ctx,
+        actor,
+        "customer.merged",
+        "customer",
+        kept_id,
+        merge_id=record.id,
+        merged_id=merged_id,
+        visits=len(moved["visits"]),
+        notes=len(moved["notes"]),
+        followups=len(moved["followups"]),
+        feedback=len(moved["feedback"]),
+        consents_taken=sorted(moved["consents"]["kept_before"]),
+        standing_needs_taken=sorted(moved["standing_needs"]["kept_before"]),
+        preferences_changed=preview.preferences_change,
+        took_phone=bool(preview.phone_taken),
+        took_email=bool(preview.email_taken),
+        final_at=preview.final_at.isoformat(),
+    )
+    return MergeView(record.id, merged.name, now, lead.name, preview.final_at)
 
 
 def erase_merged_records(

@@ -4,6 +4,8 @@ one back (shift leads, with a reason, until the end of the day it was made).
 Undoing puts back what the merge moved and nothing else: visits, notes, follow-ups and
 feedback added to the kept record after the merge stay there, and a consent, standing
 need or preference changed on the kept record after the merge keeps its newer value.
+An undo is of the merge its dialog named (`merge_id`), never a later one: a merge undone
+since is refused saying who undid it, and one made again since is a merge of its own.
 The merge itself, and when one becomes final, is services/merge.py.
 """
 
@@ -49,6 +51,14 @@ def undoable_merges(ctx: ShopContext, actor: Actor, customer_id: int) -> tuple[M
             )
             for merge, merged in rows
         )
+
+
+def _undone_already(session: Session, ctx: ShopContext, record: CustomerMerge) -> Conflict:
+    """The refusal for a merge undone since its undo dialog opened: who undid it, when (a
+    merge made again since is another merge, never undone unseen)."""
+    who = staff_names(session).get(record.undone_by or 0, "Someone")
+    at = ctx.calendar.local(record.undone_at or ctx.now()).format("HH:mm")
+    return Conflict(f"{who} already undid this merge at {at}; nothing is left to undo.")
 
 
 def _restore_consents(session: Session, kept_id: int, merged_id: int, state: dict[str, Any]) -> None:
@@ -122,7 +132,7 @@ def undo_merge(ctx: ShopContext, actor: Actor, merge_id: int, reason: str) -> No
         if record is None:
             raise NotFound("That merge no longer exists.")
         if record.undone_at is not None:
-            raise Conflict("That merge has already been undone.")
+            raise _undone_already(session, ctx, record)
         now = ctx.now()
         if now >= record.final_at:
             final = ctx.calendar.local(record.final_at).format("HH:mm on ddd D MMM")

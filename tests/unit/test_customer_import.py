@@ -477,7 +477,7 @@ def test_a_row_of_a_customer_merged_in_the_shop_updates_the_kept_record(
     )
     run(ctx, team, path)
     imported = on_file(ctx)[1]
-    merge.merge_customers(ctx, team.lead, kept, imported.id or 0)
+    merge.merge_customers(ctx, team.lead, merge.preview_merge(ctx, team.lead, kept, imported.id or 0).seen)
 
     later = write_export(
         tmp_path / "later.csv",

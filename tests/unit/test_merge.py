@@ -27,6 +27,7 @@ from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import customers, feedback, followups, merge, merge_undo, visit_customer, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
+from counter_tui.services.merge_seen import MergeSeen
 from counter_tui.ui.dialogs.merge_preview import preview_lines
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
@@ -59,6 +60,11 @@ def _standing(ctx: ShopContext, customer_id: int) -> dict[str, str]:
 def _owner_of(ctx: ShopContext, model: Any, row_id: int) -> int | None:
     with ctx.database.read() as session:
         return session.get(model, row_id).customer_id  # type: ignore[no-any-return]
+
+
+def _seen(ctx: ShopContext, team: Team, kept: int, dup: int) -> MergeSeen:
+    """What the lead's merge dialog shows for merging `dup` into `kept`, now."""
+    return merge.preview_merge(ctx, team.lead, kept, dup).seen
 
 
 @pytest.fixture
@@ -94,7 +100,7 @@ def test_only_a_lead_may_merge(ctx: ShopContext, team: Team, dups: Duplicates) -
     with pytest.raises(NotAllowed, match="shift lead"):
         merge.preview_merge(ctx, team.sam, dups.kept, dups.dup)
     with pytest.raises(NotAllowed, match="shift lead"):
-        merge.merge_customers(ctx, team.sam, dups.kept, dups.dup)
+        merge.merge_customers(ctx, team.sam, _seen(ctx, team, dups.kept, dups.dup))
 
 
 def test_the_preview_says_what_will_move_and_which_consent_wins(
@@ -117,7 +123,7 @@ def test_the_preview_says_what_will_move_and_which_consent_wins(
 def test_merge_moves_everything_to_the_kept_record(
     ctx: ShopContext, team: Team, dups: Duplicates, fetch: Callable[..., Any], audit_log: AuditLog
 ) -> None:
-    result = merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+    result = merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
     assert result.final_at == datetime(2026, 11, 20, 17, 30, tzinfo=UTC)
     assert _owner_of(ctx, Visit, dups.dup_visit) == dups.kept
     assert _owner_of(ctx, FollowUp, dups.dup_followup) == dups.kept
@@ -143,7 +149,7 @@ def test_merge_moves_everything_to_the_kept_record(
 def test_the_kept_record_is_found_by_the_duplicates_details_and_the_duplicate_is_gone(
     ctx: ShopContext, team: Team, dups: Duplicates
 ) -> None:
-    merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+    merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
     assert [m.id for m in customers.find_customers(ctx, "rj@").items] == [dups.kept]
     assert [m.id for m in customers.find_customers(ctx, "robert").items] == [dups.kept]
     assert [m.id for m in customers.find_customers(ctx, "").items] == [dups.kept]
@@ -154,7 +160,7 @@ def test_the_kept_record_is_found_by_the_duplicates_details_and_the_duplicate_is
 def test_a_walk_in_with_the_duplicates_email_is_offered_the_kept_record(
     ctx: ShopContext, team: Team, dups: Duplicates
 ) -> None:
-    merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+    merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
     walk_in = visits.new_walk_in(ctx, team.sam, claim=True)
     with pytest.raises(PossibleDuplicate) as refused:
         visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Rob", email="RJ@example.com")
@@ -175,7 +181,7 @@ def test_a_phone_or_email_the_kept_record_lacks_comes_from_the_duplicate_and_goe
     assert "Ann Jones has no email: Zoë Smith's (zoe@example.com) becomes theirs." in preview_lines(
         preview, ctx.calendar, today
     )
-    view = merge.merge_customers(ctx, team.lead, ann, zoe)
+    view = merge.merge_customers(ctx, team.lead, _seen(ctx, team, ann, zoe))
     kept: Customer = fetch(Customer, ann)
     assert (kept.phone, kept.email) == ("07700 900999", "zoe@example.com")
     assert [c.name for c in customers.find_customers(ctx, "zoe@ex").items] == ["Ann Jones"]
@@ -185,18 +191,19 @@ def test_a_phone_or_email_the_kept_record_lacks_comes_from_the_duplicate_and_goe
 
 def test_merge_refusals(ctx: ShopContext, team: Team, dups: Duplicates) -> None:
     with pytest.raises(InvalidInput, match="itself"):
-        merge.merge_customers(ctx, team.lead, dups.kept, dups.kept)
+        merge.preview_merge(ctx, team.lead, dups.kept, dups.kept)
+    shown = _seen(ctx, team, dups.kept, dups.dup)
     visits.new_walk_in(ctx, team.sam, customer_id=dups.kept)
     visits.new_walk_in(ctx, team.sam, customer_id=dups.dup)
     with pytest.raises(Conflict, match="both have a visit open"):
-        merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+        merge.merge_customers(ctx, team.lead, shown)
 
 
 def test_undo_puts_everything_back(
     ctx: ShopContext, team: Team, dups: Duplicates, clock: ManualClock, audit_log: AuditLog
 ) -> None:
     before = (_consents(ctx, dups.kept), _consents(ctx, dups.dup), _standing(ctx, dups.kept))
-    done = merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+    done = merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
     clock.advance(hours=6)  # 17:10, before the 17:30 close
     assert [m.merge_id for m in merge_undo.undoable_merges(ctx, team.sam, dups.kept)] == [done.merge_id]
     with pytest.raises(NotAllowed):
@@ -214,14 +221,14 @@ def test_undo_puts_everything_back(
     assert merge_undo.undoable_merges(ctx, team.sam, dups.kept) == ()
     [event] = audit_log("customer.merge_undone")
     assert "same family email" in event.details
-    with pytest.raises(Conflict, match="already been undone"):
+    with pytest.raises(Conflict, match="Dana already undid this merge"):
         merge_undo.undo_merge(ctx, team.lead, done.merge_id, "again")
 
 
 def test_undo_keeps_what_changed_on_the_kept_record_after_the_merge(
     ctx: ShopContext, team: Team, dups: Duplicates, clock: ManualClock
 ) -> None:
-    done = merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+    done = merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
     clock.advance(minutes=1)
     customers.record_consent(ctx, team.sam, dups.kept, Channel.PHONE, granted=False, source="changed mind")
     customers.add_note(ctx, team.sam, dups.kept, "Written after the merge")
@@ -235,7 +242,7 @@ def test_undo_keeps_what_changed_on_the_kept_record_after_the_merge(
 def test_a_merge_is_final_after_the_shop_closes(
     ctx: ShopContext, team: Team, dups: Duplicates, clock: ManualClock, fetch: Callable[..., Any]
 ) -> None:
-    done = merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+    done = merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
     clock.moment = datetime(2026, 11, 20, 17, 30, tzinfo=UTC)
     assert merge_undo.undoable_merges(ctx, team.lead, dups.kept) == ()
     with pytest.raises(Conflict, match="became final at 17:30 on Fri 20 Nov"):
@@ -265,7 +272,7 @@ def test_erasing_the_kept_customer_erases_the_merged_record_too(
 ) -> None:
     from counter_tui.services import erasure
 
-    done = merge.merge_customers(ctx, team.lead, dups.kept, dups.dup)
+    done = merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
     erasure.erase_customer(ctx, team.lead, dups.kept, "asked in person")
     duplicate: Customer = fetch(Customer, dups.dup)
     assert (duplicate.name, duplicate.phone, duplicate.email) == (f"erased customer #{dups.dup}", "", "")

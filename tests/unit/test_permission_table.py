@@ -128,7 +128,7 @@ def build_scene(ctx: ShopContext, team: Team) -> Scene:
     bob_again = customers.create_customer(ctx, sam, name="Bob Jones", phone="07700 900124")
     ann = customers.create_customer(ctx, sam, name="Ann Lee", phone="07700 900125")
     ann_again = customers.create_customer(ctx, sam, name="Ann Lee", phone="07700 900126")
-    ann_merge = merge.merge_customers(ctx, lead, ann, ann_again).merge_id
+    ann_merge = merge.merge_customers(ctx, lead, merge.preview_merge(ctx, lead, ann, ann_again).seen).merge_id
     cara = customers.create_customer(ctx, alex, name="Cara Diaz")
     followup = followups.add_callback(ctx, sam, bob, about="repair quote")
     cancelled = followups.add_callback(ctx, sam, bob, about="old quote")
@@ -321,7 +321,8 @@ CASES: dict[str, Case] = {
         alex,
     ),
     "merge.merge_customers": Case(
-        Action.MERGE_CUSTOMERS, lambda c, a, s: merge.merge_customers(c, a, s.bob, s.bob_again)
+        Action.MERGE_CUSTOMERS,
+        lambda c, a, s: merge.merge_customers(c, a, merge.preview_merge(c, s.lead, s.bob, s.bob_again).seen),
     ),
     "merge_undo.undo_merge": Case(
         Action.UNDO_MERGE, lambda c, a, s: merge_undo.undo_merge(c, a, s.ann_merge, "wrong Ann")

@@ -1,14 +1,32 @@
-"""Before two customer records are merged, say exactly what will change; Enter merges."""
+"""Before two customer records are merged, say exactly what will change; Enter merges
+exactly that (`ask_merge`). If it changed meanwhile at another terminal (Sam started a
+visit on the duplicate and noted an allergy), the refusal says what, the dialog shows the
+summary as it is now, and Enter again merges what is shown then."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from counter_tui.errors import DomainError
+from counter_tui.services import merge
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
-from counter_tui.services.merge import MergePreview
+from counter_tui.services.merge import MergePreview, MergeView
+from counter_tui.services.merge_seen import MergeChanged
 from counter_tui.ui.dialogs.confirm import ConfirmDialog
-from counter_tui.ui.safe_text import one_line
+from counter_tui.ui.dialogs.form import ask
+from counter_tui.ui.safe_text import one_line, plain
+
+if TYPE_CHECKING:
+    from counter_tui.services.context import Actor
+    from counter_tui.ui.shop_access import ServiceCaller
+
+NOTHING_LEFT_SECONDS = 10
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -54,9 +72,50 @@ def preview_lines(preview: MergePreview, calendar: StoreCalendar, today: date) -
 
 
 class MergePreviewDialog(ConfirmDialog):
-    """Show what a merge will move and change; Enter merges, Esc leaves both records be."""
+    """Show what a merge will move and change; Enter merges, Esc leaves both records be.
+    `show_lines` shows a newer summary in place."""
 
     def __init__(self, lines: list[str]) -> None:
         super().__init__(
             "Merge these two records?", lines, "Enter merges · Esc leaves both records as they are."
         )
+
+    def fields(self) -> ComposeResult:
+        yield Static(plain("\n".join(self._lines)), classes="confirm-line", id="merge-summary")
+        yield Static(plain(self._keys, style="bold"))
+
+    def show_lines(self, lines: list[str]) -> None:
+        """Show what the merge would do now (after a refusal said what changed)."""
+        self._lines = lines
+        self.query_one("#merge-summary", Static).update(plain("\n".join(lines)))
+
+
+def ask_merge(where: ServiceCaller, preview: MergePreview, then: Callable[[MergeView], None]) -> None:
+    """Ask in the merge dialog; Enter merges exactly what it shows (`preview.seen`). If
+    that changed meanwhile, the refusal says what, the dialog shows the summary as it is
+    now, and the next Enter merges that; when another lead merged the duplicate already,
+    the dialog goes, saying who did."""
+    ctx = where.ctx
+    shown = [preview]
+
+    def lines(now: MergePreview) -> list[str]:
+        return preview_lines(now, ctx.calendar, ctx.calendar.local_date(ctx.now()))
+
+    dialog = MergePreviewDialog(lines(preview))
+
+    def save(actor: Actor, _yes: bool) -> MergeView:
+        return merge.merge_customers(ctx, actor, shown[0].seen)
+
+    def refused(error: DomainError) -> bool:
+        if not isinstance(error, MergeChanged):
+            return False
+        if error.now is None:  # merged already: nothing is left to offer
+            dialog.dismiss(None)
+            where.app.notify(str(error), markup=False, timeout=NOTHING_LEFT_SECONDS)
+            where.reload()
+            return True
+        shown[0] = error.now
+        dialog.show_lines(lines(error.now))
+        return False
+
+    ask(where, dialog, save, then=then, refused=refused)

@@ -27,7 +27,7 @@ from counter_tui.ui.dialogs.duplicate_choice import (
     typed_contact,
 )
 from counter_tui.ui.dialogs.form import ask
-from counter_tui.ui.dialogs.merge_preview import MergePreviewDialog, preview_lines
+from counter_tui.ui.dialogs.merge_preview import ask_merge
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.safe_text import clean, one_line
 from counter_tui.ui.screens.find import FindCustomerScreen
@@ -188,15 +188,7 @@ class IdentityActions(_Screen):
         self.app.push_screen(FindCustomerScreen(picking=title, on_pick=picked, exclude=kept.id))
 
     def _confirm_merge(self, preview: MergePreview) -> None:
-        today = self.ctx.calendar.local_date(self.ctx.now())
-
-        dialog = MergePreviewDialog(preview_lines(preview, self.ctx.calendar, today))
-        ask(
-            self,
-            dialog,
-            lambda actor, _yes: merge.merge_customers(self.ctx, actor, preview.kept_id, preview.merged_id),
-            then=self._merged,
-        )
+        ask_merge(self, preview, then=self._merged)
 
     def _merged(self, result: MergeView) -> None:
         until = self.ctx.calendar.local(result.final_at).format("HH:mm")
