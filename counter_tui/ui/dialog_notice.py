@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.visual import VisualType
 from textual.widgets import Label, Static
 
 from counter_tui.ui.guarded_app import Guarded
@@ -34,11 +34,21 @@ class RefusalLine(Guarded, Static):
     """The foot's refusal line: it takes no room while it says nothing, so the foot docked
     over the fields is no taller than it must be."""
 
-    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        super().update(content, layout=layout)
-        self.display = bool(str(content))
+    def say(self, words: Text) -> None:
+        """Show `words` (a refusal, or "Saving…"), keeping the focused field in view above
+        the foot it makes taller."""
+        self.update(words)
+        self._shown(True)
+
+    def clear(self) -> None:
+        """Say nothing, and take no room."""
+        self.update("")
+        self._shown(False)
+
+    def _shown(self, shown: bool) -> None:
+        self.display = shown
         if self.is_mounted:
-            focused_in_view(self.screen)  # the foot grew or shrank
+            focused_in_view(self.screen)
 
 
 class NoticeLine(Guarded, Static):

@@ -468,3 +468,32 @@ async def test_tab_to_the_list_and_an_arrow_picks_the_name_moved_to(ctx: ShopCon
         await pilot.press("enter")
         await settle(pilot)
         assert app.actor is not None and app.actor.name == second
+
+
+async def test_a_pin_typed_in_the_list_after_one_tab_goes_to_the_pin_box(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Name, Tab, PIN, Enter (one Tab, as in most sign-in forms) signs in as the highlighted
+    name: the list takes no digits, so they go to the PIN box in the order typed, never lost."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, "sam\t2222\n")
+        await settle(pilot)
+        assert app.actor is not None and app.actor.staff_id == team.sam.staff_id
+
+
+async def test_digits_typed_in_the_list_are_the_pin_for_the_name_highlighted(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Tab to the list, ↓ to the next name, then its PIN and Enter: that person signs in."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        second = staff_options(app)[1].removesuffix("  (lead)")
+        await pilot.press("tab", "down")
+        await type_text(pilot, {"Sam": "2222", "Alex": "3333", "Dana": "1111"}[second])
+        assert app.screen.query_one("#pin", Input).has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.actor is not None and app.actor.name == second

@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
-from counter_tui.ui.dialog_notice import dialog_foot, focused_in_view
+from counter_tui.ui.dialog_notice import RefusalLine, dialog_foot, focused_in_view
 from counter_tui.ui.focus_keys import focus_now, keys_landed
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.own_keys_first import own_keys_first
@@ -130,7 +130,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         widget_id = self.FIELD_IDS.get(field, field)
         line = self._error_line(widget_id) if widget_id else None
         if line is None:  # in the docked foot, always in view
-            self.query_one(".dialog-error", Static).update(plain(message, style=tone(URGENT)))
+            self.query_one(".dialog-error", RefusalLine).say(plain(message, style=tone(URGENT)))
             return
         focus_now(self.query_one(f"#{widget_id}"))
         line.update(plain(message, style=tone(URGENT)))
@@ -142,7 +142,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         for line in self.query(".field-error").results(Static):
             line.update("")
             line.display = False
-        self.query_one(".dialog-error", Static).update("")
+        self.query_one(".dialog-error", RefusalLine).clear()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """A field being corrected no longer shows what was wrong with it (a refusal about
@@ -176,7 +176,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             return
         self.clear_errors()
         self.saving = True
-        self.query_one(".dialog-error", Static).update(Text(SAVING, style="dim"))
+        self.query_one(".dialog-error", RefusalLine).say(Text(SAVING, style="dim"))
         self.submit_to(value, lambda: self._close(value), self._refused)
 
     def _close(self, value: ValueT) -> None:

@@ -24,7 +24,7 @@ from counter_tui.services import staff
 from counter_tui.services.context import Actor
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.staff import PIN_MAX, StaffSummary
-from counter_tui.ui.dialog_notice import dialog_foot
+from counter_tui.ui.dialog_notice import RefusalLine, dialog_foot
 from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder, focus_now
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import line, plain
@@ -135,7 +135,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         self._say(str(error))
 
     def _say(self, sentence: str) -> None:
-        self.query_one(".dialog-error", Static).update(plain(sentence, style=tone(URGENT)))
+        self.query_one(".dialog-error", RefusalLine).say(plain(sentence, style=tone(URGENT)))
 
     def action_cancel(self) -> None:
         """Close without a lead."""
