@@ -47,8 +47,9 @@ class WaitQuote:
             return say(language, "wait_unknown")
         if self.minutes == 0:
             return say(language, "wait_moment")
-        key = "wait_one_ahead" if self.ahead == 1 else "wait_many_ahead"
-        return say(language, key, minutes=self.minutes, ahead=self.ahead)
+        minutes = say(language, "minutes_one" if self.minutes == 1 else "minutes_many", minutes=self.minutes)
+        ahead_key = {0: "ahead_none", 1: "ahead_one"}.get(self.ahead, "ahead_many")
+        return say(language, "wait_quote", minutes=minutes, ahead=say(language, ahead_key, ahead=self.ahead))
 
 
 def _signed_in_staff(session: Session, now: datetime) -> set[int]:

@@ -17,7 +17,7 @@ from counter_tui.errors import NotAllowed
 from counter_tui.report import day_report, render_day_report
 from counter_tui.services import handoffs, kiosk, sessions, visits
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.wait_quotes import QuotedWaits, quote_accuracy, quoted_waits
+from counter_tui.services.wait_quotes import QuotedWaits, WaitQuote, quote_accuracy, quoted_waits
 from tests.conftest import Team
 
 DOOR = Actor.kiosk("door")
@@ -192,3 +192,20 @@ def test_the_day_report_has_the_quotes_line(ctx: ShopContext, team: Team, clock:
     )
     assert f"\n  {line}\n" in render_day_report(ctx, today, "text")
     assert f'scorecard,all,kiosk_wait_quotes,1,,,"{line}"\n' in render_day_report(ctx, today, "csv")
+
+
+@pytest.mark.parametrize(
+    ("minutes", "ahead", "language", "said"),
+    [
+        (1, 0, "en", "Expected wait: about 1 minute (nobody is ahead of you)."),
+        (10, 0, "en", "Expected wait: about 10 minutes (nobody is ahead of you)."),
+        (2, 1, "en", "Expected wait: about 2 minutes (1 person is ahead of you)."),
+        (1, 0, "es", "Espera estimada: alrededor de 1 minuto (no hay nadie delante de usted)."),
+        (12, 3, "es", "Espera estimada: unos 12 minutos (hay 3 personas delante de usted)."),
+    ],
+)
+def test_the_quote_reads_right_for_one_minute_and_nobody_ahead(
+    minutes: int, ahead: int, language: str, said: str
+) -> None:
+    """A busy floor with nobody waiting quoted "about 1 minutes (0 people are ahead of you)"."""
+    assert WaitQuote(minutes, ahead, 0).sentence(language) == said
