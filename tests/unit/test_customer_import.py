@@ -142,6 +142,31 @@ def test_a_square_export_in_windows_1252_with_quoted_newlines(
     assert consents(ctx, sam.id or 0) == {}, "Unknown never becomes granted"
 
 
+def test_a_utf8_export_with_one_row_that_is_not_utf8_keeps_every_name_and_rejects_that_row(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = tmp_path / "customers_export.csv"
+    good = write_export(
+        tmp_path / "good.csv",
+        SHOPIFY_ADMIN,
+        [shopify_customer(1, **{"First Name": "Zoë", "Last Name": "Brontë"})],
+    ).read_bytes()
+    pasted = ",".join(shopify_customer(2, **{"First Name": "Ren\u00e9e"})).encode("cp1252") + b"\r\n"
+    path.write_bytes(good + pasted)
+
+    counts = run(ctx, team, path)
+
+    assert (counts.new, counts.rejected) == (1, 1)
+    assert [customer.name for customer in on_file(ctx)] == ["Zoë Brontë"]
+    assert counts.rejects_path is not None
+    with counts.rejects_path.open(encoding="utf-8-sig", newline="") as file:
+        (rejected,) = list(csv.DictReader(file))
+    assert rejected["Row"] == "3"
+    assert rejected["Reason"].startswith("Line 3 of the file is not UTF-8 text")
+    assert rejected["First Name"] == "Ren\ufffde"
+    assert counts.first_rejects == [f"Row 3: {rejected['Reason']}"]
+
+
 def test_a_lightspeed_export_and_its_do_not_email(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
     path = write_export(
         tmp_path / "customers.csv",

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from counter_tui.errors import InvalidInput
 from counter_tui.services.till_import.reading import ExportFile, encoding_of
 
 
@@ -47,3 +50,35 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path: Path) -> None:
     assert encoding_of(path) == "utf-8-sig"
     assert export.headers == ["Name", "Note"]
     assert rows == [(2, ["Ann", "two\r\nlines"]), (5, ["Bob", ""])]
+
+
+def test_a_utf8_file_with_a_line_that_is_not_utf8_is_read_as_utf8_naming_that_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "First Name,Note\r\nZoë,Brontë fan\r\n".encode()
+        + b'Ren\xe9e,"two\r\nlines"\r\n'
+        + b'Ann,"first\r\nsecond \x96 line"\r\n'
+        + b"Mei,ok\r\n"
+    )
+
+    with ExportFile(path) as export:
+        rows = list(export.rows())
+
+    assert export.encoding == "utf-8"
+    assert [(row.number, row.cells[0][:3], row.undecodable_lines) for row in rows] == [
+        (2, "Zoë", ()),
+        (3, "Ren", (3,)),
+        (4, "Ann", (6,)),
+        (5, "Mei", ()),
+    ]
+    assert rows[0].cells == ["Zoë", "Brontë fan"]
+
+
+def test_a_header_row_that_is_not_utf8_in_a_utf8_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Name,Pr\xe9nom\r\n" + "Zoë,Brontë\r\n".encode())
+
+    with pytest.raises(InvalidInput, match=r"The header row of export\.csv \(line 1\) is not UTF-8"):
+        ExportFile(path)

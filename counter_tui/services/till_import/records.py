@@ -21,7 +21,7 @@ from counter_tui.services.contact import ContactDetails, clean_contact
 from counter_tui.services.export_format import excel_unguarded
 from counter_tui.services.till_import.layouts import Answer, Mapping
 from counter_tui.services.till_import.reading import Row
-from counter_tui.text import clean_text
+from counter_tui.text import clean_text, without_surrogates
 
 FIX = "Correct it in the till (or in this file) and import again."
 
@@ -63,6 +63,9 @@ def unguarded(value: str) -> str:
 def candidate(shop: ShopSettings, mapping: Mapping, row: Row) -> Candidate | Rejection:
     """The row made into a Candidate, or the Rejection saying why it cannot be."""
     cells = row.cells
+    if row.undecodable_lines:
+        shown = [without_surrogates(cell) for cell in cells]
+        return Rejection(row.number, shown, _undecodable(row.undecodable_lines))
     if len(cells) > len(mapping.headers):
         return Rejection(
             row.number,
@@ -101,6 +104,20 @@ def candidate(shop: ShopSettings, mapping: Mapping, row: Row) -> Candidate | Rej
         if (answer := mapping.consent(cells, column)) is not Answer.UNKNOWN
     }
     return Candidate(row.number, till_id, details, consents, note)
+
+
+def _undecodable(lines: tuple[int, ...]) -> str:
+    """Why a row holding bytes that could not be decoded is not imported: its letters would
+    be a guess (each such byte is U+FFFD in the rejects file)."""
+    if len(lines) == 1:
+        which = f"Line {lines[0]} of the file is"
+    else:
+        which = "Lines " + ", ".join(str(line) for line in lines) + " of the file are"
+    return (
+        f"{which} not UTF-8 text, so some letters cannot be read (\ufffd in the rejects file): it was "
+        "probably pasted in from another program. Retype those letters in the till (or save "
+        "this file as 'CSV UTF-8') and import again."
+    )
 
 
 def _field_label(field: str | None) -> str:
