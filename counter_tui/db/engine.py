@@ -172,6 +172,11 @@ def _configure_sqlite(engine: Engine, path: Path | None) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
+def writing(session: Session) -> bool:
+    """Whether `session` is a write transaction (`Database.write`), whose reads may lock."""
+    return bool(session.connection().get_execution_options().get(WRITE_OPTION, False))
+
+
 def _configure_postgres(engine: Engine) -> None:
     from counter_tui.db.deadline import DeadlineConnection  # psycopg: the postgres extra
 

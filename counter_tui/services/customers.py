@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from counter_tui.db.engine import writing
 from counter_tui.db.models import (
     Channel,
     ContactConsent,
@@ -52,8 +53,15 @@ CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 
 
 def load_customer(session: Session, customer_id: int) -> Customer:
-    """The customer row, or a NotFound the user can read (erased, or merged into another)."""
-    customer = session.get(Customer, customer_id)
+    """The customer row, or a NotFound the user can read (erased, or merged into another).
+
+    In a write transaction the row is read as it is now, locked until the write commits
+    (PostgreSQL; SQLite lets one writer in at a time anyway), and checked after the lock:
+    a merge or erasure in progress at another terminal is waited for, then refuses this
+    write, which would have landed on a hidden or erased record (a note written as a lead
+    merged the duplicate did). Two writes to one customer take turns."""
+    lock = {"key_share": True} if writing(session) else None  # FOR NO KEY UPDATE
+    customer = session.get(Customer, customer_id, with_for_update=lock, populate_existing=lock is not None)
     if customer is None or customer.erased_at is not None:
         raise NotFound("That customer is no longer on file.")
     if customer.merged_into_id is not None:
@@ -146,10 +154,7 @@ def update_contact(
     details = clean_contact(ctx.rules.shop, name, phone, email)
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
-        customer = load_customer(session, customer_id)
-        # Read it again under a row lock (PostgreSQL), so that what is written, and the
-        # search terms made from it, start from the latest save by another terminal.
-        session.refresh(customer, with_for_update=True)
+        customer = load_customer(session, customer_id)  # the latest save, locked (PostgreSQL)
         was = (customer.name, customer.phone, customer.email)
         details = merged_contact(session, ctx, customer, opened, (name, phone, email), details)
         if not save_anyway:
@@ -207,7 +212,6 @@ def set_preferences(
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         customer = load_customer(session, customer_id)
-        session.refresh(customer, with_for_update=True)
         require_unchanged(
             session,
             ctx,
@@ -415,8 +419,7 @@ def set_consents(
     channels the dialog showed as agreed (`changed_meanwhile`)."""
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
-        customer = load_customer(session, customer_id)
-        session.refresh(customer, with_for_update=True)  # one consent dialog saves at a time
+        load_customer(session, customer_id)  # locked: one consent dialog saves at a time
         current = {
             c.channel: c.granted
             for c in session.exec(select(ContactConsent).where(ContactConsent.customer_id == customer_id))

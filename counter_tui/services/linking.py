@@ -151,7 +151,7 @@ def keep_typed_details(
     customer on file has it; and a yes to each channel ticked. Nothing on the record is
     replaced: a name, phone or email that differs from its own is returned as not stored,
     for the counter to say (and to correct on the record, if it is right). The caller
-    has read `customer` under a row lock (`session.refresh(…, with_for_update=True)`)."""
+    has read `customer` under a row lock (`customers.load_customer` in a write)."""
     assert customer.id is not None
     details = clean_contact(ctx.rules.shop, typed.name, typed.phone, typed.email)
     added: list[str] = []
@@ -201,6 +201,5 @@ def add_typed_details(ctx: ShopContext, actor: Actor, customer_id: int, typed: T
     their record takes what it lacks of them (`keep_typed_details`)."""
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)
-        customer = load_customer(session, customer_id)
-        session.refresh(customer, with_for_update=True)  # the latest save by another terminal
+        customer = load_customer(session, customer_id)  # the latest save, locked (PostgreSQL)
         return keep_typed_details(session, ctx, actor, customer, typed)

@@ -48,10 +48,9 @@ def attach_customer(
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        customer = load_customer(session, customer_id)
+        customer = load_customer(session, customer_id)  # the latest save, locked (PostgreSQL)
         if typed is not None:
             require(session, actor, Action.KEEP_CUSTOMER_RECORD)
-            session.refresh(customer, with_for_update=True)  # the latest save by another terminal
         if visit.customer_id == customer_id:
             return NOTHING_TYPED
         if visit.customer_id is not None:
