@@ -3,7 +3,8 @@ CSV for a spreadsheet (`--bom` for Excel) or JSON Lines for tools.
 
 Each asks for a shift lead's name and PIN (`lead_auth`) and is audited as that lead with
 the row count; the rows and their rules come from `services/exports.py`. Written to
-`--out FILE` (a new file is readable by its user only) or to standard output, with the
+`--out FILE` (a new file in a folder that exists, readable by its user only, never over
+an existing file: `files.new_private_file`) or to standard output, with the
 count said on standard error so a pipe gets only the data.
 """
 
@@ -100,15 +101,20 @@ def _export(
     lead_pin: str | None,
 ) -> None:
     from counter_tui.commands.common import command_shop
-    from counter_tui.files import private_file
+    from counter_tui.files import checked_new_file, new_private_file
     from counter_tui.services import exports
 
+    if out is not None:
+        checked_new_file(out, "the export")  # before asking for a PIN
     with command_shop(ctx) as shop:
         allowed_by = lead_required(shop, f"{kind.value} export", lead, lead_pin)
         if out is None:
             count = exports.export(shop, allowed_by, kind, sys.stdout, fmt, bom=bom, period=period)
         else:
-            with private_file(out).open("w", encoding="utf-8", newline="") as stream:
+            with (
+                new_private_file(out, "the export") as partial,
+                partial.open("w", encoding="utf-8", newline="") as stream,
+            ):
                 count = exports.export(
                     shop, allowed_by, kind, stream, fmt, bom=bom, period=period, destination=str(out)
                 )

@@ -38,7 +38,7 @@ from counter_tui.db.engine import SQLITE_BUSY_TIMEOUT_MS, sqlite_path
 from counter_tui.db.migrate import is_known, schema_too_new, upgrade
 from counter_tui.db.models import DatabaseGeneration, Staff, TerminalSession
 from counter_tui.errors import Conflict, DatabaseUnavailable, InvalidInput, NotFound
-from counter_tui.files import PRIVATE_FILE_MODE, private_dir
+from counter_tui.files import new_private_file
 from counter_tui.folders import BACKUPS, shop_folder
 from counter_tui.services import audit
 from counter_tui.services.contact import shop_region
@@ -75,7 +75,7 @@ class RestoreDone:
 def back_up(ctx: ShopContext, actor: Actor, destination: Path | None = None) -> BackupMade:
     """Copy the shop's database to `destination` (a new file, or a folder to put it in;
     default: the shop's backups folder) while terminals keep working; a shift lead only.
-    Refuses to overwrite a file."""
+    Refuses to overwrite a file, or to make a folder that does not exist."""
     with ctx.database.read() as session:
         require(session, actor, Action.BACK_UP_DATABASE)
     made = _copy_out(ctx, _new_file(ctx, destination, "backup"))
@@ -139,35 +139,26 @@ def _refuse_while_signed_in(ctx: ShopContext) -> None:
 
 def _new_file(ctx: ShopContext, destination: Path | None, label: str) -> Path:
     """Where a new backup goes: `destination` itself, a dated name inside it when it is a
-    folder, or a dated name in the shop's backups folder. Never an existing file."""
+    folder, or a dated name in the shop's backups folder (`_copy_out` refuses a folder
+    that does not exist and an existing file)."""
     stamp = ctx.calendar.local(ctx.now()).format("YYYY-MM-DD-HHmmss")
     suffix = ".sqlite3" if ctx.database.is_sqlite else ".dump"
     name = f"counter-tui-{label}-{stamp}{suffix}"
     if destination is None:
-        path = shop_folder(ctx.database.url, BACKUPS) / name
-    else:
-        destination = destination.expanduser()
-        path = destination / name if destination.is_dir() else destination
-    if path.exists():
-        raise Conflict(f"There is already a file at {path}; give the backup another name.")
-    private_dir(path.parent)
-    return path.resolve()
+        return shop_folder(ctx.database.url, BACKUPS) / name
+    destination = destination.expanduser()
+    return destination / name if destination.is_dir() else destination
 
 
 def _copy_out(ctx: ShopContext, path: Path) -> BackupMade:
-    """Write the checked backup to `path` (through a temporary file beside it)."""
-    partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    os.close(descriptor)
-    try:
+    """Write the checked backup to `path`, a new private file (`files.new_private_file`:
+    through a temporary file beside it, named only once checked)."""
+    with new_private_file(path, "the backup") as partial:
         if ctx.database.is_sqlite:
             _sqlite_copy_out(ctx, partial)
         else:
             _pg_dump(ctx, partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    path = path.resolve()
     return BackupMade(path=path, size=path.stat().st_size)
 
 

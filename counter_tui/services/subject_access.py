@@ -33,7 +33,7 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotFound
-from counter_tui.files import private_file
+from counter_tui.files import new_private_file
 from counter_tui.folders import EXPORTS, shop_folder
 from counter_tui.services import audit
 from counter_tui.services.audit_redaction import about_customers
@@ -91,14 +91,13 @@ def write_subject_access(
     ctx: ShopContext, actor: Actor, customer_id: int, destination: Path | None = None
 ) -> SubjectAccessFile:
     """Write everything held about the customer to `destination` (default: a dated file
-    in the shop's exports folder; never over an existing file) and audit it."""
+    in the shop's exports folder; never over an existing file, nor in a folder that does
+    not exist) and audit it."""
     with ctx.database.read() as session:
         require(session, actor, Action.SUBJECT_ACCESS)
         document = _gather(session, ctx, customer_id)
     path = destination.expanduser() if destination is not None else _default_path(ctx, customer_id)
-    if path.exists():
-        raise Conflict(f"There is already a file at {path}; give another name.")
-    with private_file(path).open("w", encoding="utf-8") as out:
+    with new_private_file(path) as partial, partial.open("w", encoding="utf-8") as out:
         json.dump(document, out, ensure_ascii=False, indent=2)
         out.write("\n")
     counts = {section: len(document[section]) for section in SECTIONS}

@@ -70,6 +70,10 @@ def test_only_a_lead_backs_up_and_an_existing_file_is_never_overwritten(
     with pytest.raises(Conflict, match="There is already a file at"):
         backup.back_up(ctx, team.lead, there)
     assert there.read_text() == "keep me"
+    missing = tmp_path / "no-such-folder" / "b.sqlite3"
+    with pytest.raises(NotFound, match=r"There is no folder .*no-such-folder; create it first"):
+        backup.back_up(ctx, team.lead, missing)
+    assert not missing.parent.exists()
 
 
 def test_restore_is_refused_while_anyone_is_signed_in_naming_them(
@@ -141,6 +145,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_the_database_itself(
 
 def test_cli_backup_and_restore_ask_for_the_lead_and_say_where(shop_with_lead: str, tmp_path: Path) -> None:
     target = tmp_path / "kept" / "monday.sqlite3"
+    target.parent.mkdir()
 
     refused = invoke(shop_with_lead, "db", "backup", str(target))
     assert_one_line_failure(

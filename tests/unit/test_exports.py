@@ -173,6 +173,28 @@ def test_cli_exports_to_a_private_file_or_to_standard_output(shop_with_lead: str
     assert_one_line_failure(bad, "'1 Nov' is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-20.")
 
 
+def test_cli_export_needs_a_folder_that_exists_and_never_overwrites_a_file(
+    shop_with_lead: str, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-folder" / "customers.csv"
+    taken = tmp_path / "out" / "taken.csv"
+    taken.parent.mkdir()
+    taken.write_text("keep me")
+
+    no_folder = invoke(shop_with_lead, "customers", "export", "--out", str(missing), env=LEAD_ENV)
+    overwrite = invoke(shop_with_lead, "customers", "export", "--out", str(taken), env=LEAD_ENV)
+
+    assert_one_line_failure(
+        no_folder,
+        f"There is no folder {missing.parent}; create it first, or give a file in a folder that exists.",
+    )
+    assert not missing.parent.exists()
+    assert_one_line_failure(overwrite, f"There is already a file at {taken}; give the export another name.")
+    assert taken.read_text() == "keep me"
+    assert events(shop_with_lead, "data.exported") == []
+    assert list(taken.parent.iterdir()) == [taken]
+
+
 def test_customers_exported_then_imported_into_an_empty_shop_are_the_same(
     ctx: ShopContext, team: Team, tmp_path: Path
 ) -> None:

@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from counter_tui.cli import app
+from counter_tui.errors import Conflict
+from counter_tui.files import new_private_file
 from counter_tui.logs import configure_logging
 from counter_tui.ui.kiosk.launch import kiosk_log_file
 
@@ -89,3 +91,40 @@ def test_a_log_file_left_readable_by_an_older_version_is_made_private(tmp_path: 
     assert configure_logging() == old
     assert mode(old) == 0o600
     assert old.read_text() == "earlier entries\n"
+
+
+def test_a_file_the_cli_writes_is_private_and_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+
+    with pytest.raises(RuntimeError), new_private_file(target) as partial:
+        partial.write_text("half")
+        raise RuntimeError("stopped half way")
+    assert list(tmp_path.iterdir()) == []
+
+    with new_private_file(target) as partial:
+        partial.write_text("all of it")
+        assert not target.exists()
+    assert target.read_text() == "all of it"
+    assert mode(target) == 0o600
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_file_the_cli_writes_never_replaces_one_that_appeared_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.csv"
+    with pytest.raises(Conflict, match="There is already a file at"), new_private_file(target) as partial:
+        partial.write_text("mine")
+        target.write_text("theirs")
+    assert target.read_text() == "theirs"
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    other = tmp_path / "usb-stick.csv"
+    with new_private_file(other) as partial:
+        partial.write_text("on a drive without hard links")
+    assert other.read_text() == "on a drive without hard links"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv", "usb-stick.csv"]
+
+
+def no_hard_links(source: object, destination: object) -> None:
+    raise PermissionError(1, "Operation not permitted")
