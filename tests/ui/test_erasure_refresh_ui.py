@@ -5,13 +5,14 @@ on the customer it was on; and a customer record open on another terminal."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input, Static
 
 from counter_tui.services import changes, customers, erasure
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, type_text
 from tests.ui.test_find import result_names
 from tests.ui.test_live_ui import feed_since
 
@@ -86,3 +87,41 @@ async def test_a_record_open_elsewhere_closes_when_the_customer_is_erased(
         assert app.screen is not record
         assert "This customer's personal data was erased." in app.messages
         assert not [m for m in app.messages if "Bob" in m]
+
+
+async def test_a_record_under_a_dialog_stops_showing_them_at_once_and_the_typing_stays(
+    ctx: ShopContext, team: Team, joneses: list[int]
+) -> None:
+    """Erased at another terminal while a note dialog covers the record: the record beneath
+    (still visible around the dialog) shows nothing of them from that moment, and the note
+    being typed stays in its dialog, which then says it cannot be saved."""
+    customers.update_contact(ctx, team.sam, joneses[1], name="Bob Jones", phone="07700 900123", email="")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        record = CustomerScreen(customer_id=joneses[1])
+        await app.push_screen(record)
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        dialog = app.screen
+        await type_text(pilot, "Wants the blue one")
+        seen = changes.latest_event_id(ctx)
+        erasure.erase_customer(ctx, team.lead, joneses[1], "asked at the till")
+        app.apply_feed_event(feed_since(ctx, seen))
+        await settle(pilot)
+        shown = "\n".join(
+            plain(static.visual)
+            for static in record.query(Static)
+            if all(node.display for node in static.ancestors_with_self if node is not record)
+        )
+        assert "Bob" not in shown and "900123" not in shown and "Bob" not in record.sub_title
+        assert app.screen is dialog
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Wants the blue one" in [field.value for field in dialog.query(Input)]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert record not in app.screen_stack
+        assert "This customer's personal data was erased." in app.messages

@@ -208,6 +208,8 @@ class CustomerScreen(CustomerActions, CounterScreen):
         self.record_state = "pending"
         self._looking_as: Actor | None = None
         """Who this screen said is looking at the visit (told when it closes)."""
+        self._erased = False
+        """The record's customer was erased elsewhere while a dialog covered it."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -258,13 +260,9 @@ class CustomerScreen(CustomerActions, CounterScreen):
     def on_data_changed(self, message: DataChanged) -> None:
         """Reload on data changes; refresh only the lookers when just they changed. A
         record whose customer was erased elsewhere closes."""
-        if self.visit_id is None and any(
-            change.action == "customer.erased" and change.entity_id == self.customer_id
-            for change in message.changes
-        ):
-            if self.is_current:
-                self.notify("This customer's personal data was erased.", markup=False)
-                self.dismiss()
+        if self.visit_id is None and self._erased_in(message):
+            self._erased = True
+            self.back_on_top()
             return
         if message.changes or message.resumed:
             self.reload()
@@ -278,6 +276,36 @@ class CustomerScreen(CustomerActions, CounterScreen):
                 then=self.show_lookers,
                 quiet=True,
             )
+
+    def note_while_covered(self, message: DataChanged) -> None:
+        """A customer erased elsewhere while a dialog covers this screen, which still shows
+        around it, is shown no more from that moment: a visit reads again (it goes on, its
+        customer erased); a record is emptied, and closes once the dialog has gone. The
+        dialog keeps what was typed, and its Enter says why it cannot be saved."""
+        if not self._erased_in(message):
+            return
+        if self.visit_id is not None:
+            self.reload()
+            return
+        self._erased = True
+        self.query_one("#customer-body").display = False
+        self.query_one("#owner-banner").display = False
+        self.sub_title = ""
+
+    def back_on_top(self) -> None:
+        """Shown again: read everything again, or close a record erased meanwhile."""
+        if self._erased:
+            self.notify("This customer's personal data was erased.", markup=False)
+            self.dismiss()
+            return
+        super().back_on_top()
+
+    def _erased_in(self, message: DataChanged) -> bool:
+        """Whether `message` says this screen's customer was erased."""
+        return any(
+            change.action == "customer.erased" and change.entity_id == self.customer_id
+            for change in message.changes
+        )
 
     def show_lookers(self, names: list[str]) -> None:
         """Name colleagues who have this customer open too, so two don't approach at once."""
