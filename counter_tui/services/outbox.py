@@ -35,6 +35,9 @@ TEMPLATE_OF_KIND = {
 }
 """Each kind of follow-up that can be completed by email, and its template (`mail.templates.*`)."""
 EMAIL_KINDS = tuple(TEMPLATE_OF_KIND)
+BY_EMAIL = "by_email"
+"""The field a refusal to send names when email itself is what cannot be used (no mail
+server, no address), so the form shows it beside its "send it by email" choice."""
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,10 @@ def _require_sendable(session: Session, ctx: ShopContext, followup: FollowUp, cu
             "Complete it another way, or record their consent first."
         )
     if not customer.email:
-        raise InvalidInput(f"{customer.name} has no email address on file. Add one first.")
+        raise InvalidInput(f"{customer.name} has no email address on file. Add one first.", field=BY_EMAIL)
     require_outreach_allowed(session, ctx, followup, customer)
     if not ctx.rules.mail.configured:
         raise InvalidInput(
-            "The shop has no mail server yet: a lead sets mail.host and mail.sender (counter-tui shop set)."
+            "The shop has no mail server yet: a lead sets mail.host and mail.sender (counter-tui shop set).",
+            field=BY_EMAIL,
         )

@@ -266,3 +266,38 @@ async def test_an_email_left_unsent_asks_how_it_reached_them_and_records_that(
         "in_person",
         [],
     )
+
+
+async def test_no_mail_server_is_said_beside_the_email_tick_and_goes_when_it_changes(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Without a mail server, saving with "send it by email" ticked is refused beside that
+    tick (not in the foot, far from it); changing the tick takes the sentence away, and
+    neither unticking nor ticking again brings it back. The failed save leaves the order
+    Tab goes through the fields as it was."""
+    _bob_agreed_to_email(ctx, team)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _open_check_off(pilot, app)
+        order = [widget.id for widget in dialog.focus_chain]
+        await type_text(pilot, LINE)
+        await pilot.press("tab")
+        await type_text(pilot, "Emailed the thank-you")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        beside = dialog.query_one("#by-email-error", Static)
+        assert beside.display and plain(beside.visual).startswith("The shop has no mail server yet")
+        assert not dialog.query_one(".dialog-error", Static).display
+        assert [widget.id for widget in dialog.focus_chain] == order
+        assert app.focused is dialog.query_one("#by-email")
+
+        await pilot.press("space")  # unticked: asks how it reached them instead
+        await settle(pilot)
+        assert not beside.display
+        assert "no mail server" not in " ".join(plain(s.visual) for s in dialog.query(Static) if s.display)
+        await pilot.press("space")
+        await settle(pilot)
+        assert not beside.display
+        assert "no mail server" not in " ".join(plain(s.visual) for s in dialog.query(Static) if s.display)
+        assert [widget.id for widget in dialog.focus_chain] == order

@@ -53,6 +53,7 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
         "what_was_done": "done",
         "personal_line": "personal",
         "reached_by": "reached-by",
+        outbox.BY_EMAIL: "by-email",
     }
 
     def __init__(self, followup: FollowUpView) -> None:

@@ -147,7 +147,15 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
     def on_input_changed(self, event: Input.Changed) -> None:
         """A field being corrected no longer shows what was wrong with it (a refusal about
         its length stayed beside it, correct by then, until the next Enter)."""
-        line = self._error_line(event.input.id) if event.input.id else None
+        self._corrected(event.input)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """A tick changed no longer shows what was wrong with it ("no mail server" beside
+        "send it by email" stayed after unticking it); only the next Enter says it again."""
+        self._corrected(event.checkbox)
+
+    def _corrected(self, field: Widget) -> None:
+        line = self._error_line(field.id) if field.id else None
         if line is not None and line.display:
             line.update("")
             line.display = False
