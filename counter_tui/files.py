@@ -17,6 +17,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from counter_tui.errors import Conflict, NotFound
@@ -68,32 +69,53 @@ def checked_new_file(path: Path, what: str = "the file") -> Path:
     return path
 
 
+@dataclass
+class NewFile:
+    """A new file being written: `partial`, the temporary file to write, and `path`, the
+    name it gets (with `numbered`, the name it got once written)."""
+
+    partial: Path
+    path: Path
+
+
 @contextmanager
-def new_private_file(path: Path, what: str = "the file") -> Iterator[Path]:
+def new_private_file(path: Path, what: str = "the file", *, numbered: bool = False) -> Iterator[NewFile]:
     """Write a new private file (0600) at `path` (checked by `checked_new_file`) whole or
-    not at all: the block writes the empty temporary file yielded, beside `path`, which
+    not at all: the block writes the empty temporary file `partial`, beside `path`, which
     takes `path`'s name only when the block ends without an error, and never over a file
-    that appeared there meanwhile. Otherwise it is removed."""
-    path = checked_new_file(path, what)
+    that appeared there meanwhile. Otherwise it is removed. `numbered`: a taken name is
+    not refused; the file gets the first free one of `STEM-2.SUFFIX`, `STEM-3.SUFFIX`…"""
+    path = path.expanduser().absolute()
+    if not (numbered and path.parent.is_dir()):
+        checked_new_file(path, what)  # the folder must exist; unless numbered, the name be free
     descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     os.close(descriptor)
-    partial = Path(name)
+    new = NewFile(Path(name), path)
     try:
-        os.chmod(partial, PRIVATE_FILE_MODE)
-        yield partial
-        _take_name(partial, path, what)
+        os.chmod(new.partial, PRIVATE_FILE_MODE)
+        yield new
+        new.path = _take_name(new.partial, path, what, numbered)
     finally:
-        partial.unlink(missing_ok=True)
+        new.partial.unlink(missing_ok=True)
 
 
-def _take_name(partial: Path, path: Path, what: str) -> None:
-    """Give the written `partial` the name `path`: a hard link, which fails rather than
-    replace a file; on a drive without hard links (a FAT USB stick) a rename after one
-    last look."""
-    try:
-        os.link(partial, path)
-    except FileExistsError:
-        raise Conflict(f"There is already a file at {path}; give {what} another name.") from None
-    except OSError:
-        checked_new_file(path, what)
-        os.replace(partial, path)
+def _take_name(partial: Path, path: Path, what: str, numbered: bool) -> Path:
+    """Give the written `partial` the name `path` (or, `numbered`, the first free one
+    after it), and that name: a hard link, which fails rather than replace a file; on a
+    drive without hard links (a FAT USB stick) a rename after one last look."""
+    base, number = path, 1
+    while True:
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            if not path.exists():
+                os.replace(partial, path)
+                return path
+        else:
+            return path
+        if not numbered:
+            raise Conflict(f"There is already a file at {path}; give {what} another name.")
+        number += 1
+        path = base.with_name(f"{base.stem}-{number}{base.suffix}")

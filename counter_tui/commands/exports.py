@@ -112,8 +112,8 @@ def _export(
             count = exports.export(shop, allowed_by, kind, sys.stdout, fmt, bom=bom, period=period)
         else:
             with (
-                new_private_file(out, "the export") as partial,
-                partial.open("w", encoding="utf-8", newline="") as stream,
+                new_private_file(out, "the export") as new,
+                new.partial.open("w", encoding="utf-8", newline="") as stream,
             ):
                 count = exports.export(
                     shop, allowed_by, kind, stream, fmt, bom=bom, period=period, destination=str(out)

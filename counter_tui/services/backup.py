@@ -153,11 +153,11 @@ def _new_file(ctx: ShopContext, destination: Path | None, label: str) -> Path:
 def _copy_out(ctx: ShopContext, path: Path) -> BackupMade:
     """Write the checked backup to `path`, a new private file (`files.new_private_file`:
     through a temporary file beside it, named only once checked)."""
-    with new_private_file(path, "the backup") as partial:
+    with new_private_file(path, "the backup") as new:
         if ctx.database.is_sqlite:
-            _sqlite_copy_out(ctx, partial)
+            _sqlite_copy_out(ctx, new.partial)
         else:
-            _pg_dump(ctx, partial)
+            _pg_dump(ctx, new.partial)
     path = path.resolve()
     return BackupMade(path=path, size=path.stat().st_size)
 

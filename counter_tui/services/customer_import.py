@@ -12,20 +12,22 @@ that did not withdraw a consent given in the shop: `till_import.matching`) go to
 review CSV beside the file, `NAME.review.csv`, each with the customer's id and the
 reason. An import never deletes or overwrites an earlier such file (it may not have been
 looked at yet): a run with rows to write writes a new one, `NAME.review-2.csv` and so on
-when the name is taken, and a run with none writes nothing. A last event records the
-whole import's counts.
+when the name is taken, and a run with none writes nothing. These files are private and
+their text cleaned as typed text is (`_RowsFile`). A last event records the whole
+import's counts.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
 from counter_tui.errors import InvalidInput
+from counter_tui.files import NewFile, new_private_file
 from counter_tui.limits import fitted
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
@@ -239,9 +241,12 @@ def _write_batch(
 
 class _RowsFile:
     """A CSV beside the input of the rows a person should look at (the rejected rows, or
-    those to review), created on the first such row under a name no file has yet (an
-    earlier run's file is never touched); a dry run writes none. Either way the first few
-    reasons are kept to show."""
+    those to review), begun on the first such row and named when the import ends, or
+    stops (the rows written so far are kept), with the first name no file has yet (an
+    earlier run's file is never touched): a private file (`files.new_private_file`).
+    Each cell is cleaned as typed text is (`clean_text`: no control or bidi characters,
+    which a terminal or a spreadsheet would act on) and made safe to open in a
+    spreadsheet. A dry run writes none. Either way the first few reasons are kept to show."""
 
     SHOWN = 5
 
@@ -249,46 +254,37 @@ class _RowsFile:
         self.path = path
         self.dry_run = request.dry_run
         self.columns = columns
-        self._file: TextIO | None = None
+        self._files = ExitStack()
+        self._new: NewFile | None = None
         self._writer: Callable[[list[str]], object] | None = None
 
     def write(
         self, number: int, reason: str, cells: list[str], headers: list[str], shown: list[str], *ids: int
     ) -> None:
         """One row: its number, the `ids` of this file's `columns`, the reason and the
-        row's own cells (each made safe to open in a spreadsheet)."""
+        row's own cells."""
         if len(shown) < self.SHOWN:
             shown.append(f"Row {number}: {clean_text(reason)}")
         if self.dry_run:
             return
         if self._writer is None:
-            file = self._create()
-            self._file = file
+            self._new = self._files.enter_context(new_private_file(self.path, numbered=True))
+            file = self._files.enter_context(self._new.partial.open("w", encoding="utf-8-sig", newline=""))
             self._writer = csv.writer(file).writerow
-            self._writer(["Row", *self.columns, "Reason", *headers])
+            self._writer(["Row", *self.columns, "Reason", *(_safe(header) for header in headers)])
         self._writer(
-            [
-                str(number),
-                *(str(id_) for id_ in ids),
-                excel_safe(reason),
-                *(excel_safe(cell) for cell in cells),
-            ]
+            [str(number), *(str(id_) for id_ in ids), _safe(reason), *(_safe(cell) for cell in cells)]
         )
-
-    def _create(self) -> TextIO:
-        """Create the file under the first free name: `path`, then `STEM-2.csv`, `STEM-3.csv`
-        and so on ("x" mode, so a file that appears meanwhile is not overwritten either)."""
-        base, number = self.path, 1
-        while True:
-            try:
-                return self.path.open("x", encoding="utf-8-sig", newline="")
-            except FileExistsError:
-                number += 1
-                self.path = base.with_name(f"{base.stem}-{number}{base.suffix}")
 
     def __enter__(self) -> _RowsFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
+        self._files.close()
+        if self._new is not None:
+            self.path = self._new.path
+
+
+def _safe(cell: str) -> str:
+    """A cell of a review or rejects file: cleaned (lines kept) and spreadsheet-safe."""
+    return excel_safe(clean_text(cell, multiline=True))

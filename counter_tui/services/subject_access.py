@@ -97,7 +97,7 @@ def write_subject_access(
         require(session, actor, Action.SUBJECT_ACCESS)
         document = _gather(session, ctx, customer_id)
     path = destination.expanduser() if destination is not None else _default_path(ctx, customer_id)
-    with new_private_file(path) as partial, partial.open("w", encoding="utf-8") as out:
+    with new_private_file(path) as new, new.partial.open("w", encoding="utf-8") as out:
         json.dump(document, out, ensure_ascii=False, indent=2)
         out.write("\n")
     counts = {section: len(document[section]) for section in SECTIONS}

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_import import (
     ImportCounts,
     ImportRequest,
+    Progress,
     import_customers,
     rejects_path_for,
 )
@@ -695,6 +699,68 @@ def test_a_till_customer_linked_by_id_is_not_renamed_either(
 
     assert [c.name for c in on_file(ctx)] == ["Customer1 Smith"]
     assert "Robert Smith" in reviewed(counts)[0]["Reason"]
+
+
+def test_review_and_rejects_files_are_private_and_hold_no_control_or_bidi_characters(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    path = plain_csv(
+        tmp_path,
+        "odd.csv",
+        [
+            ["Ana Kowalska", "07700 600111", "ana.k@example.com", ""],
+            ["Piotr\x07 \u202eKowalski\x1b]0;owned\x07", "07700600111", "piotr.k@example.com", "\x1b[2Jyes"],
+            ["\u202eNo\x1b[31m Phone", "", "\x07", "Paid\r\nin cash"],
+        ],
+    )
+    before = os.umask(0o022)
+    try:
+        counts = run(ctx, team, path, columns=PLAIN)
+    finally:
+        os.umask(before)
+
+    assert (counts.new, counts.to_review, counts.rejected) == (2, 1, 1)
+    assert counts.review_path is not None and counts.rejects_path is not None
+    for written in (counts.review_path, counts.rejects_path):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written.name
+        text = written.read_text(encoding="utf-8-sig")
+        assert not [c for c in text if unicodedata.category(c) in ("Cc", "Cf") and c not in "\r\n"], (
+            written.name
+        )
+    (note,) = reviewed(counts)
+    assert note["Name"] == "Piotr Kowalski]0;owned" and note["News"] == "[2Jyes"
+    with counts.rejects_path.open(encoding="utf-8-sig", newline="") as file:
+        (rejected,) = list(csv.DictReader(file))
+    assert (rejected["Name"], rejected["News"]) == ("No[31m Phone", "Paid\nin cash")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("odd", ".odd"))) == [
+        "odd.csv",
+        "odd.rejects.csv",
+        "odd.review.csv",
+    ]
+
+
+class StopAfterFirstBatch(Progress):
+    def advanced(self, bytes_read: int, bytes_total: int, counts: ImportCounts) -> None:
+        raise KeyboardInterrupt
+
+
+def test_an_import_stopped_part_way_keeps_the_rejected_rows_of_the_batches_done(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    rows = [shopify_customer(1, Email="ann@@example"), *(shopify_customer(n) for n in range(2, 6))]
+    path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, rows)
+
+    with pytest.raises(KeyboardInterrupt):
+        import_customers(ctx, team.lead, ImportRequest(path, batch_rows=2), StopAfterFirstBatch())
+
+    rejects = rejects_path_for(path)
+    with rejects.open(encoding="utf-8-sig", newline="") as file:
+        assert [r["Row"] for r in csv.DictReader(file)] == ["2"]
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if "export" in p.name) == [
+        "export.csv",
+        "export.rejects.csv",
+    ]
 
 
 def test_importing_again_never_deletes_or_overwrites_an_earlier_review_or_rejects_file(

@@ -96,13 +96,13 @@ def test_a_log_file_left_readable_by_an_older_version_is_made_private(tmp_path: 
 def test_a_file_the_cli_writes_is_private_and_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
 
-    with pytest.raises(RuntimeError), new_private_file(target) as partial:
-        partial.write_text("half")
+    with pytest.raises(RuntimeError), new_private_file(target) as new:
+        new.partial.write_text("half")
         raise RuntimeError("stopped half way")
     assert list(tmp_path.iterdir()) == []
 
-    with new_private_file(target) as partial:
-        partial.write_text("all of it")
+    with new_private_file(target) as new:
+        new.partial.write_text("all of it")
         assert not target.exists()
     assert target.read_text() == "all of it"
     assert mode(target) == 0o600
@@ -113,15 +113,15 @@ def test_a_file_the_cli_writes_never_replaces_one_that_appeared_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "out.csv"
-    with pytest.raises(Conflict, match="There is already a file at"), new_private_file(target) as partial:
-        partial.write_text("mine")
+    with pytest.raises(Conflict, match="There is already a file at"), new_private_file(target) as new:
+        new.partial.write_text("mine")
         target.write_text("theirs")
     assert target.read_text() == "theirs"
 
     monkeypatch.setattr(os, "link", no_hard_links)
     other = tmp_path / "usb-stick.csv"
-    with new_private_file(other) as partial:
-        partial.write_text("on a drive without hard links")
+    with new_private_file(other) as new:
+        new.partial.write_text("on a drive without hard links")
     assert other.read_text() == "on a drive without hard links"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv", "usb-stick.csv"]
 
