@@ -41,7 +41,7 @@ def shop_show(ctx: typer.Context) -> None:
         typer.echo(f"{setting.key:<{width}}  {setting.text}")
 
 
-@shop_app.command("set")
+@shop_app.command("set", context_settings={"ignore_unknown_options": True})
 def shop_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The setting, e.g. thresholds.greet_within_minutes.")],
@@ -50,6 +50,8 @@ def shop_set(
     lead_pin: LeadPinOption = None,
 ) -> None:
     """Change one shop-wide setting (a shift lead's name and PIN are needed)."""
+    # A value such as -5 is not an option (ignore_unknown_options): it reaches the
+    # setting's own check, which says what may be typed.
     from counter_tui.commands.common import command_shop
 
     with command_shop(ctx) as shop:

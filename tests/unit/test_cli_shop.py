@@ -120,6 +120,18 @@ def test_a_value_out_of_range_is_one_red_line_naming_the_range(shop_with_lead: s
     assert events(shop_with_lead, "shop_settings.changed") == []
 
 
+@pytest.mark.parametrize("typed", ["-5", "-1.5", "-x"])
+def test_a_value_with_a_minus_sign_reaches_the_settings_check_without_dashes(
+    shop_with_lead: str, typed: str
+) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "thresholds.idle_lock_minutes", typed, env=LEAD_ENV)
+
+    assert_one_line_failure(
+        result, "thresholds.idle_lock_minutes: type a whole number from 1 to 240 (minutes)."
+    )
+    assert events(shop_with_lead, "shop_settings.changed") == []
+
+
 def test_a_country_the_phone_library_does_not_know_is_refused(shop_with_lead: str) -> None:
     result = invoke(shop_with_lead, "shop", "set", "shop.country", "XX", env=LEAD_ENV)
 
