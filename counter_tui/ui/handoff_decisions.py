@@ -41,18 +41,25 @@ def pending_cells(ctx: ShopContext, request: HandoffView) -> list[Text]:
 
 
 class ReasonLine(Guarded, Static):
-    """Under a pending list: the highlighted request's reason, whole and wrapped, as the
-    person asking wrote it (the table's Reason column cuts it at 80 columns)."""
+    """Under a hand-off list: the highlighted row's reason (and a lead's note on it), whole
+    and wrapped, as written (the table's Reason column cuts it at 80 columns)."""
 
     DEFAULT_CSS = "ReasonLine { height: auto; padding: 0 1; }"
 
     def show(self, request: HandoffView | None) -> None:
-        """Show `request`'s reason, or nothing when no request is highlighted."""
-        self.display = request is not None
-        if request is not None:
-            self.update(
-                plain(f"Reason ({one_line(request.from_name, NAME_WIDTH)}): {one_line(request.reason)}")
-            )
+        """Show a pending `request`'s reason, or nothing when no request is highlighted."""
+        self.say(request.from_name, request.reason) if request is not None else self.say("", "")
+
+    def say(self, asked_by: str, reason: str, note_by: str = "", note: str = "") -> None:
+        """Show `reason` as given by `asked_by`, and `note_by`'s `note` on it (nothing when
+        there is no reason)."""
+        self.display = bool(reason or note)
+        if not self.display:
+            return
+        words = f"Reason ({one_line(asked_by, NAME_WIDTH)}): {one_line(reason)}"
+        if note:
+            words += f" — {one_line(note_by, NAME_WIDTH)}'s note: {one_line(note)}"
+        self.update(plain(words))
 
 
 NAME_WIDTH = 40

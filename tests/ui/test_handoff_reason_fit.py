@@ -33,3 +33,22 @@ async def test_a_hand_offs_reason_is_read_whole_at_80_columns(ctx: ShopContext, 
             await settle(pilot)
             assert isinstance(app.screen, HandoffsScreen | ReviewScreen)
             assert REASON in drawn_text(app), name
+
+
+NOTE = "Alex is alone on the till until four; ask Jordan, who knows the clocks almost as well, instead."
+
+
+async def test_a_decided_hand_offs_reason_and_note_are_read_whole_in_the_log(
+    ctx: ShopContext, team: Team
+) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="clock", claim=True)
+    request = handoffs.request_handoff(ctx, team.sam, visit_id, team.alex.staff_id or 0, REASON)
+    handoffs.deny_handoff(ctx, team.lead, request, NOTE)
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        await pilot.press("l", "1")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        drawn = drawn_text(app)
+        assert REASON in drawn and NOTE in drawn

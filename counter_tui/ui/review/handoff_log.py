@@ -56,6 +56,7 @@ class HandoffLogPane(ReviewPane):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.pending: dict[str, HandoffView] = {}
+        self.entries: dict[str, HandoffLogEntry] = {}
         self.staff_ids: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
@@ -64,7 +65,7 @@ class HandoffLogPane(ReviewPane):
             "pending-table",
             PENDING_COLUMNS,
         )
-        yield ReasonLine()
+        yield ReasonLine(id="pending-reason")
         yield Label(FILTER_OFF, id="log-title", classes="section-title")
         box = KeysInOrder(placeholder="e.g. today sam break", id="log-filter", max_length=80)
         box.display = False
@@ -83,6 +84,7 @@ class HandoffLogPane(ReviewPane):
                 ),
             ),
         )
+        yield ReasonLine(id="log-reason")
 
     def reload(self) -> None:
         """Fetch pending requests and the filtered log."""
@@ -101,11 +103,11 @@ class HandoffLogPane(ReviewPane):
         self.query_one("#pending-table", FittedTable).fill(
             [(str(r.id), pending_cells(self.ctx, r)) for r in requests]
         )
-        self.query_one(ReasonLine).show(self.selected_request())
+        self.query_one("#pending-reason", ReasonLine).show(self.selected_request())
 
     @on(DataTable.RowHighlighted, "#pending-table")
     def _request_highlighted(self) -> None:
-        self.query_one(ReasonLine).show(self.selected_request())
+        self.query_one("#pending-reason", ReasonLine).show(self.selected_request())
 
     def start_filter(self) -> None:
         """/ shows the filter box with the focus: it is only ever on show while it takes the
@@ -164,7 +166,8 @@ class HandoffLogPane(ReviewPane):
         )
 
     def show_log(self, entries: tuple[HandoffLogEntry, ...]) -> None:
-        """Show the log."""
+        """Show the log, and the highlighted entry's reason and note whole under it."""
+        self.entries = {f"log-{index}": entry for index, entry in enumerate(entries)}
         rows = [
             (
                 f"log-{index}",
@@ -181,6 +184,16 @@ class HandoffLogPane(ReviewPane):
             for index, e in enumerate(entries)
         ]
         self.query_one("#log-table", FittedTable).fill(rows)
+        self._entry_highlighted()
+
+    @on(DataTable.RowHighlighted, "#log-table")
+    def _entry_highlighted(self) -> None:
+        entry = self.entries.get(row_key(self.query_one("#log-table", DataTable)) or "")
+        line = self.query_one("#log-reason", ReasonLine)
+        if entry is None:
+            line.say("", "")
+        else:
+            line.say(entry.actor_name, entry.reason, entry.decided_by_name, entry.decision_note)
 
     def decided(self, entry: HandoffLogEntry) -> Text:
         """Who decided and when (`Dana 14:12`; with the day when not the day it was asked);
