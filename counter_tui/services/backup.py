@@ -87,10 +87,11 @@ def back_up(ctx: ShopContext, actor: Actor, destination: Path | None = None) -> 
 
 def restore(ctx: ShopContext, actor: Actor, source: Path) -> RestoreDone:
     """Replace the shop's data with the backup at `source`; a shift lead only, and only
-    while nobody is signed in at any terminal. What it replaces is backed up first."""
+    while nobody is signed in at any terminal (asked only once `source` is known to be a
+    backup it can use, so a wrong file is not answered with who to sign out). What it
+    replaces is backed up first."""
     with ctx.database.read() as session:
         require(session, actor, Action.RESTORE_DATABASE)
-    _refuse_while_signed_in(ctx)
     source = source.expanduser().resolve()
     if not source.is_file():
         raise NotFound(f"There is no backup file at {source}.")
@@ -100,6 +101,7 @@ def restore(ctx: ShopContext, actor: Actor, source: Path) -> RestoreDone:
             raise InvalidInput(f"{source} is the shop's database itself, not a backup of it.")
     else:
         _pg_tool("pg_restore", "--list", str(source))
+    _refuse_while_signed_in(ctx)  # after the file's checks: a wrong file is said first
     kept = _copy_out(ctx, _new_file(ctx, None, "before-restore"))
     if ctx.database.is_sqlite:
         _sqlite_copy_in(ctx, source)

@@ -89,6 +89,23 @@ def test_restore_is_refused_while_anyone_is_signed_in_naming_them(
     assert customer_names(ctx) == []
 
 
+def test_restore_checks_the_file_before_saying_who_is_signed_in(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert sessions.signed_in_terminals(ctx) != []
+
+    with pytest.raises(InvalidInput, match=r"garbage\.db is not a counter-tui backup"):
+        backup.restore(ctx, team.lead, garbage)
+    with pytest.raises(NotFound, match="There is no backup file at"):
+        backup.restore(ctx, team.lead, tmp_path / "missing.sqlite3")
+    database_file = sqlite_path(ctx.database.url)
+    assert database_file is not None
+    with pytest.raises(InvalidInput, match="is the shop's database itself"):
+        backup.restore(ctx, team.lead, database_file)
+
+
 def test_signed_in_terminals_follows_sign_ins_sign_outs_and_closes(
     ctx: ShopContext, team: Team, other_terminal: ShopContext
 ) -> None:
