@@ -15,7 +15,7 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.followups import load_open, require_owner_or_lead
 from counter_tui.services.permissions import Action, require
-from counter_tui.services.when import parse_due
+from counter_tui.services.when import parse_due, require_within_reach
 
 
 def reschedule_followup(
@@ -39,6 +39,7 @@ def reschedule_followup(
         due_at = due
     if due_at <= now:
         raise InvalidInput("That time has already passed. Pick a time in the future.", field="due")
+    require_within_reach(due_at, ctx.calendar, now, field="due")
     with ctx.database.write() as session:
         followup = load_open(session, followup_id)
         staff = require_owner_or_lead(session, actor, followup)

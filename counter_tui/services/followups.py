@@ -30,6 +30,7 @@ from counter_tui.services.permissions import Action, require, staff_target
 from counter_tui.services.personal_line import require_personal
 from counter_tui.services.queries import followup_views
 from counter_tui.services.views import FollowUpView, MyFollowUps
+from counter_tui.services.when import require_within_reach
 
 CALLBACK_CHANNELS = (Channel.PHONE, Channel.SMS)
 
@@ -132,7 +133,9 @@ def insert_followup(
     audit_details: Mapping[str, object] | None = None,
 ) -> int:
     """Add a follow-up and its audit event inside the caller's transaction. Without a
-    `staff` (the shop itself acting), `owner_id` must be given."""
+    `staff` (the shop itself acting), `owner_id` must be given. Every follow-up is
+    created through here, so none is due more than a year ahead."""
+    require_within_reach(due_at, ctx.calendar, ctx.now(), field="due_at")
     if owner_id is None:
         assert staff is not None, "a follow-up the shop queues by itself names its owner"
         owner_id = _owner_for(session, customer_id, staff)

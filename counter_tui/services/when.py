@@ -14,6 +14,38 @@ WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HELP = "Type a time like '17:00', 'tomorrow 12:30', 'fri 10:00', '2026-11-25 16:00' or 'in 2 working hours'."
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _WORKING = re.compile(r"^in (\S+) work(?:ing)? (hours?|minutes?|mins?)$")
+FURTHEST_AHEAD = timedelta(days=365)
+"""How far ahead a follow-up can be due: a year. A slipped digit ("9999-12-31") was stored
+as typed, a promise nobody would see again, and past the year 9999 raised OverflowError."""
+
+
+def day_words(calendar: StoreCalendar, moment: datetime, now: datetime) -> str:
+    """The store's day at `moment` as a person reads it: "Fri 27 Nov", with the year when
+    it is not this year's ("Fri 31 Dec 9999"; without it that read as this 31 Dec, and
+    its weekday looked wrong)."""
+    local = calendar.local(moment)
+    words = local.format("ddd D MMM")
+    if local.year != calendar.local_date(now).year:
+        words += local.format(" YYYY")
+    return words
+
+
+def require_within_reach(
+    due: datetime, calendar: StoreCalendar, now: datetime, *, field: str = ""
+) -> datetime:
+    """`due`, when it is at most `FURTHEST_AHEAD` after `now`; otherwise a sentence naming
+    the furthest day, about `field`. Every service that sets a due time calls this (creating
+    any follow-up, a promise, a callback, a snooze), and so does reading a typed one."""
+    if due - now > FURTHEST_AHEAD:
+        raise _too_far(calendar, now, field)
+    return due
+
+
+def _too_far(calendar: StoreCalendar, now: datetime, field: str = "") -> InvalidInput:
+    furthest = day_words(calendar, now + FURTHEST_AHEAD, now)
+    return InvalidInput(
+        f"A follow-up can be due at most a year ahead: pick a day up to {furthest}.", field=field
+    )
 
 
 def _parse_time(text: str) -> time:
@@ -78,19 +110,21 @@ def read_due(text: str, calendar: StoreCalendar, now: datetime) -> DueReading:
     """A typed due time, never when the shop is shut. Nothing typed is the close of the
     next day the shop is open (as a thank-you is due); a time on a closed day or outside
     opening hours moves to the next opening (the earliest the shop can keep it), with a
-    sentence saying so for the dialog to show before anything is saved."""
+    sentence saying so for the dialog to show before anything is saved. A time more than
+    `FURTHEST_AHEAD` away is refused."""
     if not text.strip():
         return DueReading(calendar.thank_you_due(now))
     due = parse_typed_due(text, calendar, now)
     if calendar.is_open_or_closing_at(due):
-        return DueReading(due)
-    day = calendar.local(due).format("ddd D MMM")
+        return DueReading(require_within_reach(due, calendar, now))
+    day = day_words(calendar, due, now)
     shut = (
         f"The shop is not open at {calendar.local(due).format('HH:mm')} on {day}"
         if calendar.is_open_day(calendar.local_date(due))
         else f"The shop is closed on {day}"
     )
-    return DueReading(calendar.next_opening(due), f"{shut}; moved to the next opening.")
+    moved = require_within_reach(calendar.next_opening(due), calendar, now)
+    return DueReading(moved, f"{shut}; moved to the next opening.")
 
 
 def parse_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
@@ -122,9 +156,10 @@ def _parse_due(text: str, calendar: StoreCalendar, now: datetime, weeks_on: int 
     if working:
         return calendar.add_working_time(now, _working_amount(working.group(1), working.group(2)))
     today = calendar.local_date(now) + timedelta(weeks=weeks_on)
-    if _TIME.match(words[-1]):
-        clock = _parse_time(words[-1])
-        day = _parse_day(" ".join(words[:-1]), today)
+    clock = _parse_time(words[-1]) if _TIME.match(words[-1]) else None
+    day = _parse_day(" ".join(words[:-1] if clock else words), today)
+    if day > calendar.local_date(now + FURTHEST_AHEAD):  # refused before a time on it is made
+        raise _too_far(calendar, now)
+    if clock is not None:
         return calendar.at(day, clock)
-    day = _parse_day(" ".join(words), today)
     return calendar.closing(day) or calendar.at(day, time(17, 0))

@@ -15,7 +15,9 @@ def clock_time(ctx: ShopContext, moment: datetime | None) -> str:
 
 
 def day_and_time(ctx: ShopContext, moment: datetime | None) -> str:
-    """`Fri 20 Nov 14:05`, or `today 14:05` / `tomorrow 14:05` near now."""
+    """`Fri 20 Nov 14:05`, or `today 14:05` / `tomorrow 14:05` near now; `4 Jan 2027 14:05`
+    (with the year, short enough for a table's column) for a day not in this year or
+    half a year or more away."""
     if moment is None:
         return ""
     calendar = ctx.calendar
@@ -28,7 +30,7 @@ def day_and_time(ctx: ShopContext, moment: datetime | None) -> str:
         return "tomorrow " + local.format("HH:mm")
     if days == -1:
         return "yesterday " + local.format("HH:mm")
-    if abs(days) > 180:
+    if abs(days) > 180 or local.year != today.year:
         return local.format("D MMM YYYY HH:mm")
     return local.format("ddd D MMM HH:mm")
 

@@ -283,6 +283,46 @@ async def test_snooze_shows_the_time_understood_and_asks_why(ctx: ShopContext, t
     )
 
 
+async def test_snoozing_more_than_a_year_ahead_is_refused_keeping_what_was_typed(
+    ctx: ShopContext, team: Team
+) -> None:
+    """By keys: "9999-12-31 23:30" (a slipped digit) shows the furthest day it may be
+    instead of raising OverflowError; Enter refuses it beside the box with the typing
+    kept; a day next year reads with its year; nothing moves until a day within reach."""
+    bought_something(ctx, team)
+    [thank_you] = followups_of(ctx, FollowUpKind.THANK_YOU)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_followups(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SnoozeDialog)
+        too_far = "A follow-up can be due at most a year ahead: pick a day up to Sat 20 Nov 2027."
+        await type_text(pilot, "9999-12-31 23:30")
+        await settle(pilot)
+        assert plain(dialog.query_one("#due-understood", Static).visual) == too_far
+        await pilot.press("tab")
+        await type_text(pilot, "Bob is abroad")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert plain(dialog.query_one("#due-error", Static).visual) == too_far
+        assert app.focused is dialog.query_one("#due", Input)
+        assert dialog.query_one("#due", Input).value == "9999-12-31 23:30"
+        assert dialog.query_one("#reason", Input).value == "Bob is abroad"
+        assert followups_of(ctx, FollowUpKind.THANK_YOU)[0].due_at == thank_you.due_at
+        await pilot.press(*["backspace"] * 16)
+        await type_text(pilot, "4/1 10:00")
+        await settle(pilot)
+        assert plain(dialog.query_one("#due-understood", Static).visual) == "Due Mon 4 Jan 2027, 10:00"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Snoozed until 4 Jan 2027 10:00."
+    [snoozed] = followups_of(ctx, FollowUpKind.THANK_YOU)
+    assert snoozed.due_at == datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
+
+
 async def test_the_highlight_stays_on_its_follow_up_after_a_dialog_is_closed(
     ctx: ShopContext, team: Team
 ) -> None:

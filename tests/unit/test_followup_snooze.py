@@ -97,6 +97,21 @@ def test_refusals_change_nothing(
     assert audit_log("followup.rescheduled") == []
 
 
+@pytest.mark.parametrize("due", ["9999-12-31", "9999-12-31 23:30", datetime(2030, 1, 1, 12, 0, tzinfo=UTC)])
+def test_snoozing_more_than_a_year_ahead_is_refused_beside_the_due_time(
+    ctx: ShopContext, team: Team, bob: int, fetch: Callable[..., Any], row_count: RowCount, due: Any
+) -> None:
+    followup_id = _promise(ctx, team, bob)
+    first_due = fetch(FollowUp, followup_id).due_at
+    with pytest.raises(InvalidInput) as too_far:
+        reschedule_followup(ctx, team.sam, followup_id, due, "part on order")
+    assert (
+        str(too_far.value) == "A follow-up can be due at most a year ahead: pick a day up to Sat 20 Nov 2027."
+    )
+    assert too_far.value.field == "due"
+    assert (fetch(FollowUp, followup_id).due_at, row_count(FollowUpDue)) == (first_due, 0)
+
+
 def test_a_reason_is_held_to_the_reason_limit(ctx: ShopContext, team: Team, bob: int) -> None:
     followup_id = _promise(ctx, team, bob)
     with pytest.raises(InvalidInput, match="at most 200 characters") as too_long:

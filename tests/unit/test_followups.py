@@ -210,6 +210,26 @@ def test_promise_in_the_past_or_without_a_time_zone_is_refused(
     assert row_count(FollowUp) == 0
 
 
+def test_a_promise_or_any_follow_up_more_than_a_year_ahead_is_refused(
+    ctx: ShopContext, team: Team, bob: int, row_count: RowCount, audit_log: AuditLog
+) -> None:
+    """A due date with a slipped digit ("9999-12-31") was stored as typed. Every follow-up
+    created (a promise, a callback, any kind) is due at most a year ahead."""
+    far = datetime(9999, 12, 31, 12, 0, tzinfo=UTC)
+    with pytest.raises(
+        InvalidInput, match="at most a year ahead: pick a day up to Sat 20 Nov 2027"
+    ) as refused:
+        followups.add_promise(ctx, team.sam, bob, promise="ring", due_at=far)
+    assert refused.value.field == "due_at"
+    with pytest.raises(InvalidInput, match="at most a year ahead"), ctx.database.write() as session:
+        followups.insert_followup(
+            session, ctx, team.sam, None, bob, FollowUpKind.CALLBACK, Channel.PHONE, "ring", far, owner_id=2
+        )
+    assert (row_count(FollowUp), audit_log("followup.queued")) == (0, [])
+    kept = followups.add_promise(ctx, team.sam, bob, promise="ring", due_at=ctx.now() + timedelta(days=365))
+    assert kept > 0
+
+
 def test_promise_on_a_channel_needs_consent(ctx: ShopContext, team: Team, bob: int) -> None:
     due = _utc(2026, 11, 24, 10, 0)
     with pytest.raises(NotAllowed, match="has not agreed to be contacted by email"):

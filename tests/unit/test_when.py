@@ -3,13 +3,17 @@ due moment is still ahead, so "fri" on a Friday before closing is today."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from counter_tui.config import ShopSettings
+from counter_tui.errors import InvalidInput
 from counter_tui.services.calendar import StoreCalendar
-from counter_tui.services.when import parse_due, read_due
+from counter_tui.services.when import FURTHEST_AHEAD, day_words, parse_due, read_due, require_within_reach
+from counter_tui.ui.dialogs.followup_forms import understood_due
+from counter_tui.ui.format import day_and_time
 
 CALENDAR = StoreCalendar(ShopSettings(name="Shop"))
 
@@ -70,3 +74,49 @@ def test_a_due_time_when_the_shop_is_shut_moves_to_the_next_opening_and_says_so(
 @pytest.mark.parametrize("typed", ["today 13:00", "today 16:00", "mon 09:00", "mon", "in 2 working hours"])
 def test_a_due_time_while_open_or_at_closing_stays(typed: str) -> None:
     assert read_due(typed, CALENDAR, SAT).moved == ""
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "9999-12-31 23:30", "31/12/9999 23:30", "2062-01-05 12:00"])
+def test_a_day_more_than_a_year_ahead_is_refused_saying_the_furthest_day(typed: str) -> None:
+    """A slipped digit ("9999", "2062") was stored as typed, and a time after closing on
+    the last day there is raised OverflowError moving to the next opening."""
+    with pytest.raises(InvalidInput) as too_far:
+        read_due(typed, CALENDAR, SAT)
+    assert str(too_far.value) == (
+        "A follow-up can be due at most a year ahead: pick a day up to Sun 28 Nov 2027."
+    )
+    assert str(understood_due(typed, CALENDAR, SAT)) == str(too_far.value)
+
+
+def test_up_to_a_year_ahead_is_kept_and_the_same_refusal_guards_a_time_given_as_such() -> None:
+    furthest = SAT + FURTHEST_AHEAD
+    assert timedelta(days=365) == FURTHEST_AHEAD
+    assert parse_due("2027-11-27 12:00", CALENDAR, SAT) == _utc(2027, 11, 27, 12, 0)
+    assert require_within_reach(furthest, CALENDAR, SAT) == furthest
+    with pytest.raises(InvalidInput, match="at most a year ahead") as refused:
+        require_within_reach(furthest + timedelta(minutes=1), CALENDAR, SAT, field="due_at")
+    assert refused.value.field == "due_at"
+
+
+@pytest.mark.parametrize(
+    ("moment", "words"),
+    [
+        (_utc(2026, 12, 31, 12, 0), "Thu 31 Dec"),
+        (_utc(2027, 1, 4, 12, 0), "Mon 4 Jan 2027"),
+        (_utc(2025, 12, 31, 12, 0), "Wed 31 Dec 2025"),
+    ],
+)
+def test_day_words_name_the_year_of_a_day_not_in_this_year(moment: datetime, words: str) -> None:
+    assert day_words(CALENDAR, moment, SAT) == words
+
+
+def test_the_due_time_understood_names_the_year_when_it_is_next_year() -> None:
+    assert str(understood_due("4/1 12:00", CALENDAR, SAT)) == "Due Mon 4 Jan 2027, 12:00"
+    assert str(understood_due("31/12 12:00", CALENDAR, SAT)) == "Due Thu 31 Dec, 12:00"
+
+
+def test_a_table_names_the_year_of_a_due_day_next_year() -> None:
+    """Follow-up lists and the snooze toast: next January is not this one."""
+    shop = SimpleNamespace(calendar=CALENDAR, now=lambda: SAT)
+    assert day_and_time(shop, _utc(2027, 1, 4, 12, 0)) == "4 Jan 2027 12:00"  # type: ignore[arg-type]
+    assert day_and_time(shop, _utc(2026, 12, 31, 12, 0)) == "Thu 31 Dec 12:00"  # type: ignore[arg-type]

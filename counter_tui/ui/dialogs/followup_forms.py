@@ -15,7 +15,7 @@ from counter_tui.db.models import Channel
 from counter_tui.errors import InvalidInput
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
-from counter_tui.services.when import parse_due, read_due
+from counter_tui.services.when import day_words, parse_due, read_due
 from counter_tui.ui.dialogs.form import FormDialog, required
 from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import plain
@@ -73,9 +73,9 @@ def chosen_channel(choice: ChoiceList[str], consented: set[str], *, key_hint: st
 
 
 def understood_due(typed: str, calendar: StoreCalendar, now: datetime) -> Text:
-    """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"), so the person
-    sees which day "fri" became, or that it moved off a time the shop is shut, before
-    saving; or what to type instead."""
+    """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"; the year too
+    when it is not this year's), so the person sees which day "fri" became, or that it
+    moved off a time the shop is shut, before saving; or what to type instead."""
     try:
         reading = read_due(typed, calendar, now)
     except InvalidInput as error:
@@ -85,7 +85,8 @@ def understood_due(typed: str, calendar: StoreCalendar, now: datetime) -> Text:
     days = (calendar.local_date(due) - calendar.local_date(now)).days
     near = {0: " (today)", 1: " (tomorrow)"}.get(days, "")
     moved = f" ({reading.moved})" if reading.moved else ""
-    return plain(f"Due {local.format('ddd D MMM, HH:mm')}{near}{moved}", style="bold")
+    when = f"{day_words(calendar, due, now)}, {local.format('HH:mm')}"
+    return plain(f"Due {when}{near}{moved}", style="bold")
 
 
 class CallbackDialog(FormDialog[CallbackRequest]):
