@@ -49,6 +49,8 @@ HISTORY_LIMIT = 20
 AT_THE_COUNTER = "agreed at the counter when their details were taken"
 """How a customer agreed to a channel ticked on the form putting them on file."""
 NOTES_LIMIT = 20
+ERASED_MEANWHILE = "This customer's details were erased at their request, so nothing was saved."
+"""A write refused because its customer was erased after the form was opened."""
 CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 
 
@@ -59,9 +61,13 @@ def load_customer(session: Session, customer_id: int) -> Customer:
     (PostgreSQL; SQLite lets one writer in at a time anyway), and checked after the lock:
     a merge or erasure in progress at another terminal is waited for, then refuses this
     write, which would have landed on a hidden or erased record (a note written as a lead
-    merged the duplicate did). Two writes to one customer take turns."""
+    merged the duplicate did). Two writes to one customer take turns. A write to a
+    customer erased meanwhile (a promise typed as a lead erased them at another terminal)
+    says so, for the dialog to show beside what was typed."""
     lock = {"key_share": True} if writing(session) else None  # FOR NO KEY UPDATE
     customer = session.get(Customer, customer_id, with_for_update=lock, populate_existing=lock is not None)
+    if customer is not None and customer.erased_at is not None and lock is not None:
+        raise NotFound(ERASED_MEANWHILE)
     if customer is None or customer.erased_at is not None:
         raise NotFound("That customer is no longer on file.")
     if customer.merged_into_id is not None:

@@ -63,7 +63,7 @@ def run_beside(write: Callable[[], None]) -> tuple[threading.Thread, list[BaseEx
     ("change", "said"),
     [
         ("merged_into_id = {kept}", "was merged into Ama Owusu's record"),
-        ("erased_at = now()", "no longer on file"),
+        ("erased_at = now()", "were erased at their request, so nothing was saved"),
     ],
 )
 def test_a_note_written_during_a_merge_or_erasure_waits_and_is_refused(
