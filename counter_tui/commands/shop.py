@@ -29,6 +29,9 @@ shop_app.add_typer(holiday_app, name="holiday")
 DayArgument = Annotated[str, typer.Argument(help="The date, YYYY-MM-DD.", show_default=False)]
 
 
+REPAIRED = "stored out of range, so this nearest allowed value is used until a lead sets it"
+
+
 @shop_app.command("show")
 def shop_show(ctx: typer.Context) -> None:
     """List every shop-wide setting and its value (as you would type it to `shop set`)."""
@@ -38,7 +41,8 @@ def shop_show(ctx: typer.Context) -> None:
         settings = shop_settings.listing(shop)
     width = max(len(setting.key) for setting in settings)
     for setting in settings:
-        typer.echo(f"{setting.key:<{width}}  {setting.text}")
+        repaired = f"  ({REPAIRED})" if setting.repaired else ""
+        typer.echo(f"{setting.key:<{width}}  {setting.text}{repaired}")
 
 
 @shop_app.command("set", context_settings={"ignore_unknown_options": True})

@@ -5,6 +5,7 @@ lead, and a refused value is one red line that changes nothing."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -138,3 +139,21 @@ def test_a_country_the_phone_library_does_not_know_is_refused(shop_with_lead: st
     assert result.exit_code == 1
     assert "shop.country" in result.output and "GB" in result.output
     assert shop(shop_with_lead).rules.shop.country == ""
+
+
+def test_show_says_which_value_was_stored_out_of_range(shop_with_lead: str) -> None:
+    """A value stored out of range (by an older version, or by hand) is read as the nearest
+    allowed one; `shop show` says so beside it instead of printing it as if set."""
+    with sqlite3.connect(shop_with_lead.removeprefix("sqlite:///")) as connection:
+        connection.execute(
+            "UPDATE shopsetting SET value = '99999999999' WHERE key = 'thresholds.greet_within_minutes'"
+        )
+
+    result = invoke(shop_with_lead, "shop", "show")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    [shown] = [line for line in lines if line.startswith("thresholds.greet_within_minutes")]
+    assert shown.split()[1] == "120"
+    assert "stored out of range" in shown
+    assert [line for line in lines if "out of range" in line] == [shown]
