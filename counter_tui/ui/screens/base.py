@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Any, ClassVar, Literal, TypeVar
 
-from textual.binding import ActiveBinding
+from textual.binding import ActiveBinding, BindingsMap
 from textual.screen import Screen
 
 from counter_tui.ui.focus_keys import screen_ready
@@ -45,6 +46,20 @@ class CounterScreen(Guarded, ShopAccess, Screen[None]):
         for action in cls.RECORD_ACTIONS:
             # Textual runs `_action_<name>` before `action_<name>`: the wait goes first.
             setattr(cls, f"_action_{action}", _after_record(action))
+        if cls.RECORD_ACTIONS and cls._merged_bindings is not None:
+            # Their keys are priority keys, run by the app as they arrive: a bound key
+            # that is not goes to the focused widget and comes back up to the app later,
+            # when the keys typed after it ("␣⏎" for the dialog it opens) are already in
+            # this screen's widgets, and lost.
+            cls._merged_bindings = BindingsMap.from_keys(
+                {
+                    key: [
+                        replace(binding, priority=True) if binding.action in cls.RECORD_ACTIONS else binding
+                        for binding in found
+                    ]
+                    for key, found in cls._merged_bindings.key_to_bindings.items()
+                }
+            )
 
     def waits_for_record(self, action: str) -> bool:
         """Whether `action` is to be offered now, to wait for the record being read."""

@@ -19,7 +19,7 @@ from counter_tui.services.review_views import KudosView
 from counter_tui.services.views import FloorRow, floor_order
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.walk_in import NewWalkInDialog, WalkIn
-from counter_tui.ui.focus_keys import focus_now
+from counter_tui.ui.focus_keys import focus_now, keys_landed
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.review.kudos_wall import kudos_lines
 from counter_tui.ui.safe_text import clean
@@ -54,7 +54,9 @@ class FloorScreen(FloorReads, CounterScreen):
         self._shown_narrow = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="floor.open", tooltip="Open the highlighted customer."),
+        Binding(
+            "enter", "open", "Open", id="floor.open", priority=True, tooltip="Open the highlighted customer."
+        ),
         Binding(
             "n",
             "new_walk_in",
@@ -273,17 +275,20 @@ class FloorScreen(FloorReads, CounterScreen):
         self.notify("They're yours for this visit.", markup=False, timeout=3)
         self._refresh_visit(visit_id)
 
-    def action_open(self) -> None:
-        """Open the highlighted customer."""
+    async def action_open(self) -> None:
+        """Open the highlighted customer. Enter is a priority key: the arrows typed before
+        it land first, and the app hands on no key until the customer screen is up, so the
+        keys typed after it ("⏎x␣⏎" in one burst) reach that screen (`focus_keys`)."""
         from counter_tui.ui.screens.customer import CustomerScreen
 
+        await keys_landed(self)
         visit_id = self.selected_visit_id()
-        if visit_id is not None:
-            self.app.push_screen(CustomerScreen(visit_id=visit_id))
+        if visit_id is not None and self.is_current:
+            await self.app.push_screen(CustomerScreen(visit_id=visit_id))
 
-    def on_data_table_row_selected(self) -> None:
-        """Enter on a row opens it."""
-        self.action_open()
+    async def on_data_table_row_selected(self) -> None:
+        """A row chosen with the mouse opens it (Enter is the priority key above)."""
+        await self.action_open()
 
     def action_find(self) -> None:
         """Search customers."""

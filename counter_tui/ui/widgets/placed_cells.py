@@ -36,6 +36,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from counter_tui.ui.focus_keys import OwnKeysInOrder
 from counter_tui.ui.guarded_app import Guarded
 
 CELLS_KEPT = 10_000
@@ -72,9 +73,11 @@ class _Plan(NamedTuple):
     """All of the above that a line's looks depend on, and the table's count of updates."""
 
 
-class PlacedCellsTable(Guarded, DataTable[Text]):
+class PlacedCellsTable(Guarded, OwnKeysInOrder, DataTable[Text]):
     """A DataTable of `Text` cells, one line a row, each cell rendered once a text and width
-    (a cell is replaced, never changed in place: the rendering is kept by the cell object)."""
+    (a cell is replaced, never changed in place: the rendering is kept by the cell object).
+    Its arrows land in the order typed (`OwnKeysInOrder`), before a priority Enter typed
+    after them (the floor board's) reads the row highlighted."""
 
     def __init__(self, **kwargs: Any) -> None:
         self._lines: dict[tuple[Any, ...], tuple[tuple[Text, ...], Strip]] = {}
