@@ -15,17 +15,30 @@ from counter_tui.ui.format import clock_time
 from counter_tui.ui.safe_text import clean, compose, one_line
 from counter_tui.ui.tones import URGENT, tone
 
-LISTED = 3
-LISTED_HANDOFFS = 1
+SMALLEST_ROOM = 4
+"""Lines the lists of visits and hand-offs take on a 24-row terminal, where the title and
+the reason field must fit beside them (with their headings and "… and n more")."""
+MOST_ROOM = 16
+"""The most lines they take, however tall the terminal."""
 
 
-def visits_listed(visits: int, handoffs: int) -> int:
+def list_room(height: int) -> int:
+    """Lines for the lists on a terminal `height` rows tall: one more for each row past 24."""
+    return max(SMALLEST_ROOM, min(MOST_ROOM, SMALLEST_ROOM + height - 24))
+
+
+def handoffs_listed(handoffs: int, room: int) -> int:
+    """How many hand-off requests the dialog names: a quarter of the room, at least one."""
+    return min(handoffs, max(1, room // 4))
+
+
+def visits_listed(visits: int, handoffs: int, room: int) -> int:
     """How many of the visits the dialog names: the hand-off lines take the room of some,
-    so the whole list (visits, hand-offs, their "… and n more") stays within LISTED + 1
-    lines and the title and the reason field fit together at 80×24."""
-    handoff_lines = (1 + min(handoffs, LISTED_HANDOFFS) + (handoffs > LISTED_HANDOFFS)) if handoffs else 0
-    room = LISTED + 1 - handoff_lines
-    return visits if visits <= room else room - 1
+    so the whole list (visits, hand-offs, their "… and n more") stays within `room` lines."""
+    named = handoffs_listed(handoffs, room)
+    handoff_lines = (1 + named + (handoffs > named)) if handoffs else 0
+    left = room - handoff_lines
+    return visits if visits <= left else max(0, left - 1)
 
 
 class CloseDayDialog(FormDialog[str]):
@@ -67,20 +80,20 @@ class CloseDayDialog(FormDialog[str]):
         if preview.visits:
             text.append(clean(f"This ends {preview.summary()}"), style="bold")
             text.append(" as 'left at close', flagged for review:\n")
-            listed = visits_listed(len(preview.visits), len(preview.handoffs))
+            room = list_room(self.app.size.height)
+            listed = visits_listed(len(preview.visits), len(preview.handoffs), room)
             for visit in preview.visits[:listed]:
                 text.append(f"  • {one_line(visit.who, 30)} ({one_line(visit.owner_name or 'nobody', 14)})\n")
             if len(preview.visits) > listed:
                 text.append(clean(f"  … and {len(preview.visits) - listed} more\n"), style="dim")
             if preview.handoffs:
                 text.append(clean(f"It cancels {handoffs_said(len(preview.handoffs))}:\n"), style="bold")
-                for handoff in preview.handoffs[:LISTED_HANDOFFS]:
+                named = handoffs_listed(len(preview.handoffs), room)
+                for handoff in preview.handoffs[:named]:
                     names = f"{one_line(handoff.from_name, 14)} → {one_line(handoff.to_name, 14)}"
                     text.append(f"  • {one_line(handoff.who, 30)}: {names}\n")
-                if len(preview.handoffs) > LISTED_HANDOFFS:
-                    text.append(
-                        clean(f"  … and {len(preview.handoffs) - LISTED_HANDOFFS} more\n"), style="dim"
-                    )
+                if len(preview.handoffs) > named:
+                    text.append(clean(f"  … and {len(preview.handoffs) - named} more\n"), style="dim")
             text.append("A shift lead can undo it today (u on this tab).", style="dim")
         else:
             text.append("Nobody is in the shop; this only records that the day is closed.")
