@@ -33,6 +33,15 @@ from counter_tui.services.visits import (
 )
 
 
+def on_file(session: Session, visit: Visit) -> bool:
+    """Whether the visit's customer is on file: a customer erased at their request during
+    the visit is not, and the walk-in may be put on file again if they ask."""
+    if visit.customer_id is None:
+        return False
+    customer = session.get(Customer, visit.customer_id)
+    return customer is not None and customer.erased_at is None
+
+
 def attach_customer(
     ctx: ShopContext, actor: Actor, visit_id: int, customer_id: int, typed: TypedContact | None = None
 ) -> TypedKept:
@@ -53,7 +62,7 @@ def attach_customer(
             require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         if visit.customer_id == customer_id:
             return NOTHING_TYPED
-        if visit.customer_id is not None:
+        if on_file(session, visit):
             raise Conflict("This visit is already linked to another customer.")
         other = session.exec(
             select(Visit).where(
@@ -124,7 +133,7 @@ def add_customer_to_visit(
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
-        if visit.customer_id is not None:
+        if on_file(session, visit):
             raise Conflict("This visit is already linked to a customer on file.")
         if not create_anyway:
             candidates = find_duplicates(session, details.phone_normalised, details.email)

@@ -375,3 +375,27 @@ def test_an_erased_customers_open_visit_keeps_no_new_text_about_them(
         details = session.exec(select(VisitNeed.detail).where(VisitNeed.visit_id == open_visit)).all()
         standing = session.exec(select(StandingNeed).where(StandingNeed.customer_id == shop.bob)).all()
     assert set(details) <= {""} and standing == []
+
+
+def test_a_customer_erased_during_their_visit_can_be_put_on_file_again(
+    ctx: ShopContext, team: Team, shop: Shop
+) -> None:
+    """Erased at their request while still in the shop, then they ask to be kept on file
+    after all: the walk-in is put on file as a new record (it said "already linked to a
+    customer on file", though nothing of them was on file), and the erased record stays
+    erased, with nothing of the new one."""
+    open_visit = shop.bob_visits[-1]
+    erasure.erase_customer(ctx, team.lead, shop.bob, "asked at the till")
+
+    again = visit_customer.add_customer_to_visit(
+        ctx, team.sam, open_visit, name="Bob Again", phone="07700 900777"
+    )
+
+    with ctx.database.read() as session:
+        visit = session.get_one(Visit, open_visit)
+        erased = session.get_one(Customer, shop.bob)
+    assert visit.customer_id == again != shop.bob
+    assert (
+        erased.erased_at is not None and erased.name == erasure.erased_name(shop.bob) and erased.phone == ""
+    )
+    visits.add_visit_note(ctx, team.sam, open_visit, "Kept on file at their request")
