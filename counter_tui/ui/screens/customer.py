@@ -210,6 +210,8 @@ class CustomerScreen(CustomerActions, CounterScreen):
         """Who this screen said is looking at the visit (told when it closes)."""
         self._erased = False
         """The record's customer was erased elsewhere while a dialog covered it."""
+        self._record_of = customer_id if visit_id is None else None
+        """The customer whose record this screen was opened on (None: opened on a visit)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -346,10 +348,34 @@ class CustomerScreen(CustomerActions, CounterScreen):
             )
 
     def show_visit(self, visit: VisitDetail) -> None:
-        """Show a visit and its customer."""
+        """Show a visit and its customer. A record that followed its customer's visit goes
+        back to that record once the visit is another customer's and the record is still
+        on file (a merge undone elsewhere took the visit back to the duplicate, and the
+        screen followed it there); a record merged away keeps following the visit."""
+        opened_for = self._record_of
+        if opened_for is not None and (visit.customer is None or visit.customer.id != opened_for):
+            self._record_of = visit.customer.id if visit.customer is not None else None
+            self.load(
+                "record_of",
+                customers.customer_detail,
+                self.ctx,
+                self.actor,
+                opened_for,
+                then=lambda _record: self._back_to_record(opened_for),
+                quiet=True,
+            )
         self.visit = visit
         self.tick()
         self.show_customer(visit.customer, notes_fallback=visit)
+
+    def _back_to_record(self, customer_id: int) -> None:
+        """Stop showing the visit followed, and read the record this screen was opened on."""
+        if self.visit_id is not None and self._looking_as is not None:
+            self.counter.call(presence.leave, self.ctx, self._looking_as, self.visit_id, quiet=True)
+        self.visit_id, self.visit, self.customer_id = None, None, customer_id
+        self._record_of = customer_id
+        self.query_one("#visit-block").display = False
+        self.reload()
 
     def tick(self) -> None:
         """Redraw the owner banner and the visit block at the current time."""
