@@ -307,7 +307,7 @@ def write_consent(
         source=source,
         recorded_at=ctx.now(),
     )
-    consent.granted, consent.source = granted, source
+    consent.granted, consent.source, consent.by_import = granted, source, False
     consent.recorded_at, consent.recorded_by = ctx.now(), actor.staff_id
     session.add(consent)
     audit.record(

@@ -238,6 +238,7 @@ def _consent_state(row: ContactConsent | None) -> dict[str, Any] | None:
         "source": row.source,
         "recorded_at": row.recorded_at.isoformat(),
         "recorded_by": row.recorded_by,
+        "by_import": row.by_import,
     }
 
 
@@ -261,7 +262,7 @@ def _move_consents(session: Session, kept_id: int, merged_id: int) -> dict[str, 
             source=theirs.source,
             recorded_at=theirs.recorded_at,
         )
-        row.granted, row.source = theirs.granted, theirs.source
+        row.granted, row.source, row.by_import = theirs.granted, theirs.source, theirs.by_import
         row.recorded_at, row.recorded_by = theirs.recorded_at, theirs.recorded_by
         session.add(row)
     duplicate = {channel: _consent_state(row) for channel, row in merged_rows.items()}

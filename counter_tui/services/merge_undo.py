@@ -73,6 +73,7 @@ def _restore_consents(session: Session, kept_id: int, merged_id: int, state: dic
             session.delete(row)
         else:
             row.granted, row.source = before["granted"], before["source"]
+            row.by_import = before.get("by_import", False)  # merges from before it was kept: by a person
             row.recorded_at = datetime.fromisoformat(before["recorded_at"])
             row.recorded_by = before["recorded_by"]
             session.add(row)
@@ -85,6 +86,7 @@ def _restore_consents(session: Session, kept_id: int, merged_id: int, state: dic
                 source=theirs["source"],
                 recorded_at=datetime.fromisoformat(theirs["recorded_at"]),
                 recorded_by=theirs["recorded_by"],
+                by_import=theirs.get("by_import", False),
             )
         )
 

@@ -810,3 +810,20 @@ def test_a_new_till_id_with_the_name_and_phone_of_a_linked_customer_is_new_and_t
     assert note["Reason"].startswith("Possible duplicate: Siobhán Ní Bhriain is on file with the same phone")
     again = run(ctx, team, shop2)
     assert (again.new, again.to_review) == (0, 0), "importing again reports it no more"
+
+
+def test_a_consent_typed_at_the_counter_to_look_like_an_imports_is_still_the_shops(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    """Where a consent came from is recorded, not guessed from its words: a "yes" recorded
+    at the counter whose source a colleague typed as "Square export, …" is never withdrawn
+    by an import (an import's "no" withdrew it, taking it for an import's own)."""
+    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", email="ann@example.com")
+    typed = "Square export, march.csv, 2026-03-01"
+    customers.record_consent(ctx, team.sam, ann, Channel.EMAIL, granted=True, source=typed)
+    path = plain_csv(tmp_path, "optout.csv", [["Ann Lee", "", "ann@example.com", "no"]])
+
+    counts = run(ctx, team, path, columns=PLAIN, exported_at=ctx.now() + timedelta(days=1))
+
+    assert consents(ctx, ann)["email"] == (True, typed)
+    assert counts.updated == 0 and "Not withdrawn" in reviewed(counts)[0]["Reason"]

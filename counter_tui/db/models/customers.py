@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -100,6 +100,9 @@ class ContactConsent(SQLModel, table=True):
     source: str = Field(max_length=200)
     recorded_at: datetime
     recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+    by_import: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Recorded by an import of a till's export (which a later import may withdraw), not
+    by a person: kept, never read from the source's words, which anyone may type."""
 
 
 class CustomerMerge(SQLModel, table=True):

@@ -8,10 +8,11 @@ wanted, never more, and never overrule what a customer told the shop themselves:
 - an opt-in is recorded where the shop has no answer yet, with the import as its source;
   it never replaces a "no" the shop holds (a customer who withdrew at the counter is not
   signed up again by a till);
-- an opt-out withdraws a "yes" only when that "yes" came from an import itself (its
-  source is an import's, `import_source`) and was recorded before the export was taken.
+- an opt-out withdraws a "yes" only when that "yes" came from an import itself
+  (`ContactConsent.by_import`) and was recorded before the export was taken.
   A "yes" given at the counter (or recorded by staff with any other source) is never
-  withdrawn by an import: a till's "no" is often only the till's default, and its
+  withdrawn by an import (whatever its source's words: where it came from is recorded,
+  `ContactConsent.by_import`): a till's "no" is often only the till's default, and its
   provenance is weaker than the customer's own word. The row is reported for review
   instead (`OVERRULED`), so a person can ask the customer and withdraw it at the counter.
   No column of an export is taken to mean "the customer withdrew the consent they gave
@@ -32,11 +33,6 @@ IMPORT_LABELS = (*(layout.label for layout in TILL_LAYOUTS), "CSV")
 def import_source(label: str, file_name: str, exported_on: str) -> str:
     """The source recorded on a consent an import grants or withdraws."""
     return f"{label} export, {file_name}, {exported_on}"
-
-
-def from_import(source: str) -> bool:
-    """Whether a consent's source is an import's (`import_source`)."""
-    return any(source.startswith(f"{label} export, ") for label in IMPORT_LABELS)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ from counter_tui.services.contact import digits_of
 from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_search import SEARCH_TERMS, search_terms, write_search_terms
 from counter_tui.services.customers import customer_row
-from counter_tui.services.till_import.consent import Held, Kept, from_import, new_answer
+from counter_tui.services.till_import.consent import Held, Kept, new_answer
 from counter_tui.services.till_import.records import Candidate
 
 ERASED = (
@@ -289,7 +289,7 @@ class Batch:
             held = self.consents.get((id(customer), channel))
             granted = new_answer(
                 answer,
-                Held(held.granted, held.recorded_at, from_import(held.source)) if held is not None else None,
+                Held(held.granted, held.recorded_at, held.by_import) if held is not None else None,
                 self.stamp.exported_at,
             )
             if granted is Kept.OVERRULED and held is not None:
@@ -311,10 +311,11 @@ class Batch:
                     granted=granted,
                     source=self.stamp.source,
                     recorded_at=self.stamp.exported_at,
+                    by_import=True,
                 )
                 self.consents[(id(customer), channel)] = held
                 self.pending.append((held, customer))
-            held.granted, held.source = granted, self.stamp.source
+            held.granted, held.source, held.by_import = granted, self.stamp.source, True
             held.recorded_at, held.recorded_by = self.stamp.exported_at, self.stamp.staff_id
             changed = True
         return changed
