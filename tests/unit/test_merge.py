@@ -279,3 +279,27 @@ def test_erasing_the_kept_customer_erases_the_merged_record_too(
     assert duplicate.erased_at is not None
     assert fetch(CustomerMerge, done.merge_id).moved == "{}"
     assert customers.find_customers(ctx, "rj@").items == ()
+
+
+def _by_import(ctx: ShopContext, customer_id: int) -> dict[str, bool]:
+    with ctx.database.read() as session:
+        rows = session.exec(select(ContactConsent).where(ContactConsent.customer_id == customer_id))
+        return {row.channel: row.by_import for row in rows}
+
+
+def test_a_consent_an_import_gave_stays_an_imports_through_a_merge_and_its_undo(
+    ctx: ShopContext, team: Team, dups: Duplicates
+) -> None:
+    with ctx.database.write() as session:
+        for row in session.exec(select(ContactConsent).where(ContactConsent.customer_id == dups.dup)):
+            row.by_import = True
+            session.add(row)
+    kept_before, dup_before = _by_import(ctx, dups.kept), _by_import(ctx, dups.dup)
+    assert dup_before and all(dup_before.values())
+
+    done = merge.merge_customers(ctx, team.lead, _seen(ctx, team, dups.kept, dups.dup))
+    taken = {channel for channel, by_import in _by_import(ctx, dups.kept).items() if by_import}
+    assert taken and taken <= set(dup_before)
+
+    merge_undo.undo_merge(ctx, team.lead, done.merge_id, "different people")
+    assert (_by_import(ctx, dups.kept), _by_import(ctx, dups.dup)) == (kept_before, dup_before)
