@@ -308,6 +308,8 @@ async def test_snoozing_more_than_a_year_ahead_is_refused_keeping_what_was_typed
         await settle(pilot)
         assert app.screen is dialog
         assert plain(dialog.query_one("#due-error", Static).visual) == too_far
+        shown = [plain(line.visual) for line in dialog.query(Static) if line.display]
+        assert shown.count(too_far) == 1, "said once, beside the box (the live reading steps aside)"
         assert app.focused is dialog.query_one("#due", Input)
         assert dialog.query_one("#due", Input).value == "9999-12-31 23:30"
         assert dialog.query_one("#reason", Input).value == "Bob is abroad"
@@ -315,6 +317,7 @@ async def test_snoozing_more_than_a_year_ahead_is_refused_keeping_what_was_typed
         await pilot.press(*["backspace"] * 16)
         await type_text(pilot, "4/1 10:00")
         await settle(pilot)
+        assert dialog.query_one("#due-understood", Static).display
         assert plain(dialog.query_one("#due-understood", Static).visual) == "Due Mon 4 Jan 2027, 10:00"
         await pilot.press("enter")
         await settle(pilot)

@@ -135,6 +135,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         focus_now(self.query_one(f"#{widget_id}"))
         line.update(plain(message, style=tone(URGENT)))
         line.display = True
+        self._show_reading(widget_id, False)
         line.call_after_refresh(line.scroll_visible, animate=False)  # may be below a small screen's edge
 
     def clear_errors(self) -> None:
@@ -142,7 +143,15 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         for line in self.query(".field-error").results(Static):
             line.update("")
             line.display = False
+            self._show_reading(line.id.removesuffix("-error") if line.id else "", True)
         self.query_one(".dialog-error", RefusalLine).clear()
+
+    def _show_reading(self, widget_id: str, shown: bool) -> None:
+        """Show or hide a field's live reading (`#<field>-understood`, e.g. "Due Fri 27 Nov,
+        17:30" under the due box): it steps aside while the field's refusal is shown, which
+        would otherwise be said twice, once by each."""
+        for reading in self.query(f"#{widget_id}-understood") if widget_id else ():
+            reading.display = shown
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """A field being corrected no longer shows what was wrong with it (a refusal about
@@ -159,6 +168,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         if line is not None and line.display:
             line.update("")
             line.display = False
+            self._show_reading(field.id or "", True)
 
     def _error_line(self, widget_id: str) -> Static | None:
         try:
