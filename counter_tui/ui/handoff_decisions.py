@@ -48,15 +48,21 @@ class ReasonLine(Guarded, Static):
 
     def show(self, request: HandoffView | None) -> None:
         """Show a pending `request`'s reason, or nothing when no request is highlighted."""
-        self.say(request.from_name, request.reason) if request is not None else self.say("", "")
+        if request is None:
+            self.say("", "")
+        else:
+            self.say(request.from_name, request.reason)
 
-    def say(self, asked_by: str, reason: str, note_by: str = "", note: str = "") -> None:
-        """Show `reason` as given by `asked_by`, and `note_by`'s `note` on it (nothing when
-        there is no reason)."""
+    def say(
+        self, asked_by: str, reason: str, note_by: str = "", note: str = "", *, label: str = "Reason"
+    ) -> None:
+        """Show `reason` as given by `asked_by` (under `label`: "What happened" for a blocked
+        attempt, whose reason says what was tried), and `note_by`'s `note` on it (nothing
+        when there is no reason)."""
         self.display = bool(reason or note)
         if not self.display:
             return
-        words = f"Reason ({one_line(asked_by, NAME_WIDTH)}): {one_line(reason)}"
+        words = f"{label} ({one_line(asked_by, NAME_WIDTH)}): {one_line(reason)}"
         if note:
             words += f" — {one_line(note_by, NAME_WIDTH)}'s note: {one_line(note)}"
         self.update(plain(words))

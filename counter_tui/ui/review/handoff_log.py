@@ -193,7 +193,8 @@ class HandoffLogPane(ReviewPane):
         if entry is None:
             line.say("", "")
         else:
-            line.say(entry.actor_name, entry.reason, entry.decided_by_name, entry.decision_note)
+            label = "What happened" if entry.status == "blocked" else "Reason"
+            line.say(entry.actor_name, entry.reason, entry.decided_by_name, entry.decision_note, label=label)
 
     def decided(self, entry: HandoffLogEntry) -> Text:
         """Who decided and when (`Dana 14:12`; with the day when not the day it was asked);
