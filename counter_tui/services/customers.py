@@ -341,25 +341,6 @@ def customer_detail(ctx: ShopContext, actor: Actor, customer_id: int) -> Custome
         return build_customer_detail(session, ctx, customer_id)
 
 
-def kept_record(ctx: ShopContext, actor: Actor, customer_id: int) -> int | None:
-    """The record a customer merged into another lives in now (through merges of merges),
-    or None when they were not merged, or that record is no longer on file: a screen
-    showing the duplicate moves to it."""
-    with ctx.database.read() as session:
-        require(session, actor, Action.VIEW)
-        customer, seen = session.get(Customer, customer_id), {customer_id}
-        while (
-            customer is not None
-            and customer.merged_into_id is not None
-            and customer.merged_into_id not in seen
-        ):
-            seen.add(customer.merged_into_id)
-            customer = session.get(Customer, customer.merged_into_id)
-        if customer is None or customer.id == customer_id or customer.erased_at is not None:
-            return None
-        return customer.id
-
-
 def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) -> CustomerDetail:
     """The customer detail, read inside the caller's session."""
     customer = load_customer(session, customer_id)

@@ -469,7 +469,6 @@ READS = {
     "closing.last_close_before",
     "customers.customer_count",
     "customers.customer_detail",
-    "customers.kept_record",
     "customer_search.find_customers",
     "feedback.topic_board",
     "feedback.topic_feedback",

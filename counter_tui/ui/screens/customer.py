@@ -266,9 +266,6 @@ class CustomerScreen(CustomerActions, CounterScreen):
             self._erased = True
             self.back_on_top()
             return
-        if self.visit_id is None and any(change.action == "customer.merged" for change in message.changes):
-            self.call(customers.kept_record, self.ctx, self.actor, self.customer_id, then=self._follow_merge)
-            return
         if message.changes or message.resumed:
             self.reload()
         elif self.visit_id is not None and self.visit_id in message.presence:
@@ -281,16 +278,6 @@ class CustomerScreen(CustomerActions, CounterScreen):
                 then=self.show_lookers,
                 quiet=True,
             )
-
-    def _follow_merge(self, kept: int | None) -> None:
-        """This record was merged into `kept` at another terminal: show that one from now on
-        (the duplicate's record stayed on show, stale); otherwise read it again."""
-        if kept is not None:
-            self.customer_id = self._record_of = kept
-            self.notify(
-                "This customer was merged into another record; this is the record kept.", markup=False
-            )
-        self.reload()
 
     def note_while_covered(self, message: DataChanged) -> None:
         """A customer erased elsewhere while a dialog covers this screen, which still shows
