@@ -341,6 +341,24 @@ def customer_detail(ctx: ShopContext, actor: Actor, customer_id: int) -> Custome
         return build_customer_detail(session, ctx, customer_id)
 
 
+def current_record(ctx: ShopContext, actor: Actor, customer_id: int) -> CustomerDetail:
+    """`customer_detail` of the record the customer is on file in now: the one kept when
+    they were merged into another (through merges of merges), so a screen showing the
+    duplicate moves to it instead of going stale."""
+    with ctx.database.read() as session:
+        require(session, actor, Action.VIEW)
+        customer, seen = session.get(Customer, customer_id), {customer_id}
+        while (
+            customer is not None
+            and customer.merged_into_id is not None
+            and customer.merged_into_id not in seen
+        ):
+            seen.add(customer.merged_into_id)
+            customer = session.get(Customer, customer.merged_into_id)
+        kept = customer.id if customer is not None and customer.erased_at is None else None
+        return build_customer_detail(session, ctx, kept or customer_id)
+
+
 def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) -> CustomerDetail:
     """The customer detail, read inside the caller's session."""
     customer = load_customer(session, customer_id)

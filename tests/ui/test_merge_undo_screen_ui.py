@@ -68,3 +68,24 @@ async def test_a_duplicates_record_follows_its_visit_into_the_kept_record(
         assert (record.visit_id, record.customer_id) == (visit_id, kept)
         assert "Ann Jones" in str(record.sub_title)
         assert not [message for message in app.messages if "merged" in message]
+
+
+async def test_a_duplicates_record_not_in_the_shop_becomes_the_kept_record(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Merged at another terminal while its record is open here: the record shows the one
+    kept (it kept showing the duplicate, stale, with "Find them again by name")."""
+    kept = customers.create_customer(ctx, team.sam, name="Ann Jones", phone="07700 900123")
+    dup = customers.create_customer(ctx, team.sam, name="Dup Jones", email="dup@example.com")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        record = CustomerScreen(customer_id=dup)
+        await app.push_screen(record)
+        await settle(pilot)
+
+        await merged(app, pilot, ctx, team, kept, dup)
+        assert app.screen is record
+        assert (record.visit_id, record.customer_id) == (None, kept)
+        assert "Ann Jones" in str(record.sub_title)
+        assert not [message for message in app.messages if "Find them again" in message]

@@ -469,6 +469,7 @@ READS = {
     "closing.last_close_before",
     "customers.customer_count",
     "customers.customer_detail",
+    "customers.current_record",
     "customer_search.find_customers",
     "feedback.topic_board",
     "feedback.topic_feedback",

@@ -340,7 +340,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
         elif self.customer_id is not None:
             self.load_record(
                 "customer_detail",
-                customers.customer_detail,
+                customers.current_record,
                 self.ctx,
                 self.actor,
                 self.customer_id,
@@ -394,6 +394,10 @@ class CustomerScreen(CustomerActions, CounterScreen):
     ) -> None:
         """Show a customer's record (or say the walk-in is not on file)."""
         self.customer = customer
+        if customer is not None and self.visit is None and self.customer_id not in (None, customer.id):
+            # merged into this record at another terminal: this record from now on
+            self._record_of = customer.id
+            self.notify("That customer was merged into this record, the one kept.", markup=False)
         if customer is not None:
             self.customer_id = customer.id
             if self.visit is None and customer.open_visit_id is not None:
