@@ -25,10 +25,10 @@ writes its audit event in the same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, or_, select
@@ -133,22 +133,27 @@ def _pair(session: Session, kept_id: int, merged_id: int) -> tuple[Customer, Cus
     return kept, merged
 
 
+RowT = TypeVar("RowT", ContactConsent, StandingNeed)
+
+
 def consent_rows(session: Session, customer_id: int, *, lock: bool = False) -> dict[str, ContactConsent]:
     """A customer's consent rows by channel (a merge and its undo compare them); with
     `lock`, locked until the transaction ends (PostgreSQL)."""
-    statement = select(ContactConsent).where(ContactConsent.customer_id == customer_id)
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return {row.channel: row for row in session.exec(statement)}
+    return {row.channel: row for row in _rows_of(session, ContactConsent, customer_id, lock)}
 
 
 def standing_rows(session: Session, customer_id: int, *, lock: bool = False) -> dict[str, StandingNeed]:
     """A customer's standing needs by kind (a merge and its undo compare them); with
     `lock`, locked until the transaction ends (PostgreSQL)."""
-    statement = select(StandingNeed).where(StandingNeed.customer_id == customer_id)
+    return {row.kind: row for row in _rows_of(session, StandingNeed, customer_id, lock)}
+
+
+def _rows_of(session: Session, model: type[RowT], customer_id: int, lock: bool) -> Sequence[RowT]:
+    """`model`'s rows of one customer, read as they are now and locked with `lock`."""
+    statement = select(model).where(model.customer_id == customer_id)
     if lock:
         statement = statement.with_for_update().execution_options(populate_existing=True)
-    return {row.kind: row for row in session.exec(statement)}
+    return session.exec(statement).all()
 
 
 def _ids(session: Session, model: Any, customer_id: int) -> tuple[int, ...]:
