@@ -255,7 +255,11 @@ class CustomerScreen(CustomerActions, CounterScreen):
             self.call(presence.touch, self.ctx, self.actor, self.visit_id, quiet=True)
 
     def on_unmount(self) -> None:
-        """Stop showing as looking at this customer, as the person who was."""
+        """Stop showing as looking at this customer."""
+        self._stop_looking()
+
+    def _stop_looking(self) -> None:
+        """Tell colleagues this screen no longer has its visit open, as the person who had."""
         if self.visit_id is not None and self._looking_as is not None:
             self.counter.call(presence.leave, self.ctx, self._looking_as, self.visit_id, quiet=True)
 
@@ -370,8 +374,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
 
     def _back_to_record(self, customer_id: int) -> None:
         """Stop showing the visit followed, and read the record this screen was opened on."""
-        if self.visit_id is not None and self._looking_as is not None:
-            self.counter.call(presence.leave, self.ctx, self._looking_as, self.visit_id, quiet=True)
+        self._stop_looking()
         self.visit_id, self.visit, self.customer_id = None, None, customer_id
         self._record_of = customer_id
         self.query_one("#visit-block").display = False

@@ -35,17 +35,23 @@ if TYPE_CHECKING:
     from counter_tui.services.views import FloorRow
 
 
-class StaffNameBox(KeysInOrder):
+class HandsKeysToPin:
+    """A widget of the sign-in that, once the PIN has begun, hands its keys to the PIN box
+    until it has focus again."""
+
+    handing_to_pin = False
+
+    def on_focus(self) -> None:
+        """Focus back here: keys are this widget's again."""
+        self.handing_to_pin = False
+
+
+class StaffNameBox(HandsKeysToPin, KeysInOrder):
     """The name filter. Enter picks the person; the keys after it, and any digit, go to
     the PIN box (the keys after Enter until this box has focus again)."""
 
     def __init__(self) -> None:
         super().__init__(placeholder="Type your name to filter", id="staff-filter", max_length=40)
-        self.handing_to_pin = False
-
-    def on_focus(self) -> None:
-        """Back in the name box: keys are a name again."""
-        self.handing_to_pin = False
 
     async def _on_key(self, event: events.Key) -> None:
         screen = self.screen
@@ -74,18 +80,13 @@ class StaffNameBox(KeysInOrder):
         event.stop()
 
 
-class StaffList(ListInOrder):
+class StaffList(HandsKeysToPin, ListInOrder):
     """The staff list. A digit typed here begins the PIN of the name highlighted: it and the
     keys after it go to the PIN box (until this list has focus again), so name, Tab, PIN,
     Enter signs in, as one Tab does in most sign-in forms (the digits were dropped)."""
 
     def __init__(self) -> None:
         super().__init__(id="staff-list")
-        self.handing_to_pin = False
-
-    def on_focus(self) -> None:
-        """Back in the list: keys choose a name again."""
-        self.handing_to_pin = False
 
     async def _on_key(self, event: events.Key) -> None:
         screen = self.screen
