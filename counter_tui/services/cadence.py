@@ -22,6 +22,7 @@ from counter_tui.db.models import Channel, Customer, FollowUp, FollowUpKind, Fol
 from counter_tui.errors import NotAllowed
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import CHANNEL_LABELS, FOLLOWUP_LABELS
+from counter_tui.services.when import day_words
 
 OUTREACH_KINDS = (FollowUpKind.THANK_YOU, FollowUpKind.STATUS_UPDATE, FollowUpKind.FEEDBACK_ACTED_ON)
 """Follow-ups the shop starts (with a callback the shop places, checked when it is asked)."""
@@ -80,8 +81,8 @@ def allowed_from(ctx: ShopContext, contact: LastContact) -> datetime:
 
 def held_sentence(ctx: ShopContext, customer: Customer, contact: LastContact) -> str:
     """Why outreach waits, and until when, in words (no full stop at the end)."""
-    when = ctx.calendar.local(contact.at).format("ddd D MMM")
-    until = ctx.calendar.local(allowed_from(ctx, contact)).format("ddd D MMM, HH:mm")
+    when = day_words(ctx.calendar, contact.at, ctx.now())
+    until = day_words(ctx.calendar, allowed_from(ctx, contact), ctx.now(), at_time=True)
     days = ctx.rules.followups.contact_cadence_days
     return (
         f"{customer.name} was contacted on {when} {contact.how()}, and the shop reaches out at most once "

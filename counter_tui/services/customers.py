@@ -44,6 +44,7 @@ from counter_tui.services.views import (
     NoteView,
     VisitSummary,
 )
+from counter_tui.services.when import day_words
 
 HISTORY_LIMIT = 20
 AT_THE_COUNTER = "agreed at the counter when their details were taken"
@@ -408,7 +409,7 @@ def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) 
     return CustomerDetail(
         last_contacted=""
         if contact is None
-        else f"{ctx.calendar.local(contact.at).format('ddd D MMM YYYY')} {contact.how()}",
+        else f"{day_words(ctx.calendar, contact.at, ctx.now())} {contact.how()}",
         id=customer_id,
         name=customer.name,
         phone=customer.phone,

@@ -19,15 +19,16 @@ FURTHEST_AHEAD = timedelta(days=365)
 as typed, a promise nobody would see again, and past the year 9999 raised OverflowError."""
 
 
-def day_words(calendar: StoreCalendar, moment: datetime, now: datetime) -> str:
+def day_words(calendar: StoreCalendar, moment: datetime, now: datetime, *, at_time: bool = False) -> str:
     """The store's day at `moment` as a person reads it: "Fri 27 Nov", with the year when
     it is not this year's ("Fri 31 Dec 9999"; without it that read as this 31 Dec, and
-    its weekday looked wrong)."""
+    its weekday looked wrong); `at_time` adds the time of day ("Fri 27 Nov, 14:05").
+    Every day the shop's sentences name is written by this."""
     local = calendar.local(moment)
     words = local.format("ddd D MMM")
     if local.year != calendar.local_date(now).year:
         words += local.format(" YYYY")
-    return words
+    return words + local.format(", HH:mm") if at_time else words
 
 
 def require_within_reach(

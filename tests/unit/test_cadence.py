@@ -155,9 +155,24 @@ def test_the_customer_view_says_when_and_how_they_were_last_contacted(ctx: ShopC
         ctx, team.sam, bob, promise="order it", due_at=ctx.now() + timedelta(hours=2), channel="email"
     )
     followups.complete_followup(ctx, team.sam, promise, what_was_done="Emailed", customer_informed=True)
-    assert (
-        customers.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov 2026 by email (promise)"
+    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov by email (promise)"
+
+
+def test_a_last_contact_in_another_year_names_its_year(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """The record, the cadence's refusal and every other day in words read a day the same
+    way: the year only when it is not this year's."""
+    bob = _contacted_by_email_today(ctx, team)
+    set_shop_rules(ctx, {"followups.contact_cadence_days": 60})
+    with pytest.raises(NotAllowed, match=re.escape("not before Tue 19 Jan 2027, 11:00")):
+        followups.add_callback(ctx, team.sam, bob, about="New range is in", asked_by_customer=False)
+    clock.advance(days=42)
+    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == (
+        "Fri 20 Nov 2026 by email (promise)"
     )
+    with pytest.raises(NotAllowed, match=re.escape("was contacted on Fri 20 Nov 2026 by email")):
+        followups.add_callback(ctx, team.sam, bob, about="New range is in", asked_by_customer=False)
 
 
 def _due(ctx: ShopContext, followup_id: int) -> datetime:
@@ -185,9 +200,7 @@ def test_an_email_follow_up_done_another_way_records_how_it_reached_them(
         customer_informed=True,
         reached_by="in_person",
     )
-    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == (
-        "Fri 20 Nov 2026 in person (promise)"
-    )
+    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov in person (promise)"
 
 
 def test_reached_another_way_needs_their_consent_for_that_way(ctx: ShopContext, team: Team) -> None:

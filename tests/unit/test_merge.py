@@ -120,6 +120,19 @@ def test_the_preview_says_what_will_move_and_which_consent_wins(
     assert _consents(ctx, dups.kept)["email"] == (True, "said yes in March")  # nothing written
 
 
+def test_the_preview_names_the_year_of_an_answer_given_in_another_year(
+    ctx: ShopContext, team: Team, dups: Duplicates, clock: ManualClock
+) -> None:
+    """Which answer is the later one must be plain: from last year, it says so."""
+    clock.advance(days=60)
+    lines = preview_lines(merge.preview_merge(ctx, team.lead, dups.kept, dups.dup), ctx.calendar, ctx.now())
+    answers = [line for line in lines if "the later answer" in line]
+    assert answers == [
+        "Email: no (asked us to stop emailing; Fri 20 Nov 2026, 11:05; the later answer, from Robert Jones).",
+        "Phone: yes (call any time; Fri 20 Nov 2026, 11:05; the later answer, from Robert Jones).",
+    ]
+
+
 def test_merge_moves_everything_to_the_kept_record(
     ctx: ShopContext, team: Team, dups: Duplicates, fetch: Callable[..., Any], audit_log: AuditLog
 ) -> None:
@@ -177,9 +190,8 @@ def test_a_phone_or_email_the_kept_record_lacks_comes_from_the_duplicate_and_goe
     customers.record_consent(ctx, team.sam, zoe, Channel.EMAIL, granted=True, source="at the counter")
     preview = merge.preview_merge(ctx, team.lead, ann, zoe)
     assert (preview.phone_taken, preview.email_taken) == ("", "zoe@example.com")
-    today = ctx.calendar.local_date(ctx.now())
     assert "Ann Jones has no email: Zoë Smith's (zoe@example.com) becomes theirs." in preview_lines(
-        preview, ctx.calendar, today
+        preview, ctx.calendar, ctx.now()
     )
     view = merge.merge_customers(ctx, team.lead, _seen(ctx, team, ann, zoe))
     kept: Customer = fetch(Customer, ann)

@@ -81,12 +81,10 @@ def understood_due(typed: str, calendar: StoreCalendar, now: datetime) -> Text:
     except InvalidInput as error:
         return plain(str(error), style="dim")
     due = reading.due
-    local = calendar.local(due)
     days = (calendar.local_date(due) - calendar.local_date(now)).days
     near = {0: " (today)", 1: " (tomorrow)"}.get(days, "")
     moved = f" ({reading.moved})" if reading.moved else ""
-    when = f"{day_words(calendar, due, now)}, {local.format('HH:mm')}"
-    return plain(f"Due {when}{near}{moved}", style="bold")
+    return plain(f"Due {day_words(calendar, due, now, at_time=True)}{near}{moved}", style="bold")
 
 
 class CallbackDialog(FormDialog[CallbackRequest]):

@@ -6,7 +6,7 @@ summary as it is now, and Enter again merges what is shown then."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -18,6 +18,7 @@ from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.merge import MergePreview, MergeView
 from counter_tui.services.merge_seen import MergeChanged
+from counter_tui.services.when import day_words
 from counter_tui.ui.dialogs.confirm import ConfirmDialog
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.safe_text import one_line, plain
@@ -33,8 +34,9 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def preview_lines(preview: MergePreview, calendar: StoreCalendar, today: date) -> list[str]:
-    """What the merge will do, one sentence a line, in the words the counter uses."""
+def preview_lines(preview: MergePreview, calendar: StoreCalendar, now: datetime) -> list[str]:
+    """What the merge will do, one sentence a line, in the words the counter uses (a day
+    not this year's with its year: an answer from years ago must not read as this year's)."""
     kept, merged = one_line(preview.kept_name, 40), one_line(preview.merged_name, 40)
     moves = ", ".join(
         [
@@ -51,19 +53,20 @@ def preview_lines(preview: MergePreview, calendar: StoreCalendar, today: date) -
             lines.append(f"{kept} has no {what}: {merged}'s ({one_line(taken, 60)}) becomes theirs.")
     for consent in preview.consents:
         answer = "yes" if consent.granted else "no"
-        when = calendar.local(consent.recorded_at).format("D MMM HH:mm")
+        when = day_words(calendar, consent.recorded_at, now, at_time=True)
         winner = merged if consent.from_duplicate else kept
         source = one_line(consent.source, 40)
         lines.append(
             f"{CHANNEL_LABELS.get(consent.channel, consent.channel).capitalize()}: {answer} "
-            f"({source}, {when}, the later answer, from {winner})."
+            f"({source}; {when}; the later answer, from {winner})."
         )
     if preview.standing_needs:
         lines.append(f"Remembered needs from {merged}: {', '.join(preview.standing_needs)}.")
     if preview.preferences_change:
         lines.append(f"Preferences become: {one_line(preview.preferences, 120)}")
     final = calendar.local(preview.final_at)
-    day = "today" if final.date() == today else final.format("ddd D MMM")
+    today = calendar.local_date(now)
+    day = "today" if final.date() == today else day_words(calendar, preview.final_at, now)
     lines.append(
         f"{merged}'s record is hidden, not deleted. A shift lead can undo the merge (U on "
         f"{kept}'s record) until {final.format('HH:mm')} {day}; after that it is final."
@@ -99,7 +102,7 @@ def ask_merge(where: ServiceCaller, preview: MergePreview, then: Callable[[Merge
     shown = [preview]
 
     def lines(now: MergePreview) -> list[str]:
-        return preview_lines(now, ctx.calendar, ctx.calendar.local_date(ctx.now()))
+        return preview_lines(now, ctx.calendar, ctx.now())
 
     dialog = MergePreviewDialog(lines(preview))
 
