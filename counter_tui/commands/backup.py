@@ -48,6 +48,7 @@ def db_restore(
     from counter_tui.services import backup
 
     with command_shop(ctx) as shop:
+        backup.usable_backup(shop, path)  # a wrong file is said before a lead is asked for
         done = backup.restore(shop, lead_required(shop, "db restore", lead, lead_pin), path)
     typer.echo(f"Restored from {done.restored_from}. What it replaced is kept at {done.replaced_kept_at}.")
 

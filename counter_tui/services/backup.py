@@ -85,13 +85,10 @@ def back_up(ctx: ShopContext, actor: Actor, destination: Path | None = None) -> 
     return made
 
 
-def restore(ctx: ShopContext, actor: Actor, source: Path) -> RestoreDone:
-    """Replace the shop's data with the backup at `source`; a shift lead only, and only
-    while nobody is signed in at any terminal (asked only once `source` is known to be a
-    backup it can use, so a wrong file is not answered with who to sign out). What it
-    replaces is backed up first."""
-    with ctx.database.read() as session:
-        require(session, actor, Action.RESTORE_DATABASE)
+def usable_backup(ctx: ShopContext, source: Path) -> Path:
+    """`source` as a full path, when it is a backup of this shop's kind that a restore can
+    use; otherwise a sentence saying what is wrong with it. Reads only the file: the
+    command asks for a lead after this, so nobody types a PIN for a wrong file."""
     source = source.expanduser().resolve()
     if not source.is_file():
         raise NotFound(f"There is no backup file at {source}.")
@@ -101,6 +98,17 @@ def restore(ctx: ShopContext, actor: Actor, source: Path) -> RestoreDone:
             raise InvalidInput(f"{source} is the shop's database itself, not a backup of it.")
     else:
         _pg_tool("pg_restore", "--list", str(source))
+    return source
+
+
+def restore(ctx: ShopContext, actor: Actor, source: Path) -> RestoreDone:
+    """Replace the shop's data with the backup at `source`; a shift lead only, and only
+    while nobody is signed in at any terminal (asked only once `source` is known to be a
+    backup it can use, so a wrong file is not answered with who to sign out). What it
+    replaces is backed up first."""
+    with ctx.database.read() as session:
+        require(session, actor, Action.RESTORE_DATABASE)
+    source = usable_backup(ctx, source)
     _refuse_while_signed_in(ctx)  # after the file's checks: a wrong file is said first
     kept = _copy_out(ctx, _new_file(ctx, None, "before-restore"))
     if ctx.database.is_sqlite:

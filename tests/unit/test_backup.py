@@ -185,6 +185,20 @@ def test_cli_backup_and_restore_ask_for_the_lead_and_say_where(shop_with_lead: s
     assert verified.exit_code == 0, verified.output
 
 
+def test_cli_restore_of_a_wrong_file_says_so_before_asking_for_a_lead(
+    shop_with_lead: str, tmp_path: Path
+) -> None:
+    """No lead is fetched to type a PIN for a restore that cannot happen."""
+    missing = tmp_path / "missing.sqlite3"
+    assert_one_line_failure(
+        invoke(shop_with_lead, "db", "restore", str(missing)), f"There is no backup file at {missing}."
+    )
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database " * 100)
+    refused = invoke(shop_with_lead, "db", "restore", str(junk))
+    assert refused.exit_code != 0 and "is not a counter-tui backup" in refused.output
+
+
 def test_postgres_backup_and_restore_with_pg_dump(pg_url: str) -> None:
     from tests.concurrency.race import open_race_shop
 

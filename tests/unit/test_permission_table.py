@@ -519,6 +519,7 @@ READS = {
 """Public service functions that change nothing (so refusing them protects no data)."""
 
 NOT_ACTOR_BASED = {
+    "backup.usable_backup": "reads only the file named, before a lead is asked for",
     "closing.close_day_if_due": "housekeeping after closing time, from any terminal",
     "kiosk.check_in": "the kiosk's own call: new_walk_in as the kiosk (Action.CHECK_IN)",
     "kiosk.unlock": "a lead's PIN is the permission",
