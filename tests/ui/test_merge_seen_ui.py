@@ -10,7 +10,7 @@ import json
 
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from counter_tui.db.models import Customer, CustomerMerge, CustomerNote, Visit
 from counter_tui.services import customers, staff, visits
@@ -77,6 +77,14 @@ async def test_a_note_added_to_the_duplicate_at_another_terminal_is_shown_before
         )
         assert "Moves to Quoted, Name: 1 visit, 1 note" in _summary(dialog)
         assert _merges(ctx) == []
+        # What Enter and Esc do is the foot's hint (in view whatever the summary's length),
+        # said once, and not a form's "Space ticks · Tab next field"; the footer says Merge.
+        assert plain(dialog.query_one(".dialog-hint", Label).visual) == (
+            "Enter merges · Esc leaves both records as they are."
+        )
+        said = [plain(w.visual) for w in dialog.query(Static) if not w.has_class("dialog-hint")]
+        assert not any("Enter merges" in words for words in said)
+        assert dialog.active_bindings["enter"].binding.description == "Merge"
 
         await pilot.press("enter")
         await settle(pilot)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from counter_tui.errors import DomainError
@@ -78,6 +79,10 @@ class MergePreviewDialog(ConfirmDialog):
     """Show what a merge will move and change; Enter merges, Esc leaves both records be.
     `show_lines` shows a newer summary in place."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Merge", id="dialog.submit", priority=True, tooltip="Merge what is shown.")
+    ]
+
     def __init__(self, lines: list[str]) -> None:
         super().__init__(
             "Merge these two records?", lines, "Enter merges · Esc leaves both records as they are."
@@ -85,7 +90,6 @@ class MergePreviewDialog(ConfirmDialog):
 
     def fields(self) -> ComposeResult:
         yield Static(plain("\n".join(self._lines)), classes="confirm-line", id="merge-summary")
-        yield Static(plain(self._keys, style="bold"))
 
     def show_lines(self, lines: list[str]) -> None:
         """Show what the merge would do now (after a refusal said what changed)."""
