@@ -26,6 +26,8 @@ DAY_WORDS = {"today": 0, "yesterday": -1}
 class AuditFilterDialog(FormDialog[AuditFilter]):
     """Four filters in two columns (so it fits 80×24); Enter shows what they match."""
 
+    ENTER_DOES = ("filters", "Filter")
+
     TITLE_TEXT = "Filter the audit log"
     FIELD_IDS: ClassVar[dict[str, str]] = {"day": "audit-day"}
 

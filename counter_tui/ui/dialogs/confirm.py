@@ -3,10 +3,7 @@ Esc changes nothing (a merge, a copy of everything held about a customer)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from counter_tui.ui.dialogs.form import FormDialog
@@ -16,13 +13,9 @@ from counter_tui.ui.safe_text import plain
 class ConfirmDialog(FormDialog[bool]):
     """`lines` say what will happen, one sentence a line; `keys` what Enter and Esc do,
     shown as the dialog's key hint (docked under the lines, so in view however many there
-    are), not a form's "Space ticks · Tab next field". A subclass may name its Enter in
-    the footer for what it does (the merge dialog's "Merge")."""
+    are). A subclass may name its Enter for what it does (the merge dialog's "Merge")."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Change nothing."),
-        Binding("enter", "submit", "Go ahead", id="dialog.submit", priority=True, tooltip="Do what it says."),
-    ]
+    ENTER_DOES = ("goes ahead", "Go ahead")
 
     def __init__(self, title: str, lines: list[str], keys: str) -> None:
         super().__init__()

@@ -27,6 +27,8 @@ class Deactivation:
 class DeactivateDialog(FormDialog[Deactivation]):
     """What deactivating `work.name` means; with open work, the colleague who takes it."""
 
+    ENTER_DOES = ("deactivates", "Deactivate")
+
     def __init__(self, work: OpenWork, colleagues: list[StaffSummary]) -> None:
         super().__init__()
         self.TITLE_TEXT = f"Deactivate {work.name}?"

@@ -94,6 +94,8 @@ class DuplicateChoiceDialog(FormDialog[int]):
     """Pick the customer on file (to link the visit to, or to open), or create a new
     customer anyway; the value is that customer's id, or CREATE_ANYWAY."""
 
+    ENTER_DOES = ("goes ahead", "Go ahead")
+
     TITLE_TEXT = "Already on file?"
 
     def __init__(

@@ -21,6 +21,8 @@ DAY_WORDS = {"today": 0, "yesterday": -1}
 class ExportPeriodDialog(FormDialog[Period]):
     """Two days, YYYY-MM-DD (or today, yesterday); Enter downloads the visits between."""
 
+    ENTER_DOES = ("downloads", "Download")
+
     TITLE_TEXT = "Download visits"
     #: The export service names the whole period when it ends before it starts.
     FIELD_IDS: ClassVar[dict[str, str]] = {"first": "export-from", "last": "export-to", "period": "export-to"}

@@ -20,6 +20,7 @@ questions use `ChoiceList` (ui/widgets/choice.py), yes/no questions `Tick`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -38,6 +39,7 @@ from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.tones import URGENT, tone
+from counter_tui.ui.widgets.choice import ChoiceList
 
 if TYPE_CHECKING:
     from counter_tui.services.context import Actor
@@ -47,7 +49,6 @@ ValueT = TypeVar("ValueT")
 ResultT = TypeVar("ResultT")
 FIELD_TYPES = (Input, OptionList, Checkbox)
 SAVING = "Saving…"
-HINT = "Enter saves · ↑↓ choose · Space ticks · Tab next field · Esc cancels"
 
 #: Runs the value through the service: (value, on success, on refusal).
 Submit = Callable[[Any, Callable[[], None], Callable[[DomainError], None]], None]
@@ -71,7 +72,10 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
     ]
     DEFAULT_CLASSES = "form-dialog"
     TITLE_TEXT = ""
-    HINT_TEXT = HINT
+    HINT_TEXT = ""
+    """The key hint at the foot; empty: worked out from the fields (`key_hint`)."""
+    ENTER_DOES: tuple[str, str] = ("saves", "Save")
+    """What Enter does, for the key hint ("Enter saves") and the footer ("Save")."""
     #: A service's field name → the id of the widget it concerns, where they differ.
     FIELD_IDS: ClassVar[dict[str, str]] = {}
 
@@ -99,6 +103,8 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         runs this beside a subclass's own `on_mount`.)"""
         for field in self.query(Input):
             field.select_on_focus = False
+        if not self.HINT_TEXT:
+            self.query_one(".dialog-hint", Label).update(plain(key_hint(self)))
         focused_in_view(self)
 
     def set_focus(
@@ -113,8 +119,14 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The keys on offer, the dialog's own (save, cancel) before a field's editing keys."""
-        return own_keys_first(self, super().active_bindings)
+        """The keys on offer, the dialog's own (save, cancel) before a field's editing keys;
+        Enter named for what it does in this dialog (`ENTER_DOES`)."""
+        bindings = own_keys_first(self, super().active_bindings)
+        enter = bindings.get("enter")
+        if enter is not None and enter.binding.id == "dialog.submit":
+            named = replace(enter.binding, description=self.ENTER_DOES[1])
+            bindings["enter"] = enter._replace(binding=named)
+        return bindings
 
     def fields(self) -> ComposeResult:
         """The widgets of the form (override)."""
@@ -221,9 +233,26 @@ class ReadOnlyDialog(FormDialog[bool]):
         Binding("enter", "submit", "Back", id="dialog.submit", priority=True, tooltip="Go back."),
     ]
     HINT_TEXT = "Enter or Esc goes back."
+    ENTER_DOES = ("goes back", "Back")
 
     def collect(self) -> bool:
         return True
+
+
+def key_hint(dialog: FormDialog[Any]) -> str:
+    """The keys a dialog has, in words: Enter's (`ENTER_DOES`), ↑↓ where there is one thing
+    to choose, Space where there are things to tick, Tab where there is more than one field,
+    and Esc. Every form said all of these, a one-box note too."""
+    lists = dialog.query(OptionList).results(OptionList)
+    multiple = [isinstance(choices, ChoiceList) and choices.multiple for choices in lists]
+    keys = [f"Enter {dialog.ENTER_DOES[0]}"]
+    if False in multiple:
+        keys.append("↑↓ choose")
+    if True in multiple or dialog.query(Checkbox):
+        keys.append("Space ticks")
+    if len(dialog.focus_chain) > 1:
+        keys.append("Tab next field")
+    return " · ".join([*keys, "Esc cancels"])
 
 
 def field_error(widget_id: str) -> Static:

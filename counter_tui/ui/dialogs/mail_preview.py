@@ -16,6 +16,7 @@ class MailPreviewDialog(FormDialog[bool]):
 
     TITLE_TEXT = "Send this email?"
     HINT_TEXT = "Enter sends it · Esc goes back; nothing is checked off."
+    ENTER_DOES = ("sends it", "Send")
 
     def __init__(self, preview: MailPreview) -> None:
         super().__init__()

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from counter_tui.errors import DomainError
@@ -79,9 +78,7 @@ class MergePreviewDialog(ConfirmDialog):
     """Show what a merge will move and change; Enter merges, Esc leaves both records be.
     `show_lines` shows a newer summary in place."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Merge", id="dialog.submit", priority=True, tooltip="Merge what is shown.")
-    ]
+    ENTER_DOES = ("merges", "Merge")
 
     def __init__(self, lines: list[str]) -> None:
         super().__init__(

@@ -28,8 +28,12 @@ class TextPromptDialog(FormDialog[str]):
         placeholder: str = "",
         initial: str = "",
         limit: str = "",
+        enter_does: tuple[str, str] = FormDialog.ENTER_DOES,
     ) -> None:
+        """`enter_does`: what Enter does, for the key hint and the footer ("erases",
+        "Erase"); saving, unless said."""
         super().__init__()
+        self.ENTER_DOES = enter_does
         self._initial = initial
         self._limit = limit
         self.TITLE_TEXT = title

@@ -46,6 +46,8 @@ class CloseDayDialog(FormDialog[str]):
     after closing time, when none is needed), or None when cancelled. The close is
     checked against `preview` (what the dialog shows); `show_preview` shows a newer one."""
 
+    ENTER_DOES = ("closes the day", "Close day")
+
     TITLE_TEXT = "Close the day now?"
 
     def __init__(self, ctx: ShopContext, preview: ClosePreview) -> None:

@@ -349,7 +349,7 @@ class CustomerActions(VisitActions):
 
         ask(
             self,
-            TextPromptDialog("Erase personal data", prompt),
+            TextPromptDialog("Erase personal data", prompt, enter_does=("erases", "Erase")),
             lambda actor, reason: erasure.erase_customer(self.ctx, actor, customer_id, reason),
             then=erased,
         )

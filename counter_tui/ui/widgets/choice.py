@@ -68,6 +68,11 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
         self._refresh_prompts()
 
     @property
+    def multiple(self) -> bool:
+        """Whether several can be ticked (else one is chosen)."""
+        return self._multiple
+
+    @property
     def value(self) -> ValueT | None:
         """The one option chosen, or None while nothing is."""
         if self._multiple or not self._chosen_yet or self.highlighted is None:

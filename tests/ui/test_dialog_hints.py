@@ -1,0 +1,55 @@
+"""A dialog's key hint and footer say what its keys do in that dialog: Enter's word is the
+dialog's (an erasure erases, it does not save), and "↑↓ choose", "Space ticks" and "Tab
+next field" show only where there is something to choose, tick or Tab to (every form said
+all of them, a one-box note too)."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Label
+
+from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.needs import NeedsDialog
+from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from tests.conftest import Team
+from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle
+
+
+def _hint(dialog: Screen[object]) -> str:
+    return plain(dialog.query_one(".dialog-hint", Label).visual)
+
+
+def _enter_in_footer(dialog: Screen[object]) -> str:
+    return dialog.active_bindings["enter"].binding.description
+
+
+async def test_each_dialog_offers_only_the_keys_it_has(ctx: ShopContext, team: Team) -> None:
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        note = TextPromptDialog("Add a note", "What should colleagues know?")
+        await app.push_screen(note)
+        await settle(pilot)
+        assert (_hint(note), _enter_in_footer(note)) == ("Enter saves · Esc cancels", "Save")
+        note.dismiss(None)
+        await settle(pilot)
+
+        erase = TextPromptDialog("Erase personal data", "How did they ask?", enter_does=("erases", "Erase"))
+        await app.push_screen(erase)
+        await settle(pilot)
+        assert (_hint(erase), _enter_in_footer(erase)) == ("Enter erases · Esc cancels", "Erase")
+        erase.dismiss(None)
+        await settle(pilot)
+
+        end = EndVisitDialog(on_file=True)
+        await app.push_screen(end)
+        await settle(pilot)
+        assert _hint(end) == "Enter saves · ↑↓ choose · Tab next field · Esc cancels"
+        end.dismiss(None)
+        await settle(pilot)
+
+        needs = NeedsDialog((), can_remember=True)
+        await app.push_screen(needs)
+        await settle(pilot)
+        assert _hint(needs) == "Enter saves · Space ticks · Tab next field · Esc cancels"
