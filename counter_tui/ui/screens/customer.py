@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Label, Static
 
@@ -19,6 +19,7 @@ from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.screens.customer_actions import CUSTOMER_ACTIONS, VISIT_ACTIONS, CustomerActions
 from counter_tui.ui.screens.customer_identity import walk_in_contact
+from counter_tui.ui.screens.customer_keys import CUSTOMER_KEYS
 from counter_tui.ui.widgets import sections
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 from counter_tui.ui.widgets.sections import Section
@@ -39,165 +40,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
     """Typed in the burst of the Enter that opened the screen ("⏎e", "⏎x␣⏎"), these wait
     for the visit (or the record) to be read, then run (see `CounterScreen.RECORD_ACTIONS`)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="customer.back", tooltip="Back to the previous screen."),
-        Binding(
-            "c",
-            "claim",
-            "Claim",
-            id="customer.claim",
-            tooltip="Greet and own this customer for the visit.",
-        ),
-        Binding("e", "needs", "Needs", id="customer.needs", tooltip="Set what this customer needs."),
-        Binding("o", "note", "Note", id="customer.note", tooltip="Add a note colleagues will see."),
-        Binding(
-            "p",
-            "helper",
-            "Helper",
-            id="customer.helper",
-            tooltip="Bring in a colleague; you stay the owner.",
-        ),
-        Binding(
-            "r",
-            "handoff",
-            "Hand-off",
-            id="customer.handoff",
-            tooltip="Ask a shift lead to pass this customer on.",
-        ),
-        Binding("x", "end", "End", id="customer.end", tooltip="End the visit with its outcome."),
-        Binding(
-            "b",
-            "callback",
-            "Callback",
-            id="customer.callback",
-            tooltip="Promise to call back before close.",
-        ),
-        Binding(
-            "m",
-            "promise",
-            "Promise",
-            id="customer.promise",
-            tooltip="Record something you promised.",
-        ),
-        Binding(
-            "t",
-            "status_update",
-            "Status updates",
-            show=False,
-            id="customer.status_update",
-            tooltip="Keep them up to date on an open order or repair, every few days.",
-        ),
-        Binding(
-            "a",
-            "add_to_file",
-            "Add to file",
-            show=False,
-            id="customer.add_to_file",
-            tooltip="Put this walk-in on file.",
-        ),
-        Binding(
-            "l",
-            "link",
-            "Link to file",
-            show=False,
-            id="customer.link",
-            tooltip="Link this walk-in to a customer on file (find them).",
-        ),
-        Binding(
-            "w",
-            "walk_in",
-            "Start visit",
-            show=False,
-            id="customer.walk_in",
-            tooltip="They're here: start a visit you own.",
-        ),
-        Binding(
-            "g",
-            "reassign",
-            "Reassign",
-            show=False,
-            id="customer.reassign",
-            tooltip="Shift leads: move this customer to a colleague.",
-        ),
-        Binding(
-            "d",
-            "done",
-            "Follow-up done",
-            show=False,
-            id="customer.done",
-            tooltip="Check off the first open follow-up.",
-        ),
-        Binding(
-            "s",
-            "preferences",
-            "Preferences",
-            show=False,
-            id="customer.preferences",
-            tooltip="Edit what they prefer, remembered across visits.",
-        ),
-        Binding(
-            "k",
-            "consent",
-            "Contact choices",
-            show=False,
-            id="customer.consent",
-            tooltip="Record how they agreed to be contacted.",
-        ),
-        Binding(
-            "u",
-            "update_details",
-            "Edit details",
-            show=False,
-            id="customer.update_details",
-            tooltip="Correct their name, phone or email.",
-        ),
-        Binding(
-            "f",
-            "feedback",
-            "Feedback",
-            id="customer.feedback",
-            tooltip="Write down what the customer said about the shop.",
-        ),
-        Binding(
-            "E",
-            "erase",
-            "Erase data",
-            show=False,
-            id="customer.erase",
-            tooltip="Shift leads: erase this customer's personal data at their request.",
-        ),
-        Binding(
-            "D",
-            "subject_access",
-            "Their data",
-            show=False,
-            id="customer.subject_access",
-            tooltip="Shift leads: save everything held about this customer to a file, for them to see.",
-        ),
-        Binding(
-            "M",
-            "merge",
-            "Merge duplicate",
-            show=False,
-            id="customer.merge",
-            tooltip="Shift leads: merge a duplicate record into this one (shows what moves first).",
-        ),
-        Binding(
-            "z",
-            "reopen",
-            "Reopen visit",
-            id="customer.reopen",
-            tooltip="Shift leads: reopen their visit that ended today, saying why.",
-        ),
-        Binding(
-            "U",
-            "undo_merge",
-            "Undo merge",
-            show=False,
-            id="customer.undo_merge",
-            tooltip="Shift leads: undo today's merge into this record, saying why.",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = CUSTOMER_KEYS
 
     def __init__(self, *, visit_id: int | None = None, customer_id: int | None = None) -> None:
         super().__init__()
