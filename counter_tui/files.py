@@ -14,9 +14,10 @@ file is never overwritten, and it appears whole or not at all.
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def new_private_file(path: Path, what: str = "the file", *, numbered: bool = Fal
     path = path.expanduser().absolute()
     if not (numbered and path.parent.is_dir()):
         checked_new_file(path, what)  # the folder must exist; unless numbered, the name be free
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    _remove_left_behind(path.parent)
+    writer = f"{_host()}-{os.getpid()}"  # in the name, for `_remove_left_behind`
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{writer}.", suffix=PARTIAL)
     os.close(descriptor)
     new = NewFile(Path(name), path)
     try:
@@ -97,6 +100,39 @@ def new_private_file(path: Path, what: str = "the file", *, numbered: bool = Fal
         new.path = _take_name(new.partial, path, what, numbered)
     finally:
         new.partial.unlink(missing_ok=True)
+
+
+PARTIAL = ".partial"
+
+
+def _host() -> str:
+    """This computer's name, as partial files' names hold it (no dots: they part the name)."""
+    return socket.gethostname().replace(".", "_")
+
+
+def _remove_left_behind(folder: Path) -> None:
+    """Remove the partial files (`.NAME.HOST-PID.XXXX.partial`) in `folder` whose writer,
+    a process on this computer, is gone (killed half way: they hold half an export's
+    customer details, hidden). A writer on another computer sharing the folder, or still
+    running, is left alone; a file that cannot be removed stays, and the write goes on."""
+    host = _host()
+    for partial in folder.glob(f".*{PARTIAL}"):
+        writer = partial.name.removesuffix(PARTIAL).split(".")[-2]
+        found_host, _, pid = writer.rpartition("-")
+        if found_host == host and pid.isdigit() and partial.is_file() and not _running(int(pid)):
+            with suppress(OSError):
+                partial.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` runs on this computer (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _take_name(partial: Path, path: Path, what: str, numbered: bool) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,6 +126,46 @@ def test_a_file_the_cli_writes_never_replaces_one_that_appeared_meanwhile(
         new.partial.write_text("on a drive without hard links")
     assert other.read_text() == "on a drive without hard links"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv", "usb-stick.csv"]
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from counter_tui.files import new_private_file
+with new_private_file(Path(sys.argv[1])) as new:
+    new.partial.write_text("Ada Lovelace, 07700 900123")
+    print("writing", flush=True)
+    time.sleep(60)
+"""
+
+
+def _writer(target: Path) -> subprocess.Popen[str]:
+    """A process half way through writing `target`, its partial file on disk."""
+    process = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline() == "writing\n"
+    return process
+
+
+def test_what_a_killed_writer_left_half_written_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    """A half-written export holds customers' details: a writer killed half way (the
+    terminal's power cut, kill -9) left it hidden in the folder for good. The next file
+    written there removes it, and leaves alone one a live writer is still writing."""
+    killed = _writer(tmp_path / "monday.csv")
+    killed.kill()
+    killed.wait()
+    left = [path.name for path in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".monday.csv.") and left[0].endswith(".partial")
+
+    alive = _writer(tmp_path / "tuesday.csv")
+    try:
+        with new_private_file(tmp_path / "wednesday.csv") as new:
+            new.partial.write_text("all of it")
+        names = sorted(path.name for path in tmp_path.iterdir())
+        assert names[-1] == "wednesday.csv" and len(names) == 2
+        assert names[0].startswith(".tuesday.csv.") and names[0].endswith(".partial")
+    finally:
+        alive.kill()
+        alive.wait()
 
 
 def no_hard_links(source: object, destination: object) -> None:
