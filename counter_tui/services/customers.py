@@ -33,7 +33,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import find_customers as find_customers
 from counter_tui.services.customer_search import merged_records as merged_records
 from counter_tui.services.customer_search import write_search_terms
-from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
+from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates, kept_record
 from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views, staff_names
@@ -348,16 +348,9 @@ def current_record(ctx: ShopContext, actor: Actor, customer_id: int) -> Customer
     duplicate moves to it instead of going stale."""
     with ctx.database.read() as session:
         require(session, actor, Action.VIEW)
-        customer, seen = session.get(Customer, customer_id), {customer_id}
-        while (
-            customer is not None
-            and customer.merged_into_id is not None
-            and customer.merged_into_id not in seen
-        ):
-            seen.add(customer.merged_into_id)
-            customer = session.get(Customer, customer.merged_into_id)
-        kept = customer.id if customer is not None and customer.erased_at is None else None
-        return build_customer_detail(session, ctx, kept or customer_id)
+        customer = session.get(Customer, customer_id)
+        kept = kept_record(session, customer) if customer is not None else None
+        return build_customer_detail(session, ctx, (kept.id if kept is not None else None) or customer_id)
 
 
 def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) -> CustomerDetail:
