@@ -5,11 +5,14 @@ all of them, a one-box note too)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import Screen
 from textual.widgets import Label
 
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.needs import NeedsDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from tests.conftest import Team
@@ -25,31 +28,26 @@ def _enter_in_footer(dialog: Screen[object]) -> str:
 
 
 async def test_each_dialog_offers_only_the_keys_it_has(ctx: ShopContext, team: Team) -> None:
+    offered: list[tuple[FormDialog[Any], str, str]] = [
+        (TextPromptDialog("Add a note", "What should colleagues know?"), "Enter saves · Esc cancels", "Save"),
+        (
+            TextPromptDialog("Erase personal data", "How did they ask?", enter_does=("erases", "Erase")),
+            "Enter erases · Esc cancels",
+            "Erase",
+        ),
+        (EndVisitDialog(on_file=True), "Enter saves · ↑↓ choose · Tab next field · Esc cancels", "Save"),
+        (
+            NeedsDialog((), can_remember=True),
+            "Enter saves · Space ticks · Tab next field · Esc cancels",
+            "Save",
+        ),
+    ]
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await quick_sign_in(pilot, "sam", "2222")
-        note = TextPromptDialog("Add a note", "What should colleagues know?")
-        await app.push_screen(note)
-        await settle(pilot)
-        assert (_hint(note), _enter_in_footer(note)) == ("Enter saves · Esc cancels", "Save")
-        note.dismiss(None)
-        await settle(pilot)
-
-        erase = TextPromptDialog("Erase personal data", "How did they ask?", enter_does=("erases", "Erase"))
-        await app.push_screen(erase)
-        await settle(pilot)
-        assert (_hint(erase), _enter_in_footer(erase)) == ("Enter erases · Esc cancels", "Erase")
-        erase.dismiss(None)
-        await settle(pilot)
-
-        end = EndVisitDialog(on_file=True)
-        await app.push_screen(end)
-        await settle(pilot)
-        assert _hint(end) == "Enter saves · ↑↓ choose · Tab next field · Esc cancels"
-        end.dismiss(None)
-        await settle(pilot)
-
-        needs = NeedsDialog((), can_remember=True)
-        await app.push_screen(needs)
-        await settle(pilot)
-        assert _hint(needs) == "Enter saves · Space ticks · Tab next field · Esc cancels"
+        for dialog, hint, enter in offered:
+            await app.push_screen(dialog)
+            await settle(pilot)
+            assert (_hint(dialog), _enter_in_footer(dialog)) == (hint, enter)
+            dialog.dismiss(None)
+            await settle(pilot)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
 from counter_tui.clock import ManualClock
@@ -237,6 +238,16 @@ async def test_promise_refuses_a_past_time_and_an_unconsented_channel_in_the_dia
     assert (promise.channel, promise.due_at) == ("in_person", datetime(2026, 11, 20, 16, 0, tzinfo=UTC))
 
 
+async def open_snooze(pilot: Pilot[None]) -> SnoozeDialog:
+    """Sam's follow-ups, and s on the first: the snooze dialog."""
+    await open_followups(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SnoozeDialog)
+    return dialog
+
+
 async def test_snooze_shows_the_time_understood_and_asks_why(ctx: ShopContext, team: Team) -> None:
     """s on a follow-up: the time typed is shown as understood; without a reason, or at a
     time already passed, the dialog says so beside the box; then the follow-up moves and
@@ -245,11 +256,7 @@ async def test_snooze_shows_the_time_understood_and_asks_why(ctx: ShopContext, t
     [thank_you] = followups_of(ctx, FollowUpKind.THANK_YOU)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await open_followups(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, SnoozeDialog)
+        dialog = await open_snooze(pilot)
         await type_text(pilot, "today 09:00")
         await pilot.press("enter")
         await settle(pilot)
@@ -293,11 +300,7 @@ async def test_snoozing_more_than_a_year_ahead_is_refused_keeping_what_was_typed
     [thank_you] = followups_of(ctx, FollowUpKind.THANK_YOU)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await open_followups(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, SnoozeDialog)
+        dialog = await open_snooze(pilot)
         too_far = "A follow-up can be due at most a year ahead: pick a day up to Sat 20 Nov 2027."
         await type_text(pilot, "9999-12-31 23:30")
         await settle(pilot)

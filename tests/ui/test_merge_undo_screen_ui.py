@@ -8,9 +8,8 @@ from textual.pilot import Pilot
 
 from counter_tui.services import changes, customers, merge, merge_undo, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.screens.customer import CustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle
+from tests.ui.staff_pilot import SIZE, StaffApp, open_record, quick_sign_in, settle
 from tests.ui.test_live_ui import feed_since
 
 
@@ -35,9 +34,7 @@ async def test_the_record_stays_the_kept_customers_after_an_undo(ctx: ShopContex
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await quick_sign_in(pilot, "dana", "1111")
-        record = CustomerScreen(customer_id=kept)
-        await app.push_screen(record)
-        await settle(pilot)
+        record = await open_record(pilot, kept)
 
         merge_id = await merged(app, pilot, ctx, team, kept, dup)
         assert (record.visit_id, record.customer_id) == (visit_id, kept)
@@ -58,9 +55,7 @@ async def test_a_duplicates_record_follows_its_visit_into_the_kept_record(
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await quick_sign_in(pilot, "dana", "1111")
-        record = CustomerScreen(customer_id=dup)
-        await app.push_screen(record)
-        await settle(pilot)
+        record = await open_record(pilot, dup)
         assert record.visit_id == visit_id
 
         await merged(app, pilot, ctx, team, kept, dup)
@@ -80,9 +75,7 @@ async def test_a_duplicates_record_not_in_the_shop_becomes_the_kept_record(
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await quick_sign_in(pilot, "sam", "2222")
-        record = CustomerScreen(customer_id=dup)
-        await app.push_screen(record)
-        await settle(pilot)
+        record = await open_record(pilot, dup)
 
         await merged(app, pilot, ctx, team, kept, dup)
         assert app.screen is record
