@@ -41,7 +41,7 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.config import load_settings
 from counter_tui.db.models import Customer, Outcome, Visit
 from counter_tui.demo.data import DEMO_STAFF
-from counter_tui.services import customers, staff, visit_views, visits
+from counter_tui.services import customer_record, customers, staff, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])")
@@ -176,7 +176,7 @@ def measure_services(
         Figures(
             "customer_detail (open customer from find)",
             [
-                timed(partial(customers.customer_detail, ctx, greeter, c))
+                timed(partial(customer_record.customer_detail, ctx, greeter, c))
                 for c in rng.sample(range(1, customer_count + 1), samples)
             ],
         ),

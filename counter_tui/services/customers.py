@@ -1,6 +1,7 @@
 """Customers: records, notes, standing preferences and contact consent.
 
-Finding them is `services/customer_search.py`; `find_customers` and the search index's
+Reading a record as the owner view shows it is `services/customer_record.py`; finding
+them is `services/customer_search.py`; `find_customers` and the search index's
 writers are named here as well, where screens, the CLI and other services call them."""
 
 from __future__ import annotations
@@ -16,16 +17,12 @@ from counter_tui.db.models import (
     ContactConsent,
     Customer,
     CustomerNote,
-    FollowUp,
-    FollowUpStatus,
     NeedKind,
     StandingNeed,
-    Visit,
 )
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.limits import limited, lowered
 from counter_tui.services import audit
-from counter_tui.services.cadence import last_contact
 from counter_tui.services.changed_meanwhile import require_unchanged
 from counter_tui.services.contact import ContactDetails, clean_contact, digits_of
 from counter_tui.services.contact_merge import merged_contact
@@ -33,23 +30,11 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import find_customers as find_customers
 from counter_tui.services.customer_search import merged_records as merged_records
 from counter_tui.services.customer_search import write_search_terms
-from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates, kept_record
-from counter_tui.services.labels import need_label
+from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
 from counter_tui.services.permissions import Action, require
-from counter_tui.services.queries import followup_views, staff_names
-from counter_tui.services.views import (
-    ConsentView,
-    CustomerDetail,
-    NeedView,
-    NoteView,
-    VisitSummary,
-)
-from counter_tui.services.when import day_words
 
-HISTORY_LIMIT = 20
 AT_THE_COUNTER = "agreed at the counter when their details were taken"
 """How a customer agreed to a channel ticked on the form putting them on file."""
-NOTES_LIMIT = 20
 ERASED_MEANWHILE = "This customer's details were erased at their request, so nothing was saved."
 """A write refused because its customer was erased after the form was opened."""
 CONSENT_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
@@ -332,88 +317,6 @@ def consented_channels(session: Session, customer_id: int) -> set[str]:
                 ContactConsent.customer_id == customer_id, col(ContactConsent.granted).is_(True)
             )
         )
-    )
-
-
-def customer_detail(ctx: ShopContext, actor: Actor, customer_id: int) -> CustomerDetail:
-    """Everything the owner view shows about a customer."""
-    with ctx.database.read() as session:
-        require(session, actor, Action.VIEW)
-        return build_customer_detail(session, ctx, customer_id)
-
-
-def current_record(ctx: ShopContext, actor: Actor, customer_id: int) -> CustomerDetail:
-    """`customer_detail` of the record the customer is on file in now: the one kept when
-    they were merged into another (through merges of merges), so a screen showing the
-    duplicate moves to it instead of going stale."""
-    with ctx.database.read() as session:
-        require(session, actor, Action.VIEW)
-        customer = session.get(Customer, customer_id)
-        kept = kept_record(session, customer) if customer is not None else None
-        return build_customer_detail(session, ctx, (kept.id if kept is not None else None) or customer_id)
-
-
-def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) -> CustomerDetail:
-    """The customer detail, read inside the caller's session."""
-    customer = load_customer(session, customer_id)
-    names = staff_names(session)
-    standing = tuple(
-        NeedView(s.id or 0, s.kind, need_label(s.kind), s.detail, None)
-        for s in session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id))
-    )
-    consents = tuple(
-        ConsentView(c.channel, c.granted, c.source, c.recorded_at)
-        for c in session.exec(
-            select(ContactConsent)
-            .where(ContactConsent.customer_id == customer_id)
-            .order_by(col(ContactConsent.channel))
-        )
-    )
-    notes = tuple(
-        NoteView(names.get(n.author_id, "?"), n.body, n.created_at)
-        for n in session.exec(
-            select(CustomerNote)
-            .where(CustomerNote.customer_id == customer_id)
-            .order_by(col(CustomerNote.created_at).desc(), col(CustomerNote.id).desc())
-            .limit(NOTES_LIMIT)
-        )
-    )
-    visits = list(
-        session.exec(
-            select(Visit)
-            .where(Visit.customer_id == customer_id)
-            .order_by(col(Visit.arrived_at).desc())
-            .limit(HISTORY_LIMIT)
-        )
-    )
-    history = tuple(
-        VisitSummary(v.id or 0, v.arrived_at, v.ended_at, names.get(v.owner_id or -1), v.outcome)
-        for v in visits
-    )
-    open_visit = next((v.id for v in visits if v.ended_at is None), None)
-    followups = followup_views(
-        session,
-        ctx,
-        select(FollowUp)
-        .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.OPEN)
-        .order_by(col(FollowUp.due_at)),
-    )
-    contact = last_contact(session, customer_id)
-    return CustomerDetail(
-        last_contacted=""
-        if contact is None
-        else f"{day_words(ctx.calendar, contact.at, ctx.now())} {contact.how()}",
-        id=customer_id,
-        name=customer.name,
-        phone=customer.phone,
-        email=customer.email,
-        preferences=customer.preferences,
-        standing_needs=standing,
-        consents=consents,
-        notes=notes,
-        history=history,
-        open_followups=followups,
-        open_visit_id=open_visit,
     )
 
 

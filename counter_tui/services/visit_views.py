@@ -31,7 +31,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import Conflict
 from counter_tui.kiosk_words import tag
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.customers import build_customer_detail
+from counter_tui.services.customer_record import build_customer_detail
 from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, refusal, require, visit_target
 from counter_tui.services.queries import named_as, staff_names, visit_who

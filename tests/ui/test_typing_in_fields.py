@@ -25,7 +25,7 @@ from textual.widgets import Input, TextArea
 
 import counter_tui.ui
 from counter_tui.db.models import AuditEvent, Channel, HandoffRequest
-from counter_tui.services import customers, handoffs, visits
+from counter_tui.services import customer_record, customers, handoffs, visits
 from counter_tui.services.audit_views import NO_FILTER, AuditEntry
 from counter_tui.services.closing_views import ClosePreview, ClosingHandoff, ClosingVisit
 from counter_tui.services.context import ShopContext
@@ -397,7 +397,7 @@ async def test_a_promise_typed_for_a_walk_in_not_on_file_lands_in_a_field(
     with ctx.database.read() as session:
         assert session.exec(select(HandoffRequest)).all() == []
     [rita] = customers.find_customers(ctx, "Rita").items
-    assert [f.summary for f in customers.customer_detail(ctx, team.sam, rita.id).open_followups] == [
+    assert [f.summary for f in customer_record.customer_detail(ctx, team.sam, rita.id).open_followups] == [
         "ring her re the sofa"
     ]
 

@@ -16,7 +16,7 @@ from sqlmodel import select
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel, FollowUp, FollowUpKind
 from counter_tui.errors import NotAllowed
-from counter_tui.services import customers, feedback, followups, status_updates, visits
+from counter_tui.services import customer_record, customers, feedback, followups, status_updates, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
 
@@ -149,13 +149,15 @@ def test_a_promise_kept_is_never_held(ctx: ShopContext, team: Team) -> None:
 
 def test_the_customer_view_says_when_and_how_they_were_last_contacted(ctx: ShopContext, team: Team) -> None:
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones", email="bob@example.com")
-    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == ""
+    assert customer_record.customer_detail(ctx, team.sam, bob).last_contacted == ""
     customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=True, source="counter")
     promise = followups.add_promise(
         ctx, team.sam, bob, promise="order it", due_at=ctx.now() + timedelta(hours=2), channel="email"
     )
     followups.complete_followup(ctx, team.sam, promise, what_was_done="Emailed", customer_informed=True)
-    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov by email (promise)"
+    assert (
+        customer_record.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov by email (promise)"
+    )
 
 
 def test_a_last_contact_in_another_year_names_its_year(
@@ -168,7 +170,7 @@ def test_a_last_contact_in_another_year_names_its_year(
     with pytest.raises(NotAllowed, match=re.escape("not before Tue 19 Jan 2027, 11:00")):
         followups.add_callback(ctx, team.sam, bob, about="New range is in", asked_by_customer=False)
     clock.advance(days=42)
-    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == (
+    assert customer_record.customer_detail(ctx, team.sam, bob).last_contacted == (
         "Fri 20 Nov 2026 by email (promise)"
     )
     with pytest.raises(NotAllowed, match=re.escape("was contacted on Fri 20 Nov 2026 by email")):
@@ -200,7 +202,9 @@ def test_an_email_follow_up_done_another_way_records_how_it_reached_them(
         customer_informed=True,
         reached_by="in_person",
     )
-    assert customers.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov in person (promise)"
+    assert (
+        customer_record.customer_detail(ctx, team.sam, bob).last_contacted == "Fri 20 Nov in person (promise)"
+    )
 
 
 def test_reached_another_way_needs_their_consent_for_that_way(ctx: ShopContext, team: Team) -> None:

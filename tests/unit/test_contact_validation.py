@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from counter_tui.errors import InvalidInput
-from counter_tui.services import customers
+from counter_tui.services import customer_record, customers
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -23,4 +23,4 @@ def test_a_phone_with_letters_is_refused_and_nothing_is_stored(
 @pytest.mark.parametrize("phone", ["+44 (0)20 7946 0958", "020-7946-0958", "07700.900.456"])
 def test_usual_phone_formats_are_kept_as_typed(ctx: ShopContext, team: Team, phone: str) -> None:
     customer_id = customers.create_customer(ctx, team.sam, name="Ama Owusu", phone=phone)
-    assert customers.customer_detail(ctx, team.sam, customer_id).phone == phone
+    assert customer_record.customer_detail(ctx, team.sam, customer_id).phone == phone

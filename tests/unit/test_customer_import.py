@@ -17,7 +17,7 @@ from sqlmodel import SQLModel, col, func, select
 
 from counter_tui.db.models import AuditEvent, Channel, ContactConsent, Customer, TillCustomer
 from counter_tui.errors import InvalidInput
-from counter_tui.services import customers, erasure, merge
+from counter_tui.services import customer_record, customers, erasure, merge
 from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_import import (
     ImportCounts,
@@ -516,7 +516,9 @@ def test_a_row_of_a_customer_merged_in_the_shop_updates_the_kept_record(
     counts = run(ctx, team, later, exported_at=EXPORTED + timedelta(days=2))
 
     assert counts.new == 0
-    assert customers.customer_detail(ctx, team.sam, kept).name == "Ann Lee", "never renamed by an import"
+    assert customer_record.customer_detail(ctx, team.sam, kept).name == "Ann Lee", (
+        "never renamed by an import"
+    )
     assert "name Customer1 Lee" in reviewed(counts)[0]["Reason"]
     assert consents(ctx, kept)["email"] == (False, "asked at the counter")
 
@@ -565,7 +567,7 @@ def test_the_tills_note_becomes_a_note_on_a_new_customer_once(
     run(ctx, team, path)
 
     (ann,) = on_file(ctx)
-    notes = customers.customer_detail(ctx, team.sam, ann.id or 0).notes
+    notes = customer_record.customer_detail(ctx, team.sam, ann.id or 0).notes
     assert [(note.author, note.body) for note in notes] == [("Dana", "Paid £20 deposit\nCall first")]
 
 
@@ -635,7 +637,7 @@ def test_rows_sharing_a_customers_phone_never_rename_them_or_replace_their_detai
 
     counts = run(ctx, team, path, columns=PLAIN, exported_at=ctx.now() + timedelta(hours=1))
 
-    kept = customers.customer_detail(ctx, team.sam, rhys)
+    kept = customer_record.customer_detail(ctx, team.sam, rhys)
     assert (kept.name, kept.email) == ("Rhys Papadopoulos", "rhys@example.com")
     assert consents(ctx, rhys)["email"][0] is True
     assert counts.new == 1 and [c.name for c in on_file(ctx)] == ["Rhys Papadopoulos", "Bob Family"]
@@ -655,7 +657,7 @@ def test_the_same_person_is_matched_across_case_spacing_and_unicode_forms(
     counts = run(ctx, team, path, columns=PLAIN)
 
     assert (counts.new, counts.updated) == (0, 1)
-    kept = customers.customer_detail(ctx, team.sam, zoe)
+    kept = customer_record.customer_detail(ctx, team.sam, zoe)
     assert (kept.name, kept.email) == ("Zoë  Brontë", "zoe@example.com"), "an empty email is filled"
 
 

@@ -20,7 +20,7 @@ from counter_tui.db.models import (
     StandingNeed,
 )
 from counter_tui.errors import InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, visits
+from counter_tui.services import customer_record, customers, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
 from tests.conftest import Team
@@ -236,7 +236,7 @@ def test_notes_and_preferences_show_in_the_customer_detail(
 ) -> None:
     customers.add_note(ctx, team.sam, bob, "Prefers the\x1b[2J quiet till\n\n\n\nby the door")
     customers.set_preferences(ctx, team.alex, bob, "Large print receipts")
-    detail = customers.customer_detail(ctx, team.lead, bob)
+    detail = customer_record.customer_detail(ctx, team.lead, bob)
     assert [(n.author, n.body) for n in detail.notes] == [("Sam", "Prefers the[2J quiet till\n\nby the door")]
     assert detail.preferences == "Large print receipts"
     assert [e.action for e in audit_log("customer.note_added", "customer.preferences_set")] == [
@@ -257,7 +257,7 @@ def test_standing_need_remembered_and_forgotten(
     customers.set_standing_need(
         ctx, team.sam, bob, NeedKind.ACCESSIBILITY, remember=True, detail="step-free route"
     )
-    detail = customers.customer_detail(ctx, team.sam, bob)
+    detail = customer_record.customer_detail(ctx, team.sam, bob)
     assert [(n.kind, n.detail) for n in detail.standing_needs] == [
         (NeedKind.ACCESSIBILITY, "step-free route")
     ]
@@ -274,7 +274,7 @@ def test_consent_is_recorded_per_channel_with_source_and_time(
     customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=True, source="form")
     customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=False, source="asked us to stop")
     customers.record_consent(ctx, team.sam, bob, Channel.SMS, granted=True, source="counter")
-    detail = customers.customer_detail(ctx, team.sam, bob)
+    detail = customer_record.customer_detail(ctx, team.sam, bob)
     assert [(c.channel, c.granted, c.source) for c in detail.consents] == [
         (Channel.EMAIL, False, "asked us to stop"),
         (Channel.SMS, True, "counter"),
@@ -292,6 +292,6 @@ def test_consent_is_recorded_per_channel_with_source_and_time(
 
 def test_unknown_customer_is_not_found(ctx: ShopContext, team: Team) -> None:
     with pytest.raises(NotFound, match="no longer on file"):
-        customers.customer_detail(ctx, team.sam, 4242)
+        customer_record.customer_detail(ctx, team.sam, 4242)
     with pytest.raises(NotFound):
         customers.add_note(ctx, team.sam, 4242, "hello")

@@ -30,6 +30,7 @@ from counter_tui.db.models import (
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from counter_tui.services import (
     audit,
+    customer_record,
     customers,
     erasure,
     feedback,
@@ -165,7 +166,7 @@ def test_only_a_lead_may_erase_and_only_with_a_reason(ctx: ShopContext, team: Te
     with pytest.raises(NotFound):
         erasure.erase_customer(ctx, team.lead, 9999, "asked at the till")
     assert every_row(ctx) == before
-    assert customers.customer_detail(ctx, team.sam, shop.bob).name == "Bob Jones"
+    assert customer_record.customer_detail(ctx, team.sam, shop.bob).name == "Bob Jones"
 
 
 def test_every_personal_field_is_gone(ctx: ShopContext, team: Team, shop: Shop) -> None:
@@ -242,7 +243,7 @@ def test_an_erased_customer_cannot_be_found_or_opened(ctx: ShopContext, team: Te
         assert customers.find_customers(ctx, query).items == ()
     assert shop.bob not in {match.id for match in customers.find_customers(ctx, "").items}
     with pytest.raises(NotFound, match="no longer on file"):
-        customers.customer_detail(ctx, team.lead, shop.bob)
+        customer_record.customer_detail(ctx, team.lead, shop.bob)
     with pytest.raises(NotFound):
         erasure.erase_customer(ctx, team.lead, shop.bob, "asked twice")
     assert [match.id for match in customers.find_customers(ctx, "cara").items] == [shop.cara]
@@ -252,7 +253,7 @@ def test_nothing_of_anyone_else_changes(ctx: ShopContext, team: Team, shop: Shop
     """Every row that changed, appeared or went belongs to Bob (earlier audit events about
     him included), apart from the new audit events and the chain head; Cara's customer
     view reads the same."""
-    cara_before = customers.customer_detail(ctx, team.alex, shop.cara)
+    cara_before = customer_record.customer_detail(ctx, team.alex, shop.cara)
     before = every_row(ctx)
 
     erasure.erase_customer(ctx, team.lead, shop.bob, "asked at the till")
@@ -269,7 +270,7 @@ def test_nothing_of_anyone_else_changes(ctx: ShopContext, team: Team, shop: Shop
         "customer", "customernote", "feedback", "followup", "visit", "visitneed", "contactconsent",
         "standingneed",
     }  # fmt: skip
-    assert customers.customer_detail(ctx, team.alex, shop.cara) == cara_before
+    assert customer_record.customer_detail(ctx, team.alex, shop.cara) == cara_before
 
 
 def test_the_audit_event_says_who_erased_and_why_without_personal_data(

@@ -24,7 +24,16 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, feedback, followups, merge, merge_undo, visit_customer, visits
+from counter_tui.services import (
+    customer_record,
+    customers,
+    feedback,
+    followups,
+    merge,
+    merge_undo,
+    visit_customer,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from counter_tui.services.duplicates import PossibleDuplicate
 from counter_tui.services.merge_seen import MergeSeen
@@ -140,7 +149,7 @@ def test_merge_moves_everything_to_the_kept_record(
     assert result.final_at == datetime(2026, 11, 20, 17, 30, tzinfo=UTC)
     assert _owner_of(ctx, Visit, dups.dup_visit) == dups.kept
     assert _owner_of(ctx, FollowUp, dups.dup_followup) == dups.kept
-    record = customers.customer_detail(ctx, team.sam, dups.kept)
+    record = customer_record.customer_detail(ctx, team.sam, dups.kept)
     assert [note.body for note in record.notes] == ["Ordered the oak table"]
     assert [f.summary for f in record.open_followups] == ["table delivery date"]
     assert len(record.history) == 2
@@ -167,7 +176,7 @@ def test_the_kept_record_is_found_by_the_duplicates_details_and_the_duplicate_is
     assert [m.id for m in customers.find_customers(ctx, "robert").items] == [dups.kept]
     assert [m.id for m in customers.find_customers(ctx, "").items] == [dups.kept]
     with pytest.raises(NotFound, match="merged into Bob Jones's record"):
-        customers.customer_detail(ctx, team.sam, dups.dup)
+        customer_record.customer_detail(ctx, team.sam, dups.dup)
 
 
 def test_a_walk_in_with_the_duplicates_email_is_offered_the_kept_record(
@@ -227,8 +236,8 @@ def test_undo_puts_everything_back(
     assert _standing(ctx, dups.dup) == {"accessibility": "ramp"}
     assert _owner_of(ctx, Visit, dups.dup_visit) == dups.dup
     assert _owner_of(ctx, FollowUp, dups.dup_followup) == dups.dup
-    assert customers.customer_detail(ctx, team.sam, dups.kept).preferences == "Card only"
-    assert customers.customer_detail(ctx, team.sam, dups.dup).notes[0].body == "Ordered the oak table"
+    assert customer_record.customer_detail(ctx, team.sam, dups.kept).preferences == "Card only"
+    assert customer_record.customer_detail(ctx, team.sam, dups.dup).notes[0].body == "Ordered the oak table"
     assert [m.id for m in customers.find_customers(ctx, "rj@").items] == [dups.dup]
     assert merge_undo.undoable_merges(ctx, team.sam, dups.kept) == ()
     [event] = audit_log("customer.merge_undone")
@@ -247,7 +256,7 @@ def test_undo_keeps_what_changed_on_the_kept_record_after_the_merge(
     merge_undo.undo_merge(ctx, team.lead, done.merge_id, "not the same person")
     assert _consents(ctx, dups.kept)["phone"] == (False, "changed mind")
     assert "Written after the merge" in [
-        n.body for n in customers.customer_detail(ctx, team.sam, dups.kept).notes
+        n.body for n in customer_record.customer_detail(ctx, team.sam, dups.kept).notes
     ]
 
 

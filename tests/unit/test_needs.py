@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from counter_tui.db.models import NeedKind, Outcome, StandingNeed, VisitNeed
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed
-from counter_tui.services import customers, staff, visit_needs, visit_views, visits
+from counter_tui.services import customer_record, customers, staff, visit_needs, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
@@ -123,7 +123,7 @@ def test_remember_keeps_the_need_for_the_next_visit(
 
     second = visits.new_walk_in(ctx, team.alex, customer_id=bob)
     assert _active(ctx, team.alex, second) == {NeedKind.ACCESSIBILITY: "step-free"}
-    detail = customers.customer_detail(ctx, team.alex, bob)
+    detail = customer_record.customer_detail(ctx, team.alex, bob)
     assert [(n.kind, n.detail) for n in detail.standing_needs] == [(NeedKind.ACCESSIBILITY, "step-free")]
     visit_needs.set_need(ctx, team.alex, second, NeedKind.ACCESSIBILITY, detail="ramp at side", remember=True)
     assert row_count(StandingNeed) == 1

@@ -22,7 +22,7 @@ from counter_tui.db.models import (
     VisitHelper,
 )
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import customers, handoffs, staff, visit_needs, visit_views, visits
+from counter_tui.services import customer_record, customers, handoffs, staff, visit_needs, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
@@ -444,4 +444,6 @@ def test_visit_notes_need_permission(ctx: ShopContext, team: Team, bob: int, aud
     notes = visit_views.visit_detail(ctx, team.sam, visit_id).notes
     assert [(n.author, n.body) for n in notes] == [("Sam", "Looking for a gift")]
     assert len(audit_log("visit.note_added")) == 1
-    assert [n.body for n in customers.customer_detail(ctx, team.sam, bob).notes] == ["Looking for a gift"]
+    assert [n.body for n in customer_record.customer_detail(ctx, team.sam, bob).notes] == [
+        "Looking for a gift"
+    ]

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from counter_tui.db.models import Customer, CustomerNote, Feedback, NeedKind, StandingNeed, VisitNeed
 from counter_tui.errors import Conflict
 from counter_tui.services import (
+    customer_record,
     customers,
     feedback,
     linking,
@@ -44,7 +45,7 @@ def _standing(ctx: ShopContext, customer_id: int) -> dict[str, str]:
 def test_a_note_on_a_walk_in_follows_them_onto_file(ctx: ShopContext, team: Team, walk_in: int) -> None:
     visits.add_visit_note(ctx, team.sam, walk_in, "Wants the blue one in a size 9")
     customer_id = visit_customer.add_customer_to_visit(ctx, team.sam, walk_in, name="Omar Haddad")
-    record = customers.customer_detail(ctx, team.sam, customer_id)
+    record = customer_record.customer_detail(ctx, team.sam, customer_id)
     assert [note.body for note in record.notes] == ["Wants the blue one in a size 9"]
 
 
@@ -53,7 +54,7 @@ def test_a_note_on_a_walk_in_follows_them_when_linked(
 ) -> None:
     visits.add_visit_note(ctx, team.sam, walk_in, "Asked about the repair")
     visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
-    record = customers.customer_detail(ctx, team.sam, bob)
+    record = customer_record.customer_detail(ctx, team.sam, bob)
     assert [note.body for note in record.notes] == ["Asked about the repair"]
     with ctx.database.read() as session:
         stray = session.exec(select(CustomerNote).where(col(CustomerNote.customer_id).is_(None))).all()
@@ -93,7 +94,8 @@ def test_preferences_of_a_walk_in_follow_them(ctx: ShopContext, team: Team, walk
     assert visit_views.visit_detail(ctx, team.sam, walk_in).preferences == "Likes to be left to browse"
     visit_customer.attach_customer(ctx, team.sam, walk_in, bob)
     assert (
-        customers.customer_detail(ctx, team.sam, bob).preferences == "Card only\nLikes to be left to browse"
+        customer_record.customer_detail(ctx, team.sam, bob).preferences
+        == "Card only\nLikes to be left to browse"
     )
     assert visit_views.visit_detail(ctx, team.sam, walk_in).preferences == ""
     with pytest.raises(Conflict, match="on file"):
@@ -259,7 +261,7 @@ def test_linking_with_what_was_typed_fills_only_what_their_record_lacks(
             NotStored("phone", "07700 900999", "07700 900456"),
         ),
     )
-    record = customers.customer_detail(ctx, team.sam, priya)
+    record = customer_record.customer_detail(ctx, team.sam, priya)
     assert (record.name, record.phone, record.email) == ("Priya Shah", "07700 900456", "priya@example.com")
     assert {c.channel for c in record.consents if c.granted} == {"phone", "email"}
     [updated] = audit_log("customer.updated")
@@ -284,7 +286,7 @@ def test_what_was_typed_never_takes_another_customers_phone_or_email(
     assert kept == TypedKept(
         (), (), (NotStored("phone", "+44 7700 900456", ""), NotStored("email", "dev@example.com", ""))
     )
-    record = customers.customer_detail(ctx, team.sam, raj)
+    record = customer_record.customer_detail(ctx, team.sam, raj)
     assert (record.phone, record.email) == ("", "")
 
 
@@ -296,6 +298,6 @@ def test_opening_the_record_on_file_fills_what_it_lacks(
     typed = TypedContact("Ann Lee", "07700 900777", "ann@example.com", ("sms",))
     assert linking.add_typed_details(ctx, team.sam, ann, typed) == TypedKept(("phone",), ("sms",), ())
     assert linking.add_typed_details(ctx, team.sam, ann, typed) == NOTHING_TYPED
-    record = customers.customer_detail(ctx, team.sam, ann)
+    record = customer_record.customer_detail(ctx, team.sam, ann)
     assert record.phone == "07700 900777"
     assert [json.loads(e.details)["changed"] for e in audit_log("customer.updated")] == [["phone"]]

@@ -12,7 +12,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Label, Static
 
-from counter_tui.services import customers, presence, visit_views
+from counter_tui.services import customer_record, presence, visit_views
 from counter_tui.services.views import CustomerDetail, VisitDetail
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line
@@ -187,7 +187,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
         elif self.customer_id is not None:
             self.load_record(
                 "customer_detail",
-                customers.current_record,
+                customer_record.current_record,
                 self.ctx,
                 self.actor,
                 self.customer_id,
@@ -204,7 +204,7 @@ class CustomerScreen(CustomerActions, CounterScreen):
             self._record_of = visit.customer.id if visit.customer is not None else None
             self.load(
                 "record_of",
-                customers.customer_detail,
+                customer_record.customer_detail,
                 self.ctx,
                 self.actor,
                 opened_for,
