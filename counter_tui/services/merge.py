@@ -25,16 +25,15 @@ writes its audit event in the same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, or_, select
 
 from counter_tui.db.models import (
-    ContactConsent,
     Customer,
     CustomerMerge,
     CustomerNote,
@@ -43,7 +42,6 @@ from counter_tui.db.models import (
     FollowUp,
     FollowUpStatus,
     Staff,
-    StandingNeed,
     Visit,
 )
 from counter_tui.errors import Conflict, InvalidInput
@@ -54,6 +52,7 @@ from counter_tui.services.customer_search import write_search_terms
 from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.labels import need_label
 from counter_tui.services.linking import combine_preferences
+from counter_tui.services.merge_rows import consent_rows, move_consents, move_standing_needs, standing_rows
 from counter_tui.services.merge_seen import (
     RACED,
     ConsentOutcome,
@@ -133,29 +132,6 @@ def _pair(session: Session, kept_id: int, merged_id: int) -> tuple[Customer, Cus
     return kept, merged
 
 
-RowT = TypeVar("RowT", ContactConsent, StandingNeed)
-
-
-def consent_rows(session: Session, customer_id: int, *, lock: bool = False) -> dict[str, ContactConsent]:
-    """A customer's consent rows by channel (a merge and its undo compare them); with
-    `lock`, locked until the transaction ends (PostgreSQL)."""
-    return {row.channel: row for row in _rows_of(session, ContactConsent, customer_id, lock)}
-
-
-def standing_rows(session: Session, customer_id: int, *, lock: bool = False) -> dict[str, StandingNeed]:
-    """A customer's standing needs by kind (a merge and its undo compare them); with
-    `lock`, locked until the transaction ends (PostgreSQL)."""
-    return {row.kind: row for row in _rows_of(session, StandingNeed, customer_id, lock)}
-
-
-def _rows_of(session: Session, model: type[RowT], customer_id: int, lock: bool) -> Sequence[RowT]:
-    """`model`'s rows of one customer, read as they are now and locked with `lock`."""
-    statement = select(model).where(model.customer_id == customer_id)
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return session.exec(statement).all()
-
-
 def _ids(session: Session, model: Any, customer_id: int) -> tuple[int, ...]:
     statement = select(model.id).where(model.customer_id == customer_id).order_by(model.id)
     return tuple(session.exec(statement))
@@ -233,65 +209,6 @@ def preview_merge(ctx: ShopContext, actor: Actor, kept_id: int, merged_id: int) 
         require(session, actor, Action.MERGE_CUSTOMERS)
         kept, merged = _pair(session, kept_id, merged_id)
         return _build_preview(session, ctx, kept, merged)
-
-
-def _consent_state(row: ContactConsent | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {
-        "granted": row.granted,
-        "source": row.source,
-        "recorded_at": row.recorded_at.isoformat(),
-        "recorded_by": row.recorded_by,
-        "by_import": row.by_import,
-    }
-
-
-def _need_state(row: StandingNeed | None) -> dict[str, Any] | None:
-    return None if row is None else {"detail": row.detail, "updated_at": row.updated_at.isoformat()}
-
-
-def _move_consents(session: Session, kept_id: int, merged_id: int) -> dict[str, Any]:
-    """Latest answer wins per channel; returns what undo needs to put it back."""
-    kept_rows, merged_rows = consent_rows(session, kept_id), consent_rows(session, merged_id)
-    before: dict[str, Any] = {}
-    for channel, theirs in merged_rows.items():
-        ours = kept_rows.get(channel)
-        if ours is not None and ours.recorded_at >= theirs.recorded_at:
-            continue
-        before[channel] = _consent_state(ours)
-        row = ours or ContactConsent(
-            customer_id=kept_id,
-            channel=channel,
-            granted=theirs.granted,
-            source=theirs.source,
-            recorded_at=theirs.recorded_at,
-        )
-        row.granted, row.source, row.by_import = theirs.granted, theirs.source, theirs.by_import
-        row.recorded_at, row.recorded_by = theirs.recorded_at, theirs.recorded_by
-        session.add(row)
-    duplicate = {channel: _consent_state(row) for channel, row in merged_rows.items()}
-    session.flush()
-    session.connection().execute(delete(ContactConsent).where(col(ContactConsent.customer_id) == merged_id))
-    return {"kept_before": before, "duplicate": duplicate}
-
-
-def _move_standing_needs(session: Session, kept_id: int, merged_id: int) -> dict[str, Any]:
-    """Latest update wins per kind; returns what undo needs to put it back."""
-    kept_rows, merged_rows = standing_rows(session, kept_id), standing_rows(session, merged_id)
-    before: dict[str, Any] = {}
-    for kind, theirs in merged_rows.items():
-        ours = kept_rows.get(kind)
-        if ours is not None and ours.updated_at >= theirs.updated_at:
-            continue
-        before[kind] = _need_state(ours)
-        row = ours or StandingNeed(customer_id=kept_id, kind=kind, updated_at=theirs.updated_at)
-        row.detail, row.updated_at = theirs.detail, theirs.updated_at
-        session.add(row)
-    duplicate = {kind: _need_state(row) for kind, row in merged_rows.items()}
-    session.flush()
-    session.connection().execute(delete(StandingNeed).where(col(StandingNeed.customer_id) == merged_id))
-    return {"kept_before": before, "duplicate": duplicate}
 
 
 def _take_contact(kept: Customer, merged: Customer, preview: MergePreview) -> dict[str, str]:
@@ -380,8 +297,8 @@ def _merge(
     kept_id, merged_id = preview.kept_id, preview.merged_id
     now = ctx.now()
     moved = _move_rows(session, preview.seen)
-    moved["consents"] = _move_consents(session, kept_id, merged_id)
-    moved["standing_needs"] = _move_standing_needs(session, kept_id, merged_id)
+    moved["consents"] = move_consents(session, kept_id, merged_id)
+    moved["standing_needs"] = move_standing_needs(session, kept_id, merged_id)
     moved["preferences"] = {"kept_before": kept.preferences, "combined": preview.preferences}
     kept.preferences = preview.preferences
     moved["contact"] = _take_contact(kept, merged, preview)

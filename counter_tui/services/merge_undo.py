@@ -25,7 +25,8 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import write_search_terms
 from counter_tui.services.customers import load_customer
-from counter_tui.services.merge import MOVED_ROWS, MergeView, consent_rows, standing_rows
+from counter_tui.services.merge import MOVED_ROWS, MergeView
+from counter_tui.services.merge_rows import consent_rows, standing_rows
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
 
