@@ -118,6 +118,27 @@ class ListInOrder(Guarded, OwnKeysInOrder, OptionList):
     what is highlighted."""
 
 
+class HandsKeysToPin:
+    """A field of a sign-in or lead PIN dialog that, once a PIN has begun from it (a digit
+    typed, or Enter on the name), hands the keys after it to the PIN box until it has focus
+    again: typed fast, they were on their way to it already, Enter included."""
+
+    handing_to_pin = False
+
+    def on_focus(self) -> None:
+        """Focus back here: keys are this field's again."""
+        self.handing_to_pin = False
+
+
+def type_into(box: Input, event: events.Key) -> None:
+    """Type one key handed on (a character, or Backspace) into `box`, where it would have
+    gone had `box` had focus."""
+    if event.key == "backspace":
+        box.action_delete_left()
+    elif event.is_printable and event.character is not None:
+        box.insert_text_at_cursor(event.character)
+
+
 def focus_now(widget: Widget) -> None:
     """Give `widget` the keys at once: the keys typed after the one being handled go to it."""
     widget.screen.set_focus(widget)

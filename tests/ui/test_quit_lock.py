@@ -14,7 +14,7 @@ from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, screen_text, settle, sign_in, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, burst, screen_text, settle, sign_in, type_text
 
 
 def closed_events(ctx: ShopContext) -> list[tuple[int | None, str]]:
@@ -156,6 +156,26 @@ async def test_a_pin_typed_while_the_list_of_leads_has_the_keys_goes_to_the_pin_
         pin = dialog.query_one("#lead-pin", Input)
         assert app.focused is pin and pin.value == "4444"
         await pilot.press("enter")
+        await settle(pilot)
+        assert not app.is_running
+    [(actor_id, _terminal)] = closed_events(ctx)
+    assert actor_id != team.lead.staff_id
+
+
+async def test_a_pin_and_enter_typed_in_one_burst_on_the_list_of_leads_quit(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The same typed fast (or pasted): the Enter after the digits is the PIN's, not the
+    list's, so it checks the PIN instead of only picking the lead again (found in tmux:
+    a second Enter was needed)."""
+    staff.add_staff(ctx, team.lead, name="Lee", pin="4444", role="lead")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dialog = await open_quit_dialog(pilot)
+        assert app.focused is dialog.query_one("#leads")
+        await pilot.press("down")
+        await burst(pilot, "4444\n")
         await settle(pilot)
         assert not app.is_running
     [(actor_id, _terminal)] = closed_events(ctx)

@@ -25,7 +25,7 @@ from counter_tui.services.context import Actor
 from counter_tui.services.permissions import Action, allows
 from counter_tui.services.staff import PIN_MAX, StaffSummary
 from counter_tui.ui.dialog_notice import RefusalLine, dialog_foot
-from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder, focus_now
+from counter_tui.ui.focus_keys import HandsKeysToPin, KeysInOrder, ListInOrder, focus_now, type_into
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.shop_access import ShopAccess
@@ -35,20 +35,27 @@ PinCheck = Callable[[int, str], Actor]
 """A service call taking (lead's staff id, PIN) and returning the lead, or refusing."""
 
 
-class LeadList(ListInOrder):
-    """The list of leads. A digit typed on it starts the highlighted lead's PIN: it goes to
-    the PIN box, which has the keys from then on (PINs are digits; the list has no use for
-    them, and a PIN typed straight away was lost)."""
+class LeadList(HandsKeysToPin, ListInOrder):
+    """The list of leads. A digit typed on it starts the highlighted lead's PIN: it and the
+    keys after it go to the PIN box, Enter included, until the list has focus again (PINs
+    are digits; the list has no use for them: a PIN typed straight away was lost, and an
+    Enter typed fast after it only picked the lead again)."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.character is None or not event.character.isdigit():
+        digit = event.character is not None and event.character.isdigit()
+        if not (self.handing_to_pin or digit) or event.key == "escape":
             await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
         pin = self.screen.query_one("#lead-pin", Input)
-        focus_now(pin)
-        pin.insert_text_at_cursor(event.character)
+        if not self.handing_to_pin:
+            self.handing_to_pin = True
+            focus_now(pin)
+        if event.key == "enter":
+            await pin.action_submit()
+        else:
+            type_into(pin, event)
 
 
 class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):

@@ -25,7 +25,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counter_tui.ui.focus_keys import KeysInOrder, ListInOrder, focus_now, keys_landed
+from counter_tui.ui.focus_keys import (
+    HandsKeysToPin,
+    KeysInOrder,
+    ListInOrder,
+    focus_now,
+    keys_landed,
+    type_into,
+)
 from counter_tui.ui.safe_text import one_line
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.widgets.keys_footer import KeysFooter
@@ -33,17 +40,6 @@ from counter_tui.ui.widgets.keys_footer import KeysFooter
 if TYPE_CHECKING:
     from counter_tui.services.staff import StaffSummary
     from counter_tui.services.views import FloorRow
-
-
-class HandsKeysToPin:
-    """A widget of the sign-in that, once the PIN has begun, hands its keys to the PIN box
-    until it has focus again."""
-
-    handing_to_pin = False
-
-    def on_focus(self) -> None:
-        """Focus back here: keys are this widget's again."""
-        self.handing_to_pin = False
 
 
 class StaffNameBox(HandsKeysToPin, KeysInOrder):
@@ -242,10 +238,8 @@ class SignInScreen(CounterScreen):
                 self._waiting = (self._waiting[0], typed)
             else:
                 self.sign_in_with(typed)
-        elif event.key == "backspace":
-            pin.action_delete_left()
-        elif event.is_printable and event.character is not None:
-            pin.insert_text_at_cursor(event.character)
+        else:
+            type_into(pin, event)
 
     @on(OptionList.OptionSelected, "#staff-list")
     def _picked_from_list(self) -> None:
