@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -73,9 +74,22 @@ def export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
 
 
+@pytest.fixture
+def ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """Ctrl+C reaches the import as it does in a terminal, also when this run was started
+    in the background (where the shell has it ignore SIGINT, and a child inherits an
+    ignored signal): with a handler here instead, the child starts with the default."""
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
 def test_a_stopped_import_leaves_whole_batches_and_running_it_again_finishes_it(
-    shared_url: str, export: Path, stop: signal.Signals
+    shared_url: str, export: Path, stop: signal.Signals, ctrl_c_as_in_a_terminal: None
 ) -> None:
     _shop_with_lead(shared_url)
     first = _import(shared_url, export)

@@ -10,6 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import shellingham
 from typer.testing import CliRunner
 
 from counter_tui.cli import app
@@ -163,8 +164,11 @@ def test_keys_prints_the_key_map_after_this_terminals_remapping(no_settings_from
     assert "| `c` / `F5` (remapped) | `floor.claim` |" in claim_after
 
 
-def test_shell_completion_is_offered_and_completes_commands() -> None:
-    script = runner.invoke(app, ["--show-completion", "bash"], prog_name="counter-tui")
+def test_shell_completion_is_offered_and_completes_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Typer names the shell by walking up this process's parents (shellingham), which
+    # depends on how the test run was started; a person asking from bash is what is tested.
+    monkeypatch.setattr(shellingham, "detect_shell", lambda: ("bash", "/bin/bash"))
+    script = runner.invoke(app, ["--show-completion"], prog_name="counter-tui")
     completed = runner.invoke(
         app,
         [],
