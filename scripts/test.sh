@@ -3,8 +3,8 @@
 # Needs only Python 3.11 or newer. With no arguments (as CI runs it): lint, format and type
 # checks (scripts/check.sh), then the whole suite in parallel, each test to whichever worker is
 # free (a file's tests together only where it builds a module fixture: tests/conftest.py)
-# (TEST_WORKERS=2 to choose the number of workers; default: two per core, since a UI test spends
-# much of its time waiting for the app to go idle, and a second worker uses that), under coverage
+# (TEST_WORKERS=4 to choose the number of workers; default: one per core, since the UI tests no
+# longer sleep while they wait for the app (tests/quiet_pilot.py) and keep a core busy), under coverage
 # (in-process, pyproject.toml's [tool.coverage]). With the PostgreSQL tests
 # (COUNTER_TUI_TEST_POSTGRES_URL set, as .ci/run does) a total below the floor fails the run,
 # and a passing run raises the floor (scripts/coverage_floor.py; not in CI, which only checks).
@@ -43,7 +43,7 @@ bash scripts/check.sh
 if .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
     export COVERAGE_CORE="${COVERAGE_CORE:-sysmon}"
 fi
-WORKERS="${TEST_WORKERS:-$(.venv/bin/python -c 'import os; print(2 * (os.cpu_count() or 1))')}"
+WORKERS="${TEST_WORKERS:-$(.venv/bin/python -c 'import os; print(os.cpu_count() or 1)')}"
 WHOLE_SUITE=(.venv/bin/python -m pytest -n "$WORKERS" --dist loadgroup --cov --cov-report=term:skip-covered)
 if [ -z "${COUNTER_TUI_TEST_POSTGRES_URL:-}" ]; then
     echo "COUNTER_TUI_TEST_POSTGRES_URL is not set: the PostgreSQL tests are skipped, so the coverage floor is not checked."

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import textual.pilot
 from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
+from textual.message_pump import MessagePump
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
@@ -25,6 +27,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.feed import ChangeFeed, open_feed
 from tests import pg_databases
 from tests.concurrency.inbox import Inbox
+from tests.quiet_pilot import QuietPilot, counted_dispatch
 
 pytest_plugins = ["tests.mail_server"]  # the local SMTP server fixtures of the mail tests
 
@@ -48,6 +51,14 @@ def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Still argon2id, at the lowest work factors: the production cost (deliberately slow,
     about 0.3 s a PIN) would dominate the run time of tests that are not about PINs."""
     monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def _quiet_pilot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps under test are driven by `QuietPilot`, which waits for the app to be done with
+    each key instead of sleeping until the CPU looks idle (tests/quiet_pilot.py)."""
+    monkeypatch.setattr(textual.pilot, "Pilot", QuietPilot)
+    monkeypatch.setattr(MessagePump, "_dispatch_message", counted_dispatch)
 
 
 class _Collect(logging.Handler):

@@ -36,12 +36,14 @@ class StaffApp(CounterApp):
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let every service call finish and its result reach the screen."""
+    """Let every service call finish and its result reach the screen (or, once the app
+    has closed, let it finish closing: its workers were cancelled as it closed)."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(2):
+        if not pilot.app.is_running:
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def open_record(pilot: Pilot[None], customer_id: int) -> CustomerScreen:
@@ -85,9 +87,8 @@ async def sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
 async def quick_sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
     """Sign in as the first person whose name holds `name`, as `sign_in` picks them, through
     what the sign-in screen calls on Enter (`staff.sign_in`, then the app's `signed_in`), but
-    without typing: for tests that are not about signing in, since typing a name and a PIN
-    key by key (Pilot waits for the app to go idle twice a key) took about a second of a
-    short UI test's wall time, if little CPU. Then wait for the floor board."""
+    without typing: for tests that are not about signing in, which need not pay for
+    handling and repainting every key of a name and a PIN. Then wait for the floor board."""
     await settle(pilot)
     app = pilot.app
     assert isinstance(app, CounterApp) and isinstance(app.screen, SignInScreen), app.screen

@@ -20,6 +20,7 @@ from counter_tui.services.views import Page
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from tests.conftest import Team
+from tests.quiet_pilot import workers_held
 from tests.ui.staff_pilot import SIZE, StaffApp, burst, settle, sign_in
 from tests.ui.test_find import result_names
 
@@ -90,7 +91,8 @@ async def test_a_slow_stale_search_never_replaces_the_newer_one(
     async with app.run_test(size=SIZE) as pilot:
         box = await open_find(pilot, app)
         shown.clear()
-        await pilot.press("s", "m", "i", "t", "h")
+        with workers_held(pilot):  # the search for "s"
+            await pilot.press("s", "m", "i", "t", "h")
         assert box.value == "smith"
         slow_s.release.set()
         await settle(pilot)
@@ -145,8 +147,9 @@ async def test_enter_opens_the_first_result_of_what_was_typed_not_the_stale_list
         for char in "jose al":
             app.post_message(events.Key(_character_to_key(char), char))
         app.post_message(events.Key("enter", None))
-        for _ in range(5):
-            await pilot.pause()
+        with workers_held(pilot):  # the search for "jose al"
+            for _ in range(5):
+                await pilot.pause()
         held.release.set()
         await settle(pilot)
         screen = app.screen

@@ -23,6 +23,7 @@ from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
+from tests.quiet_pilot import workers_held
 from tests.ui.staff_pilot import SIZE, StaffApp, settle
 from tests.ui.test_sign_in import staff_options
 
@@ -54,7 +55,8 @@ async def test_sign_in_is_painted_before_the_shop_opens_and_lists_the_staff_afte
     opening = HeldOpening(ctx)
     app = CounterApp(opening, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        with workers_held(pilot):
+            await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
         assert app.theme == "textual-light"  # the first frame's theme, read cheaply
         assert not app.shop_open and staff_options(app) == []  # type: ignore[arg-type]
@@ -73,8 +75,9 @@ async def test_a_name_and_pin_typed_before_the_shop_opens_sign_in_when_it_does(
     opening = HeldOpening(ctx)
     app = CounterApp(opening, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press(*"Sam", "enter", *"2222", "enter")  # no settling: the shop is held
+        with workers_held(pilot):  # the shop is held
+            await pilot.pause()
+            await pilot.press(*"Sam", "enter", *"2222", "enter")
         assert isinstance(app.screen, SignInScreen)
         assert app.screen.query_one("#pin", Input).value == ""  # never shown, never lost
 
@@ -91,7 +94,7 @@ async def test_a_shop_that_cannot_be_opened_ends_the_app_with_the_reason(ctx: Sh
     app = CounterApp(opening, live=False)
     async with app.run_test(size=SIZE) as pilot:
         opening.go.set()
-        await settle(pilot)
+        await pilot.pause()  # until the app has closed (its worker cancelled as it closed)
 
     assert app.start_error is refusal
     assert app.return_code == 1
@@ -103,13 +106,14 @@ async def test_staff_read_early_are_listed_before_the_shop_opens_and_sign_in_wai
     opening = HeldOpening(ctx, early=staff.list_staff(ctx))
     app = CounterApp(opening, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        assert not app.shop_open
-        assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
+        with workers_held(pilot):
+            await pilot.pause()
+            await pilot.pause()
+            assert not app.shop_open
+            assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
 
-        await pilot.press(*"Sam", "enter", *"2222", "enter")
-        assert isinstance(app.screen, SignInScreen) and app.actor is None
+            await pilot.press(*"Sam", "enter", *"2222", "enter")
+            assert isinstance(app.screen, SignInScreen) and app.actor is None
 
         opening.go.set()
         await settle(pilot)
@@ -186,7 +190,8 @@ async def test_the_rest_of_the_stylesheet_is_read_once_the_staff_list_is_painted
     held = HeldOpening(ctx)
     app = CounterApp(held, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        with workers_held(pilot):
+            await pilot.pause()
         assert "FormDialog" not in app.stylesheet.rules_map
         held.go.set()
         await settle(pilot)
@@ -195,13 +200,14 @@ async def test_the_rest_of_the_stylesheet_is_read_once_the_staff_list_is_painted
     early = HeldOpening(ctx, early=staff.list_staff(ctx))
     app = CounterApp(early, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
-        for _ in range(20):  # after the names' frame
-            if "FormDialog" in app.stylesheet.rules_map:
-                break
+        with workers_held(pilot):
             await pilot.pause()
+            await pilot.pause()
+            assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
+            for _ in range(20):  # after the names' frame
+                if "FormDialog" in app.stylesheet.rules_map:
+                    break
+                await pilot.pause()
         assert "FormDialog" in app.stylesheet.rules_map and not app.shop_open
         early.go.set()
         await settle(pilot)

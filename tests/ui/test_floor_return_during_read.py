@@ -13,6 +13,7 @@ from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.fitted_table import FittedTable
 from tests.conftest import Team
+from tests.quiet_pilot import workers_held
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, settle, sign_in, table_rows
 
 
@@ -35,12 +36,13 @@ async def test_a_return_during_a_read_still_catches_up(
         seen = changes.latest_event_id(ctx)
         visits.claim_visit(ctx, team.alex, walk_ins[0])
         app.apply_feed_event(FeedEvent(online=True, changes=tuple(changes.changes_since(ctx, seen))))
-        await pilot.pause()  # the board's read of that claim is under way, held
-        await pilot.press("f")
-        await pilot.pause()
-        visits.claim_visit(ctx, team.alex, walk_ins[1])  # not reported by the feed yet
-        await pilot.press("escape")
-        await pilot.pause()
+        with workers_held(pilot):
+            await pilot.pause()  # the board's read of that claim is under way, held
+            await pilot.press("f")
+            await pilot.pause()
+            visits.claim_visit(ctx, team.alex, walk_ins[1])  # not reported by the feed yet
+            await pilot.press("escape")
+            await pilot.pause()
         assert isinstance(app.screen, FloorScreen)
         gate.set()
         await settle(pilot)
