@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
+from textual.widgets._footer import FooterKey
 
 from counter_tui.db.models import AuditEvent
 from counter_tui.services import staff, visits
@@ -199,3 +200,30 @@ async def test_the_quit_question_names_whose_kept_screens_close_with_the_app(
         await sign_in(pilot, "alex", "3333")
         dialog = await open_quit_dialog(pilot)
         assert "What Sam left open under a lock closes with it." in screen_text(dialog)
+
+
+async def test_the_footer_names_enter_in_the_pin_box_and_on_the_list_of_leads(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The footer offers Enter as what it does here, wherever the focus is: the PIN box's
+    and the list's own Enter (which Textual shows no name for) hid it, leaving only Esc."""
+    staff.add_staff(ctx, None, name="Lee", pin="7777", role="lead")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_quit_dialog(pilot)
+        assert isinstance(app.focused, OptionList)
+        shown = {
+            key: active.binding.description
+            for key, active in app.active_bindings.items()
+            if active.binding.show
+        }
+        assert shown == {"enter": "Check PIN", "escape": "Cancel"}
+        await pilot.press("tab")
+        assert app.focused is dialog.query_one("#lead-pin", Input)
+        shown = {
+            key: active.binding.description
+            for key, active in app.active_bindings.items()
+            if active.binding.show
+        }
+        assert shown == {"enter": "Check PIN", "escape": "Cancel"}
+        assert [key.description for key in dialog.query(FooterKey)] == ["Check PIN", "Cancel"]

@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
@@ -27,6 +27,7 @@ from counter_tui.services.staff import PIN_MAX, StaffSummary
 from counter_tui.ui.dialog_notice import RefusalLine, dialog_foot
 from counter_tui.ui.focus_keys import HandsKeysToPin, KeysInOrder, ListInOrder, focus_now, type_into
 from counter_tui.ui.guarded_app import Guarded
+from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.shop_access import ShopAccess
 from counter_tui.ui.tones import URGENT, tone
@@ -64,6 +65,13 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
 
     DEFAULT_CSS = "LeadPinDialog { align: center middle; }"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "check_pin",
+            "Check PIN",
+            id="lead_pin.check",
+            tooltip="Check the PIN of the lead picked.",
+        ),
         Binding("escape", "cancel", "Cancel", id="lead_pin.cancel", tooltip="Close without doing it."),
     ]
 
@@ -143,6 +151,22 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
 
     def _say(self, sentence: str) -> None:
         self.query_one(".dialog-error", RefusalLine).say(plain(sentence, style=tone(URGENT)))
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The dialog's keys first, Enter among them as "Check PIN": the PIN box's and the
+        list's own Enter (unnamed: Textual shows it nowhere) hid this dialog's, so the
+        footer offered only Esc."""
+        bindings = super().active_bindings
+        for namespace, chain in self._modal_binding_chain:
+            for key, binding in chain:
+                if namespace is self and binding.id == "lead_pin.check":
+                    bindings[key] = ActiveBinding(self, binding, True, binding.tooltip)
+        return own_keys_first(self, bindings)
+
+    async def action_check_pin(self) -> None:
+        """Check the PIN typed so far (the footer's Enter, or its remapped key)."""
+        await self.query_one("#lead-pin", Input).action_submit()
 
     def action_cancel(self) -> None:
         """Close without a lead."""
