@@ -6,7 +6,7 @@ time went to those sleeps (51 s of a 74 s run of three files), and under load a 
 neighbour could make the guess wrong either way. This Pilot waits for what it means: every
 message of the app and its widgets handled (queues empty, nothing mid-dispatch, no
 callbacks due), short one-off timers fired, its workers finished (up to
-`WORKER_WAIT_SECONDS`; not at all inside `pilot.workers_held()`), then the screen brought up
+`WORKER_WAIT_SECONDS`; not at all inside `with workers_held(pilot):`), then the screen brought up
 to date as its update timer would.
 """
 
@@ -69,6 +69,7 @@ def _pump_busy(pump: MessagePump) -> bool:
 
 
 def _messages_queued(app: App[object]) -> bool:
+    """Whether the app or any of its widgets and screens has a message or callback waiting."""
     return _pump_busy(app) or any(_pump_busy(node) for node in list(app._registry))
 
 
@@ -89,6 +90,7 @@ def _short_timer_due(app: App[object]) -> bool:
 
 
 def _workers_running(app: App[object]) -> bool:
+    """Whether a worker of the app (its screens' and widgets' included) is yet to finish."""
     return any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers)
 
 
