@@ -5,10 +5,12 @@ mounting a dozen keys and styling each again, most of what a cursor move cost.""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
 from counter_tui.services import visits
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 from tests.conftest import Team
@@ -54,3 +56,21 @@ async def test_moving_over_rows_with_the_same_keys_lays_the_footer_out_once(
         assert len(layouts) == before + 1
         assert "claim" not in " ".join(layouts[-1])
         assert "claim" in " ".join(layouts[before - 1])
+
+
+async def test_tab_between_a_dialogs_fields_keeps_its_footers_keys(ctx: ShopContext, team: Team) -> None:
+    """In a dialog, Tab to a field offering the same keys leaves the footer's keys as they
+    were, instead of mounting and styling them all again on each focus change."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        dialog = CustomerFormDialog()
+        await app.push_screen(dialog)
+        await settle(pilot)
+        before = list(dialog.query(FooterKey))
+        focused = app.focused
+        await pilot.press("tab")
+        assert app.focused is not focused and isinstance(app.focused, Input)
+        after = list(dialog.query(FooterKey))
+        assert [key.description for key in after] == [key.description for key in before]
+        assert all(later is earlier for later, earlier in zip(after, before, strict=True))

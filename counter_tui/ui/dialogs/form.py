@@ -30,7 +30,7 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Static
 
 from counter_tui.errors import DomainError, InvalidInput
 from counter_tui.ui.dialog_notice import RefusalLine, dialog_foot, focused_in_view
@@ -40,6 +40,7 @@ from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import plain
 from counter_tui.ui.tones import URGENT, tone
 from counter_tui.ui.widgets.choice import ChoiceList
+from counter_tui.ui.widgets.keys_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from counter_tui.services.context import Actor
@@ -94,7 +95,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
                 if widget.id and isinstance(widget, FIELD_TYPES):
                     yield field_error(widget.id)
             yield dialog_foot(self.HINT_TEXT)
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         """No field selects its text when focused: a letter typed into a prefilled field (a

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from counter_tui.errors import DomainError
@@ -31,6 +31,7 @@ from counter_tui.ui.own_keys_first import own_keys_first
 from counter_tui.ui.safe_text import line, plain
 from counter_tui.ui.shop_access import ShopAccess
 from counter_tui.ui.tones import URGENT, tone
+from counter_tui.ui.widgets.keys_footer import SteadyFooter
 
 PinCheck = Callable[[int, str], Actor]
 """A service call taking (lead's staff id, PIN) and returning the lead, or refusing."""
@@ -94,7 +95,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
                 id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*", select_on_focus=False
             )
             yield dialog_foot("Enter checks the PIN · Tab next field · Esc cancels")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Load the active leads. The PIN box has the keys when the lead is known (the one

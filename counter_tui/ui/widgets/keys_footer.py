@@ -7,8 +7,8 @@ Sign out and Keys are left off (the Keys panel lists them) rather than cut mid-w
 
 Textual's footer also lays its keys out again on every update of the screen's bindings (each
 cursor move, each change of focus), mounting and styling a dozen keys each time, most of what
-a cursor move on the floor board cost; this one does so only when the keys it would show
-changed."""
+a cursor move on the floor board cost; `SteadyFooter`, which this one and every dialog's
+footer are, does so only when the keys it would show changed."""
 
 from __future__ import annotations
 
@@ -25,20 +25,13 @@ PINNED_IDS = frozenset({"app.sign_out", "app.help"})
 """The app's keys a person must always find: to leave, and to see every other key."""
 
 
-class KeysFooter(Guarded, Footer):
-    """A compact footer whose Sign out and Keys are docked right, never cut."""
+class SteadyFooter(Guarded, Footer):
+    """Textual's footer, laid out again only when the keys it would show changed (not on
+    every focus change or cursor move that offers the same keys). Dialogs use it as it
+    is; `KeysFooter` builds on it."""
 
-    DEFAULT_CSS = """
-    KeysFooter KeyGroup.-pinned {
-        dock: right;
-        padding-left: 1;
-        background: $footer-background;
-    }
-    """
-
-    def __init__(self) -> None:
-        super().__init__(compact=True)
-        self._laid_out_for = 0
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
         self._shown: tuple[object, ...] | None = None
         """What the last layout showed (`_shows`), to skip a layout that would show the same."""
 
@@ -61,12 +54,32 @@ class KeysFooter(Guarded, Footer):
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
-        """Textual's keys in the screen's order, less the pinned ones and those that would
-        not fit whole beside them, then the pinned ones in a group docked at the right edge.
-        The keys of the last layout are removed by now: let go of them (Textual's footer
-        binds each key to its `compact`, and would keep them all while the screen is open)."""
+        """Textual's keys, noting what they show. The keys of the last layout are removed
+        by now: let go of them (Textual's footer binds each key to its `compact`, and would
+        keep them all while the screen is open)."""
         forget_closed_watchers(self)
         self._shown = self._shows() if self._bindings_ready else None
+        yield from super().compose()
+
+
+class KeysFooter(SteadyFooter):
+    """A compact footer whose Sign out and Keys are docked right, never cut."""
+
+    DEFAULT_CSS = """
+    KeysFooter KeyGroup.-pinned {
+        dock: right;
+        padding-left: 1;
+        background: $footer-background;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._laid_out_for = 0
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys in the screen's order, less the pinned ones and those that would
+        not fit whole beside them, then the pinned ones in a group docked at the right edge."""
         pinned_actions = {
             active.binding.action
             for active in self.screen.active_bindings.values()
