@@ -159,10 +159,10 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         list's own Enter (unnamed: Textual shows it nowhere) hid this dialog's, so the
         footer offered only Esc."""
         bindings = super().active_bindings
-        for namespace, chain in self._modal_binding_chain:
-            for key, binding in chain:
-                if namespace is self and binding.id == "lead_pin.check":
-                    bindings[key] = ActiveBinding(self, binding, True, binding.tooltip)
+        own = next(chain for namespace, chain in self._modal_binding_chain if namespace is self)
+        for key, binding in own:
+            if binding.id == "lead_pin.check":
+                bindings[key] = ActiveBinding(self, binding, True, binding.tooltip)
         return own_keys_first(self, bindings)
 
     async def action_check_pin(self) -> None:
