@@ -140,6 +140,15 @@ async def test_a_pin_being_typed_keeps_the_keys_when_the_list_of_leads_arrives(
         assert app.focused is pin and pin.value == "1111"
 
 
+async def second_lead_picked(pilot: Pilot[None]) -> LeadPinDialog:
+    """Open the quit dialog (two leads: the list has the keys) and move down to the second."""
+    await settle(pilot)
+    dialog = await open_quit_dialog(pilot)
+    assert pilot.app.focused is dialog.query_one("#leads")
+    await pilot.press("down")
+    return dialog
+
+
 async def test_a_pin_typed_while_the_list_of_leads_has_the_keys_goes_to_the_pin_box(
     ctx: ShopContext, team: Team
 ) -> None:
@@ -149,10 +158,7 @@ async def test_a_pin_typed_while_the_list_of_leads_has_the_keys_goes_to_the_pin_
     staff.add_staff(ctx, team.lead, name="Lee", pin="4444", role="lead")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        dialog = await open_quit_dialog(pilot)
-        assert app.focused is dialog.query_one("#leads")
-        await pilot.press("down")
+        dialog = await second_lead_picked(pilot)
         await type_text(pilot, "4444")
         pin = dialog.query_one("#lead-pin", Input)
         assert app.focused is pin and pin.value == "4444"
@@ -172,10 +178,7 @@ async def test_a_pin_and_enter_typed_in_one_burst_on_the_list_of_leads_quit(
     staff.add_staff(ctx, team.lead, name="Lee", pin="4444", role="lead")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        dialog = await open_quit_dialog(pilot)
-        assert app.focused is dialog.query_one("#leads")
-        await pilot.press("down")
+        await second_lead_picked(pilot)
         await burst(pilot, "4444\n")
         await settle(pilot)
         assert not app.is_running
@@ -202,6 +205,13 @@ async def test_the_quit_question_names_whose_kept_screens_close_with_the_app(
         assert "What Sam left open under a lock closes with it." in screen_text(dialog)
 
 
+def keys_offered(app: StaffApp) -> dict[str, str]:
+    """The keys the footer offers now, each with its name."""
+    return {
+        key: active.binding.description for key, active in app.active_bindings.items() if active.binding.show
+    }
+
+
 async def test_the_footer_names_enter_in_the_pin_box_and_on_the_list_of_leads(
     ctx: ShopContext, team: Team
 ) -> None:
@@ -212,18 +222,8 @@ async def test_the_footer_names_enter_in_the_pin_box_and_on_the_list_of_leads(
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_quit_dialog(pilot)
         assert isinstance(app.focused, OptionList)
-        shown = {
-            key: active.binding.description
-            for key, active in app.active_bindings.items()
-            if active.binding.show
-        }
-        assert shown == {"enter": "Check PIN", "escape": "Cancel"}
+        assert keys_offered(app) == {"enter": "Check PIN", "escape": "Cancel"}
         await pilot.press("tab")
         assert app.focused is dialog.query_one("#lead-pin", Input)
-        shown = {
-            key: active.binding.description
-            for key, active in app.active_bindings.items()
-            if active.binding.show
-        }
-        assert shown == {"enter": "Check PIN", "escape": "Cancel"}
+        assert keys_offered(app) == {"enter": "Check PIN", "escape": "Cancel"}
         assert [key.description for key in dialog.query(FooterKey)] == ["Check PIN", "Cancel"]
