@@ -74,3 +74,28 @@ async def test_tab_between_a_dialogs_fields_keeps_its_footers_keys(ctx: ShopCont
         after = list(dialog.query(FooterKey))
         assert [key.description for key in after] == [key.description for key in before]
         assert all(later is earlier for later, earlier in zip(after, before, strict=True))
+
+
+async def test_a_compact_footers_keys_are_styled_once_as_they_mount(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key of a compact footer is styled once when it mounts, already compact: Textual's
+    footer mounted it plain, then its `compact` watcher added the class and styled it again
+    (as much styling as every other widget mounting, on each change of screen)."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        styled: list[FooterKey] = []
+        real_apply = app.stylesheet.apply
+
+        def apply(node, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if isinstance(node, FooterKey):
+                styled.append(node)
+            return real_apply(node, *args, **kwargs)
+
+        monkeypatch.setattr(app.stylesheet, "apply", apply)
+        await pilot.press("f")
+        await settle(pilot)
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+        assert all(styled.count(key) == 1 for key in keys), [styled.count(key) for key in keys]

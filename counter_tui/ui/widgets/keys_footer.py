@@ -54,12 +54,19 @@ class SteadyFooter(Guarded, Footer):
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
-        """Textual's keys, noting what they show. The keys of the last layout are removed
-        by now: let go of them (Textual's footer binds each key to its `compact`, and would
-        keep them all while the screen is open)."""
+        """Textual's keys, noting what they show, each already in the footer's style. The
+        keys of the last layout are removed by now: let go of them (Textual's footer binds
+        each key to its `compact`, and would keep them all while the screen is open).
+
+        Textual's keys mount plain, and their `compact` watcher then adds the class and
+        styles each again: as much styling as every other widget mounting, on each change
+        of screen. Given the class before they mount, the watcher has nothing to change."""
         forget_closed_watchers(self)
         self._shown = self._shows() if self._bindings_ready else None
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
 
 class KeysFooter(SteadyFooter):
