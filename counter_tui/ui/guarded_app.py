@@ -32,6 +32,9 @@ from textual.screen import Screen
 from textual.timer import Timer, TimerCallback
 
 from counter_tui.errors import DomainError
+from counter_tui.ui.textual_fixes import let_go_of_closed_widgets
+
+let_go_of_closed_widgets()
 
 T = TypeVar("T")
 #: A service call failed: its transaction was rolled back.
