@@ -265,6 +265,11 @@ def _shares_a_module_fixture(item: pytest.Item) -> bool:
     return False
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL databases made ahead and not used, and wait for the drops."""
+    pg_databases.finish()
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`--dist loadgroup`, as scripts/test.sh runs the suite), keep the
