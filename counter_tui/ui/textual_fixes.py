@@ -3,10 +3,10 @@ loads (by `guarded_app`, which every app, screen and widget of ours builds on).
 
 Textual 8 looks up the two backgrounds of each drawn line through `functools.lru_cache` on
 a method of the widget's line cache (`StylesCache.get_inner_outer`), so the cache's key
-holds the `StylesCache` itself: the last 1,024 widgets drawn stayed in memory after they
-closed, with every line they had drawn, and each full garbage collection walked them all
-(a third of the collector's time in the UI tests). The backgrounds depend only on the two
-colours; looked up by those alone, a closed widget's lines go with it.
+holds the `StylesCache` itself: the line caches of the last 1,024 widgets drawn stayed in
+memory after the widgets closed, with every line they had drawn, and each full garbage
+collection walked them all. The backgrounds depend only on the two colours; looked up by
+those alone, a closed widget's lines go with it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """A widget's drawn lines go with the widget (issue 12: memory that stays flat, and full
 garbage collections that stay short). Textual keeps each widget's drawn lines in its
 `StylesCache`, and looked up a line's two backgrounds through a cache keyed on that
-`StylesCache` itself: the 1,024 widgets drawn last stayed in memory after they closed,
-every line they had drawn with them, and every full collection walked them all."""
+`StylesCache` itself: the line caches of the 1,024 widgets drawn last stayed in memory
+after the widgets closed, every line they had drawn with them, and every full collection
+walked them all."""
 
 from __future__ import annotations
 
