@@ -6,7 +6,9 @@ a method of the widget's line cache (`StylesCache.get_inner_outer`), so the cach
 holds the `StylesCache` itself: the line caches of the last 1,024 widgets drawn stayed in
 memory after the widgets closed, with every line they had drawn, and each full garbage
 collection walked them all. The backgrounds depend only on the two colours; looked up by
-those alone, a closed widget's lines go with it.
+those alone, a closed widget's lines go with it. On upgrading Textual, check that
+`textual/_styles_cache.py` still looks them up this way (tests/ui/test_render_caches.py
+calls the lookup directly, so it cannot tell whether Textual still uses it).
 """
 
 from __future__ import annotations
