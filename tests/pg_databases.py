@@ -42,6 +42,10 @@ _made_ahead: dict[str | None, Future[str]] = {}
 TEST_PREFIX = "counter_tui_test"
 
 
+def _new_name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
 def _make(name: str, template: str | None) -> str:
     copy_of = f' TEMPLATE "{template}"' if template else ""
     with _admin() as connection:
@@ -67,10 +71,10 @@ def create_database(prefix: str = TEST_PREFIX, *, template: str | None = None) -
     databases come from those made ahead, and the next of the kind is started."""
     server()  # skips the test when no server is named, before any work is started
     if prefix != TEST_PREFIX:
-        return _url(_make(f"{prefix}_{uuid.uuid4().hex[:12]}", template))
+        return _url(_make(_new_name(prefix), template))
     ready = _made_ahead.pop(template, None)
-    name = ready.result() if ready is not None else _make(f"{prefix}_{uuid.uuid4().hex[:12]}", template)
-    _made_ahead[template] = _server_work.submit(_make, f"{prefix}_{uuid.uuid4().hex[:12]}", template)
+    name = ready.result() if ready is not None else _make(_new_name(prefix), template)
+    _made_ahead[template] = _server_work.submit(_make, _new_name(prefix), template)
     return _url(name)
 
 
