@@ -49,6 +49,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     gc.freeze()
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL databases made ahead and not used, and wait for the drops."""
+    pg_databases.finish()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read the developer's own config file or env during tests, nor write in their
@@ -263,11 +268,6 @@ def _shares_a_module_fixture(item: pytest.Item) -> bool:
         if definitions and definitions[-1].scope in ("module", "class", "package"):
             return True
     return False
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Drop the PostgreSQL databases made ahead and not used, and wait for the drops."""
-    pg_databases.finish()
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
