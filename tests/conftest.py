@@ -31,7 +31,10 @@ from tests import pg_databases
 from tests.concurrency.inbox import Inbox
 from tests.quiet_pilot import QuietPilot, counted_dispatch
 
-pytest_plugins = ["tests.mail_server"]  # the local SMTP server fixtures of the mail tests
+pytest_plugins = [
+    "tests.mail_server",  # the local SMTP server fixtures of the mail tests
+    "tests.full_collections",  # watching full garbage collections
+]
 
 # Friday 20 November 2026, 11:00 in London (UTC+0 in winter).
 FRIDAY_11AM = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)

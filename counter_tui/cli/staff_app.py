@@ -102,27 +102,32 @@ def run_staff_app(
     options: GlobalOptions, *, shop: ShopContext | None = None, demo_pins: dict[str, str] | None = None
 ) -> None:
     """Run the staff app on the shop `options` name (or `shop`, already open); a start that
-    failed, or an app that stopped on an error, makes the command fail too."""
-    from counter_tui.ui.app import CounterApp
-    from counter_tui.ui.terminal_input import tolerate_undecodable_input
+    failed, or an app that stopped on an error, makes the command fail too. No full
+    garbage collection runs while its modules load (`quiet_collections`: two of them,
+    30–70 ms, walked the modules being imported as the shop opened)."""
+    from counter_tui.quiet_collections import FULL_COLLECTIONS
 
-    tolerate_undecodable_input()
-    opening = ShopOpening(options, shop)
-    staff_app = CounterApp(opening, demo_pins=demo_pins)
-    try:
-        staff_app.run()
-    finally:
-        if shop is None:
-            opening.close()
-    for note in opening.notes:
-        print(note, file=sys.stderr)
-    failed = getattr(staff_app, "start_error", None)
-    if failed is not None:
-        raise failed
-    if getattr(staff_app, "return_code", 0):
-        import typer
+    with FULL_COLLECTIONS.held():
+        from counter_tui.ui.app import CounterApp
+        from counter_tui.ui.terminal_input import tolerate_undecodable_input
 
-        raise typer.Exit(code=staff_app.return_code or 1)
+        tolerate_undecodable_input()
+        opening = ShopOpening(options, shop)
+        staff_app = CounterApp(opening, demo_pins=demo_pins)
+        try:
+            staff_app.run()
+        finally:
+            if shop is None:
+                opening.close()
+        for note in opening.notes:
+            print(note, file=sys.stderr)
+        failed = getattr(staff_app, "start_error", None)
+        if failed is not None:
+            raise failed
+        if getattr(staff_app, "return_code", 0):
+            import typer
+
+            raise typer.Exit(code=staff_app.return_code or 1)
 
 
 def plain_start(args: list[str]) -> GlobalOptions | None:

@@ -37,3 +37,9 @@ def held_off() -> Iterator[None]:
             _open_writes -= 1
             if _open_writes == 0 and _was_enabled:
                 gc.enable()
+
+
+def writes_open() -> bool:
+    """Whether any thread of this process has a write transaction open now."""
+    with _lock:
+        return _open_writes > 0

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
@@ -25,7 +24,7 @@ from textual.screen import ModalScreen, Screen
 
 from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.focus_keys import FOCUS_KEYS
-from counter_tui.ui.guarded_app import GuardedApp
+from counter_tui.ui.heap import QuietHeap
 from counter_tui.ui.kept_screens import KeptScreens
 from counter_tui.ui.live_updates import LiveUpdates
 from counter_tui.ui.mail_delivery import MailDelivery
@@ -66,7 +65,7 @@ def staff_commands() -> type[Provider]:
     return StaffCommands
 
 
-class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextApp[None], GuardedApp[None]):
+class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextApp[None], QuietHeap[None]):
     """The staff terminal."""
 
     COMMANDS = {staff_commands}
@@ -258,12 +257,6 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
             except DomainError:  # the database is away: its beats stop, and it stops counting
                 LOG.warning("could not take this app off the list of running apps", exc_info=True)
 
-    async def on_event(self, event: events.Event) -> None:
-        """Note keyboard activity for the idle lock."""
-        if isinstance(event, events.Key):
-            self._last_input = time.monotonic()
-        await super().on_event(event)
-
     def signed_in(self, actor: Actor) -> None:
         """Show the floor board for the staff member who just signed in, or what they had
         open if the terminal locked on them, here or before someone else used it (that
@@ -406,10 +399,6 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
-
-    def idle_seconds(self) -> float:
-        """Seconds since the last key press."""
-        return time.monotonic() - self._last_input
 
     def lock_if_idle(self) -> None:
         """Lock a signed-in terminal left idle past the configured minutes."""

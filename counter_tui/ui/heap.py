@@ -1,4 +1,5 @@
-"""Keeping Python's full garbage collections short on a terminal that runs all day.
+"""Keeping Python's full garbage collections short, and out of the way, on a terminal that
+runs all day.
 
 A full (oldest-generation) collection walks every object the garbage collector tracks.
 Once the app has loaded its modules (SQLAlchemy, pydantic, Textual, the floor's screens:
@@ -6,12 +7,23 @@ over 100,000 objects that live as long as the process), each such walk took 85â€
 of the UI thread, every two seconds or so while another terminal's claims arrived, and a
 claim that met one was painted 140 ms late instead of 30. Moving those objects out of
 the collector's sight (`gc.freeze`) once they are loaded leaves it the objects made
-since: about 20 ms a walk.
+since: 15â€“25 ms a walk. While an app runs (`QuietHeap`), those walks wait for a quiet
+moment (`counter_tui.quiet_collections`).
 """
 
 from __future__ import annotations
 
 import gc
+import time
+
+from textual import events
+from textual.app import ReturnType
+
+from counter_tui.quiet_collections import FULL_COLLECTIONS
+from counter_tui.ui.guarded_app import GuardedApp
+
+CHECK_SECONDS = 1.0
+"""How often a running app looks whether a full collection is due."""
 
 
 def set_aside_what_was_loaded() -> None:
@@ -20,3 +32,38 @@ def set_aside_what_was_loaded() -> None:
     set aside is never collected, so anything that is garbage later leaks."""
     gc.collect(1)
     gc.freeze()
+
+
+class QuietHeap(GuardedApp[ReturnType]):
+    """Mix into an app that runs all day: its full garbage collections wait for quiet
+    moments while it runs, and it knows how long it has been since the last key press
+    (`idle_seconds`)."""
+
+    _last_input = float("-inf")
+    """When the last key was pressed (`time.monotonic`); never, until one is."""
+
+    def on_mount(self) -> None:
+        """Hold full collections (if the start has not already), and look every
+        CHECK_SECONDS whether one is due."""
+        FULL_COLLECTIONS.hold()
+        self.set_interval(CHECK_SECONDS, self._collect_if_quiet, name="full collection when quiet")
+
+    def on_unmount(self) -> None:
+        """Let Python run full collections by itself again (the process may go on)."""
+        FULL_COLLECTIONS.release()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note each key press: it ends a quiet moment."""
+        if isinstance(event, events.Key):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def idle_seconds(self) -> float:
+        """Seconds since the last key press."""
+        return time.monotonic() - self._last_input
+
+    def _collect_if_quiet(self) -> None:
+        """A service call under way is no quiet moment: its thread would wait for the
+        collection."""
+        busy = any(not worker.is_finished for worker in self.workers)
+        FULL_COLLECTIONS.collect_if_due(0.0 if busy else self.idle_seconds())

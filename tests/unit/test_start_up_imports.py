@@ -95,6 +95,62 @@ def test_nothing_heavy_is_imported_before_the_first_sign_in_frame(shop_with_lead
     assert loaded_by(FIRST_FRAME, shop_with_lead, *HEAVY) == []
 
 
+FULL_COLLECTIONS_WHILE_STARTING = """
+import builtins, gc, sys
+
+full = []
+
+def note(phase, info):
+    if phase == "start" and info["generation"] == 2:
+        full.append(1)
+
+gc.callbacks.append(note)
+load = builtins.__import__
+
+def watching_loads(on_ready):
+    def at_first_frame(self):
+        def when_loaded():
+            if self.shop_open and all(worker.is_finished for worker in self.workers):
+                print("FULL", len(full))
+                self.exit()
+
+        on_ready(self)  # opens the shop
+        self.set_interval(0.02, when_loaded)
+
+    return at_first_frame
+
+def watching(name, *args, **kwargs):
+    module = load(name, *args, **kwargs)
+    if name == "counter_tui.ui.app":  # as the staff app is about to start: stop once it has loaded
+        builtins.__import__ = load
+        app = sys.modules[name].CounterApp
+        app.on_ready = watching_loads(app.on_ready)
+        run = app.run
+        app.run = lambda self, **options: run(self, headless=True, size=(120, 40))
+    return module
+
+builtins.__import__ = watching
+sys.argv = ["counter-tui", "--db", sys.argv[1]]
+from counter_tui.cli import main
+main()
+"""
+
+
+def test_no_full_garbage_collection_while_the_staff_app_starts(shop_with_lead: str) -> None:
+    """From launch until the shop is open, the staff listed and the floor's modules loaded
+    (`warm_up`), no full collection runs: each walks every object alive, and two of them
+    (30 and 70 ms) fell on the modules loading while someone typed their name and PIN.
+    The app holds them for quiet moments (`quiet_collections`)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_COLLECTIONS_WHILE_STARTING, shop_with_lead],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert [line for line in done.stdout.splitlines() if line.startswith("FULL")] == ["FULL 0"]
+
+
 def test_help_imports_no_command_and_not_typer_or_rich() -> None:
     loaded = loaded_by(HELP, "typer", "rich", "click", "textual", "counter_tui", *HEAVY[:6])
 

@@ -23,7 +23,7 @@ from counter_tui.services import kiosk
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.themes import HIGH_CONTRAST, high_contrast_theme
 from counter_tui.ui.focus_keys import FOCUS_KEYS
-from counter_tui.ui.guarded_app import GuardedApp
+from counter_tui.ui.heap import QuietHeap
 from counter_tui.ui.kiosk.countdown import Countdown
 from counter_tui.ui.kiosk.launch import KioskExit, ignore_keyboard_signals
 from counter_tui.ui.kiosk.screens.menu import StaffMenuScreen
@@ -34,7 +34,7 @@ from counter_tui.ui.safe_text import PlainTextApp
 UNEXPECTED_KIOSK = WORDS[ENGLISH]["unexpected"]
 
 
-class KioskApp(PlainTextApp[KioskExit], GuardedApp[KioskExit], inherit_bindings=False):
+class KioskApp(PlainTextApp[KioskExit], QuietHeap[KioskExit], inherit_bindings=False):
     """The self check-in kiosk: welcome → first name → choice → thank-you, and back."""
 
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")

@@ -29,6 +29,7 @@ from counter_tui.config import Settings, load_settings
 from counter_tui.errors import DomainError
 from counter_tui.logs import LOG as APP_LOG
 from counter_tui.logs import attach_log_file, log_file
+from counter_tui.quiet_collections import FULL_COLLECTIONS
 
 LOG = logging.getLogger("counter_tui.kiosk")
 CLEAN_START_MARKER = "COUNTER_TUI_KIOSK_CLEAN_START"
@@ -136,32 +137,32 @@ def run_kiosk(settings: Settings, terminal: str) -> None:
     ignore_keyboard_signals()
     log_path = kiosk_log_file()
     configure_logging(log_path)
+    with FULL_COLLECTIONS.held():  # none while the app's modules load: it runs them when quiet
+        from rich.console import Console
 
-    from rich.console import Console
+        from counter_tui.bootstrap import open_shop
+        from counter_tui.ui.kiosk.app import KioskApp
+        from counter_tui.ui.terminal_input import tolerate_undecodable_input
 
-    from counter_tui.bootstrap import open_shop
-    from counter_tui.ui.kiosk.app import KioskApp
-    from counter_tui.ui.terminal_input import tolerate_undecodable_input
+        tolerate_undecodable_input()
+        ctx = open_shop(settings.model_copy(update={"terminal_name": terminal}))
+        LOG.info("kiosk %r started", terminal)
 
-    tolerate_undecodable_input()
-    ctx = open_shop(settings.model_copy(update={"terminal_name": terminal}))
-    LOG.info("kiosk %r started", terminal)
+        def run_once() -> object:
+            app = KioskApp(ctx, terminal, harden_process=True)
+            # Textual prints a crashed app's traceback with its local variables (a name
+            # being typed, a PIN): not on the screen, and not in the log either.
+            app.error_console = Console(file=io.StringIO(), color_system=None)
+            result = app.run(mouse=False)
+            crash = getattr(app, "_exception", None)  # Textual keeps the crash here
+            if crash is not None:
+                LOG.error("the kiosk app crashed", exc_info=crash)
+            return result
 
-    def run_once() -> object:
-        app = KioskApp(ctx, terminal, harden_process=True)
-        # Textual prints a crashed app's traceback with its local variables (a name
-        # being typed, a PIN): not on the screen, and not in the log either.
-        app.error_console = Console(file=io.StringIO(), color_system=None)
-        result = app.run(mouse=False)
-        crash = getattr(app, "_exception", None)  # Textual keeps the crash here
-        if crash is not None:
-            LOG.error("the kiosk app crashed", exc_info=crash)
-        return result
-
-    try:
-        keep_kiosk_running(run_once, on_restart=_show_restart_message)
-    finally:
-        ctx.database.dispose()
+        try:
+            keep_kiosk_running(run_once, on_restart=_show_restart_message)
+        finally:
+            ctx.database.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,98 @@
+"""Python's full garbage collections, held while an app runs all day and run at quiet moments.
+
+A full (oldest-generation) collection walks every object the collector tracks: 15–25 ms
+of a staff terminal's UI thread once its modules are set aside (`ui/heap.py`), 30–70 ms
+while they are still being imported. Python starts one when the allocations of the
+moment call for it, so it always fell on work: two while the shop opened and the floor's
+modules loaded as someone typed their name and PIN, then on keys (the slowest cursor
+move down the floor board took 42–59 ms instead of 15–27) and on claims from other
+terminals being drawn.
+While the staff app or the kiosk runs, full collections wait (`hold`) until they are due
+(as often as Python's own threshold would run them) and the terminal is quiet: nobody
+has pressed a key for QUIET_SECONDS, no service call is under way and no write is open
+(`collect_if_due`); at the latest after LATEST_SECONDS, so memory stays bounded on a
+terminal that is never quiet. Younger collections (well under a millisecond) run as
+Python runs them. From Python 3.14 the collector is incremental and ignores the oldest
+generation's threshold: holding it changes nothing there, and the quiet-moment
+collections still run.
+
+Nothing here imports more than the standard library, so the staff app can hold full
+collections before it imports anything heavy.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+HELD = 2**30
+"""The oldest generation's threshold while full collections wait: never reached."""
+MIDDLE_COLLECTIONS_PER_FULL = 10
+"""A full collection is due after this many middle-generation collections, as Python's
+default threshold has it."""
+QUIET_SECONDS = 2.0
+"""How long without a key press counts as a quiet moment."""
+LATEST_SECONDS = 120.0
+"""A due full collection runs after this long even if no quiet moment came."""
+
+
+class QuietCollections:
+    """Python's automatic full collections, held (`hold`) and run when due at a quiet
+    moment (`collect_if_due`)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._threshold: tuple[int, int, int] | None = None
+        self._last_full = clock()
+
+    @property
+    def holding(self) -> bool:
+        """Whether automatic full collections are held now."""
+        return self._threshold is not None
+
+    def hold(self) -> None:
+        """Stop Python starting full collections by itself (younger ones run as before);
+        holding again changes nothing."""
+        if self._threshold is None:
+            self._threshold = gc.get_threshold()
+            young, middle, _ = self._threshold
+            gc.set_threshold(young, middle, HELD)
+
+    def release(self) -> None:
+        """Let Python start full collections by itself again, as before `hold`."""
+        if self._threshold is not None:
+            gc.set_threshold(*self._threshold)
+            self._threshold = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Held while inside; as they were after (held still, if they were before)."""
+        was_holding = self.holding
+        self.hold()
+        try:
+            yield
+        finally:
+            if not was_holding:
+                self.release()
+
+    def collect_if_due(self, quiet_for: float) -> bool:
+        """Run a full collection if Python would have run one by now and the terminal has
+        been quiet for `quiet_for` ≥ QUIET_SECONDS (or the last was LATEST_SECONDS ago),
+        unless a write is open on any thread (it would hold the write up); True if it ran."""
+        from counter_tui.db import collection  # loaded by the time anything is due
+
+        if gc.get_count()[2] < MIDDLE_COLLECTIONS_PER_FULL:
+            return False
+        if quiet_for < QUIET_SECONDS and self._clock() - self._last_full < LATEST_SECONDS:
+            return False
+        if collection.writes_open():
+            return False
+        gc.collect(2)
+        self._last_full = self._clock()
+        return True
+
+
+FULL_COLLECTIONS = QuietCollections()
+"""This process's full collections (the apps hold them while they run)."""
