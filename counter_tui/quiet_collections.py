@@ -4,16 +4,19 @@ A full (oldest-generation) collection walks every object the collector tracks: 1
 of a staff terminal's UI thread once its modules are set aside (`ui/heap.py`), 30–70 ms
 while they are still being imported. Python starts one when the allocations of the
 moment call for it, so it always fell on work: two while the shop opened and the floor's
-modules loaded as someone typed their name and PIN, then on keys (the slowest cursor
-move down the floor board took 42–59 ms instead of 15–27) and on claims from other
-terminals being drawn.
+modules loaded as someone typed their name and PIN (30 and 70 ms), then on keys (the
+slowest cursor move down the floor board took 37–59 ms instead of 14–27) and on claims
+from other terminals being drawn. Screens loaded after the floor's are walked by every
+one: 80 ms on a lead's terminal that has opened them all, up to 180 ms.
+
 While the staff app or the kiosk runs, full collections wait (`hold`) until they are due
 (as often as Python's own threshold would run them) and the terminal is quiet: nobody
 has pressed a key for QUIET_SECONDS, no service call is under way and no write is open
-(`collect_if_due`); at the latest after LATEST_SECONDS, so memory stays bounded on a
-terminal that is never quiet. Younger collections (well under a millisecond) run as
-Python runs them. From Python 3.14 the collector is incremental and ignores the oldest
-generation's threshold: holding it changes nothing there, and the quiet-moment
+(`collect_if_due`); and at the latest when two would have run, so memory stays bounded
+on a terminal that is never quiet (driven round its screens without a pause, it held
+the same memory as with Python's own). Younger collections (well under a millisecond)
+run as Python runs them. From Python 3.14 the collector is incremental and ignores the
+oldest generation's threshold: holding it changes nothing there, and the quiet-moment
 collections still run.
 
 Nothing here imports more than the standard library, so the staff app can hold full
@@ -23,8 +26,7 @@ collections before it imports anything heavy.
 from __future__ import annotations
 
 import gc
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 HELD = 2**30
@@ -32,20 +34,21 @@ HELD = 2**30
 MIDDLE_COLLECTIONS_PER_FULL = 10
 """A full collection is due after this many middle-generation collections, as Python's
 default threshold has it."""
-QUIET_SECONDS = 2.0
-"""How long without a key press counts as a quiet moment."""
-LATEST_SECONDS = 120.0
-"""A due full collection runs after this long even if no quiet moment came."""
+QUIET_SECONDS = 0.25
+"""How long without a key press counts as a quiet moment (a person reading the screen)."""
+MIDDLE_COLLECTIONS_AT_MOST = 2 * MIDDLE_COLLECTIONS_PER_FULL
+"""A full collection runs after this many middle-generation collections even if no quiet
+moment came: closed screens and dialogs are garbage only a full collection frees (a
+terminal driven round its screens without a pause grew 12 MiB a loop while collections
+waited two minutes for a quiet moment)."""
 
 
 class QuietCollections:
     """Python's automatic full collections, held (`hold`) and run when due at a quiet
     moment (`collect_if_due`)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
+    def __init__(self) -> None:
         self._threshold: tuple[int, int, int] | None = None
-        self._last_full = clock()
 
     @property
     def holding(self) -> bool:
@@ -79,18 +82,18 @@ class QuietCollections:
 
     def collect_if_due(self, quiet_for: float) -> bool:
         """Run a full collection if Python would have run one by now and the terminal has
-        been quiet for `quiet_for` ≥ QUIET_SECONDS (or the last was LATEST_SECONDS ago),
+        been quiet for `quiet_for` ≥ QUIET_SECONDS (or three would have run by now),
         unless a write is open on any thread (it would hold the write up); True if it ran."""
         from counter_tui.db import collection  # loaded by the time anything is due
 
-        if gc.get_count()[2] < MIDDLE_COLLECTIONS_PER_FULL:
+        due = gc.get_count()[2]
+        if due < MIDDLE_COLLECTIONS_PER_FULL:
             return False
-        if quiet_for < QUIET_SECONDS and self._clock() - self._last_full < LATEST_SECONDS:
+        if quiet_for < QUIET_SECONDS and due < MIDDLE_COLLECTIONS_AT_MOST:
             return False
         if collection.writes_open():
             return False
         gc.collect(2)
-        self._last_full = self._clock()
         return True
 
 

@@ -27,9 +27,10 @@ def full_collections() -> Iterator[list[int]]:
         gc.callbacks.remove(note)
 
 
-def garbage_until_due() -> None:
-    """Cyclic garbage until Python would have started a full collection by itself."""
-    while gc.get_count()[2] < MIDDLE_COLLECTIONS_PER_FULL:
+def garbage_until_due(middle_collections: int = MIDDLE_COLLECTIONS_PER_FULL) -> None:
+    """Cyclic garbage until Python would have started a full collection by itself (until
+    `middle_collections` middle-generation collections ran since the last full one)."""
+    while gc.get_count()[2] < middle_collections:
         for _ in range(1_000):
             node: list[object] = []
             node.append(node)

@@ -7,8 +7,8 @@ over 100,000 objects that live as long as the process), each such walk took 85�
 of the UI thread, every two seconds or so while another terminal's claims arrived, and a
 claim that met one was painted 140 ms late instead of 30. Moving those objects out of
 the collector's sight (`gc.freeze`) once they are loaded leaves it the objects made
-since: 15–25 ms a walk. While an app runs (`QuietHeap`), those walks wait for a quiet
-moment (`counter_tui.quiet_collections`).
+since: 15–25 ms a walk on the floor board. While an app runs (`QuietHeap`), those walks
+wait for a quiet moment (`counter_tui.quiet_collections`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from textual.app import ReturnType
 from counter_tui.quiet_collections import FULL_COLLECTIONS
 from counter_tui.ui.guarded_app import GuardedApp
 
-CHECK_SECONDS = 1.0
+CHECK_SECONDS = 0.25
 """How often a running app looks whether a full collection is due."""
 
 

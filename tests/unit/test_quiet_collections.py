@@ -2,7 +2,7 @@
 them when allocations called for one, so they fell on work (a key being answered, a
 claim from another terminal being drawn: 15–25 ms each; 30–70 ms while the app's modules
 loaded). Held, they run as often as Python would have run them, once the terminal is
-quiet, never inside a write, and at the latest after LATEST_SECONDS."""
+quiet, never inside a write, and at the latest when Python would have run two."""
 
 from __future__ import annotations
 
@@ -17,23 +17,12 @@ from counter_tui.services.context import ShopContext
 from tests.full_collections import garbage_until_due
 
 
-class Clock:
-    """A clock the test moves on."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def held() -> Iterator[tuple[QuietCollections, Clock]]:
-    clock = Clock()
-    collections = QuietCollections(clock)
+def held() -> Iterator[QuietCollections]:
+    collections = QuietCollections()
     collections.hold()
     try:
-        yield collections, clock
+        yield collections
     finally:
         collections.release()
 
@@ -57,49 +46,42 @@ def test_held_allocations_never_start_a_full_collection_and_release_gives_them_b
 
 
 def test_a_due_collection_waits_for_a_quiet_moment(
-    held: tuple[QuietCollections, Clock], full_collections: list[int]
+    held: QuietCollections, full_collections: list[int]
 ) -> None:
-    collections, clock = held
     garbage_until_due()
-    clock.now += 30
-    assert not collections.collect_if_due(quiet_for=quiet.QUIET_SECONDS / 2)  # someone is typing
+    assert not held.collect_if_due(quiet_for=quiet.QUIET_SECONDS / 2)  # someone is typing
     assert full_collections == []
-    assert collections.collect_if_due(quiet_for=quiet.QUIET_SECONDS)
+    assert held.collect_if_due(quiet_for=quiet.QUIET_SECONDS)
     assert len(full_collections) == 1
     assert gc.get_count()[2] == 0
 
 
 def test_a_quiet_moment_runs_nothing_that_is_not_due(
-    held: tuple[QuietCollections, Clock], full_collections: list[int]
+    held: QuietCollections, full_collections: list[int]
 ) -> None:
-    collections, clock = held
     gc.collect()  # nothing is due after a full collection
     full_collections.clear()
-    clock.now += quiet.LATEST_SECONDS * 2
-    assert not collections.collect_if_due(quiet_for=3600)
+    assert not held.collect_if_due(quiet_for=3600)
     assert full_collections == []
 
 
-def test_a_terminal_never_quiet_still_collects_after_the_latest_wait(
-    held: tuple[QuietCollections, Clock], full_collections: list[int]
+def test_a_terminal_never_quiet_still_collects_when_it_has_waited_too_long(
+    held: QuietCollections, full_collections: list[int]
 ) -> None:
-    collections, clock = held
-    garbage_until_due()
-    clock.now += quiet.LATEST_SECONDS - 1
-    assert not collections.collect_if_due(quiet_for=0)
-    clock.now += 1
-    assert collections.collect_if_due(quiet_for=0)
+    garbage_until_due(quiet.MIDDLE_COLLECTIONS_AT_MOST - 1)
+    assert not held.collect_if_due(quiet_for=0)
+    garbage_until_due(quiet.MIDDLE_COLLECTIONS_AT_MOST)
+    assert held.collect_if_due(quiet_for=0)
     assert len(full_collections) == 1
     garbage_until_due()
-    assert not collections.collect_if_due(quiet_for=0)  # the wait starts again from that one
+    assert not held.collect_if_due(quiet_for=0)  # the count starts again from that one
 
 
 def test_no_full_collection_inside_a_write(
-    ctx: ShopContext, held: tuple[QuietCollections, Clock], full_collections: list[int]
+    ctx: ShopContext, held: QuietCollections, full_collections: list[int]
 ) -> None:
-    collections, _ = held
     garbage_until_due()
     with ctx.database.write():
-        assert not collections.collect_if_due(quiet_for=3600)
+        assert not held.collect_if_due(quiet_for=3600)
     assert full_collections == []
-    assert collections.collect_if_due(quiet_for=3600)
+    assert held.collect_if_due(quiet_for=3600)
