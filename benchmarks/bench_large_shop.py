@@ -86,7 +86,7 @@ def staff_app_command() -> list[str]:
     modules compiled to bytecode first (`compiled_as_installed`)."""
     compiled_as_installed()
     script = Path(sys.executable).with_name("counter-tui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "counter_tui"]
+    return [str(script)] if script.exists() else [sys.executable, "-P", "-m", "counter_tui"]
 
 
 def compiled_as_installed() -> None:

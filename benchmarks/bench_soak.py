@@ -140,7 +140,7 @@ def soak(database: Path, loops: int, minutes: float, every: int, modules: Path) 
     """Run the loops (or the minutes) and print resident memory as it goes; the loops done.
     At the end the app writes the names of the modules it loaded into `modules`."""
     compiled_as_installed()
-    terminal = Terminal([sys.executable, "-c", LAUNCHER, str(modules), "--db", f"sqlite:///{database}"])
+    terminal = Terminal([sys.executable, "-P", "-c", LAUNCHER, str(modules), "--db", f"sqlite:///{database}"])
     pid = terminal.child.pid
     try:
         settle(terminal, "Dana")
@@ -192,7 +192,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  painted: {idle:6.1f} MiB   after {done * KEYS_PER_LOOP} cursor keys: {used:6.1f} MiB")
         if modules.exists():
             count, kib = subprocess.run(
-                [sys.executable, "-c", IMPORT_ONLY, str(modules)], capture_output=True, text=True, check=True
+                [sys.executable, "-P", "-c", IMPORT_ONLY, str(modules)],
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.split()
             print("the staff app's modules alone (imported into a fresh interpreter, nothing run):")
             print(f"  {count} modules: {int(kib) / 1024:6.1f} MiB")

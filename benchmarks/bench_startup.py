@@ -252,7 +252,7 @@ def profile_sign_in(counter_tui: list[str], path: str) -> None:
     from bench_sync import PROFILED_APP
 
     Path(path).unlink(missing_ok=True)
-    wall, cpu = sign_in_to_floor([sys.executable, "-c", PROFILED_APP, path, *counter_tui[-2:]], path)
+    wall, cpu = sign_in_to_floor([sys.executable, "-P", "-c", PROFILED_APP, path, *counter_tui[-2:]], path)
     print(f"Profiled sign-in ({path}): Enter to board {wall * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms")
     if Path(path).exists():
         pstats.Stats(path).sort_stats("cumulative").print_stats(30)
