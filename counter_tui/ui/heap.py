@@ -43,9 +43,13 @@ class QuietHeap(GuardedApp[ReturnType]):
     """When the last key was pressed (`time.monotonic`); never, until one is."""
 
     def on_mount(self) -> None:
-        """Hold full collections (if the start has not already), and look every
-        CHECK_SECONDS whether one is due."""
+        """Hold full collections (if the start has not already)."""
         FULL_COLLECTIONS.hold()
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: from now on, look every CHECK_SECONDS whether
+        a full collection is due (before it nothing is quiet: the app is still starting,
+        on a slow machine longer than CHECK_SECONDS)."""
         self.set_interval(CHECK_SECONDS, self._collect_if_quiet, name="full collection when quiet")
 
     def on_unmount(self) -> None:
