@@ -6,8 +6,8 @@ while they are still being imported. Python starts one when the allocations of t
 moment call for it, so it always fell on work: two while the shop opened and the floor's
 modules loaded as someone typed their name and PIN (30 and 70 ms), then on keys (the
 slowest cursor move down the floor board took 37–59 ms instead of 14–27) and on claims
-from other terminals being drawn. Every full collection also walks the screens loaded
-after the floor's: on a lead's terminal that has opened them all, 80 ms, up to 180 ms.
+from other terminals being drawn. On a lead's terminal that has opened every screen, each
+walks what those screens drew and loaded: 80 ms, up to 180 ms.
 
 While the staff app or the kiosk runs, full collections wait (`hold`) until they are due
 (as often as Python's own threshold would run them) and the terminal is quiet: nobody
