@@ -82,15 +82,15 @@ class QuietCollections:
 
     def collect_if_due(self, quiet_for: float) -> bool:
         """Run a full collection if Python would have run one by now and the terminal has
-        been quiet for `quiet_for` ≥ QUIET_SECONDS (or three would have run by now),
+        been quiet for `quiet_for` ≥ QUIET_SECONDS (or two would have run by now),
         unless a write is open on any thread (it would hold the write up); True if it ran."""
-        from counter_tui.db import collection  # loaded by the time anything is due
-
         due = gc.get_count()[2]
         if due < MIDDLE_COLLECTIONS_PER_FULL:
             return False
         if quiet_for < QUIET_SECONDS and due < MIDDLE_COLLECTIONS_AT_MOST:
             return False
+        from counter_tui.db import collection  # loaded by the time anything is due
+
         if collection.writes_open():
             return False
         gc.collect(2)
