@@ -3,7 +3,8 @@
 Sign in, lock (by key or when idle; the screens wait for the same person), sign out,
 and close with a lead's PIN; the floor board after signing in, other screens from the
 palette. Opening the shop behind the first frame is `shop_opening.py`'s; what the change
-feed brings is `live_updates.py`'s; sending mail is `mail_delivery.py`'s. Service calls
+feed brings is `live_updates.py`'s; sending mail is `mail_delivery.py`'s; the lead's PIN
+that closes the app is `lead_close.py`'s. Service calls
 run in worker threads and report back on the UI thread. Services are imported where
 they are called, not at the top, so that nothing heavy loads before the first frame.
 """
@@ -26,6 +27,7 @@ from counter_tui.themes import high_contrast_theme
 from counter_tui.ui.focus_keys import FOCUS_KEYS
 from counter_tui.ui.heap import QuietHeap
 from counter_tui.ui.kept_screens import KeptScreens
+from counter_tui.ui.lead_close import LeadClose
 from counter_tui.ui.live_updates import LiveUpdates
 from counter_tui.ui.mail_delivery import MailDelivery
 from counter_tui.ui.safe_text import PlainTextApp
@@ -65,7 +67,9 @@ def staff_commands() -> type[Provider]:
     return StaffCommands
 
 
-class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextApp[None], QuietHeap[None]):
+class CounterApp(
+    MailDelivery, ShopOpening, LiveUpdates, LeadClose, KeptScreens, PlainTextApp[None], QuietHeap[None]
+):
     """The staff terminal."""
 
     COMMANDS = {staff_commands}
@@ -360,38 +364,6 @@ class CounterApp(MailDelivery, ShopOpening, LiveUpdates, KeptScreens, PlainTextA
         if actor is None:
             return
         self.call(sessions.sign_out, self.ctx, actor, then=lambda _: self._back_to_sign_in())
-
-    async def action_quit(self) -> None:
-        """A shared counter terminal never drops to a shell at one key: closing the app,
-        however asked for (ctrl+q, an action link), needs a shift lead's PIN."""
-        from counter_tui.services.permissions import Action, allows
-        from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
-
-        if isinstance(self.screen, LeadPinDialog):
-            return
-        closing = Action.CLOSE_STAFF_APP
-        preferred = self.actor.staff_id if self.actor is not None and allows(self.actor, closing) else None
-        question = "Close the staff app on this terminal?"
-        if self.kept_for():
-            question += f" What {' and '.join(self.kept_for())} left open under a lock closes with it."
-        self.push_screen(
-            LeadPinDialog(
-                question,
-                self._close_check,
-                allowing=closing,
-                preferred_lead=preferred,
-            ),
-            callback=self._close_if_allowed,
-        )
-
-    def _close_check(self, lead_id: int, pin: str) -> Actor:
-        from counter_tui.services import sessions
-
-        return sessions.close_terminal(self.ctx, lead_id, pin)
-
-    def _close_if_allowed(self, lead: Actor | None) -> None:
-        if lead is not None:
-            self.exit()
 
     def action_toggle_help(self) -> None:
         """Show or hide the panel listing every key of the current screen."""

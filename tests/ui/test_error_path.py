@@ -144,7 +144,7 @@ async def test_a_failing_refused_callback_is_reported_and_the_dialog_still_works
         await settle(pilot)
         assert isinstance(app.screen, FloorScreen)
     logged = log_text(tmp_path)
-    where = "LeadPinDialog._refused after service call CounterApp._close_check"
+    where = "LeadPinDialog._refused after service call LeadClose._close_check"
     assert f"{where} failed (on LeadPinDialog)" in logged
     assert len(unexpected_errors) == 1
 
