@@ -3,6 +3,10 @@ action) asks for it; an associate's PIN, a wrong PIN or Esc keep the app running
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
@@ -97,9 +101,7 @@ async def test_the_lead_is_picked_with_the_arrow_keys(ctx: ShopContext, team: Te
     staff.add_staff(ctx, None, name="Lee", pin="7777", role="lead")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+q")
-        await settle(pilot)
+        await open_quit_dialog(pilot)
         await pilot.press("down", "tab")
         await type_text(pilot, "7777")
         await pilot.press("enter")
@@ -227,3 +229,68 @@ async def test_the_footer_names_enter_in_the_pin_box_and_on_the_list_of_leads(
         assert app.focused is dialog.query_one("#lead-pin", Input)
         assert keys_offered(app) == {"enter": "Check PIN", "escape": "Cancel"}
         assert [key.description for key in dialog.query(FooterKey)] == ["Check PIN", "Cancel"]
+
+
+def held_leads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold the next reads of the staff (the quit dialog's list of leads) until the
+    returned gate is set."""
+    gate = threading.Event()
+    read = staff.list_staff
+
+    def held(*args: Any, **kwargs: Any) -> list[staff.StaffSummary]:
+        gate.wait(timeout=60)  # a safety net only: the test opens the gate itself
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(staff, "list_staff", held)
+    return gate
+
+
+async def test_a_pin_and_enter_typed_before_the_leads_are_listed_are_checked_once_they_are(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One lead: a PIN typed and Enter pressed while the list still loads (a busy machine)
+    is checked as soon as the list is there; it was wiped with "Pick a shift lead first"."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        gate = held_leads(monkeypatch)
+        await pilot.press("ctrl+q")
+        await type_text(pilot, "1111")
+        await pilot.press("enter")
+        dialog = app.screen
+        assert isinstance(dialog, LeadPinDialog) and app.is_running
+        assert dialog.query_one("#lead-pin", Input).value == "1111"
+        gate.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert not app.is_running
+    assert closed_events(ctx) == [(team.lead.staff_id, "counter")]
+
+
+async def test_with_several_leads_a_pin_typed_before_they_are_listed_waits_for_the_pick(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several leads: the PIN typed early is kept, the list takes the keys and says to pick
+    the lead; ↓ and Enter pick Lee and check the PIN kept, with no retyping."""
+    staff.add_staff(ctx, None, name="Lee", pin="7777", role="lead")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        gate = held_leads(monkeypatch)
+        await pilot.press("ctrl+q")
+        await type_text(pilot, "7777")
+        await pilot.press("enter")
+        dialog = app.screen
+        assert isinstance(dialog, LeadPinDialog)
+        gate.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.is_running
+        assert app.focused is dialog.query_one("#leads", OptionList)
+        assert dialog.query_one("#lead-pin", Input).value == "7777"
+        assert "Pick the shift lead" in screen_text(dialog)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert not app.is_running
+    [(actor_id, _terminal)] = closed_events(ctx)
+    assert actor_id != team.lead.staff_id

@@ -2,7 +2,8 @@
 
 The lead is picked from a list of the active leads (arrows), then the PIN; a wrong PIN
 or an associate's keeps the dialog open with the reason under the PIN box. The PIN is
-checked by the service passed in, in a worker thread.
+checked by the service passed in, in a worker thread. The list loads in a worker too; a
+PIN typed and sent before it is there is kept, and checked once the lead is known.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         self.check = check
         self.allowing = allowing
         self.preferred_lead = preferred_lead
+        self._leads_listed = False
+        self._pin_waiting = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -100,9 +103,10 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
     def on_mount(self) -> None:
         """Load the active leads. The PIN box has the keys when the lead is known (the one
         signed in, or the only one); otherwise the list does, to pick the lead, unless a PIN is
-        being typed already (the list loads in a worker)."""
+        being typed already (the list loads in a worker). The PIN box takes the keys at once: a
+        deferred focus could land after the list had taken them, on a busy machine."""
+        focus_now(self.query_one("#lead-pin", Input))
         self.call(staff.list_staff, self.ctx, then=self._show_leads)
-        self.query_one("#lead-pin", Input).focus()
 
     def _show_leads(self, people: list[StaffSummary]) -> None:
         leads = [
@@ -110,6 +114,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
             for person in people
             if allows(Actor(staff_id=person.id, name=person.name, role=person.role), self.allowing)
         ]
+        self._leads_listed = True
         options = self.query_one("#leads", OptionList)
         options.clear_options()
         for lead in leads:
@@ -118,28 +123,43 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
             self._say("There is no active shift lead. Add one with: counter-tui staff add NAME --role lead")
             return
         ids = [lead.id for lead in leads]
-        if self.preferred_lead in ids:
-            options.highlighted = ids.index(self.preferred_lead)
-            return
-        options.highlighted = 0
-        if len(leads) > 1 and not self.query_one("#lead-pin", Input).value:
+        known = self.preferred_lead in ids or len(leads) == 1
+        options.highlighted = ids.index(self.preferred_lead) if self.preferred_lead in ids else 0
+        pin = self.query_one("#lead-pin", Input)
+        if self._pin_waiting and known:
+            self._check_pin(pin)
+        elif self._pin_waiting:
+            focus_now(options)
+            self._say("Pick the shift lead with the arrows, then Enter: the PIN typed is kept.")
+        elif not known and not pin.value:
             focus_now(options)
 
     @on(OptionList.OptionSelected, "#leads")
     def _lead_picked(self) -> None:
-        focus_now(self.query_one("#lead-pin", Input))
+        """Picking a lead moves to the PIN box, and checks a PIN already typed there."""
+        pin = self.query_one("#lead-pin", Input)
+        focus_now(pin)
+        if pin.value:
+            self._check_pin(pin)
 
     @on(Input.Submitted, "#lead-pin")
     def _pin_given(self, event: Input.Submitted) -> None:
         event.stop()
-        pin = event.value
-        event.input.value = ""
+        self._check_pin(event.input)
+
+    def _check_pin(self, box: Input) -> None:
+        """Check the PIN in `box` for the lead highlighted. While the list still loads the
+        PIN is kept and checked once the lead is known (a PIN typed fast was wiped)."""
+        self._pin_waiting = False
         options = self.query_one("#leads", OptionList)
         if options.highlighted is None or options.option_count == 0:
-            self._say("Pick a shift lead first.")
+            self._pin_waiting = not self._leads_listed
+            self._say("Finding the shift leads…" if self._pin_waiting else "Pick a shift lead first.")
             return
+        pin = box.value
         if not pin:
             return
+        box.value = ""
         lead_id = int(options.get_option_at_index(options.highlighted).id or 0)
         self._say("Checking…")
         self.call(self.check, lead_id, pin, then=self._accepted, refused=self._refused)
