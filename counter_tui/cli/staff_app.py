@@ -109,9 +109,9 @@ def run_staff_app(
 
     with FULL_COLLECTIONS.held():
         from counter_tui.ui.app import CounterApp
-        from counter_tui.ui.terminal_input import tolerate_undecodable_input
+        from counter_tui.ui.terminal_driver import fix_terminal_driver
 
-        tolerate_undecodable_input()
+        fix_terminal_driver()
         opening = ShopOpening(options, shop)
         staff_app = CounterApp(opening, demo_pins=demo_pins)
         try:

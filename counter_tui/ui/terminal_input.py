@@ -6,7 +6,7 @@ there and the whole app stops with a traceback (Textual issue #6456, open in 8.2
 The drivers build that decoder with `getincrementaldecoder("utf-8")()`, looked up in
 their module when the input thread starts; `tolerate_undecodable_input` gives those
 modules a factory whose decoders replace what they cannot decode. Valid UTF-8 decodes
-exactly as before. Call it before `App.run` in every process that runs a screen.
+exactly as before. `terminal_driver.fix_terminal_driver` calls it before `App.run`.
 
 Importing this module imports Textual: the kiosk imports it only after scrubbing
 `TEXTUAL*` variables from the environment.

@@ -13,7 +13,7 @@ import struct
 import sys
 import termios
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,6 +77,13 @@ class KioskTerminal:
                 break
         raise AssertionError(f"{words!r} never appeared; the app drew: {self.text_since_mark()!r}")
 
+    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
+        """Drain the app's output until `condition` holds (or fail, naming `what`)."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not condition():
+            if time.monotonic() > deadline or (not self._read_some(0.1) and not condition()):
+                raise AssertionError(f"{what} never happened")
+
     def send(self, data: bytes) -> None:
         """Type bytes as the keyboard would."""
         self.mark = len(self.output)
@@ -101,7 +108,7 @@ class KioskTerminal:
             if pid != 0:
                 return os.waitstatus_to_exitcode(status)
             self._read_some(0.1)
-        raise AssertionError("the kiosk did not exit")
+        raise AssertionError("the app did not exit")
 
 
 @pytest.fixture

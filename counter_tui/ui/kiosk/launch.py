@@ -142,9 +142,9 @@ def run_kiosk(settings: Settings, terminal: str) -> None:
 
         from counter_tui.bootstrap import open_shop
         from counter_tui.ui.kiosk.app import KioskApp
-        from counter_tui.ui.terminal_input import tolerate_undecodable_input
+        from counter_tui.ui.terminal_driver import fix_terminal_driver
 
-        tolerate_undecodable_input()
+        fix_terminal_driver()
         ctx = open_shop(settings.model_copy(update={"terminal_name": terminal}))
         LOG.info("kiosk %r started", terminal)
 
