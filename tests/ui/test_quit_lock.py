@@ -245,6 +245,22 @@ def held_leads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return gate
 
 
+async def pin_sent_before_the_leads_are_listed(
+    pilot: Pilot[None], monkeypatch: pytest.MonkeyPatch, pin: str
+) -> tuple[LeadPinDialog, threading.Event]:
+    """ctrl+q, then `pin` and Enter while the list of leads is held; the dialog, and the
+    gate that lets the list load."""
+    await settle(pilot)
+    gate = held_leads(monkeypatch)
+    await pilot.press("ctrl+q")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, LeadPinDialog) and pilot.app.is_running
+    assert dialog.query_one("#lead-pin", Input).value == pin
+    return dialog, gate
+
+
 async def test_a_pin_and_enter_typed_before_the_leads_are_listed_are_checked_once_they_are(
     ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -252,14 +268,7 @@ async def test_a_pin_and_enter_typed_before_the_leads_are_listed_are_checked_onc
     is checked as soon as the list is there; it was wiped with "Pick a shift lead first"."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        gate = held_leads(monkeypatch)
-        await pilot.press("ctrl+q")
-        await type_text(pilot, "1111")
-        await pilot.press("enter")
-        dialog = app.screen
-        assert isinstance(dialog, LeadPinDialog) and app.is_running
-        assert dialog.query_one("#lead-pin", Input).value == "1111"
+        _dialog, gate = await pin_sent_before_the_leads_are_listed(pilot, monkeypatch, "1111")
         gate.set()
         await settle(pilot)
         await settle(pilot)
@@ -275,13 +284,7 @@ async def test_with_several_leads_a_pin_typed_before_they_are_listed_waits_for_t
     staff.add_staff(ctx, None, name="Lee", pin="7777", role="lead")
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        gate = held_leads(monkeypatch)
-        await pilot.press("ctrl+q")
-        await type_text(pilot, "7777")
-        await pilot.press("enter")
-        dialog = app.screen
-        assert isinstance(dialog, LeadPinDialog)
+        dialog, gate = await pin_sent_before_the_leads_are_listed(pilot, monkeypatch, "7777")
         gate.set()
         await settle(pilot)
         await settle(pilot)

@@ -17,7 +17,7 @@ from sqlmodel import select
 from counter_tui.db.models import AuditEvent, TerminalSession
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
-from tests.ui.test_terminal_bytes import spawn, stop
+from tests.ui.test_terminal_bytes import sign_in_sam, spawn, stop
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,12 +45,7 @@ def test_a_stopped_app_leaves_the_signed_in_list_at_once(
     term = spawn(["-m", "counter_tui", "--db", database_url], tmp_path)
     try:
         term.expect("Who are you?")
-        term.send(b"sam")
-        term.expect("Sam")
-        term.send(b"\r")
-        term.expect("Your PIN")
-        term.send(b"2222\r")
-        term.expect("Signed in as Sam.")
+        sign_in_sam(term)
         assert signed_in_rows(ctx) == [team.sam.staff_id]
         os.kill(term.pid, stopped_by)
         term.wait_exit()

@@ -58,6 +58,17 @@ def spawn(args: list[str], tmp_path: Path) -> KioskTerminal:
     return KioskTerminal(pid, master)
 
 
+def sign_in_sam(term: KioskTerminal) -> None:
+    """At the staff app's name box: sign Sam in (PIN 2222), so the shop is open and the
+    app is on the list of running apps."""
+    term.send(b"sam")
+    term.expect("Sam")
+    term.send(b"\r")
+    term.expect("Your PIN")
+    term.send(b"2222\r")
+    term.expect("Signed in as Sam.")
+
+
 def stop(terminal: KioskTerminal) -> None:
     if terminal.running():
         os.kill(terminal.pid, signal.SIGKILL)
@@ -99,12 +110,7 @@ def test_the_staff_app_survives_undecodable_bytes_and_signs_in_afterwards(
 
     term.send(b"\x1b")  # escape: clear the name box
     term.expect("Type your name to filter")
-    term.send(b"sam")
-    term.expect("Sam")
-    term.send(b"\r")
-    term.expect("Your PIN")
-    term.send(b"2222\r")
-    term.expect("Signed in as Sam.")
+    sign_in_sam(term)
     assert term.running()
 
 

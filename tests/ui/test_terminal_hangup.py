@@ -22,12 +22,15 @@ from counter_tui.db.models import AuditEvent
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.ui.test_kiosk_process import WAIT_SECONDS, KioskTerminal
-from tests.ui.test_terminal_bytes import spawn
+from tests.ui.test_terminal_bytes import sign_in_sam, spawn
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform != "linux", reason="uses a Linux pty and pidfd"),
 ]
+
+
+FOCUS_EVENTS_ON = b"\x1b[?1004h"
 
 
 @pytest.fixture
@@ -60,14 +63,10 @@ def ended(terminal: KioskTerminal) -> bool:
 
 
 def signed_in_as_sam(term: KioskTerminal) -> None:
-    """Sign Sam in: the shop is open, and the app is on the list of running apps."""
+    """Sign Sam in as the app starts: the shop is open, and the app on the list of running
+    apps."""
     term.expect("Who are you?")
-    term.send(b"sam")
-    term.expect("Sam")
-    term.send(b"\r")
-    term.expect("Your PIN")
-    term.send(b"2222\r")
-    term.expect("Signed in as Sam.")
+    sign_in_sam(term)
 
 
 def audited(ctx: ShopContext, action: str) -> int:
@@ -151,8 +150,11 @@ def test_an_app_stopped_and_continued_takes_its_terminal_back(
     signed_in_as_sam(term)
     os.kill(term.pid, signal.SIGTSTP)
     term.wait_for(lambda: not term.running(), "the stop")
+    continued = len(term.output)
     os.kill(term.pid, signal.SIGCONT)
-    term.wait_for(term.running, "the return")
+    # Textual asks for focus events once the terminal is raw again (a ctrl+q before
+    # that is the terminal's own XON, never the app's key).
+    term.wait_for(lambda: FOCUS_EVENTS_ON in term.output[continued:], "the return")
     term.send(b"\x11")
     term.expect("shift lead's PIN")
     term.send(b"1111\r")
