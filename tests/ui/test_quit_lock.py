@@ -297,3 +297,20 @@ async def test_with_several_leads_a_pin_typed_before_they_are_listed_waits_for_t
         assert not app.is_running
     [(actor_id, _terminal)] = closed_events(ctx)
     assert actor_id != team.lead.staff_id
+
+
+async def test_enter_on_an_empty_pin_before_the_leads_are_listed_keeps_nothing_waiting(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter with no PIN typed while the list loads: once it is there, nothing claims a
+    PIN was kept, and the list has the keys to pick a lead as usual."""
+    staff.add_staff(ctx, None, name="Lee", pin="7777", role="lead")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog, gate = await pin_sent_before_the_leads_are_listed(pilot, monkeypatch, "")
+        gate.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.focused is dialog.query_one("#leads", OptionList)
+        assert "PIN typed is kept" not in screen_text(dialog)
+        assert "Finding the shift leads" not in screen_text(dialog)

@@ -122,6 +122,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         if not leads:
             self._say("There is no active shift lead. Add one with: counter-tui staff add NAME --role lead")
             return
+        self.query_one(".dialog-error", RefusalLine).clear()  # "Finding the shift leads…"
         ids = [lead.id for lead in leads]
         known = self.preferred_lead in ids or len(leads) == 1
         options.highlighted = ids.index(self.preferred_lead) if self.preferred_lead in ids else 0
@@ -150,13 +151,13 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
     def _check_pin(self, box: Input) -> None:
         """Check the PIN in `box` for the lead highlighted. While the list still loads the
         PIN is kept and checked once the lead is known (a PIN typed fast was wiped)."""
-        self._pin_waiting = False
+        pin = box.value
         options = self.query_one("#leads", OptionList)
         if options.highlighted is None or options.option_count == 0:
-            self._pin_waiting = not self._leads_listed
-            self._say("Finding the shift leads…" if self._pin_waiting else "Pick a shift lead first.")
+            self._pin_waiting = bool(pin) and not self._leads_listed
+            self._say("Finding the shift leads…" if not self._leads_listed else "Pick a shift lead first.")
             return
-        pin = box.value
+        self._pin_waiting = False
         if not pin:
             return
         box.value = ""
