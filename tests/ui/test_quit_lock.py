@@ -261,6 +261,13 @@ async def pin_sent_before_the_leads_are_listed(
     return dialog, gate
 
 
+async def leads_listed(pilot: Pilot[None], gate: threading.Event) -> None:
+    """Let the held list of leads load, and what it starts (a check of the PIN kept) finish."""
+    gate.set()
+    await settle(pilot)
+    await settle(pilot)
+
+
 async def test_a_pin_and_enter_typed_before_the_leads_are_listed_are_checked_once_they_are(
     ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -269,9 +276,7 @@ async def test_a_pin_and_enter_typed_before_the_leads_are_listed_are_checked_onc
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         _dialog, gate = await pin_sent_before_the_leads_are_listed(pilot, monkeypatch, "1111")
-        gate.set()
-        await settle(pilot)
-        await settle(pilot)
+        await leads_listed(pilot, gate)
         assert not app.is_running
     assert closed_events(ctx) == [(team.lead.staff_id, "counter")]
 
@@ -285,9 +290,7 @@ async def test_with_several_leads_a_pin_typed_before_they_are_listed_waits_for_t
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         dialog, gate = await pin_sent_before_the_leads_are_listed(pilot, monkeypatch, "7777")
-        gate.set()
-        await settle(pilot)
-        await settle(pilot)
+        await leads_listed(pilot, gate)
         assert app.is_running
         assert app.focused is dialog.query_one("#leads", OptionList)
         assert dialog.query_one("#lead-pin", Input).value == "7777"
@@ -308,9 +311,7 @@ async def test_enter_on_an_empty_pin_before_the_leads_are_listed_keeps_nothing_w
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         dialog, gate = await pin_sent_before_the_leads_are_listed(pilot, monkeypatch, "")
-        gate.set()
-        await settle(pilot)
-        await settle(pilot)
+        await leads_listed(pilot, gate)
         assert app.focused is dialog.query_one("#leads", OptionList)
         assert "PIN typed is kept" not in screen_text(dialog)
         assert "Finding the shift leads" not in screen_text(dialog)

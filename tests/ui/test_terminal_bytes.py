@@ -70,10 +70,13 @@ def sign_in_sam(term: KioskTerminal) -> None:
 
 
 def stop(terminal: KioskTerminal) -> None:
+    """Kill the process if it still runs, and close our side of its terminal (unless a
+    test hung it up already)."""
     if terminal.running():
         os.kill(terminal.pid, signal.SIGKILL)
         os.waitpid(terminal.pid, 0)
-    os.close(terminal.master)
+    if terminal.master >= 0:
+        os.close(terminal.master)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from counter_tui.db.models import AuditEvent
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.ui.test_kiosk_process import WAIT_SECONDS, KioskTerminal
-from tests.ui.test_terminal_bytes import sign_in_sam, spawn
+from tests.ui.test_terminal_bytes import sign_in_sam, spawn, stop
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,19 +34,18 @@ FOCUS_EVENTS_ON = b"\x1b[?1004h"
 
 
 @pytest.fixture
-def hung_up(tmp_path: Path) -> Iterator[list[KioskTerminal]]:
-    """Terminals a test hangs up; any process still running at the end is killed."""
-    terminals: list[KioskTerminal] = []
-    yield terminals
-    for terminal in terminals:
-        if terminal.running():
-            os.kill(terminal.pid, signal.SIGKILL)
-            os.waitpid(terminal.pid, 0)
+def terminals() -> Iterator[list[KioskTerminal]]:
+    """Terminals a test runs (and may hang up); each is stopped at the end."""
+    started: list[KioskTerminal] = []
+    yield started
+    for terminal in started:
+        stop(terminal)
 
 
 def hang_up(terminal: KioskTerminal) -> None:
     """Close the terminal's master side, as a closed window does."""
     os.close(terminal.master)
+    terminal.master = -1
 
 
 def ended(terminal: KioskTerminal) -> bool:
@@ -75,10 +74,10 @@ def audited(ctx: ShopContext, action: str) -> int:
 
 
 def test_the_staff_app_ends_when_its_terminal_is_hung_up(
-    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, hung_up: list[KioskTerminal]
+    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, terminals: list[KioskTerminal]
 ) -> None:
     term = spawn(["-m", "counter_tui", "--db", database_url], tmp_path)
-    hung_up.append(term)
+    terminals.append(term)
     signed_in_as_sam(term)
     hang_up(term)
     assert ended(term)
@@ -91,14 +90,14 @@ def test_the_staff_app_being_closed_ends_when_its_terminal_is_hung_up(
     team: Team,
     database_url: str,
     tmp_path: Path,
-    hung_up: list[KioskTerminal],
+    terminals: list[KioskTerminal],
     wait_for_close: bool,
 ) -> None:
     """A lead's PIN closes the app, and the window is closed straight after: at once (the
     app may hear of the hang-up before the PIN is checked: then it stops as hung up), or
     once the close is recorded and the app is on its way out."""
     term = spawn(["-m", "counter_tui", "--db", database_url], tmp_path)
-    hung_up.append(term)
+    terminals.append(term)
     signed_in_as_sam(term)
     term.send(b"\x11")
     term.expect("shift lead's PIN")
@@ -111,26 +110,26 @@ def test_the_staff_app_being_closed_ends_when_its_terminal_is_hung_up(
 
 
 def test_the_kiosk_ends_when_its_terminal_is_hung_up(
-    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, hung_up: list[KioskTerminal]
+    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, terminals: list[KioskTerminal]
 ) -> None:
     """The kiosk restarts itself after a crash; a terminal gone is not a crash to
     restart from."""
     term = spawn(["-m", "counter_tui.ui.kiosk.launch", "--db", database_url, "--terminal", "door"], tmp_path)
-    hung_up.append(term)
+    terminals.append(term)
     term.expect("Welcome to Test Shop")
     hang_up(term)
     assert ended(term)
 
 
 def test_a_sigcont_that_follows_no_stop_changes_nothing(
-    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, hung_up: list[KioskTerminal]
+    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, terminals: list[KioskTerminal]
 ) -> None:
     """The kernel sends SIGCONT with a hang-up's SIGHUP. Textual took any SIGCONT as a
     return from ctrl+z and started the terminal's threads again beside the running ones;
     the extra reader then kept the process alive after the app closed (spinning a core on
     a terminal gone), and the extra writer, dead on a terminal gone, blocked the app."""
     term = spawn(["-m", "counter_tui", "--db", database_url], tmp_path)
-    hung_up.append(term)
+    terminals.append(term)
     signed_in_as_sam(term)
     os.kill(term.pid, signal.SIGCONT)
     term.send(b"\x11")
@@ -141,12 +140,12 @@ def test_a_sigcont_that_follows_no_stop_changes_nothing(
 
 
 def test_an_app_stopped_and_continued_takes_its_terminal_back(
-    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, hung_up: list[KioskTerminal]
+    ctx: ShopContext, team: Team, database_url: str, tmp_path: Path, terminals: list[KioskTerminal]
 ) -> None:
     """A SIGCONT after a stop (SIGTSTP, as ctrl+z sends in a shell's terminal) still gives
     the app its terminal back: keys work, and a lead's PIN closes it."""
     term = spawn(["-m", "counter_tui", "--db", database_url], tmp_path)
-    hung_up.append(term)
+    terminals.append(term)
     signed_in_as_sam(term)
     os.kill(term.pid, signal.SIGTSTP)
     term.wait_for(lambda: not term.running(), "the stop")

@@ -122,10 +122,11 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         if not leads:
             self._say("There is no active shift lead. Add one with: counter-tui staff add NAME --role lead")
             return
-        self.query_one(".dialog-error", RefusalLine).clear()  # "Finding the shift leads…"
+        self._notice().clear()  # "Finding the shift leads…"
         ids = [lead.id for lead in leads]
-        known = self.preferred_lead in ids or len(leads) == 1
-        options.highlighted = ids.index(self.preferred_lead) if self.preferred_lead in ids else 0
+        preferred = ids.index(self.preferred_lead) if self.preferred_lead in ids else None
+        known = preferred is not None or len(leads) == 1
+        options.highlighted = preferred or 0
         pin = self.query_one("#lead-pin", Input)
         if self._pin_waiting and known:
             self._check_pin(pin)
@@ -172,7 +173,11 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
         self._say(str(error))
 
     def _say(self, sentence: str) -> None:
-        self.query_one(".dialog-error", RefusalLine).say(plain(sentence, style=tone(URGENT)))
+        self._notice().say(plain(sentence, style=tone(URGENT)))
+
+    def _notice(self) -> RefusalLine:
+        """The line under the PIN box that says why nothing happened (or what is awaited)."""
+        return self.query_one(".dialog-error", RefusalLine)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
