@@ -51,9 +51,10 @@ def log_file(name: str = "counter-tui.log") -> Path:
 
 def attach_log_file(logger: logging.Logger, path: Path) -> None:
     """Send `logger`'s records to `path` with the safe formatter, instead of to any
-    other file (attaching the same file again changes nothing)."""
+    other file (attaching the same file again changes nothing, unless it was removed or
+    replaced since: the handler would go on writing to the file no longer there)."""
     for existing in [h for h in logger.handlers if isinstance(h, logging.FileHandler)]:
-        if Path(existing.baseFilename) == path.absolute():
+        if _writes_to(existing, path):
             return
         logger.removeHandler(existing)
         existing.close()
@@ -67,6 +68,18 @@ def attach_log_file(logger: logging.Logger, path: Path) -> None:
     handler.setFormatter(SafeFormatter(FORMAT))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+
+
+def _writes_to(handler: logging.FileHandler, path: Path) -> bool:
+    """Whether `handler` writes to the file now at `path`."""
+    if Path(handler.baseFilename) != path.absolute():
+        return False
+    if handler.stream is None:  # not opened yet: it opens the path when it first writes
+        return True
+    try:
+        return os.path.samestat(os.fstat(handler.stream.fileno()), os.stat(path))
+    except OSError:
+        return False
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):

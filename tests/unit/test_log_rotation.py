@@ -47,3 +47,29 @@ def test_a_rotated_log_keeps_the_safe_formatter(tmp_path: Path, logger: logging.
 
     (handler,) = logger.handlers
     assert isinstance(handler.formatter, SafeFormatter)
+
+
+def test_attaching_a_log_removed_since_writes_to_the_new_file(tmp_path: Path, logger: logging.Logger) -> None:
+    """A log file removed while the app runs (cleaned away, or renamed by another process's
+    rotation) and attached again at the same path is written anew: the handler kept writing
+    to the file no longer there, and the new one stayed empty."""
+    path = tmp_path / "counter-tui.log"
+    attach_log_file(logger, path)
+    logger.info("before")
+    path.unlink()
+
+    attach_log_file(logger, path)
+    logger.info("after")
+
+    assert path.read_text(encoding="utf-8").endswith("after\n")
+    assert len(logger.handlers) == 1
+
+
+def test_attaching_the_same_log_again_keeps_its_handler(tmp_path: Path, logger: logging.Logger) -> None:
+    path = tmp_path / "counter-tui.log"
+    attach_log_file(logger, path)
+    (handler,) = logger.handlers
+
+    attach_log_file(logger, path)
+
+    assert logger.handlers == [handler]
