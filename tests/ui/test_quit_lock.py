@@ -19,6 +19,7 @@ from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
+from tests.quiet_pilot import workers_held
 from tests.ui.staff_pilot import SIZE, StaffApp, burst, screen_text, settle, sign_in, type_text
 
 
@@ -252,9 +253,10 @@ async def pin_sent_before_the_leads_are_listed(
     gate that lets the list load."""
     await settle(pilot)
     gate = held_leads(monkeypatch)
-    await pilot.press("ctrl+q")
-    await type_text(pilot, pin)
-    await pilot.press("enter")
+    with workers_held(pilot):  # the list of leads
+        await pilot.press("ctrl+q")
+        await type_text(pilot, pin)
+        await pilot.press("enter")
     dialog = pilot.app.screen
     assert isinstance(dialog, LeadPinDialog) and pilot.app.is_running
     assert dialog.query_one("#lead-pin", Input).value == pin
