@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import pytest
 import textual.constants
 import textual.pilot
 from argon2 import PasswordHasher
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from textual.message_pump import MessagePump
 
@@ -22,9 +24,9 @@ from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
 from counter_tui.config import Settings, ShopSettings
 from counter_tui.db.engine import sqlite_path
-from counter_tui.db.models import ShopSetting
+from counter_tui.db.models import ShopSetting, TerminalSession
 from counter_tui.logs import UNEXPECTED_LOG
-from counter_tui.services import staff
+from counter_tui.services import pin_ahead, staff
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.sync.feed import ChangeFeed, open_feed
 from tests import pg_databases
@@ -52,6 +54,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     gc.freeze()
 
 
+RAM_DISK = Path("/dev/shm")
+"""Where tests keep their files when the machine has it (Linux's shared-memory tmpfs)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the tests' files (`tmp_path`: their SQLite shops, backups, exports) on a RAM disk
+    where there is one, unless a place is given (`--basetemp`, `PYTEST_DEBUG_TEMPROOT`,
+    pytest's own setting): SQLite syncs its file to disk on every commit, as a shop needs,
+    and on disk those waits were a fifth of a service test's time. The crash tests kill
+    processes, not the machine, which a RAM disk keeps as faithfully. Only the files of
+    failed tests stay once a test ends (`tmp_path_retention_policy` in pyproject.toml)."""
+    if config.option.basetemp is None and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(RAM_DISK))
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Drop the PostgreSQL databases made ahead and not used, and wait for the drops."""
     pg_databases.finish()
@@ -68,11 +85,19 @@ def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+CHEAP_PIN_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+"""The tests' PIN hasher (see `_cheap_pin_hashes`)."""
+
+
 @pytest.fixture(autouse=True)
 def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Still argon2id, at the lowest work factors: the production cost (deliberately slow,
-    about 0.3 s a PIN) would dominate the run time of tests that are not about PINs."""
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    about 0.3 s a PIN) would dominate the run time of tests that are not about PINs. And
+    each test starts with no PIN answers checked ahead (`pin_ahead` keeps them for a
+    minute, by person and stored hash, and the team's hashes are the same in every test
+    that copies `template_team_shop`)."""
+    monkeypatch.setattr(staff, "_hasher", CHEAP_PIN_HASHER)
+    monkeypatch.setattr(pin_ahead, "_answers", {})
 
 
 @pytest.fixture(autouse=True)
@@ -196,20 +221,66 @@ def template_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def template_team_shop(tmp_path_factory: pytest.TempPathFactory, template_shop: Path) -> TeamShop:
+    """The template shop with the `team` fixture's staff added and signed in, built once per
+    run (per worker) with the tests' PIN hasher: adding and signing in three people cost
+    every test that asked for `team` 20 ms of CPU, a copy of the file about 1 ms."""
+    path = tmp_path_factory.mktemp("template-team") / "counter.sqlite3"
+    shutil.copy(template_shop, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staff, "_hasher", CHEAP_PIN_HASHER)  # before the test's own fixture runs
+        shop = open_shop(make_settings(f"sqlite:///{path}"), clock=ManualClock(FRIDAY_11AM), migrate=False)
+        team = make_team(shop)
+        shop.database.dispose()
+    return TeamShop(path, team)
+
+
+@dataclass(frozen=True)
+class NewShop:
+    """The shop a test works on, and its team when the shop was copied with one."""
+
+    ctx: ShopContext
+    team: Team | None
+
+
 @pytest.fixture
-def ctx(database_url: str, clock: ManualClock, template_shop: Path) -> Iterator[ShopContext]:
-    """A migrated shop on a fresh database: a copy of the template shop for a new SQLite
-    file; on PostgreSQL, whatever `database_url` gives (with `postgres_url`, a copy of the
-    PostgreSQL template shop, already at the head revision), brought up to date."""
+def _new_shop(
+    request: pytest.FixtureRequest, database_url: str, clock: ManualClock, template_shop: Path
+) -> Iterator[NewShop]:
+    """`ctx`'s shop: a copy of a template shop for a new SQLite file (the one with the team
+    in it when the test asks for `team`); on PostgreSQL, whatever `database_url` gives (with
+    `postgres_url`, a copy of the PostgreSQL template shop, already at the head revision),
+    brought up to date."""
     path = sqlite_path(database_url)
+    team: Team | None = None
     if path is not None and not path.exists():
+        source = template_shop
+        if "team" in request.fixturenames:
+            with_team: TeamShop = request.getfixturevalue("template_team_shop")
+            source, team = with_team.path, with_team.team
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        shutil.copy(template_shop, path)
+        shutil.copy(source, path)
         shop = open_shop(make_settings(database_url), clock=clock, migrate=False)
+        if team is not None:
+            _signed_in_at_this_app(shop)
     else:
         shop = open_shop(make_settings(database_url), clock=clock, create=True)
-    yield shop
+    yield NewShop(shop, team)
     shop.database.dispose()
+
+
+def _signed_in_at_this_app(shop: ShopContext) -> None:
+    """Make the team's sign-ins, made by the template's app, this app's own (an app is
+    known by its `session_id`), as if they had signed in here."""
+    with shop.database.write() as session:
+        session.connection().execute(update(TerminalSession).values(session_id=shop.session_id))
+
+
+@pytest.fixture
+def ctx(_new_shop: NewShop) -> ShopContext:
+    """A migrated shop on a fresh database (see `_new_shop`)."""
+    return _new_shop.ctx
 
 
 @dataclass
@@ -221,10 +292,19 @@ class Team:
     alex: Actor
 
 
+@dataclass(frozen=True)
+class TeamShop:
+    """A template shop file with the `team` fixture's staff in it, and them."""
+
+    path: Path
+    team: Team
+
+
 @pytest.fixture
-def team(ctx: ShopContext) -> Team:
-    """Dana (lead, PIN 1111), Sam (associate, 2222) and Alex (associate, 3333), signed in."""
-    return make_team(ctx)
+def team(_new_shop: NewShop) -> Team:
+    """Dana (lead, PIN 1111), Sam (associate, 2222) and Alex (associate, 3333), signed in:
+    already in the shop when it was copied from `template_team_shop`, else added now."""
+    return _new_shop.team or make_team(_new_shop.ctx)
 
 
 def make_team(ctx: ShopContext) -> Team:

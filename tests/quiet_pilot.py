@@ -77,6 +77,8 @@ def _short_timer_due(app: App[object]) -> bool:
     """Whether a one-off timer of at most `SHORT_TIMER_SECONDS` is waiting to fire or
     firing (Textual settles a resize that way): one Textual's own 20 ms sleep would see."""
     for pump in [app, *list(app._registry)]:
+        if not pump._timers:  # most have none: skip building a list from the weak set
+            continue
         for timer in list(pump._timers):
             task = timer._task
             if (
