@@ -4,14 +4,16 @@ new empty ones, and copies of a migrated template made with `CREATE DATABASE …
 
 Making and dropping a database is the server's work, 0.2–0.4 s a test of which the test's
 process waited idle: a third of the PostgreSQL tests' time. So each kind of database
-(empty, or a copy of one template) is made one ahead, and dropped behind, in a thread of
-its own while the tests run; a test waits only when the one made ahead is not ready yet.
+(empty, or a copy of one template) is made ahead while the tests run, `MADE_AHEAD` of them
+at once (the server makes several in about the time of one: most of it is waiting for its
+disk), and dropped behind; a test waits only when none made ahead is ready yet.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import psycopg
@@ -33,11 +35,15 @@ def _admin() -> psycopg.Connection:
     return psycopg.connect(server().render_as_string(hide_password=False), autocommit=True)
 
 
-_server_work = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases")
-"""Makes databases ahead and drops them behind, one statement at a time and in order (a
-template is dropped only after its copies)."""
-_made_ahead: dict[str | None, Future[str]] = {}
-"""The next database of each kind, by the template it copies (None: empty), being made."""
+MADE_AHEAD = 2
+"""How many databases of each kind are made ahead, at once."""
+_making = ThreadPoolExecutor(max_workers=MADE_AHEAD, thread_name_prefix="test-databases-made")
+"""Makes databases ahead."""
+_dropping = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases-dropped")
+"""Drops databases behind, one at a time and in order (a template only after its copies,
+each waited for until it is made)."""
+_made_ahead: dict[str | None, deque[Future[str]]] = {}
+"""The next databases of each kind, by the template they copy (None: empty), being made."""
 
 TEST_PREFIX = "counter_tui_test"
 
@@ -72,9 +78,10 @@ def create_database(prefix: str = TEST_PREFIX, *, template: str | None = None) -
     server()  # skips the test when no server is named, before any work is started
     if prefix != TEST_PREFIX:
         return _url(_make(_new_name(prefix), template))
-    ready = _made_ahead.pop(template, None)
-    name = ready.result() if ready is not None else _make(_new_name(prefix), template)
-    _made_ahead[template] = _server_work.submit(_make, _new_name(prefix), template)
+    ahead = _made_ahead.setdefault(template, deque())
+    name = ahead.popleft().result() if ahead else _make(_new_name(prefix), template)
+    while len(ahead) < MADE_AHEAD:
+        ahead.append(_making.submit(_make, _new_name(prefix), template))
     return _url(name)
 
 
@@ -82,15 +89,16 @@ def drop_database(url: str) -> None:
     """Drop the database of `url`, ending any connection to it, behind the tests (a
     template's copies made ahead first)."""
     name = str(make_url(url).database)
-    ahead = _made_ahead.pop(name, None)
-    if ahead is not None:
-        _server_work.submit(_drop_when_made, ahead)
-    _server_work.submit(_drop, name)
+    for made in _made_ahead.pop(name, ()):
+        _dropping.submit(_drop_when_made, made)
+    _dropping.submit(_drop, name)
 
 
 def finish() -> None:
     """Drop the databases made ahead and not used, and wait for every drop to be done."""
     for ahead in _made_ahead.values():
-        _server_work.submit(_drop_when_made, ahead)
+        for made in ahead:
+            _dropping.submit(_drop_when_made, made)
     _made_ahead.clear()
-    _server_work.shutdown(wait=True)
+    _dropping.shutdown(wait=True)
+    _making.shutdown(wait=True)
