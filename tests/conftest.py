@@ -56,6 +56,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 RAM_DISK = Path("/dev/shm")
 """Where tests keep their files when the machine has it (Linux's shared-memory tmpfs)."""
+RAM_DISK_FREE_BYTES = 1024**3
+"""The room the RAM disk must have free to be used (a container's is often 64 MiB)."""
+
+
+def _ram_disk_usable() -> bool:
+    """Whether `RAM_DISK` is a folder this user may write in, with room for the suite."""
+    if not RAM_DISK.is_dir() or not os.access(RAM_DISK, os.W_OK):
+        return False
+    return shutil.disk_usage(RAM_DISK).free >= RAM_DISK_FREE_BYTES
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
     and on disk those waits were a fifth of a service test's time. The crash tests kill
     processes, not the machine, which a RAM disk keeps as faithfully. Only the files of
     failed tests stay once a test ends (`tmp_path_retention_policy` in pyproject.toml)."""
-    if config.option.basetemp is None and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
+    if config.option.basetemp is None and _ram_disk_usable():
         os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(RAM_DISK))
 
 
