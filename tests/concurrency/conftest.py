@@ -23,7 +23,6 @@ def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def eight_workers() -> Iterator[RacePool]:
-    """Eight worker processes, started once (spawning costs about a second each on a busy
-    two-core machine) and shared by every eight-way race."""
+    """Eight worker processes, started once and shared by every eight-way race."""
     with RacePool(RACERS) as pool:
         yield pool

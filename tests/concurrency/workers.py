@@ -1,4 +1,5 @@
-"""Worker processes for the contention tests (started with the 'spawn' context).
+"""Worker processes for the contention tests (forked from a server process that has imported
+this module: `race._worker_processes`).
 
 Workers are started once and serve many tests: each command names the database, the
 staff member the worker acts as, and what to attempt. For every command all workers
