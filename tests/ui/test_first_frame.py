@@ -5,6 +5,7 @@ with the reason kept for the command line."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from pathlib import Path
@@ -38,11 +39,15 @@ class HeldOpening:
     ) -> None:
         self.ctx, self.error, self.early = ctx, error, early
         self.go = threading.Event()
+        self.opening = threading.Event()
+        """Set once the app asks for the shop: an early staff list, if any, is on the
+        screen by then (the app's worker hands it over and waits until it is shown)."""
 
     def roster(self) -> list[StaffSummary] | None:
         return self.early
 
     def open(self) -> ShopContext:
+        self.opening.set()
         assert self.go.wait(timeout=30), "the test never let the shop open"
         if self.error is not None:
             raise self.error
@@ -107,7 +112,7 @@ async def test_staff_read_early_are_listed_before_the_shop_opens_and_sign_in_wai
     app = CounterApp(opening, live=False)
     async with app.run_test(size=SIZE) as pilot:
         with workers_held(pilot):
-            await pilot.pause()
+            assert await asyncio.to_thread(opening.opening.wait, 30), "the app never asked for the shop"
             await pilot.pause()
             assert not app.shop_open
             assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
@@ -201,7 +206,7 @@ async def test_the_rest_of_the_stylesheet_is_read_once_the_staff_list_is_painted
     app = CounterApp(early, live=False)
     async with app.run_test(size=SIZE) as pilot:
         with workers_held(pilot):
-            await pilot.pause()
+            assert await asyncio.to_thread(early.opening.wait, 30), "the app never asked for the shop"
             await pilot.pause()
             assert staff_options(app) == ["Alex", "Dana  (lead)", "Sam"]  # type: ignore[arg-type]
             for _ in range(20):  # after the names' frame
