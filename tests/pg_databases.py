@@ -65,7 +65,7 @@ def _drop(name: str) -> None:
 
 
 def _drop_when_made(made: Future[str]) -> None:
-    _drop(made.result())  # made earlier in the same queue, so done by now
+    _drop(made.result())  # waits until it is made
 
 
 def _url(name: str) -> str:

@@ -35,13 +35,13 @@ class RacePool:
     commands together."""
 
     def __init__(self, size: int) -> None:
-        spawn = _worker_processes()
+        context = _worker_processes()
         self.size = size
-        self.barrier = spawn.Barrier(size)
-        self.results: multiprocessing.Queue[Outcome] = spawn.Queue()
-        self.commands: list[multiprocessing.Queue[Command | None]] = [spawn.Queue() for _ in range(size)]
+        self.barrier = context.Barrier(size)
+        self.results: multiprocessing.Queue[Outcome] = context.Queue()
+        self.commands: list[multiprocessing.Queue[Command | None]] = [context.Queue() for _ in range(size)]
         self.processes = [
-            spawn.Process(
+            context.Process(
                 target=race_worker,
                 args=(index, self.commands[index], self.results, self.barrier),
                 daemon=True,

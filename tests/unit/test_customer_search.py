@@ -40,14 +40,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
     return f"sqlite:///{tmp_path}/counter.sqlite3"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about search, not PINs: hash them at argon2's lowest cost."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
 def _names(ctx: ShopContext, query: str, **paging: int) -> list[str]:
     return [match.name for match in customers.find_customers(ctx, query, **paging).items]
 

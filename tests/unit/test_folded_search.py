@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from counter_tui.services import customers, staff
+from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.services.folding import fold, name_words, query_words
 from tests.conftest import Team, postgres_url
@@ -20,14 +20,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
     if request.param == "postgresql":
         return postgres_url(request)
     return f"sqlite:///{tmp_path}/counter.sqlite3"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about search, not PINs: hash them at argon2's lowest cost."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 PEOPLE = [

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, text
 
 from counter_tui.db.engine import SQLITE_CACHE_KIB
-from counter_tui.services import customer_search, customers, staff, visits
+from counter_tui.services import customer_search, customers, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -24,14 +24,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
     if request.param == "postgresql":
         return str(request.getfixturevalue("pg_url"))
     return f"sqlite:///{tmp_path}/counter.sqlite3"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pin_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about search, not PINs: hash them at argon2's lowest cost."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(staff, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 PEOPLE = ["Ann Lee", "Anna Adams", "Olivia Ng", "Olivia Anders", "Oliver Stone", "Zed O'Neill"]
