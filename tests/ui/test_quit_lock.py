@@ -10,7 +10,6 @@ import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from textual.widgets._footer import FooterKey
 
 from counter_tui.db.models import AuditEvent
 from counter_tui.services import staff, visits
@@ -18,6 +17,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.lead_pin import LeadPinDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
+from counter_tui.ui.widgets.keys_footer import SteadyFooter
 from tests.conftest import Team
 from tests.quiet_pilot import workers_held
 from tests.ui.staff_pilot import SIZE, StaffApp, burst, screen_text, settle, sign_in, type_text
@@ -229,7 +229,7 @@ async def test_the_footer_names_enter_in_the_pin_box_and_on_the_list_of_leads(
         await pilot.press("tab")
         assert app.focused is dialog.query_one("#lead-pin", Input)
         assert keys_offered(app) == {"enter": "Check PIN", "escape": "Cancel"}
-        assert [key.description for key in dialog.query(FooterKey)] == ["Check PIN", "Cancel"]
+        assert [key.description for key in dialog.query_one(SteadyFooter).keys] == ["Check PIN", "Cancel"]
 
 
 def held_leads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import Tab
-from textual.widgets._footer import FooterKey
 
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
@@ -78,21 +77,17 @@ async def footers_missing_keys(pilot: Pilot[None], walk: list[Step]) -> list[str
         reached = type(pilot.app.screen).__name__
         if reached != screen or "^o Sign out" not in line or "f1 Keys" not in line:
             missing.append(f"{name} ({reached}): {line!r}")
-        missing.extend(f"{name}: {key.description!r} cut in {line!r}" for key in cut_keys(pilot.app))
+        missing.extend(f"{name}: {description!r} cut in {line!r}" for description in cut_keys(pilot.app))
     return missing
 
 
-def cut_keys(app: StaffApp) -> list[FooterKey]:
+def cut_keys(app: StaffApp) -> list[str]:
     """The footer's keys drawn only in part: running under Sign out and Keys at its right
-    edge, or past the terminal's."""
-    footer = app.screen.query_one(KeysFooter)
-    pinned = footer.query_one("KeyGroup.-pinned")
+    edge (or the column before them), or past the terminal's."""
+    placed = app.screen.query_one(KeysFooter).placed()
+    pinned_x = min((x for key, x in placed if key.pinned), default=SMALL[0] + 1)
     return [
-        key
-        for key in footer.query(FooterKey)
-        if key.parent is footer
-        and not key.has_class("-command-palette")
-        and key.region.right > min(pinned.region.x, SMALL[0])
+        key.description for key, x in placed if not key.pinned and x + key.width > min(pinned_x - 1, SMALL[0])
     ]
 
 

@@ -95,7 +95,7 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
                 if widget.id and isinstance(widget, FIELD_TYPES):
                     yield field_error(widget.id)
             yield dialog_foot(self.HINT_TEXT)
-        yield SteadyFooter(compact=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         """No field selects its text when focused: a letter typed into a prefilled field (a

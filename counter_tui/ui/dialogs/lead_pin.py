@@ -98,7 +98,7 @@ class LeadPinDialog(Guarded, ShopAccess, ModalScreen[Actor | None]):
                 id="lead-pin", password=True, max_length=PIN_MAX, restrict=r"[0-9]*", select_on_focus=False
             )
             yield dialog_foot("Enter checks the PIN · Tab next field · Esc cancels")
-        yield SteadyFooter(compact=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         """Load the active leads. The PIN box has the keys when the lead is known (the one
