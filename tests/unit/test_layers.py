@@ -45,8 +45,9 @@ def offences(source: str, path: Path, imports: tuple[str, ...], calls: set[str])
     """`file:line what` for each import of a forbidden package and each call of a
     forbidden method name in `source` (the file at `path`)."""
     found = []
+    name = path.relative_to(PACKAGE.parent)
     for node in ast.walk(ast.parse(source)):
-        where = f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', 0)}"
+        where = f"{name}:{getattr(node, 'lineno', 0)}"
         if isinstance(node, ast.Import | ast.ImportFrom):
             found += [f"{where} imports {name}" for name in _imported(node, path) if _within(name, imports)]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in calls:
