@@ -57,7 +57,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.demo.data import DEMO_STAFF
 from counter_tui.services import (
-    closing,
+    end_of_day,
     feedback,
     floor_health,
     followup_oversight,
@@ -258,7 +258,7 @@ def all_seven_panes(ctx: ShopContext, lead: Actor) -> None:
     scorecard.trend(ctx, lead)
     feedback.topic_board(ctx, lead)
     kudos.thanks_wall(ctx, lead)
-    closing.end_of_day(ctx, lead)
+    end_of_day.end_of_day(ctx, lead)
 
 
 def measure_shop(ctx: ShopContext, samples: int) -> list[str]:

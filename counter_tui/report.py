@@ -22,8 +22,8 @@ from counter_tui.report_figures import (
     StaffFigures,
     WaitQuoteFigures,
 )
-from counter_tui.services.closing import build_end_of_day
 from counter_tui.services.context import ShopContext
+from counter_tui.services.end_of_day import build_end_of_day
 from counter_tui.services.export_format import FORMULA_STARTS
 from counter_tui.services.labels import FOLLOWUP_LABELS, OUTCOME_LABELS
 from counter_tui.services.review_views import EndOfDayReport, Scorecard

@@ -7,9 +7,8 @@ closing time they must say why. The app calls `close_day_if_due` after close, wh
 idempotent and safe to call from several terminals. Each close is a `DayClose` row the
 visits it ended point at, so a lead can undo it the same day (`services.reversals`).
 
-The end-of-day check lists unreturned calls, overdue follow-ups, hand-offs still waiting
-for a lead, visits flagged for review, and the day's scorecard; the `counter-tui report
-day` command prints the same figures.
+What the day left owed is `services.end_of_day`; the visits flagged for a lead's review are
+`services.flagged_visits`.
 """
 
 from __future__ import annotations
@@ -30,26 +29,22 @@ from counter_tui.db.models import (
     Visit,
 )
 from counter_tui.db.turns import Turn, one_at_a_time
-from counter_tui.errors import Conflict, InvalidInput
+from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.asked_callbacks import queue_asked_callback
 from counter_tui.services.close_seen import CloseChanged, seen_now, what_changed
 from counter_tui.services.closing_views import ClosePreview, CloseSeen, ClosingHandoff, ClosingVisit
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.followup_oversight import open_callbacks_due_by, overdue_followups_as_of
 from counter_tui.services.handoffs import handoff_views
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names, visit_who
-from counter_tui.services.review_views import CloseResult, EndOfDayReport, FlaggedVisit
-from counter_tui.services.scorecard import compute_period
-from counter_tui.services.visits import load_visit
+from counter_tui.services.review_views import CloseResult
 from counter_tui.services.walkouts import owe_apology
 
 AUTO_CLOSE_GRACE = timedelta(minutes=30)
 AUTO_REASON = "automatic, after closing time"
 LOOKBACK_DAYS = 14
-REVIEW_LOOKBACK_DAYS = 30
 CLOSED_NOTE = "visit closed at end of day"
 
 
@@ -378,87 +373,3 @@ def close_day_if_due(
             session.delete(close)
             return None
         return _closed(session, ctx, actor, close, closed, cancelled, auto=True)
-
-
-def mark_reviewed(ctx: ShopContext, actor: Actor, visit_id: int, note: str = "") -> None:
-    """A lead has looked at a flagged visit (e.g. called the customer who was left)."""
-    note = limited(note, "short_note", param="note")
-    with ctx.database.write() as session:
-        require(session, actor, Action.REVIEW_FLAGGED)
-        visit = load_visit(session, visit_id)
-        if not visit.flagged_for_review:
-            raise Conflict("This visit is not flagged for review (perhaps already reviewed).")
-        visit.flagged_for_review = False
-        session.add(visit)
-        audit.record(session, ctx, actor, "visit.reviewed", "visit", visit_id, note=note)
-
-
-def _flagged(session: Session, ctx: ShopContext, before: datetime) -> tuple[FlaggedVisit, ...]:
-    """Visits still flagged that arrived in the `REVIEW_LOOKBACK_DAYS` before `before`."""
-    since = before - timedelta(days=REVIEW_LOOKBACK_DAYS)
-    names = staff_names(session)
-    rows = session.exec(
-        select(Visit, Customer)
-        .join(Customer, col(Visit.customer_id) == col(Customer.id), isouter=True)
-        .where(
-            col(Visit.arrived_at) >= since,
-            col(Visit.arrived_at) < before,
-            col(Visit.flagged_for_review).is_(True),
-        )
-        .order_by(col(Visit.arrived_at), col(Visit.id))
-    ).all()
-    return tuple(
-        FlaggedVisit(
-            visit_id=visit.id or 0,
-            who=visit_who(visit, customer),
-            arrived_at=visit.arrived_at,
-            ended_at=visit.ended_at,
-            owner_name=names.get(visit.owner_id) if visit.owner_id else None,
-            outcome=visit.outcome,
-        )
-        for visit, customer in rows
-    )
-
-
-def flagged_visits(ctx: ShopContext, actor: Actor) -> tuple[FlaggedVisit, ...]:
-    """Visits waiting for a lead's review (last 30 days), oldest first."""
-    with ctx.database.read() as session:
-        require(session, actor, Action.REVIEW_FLAGGED)
-        return _flagged(session, ctx, ctx.now() + timedelta(seconds=1))
-
-
-def build_end_of_day(session: Session, ctx: ShopContext, day: date) -> EndOfDayReport:
-    """The end-of-day check for store-local `day`, read in the caller's session without a
-    permission check (the CLI report uses it). Outstanding items are as they stand now,
-    for work due by the end of `day` (or by now, if the day is not over)."""
-    calendar = ctx.calendar
-    now = ctx.now()
-    end = calendar.start_of_day(day + timedelta(days=1))
-    pending = handoff_views(
-        session,
-        select(HandoffRequest)
-        .where(
-            HandoffRequest.status == HandoffStatus.PENDING,
-            col(HandoffRequest.requested_at) < end,
-        )
-        .order_by(col(HandoffRequest.requested_at), col(HandoffRequest.id)),
-    )
-    return EndOfDayReport(
-        day=day,
-        shop_name=ctx.rules.shop.name,
-        opens_at=calendar.opening(day),
-        closes_at=calendar.closing(day),
-        generated_at=now,
-        unreturned_calls=open_callbacks_due_by(session, ctx, day),
-        overdue_followups=overdue_followups_as_of(session, ctx, min(now, end)),
-        pending_handoffs=tuple(pending),
-        flagged_visits=_flagged(session, ctx, end),
-        scorecard=compute_period(session, ctx, day, day, day.isoformat()),
-    )
-
-
-def end_of_day(ctx: ShopContext, actor: Actor, day: date | None = None) -> EndOfDayReport:
-    """The end-of-day screen for `day` (default today, store time)."""
-    with ctx.database.read() as session:
-        require(session, actor, Action.SEE_END_OF_DAY)
-        return build_end_of_day(session, ctx, day or ctx.calendar.local_date(ctx.now()))

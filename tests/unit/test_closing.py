@@ -14,7 +14,16 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import HandoffRequest, HandoffStatus, Outcome, Visit
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from counter_tui.services import closing, customers, followups, handoffs, visit_views, visits
+from counter_tui.services import (
+    closing,
+    customers,
+    end_of_day,
+    flagged_visits,
+    followups,
+    handoffs,
+    visit_views,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 from tests.unit.conftest import AuditLog
@@ -144,7 +153,7 @@ def test_mark_reviewed_clears_the_flag(
     visit_id = visits.new_walk_in(ctx, team.sam, description="left", claim=True)
     clock.moment = _utc(2026, 11, 20, 17, 40)
     closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
-    (flagged,) = closing.flagged_visits(ctx, team.lead)
+    (flagged,) = flagged_visits.flagged_visits(ctx, team.lead)
     assert (flagged.visit_id, flagged.who, flagged.owner_name, flagged.outcome) == (
         visit_id,
         "left",
@@ -152,18 +161,18 @@ def test_mark_reviewed_clears_the_flag(
         Outcome.LEFT_AT_CLOSE,
     )
     with pytest.raises(NotAllowed):
-        closing.mark_reviewed(ctx, team.sam, visit_id, "fine")
+        flagged_visits.mark_reviewed(ctx, team.sam, visit_id, "fine")
     with pytest.raises(NotAllowed):
-        closing.flagged_visits(ctx, team.sam)
-    closing.mark_reviewed(ctx, team.lead, visit_id, "Called them\x1b, all fine")
+        flagged_visits.flagged_visits(ctx, team.sam)
+    flagged_visits.mark_reviewed(ctx, team.lead, visit_id, "Called them\x1b, all fine")
     assert fetch(Visit, visit_id).flagged_for_review is False
-    assert closing.flagged_visits(ctx, team.lead) == ()
+    assert flagged_visits.flagged_visits(ctx, team.lead) == ()
     (event,) = audit_log("visit.reviewed")
     assert json.loads(event.details) == {"note": "Called them, all fine"}
     with pytest.raises(Conflict, match="not flagged"):
-        closing.mark_reviewed(ctx, team.lead, visit_id)
+        flagged_visits.mark_reviewed(ctx, team.lead, visit_id)
     with pytest.raises(NotFound):
-        closing.mark_reviewed(ctx, team.lead, 999)
+        flagged_visits.mark_reviewed(ctx, team.lead, 999)
 
 
 def test_end_of_day_lists_what_is_outstanding(
@@ -185,7 +194,7 @@ def test_end_of_day_lists_what_is_outstanding(
     closing.close_day_if_due(ctx, grace=timedelta(0))
     clock.moment = _utc(2026, 11, 20, 17, 45)
 
-    report = closing.end_of_day(ctx, team.lead)
+    report = end_of_day.end_of_day(ctx, team.lead)
 
     assert report.day == FRIDAY and report.shop_name == "Test Shop"
     assert (report.opens_at, report.closes_at) == (_utc(2026, 11, 20, 9, 0), _utc(2026, 11, 20, 17, 30))
@@ -195,17 +204,17 @@ def test_end_of_day_lists_what_is_outstanding(
     assert report.pending_handoffs == ()
     assert [v.visit_id for v in report.flagged_visits] == [owned, left]
     assert report.scorecard.overall.visits == 2
-    assert [v.id for v in closing.end_of_day(ctx, team.lead, date(2026, 11, 19)).unreturned_calls] == [
+    assert [v.id for v in end_of_day.end_of_day(ctx, team.lead, date(2026, 11, 19)).unreturned_calls] == [
         old_call
     ]
     with pytest.raises(NotAllowed):
-        closing.end_of_day(ctx, team.sam)
+        end_of_day.end_of_day(ctx, team.sam)
 
 
 def test_end_of_day_lists_pending_hand_offs(ctx: ShopContext, team: Team) -> None:
     owned = visits.new_walk_in(ctx, team.sam, description="green coat", claim=True)
     request = handoffs.request_handoff(ctx, team.sam, owned, team.alex.staff_id or 0, "Lunch")
-    (pending,) = closing.end_of_day(ctx, team.lead).pending_handoffs
+    (pending,) = end_of_day.end_of_day(ctx, team.lead).pending_handoffs
     assert (pending.id, pending.who, pending.from_name, pending.to_name, pending.reason) == (
         request,
         "green coat",

@@ -44,6 +44,7 @@ from counter_tui.services import (
     erasure,
     exports,
     feedback,
+    flagged_visits,
     followup_oversight,
     followup_snooze,
     followups,
@@ -608,9 +609,9 @@ CASES = [
         lambda s, t: reversals.reopen_visit(s.ctx, s.team.lead, s.visit, t),
     ),
     Case(
-        "closing.mark_reviewed:note",
+        "flagged_visits.mark_reviewed:note",
         "short_note",
-        lambda s, t: closing.mark_reviewed(s.ctx, s.team.lead, s.visit, t),
+        lambda s, t: flagged_visits.mark_reviewed(s.ctx, s.team.lead, s.visit, t),
     ),
     Case(
         "closing.close_day:reason",

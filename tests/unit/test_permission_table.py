@@ -37,6 +37,7 @@ from counter_tui.services import (
     erasure,
     exports,
     feedback,
+    flagged_visits,
     followup_oversight,
     followup_snooze,
     followups,
@@ -209,8 +210,8 @@ CASES: dict[str, Case] = {
             c, a, seen=closing.close_day_preview(c, s.lead).seen, reason="flood"
         ),
     ),
-    "closing.mark_reviewed": Case(
-        Action.REVIEW_FLAGGED, lambda c, a, s: closing.mark_reviewed(c, a, s.flagged)
+    "flagged_visits.mark_reviewed": Case(
+        Action.REVIEW_FLAGGED, lambda c, a, s: flagged_visits.mark_reviewed(c, a, s.flagged)
     ),
     "customers.add_note": Case(R, lambda c, a, s: customers.add_note(c, a, s.bob, "likes tea")),
     "customers.create_customer": Case(R, lambda c, a, s: customers.create_customer(c, a, name="Dee Park")),
@@ -464,12 +465,12 @@ READS = {
     "changes.log_state",
     "closing.close_day_preview",
     "closing.closes_early",
-    "closing.end_of_day",
-    "closing.flagged_visits",
     "closing.last_close_before",
     "customer_record.customer_detail",
     "customer_record.current_record",
     "customers.customer_count",
+    "end_of_day.end_of_day",
+    "flagged_visits.flagged_visits",
     "customer_search.find_customers",
     "feedback.topic_board",
     "feedback.topic_feedback",

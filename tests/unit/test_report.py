@@ -16,7 +16,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import NeedKind, Outcome
 from counter_tui.report import day_report, render_day_report, render_json
-from counter_tui.services import closing, customers, followups, handoffs, visits
+from counter_tui.services import closing, customers, end_of_day, followups, handoffs, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -363,7 +363,7 @@ def test_text_report_of_the_hand_built_day(ctx: ShopContext, team: Team, clock: 
 
 def test_report_uses_the_end_of_day_figures(ctx: ShopContext, team: Team, clock: ManualClock) -> None:
     build_day(ctx, team, clock)
-    screen = closing.end_of_day(ctx, team.lead, FRIDAY)
+    screen = end_of_day.end_of_day(ctx, team.lead, FRIDAY)
     report = day_report(ctx, FRIDAY)
     assert report["summary"] == {
         "unreturned_calls": len(screen.unreturned_calls),

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Label, Static
 from counter_tui.errors import DomainError
 from counter_tui.report import render_day_report
 from counter_tui.sentences import join_sentences
-from counter_tui.services import closing, reversals
+from counter_tui.services import closing, end_of_day, flagged_visits, reversals
 from counter_tui.services.close_seen import CloseChanged
 from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult, handoffs_said
 from counter_tui.services.context import Actor, ShopContext
@@ -83,7 +83,7 @@ class EndOfDayPane(ReviewPane):
 
     def reload(self) -> None:
         """Fetch today's end-of-day report."""
-        self.load("end_of_day", closing.end_of_day, self.ctx, self.actor, then=self.show)
+        self.load("end_of_day", end_of_day.end_of_day, self.ctx, self.actor, then=self.show)
 
     def show(self, report: EndOfDayReport) -> None:
         """Render the loose ends and the figures."""
@@ -232,7 +232,7 @@ class EndOfDayPane(ReviewPane):
         ask(
             self,
             TextPromptDialog(f"Reviewed: {one_line(visit.who, 30)}", "What happened? (kept in the log)"),
-            lambda actor, note: closing.mark_reviewed(self.ctx, actor, visit.visit_id, note),
+            lambda actor, note: flagged_visits.mark_reviewed(self.ctx, actor, visit.visit_id, note),
             then=lambda _: self.reload(),
         )
 
