@@ -32,10 +32,15 @@ from textual.screen import Screen
 from textual.timer import Timer, TimerCallback
 
 from counter_tui.errors import DomainError
-from counter_tui.ui.textual_fixes import let_go_of_closed_widgets, make_line_caches_on_first_use
+from counter_tui.ui.textual_fixes import (
+    let_go_of_closed_widgets,
+    make_line_caches_on_first_use,
+    style_a_new_screen_once,
+)
 
 let_go_of_closed_widgets()
 make_line_caches_on_first_use()
+style_a_new_screen_once()
 
 T = TypeVar("T")
 #: A service call failed: its transaction was rolled back.

@@ -1,5 +1,5 @@
-"""Two fixes to Textual's drawing that a terminal open all day needs: applied once, as the
-UI loads (by `guarded_app`, which every app, screen and widget of ours builds on).
+"""Fixes to Textual that a terminal open all day needs: applied once, as the UI loads (by
+`guarded_app`, which every app, screen and widget of ours builds on).
 
 Textual 8 looks up the two backgrounds of each drawn line through `functools.lru_cache` on
 a method of the widget's line cache (`StylesCache.get_inner_outer`), so the cache's key
@@ -14,6 +14,12 @@ Textual also gives every line it draws (`Strip`) seven caches of the lines deriv
 (cropped, styled, …). Most lines never use one, yet each frame made them all, and they were
 a fifth of the objects a lead's terminal held for each full collection to walk. They are
 made on first use instead, as Textual's own `Content` does with its cache.
+
+Textual styles every widget of a screen again each time the screen is shown
+(`ScreenResume.refresh_styles`), the first time included, though its widgets were styled
+as they mounted, a moment before, with the same stylesheet: about a twentieth of the CPU
+of opening a screen or a dialog. The first showing skips it; a screen shown again (back
+from under another, the theme changed meanwhile) is styled again as Textual does.
 """
 
 from __future__ import annotations
@@ -23,9 +29,11 @@ from functools import lru_cache
 from typing import Any
 
 from rich.segment import Segment
+from textual import events
 from textual._styles_cache import StylesCache
 from textual.cache import FIFOCache
 from textual.color import Color
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
 
@@ -40,6 +48,8 @@ STRIP_CACHE_SIZES = {
 }
 """Each of a line's caches, as large as Textual's `Strip.__init__` makes it."""
 
+TEXTUAL_SCREEN_RESUME = Screen._on_screen_resume
+"""`Screen._on_screen_resume` as Textual ships it."""
 TEXTUAL_STRIP_INIT = Strip.__init__
 """`Strip.__init__` as Textual ships it (tests compare its caches with ours)."""
 
@@ -93,3 +103,16 @@ def make_line_caches_on_first_use() -> None:
         if not isinstance(slot, CacheOnFirstUse):
             setattr(Strip, name, CacheOnFirstUse(slot, size))
     Strip.__init__ = _line_without_caches  # type: ignore[assignment,method-assign]
+
+
+def _resume_styled_once(screen: Screen[Any], event: events.ScreenResume) -> None:
+    """Textual's resume, without styling the screen's widgets again the first time."""
+    if not getattr(screen, "_shown_before", False):
+        screen._shown_before = True  # type: ignore[attr-defined]
+        event.refresh_styles = False
+    TEXTUAL_SCREEN_RESUME(screen, event)
+
+
+def style_a_new_screen_once() -> None:
+    """Skip restyling a screen shown for the first time (idempotent)."""
+    Screen._on_screen_resume = _resume_styled_once  # type: ignore[assignment,method-assign]
