@@ -84,9 +84,7 @@ def action_name(action: str | ActionParseResult) -> str:
 def forget_closed_watchers(watched: DOMNode) -> None:
     """Drop watchers of `watched`'s reactives set by widgets now closed. Textual prunes
     them only when the watched value changes: every screen's Header watches the app's
-    title, so each closed screen stayed in memory, Header and all; every key a footer
-    shows watches the footer's `compact`, so a screen left open kept the keys of every
-    redraw of its footer (issue 12)."""
+    title, so each closed screen stayed in memory, Header and all (issue 12)."""
     watchers: dict[str, list[tuple[Any, Any]]] = getattr(watched, "__watchers", {})
     for pairs in watchers.values():
         pairs[:] = [(node, callback) for node, callback in pairs if not node._closing and node.is_attached]

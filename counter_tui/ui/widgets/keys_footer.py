@@ -17,6 +17,7 @@ panel lists them) rather than cut mid-word."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -122,12 +123,7 @@ class SteadyFooter(Guarded, Widget, can_focus=False):
     def placed(self) -> list[PlacedKey]:
         """The keys drawn and where: all of them, one column apart (past the right edge
         they are cut, as Textual's footer does)."""
-        placed = []
-        x = 0
-        for key in self.keys:
-            placed.append(PlacedKey(key, x))
-            x += key.width + 1
-        return placed
+        return in_a_row(self.keys, 0)
 
     def render(self) -> Text:
         line = Text(no_wrap=True, overflow="crop", end="")
@@ -183,22 +179,24 @@ class KeysFooter(SteadyFooter):
         whole before them (one column between each, and before the pinned ones). The keys
         come in the screen's order of importance, so the first that does not fit ends the
         row: a later, shorter one is not drawn in its place."""
-        width = self.size.width
         pinned = [key for key in self.keys if key.pinned]
-        x = width - sum(key.width + 1 for key in pinned)
-        placed = []
-        for key in pinned:
-            placed.append(PlacedKey(key, x))
-            x += key.width + 1
-        room = width - (1 + sum(key.width + 1 for key in pinned) if pinned else 0)
-        x = 0
-        flowing = []
+        pinned_x = self.size.width - sum(key.width + 1 for key in pinned)
+        room = pinned_x - 1 if pinned else self.size.width
+        fitting = []
         for key in self.keys:
             if key.pinned:
                 continue
             room -= key.width + 1
             if room < 0:
                 break
-            flowing.append(PlacedKey(key, x))
-            x += key.width + 1
-        return flowing + placed
+            fitting.append(key)
+        return in_a_row(fitting, 0) + in_a_row(pinned, pinned_x)
+
+
+def in_a_row(keys: Iterable[ShownKey], x: int) -> list[PlacedKey]:
+    """`keys` one column apart, the first at column `x`."""
+    placed = []
+    for key in keys:
+        placed.append(PlacedKey(key, x))
+        x += key.width + 1
+    return placed
