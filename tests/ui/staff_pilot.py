@@ -15,6 +15,7 @@ from textual.widgets import DataTable, OptionList, Static
 from counter_tui.services import staff
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.app import CounterApp
+from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
@@ -97,6 +98,16 @@ async def quick_sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
     actor = staff.sign_in(app.ctx, person.id, pin)
     app.call_later(app.signed_in, actor)  # in the app's own loop, as the screen's callback is
     await settle(pilot)
+
+
+async def open_walk_in(pilot: Pilot[None]) -> NewWalkInDialog:
+    """Sign in as Sam (`quick_sign_in`) and press n: the new walk-in dialog."""
+    await quick_sign_in(pilot, "sam", "2222")
+    await pilot.press("n")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, NewWalkInDialog)
+    return dialog
 
 
 async def open_followups(pilot: Pilot[None]) -> FollowUpsScreen:

@@ -16,12 +16,20 @@ from counter_tui.ui.dialogs.end_visit import EndVisitDialog
 from counter_tui.ui.dialogs.followup_forms import CallbackDialog, PromiseDialog
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
-from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.widgets.choice import ChoiceList
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, quick_sign_in, settle, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    open_record,
+    open_walk_in,
+    plain,
+    quick_sign_in,
+    settle,
+    type_text,
+)
 
 
 def beside(dialog: FormDialog[object], field_id: str) -> str:
@@ -224,11 +232,7 @@ async def test_new_walk_in_ticks_needs_with_space_and_unticks_greeting(ctx: Shop
     """n: ↓ Space ticks "needs help" ([x] shown), Tab, Space unticks "I'm greeting them"."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("n")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, NewWalkInDialog)
+        dialog = await open_walk_in(pilot)
         await type_text(pilot, "red coat")
         await pilot.press("tab", "down", "space")
         assert options(dialog, "needs")[:2] == ["[ ] browse privately", "[x] needs help"]

@@ -9,11 +9,10 @@ from counter_tui.clock import ManualClock
 from counter_tui.db.models import Visit
 from counter_tui.services import visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle, table_rows, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_walk_in, quick_sign_in, settle, table_rows, type_text
 
 FLAG, WHO, ARRIVED, WAITING, OWNER, NEEDS = range(6)
 
@@ -48,10 +47,7 @@ async def test_new_walk_in_greeted_now_appears_as_mine(ctx: ShopContext, team: T
     """n, a description, Enter: the customer is on the board with you as owner."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, NewWalkInDialog)
+        await open_walk_in(pilot)
         await type_text(pilot, "red coat, kettles")
         await pilot.press("enter")
         await settle(pilot)

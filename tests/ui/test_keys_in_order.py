@@ -17,13 +17,12 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.customer_form import CustomerFormDialog
 from counter_tui.ui.dialogs.duplicate_choice import DuplicateChoiceDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
-from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.kiosk.app import KioskApp
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, burst, quick_sign_in, settle, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, burst, open_walk_in, quick_sign_in, settle, type_text
 from tests.ui.test_kiosk_flow import SIZE as KIOSK_SIZE
 from tests.ui.test_kiosk_flow import visits_with_needs
 
@@ -42,13 +41,6 @@ async def keys_burst(pilot: Pilot[None], *keys: str) -> None:
 def descriptions(ctx: ShopContext) -> list[str]:
     with ctx.database.read() as session:
         return [visit.description for visit in session.exec(select(Visit)).all()]
-
-
-async def open_walk_in(pilot: Pilot[None]) -> None:
-    await quick_sign_in(pilot, "sam", "2222")
-    await pilot.press("n")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, NewWalkInDialog)
 
 
 async def test_a_backspace_typed_just_before_enter_is_saved(ctx: ShopContext, team: Team) -> None:

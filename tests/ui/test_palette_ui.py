@@ -9,13 +9,12 @@ from textual.widgets import Input
 
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, option_labels, quick_sign_in, settle, type_text
+from tests.ui.staff_pilot import SIZE, StaffApp, open_walk_in, option_labels, quick_sign_in, settle, type_text
 
 
 async def palette_offers(pilot: Pilot[None], app: StaffApp, typed: str = "") -> list[str]:
@@ -101,11 +100,7 @@ async def test_no_palette_over_a_half_typed_dialog(ctx: ShopContext, team: Team)
     a dialog ctrl+p does nothing and what was typed stays."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("n")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, NewWalkInDialog)
+        dialog = await open_walk_in(pilot)
         await type_text(pilot, "tall man in a green coat")
         await pilot.press("ctrl+p")
         await settle(pilot)

@@ -10,10 +10,9 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.dialogs.walk_in import NewWalkInDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, settle
+from tests.ui.staff_pilot import SIZE, StaffApp, open_walk_in, quick_sign_in, settle
 
 
 @pytest.fixture
@@ -39,11 +38,7 @@ async def test_a_dialog_shown_for_the_first_time_is_not_styled_again(
     not all over again as it is shown."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await quick_sign_in(pilot, "sam", "2222")
-        await pilot.press("n")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, NewWalkInDialog)
+        dialog = await open_walk_in(pilot)
         assert dialog.query_one("#description").has_focus
         assert dialog not in restyled
 
