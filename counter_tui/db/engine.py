@@ -59,6 +59,12 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # read most of them again from the OS, and the cache held them (benchmarks/README.md,
 # bench_search.py). Pages are taken as they are read: a small shop uses little of it.
 SQLITE_CACHE_KIB = 16_384
+SQLITE_HEAP_LIMIT_KIB = 20_480
+"""All of a process's SQLite memory together (SQLite's soft heap limit, process-wide): one
+connection's full page cache and 4 MiB for the rest. Each pooled connection has a cache
+of its own; on a million-customer shop a lead's terminal held 33 MiB of them after two
+rounds of its screens (benchmarks/README.md, stop 34). Past the limit, a connection
+reuses its least recently used pages instead of taking more."""
 WRITE_OPTION = "counter_tui_write"
 PG_CONNECT_ARGS: dict[str, Any] = {
     "connect_timeout": CONNECT_TIMEOUT_SECONDS,
@@ -163,6 +169,7 @@ def _configure_sqlite(engine: Engine, path: Path | None) -> None:
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA soft_heap_limit = {SQLITE_HEAP_LIMIT_KIB * 1024}")
         cursor.execute("PRAGMA secure_delete = ON")  # erased data is overwritten, not left in free space
         cursor.close()
 
@@ -219,6 +226,7 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": 15},
             hide_parameters=True,
+            pool_use_lifo=True,  # the connection used last, whose page cache is warm
         )
         _configure_sqlite(engine, path)
         return engine
