@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, Visit
@@ -45,7 +46,7 @@ def flagged_before(session: Session, ctx: ShopContext, before: datetime) -> tupl
         .where(
             col(Visit.arrived_at) >= since,
             col(Visit.arrived_at) < before,
-            col(Visit.flagged_for_review).is_(True),
+            col(Visit.flagged_for_review) == true(),  # `=`, which the index serves (`IS` it may not)
         )
         .order_by(col(Visit.arrived_at), col(Visit.id))
     ).all()

@@ -13,7 +13,10 @@ from counter_tui.db.models.kinds import HandoffStatus
 class Visit(SQLModel, table=True):
     """One customer's time in the shop, from arrival to end."""
 
-    __table_args__ = (Index("ix_visit_open", "ended_at", "arrived_at"),)
+    __table_args__ = (
+        Index("ix_visit_open", "ended_at", "arrived_at"),
+        Index("ix_visit_flagged", "flagged_for_review", "arrived_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
