@@ -19,6 +19,7 @@ import time
 from textual import events
 from textual.app import ReturnType
 
+from counter_tui.free_memory import FREE_MEMORY
 from counter_tui.quiet_collections import FULL_COLLECTIONS
 from counter_tui.ui.guarded_app import GuardedApp
 
@@ -67,8 +68,11 @@ class QuietHeap(GuardedApp[ReturnType]):
         return time.monotonic() - self._last_input
 
     def _collect_if_quiet(self) -> None:
-        """A service call under way is no quiet moment: its thread would wait for the
-        collection. (The key time is read here, not through `idle_seconds`, which is the
-        idle lock's to call: a test makes the lock's check fail through it.)"""
+        """Run a full collection if one is due and the terminal is quiet, then give freed
+        memory back to the system (`free_memory`). A service call under way is no quiet
+        moment: its thread would wait for the collection. (The key time is read here, not
+        through `idle_seconds`, which is the idle lock's to call: a test makes the lock's
+        check fail through it.)"""
         busy = any(not worker.is_finished for worker in self.workers)
-        FULL_COLLECTIONS.collect_if_due(0.0 if busy else time.monotonic() - self._last_input)
+        if FULL_COLLECTIONS.collect_if_due(0.0 if busy else time.monotonic() - self._last_input):
+            FREE_MEMORY.give_back_if_due()

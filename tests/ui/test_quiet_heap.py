@@ -1,5 +1,6 @@
 """The staff app and the kiosk hold Python's full garbage collections while they run,
-and run one when it is due at a quiet moment (`ui/heap.py`); a key press ends the quiet,
+and run one when it is due at a quiet moment (`ui/heap.py`), then give freed memory back
+to the system (`free_memory`); a key press ends the quiet,
 and the process gets Python's own collections back when the app ends."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import time
 import pytest
 from textual.app import App
 
-from counter_tui import quiet_collections
+from counter_tui import free_memory, quiet_collections
 from counter_tui.services.context import ShopContext
 from counter_tui.ui import heap
 from counter_tui.ui.kiosk.app import KioskApp
@@ -21,8 +22,9 @@ from tests.ui.staff_pilot import SIZE, StaffApp, settle
 
 @pytest.mark.parametrize("kind", ["staff app", "kiosk"])
 async def test_full_collections_wait_for_a_quiet_moment_while_the_app_runs(
-    ctx: ShopContext, team: Team, full_collections: list[int], kind: str
+    ctx: ShopContext, team: Team, full_collections: list[int], kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(free_memory.FREE_MEMORY, "last_given_at", float("-inf"))
     before = gc.get_threshold()
     app: App[object] = StaffApp(ctx) if kind == "staff app" else KioskApp(ctx, "door")  # type: ignore[assignment]
     assert isinstance(app, heap.QuietHeap)
@@ -37,6 +39,8 @@ async def test_full_collections_wait_for_a_quiet_moment_while_the_app_runs(
         app._collect_if_quiet()
         assert full_collections == []  # a key was just pressed
         app._last_input = time.monotonic() - quiet_collections.QUIET_SECONDS
+        given = free_memory.FREE_MEMORY.given
         app._collect_if_quiet()
         assert len(full_collections) == 1
+        assert free_memory.FREE_MEMORY.given == given + 1  # freed memory goes back after it
     assert gc.get_threshold() == before
