@@ -108,9 +108,10 @@ def one_loop(terminal: Terminal) -> None:
     press(terminal, "\x1b", FLOOR)
     press(terminal, "\x0c", SIGN_IN)  # ctrl+l: lock
     sign_in(terminal)
+    signing_out = len(terminal.seen)
     terminal.send("\x0f")  # ctrl+o: sign out, refused while Dana still has customers
     terminal.drain(0.5)
-    if SIGN_IN not in terminal.seen[-4000:]:
+    if SIGN_IN not in terminal.seen[signing_out:]:
         press(terminal, "\x0c", SIGN_IN)
 
 
