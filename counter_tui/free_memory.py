@@ -4,9 +4,9 @@ glibc keeps memory that was freed for later allocations instead of returning it,
 it lies at the very top of the heap. A staff terminal on a million-customer shop held
 16 MiB that way after its SQLite connections let go of their page caches (benchmarks/
 README.md, stop 34), and whatever a large report had read, until it exited. At a quiet
-moment, after a full garbage collection (`ui/heap.py`), `malloc_trim` returns the free
-pages; it costs about 10 ms, so at most once every AT_MOST_EVERY_SECONDS. Elsewhere than
-Linux with glibc nothing is given back.
+moment (`ui/heap.py`), `malloc_trim` returns the free pages; it costs about 10 ms, so at
+most once every AT_MOST_EVERY_SECONDS. Elsewhere than Linux with glibc nothing is given
+back.
 
 Only the standard library: `quiet_collections` and the apps use it before anything heavy
 is imported.
@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from functools import cache
 
-AT_MOST_EVERY_SECONDS = 60.0
+AT_MOST_EVERY_SECONDS = 10.0
 """The shortest time between two givings back on one terminal."""
 
 

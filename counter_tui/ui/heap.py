@@ -20,7 +20,7 @@ from textual import events
 from textual.app import ReturnType
 
 from counter_tui.free_memory import FREE_MEMORY
-from counter_tui.quiet_collections import FULL_COLLECTIONS
+from counter_tui.quiet_collections import FULL_COLLECTIONS, QUIET_SECONDS
 from counter_tui.ui.guarded_app import GuardedApp
 
 CHECK_SECONDS = 0.25
@@ -68,11 +68,15 @@ class QuietHeap(GuardedApp[ReturnType]):
         return time.monotonic() - self._last_input
 
     def _collect_if_quiet(self) -> None:
-        """Run a full collection if one is due and the terminal is quiet, then give freed
-        memory back to the system (`free_memory`). A service call under way is no quiet
-        moment: its thread would wait for the collection. (The key time is read here, not
+        """Run a full collection if one is due and the terminal is quiet; after one, or at a
+        quiet moment once keys were pressed since the last time, give freed memory back to
+        the system (`free_memory`: not again and again on a terminal nobody uses). A
+        service call under way is no quiet moment: its thread would wait. (The key time is read here, not
         through `idle_seconds`, which is the idle lock's to call: a test makes the lock's
         check fail through it.)"""
         busy = any(not worker.is_finished for worker in self.workers)
-        if FULL_COLLECTIONS.collect_if_due(0.0 if busy else time.monotonic() - self._last_input):
+        quiet_for = 0.0 if busy else time.monotonic() - self._last_input
+        collected = FULL_COLLECTIONS.collect_if_due(quiet_for)
+        used_since = self._last_input > FREE_MEMORY.last_given_at
+        if collected or (quiet_for >= QUIET_SECONDS and used_since):
             FREE_MEMORY.give_back_if_due()

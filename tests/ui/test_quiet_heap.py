@@ -44,3 +44,25 @@ async def test_full_collections_wait_for_a_quiet_moment_while_the_app_runs(
         assert len(full_collections) == 1
         assert free_memory.FREE_MEMORY.given == given + 1  # freed memory goes back after it
     assert gc.get_threshold() == before
+
+
+async def test_freed_memory_goes_back_at_a_quiet_moment_after_keys(
+    ctx: ShopContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(free_memory.FREE_MEMORY, "last_given_at", float("-inf"))
+    monkeypatch.setattr(heap.FULL_COLLECTIONS, "collect_if_due", lambda quiet_for: False)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        given = free_memory.FREE_MEMORY.given
+        app._collect_if_quiet()
+        assert free_memory.FREE_MEMORY.given == given  # a key was just pressed
+        app._last_input = time.monotonic() - quiet_collections.QUIET_SECONDS
+        app._collect_if_quiet()
+        assert free_memory.FREE_MEMORY.given == given + 1  # with no collection due
+        free_memory.FREE_MEMORY.last_given_at -= free_memory.AT_MOST_EVERY_SECONDS
+        app._last_input = free_memory.FREE_MEMORY.last_given_at - 1
+        app._collect_if_quiet()
+        assert free_memory.FREE_MEMORY.given == given + 1  # no key since: nothing to give
