@@ -9,15 +9,19 @@ review through its seven tabs and back, lock and sign in again, and sign out (or
 when Dana still has customers and signing out is refused). Each screen counts as
 reached when its text is painted and the terminal then stays quiet.
 
-Printed: the resident memory (VmRSS) after sign-in, then every `--every` loops, and the
+Printed: the resident memory (VmRSS) after sign-in, then every `--every` loops, the
 growth per loop over the first and the second half of the run (the first loops warm
-caches up; a leak shows as a steady growth in the second half). In the same batch, a
+caches up; a leak shows as a steady growth in the second half), and the memory after a
+pause without a key at the end, as between customers. In the same batch, a
 minimal Textual app (Header, a 50-row DataTable, Footer) is measured, idle and after as
 many cursor keys as the staff app got. Last, the floor under the staff app's memory: the
 modules it had loaded by the end (it writes their names on SIGUSR1, `LAUNCHER`), imported
 into a fresh interpreter that runs nothing. Figures only, no assertions:
 
     .venv/bin/python benchmarks/bench_soak.py [--loops 40 | --minutes 5] [--every 5] [--db PATH]
+
+`--db` may be a large shop from `bench_large_shop.py --build-only` (a few walk-ins are
+added when nobody is in); Dana (a shift lead, PIN 1111) signs in.
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 from bench_floor import ANSI, Terminal
@@ -39,6 +45,10 @@ LEAD, PIN = "dana", "1111"
 SIGN_IN = "Who are you?"
 FLOOR = "· lead"
 """On the floor board's header (Dana's name and role), painted again on coming back to it."""
+QUIET_PAUSE_SECONDS = 12.0
+"""A pause at the end, as between customers: the loops seldom leave the app a quiet moment
+(`quiet_collections.QUIET_SECONDS`), at which it collects and gives freed memory back (at
+most every 10 s, `free_memory.AT_MOST_EVERY_SECONDS`)."""
 KEYS_PER_LOOP = 20
 """Roughly the keys one loop presses, given to the minimal app too."""
 LAUNCHER = """
@@ -65,6 +75,28 @@ resident = [line for line in open("/proc/self/status") if line.startswith("VmRSS
 print(len(sys.modules), resident.split()[1])
 """
 """Imports the modules named in a file, then prints how many are loaded and the KiB resident."""
+
+
+def with_open_visits(database: Path) -> None:
+    """A shop with nobody in (a large shop as `bench_large_shop.py` builds it) gets a few
+    walk-ins, every other one served by Priya, so that the loop has a customer to open."""
+    with closing(sqlite3.connect(database)) as connection:
+        if connection.execute("SELECT count(*) FROM visit WHERE ended_at IS NULL").fetchone()[0]:
+            return
+    from sqlmodel import select
+
+    from counter_tui.bootstrap import open_shop
+    from counter_tui.config import load_settings
+    from counter_tui.db.models import Staff
+    from counter_tui.services import visits
+    from counter_tui.services.context import Actor
+
+    ctx = open_shop(load_settings(database_url=f"sqlite:///{database}"))
+    with ctx.database.read() as session:
+        priya = Actor.of(session.exec(select(Staff).where(Staff.name == "Priya")).one())
+    for n in range(30):
+        visits.new_walk_in(ctx, priya, description=f"walk-in {n}", claim=n % 2 == 1)
+    ctx.database.dispose()
 
 
 def settle(terminal: Terminal, painted: str | None = None) -> None:
@@ -162,8 +194,14 @@ def soak(database: Path, loops: int, minutes: float, every: int, modules: Path) 
         print(f"  growth per loop, second half: {growth(half) * 1024:7.1f} KiB")
         minutes_run = (time.monotonic() - started) / 60
         print(f"  at the end: {resident_mib(pid):.1f} MiB after {done} loops, {minutes_run:.1f} min")
+        pause_ends = time.monotonic() + QUIET_PAUSE_SECONDS
+        while time.monotonic() < pause_ends:
+            terminal.drain(0.05)
+        print(f"  after {QUIET_PAUSE_SECONDS:.0f} s without a key: {resident_mib(pid):.1f} MiB")
         os.kill(pid, signal.SIGUSR1)
-        terminal.drain(0.5)
+        deadline = time.monotonic() + 10
+        while not modules.exists() and time.monotonic() < deadline:
+            terminal.drain(0.05)  # not until quiet: the sign-in screen's cursor blinks
         return done
     finally:
         terminal.close()
@@ -183,8 +221,10 @@ def main(argv: list[str] | None = None) -> None:
         database = (args.db or Path(folder) / "demo.sqlite3").resolve()
         if not database.exists():
             build_demo(database, dict(os.environ))
+        with_open_visits(database)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"Soak on a demo shop (load average {load:.1f} on {os.cpu_count()} CPUs):")
+        shop = f"the shop {args.db}" if args.db else "a demo shop"
+        print(f"Soak on {shop} (load average {load:.1f} on {os.cpu_count()} CPUs):")
         print("counter-tui:")
         modules = Path(folder) / "modules.txt"
         done = soak(database, args.loops, args.minutes, max(1, args.every), modules)
