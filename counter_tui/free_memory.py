@@ -1,21 +1,17 @@
 """Memory the app has freed, given back to the system at quiet moments.
 
 glibc keeps memory that was freed for later allocations instead of returning it, unless
-it lies at the very top of the heap. A staff terminal on a million-customer shop held
-16 MiB that way after its SQLite connections let go of their page caches (benchmarks/
-README.md, stop 34), and whatever a large report had read, until it exited. At a quiet
+it lies at the very top of the heap. A lead's terminal on a million-customer shop held
+22 MiB that way after three rounds of its screens (much of it the page caches its SQLite
+connections let go of), until it exited (benchmarks/README.md, stop 34). At a quiet
 moment (`ui/heap.py`), `malloc_trim` returns the free pages; it costs about 10 ms, so at
-most once every AT_MOST_EVERY_SECONDS. Elsewhere than Linux with glibc nothing is given
-back.
-
-Only the standard library: `quiet_collections` and the apps use it before anything heavy
-is imported.
+most once every AT_MOST_EVERY_SECONDS. Where the C library has no `malloc_trim` (not
+glibc) nothing is given back. Only the standard library, like `quiet_collections`.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import time
 from collections.abc import Callable
 from functools import cache
@@ -26,10 +22,10 @@ AT_MOST_EVERY_SECONDS = 10.0
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's `malloc_trim`, or None where the C library has none."""
-    name = ctypes.util.find_library("c")
+    """glibc's `malloc_trim` (looked up among the symbols the interpreter has loaded, which
+    include its C library's), or None where the C library has none."""
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return None
 

@@ -8,7 +8,8 @@ of the UI thread, every two seconds or so while another terminal's claims arrive
 claim that met one was painted 140 ms late instead of 30. Moving those objects out of
 the collector's sight (`gc.freeze`) once they are loaded leaves it the objects made
 since: 15–25 ms a walk on the floor board. While an app runs (`QuietHeap`), those walks
-wait for a quiet moment (`counter_tui.quiet_collections`).
+wait for a quiet moment (`counter_tui.quiet_collections`), and memory freed meanwhile goes
+back to the system at such moments (`counter_tui.free_memory`).
 """
 
 from __future__ import annotations
@@ -71,9 +72,9 @@ class QuietHeap(GuardedApp[ReturnType]):
         """Run a full collection if one is due and the terminal is quiet; after one, or at a
         quiet moment once keys were pressed since the last time, give freed memory back to
         the system (`free_memory`: not again and again on a terminal nobody uses). A
-        service call under way is no quiet moment: its thread would wait. (The key time is read here, not
-        through `idle_seconds`, which is the idle lock's to call: a test makes the lock's
-        check fail through it.)"""
+        service call under way is no quiet moment: its thread would wait. (The key time is
+        read here, not through `idle_seconds`, which is the idle lock's to call: a test
+        makes the lock's check fail through it.)"""
         busy = any(not worker.is_finished for worker in self.workers)
         quiet_for = 0.0 if busy else time.monotonic() - self._last_input
         collected = FULL_COLLECTIONS.collect_if_due(quiet_for)
