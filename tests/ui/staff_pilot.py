@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -21,6 +21,7 @@ from counter_tui.ui.screens.followups import FollowUpsScreen
 from counter_tui.ui.screens.sign_in import SignInScreen
 
 SIZE = (120, 40)
+ShownScreen = TypeVar("ShownScreen", bound=Screen[Any])
 
 
 class StaffApp(CounterApp):
@@ -100,24 +101,25 @@ async def quick_sign_in(pilot: Pilot[None], name: str, pin: str) -> None:
     await settle(pilot)
 
 
-async def open_walk_in(pilot: Pilot[None]) -> NewWalkInDialog:
-    """Sign in as Sam (`quick_sign_in`) and press n: the new walk-in dialog."""
+async def sam_presses(pilot: Pilot[None], key: str, opens: type[ShownScreen]) -> ShownScreen:
+    """Sign in as Sam (`quick_sign_in`) and press `key` on the floor board: the screen or
+    dialog it opens, checked to be an `opens`."""
     await quick_sign_in(pilot, "sam", "2222")
-    await pilot.press("n")
+    await pilot.press(key)
     await settle(pilot)
-    dialog = pilot.app.screen
-    assert isinstance(dialog, NewWalkInDialog)
-    return dialog
+    screen = pilot.app.screen
+    assert isinstance(screen, opens), screen
+    return screen
+
+
+async def open_walk_in(pilot: Pilot[None]) -> NewWalkInDialog:
+    """Sign in as Sam and press n: the new walk-in dialog."""
+    return await sam_presses(pilot, "n", NewWalkInDialog)
 
 
 async def open_followups(pilot: Pilot[None]) -> FollowUpsScreen:
-    """Sign in as Sam (`quick_sign_in`) and press f: Sam's follow-ups."""
-    await quick_sign_in(pilot, "sam", "2222")
-    await pilot.press("f")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, FollowUpsScreen)
-    return screen
+    """Sign in as Sam and press f: Sam's follow-ups."""
+    return await sam_presses(pilot, "f", FollowUpsScreen)
 
 
 def plain(value: object) -> str:
