@@ -48,8 +48,6 @@ class FreeMemory:
 
     def __init__(self, give: Callable[[], None] = give_back) -> None:
         self._give = give
-        self.given = 0
-        """How many times memory was given back."""
         self.last_given_at = float("-inf")
         """When it last was (`time.monotonic`)."""
 
@@ -60,7 +58,6 @@ class FreeMemory:
         if now - self.last_given_at < AT_MOST_EVERY_SECONDS:
             return False
         self._give()
-        self.given += 1
         self.last_given_at = now
         return True
 
