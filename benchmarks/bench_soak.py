@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -107,6 +108,14 @@ def settle(terminal: Terminal, painted: str | None = None) -> None:
         except SystemExit:
             raise SystemExit(f"never painted {painted!r}:\n" + ANSI.sub("", terminal.seen)[-1500:]) from None
     terminal.drain(0.15)
+
+
+def keep_reading(terminal: Terminal, seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+    """Read what the app draws for `seconds`, or until `until()` is true: not until the
+    terminal is quiet, which it never is while a cursor blinks."""
+    ends = time.monotonic() + seconds
+    while not until() and time.monotonic() < ends:
+        terminal.drain(0.05)
 
 
 def press(terminal: Terminal, keys: str, painted: str | None = None) -> None:
@@ -194,14 +203,10 @@ def soak(database: Path, loops: int, minutes: float, every: int, modules: Path) 
         print(f"  growth per loop, second half: {growth(half) * 1024:7.1f} KiB")
         minutes_run = (time.monotonic() - started) / 60
         print(f"  at the end: {resident_mib(pid):.1f} MiB after {done} loops, {minutes_run:.1f} min")
-        pause_ends = time.monotonic() + QUIET_PAUSE_SECONDS
-        while time.monotonic() < pause_ends:
-            terminal.drain(0.05)
+        keep_reading(terminal, QUIET_PAUSE_SECONDS)
         print(f"  after {QUIET_PAUSE_SECONDS:.0f} s without a key: {resident_mib(pid):.1f} MiB")
         os.kill(pid, signal.SIGUSR1)
-        deadline = time.monotonic() + 10
-        while not modules.exists() and time.monotonic() < deadline:
-            terminal.drain(0.05)  # not until quiet: the sign-in screen's cursor blinks
+        keep_reading(terminal, 10, until=modules.exists)
         return done
     finally:
         terminal.close()
