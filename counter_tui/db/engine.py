@@ -57,11 +57,12 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Each connection's page cache (SQLite's default is 2 MiB). Find-customer on a
 # million-customer shop reads a few thousand scattered pages; with 2 MiB each search
 # read most of them again from the OS, and the cache held them (benchmarks/README.md,
-# bench_search.py). Pages are taken as they are read: a small shop uses little of it.
-SQLITE_CACHE_KIB = 16_384
-SQLITE_HEAP_LIMIT_KIB = 20_480
+# bench_search.py). They fit in 6 MiB (4 MiB made a name search 0.8 ms slower), so 8 MiB
+# leaves room. Pages are taken as they are read: a small shop uses little of it.
+SQLITE_CACHE_KIB = 8_192
+SQLITE_HEAP_LIMIT_KIB = 10_240
 """All of a process's SQLite memory together (SQLite's soft heap limit, process-wide): one
-connection's full page cache and 4 MiB for the rest. Each pooled connection has a cache
+connection's full page cache and 2 MiB for the rest. Each pooled connection has a cache
 of its own; on a million-customer shop a lead's terminal held 33 MiB of them after two
 rounds of its screens (benchmarks/README.md, stop 34). Past the limit, a connection
 reuses its least recently used pages instead of taking more."""
