@@ -36,13 +36,18 @@ def measure_cell(measure: Measure) -> Text:
 
 
 def _figure(measure: Measure) -> str:
-    """The figure as a whole number rounded towards missing the target (down when higher
-    is better, up when lower is), so it never reads as met beside a ✗: 89.9% of a 90%
-    target shows 89. A target with a fraction keeps the figure's decimal."""
+    """The figure as the nearest whole number, as `report day`'s one decimal would round,
+    except where that would read as met beside a ✗: then towards missing the target (89.9%
+    of a 90% target shows 89, 5.4 hand-offs against a limit of 5 shows 6). A target with a
+    fraction keeps the figure's decimal."""
     value = measure.value or 0.0
     if not float(measure.target).is_integer():
         return f"{value:g}"
-    return str(math.floor(value) if measure.higher_is_better else math.ceil(value))
+    nearest = math.floor(value + 0.5)
+    reads_as_met = nearest >= measure.target if measure.higher_is_better else nearest <= measure.target
+    if reads_as_met and not measure.met:
+        nearest = math.floor(value) if measure.higher_is_better else math.ceil(value)
+    return str(nearest)
 
 
 def minutes_text(seconds: int | None) -> str:
