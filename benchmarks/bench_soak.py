@@ -151,7 +151,7 @@ def one_loop(terminal: Terminal) -> None:
     sign_in(terminal)
     signing_out = len(terminal.seen)
     terminal.send("\x0f")  # ctrl+o: sign out, refused while Dana still has customers
-    terminal.drain(0.5)
+    keep_reading(terminal, 1.0, until=lambda: SIGN_IN in terminal.seen[signing_out:])
     if SIGN_IN not in terminal.seen[signing_out:]:
         press(terminal, "\x0c", SIGN_IN)
 
