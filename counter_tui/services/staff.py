@@ -96,6 +96,11 @@ def add_staff(
     name = limited(name, "name")
     if not name:
         raise InvalidInput("Give the staff member a name.")
+    if not any(char.isalpha() for char in name):
+        raise InvalidInput(
+            "A name needs a letter: on the sign-in screen digits go to the PIN box, so a name "
+            "of digits alone could not be typed there."
+        )
     if role not in (Role.ASSOCIATE, Role.LEAD):
         raise InvalidInput("Role is 'associate' or 'lead'.")
     pin_hash = hash_pin(pin)

@@ -326,3 +326,19 @@ def test_a_pin_changed_while_it_was_checked_refuses_the_old_pin(
         staff.sign_in(ctx, added.id, "1234")
     assert audit_log("staff.signed_in") == []
     assert staff.sign_in(ctx, added.id, "5678").staff_id == added.id
+
+
+@pytest.mark.parametrize("name", ["1234", "07 700", "…", "٣٤", "🙂"])
+def test_a_name_without_a_letter_is_refused_as_sign_in_could_not_type_it(
+    ctx: ShopContext, row_count: RowCount, name: str
+) -> None:
+    """Digits typed on the sign-in screen go to the PIN box, so a name of digits alone could
+    be picked only by arrowing through the list; the tester's "1234" was added."""
+    before = row_count(Staff)
+    with pytest.raises(InvalidInput, match="letter"):
+        staff.add_staff(ctx, None, name=name, pin="1234")
+    assert row_count(Staff) == before
+
+
+def test_a_name_with_digits_and_letters_is_taken(ctx: ShopContext) -> None:
+    assert staff.add_staff(ctx, None, name="Sam 2", pin="1234").name == "Sam 2"
