@@ -54,6 +54,11 @@ class AlreadyOwned(Conflict):
     """A visit has an owner; the sentence names them and says what to do."""
 
 
+class FileNotWritten(DomainError):
+    """A file the app was told to write could not be (its folder, the disk); nothing of it
+    was left behind."""
+
+
 class SignInFailed(DomainError):
     """Wrong PIN, unknown or inactive staff member, or locked out."""
 

@@ -13,6 +13,7 @@ file is never overwritten, and it appears whole or not at all.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import tempfile
@@ -21,7 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from counter_tui.errors import Conflict, NotFound
+from counter_tui.errors import Conflict, FileNotWritten, NotFound
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -91,15 +92,40 @@ def new_private_file(path: Path, what: str = "the file", *, numbered: bool = Fal
         checked_new_file(path, what)  # the folder must exist; unless numbered, the name be free
     _remove_left_behind(path.parent)
     writer = f"{_host()}-{os.getpid()}"  # in the name, for `_remove_left_behind`
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{writer}.", suffix=PARTIAL)
+    try:
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{writer}.", suffix=PARTIAL)
+    except OSError as error:
+        raise FileNotWritten(not_written(error, path, what)) from error
     os.close(descriptor)
     new = NewFile(Path(name), path)
     try:
         os.chmod(new.partial, PRIVATE_FILE_MODE)
         yield new
         new.path = _take_name(new.partial, path, what, numbered)
+    except OSError as error:
+        raise FileNotWritten(not_written(error, path, what)) from error
     finally:
         new.partial.unlink(missing_ok=True)
+
+
+def not_written(error: OSError, path: Path | None, what: str = "the file") -> str:
+    """The sentence for `what` at `path` (None: the command's output) that could not be
+    written, naming the file asked for, never the hidden partial one the error names."""
+    target = f"{what} at {path}" if path else "the output"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"The disk is full, so {target} was not written whole. Free some space, then try again."
+    if path is None:
+        return f"Stopped: {error.strerror or error}."
+    if error.errno == errno.EROFS:
+        return (
+            f"Cannot write {target}: the folder {path.parent} is on a read-only disk. Choose another folder."
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"Cannot write {target}: this user may not write in the folder {path.parent}. "
+            "Nothing was written; choose a folder this user can write to."
+        )
+    return f"Cannot write {target}: {error.strerror or error}. Nothing was written."
 
 
 PARTIAL = ".partial"

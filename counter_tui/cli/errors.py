@@ -42,9 +42,12 @@ def _explain(error: Exception) -> None:
             "Something typed or given on the command line is not valid text (it holds bytes "
             f"that are not UTF-8). {UNDECODABLE}"
         )
-    if isinstance(error, OSError):
-        where = f" {error.filename}" if error.filename else ""
-        fail(f"Cannot use{where}: {error.strerror or error}.")
+    if isinstance(error, OSError) and error.filename:
+        fail(f"Cannot use {error.filename}: {error.strerror or error}.")
+    if isinstance(error, OSError):  # writing the command's output (a full disk, a closed pipe)
+        from counter_tui.files import not_written
+
+        fail(not_written(error, None))
     fail(_logged_unexpected())
 
 

@@ -93,12 +93,19 @@ def normalise_url(url: str) -> str:
 
 
 def check_supported(url: str) -> None:
-    """Refuse a URL that is not SQLite or PostgreSQL through psycopg 3, with a sentence."""
+    """Refuse a URL that is not SQLite or PostgreSQL through psycopg 3, with a sentence; and
+    options after an SQLite path, which the driver would ignore (`?mode=ro` opened the file
+    read-write after SQLAlchemy's warning)."""
     try:
         parsed = make_url(url)
     except ArgumentError as error:
         raise InvalidInput(f"That database URL is not valid. Use {SUPPORTED_URLS} ({error}).") from error
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend == "sqlite" and parsed.query:
+        options = url.partition("?")[2]
+        raise InvalidInput(
+            f"counter-tui opens an SQLite file by its path alone: leave '?{options}' out of the database URL."
+        )
     if (backend, driver) in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
         return
     if backend in ("sqlite", "postgresql"):

@@ -92,6 +92,14 @@ def test_a_database_of_another_kind_is_one_red_line(url: str, sentence: str) -> 
     assert_one_line_failure(invoke("--db", url, "staff", "list"), sentence)
 
 
+def test_options_after_an_sqlite_path_are_refused_not_ignored(shop_url: str) -> None:
+    """`?mode=ro` printed SQLAlchemy's two-line warning and opened the file read-write."""
+    assert_one_line_failure(
+        invoke("--db", f"{shop_url}?mode=ro", "staff", "list"),
+        "counter-tui opens an SQLite file by its path alone: leave '?mode=ro' out of the database URL.",
+    )
+
+
 def test_an_unreachable_postgresql_server_is_named() -> None:
     result = invoke("--db", "postgresql://shop@127.0.0.1:1/shop", "staff", "list")
 
@@ -219,9 +227,10 @@ def test_a_database_from_a_newer_version_is_refused_everywhere(
 # --- permissions (a non-root process, as on a real counter) -----------------------------
 
 
-def run_unprivileged(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def run_unprivileged(*args: str, home: Path, pin: str = "") -> subprocess.CompletedProcess[str]:
     """`python -m counter_tui ARGS…` as a process that file permissions apply to: when
-    the tests run as root, the capabilities that bypass them are dropped first."""
+    the tests run as root, the capabilities that bypass them are dropped first. `pin`: the
+    lead's PIN, for a command that asks for one."""
     command = [sys.executable, "-m", "counter_tui", *args]
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
@@ -235,6 +244,7 @@ def run_unprivileged(*args: str, home: Path) -> subprocess.CompletedProcess[str]
         XDG_DATA_HOME=str(home / "data"),
         XDG_STATE_HOME=str(home / "state"),
         COUNTER_TUI_CONFIG=str(home / "no-config.toml"),
+        COUNTER_TUI_LEAD_PIN=pin,
     )
     return subprocess.run(command, capture_output=True, text=True, env=environ, timeout=120, check=False)
 
@@ -307,6 +317,60 @@ def test_a_database_in_a_read_only_folder_is_one_red_line(locked: Path, tmp_path
         f"The folder {locked} cannot be written by this user, and the database needs to keep its "
         "journal files beside it there. Nothing was saved; make the folder writable for this user, "
         "or move the database to a folder that is.",
+    )
+
+
+def test_an_export_into_a_folder_that_cannot_be_written_names_the_file_asked_for(
+    shop_url: str, locked: Path, tmp_path: Path
+) -> None:
+    """It named the hidden temporary file (`.c.csv.vm-21917.dzcwx5xm.partial`) instead."""
+    locked.chmod(0o500)
+    out = locked / "customers.csv"
+
+    result = run_unprivileged(
+        "--db",
+        shop_url,
+        "customers",
+        "export",
+        "--out",
+        str(out),
+        "--lead",
+        "Dana",
+        home=tmp_path,
+        pin="1111",
+    )
+
+    assert_one_unprivileged_line(
+        result,
+        f"Cannot write the export at {out}: this user may not write in the folder {locked}. "
+        "Nothing was written; choose a folder this user can write to.",
+    )
+    assert list(locked.iterdir()) == []
+
+
+def test_an_export_to_a_full_disk_is_one_red_line(shop_url: str, tmp_path: Path) -> None:
+    """Written to standard output on a full disk, it said "Cannot use: No space left on device."."""
+    environ = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        COUNTER_TUI_LEAD_PIN="1111",
+        COUNTER_TUI_CONFIG=str(tmp_path / "none.toml"),
+    )
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "counter_tui", "--db", shop_url, "customers", "export", "--lead", "Dana"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environ,
+            timeout=120,
+            check=False,
+        )
+
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == "The disk is full, so the output was not written whole. Free some space, then try again."
     )
 
 

@@ -3,6 +3,7 @@ and its -wal/-shm files 0600, log files 0600, the folders made for them 0700."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from counter_tui.cli import app
-from counter_tui.errors import Conflict
+from counter_tui.errors import Conflict, FileNotWritten
 from counter_tui.files import new_private_file
 from counter_tui.logs import configure_logging
 from counter_tui.ui.kiosk.launch import kiosk_log_file
@@ -170,3 +171,31 @@ def test_what_a_killed_writer_left_half_written_is_removed_by_the_next_write(tmp
 
 def no_hard_links(source: object, destination: object) -> None:
     raise PermissionError(1, "Operation not permitted")
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        (
+            errno.ENOSPC,
+            "The disk is full, so the export at {target} was not written whole. "
+            "Free some space, then try again.",
+        ),
+        (
+            errno.EROFS,
+            "Cannot write the export at {target}: the folder {folder} is on a read-only disk. "
+            "Choose another folder.",
+        ),
+        (errno.EIO, "Cannot write the export at {target}: Input/output error. Nothing was written."),
+    ],
+)
+def test_a_file_that_fails_half_way_is_named_as_asked_and_left_nowhere(
+    tmp_path: Path, code: int, sentence: str
+) -> None:
+    """The error named the hidden partial file; the sentence names the file asked for."""
+    target = tmp_path / "out.csv"
+    with pytest.raises(FileNotWritten) as refused, new_private_file(target, "the export") as new:
+        new.partial.write_text("half")
+        raise OSError(code, os.strerror(code), str(new.partial))
+    assert str(refused.value) == sentence.format(target=target, folder=tmp_path)
+    assert list(tmp_path.iterdir()) == []
