@@ -255,7 +255,12 @@ class Targets(StrictModel):
         95, ge=0, le=100, description="Share of promises done by the time promised."
     )
     handoffs_per_100_visits_max: float = Field(
-        5, ge=0, le=100, description="At most this many hand-offs and reassignments per 100 visits."
+        5,
+        ge=0,
+        le=100,
+        description=(
+            "At most this many approved hand-offs per 100 visits (a lead's reassignments are not counted)."
+        ),
     )
 
 
