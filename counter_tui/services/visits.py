@@ -303,6 +303,16 @@ def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) ->
         audit.record(session, ctx, actor, "visit.helper_added", "visit", visit_id, helper_id=helper_id)
 
 
+def _refuse_line_without_thank_you(personal_line: str, why: str) -> None:
+    """Refuse ending with a personal line when no thank-you can be queued (`why`); inside
+    the ending's transaction, so nothing of the ending is saved."""
+    if personal_line:
+        raise InvalidInput(
+            f"No thank-you can be queued yet: {why}. Clear the personal line to end the visit without one.",
+            field="personal_line",
+        )
+
+
 def end_visit(
     ctx: ShopContext, actor: Actor, visit_id: int, outcome: str, *, personal_line: str = ""
 ) -> EndResult:
@@ -310,6 +320,8 @@ def end_visit(
     back the customer asked for is queued too (`asked_callbacks`).
 
     Anyone may close an unowned visit as "left unserved"; other outcomes need an owner.
+    A personal line no thank-you would carry (another outcome, not on file, or held by the
+    contact cadence) is refused, the visit left open, so that what was typed is not lost.
     """
     from counter_tui.services.asked_callbacks import queue_asked_callback
     from counter_tui.services.cadence import held_sentence, holding_contact
@@ -318,6 +330,12 @@ def end_visit(
 
     if outcome not in (Outcome.PURCHASE, Outcome.NO_PURCHASE, Outcome.LEFT_UNSERVED):
         raise InvalidInput("Pick how the visit ended: purchase, no purchase, or left unserved.")
+    personal_line = limited(personal_line, "personal_line")
+    if personal_line and outcome != Outcome.PURCHASE:
+        raise InvalidInput(
+            "A personal line goes with a purchase's thank-you: pick Purchase, or clear the line.",
+            field="personal_line",
+        )
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
@@ -332,10 +350,13 @@ def end_visit(
             message = f"Visit ended. {walk_out.sentence()}"
         if outcome == Outcome.PURCHASE:
             if visit.customer_id is None:
+                _refuse_line_without_thank_you(personal_line, "the customer is not on file")
                 message = "Visit ended. No thank-you queued: the customer is not on file."
             elif (contact := holding_contact(session, ctx, visit.customer_id)) is not None:
                 customer = load_customer(session, visit.customer_id)
-                message = f"Visit ended. No new thank-you: {held_sentence(ctx, customer, contact)}."
+                held = held_sentence(ctx, customer, contact)
+                _refuse_line_without_thank_you(personal_line, held)
+                message = f"Visit ended. No new thank-you: {held}."
             else:
                 thank_you_id = queue_thank_you(session, ctx, actor, visit, personal_line)
                 message = "Visit ended. A thank-you is queued for the owner."

@@ -243,6 +243,33 @@ async def test_perfunctory_line_at_the_end_keeps_the_dialog_open(ctx: ShopContex
     assert thank_yous(ctx) == []
 
 
+async def test_a_personal_line_with_another_outcome_keeps_the_dialog_open(
+    ctx: ShopContext, team: Team
+) -> None:
+    """A line typed, then "Left unserved" chosen: the dialog dropped the line and ended the
+    visit. Now the sentence shows beside the line, which stays, and nothing ends."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_visit(pilot, app, "sam", "2222")
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("end", "tab")  # Left unserved, then the personal line
+        await type_text(pilot, "Hope the drill makes light work of the shelves")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EndVisitDialog)
+        assert "pick Purchase, or clear the line" in shown(app, "#personal-error")
+        assert (
+            app.screen.query_one("#personal", Input).value == "Hope the drill makes light work of the shelves"
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.visit is not None and app.screen.visit.ended_at is None
+
+
 async def test_end_with_no_purchase_queues_nothing(ctx: ShopContext, team: Team) -> None:
     """Picking "No purchase" ends the visit without a thank-you."""
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel, FollowUp, FollowUpKind
-from counter_tui.errors import NotAllowed
+from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.services import customer_record, customers, feedback, followups, status_updates, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
@@ -53,6 +53,26 @@ def test_a_purchase_soon_after_a_thank_you_queues_none_and_says_why(
     assert second.thank_you_id is None
     assert "Ada Lovelace was contacted on Fri 20 Nov in person (thank-you)" in second.message
     assert "at most once every 2 days so as not to hound them: not before Sun 22 Nov" in second.message
+    assert len(_thank_yous(ctx)) == 1
+
+
+def test_a_personal_line_for_a_thank_you_the_cadence_holds_is_refused_and_nothing_ends(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """The line was thrown away: the visit ended and said no thank-you was queued."""
+    ada, _ = _bought_and_thanked(ctx, team)
+    clock.advance(days=1)
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=ada, claim=True)
+
+    with pytest.raises(
+        InvalidInput, match="No thank-you can be queued yet: Ada Lovelace was contacted"
+    ) as refused:
+        visits.end_visit(ctx, team.sam, visit_id, "purchase", personal_line="Lovely to see the ramp fitted")
+
+    assert refused.value.field == "personal_line"
+    assert "Clear the personal line to end the visit without one." in str(refused.value)
+    with ctx.database.read() as session:
+        assert visits.load_visit(session, visit_id).ended_at is None
     assert len(_thank_yous(ctx)) == 1
 
 

@@ -267,6 +267,30 @@ def test_a_perfunctory_line_at_the_till_refuses_and_leaves_the_visit_open(
     assert audit_log("visit.ended", "followup.queued") == []
 
 
+@pytest.mark.parametrize(
+    ("outcome", "sentence"),
+    [
+        (
+            Outcome.NO_PURCHASE,
+            "A personal line goes with a purchase's thank-you: pick Purchase, or clear the line.",
+        ),
+        (
+            Outcome.LEFT_UNSERVED,
+            "A personal line goes with a purchase's thank-you: pick Purchase, or clear the line.",
+        ),
+    ],
+)
+def test_a_personal_line_no_thank_you_will_carry_is_refused_and_the_visit_stays_open(
+    ctx: ShopContext, team: Team, bob: int, fetch: Callable[..., Any], outcome: str, sentence: str
+) -> None:
+    """The dialog dropped the line it held when another outcome was chosen."""
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    with pytest.raises(InvalidInput) as refused:
+        visits.end_visit(ctx, team.sam, visit_id, outcome, personal_line=GOOD_LINE)
+    assert (str(refused.value), refused.value.field) == (sentence, "personal_line")
+    assert fetch(Visit, visit_id).ended_at is None
+
+
 def test_a_second_purchase_does_not_queue_a_second_open_thank_you(
     ctx: ShopContext, team: Team, bob: int
 ) -> None:

@@ -64,4 +64,4 @@ class EndVisitDialog(FormDialog[EndChoice]):
         if outcome is None:
             raise InvalidInput("Pick how the visit ended: arrows to choose, then Enter.", field="outcome")
         personal = self.query_one("#personal", Input).value.strip() if self._on_file else ""
-        return EndChoice(outcome, personal if outcome == Outcome.PURCHASE else "")
+        return EndChoice(outcome, personal)
