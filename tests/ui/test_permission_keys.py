@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.screen import Screen
+from textual.widgets import Static
 
 from counter_tui.services import customers, followups, handoffs, staff, visit_views, visits
 from counter_tui.services.context import ShopContext
@@ -58,6 +59,25 @@ async def test_the_visit_keys_each_person_is_offered(
         screen = app.screen
         assert isinstance(screen, CustomerScreen)
         assert offered(screen) & VISIT_KEYS == keys
+
+
+@pytest.mark.parametrize(("who", "hint"), [("sam", True), ("kim", False)])
+async def test_the_notes_say_o_adds_one_only_to_whom_o_is_offered(
+    ctx: ShopContext, team: Team, who: str, hint: bool
+) -> None:
+    """Kim read "No notes yet (o to add one).", pressed o to no effect, and the words she
+    typed next ran as the screen's keys."""
+    sams_visit_alex_helping(ctx, team)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, who, PINS[who])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        notes = plain(app.screen.query_one("#notes-block", Static).visual)
+        assert "No notes yet" in notes
+        assert ("o to add one" in notes) is hint
+        assert ("o" in offered(app.screen)) is hint
 
 
 async def test_a_helper_is_not_offered_to_end_the_visit_the_service_would_refuse(

@@ -259,17 +259,20 @@ class CustomerScreen(CustomerActions, CounterScreen):
             owner.update(Text(f"{one_line(customer.name)} — {in_shop}"))
             self.query_one("#visit-block").display = False
         self.sub_title = one_line(customer.name if customer else (self.visit.who if self.visit else ""), 40)
+        can_note = self.check_action("note", ()) is True
         if customer is None:
             can_file = self.check_action("add_to_file", ()) is True
             self.query_one("#contact-block", Section).show(partial(walk_in_contact, self.visit, can_file))
             notes = notes_fallback.notes if notes_fallback else ()
-            self.query_one("#notes-block", Section).show(partial(sections.notes_block, self.ctx, notes))
+            self.query_one("#notes-block", Section).show(
+                partial(sections.notes_block, self.ctx, notes, can_note)
+            )
             self.query_one("#followups-block", Section).show(sections.quiet("—"))
             self.query_one("#history-block", Section).show(sections.quiet("—"))
         else:
             self.query_one("#contact-block", Section).show(partial(sections.contact_block, customer))
             self.query_one("#notes-block", Section).show(
-                partial(sections.notes_block, self.ctx, customer.notes)
+                partial(sections.notes_block, self.ctx, customer.notes, can_note)
             )
             self.query_one("#followups-block", Section).show(
                 partial(sections.followups_block, self.ctx, customer.open_followups)

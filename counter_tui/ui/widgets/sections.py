@@ -166,10 +166,10 @@ def contact_block(customer: CustomerDetail, looks: Looks = PLAIN) -> Text:
     return text
 
 
-def notes_block(ctx: ShopContext, notes: tuple[NoteView, ...], looks: Looks = PLAIN) -> Text:
-    """Newest notes first."""
+def notes_block(ctx: ShopContext, notes: tuple[NoteView, ...], can_add: bool, looks: Looks = PLAIN) -> Text:
+    """Newest notes first; with none, how to add one where this person may (`can_add`)."""
     if not notes:
-        return Text("No notes yet (o to add one).", style=looks.quiet)
+        return Text("No notes yet (o to add one)." if can_add else "No notes yet.", style=looks.quiet)
     text = Text()
     for note in notes:
         if text:
