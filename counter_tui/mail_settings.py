@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from counter_tui.config import StrictModel
+from counter_tui.config import SettingText, StrictModel
 from counter_tui.mail_templates import MailTemplates
 
 PASSWORD_ENV = "COUNTER_TUI_SMTP_PASSWORD"
@@ -30,11 +30,11 @@ class MailRules(StrictModel):
         "starttls",
         description="none, starttls (upgrade after connecting) or tls (encrypted from the start).",
     )
-    user: str = Field(
+    user: SettingText = Field(
         "", max_length=200, description=f"The SMTP user name; the password comes from env {PASSWORD_ENV}."
     )
-    sender: str = Field("", max_length=200, description="The From address, e.g. shop@example.com.")
-    reply_to: str = Field(
+    sender: SettingText = Field("", max_length=200, description="The From address, e.g. shop@example.com.")
+    reply_to: SettingText = Field(
         "", max_length=200, description="Where replies go, e.g. the owner's name at the shop's address."
     )
     templates: MailTemplates = Field(
