@@ -33,6 +33,7 @@ from counter_tui.db.models import FollowUp, FollowUpStatus, OutboxMessage, Outbo
 from counter_tui.mail_settings import MailRules, smtp_password
 from counter_tui.services import audit, outbox_withdrawal
 from counter_tui.services.context import ShopContext
+from counter_tui.text import clean_text
 
 MOST_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
@@ -85,12 +86,14 @@ def send_via_smtp(mail: MailRules, outgoing: Outgoing, timeout: float) -> str:
     """Hand one message to the shop's server; returns the server's answer to it (e.g.
     `250 OK`), or raises MailFailure with the reason."""
     message = EmailMessage()
-    message["From"] = mail.sender
-    message["To"] = outgoing.to_address
+    headers = {"From": mail.sender, "To": outgoing.to_address}
     if mail.reply_to:
-        message["Reply-To"] = mail.reply_to
-    message["Subject"] = outgoing.subject
-    message["Message-ID"] = outgoing.message_id
+        headers["Reply-To"] = mail.reply_to
+    headers |= {"Subject": outgoing.subject, "Message-ID": outgoing.message_id}
+    for name, value in headers.items():
+        # One line each, whatever the database holds: a line break would end the header
+        # and start another (a Bcc), and the email package raises on one.
+        message[name] = clean_text(value)
     message["Date"] = format_datetime(datetime.now(UTC))
     message.set_content(outgoing.body)
     try:

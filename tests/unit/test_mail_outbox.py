@@ -189,3 +189,29 @@ def test_with_the_mail_server_unset_nothing_is_sent_and_the_message_waits(
 
     assert mail_sender.deliver_pending(mail_shop, timeout=5) == mail_sender.DeliveryRun(0, 0, 0)
     assert (_message(mail_shop, message_id).status, smtp_server.received) == (OutboxStatus.PENDING, [])
+
+
+def _header_lines(raw: bytes) -> list[bytes]:
+    """The header section's lines as received, whatever ends them."""
+    return raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].split(b"\n")
+
+
+def test_no_stored_text_can_start_a_header_line_of_its_own(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp
+) -> None:
+    """A message's subject is stored text; a line break in it, however it got there, goes out
+    as a space on the Subject line: never a header of its own, and never a sender that
+    stops on it (Python's email package raises ValueError on such a header)."""
+    _, message_id = queue_thank_you_email(mail_shop, team, bob)
+    with mail_shop.database.write() as session:
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        row.subject = "Thanks\r\nBcc: evil@example.com\u2028X-Evil: 1"
+        session.add(row)
+
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 1
+
+    (got,) = smtp_server.received
+    assert got.headers["Subject"] == "Thanks Bcc: evil@example.com X-Evil: 1"
+    assert [line for line in _header_lines(got.raw) if line.lower().startswith((b"bcc", b"x-evil"))] == []
+    assert got.to == ["bob@example.com"]
