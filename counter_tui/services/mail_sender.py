@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
 from sqlalchemy import ColumnElement
@@ -85,7 +86,7 @@ Transport = Callable[[MailRules, Outgoing, float], str]
 def send_via_smtp(mail: MailRules, outgoing: Outgoing, timeout: float) -> str:
     """Hand one message to the shop's server; returns the server's answer to it (e.g.
     `250 OK`), or raises MailFailure with the reason."""
-    message = EmailMessage()
+    message = EmailMessage(policy=SMTP)  # every line ends in CR LF, as servers require
     headers = {"From": mail.sender, "To": outgoing.to_address}
     if mail.reply_to:
         headers["Reply-To"] = mail.reply_to
