@@ -14,11 +14,11 @@ from __future__ import annotations
 import tomllib
 from datetime import date, time
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any
 
 import pendulum
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -30,6 +30,7 @@ from pydantic_settings import (
 from counter_tui.app_paths import default_config_path, default_database_url
 from counter_tui.config_check import check_settings_file, keymap_problem
 from counter_tui.kiosk_words import ENGLISH, LANGUAGES, WORDS
+from counter_tui.text import clean_text
 from counter_tui.themes import DEFAULT_THEME, theme_problem
 
 MINUTES_A_DAY = 1440
@@ -41,6 +42,18 @@ class StrictModel(BaseModel):
     """A settings section: a name it does not have is an error, never ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _cleaned(value: Any) -> Any:
+    """Text cleaned as typed text is; anything else is left for the type check to refuse."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+SettingText = Annotated[str, BeforeValidator(_cleaned)]
+"""A setting's free text, cleaned like all typed text (`text.clean_text`: no control or
+bidi characters, one line) however it arrives: typed, inside JSON such as the kiosk
+choices, from a settings file or the environment, or stored by an older version. Its
+length and form are checked after cleaning."""
 
 
 class OpeningHours(BaseModel):
@@ -130,7 +143,7 @@ def _default_hours() -> dict[str, str | None]:
 class ShopSettings(StrictModel):
     """Who the shop is and when it is open."""
 
-    name: str = Field(
+    name: SettingText = Field(
         "Corner Shop", min_length=1, max_length=80, description="Shown in the title bar and on the kiosk."
     )
     timezone: str = Field("Europe/London", description="IANA time zone used for display and due times.")
@@ -278,11 +291,11 @@ KIOSK_NEEDS = (
 class KioskChoice(StrictModel):
     """One answer to the kiosk's "What would you like?", numbered in the order listed."""
 
-    label: str = Field(
+    label: SettingText = Field(
         min_length=1, max_length=40, description="What the customer reads, e.g. 'I'd like help'."
     )
-    need: str = Field(description="The need recorded on the visit: one of KIOSK_NEEDS.")
-    next_step: str = Field(
+    need: SettingText = Field(description="The need recorded on the visit: one of KIOSK_NEEDS.")
+    next_step: SettingText = Field(
         min_length=1,
         max_length=120,
         description="The thank-you screen's 'what happens next', e.g. 'Someone will be with you'.",

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from counter_tui.config import StrictModel
+from counter_tui.config import SettingText, StrictModel
 from counter_tui.mail_templates import MailTemplates
 
 PASSWORD_ENV = "COUNTER_TUI_SMTP_PASSWORD"
@@ -30,11 +30,11 @@ class MailRules(StrictModel):
         "starttls",
         description="none, starttls (upgrade after connecting) or tls (encrypted from the start).",
     )
-    user: str = Field(
+    user: SettingText = Field(
         "", max_length=200, description=f"The SMTP user name; the password comes from env {PASSWORD_ENV}."
     )
-    sender: str = Field("", max_length=200, description="The From address, e.g. shop@example.com.")
-    reply_to: str = Field(
+    sender: SettingText = Field("", max_length=200, description="The From address, e.g. shop@example.com.")
+    reply_to: SettingText = Field(
         "", max_length=200, description="Where replies go, e.g. the owner's name at the shop's address."
     )
     templates: MailTemplates = Field(
@@ -65,12 +65,21 @@ class MailRules(StrictModel):
     @field_validator("sender", "reply_to")
     @classmethod
     def _an_address(cls, value: str) -> str:
-        """An address in a form a server accepts, or nothing."""
-        from email.utils import parseaddr
+        """One address, optionally with a name (`Dana <dana@example.com>`), or nothing;
+        checked by email-validator as customers' addresses are, so that what goes into
+        the From and Reply-To headers is an address a server accepts and never two."""
+        from email_validator import EmailNotValidError, validate_email
 
-        value = value.strip()
-        if value and "@" not in parseaddr(value)[1]:
-            raise ValueError("write an email address, e.g. shop@example.com or Dana <dana@example.com>")
+        if not value:
+            return value
+        try:
+            validate_email(value, check_deliverability=False, allow_display_name=True, allow_smtputf8=False)
+        except EmailNotValidError as error:
+            reason = str(error).rstrip(".")
+            raise ValueError(
+                f"{reason[:1].lower()}{reason[1:]}; write one email address, e.g. shop@example.com "
+                "or Dana <dana@example.com>"
+            ) from None
         return value
 
     @property

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from pydantic import Field, field_validator
 
-from counter_tui.config import StrictModel
+from counter_tui.config import SettingText, StrictModel
 from counter_tui.text import clean_text
 
 PLACEHOLDERS: dict[str, str] = {
@@ -65,8 +65,8 @@ def fill(template: str, values: Mapping[str, str]) -> str:
 class MailTemplate(StrictModel):
     """One kind of message: its subject and opening paragraph."""
 
-    subject: str = Field(max_length=SUBJECT_LENGTH, description="The email's subject.")
-    opening: str = Field(
+    subject: SettingText = Field(max_length=SUBJECT_LENGTH, description="The email's subject.")
+    opening: SettingText = Field(
         max_length=OPENING_LENGTH, description="The first paragraph; the owner's own words follow it."
     )
 

@@ -27,12 +27,13 @@ LINE = "Hope the blue kettle suits your new kitchen"
 
 @dataclass
 class Received:
-    """One message as the server got it."""
+    """One message as the server got it; `raw` byte for byte, as it came after DATA."""
 
     message_id: str
     to: list[str]
     headers: dict[str, str]
     body: str
+    raw: bytes
 
 
 @dataclass
@@ -62,6 +63,7 @@ class LocalSmtp:
                 to=list(envelope.rcpt_tos),
                 headers={name: str(value) for name, value in parsed.items()},
                 body=parsed.get_payload(decode=True).decode().replace("\r\n", "\n").rstrip("\n") + "\n",
+                raw=envelope.original_content,
             )
         )
         if self.mode == "hold":

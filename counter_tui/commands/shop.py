@@ -18,6 +18,7 @@ from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_for_c
 from counter_tui.services import shop_settings
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.shop_rules import ShopRules, flatten, show_value
+from counter_tui.text import one_line
 
 shop_app = typer.Typer(
     help="The shop's own rules, the same on every terminal: hours, holidays, thresholds, targets.",
@@ -42,7 +43,7 @@ def shop_show(ctx: typer.Context) -> None:
     width = max(len(setting.key) for setting in settings)
     for setting in settings:
         repaired = f"  ({REPAIRED})" if setting.repaired else ""
-        typer.echo(f"{setting.key:<{width}}  {setting.text}{repaired}")
+        typer.echo(f"{setting.key:<{width}}  {one_line(setting.text)}{repaired}")
 
 
 @shop_app.command("set", context_settings={"ignore_unknown_options": True})
@@ -121,7 +122,9 @@ def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | Non
 
 
 def _say_now(rules: ShopRules, key: str) -> None:
-    typer.echo(f"{key} is now {show_value(key, flatten(rules)[key])}.")
+    """The setting's new value, shown like any stored text (`one_line`: nothing that could
+    drive the lead's terminal)."""
+    typer.echo(f"{key} is now {one_line(show_value(key, flatten(rules)[key]))}.")
 
 
 def _say_holidays(rules: ShopRules, day: date, what: str) -> None:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
 from sqlalchemy import ColumnElement
@@ -33,6 +34,7 @@ from counter_tui.db.models import FollowUp, FollowUpStatus, OutboxMessage, Outbo
 from counter_tui.mail_settings import MailRules, smtp_password
 from counter_tui.services import audit, outbox_withdrawal
 from counter_tui.services.context import ShopContext
+from counter_tui.text import clean_text
 
 MOST_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
@@ -84,13 +86,15 @@ Transport = Callable[[MailRules, Outgoing, float], str]
 def send_via_smtp(mail: MailRules, outgoing: Outgoing, timeout: float) -> str:
     """Hand one message to the shop's server; returns the server's answer to it (e.g.
     `250 OK`), or raises MailFailure with the reason."""
-    message = EmailMessage()
-    message["From"] = mail.sender
-    message["To"] = outgoing.to_address
+    message = EmailMessage(policy=SMTP)  # every line ends in CR LF, as servers require
+    headers = {"From": mail.sender, "To": outgoing.to_address}
     if mail.reply_to:
-        message["Reply-To"] = mail.reply_to
-    message["Subject"] = outgoing.subject
-    message["Message-ID"] = outgoing.message_id
+        headers["Reply-To"] = mail.reply_to
+    headers |= {"Subject": outgoing.subject, "Message-ID": outgoing.message_id}
+    for name, value in headers.items():
+        # One line each, whatever the database holds: a line break would end the header
+        # and start another (a Bcc), and the email package raises on one.
+        message[name] = clean_text(value)
     message["Date"] = format_datetime(datetime.now(UTC))
     message.set_content(outgoing.body)
     try:

@@ -69,7 +69,10 @@ def current(ctx: ShopContext) -> ShopRules:
 def change(ctx: ShopContext, actor: Actor, typed: Mapping[str, str]) -> ShopRules:
     """Set settings from typed text (`{"shop.hours.fri": "09:00-16:00"}`); a shift lead
     only. Refuses an unknown key (naming the nearest) or a value the rules do not accept
-    (`InvalidInput` with `field` the key), changing nothing. Returns the new rules."""
+    (`InvalidInput` with `field` the key), changing nothing. Returns the new rules.
+
+    The typed text is cleaned (`limited`); text read out of it, such as the kiosk choices'
+    JSON, is cleaned again by the models (`config.SettingText`)."""
     wanted = {
         check_key(key): parse_text(key, limited(text, "setting", param=key)) for key, text in typed.items()
     }

@@ -8,7 +8,7 @@ import json
 
 from counter_tui.db.models import OutboxMessage
 from tests.mail_server import LocalSmtp
-from tests.unit.test_cli import shop
+from tests.unit.test_cli import assert_one_line_failure, shop
 from tests.unit.test_cli_staff import LEAD_ENV, events, invoke
 
 
@@ -58,3 +58,20 @@ def test_an_associate_cannot_send_a_test(shop_with_lead: str, smtp_server: Local
 
     assert result.exit_code == 1
     assert smtp_server.received == []
+
+
+def test_a_sender_with_a_line_break_typed_is_one_red_line_and_the_old_sender_stays(
+    shop_with_lead: str, smtp_server: LocalSmtp
+) -> None:
+    _point_at(shop_with_lead, smtp_server)
+
+    result = invoke(
+        shop_with_lead, "shop", "set", "mail.sender", "x@y\\r\\nBcc: evil@example.com", env=LEAD_ENV
+    )
+
+    assert_one_line_failure(
+        result,
+        """mail.sender: the part after the @-sign contains invalid characters: "\\", ':', '@', SPACE; """
+        "write one email address, e.g. shop@example.com or Dana <dana@example.com>.",
+    )
+    assert shop(shop_with_lead).rules.mail.sender == "shop@test-shop.example"

@@ -157,3 +157,24 @@ def test_show_says_which_value_was_stored_out_of_range(shop_with_lead: str) -> N
     assert shown.split()[1] == "120"
     assert "stored out of range" in shown
     assert [line for line in lines if "out of range" in line] == [shown]
+
+
+def test_kiosk_choices_are_stored_and_printed_without_control_or_bidi_characters(shop_with_lead: str) -> None:
+    """`shop set` and `shop show` print to the lead's own terminal: a bidi override or an
+    escape sequence typed as a JSON escape must neither be kept nor reach it."""
+    typed = '[{"label": "Help\\u202e\\u0007\\u001b[31m me", "need": "needs_help", "next_step": "ok\\u0000"}]'
+
+    changed = invoke(shop_with_lead, "shop", "set", "kiosk.choices", typed, env=LEAD_ENV)
+    shown = invoke(shop_with_lead, "shop", "show")
+
+    assert changed.exit_code == 0, changed.output
+    assert shown.exit_code == 0, shown.output
+    kept = '[{"label": "Help[31m me", "need": "needs_help", "next_step": "ok"}]'
+    assert changed.stdout == f"kiosk.choices is now {kept}.\n"
+    [listed] = [line for line in shown.stdout.splitlines() if line.startswith("kiosk.choices ")]
+    assert listed.split(maxsplit=1)[1] == kept
+    hidden = [char for char in changed.stdout + shown.stdout if char in "\u202e\x07\x1b\x00"]
+    assert hidden == []
+    with sqlite3.connect(shop_with_lead.removeprefix("sqlite:///")) as connection:
+        (stored,) = connection.execute("SELECT value FROM shopsetting WHERE key = 'kiosk.choices'").fetchone()
+    assert json.loads(stored) == json.loads(kept)

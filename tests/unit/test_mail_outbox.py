@@ -189,3 +189,58 @@ def test_with_the_mail_server_unset_nothing_is_sent_and_the_message_waits(
 
     assert mail_sender.deliver_pending(mail_shop, timeout=5) == mail_sender.DeliveryRun(0, 0, 0)
     assert (_message(mail_shop, message_id).status, smtp_server.received) == (OutboxStatus.PENDING, [])
+
+
+def _header_lines(raw: bytes) -> list[bytes]:
+    """The header section's lines as received, whatever ends them."""
+    return raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].split(b"\n")
+
+
+def test_no_stored_text_can_start_a_header_line_of_its_own(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp
+) -> None:
+    """A message's subject is stored text; a line break in it, however it got there, goes out
+    as a space on the Subject line: never a header of its own, and never a sender that
+    stops on it (Python's email package raises ValueError on such a header)."""
+    _, message_id = queue_thank_you_email(mail_shop, team, bob)
+    with mail_shop.database.write() as session:
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        row.subject = "Thanks\r\nBcc: evil@example.com\u2028X-Evil: 1"
+        session.add(row)
+
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 1
+
+    (got,) = smtp_server.received
+    assert got.headers["Subject"] == "Thanks Bcc: evil@example.com X-Evil: 1"
+    assert [line for line in _header_lines(got.raw) if line.lower().startswith((b"bcc", b"x-evil"))] == []
+    assert got.to == ["bob@example.com"]
+
+
+def test_every_line_on_the_wire_ends_in_crlf_and_only_the_senders_headers_are_there(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp
+) -> None:
+    """SMTP lines end in CR LF; real servers refuse a message with bare line feeds (it was
+    sent with them). Read byte for byte as the server received it."""
+    queue_thank_you_email(mail_shop, team, bob)
+
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 1
+
+    (got,) = smtp_server.received
+    lines = got.raw.split(b"\r\n")
+    assert lines[-1] == b""  # the last line ends in CR LF too
+    assert [line for line in lines if b"\r" in line or b"\n" in line] == []
+    assert b"From: shop@test-shop.example" in lines
+    assert b"Reply-To: Sam <sam@test-shop.example>" in lines
+    assert {line.split(b":")[0] for line in _header_lines(got.raw)} == {
+        b"From",
+        b"To",
+        b"Reply-To",
+        b"Subject",
+        b"Message-ID",
+        b"Date",
+        b"Content-Type",
+        b"Content-Transfer-Encoding",
+        b"MIME-Version",
+    }
+    assert LINE.encode() in lines

@@ -76,3 +76,35 @@ def test_the_password_is_not_a_setting_and_comes_only_from_the_environment(
         stored = [row.value for row in session.exec(select(ShopSetting))]
         details = [json.dumps(event.details) for event in session.exec(select(AuditEvent))]
     assert not [text for text in stored + details if "s3cret" in text]
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "says"),
+    [
+        ("mail.sender", "x@y\\r\\nBcc: evil@example.com", "after the @-sign"),
+        ("mail.reply_to", "Dana <d@example.com>\r\nBcc: e@x.com", "anything after the email address"),
+        ("mail.reply_to", "dana@example.com, sam@example.com", "after the @-sign"),
+        ("mail.sender", "Dana", "@-sign"),
+    ],
+)
+def test_a_sender_or_reply_to_that_is_not_one_address_is_refused_with_what_is_wrong(
+    ctx: ShopContext, team: Team, key: str, typed: str, says: str
+) -> None:
+    """These were kept and went out as `From: x@y\\r\\nBcc: …` and `Reply-To: Dana <…> Bcc: …`
+    (typed line breaks become spaces): each is one address, checked as customers' are."""
+    with pytest.raises(InvalidInput, match="write one email address") as refused:
+        shop_settings.change(ctx, team.lead, {key: typed})
+
+    assert says in str(refused.value)
+    assert refused.value.field == key
+    assert len(str(refused.value).splitlines()) == 1
+    assert getattr(shop_settings.current(ctx).mail, key.removeprefix("mail.")) == ""
+
+
+@pytest.mark.parametrize(
+    "typed", ["shop@example.com", "Dana <dana@example.com>", '"Smith, Dana" <dana@example.com>', ""]
+)
+def test_an_address_with_or_without_a_name_is_accepted(ctx: ShopContext, team: Team, typed: str) -> None:
+    rules = shop_settings.change(ctx, team.lead, {"mail.sender": typed, "mail.reply_to": typed})
+
+    assert (rules.mail.sender, rules.mail.reply_to) == (typed, typed)

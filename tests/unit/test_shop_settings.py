@@ -22,7 +22,7 @@ from counter_tui.services import closing, shop_settings, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.feed import open_feed
 from tests.concurrency.inbox import Inbox
-from tests.conftest import FRIDAY_11AM, Team, make_settings
+from tests.conftest import FRIDAY_11AM, Team, make_settings, set_shop_rules
 from tests.unit.conftest import AuditLog
 
 
@@ -193,3 +193,80 @@ def test_a_kiosk_choice_the_rules_refuse_is_named_beside_the_choices(ctx: ShopCo
 
     assert refused.value.field == "kiosk.choices"
     assert shop_settings.current(ctx).shop.name == "Test Shop"
+
+
+HIDDEN = "\u202e\u0007\u001b\u0000"
+"""A bidi override, BEL, ESC and NUL: what cleaned text never holds."""
+
+
+def _no_hidden(value: object) -> bool:
+    return not any(char in json.dumps(value, ensure_ascii=False) for char in HIDDEN)
+
+
+def test_text_inside_the_kiosk_choices_is_cleaned_like_any_typed_text(ctx: ShopContext, team: Team) -> None:
+    """JSON escapes (`\\u202e`) are read after the typed text is cleaned, so the choices'
+    own text is cleaned too: what is stored, audited and shown to customers."""
+    typed = json.dumps(
+        [{"label": "Help\u202e\u0007\u001b[31m me", "need": "needs_help", "next_step": "ok\u0000"}]
+    )
+
+    rules = shop_settings.change(ctx, team.lead, {"kiosk.choices": typed})
+
+    (choice,) = rules.kiosk.choices
+    assert (choice.label, choice.next_step) == ("Help[31m me", "ok")
+    with ctx.database.read() as session:
+        stored = session.get(ShopSetting, "kiosk.choices")
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "shop_settings.changed")).all()
+    assert stored is not None
+    assert json.loads(stored.value) == [{"label": "Help[31m me", "need": "needs_help", "next_step": "ok"}]
+    assert _no_hidden([event.details for event in events])
+
+
+def test_a_kiosk_choice_with_nothing_left_after_cleaning_is_refused(ctx: ShopContext, team: Team) -> None:
+    typed = json.dumps([{"label": "\u202e\u0007", "need": "needs_help", "next_step": "Soon."}])
+
+    with pytest.raises(InvalidInput, match=r"kiosk\.choices") as refused:
+        shop_settings.change(ctx, team.lead, {"kiosk.choices": typed})
+
+    assert refused.value.field == "kiosk.choices"
+
+
+def test_a_settings_files_text_is_cleaned_when_a_new_shop_imports_it(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """A settings file (TOML escapes) or an environment variable can hold what typing
+    cannot; the shop keeps it cleaned like typed text."""
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    file = {
+        "shop": {"name": f"Corner{HIDDEN}Shop"},
+        "kiosk": {
+            "choices": [{"label": f"Look{HIDDEN} around", "need": "browse_privately", "next_step": "Hi"}]
+        },
+    }
+    shop = open_shop(Settings(database_url=url, **file), clock=clock, create=True)  # type: ignore[arg-type]
+    try:
+        assert shop.rules.shop.name == "CornerShop"
+        assert shop.rules.kiosk.choices[0].label == "Look around"
+        with shop.database.read() as session:
+            assert _no_hidden([row.value for row in session.exec(select(ShopSetting))])
+    finally:
+        shop.database.dispose()
+
+
+def test_text_stored_before_it_was_cleaned_is_read_cleaned(ctx: ShopContext) -> None:
+    set_shop_rules(
+        ctx,
+        {
+            "shop.name": f"Corner{HIDDEN}Shop",
+            "kiosk.choices": [{"label": f"Help{HIDDEN}", "need": "needs_help", "next_step": f"ok{HIDDEN}"}],
+            "mail.templates.thank_you.subject": f"Thanks{HIDDEN}",
+            "mail.user": f"counter{HIDDEN}",
+        },
+    )
+
+    rules = shop_settings.current(ctx)
+
+    assert rules.shop.name == "CornerShop"
+    assert (rules.kiosk.choices[0].label, rules.kiosk.choices[0].next_step) == ("Help", "ok")
+    assert (rules.mail.templates.thank_you.subject, rules.mail.user) == ("Thanks", "counter")
+    assert _no_hidden([setting.text for setting in shop_settings.listing(ctx)])
