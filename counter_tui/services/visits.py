@@ -121,6 +121,15 @@ def require_on_visit(session: Session, ctx: ShopContext, actor: Actor, action: A
     return require_visit(session, ctx, actor, action, visit)
 
 
+def refuse_exclusive_needs(kinds: Iterable[str]) -> None:
+    """Refuse needs asked for together that replace each other (`EXCLUSIVE_NEEDS`)."""
+    wanted = set(kinds)
+    if any(EXCLUSIVE_NEEDS.get(NeedKind(kind)) in wanted for kind in wanted if kind in set(NeedKind)):
+        raise InvalidInput(
+            "'Browse privately' and 'needs help' replace each other. Tick just one.", field="needs"
+        )
+
+
 def new_walk_in(
     ctx: ShopContext,
     actor: Actor,
@@ -169,6 +178,7 @@ def add_walk_in(
     unknown = [kind for kind in wanted if kind not in set(NeedKind)]
     if unknown:
         raise InvalidInput(f"Unknown need {unknown[0]!r}.")
+    refuse_exclusive_needs(wanted)
     if language is not None and language not in LANGUAGES:
         raise InvalidInput(f"The kiosk has no such language; it speaks {', '.join(LANGUAGES)}.")
     action = Action.START_VISIT if customer_id is not None or claim else Action.CHECK_IN

@@ -102,6 +102,16 @@ def test_walk_in_refuses_unknown_needs_and_unknown_customers(
     assert row_count(Visit) == 0
 
 
+def test_a_walk_in_both_browsing_privately_and_needing_help_is_refused(
+    ctx: ShopContext, team: Team, row_count: RowCount
+) -> None:
+    """Both were taken, and one was cleared in the same millisecond without a word."""
+    with pytest.raises(InvalidInput, match="replace each other") as refused:
+        visits.new_walk_in(ctx, team.sam, needs=[NeedKind.BROWSE_PRIVATELY, NeedKind.NEEDS_HELP])
+    assert refused.value.field == "needs"
+    assert row_count(Visit) == 0
+
+
 def test_kiosk_creates_unowned_walk_ins_only(
     ctx: ShopContext, team: Team, bob: int, audit_log: AuditLog, fetch: Callable[..., Any]
 ) -> None:
