@@ -45,6 +45,10 @@ def reschedule_followup(
         staff = require_owner_or_lead(session, actor, followup)
         assert staff.id is not None
         previous = followup.due_at
+        if previous == due_at:
+            raise InvalidInput(
+                "It is already due then. Pick another time, or leave it as it is.", field="due"
+            )
         if followup.original_due_at is None:
             followup.original_due_at = previous
         followup.due_at = due_at

@@ -61,8 +61,8 @@ def test_snoozing_moves_the_due_time_and_keeps_the_history(
 
 def test_working_hours_are_read_by_the_shops_hours(ctx: ShopContext, team: Team, bob: int) -> None:
     followup_id = _promise(ctx, team, bob)
-    due = reschedule_followup(ctx, team.sam, followup_id, "in 2 working hours", "after lunch")
-    assert due == ctx.now() + timedelta(hours=2)
+    due = reschedule_followup(ctx, team.sam, followup_id, "in 3 working hours", "after lunch")
+    assert due == ctx.now() + timedelta(hours=3)
 
 
 def test_refusals_change_nothing(
@@ -95,6 +95,18 @@ def test_refusals_change_nothing(
     assert (stored.due_at, stored.original_due_at) == (due, None)
     assert row_count(FollowUpDue) == 0
     assert audit_log("followup.rescheduled") == []
+
+
+def test_a_move_to_the_time_it_is_already_due_is_refused_and_not_kept(
+    ctx: ShopContext, team: Team, bob: int, fetch: Callable[..., Any], row_count: RowCount
+) -> None:
+    """The due history showed "moved it tomorrow 17:30 → tomorrow 17:30: cadence"."""
+    followup_id = _promise(ctx, team, bob)
+    due = fetch(FollowUp, followup_id).due_at
+    with pytest.raises(InvalidInput, match="already due then") as same:
+        reschedule_followup(ctx, team.sam, followup_id, due, "cadence")
+    assert same.value.field == "due"
+    assert row_count(FollowUpDue) == 0
 
 
 @pytest.mark.parametrize("due", ["9999-12-31", "9999-12-31 23:30", datetime(2030, 1, 1, 12, 0, tzinfo=UTC)])
