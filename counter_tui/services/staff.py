@@ -53,7 +53,7 @@ def validate_pin(pin: str) -> str:
     """A PIN of 4-12 digits, or a refusal saying so."""
     pin = pin.strip()
     if not pin.isdigit() or not (PIN_MIN <= len(pin) <= PIN_MAX):
-        raise InvalidInput(f"A PIN is {PIN_MIN} to {PIN_MAX} digits.")
+        raise InvalidInput(f"A PIN is {PIN_MIN} to {PIN_MAX} digits.", field="pin")
     return pin
 
 
@@ -162,9 +162,13 @@ def deactivate(ctx: ShopContext, actor: Actor | None, *, name: str, pass_to: str
         if pass_to is not None:
             target = _find_staff(session, pass_to)
             if target.id == staff.id:
-                raise InvalidInput(f"Pass {staff.name}'s customers to someone other than {staff.name}.")
+                raise InvalidInput(
+                    f"Pass {staff.name}'s customers to someone other than {staff.name}.", field="pass_to"
+                )
             if not target.active:
-                raise InvalidInput(f"{target.name} is deactivated. Pick an active colleague.")
+                raise InvalidInput(
+                    f"{target.name} is deactivated. Pick an active colleague.", field="pass_to"
+                )
         if not work.empty:
             if target is None:
                 raise Conflict(

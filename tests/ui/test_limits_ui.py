@@ -53,8 +53,8 @@ async def test_a_hundred_character_name_is_refused_beside_it_and_kept(ctx: ShopC
 async def test_a_reason_over_its_limit_keeps_the_prompt_open_before_anything_is_done(
     ctx: ShopContext, team: Team
 ) -> None:
-    """Reopening a visit asks why and acts only after the prompt closes: the prompt itself
-    refuses 201 characters with the limit's sentence, keeps them, and nothing reopens."""
+    """Reopening a visit asks why: the service refuses 201 characters with the limit's
+    sentence under the reason, the prompt keeps them, and nothing reopens."""
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
     visits.end_visit(ctx, team.sam, visit_id, Outcome.NO_PURCHASE)

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from counter_tui.clock import ManualClock
-from counter_tui.db.models import DayClose, FollowUp, FollowUpStatus, Outcome, Visit
+from counter_tui.db.models import AuditEvent, DayClose, FollowUp, FollowUpStatus, Outcome, Visit
 from counter_tui.services import closing, customers, followups, handoffs, reversals, staff, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
@@ -33,6 +33,7 @@ from tests.ui.staff_pilot import (
     table_rows,
     type_text,
 )
+from tests.ui.test_dialog_refusals import beside
 
 
 def ended(ctx: ShopContext, visit_ids: list[int]) -> list[bool]:
@@ -190,6 +191,41 @@ async def test_z_on_a_customer_reopens_their_visit_ended_by_mistake(ctx: ShopCon
         assert session.get(FollowUp, thank_you).status == FollowUpStatus.CANCELLED  # type: ignore[union-attr]
 
 
+async def test_a_reopen_refused_keeps_the_reason_in_the_prompt(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Midnight passes while Dana types why: Enter is refused (a visit is reopened only on
+    the day it ended) beside the reason, which stays, and the visit stays ended."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.NO_PURCHASE)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "dana", "1111")
+        await pilot.press("slash")
+        await settle(pilot)
+        await type_text(pilot, "bob")
+        assert isinstance(app.screen, FindCustomerScreen)
+        app.screen.search()
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TextPromptDialog)
+        await type_text(pilot, "No purchase really")
+        clock.advance(days=1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert beside(dialog, "answer") == (
+            "A visit can be reopened only on the day it ended. If they are here, start a new visit."
+        )
+        assert dialog.query_one("#answer", Input).value == "No purchase really"
+    assert ended(ctx, [visit_id]) == [True]
+
+
 async def test_a_follow_up_cancelled_by_mistake_is_restored_from_my_follow_ups(
     ctx: ShopContext, team: Team
 ) -> None:
@@ -217,6 +253,32 @@ async def test_a_follow_up_cancelled_by_mistake_is_restored_from_my_follow_ups(
         assert "CANCELLED TODAY (1)" not in [row[0] for row in table_rows(screen.query_one(DataTable))]
     with ctx.database.read() as session:
         assert session.get(FollowUp, call).status == FollowUpStatus.OPEN  # type: ignore[union-attr]
+
+
+async def test_a_restore_refused_keeps_the_reason_in_the_prompt(ctx: ShopContext, team: Team) -> None:
+    """Dana restores Sam's follow-up at another terminal while Sam types why: Sam's Enter is
+    refused beside the reason, which stays, and restores nothing a second time."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    customers.record_consent(ctx, team.sam, bob, "phone", granted=True, source="asked")
+    call = followups.add_callback(ctx, team.sam, bob, about="repair quote")
+    followups.cancel_followup(ctx, team.sam, call, reason="wrong customer")
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_followups(pilot)
+        await pilot.press("ctrl+end", "u")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TextPromptDialog)
+        await type_text(pilot, "It was him after all")
+        reversals.restore_followup(ctx, team.lead, call, "Bob rang back")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert beside(dialog, "answer") == "This follow-up is not cancelled; there is nothing to restore."
+        assert dialog.query_one("#answer", Input).value == "It was him after all"
+    with ctx.database.read() as session:
+        restored = session.exec(select(AuditEvent).where(AuditEvent.action == "followup.restored")).all()
+    assert [event.actor_id for event in restored] == [team.lead.staff_id]
 
 
 async def test_the_close_names_the_hand_off_it_cancels_and_u_brings_it_back(
@@ -257,7 +319,8 @@ async def test_u_undoes_only_the_close_it_showed_and_says_so_when_another_lead_u
     ctx: ShopContext, team: Team, floor: list[int]
 ) -> None:
     """Dana's dialog shows the second close (1 visit); Priya undoes that close at another
-    terminal meanwhile; Dana's Enter undoes nothing else and says who undid it."""
+    terminal meanwhile; Dana's Enter undoes nothing else and says who undid it in the
+    dialog, which keeps her reason."""
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await open_end_of_day(pilot, app)
@@ -271,14 +334,17 @@ async def test_u_undoes_only_the_close_it_showed_and_says_so_when_another_lead_u
         second = closing.close_day(ctx, team.lead, seen=preview.seen, reason="fire drill")
         await pilot.press("u")
         await settle(pilot)
-        assert isinstance(app.screen, TextPromptDialog)
-        assert "Undoing it reopens 1 visit" in screen_text(app.screen)
+        dialog = app.screen
+        assert isinstance(dialog, TextPromptDialog)
+        assert "Undoing it reopens 1 visit" in screen_text(dialog)
         priya = staff.add_staff(ctx, team.lead, name="Priya", pin="7777", role="lead").id
         reversals.undo_day_close(ctx, staff.sign_in(ctx, priya, "7777"), second.day_close_id, "kiosk")
         await type_text(pilot, "closed twice")
         await pilot.press("enter")
         await settle(pilot)
-        assert "Priya undid this close at 11:46." in app.messages[-1]
+        assert app.screen is dialog
+        assert "Priya undid this close at 11:46." in beside(dialog, "answer")
+        assert dialog.query_one("#answer", Input).value == "closed twice"
     assert ended(ctx, floor) == [True] * 4
     assert ended(ctx, [kiosk]) == [False]
     with ctx.database.read() as session:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from counter_tui.bootstrap import open_shop
 from counter_tui.clock import ManualClock
@@ -14,10 +14,13 @@ from counter_tui.db.models import Staff, Visit
 from counter_tui.errors import SignInFailed
 from counter_tui.services import staff, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.ui.dialogs.deactivate import DeactivateDialog
+from counter_tui.ui.dialogs.new_pin import NewPinDialog
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.staff_admin import StaffAdminScreen
 from tests.conftest import Team, make_settings
 from tests.ui.staff_pilot import SIZE, StaffApp, quick_sign_in, screen_text, settle, table_rows, type_text
+from tests.ui.test_dialog_refusals import beside
 
 
 @pytest.fixture
@@ -32,6 +35,13 @@ def till_two(database_url: str, clock: ManualClock) -> Iterator[ShopContext]:
 
 def rows(app: StaffApp) -> list[list[str]]:
     return table_rows(app.screen.query_one(DataTable))
+
+
+def pin_hash(ctx: ShopContext, staff_id: int | None) -> str:
+    with ctx.database.read() as session:
+        row = session.get(Staff, staff_id)
+        assert row is not None
+        return row.pin_hash
 
 
 def active(ctx: ShopContext, staff_id: int | None) -> bool:
@@ -89,6 +99,47 @@ async def test_setting_a_pin_by_keys(ctx: ShopContext, team: Team) -> None:
     assert staff.sign_in(ctx, team.sam.staff_id, "2468").name == "Sam"
 
 
+async def test_a_pin_the_service_refuses_keeps_the_dialog_open_with_both_boxes_typed(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The tester's finding: "12" twice and Enter closed the dialog, said "A PIN is 4 to 12
+    digits." in a toast, lost what was typed, and the next keys worked the staff list (d
+    deactivated). Now the sentence shows beside the PIN, both boxes keep "12", nothing is
+    saved, a d goes nowhere, and finishing the PIN sets it."""
+    old_pin = pin_hash(ctx, team.sam.staff_id)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_staff_screen(app, pilot)
+        await pilot.press("down", "down", "p")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, NewPinDialog)
+        await type_text(pilot, "12")
+        await pilot.press("tab")
+        await type_text(pilot, "12")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert beside(dialog, "new-pin") == "A PIN is 4 to 12 digits."
+        assert [box.value for box in dialog.query(Input)] == ["12", "12"]
+        assert app.focused is dialog.query_one("#new-pin", Input)
+        assert pin_hash(ctx, team.sam.staff_id) == old_pin
+        assert "A PIN is 4 to 12 digits." not in app.messages
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert active(ctx, team.sam.staff_id)
+        await type_text(pilot, "34")
+        await pilot.press("tab")
+        await type_text(pilot, "34")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffAdminScreen)
+        assert app.messages[-1] == "New PIN set for Sam."
+    assert team.sam.staff_id is not None
+    assert staff.sign_in(ctx, team.sam.staff_id, "1234").name == "Sam"
+
+
 async def test_clearing_a_lockout_from_another_terminal(
     ctx: ShopContext, till_two: ShopContext, team: Team
 ) -> None:
@@ -135,6 +186,36 @@ async def test_deactivating_picks_the_colleague_with_the_arrows(ctx: ShopContext
         await settle(pilot)
         await pilot.press("down", "enter")
         await settle(pilot)
+    with ctx.database.read() as session:
+        visit = session.get(Visit, visit_id)
+    assert visit is not None and visit.owner_id == team.lead.staff_id
+
+
+async def test_a_colleague_deactivated_meanwhile_keeps_the_dialog_open_to_pick_another(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Alex, highlighted to take Sam's customer, is deactivated at another terminal before
+    Enter: the refusal shows beside the list, Sam stays active with the customer, and the
+    next pick (Dana) deactivates Sam and passes the customer to her."""
+    visit_id = visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_staff_screen(app, pilot)
+        await pilot.press("down", "down", "d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DeactivateDialog)
+        staff.deactivate(ctx, team.lead, name="Alex")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert beside(dialog, "pass-to") == "Alex is deactivated. Pick an active colleague."
+        assert active(ctx, team.sam.staff_id)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffAdminScreen)
+        assert app.messages[-1] == "Sam can no longer sign in. Their 1 customer (red coat) went to Dana."
+    assert not active(ctx, team.sam.staff_id)
     with ctx.database.read() as session:
         visit = session.get(Visit, visit_id)
     assert visit is not None and visit.owner_id == team.lead.staff_id

@@ -4,6 +4,7 @@ customers and follow-ups they still own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.widgets import OptionList, Static
@@ -28,6 +29,7 @@ class DeactivateDialog(FormDialog[Deactivation]):
     """What deactivating `work.name` means; with open work, the colleague who takes it."""
 
     ENTER_DOES = ("deactivates", "Deactivate")
+    FIELD_IDS: ClassVar[dict[str, str]] = {"pass_to": "pass-to"}
 
     def __init__(self, work: OpenWork, colleagues: list[StaffSummary]) -> None:
         super().__init__()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
@@ -13,6 +15,8 @@ from counter_tui.ui.focus_keys import KeysInOrder
 
 class NewPinDialog(FormDialog[str]):
     """Ask for a new PIN twice; returns it when both match (the service checks the rest)."""
+
+    FIELD_IDS: ClassVar[dict[str, str]] = {"pin": "new-pin"}
 
     def __init__(self, name: str) -> None:
         super().__init__()

@@ -1,9 +1,7 @@
 """A one-question dialog: a note, a reason, what was done.
 
-The answer box takes any length; the service refuses text over its limit with a
-sentence shown under the box. A dialog whose answer is used only after it closes (not
-through `ask`) names its `limit` (a key of `counter_tui.limits.LIMITS`), so that the
-same refusal comes before it closes and nothing typed is lost."""
+The answer box takes any length; the service, called through `ask` while the dialog is
+open, refuses text over its limit with a sentence shown under the box."""
 
 from __future__ import annotations
 
@@ -11,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from counter_tui.limits import limited
 from counter_tui.ui.dialogs.form import FormDialog, required
 from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import clean, plain
@@ -27,7 +24,6 @@ class TextPromptDialog(FormDialog[str]):
         *,
         placeholder: str = "",
         initial: str = "",
-        limit: str = "",
         enter_does: tuple[str, str] = FormDialog.ENTER_DOES,
     ) -> None:
         """`enter_does`: what Enter does, for the key hint and the footer ("erases",
@@ -35,7 +31,6 @@ class TextPromptDialog(FormDialog[str]):
         super().__init__()
         self.ENTER_DOES = enter_does
         self._initial = initial
-        self._limit = limit
         self.TITLE_TEXT = title
         self._prompt = prompt
         self._placeholder = placeholder
@@ -51,9 +46,6 @@ class TextPromptDialog(FormDialog[str]):
         super().show_error(message, "answer")
 
     def collect(self) -> str:
-        answer = required(
+        return required(
             self.query_one("#answer", Input).value, "Type something first, or Esc to cancel.", field="answer"
         )
-        if self._limit:
-            limited(answer, self._limit)
-        return answer

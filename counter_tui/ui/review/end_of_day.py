@@ -166,18 +166,12 @@ class EndOfDayPane(ReviewPane):
             f"Undoing it reopens {close.summary()}. Why?"
         )
 
-        def undo(reason: str | None) -> None:
-            if reason is not None:
-                self.call(
-                    reversals.undo_day_close,
-                    self.ctx,
-                    self.actor,
-                    close.day_close_id,
-                    reason,
-                    then=self._after_undo,
-                )
-
-        self.app.push_screen(TextPromptDialog("Undo the day close", prompt, limit="reason"), undo)
+        ask(
+            self,
+            TextPromptDialog("Undo the day close", prompt),
+            lambda actor, reason: reversals.undo_day_close(self.ctx, actor, close.day_close_id, reason),
+            then=self._after_undo,
+        )
 
     def _after_undo(self, result: UndoResult) -> None:
         count = len(result.reopened)

@@ -340,19 +340,11 @@ class FollowUpsScreen(CounterScreen):
             self.notify("Highlight a follow-up under CANCELLED TODAY to restore it.", markup=False)
             return
 
-        def restore(reason: str | None) -> None:
-            if reason is not None:
-                self.call(
-                    reversals.restore_followup,
-                    self.ctx,
-                    self.actor,
-                    item.id,
-                    reason,
-                    then=lambda _: done(self, "Restored."),
-                )
-
-        self.app.push_screen(
-            TextPromptDialog("Restore follow-up", "Why is it needed after all?", limit="reason"), restore
+        ask(
+            self,
+            TextPromptDialog("Restore follow-up", "Why is it needed after all?"),
+            lambda actor, reason: reversals.restore_followup(self.ctx, actor, item.id, reason),
+            then=lambda _: done(self, "Restored."),
         )
 
     def action_open_customer(self) -> None:

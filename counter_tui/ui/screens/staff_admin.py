@@ -14,10 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from counter_tui.services import staff
+from counter_tui.services.context import Actor
 from counter_tui.services.open_work import OpenWork
 from counter_tui.services.permissions import Action, Target, refusal
 from counter_tui.services.staff import StaffRow, StaffSummary
 from counter_tui.ui.dialogs.deactivate import DeactivateDialog, Deactivation
+from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.new_pin import NewPinDialog
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
@@ -123,23 +125,17 @@ class StaffAdminScreen(CounterScreen):
         return self.people.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
 
     def action_set_pin(self) -> None:
-        """Ask for the new PIN twice, then set it (it also clears their lockouts)."""
+        """Ask for the new PIN twice and set it (it also clears their lockouts); a PIN the
+        service refuses keeps the dialog open with the reason beside it."""
         person = self.selected()
         if person is None:
             return
-
-        def set_pin(pin: str | None) -> None:
-            if pin:
-                self.call(
-                    staff.set_pin,
-                    self.ctx,
-                    self.actor,
-                    name=person.name,
-                    pin=pin,
-                    then=lambda _: done(self, f"New PIN set for {person.name}."),
-                )
-
-        self.app.push_screen(NewPinDialog(person.name), set_pin)
+        ask(
+            self,
+            NewPinDialog(person.name),
+            lambda actor, pin: staff.set_pin(self.ctx, actor, name=person.name, pin=pin),
+            then=lambda _: done(self, f"New PIN set for {person.name}."),
+        )
 
     def action_clear_lockout(self) -> None:
         """Lift the highlighted person's wrong-PIN lockouts at every terminal."""
@@ -170,29 +166,28 @@ class StaffAdminScreen(CounterScreen):
             self.notify(refused.sentence, severity="warning", markup=False)
             return
 
-        def ask(work: OpenWork) -> None:
+        def with_open_work(work: OpenWork) -> None:
             def with_colleagues(people: list[StaffSummary]) -> None:
                 colleagues = [p for p in people if p.id != person.id]
-                self.app.push_screen(
-                    DeactivateDialog(work, colleagues), lambda choice: self._deactivate(work, choice)
-                )
+                self._ask_deactivate(work, colleagues)
 
             self.call(staff.list_staff, self.ctx, then=with_colleagues)
 
-        self.call(staff.open_work, self.ctx, self.actor, name=person.name, then=ask)
+        self.call(staff.open_work, self.ctx, self.actor, name=person.name, then=with_open_work)
 
-    def _deactivate(self, work: OpenWork, choice: Deactivation | None) -> None:
-        if choice is None:
-            return
-        passed = f" Their {work.describe()} went to {choice.pass_to}." if choice.pass_to else ""
-        self.call(
-            staff.deactivate,
-            self.ctx,
-            self.actor,
-            name=work.name,
-            pass_to=choice.pass_to,
-            then=lambda _: done(self, f"{work.name} can no longer sign in.{passed}"),
-        )
+    def _ask_deactivate(self, work: OpenWork, colleagues: list[StaffSummary]) -> None:
+        """Deactivate on Enter, the dialog still open: a refusal (the colleague picked was
+        deactivated meanwhile) shows in it, to pick another."""
+
+        def deactivate(actor: Actor, choice: Deactivation) -> Deactivation:
+            staff.deactivate(self.ctx, actor, name=work.name, pass_to=choice.pass_to)
+            return choice
+
+        def deactivated(choice: Deactivation) -> None:
+            passed = f" Their {work.describe()} went to {choice.pass_to}." if choice.pass_to else ""
+            done(self, f"{work.name} can no longer sign in.{passed}")
+
+        ask(self, DeactivateDialog(work, colleagues), deactivate, then=deactivated)
 
     def action_reactivate(self) -> None:
         """Let the highlighted (deactivated) person sign in again."""
