@@ -146,7 +146,7 @@ async def test_lead_approves_a_hand_off_from_the_first_tab(
         [logged] = rows(screen, "log-table")
         assert logged == [
             "today 11:00",
-            "hand-off approved",
+            "approved hand-off",
             "bike repair",
             "Dana 11:07",
             "Sam",
@@ -217,16 +217,16 @@ async def test_hand_off_log_filters_by_day_staff_and_reason(
 
         assert log() == [
             ("blocked claim", "red hat"),
-            ("hand-off pending", "red hat"),
-            ("hand-off approved", "green coat"),
+            ("pending hand-off", "red hat"),
+            ("approved hand-off", "green coat"),
         ]
         await pilot.press("slash")
         for typed, expected in (
-            ("today", [("blocked claim", "red hat"), ("hand-off pending", "red hat")]),
-            ("today tiler", [("hand-off pending", "red hat")]),
-            ("dana", [("hand-off approved", "green coat")]),
-            ("alex paint", [("hand-off approved", "green coat")]),
-            ("2026-11-19", [("hand-off approved", "green coat")]),
+            ("today", [("blocked claim", "red hat"), ("pending hand-off", "red hat")]),
+            ("today tiler", [("pending hand-off", "red hat")]),
+            ("dana", [("approved hand-off", "green coat")]),
+            ("alex paint", [("approved hand-off", "green coat")]),
+            ("2026-11-19", [("approved hand-off", "green coat")]),
             ("sam sofa", []),
         ):
             screen.query_one("#log-filter", Input).value = ""

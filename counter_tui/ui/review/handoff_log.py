@@ -33,7 +33,7 @@ LOG_STYLES = {
     "cancelled": "dim",
 }
 KIND_LABELS = {
-    "handoff": "hand-off {status}",
+    "handoff": "{status} hand-off",
     "reassignment": "reassigned",
     "blocked_claim": "blocked claim",
     "blocked_handoff": "blocked hand-off",
@@ -41,7 +41,8 @@ KIND_LABELS = {
 
 
 def what_happened(entry: HandoffLogEntry) -> Text:
-    """`hand-off approved`, `reassigned`, `blocked claim`, coloured by outcome."""
+    """`approved hand-off`, `reassigned`, `blocked claim`, coloured by outcome: the outcome
+    first, which an 80-column terminal shows when it cuts the rest."""
     label = KIND_LABELS.get(entry.kind, entry.kind).format(status=entry.status)
     return line(label, style=tone(LOG_STYLES.get(entry.status, "")))
 
