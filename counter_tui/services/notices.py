@@ -2,8 +2,10 @@
 terminal commits it: leads hear of each new hand-off request; the requester hears the
 lead's decision; the new owner hears that a customer is now theirs and from whom (after
 an approved hand-off or a lead's reassignment); the previous owner hears of a
-reassignment they did not make; a follow-up's owner hears that its email was not sent,
-with the server's reason. Nobody is told about what they did themselves.
+reassignment they did not make; a visit's owner hears that someone else ended or
+reopened it (not of the day close, which ends every visit at once); a follow-up's owner
+hears that its email was not sent, with the server's reason. Nobody is told about what
+they did themselves.
 
 The change feed gives every terminal the same changes; each terminal asks this module
 what its signed-in person should hear, so the rule lives here and not in the screens.
@@ -17,17 +19,19 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from counter_tui.db.models import AuditEvent, Customer, FollowUp, HandoffRequest, Staff, Visit
+from counter_tui.db.models import AuditEvent, Customer, FollowUp, HandoffRequest, Outcome, Staff, Visit
 from counter_tui.sentences import join_sentences
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.labels import OUTCOME_LABELS
 from counter_tui.services.permissions import Action, allows, require
 from counter_tui.services.queries import staff_names, visit_who
 
 HANDOFF_ACTIONS = ("handoff.requested", "handoff.approved", "handoff.denied")
 EMAIL_NOT_SENT = "followup.reopened"
 """The outbox's sender gave up on an email and opened its follow-up again."""
-NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", EMAIL_NOT_SENT)
+ENDING_ACTIONS = ("visit.ended", "visit.reopened")
+NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", *ENDING_ACTIONS, EMAIL_NOT_SENT)
 PASSED_ACTIONS = ("handoff.approved", "visit.reassigned")
 SIGNED_IN = "staff.signed_in"
 
@@ -71,6 +75,8 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
                 notice = _email_notice(session, staff, event)
             elif event.action in HANDOFF_ACTIONS:
                 notice = _handoff_notice(session, staff, names, event)
+            elif event.action in ENDING_ACTIONS:
+                notice = _ending_notice(session, staff, names, event)
             else:
                 notice = _reassignment_notice(session, staff, names, event)
             if notice is not None:
@@ -189,3 +195,25 @@ def _reassignment_notice(
         previous = f" (was with {names[from_id]})" if from_id in names else ""
         return Notice("Reassigned", join_sentences(f"{by} passed {who} to you{previous}: {reason}"))
     return Notice("Reassigned", join_sentences(f"{by} passed {who} to {names.get(to_id, '?')}: {reason}"))
+
+
+def _ending_notice(session: Session, staff: Staff, names: dict[int, str], event: AuditEvent) -> Notice | None:
+    """The owner of a visit someone else ended (not by closing the day) or reopened."""
+    visit = session.get(Visit, event.entity_id) if event.entity_id is not None else None
+    if visit is None or visit.owner_id != staff.id:
+        return None
+    details = json.loads(event.details)
+    who = _who(session, visit.id)
+    by = names.get(event.actor_id or -1, "A shift lead")
+    if event.action == "visit.ended":
+        outcome = details.get("outcome", "")
+        if outcome == Outcome.LEFT_AT_CLOSE:
+            return None
+        return Notice(
+            "Visit ended", f"{by} ended your visit with {who}: {OUTCOME_LABELS.get(outcome, outcome)}."
+        )
+    withdrawn = "Its thank-you was withdrawn" if details.get("thank_you_cancelled") else ""
+    return Notice(
+        "Visit reopened",
+        join_sentences(f"{by} reopened your visit with {who}: {details.get('reason', '')}", withdrawn),
+    )

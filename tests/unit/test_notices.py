@@ -4,7 +4,7 @@ never the person who made it, and typed notes joined as sentences."""
 from __future__ import annotations
 
 from counter_tui.db.models import Outcome
-from counter_tui.services import changes, handoffs, notices, staff, visits
+from counter_tui.services import changes, closing, customers, handoffs, notices, reversals, staff, visits
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -77,3 +77,37 @@ def test_a_customer_passed_while_signed_out_is_told_at_the_next_sign_in_once_sti
     ]
     again = staff.sign_in(ctx, alex_id, "3333")
     assert notices.passed_while_away(ctx, again) == []
+
+
+def test_the_owner_hears_that_a_lead_ended_or_reopened_their_visit(ctx: ShopContext, team: Team) -> None:
+    """Sam's screen said nothing when Dana ended his customer's visit, or reopened it and
+    withdrew his thank-you."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    seen = changes.latest_event_id(ctx)
+    visits.end_visit(ctx, team.lead, visit_id, Outcome.PURCHASE)
+    assert messages(ctx, team, seen) == {
+        "Dana": [],
+        "Sam": ["Dana ended your visit with Bob Jones: purchase."],
+        "Alex": [],
+    }
+    seen = changes.latest_event_id(ctx)
+    reversals.reopen_visit(ctx, team.lead, visit_id, "wrong outcome")
+    assert messages(ctx, team, seen) == {
+        "Dana": [],
+        "Sam": ["Dana reopened your visit with Bob Jones: wrong outcome. Its thank-you was withdrawn."],
+        "Alex": [],
+    }
+
+
+def test_nobody_hears_of_their_own_ending_nor_of_the_day_close_ending_visits(
+    ctx: ShopContext, team: Team
+) -> None:
+    visit_id = visits.new_walk_in(ctx, team.sam, description="blue hat", claim=True)
+    other = visits.new_walk_in(ctx, team.alex, description="red coat", claim=True)
+    seen = changes.latest_event_id(ctx)
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.NO_PURCHASE)
+    preview = closing.close_day_preview(ctx, team.lead)
+    closing.close_day(ctx, team.lead, seen=preview.seen, reason="closing early for a delivery")
+    assert messages(ctx, team, seen) == {"Dana": [], "Sam": [], "Alex": []}
+    assert other
