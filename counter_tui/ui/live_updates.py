@@ -3,8 +3,8 @@ screens, and whoever is signed in hears what concerns them on whatever screen th
 
 The feed's thread hands each event to the UI thread; the current screen (and those under
 it) are told what changed, the connection state is shown, mail queued elsewhere is sent,
-shop-wide settings are read again, and people are told of changes of hands and leads of
-escalations, each once.
+shop-wide settings are read again, people are told of changes of hands and leads of
+escalations, each once, and a person deactivated elsewhere is signed out here.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from counter_tui.sync.feed import FeedEvent
 
 
+DEACTIVATED = "staff.deactivated"
+
+
 class LiveUpdates(GuardedApp[None]):
     """Mix into the staff app: give `_from_feed` to the change feed; `check_escalations()`
     any time."""
@@ -41,6 +44,8 @@ class LiveUpdates(GuardedApp[None]):
         def ctx(self) -> ShopContext: ...
 
         def deliver_mail(self) -> None: ...
+
+        def sign_out_deactivated(self, staff_ids: set[int]) -> bool: ...
 
     def _from_feed(self, event: FeedEvent) -> None:
         """Called on the feed's thread: hand the event to the UI thread."""
@@ -59,7 +64,9 @@ class LiveUpdates(GuardedApp[None]):
         with guarded(self, "change feed event"):
             if event.online != self.online:
                 self.online = event.online
-            if event.changes or event.presence or event.resumed:
+            deactivated = {c.entity_id for c in event.changes if c.action == DEACTIVATED and c.entity_id}
+            signed_out = bool(deactivated) and self.sign_out_deactivated(deactivated)
+            if (event.changes or event.presence or event.resumed) and not signed_out:
                 message = DataChanged(
                     event.changes, presence=event.presence, resumed=event.resumed, replaced=event.replaced
                 )

@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from counter_tui.errors import DatabaseUnavailable
-from counter_tui.services import changes, handoffs, presence, visits
+from counter_tui.services import changes, handoffs, presence, staff, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
+from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.widgets.offline_banner import OfflineBanner
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows
@@ -95,6 +96,27 @@ async def test_other_staff_are_not_told_about_a_hand_off_they_did_not_ask_for(
         app.apply_feed_event(feed_since(ctx, seen))
         await settle(pilot)
         assert not any("hand-off" in message for message in app.messages)
+
+
+async def test_a_person_deactivated_while_signed_in_is_signed_out_with_a_sentence(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Alex's screen kept saying "You own this customer" after a lead deactivated him and
+    passed his customer on; whatever he did next was refused."""
+    visits.new_walk_in(ctx, team.alex, description="bike repair", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "alex", "3333")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        seen = changes.latest_event_id(ctx)
+        staff.deactivate(ctx, team.lead, name="Alex", pass_to="Sam")
+        app.apply_feed_event(feed_since(ctx, seen))
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert app.actor is None
+        assert app.messages[-1] == "A shift lead deactivated Alex's account, so Alex is signed out here."
 
 
 async def test_offline_is_shown_changes_are_refused_with_a_sentence_and_it_recovers(
