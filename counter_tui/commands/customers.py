@@ -97,19 +97,32 @@ def customers_import(
         with _ProgressBar() as progress:
             try:
                 counts = customer_import.import_customers(shop, allowed_by, request, progress)
+            except customer_import.ImportStopped as stopped:
+                raise CommandFailed(_stopped(progress.rows_done, dry_run, stopped.counts)) from None
             except KeyboardInterrupt:
-                raise CommandFailed(_stopped(progress.rows_done, dry_run)) from None
+                raise CommandFailed(_stopped(progress.rows_done, dry_run, None)) from None
     _say_counts(counts, dry_run)
 
 
-def _stopped(rows_done: int, dry_run: bool) -> str:
-    """What a stopped import left behind, and how to finish it."""
+def _stopped(rows_done: int, dry_run: bool, counts: ImportCounts | None) -> str:
+    """What a stopped import left behind, how to finish it, and where the rows to look at
+    are: a run again counts the rows done as unchanged and does not list them again."""
     if dry_run:
         return "Stopped; nothing was written (dry run)."
     saved = f"The first {rows_done:,} rows are done" if rows_done else "Nothing was saved"
+    files = [
+        f"{what} are in {path}"
+        for what, path in (
+            ("rows to review", counts.review_path if counts else None),
+            ("rejected rows", counts.rejects_path if counts else None),
+        )
+        if path is not None
+    ]
+    joined = " and ".join(files)
+    kept = f" {joined[:1].upper()}{joined[1:]}." if files else ""
     return (
         f"Stopped. {saved} (only whole batches are); run the same command again to finish: "
-        "rows already imported count as unchanged."
+        f"rows already imported count as unchanged.{kept}"
     )
 
 

@@ -107,6 +107,16 @@ class Progress:
         """A batch is done (committed, unless dry)."""
 
 
+class ImportStopped(KeyboardInterrupt):
+    """Ctrl+C stopped the import: `counts` are those of the whole batches done, with the
+    files of rows to look at written so far (a run again counts those rows as unchanged,
+    so these files are the only place their reasons are kept)."""
+
+    def __init__(self, counts: ImportCounts) -> None:
+        super().__init__()
+        self.counts = counts
+
+
 class _DryRun(Exception):
     """Raised inside a dry run's transaction so that it rolls back."""
 
@@ -134,14 +144,52 @@ def import_customers(
     if not request.path.is_file():
         raise InvalidInput(f"There is no file at {request.path}.")
     counts = ImportCounts()
-    with (
-        ExportFile(request.path) as export,
-        _RowsFile(rejects_path_for(request.path), request, ()) as rejects,
-        _RowsFile(review_path_for(request.path), request, ("Customer",)) as reviews,
-    ):
+    rejects = _RowsFile(rejects_path_for(request.path), request, ())
+    reviews = _RowsFile(review_path_for(request.path), request, ("Customer",))
+    try:
+        mapping = _import_rows(ctx, actor, staff.id, request, progress, counts, rejects, reviews)
+    except KeyboardInterrupt:
+        _name_files(counts, request, rejects, reviews)
+        raise ImportStopped(counts) from None
+    _name_files(counts, request, rejects, reviews)
+    if not request.dry_run:
+        with ctx.database.write() as session:
+            audit.record(
+                session,
+                ctx,
+                actor,
+                "customers.imported",
+                "customer",
+                None,
+                file=request.path.name,
+                till=mapping.layout.till.value,
+                **counts.as_details(),
+            )
+    return counts
+
+
+def _name_files(counts: ImportCounts, request: ImportRequest, rejects: _RowsFile, reviews: _RowsFile) -> None:
+    """Name in `counts` the files of rejected rows and rows to review that were written."""
+    counts.rejects_path = rejects.path if counts.rejected and not request.dry_run else None
+    counts.review_path = reviews.path if counts.to_review and not request.dry_run else None
+
+
+def _import_rows(
+    ctx: ShopContext,
+    actor: Actor,
+    staff_id: int | None,
+    request: ImportRequest,
+    progress: Progress,
+    counts: ImportCounts,
+    rejects: _RowsFile,
+    reviews: _RowsFile,
+) -> Mapping:
+    """Read the export and write it batch by batch, counting into `counts` and writing the
+    rows to look at into `rejects` and `reviews`; the columns it was read by."""
+    with ExportFile(request.path) as export, rejects, reviews:
         mapping = Mapping.of(choose_layout(export.headers, request.till, request.columns), export.headers)
         progress.planned(ImportPlan(mapping, export.encoding, export.separator))
-        stamp = _stamp(request, mapping, staff.id)
+        stamp = _stamp(request, mapping, staff_id)
         for batch in _batches(export.rows(), request.batch_rows):
             prepared = [candidate(ctx.rules.shop, mapping, row) for row in batch]
             for item in prepared:
@@ -163,22 +211,7 @@ def import_customers(
                     cells = _cells_of(batch, row.number)
                     rejects.write(row.number, outcome, cells, export.headers, counts.first_rejects)
             progress.advanced(export.bytes_read, export.size, counts)
-    counts.rejects_path = rejects.path if counts.rejected and not request.dry_run else None
-    counts.review_path = reviews.path if counts.to_review and not request.dry_run else None
-    if not request.dry_run:
-        with ctx.database.write() as session:
-            audit.record(
-                session,
-                ctx,
-                actor,
-                "customers.imported",
-                "customer",
-                None,
-                file=request.path.name,
-                till=mapping.layout.till.value,
-                **counts.as_details(),
-            )
-    return counts
+    return mapping
 
 
 def _stamp(request: ImportRequest, mapping: Mapping, staff_id: int | None) -> ImportStamp:

@@ -4,9 +4,12 @@ run that writes nothing, then the import; refusals are one red line."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlmodel import select
 
+from counter_tui.commands import customers as customers_command
 from counter_tui.db.models import ContactConsent
 from counter_tui.services import customers
 from tests.unit.test_cli import assert_one_line_failure, shop
@@ -119,3 +122,28 @@ def test_a_family_sharing_a_phone_is_two_customers_and_a_row_to_review(
     assert "Imported 2 rows: 2 new, 0 updated, 0 unchanged, 0 rejected." in real.stdout
     assert f"are in {tmp_path / 'family.review.csv'}" in real.stdout
     assert customers.customer_count(shop(shop_with_lead)) == 2
+
+
+def test_an_import_stopped_by_ctrl_c_says_where_the_rows_to_look_at_are(
+    shop_with_lead: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped at 58%, it said only which rows were done: the rejected rows it had written
+    were never mentioned, and the run again counts those rows as unchanged."""
+    rows = [shopify_customer(1, Email="bad@"), *(shopify_customer(n) for n in range(2, 6))]
+    path = write_export(tmp_path / "customers_export.csv", SHOPIFY_ADMIN, rows)
+
+    advanced = customers_command._ProgressBar.advanced
+
+    def ctrl_c(bar: customers_command._ProgressBar, *args: Any) -> None:
+        advanced(bar, *args)  # Ctrl+C once the first batch is saved
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(customers_command._ProgressBar, "advanced", ctrl_c)
+    result = invoke(shop_with_lead, "customers", "import", str(path), "--batch-rows", "2", env=LEAD_ENV)
+
+    assert_one_line_failure(
+        result,
+        "Stopped. The first 2 rows are done (only whole batches are); run the same command again to finish: "
+        "rows already imported count as unchanged. "
+        f"Rejected rows are in {tmp_path / 'customers_export.rejects.csv'}.",
+    )

@@ -22,6 +22,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_import import (
     ImportCounts,
     ImportRequest,
+    ImportStopped,
     Progress,
     import_customers,
     rejects_path_for,
@@ -752,10 +753,13 @@ def test_an_import_stopped_part_way_keeps_the_rejected_rows_of_the_batches_done(
     rows = [shopify_customer(1, Email="ann@@example"), *(shopify_customer(n) for n in range(2, 6))]
     path = write_export(tmp_path / "export.csv", SHOPIFY_ADMIN, rows)
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ImportStopped) as stopped:
         import_customers(ctx, team.lead, ImportRequest(path, batch_rows=2), StopAfterFirstBatch())
 
     rejects = rejects_path_for(path)
+    assert (stopped.value.counts.rows, stopped.value.counts.rejects_path) == (2, rejects), (
+        "the person stopping it is told where the rows to look at are"
+    )
     with rejects.open(encoding="utf-8-sig", newline="") as file:
         assert [r["Row"] for r in csv.DictReader(file)] == ["2"]
     assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
