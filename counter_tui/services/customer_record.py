@@ -17,7 +17,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.services.cadence import last_contact
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.customers import load_customer
+from counter_tui.services.customers import ONE_OFF_NEEDS, load_customer
 from counter_tui.services.duplicates import kept_record
 from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, require
@@ -54,6 +54,7 @@ def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) 
     standing = tuple(
         NeedView(s.id or 0, s.kind, need_label(s.kind), s.detail, None)
         for s in session.exec(select(StandingNeed).where(StandingNeed.customer_id == customer_id))
+        if s.kind not in ONE_OFF_NEEDS  # remembered before they could not be; never applied
     )
     consents = tuple(
         ConsentView(c.channel, c.granted, c.source, c.recorded_at)

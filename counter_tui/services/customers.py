@@ -31,6 +31,7 @@ from counter_tui.services.customer_search import find_customers as find_customer
 from counter_tui.services.customer_search import merged_records as merged_records
 from counter_tui.services.customer_search import write_search_terms
 from counter_tui.services.duplicates import PossibleDuplicate, find_duplicates
+from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, require
 
 AT_THE_COUNTER = "agreed at the counter when their details were taken"
@@ -218,8 +219,27 @@ def set_preferences(
         audit.record(session, ctx, actor, "customer.preferences_set", "customer", customer_id)
 
 
+ONE_OFF_NEEDS = frozenset({NeedKind.CALLBACK_WANTED, NeedKind.PICKUP, NeedKind.ORDER_QUESTION})
+"""Needs about this visit only (a call back they asked for, something to pick up, a
+question about an order): never remembered for their next visits. The others (browsing
+privately or wanting help, a language, access) are about the person and may be."""
+
+
+def require_rememberable(kind: str, *, field: str = "remember") -> None:
+    """Refuse to remember a need that is about this visit only (`ONE_OFF_NEEDS`)."""
+    if kind in ONE_OFF_NEEDS:
+        raise InvalidInput(
+            f"'{need_label(kind).capitalize()}' is for this visit only, so it cannot be "
+            "remembered for their next visits.",
+            field=field,
+        )
+
+
 def remember_need(session: Session, ctx: ShopContext, customer_id: int, kind: str, detail: str) -> None:
-    """Keep a need on the customer so every later visit starts with it (caller's transaction)."""
+    """Keep a need on the customer so every later visit starts with it (caller's
+    transaction); a need about this visit only is never kept (`ONE_OFF_NEEDS`)."""
+    if kind in ONE_OFF_NEEDS:
+        return
     standing = session.exec(
         select(StandingNeed).where(StandingNeed.customer_id == customer_id, StandingNeed.kind == kind)
     ).first() or StandingNeed(customer_id=customer_id, kind=kind, updated_at=ctx.now())
@@ -233,6 +253,8 @@ def set_standing_need(
     """Remember (or forget) a need to apply on every visit of this customer."""
     if kind not in set(NeedKind):
         raise InvalidInput(f"Unknown need {kind!r}.")
+    if remember:
+        require_rememberable(kind)
     detail = limited(detail, "detail")
     with ctx.database.write() as session:
         require(session, actor, Action.KEEP_CUSTOMER_RECORD)

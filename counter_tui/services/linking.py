@@ -19,6 +19,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import write_search_terms
 from counter_tui.services.customers import (
     AT_THE_COUNTER,
+    ONE_OFF_NEEDS,
     consented_channels,
     load_customer,
     remember_need,
@@ -65,15 +66,17 @@ def bring_walk_in_along(session: Session, ctx: ShopContext, visit: Visit, custom
         .where(col(Feedback.visit_id) == visit.id, col(Feedback.customer_id).is_(None))
         .values(customer_id=customer.id)
     ).rowcount
-    to_remember = list(
-        session.exec(
+    to_remember = [
+        need
+        for need in session.exec(
             select(VisitNeed).where(
                 VisitNeed.visit_id == visit.id,
                 col(VisitNeed.remember).is_(True),
                 col(VisitNeed.cleared_at).is_(None),
             )
         )
-    )
+        if need.kind not in ONE_OFF_NEEDS  # marked before that was refused
+    ]
     for need in to_remember:
         remember_need(session, ctx, customer.id, need.kind, need.detail)
     moved_preferences = bool(visit.preferences.strip())

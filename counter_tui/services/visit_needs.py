@@ -1,13 +1,17 @@
 """Needs on a visit: set, clear, or several at once; a need to remember is kept on the
 customer (or, on a walk-in not yet on file, until they are put on file or linked).
 
+Each need has its own detail (several set at once take a detail each, never one text for
+all), and a need about this visit only (`customers.ONE_OFF_NEEDS`: a call back, a pickup,
+an order question) is never remembered.
+
 Setting a need and the rule that "browse privately" and "needs help" replace each other
 live in `visits.add_need`, which a walk-in's first needs share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlmodel import Session, col, select
 
@@ -16,7 +20,7 @@ from counter_tui.errors import Conflict, InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.customers import remember_need
+from counter_tui.services.customers import remember_need, require_rememberable
 from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action
 from counter_tui.services.visits import (
@@ -54,6 +58,8 @@ def set_need(
     """
     if kind not in set(NeedKind):
         raise InvalidInput(f"Unknown need {kind!r}.")
+    if remember:
+        require_rememberable(kind)
     detail = limited(detail, "detail")
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
@@ -109,21 +115,42 @@ def update_needs(
     *,
     add: Iterable[str] = (),
     clear: Iterable[str] = (),
-    detail: str = "",
-    remember: bool = False,
+    details: Mapping[str, str] | None = None,
+    remember: Iterable[str] = (),
 ) -> None:
-    """Set and clear several needs at once, in one transaction (the needs dialog)."""
+    """Set and clear several needs at once, in one transaction (the needs dialog).
+
+    `details` gives each need being set its own detail (kind → text; a need set again
+    without one keeps its detail, one given as "" is emptied); `remember` names the needs
+    to keep for the customer's next visits. Both name only needs in `add`, and a need
+    about this visit only cannot be remembered: each refusal names the need's field
+    (`detail_<kind>`, `remember_<kind>`).
+    """
     to_add, to_clear = list(dict.fromkeys(add)), list(dict.fromkeys(clear))
-    for kind in to_add + to_clear:
+    given, to_remember = dict(details or {}), list(dict.fromkeys(remember))
+    for kind in to_add + to_clear + list(given) + to_remember:
         if kind not in set(NeedKind):
             raise InvalidInput(f"Unknown need {kind!r}.")
     if NeedKind.BROWSE_PRIVATELY in to_add and NeedKind.NEEDS_HELP in to_add:
         raise InvalidInput("'Browse privately' and 'needs help' replace each other. Tick just one.")
-    detail = limited(detail, "detail")
+    for kind in [*given, *to_remember]:
+        if kind not in to_add:
+            raise InvalidInput(
+                f"'{need_label(kind).capitalize()}' is not ticked: tick it, or leave its detail empty "
+                "and its Remember unticked.",
+                field=f"detail_{kind}" if kind in given else f"remember_{kind}",
+            )
+    for kind in to_remember:
+        require_rememberable(kind, field=f"remember_{kind}")
+    cleaned = {kind: limited(text, "detail", param=f"detail_{kind}") for kind, text in given.items()}
     with ctx.database.write() as session:
         visit = load_visit(session, visit_id)
         require_open(visit)
         require_on_visit(session, ctx, actor, Action.WORK_ON_VISIT, visit)
+        if any(cleaned.values()) or to_remember:
+            require_nothing_kept_about_erased(
+                session, visit, "a need's detail" if any(cleaned.values()) else "a need to remember"
+            )
         for need in session.exec(
             select(VisitNeed).where(
                 VisitNeed.visit_id == visit_id,
@@ -134,8 +161,10 @@ def update_needs(
             need.cleared_at, need.cleared_by = ctx.now(), actor.staff_id
             session.add(need)
         for kind in to_add:
-            need = add_need(session, ctx, actor, visit, kind, detail)
-            if remember:
+            need = add_need(session, ctx, actor, visit, kind, cleaned.get(kind, ""))
+            if kind in cleaned:
+                need.detail = cleaned[kind]
+            if kind in to_remember:
                 _remember(session, ctx, visit, need)
         audit.record(
             session,
@@ -146,6 +175,6 @@ def update_needs(
             visit_id,
             added=to_add,
             cleared=to_clear,
-            detail=detail,
-            remember=remember,
+            detail={kind: text for kind, text in cleaned.items() if text},
+            remember=to_remember,
         )

@@ -40,6 +40,7 @@ from counter_tui.services import audit, ownership
 from counter_tui.services.colleagues import available_colleague
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import (
+    ONE_OFF_NEEDS,
     load_customer,
 )
 from counter_tui.services.permissions import (
@@ -237,11 +238,14 @@ def add_walk_in(
 
 def standing_kinds_to_add(standing: list[StandingNeed], wanted: list[str]) -> list[str]:
     """Remembered needs a visit takes on: what the customer asked for today beats a
-    remembered need it would replace."""
+    remembered need it would replace. A need about one visit only (a call back, kept as
+    standing before that was refused) is not taken on."""
     return [
         s.kind
         for s in standing
-        if s.kind not in wanted and EXCLUSIVE_NEEDS.get(NeedKind(s.kind)) not in wanted
+        if s.kind not in wanted
+        and s.kind not in ONE_OFF_NEEDS
+        and EXCLUSIVE_NEEDS.get(NeedKind(s.kind)) not in wanted
     ]
 
 

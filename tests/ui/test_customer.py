@@ -9,7 +9,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from counter_tui.db.models import FollowUp, FollowUpKind, Visit, VisitNeed
+from counter_tui.db.models import FollowUp, FollowUpKind, StandingNeed, Visit, VisitNeed
 from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
@@ -89,13 +89,13 @@ async def test_needs_set_in_the_dialog_show_as_badges(ctx: ShopContext, team: Te
         assert isinstance(app.screen, NeedsDialog)
         await pilot.press("down", "space")  # needs help
         await pilot.press("down", "down", "down", "space")  # language
-        await pilot.press("tab")
+        await pilot.press("tab", "tab", "tab")  # past needs help's detail and Remember
         await type_text(pilot, "Polish")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         block = shown(app, "#visit-block")
-        assert " needs help: Polish " in block
+        assert " needs help " in block
         assert " language: Polish " in block
         with ctx.database.read() as session:
             kinds = {
@@ -104,6 +104,45 @@ async def test_needs_set_in_the_dialog_show_as_badges(ctx: ShopContext, team: Te
                 if need.cleared_at is None
             }
         assert kinds == {"needs_help", "language"}
+
+
+async def test_each_ticked_need_gets_its_own_detail_and_a_call_back_is_not_remembered(
+    ctx: ShopContext, team: Team
+) -> None:
+    """e, tick callback wanted and language, a detail for each (Tab from one to the next),
+    Remember on the language: each need stores its own detail, and only the language is
+    remembered. One Detail box put "Polish 🇵🇱 when ramp in" on both, and Remember kept the
+    call back for every later visit (found by the tester)."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_visit(pilot, app, "sam", "2222")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, NeedsDialog)
+        await pilot.press("down", "down", "space")  # callback wanted
+        await pilot.press("down", "down", "space")  # language
+        await pilot.press("tab")  # callback wanted's detail; it has no Remember box
+        assert app.screen.focused is not None and app.screen.focused.id == "detail_callback_wanted"
+        assert not app.screen.query("#remember_callback_wanted")
+        await type_text(pilot, "when the ramp is in")
+        await pilot.press("tab")
+        await type_text(pilot, "Polish, some English")
+        await pilot.press("tab", "space", "enter")  # Remember the language
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        block = shown(app, "#visit-block")
+        assert "callback wanted: when the ramp is in" in block
+        assert "language: Polish, some English" in block
+        with ctx.database.read() as session:
+            on_visit = {
+                need.kind: need.detail
+                for need in session.exec(select(VisitNeed).where(VisitNeed.visit_id == visit_id))
+            }
+            standing = [(s.kind, s.detail) for s in session.exec(select(StandingNeed))]
+        assert on_visit == {"callback_wanted": "when the ramp is in", "language": "Polish, some English"}
+        assert standing == [("language", "Polish, some English")]
 
 
 async def test_unticking_a_need_clears_it(ctx: ShopContext, team: Team) -> None:

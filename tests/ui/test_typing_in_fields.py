@@ -34,7 +34,7 @@ from counter_tui.services.open_work import OpenWork
 from counter_tui.services.outbox import MailPreview
 from counter_tui.services.permissions import Action
 from counter_tui.services.staff import StaffSummary
-from counter_tui.services.views import FollowUpView
+from counter_tui.services.views import FollowUpView, NeedView
 from counter_tui.ui.dialogs.audit_event import AuditEventDialog
 from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
@@ -130,7 +130,13 @@ def dialogs(ctx: ShopContext) -> dict[str, Callable[[], Screen[object]]]:
             MailPreview("bob@example.com", "Thank you", "Hello\n\nBob\n")
         ),
         "MergePreviewDialog": lambda: MergePreviewDialog(["Bob Jones merges into Bob Jones"]),
-        "NeedsDialog": lambda: NeedsDialog((), can_remember=True),
+        "NeedsDialog": lambda: NeedsDialog(
+            (
+                NeedView(1, "callback_wanted", "callback wanted", "", None),
+                NeedView(2, "language", "language", "Welsh", None),
+            ),
+            can_remember=True,
+        ),
         "NewPinDialog": lambda: NewPinDialog("Sam"),
         "StaffPickerDialog": lambda: StaffPickerDialog("Hand off to", [SAM, ALEX], reason_prompt="Why?"),
         "TextPromptDialog": lambda: TextPromptDialog("Add a note", "What should colleagues know?"),

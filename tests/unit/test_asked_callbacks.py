@@ -22,7 +22,9 @@ def _callbacks(ctx: ShopContext) -> list[FollowUp]:
 def _asking(ctx: ShopContext, team: Team, customer_id: int | None, detail: str = "") -> int:
     """Sam's visit, with "callback wanted" (and what about) set."""
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=customer_id, description="Fay", claim=True)
-    visit_needs.update_needs(ctx, team.sam, visit_id, add=[NeedKind.CALLBACK_WANTED], detail=detail)
+    visit_needs.update_needs(
+        ctx, team.sam, visit_id, add=[NeedKind.CALLBACK_WANTED], details={NeedKind.CALLBACK_WANTED: detail}
+    )
     return visit_id
 
 

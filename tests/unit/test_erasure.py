@@ -368,7 +368,7 @@ def test_an_erased_customers_open_visit_keeps_no_new_text_about_them(
     with pytest.raises(Conflict, match="a need's detail"):
         visit_needs.set_need(ctx, team.sam, open_visit, "language", detail="Welsh")
     with pytest.raises(Conflict, match="a need to remember"):
-        visit_needs.set_need(ctx, team.sam, open_visit, "pickup", remember=True)
+        visit_needs.set_need(ctx, team.sam, open_visit, "accessibility", remember=True)
     visit_needs.set_need(ctx, team.sam, open_visit, "needs_help")
 
     assert note_bodies(ctx, shop.bob) == notes_before

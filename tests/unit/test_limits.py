@@ -539,9 +539,17 @@ CASES = [
         lambda s, t: visit_needs.update_needs(s.ctx, s.team.sam, s.walk_in, clear=[t]),
     ),
     Case(
-        "visit_needs.update_needs:detail",
+        "visit_needs.update_needs:details",
         "detail",
-        lambda s, t: visit_needs.update_needs(s.ctx, s.team.sam, s.walk_in, add=["language"], detail=t),
+        lambda s, t: visit_needs.update_needs(
+            s.ctx, s.team.sam, s.walk_in, add=["language"], details={"language": t}
+        ),
+        param="detail_language",
+    ),
+    Case(
+        "visit_needs.update_needs:remember",
+        None,
+        lambda s, t: visit_needs.update_needs(s.ctx, s.team.sam, s.walk_in, add=[t], remember=[t]),
     ),
     Case(
         "visit_customer.set_visit_preferences:preferences",

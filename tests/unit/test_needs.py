@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from counter_tui.db.models import NeedKind, Outcome, StandingNeed, VisitNeed
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotAllowed
-from counter_tui.services import customer_record, customers, staff, visit_needs, visit_views, visits
+from counter_tui.services import customer_record, customers, erasure, staff, visit_needs, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 from tests.conftest import Team, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
@@ -194,3 +194,93 @@ def test_kiosk_and_inactive_staff_cannot_set_needs(ctx: ShopContext, team: Team)
     staff.deactivate(ctx, team.lead, name="Alex")
     with pytest.raises(NotAllowed, match="no longer active"):
         visit_needs.set_need(ctx, team.alex, visit_id, NeedKind.NEEDS_HELP)
+
+
+def test_needs_ticked_together_keep_each_its_own_detail(
+    ctx: ShopContext, team: Team, bob: int, audit_log: AuditLog
+) -> None:
+    """Callback wanted and language ticked at once, a detail for each: each need stores
+    its own (one text was stored on both: the language read "when ramp in")."""
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    visit_needs.update_needs(
+        ctx,
+        team.sam,
+        visit_id,
+        add=[NeedKind.CALLBACK_WANTED, NeedKind.LANGUAGE],
+        details={NeedKind.CALLBACK_WANTED: "when the ramp is in", NeedKind.LANGUAGE: "Polish 🇵🇱"},
+        remember=[NeedKind.LANGUAGE],
+    )
+    assert _active(ctx, team.sam, visit_id) == {
+        NeedKind.CALLBACK_WANTED: "when the ramp is in",
+        NeedKind.LANGUAGE: "Polish 🇵🇱",
+    }
+    with ctx.database.read() as session:
+        standing = [(s.kind, s.detail) for s in session.exec(select(StandingNeed))]
+    assert standing == [(NeedKind.LANGUAGE, "Polish 🇵🇱")]
+    [event] = audit_log("visit.needs_updated")
+    assert json.loads(event.details) == {
+        "added": ["callback_wanted", "language"],
+        "cleared": [],
+        "detail": {"callback_wanted": "when the ramp is in", "language": "Polish 🇵🇱"},
+        "remember": ["language"],
+    }
+
+
+def test_a_detail_belongs_to_a_need_being_set(ctx: ShopContext, team: Team, row_count: RowCount) -> None:
+    """A detail for a need not ticked is refused, naming the need."""
+    visit_id = visits.new_walk_in(ctx, team.sam, claim=True)
+    with pytest.raises(InvalidInput) as refused:
+        visit_needs.update_needs(
+            ctx, team.sam, visit_id, add=[NeedKind.LANGUAGE], details={NeedKind.PICKUP: "order 1182"}
+        )
+    assert str(refused.value).startswith("'Pickup' is not ticked")
+    assert refused.value.field == "detail_pickup"
+    assert row_count(VisitNeed) == 0
+
+
+@pytest.mark.parametrize("kind", [NeedKind.CALLBACK_WANTED, NeedKind.PICKUP, NeedKind.ORDER_QUESTION])
+def test_a_one_off_need_is_not_remembered(
+    ctx: ShopContext, team: Team, bob: int, kind: NeedKind, row_count: RowCount, audit_log: AuditLog
+) -> None:
+    """A call back, a pickup or an order question is about this visit: remembering it is
+    refused in one sentence about the Remember box, and nothing is stored (the next visit
+    said "callback wanted" when they had asked once)."""
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    with pytest.raises(InvalidInput) as refused:
+        visit_needs.update_needs(
+            ctx, team.sam, visit_id, add=[kind, NeedKind.LANGUAGE], remember=[kind, NeedKind.LANGUAGE]
+        )
+    assert "this visit only" in str(refused.value)
+    assert refused.value.field == f"remember_{kind}"
+    with pytest.raises(InvalidInput):
+        visit_needs.set_need(ctx, team.sam, visit_id, kind, remember=True)
+    with pytest.raises(InvalidInput):
+        customers.set_standing_need(ctx, team.sam, bob, kind, remember=True)
+    assert (row_count(VisitNeed), row_count(StandingNeed)) == (0, 0)
+    assert audit_log("visit.needs_updated", "visit.need_set", "customer.standing_need_set") == []
+
+
+def test_a_one_off_need_remembered_before_is_not_applied_to_the_next_visit(
+    ctx: ShopContext, team: Team, bob: int
+) -> None:
+    """A callback remembered before the rule (still in the database) no longer comes back
+    on every visit; the language remembered with it does."""
+    with ctx.database.write() as session:
+        for kind, detail in ((NeedKind.CALLBACK_WANTED, "Polish"), (NeedKind.LANGUAGE, "Polish")):
+            session.add(StandingNeed(customer_id=bob, kind=kind, detail=detail, updated_at=ctx.now()))
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob)
+    assert _active(ctx, team.sam, visit_id) == {NeedKind.LANGUAGE: "Polish"}
+
+
+def test_retention_blanks_each_needs_details_in_the_audit_event(
+    ctx: ShopContext, team: Team, audit_log: AuditLog
+) -> None:
+    """The details kept per need in `visit.needs_updated` go when the visit's text does."""
+    visit_id = visits.new_walk_in(ctx, team.sam, claim=True)
+    visit_needs.update_needs(
+        ctx, team.sam, visit_id, add=[NeedKind.LANGUAGE], details={NeedKind.LANGUAGE: "Welsh"}
+    )
+    visits.end_visit(ctx, team.sam, visit_id, Outcome.NO_PURCHASE)
+    erasure.blank_visit_text(ctx, team.lead, ctx.now() + timedelta(days=1), reason="retention")
+    [event] = audit_log("visit.needs_updated")
+    assert "Welsh" not in event.details

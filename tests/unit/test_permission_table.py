@@ -223,7 +223,7 @@ CASES: dict[str, Case] = {
     ),
     "customers.set_preferences": Case(R, lambda c, a, s: customers.set_preferences(c, a, s.bob, "oak")),
     "customers.set_standing_need": Case(
-        R, lambda c, a, s: customers.set_standing_need(c, a, s.bob, NeedKind.PICKUP, remember=True)
+        R, lambda c, a, s: customers.set_standing_need(c, a, s.bob, NeedKind.LANGUAGE, remember=True)
     ),
     "linking.add_typed_details": Case(
         R,

@@ -65,7 +65,12 @@ def test_needs_remembered_on_a_walk_in_become_standing_needs(
     ctx: ShopContext, team: Team, walk_in: int
 ) -> None:
     visit_needs.update_needs(
-        ctx, team.sam, walk_in, add=[NeedKind.ACCESSIBILITY], detail="wheelchair", remember=True
+        ctx,
+        team.sam,
+        walk_in,
+        add=[NeedKind.ACCESSIBILITY],
+        details={NeedKind.ACCESSIBILITY: "wheelchair"},
+        remember=[NeedKind.ACCESSIBILITY],
     )
     visit_needs.set_need(ctx, team.sam, walk_in, NeedKind.LANGUAGE, detail="Arabic", remember=True)
     visit_needs.set_need(ctx, team.sam, walk_in, NeedKind.PICKUP)  # for today only

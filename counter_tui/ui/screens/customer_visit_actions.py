@@ -95,7 +95,7 @@ class VisitActions(IdentityActions):
                     visit_id,
                     add=change.add,
                     clear=change.clear,
-                    detail=change.detail,
+                    details=change.details,
                     remember=change.remember,
                 )
 
