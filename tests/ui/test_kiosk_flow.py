@@ -92,7 +92,7 @@ async def test_enter_skips_the_name_and_arrows_pick_a_choice(ctx: ShopContext) -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down", "down", "enter")
         await settle(pilot)
         assert text_of(app, "#thanks-title") == "Thank you!"
 
