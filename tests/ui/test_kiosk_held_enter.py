@@ -3,7 +3,8 @@
 A tester pressed Enter eight times about 0.15 s apart at 80x24 and got two visits that
 nobody chose: Enter skipped the name, Enter on the choices took the one highlighted
 from the start, and after the thank-you the next Enters went round again. Now nothing is
-chosen until the customer chooses (a number, or the arrows then Enter)."""
+chosen until the customer chooses (a number, or the arrows then Enter), and the
+thank-you ignores keys for a moment after it shows, so it is read, not skipped."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from counter_tui.services.context import ShopContext
 from counter_tui.ui.kiosk.app import KioskApp
 from counter_tui.ui.kiosk.screens.choice import ChoiceScreen
 from counter_tui.ui.kiosk.screens.thanks import ThanksScreen
+from counter_tui.ui.kiosk.screens.welcome import WelcomeScreen
 from tests.ui.staff_pilot import burst
 from tests.ui.test_kiosk_flow import SIZE, settle, text_of, type_text, visits_with_needs
 
@@ -88,3 +90,21 @@ async def test_a_chosen_check_in_then_more_enters_checks_in_once(ctx: ShopContex
         await settle(pilot)
     [(visit, needs)] = visits_with_needs(ctx)
     assert (visit.description, needs, visit.source) == ("Ann", [need], "kiosk door2")
+
+
+async def test_keys_do_not_take_the_customer_past_the_thank_you_unread(ctx: ShopContext) -> None:
+    """Keys typed with the choice, while it is saved, or just after the thank-you shows
+    are dropped; once it has been shown for a moment, any key finishes as before."""
+    app = KioskApp(ctx, "door2")
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, "\n\n2\n\n\n\n")
+        thanks = app.screen
+        assert isinstance(thanks, ThanksScreen)
+        assert text_of(app, "#thanks-title") == "Thank you!"
+        await burst(pilot, "\n\nx")
+        assert app.screen is thanks
+        assert thanks.reading.running
+        thanks.reading.expire()
+        await pilot.press("enter")
+        assert isinstance(app.screen, WelcomeScreen)
+    assert len(visits_with_needs(ctx)) == 1
