@@ -61,6 +61,10 @@ def test_choices(snap_compare: SnapCompare, ctx: ShopContext) -> None:
     assert snap_compare(KioskApp(ctx, "door"), terminal_size=SIZE, run_before=keys("enter", *"Ann", "enter"))
 
 
+def test_enter_with_nothing_chosen_asks_for_a_choice(snap_compare: SnapCompare, ctx: ShopContext) -> None:
+    assert snap_compare(KioskApp(ctx, "door"), terminal_size=SIZE, run_before=keys("enter", "enter", "enter"))
+
+
 def test_thank_you_needs_help(snap_compare: SnapCompare, ctx: ShopContext) -> None:
     assert snap_compare(
         KioskApp(ctx, "door"),

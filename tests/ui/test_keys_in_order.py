@@ -166,12 +166,13 @@ async def test_space_then_enter_in_one_burst_ticks_a_box(ctx: ShopContext, team:
 
 
 async def test_an_arrow_then_enter_in_one_burst_on_the_kiosk_chooses_where_it_went(ctx: ShopContext) -> None:
-    """The kiosk's choices: ↓ then Enter, typed with the name in one burst, checks in with
-    the second choice (the Enter once read the first, the ↓ still on its way)."""
+    """The kiosk's choices: ↓ ↓ then Enter, typed with the name in one burst, checks in with
+    the second choice (nothing is highlighted at first; the Enter once read where the
+    highlight was, the ↓ still on its way)."""
     need = ctx.rules.kiosk.choices[1].need
     app = KioskApp(ctx, "door")
     async with app.run_test(size=KIOSK_SIZE) as pilot:
-        await keys_burst(pilot, "enter", *"Ann", "enter", "down", "enter")
+        await keys_burst(pilot, "enter", *"Ann", "enter", "down", "down", "enter")
         assert isinstance(app.screen, ThanksScreen)
     [(visit, needs)] = visits_with_needs(ctx)
     assert (visit.description, needs) == ("Ann", [need])

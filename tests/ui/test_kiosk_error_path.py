@@ -75,9 +75,13 @@ async def settle(pilot: Pilot[object]) -> None:
 
 
 async def check_in_ann(pilot: Pilot[object]) -> None:
-    """Welcome → name "Ann" → the second choice → thank-you."""
+    """Welcome → name "Ann" → the second choice → thank-you, on show long enough for a key
+    to finish it."""
     await pilot.press("enter", "A", "n", "n", "enter", "2")
     await settle(pilot)
+    thanks = pilot.app.screen
+    assert isinstance(thanks, ThanksScreen)
+    thanks.reading.expire()
 
 
 async def test_a_failing_service_call_sends_the_customer_to_the_counter(

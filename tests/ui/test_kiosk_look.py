@@ -25,6 +25,10 @@ async def test_the_highlighted_choice_is_marked_and_the_mark_follows_the_arrows(
         assert isinstance(app.screen, ChoiceScreen)
         choices = app.screen.query_one("#choices", OptionList)
         marked = [label.startswith("▶") for label in option_labels(choices) if label.strip()]
+        assert marked == [False] * len(marked), "nothing is chosen for the customer"
+        await pilot.press("down")
+        await settle(pilot)
+        marked = [label.startswith("▶") for label in option_labels(choices) if label.strip()]
         assert marked == [True] + [False] * (len(marked) - 1)
         await pilot.press("down")
         await settle(pilot)

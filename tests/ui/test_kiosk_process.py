@@ -1,5 +1,6 @@
 """The real kiosk process under a pseudo-terminal: ctrl+c, ctrl+z, ctrl+\\ and ctrl+q do not
-stop, suspend or quit it, `TEXTUAL*` variables change nothing, and a lead's PIN closes it."""
+stop, suspend or quit it, `TEXTUAL*` variables change nothing, and a lead's PIN closes it;
+a held Enter checks nobody in."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pytest
 from sqlmodel import col
 from sqlmodel import select as sql_select
 
-from counter_tui.db.models import AuditEvent
+from counter_tui.db.models import AuditEvent, Visit
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -207,3 +208,36 @@ def test_keyboard_exits_are_closed_and_a_lead_pin_closes_it(
     term.send(b"2")
     assert term.wait_exit() == 0
     assert kiosk_actions(ctx) == ["kiosk.unlock_failed", "kiosk.unlocked", "kiosk.exited"]
+
+
+def kiosk_visits(ctx: ShopContext) -> list[str]:
+    """Each visit's source, in the order created."""
+    with ctx.database.read() as session:
+        return list(session.exec(sql_select(Visit.source).order_by(col(Visit.id))))
+
+
+def keep_reading(term: KioskTerminal, seconds: float) -> None:
+    """Read what the app draws for `seconds`."""
+    deadline = time.monotonic() + seconds
+    term.wait_for(lambda: time.monotonic() > deadline, f"{seconds} s of drawing")
+
+
+def test_a_held_enter_checks_nobody_in(kiosk_terminal: KioskTerminal, ctx: ShopContext) -> None:
+    """Enter as raw bytes: eight 0.15 s apart (as a tester pressed them), then eight in one
+    read (a held key's repeats). The kiosk waits on the choices; a number checks in once."""
+    term = kiosk_terminal
+    term.expect("Welcome to Test Shop")
+    for _ in range(8):
+        term.send(b"\r")
+        keep_reading(term, 0.15)
+    term.send(b"\r" * 8)
+    keep_reading(term, 1)
+    drawn = ESCAPE_SEQUENCE.sub(b"", term.output).decode("utf-8", "replace")
+    assert "Please choose one: press its number." in drawn
+    assert kiosk_visits(ctx) == []
+    term.send(b"2")
+    term.expect("Thank you!")
+    term.send(b"\r" * 8)
+    keep_reading(term, 1)
+    assert term.running()
+    assert kiosk_visits(ctx) == ["kiosk door"]

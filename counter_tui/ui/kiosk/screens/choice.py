@@ -34,9 +34,11 @@ def _number_bindings() -> list[BindingType]:
 
 
 class ChoiceScreen(KioskScreen):
-    """Offers the configured choices; a number key or Enter on one checks the customer in.
-    The keys that leave the screen are priority keys, decided in the order they were
-    typed (`focus_keys`)."""
+    """Offers the configured choices; a number key, or Enter on one the arrows moved to,
+    checks the customer in. Nothing is highlighted at first, so Enter alone chooses
+    nothing: the customer chooses, and a held Enter (or one pressed again and again)
+    never checks in someone who chose nothing. The keys that leave the screen are
+    priority keys, decided in the order they were typed (`focus_keys`)."""
 
     BINDINGS = [
         Binding(
@@ -76,59 +78,74 @@ class ChoiceScreen(KioskScreen):
         label = shop_text(self.kiosk.language, choice.label)
         return plain(f"{'▶' if highlighted else ' '} {number}  {label}")
 
-    def compose(self) -> ComposeResult:
-        """A greeting, the numbered choices, and the keys."""
+    @property
+    def question(self) -> str:
+        """The screen's title: what would they like (by name, if they gave one)."""
         words = self.words
-        title = (
-            words["choice_title_named"].format(name=self.first_name)
-            if self.first_name
-            else words["choice_title"]
-        )
+        if self.first_name:
+            return words["choice_title_named"].format(name=self.first_name)
+        return words["choice_title"]
+
+    def compose(self) -> ComposeResult:
+        """A greeting, the numbered choices (none highlighted), and the keys."""
+        words = self.words
         with Vertical(classes="kiosk-panel"):
-            yield Static(plain(title), classes="kiosk-title")
-            yield ListInOrder(*self._options(), id="choices")
+            yield Static(plain(self.question), id="choice-title", classes="kiosk-title")
+            choices = ListInOrder(*self._options(), id="choices")
+            choices.set_reactive(OptionList.highlighted, None)  # OptionList starts on the first
+            yield choices
         count = len(self.choices)
         numbers = "1" if count == 1 else f"1-{count}"
         yield KeyHints(
             (words["choose_keys"].format(numbers=numbers), words["hint_choose"]), ("Esc", words["hint_back"])
         )
 
-    def on_mount(self) -> None:
-        """Start with the first choice highlighted."""
-        self.query_one("#choices", OptionList).highlighted = 0
-
     @on(OptionList.OptionHighlighted, "#choices")
     def _mark_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Move the `▶` to the highlighted choice."""
+        """Move the `▶` to the choice highlighted now (none for OptionList's own first
+        highlight, undone before mounting), and ask the question again (in place of asking
+        them to choose)."""
         event.stop()
+        option = event.option_list.highlighted_option
+        if option is not None:
+            self._ask(self.question)
         for number, choice in enumerate(self.choices, start=1):
             option_id = f"choice-{number}"
-            highlighted = event.option_id == option_id
+            highlighted = option is not None and option.id == option_id
             event.option_list.replace_option_prompt(
                 option_id, self._prompt(number, choice, highlighted=highlighted)
             )
 
     @on(OptionList.OptionSelected, "#choices")
-    def picked(self, event: OptionList.OptionSelected) -> None:
+    async def picked(self, event: OptionList.OptionSelected) -> None:
         """A choice selected in the list itself (a click in a browser)."""
         event.stop()
         if self.is_current:
-            self.action_choose(event.option_index + 1)
+            await self.action_choose(event.option_index + 1)
 
     async def action_choose_highlighted(self) -> None:
-        """Enter: the choice highlighted once the arrows typed before it have moved it."""
+        """Enter: the choice highlighted once the arrows typed before it have moved it; with
+        none highlighted (the customer has not chosen yet), a request to choose one."""
         await keys_landed(self)
+        if not self.is_current:
+            return
         highlighted = self.query_one("#choices", OptionList).highlighted
-        if self.is_current and highlighted is not None:
-            self.action_choose(highlighted + 1)
+        if highlighted is None:
+            self._ask(self.words["choose_first"])
+        else:
+            await self.action_choose(highlighted + 1)
 
-    def action_choose(self, number: int) -> None:
-        """Check in with choice `number` (1-based); numbers with no choice do nothing."""
+    def _ask(self, sentence: str) -> None:
+        self.query_one("#choice-title", Static).update(plain(sentence))
+
+    async def action_choose(self, number: int) -> None:
+        """Check in with choice `number` (1-based); numbers with no choice do nothing. The
+        thank-you is awaited, so the keys typed after this one go to it (which drops them)."""
         if not 1 <= number <= len(self.choices):
             return
         choice = self.choices[number - 1]
         check_in = CheckIn(first_name=self.first_name, need=choice.need, language=self.kiosk.language)
-        self.app.push_screen(
+        await self.app.push_screen(
             ThanksScreen(
                 check_in,
                 shop_text(self.kiosk.language, choice.next_step),

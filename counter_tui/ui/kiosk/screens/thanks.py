@@ -17,10 +17,17 @@ from counter_tui.ui.kiosk.screens.base import KeyHints, KioskScreen
 from counter_tui.ui.safe_text import plain
 
 SORRY = WORDS[ENGLISH]["sorry_text"]
+READING_SECONDS = 2.0
+"""How long the thank-you (or the sorry) shows before a key can finish it: long enough to
+read the next step, short beside the reset (`kiosk.reset_seconds`, 8 s unless the shop
+changed it)."""
 
 
 class ThanksScreen(KioskScreen):
-    """Creates the visit in a thread, thanks the customer, then resets by itself or on any key."""
+    """Creates the visit in a thread, thanks the customer, then resets by itself or on any
+    key once it has been read. Keys typed with the choice, while the visit is saved and in
+    the first moments of the thank-you are dropped: a held Enter, or Enter pressed again
+    and again, used to skip the thank-you unread and start the next check-in."""
 
     def __init__(self, check_in: CheckIn, next_step: str, *, reset_seconds: float) -> None:
         super().__init__()
@@ -29,6 +36,7 @@ class ThanksScreen(KioskScreen):
         self.visit_id: int | None = None
         self.finished = False
         self.reset = Countdown(self, reset_seconds, self.ready_for_next, "kiosk reset")
+        self.reading = Countdown(self, READING_SECONDS, lambda: None, "kiosk thank-you reading")
 
     def ready_for_next(self) -> None:
         """Back to welcome for the next customer."""
@@ -79,10 +87,12 @@ class ThanksScreen(KioskScreen):
         next_line.remove_class("-pending")
         self.query_one("#thanks-after", Static).update(plain(after))
         self.finished = True
+        self.reading.start()
         self.reset.start()
 
     def on_key(self, event: events.Key) -> None:
-        """Any key finishes, once the check-in has been saved (or has failed)."""
+        """Any key finishes, once the check-in has been saved (or has failed) and what it
+        says has been on show for a moment (`READING_SECONDS`); keys before then do nothing."""
         event.stop()
-        if self.finished:
+        if self.finished and not self.reading.running:
             self.reset.expire()
