@@ -26,6 +26,7 @@ from counter_tui.services.permissions import Action
 from counter_tui.services.visits import (
     add_need,
     load_visit,
+    refuse_exclusive_needs,
     require_nothing_kept_about_erased,
     require_on_visit,
     require_open,
@@ -131,8 +132,7 @@ def update_needs(
     for kind in to_add + to_clear + list(given) + to_remember:
         if kind not in set(NeedKind):
             raise InvalidInput(f"Unknown need {kind!r}.")
-    if NeedKind.BROWSE_PRIVATELY in to_add and NeedKind.NEEDS_HELP in to_add:
-        raise InvalidInput("'Browse privately' and 'needs help' replace each other. Tick just one.")
+    refuse_exclusive_needs(to_add)
     for kind in [*given, *to_remember]:
         if kind not in to_add:
             raise InvalidInput(
