@@ -87,7 +87,7 @@ async def test_needs_set_in_the_dialog_show_as_badges(ctx: ShopContext, team: Te
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, NeedsDialog)
-        await pilot.press("down", "space")  # needs help
+        await pilot.press("down", "down", "space")  # needs help, the second
         await pilot.press("down", "down", "down", "space")  # language
         await pilot.press("tab", "tab", "tab")  # past needs help's detail and Remember
         await type_text(pilot, "Polish")
@@ -154,7 +154,7 @@ async def test_unticking_a_need_clears_it(ctx: ShopContext, team: Team) -> None:
         assert " pickup " in shown(app, "#visit-block")
         await pilot.press("e")
         await settle(pilot)
-        await pilot.press(*["down"] * 5, "space", "enter")
+        await pilot.press(*["down"] * 6, "space", "enter")  # pickup, the sixth
         await settle(pilot)
         assert "none recorded (e to set)" in shown(app, "#visit-block")
 
@@ -318,7 +318,7 @@ async def test_end_with_no_purchase_queues_nothing(ctx: ShopContext, team: Team)
         await open_first_visit(pilot, app, "sam", "2222")
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("down", "space", "enter")
+        await pilot.press("down", "down", "space", "enter")  # No purchase, the second
         await settle(pilot)
         assert app.messages[-1] == "Visit ended."
     with ctx.database.read() as session:

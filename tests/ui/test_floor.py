@@ -74,7 +74,7 @@ async def test_unclaimed_needs_help_walk_in_stands_out_at_the_top(
         await settle(pilot)
         await type_text(pilot, "pram by the door")
         await pilot.press("tab")  # the needs list; "needs help" is its second entry
-        await pilot.press("down", "space")
+        await pilot.press("down", "down", "space")
         await pilot.press("tab", "space")  # untick "I'm greeting them now"
         await pilot.press("enter")
         await settle(pilot)

@@ -188,7 +188,7 @@ async def test_a_lead_can_reassign_a_customer_to_themself(ctx: ShopContext, team
         picker = app.screen
         assert isinstance(picker, StaffPickerDialog)
         assert [c.name for c in picker._colleagues] == ["Alex", "Dana"]
-        await pilot.press("down", "space", "enter")
+        await pilot.press("down", "down", "space", "enter")  # Dana, the second
         await type_text(pilot, "Sam went home ill")
         await pilot.press("enter")
         await settle(pilot)
@@ -229,7 +229,7 @@ async def test_a_reassignment_over_another_terminals_change_is_refused_then_appl
             "Alex fixes bikes",
             seen_owner_id=team.sam.staff_id,
         )
-        await pilot.press("down", "space", "enter")
+        await pilot.press("down", "down", "space", "enter")  # Dana, the second
         await type_text(pilot, "Sam went home ill")
         await pilot.press("enter")
         await settle(pilot)

@@ -112,7 +112,7 @@ async def test_down_then_enter_in_one_burst_chooses_where_the_cursor_went(
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await offer_on_file(pilot, app)
-        await keys_burst(pilot, "down", "enter")  # the second choice: create anyway
+        await keys_burst(pilot, "down", "down", "enter")  # the second choice: create anyway
         assert isinstance(app.screen, CustomerScreen), app.messages
     assert on_file(ctx) == 2
 
@@ -181,9 +181,10 @@ async def test_an_arrow_then_enter_in_one_burst_on_the_kiosk_chooses_where_it_we
 async def test_a_hand_off_typed_in_one_burst_goes_to_the_colleague_chosen_with_the_reason(
     ctx: ShopContext, team: Team
 ) -> None:
-    """r on a visit, then ↓, Enter (on to the reason box), the reason with a slip corrected,
-    and Enter, all in one burst: the request goes to the colleague the arrow chose, with
-    the reason as corrected (the reason's keys once went to the list, still focused)."""
+    """r on a visit, then ↓↓ (Dana, the second), Enter (on to the reason box), the reason
+    with a slip corrected, and Enter, all in one burst: the request goes to the colleague
+    the arrows chose, with the reason as corrected (the reason's keys once went to the
+    list, still focused)."""
     visits.new_walk_in(ctx, team.sam, description="red hat", claim=True)
     app = StaffApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
@@ -193,7 +194,7 @@ async def test_a_hand_off_typed_in_one_burst_goes_to_the_colleague_chosen_with_t
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, StaffPickerDialog)
-        await keys_burst(pilot, "down", "enter", *"needs a tilex", "backspace", "r", "enter")
+        await keys_burst(pilot, "down", "down", "enter", *"needs a tilex", "backspace", "r", "enter")
         assert isinstance(app.screen, CustomerScreen), app.messages
     with ctx.database.read() as session:
         [request] = session.exec(select(HandoffRequest)).all()

@@ -90,7 +90,7 @@ async def test_create_a_new_customer_anyway(ctx: ShopContext, team: Team) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await _new_customer_over_priya(pilot, app)
         assert isinstance(app.screen, DuplicateChoiceDialog)
-        await pilot.press("down", "enter")  # the second choice: create anyway
+        await pilot.press("down", "down", "enter")  # the second choice: create anyway
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         assert app.screen.customer is not None and app.screen.customer.name == "Priya S"
@@ -129,7 +129,7 @@ async def test_correcting_a_phone_to_another_customers_offers_theirs_or_saves_an
         assert _record(ctx, bob).phone == "07700 900123"
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("down", "space", "enter")
+        await pilot.press("down", "down", "space", "enter")  # the second choice: save anyway
         await settle(pilot)
         assert app.screen is record
     assert _record(ctx, bob).phone == "+44 7700 900456"

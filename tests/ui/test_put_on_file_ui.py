@@ -90,7 +90,32 @@ async def test_create_a_new_customer_anyway(ctx: ShopContext, team: Team) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await _fill_form(pilot, app)
         assert isinstance(app.screen, DuplicateChoiceDialog)
-        await pilot.press("down", "enter")  # the second choice: create anyway
+        await pilot.press("down", "down", "enter")  # the second choice: create anyway
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+    assert _linked_to(ctx, walk_in) not in (None, priya)
+    assert _on_file(ctx) == 2
+
+
+async def test_down_down_means_the_second_choice_and_never_wraps_to_the_first(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The finding: ↓↓ meant "the second option", but the first ↓ chose it and the second
+    wrapped round to "Link to …", and Enter linked the walk-in to the wrong person. The
+    first ↓ now chooses the first option and the arrows stop at the last."""
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    walk_in = visits.new_walk_in(ctx, team.sam, claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await _fill_form(pilot, app)
+        choice = app.screen
+        assert isinstance(choice, DuplicateChoiceDialog)
+        await pilot.press("down", "down")
+        assert option_labels(choice.query_one(ChoiceList)) == [
+            "( ) Link to Priya Shah (07700 900456, on file since November)",
+            "(●) Create a new customer anyway",
+        ]
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
     assert _linked_to(ctx, walk_in) not in (None, priya)

@@ -358,7 +358,7 @@ async def test_kudos_given_on_the_sixth_tab_show_on_everyones_thanks_wall(
         await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, StaffPickerDialog)
-        await pilot.press("down", "enter")  # Alex, Sam: Sam
+        await pilot.press("down", "down", "enter")  # Alex, Sam: Sam
         await type_text(pilot, "Stayed late to fit Mrs Green's wheelchair ramp")
         await pilot.press("enter")
         await settle(pilot)

@@ -1,19 +1,29 @@
 """The one choice widget of every dialog: arrows, Space and Enter behave the same everywhere,
 and what is chosen is shown with a glyph, not colour alone.
 
-`ChoiceList(choices)` picks one. The cursor starts on the first option but nothing is
-chosen until the person acts: an arrow key moves the cursor and chooses where it lands
-(the ● moves with it), Space chooses the option under the cursor. So what is on screen is
-what Enter saves, and a dialog refuses Enter while `value` is None. A harmless default can
-be given with `value=`. `ChoiceList(choices, multiple=True)` ticks several: arrows move,
-Space ticks or unticks, and `values` is what is ticked. `Tick` is one yes/no box whose
-mark is a glyph.
+`ChoiceList(choices)` picks one. Nothing is chosen until the person acts, and until then no
+option is highlighted either: the cursor stands before the first option, so the first ↓
+chooses the first option (a first option highlighted but not chosen looks current, and ↓
+from it would choose the second). The first ↑ chooses the first option too: the arrows never
+jump to the far end of the list, whose last option is often the costly one ("Create a new
+customer anyway", "Left unserved"). Space, Home and a click choose as well (Space the first
+option, Home the first, End the last). After that an arrow moves the cursor and chooses where
+it lands (the ● moves with it), and the arrows stop at the first and last options instead of
+wrapping round (Textual's OptionList wraps, so ↓↓ on two options would land back on the
+first). So what is highlighted is what is chosen, what is on screen is what Enter saves, and
+a dialog refuses Enter while `value` is None. A harmless default can be given with `value=`;
+it starts highlighted.
+
+`ChoiceList(choices, multiple=True)` ticks several and moves the same way (the cursor starts
+before the first option, the arrows stop at the ends); Space ticks or unticks the option
+under the cursor (the first one before any arrow), and `values` is what is ticked. `Tick` is
+one yes/no box whose mark is a glyph.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, Literal, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -59,12 +69,10 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
         self._ticked = {
             index for index, (choice, _label) in enumerate(self._choices) if choice in set(ticked)
         }
-        self._chosen_yet = False
         super().__init__(*[Option(self._prompt(index, False)) for index in range(len(self._choices))], id=id)
-        self._chosen_yet = value is not None and not multiple  # OptionList moved to the first option
-        if self._choices:
-            start = self.index_of(value) if self._chosen_yet and value is not None else 0
-            self.set_reactive(OptionList.highlighted, start)
+        # OptionList highlighted the first option; the cursor starts before it unless a default is chosen.
+        start = self.index_of(value) if value is not None and not multiple else None
+        self.set_reactive(OptionList.highlighted, start)
         self._refresh_prompts()
 
     @property
@@ -74,8 +82,8 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
 
     @property
     def value(self) -> ValueT | None:
-        """The one option chosen, or None while nothing is."""
-        if self._multiple or not self._chosen_yet or self.highlighted is None:
+        """The one option chosen (the highlighted one), or None while nothing is."""
+        if self._multiple or self.highlighted is None:
             return None
         return self._choices[self.highlighted][0]
 
@@ -96,19 +104,20 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
         self.highlighted = self.index_of(value)
         if self._multiple:
             self._ticked.add(self.index_of(value))
-        self._chosen_yet = not self._multiple
         self._refresh_prompts()
 
     def withdraw(self, value: ValueT) -> None:
         """Stop offering `value` (it can no longer be picked); if it was chosen, nothing
-        is chosen until the arrows move again."""
+        is chosen (nor highlighted) until the arrows move again."""
         if value not in self.values_offered():
             return
+        chosen = self.value
         index = self.index_of(value)
         self._choices = self._choices[:index] + self._choices[index + 1 :]
         self._ticked = {tick - (tick > index) for tick in self._ticked if tick != index}
-        self._chosen_yet = False
-        self.remove_option_at_index(index)
+        self.remove_option_at_index(index)  # keeps the highlighted index, not the option
+        if not self._multiple:
+            self.highlighted = None if chosen is None or chosen == value else self.index_of(chosen)
         self._refresh_prompts()
 
     def values_offered(self) -> tuple[ValueT, ...]:
@@ -116,14 +125,13 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
         return tuple(choice for choice, _label in self._choices)
 
     def action_choose(self) -> None:
-        """Space: choose the option under the cursor; with `multiple`, tick or untick it."""
+        """Space: choose the option under the cursor (before any arrow, the first one);
+        with `multiple`, tick or untick it."""
+        if self.highlighted is None:
+            super().action_first()
         index = self.highlighted
-        if index is None:
-            return
-        if self._multiple:
+        if index is not None and self._multiple:
             self._ticked ^= {index}
-        else:
-            self._chosen_yet = True
         self._refresh_prompts()
 
     def watch_highlighted(self, highlighted: int | None) -> None:
@@ -131,40 +139,33 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
         super().watch_highlighted(highlighted)
         self._refresh_prompts()
 
-    def _moved(self) -> None:
-        if not self._multiple:
-            self._chosen_yet = True
-        self._refresh_prompts()
+    def _step(self, direction: Literal[-1, 1]) -> None:
+        """Move the cursor one option in `direction`, staying put at either end (no wrapping
+        round); from before the first option, onto the first."""
+        if self.highlighted is None:
+            super().action_first()
+            return
+        index = self.highlighted + direction
+        while 0 <= index < self.option_count:
+            if not self.get_option_at_index(index).disabled:
+                self.highlighted = index
+                return
+            index += direction
 
     def action_cursor_up(self) -> None:
-        """Up: move, and (picking one) choose where the cursor lands."""
-        super().action_cursor_up()
-        self._moved()
+        """Up: move (never from the first round to the last), choosing where the cursor lands."""
+        self._step(-1)
 
     def action_cursor_down(self) -> None:
-        """Down: move, and (picking one) choose where the cursor lands."""
-        super().action_cursor_down()
-        self._moved()
-
-    def action_first(self) -> None:
-        """Home: the first option."""
-        super().action_first()
-        self._moved()
-
-    def action_last(self) -> None:
-        """End: the last option."""
-        super().action_last()
-        self._moved()
-
-    def action_page_up(self) -> None:
-        """Page up: move a page, choosing where the cursor lands."""
-        super().action_page_up()
-        self._moved()
+        """Down: move (never from the last round to the first), choosing where the cursor lands."""
+        self._step(1)
 
     def action_page_down(self) -> None:
-        """Page down: move a page, choosing where the cursor lands."""
+        """Page down: move a page (from before the first option, a page from the top, where
+        Textual's would jump to the last), choosing where the cursor lands."""
+        if self.highlighted is None:
+            super().action_first()
         super().action_page_down()
-        self._moved()
 
     def action_select(self) -> None:
         """A click (or Enter outside a dialog) chooses the option under the cursor."""
@@ -174,7 +175,7 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
     def _chosen(self, index: int) -> bool:
         if self._multiple:
             return index in self._ticked
-        return self._chosen_yet and index == self.highlighted
+        return index == self.highlighted
 
     def _prompt(self, index: int, chosen: bool) -> Text:
         on, off = (TICKED, NOT_TICKED) if self._multiple else (CHOSEN, NOT_CHOSEN)
