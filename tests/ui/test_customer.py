@@ -121,7 +121,7 @@ async def test_each_ticked_need_gets_its_own_detail_and_a_call_back_is_not_remem
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, NeedsDialog)
-        await pilot.press("down", "down", "space")  # callback wanted
+        await pilot.press("down", "down", "down", "space")  # callback wanted
         await pilot.press("down", "down", "space")  # language
         await pilot.press("tab")  # callback wanted's detail; it has no Remember box
         assert app.screen.focused is not None and app.screen.focused.id == "detail_callback_wanted"

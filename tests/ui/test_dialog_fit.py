@@ -85,8 +85,11 @@ ERASE_PROMPT = (
 
 
 def cut_ticks(screen: Screen[object]) -> list[str]:
-    """The labels of `screen`'s tick boxes not drawn whole, with the start of what they say."""
-    labels = [(tick, " ".join(str(tick.label).split())) for tick in screen.query(Checkbox) if tick.display]
+    """The labels of `screen`'s tick boxes on show (laid out: not hidden themselves nor
+    inside something hidden, as the needs dialog hides an unticked need's line) not drawn
+    whole, with the start of what they say."""
+    shown = [tick for tick in screen.query(Checkbox) if tick.display and tick.region.area]
+    labels = [(tick, " ".join(str(tick.label).split())) for tick in shown]
     return [label[:40] for tick, label in labels if label not in drawn_words(tick)]
 
 

@@ -15,7 +15,7 @@ from counter_tui.services.labels import NEED_LABELS
 from counter_tui.services.views import NeedView
 from counter_tui.ui.dialogs.form import FormDialog, field_error
 from counter_tui.ui.focus_keys import KeysInOrder
-from counter_tui.ui.safe_text import one_line
+from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.widgets.choice import ChoiceList, Tick
 
 
@@ -75,7 +75,7 @@ class NeedsDialog(FormDialog[NeedsChange]):
     def _row(self, kind: str, label: str) -> Vertical:
         """One need's detail line (and Remember box), shown while the need is ticked."""
         detail = KeysInOrder(self._current.get(kind, ""), id=f"detail_{kind}")
-        line: list[Label | KeysInOrder | Tick] = [Label(label, classes="need-name"), detail]
+        line: list[Label | KeysInOrder | Tick] = [Label(plain(label), classes="need-name"), detail]
         if self._can_remember and kind in ONE_OFF_NEEDS:
             line.append(Label("this visit only", classes="need-once"))
         elif self._can_remember:
