@@ -168,7 +168,13 @@ async def test_deactivating_asks_who_takes_their_customers(ctx: ShopContext, tea
         text = screen_text(app.screen)
         assert "Sam will no longer be able to sign in." in text
         assert "1 customer (red coat)" in text
-        await pilot.press("enter")
+        await pilot.press("enter")  # nobody chosen yet: Enter gave Sam's work to the first listed
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DeactivateDialog)
+        assert beside(dialog, "pass-to") == "Pick who takes them over: arrows, then Enter."
+        assert active(ctx, team.sam.staff_id)
+        await pilot.press("down", "enter")
         await settle(pilot)
         assert rows(app)[-1][:3] == ["Sam", "associate", "deactivated"]
     assert not active(ctx, team.sam.staff_id)
@@ -184,7 +190,7 @@ async def test_deactivating_picks_the_colleague_with_the_arrows(ctx: ShopContext
         await open_staff_screen(app, pilot)
         await pilot.press("down", "down", "d")
         await settle(pilot)
-        await pilot.press("down", "enter")
+        await pilot.press("down", "down", "enter")
         await settle(pilot)
     with ctx.database.read() as session:
         visit = session.get(Visit, visit_id)
@@ -205,6 +211,7 @@ async def test_a_colleague_deactivated_meanwhile_keeps_the_dialog_open_to_pick_a
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, DeactivateDialog)
+        await pilot.press("down")  # Alex
         staff.deactivate(ctx, team.lead, name="Alex")
         await pilot.press("enter")
         await settle(pilot)

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from counter_tui.errors import InvalidInput
 from counter_tui.services.open_work import OpenWork
 from counter_tui.services.staff import StaffSummary
 from counter_tui.ui.dialogs.form import FormDialog
-from counter_tui.ui.focus_keys import ListInOrder
-from counter_tui.ui.safe_text import compose, line
+from counter_tui.ui.safe_text import compose
+from counter_tui.ui.widgets.choice import ChoiceList
 
 
 @dataclass(frozen=True)
@@ -47,32 +46,24 @@ class DeactivateDialog(FormDialog[Deactivation]):
             return
         yield Static(
             compose(
-                "$name still owns $work. Pass them to (arrows, then Enter):",
+                "$name still owns $work. Pass them to (arrows choose; nobody is chosen for you):",
                 name=name,
                 work=self.work.describe(),
             )
         )
-        yield ListInOrder(
-            *[
-                Option(line(c.name + ("  (lead)" if c.role == "lead" else "")), id=c.name)
-                for c in self.colleagues
-            ],
+        yield ChoiceList(
+            [(c.name, c.name + ("  (lead)" if c.role == "lead" else "")) for c in self.colleagues],
             id="pass-to",
         )
-
-    def on_mount(self) -> None:
-        """The colleague list has the keys, first colleague highlighted."""
-        for options in self.query("#pass-to").results(OptionList):
-            if options.option_count:
-                options.highlighted = 0
-            options.focus()
 
     def collect(self) -> Deactivation:
         if self.work.empty:
             return Deactivation(None)
-        options = self.query_one("#pass-to", OptionList)
-        if options.highlighted is None or options.option_count == 0:
+        if not self.colleagues:
             raise InvalidInput(
                 "There is no active colleague to pass them to. Add or reactivate someone first."
             )
-        return Deactivation(options.get_option_at_index(options.highlighted).id)
+        chosen = self.query_one("#pass-to", ChoiceList).value
+        if chosen is None:
+            raise InvalidInput("Pick who takes them over: arrows, then Enter.", field="pass_to")
+        return Deactivation(chosen)
