@@ -264,9 +264,13 @@ async def test_follow_up_oversight_at_80_columns_says_what_it_lists_and_shows_wh
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
     """The title counts the rows below it (with the unreturned calls beside it, not as the
-    list's title), and a due time is never cut ("! Mon 2 Nov 1…" hid the hour)."""
-    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123", opted_in=["phone"])
-    followups.add_promise(ctx, team.sam, bob, promise="order a lid", due_at=ctx.now() + timedelta(hours=1))
+    list's title), and a due time is never cut ("! Mon 2 Nov 1…" hid the hour; with long
+    names and words beside it, "! Thu 12 Nov 17:…" on the demo shop)."""
+    bob = customers.create_customer(
+        ctx, team.sam, name="Bartholomew Featherstonehaugh-Smythe", phone="07700 900123", opted_in=["phone"]
+    )
+    promise = "order the blue enamel lid for the large casserole dish from the supplier"
+    followups.add_promise(ctx, team.sam, bob, promise=promise, due_at=ctx.now() + timedelta(hours=1))
     clock.advance(days=3)
     app = StaffApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -275,7 +279,7 @@ async def test_follow_up_oversight_at_80_columns_says_what_it_lists_and_shows_wh
         [row] = rows(screen, "oversight-table")
         due = screen.query_one("#oversight-table", FittedTable).ordered_columns[1]
     assert summary == "Overdue or due today: 1, 1 overdue · Unreturned calls before close: none"
-    assert row[1].startswith("! ") and len(row[1]) <= due.width, (row[1], due.width)
+    assert row[1] == "! Fri 20 Nov 12:00" and len(row[1]) <= due.width, (row[1], due.width)
 
 
 async def test_feedback_board_at_80_columns_shows_its_keys_and_whole_last_raised_times(

@@ -39,7 +39,7 @@ class FollowUpOversightPane(ReviewPane):
             "oversight-table",
             (
                 Col("owner", "Owner", 14, min_width=6),
-                Col("when", "Due", 17, min_width=17),  # "! Mon 23 Nov 10:30" is never cut
+                Col("when", "Due", 18, min_width=18),  # "! Mon 23 Nov 10:30" (18) is never cut
                 Col("kind", "What", 13, min_width=8),
                 Col("who", "Customer", 24, min_width=10),
                 Col("how", "How", 23, min_width=6),
