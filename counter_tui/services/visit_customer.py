@@ -23,13 +23,12 @@ from counter_tui.services.linking import (
     keep_typed_details,
     set_walk_in_preferences,
 )
+from counter_tui.services.need_rules import add_need, standing_kinds_to_add
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.visits import (
-    add_need,
     load_visit,
     require_on_visit,
     require_open,
-    standing_kinds_to_add,
 )
 
 

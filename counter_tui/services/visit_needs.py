@@ -6,7 +6,7 @@ all), and a need about this visit only (`customers.ONE_OFF_NEEDS`: a call back, 
 an order question) is never remembered.
 
 Setting a need and the rule that "browse privately" and "needs help" replace each other
-live in `visits.add_need`, which a walk-in's first needs share.
+live in `need_rules.add_need`, which a walk-in's first needs share.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import remember_need, require_rememberable
 from counter_tui.services.labels import need_label
+from counter_tui.services.need_rules import add_need, refuse_exclusive_needs
 from counter_tui.services.permissions import Action
 from counter_tui.services.visits import (
-    add_need,
     load_visit,
-    refuse_exclusive_needs,
     require_nothing_kept_about_erased,
     require_on_visit,
     require_open,

@@ -1,7 +1,7 @@
-"""Visit commands: walk-ins, claiming, helpers, notes, ending; and setting one need, which
-a walk-in's first needs and the needs commands share.
+"""Visit commands: walk-ins, claiming, helpers, notes, ending.
 
-Needs commands are in services/visit_needs.py, linking a customer in
+The rules of needs are in services/need_rules.py, the needs commands in
+services/visit_needs.py, linking a customer in
 services/visit_customer.py, the reads (floor board, a visit's detail) in
 services/visit_views.py.
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
@@ -31,7 +30,6 @@ from counter_tui.db.models import (
     StandingNeed,
     Visit,
     VisitHelper,
-    VisitNeed,
 )
 from counter_tui.errors import AlreadyOwned, Conflict, InvalidInput, NotFound
 from counter_tui.kiosk_words import LANGUAGES
@@ -40,9 +38,9 @@ from counter_tui.services import audit, ownership
 from counter_tui.services.colleagues import available_colleague
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import (
-    ONE_OFF_NEEDS,
     load_customer,
 )
+from counter_tui.services.need_rules import add_need, refuse_exclusive_needs, standing_kinds_to_add
 from counter_tui.services.permissions import (
     Action,
     check,
@@ -56,9 +54,6 @@ from counter_tui.services.permissions import (
 # The statements of the floor's busiest writes, built once (building one cost more than
 # sending it, and every write waits for the one holding the write lock).
 _VISIT_BY_ID = select(Visit).where(col(Visit.id) == bindparam("visit_id"))
-_ACTIVE_NEEDS = select(VisitNeed).where(
-    col(VisitNeed.visit_id) == bindparam("visit_id"), col(VisitNeed.cleared_at).is_(None)
-)
 _CANCEL_PENDING_HANDOFFS = (
     update(HandoffRequest)
     .where(
@@ -69,11 +64,6 @@ _CANCEL_PENDING_HANDOFFS = (
 )
 _ADD_NOTE = insert(CustomerNote)
 """A note is one prepared INSERT (no row object and unit of work: nothing reads it back)."""
-
-EXCLUSIVE_NEEDS = {
-    NeedKind.BROWSE_PRIVATELY: NeedKind.NEEDS_HELP,
-    NeedKind.NEEDS_HELP: NeedKind.BROWSE_PRIVATELY,
-}
 
 
 @dataclass(frozen=True)
@@ -120,15 +110,6 @@ def require_on_visit(session: Session, ctx: ShopContext, actor: Actor, action: A
     """The actor's staff row if the permissions let them take `action` on this visit;
     otherwise their refusal (e.g. the owner's name and what to do)."""
     return require_visit(session, ctx, actor, action, visit)
-
-
-def refuse_exclusive_needs(kinds: Iterable[str]) -> None:
-    """Refuse needs asked for together that replace each other (`EXCLUSIVE_NEEDS`)."""
-    wanted = set(kinds)
-    if any(EXCLUSIVE_NEEDS.get(NeedKind(kind)) in wanted for kind in wanted if kind in set(NeedKind)):
-        raise InvalidInput(
-            "'Browse privately' and 'needs help' replace each other. Tick just one.", field="needs"
-        )
 
 
 def new_walk_in(
@@ -236,19 +217,6 @@ def add_walk_in(
     return visit.id
 
 
-def standing_kinds_to_add(standing: list[StandingNeed], wanted: list[str]) -> list[str]:
-    """Remembered needs a visit takes on: what the customer asked for today beats a
-    remembered need it would replace. A need about one visit only (a call back, kept as
-    standing before that was refused) is not taken on."""
-    return [
-        s.kind
-        for s in standing
-        if s.kind not in wanted
-        and s.kind not in ONE_OFF_NEEDS
-        and EXCLUSIVE_NEEDS.get(NeedKind(s.kind)) not in wanted
-    ]
-
-
 def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
     """Take ownership of an unowned visit; exactly one of several racing claims wins
     (`ownership`: a claim is a move from nobody, the owner the claimer saw)."""
@@ -276,28 +244,6 @@ def claim_visit(ctx: ShopContext, actor: Actor, visit_id: int) -> None:
         )
         blocked = AlreadyOwned(owned_sentence(owner.owner_name, owner.owner_since))
     raise blocked
-
-
-def add_need(
-    session: Session, ctx: ShopContext, actor: Actor, visit: Visit, kind: str, detail: str
-) -> VisitNeed:
-    """Set a need on the visit in the caller's transaction: "browse privately" and "needs
-    help" clear each other, and browsing gets its quiet check-back time."""
-    active = {need.kind: need for need in session.exec(_ACTIVE_NEEDS, params={"visit_id": visit.id})}
-    opposite = EXCLUSIVE_NEEDS.get(NeedKind(kind))
-    if opposite is not None and opposite in active:
-        cleared = active[opposite]
-        cleared.cleared_at, cleared.cleared_by = ctx.now(), actor.staff_id
-        session.add(cleared)
-    need = active.get(kind) or VisitNeed(
-        visit_id=visit.id or 0, kind=kind, set_at=ctx.now(), set_by=actor.staff_id
-    )
-    need.detail = detail or need.detail
-    if kind == NeedKind.BROWSE_PRIVATELY:
-        minutes = ctx.rules.thresholds.browse_check_back_minutes
-        need.check_back_at = ctx.now() + timedelta(minutes=minutes)
-    session.add(need)
-    return need
 
 
 def add_helper(ctx: ShopContext, actor: Actor, visit_id: int, helper_id: int) -> None:
