@@ -301,23 +301,6 @@ class CounterApp(
         self.switch_screen(SignInScreen())
         self.actor = None
 
-    def sign_out_deactivated(self, staff_ids: set[int]) -> bool:
-        """Sign out the person signed in (or locked out) here whom a lead deactivated
-        elsewhere, and say so; whether they were. Every read and change of theirs would
-        now be refused, and their screens showed what was theirs before it was passed on
-        (closed here, they are not told of the change: the sign-in screen reads afresh)."""
-        person = self.actor or self._locked_for
-        if person is None or person.staff_id not in staff_ids:
-            return False
-        self._locked_for = None
-        self._back_to_sign_in()
-        self.notify(
-            f"A shift lead deactivated {person.name}'s account, so {person.name} is signed out here.",
-            markup=False,
-            timeout=12,
-        )
-        return True
-
     def _lock(self) -> None:
         """Put the sign-in screen over everything the signed-in person has open, kept as
         it is (a dialog with what was typed in it) for them alone: they get it back on

@@ -43,9 +43,11 @@ class LiveUpdates(GuardedApp[None]):
         @property
         def ctx(self) -> ShopContext: ...
 
+        _locked_for: Actor | None
+
         def deliver_mail(self) -> None: ...
 
-        def sign_out_deactivated(self, staff_ids: set[int]) -> bool: ...
+        def _back_to_sign_in(self) -> None: ...
 
     def _from_feed(self, event: FeedEvent) -> None:
         """Called on the feed's thread: hand the event to the UI thread."""
@@ -81,6 +83,23 @@ class LiveUpdates(GuardedApp[None]):
                 self._check_escalations_after_reads()
             if event.resumed or any(change.entity == shop_settings.ENTITY for change in event.changes):
                 self.call(shop_settings.current, self.ctx, then=self._apply_rules, quiet=True)
+
+    def sign_out_deactivated(self, staff_ids: set[int]) -> bool:
+        """Sign out the person signed in (or locked out) here whom a lead deactivated
+        elsewhere, and say so; whether they were. Every read and change of theirs would
+        now be refused, and their screens showed what was theirs before it was passed on
+        (closed here, they are not told of the change: the sign-in screen reads afresh)."""
+        person = self.actor or self._locked_for
+        if person is None or person.staff_id not in staff_ids:
+            return False
+        self._locked_for = None
+        self._back_to_sign_in()
+        self.notify(
+            f"A shift lead deactivated {person.name}'s account, so {person.name} is signed out here.",
+            markup=False,
+            timeout=12,
+        )
+        return True
 
     def _apply_rules(self, rules: ShopRules) -> None:
         """Show what the shop-wide settings decide outside any screen (the shop's name)."""
