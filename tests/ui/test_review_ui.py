@@ -16,12 +16,14 @@ from counter_tui.db.models import Channel, FollowUp, HandoffRequest, Visit
 from counter_tui.errors import AlreadyOwned
 from counter_tui.services import changes, customers, feedback, followups, handoffs, kudos, visit_views, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.services.review_views import KudosView
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.feedback_board import FeedbackBoardPane
+from counter_tui.ui.review.kudos_wall import kudos_lines
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
@@ -415,6 +417,15 @@ async def test_a_long_kudos_is_read_whole_on_the_kudos_tab_at_80_by_24(
         await settle(pilot)
         assert "Kept the queue calm at the till, day 0 " in drawn_screen(app)
         assert app.is_running
+
+
+def test_a_whole_kudos_is_no_longer_than_the_services_allow() -> None:
+    """Whole is what a lead could write (500 characters, names of 80): a thanks stored
+    behind the services' back (an import, an older version) with 5,000 characters and a
+    5,000-character name is cut there, not spread over the wall."""
+    huge = KudosView(1, 2, "N" * 5000, "F" * 5000, "x" * 5000, datetime(2026, 11, 20, 11, tzinfo=UTC))
+    shown = kudos_lines((huge,), ["today 11:00"], whole=True).plain
+    assert (shown.count("N"), shown.count("F"), shown.count("x")) == (79, 79, 499)  # and "…"
 
 
 def drawn_screen(app: StaffApp) -> str:

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label, Static
 
+from counter_tui.limits import LIMITS
 from counter_tui.services import feedback
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
 from counter_tui.ui.dialogs.form import ask
@@ -103,10 +104,8 @@ class FeedbackBoardPane(ReviewPane):
         text = Text()
         for item in items[:12]:
             rating = f" ★{item.rating}" if item.rating else ""
-            text.append(
-                clean(f"{day_and_time(self.ctx, item.created_at)} {one_line(item.customer_name)}{rating}: "),
-                style="dim",
-            )
+            who = one_line(item.customer_name, LIMITS["name"].most)  # whole: the line wraps
+            text.append(clean(f"{day_and_time(self.ctx, item.created_at)} {who}{rating}: "), style="dim")
             text.append(one_line(item.body, 90) + "\n")
         self.query_one("#topic-detail", Static).update(text)
 

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
+from counter_tui.limits import LIMITS
 from counter_tui.services import kudos, staff
 from counter_tui.services.context import Actor
 from counter_tui.services.review_views import KudosView
@@ -21,6 +22,10 @@ from counter_tui.ui.tones import STRONG_WARNING, tone
 GLANCE_CHARS = 80
 """How much of a thanks the floor board's wall shows (a glance beside the board); the
 Kudos tab shows each whole."""
+WHOLE_NAME = LIMITS["name"].most
+WHOLE_KUDOS = LIMITS["kudos"].most
+"""Whole is at most what the services let anyone write (text stored behind their back,
+by an import or an older version, is cut there rather than filling the wall)."""
 
 
 def kudos_lines(items: tuple[KudosView, ...], when: list[str], *, whole: bool = False) -> Text:
@@ -31,9 +36,11 @@ def kudos_lines(items: tuple[KudosView, ...], when: list[str], *, whole: bool = 
         if text:
             text.append("\n")
         text.append("★ ", style=tone(STRONG_WARNING))
-        text.append(one_line(item.to_name, None if whole else 16), style="bold")
-        text.append(f" — {one_line(item.text, None if whole else GLANCE_CHARS)} ")
-        text.append(clean(f"({one_line(item.from_name, None if whole else 12)}, {moment})"), style="dim")
+        text.append(one_line(item.to_name, WHOLE_NAME if whole else 16), style="bold")
+        text.append(f" — {one_line(item.text, WHOLE_KUDOS if whole else GLANCE_CHARS)} ")
+        text.append(
+            clean(f"({one_line(item.from_name, WHOLE_NAME if whole else 12)}, {moment})"), style="dim"
+        )
     return text
 
 
