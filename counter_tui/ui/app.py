@@ -34,6 +34,7 @@ from counter_tui.ui.safe_text import PlainTextApp
 from counter_tui.ui.screens.sign_in import SignInScreen
 from counter_tui.ui.shop_opening import ShopOpening, ShopToOpen
 from counter_tui.ui.tones import forget_theme
+from counter_tui.ui.widgets.keys_panel import KeysPanel
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -371,6 +372,11 @@ class CounterApp(
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def action_show_help_panel(self) -> None:
+        """Show the Keys panel: every key of the screen, laid out to fit (KeysPanel)."""
+        if not self.screen.query("HelpPanel"):
+            self.screen.mount(KeysPanel())
 
     def lock_if_idle(self) -> None:
         """Lock a signed-in terminal left idle past the configured minutes."""

@@ -16,14 +16,14 @@ from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.shop_access import ServiceCaller, done
-from counter_tui.ui.widgets.fitted_table import Col
+from counter_tui.ui.widgets.fitted_table import Col, name_col
 
 PENDING_COLUMNS = (
     Col("asked", "Asked", 5),
     Col("waiting", "Waiting", 7, min_width=6, short="Wait"),
-    Col("who", "Customer", 28, min_width=10),
-    Col("from", "From", 14, min_width=6),
-    Col("to", "To", 14, min_width=6),
+    name_col("who", "Customer", 28),
+    name_col("from", "From", 16),
+    name_col("to", "To", 16),
     Col("reason", "Reason", 50, min_width=12, grow=True),
 )
 

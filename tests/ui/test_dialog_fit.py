@@ -15,13 +15,16 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Static
 from textual.widgets._toast import Toast
 
+from counter_tui.services import customers, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.end_visit import EndVisitDialog
+from counter_tui.ui.dialogs.followup_forms import PromiseDialog
 from counter_tui.ui.dialogs.form import FormDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
+from counter_tui.ui.screens.customer import CustomerScreen
 from tests.conftest import Team
-from tests.ui.staff_pilot import StaffApp, quick_sign_in, settle
+from tests.ui.staff_pilot import StaffApp, quick_sign_in, settle, type_text
 from tests.ui.test_typing_in_fields import CALLBACK, DIALOG_SHARES, dialogs, dialogs_share
 
 SMALL = (80, 24)
@@ -185,7 +188,7 @@ async def test_a_notice_never_covers_a_dialogs_focused_field_or_key_hint_at_80_b
                 if where and any(toast.overlaps(where) for toast in toasts):
                     covered.append(f"{name}: {widget.id or widget.classes or type(widget).__name__}")
             shown = [str(notice.visual) for notice in screen.query(".dialog-notice") if notice.display]
-            if not toasts and not any(NOTICE in words for words in shown):
+            if not toasts and NOTICE not in shown:  # raised in the dialog: not marked as earlier
                 unread.append(name)
             app.clear_notifications()
             await pilot.press("escape")
@@ -250,8 +253,8 @@ async def test_a_notice_showing_when_a_dialog_opens_is_read_in_the_dialog_at_80_
     ctx: ShopContext, team: Team, share: int
 ) -> None:
     """A notice already showing as a toast when a dialog opens is not hidden behind the
-    dialog until it closes: the dialog's notice line shows it, in view; and the line goes
-    when the notice does (timed out or cleared)."""
+    dialog until it closes: the dialog's notice line shows it, in view, marked as earlier
+    than the dialog; and the line goes when the notice does (timed out or cleared)."""
     app = StaffApp(ctx)
     unread: list[str] = []
     stale: list[str] = []
@@ -265,7 +268,7 @@ async def test_a_notice_showing_when_a_dialog_opens_is_read_in_the_dialog_at_80_
             shown = [
                 notice
                 for notice in app.screen.query(".dialog-notice")
-                if notice.display and NOTICE in str(notice.visual) and not hidden(notice)
+                if notice.display and str(notice.visual) == f"Earlier: {NOTICE}" and not hidden(notice)
             ]
             if not shown:
                 unread.append(name)
@@ -307,3 +310,43 @@ async def test_a_notice_line_goes_when_its_toast_times_out(ctx: ShopContext, tea
         app.screen.query_one(Toast)._expire()  # what its timer does when the time is up
         await settle(pilot)
         assert not any(notice.display for notice in app.screen.query(".dialog-notice"))
+
+
+def bold_words(widget: Widget) -> str:
+    """The characters `widget` draws in bold on its first line."""
+    strip = widget.render_line(0)
+    return "".join(segment.text for segment in strip if segment.style is not None and segment.style.bold)
+
+
+async def test_a_notice_from_before_a_dialog_opened_is_marked_earlier_not_read_as_its_answer(
+    ctx: ShopContext, team: Team
+) -> None:
+    """By keys at 80×24: b, a callback, Enter ("Callback queued."), then m at once: the
+    promise dialog showed "Callback queued." in bold at its foot, where its own answer
+    goes, before anything was typed. It is still there to read (it was not read yet), but
+    marked "Earlier:" and plain; a notice raised while the dialog is open is not marked."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123", opted_in=["phone"])
+    visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        app.clear_notifications()
+        await app.push_screen(CustomerScreen(visit_id=visit_id))
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await type_text(pilot, "price of the knife block")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Callback queued."
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, PromiseDialog)
+        [notice] = [notice for notice in app.screen.query(".dialog-notice") if notice.display]
+        assert str(notice.visual) == "Earlier: Callback queued."
+        assert not hidden(notice)
+        assert bold_words(notice) == ""
+        app.notify("Needs help: Cara has waited 6 min.", timeout=60)
+        await settle(pilot)
+        assert str(notice.visual) == "Needs help: Cara has waited 6 min."
+        assert bold_words(notice).strip() == "Needs help: Cara has waited 6 min."

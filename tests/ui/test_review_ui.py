@@ -14,14 +14,16 @@ from textual.widgets import DataTable, Input, Static
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel, FollowUp, HandoffRequest, Visit
 from counter_tui.errors import AlreadyOwned
-from counter_tui.services import changes, customers, feedback, followups, handoffs, visit_views, visits
+from counter_tui.services import changes, customers, feedback, followups, handoffs, kudos, visit_views, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.services.review_views import KudosView
 from counter_tui.sync.events import FeedEvent
 from counter_tui.ui.dialogs.feedback import FeedbackDialog
 from counter_tui.ui.dialogs.staff_picker import StaffPickerDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.feedback_board import FeedbackBoardPane
+from counter_tui.ui.review.kudos_wall import kudos_lines
 from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.followups import FollowUpsScreen
@@ -381,6 +383,54 @@ async def test_kudos_given_on_the_sixth_tab_show_on_everyones_thanks_wall(
         assert isinstance(app.screen, FloorScreen)
         wall = plain(app.screen.query_one("#thanks-wall", Static).visual)
         assert wall.startswith("Thanks wall\n★ Sam — Stayed late")
+
+
+LONG_KUDOS = (
+    "Stayed an hour after close on Saturday to help Mrs Featherstonehaugh choose a wedding present for her "
+    "granddaughter, rang two suppliers about the blue enamel casserole that was out of stock, arranged "
+    "delivery to the venue on the day, and wrote the card for her because her hands were sore; then phoned "
+    "on Monday to check it had arrived safely [/] [@click=app.quit]x[/] \u202eevil\x1b]0;t\x07 🎉 the end"
+)
+
+
+async def test_a_long_kudos_is_read_whole_on_the_kudos_tab_at_80_by_24(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """A kudos of 400 characters was cut after 80 ("choose a w…") on the Kudos tab, the
+    wall's one place to read every thanks: it wraps whole there (markup and controls shown
+    plain), and with more thanks than the screen holds, the wall scrolls by keys to the
+    oldest."""
+    for index in range(19):  # with the long one, the wall's twenty
+        kudos.give_kudos(
+            ctx, team.lead, team.alex.staff_id or 0, f"Kept the queue calm at the till, day {index}"
+        )
+        clock.advance(hours=1)
+    kudos.give_kudos(ctx, team.lead, team.sam.staff_id or 0, LONG_KUDOS)
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot, app, "6")
+        wall = " ".join(shown(screen, "kudos-body").split())
+        assert "wrote the card for her because her hands were sore" in wall
+        assert "[/] [@click=app.quit]x[/] evil]0;t 🎉 the end (Dana, today 06:00)" in wall, wall
+        assert "day 0 " not in drawn_screen(app)  # the oldest, below the screen's edge
+        await pilot.press("tab", "end")  # into the wall, then to its end
+        await settle(pilot)
+        assert "Kept the queue calm at the till, day 0 " in drawn_screen(app)
+        assert app.is_running
+
+
+def test_a_whole_kudos_is_no_longer_than_the_services_allow() -> None:
+    """Whole is what a lead could write (500 characters, names of 80): a thanks stored
+    behind the services' back (an import, an older version) with 5,000 characters and a
+    5,000-character name is cut there, not spread over the wall."""
+    huge = KudosView(1, 2, "N" * 5000, "F" * 5000, "x" * 5000, datetime(2026, 11, 20, 11, tzinfo=UTC))
+    shown = kudos_lines((huge,), ["today 11:00"], whole=True).plain
+    assert (shown.count("N"), shown.count("F"), shown.count("x")) == (79, 79, 499)  # and "…"
+
+
+def drawn_screen(app: StaffApp) -> str:
+    """Every line of the terminal as drawn now."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_closing_the_day_flags_the_visits_left_open_and_each_can_be_reviewed(

@@ -134,3 +134,92 @@ async def test_every_staff_screen_keeps_sign_out_and_keys_in_80_columns(ctx: Sho
             ],
         )
     assert missing == []
+
+
+def drawn_lines(app: StaffApp) -> list[str]:
+    """Every row of the terminal as drawn now."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def own_keys_not_listed(app: StaffApp) -> list[str]:
+    """The keys the screen on show offers itself ("t Status updates"), shown or not in its
+    footer, that the keys panel does not draw whole on the terminal."""
+    screen = app.screen
+    drawn = "\n".join(drawn_lines(app))
+    offered = {
+        f"{app.get_key_display(active.binding)} {active.binding.description}"
+        for active in screen.active_bindings.values()
+        if active.node is screen and active.binding.id and active.binding.description
+    }
+    return sorted(key for key in offered if key not in drawn)
+
+
+async def keys_missing_from_panel(pilot: Pilot[None], walk: list[Step]) -> list[str]:
+    """Press each step's keys, then F1: each screen's own keys the panel leaves off."""
+    missing: list[str] = []
+    for name, keys, screen in walk:
+        await pilot.press(*keys)
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        reached = type(pilot.app.screen).__name__
+        assert reached == screen and pilot.app.screen.query("HelpPanel"), name
+        missing.extend(f"{name} ({reached}): {key}" for key in own_keys_not_listed(pilot.app))  # type: ignore[arg-type]
+        await pilot.press("f1")
+        await settle(pilot)
+        assert not pilot.app.screen.query("HelpPanel"), name
+    return missing
+
+
+async def test_the_keys_panel_shows_every_key_of_every_staff_screen_at_80_by_24(
+    ctx: ShopContext, team: Team
+) -> None:
+    """F1 is the one place listing every key, the footer's and those it has no room for
+    (the customer screen's t status updates, s preferences, k contact choices, u edit
+    details have show=False). At 80×24 the panel drew six keys, each tooltip wrapped over
+    three lines, and could not be scrolled by keys: nobody could find t, s, k or u. Walked
+    by keys as an associate and a lead, every screen's own keys are drawn whole."""
+    priya = customers.create_customer(ctx, team.sam, name="Priya Shah", phone="07700 900456")
+    own_visit = visits.new_walk_in(ctx, team.sam, customer_id=priya, claim=True, needs=["needs_help"])
+    walk_in = visits.new_walk_in(ctx, team.sam, description="red coat", claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SMALL) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        missing = await keys_missing_from_panel(
+            pilot,
+            [
+                ("floor as associate", (), "FloorScreen"),
+                ("find", ("slash",), "FindCustomerScreen"),
+                ("follow-ups", ("escape", "f"), "FollowUpsScreen"),
+            ],
+        )
+        for name, visit_id in [("customer, owner", own_visit), ("walk-in, owner", walk_in)]:
+            await pilot.press("escape")
+            await app.push_screen(CustomerScreen(visit_id=visit_id))
+            missing += await keys_missing_from_panel(pilot, [(name, (), "CustomerScreen")])
+        await pilot.press("escape")
+        await app.push_screen(CustomerScreen(visit_id=own_visit))
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        drawn = "\n".join(drawn_lines(app))
+        for key in ("t Status updates", "s Preferences", "k Contact choices", "u Edit details"):
+            assert key in drawn, drawn
+        await pilot.press("f1", "escape", "ctrl+l")
+        await quick_sign_in(pilot, "dana", "1111")
+        tabs: list[Step] = [(f"review tab {n}", (str(n),), "ReviewScreen") for n in range(1, 8)]
+        missing += await keys_missing_from_panel(
+            pilot,
+            [
+                ("floor as lead", (), "FloorScreen"),
+                ("review", ("l",), "ReviewScreen"),
+                *tabs,
+                ("audit log", ("l",), "AuditScreen"),
+                ("staff admin", ("escape", "escape", "s"), "StaffAdminScreen"),
+                ("shop settings", ("escape", "o"), "ShopSettingsScreen"),
+            ],
+        )
+        await pilot.press("escape")
+        await app.push_screen(CustomerScreen(visit_id=own_visit))
+        missing += await keys_missing_from_panel(pilot, [("customer, lead", (), "CustomerScreen")])
+    assert missing == []

@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 
 from counter_tui.services import customers, followups, status_updates, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, fit_widths
+from counter_tui.ui.widgets.fitted_table import NAME_MIN_WIDTH, Col, FittedTable, fit_widths, name_col
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, open_followups, settle
 
@@ -95,3 +95,23 @@ def test_fit_widths_wants_no_more_than_the_content_and_shrinks_the_roomiest_firs
     assert fit_widths(columns, 0) == [10, 10, 5]
     first = (Col("a", "A", 10, min_width=4), Col("b", "B", 10, min_width=2, shrink_first=True))
     assert fit_widths(first, 18) == [10, 4]
+
+
+def test_a_name_column_gives_way_last_and_keeps_the_name_width() -> None:
+    """Free text gives first, then other columns to their minimum, then names down to
+    `NAME_MIN_WIDTH`; only then does free text give up the rest of its room, so a name is
+    never cut below that width while a column of text beside it keeps some."""
+    columns = (
+        Col("when", "When", 16, min_width=11),
+        name_col("who", "Customer", 24),
+        Col("what", "What", 17, min_width=10),
+        Col("why", "Reason", 40, min_width=12, grow=True, shrink_first=True),
+    )
+    whole = [16, 24, 17, 40]
+    assert fit_widths(columns, 105, whole) == [16, 24, 17, 40]
+    assert fit_widths(columns, 80, whole) == [16, 24, 17, 15]  # the reason gives first
+    assert fit_widths(columns, 65, whole) == [11, 24, 10, 12]  # then the others to their minimum
+    assert fit_widths(columns, 55, whole) == [11, 14, 10, 12]  # then the name, to its width
+    assert fit_widths(columns, 45, whole) == [11, 14, 10, 2]  # then the reason, all but a cell
+    assert fit_widths(columns, 40, whole) == [11, 14, 10, 1]
+    assert name_col("to", "To", 10).width == NAME_MIN_WIDTH  # never wants less than a name

@@ -35,7 +35,7 @@ from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.review.scorecard import fitted_scorecard
 from counter_tui.ui.safe_text import clean, line, one_line
 from counter_tui.ui.tones import GOOD, URGENT, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
 
 def followup_line(ctx: ShopContext, item: FollowUpView) -> str:
@@ -74,9 +74,9 @@ class EndOfDayPane(ReviewPane):
                 "flagged-table",
                 (
                     Col("arrived", "Arrived", 16, min_width=11),
-                    Col("who", "Customer", 30, min_width=10),
+                    name_col("who", "Customer", 30),
                     Col("outcome", "Outcome", 28, min_width=12),
-                    Col("owner", "With", 14, min_width=6, grow=True),
+                    name_col("owner", "With", 16, grow=True),
                 ),
             )
             yield Static(id="eod-score")

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label, Static
 
+from counter_tui.limits import LIMITS
 from counter_tui.services import feedback
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
 from counter_tui.ui.dialogs.form import ask
@@ -15,7 +16,7 @@ from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import clean, line, one_line
 from counter_tui.ui.tones import GOOD, INFO, STRONG_WARNING, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
 STATUS_STYLES = {"new": STRONG_WARNING, "acknowledged": INFO, "acted_on": GOOD}
 
@@ -36,13 +37,13 @@ class FeedbackBoardPane(ReviewPane):
         yield new_table(
             "topics-table",
             (
-                Col("topic", "Topic", 18, min_width=10),
+                name_col("topic", "Topic", 24),
                 Col("raised", "Raised", 6),
                 Col("customers", "Customers", 9, min_width=5, short="Cust."),
                 Col("rating", "Rating", 6, min_width=4, short="★"),
                 Col("last", "Last raised", 18),  # "Thu 19 Nov 14:05" whole: a cut hid the hour
                 Col("status", "Status", 16, min_width=8),
-                Col("done", "What was done", 30, min_width=8, short="Done", grow=True, shrink_first=True),
+                Col("done", "What was done", 30, min_width=4, short="Done", grow=True, shrink_first=True),
             ),
         )
         yield Static(id="topic-detail")
@@ -103,12 +104,8 @@ class FeedbackBoardPane(ReviewPane):
         text = Text()
         for item in items[:12]:
             rating = f" ★{item.rating}" if item.rating else ""
-            text.append(
-                clean(
-                    f"{day_and_time(self.ctx, item.created_at)} {one_line(item.customer_name, 20)}{rating}: "
-                ),
-                style="dim",
-            )
+            who = one_line(item.customer_name, LIMITS["name"].most)  # whole: the line wraps
+            text.append(clean(f"{day_and_time(self.ctx, item.created_at)} {who}{rating}: "), style="dim")
             text.append(one_line(item.body, 90) + "\n")
         self.query_one("#topic-detail", Static).update(text)
 

@@ -23,7 +23,7 @@ from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.tones import STRONG_GOOD, URGENT, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
 
 class FollowUpOversightPane(ReviewPane):
@@ -38,10 +38,10 @@ class FollowUpOversightPane(ReviewPane):
         yield new_table(
             "oversight-table",
             (
-                Col("owner", "Owner", 14, min_width=6),
+                name_col("owner", "Owner", 16),
                 Col("when", "Due", 18, min_width=18),  # "! Mon 23 Nov 10:30" (18) is never cut
-                Col("kind", "What", 13, min_width=8),
-                Col("who", "Customer", 24, min_width=10),
+                Col("kind", "What", 13, min_width=9),  # "thank-you" whole
+                name_col("who", "Customer", 24),
                 Col("how", "How", 23, min_width=6),
                 Col("about", "About", 40, min_width=10, grow=True),
             ),

@@ -22,7 +22,7 @@ from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pendin
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.tones import GOOD, PENDING, URGENT, WARNING, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
 LOG_STYLES = {
     "blocked": URGENT,
@@ -76,10 +76,10 @@ class HandoffLogPane(ReviewPane):
             (
                 Col("at", "Asked", 16, min_width=11),
                 Col("kind", "What", 17, min_width=10),
-                Col("who", "Customer", 20, min_width=8, shrink_first=True),
+                name_col("who", "Customer", 20),
                 Col("decided", "Decided", 18, min_width=10),
-                Col("from", "From", 10, min_width=6),
-                Col("to", "To", 10, min_width=6),
+                name_col("from", "From", 16),
+                name_col("to", "To", 16),
                 Col(
                     "reason", "Reason / note", 40, min_width=12, short="Reason", grow=True, shrink_first=True
                 ),

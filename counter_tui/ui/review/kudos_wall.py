@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
+from counter_tui.limits import LIMITS
 from counter_tui.services import kudos, staff
 from counter_tui.services.context import Actor
 from counter_tui.services.review_views import KudosView
@@ -17,29 +19,43 @@ from counter_tui.ui.review.pane import ReviewPane
 from counter_tui.ui.safe_text import clean, one_line
 from counter_tui.ui.tones import STRONG_WARNING, tone
 
+GLANCE_CHARS = 80
+"""How much of a thanks the floor board's wall shows (a glance beside the board); the
+Kudos tab shows each whole."""
+WHOLE_NAME = LIMITS["name"].most
+WHOLE_KUDOS = LIMITS["kudos"].most
+"""Whole is at most what the services let anyone write (text stored behind their back,
+by an import or an older version, is cut there rather than filling the wall)."""
 
-def kudos_lines(items: tuple[KudosView, ...], when: list[str]) -> Text:
-    """One line per thanks: to whom, for what, from whom, when."""
+
+def kudos_lines(items: tuple[KudosView, ...], when: list[str], *, whole: bool = False) -> Text:
+    """One paragraph per thanks: to whom, for what, from whom, when; `whole`: every word
+    and name, else the thanks cut to `GLANCE_CHARS` (and the names to a glance)."""
     text = Text()
     for item, moment in zip(items, when, strict=True):
         if text:
             text.append("\n")
         text.append("★ ", style=tone(STRONG_WARNING))
-        text.append(one_line(item.to_name, 16), style="bold")
-        text.append(f" — {one_line(item.text, 80)} ")
-        text.append(clean(f"({one_line(item.from_name, 12)}, {moment})"), style="dim")
+        text.append(one_line(item.to_name, WHOLE_NAME if whole else 16), style="bold")
+        text.append(f" — {one_line(item.text, WHOLE_KUDOS if whole else GLANCE_CHARS)} ")
+        text.append(
+            clean(f"({one_line(item.from_name, WHOLE_NAME if whole else 12)}, {moment})"), style="dim"
+        )
     return text
 
 
 class KudosPane(ReviewPane):
-    """The thanks wall, and t to give kudos."""
+    """The thanks wall, each thanks whole and wrapped, and t to give kudos. The wall
+    scrolls by keys (Tab into it, then the arrows, PgUp/PgDn, Home/End): twenty thanks of
+    a few lines each are taller than an 80×24 screen."""
 
     def compose(self) -> ComposeResult:
         yield Label(
             "Thanks wall — every colleague sees this on their floor board (t to give kudos)",
             classes="section-title",
         )
-        yield Static(id="kudos-body")
+        with VerticalScroll(id="kudos-wall"):
+            yield Static(id="kudos-body")
 
     def reload(self) -> None:
         """Fetch the wall."""
@@ -53,7 +69,7 @@ class KudosPane(ReviewPane):
                 Text("No kudos yet. Catch someone doing right by a customer and say so.", style="dim")
             )
             return
-        body.update(kudos_lines(items, [day_and_time(self.ctx, item.given_at) for item in items]))
+        body.update(kudos_lines(items, [day_and_time(self.ctx, item.given_at) for item in items], whole=True))
 
     def give(self) -> None:
         """Pick a colleague and say what they did."""

@@ -22,15 +22,15 @@ from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 from counter_tui.ui.widgets.read_notice import ReadNotice
 
-COLUMNS = (  # at 80 columns the details keep 18 cells and the time of day stays whole
-    Col("at", "When", 16, min_width=15),
-    Col("staff", "Staff", 12, min_width=5),
+COLUMNS = (  # at 80 columns names stay readable: the details (whole on Enter) give way first
+    Col("at", "When", 16, min_width=16),  # "Wed 25 Nov 14:05" (16) is never cut
+    name_col("staff", "Staff", 16),
     Col("action", "Action", 24, min_width=12),
-    Col("about", "About", 18, min_width=8),
+    name_col("about", "About", 24),
     Col("terminal", "Terminal", 10, min_width=4, short="Term"),
     Col("details", "Details", 40, min_width=18, grow=True, shrink_first=True),
 )

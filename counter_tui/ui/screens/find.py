@@ -41,11 +41,11 @@ from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.tones import GOOD, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 COLUMNS = (
-    Col("name", "Name", 40, min_width=14),
+    name_col("name", "Name", 40),
     Col("phone", "Phone", 16, min_width=12),
     Col("email", "Email", 36, min_width=12, grow=True),
     Col("in_shop", "", 11, min_width=7),

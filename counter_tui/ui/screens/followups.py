@@ -32,7 +32,7 @@ from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.tones import ALERT, STRONG_WARNING, URGENT, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, ListTable
+from counter_tui.ui.widgets.fitted_table import Col, FittedTable, ListTable, name_col
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 GROUPS = (
@@ -41,9 +41,9 @@ GROUPS = (
     ("upcoming", "UPCOMING", "bold"),
 )
 COLUMNS = (
-    Col("when", "Due", 19, min_width=15),
+    Col("when", "Due", 19, min_width=16),  # "Wed 25 Nov 14:05" (16) is never cut
     Col("kind", "What", 13, min_width=13),
-    Col("who", "Customer", 24, min_width=12),
+    name_col("who", "Customer", 24),
     Col("how", "How", 23, min_width=8, shrink_first=True),
     Col("summary", "About", 34, min_width=10, grow=True, shrink_first=True),
 )

@@ -24,14 +24,14 @@ from counter_tui.services.views import FloorRow
 from counter_tui.ui.format import duration
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.widgets.badges import BADGE_LOOK_NAMES, FLAG_LOOK_NAMES, Looks, floor_flag, needs_text
-from counter_tui.ui.widgets.fitted_table import Col
+from counter_tui.ui.widgets.fitted_table import Col, name_col
 
 COLUMNS = (
     Col("flag", "!", 5),
-    Col("who", "Customer", 30, min_width=14, shrink_first=True),
+    name_col("who", "Customer", 30, shrink_first=True),  # gives way first, but keeps a name
     Col("arrived", "Arrived", 7, min_width=5, short="In"),
     Col("waiting", "Waiting", 13, min_width=6, short="Wait"),
-    Col("owner", "With", 16, min_width=7),
+    name_col("owner", "With", 16),
     Col("needs", "Needs", 28, min_width=14, grow=True),
 )
 WAITING_URGENT = "waiting-urgent"
