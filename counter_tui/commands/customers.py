@@ -16,6 +16,7 @@ import typer
 from counter_tui.commands.exports import customers_export
 from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
 from counter_tui.commands.subject_access import customers_subject_access
+from counter_tui.sentences import counted
 from counter_tui.services import customer_import
 from counter_tui.services.customer_import import ImportCounts, ImportPlan, ImportRequest, Progress
 from counter_tui.services.till_import.layouts import ColumnChoice, Till
@@ -109,7 +110,8 @@ def _stopped(rows_done: int, dry_run: bool, counts: ImportCounts | None) -> str:
     are: a run again counts the rows done as unchanged and does not list them again."""
     if dry_run:
         return "Stopped; nothing was written (dry run)."
-    saved = f"The first {rows_done:,} rows are done" if rows_done else "Nothing was saved"
+    done = f"The first {counted(rows_done, 'row')} {'is' if rows_done == 1 else 'are'} done"
+    saved = done if rows_done else "Nothing was saved"
     files = [
         f"{what} are in {path}"
         for what, path in (
@@ -159,7 +161,7 @@ class _ProgressBar(Progress):
         if isinstance(self._bar, RichProgress):
             self._bar.update(self._task, completed=bytes_read, total=max(bytes_total, 1))
         else:
-            typer.echo(f"  {counts.rows:,} rows done")
+            typer.echo(f"  {counted(counts.rows, 'row')} done")
 
     def __exit__(self, *exc: object) -> None:
         from rich.progress import Progress as RichProgress
@@ -171,7 +173,7 @@ class _ProgressBar(Progress):
 def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
     verb = "Would import" if dry_run else "Imported"
     typer.echo(
-        f"{verb} {counts.rows:,} rows: {counts.new:,} new, {counts.updated:,} updated, "
+        f"{verb} {counted(counts.rows, 'row')}: {counts.new:,} new, {counts.updated:,} updated, "
         f"{counts.unchanged:,} unchanged, {counts.rejected:,} rejected."
     )
     if counts.rejects_path is not None:

@@ -35,11 +35,7 @@ OutOption = Annotated[
     Path | None,
     typer.Option("--out", help="The file to write (default: standard output).", show_default=False),
 ]
-NOUNS = {
-    ExportKind.CUSTOMERS: ("customer", "customers"),
-    ExportKind.VISITS: ("visit", "visits"),
-    ExportKind.FOLLOWUPS: ("follow-up", "follow-ups"),
-}
+NOUNS = {ExportKind.CUSTOMERS: "customer", ExportKind.VISITS: "visit", ExportKind.FOLLOWUPS: "follow-up"}
 
 
 def customers_export(
@@ -102,6 +98,7 @@ def _export(
 ) -> None:
     from counter_tui.commands.common import command_shop
     from counter_tui.files import checked_new_file, new_private_file
+    from counter_tui.sentences import counted
     from counter_tui.services import exports
 
     if out is not None:
@@ -119,5 +116,4 @@ def _export(
                     shop, allowed_by, kind, stream, fmt, bom=bom, period=period, destination=str(out)
                 )
     where = f" to {out}" if out is not None else ""
-    one, many = NOUNS[kind]
-    typer.echo(f"Exported {count} {one if count == 1 else many}{where}.", err=out is None)
+    typer.echo(f"Exported {counted(count, NOUNS[kind])}{where}.", err=out is None)
