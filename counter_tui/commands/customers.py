@@ -75,8 +75,8 @@ def customers_import(
 ) -> None:
     """Import customers from a Shopify, Square or Lightspeed export, or a plain CSV.
     Importing the same file again changes nothing; a later export updates what changed."""
-    from counter_tui.cli.failure import CommandFailed
     from counter_tui.commands.common import command_shop, parse_day
+    from counter_tui.errors import Stopped
 
     columns = ColumnChoice(
         name=name_column,
@@ -99,9 +99,9 @@ def customers_import(
             try:
                 counts = customer_import.import_customers(shop, allowed_by, request, progress)
             except customer_import.ImportStopped as stopped:
-                raise CommandFailed(_stopped(progress.rows_done, dry_run, stopped.counts)) from None
+                raise Stopped(_stopped(progress.rows_done, dry_run, stopped.counts)) from None
             except KeyboardInterrupt:
-                raise CommandFailed(_stopped(progress.rows_done, dry_run, None)) from None
+                raise Stopped(_stopped(progress.rows_done, dry_run, None)) from None
     _say_counts(counts, dry_run)
 
 
@@ -109,7 +109,7 @@ def _stopped(rows_done: int, dry_run: bool, counts: ImportCounts | None) -> str:
     """What a stopped import left behind, how to finish it, and where the rows to look at
     are: a run again counts the rows done as unchanged and does not list them again."""
     if dry_run:
-        return "Stopped; nothing was written (dry run)."
+        return "Stopped by Ctrl+C; nothing was written (dry run)."
     done = f"The first {counted(rows_done, 'row')} {'is' if rows_done == 1 else 'are'} done"
     saved = done if rows_done else "Nothing was saved"
     files = [
@@ -123,7 +123,7 @@ def _stopped(rows_done: int, dry_run: bool, counts: ImportCounts | None) -> str:
     joined = " and ".join(files)
     kept = f" {joined[:1].upper()}{joined[1:]}." if files else ""
     return (
-        f"Stopped. {saved} (only whole batches are); run the same command again to finish: "
+        f"Stopped by Ctrl+C. {saved} (only whole batches are); run the same command again to finish: "
         f"rows already imported count as unchanged.{kept}"
     )
 

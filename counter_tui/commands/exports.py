@@ -5,7 +5,8 @@ Each asks for a shift lead's name and PIN (`lead_auth`) and is audited as that l
 the row count; the rows and their rules come from `services/exports.py`. Written to
 `--out FILE` (a new file in a folder that exists, readable by its user only, never over
 an existing file: `files.new_private_file`) or to standard output, with the
-count said on standard error so a pipe gets only the data.
+count said on standard error so a pipe gets only the data. Stopped by Ctrl+C, it says
+which: the file not written, or the rows on standard output incomplete.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ OutOption = Annotated[
     Path | None,
     typer.Option("--out", help="The file to write (default: standard output).", show_default=False),
 ]
+STOPPED_ON_STDOUT = "Stopped by Ctrl+C; what the export wrote to standard output is incomplete."
 NOUNS = {ExportKind.CUSTOMERS: "customer", ExportKind.VISITS: "visit", ExportKind.FOLLOWUPS: "follow-up"}
 
 
@@ -97,6 +99,7 @@ def _export(
     lead_pin: str | None,
 ) -> None:
     from counter_tui.commands.common import command_shop
+    from counter_tui.errors import Stopped
     from counter_tui.files import checked_new_file, new_private_file
     from counter_tui.sentences import counted
     from counter_tui.services import exports
@@ -106,7 +109,10 @@ def _export(
     with command_shop(ctx) as shop:
         allowed_by = lead_required(shop, f"{kind.value} export", lead, lead_pin)
         if out is None:
-            count = exports.export(shop, allowed_by, kind, sys.stdout, fmt, bom=bom, period=period)
+            try:
+                count = exports.export(shop, allowed_by, kind, sys.stdout, fmt, bom=bom, period=period)
+            except KeyboardInterrupt:
+                raise Stopped(STOPPED_ON_STDOUT) from None
         else:
             with (
                 new_private_file(out, "the export") as new,
