@@ -125,8 +125,8 @@ def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | Non
 
 def _say_now(rules: ShopRules, key: str) -> None:
     """The setting's new value, shown like any stored text (`one_line`: nothing that could
-    drive the lead's terminal)."""
-    typer.echo(f"{key} is now {one_line(show_value(key, flatten(rules)[key]))}.")
+    drive the lead's terminal), or that it is empty."""
+    typer.echo(f"{key} is now {one_line(show_value(key, flatten(rules)[key])) or 'empty'}.")
 
 
 def _say_holidays(rules: ShopRules, day: date, what: str) -> None:

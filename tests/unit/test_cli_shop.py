@@ -223,3 +223,9 @@ def test_a_holiday_list_with_a_word_in_it_says_which_and_how_to_write_it(shop_wi
         result,
         "shop.holidays: 'Boxing Day' is not a date; write each day as YYYY-MM-DD, separated by commas.",
     )
+
+
+def test_a_setting_emptied_is_said_to_be_empty(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "shop.holidays", "", env=LEAD_ENV)
+
+    assert (result.exit_code, result.stdout) == (0, "shop.holidays is now empty.\n")
