@@ -97,12 +97,16 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def printable(text: str) -> str:
-    """`text` safe to print: bytes that were not UTF-8 shown as \\xNN, never an error."""
+    """`text` safe to print, never an error: bytes that were not UTF-8 shown as \\xNN, and
+    control characters (ESC, BEL…, which the terminal would act on: a title set, the
+    screen cleared) spelt out as \\xNN, e.g. in a file name typed or pasted."""
     return "".join(
         f"\\x{ord(char) - 0xDC00:02x}"
         if 0xDC80 <= ord(char) <= 0xDCFF
         else f"\\u{ord(char):04x}"
         if 0xD800 <= ord(char) <= 0xDFFF
+        else f"\\x{ord(char):02x}"
+        if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
         else char
         for char in text
     )

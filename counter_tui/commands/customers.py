@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from counter_tui.cli.errors import printable
 from counter_tui.commands.exports import customers_export
 from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
 from counter_tui.commands.subject_access import customers_subject_access
@@ -177,7 +178,7 @@ def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
         f"{counts.unchanged:,} unchanged, {counts.rejected:,} rejected."
     )
     if counts.rejects_path is not None:
-        typer.echo(f"Rejected rows, each with its reason, are in {counts.rejects_path}")
+        typer.echo(f"Rejected rows, each with its reason, are in {printable(str(counts.rejects_path))}")
     elif dry_run and counts.first_rejects:
         typer.echo("First rejected rows:")
         for line in counts.first_rejects:
@@ -185,7 +186,8 @@ def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
     if counts.to_review:
         typer.echo(f"{counts.to_review:,} to review (possible duplicates, details or consents kept).")
     if counts.review_path is not None:
-        typer.echo(f"Rows to review, each with the customer and the reason, are in {counts.review_path}")
+        where = printable(str(counts.review_path))
+        typer.echo(f"Rows to review, each with the customer and the reason, are in {where}")
     elif dry_run and counts.first_reviews:
         typer.echo("First rows to review:")
         for line in counts.first_reviews:

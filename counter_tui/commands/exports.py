@@ -98,6 +98,7 @@ def _export(
     lead: str | None,
     lead_pin: str | None,
 ) -> None:
+    from counter_tui.cli.errors import printable
     from counter_tui.commands.common import command_shop
     from counter_tui.errors import Stopped
     from counter_tui.files import checked_new_file, new_private_file
@@ -121,5 +122,5 @@ def _export(
                 count = exports.export(
                     shop, allowed_by, kind, stream, fmt, bom=bom, period=period, destination=str(out)
                 )
-    where = f" to {out}" if out is not None else ""
+    where = f" to {printable(str(out))}" if out is not None else ""
     typer.echo(f"Exported {counted(count, NOUNS[kind])}{where}.", err=out is None)

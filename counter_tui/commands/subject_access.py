@@ -49,6 +49,7 @@ def customers_subject_access(
 ) -> None:
     """Write everything held about one customer (record, consents, visits, notes,
     follow-ups, feedback, audit events) to a JSON file, for a subject access request."""
+    from counter_tui.cli.errors import printable
     from counter_tui.cli.failure import CommandFailed
     from counter_tui.commands.common import command_shop
     from counter_tui.sentences import counted
@@ -62,4 +63,5 @@ def customers_subject_access(
             customer_id = subject_access.find_customer(shop, allowed_by, phone=phone or "", email=email or "")
         written = subject_access.write_subject_access(shop, allowed_by, customer_id, out)
     held = ", ".join(counted(count, *SECTION_NOUNS[section]) for section, count in written.counts.items())
-    typer.echo(f"Wrote everything held about customer {customer_id} to {written.path} ({held}).")
+    where = printable(str(written.path))
+    typer.echo(f"Wrote everything held about customer {customer_id} to {where} ({held}).")
