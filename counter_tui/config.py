@@ -11,6 +11,7 @@ with the file, the key and the nearest real name (see `config_check`).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, time
 from itertools import pairwise
@@ -30,7 +31,7 @@ from pydantic_settings import (
 from counter_tui.app_paths import default_config_path, default_database_url
 from counter_tui.config_check import check_settings_file, keymap_problem
 from counter_tui.kiosk_words import ENGLISH, LANGUAGES, WORDS
-from counter_tui.text import clean_text
+from counter_tui.text import clean_text, one_line
 from counter_tui.themes import DEFAULT_THEME, theme_problem
 
 MINUTES_A_DAY = 1440
@@ -128,6 +129,18 @@ def field_range(info: FieldInfo) -> tuple[float, float] | None:
     return low, high
 
 
+def _typed_day(text: str) -> date:
+    """A holiday typed `YYYY-MM-DD`, or a ValueError naming it (one line, cut short)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise ValueError(
+        f"{one_line(text, 40)!r} is not a date; write each day as YYYY-MM-DD, separated by commas"
+    )
+
+
 def _default_hours() -> dict[str, str | None]:
     return {
         "mon": "09:00-17:30",
@@ -169,6 +182,23 @@ class ShopSettings(StrictModel):
                 "or US (empty: the time zone's country)"
             )
         return code
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _days_as_written(cls, value: Any) -> Any:
+        """A day typed as text must be YYYY-MM-DD; one that is not is named, with how to
+        write it (rather than the date parser's words about separators)."""
+        if not isinstance(value, list):
+            return value
+        return [_typed_day(item) if isinstance(item, str) else item for item in value]
+
+    @field_validator("holidays")
+    @classmethod
+    def _each_day_once(cls, value: list[date]) -> list[date]:
+        """Each day once, in date order, however the list arrived (`shop set`, a settings
+        file, `shop holiday add`, or stored twice before this rule): a day closed is a
+        day closed, and the list reads as a calendar."""
+        return sorted(set(value))
 
     @field_validator("timezone")
     @classmethod

@@ -59,6 +59,19 @@ class FileNotWritten(DomainError):
     was left behind."""
 
 
+class Stopped(KeyboardInterrupt):
+    """Ctrl+C stopped the work part way; `str()` is one sentence saying so and what it
+    left (a file not written, the rows saved), which the command line prints before it
+    exits with 130. A KeyboardInterrupt still, so whatever cleans up on one does here."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__(said)
+        self.said = said
+
+    def __str__(self) -> str:
+        return self.said
+
+
 class SignInFailed(DomainError):
     """Wrong PIN, unknown or inactive staff member, or locked out."""
 

@@ -8,7 +8,8 @@ administrator may have shared them with a group on purpose.
 
 A file the app is told to write (a backup, an export, an import's rejects) is
 `new_private_file`'s: its folder must exist (a mistyped folder is not made), an existing
-file is never overwritten, and it appears whole or not at all.
+file is never overwritten, and it appears whole or not at all. Stopped by Ctrl+C, it says
+which of the two it was (`errors.Stopped`), so the command line can tell the person.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from counter_tui.errors import Conflict, FileNotWritten, NotFound
+from counter_tui.errors import Conflict, FileNotWritten, NotFound, Stopped
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -74,7 +75,7 @@ def checked_new_file(path: Path, what: str = "the file") -> Path:
 @dataclass
 class NewFile:
     """A new file being written: `partial`, the temporary file to write, and `path`, the
-    name it gets (with `numbered`, the name it got once written)."""
+    name it gets (with `numbered`, the name being tried, then the one it got)."""
 
     partial: Path
     path: Path
@@ -85,8 +86,9 @@ def new_private_file(path: Path, what: str = "the file", *, numbered: bool = Fal
     """Write a new private file (0600) at `path` (checked by `checked_new_file`) whole or
     not at all: the block writes the empty temporary file `partial`, beside `path`, which
     takes `path`'s name only when the block ends without an error, and never over a file
-    that appeared there meanwhile. Otherwise it is removed. `numbered`: a taken name is
-    not refused; the file gets the first free one of `STEM-2.SUFFIX`, `STEM-3.SUFFIX`…"""
+    that appeared there meanwhile. Otherwise it is removed; on Ctrl+C, `Stopped` says so.
+    `numbered`: a taken name is not refused; the file gets the first free one of
+    `STEM-2.SUFFIX`, `STEM-3.SUFFIX`…"""
     path = path.expanduser().absolute()
     if not (numbered and path.parent.is_dir()):
         checked_new_file(path, what)  # the folder must exist; unless numbered, the name be free
@@ -98,14 +100,34 @@ def new_private_file(path: Path, what: str = "the file", *, numbered: bool = Fal
         raise FileNotWritten(not_written(error, path, what)) from error
     os.close(descriptor)
     new = NewFile(Path(name), path)
+    written = _identity(new.partial)
     try:
         os.chmod(new.partial, PRIVATE_FILE_MODE)
         yield new
-        new.path = _take_name(new.partial, path, what, numbered)
+        _take_name(new, what, numbered)
     except OSError as error:
         raise FileNotWritten(not_written(error, path, what)) from error
+    except KeyboardInterrupt:
+        raise Stopped(_said_when_stopped(new, written, what)) from None
     finally:
         new.partial.unlink(missing_ok=True)
+
+
+def _said_when_stopped(new: NewFile, written: tuple[int, int] | None, what: str) -> str:
+    """What Ctrl+C left of `new`: nothing (its partial file goes), or, when it came just
+    as the file took its name, the whole file (the name is the partial file's own)."""
+    if written is not None and _identity(new.path) == written:
+        return f"Stopped by Ctrl+C just after {what} at {new.path} was written whole."
+    return f"Stopped by Ctrl+C; {what} at {new.path} was not written."
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file at `path` as the disk knows it (device, inode), or None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def not_written(error: OSError, path: Path | None, what: str = "the file") -> str:
@@ -161,23 +183,24 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _take_name(partial: Path, path: Path, what: str, numbered: bool) -> Path:
-    """Give the written `partial` the name `path` (or, `numbered`, the first free one
-    after it), and that name: a hard link, which fails rather than replace a file; on a
-    drive without hard links (a FAT USB stick) a rename after one last look."""
-    base, number = path, 1
+def _take_name(new: NewFile, what: str, numbered: bool) -> None:
+    """Give the written `new.partial` the name `new.path` (or, `numbered`, the first free
+    one after it, kept in `new.path` as it is tried): a hard link, which fails rather than
+    replace a file; on a drive without hard links (a FAT USB stick) a rename after one last
+    look."""
+    base, number = new.path, 1
     while True:
         try:
-            os.link(partial, path)
+            os.link(new.partial, new.path)
         except FileExistsError:
             pass
         except OSError:
-            if not path.exists():
-                os.replace(partial, path)
-                return path
+            if not new.path.exists():
+                os.replace(new.partial, new.path)
+                return
         else:
-            return path
+            return
         if not numbered:
-            raise Conflict(f"There is already a file at {path}; give {what} another name.")
+            raise Conflict(f"There is already a file at {new.path}; give {what} another name.")
         number += 1
-        path = base.with_name(f"{base.stem}-{number}{base.suffix}")
+        new.path = base.with_name(f"{base.stem}-{number}{base.suffix}")

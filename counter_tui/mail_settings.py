@@ -87,6 +87,24 @@ class MailRules(StrictModel):
         """Whether a server and sender are set (otherwise nothing can be sent)."""
         return bool(self.host and self.sender)
 
+    @property
+    def unset_sentence(self) -> str:
+        """What keeps email from going while not `configured`, and how a lead sets it."""
+        if not self.host and not self.sender:
+            return (
+                "The shop has no mail server (mail.host and mail.sender are empty). A shift lead "
+                "sets them with: counter-tui shop set mail.host SERVER, and mail.sender."
+            )
+        if not self.host:
+            return (
+                "The shop has no mail server (mail.host is empty). A shift lead sets it with: "
+                "counter-tui shop set mail.host SERVER."
+            )
+        return (
+            "The shop has no sender address (mail.sender is empty). A shift lead sets it with: "
+            "counter-tui shop set mail.sender ADDRESS."
+        )
+
 
 def smtp_password() -> str:
     """The SMTP password from the sending process's environment ("" when not set)."""

@@ -1,8 +1,9 @@
-"""Joining sentences into one message, some of them typed by people.
+"""Joining sentences into one message, some of them typed by people, and counting in them.
 
 A note typed without a full stop ("Alex is on lunch until two") followed by the app's
 own sentence must not run into it ("…until two You keep the customer."). Every message
-built from several sentences goes through `join_sentences`.
+built from several sentences goes through `join_sentences`, and every count said with its
+noun through `counted`, so that no sentence says "1 rows".
 """
 
 from __future__ import annotations
@@ -41,3 +42,9 @@ def listed(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """`number` with `noun`, plural unless the number is one: "1 email", "2 emails",
+    "12,500 rows". `plural` is for a noun that does not just take an s ("entries")."""
+    return f"{number:,} {noun if number == 1 else plural or f'{noun}s'}"

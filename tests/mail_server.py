@@ -10,12 +10,14 @@ import asyncio
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from counter_tui.db.models import Channel, Outcome
 from counter_tui.services import customers, outbox, visits
@@ -78,17 +80,46 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[LocalSmtp]:
-    """A fresh local SMTP server for one test, stopped (and any held message let go) after."""
+@contextmanager
+def _serving(**options: Any) -> Iterator[LocalSmtp]:
+    """A local SMTP server (aiosmtpd `options`), stopped (and any held message let go) after."""
     handler = LocalSmtp(port=_free_port())
-    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port, **options)
     controller.start()
     try:
         yield handler
     finally:
         handler.release.set()
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[LocalSmtp]:
+    """A fresh local SMTP server for one test."""
+    with _serving() as server:
+        yield server
+
+
+SMTP_USER, SMTP_PASSWORD = "shop", "right-password"
+
+
+def _the_shops_login(_server: Any, _session: Any, _envelope: Any, _mechanism: str, login: Any) -> AuthResult:
+    """Right or wrong, the server answers (235, or 535 for a wrong login)."""
+    right = (login.login, login.password) == (SMTP_USER.encode(), SMTP_PASSWORD.encode())
+    return AuthResult(success=right, handled=False)
+
+
+@pytest.fixture
+def smtp_server_with_login() -> Iterator[LocalSmtp]:
+    """A fresh local SMTP server that checks a login (as SMTP_USER with SMTP_PASSWORD,
+    over plain text: it is on 127.0.0.1, for the test) and refuses a wrong one."""
+    with _serving(authenticator=_the_shops_login, auth_require_tls=False) as server:
+        yield server
+
+
+def unused_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: a mail server that cannot be reached."""
+    return _free_port()
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 Refusals (a `DomainError`) and failures phrased for a person (`CommandFailed`) carry their
 sentence; a database URL that does not parse, text that is not valid UTF-8 and an
 unusable file get one; anything else is logged (without personal data) and said to be.
-Typer's own exits and usage errors pass through untouched. Typer is imported only when
-something failed, so the staff app's start does not pay for it.
+Ctrl+C is one line too, saying what it left (`errors.Stopped`: a file not written, rows
+saved), with exit code 130 as for any program stopped by it. Typer's own exits and usage
+errors pass through untouched. Typer is imported only when something failed, so the
+staff app's start does not pay for it.
 """
 
 from __future__ import annotations
@@ -14,18 +16,32 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 from counter_tui.cli.failure import CommandFailed
-from counter_tui.errors import DomainError
+from counter_tui.errors import DomainError, Stopped
 
 UNDECODABLE = "Check the terminal's character set is UTF-8 and type it again."
+STOPPED = "Stopped by Ctrl+C before it finished."
+STOPPED_EXIT_CODE = 130  # 128 + SIGINT, as shells report a program Ctrl+C stopped
 
 
 @contextmanager
 def friendly_errors() -> Iterator[None]:
-    """Run the block; turn any failure into one red line and `typer.Exit(code=1)`."""
+    """Run the block; turn any failure into one red line and `typer.Exit(code=1)`, and
+    Ctrl+C into one line saying what it left and `typer.Exit(code=130)`."""
     try:
         yield
     except Exception as error:
         _explain(error)
+    except KeyboardInterrupt as stop:
+        _stopped(stop)
+
+
+def _stopped(stop: KeyboardInterrupt) -> NoReturn:
+    """Say what Ctrl+C left (on a line of its own at a terminal, after the `^C` it shows)."""
+    import sys
+
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    fail(str(stop) if isinstance(stop, Stopped) else STOPPED, code=STOPPED_EXIT_CODE)
 
 
 def _explain(error: Exception) -> None:
@@ -71,22 +87,26 @@ def _logged_unexpected() -> str:
     return f"Something unexpected went wrong; the details are in {path}."
 
 
-def fail(message: str) -> NoReturn:
-    """Print `message`'s first line in red on stderr and stop with exit code 1."""
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print `message`'s first line in red on stderr and stop with exit code `code`."""
     import typer
 
     line = message.splitlines()[0] if message else "Failed."
     typer.secho(printable(line), fg="red", err=True)
-    raise typer.Exit(code=1)
+    raise typer.Exit(code=code)
 
 
 def printable(text: str) -> str:
-    """`text` safe to print: bytes that were not UTF-8 shown as \\xNN, never an error."""
+    """`text` safe to print, never an error: bytes that were not UTF-8 shown as \\xNN, and
+    control characters (ESC, BEL…, which the terminal would act on: a title set, the
+    screen cleared) spelt out as \\xNN, e.g. in a file name typed or pasted."""
     return "".join(
         f"\\x{ord(char) - 0xDC00:02x}"
         if 0xDC80 <= ord(char) <= 0xDCFF
         else f"\\u{ord(char):04x}"
         if 0xD800 <= ord(char) <= 0xDFFF
+        else f"\\x{ord(char):02x}"
+        if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
         else char
         for char in text
     )

@@ -26,15 +26,15 @@ def verify(
     removed; exit code 0 when the trail is intact, 1 when it is not."""
     from counter_tui.cli.failure import CommandFailed
     from counter_tui.commands.common import command_shop
+    from counter_tui.sentences import counted
     from counter_tui.services.audit_verify import verify_chain
 
     with command_shop(ctx) as shop:
         report = verify_chain(shop, earlier_head=head)
         if not report.intact:
             more = len(report.problems) - 1
-            also = f" ({more} more problem{'s' if more != 1 else ''} after it.)" if more else ""
+            also = f" ({counted(more, 'more problem')} after it.)" if more else ""
             raise CommandFailed(report.problems[0].sentence + also)
         newest = report.newest.describe(shop) if report.newest else "none yet"
-    plural = "s" if report.events != 1 else ""
-    typer.echo(f"Audit trail intact: {report.events} event{plural}, newest {newest}.")
+    typer.echo(f"Audit trail intact: {counted(report.events, 'event')}, newest {newest}.")
     typer.echo(f"Chain head: {report.head}")

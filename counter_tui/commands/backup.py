@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from counter_tui.cli.errors import printable
 from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
 
 
@@ -33,7 +34,7 @@ def db_backup(
 
     with command_shop(ctx) as shop:
         made = backup.back_up(shop, lead_required(shop, "db backup", lead, lead_pin), path)
-    typer.echo(f"Backed up to {made.path} ({_size(made.size)}; integrity check passed).")
+    typer.echo(f"Backed up to {printable(str(made.path))} ({_size(made.size)}; integrity check passed).")
 
 
 def db_restore(
@@ -50,7 +51,8 @@ def db_restore(
     with command_shop(ctx) as shop:
         backup.usable_backup(shop, path)  # a wrong file is said before a lead is asked for
         done = backup.restore(shop, lead_required(shop, "db restore", lead, lead_pin), path)
-    typer.echo(f"Restored from {done.restored_from}. What it replaced is kept at {done.replaced_kept_at}.")
+    source, kept = printable(str(done.restored_from)), printable(str(done.replaced_kept_at))
+    typer.echo(f"Restored from {source}. What it replaced is kept at {kept}.")
 
 
 def _size(size: int) -> str:

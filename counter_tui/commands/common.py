@@ -121,14 +121,17 @@ def ignored_file_values_note(shop: ShopContext) -> str | None:
 
 
 def parse_day(text: str) -> date:
-    """A date written YYYY-MM-DD, or a CommandFailed saying how to write it."""
+    """A date written YYYY-MM-DD, or a CommandFailed saying how to write it (quoting what
+    was typed on one line, cut short: a pasted page must not fill the terminal)."""
+    from counter_tui.text import one_line
+
     cleaned = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
         try:
             return date.fromisoformat(cleaned)
         except ValueError:
             pass
-    raise CommandFailed(f"{text!r} is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-20.")
+    raise CommandFailed(f"{one_line(text, 40)!r} is not a date. Write it as YYYY-MM-DD, e.g. 2026-11-20.")
 
 
 def reportable(day: date, today: date) -> date:

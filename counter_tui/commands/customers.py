@@ -13,9 +13,11 @@ from typing import Annotated
 
 import typer
 
+from counter_tui.cli.errors import printable
 from counter_tui.commands.exports import customers_export
 from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
 from counter_tui.commands.subject_access import customers_subject_access
+from counter_tui.sentences import counted
 from counter_tui.services import customer_import
 from counter_tui.services.customer_import import ImportCounts, ImportPlan, ImportRequest, Progress
 from counter_tui.services.till_import.layouts import ColumnChoice, Till
@@ -74,8 +76,8 @@ def customers_import(
 ) -> None:
     """Import customers from a Shopify, Square or Lightspeed export, or a plain CSV.
     Importing the same file again changes nothing; a later export updates what changed."""
-    from counter_tui.cli.failure import CommandFailed
     from counter_tui.commands.common import command_shop, parse_day
+    from counter_tui.errors import Stopped
 
     columns = ColumnChoice(
         name=name_column,
@@ -98,9 +100,9 @@ def customers_import(
             try:
                 counts = customer_import.import_customers(shop, allowed_by, request, progress)
             except customer_import.ImportStopped as stopped:
-                raise CommandFailed(_stopped(progress.rows_done, dry_run, stopped.counts)) from None
+                raise Stopped(_stopped(progress.rows_done, dry_run, stopped.counts)) from None
             except KeyboardInterrupt:
-                raise CommandFailed(_stopped(progress.rows_done, dry_run, None)) from None
+                raise Stopped(_stopped(progress.rows_done, dry_run, None)) from None
     _say_counts(counts, dry_run)
 
 
@@ -108,8 +110,9 @@ def _stopped(rows_done: int, dry_run: bool, counts: ImportCounts | None) -> str:
     """What a stopped import left behind, how to finish it, and where the rows to look at
     are: a run again counts the rows done as unchanged and does not list them again."""
     if dry_run:
-        return "Stopped; nothing was written (dry run)."
-    saved = f"The first {rows_done:,} rows are done" if rows_done else "Nothing was saved"
+        return "Stopped by Ctrl+C; nothing was written (dry run)."
+    done = f"The first {counted(rows_done, 'row')} {'is' if rows_done == 1 else 'are'} done"
+    saved = done if rows_done else "Nothing was saved"
     files = [
         f"{what} are in {path}"
         for what, path in (
@@ -121,7 +124,7 @@ def _stopped(rows_done: int, dry_run: bool, counts: ImportCounts | None) -> str:
     joined = " and ".join(files)
     kept = f" {joined[:1].upper()}{joined[1:]}." if files else ""
     return (
-        f"Stopped. {saved} (only whole batches are); run the same command again to finish: "
+        f"Stopped by Ctrl+C. {saved} (only whole batches are); run the same command again to finish: "
         f"rows already imported count as unchanged.{kept}"
     )
 
@@ -159,7 +162,7 @@ class _ProgressBar(Progress):
         if isinstance(self._bar, RichProgress):
             self._bar.update(self._task, completed=bytes_read, total=max(bytes_total, 1))
         else:
-            typer.echo(f"  {counts.rows:,} rows done")
+            typer.echo(f"  {counted(counts.rows, 'row')} done")
 
     def __exit__(self, *exc: object) -> None:
         from rich.progress import Progress as RichProgress
@@ -171,11 +174,11 @@ class _ProgressBar(Progress):
 def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
     verb = "Would import" if dry_run else "Imported"
     typer.echo(
-        f"{verb} {counts.rows:,} rows: {counts.new:,} new, {counts.updated:,} updated, "
+        f"{verb} {counted(counts.rows, 'row')}: {counts.new:,} new, {counts.updated:,} updated, "
         f"{counts.unchanged:,} unchanged, {counts.rejected:,} rejected."
     )
     if counts.rejects_path is not None:
-        typer.echo(f"Rejected rows, each with its reason, are in {counts.rejects_path}")
+        typer.echo(f"Rejected rows, each with its reason, are in {printable(str(counts.rejects_path))}")
     elif dry_run and counts.first_rejects:
         typer.echo("First rejected rows:")
         for line in counts.first_rejects:
@@ -183,7 +186,8 @@ def _say_counts(counts: ImportCounts, dry_run: bool) -> None:
     if counts.to_review:
         typer.echo(f"{counts.to_review:,} to review (possible duplicates, details or consents kept).")
     if counts.review_path is not None:
-        typer.echo(f"Rows to review, each with the customer and the reason, are in {counts.review_path}")
+        where = printable(str(counts.review_path))
+        typer.echo(f"Rows to review, each with the customer and the reason, are in {where}")
     elif dry_run and counts.first_reviews:
         typer.echo("First rows to review:")
         for line in counts.first_reviews:

@@ -5,7 +5,8 @@ Each asks for a shift lead's name and PIN (`lead_auth`) and is audited as that l
 the row count; the rows and their rules come from `services/exports.py`. Written to
 `--out FILE` (a new file in a folder that exists, readable by its user only, never over
 an existing file: `files.new_private_file`) or to standard output, with the
-count said on standard error so a pipe gets only the data.
+count said on standard error so a pipe gets only the data. Stopped by Ctrl+C, it says
+which: the file not written, or the rows on standard output incomplete.
 """
 
 from __future__ import annotations
@@ -35,11 +36,8 @@ OutOption = Annotated[
     Path | None,
     typer.Option("--out", help="The file to write (default: standard output).", show_default=False),
 ]
-NOUNS = {
-    ExportKind.CUSTOMERS: ("customer", "customers"),
-    ExportKind.VISITS: ("visit", "visits"),
-    ExportKind.FOLLOWUPS: ("follow-up", "follow-ups"),
-}
+STOPPED_ON_STDOUT = "Stopped by Ctrl+C; what the export wrote to standard output is incomplete."
+NOUNS = {ExportKind.CUSTOMERS: "customer", ExportKind.VISITS: "visit", ExportKind.FOLLOWUPS: "follow-up"}
 
 
 def customers_export(
@@ -100,8 +98,11 @@ def _export(
     lead: str | None,
     lead_pin: str | None,
 ) -> None:
+    from counter_tui.cli.errors import printable
     from counter_tui.commands.common import command_shop
+    from counter_tui.errors import Stopped
     from counter_tui.files import checked_new_file, new_private_file
+    from counter_tui.sentences import counted
     from counter_tui.services import exports
 
     if out is not None:
@@ -109,7 +110,10 @@ def _export(
     with command_shop(ctx) as shop:
         allowed_by = lead_required(shop, f"{kind.value} export", lead, lead_pin)
         if out is None:
-            count = exports.export(shop, allowed_by, kind, sys.stdout, fmt, bom=bom, period=period)
+            try:
+                count = exports.export(shop, allowed_by, kind, sys.stdout, fmt, bom=bom, period=period)
+            except KeyboardInterrupt:
+                raise Stopped(STOPPED_ON_STDOUT) from None
         else:
             with (
                 new_private_file(out, "the export") as new,
@@ -118,6 +122,5 @@ def _export(
                 count = exports.export(
                     shop, allowed_by, kind, stream, fmt, bom=bom, period=period, destination=str(out)
                 )
-    where = f" to {out}" if out is not None else ""
-    one, many = NOUNS[kind]
-    typer.echo(f"Exported {count} {one if count == 1 else many}{where}.", err=out is None)
+    where = f" to {printable(str(out))}" if out is not None else ""
+    typer.echo(f"Exported {counted(count, NOUNS[kind])}{where}.", err=out is None)

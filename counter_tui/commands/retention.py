@@ -27,6 +27,7 @@ def retention_run(
     """Erase customers not seen for longer than retention.customers_unseen_days, and
     blank visit text older than retention.visit_text_days (0 turns a rule off)."""
     from counter_tui.commands.common import command_shop
+    from counter_tui.sentences import counted
     from counter_tui.services import retention
 
     with command_shop(ctx) as shop:
@@ -36,13 +37,13 @@ def retention_run(
         plan = done.plan
         day = shop.calendar.local_date
         customers = (
-            f"{done.customers_erased} customer{'s' if done.customers_erased != 1 else ''} not seen since "
+            f"{counted(done.customers_erased, 'customer')} not seen since "
             f"{day(plan.unseen_since).isoformat()}"
             if plan.unseen_since is not None
             else "no customers (retention.customers_unseen_days is 0)"
         )
         texts = (
-            f"the text of {done.visits_blanked} visit{'s' if done.visits_blanked != 1 else ''} from before "
+            f"the text of {counted(done.visits_blanked, 'visit')} from before "
             f"{day(plan.text_before).isoformat()}"
             if plan.text_before is not None
             else "no visit text (retention.visit_text_days is 0)"

@@ -86,13 +86,15 @@ def shop_hours(
 def holiday_add(
     ctx: typer.Context, day: DayArgument, lead: LeadOption = None, lead_pin: LeadPinOption = None
 ) -> None:
-    """Close the shop on a day (it no longer counts as a business day for due times)."""
+    """Close the shop on a day (it no longer counts as a business day for due times); a
+    day that is a holiday already is said to be, and nothing changes."""
     from counter_tui.commands.common import command_shop, parse_day
 
     wanted = parse_day(day)
     with command_shop(ctx) as shop:
-        rules = shop_settings.add_holiday(shop, _lead(shop, "shop holiday add", lead, lead_pin), wanted)
-    _say_holidays(rules, wanted, "is now a holiday")
+        added = shop_settings.add_holiday(shop, _lead(shop, "shop holiday add", lead, lead_pin), wanted)
+    said = "is now a holiday" if added.changed else "was already a holiday; nothing changed"
+    _say_holidays(added.rules, wanted, said)
 
 
 @holiday_app.command("remove")
@@ -123,8 +125,8 @@ def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | Non
 
 def _say_now(rules: ShopRules, key: str) -> None:
     """The setting's new value, shown like any stored text (`one_line`: nothing that could
-    drive the lead's terminal)."""
-    typer.echo(f"{key} is now {one_line(show_value(key, flatten(rules)[key]))}.")
+    drive the lead's terminal), or that it is empty."""
+    typer.echo(f"{key} is now {one_line(show_value(key, flatten(rules)[key])) or 'empty'}.")
 
 
 def _say_holidays(rules: ShopRules, day: date, what: str) -> None:

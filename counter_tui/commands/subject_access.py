@@ -13,6 +13,17 @@ import typer
 
 from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_required
 
+SECTION_NOUNS = {
+    "consents": ("consent",),
+    "standing_needs": ("standing need",),
+    "visits": ("visit",),
+    "notes": ("note",),
+    "follow_ups": ("follow-up",),
+    "feedback": ("feedback", "feedback"),
+    "audit_events": ("audit event",),
+}
+"""Each section of the file as its count is said: "1 visit", "0 follow-ups"."""
+
 
 def customers_subject_access(
     ctx: typer.Context,
@@ -38,8 +49,10 @@ def customers_subject_access(
 ) -> None:
     """Write everything held about one customer (record, consents, visits, notes,
     follow-ups, feedback, audit events) to a JSON file, for a subject access request."""
+    from counter_tui.cli.errors import printable
     from counter_tui.cli.failure import CommandFailed
     from counter_tui.commands.common import command_shop
+    from counter_tui.sentences import counted
     from counter_tui.services import subject_access
 
     if sum(given is not None for given in (customer_id, phone, email)) != 1:
@@ -49,5 +62,6 @@ def customers_subject_access(
         if customer_id is None:
             customer_id = subject_access.find_customer(shop, allowed_by, phone=phone or "", email=email or "")
         written = subject_access.write_subject_access(shop, allowed_by, customer_id, out)
-    held = ", ".join(f"{count} {section.replace('_', ' ')}" for section, count in written.counts.items())
-    typer.echo(f"Wrote everything held about customer {customer_id} to {written.path} ({held}).")
+    held = ", ".join(counted(count, *SECTION_NOUNS[section]) for section, count in written.counts.items())
+    where = printable(str(written.path))
+    typer.echo(f"Wrote everything held about customer {customer_id} to {where} ({held}).")

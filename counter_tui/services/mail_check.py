@@ -12,11 +12,18 @@ import uuid
 from dataclasses import dataclass
 
 from counter_tui.errors import InvalidInput
+from counter_tui.sentences import join_sentences
 from counter_tui.services import audit
 from counter_tui.services.contact import clean_email
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.mail_sender import TIMEOUT_SECONDS, MailFailure, Outgoing, Transport, send_via_smtp
 from counter_tui.services.permissions import Action, require
+from counter_tui.services.smtp_transport import (
+    TIMEOUT_SECONDS,
+    MailFailure,
+    Outgoing,
+    Transport,
+    send_via_smtp,
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ def send_test(
     try:
         result = MailTest(True, f"Accepted by {mail.host}: {transport(mail, outgoing, timeout)}")
     except MailFailure as failure:
-        result = MailTest(False, failure.reason)
+        result = MailTest(False, join_sentences(failure.reason, failure.fix))
     with ctx.database.write() as session:
         audit.record(
             session,

@@ -7,8 +7,10 @@ the claim to run out, and the next sender sends the same message again with its 
 Message-ID (the receiving side keeps one). A server that is busy, slow or drops the
 connection is tried again later, waiting twice as long each time; a server that refuses
 for good (5xx), or too many tries, fails the message with the server's reason in one
-sentence and opens its follow-up again for the owner. Nothing slow happens inside a
-write transaction: the SMTP conversation is between the claim and the outcome.
+sentence and opens its follow-up again for the owner. A failure of the shop's own mail
+setup (`smtp_transport`: no server reached, a login or sender refused) ends the pass and
+is said in its result, for whoever runs it to fix. Nothing slow happens inside a write
+transaction: the SMTP conversation (`smtp_transport`) is between the claim and the outcome.
 
 The claim is also the last check before anything leaves: inside its transaction the
 message is withdrawn, not sent, when its customer was erased, no longer agrees to email or
@@ -18,59 +20,43 @@ withdrawn or an address changed after the message was written).
 
 from __future__ import annotations
 
-import smtplib
-import ssl
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, parseaddr
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, or_, select, update
+from sqlmodel import Session, col, func, or_, select, update
 
 from counter_tui.db.models import FollowUp, FollowUpStatus, OutboxMessage, OutboxStatus
-from counter_tui.mail_settings import MailRules, smtp_password
+from counter_tui.sentences import join_sentences
 from counter_tui.services import audit, outbox_withdrawal
 from counter_tui.services.context import ShopContext
-from counter_tui.text import clean_text
+from counter_tui.services.smtp_transport import (
+    TIMEOUT_SECONDS,
+    MailFailure,
+    Outgoing,
+    Transport,
+    send_via_smtp,
+)
 
 MOST_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
-TIMEOUT_SECONDS = 30.0
-
-
-class MailFailure(Exception):
-    """The server did not accept a message; `reason` is one sentence, `permanent` when
-    trying again would not help (the server refused it)."""
-
-    def __init__(self, reason: str, *, permanent: bool) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.permanent = permanent
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message as the server receives it."""
-
-    to_address: str
-    subject: str
-    body: str
-    message_id: str
 
 
 @dataclass(frozen=True)
 class DeliveryRun:
-    """What one pass over the outbox did."""
+    """What one pass over the outbox did: messages sent, to be retried, failed for good
+    and withdrawn; `waiting`, how many are still to go after it; and `problem`, when the
+    shop's mail setup kept due messages from going (no server set, none reached, a login
+    refused), what is wrong and what to set ("" otherwise)."""
 
     sent: int
     retrying: int
     failed: int
     withdrawn: int = 0
+    waiting: int = 0
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,64 +66,20 @@ class Withdrawn:
     reason: str
 
 
-Transport = Callable[[MailRules, Outgoing, float], str]
-
-
-def send_via_smtp(mail: MailRules, outgoing: Outgoing, timeout: float) -> str:
-    """Hand one message to the shop's server; returns the server's answer to it (e.g.
-    `250 OK`), or raises MailFailure with the reason."""
-    message = EmailMessage(policy=SMTP)  # every line ends in CR LF, as servers require
-    headers = {"From": mail.sender, "To": outgoing.to_address}
-    if mail.reply_to:
-        headers["Reply-To"] = mail.reply_to
-    headers |= {"Subject": outgoing.subject, "Message-ID": outgoing.message_id}
-    for name, value in headers.items():
-        # One line each, whatever the database holds: a line break would end the header
-        # and start another (a Bcc), and the email package raises on one.
-        message[name] = clean_text(value)
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message.set_content(outgoing.body)
-    try:
-        with _connect(mail, timeout) as smtp:
-            if mail.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
-            if mail.user:
-                smtp.login(mail.user, smtp_password())
-            smtp.ehlo_or_helo_if_needed()
-            _expect(smtp.mail(_bare(mail.sender)), (250,))
-            _expect(smtp.rcpt(outgoing.to_address), (250, 251))
-            code, answer = smtp.data(message.as_bytes())
-            _expect((code, answer), (250,))
-            return f"{code} {answer.decode(errors='replace')}".strip()
-    except MailFailure:
-        raise
-    except smtplib.SMTPResponseException as error:
-        raise _refusal(error.smtp_code, error.smtp_error) from error
-    except (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError) as error:
-        if isinstance(error.__context__, TimeoutError):  # smtplib reports a timeout as a disconnect
-            raise _timed_out(timeout) from error
-        raise MailFailure(
-            "The mail server closed the connection before accepting the message.", permanent=False
-        ) from error
-    except TimeoutError as error:
-        raise _timed_out(timeout) from error
-    except (OSError, smtplib.SMTPException) as error:
-        raise MailFailure(
-            f"The mail server could not be reached ({type(error).__name__}).", permanent=False
-        ) from error
-
-
 def deliver_pending(
     ctx: ShopContext, *, transport: Transport = send_via_smtp, timeout: float = TIMEOUT_SECONDS
 ) -> DeliveryRun:
     """Send every message that is due (waiting, due for a retry, or whose sender's claim
-    ran out), one at a time; returns how many were sent, will be retried, failed, or were
-    withdrawn at the claim. Sends nothing while the shop has no mail server set."""
-    sent = retrying = failed = withdrawn = 0
+    ran out), one at a time; returns what became of them (`DeliveryRun`). Sends nothing
+    while the shop has no mail server set, and stops at a failure of the shop's mail setup:
+    every other message would fail alike (and wait for the whole timeout to)."""
     mail = ctx.refresh_rules().mail
-    if not mail.configured:
-        return DeliveryRun(0, 0, 0)  # never to a server nobody chose (an empty host is this machine)
-    for message_id in _due_ids(ctx):
+    due = _due_ids(ctx)
+    if not mail.configured:  # never to a server nobody chose (an empty host is this machine)
+        return DeliveryRun(0, 0, 0, waiting=_waiting(ctx), problem=mail.unset_sentence if due else "")
+    sent = retrying = failed = withdrawn = 0
+    problem = ""
+    for message_id in due:
         outgoing = _claim(ctx, message_id)
         if outgoing is None:
             continue  # another sender has it
@@ -150,10 +92,21 @@ def deliver_pending(
             outcome = _record_failure(ctx, message_id, failure)
             failed += outcome == OutboxStatus.FAILED
             retrying += outcome == OutboxStatus.PENDING
+            if failure.fix:
+                problem = join_sentences(failure.reason, failure.fix)
+                break
             continue
         _record_sent(ctx, message_id)
         sent += 1
-    return DeliveryRun(sent, retrying, failed, withdrawn)
+    return DeliveryRun(sent, retrying, failed, withdrawn, waiting=_waiting(ctx), problem=problem)
+
+
+def _waiting(ctx: ShopContext) -> int:
+    """Messages still to go: waiting (due or not) or on their way."""
+    to_go = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+    with ctx.database.read() as session:
+        query = select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.status).in_(to_go))
+        return int(session.exec(query).one())
 
 
 def _due_ids(ctx: ShopContext) -> list[int]:
@@ -268,31 +221,3 @@ def _reopen(session: Session, ctx: ShopContext, followup_id: int | None, reason:
     followup.customer_informed = False
     session.add(followup)
     audit.record(session, ctx, None, "followup.reopened", "followup", followup_id, reason=reason)
-
-
-def _connect(mail: MailRules, timeout: float) -> smtplib.SMTP:
-    if mail.security == "tls":
-        return smtplib.SMTP_SSL(mail.host, mail.port, timeout=timeout, context=ssl.create_default_context())
-    return smtplib.SMTP(mail.host, mail.port, timeout=timeout)
-
-
-def _expect(reply: tuple[int, bytes], codes: tuple[int, ...]) -> None:
-    code, answer = reply
-    if code not in codes:
-        raise _refusal(code, answer)
-
-
-def _refusal(code: int, answer: bytes | str) -> MailFailure:
-    text = answer.decode(errors="replace") if isinstance(answer, bytes) else answer
-    text = " ".join(text.split()).rstrip(".")
-    if code >= 500:
-        return MailFailure(f"The mail server refused the message: {code} {text}.", permanent=True)
-    return MailFailure(f"The mail server asked to try later: {code} {text}.", permanent=False)
-
-
-def _timed_out(timeout: float) -> MailFailure:
-    return MailFailure(f"The mail server did not answer within {timeout:g} seconds.", permanent=False)
-
-
-def _bare(address: str) -> str:
-    return parseaddr(address)[1]

@@ -18,6 +18,7 @@ from counter_tui.db.models import (
     Staff,
     Visit,
 )
+from counter_tui.sentences import counted
 from counter_tui.services import audit, handoffs
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.followup_oversight import move_followup
@@ -42,14 +43,10 @@ class OpenWork:
         parts = []
         if self.visits:
             shown = ", ".join(self.visits[:3]) + (" …" if len(self.visits) > 3 else "")
-            parts.append(f"{_plural(len(self.visits), 'customer')} ({shown})")
+            parts.append(f"{counted(len(self.visits), 'customer')} ({shown})")
         if self.followups:
-            parts.append(_plural(self.followups, "open follow-up"))
+            parts.append(counted(self.followups, "open follow-up"))
         return " and ".join(parts)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _open_visits(session: Session, staff_id: int) -> list[Visit]:

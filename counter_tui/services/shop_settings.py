@@ -10,7 +10,7 @@ each terminal reads the rules again (`ShopContext.forget_rules`).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from counter_tui.db.models import ShopSetting
-from counter_tui.errors import Conflict, InvalidInput
+from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
 from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
@@ -41,6 +41,10 @@ ENTITY = "shop_settings"
 CHANGED = "shop_settings.changed"
 IMPORTED = "shop_settings.imported"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOLIDAYS = "shop.holidays"
+
+Edit = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+"""A change worked out from the settings as kept now (read in the write transaction)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,22 @@ class SettingView:
     repaired: bool = False
     """The database holds a value the rules refuse (from before its range existed); `text`
     is the value used instead, until a lead sets it."""
+
+
+@dataclass(frozen=True)
+class HolidayAdded:
+    """The rules after `add_holiday`; `changed` is False when the day was a holiday already."""
+
+    rules: ShopRules
+    changed: bool
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """The rules after a change, and the values kept before it."""
+
+    rules: ShopRules
+    before: Mapping[str, Any]
 
 
 def listing(ctx: ShopContext) -> list[SettingView]:
@@ -76,7 +96,7 @@ def change(ctx: ShopContext, actor: Actor, typed: Mapping[str, str]) -> ShopRule
     wanted = {
         check_key(key): parse_text(key, limited(text, "setting", param=key)) for key, text in typed.items()
     }
-    return _store(ctx, actor, wanted)
+    return _store(ctx, actor, lambda _kept: wanted).rules
 
 
 def set_hours(ctx: ShopContext, actor: Actor, weekday: str, hours: str) -> ShopRules:
@@ -87,20 +107,23 @@ def set_hours(ctx: ShopContext, actor: Actor, weekday: str, hours: str) -> ShopR
     return change(ctx, actor, {f"shop.hours.{day}": hours})
 
 
-def add_holiday(ctx: ShopContext, actor: Actor, day: date) -> ShopRules:
-    """Close the shop on `day` (it stops counting as a business day for due times)."""
-    holidays = set(ctx.read_rules().shop.holidays)
-    if day in holidays:
-        raise Conflict(f"{day.isoformat()} is already a holiday.")
-    return _store(ctx, actor, {"shop.holidays": sorted(d.isoformat() for d in holidays | {day})})
+def add_holiday(ctx: ShopContext, actor: Actor, day: date) -> HolidayAdded:
+    """Close the shop on `day` (it stops counting as a business day for due times); a day
+    that is a holiday already is left as it is. The list is read and written in one
+    transaction, so two leads adding days at once both keep theirs."""
+    stored = _store(ctx, actor, lambda kept: {HOLIDAYS: [*kept[HOLIDAYS], day.isoformat()]})
+    return HolidayAdded(stored.rules, changed=day.isoformat() not in stored.before[HOLIDAYS])
 
 
 def remove_holiday(ctx: ShopContext, actor: Actor, day: date) -> ShopRules:
     """Open the shop again on `day` (its usual hours for that weekday)."""
-    holidays = set(ctx.read_rules().shop.holidays)
-    if day not in holidays:
-        raise InvalidInput(f"{day.isoformat()} is not a holiday.", field="shop.holidays")
-    return _store(ctx, actor, {"shop.holidays": sorted(d.isoformat() for d in holidays - {day})})
+
+    def without_day(kept: Mapping[str, Any]) -> Mapping[str, Any]:
+        if day.isoformat() not in kept[HOLIDAYS]:
+            raise InvalidInput(f"{day.isoformat()} is not a holiday.", field=HOLIDAYS)
+        return {HOLIDAYS: [other for other in kept[HOLIDAYS] if other != day.isoformat()]}
+
+    return _store(ctx, actor, without_day).rules
 
 
 def import_if_empty(ctx: ShopContext) -> bool:
@@ -124,19 +147,23 @@ def import_if_empty(ctx: ShopContext) -> bool:
     return True
 
 
-def _store(ctx: ShopContext, actor: Actor, wanted: Mapping[str, Any]) -> ShopRules:
-    """Check the rules with `wanted` applied, then write what changed and its audit event."""
+def _store(ctx: ShopContext, actor: Actor, edit: Edit) -> _Stored:
+    """Check the rules with `edit`'s values applied, then write what changed and its audit
+    event. `edit` is given the values as kept now, read (and on PostgreSQL locked) in the
+    same write transaction, so a change built on them never undoes another's meanwhile."""
     with ctx.database.write() as session:
         require(session, actor, Action.CHANGE_SHOP_SETTINGS)
         before = _stored(session, ctx)
+        kept = flatten(rules_kept(before)[0])
+        wanted = edit(kept)
         try:
-            rules = rules_from({**flatten(rules_kept(before)[0]), **wanted})
+            rules = rules_from({**kept, **wanted})
         except ValidationError as error:
             raise refusal_of(error, _key_of(error, wanted)) from error
         after = flatten(rules)
         changed = {key: after[key] for key in SETTING_KEYS if after[key] != before.get(key)}
         if not changed:
-            return rules
+            return _Stored(rules, kept)
         for key, value in changed.items():
             session.merge(_row(ctx, actor, key, value))
         audit.record(
@@ -152,13 +179,14 @@ def _store(ctx: ShopContext, actor: Actor, wanted: Mapping[str, Any]) -> ShopRul
             },
         )
     ctx.forget_rules()
-    return rules
+    return _Stored(rules, kept)
 
 
 def _stored(session: Session, ctx: ShopContext) -> dict[str, Any]:
     """Every setting's kept value (defaults, or this terminal's file before an import,
-    for keys the table does not hold yet)."""
-    stored = {row.key: json.loads(row.value) for row in session.exec(select(ShopSetting))}
+    for keys the table does not hold yet), its rows locked until the transaction ends
+    (on PostgreSQL; on SQLite the write transaction holds the whole file already)."""
+    stored = {row.key: json.loads(row.value) for row in session.exec(select(ShopSetting).with_for_update())}
     base = ShopRules() if stored else ShopRules.of(ctx.settings)
     return {**flatten(base), **{key: value for key, value in stored.items() if key in SETTING_KEYS}}
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass
+from datetime import date, timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from typing import Any
@@ -75,6 +76,11 @@ def worker_context(url: str) -> ShopContext:
     return ShopContext(database=Database(url), settings=settings_for(url))
 
 
+def holiday_of(actor: Actor) -> date:
+    """The day a lead racing to add a holiday adds: one of their own, by their staff id."""
+    return date(2027, 1, 1) + timedelta(days=actor.staff_id or 0)
+
+
 def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, str]:
     try:
         if command == "claim":
@@ -95,6 +101,9 @@ def _attempt(ctx: Any, actor: Actor, command: str, target: int) -> tuple[str, st
         elif command == "import_settings":
             if not shop_settings.import_if_empty(ctx):
                 return "kept", "the shop had its settings already"
+        elif command == "add_holiday":
+            if not shop_settings.add_holiday(ctx, actor, holiday_of(actor)).changed:
+                return "kept", "the day was a holiday already"
         else:
             return "failure", f"unknown command {command}"
     except (AlreadyOwned, Conflict) as refusal:
@@ -113,6 +122,8 @@ Command = tuple[str, Actor, str, int]
 request id; "reassign_from:<owner id>" a visit to the actor, from the owner they saw;
 "guess_pin" (a wrong PIN) or "sign_in" (the right one) for a staff id;
 "import_settings" (a terminal's first start importing its file; the target is unused);
+"add_holiday" (a lead closing the shop on a day of their own, `holiday_of`; the target
+is unused);
 "kiosk_check_in" (a customer who needs help checking in at the actor's own kiosk; the
 target is unused; the message is the wait quoted)."""
 

@@ -185,6 +185,18 @@ def test_cli_backup_and_restore_ask_for_the_lead_and_say_where(shop_with_lead: s
     assert verified.exit_code == 0, verified.output
 
 
+def test_cli_backup_to_a_name_with_terminal_escapes_spells_them_out(
+    shop_with_lead: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "monday\x1b[2J.sqlite3"
+
+    made = invoke(shop_with_lead, "db", "backup", str(target), env=LEAD_ENV)
+
+    assert made.exit_code == 0, made.output
+    assert made.stdout.startswith(f"Backed up to {tmp_path}/monday\\x1b[2J.sqlite3 (")
+    assert target.is_file()
+
+
 def test_cli_restore_of_a_wrong_file_says_so_before_asking_for_a_lead(
     shop_with_lead: str, tmp_path: Path
 ) -> None:

@@ -441,3 +441,23 @@ def test_a_staff_app_that_stopped_on_an_error_fails_the_command(
 
     assert result.exit_code == 1
     assert len(recorder.calls) == 1
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_exit_code_130(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Commands that leave nothing part-written say only that they were stopped (those
+    that do say what they left: tests/concurrency/test_stopped_commands.py)."""
+    from counter_tui.services import shop_settings
+
+    url = sqlite_url(tmp_path / "shop.sqlite3")
+    assert invoke("--db", url, "db", "init").exit_code == 0
+
+    def pressed_ctrl_c(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(shop_settings, "listing", pressed_ctrl_c)
+    result = invoke("--db", url, "shop", "show")
+
+    assert (result.exit_code, result.stdout) == (130, "")
+    assert result.stderr == "Stopped by Ctrl+C before it finished.\n"

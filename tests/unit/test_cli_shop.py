@@ -178,3 +178,54 @@ def test_kiosk_choices_are_stored_and_printed_without_control_or_bidi_characters
     with sqlite3.connect(shop_with_lead.removeprefix("sqlite:///")) as connection:
         (stored,) = connection.execute("SELECT value FROM shopsetting WHERE key = 'kiosk.choices'").fetchone()
     assert json.loads(stored) == json.loads(kept)
+
+
+def test_adding_a_day_that_is_a_holiday_already_says_so_and_changes_nothing(shop_with_lead: str) -> None:
+    assert invoke(shop_with_lead, "shop", "holiday", "add", "2026-12-25", env=LEAD_ENV).exit_code == 0
+
+    again = invoke(shop_with_lead, "shop", "holiday", "add", "2026-12-25", env=LEAD_ENV)
+
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "2026-12-25 was already a holiday; nothing changed. Holidays: 2026-12-25.\n"
+    assert shop(shop_with_lead).rules.shop.holidays == [date(2026, 12, 25)]
+    assert len(events(shop_with_lead, "shop_settings.changed")) == 1
+
+
+def test_set_keeps_each_holiday_once_in_date_order(shop_with_lead: str) -> None:
+    result = invoke(
+        shop_with_lead, "shop", "set", "shop.holidays", "2026-12-26, 2026-12-25,2026-12-26", env=LEAD_ENV
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "shop.holidays is now 2026-12-25, 2026-12-26.\n"
+    assert shop(shop_with_lead).rules.shop.holidays == [date(2026, 12, 25), date(2026, 12, 26)]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["[/]", "2026-12-25\x1b]0;owned\x07", "9" * 5000, "🎄", "2026-12-25\n2026-12-26"],
+    ids=["markup", "terminal-escape", "5000-characters", "emoji", "line-break"],
+)
+def test_a_holiday_typed_wrong_is_one_red_line_that_changes_nothing(shop_with_lead: str, typed: str) -> None:
+    for command in (["holiday", "add", typed], ["set", "shop.holidays", typed]):
+        result = invoke(shop_with_lead, "shop", *command, env=LEAD_ENV)
+
+        assert result.exit_code == 1, result.output
+        assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 300, result.stderr
+        assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert shop(shop_with_lead).rules.shop.holidays == []
+
+
+def test_a_holiday_list_with_a_word_in_it_says_which_and_how_to_write_it(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "shop.holidays", "2026-12-25, Boxing Day", env=LEAD_ENV)
+
+    assert_one_line_failure(
+        result,
+        "shop.holidays: 'Boxing Day' is not a date; write each day as YYYY-MM-DD, separated by commas.",
+    )
+
+
+def test_a_setting_emptied_is_said_to_be_empty(shop_with_lead: str) -> None:
+    result = invoke(shop_with_lead, "shop", "set", "shop.holidays", "", env=LEAD_ENV)
+
+    assert (result.exit_code, result.stdout) == (0, "shop.holidays is now empty.\n")

@@ -195,6 +195,26 @@ def test_cli_export_needs_a_folder_that_exists_and_never_overwrites_a_file(
     assert list(taken.parent.iterdir()) == [taken]
 
 
+def test_a_file_name_with_terminal_escapes_in_it_is_never_echoed_raw(
+    shop_with_lead: str, tmp_path: Path
+) -> None:
+    """A name holding ESC or BEL (a title change, a screen clear) is said with them spelt
+    out, on the line saying where the export went and on a red line refusing it."""
+    written = invoke(
+        shop_with_lead, "customers", "export", "--out", str(tmp_path / "x\x1b]0;owned\x07.csv"), env=LEAD_ENV
+    )
+    refused = invoke(
+        shop_with_lead, "customers", "export", "--out", str(tmp_path / "no\x1b[2J" / "f.csv"), env=LEAD_ENV
+    )
+
+    assert written.exit_code == 0, written.output
+    assert written.stdout == f"Exported 0 customers to {tmp_path}/x\\x1b]0;owned\\x07.csv.\n"
+    assert_one_line_failure(
+        refused,
+        f"There is no folder {tmp_path}/no\\x1b[2J; create it first, or give a file in a folder that exists.",
+    )
+
+
 def test_customers_exported_then_imported_into_an_empty_shop_are_the_same(
     ctx: ShopContext, team: Team, tmp_path: Path
 ) -> None:

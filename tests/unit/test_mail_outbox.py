@@ -14,7 +14,7 @@ from counter_tui.errors import NotAllowed
 from counter_tui.services import changes, customers, followups, mail_sender, notices, outbox
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
-from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
+from tests.mail_server import LINE, SMTP_USER, LocalSmtp, queue_thank_you_email, thank_you, unused_port
 from tests.unit.conftest import AuditLog, RowCount
 
 
@@ -187,8 +187,59 @@ def test_with_the_mail_server_unset_nothing_is_sent_and_the_message_waits(
     _, message_id = queue_thank_you_email(mail_shop, team, bob)
     set_shop_rules(mail_shop, {"mail.host": ""})
 
-    assert mail_sender.deliver_pending(mail_shop, timeout=5) == mail_sender.DeliveryRun(0, 0, 0)
+    assert mail_sender.deliver_pending(mail_shop, timeout=5) == mail_sender.DeliveryRun(
+        0,
+        0,
+        0,
+        waiting=1,
+        problem="The shop has no mail server (mail.host is empty). A shift lead sets it with: "
+        "counter-tui shop set mail.host SERVER.",
+    )
     assert (_message(mail_shop, message_id).status, smtp_server.received) == (OutboxStatus.PENDING, [])
+
+
+def test_a_server_that_cannot_be_reached_ends_the_pass_and_fails_nothing_for_good(
+    mail_shop: ShopContext, team: Team, bob: int
+) -> None:
+    """Every other message would fail alike, each waiting out the timeout: the first one
+    tried is retried later, the rest are not tried (no attempt counted against them)."""
+    first = queue_thank_you_email(mail_shop, team, bob)[1]
+    ann = customers.create_customer(mail_shop, team.sam, name="Ann Lee", email="ann@example.com")
+    second = queue_thank_you_email(mail_shop, team, ann)[1]
+    set_shop_rules(mail_shop, {"mail.port": unused_port()})
+
+    run = mail_sender.deliver_pending(mail_shop, timeout=5)
+
+    assert (run.sent, run.retrying, run.failed, run.waiting) == (0, 1, 0, 2)
+    assert run.problem == (
+        "The mail server could not be reached (ConnectionRefusedError). Check mail.host and mail.port "
+        f"(now 127.0.0.1:{mail_shop.rules.mail.port}) and mail.security, and that the server is running."
+    )
+    assert [_message(mail_shop, m).attempts for m in (first, second)] == [1, 0]
+    assert {_message(mail_shop, m).status for m in (first, second)} == {OutboxStatus.PENDING}
+
+
+def test_a_refused_login_is_the_shops_to_fix_not_the_messages(
+    mail_shop: ShopContext,
+    team: Team,
+    bob: int,
+    smtp_server_with_login: LocalSmtp,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It failed the message for good and opened its follow-up again, telling its owner
+    the server "refused the message" when it was the shop's password that was wrong."""
+    followup_id, message_id = queue_thank_you_email(mail_shop, team, bob)
+    set_shop_rules(mail_shop, {"mail.port": smtp_server_with_login.port, "mail.user": SMTP_USER})
+    monkeypatch.setenv("COUNTER_TUI_SMTP_PASSWORD", "wrong")
+
+    run = mail_sender.deliver_pending(mail_shop, timeout=5)
+
+    assert run.problem.startswith("The mail server did not accept the user name and password: 535 ")
+    assert run.problem.endswith(
+        "Check mail.user and the password in COUNTER_TUI_SMTP_PASSWORD where this runs."
+    )
+    assert _message(mail_shop, message_id).status == OutboxStatus.PENDING
+    assert _followup(mail_shop, followup_id).status == FollowUpStatus.DONE
 
 
 def _header_lines(raw: bytes) -> list[bytes]:

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from counter_tui.cli import app
-from counter_tui.errors import Conflict, FileNotWritten
+from counter_tui.errors import Conflict, FileNotWritten, Stopped
 from counter_tui.files import new_private_file
 from counter_tui.logs import configure_logging
 from counter_tui.ui.kiosk.launch import kiosk_log_file
@@ -127,6 +127,40 @@ def test_a_file_the_cli_writes_never_replaces_one_that_appeared_meanwhile(
         new.partial.write_text("on a drive without hard links")
     assert other.read_text() == "on a drive without hard links"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv", "usb-stick.csv"]
+
+
+def test_ctrl_c_while_writing_says_the_file_was_not_written_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+
+    with pytest.raises(Stopped) as stopped, new_private_file(target, "the export") as new:
+        new.partial.write_text("half")
+        raise KeyboardInterrupt
+
+    assert str(stopped.value) == f"Stopped by Ctrl+C; the export at {target} was not written."
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_just_as_the_file_took_its_name_says_it_was_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name tried (a numbered one, the first being taken) is the one said."""
+    taken, target = tmp_path / "rows.csv", tmp_path / "rows-2.csv"
+    taken.write_text("an earlier run's")
+    link = os.link
+
+    def link_then_ctrl_c(source: Path, name: Path) -> None:
+        link(source, name)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "link", link_then_ctrl_c)
+    with pytest.raises(Stopped) as stopped, new_private_file(taken, "the review file", numbered=True) as new:
+        new.partial.write_text("all of it")
+
+    assert (
+        str(stopped.value) == f"Stopped by Ctrl+C just after the review file at {target} was written whole."
+    )
+    assert target.read_text() == "all of it"
+    assert sorted(tmp_path.iterdir()) == [target, taken]
 
 
 WRITER = """

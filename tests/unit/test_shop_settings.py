@@ -120,6 +120,60 @@ def test_holidays_are_added_and_removed(ctx: ShopContext, team: Team) -> None:
         shop_settings.remove_holiday(ctx, team.lead, date(2026, 12, 24))
 
 
+CHRISTMAS, BOXING_DAY = date(2026, 12, 25), date(2026, 12, 26)
+
+
+def _stored_holidays(ctx: ShopContext) -> list[str]:
+    with ctx.database.read() as session:
+        row = session.get(ShopSetting, "shop.holidays")
+        return json.loads(row.value) if row is not None else []
+
+
+def test_a_day_added_twice_is_one_holiday_and_the_second_add_changes_nothing(
+    ctx: ShopContext, team: Team, audit_log: AuditLog
+) -> None:
+    first = shop_settings.add_holiday(ctx, team.lead, CHRISTMAS)
+    again = shop_settings.add_holiday(ctx, team.lead, CHRISTMAS)
+
+    assert (first.changed, again.changed) == (True, False)
+    assert again.rules.shop.holidays == [CHRISTMAS]
+    assert _stored_holidays(ctx) == ["2026-12-25"]
+    assert len(audit_log("shop_settings.changed")) == 1
+
+
+def test_holidays_typed_twice_or_out_of_order_are_kept_once_in_date_order(
+    ctx: ShopContext, team: Team
+) -> None:
+    shop_settings.change(ctx, team.lead, {"shop.holidays": "2026-12-26, 2026-12-25, 2026-12-26"})
+
+    assert _stored_holidays(ctx) == ["2026-12-25", "2026-12-26"]
+    assert ctx.rules.shop.holidays == [CHRISTMAS, BOXING_DAY]
+
+
+def test_a_settings_file_with_a_holiday_twice_gives_a_new_shop_it_once(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    settings = make_settings(
+        f"sqlite:///{tmp_path / 'new.sqlite3'}", holidays=[BOXING_DAY, CHRISTMAS, BOXING_DAY]
+    )
+    assert settings.shop.holidays == [CHRISTMAS, BOXING_DAY]
+
+    new_shop = open_shop(settings, clock=clock, create=True)
+    try:
+        assert _stored_holidays(new_shop) == ["2026-12-25", "2026-12-26"]
+    finally:
+        new_shop.database.dispose()
+
+
+def test_a_holiday_stored_twice_before_this_rule_reads_once(ctx: ShopContext, team: Team) -> None:
+    set_shop_rules(ctx, {"shop.holidays": ["2026-12-26", "2026-12-25", "2026-12-26"]})
+
+    assert ctx.rules.shop.holidays == [CHRISTMAS, BOXING_DAY]
+    assert shop_settings.add_holiday(ctx, team.lead, BOXING_DAY).changed is False
+    shop_settings.remove_holiday(ctx, team.lead, BOXING_DAY)
+    assert _stored_holidays(ctx) == ["2026-12-25"]
+
+
 def test_every_terminal_computes_the_shops_due_times_not_its_own_files(
     ctx: ShopContext, database_url: str, clock: ManualClock
 ) -> None:

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from counter_tui.errors import DomainError
+from counter_tui.sentences import counted
 from counter_tui.services import merge
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.labels import CHANNEL_LABELS
@@ -30,21 +31,17 @@ if TYPE_CHECKING:
 NOTHING_LEFT_SECONDS = 10
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 def preview_lines(preview: MergePreview, calendar: StoreCalendar, now: datetime) -> list[str]:
     """What the merge will do, one sentence a line, in the words the counter uses (a day
     not this year's with its year: an answer from years ago must not read as this year's)."""
     kept, merged = one_line(preview.kept_name, 40), one_line(preview.merged_name, 40)
     moves = ", ".join(
         [
-            _count(preview.visits, "visit", "visits"),
-            _count(preview.notes, "note", "notes"),
-            _count(preview.open_followups, "open follow-up", "open follow-ups"),
-            _count(preview.other_followups, "closed follow-up", "closed follow-ups"),
-            _count(preview.feedback, "piece of feedback", "pieces of feedback"),
+            counted(preview.visits, "visit"),
+            counted(preview.notes, "note"),
+            counted(preview.open_followups, "open follow-up"),
+            counted(preview.other_followups, "closed follow-up"),
+            counted(preview.feedback, "piece of feedback", "pieces of feedback"),
         ]
     )
     lines = [f"{merged} is merged into {kept}.", f"Moves to {kept}: {moves}."]
