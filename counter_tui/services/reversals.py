@@ -103,7 +103,7 @@ def _reopen(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reas
     message = "Visit reopened."
     if owner is not None and not owner.active:
         message = f"Visit reopened. {owner.name} is no longer active, so nobody owns it: claim them."
-        visit.owner_id, visit.claimed_at = None, None
+        visit.owner_id, visit.owner_since = None, None  # when they were first greeted stays
     outcome, day_close_id = visit.outcome, visit.day_close_id
     visit.outcome, visit.ended_at, visit.ended_by = None, None, None
     visit.flagged_for_review, visit.day_close_id = False, None
