@@ -172,6 +172,7 @@ def build_shop(url: str) -> tuple[ShopContext, Actor, list[int]]:
                     created_by=people[SERVER].id,
                     owner_id=people[SERVER].id if served else None,
                     claimed_at=arrived if served else None,
+                    owner_since=arrived if served else None,
                 )
             )
         session.add_all(rows)

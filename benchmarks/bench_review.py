@@ -123,6 +123,7 @@ def history_rows(
                     "created_by": staff_ids[0],
                     "owner_id": owner,
                     "claimed_at": claimed,
+                    "owner_since": claimed,
                     "outcome": Outcome.PURCHASE if owner else Outcome.LEFT_UNSERVED,
                     "ended_at": ended,
                     "ended_by": owner or staff_ids[0],

@@ -90,6 +90,7 @@ def visit_rows(
             rng.choice(staff_ids),
             owner,
             stamp(arrived + timedelta(minutes=3)) if owner else None,
+            stamp(arrived + timedelta(minutes=3)) if owner else None,
             outcome,
             stamp(arrived + timedelta(minutes=rng.randint(5, 40))),
             owner or rng.choice(staff_ids),
@@ -104,8 +105,8 @@ INSERTS = {
     " recorded_by) VALUES (?, ?, 1, 'signed the loyalty card form', ?, ?)",
     "customernote": "INSERT INTO customernote (customer_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
     "visit": "INSERT INTO visit (customer_id, description, source, preferences, arrived_at, created_by,"
-    " owner_id, claimed_at, outcome, ended_at, ended_by, flagged_for_review)"
-    " VALUES (?, ?, 'counter', '', ?, ?, ?, ?, ?, ?, ?, 0)",
+    " owner_id, claimed_at, owner_since, outcome, ended_at, ended_by, flagged_for_review)"
+    " VALUES (?, ?, 'counter', '', ?, ?, ?, ?, ?, ?, ?, ?, 0)",
 }
 
 

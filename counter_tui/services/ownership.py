@@ -2,7 +2,10 @@
 
 A claim, a lead's reassignment, an approved hand-off and a deactivated member's customers
 passed on are each one conditional UPDATE of the visit `WHERE owner_id` is the owner the
-person acting saw (`seen`; None: nobody) and the visit is still open. Of two leads moving
+person acting saw (`seen`; None: nobody) and the visit is still open. Each sets
+`owner_since`, since when the new owner has the customer; only the first claim sets
+`claimed_at`, when the customer was first greeted, which no later change moves (the
+greet-time figures and exports read it). Of two leads moving
 the same customer at once, exactly one moves them; the other is refused with
 `OwnerChanged`, one sentence naming who changed the owner to whom and when ("Priya
 reassigned Kwame to Alex at 11:04."). A dialog keeps what was chosen and takes in the
@@ -15,14 +18,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from counter_tui.db.models import Customer, HandoffRequest, HandoffStatus, Visit
 from counter_tui.services.changed_meanwhile import ChangedMeanwhile
 from counter_tui.services.context import ShopContext
 from counter_tui.services.queries import staff_names, visit_who
 
+_NOW = bindparam("now", type_=UTCDateTime())
 _MOVE_FROM_NOBODY = (
     update(Visit)
     .where(
@@ -30,7 +35,9 @@ _MOVE_FROM_NOBODY = (
         col(Visit.owner_id).is_(None),
         col(Visit.ended_at).is_(None),
     )
-    .values(owner_id=bindparam("owner"), claimed_at=bindparam("now"))
+    .values(
+        owner_id=bindparam("owner"), owner_since=_NOW, claimed_at=func.coalesce(col(Visit.claimed_at), _NOW)
+    )
 )
 _MOVE_FROM_OWNER = (
     update(Visit)
@@ -39,7 +46,7 @@ _MOVE_FROM_OWNER = (
         col(Visit.owner_id) == bindparam("seen"),
         col(Visit.ended_at).is_(None),
     )
-    .values(owner_id=bindparam("owner"), claimed_at=bindparam("now"))
+    .values(owner_id=bindparam("owner"), owner_since=_NOW)
 )
 MOVED = (HandoffStatus.APPROVED, HandoffStatus.REASSIGNED)
 """Hand-off log rows that moved a visit (a claim leaves none: the visit's own row says it)."""
@@ -102,9 +109,9 @@ def owner_change(session: Session, ctx: ShopContext, visit: Visit | None) -> str
     if (
         moved is None
         or moved.decided_at is None
-        or (visit.claimed_at is not None and moved.decided_at < visit.claimed_at)
+        or (visit.owner_since is not None and moved.decided_at < visit.owner_since)
     ):
-        since = f" at {_at(ctx, visit.claimed_at)}" if visit.claimed_at is not None else ""
+        since = f" at {_at(ctx, visit.owner_since)}" if visit.owner_since is not None else ""
         return f"{owner} claimed {who}{since}."
     decider = names.get(moved.decided_by or 0, "A shift lead")
     if moved.status == HandoffStatus.APPROVED:

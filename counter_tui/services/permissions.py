@@ -232,7 +232,7 @@ def require_visit(session: Session, ctx: ShopContext, actor: Actor, action: Acti
 def visit_target(session: Session, ctx: ShopContext, visit: Visit) -> Target:
     """A visit as a target: its owner (by name, since when) and its helpers."""
     owner = session.get(Staff, visit.owner_id) if visit.owner_id is not None else None
-    since = ctx.calendar.local(visit.claimed_at).format("HH:mm") if visit.claimed_at else ""
+    since = ctx.calendar.local(visit.owner_since).format("HH:mm") if visit.owner_since else ""
     helpers = session.exec(select(VisitHelper.staff_id).where(VisitHelper.visit_id == visit.id))
     return Target(
         owner_id=visit.owner_id,

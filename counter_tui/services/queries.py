@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from counter_tui.db.models import (
-    AuditEvent,
     Customer,
     FollowUp,
     FollowUpStatus,
@@ -23,25 +21,6 @@ from counter_tui.services.labels import FOLLOWUP_LABELS
 from counter_tui.services.views import FollowUpView
 
 ANONYMOUS = "walk-in"
-
-
-def first_claims(session: Session, visit_ids: Iterable[int]) -> dict[int, datetime]:
-    """When each visit was first claimed (its first `visit.claimed` audit event): a
-    hand-off or reassignment moves `Visit.claimed_at` to when the colleague took over, but
-    the customer was greeted at the first claim. Visits never claimed are left out."""
-    ids = list(visit_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(AuditEvent.entity_id, func.min(AuditEvent.at))
-        .where(
-            AuditEvent.action == "visit.claimed",
-            AuditEvent.entity == "visit",
-            col(AuditEvent.entity_id).in_(ids),
-        )
-        .group_by(col(AuditEvent.entity_id))
-    )
-    return {visit_id: at for visit_id, at in rows if visit_id is not None and at is not None}
 
 
 def staff_names(session: Session) -> dict[int, str]:

@@ -6,9 +6,11 @@ close that ended it (an automatic close the next morning ends yesterday's visits
 A day close can be undone on the shop day it was made, the latest one first. After that
 the customer's next visit is a new visit.
 
-**Still reopenable.** A visit is not reopened while its customer has another visit open
-(they came back and someone started one); undoing a close leaves such a visit ended and
-says why. A visit whose owner is no longer active comes back with nobody owning it.
+**Still reopenable.** A visit is not reopened once its customer came back: another visit
+of theirs is open, or one started after it (even if that one has ended: reopened, this
+visit would have them in the shop all along, past their leaving again). Reopening it is
+refused, and undoing a close leaves it ended, with the same sentence saying why. A visit
+whose owner is no longer active comes back with nobody owning it.
 Reopening withdraws the thank-you or walk-out apology its ending queued, if still open:
 ending it again queues what the new outcome owes (a thank-you for a purchase, an apology
 for a walk-out that was not already made).
@@ -16,7 +18,7 @@ for a walk-out that was not already made).
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from counter_tui.db.models import (
     Customer,
@@ -36,7 +38,7 @@ from counter_tui.services.closing import closing_handoffs, closing_visits
 from counter_tui.services.closing_views import ClosingHandoff, ReopenResult, UndoableClose, UndoResult
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require, staff_target
-from counter_tui.services.queries import followup_views, staff_names
+from counter_tui.services.queries import followup_views, staff_names, visit_who
 from counter_tui.services.views import FollowUpView
 from counter_tui.services.visits import load_visit
 
@@ -48,21 +50,32 @@ def _reason(text: str, what: str) -> str:
     return reason
 
 
-def _refuse_if_back(session: Session, visit: Visit) -> None:
-    """Refuse to reopen a visit whose customer has another visit open now."""
+def _refuse_if_back(session: Session, ctx: ShopContext, visit: Visit) -> None:
+    """Refuse to reopen a visit whose customer came back: another visit of theirs is open
+    now, or one started after this one (reopened, this visit would have them in the shop
+    all along, through that later visit and its ending)."""
     if visit.customer_id is None:
         return
     other = session.exec(
-        select(Visit.id).where(
+        select(Visit)
+        .where(
             Visit.customer_id == visit.customer_id,
-            col(Visit.ended_at).is_(None),
             Visit.id != visit.id,
+            or_(col(Visit.ended_at).is_(None), col(Visit.arrived_at) > visit.arrived_at),
         )
+        .order_by(col(Visit.ended_at).is_not(None), col(Visit.arrived_at).desc())
     ).first()
-    if other is not None:
-        customer = session.get(Customer, visit.customer_id)
-        name = customer.name if customer is not None else "The customer"
+    if other is None:
+        return
+    name = visit_who(visit, session.get(Customer, visit.customer_id))
+    if other.ended_at is None:
         raise Conflict(f"{name} is in the shop again (another visit is open).")
+    came = ctx.calendar.local(other.arrived_at).format("HH:mm")
+    left = ctx.calendar.local(other.ended_at).format("HH:mm")
+    raise Conflict(
+        f"{name} came back at {came}, and that visit ended at {left}; "
+        "if they are still here, reopen that visit or start a new one."
+    )
 
 
 QUEUED_BY_ENDING = (FollowUpKind.THANK_YOU, FollowUpKind.APOLOGY)
@@ -98,12 +111,12 @@ def _withdraw_what_the_ending_queued(
 def _reopen(session: Session, ctx: ShopContext, actor: Actor, visit: Visit, reason: str) -> str:
     """Put an ended visit back on the floor; the sentence to show. Checks first, so a
     refusal changes nothing."""
-    _refuse_if_back(session, visit)
+    _refuse_if_back(session, ctx, visit)
     owner = session.get(Staff, visit.owner_id) if visit.owner_id is not None else None
     message = "Visit reopened."
     if owner is not None and not owner.active:
         message = f"Visit reopened. {owner.name} is no longer active, so nobody owns it: claim them."
-        visit.owner_id, visit.claimed_at = None, None
+        visit.owner_id, visit.owner_since = None, None  # when they were first greeted stays
     outcome, day_close_id = visit.outcome, visit.day_close_id
     visit.outcome, visit.ended_at, visit.ended_by = None, None, None
     visit.flagged_for_review, visit.day_close_id = False, None

@@ -6,11 +6,12 @@ Definitions (all days are store-local, computed in the store's time zone):
 
 - **Visits** of a period are those that arrived in it.
 - **Greeted on time**: the first claim came within `thresholds.greet_within_minutes`
-  of arrival. The first claim is read from the `visit.claimed` audit event, because a
-  hand-off moves `claimed_at`. Customers who asked to browse privately before anyone
-  greeted them are left out (they asked for space), and so are unclaimed customers who
-  have not yet waited past the threshold. Per staff member, a visit belongs to whoever
-  greeted the customer first.
+  of arrival. The first claim is read from the `visit.claimed` audit event, which also
+  says who made it; it agrees with `claimed_at`, which no change of owner moves.
+  Customers who asked to browse privately before anyone greeted them are left out (they
+  asked for space), and so are unclaimed customers who have not yet waited past the
+  threshold. Per staff member, a visit belongs to whoever greeted the customer first,
+  not to whoever had them at the end.
 - **Wait**: arrival to first claim; for a customer never claimed, to when they left (or
   now, if still waiting). Browse-privately visits are left out as above.
 - **Thank-yous / calls / promises on time**: follow-ups of that kind *due* in the period,

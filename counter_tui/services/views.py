@@ -35,7 +35,8 @@ class FloorRow:
     arrived_at: datetime
     owner_id: int | None
     owner_name: str | None
-    claimed_at: datetime | None
+    owner_since: datetime | None
+    """Since when the owner has the customer (their claim, or the change of owner that gave them it)."""
     needs: tuple[NeedView, ...]
     helper_names: tuple[str, ...]
     waiting_too_long: bool
@@ -176,7 +177,8 @@ class VisitDetail:
     arrived_at: datetime
     owner_id: int | None
     owner_name: str | None
-    claimed_at: datetime | None
+    owner_since: datetime | None
+    """Since when the owner has the customer (their claim, or the change of owner that gave them it)."""
     ended_at: datetime | None
     outcome: str | None
     needs: tuple[NeedView, ...]

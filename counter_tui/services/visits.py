@@ -190,6 +190,7 @@ def add_walk_in(
         created_by=actor.staff_id,
         owner_id=actor.staff_id if claim else None,
         claimed_at=now if claim else None,
+        owner_since=now if claim else None,
         quoted_wait_minutes=quoted_wait_minutes,
         language=language,
     )

@@ -27,7 +27,6 @@ from counter_tui.kiosk_words import ENGLISH, say
 from counter_tui.services import terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
-from counter_tui.services.queries import first_claims
 
 TYPICAL_VISIT_MINUTES = 10
 RECENT_VISITS = 50
@@ -142,14 +141,13 @@ def quoted_waits(session: Session, start: datetime, end: datetime) -> QuotedWait
             col(Visit.quoted_wait_minutes).is_not(None),
         )
     ).all()
-    greeted = first_claims(session, [visit.id for visit in quoted_visits if visit.id is not None])
     seen: list[tuple[int, float]] = []
     left_unseen = 0
     for visit in quoted_visits:
         arrived, ended, quoted = visit.arrived_at, visit.ended_at, visit.quoted_wait_minutes
         if quoted is None:
             continue
-        claimed = greeted.get(visit.id or 0, visit.claimed_at)
+        claimed = visit.claimed_at
         if claimed is not None:
             seen.append((quoted, (claimed - arrived).total_seconds() / 60))
         elif ended is not None:

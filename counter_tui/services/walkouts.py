@@ -37,7 +37,6 @@ from counter_tui.services import audit, terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels
 from counter_tui.services.followups import insert_followup
-from counter_tui.services.queries import first_claims
 
 APOLOGY_CHANNELS = (Channel.PHONE, Channel.SMS, Channel.EMAIL)
 
@@ -122,7 +121,7 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit: 
     ).first()
     if already is not None:
         return None
-    greeted_at = first_claimed_at(session, visit)
+    greeted_at = visit.claimed_at
     waited = max(0, int(((greeted_at or visit.ended_at) - visit.arrived_at).total_seconds() // 60))
     consented = consented_channels(session, visit.customer_id)
     channel = next((c for c in APOLOGY_CHANNELS if c in consented), None)
@@ -148,12 +147,6 @@ def owe_apology(session: Session, ctx: ShopContext, actor: Actor | None, visit: 
         audit_details={"owner_id": lead.id, "waited_minutes": waited},
     )
     return WalkOut(followup_id)
-
-
-def first_claimed_at(session: Session, visit: Visit) -> datetime | None:
-    """When someone first claimed the visit (a hand-off moves `claimed_at`, so the first
-    `visit.claimed` audit event); None when nobody ever did."""
-    return first_claims(session, [visit.id or 0]).get(visit.id or 0, visit.claimed_at)
 
 
 def _apology_summary(ctx: ShopContext, visit: Visit, waited: int, *, greeted: bool) -> str:

@@ -159,6 +159,42 @@ async def test_o_reopens_the_highlighted_flagged_visit(
     assert ended(ctx, floor) == [True, False, True, True]
 
 
+async def test_o_refuses_a_flagged_visit_whose_customer_came_back_and_left_keeping_the_reason(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Found by the tester: after the day close Kwame came back and bought something;
+    reopening his flagged visit had him in the shop since before that purchase. Enter is
+    refused beside the reason, which stays, and nothing is written."""
+    kwame = customers.create_customer(ctx, team.sam, name="Kwame Mensah")
+    flagged_visit = visits.new_walk_in(ctx, team.sam, customer_id=kwame, claim=True)
+    clock.moment = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
+    clock.moment = datetime(2026, 11, 20, 18, 5, tzinfo=UTC)
+    later = visits.new_walk_in(ctx, team.alex, customer_id=kwame, claim=True)
+    clock.moment = datetime(2026, 11, 20, 18, 10, tzinfo=UTC)
+    visits.end_visit(ctx, team.alex, later, Outcome.PURCHASE)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        review = await open_end_of_day(pilot, app)
+        review.query_one("#flagged-table", DataTable).focus()
+        await pilot.press("o")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TextPromptDialog)
+        await type_text(pilot, "He is still here")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert beside(dialog, "answer") == (
+            "Kwame Mensah came back at 18:05, and that visit ended at 18:10; "
+            "if they are still here, reopen that visit or start a new one."
+        )
+        assert dialog.query_one("#answer", Input).value == "He is still here"
+    assert ended(ctx, [flagged_visit, later]) == [True, True]
+    with ctx.database.read() as session:
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "visit.reopened")).all() == []
+
+
 async def test_z_on_a_customer_reopens_their_visit_ended_by_mistake(ctx: ShopContext, team: Team) -> None:
     bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
     visit_id = visits.new_walk_in(ctx, team.sam, customer_id=bob, claim=True)

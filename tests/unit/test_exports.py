@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import AuditEvent, Channel, ContactConsent, Customer, NeedKind
 from counter_tui.errors import InvalidInput, NotAllowed
-from counter_tui.services import customers, erasure, followups, visits
+from counter_tui.services import customers, erasure, followups, handoffs, visits
 from counter_tui.services.context import ShopContext
 from counter_tui.services.export_format import ExportFormat, excel_safe, excel_unguarded
 from counter_tui.services.exports import ExportKind, Period, export
@@ -111,6 +111,28 @@ def test_visits_export_keeps_to_the_shop_days_and_hides_whose_an_erased_visit_wa
     assert (rows[0]["Customer Name"], rows[0]["Served By"], rows[0]["Needs"]) == ("Ann Lee", "Sam", "pickup")
     assert rows[0]["Arrived At"] == "2026-11-20T11:00:00+00:00"
     assert (rows[1]["Customer ID"], rows[1]["Customer Name"], rows[1]["Description"]) == ("", "", "")
+
+
+def test_a_visit_handed_off_is_exported_with_its_first_greeting(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Found by the tester: Jordan greeted Kwame at 05:11 and Dana approved his hand-off to
+    Sam at 05:52; the export said Kwame was claimed at 05:52, a 43-minute wait to be
+    greeted, and the first greeting was gone."""
+    kwame = visits.new_walk_in(ctx, team.lead, description="Kwame")
+    clock.advance(minutes=2)
+    visits.claim_visit(ctx, team.sam, kwame)
+    request = handoffs.request_handoff(ctx, team.sam, kwame, team.alex.staff_id or 0, "Alex does mixers")
+    clock.advance(minutes=41)
+    handoffs.approve_handoff(ctx, team.lead, request)
+
+    [row] = exported(ctx, team, ExportKind.VISITS)
+
+    assert (row["Arrived At"], row["Claimed At"], row["Served By"]) == (
+        "2026-11-20T11:00:00+00:00",
+        "2026-11-20T11:02:00+00:00",
+        "Alex",
+    )
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(ctx: ShopContext, team: Team) -> None:

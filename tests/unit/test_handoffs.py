@@ -128,11 +128,13 @@ def test_approval_moves_the_owner(
     clock: ManualClock,
     fetch: Callable[..., Any],
 ) -> None:
+    greeted = ctx.now()
     request_id = handoffs.request_handoff(ctx, team.sam, owned_visit, _id(team.alex), "break")
     clock.advance(minutes=4)
     handoffs.approve_handoff(ctx, team.lead, request_id, note="ok")
     visit: Visit = fetch(Visit, owned_visit)
-    assert (visit.owner_id, visit.claimed_at) == (_id(team.alex), ctx.now())
+    # Sam greeted the customer at 11:00 (kept); Alex has them since the approval.
+    assert (visit.owner_id, visit.claimed_at, visit.owner_since) == (_id(team.alex), greeted, ctx.now())
     request: HandoffRequest = fetch(HandoffRequest, request_id)
     assert (request.status, request.decided_by, request.decision_note) == (
         HandoffStatus.APPROVED,

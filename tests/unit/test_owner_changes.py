@@ -6,6 +6,7 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from sqlmodel import select
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import AuditEvent, HandoffRequest, HandoffStatus, Visit
 from counter_tui.errors import AlreadyOwned, Conflict
-from counter_tui.services import handoffs, staff, visits
+from counter_tui.services import handoffs, reversals, staff, visit_views, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.ownership import OwnerChanged
 from tests.conftest import Team, postgres_url
@@ -126,3 +127,62 @@ def test_a_reassignment_of_a_visit_ended_meanwhile_moves_nothing(ctx: ShopContex
             ).all()
             == []
         )
+
+
+def _greeting(ctx: ShopContext, visit_id: int) -> tuple[int | None, datetime | None, datetime | None]:
+    """(owner, first greeted at, with that owner since)."""
+    with ctx.database.read() as session:
+        visit = session.get_one(Visit, visit_id)
+        return visit.owner_id, visit.claimed_at, visit.owner_since
+
+
+def test_a_change_of_owner_keeps_when_the_customer_was_first_greeted(
+    ctx: ShopContext, team: Team, priya: Actor, clock: ManualClock
+) -> None:
+    """Found by the tester: Jordan greeted Kwame at 05:11, Dana approved his hand-off to
+    Sam at 05:52, and the visit said Kwame was first greeted at 05:52 (a 43-minute wait in
+    the export). Every change of owner keeps the first greeting (`claimed_at`) and says
+    since when the new owner has the customer (`owner_since`): an approved hand-off, a
+    lead's reassignment, a deactivated colleague's customers passed on."""
+    kwame = visits.new_walk_in(ctx, team.lead, description="Kwame")
+    clock.advance(minutes=2)
+    visits.claim_visit(ctx, team.sam, kwame)
+    greeted = ctx.now()
+    assert _greeting(ctx, kwame) == (_id(team.sam), greeted, greeted)
+    request = handoffs.request_handoff(ctx, team.sam, kwame, _id(team.alex), "Alex does the mixers")
+    clock.advance(minutes=41)
+    handoffs.approve_handoff(ctx, team.lead, request)
+    assert _greeting(ctx, kwame) == (_id(team.alex), greeted, ctx.now())
+    [row] = visit_views.floor_board(ctx)
+    assert (row.owner_name, row.owner_since) == ("Alex", ctx.now())
+    assert visit_views.visit_detail(ctx, team.alex, kwame).owner_since == ctx.now()
+    with pytest.raises(AlreadyOwned, match=r"^Alex has this customer since 11:43\."):
+        visits.claim_visit(ctx, team.sam, kwame)
+    clock.advance(minutes=5)
+    handoffs.reassign_visit(
+        ctx, priya, kwame, _id(team.sam), "Alex is on the till", seen_owner_id=_id(team.alex)
+    )
+    assert _greeting(ctx, kwame) == (_id(team.sam), greeted, ctx.now())
+    clock.advance(minutes=3)
+    staff.deactivate(ctx, priya, name="Sam", pass_to="Alex")
+    assert _greeting(ctx, kwame) == (_id(team.alex), greeted, ctx.now())
+
+
+def test_the_owner_who_claimed_again_after_a_move_is_named_with_their_own_claim(
+    ctx: ShopContext, team: Team, priya: Actor, clock: ManualClock
+) -> None:
+    """A visit reopened after its owner left comes back with nobody owning it; whoever
+    claims it then has the customer since that claim, while the first greeting stays."""
+    hat = visits.new_walk_in(ctx, team.sam, description="red hat", claim=True)
+    greeted = ctx.now()
+    clock.advance(minutes=2)
+    handoffs.reassign_visit(ctx, priya, hat, _id(team.alex), "cover", seen_owner_id=_id(team.sam))
+    visits.end_visit(ctx, team.alex, hat, "no_purchase")
+    staff.deactivate(ctx, priya, name="Alex")
+    reversals.reopen_visit(ctx, team.lead, hat, "still in the shop")
+    assert _greeting(ctx, hat) == (None, greeted, None)
+    clock.advance(minutes=3)
+    visits.claim_visit(ctx, team.sam, hat)
+    assert _greeting(ctx, hat) == (_id(team.sam), greeted, ctx.now())
+    with pytest.raises(OwnerChanged, match=r"^Sam claimed red hat at 11:05\. "):
+        handoffs.reassign_visit(ctx, team.lead, hat, _id(priya), "cover", seen_owner_id=None)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import DayClose, FollowUp, FollowUpKind, FollowUpStatus, Outcome, Visit
@@ -236,6 +237,67 @@ def test_an_undo_skips_a_customer_who_is_already_back_and_says_so(
     assert undone.skipped == ((visit_id, "Bob Jones is in the shop again (another visit is open)."),)
     assert fetch(Visit, visit_id).day_close_id == result.day_close_id
     assert fetch(Visit, back).ended_at is None
+
+
+def _back_after_the_close(ctx: ShopContext, team: Team, clock: ManualClock) -> tuple[int, int, int]:
+    """Kwame came at 17:09 and was greeted; the day was closed early at 17:40 (his visit
+    flagged); he came back, and Alex ended that new visit as a purchase at 17:56. Returns
+    (Kwame, the flagged visit, the later visit)."""
+    kwame = customers.create_customer(ctx, team.sam, name="Kwame Mensah", phone="07700 900123")
+    clock.moment = _utc(2026, 11, 20, 17, 9)
+    flagged = visits.new_walk_in(ctx, team.sam, customer_id=kwame, claim=True)
+    clock.moment = _utc(2026, 11, 20, 17, 40)
+    closing.close_day(
+        ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen, reason="Burst pipe"
+    )
+    clock.moment = _utc(2026, 11, 20, 17, 50)
+    later = visits.new_walk_in(ctx, team.alex, customer_id=kwame, claim=True)
+    clock.moment = _utc(2026, 11, 20, 17, 56)
+    visits.end_visit(ctx, team.alex, later, Outcome.PURCHASE)
+    clock.moment = _utc(2026, 11, 20, 17, 58)
+    return kwame, flagged, later
+
+
+BACK_SINCE = (
+    "Kwame Mensah came back at 17:50, and that visit ended at 17:56; "
+    "if they are still here, reopen that visit or start a new one."
+)
+
+
+def test_a_visit_is_not_reopened_once_its_customer_came_back_and_left_again(
+    ctx: ShopContext,
+    team: Team,
+    clock: ManualClock,
+    fetch: Callable[..., Any],
+    audit_log: AuditLog,
+) -> None:
+    """Found by the tester: Dana reopened Kwame's visit flagged at the day close after his
+    later visit had ended as a purchase, and he was back "in the shop since 17:09", after
+    his 17:56 purchase. The undo of the close leaves such a visit ended; so does reopening
+    it, with the same sentence, and nothing is written."""
+    _kwame, flagged, later = _back_after_the_close(ctx, team, clock)
+
+    def stored() -> tuple[object, ...]:
+        with ctx.database.read() as session:
+            rows = [row.model_dump() for model in (Visit, FollowUp) for row in session.exec(select(model))]
+        return rows, [event.action for event in audit_log()]
+
+    before = stored()
+
+    with pytest.raises(Conflict) as refused:
+        reversals.reopen_visit(ctx, team.lead, flagged, "He is still here")
+
+    assert str(refused.value) == BACK_SINCE
+    assert stored() == before
+    assert fetch(Visit, flagged).outcome == Outcome.LEFT_AT_CLOSE
+    undoable = reversals.undoable_close(ctx, team.lead)
+    assert undoable is not None
+    undone = reversals.undo_day_close(ctx, team.lead, undoable.day_close_id, "closed too soon")
+    assert (undone.reopened, undone.skipped) == ((), ((flagged, BACK_SINCE),))
+    assert fetch(Visit, flagged).ended_at is not None
+    # The later visit is the one to reopen, if he is still here.
+    reversals.reopen_visit(ctx, team.lead, later, "He is still here")
+    assert fetch(Visit, later).ended_at is None
 
 
 def test_an_automatic_close_can_be_undone_the_same_day_but_not_the_next(

@@ -76,7 +76,7 @@ def _history(ctx: ShopContext, team: Team, clock: ManualClock, seed: int) -> Non
             greeted = arrived + claim_delay if claim_delay is not None else None
             if greeted is not None:
                 visit.owner_id, visit.claimed_at = rng.choice(staff), greeted
-                if rng.random() < 0.2:  # a hand-off moved claimed_at on
+                if rng.random() < 0.2:  # as a hand-off left claimed_at before migration 0024
                     visit.claimed_at = greeted + timedelta(minutes=rng.uniform(1, 30))
             if rng.random() < 0.6:
                 visit.ended_at = arrived + timedelta(minutes=rng.uniform(0.5, 90))

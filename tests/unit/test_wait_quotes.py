@@ -138,7 +138,7 @@ def test_quoted_and_actual_waits_compared(ctx: ShopContext, team: Team, clock: M
 def test_the_wait_is_to_the_first_greeting_not_to_a_later_hand_off(
     ctx: ShopContext, team: Team, clock: ManualClock
 ) -> None:
-    """A hand-off moves `claimed_at` to when the colleague took over; the customer was
+    """A reassignment gives the customer to a colleague half an hour on; the customer was
     greeted at the first claim (as the scorecard counts it; found by the tester)."""
     start = ctx.now()
     checked_in = kiosk.check_in(ctx, "door", kiosk.CheckIn(first_name="Ann", need="needs_help"))

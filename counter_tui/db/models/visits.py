@@ -28,7 +28,12 @@ class Visit(SQLModel, table=True):
     arrived_at: datetime
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     owner_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    # When someone first greeted (claimed) the customer: set once, never moved by a change
+    # of owner; greet-time figures and exports read it.
     claimed_at: datetime | None = None
+    # Since when the owner now has the customer: their claim, or the approved hand-off,
+    # reassignment or pass-on that gave them the customer (None while nobody owns it).
+    owner_since: datetime | None = None
     outcome: str | None = Field(default=None, max_length=20)
     ended_at: datetime | None = None
     ended_by: int | None = Field(default=None, foreign_key="staff.id")

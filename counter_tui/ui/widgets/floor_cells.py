@@ -76,7 +76,7 @@ class FloorCells:
         else:
             # Narrow, "served 6 min" does not fit the Wait column, and "6 min" there read as
             # six minutes of waiting: someone has them, so nobody is waiting.
-            served = duration(row.claimed_at or row.arrived_at, now)
+            served = duration(row.owner_since or row.arrived_at, now)
             words, style = ("—" if narrow else f"served {served}"), "dim"
         shown = self._waiting.get(row.visit_id)
         if shown is not None and shown.plain == words and shown.style == style:

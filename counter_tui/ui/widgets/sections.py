@@ -95,7 +95,7 @@ def owner_banner(ctx: ShopContext, visit: VisitDetail) -> tuple[Text, str]:
     if visit.owner_id is None:
         waited = duration(visit.arrived_at, ctx.now())
         return Text(f"Nobody has greeted this customer yet (waiting {waited}). Press c to claim."), "unowned"
-    since = clock_time(ctx, visit.claimed_at)
+    since = clock_time(ctx, visit.owner_since)
     owner = one_line(visit.owner_name)
     if visit.is_owner:
         text = Text(f"You own this customer since {since}.")
