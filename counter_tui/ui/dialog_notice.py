@@ -71,7 +71,7 @@ class NoticeLine(Guarded, Static):
         focused_in_view(self.screen)
 
 
-class DialogFoot(Vertical):
+class DialogFoot(Guarded, Vertical):
     """A dialog's docked foot; it knows when the dialog opened (`opened_at`, as Textual
     times notices), so that notices from before can be marked as earlier."""
 

@@ -172,7 +172,7 @@ class KeyList(Guarded, Widget):
         return rows
 
 
-class KeysPanel(HelpPanel):
+class KeysPanel(Guarded, HelpPanel):
     """The panel F1 and ? open beside the screen: `KeyList` in Textual's help panel frame
     (a `HelpPanel`, so everything that looks for the key panel finds it)."""
 
