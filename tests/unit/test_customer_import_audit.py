@@ -1,7 +1,8 @@
 """The audit trail of each customer an import creates or updates: an event about them,
 written with their batch, that their subject access shows and the audit log finds by
 their name, that an erasure redacts, and that keeps the audit chain whole; none for rows
-that change nothing, rejected rows or a dry run."""
+that change nothing, rejected rows or a dry run. A correction at the counter that clashes
+with what an import filled meanwhile names the lead who ran it."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 
 from counter_tui.db.models import AuditEvent
 from counter_tui.services import audit_verify, customers, erasure
 from counter_tui.services.audit_views import AuditFilter, audit_log
+from counter_tui.services.contact_merge import ContactChanged
 from counter_tui.services.context import ShopContext
 from counter_tui.services.subject_access import write_subject_access
 from tests.conftest import Team
@@ -126,3 +129,23 @@ def test_an_erased_customer_leaves_nothing_personal_in_the_events_of_their_impor
     [redacted] = events(ctx, "customer.created")
     assert redacted.redacted
     assert audit_verify.verify_chain(ctx).intact
+
+
+def test_a_form_open_while_an_import_filled_a_field_names_the_lead_who_ran_it(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900111")
+    run(ctx, team, write_export(tmp_path / "friday.csv", SHOPIFY_ADMIN, [shopify_customer(111, **ANN)]))
+
+    with pytest.raises(
+        ContactChanged, match=r"^Dana changed the email to customer111@example\.com at 11:00 "
+    ):
+        customers.update_contact(
+            ctx,
+            team.sam,
+            ann,
+            name="Ann Lee",
+            phone="07700 900111",
+            email="ann@example.com",
+            opened=("Ann Lee", "07700 900111", ""),
+        )
