@@ -2,9 +2,11 @@
 
 The file is read a row at a time (`till_import.reading`) and each row cleaned and
 checked outside any transaction (`till_import.records`); then a batch of rows is matched
-and written in one short write transaction with its audit event (`till_import.matching`),
-so a stopped import (Ctrl+C, a kill) leaves whole batches and running it again finishes
-it: rows already imported count as unchanged. A dry run does the same work and rolls each
+and written in one short write transaction with its audit events (`till_import.matching`):
+the batch's counts, and one for each customer it puts on file or changes, naming the file
+and row (`till_import.audit_events`), so that customer's subject access shows it. A
+stopped import (Ctrl+C, a kill) leaves whole batches, and running it again finishes it:
+rows already imported count as unchanged. A dry run does the same work and rolls each
 batch back. Rows that cannot be used go to a rejects CSV beside the file, each with a
 reason. Rows imported with something a person should look at (a possible duplicate, a
 name, phone or email that differs from the shop's and was not written, a till's "no"
@@ -33,6 +35,7 @@ from counter_tui.services import audit
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.export_format import excel_safe
 from counter_tui.services.permissions import Action, require
+from counter_tui.services.till_import.audit_events import record_changes
 from counter_tui.services.till_import.layouts import ColumnChoice, Mapping, Till, choose_layout
 from counter_tui.services.till_import.matching import Batch, ImportStamp, Result
 from counter_tui.services.till_import.reading import ExportFile, Row
@@ -238,8 +241,9 @@ def _cells_of(batch: list[Row], number: int) -> list[str]:
 def _write_batch(
     ctx: ShopContext, actor: Actor, stamp: ImportStamp, request: ImportRequest, rows: list[Candidate]
 ) -> tuple[list[tuple[Candidate, Result | str]], list[tuple[int, int, str]]]:
-    """Match and write one batch in one transaction with its audit event (rolled back
-    when dry); what each row did, and the rows to review (row, customer id, reason)."""
+    """Match and write one batch in one transaction with its audit events, the batch's and
+    one for each customer it creates or changes (rolled back when dry); what each row
+    did, and the rows to review (row, customer id, reason)."""
     done: list[tuple[Candidate, Result | str]] = []
     to_review: list[tuple[int, int, str]] = []
     if not rows:
@@ -253,6 +257,7 @@ def _write_batch(
             to_review = [(review.row, review.customer.id or 0, review.reason) for review in batch.reviews]
             if request.dry_run:
                 raise _DryRun
+            record_changes(session, ctx, actor, request.path.name, stamp.till, batch.changes)
             tally = {result.value: sum(1 for _, r in done if r is result) for result in Result}
             audit.record(
                 session,

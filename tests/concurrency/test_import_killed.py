@@ -1,5 +1,5 @@
 """An import stopped half way, by a kill or Ctrl+C, in a real process: the shop holds
-whole batches only (customers and their batch's audit event together), and running the
+whole batches only (customers with their own and their batch's audit events), and running the
 same command again finishes it, the rows already saved counting as unchanged. On SQLite
 and PostgreSQL."""
 
@@ -35,8 +35,9 @@ def _shop_with_lead(url: str) -> None:
         ctx.database.dispose()
 
 
-def _saved(url: str) -> tuple[int, list[dict[str, int]], int]:
-    """Customers on file, the batch events' details, and how many whole-import events."""
+def _saved(url: str) -> tuple[int, list[dict[str, int]], int, int]:
+    """Customers on file, the batch events' details, how many whole-import events, and
+    how many events about a customer created."""
     ctx = open_shop(make_settings(url), clock=ManualClock(FRIDAY_11AM), migrate=False)
     try:
         with ctx.database.read() as session:
@@ -47,14 +48,15 @@ def _saved(url: str) -> tuple[int, list[dict[str, int]], int]:
                     select(AuditEvent).where(AuditEvent.action == "customers.import_batch")
                 )
             ]
-            whole = int(
-                session.exec(
-                    select(func.count())
-                    .select_from(AuditEvent)
-                    .where(col(AuditEvent.action) == "customers.imported")
-                ).one()
+            whole, created = (
+                int(
+                    session.exec(
+                        select(func.count()).select_from(AuditEvent).where(col(AuditEvent.action) == action)
+                    ).one()
+                )
+                for action in ("customers.imported", "customer.created")
             )
-        return customers, batches, whole
+        return customers, batches, whole, created
     finally:
         ctx.database.dispose()
 
@@ -99,10 +101,11 @@ def test_a_stopped_import_leaves_whole_batches_and_running_it_again_finishes_it(
     first.process.send_signal(stop)
     first.process.wait(timeout=60)
 
-    customers, batches, whole = _saved(shared_url)
+    customers, batches, whole, created = _saved(shared_url)
     assert 2 * BATCH <= customers < ROWS
     assert customers % BATCH == 0, "only whole batches are saved"
     assert sum(batch["new"] for batch in batches) == customers, "each batch saved with its audit event"
+    assert created == customers, "and with each of its customers' events"
     assert whole == 0
     if stop is signal.SIGINT:
         assert first.process.returncode == 130
@@ -122,4 +125,4 @@ def test_a_stopped_import_leaves_whole_batches_and_running_it_again_finishes_it(
     assert said == f"Imported {ROWS:,} rows: {new:,} new, 0 updated, {unchanged:,} unchanged, 0 rejected."
     assert again.process.wait(timeout=60) == 0
     assert _saved(shared_url)[0] == ROWS
-    assert _saved(shared_url)[2] == 1
+    assert _saved(shared_url)[2:] == (1, ROWS)

@@ -102,6 +102,20 @@ class Result(StrEnum):
 
 
 @dataclass(frozen=True)
+class Change:
+    """What one row did to a customer, for its audit event: put them on file (`NEW`), or
+    changed their record (`UPDATED`): the `fields` it filled ("name", "phone", "email",
+    and "till link" for a till id newly linked to them) and the consents it recorded
+    (channel: granted)."""
+
+    row: int
+    customer: Customer
+    result: Result
+    fields: tuple[str, ...]
+    consents: dict[str, bool]
+
+
+@dataclass(frozen=True)
 class ImportStamp:
     """Who imports, from which till, and the source and time given to imported consents."""
 
@@ -148,6 +162,7 @@ class Batch:
         self.changed: dict[int, Customer] = {}
         self.pending: list[tuple[TillCustomer | ContactConsent | CustomerNote, Customer]] = []
         self.reviews: list[Review] = []
+        self.changes: list[Change] = []
 
     def _know(self, customers: list[Customer]) -> None:
         """Read the till links and consents of these customers on file."""
@@ -201,7 +216,8 @@ class Batch:
         return None, link, others
 
     def apply(self, row: Candidate) -> Result | str:
-        """Import one row: what it did, or the reason it cannot be imported."""
+        """Import one row: what it did (kept in `changes` unless nothing), or the reason it
+        cannot be imported."""
         customer, link, others = self._customer_of(row)
         if customer is not None and customer.erased_at is not None:
             return ERASED
@@ -216,40 +232,45 @@ class Batch:
                     "are one person.",
                 )
             )
+        fields: list[str] = []
         if customer is None:
             customer = customer_row(row.details, self.ctx.now())
             self.new.append(customer)
             for index, value in ((self.by_phone, customer.phone_normalised), (self.by_email, customer.email)):
                 if value:
                     index[value].append(customer)
-            changed, result = True, Result.NEW
+            result = Result.NEW
             if row.note and self.stamp.staff_id is not None:
                 note = CustomerNote(
                     customer_id=0, author_id=self.stamp.staff_id, body=row.note, created_at=self.ctx.now()
                 )
                 self.pending.append((note, customer))
         elif link is not None and link.row_hash == row.fingerprint:
-            changed, result = False, Result.UPDATED
+            result = Result.UPDATED
         else:
-            changed, result = self._update_contact(customer, row), Result.UPDATED
-        changed |= self._update_consents(customer, row)
+            fields, result = self._update_contact(customer, row), Result.UPDATED
+        consents = self._update_consents(customer, row)
         if row.till_id:
             if link is None:
                 link = TillCustomer(till=self.stamp.till, till_id=row.till_id, customer_id=customer.id or 0)
                 self.links[row.till_id] = link
                 self.pending.append((link, customer))
                 self.till_ids_of[id(customer)].add(row.till_id)
-                changed = True
+                fields.append("till link")
             elif customer.id is not None and link.customer_id != customer.id:
                 link.customer_id = customer.id
             link.row_hash = row.fingerprint
-        return result if changed else Result.UNCHANGED
+        if result is Result.UPDATED and not (fields or consents):
+            return Result.UNCHANGED
+        self.changes.append(Change(row.number, customer, result, tuple(fields), consents))
+        return result
 
-    def _update_contact(self, customer: Customer, row: Candidate) -> bool:
-        """Fill the customer's empty name, phone and email from the row; report a value
-        that differs from one the shop has (see the module docstring)."""
+    def _update_contact(self, customer: Customer, row: Candidate) -> list[str]:
+        """Fill the customer's empty name, phone and email from the row (the fields
+        filled); report a value that differs from one the shop has (see the module
+        docstring)."""
         details = row.details
-        changed = False
+        filled: list[str] = []
         differs = [
             f"{label} {theirs}"
             for label, theirs, ours, same in (
@@ -270,21 +291,22 @@ class Batch:
             )
         if details.name and not customer.name:
             customer.name, customer.name_key = details.name, lowered(details.name, "name")
-            changed = True
+            filled.append("name")
         if details.phone and not customer.phone:
             customer.phone, customer.phone_digits = details.phone, digits_of(details.phone)
             customer.phone_normalised = details.phone_normalised
-            changed = True
+            filled.append("phone")
         if details.email and not customer.email:
             customer.email = details.email
-            changed = True
-        if changed and customer.id is not None:
+            filled.append("email")
+        if filled and customer.id is not None:
             self.changed[customer.id] = customer
-        return changed
+        return filled
 
-    def _update_consents(self, customer: Customer, row: Candidate) -> bool:
-        """Record the row's opt-ins and opt-outs as the consent rules allow."""
-        changed = False
+    def _update_consents(self, customer: Customer, row: Candidate) -> dict[str, bool]:
+        """Record the row's opt-ins and opt-outs as the consent rules allow; those
+        recorded (channel: granted)."""
+        recorded: dict[str, bool] = {}
         for channel, answer in row.consents.items():
             held = self.consents.get((id(customer), channel))
             granted = new_answer(
@@ -317,8 +339,8 @@ class Batch:
                 self.pending.append((held, customer))
             held.granted, held.source, held.by_import = granted, self.stamp.source, True
             held.recorded_at, held.recorded_by = self.stamp.exported_at, self.stamp.staff_id
-            changed = True
-        return changed
+            recorded[channel] = granted
+        return recorded
 
     def finish(self) -> None:
         """Write the new customers, then the links, consents and search terms that need
