@@ -121,6 +121,8 @@ class UndoableClose:
     closed_by_name: str
     visits: tuple[ClosingVisit, ...]
     handoffs: tuple[ClosingHandoff, ...] = ()  # the pending requests it cancelled
+    staying: tuple[tuple[int, str], ...] = ()
+    """The visits it ended that undoing it would leave ended, each with why (the undo's own rule)."""
 
     def summary(self) -> str:
         """`3 visits: 1 with Sam, 1 with Alex, 1 nobody had greeted`, and what else undoing
@@ -128,6 +130,13 @@ class UndoableClose:
         if not self.handoffs:
             return visits_summary(self.visits)
         return f"{visits_summary(self.visits)}, and brings back {handoffs_said(len(self.handoffs))}"
+
+    def staying_said(self) -> str:
+        """`1 stays ended: Kwame Mensah came back at 17:50, …` (the first one's why), or ""."""
+        if not self.staying:
+            return ""
+        count = len(self.staying)
+        return f"{count} {'stays' if count == 1 else 'stay'} ended: {self.staying[0][1]}"
 
 
 @dataclass(frozen=True)

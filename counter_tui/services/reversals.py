@@ -51,11 +51,18 @@ def _reason(text: str, what: str) -> str:
 
 
 def _refuse_if_back(session: Session, ctx: ShopContext, visit: Visit) -> None:
-    """Refuse to reopen a visit whose customer came back: another visit of theirs is open
-    now, or one started after this one (reopened, this visit would have them in the shop
-    all along, through that later visit and its ending)."""
+    """Refuse to reopen a visit whose customer came back (`_came_back`)."""
+    came_back = _came_back(session, ctx, visit)
+    if came_back is not None:
+        raise Conflict(came_back)
+
+
+def _came_back(session: Session, ctx: ShopContext, visit: Visit) -> str | None:
+    """Why a visit may not be reopened because its customer came back, or None: another
+    visit of theirs is open now, or one started after this one (reopened, this visit
+    would have them in the shop all along, through that later visit and its ending)."""
     if visit.customer_id is None:
-        return
+        return None
     other = session.exec(
         select(Visit)
         .where(
@@ -66,13 +73,13 @@ def _refuse_if_back(session: Session, ctx: ShopContext, visit: Visit) -> None:
         .order_by(col(Visit.ended_at).is_not(None), col(Visit.arrived_at).desc())
     ).first()
     if other is None:
-        return
+        return None
     name = visit_who(visit, session.get(Customer, visit.customer_id))
     if other.ended_at is None:
-        raise Conflict(f"{name} is in the shop again (another visit is open).")
+        return f"{name} is in the shop again (another visit is open)."
     came = ctx.calendar.local(other.arrived_at).format("HH:mm")
     left = ctx.calendar.local(other.ended_at).format("HH:mm")
-    raise Conflict(
+    return (
         f"{name} came back at {came}, and that visit ended at {left}; "
         "if they are still here, reopen that visit or start a new one."
     )
@@ -258,15 +265,24 @@ def undoable_close(ctx: ShopContext, actor: Actor) -> UndoableClose | None:
         if close is None or close.id is None:
             return None
         names = staff_names(session)
-        visits = closing_visits(session, [visit.id for visit in _closed_by(session, close) if visit.id])
+        reopening: list[int] = []
+        staying: list[tuple[int, str]] = []
+        for visit in _closed_by(session, close):
+            assert visit.id is not None
+            came_back = _came_back(session, ctx, visit)
+            if came_back is None:
+                reopening.append(visit.id)
+            else:
+                staying.append((visit.id, came_back))
         return UndoableClose(
             day_close_id=close.id,
             day=close.day,
             closed_at=close.closed_at,
             auto=close.auto,
             closed_by_name=names.get(close.closed_by, "") if close.closed_by else "",
-            visits=visits,
+            visits=closing_visits(session, reopening),
             handoffs=_cancelled_by(session, close),
+            staying=tuple(staying),
         )
 
 

@@ -422,3 +422,19 @@ def test_an_undo_refuses_a_close_that_is_no_longer_the_latest(
     assert fetch(Visit, floor["sam_1"]).ended_at is not None
     with pytest.raises(NotFound):
         reversals.undo_day_close(ctx, team.lead, 999, "closed too soon")
+
+
+def test_the_undo_preview_counts_only_the_visits_it_would_reopen_and_names_those_staying_ended(
+    ctx: ShopContext, team: Team, clock: ManualClock
+) -> None:
+    """Found by a tester: the prompt said "Undoing it reopens 9 visits" when one customer had
+    come back since, so only 8 could; the preview now runs the undo's own rule."""
+    _kwame, flagged, _later = _back_after_the_close(ctx, team, clock)
+
+    undoable = reversals.undoable_close(ctx, team.lead)
+
+    assert undoable is not None
+    assert undoable.visits == ()
+    assert undoable.staying == ((flagged, BACK_SINCE),)
+    assert undoable.summary() == "no visits"
+    assert undoable.staying_said() == f"1 stays ended: {BACK_SINCE}"

@@ -161,9 +161,11 @@ class EndOfDayPane(ReviewPane):
             self.notify("No day close to undo today.", markup=False)
             return
         how = "automatically" if close.auto else f"by {one_line(close.closed_by_name, 20)}"
-        prompt = (
-            f"The day was closed at {clock_time(self.ctx, close.closed_at)} {how}. "
-            f"Undoing it reopens {close.summary()}. Why?"
+        prompt = join_sentences(
+            f"The day was closed at {clock_time(self.ctx, close.closed_at)} {how}",
+            f"Undoing it reopens {close.summary()}",
+            close.staying_said(),
+            "Why?",
         )
 
         ask(
