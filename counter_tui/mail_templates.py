@@ -44,9 +44,12 @@ def placeholders_in(template: str) -> list[str]:
     for _, name, spec, conversion in parts:
         if name is None:
             continue
-        if name not in PLACEHOLDERS or spec or conversion:
+        written = f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+        if name in PLACEHOLDERS and (spec or conversion):
+            raise ValueError(f"{written} is not a placeholder: write {{{name}}}, with nothing after")
+        if name not in PLACEHOLDERS:
             known = ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
-            raise ValueError(f"{{{name}}} is not a placeholder; use {known}")
+            raise ValueError(f"{written} is not a placeholder; use {known}")
         used.append(name)
     return used
 

@@ -83,7 +83,8 @@ def test_a_lead_changes_a_template_audited_and_the_next_message_uses_it(
     [
         ("Hello {first_name}", "{first_name} is not a placeholder; use {customer_first_name}"),
         ("Hi {customer_name.__class__}", "{customer_name.__class__} is not a placeholder"),
-        ("Hi {shop_name!r}", "{shop_name} is not a placeholder"),
+        ("Hi {shop_name!r}", "{shop_name!r} is not a placeholder: write {shop_name}, with nothing after"),
+        ("Hi {shop_name:>20}", "{shop_name:>20} is not a placeholder: write {shop_name}, with nothing after"),
         ("Hi {0}", "{0} is not a placeholder"),
         ("Hi {shop_name", "a brace is not closed; write {{ or }} for a brace itself"),
     ],
