@@ -93,6 +93,9 @@ class MergePreview:
     seen: MergeSeen
     phone_taken: str = ""
     email_taken: str = ""
+    kept_contact: str = ""
+    """The kept record's phone, else its email (told apart from a namesake by it)."""
+    merged_contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,8 @@ def _build_preview(
         seen=seen,
         phone_taken=seen.phone_taken,
         email_taken=seen.email_taken,
+        kept_contact=kept.phone or kept.email,
+        merged_contact=merged.phone or merged.email,
     )
 
 

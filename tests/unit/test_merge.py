@@ -324,3 +324,17 @@ def test_a_consent_an_import_gave_stays_an_imports_through_a_merge_and_its_undo(
 
     merge_undo.undo_merge(ctx, team.lead, done.merge_id, "different people")
     assert (_by_import(ctx, dups.kept), _by_import(ctx, dups.dup)) == (kept_before, dup_before)
+
+
+def test_two_records_of_the_same_name_are_told_apart_by_what_is_on_file(ctx: ShopContext, team: Team) -> None:
+    """Found by a tester: "Alice Import is merged into Alice Import." gave a lead nothing to
+    tell which record stays. With the same name, each is named with its phone or email."""
+    kept = customers.create_customer(ctx, team.sam, name="Alice Import", phone="07700 900001")
+    dup = customers.create_customer(ctx, team.sam, name="alice import", email="alice@example.com")
+    bare = customers.create_customer(ctx, team.sam, name="Alice Import")
+
+    lines = preview_lines(merge.preview_merge(ctx, team.lead, kept, dup), ctx.calendar, ctx.now())
+    bare_lines = preview_lines(merge.preview_merge(ctx, team.lead, kept, bare), ctx.calendar, ctx.now())
+
+    assert lines[0] == ("alice import (alice@example.com) is merged into Alice Import (07700 900001).")
+    assert bare_lines[0] == ("Alice Import (no phone or email) is merged into Alice Import (07700 900001).")

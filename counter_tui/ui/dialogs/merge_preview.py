@@ -44,7 +44,10 @@ def preview_lines(preview: MergePreview, calendar: StoreCalendar, now: datetime)
             counted(preview.feedback, "piece of feedback", "pieces of feedback"),
         ]
     )
-    lines = [f"{merged} is merged into {kept}.", f"Moves to {kept}: {moves}."]
+    lines = [
+        f"{_told_apart(preview)} is merged into {_told_apart(preview, kept=True)}.",
+        f"Moves to {kept}: {moves}.",
+    ]
     for what, taken in (("phone", preview.phone_taken), ("email", preview.email_taken)):
         if taken:
             lines.append(f"{kept} has no {what}: {merged}'s ({one_line(taken, 60)}) becomes theirs.")
@@ -69,6 +72,17 @@ def preview_lines(preview: MergePreview, calendar: StoreCalendar, now: datetime)
         f"{kept}'s record) until {final.format('HH:mm')} {day}; after that it is final."
     )
     return lines
+
+
+def _told_apart(preview: MergePreview, *, kept: bool = False) -> str:
+    """One record's name, with its phone or email when both records have the same name
+    ("Alice Import is merged into Alice Import" told a lead nothing)."""
+    name, contact = (
+        (preview.kept_name, preview.kept_contact) if kept else (preview.merged_name, preview.merged_contact)
+    )
+    if preview.kept_name.casefold() != preview.merged_name.casefold():
+        return one_line(name, 40)
+    return f"{one_line(name, 40)} ({one_line(contact, 60) if contact else 'no phone or email'})"
 
 
 class MergePreviewDialog(ConfirmDialog):
