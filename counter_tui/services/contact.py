@@ -77,6 +77,23 @@ def _read_phone(phone: str, region: str | None) -> PhoneNumber | None:
     return number if phonenumbers.is_possible_number(number) else None
 
 
+def lacks_area_code(phone: str, region: str | None) -> bool:
+    """Whether the number, read as typed, is too short to be dialled from outside its area
+    (`12345`, or a local number without its area code): a callback to it reaches nobody."""
+    import phonenumbers
+
+    text = phone.strip()
+    try:
+        number = phonenumbers.parse("+" + text[2:] if text.startswith("00") else text, region)
+    except phonenumbers.NumberParseException:
+        return False
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return reason in (
+        phonenumbers.ValidationResult.TOO_SHORT,
+        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    )
+
+
 def normalise_phone(phone: str, region: str | None) -> str:
     """The number in international form (E.164, e.g. `+447700900123`), or "" when it
     cannot be read as a possible phone number of any country."""
@@ -154,6 +171,12 @@ def clean_contact(shop: ShopSettings, name: str, phone: str, email: str) -> Cont
         )
     if phone and len(digits_of(phone)) < 5:
         raise InvalidInput("That phone number looks too short. Check it, or leave it empty.", field="phone")
+    if phone and lacks_area_code(phone, shop_region(shop)):
+        raise InvalidInput(
+            "That phone number is too short to call from outside its area: give it with its area "
+            "code (or with + and the country code), or leave it empty.",
+            field="phone",
+        )
     return ContactDetails(
         name=name,
         phone=phone,
