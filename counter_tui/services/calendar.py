@@ -125,6 +125,46 @@ class StoreCalendar:
             day = day + timedelta(days=1)
         raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
+    def is_close_of_business(self, moment: datetime) -> bool:
+        """Whether `moment` is the close of its day (a due time "by close": a thank-you's,
+        a callback's, a status update's, or a day typed alone), not a time of day."""
+        return self.closing(self.local_date(moment)) == moment
+
+    def kept_open(self, due: datetime, now: datetime, *, by_close: bool) -> datetime:
+        """Where a due time that falls while the shop is shut moves (after the shop's
+        hours or holidays changed under it): the one rule, for every kind of follow-up.
+
+        A due time is a deadline someone was told, so it moves earlier while the shop
+        still opens before it, and later only when it cannot be kept: "by close" goes to
+        its own day's new close if the shop still opens that day and has not closed yet;
+        otherwise any due time goes to the last moment the shop is open before it that is
+        still ahead (the close of the open day before a new holiday, the close before a
+        new lunch break); failing that, to the next time the shop is open after it (for
+        "by close", the next open day's close, as "next open day" is read)."""
+        day = self.local_date(due)
+        if by_close:
+            closing = self.closing(day)
+            if closing is not None and closing > now:
+                return closing
+        earlier = self._last_close_between(now, due)
+        if earlier is not None:
+            return earlier
+        if by_close:
+            closing = self.closing(self.next_open_day(day))
+            assert closing is not None
+            return closing
+        return self.next_opening(due)
+
+    def _last_close_between(self, start: datetime, end: datetime) -> datetime | None:
+        """The latest end of an opening period after `start` and at or before `end`."""
+        day, first = self.local_date(end), self.local_date(start)
+        while day >= first:
+            for _opens, closes in reversed(self.periods(day)):
+                if start < closes <= end:
+                    return closes
+            day = day - timedelta(days=1)
+        return None
+
     def callback_due(self, asked_at: datetime, cutoff_minutes: int) -> datetime:
         """Before today's close; the next business day's close if asked within the cutoff
         before close, after close, or on a day the shop is closed."""
