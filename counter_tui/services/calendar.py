@@ -101,13 +101,19 @@ class StoreCalendar:
             day = day + timedelta(days=1)
         raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
+    def next_open_days_close(self, after: date) -> datetime:
+        """Close of business on the first open day strictly after `after`: "next open day"
+        (a thank-you, a due time left empty), and where a day the shop is closed sends a
+        due time "by close" (a day typed alone, one a new holiday or new hours leave
+        shut). The one rule for all of them."""
+        closing = self.closing(self.next_open_day(after))
+        assert closing is not None
+        return closing
+
     def thank_you_due(self, moment: datetime) -> datetime:
         """End of the next business day after `moment`: when a thank-you for a visit that
         ended then is due, and the default for every due time typed at the counter."""
-        next_day = self.next_open_day(self.local_date(moment))
-        closing = self.closing(next_day)
-        assert closing is not None
-        return closing
+        return self.next_open_days_close(self.local_date(moment))
 
     def is_open_or_closing_at(self, moment: datetime) -> bool:
         """Whether the shop is open at `moment`, counting the closing minute itself
@@ -150,9 +156,7 @@ class StoreCalendar:
         if earlier is not None:
             return earlier
         if by_close:
-            closing = self.closing(self.next_open_day(day))
-            assert closing is not None
-            return closing
+            return self.next_open_days_close(day)
         return self.next_opening(due)
 
     def _last_close_between(self, start: datetime, end: datetime) -> datetime | None:
@@ -172,18 +176,16 @@ class StoreCalendar:
         closing = self.closing(today)
         if closing is not None and asked_at < closing - timedelta(minutes=cutoff_minutes):
             return closing
-        next_closing = self.closing(self.next_open_day(today))
-        assert next_closing is not None
-        return next_closing
+        return self.next_open_days_close(today)
 
     def status_update_due(self, from_moment: datetime, every_days: int) -> datetime:
         """Close of business `every_days` calendar days on, moved to an open day."""
-        day = self.local_date(from_moment) + timedelta(days=every_days)
-        if not self.is_open_day(day):
-            day = self.next_open_day(day)
-        closing = self.closing(day)
-        assert closing is not None
-        return closing
+        return self.close_of_day(self.local_date(from_moment) + timedelta(days=every_days))
+
+    def close_of_day(self, day: date) -> datetime:
+        """What "by `day`" means: its close of business, or the next open day's close when
+        the shop is closed that day (a day typed alone, a status update's day)."""
+        return self.closing(day) or self.next_open_days_close(day)
 
     def end_of_today(self, moment: datetime) -> datetime:
         """Midnight at the end of the store's day containing `moment`, in UTC."""
