@@ -117,15 +117,17 @@ class _Typed:
 
 
 def read_due(text: str, calendar: StoreCalendar, now: datetime) -> DueReading:
-    """A typed due time, never when the shop is shut. Nothing typed is the close of the
-    next day the shop is open (as a thank-you is due); a day alone is its close of
-    business, and a day the shop is closed the next open day's close (the same rule); a
-    time on a closed day or outside opening hours moves to the next opening (the earliest
-    the shop can keep it), with a sentence saying so for the dialog to show before
-    anything is saved. A time more than `FURTHEST_AHEAD` away is refused."""
+    """A typed due time, never when the shop is shut and never already passed. Nothing
+    typed is the close of the next day the shop is open (as a thank-you is due); a day
+    alone is its close of business, and a day the shop is closed the next open day's
+    close (the same rule); a time on a closed day or outside opening hours moves to the
+    next opening (the earliest the shop can keep it), with a sentence saying so for the
+    dialog to show before anything is saved. A time already passed, or more than
+    `FURTHEST_AHEAD` away, is refused in one sentence the dialog shows as it is typed."""
     if not text.strip():
         return DueReading(calendar.thank_you_due(now))
     typed = _typed_due(text, calendar, now)
+    _refuse_passed(typed, calendar, now)
     if typed.day is not None:
         due = require_within_reach(typed.due, calendar, now)
         if calendar.is_open_day(typed.day):
@@ -150,14 +152,27 @@ def parse_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
     return read_due(text, calendar, now).due
 
 
+def _refuse_passed(typed: _Typed, calendar: StoreCalendar, now: datetime) -> None:
+    """One sentence naming what was understood, when it has already passed: a day alone
+    before today ("Wed 1 Jan 2020"), else the time ("Sat 28 Nov, 16:00")."""
+    if typed.day is not None and typed.day < calendar.local_date(now):
+        when = day_words(calendar, calendar.start_of_day(typed.day), now)
+    elif typed.due <= now:
+        when = day_words(calendar, typed.due, now, at_time=True)
+    else:
+        return
+    raise InvalidInput(f"{when} has already passed; pick a time in the future.")
+
+
 def _typed_due(text: str, calendar: StoreCalendar, now: datetime) -> _Typed:
     """A typed due time as an aware UTC datetime, as typed (`read_due` then keeps it off
-    closed hours). A day without a time means that day's close of business (the next
-    open day's close when the shop is closed that day); "in N working hours" (or
-    minutes) counts only the hours the shop is open. A weekday means the next time it
-    comes that is still ahead: "fri" said on a Friday before closing is today's close
-    (as a customer hears "by Friday" on a Friday), after closing next Friday's; the
-    dialog shows the date it understood before anything is saved."""
+    closed hours and refuses it when passed). A day without a time means that day's
+    close of business (the next open day's close when the shop is closed that day);
+    "in N working hours" (or minutes) counts only the hours the shop is open. A weekday
+    means the next time it comes that is still ahead: "fri" said on a Friday before
+    closing is today's close (as a customer hears "by Friday" on a Friday), after
+    closing next Friday's; the dialog shows the date it understood before anything is
+    saved."""
     typed = _parse_due(text, calendar, now)
     first_word = (text.strip().lower().split() or [""])[0]
     if _weekday(first_word) is not None and typed.due <= now:

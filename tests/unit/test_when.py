@@ -103,6 +103,30 @@ def test_a_day_alone_the_shop_is_closed_is_the_next_open_days_close(
         assert reading.moved.endswith("moved to the close of the next open day.")
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("2020-01-01", "Wed 1 Jan 2020 has already passed; pick a time in the future."),
+        ("1/1/2020 12:00", "Wed 1 Jan 2020, 12:00 has already passed; pick a time in the future."),
+        ("today 01:00", "Sat 28 Nov, 01:00 has already passed; pick a time in the future."),
+        ("2026-11-27", "Fri 27 Nov has already passed; pick a time in the future."),
+    ],
+)
+def test_a_due_time_already_past_is_refused_in_one_sentence_before_enter(typed: str, said: str) -> None:
+    """The promise and snooze dialogs preview what they read as it is typed: a day in the
+    past showed "Due Wed 1 Jan 2020" with no warning until Enter."""
+    with pytest.raises(InvalidInput) as passed:
+        read_due(typed, CALENDAR, SAT)
+    assert str(passed.value) == said
+    assert str(understood_due(typed, CALENDAR, SAT)) == said
+
+
+def test_today_after_the_shops_close_has_passed() -> None:
+    after_close = _utc(2026, 11, 28, 16, 30)
+    with pytest.raises(InvalidInput, match=r"^Sat 28 Nov, 16:00 has already passed"):
+        read_due("today", CALENDAR, after_close)
+
+
 @pytest.mark.parametrize("typed", ["today 13:00", "today 16:00", "mon 09:00", "mon", "in 2 working hours"])
 def test_a_due_time_while_open_or_at_closing_stays(typed: str) -> None:
     assert read_due(typed, CALENDAR, SAT).moved == ""
