@@ -136,23 +136,27 @@ class StoreCalendar:
         a callback's, a status update's, or a day typed alone), not a time of day."""
         return self.closing(self.local_date(moment)) == moment
 
-    def kept_open(self, due: datetime, now: datetime, *, by_close: bool) -> datetime:
+    def kept_open(
+        self, due: datetime, now: datetime, *, by_close: bool, notice: timedelta = timedelta(0)
+    ) -> datetime:
         """Where a due time that falls while the shop is shut moves (after the shop's
         hours or holidays changed under it): the one rule, for every kind of follow-up.
 
         A due time is a deadline someone was told, so it moves earlier while the shop
-        still opens before it, and later only when it cannot be kept: "by close" goes to
-        its own day's new close if the shop still opens that day and has not closed yet;
-        otherwise any due time goes to the last moment the shop is open before it that is
-        still ahead (the close of the open day before a new holiday, the close before a
-        new lunch break); failing that, to the next time the shop is open after it (for
-        "by close", the next open day's close, as "next open day" is read)."""
-        day = self.local_date(due)
+        still opens before it with at least `notice` left to keep it by (the shop's
+        callback cut-off: a close sooner than that is as good as past), and later only
+        when it cannot be kept: "by close" goes to its own day's new close if the shop
+        still opens that day and closes after `now + notice`; otherwise any due time goes
+        to the last moment the shop is open before it that is still that far ahead (the
+        close of the open day before a new holiday, the close before a new lunch break);
+        failing that, to the next time the shop is open after it (for "by close", the
+        next open day's close, as "next open day" is read)."""
+        day, soonest = self.local_date(due), now + notice
         if by_close:
             closing = self.closing(day)
-            if closing is not None and closing > now:
+            if closing is not None and closing > soonest:
                 return closing
-        earlier = self._last_close_between(now, due)
+        earlier = self._last_close_between(soonest, due)
         if earlier is not None:
             return earlier
         if by_close:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, update
@@ -88,11 +89,13 @@ def move_off_closed_times(
     after: StoreCalendar,
     reason: str,
     *,
+    notice: timedelta,
     field: str = "",
 ) -> DueMoves:
     """Move every open follow-up still ahead whose due time `after` leaves shut, inside the
     caller's write transaction (the one that changes the settings), as `actor`; `before`
-    is the calendar the due times were set by (it says which were "by close"). Refuses
+    is the calendar the due times were set by (it says which were "by close"), `notice`
+    the least time an earlier due time must leave (the shop's callback cut-off). Refuses
     (`InvalidInput` about `field`) hours that leave nowhere to move them."""
     assert actor.staff_id is not None, "only a shift lead changes the shop's hours"
     now = ctx.now()
@@ -107,7 +110,10 @@ def move_off_closed_times(
     if not shut:
         return NOTHING_MOVED
     try:
-        plan = {due: after.kept_open(due, now, by_close=before.is_close_of_business(due)) for due in shut}
+        plan = {
+            due: after.kept_open(due, now, by_close=before.is_close_of_business(due), notice=notice)
+            for due in shut
+        }
     except ValueError:
         owed = session.exec(
             select(func.count()).select_from(FollowUp).where(*owned_open, col(FollowUp.due_at).in_(shut))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -201,6 +201,7 @@ def _store(ctx: ShopContext, actor: Actor, edit: Edit) -> _Stored:
                 StoreCalendar(kept_rules.shop),
                 StoreCalendar(rules.shop),
                 due_moves.reason_for(set(changed)),
+                notice=timedelta(minutes=rules.followups.callback_cutoff_minutes),
                 field=next(iter(wanted)),
             )
     ctx.forget_rules()

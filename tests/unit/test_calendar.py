@@ -4,7 +4,7 @@ values stay right across daylight-saving changes in Europe/London (29 March and
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -194,6 +194,7 @@ def test_new_york_uses_the_store_date_not_the_utc_date() -> None:
 # --- a due time the shop's new hours or holidays leave shut ------------------------------
 
 FRIDAY_11AM = _utc(2026, 11, 20, 11, 0)
+TODAY_CLOSE = _utc(2026, 11, 20, 17, 30)
 
 
 @pytest.mark.parametrize(
@@ -271,6 +272,20 @@ def test_a_due_time_left_shut_moves_earlier_while_it_can_else_to_the_next_open_t
     calendar = _calendar(**shop)
     assert not calendar.is_open_or_closing_at(due)
     assert calendar.kept_open(due, now, by_close=by_close) == moved
+
+
+def test_an_earlier_time_needs_the_notice_given_or_the_due_time_moves_on() -> None:
+    """With an hour's notice: at 12:30, a close at 13:00 is too soon to move to."""
+    calendar = _calendar(hours={"fri": "09:00-13:00"})
+    now, notice = _utc(2026, 11, 20, 12, 30), timedelta(hours=1)
+    assert calendar.kept_open(TODAY_CLOSE, now, by_close=True) == _utc(2026, 11, 20, 13, 0)
+    assert calendar.kept_open(TODAY_CLOSE, now, by_close=True, notice=notice) == _utc(2026, 11, 21, 16, 0)
+    assert calendar.kept_open(_utc(2026, 11, 20, 15, 0), now, by_close=False, notice=notice) == (
+        _utc(2026, 11, 21, 10, 0)
+    )
+    assert calendar.kept_open(TODAY_CLOSE, _utc(2026, 11, 20, 11, 59), by_close=True, notice=notice) == (
+        _utc(2026, 11, 20, 13, 0)
+    )
 
 
 def test_a_due_time_is_by_close_when_it_is_its_days_close() -> None:

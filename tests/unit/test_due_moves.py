@@ -18,7 +18,7 @@ import pytest
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel, FollowUp, FollowUpDue, FollowUpKind
 from counter_tui.errors import InvalidInput
-from counter_tui.services import followups, shop_settings
+from counter_tui.services import followups, shop_settings, status_updates
 from counter_tui.services.context import ShopContext
 from counter_tui.services.end_of_day import end_of_day
 from counter_tui.services.followup_snooze import due_history, reschedule_followup
@@ -245,3 +245,36 @@ def test_many_follow_ups_move_in_one_statement_per_due_time(
     assert statements.count("update followup") == 2
     assert statements.count("insert followupdue") == 1
     assert row_count(FollowUpDue) == 400
+
+
+def test_a_close_too_soon_to_keep_it_by_is_no_earlier_time_to_move_to(
+    ctx: ShopContext, team: Team, bob: int, clock: ManualClock, fetch: Callable[..., Any]
+) -> None:
+    """The tester's morning: at 06:37 on Monday 30 November, Tuesday made a holiday, then
+    Monday cut to 04:00-06:45. Moving the day's work to 06:45, eight minutes away, would
+    only make it overdue; a close less than the callback cut-off (an hour) away is too
+    soon, as it is for a callback asked then, so it all goes to Wednesday."""
+    clock.moment = _utc(2026, 11, 30, 6, 37)
+    callback = _callback(ctx, team, bob)
+    update = status_updates.start_status_update(
+        ctx, team.sam, bob, about="Sofa order", channel=Channel.IN_PERSON, every_days=1
+    )
+    promise = _promise(ctx, team, bob, _utc(2026, 11, 30, 9, 37))
+    monday_close, tuesday_close = _utc(2026, 11, 30, 17, 30), _utc(2026, 12, 1, 17, 30)
+    assert _due(fetch, callback, update) == [(monday_close, None), (tuesday_close, None)]
+
+    assert shop_settings.add_holiday(ctx, team.lead, date(2026, 12, 1)).followups_moved == 1
+    assert _due(fetch, update) == [(monday_close, tuesday_close)]  # earlier: hours ahead yet
+
+    assert shop_settings.set_hours(ctx, team.lead, "mon", "04:00-06:45").followups_moved == 3
+
+    wednesday_opens, wednesday_close = _utc(2026, 12, 2, 9, 0), _utc(2026, 12, 2, 17, 30)
+    assert _due(fetch, callback, update, promise) == [
+        (wednesday_close, monday_close),
+        (wednesday_close, tuesday_close),
+        (wednesday_opens, _utc(2026, 11, 30, 9, 37)),
+    ]
+    assert end_of_day(ctx, team.lead).unreturned_calls == ()
+    # Where a callback asked now is due, and a thank-you for a visit ending now.
+    assert ctx.calendar.callback_due(ctx.now(), 60) == wednesday_close
+    assert ctx.calendar.thank_you_due(ctx.now()) == wednesday_close
