@@ -265,7 +265,8 @@ class FollowUpRules(StrictModel):
         60,
         ge=0,
         le=MINUTES_A_DAY,
-        description="Callbacks asked within this many minutes of close are due next business day.",
+        description="Callbacks asked within this many minutes of close are due next business day; "
+        "a due time new hours leave shut moves earlier only to a close at least this far ahead.",
     )
     status_update_every_days: int = Field(
         3,

@@ -4,7 +4,8 @@ add or remove a holiday.
 
 Every terminal reads these from the database, so a change here reaches all of them
 without a restart. Changing asks for a shift lead's name and PIN (`lead_auth`) and is
-audited as that lead; the rules live in `services/shop_settings.py`.
+audited as that lead; the rules live in `services/shop_settings.py`. A change of when the
+shop is open says how many open follow-ups it moved off times the shop is now shut.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import typer
 from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_for_command
 from counter_tui.services import shop_settings
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.shop_rules import ShopRules, flatten, show_value
+from counter_tui.services.due_moves import moved_said
+from counter_tui.services.shop_settings import SettingsChanged
+from counter_tui.shop_rules import flatten, show_value
 from counter_tui.text import one_line
 
 shop_app = typer.Typer(
@@ -60,8 +63,8 @@ def shop_set(
     from counter_tui.commands.common import command_shop
 
     with command_shop(ctx) as shop:
-        rules = shop_settings.change(shop, _lead(shop, "shop set", lead, lead_pin), {key: value})
-    _say_now(rules, key)
+        changed = shop_settings.change(shop, _lead(shop, "shop set", lead, lead_pin), {key: value})
+    _say_now(changed, key)
 
 
 @shop_app.command("hours")
@@ -78,8 +81,8 @@ def shop_hours(
     from counter_tui.commands.common import command_shop
 
     with command_shop(ctx) as shop:
-        rules = shop_settings.set_hours(shop, _lead(shop, "shop hours", lead, lead_pin), weekday, hours)
-    _say_now(rules, f"shop.hours.{weekday.strip().lower()[:3]}")
+        changed = shop_settings.set_hours(shop, _lead(shop, "shop hours", lead, lead_pin), weekday, hours)
+    _say_now(changed, f"shop.hours.{weekday.strip().lower()[:3]}")
 
 
 @holiday_app.command("add")
@@ -94,7 +97,7 @@ def holiday_add(
     with command_shop(ctx) as shop:
         added = shop_settings.add_holiday(shop, _lead(shop, "shop holiday add", lead, lead_pin), wanted)
     said = "is now a holiday" if added.changed else "was already a holiday; nothing changed"
-    _say_holidays(added.rules, wanted, said)
+    _say_holidays(added, wanted, said)
 
 
 @holiday_app.command("remove")
@@ -106,8 +109,10 @@ def holiday_remove(
 
     wanted = parse_day(day)
     with command_shop(ctx) as shop:
-        rules = shop_settings.remove_holiday(shop, _lead(shop, "shop holiday remove", lead, lead_pin), wanted)
-    _say_holidays(rules, wanted, "is no longer a holiday")
+        changed = shop_settings.remove_holiday(
+            shop, _lead(shop, "shop holiday remove", lead, lead_pin), wanted
+        )
+    _say_holidays(changed, wanted, "is no longer a holiday")
 
 
 def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | None) -> Actor:
@@ -123,12 +128,20 @@ def _lead(shop: ShopContext, command: str, lead: str | None, lead_pin: str | Non
     return allowed_by
 
 
-def _say_now(rules: ShopRules, key: str) -> None:
+def _say_now(changed: SettingsChanged, key: str) -> None:
     """The setting's new value, shown like any stored text (`one_line`: nothing that could
-    drive the lead's terminal), or that it is empty."""
-    typer.echo(f"{key} is now {one_line(show_value(key, flatten(rules)[key])) or 'empty'}.")
+    drive the lead's terminal), or that it is empty; and the follow-ups it moved."""
+    typer.echo(f"{key} is now {one_line(show_value(key, flatten(changed.rules)[key])) or 'empty'}.")
+    _say_moved(changed)
 
 
-def _say_holidays(rules: ShopRules, day: date, what: str) -> None:
-    remaining = ", ".join(holiday.isoformat() for holiday in rules.shop.holidays) or "none"
+def _say_holidays(changed: SettingsChanged, day: date, what: str) -> None:
+    remaining = ", ".join(holiday.isoformat() for holiday in changed.rules.shop.holidays) or "none"
     typer.echo(f"{day.isoformat()} {what}. Holidays: {remaining}.")
+    _say_moved(changed)
+
+
+def _say_moved(changed: SettingsChanged) -> None:
+    """How many open follow-ups the change moved off times the shop is now shut, if any."""
+    if changed.followups_moved:
+        typer.echo(moved_said(changed.followups_moved))

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import AuditChainHead, AuditEvent
 from counter_tui.errors import InvalidInput
+from counter_tui.sentences import counted
 from counter_tui.services import audit, audit_chain
 from counter_tui.services.context import ShopContext
 from counter_tui.text import one_line
@@ -254,9 +255,10 @@ class _Walk:
             return
         if head.events > self.count and head.last_hash != self.expected and self.last is not None:
             missing = head.events - self.count
-            plural = "s were" if missing != 1 else " was"
+            were = "were" if missing != 1 else "was"
             where = self.last.describe(self.ctx)
-            sentence = f"The {missing} newest audit event{plural} removed (the chain now ends at {where})."
+            removed = f"The {counted(missing, 'newest audit event')} {were} removed"
+            sentence = f"{removed} (the chain now ends at {where})."
             self.problems.append(Problem("removed_newest", self.last, sentence, count=missing))
             return
         self.problems.append(

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Channel, Customer, FollowUp, FollowUpKind, FollowUpStatus
 from counter_tui.errors import NotAllowed
+from counter_tui.sentences import counted
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import CHANNEL_LABELS, FOLLOWUP_LABELS
 from counter_tui.services.when import day_words
@@ -86,7 +87,7 @@ def held_sentence(ctx: ShopContext, customer: Customer, contact: LastContact) ->
     days = ctx.rules.followups.contact_cadence_days
     return (
         f"{customer.name} was contacted on {when} {contact.how()}, and the shop reaches out at most once "
-        f"every {days} days so as not to hound them: not before {until}"
+        f"every {counted(days, 'day')} so as not to hound them: not before {until}"
     )
 
 

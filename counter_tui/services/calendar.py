@@ -101,13 +101,19 @@ class StoreCalendar:
             day = day + timedelta(days=1)
         raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
+    def next_open_days_close(self, after: date) -> datetime:
+        """Close of business on the first open day strictly after `after`: "next open day"
+        (a thank-you, a due time left empty), and where a day the shop is closed sends a
+        due time "by close" (a day typed alone, one a new holiday or new hours leave
+        shut). The one rule for all of them."""
+        closing = self.closing(self.next_open_day(after))
+        assert closing is not None
+        return closing
+
     def thank_you_due(self, moment: datetime) -> datetime:
         """End of the next business day after `moment`: when a thank-you for a visit that
         ended then is due, and the default for every due time typed at the counter."""
-        next_day = self.next_open_day(self.local_date(moment))
-        closing = self.closing(next_day)
-        assert closing is not None
-        return closing
+        return self.next_open_days_close(self.local_date(moment))
 
     def is_open_or_closing_at(self, moment: datetime) -> bool:
         """Whether the shop is open at `moment`, counting the closing minute itself
@@ -125,6 +131,48 @@ class StoreCalendar:
             day = day + timedelta(days=1)
         raise ValueError("The shop has no open day in the next year; check the opening hours.")
 
+    def is_close_of_business(self, moment: datetime) -> bool:
+        """Whether `moment` is the close of its day (a due time "by close": a thank-you's,
+        a callback's, a status update's, or a day typed alone), not a time of day."""
+        return self.closing(self.local_date(moment)) == moment
+
+    def kept_open(
+        self, due: datetime, now: datetime, *, by_close: bool, notice: timedelta = timedelta(0)
+    ) -> datetime:
+        """Where a due time that falls while the shop is shut moves (after the shop's
+        hours or holidays changed under it): the one rule, for every kind of follow-up.
+
+        A due time is a deadline someone was told, so it moves earlier while the shop
+        still opens before it with at least `notice` left to keep it by (the shop's
+        callback cut-off: a close sooner than that is as good as past), and later only
+        when it cannot be kept: "by close" goes to its own day's new close if the shop
+        still opens that day and closes after `now + notice`; otherwise any due time goes
+        to the last moment the shop is open before it that is still that far ahead (the
+        close of the open day before a new holiday, the close before a new lunch break);
+        failing that, to the next time the shop is open after it (for "by close", the
+        next open day's close, as "next open day" is read)."""
+        day, soonest = self.local_date(due), now + notice
+        if by_close:
+            closing = self.closing(day)
+            if closing is not None and closing > soonest:
+                return closing
+        earlier = self._last_close_between(soonest, due)
+        if earlier is not None:
+            return earlier
+        if by_close:
+            return self.next_open_days_close(day)
+        return self.next_opening(due)
+
+    def _last_close_between(self, start: datetime, end: datetime) -> datetime | None:
+        """The latest end of an opening period after `start` and at or before `end`."""
+        day, first = self.local_date(end), self.local_date(start)
+        while day >= first:
+            for _opens, closes in reversed(self.periods(day)):
+                if start < closes <= end:
+                    return closes
+            day = day - timedelta(days=1)
+        return None
+
     def callback_due(self, asked_at: datetime, cutoff_minutes: int) -> datetime:
         """Before today's close; the next business day's close if asked within the cutoff
         before close, after close, or on a day the shop is closed."""
@@ -132,18 +180,16 @@ class StoreCalendar:
         closing = self.closing(today)
         if closing is not None and asked_at < closing - timedelta(minutes=cutoff_minutes):
             return closing
-        next_closing = self.closing(self.next_open_day(today))
-        assert next_closing is not None
-        return next_closing
+        return self.next_open_days_close(today)
 
     def status_update_due(self, from_moment: datetime, every_days: int) -> datetime:
         """Close of business `every_days` calendar days on, moved to an open day."""
-        day = self.local_date(from_moment) + timedelta(days=every_days)
-        if not self.is_open_day(day):
-            day = self.next_open_day(day)
-        closing = self.closing(day)
-        assert closing is not None
-        return closing
+        return self.close_of_day(self.local_date(from_moment) + timedelta(days=every_days))
+
+    def close_of_day(self, day: date) -> datetime:
+        """What "by `day`" means: its close of business, or the next open day's close when
+        the shop is closed that day (a day typed alone, a status update's day)."""
+        return self.closing(day) or self.next_open_days_close(day)
 
     def end_of_today(self, moment: datetime) -> datetime:
         """Midnight at the end of the store's day containing `moment`, in UTC."""

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, DayClose, HandoffRequest, HandoffStatus, Visit
 from counter_tui.errors import Conflict
+from counter_tui.sentences import counted, listed
 from counter_tui.services.closing_views import CloseSeen
 from counter_tui.services.context import ShopContext
 from counter_tui.services.queries import staff_names, visit_who
@@ -84,12 +85,11 @@ def what_changed(session: Session, ctx: ShopContext, seen: CloseSeen, now: Close
             f"{changes[0][0].upper()}{changes[0][1:]}; nothing is left to close.", nothing_left=True
         )
     named = changes if len(changes) <= SAID + 1 else [*changes[:SAID], _more(len(changes) - SAID)]
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    return CloseChanged(f"Since you opened this, {listed}; {AGAIN}")
+    return CloseChanged(f"Since you opened this, {listed(named)}; {AGAIN}")
 
 
 def _more(count: int) -> str:
-    return f"{count} more change{'s' if count != 1 else ''}"
+    return counted(count, "more change")
 
 
 def _close_said(session: Session, ctx: ShopContext, close: DayClose) -> str:

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from counter_tui.sentences import counted
+
 NOBODY = "nobody"
 
 
@@ -36,7 +38,7 @@ class ClosingHandoff:
 
 def handoffs_said(count: int) -> str:
     """`1 pending hand-off request`, `2 pending hand-off requests`."""
-    return f"{count} pending hand-off request{'s' if count != 1 else ''}"
+    return counted(count, "pending hand-off request")
 
 
 def owners_count(visits: tuple[ClosingVisit, ...]) -> tuple[tuple[str, int], ...]:
@@ -53,7 +55,7 @@ def visits_summary(visits: tuple[ClosingVisit, ...]) -> str:
         f"{count} nobody had greeted" if name == NOBODY else f"{count} with {name}"
         for name, count in owners_count(visits)
     )
-    return f"{len(visits)} visit{'s' if len(visits) != 1 else ''}: {owners}"
+    return f"{counted(len(visits), 'visit')}: {owners}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, or_, select
 
 from counter_tui.db.models import Customer
 from counter_tui.errors import Conflict
+from counter_tui.sentences import counted
 
 CANDIDATES_MAX = 5
 
@@ -47,7 +48,7 @@ class PossibleDuplicate(Conflict):
         else:
             offer = "Link this visit to one of them" if on_visit else "Open one of their records"
             message = (
-                f"{len(candidates)} customers on file have the same phone number or email. "
+                f"{counted(len(candidates), 'customer')} on file have the same phone number or email. "
                 f"{offer}, or {anyway}."
             )
         super().__init__(message)

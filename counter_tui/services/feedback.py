@@ -34,6 +34,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import InvalidInput, NotFound
 from counter_tui.limits import fitted, limited, lowered
+from counter_tui.sentences import counted
 from counter_tui.services import audit
 from counter_tui.services.cadence import allowed_from, holding_contact
 from counter_tui.services.context import Actor, ShopContext
@@ -90,7 +91,9 @@ def record_feedback(
         raise InvalidInput("A rating is 1 to 5, or leave it out.", field="rating")
     tags = normalise_topics(topics)
     if len(tags) > TOPICS_PER_FEEDBACK:
-        raise InvalidInput(f"Use at most {TOPICS_PER_FEEDBACK} topics; pick the main ones.", field="topics")
+        raise InvalidInput(
+            f"Use at most {counted(TOPICS_PER_FEEDBACK, 'topic')}; pick the main ones.", field="topics"
+        )
     with ctx.database.write() as session:
         staff = require(session, actor, Action.KEEP_CUSTOMER_RECORD)
         if visit_id is not None:

@@ -21,6 +21,7 @@ from counter_tui.db.turns import Turn, one_at_a_time
 from counter_tui.errors import InvalidInput, SignInFailed
 from counter_tui.kiosk_words import ENGLISH, say
 from counter_tui.limits import LIMITS, limited
+from counter_tui.sentences import counted
 from counter_tui.services import audit, pin_guard, visits
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, allows
@@ -115,7 +116,7 @@ def _unlock_limits(ctx: ShopContext) -> pin_guard.Limits:
 
 
 def _locked_message(minutes: int) -> str:
-    return f"Too many wrong PINs at this kiosk. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    return f"Too many wrong PINs at this kiosk. Try again in {counted(minutes, 'minute')}."
 
 
 def unlock(ctx: ShopContext, terminal: str, pin: str) -> Actor:

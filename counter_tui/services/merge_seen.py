@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import Customer, CustomerMerge
-from counter_tui.sentences import listed
+from counter_tui.sentences import counted, listed
 from counter_tui.services.changed_meanwhile import ChangedMeanwhile
 from counter_tui.services.context import ShopContext
 from counter_tui.services.labels import CHANNEL_LABELS
@@ -116,7 +116,7 @@ def what_changed(seen: MergeSeen, now: MergePreview) -> MergeChanged | None:
 
 
 def _more(count: int) -> str:
-    return f"{count} more change{'s' if count != 1 else ''}"
+    return counted(count, "more change")
 
 
 def _counted(counts: list[tuple[int, str, str]]) -> str:

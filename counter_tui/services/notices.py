@@ -4,8 +4,9 @@ lead's decision; the new owner hears that a customer is now theirs and from whom
 an approved hand-off or a lead's reassignment); the previous owner hears of a
 reassignment they did not make; a visit's owner hears that someone else ended or
 reopened it (not of the day close, which ends every visit at once); a follow-up's owner
-hears that its email was not sent, with the server's reason. Nobody is told about what
-they did themselves.
+hears that its email was not sent, with the server's reason, and how many of theirs a
+lead's change of the shop's hours or holidays moved (one notice, not one a follow-up).
+Nobody is told about what they did themselves.
 
 The change feed gives every terminal the same changes; each terminal asks this module
 what its signed-in person should hear, so the rule lives here and not in the screens.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import AuditEvent, Customer, FollowUp, HandoffRequest, Outcome, Staff, Visit
-from counter_tui.sentences import join_sentences
+from counter_tui.sentences import counted, join_sentences
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.labels import OUTCOME_LABELS
@@ -31,7 +32,9 @@ HANDOFF_ACTIONS = ("handoff.requested", "handoff.approved", "handoff.denied")
 EMAIL_NOT_SENT = "followup.reopened"
 """The outbox's sender gave up on an email and opened its follow-up again."""
 ENDING_ACTIONS = ("visit.ended", "visit.reopened")
-NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", *ENDING_ACTIONS, EMAIL_NOT_SENT)
+DUE_MOVED = "followup.due_moved"
+"""A change of the shop's hours or holidays moved open follow-ups (`due_moves.py`)."""
+NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", *ENDING_ACTIONS, EMAIL_NOT_SENT, DUE_MOVED)
 PASSED_ACTIONS = ("handoff.approved", "visit.reassigned")
 SIGNED_IN = "staff.signed_in"
 
@@ -73,6 +76,8 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
                 continue
             if event.action == EMAIL_NOT_SENT:
                 notice = _email_notice(session, staff, event)
+            elif event.action == DUE_MOVED:
+                notice = _due_moved_notice(staff, names, event)
             elif event.action in HANDOFF_ACTIONS:
                 notice = _handoff_notice(session, staff, names, event)
             elif event.action in ENDING_ACTIONS:
@@ -95,6 +100,24 @@ def _email_notice(session: Session, staff: Staff, event: AuditEvent) -> Notice |
     return Notice(
         "Email not sent",
         join_sentences(f"Your email to {who} was not sent", reason, "It is open again in My follow-ups (f)"),
+    )
+
+
+def _due_moved_notice(staff: Staff, names: dict[int, str], event: AuditEvent) -> Notice | None:
+    """An owner whose follow-ups a lead's change of hours or holidays moved hears how many."""
+    details = json.loads(event.details)
+    mine = int(details.get("owners", {}).get(str(staff.id), 0))
+    if not mine:
+        return None
+    reason = str(details.get("reason", "the shop's hours changed"))
+    by = names.get(event.actor_id or -1, "a shift lead")
+    return Notice(
+        "Follow-ups moved",
+        join_sentences(
+            f"{reason[:1].upper()}{reason[1:]} ({by}): {counted(mine, 'follow-up')} of yours fell when "
+            "the shop is closed and moved to when it is open",
+            "See My follow-ups (f)",
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import func
 from sqlmodel import col, or_, select
 
 from counter_tui.db.models import Customer, CustomerNote, Visit, VisitNeed
+from counter_tui.sentences import counted
 from counter_tui.services import audit, erasure
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
@@ -104,7 +105,7 @@ def run_retention(ctx: ShopContext, actor: Actor, *, dry_run: bool = False) -> R
     erased = 0
     if plan.unseen_since is not None:
         days = ctx.read_rules().retention.customers_unseen_days
-        reason = f"retention rule: not seen for {days} days"
+        reason = f"retention rule: not seen for {counted(days, 'day')}"
         for customer_id in plan.customer_ids:
             erasure.erase_customer(ctx, actor, customer_id, reason)
             erased += 1
@@ -112,7 +113,7 @@ def run_retention(ctx: ShopContext, actor: Actor, *, dry_run: bool = False) -> R
     if plan.text_before is not None:
         days = ctx.read_rules().retention.visit_text_days
         blanked = erasure.blank_visit_text(
-            ctx, actor, plan.text_before, reason=f"retention rule: visit text kept {days} days"
+            ctx, actor, plan.text_before, reason=f"retention rule: visit text kept {counted(days, 'day')}"
         )
     with ctx.database.write() as session:
         require(session, actor, Action.APPLY_RETENTION)

@@ -4,7 +4,10 @@ terminal's settings file into a new shop.
 Every change is checked by the settings models as a whole (so a value is refused with a
 sentence beside its field, never stored half-valid), written with its audit event in
 one transaction, and seen by every terminal: the change feed reports the audit event and
-each terminal reads the rules again (`ShopContext.forget_rules`).
+each terminal reads the rules again (`ShopContext.forget_rules`). Every change of the
+hours, holidays or time zone (`shop set`, `shop hours`, `shop holiday add/remove`, the
+settings screen: all of them through `_store`) moves the open follow-ups it leaves due
+while the shop is shut, in the same transaction (`due_moves.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,7 +25,8 @@ from sqlmodel import Session, select
 from counter_tui.db.models import ShopSetting
 from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
-from counter_tui.services import audit
+from counter_tui.services import audit, due_moves
+from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
 from counter_tui.shop_rules import (
@@ -59,19 +63,26 @@ class SettingView:
 
 
 @dataclass(frozen=True)
-class HolidayAdded:
-    """The rules after `add_holiday`; `changed` is False when the day was a holiday already."""
+class SettingsChanged:
+    """The rules after a change; `changed` is False when nothing needed changing (a day
+    that was a holiday already), and `followups_moved` counts the open follow-ups the
+    change left due while the shop is shut, moved to when it is open."""
 
     rules: ShopRules
-    changed: bool
+    changed: bool = True
+    followups_moved: int = 0
 
 
 @dataclass(frozen=True)
 class _Stored:
-    """The rules after a change, and the values kept before it."""
+    """The rules after a change, the values kept before it, and what it moved."""
 
     rules: ShopRules
     before: Mapping[str, Any]
+    moved: due_moves.DueMoves = due_moves.NOTHING_MOVED
+
+    def said(self, *, changed: bool = True) -> SettingsChanged:
+        return SettingsChanged(self.rules, changed, self.moved.moved)
 
 
 def listing(ctx: ShopContext) -> list[SettingView]:
@@ -86,20 +97,21 @@ def current(ctx: ShopContext) -> ShopRules:
     return ctx.refresh_rules()
 
 
-def change(ctx: ShopContext, actor: Actor, typed: Mapping[str, str]) -> ShopRules:
+def change(ctx: ShopContext, actor: Actor, typed: Mapping[str, str]) -> SettingsChanged:
     """Set settings from typed text (`{"shop.hours.fri": "09:00-16:00"}`); a shift lead
     only. Refuses an unknown key (naming the nearest) or a value the rules do not accept
-    (`InvalidInput` with `field` the key), changing nothing. Returns the new rules.
+    (`InvalidInput` with `field` the key), changing nothing. Returns the new rules, and
+    how many follow-ups moved off times the shop is now shut.
 
     The typed text is cleaned (`limited`); text read out of it, such as the kiosk choices'
     JSON, is cleaned again by the models (`config.SettingText`)."""
     wanted = {
         check_key(key): parse_text(key, limited(text, "setting", param=key)) for key, text in typed.items()
     }
-    return _store(ctx, actor, lambda _kept: wanted).rules
+    return _store(ctx, actor, lambda _kept: wanted).said()
 
 
-def set_hours(ctx: ShopContext, actor: Actor, weekday: str, hours: str) -> ShopRules:
+def set_hours(ctx: ShopContext, actor: Actor, weekday: str, hours: str) -> SettingsChanged:
     """One weekday's hours: `"09:00-17:30"`, `"09:00-12:30,13:30-17:30"` or `"closed"`."""
     day = weekday.strip().lower()[:3]
     if day not in WEEKDAYS:
@@ -107,15 +119,15 @@ def set_hours(ctx: ShopContext, actor: Actor, weekday: str, hours: str) -> ShopR
     return change(ctx, actor, {f"shop.hours.{day}": hours})
 
 
-def add_holiday(ctx: ShopContext, actor: Actor, day: date) -> HolidayAdded:
+def add_holiday(ctx: ShopContext, actor: Actor, day: date) -> SettingsChanged:
     """Close the shop on `day` (it stops counting as a business day for due times); a day
     that is a holiday already is left as it is. The list is read and written in one
     transaction, so two leads adding days at once both keep theirs."""
     stored = _store(ctx, actor, lambda kept: {HOLIDAYS: [*kept[HOLIDAYS], day.isoformat()]})
-    return HolidayAdded(stored.rules, changed=day.isoformat() not in stored.before[HOLIDAYS])
+    return stored.said(changed=day.isoformat() not in stored.before[HOLIDAYS])
 
 
-def remove_holiday(ctx: ShopContext, actor: Actor, day: date) -> ShopRules:
+def remove_holiday(ctx: ShopContext, actor: Actor, day: date) -> SettingsChanged:
     """Open the shop again on `day` (its usual hours for that weekday)."""
 
     def without_day(kept: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -123,7 +135,7 @@ def remove_holiday(ctx: ShopContext, actor: Actor, day: date) -> ShopRules:
             raise InvalidInput(f"{day.isoformat()} is not a holiday.", field=HOLIDAYS)
         return {HOLIDAYS: [other for other in kept[HOLIDAYS] if other != day.isoformat()]}
 
-    return _store(ctx, actor, without_day).rules
+    return _store(ctx, actor, without_day).said()
 
 
 def import_if_empty(ctx: ShopContext) -> bool:
@@ -149,12 +161,14 @@ def import_if_empty(ctx: ShopContext) -> bool:
 
 def _store(ctx: ShopContext, actor: Actor, edit: Edit) -> _Stored:
     """Check the rules with `edit`'s values applied, then write what changed and its audit
-    event. `edit` is given the values as kept now, read (and on PostgreSQL locked) in the
+    event, and move the follow-ups a change of when the shop is open leaves due while it
+    is shut. `edit` is given the values as kept now, read (and on PostgreSQL locked) in the
     same write transaction, so a change built on them never undoes another's meanwhile."""
     with ctx.database.write() as session:
         require(session, actor, Action.CHANGE_SHOP_SETTINGS)
         before = _stored(session, ctx)
-        kept = flatten(rules_kept(before)[0])
+        kept_rules = rules_kept(before)[0]
+        kept = flatten(kept_rules)
         wanted = edit(kept)
         try:
             rules = rules_from({**kept, **wanted})
@@ -178,8 +192,20 @@ def _store(ctx: ShopContext, actor: Actor, edit: Edit) -> _Stored:
                 for key, value in changed.items()
             },
         )
+        moved = due_moves.NOTHING_MOVED
+        if due_moves.changes_when_open(set(changed)):
+            moved = due_moves.move_off_closed_times(
+                session,
+                ctx,
+                actor,
+                StoreCalendar(kept_rules.shop),
+                StoreCalendar(rules.shop),
+                due_moves.reason_for(set(changed)),
+                notice=timedelta(minutes=rules.followups.callback_cutoff_minutes),
+                field=next(iter(wanted)),
+            )
     ctx.forget_rules()
-    return _Stored(rules, kept)
+    return _Stored(rules, kept, moved)
 
 
 def _stored(session: Session, ctx: ShopContext) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 from counter_tui.db.models import Role, Staff
 from counter_tui.errors import Conflict, InvalidInput, NotAllowed, NotFound, SignInFailed
 from counter_tui.limits import limited
+from counter_tui.sentences import counted
 from counter_tui.services import audit, pin_ahead, pin_guard, terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.open_work import OpenWork, cancel_handoffs_to, pass_on, work_of
@@ -53,7 +54,7 @@ def validate_pin(pin: str) -> str:
     """A PIN of 4-12 digits, or a refusal saying so."""
     pin = pin.strip()
     if not pin.isdigit() or not (PIN_MIN <= len(pin) <= PIN_MAX):
-        raise InvalidInput(f"A PIN is {PIN_MIN} to {PIN_MAX} digits.", field="pin")
+        raise InvalidInput(f"A PIN is {PIN_MIN} to {counted(PIN_MAX, 'digit')}.", field="pin")
     return pin
 
 
@@ -207,8 +208,8 @@ def reactivate(ctx: ShopContext, actor: Actor | None, *, name: str) -> None:
 
 def _lockout_message(name: str, minutes: int) -> str:
     return (
-        f"Too many wrong PINs for {name} at this terminal. Wait {minutes} minute"
-        f"{'s' if minutes != 1 else ''}, or ask a shift lead to clear the lockout or set a new PIN."
+        f"Too many wrong PINs for {name} at this terminal. Wait {counted(minutes, 'minute')}"
+        ", or ask a shift lead to clear the lockout or set a new PIN."
     )
 
 

@@ -30,6 +30,7 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import Conflict
 from counter_tui.kiosk_words import tag
+from counter_tui.sentences import counted
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_record import build_customer_detail
 from counter_tui.services.labels import need_label
@@ -52,9 +53,9 @@ def check_can_sign_out(ctx: ShopContext, actor: Actor) -> None:
     owned = open_visits_owned_by(ctx, actor)
     if owned:
         names = ", ".join(row.who for row in owned[:3]) + (" …" if len(owned) > 3 else "")
-        count = "1 customer" if len(owned) == 1 else f"{len(owned)} customers"
         raise Conflict(
-            f"You still own {count} ({names}). Hand them off or end the visits before signing out."
+            f"You still own {counted(len(owned), 'customer')} ({names}). "
+            "Hand them off or end the visits before signing out."
         )
 
 

@@ -33,6 +33,7 @@ from counter_tui.db.models import (
     VisitNeed,
 )
 from counter_tui.limits import fitted
+from counter_tui.sentences import counted
 from counter_tui.services import audit, terminal_sessions
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels
@@ -155,7 +156,7 @@ def _apology_summary(ctx: ShopContext, visit: Visit, waited: int, *, greeted: bo
     assert visit.ended_at is not None
     arrived = ctx.calendar.local(visit.arrived_at).format("ddd D MMM HH:mm")
     how = "checked in at the kiosk" if visit.source.startswith("kiosk") else "asked for help"
-    waiting = f"{waited} minute{'s' if waited != 1 else ''}"
+    waiting = counted(waited, "minute")
     if greeted and waited == 0:
         return f"Apologise: they {how} at {arrived} and left unserved."
     if greeted:

@@ -107,15 +107,34 @@ class DueReading:
     moved: str = ""
 
 
+@dataclass(frozen=True)
+class _Typed:
+    """A due time as typed; `day` is the day when it was typed alone (without a time),
+    and `due` then that day's close of business (`StoreCalendar.close_of_day`)."""
+
+    due: datetime
+    day: date | None = None
+
+
 def read_due(text: str, calendar: StoreCalendar, now: datetime) -> DueReading:
-    """A typed due time, never when the shop is shut. Nothing typed is the close of the
-    next day the shop is open (as a thank-you is due); a time on a closed day or outside
-    opening hours moves to the next opening (the earliest the shop can keep it), with a
-    sentence saying so for the dialog to show before anything is saved. A time more than
-    `FURTHEST_AHEAD` away is refused."""
+    """A typed due time, never when the shop is shut and never already passed. Nothing
+    typed is the close of the next day the shop is open (as a thank-you is due); a day
+    alone is its close of business, and a day the shop is closed the next open day's
+    close (the same rule); a time on a closed day or outside opening hours moves to the
+    next opening (the earliest the shop can keep it), with a sentence saying so for the
+    dialog to show before anything is saved. A time already passed, or more than
+    `FURTHEST_AHEAD` away, is refused in one sentence the dialog shows as it is typed."""
     if not text.strip():
         return DueReading(calendar.thank_you_due(now))
-    due = parse_typed_due(text, calendar, now)
+    typed = _typed_due(text, calendar, now)
+    _refuse_passed(typed, calendar, now)
+    if typed.day is not None:
+        due = require_within_reach(typed.due, calendar, now)
+        if calendar.is_open_day(typed.day):
+            return DueReading(due)
+        closed = day_words(calendar, calendar.start_of_day(typed.day), now)
+        return DueReading(due, f"The shop is closed on {closed}; moved to the close of the next open day.")
+    due = typed.due
     if calendar.is_open_or_closing_at(due):
         return DueReading(require_within_reach(due, calendar, now))
     day = day_words(calendar, due, now)
@@ -133,34 +152,47 @@ def parse_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
     return read_due(text, calendar, now).due
 
 
-def parse_typed_due(text: str, calendar: StoreCalendar, now: datetime) -> datetime:
+def _refuse_passed(typed: _Typed, calendar: StoreCalendar, now: datetime) -> None:
+    """One sentence naming what was understood, when it has already passed: a day alone
+    before today ("Wed 1 Jan 2020"), else the time ("Sat 28 Nov, 16:00")."""
+    if typed.day is not None and typed.day < calendar.local_date(now):
+        when = day_words(calendar, calendar.start_of_day(typed.day), now)
+    elif typed.due <= now:
+        when = day_words(calendar, typed.due, now, at_time=True)
+    else:
+        return
+    raise InvalidInput(f"{when} has already passed; pick a time in the future.")
+
+
+def _typed_due(text: str, calendar: StoreCalendar, now: datetime) -> _Typed:
     """A typed due time as an aware UTC datetime, as typed (`read_due` then keeps it off
-    closed days and hours). A day without a time means that day's
-    close of business (or 17:00 when the shop is closed that day); "in N working hours"
-    (or minutes) counts only the hours the shop is open. A weekday means the next time
-    it comes that is still ahead: "fri" said on a Friday before closing is today's close
-    (as a customer hears "by Friday" on a Friday), after closing next Friday's; the
-    dialog shows the date it understood before anything is saved."""
-    due = _parse_due(text, calendar, now)
+    closed hours and refuses it when passed). A day without a time means that day's
+    close of business (the next open day's close when the shop is closed that day);
+    "in N working hours" (or minutes) counts only the hours the shop is open. A weekday
+    means the next time it comes that is still ahead: "fri" said on a Friday before
+    closing is today's close (as a customer hears "by Friday" on a Friday), after
+    closing next Friday's; the dialog shows the date it understood before anything is
+    saved."""
+    typed = _parse_due(text, calendar, now)
     first_word = (text.strip().lower().split() or [""])[0]
-    if _weekday(first_word) is not None and due <= now:
+    if _weekday(first_word) is not None and typed.due <= now:
         return _parse_due(text, calendar, now, weeks_on=1)
-    return due
+    return typed
 
 
-def _parse_due(text: str, calendar: StoreCalendar, now: datetime, weeks_on: int = 0) -> datetime:
-    """`parse_due` with the days counted from `weeks_on` weeks after today."""
+def _parse_due(text: str, calendar: StoreCalendar, now: datetime, weeks_on: int = 0) -> _Typed:
+    """`_typed_due` with the days counted from `weeks_on` weeks after today."""
     words = text.strip().lower().split()
     if not words:
         raise InvalidInput(HELP)
     working = _WORKING.match(" ".join(words))
     if working:
-        return calendar.add_working_time(now, _working_amount(working.group(1), working.group(2)))
+        return _Typed(calendar.add_working_time(now, _working_amount(working.group(1), working.group(2))))
     today = calendar.local_date(now) + timedelta(weeks=weeks_on)
     clock = _parse_time(words[-1]) if _TIME.match(words[-1]) else None
     day = _parse_day(" ".join(words[:-1] if clock else words), today)
     if day > calendar.local_date(now + FURTHEST_AHEAD):  # refused before a time on it is made
         raise _too_far(calendar, now)
     if clock is not None:
-        return calendar.at(day, clock)
-    return calendar.closing(day) or calendar.at(day, time(17, 0))
+        return _Typed(calendar.at(day, clock))
+    return _Typed(calendar.close_of_day(day), day)

@@ -336,7 +336,7 @@ async def test_lead_acknowledges_and_acts_on_a_feedback_topic(ctx: ShopContext, 
         await settle(pilot)
         assert app.screen is screen
         assert app.messages[-1] == (
-            "Marked acted on. 1 customer(s) will be updated; 1 can't be contacted (no consent)."
+            "Marked acted on. 1 customer will be updated; 1 can't be contacted (no consent)."
         )
         [row] = rows(screen, "topics-table")
         assert (row[5], row[6]) == ("acted on", "Ten more spaces out back")

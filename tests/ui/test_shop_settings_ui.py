@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import FollowUp, FollowUpKind
-from counter_tui.services import changes, customers, shop_settings
+from counter_tui.services import changes, customers, followups, shop_settings
 from counter_tui.services.context import ShopContext
 from counter_tui.shop_rules import SETTING_KEYS
 from counter_tui.sync.events import FeedEvent
@@ -176,3 +176,27 @@ async def test_a_promise_in_working_hours_skips_the_shops_lunch_break(
     with ctx.database.read() as session:
         [promise] = session.exec(select(FollowUp).where(FollowUp.kind == FollowUpKind.PROMISE)).all()
     assert promise.due_at == datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
+
+
+async def test_the_lead_is_told_how_many_follow_ups_a_change_of_hours_moved(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Friday cut to 09:00-13:00 at 11:00: Sam's callback due at 17:30 moves to 13:00, and
+    the toast says so beside the change."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    followups.add_callback(
+        ctx, team.sam, bob, about="Price of the kettle", consent_source="asked at the counter"
+    )
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(app, pilot)
+        await pilot.press(*["down"] * FRIDAY_ROW, "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "09:00-13:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == (
+            "shop.hours.fri changed, for every terminal. Moved 1 follow-up due when the shop is "
+            "now closed to when it is open; each owner is told."
+        )

@@ -12,10 +12,12 @@ from textual.widgets import Static
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel, FollowUp, FollowUpKind, FollowUpStatus
 from counter_tui.services import customers
+from counter_tui.services import status_updates as status_updates_service
 from counter_tui.services.context import ShopContext
 from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.status_update import StatusUpdateDialog
 from counter_tui.ui.screens.customer import CustomerScreen
+from counter_tui.ui.widgets.choice import Tick
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, open_record, plain, quick_sign_in, settle, type_text
 
@@ -98,3 +100,23 @@ async def test_checking_off_still_open_then_done(ctx: ShopContext, team: Team, c
         await pilot.press("tab", "space", "enter")  # untick: the order is done
         await settle(pilot)
     assert [u.status for u in status_updates(ctx)] == [FollowUpStatus.DONE, FollowUpStatus.DONE]
+
+
+async def test_an_update_every_day_says_it_comes_back_in_1_day(ctx: ShopContext, team: Team) -> None:
+    """The tick said "the next update comes back in 1 days"."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    status_updates_service.start_status_update(
+        ctx, team.sam, bob, about="Sofa order", channel=Channel.IN_PERSON, every_days=1
+    )
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CompleteFollowUpDialog)
+        assert plain(dialog.query_one("#still-open", Tick).label) == (
+            "Still open: the next update comes back in 1 day (untick when it is done)"
+        )

@@ -4,7 +4,7 @@ values stay right across daylight-saving changes in Europe/London (29 March and
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -189,3 +189,109 @@ def test_new_york_uses_the_store_date_not_the_utc_date() -> None:
     assert NEW_YORK.callback_due(friday_evening, 60) == _utc(2026, 11, 21, 21, 0)
     # 15:00 UTC on Friday is 10:00 in New York: a callback is due by Friday's close.
     assert NEW_YORK.callback_due(_utc(2026, 11, 20, 15, 0), 60) == _utc(2026, 11, 20, 22, 30)
+
+
+# --- a due time the shop's new hours or holidays leave shut ------------------------------
+
+FRIDAY_11AM = _utc(2026, 11, 20, 11, 0)
+TODAY_CLOSE = _utc(2026, 11, 20, 17, 30)
+
+
+@pytest.mark.parametrize(
+    ("shop", "due", "by_close", "now", "moved"),
+    [
+        # By close on a day that closes earlier now: that day's new close.
+        (
+            {"hours": {"fri": "09:00-13:00"}},
+            _utc(2026, 11, 20, 17, 30),
+            True,
+            FRIDAY_11AM,
+            _utc(2026, 11, 20, 13, 0),
+        ),
+        # By close on a new holiday: the close of the open day before it, still ahead.
+        (
+            {"holidays": [date(2026, 11, 23)]},
+            _utc(2026, 11, 23, 17, 30),
+            True,
+            FRIDAY_11AM,
+            _utc(2026, 11, 21, 16, 0),
+        ),
+        # ... unless that close has passed too: the next open day's close.
+        (
+            {"holidays": [date(2026, 11, 23)]},
+            _utc(2026, 11, 23, 17, 30),
+            True,
+            _utc(2026, 11, 21, 17, 0),
+            _utc(2026, 11, 24, 17, 30),
+        ),
+        # By close today, when today has closed already: the next open day's close.
+        (
+            {"hours": {"fri": "09:00-10:30"}},
+            _utc(2026, 11, 20, 17, 30),
+            True,
+            FRIDAY_11AM,
+            _utc(2026, 11, 21, 16, 0),
+        ),
+        # A time of day on a new holiday: the last moment the shop is open before it.
+        (
+            {"holidays": [date(2026, 11, 23)]},
+            _utc(2026, 11, 23, 10, 0),
+            False,
+            FRIDAY_11AM,
+            _utc(2026, 11, 21, 16, 0),
+        ),
+        # A time of day after the new close: that close, still ahead.
+        (
+            {"hours": {"fri": "09:00-13:00"}},
+            _utc(2026, 11, 20, 15, 0),
+            False,
+            FRIDAY_11AM,
+            _utc(2026, 11, 20, 13, 0),
+        ),
+        # A time of day in a new lunch break: the morning's close.
+        (
+            {"hours": {"fri": "09:00-12:00,14:00-17:30"}},
+            _utc(2026, 11, 20, 13, 0),
+            False,
+            FRIDAY_11AM,
+            _utc(2026, 11, 20, 12, 0),
+        ),
+        # A time of day with no opening left before it: the next opening.
+        (
+            {"hours": {"fri": "09:00-10:30"}},
+            _utc(2026, 11, 20, 15, 0),
+            False,
+            FRIDAY_11AM,
+            _utc(2026, 11, 21, 10, 0),
+        ),
+    ],
+)
+def test_a_due_time_left_shut_moves_earlier_while_it_can_else_to_the_next_open_time(
+    shop: dict[str, object], due: datetime, by_close: bool, now: datetime, moved: datetime
+) -> None:
+    calendar = _calendar(**shop)
+    assert not calendar.is_open_or_closing_at(due)
+    assert calendar.kept_open(due, now, by_close=by_close) == moved
+
+
+def test_an_earlier_time_needs_the_notice_given_or_the_due_time_moves_on() -> None:
+    """With an hour's notice: at 12:30, a close at 13:00 is too soon to move to."""
+    calendar = _calendar(hours={"fri": "09:00-13:00"})
+    now, notice = _utc(2026, 11, 20, 12, 30), timedelta(hours=1)
+    assert calendar.kept_open(TODAY_CLOSE, now, by_close=True) == _utc(2026, 11, 20, 13, 0)
+    assert calendar.kept_open(TODAY_CLOSE, now, by_close=True, notice=notice) == _utc(2026, 11, 21, 16, 0)
+    assert calendar.kept_open(_utc(2026, 11, 20, 15, 0), now, by_close=False, notice=notice) == (
+        _utc(2026, 11, 21, 10, 0)
+    )
+    assert calendar.kept_open(TODAY_CLOSE, _utc(2026, 11, 20, 11, 59), by_close=True, notice=notice) == (
+        _utc(2026, 11, 20, 13, 0)
+    )
+
+
+def test_a_due_time_is_by_close_when_it_is_its_days_close() -> None:
+    assert LONDON.is_close_of_business(_utc(2026, 11, 20, 17, 30))
+    assert LONDON.is_close_of_business(_utc(2026, 11, 21, 16, 0))
+    assert not LONDON.is_close_of_business(_utc(2026, 11, 20, 15, 0))
+    assert not LONDON.is_close_of_business(_utc(2026, 11, 22, 17, 30))  # a Sunday: closed
+    split = _calendar(hours={"fri": "09:00-12:30,13:30-17:30"})
+    assert not split.is_close_of_business(_utc(2026, 11, 20, 12, 30))  # lunch, not the close

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from counter_tui.services import customers, followups
+from counter_tui.services.context import Actor
 from counter_tui.shop_rules import SETTING_KEYS
-from tests.unit.test_cli import assert_one_line_failure, shop
+from tests.unit.test_cli import assert_one_line_failure, shop, staff_id
 from tests.unit.test_cli_staff import LEAD_ENV, events, invoke
 
 
@@ -229,3 +231,41 @@ def test_a_setting_emptied_is_said_to_be_empty(shop_with_lead: str) -> None:
     result = invoke(shop_with_lead, "shop", "set", "shop.holidays", "", env=LEAD_ENV)
 
     assert (result.exit_code, result.stdout) == (0, "shop.holidays is now empty.\n")
+
+
+def _promise_due_on_a_wednesday_ahead(database_url: str) -> date:
+    """A promise by Dana due at the close of a Wednesday at least a week from now (the
+    command line runs on the real clock); that Wednesday."""
+    here = shop(database_url)
+    dana = Actor(staff_id=staff_id(database_url, "Dana"), name="Dana", role="lead")
+    today = here.calendar.local_date(here.now())
+    wednesday = today + timedelta(days=7 + (2 - today.weekday()) % 7)
+    closing = here.calendar.closing(wednesday)
+    assert closing is not None
+    ann = customers.create_customer(here, dana, name="Ann Lee")
+    followups.add_promise(here, dana, ann, promise="Order the blue kettle", due_at=closing)
+    return wednesday
+
+
+MOVED_ONE = "Moved 1 follow-up due when the shop is now closed to when it is open; each owner is told.\n"
+
+
+def test_a_holiday_on_a_day_follow_ups_are_due_says_how_many_moved(shop_with_lead: str) -> None:
+    wednesday = _promise_due_on_a_wednesday_ahead(shop_with_lead)
+
+    result = invoke(shop_with_lead, "shop", "holiday", "add", wednesday.isoformat(), env=LEAD_ENV)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"{wednesday.isoformat()} is now a holiday. Holidays: {wednesday.isoformat()}.\n{MOVED_ONE}"
+    )
+    assert len(events(shop_with_lead, "followup.due_moved")) == 1
+
+
+def test_hours_that_close_a_day_follow_ups_are_due_say_how_many_moved(shop_with_lead: str) -> None:
+    _promise_due_on_a_wednesday_ahead(shop_with_lead)
+
+    result = invoke(shop_with_lead, "shop", "hours", "wed", "closed", env=LEAD_ENV)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"shop.hours.wed is now closed.\n{MOVED_ONE}"

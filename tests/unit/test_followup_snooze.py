@@ -18,7 +18,7 @@ from counter_tui.errors import Conflict, InvalidInput, NotAllowed
 from counter_tui.services import followups
 from counter_tui.services.context import ShopContext
 from counter_tui.services.followup_snooze import due_history, reschedule_followup
-from tests.conftest import Team, postgres_url
+from tests.conftest import Team, postgres_url, set_shop_rules
 from tests.unit.conftest import AuditLog, RowCount
 
 
@@ -142,3 +142,18 @@ def test_completing_a_snoozed_follow_up_is_late_against_the_original_time(
     followups.complete_followup(ctx, team.sam, followup_id, what_was_done="Ordered")
     [event] = audit_log("followup.done")
     assert json.loads(event.details)["on_time"] is False
+
+
+def test_snoozing_to_a_holiday_alone_is_the_next_open_days_close_like_next_open_day(
+    ctx: ShopContext, team: Team, bob: int, clock: Any
+) -> None:
+    """Tomorrow a holiday: "tomorrow" gave Wednesday 09:00 while "next open day" (nothing
+    typed) gave Wednesday 17:30. A day alone means its close; a closed one, the next open
+    day's close, by the one rule."""
+    set_shop_rules(ctx, {"shop.holidays": ["2026-12-01"]})
+    clock.moment = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # Monday
+    wednesday_close = datetime(2026, 12, 2, 17, 30, tzinfo=UTC)
+    first = _promise(ctx, team, bob)
+    second = _promise(ctx, team, bob)
+    assert reschedule_followup(ctx, team.sam, first, "tomorrow", "waiting on the courier") == wednesday_close
+    assert reschedule_followup(ctx, team.sam, second, "", "waiting on the courier") == wednesday_close

@@ -62,7 +62,7 @@ def test_a_lead_chooses_the_kiosks_languages_audited(
 ) -> None:
     assert ctx.rules.kiosk.languages == ["en"]
 
-    rules = shop_settings.change(ctx, team.lead, {"kiosk.languages": " es, EN "})
+    rules = shop_settings.change(ctx, team.lead, {"kiosk.languages": " es, EN "}).rules
 
     assert rules.kiosk.languages == ["es", "en"]
     (event,) = audit_log("shop_settings.changed")

@@ -60,7 +60,7 @@ def test_a_wrong_mail_setting_is_refused_beside_its_field(
 
 @pytest.mark.parametrize("host", ["smtp.example.com", "127.0.0.1", "localhost", "::1", "mail-2.shop.co.uk"])
 def test_a_server_name_or_address_is_accepted(ctx: ShopContext, team: Team, host: str) -> None:
-    assert shop_settings.change(ctx, team.lead, {"mail.host": host}).mail.host == host
+    assert shop_settings.change(ctx, team.lead, {"mail.host": host}).rules.mail.host == host
 
 
 def test_the_password_is_not_a_setting_and_comes_only_from_the_environment(
@@ -105,6 +105,6 @@ def test_a_sender_or_reply_to_that_is_not_one_address_is_refused_with_what_is_wr
     "typed", ["shop@example.com", "Dana <dana@example.com>", '"Smith, Dana" <dana@example.com>', ""]
 )
 def test_an_address_with_or_without_a_name_is_accepted(ctx: ShopContext, team: Team, typed: str) -> None:
-    rules = shop_settings.change(ctx, team.lead, {"mail.sender": typed, "mail.reply_to": typed})
+    rules = shop_settings.change(ctx, team.lead, {"mail.sender": typed, "mail.reply_to": typed}).rules
 
     assert (rules.mail.sender, rules.mail.reply_to) == (typed, typed)

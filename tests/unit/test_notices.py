@@ -3,8 +3,21 @@ never the person who made it, and typed notes joined as sentences."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from counter_tui.db.models import Outcome
-from counter_tui.services import changes, closing, customers, handoffs, notices, reversals, staff, visits
+from counter_tui.services import (
+    changes,
+    closing,
+    customers,
+    followups,
+    handoffs,
+    notices,
+    reversals,
+    shop_settings,
+    staff,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team
 
@@ -111,3 +124,31 @@ def test_nobody_hears_of_their_own_ending_nor_of_the_day_close_ending_visits(
     closing.close_day(ctx, team.lead, seen=preview.seen, reason="closing early for a delivery")
     assert messages(ctx, team, seen) == {"Dana": [], "Sam": [], "Alex": []}
     assert other
+
+
+def test_each_owner_hears_how_many_of_their_follow_ups_the_shops_new_hours_moved(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Sam's and Alex's follow-ups due on Monday moved when Dana made Monday a holiday: each
+    hears how many of theirs (a notice, not one per follow-up), and Dana, who did it, is
+    told by the reply to her change instead."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones")
+    monday = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    for actor, count in ((team.sam, 2), (team.alex, 1), (team.lead, 1)):
+        for number in range(count):
+            followups.add_promise(ctx, actor, bob, promise=f"Order number {number}", due_at=monday)
+    seen = changes.latest_event_id(ctx)
+    assert shop_settings.add_holiday(ctx, team.lead, date(2026, 11, 23)).followups_moved == 4
+    new = changes.changes_since(ctx, seen)
+    assert notices.may_tell(team.sam.staff_id, new)
+    assert messages(ctx, team, seen) == {
+        "Dana": [],
+        "Sam": [
+            "The shop's holidays changed (Dana): 2 follow-ups of yours fell when the shop is "
+            "closed and moved to when it is open. See My follow-ups (f)."
+        ],
+        "Alex": [
+            "The shop's holidays changed (Dana): 1 follow-up of yours fell when the shop is "
+            "closed and moved to when it is open. See My follow-ups (f)."
+        ],
+    }

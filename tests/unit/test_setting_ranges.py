@@ -115,7 +115,7 @@ def test_both_ends_of_every_range_are_accepted(ctx: ShopContext, team: Team, key
     found = setting_range(key)
     assert found is not None
     for value in (found.low, found.high):
-        rules = shop_settings.change(ctx, team.lead, {key: found.shown(value)})
+        rules = shop_settings.change(ctx, team.lead, {key: found.shown(value)}).rules
         section, name = key.rsplit(".", 1)
         node: Any = rules
         for part in section.split("."):
@@ -145,7 +145,7 @@ def test_a_country_the_phone_library_does_not_know_is_refused(
 
 @pytest.mark.parametrize(("typed", "kept"), [("gb", "GB"), (" IE ", "IE"), ("", "")])
 def test_a_real_country_is_kept_in_capitals(ctx: ShopContext, team: Team, typed: str, kept: str) -> None:
-    assert shop_settings.change(ctx, team.lead, {"shop.country": typed}).shop.country == kept
+    assert shop_settings.change(ctx, team.lead, {"shop.country": typed}).rules.shop.country == kept
 
 
 def _store_behind_the_services_back(ctx: ShopContext, key: str, value: object) -> None:
@@ -188,7 +188,7 @@ def test_a_lead_changing_another_setting_writes_the_repaired_value_back(
 ) -> None:
     _store_behind_the_services_back(ctx, "thresholds.greet_within_minutes", 99999999999)
 
-    rules = shop_settings.change(ctx, team.lead, {"shop.name": "Renamed"})
+    rules = shop_settings.change(ctx, team.lead, {"shop.name": "Renamed"}).rules
 
     assert rules.thresholds.greet_within_minutes == 120
     (event,) = audit_log("shop_settings.changed")

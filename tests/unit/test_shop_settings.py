@@ -65,7 +65,7 @@ def test_a_lead_changes_a_setting_audited_with_before_and_after(
 ) -> None:
     rules = shop_settings.change(
         ctx, team.lead, {"thresholds.greet_within_minutes": "3", "shop.hours.fri": "09:00 - 16:00"}
-    )
+    ).rules
 
     assert rules.thresholds.greet_within_minutes == 3
     assert ctx.rules.shop.hours["fri"] == "09:00-16:00"
@@ -264,7 +264,7 @@ def test_text_inside_the_kiosk_choices_is_cleaned_like_any_typed_text(ctx: ShopC
         [{"label": "Help\u202e\u0007\u001b[31m me", "need": "needs_help", "next_step": "ok\u0000"}]
     )
 
-    rules = shop_settings.change(ctx, team.lead, {"kiosk.choices": typed})
+    rules = shop_settings.change(ctx, team.lead, {"kiosk.choices": typed}).rules
 
     (choice,) = rules.kiosk.choices
     assert (choice.label, choice.next_step) == ("Help[31m me", "ok")

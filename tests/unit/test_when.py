@@ -3,7 +3,7 @@ due moment is still ahead, so "fri" on a Friday before closing is today."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -57,7 +57,6 @@ def test_the_default_is_the_next_open_days_close_like_a_thank_you(now: datetime,
 @pytest.mark.parametrize(
     ("now", "typed", "due", "moved"),
     [
-        (SAT, "tomorrow", _utc(2026, 11, 30, 9, 0), "The shop is closed on Sun 29 Nov"),
         (SAT, "sun 12:00", _utc(2026, 11, 30, 9, 0), "The shop is closed on Sun 29 Nov"),
         (SAT, "today 08:00", _utc(2026, 11, 28, 10, 0), "The shop is not open at 08:00 on Sat 28 Nov"),
         (SAT, "today 19:00", _utc(2026, 11, 30, 9, 0), "The shop is not open at 19:00 on Sat 28 Nov"),
@@ -69,6 +68,63 @@ def test_a_due_time_when_the_shop_is_shut_moves_to_the_next_opening_and_says_so(
     reading = read_due(typed, CALENDAR, now)
     assert (reading.due, parse_due(typed, CALENDAR, now)) == (due, due)
     assert reading.moved.startswith(moved)
+
+
+HOLIDAY_CALENDAR = StoreCalendar(ShopSettings(name="Shop", holidays=[date(2026, 12, 1)]))  # type: ignore[call-arg]
+MONDAY_TEN = _utc(2026, 11, 30, 10, 0)  # Monday 30 Nov; Tuesday 1 Dec is a holiday
+
+
+@pytest.mark.parametrize(
+    ("calendar", "now", "typed", "due", "moved"),
+    [
+        # A day alone is that day's close; one the shop is closed is the next open day's
+        # close, as "next open day" (nothing typed) is, never the next opening.
+        (CALENDAR, SAT, "tomorrow", _utc(2026, 11, 30, 17, 30), "The shop is closed on Sun 29 Nov"),
+        (CALENDAR, SAT, "sun", _utc(2026, 11, 30, 17, 30), "The shop is closed on Sun 29 Nov"),
+        (
+            HOLIDAY_CALENDAR,
+            MONDAY_TEN,
+            "tomorrow",
+            _utc(2026, 12, 2, 17, 30),
+            "The shop is closed on Tue 1 Dec",
+        ),
+        (HOLIDAY_CALENDAR, MONDAY_TEN, "tue", _utc(2026, 12, 2, 17, 30), "The shop is closed on Tue 1 Dec"),
+        (HOLIDAY_CALENDAR, MONDAY_TEN, "1/12", _utc(2026, 12, 2, 17, 30), "The shop is closed on Tue 1 Dec"),
+        (HOLIDAY_CALENDAR, MONDAY_TEN, "", _utc(2026, 12, 2, 17, 30), ""),
+    ],
+)
+def test_a_day_alone_the_shop_is_closed_is_the_next_open_days_close(
+    calendar: StoreCalendar, now: datetime, typed: str, due: datetime, moved: str
+) -> None:
+    reading = read_due(typed, calendar, now)
+    assert reading.due == due
+    assert reading.moved.startswith(moved)
+    if moved:
+        assert reading.moved.endswith("moved to the close of the next open day.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("2020-01-01", "Wed 1 Jan 2020 has already passed; pick a time in the future."),
+        ("1/1/2020 12:00", "Wed 1 Jan 2020, 12:00 has already passed; pick a time in the future."),
+        ("today 01:00", "Sat 28 Nov, 01:00 has already passed; pick a time in the future."),
+        ("2026-11-27", "Fri 27 Nov has already passed; pick a time in the future."),
+    ],
+)
+def test_a_due_time_already_past_is_refused_in_one_sentence_before_enter(typed: str, said: str) -> None:
+    """The promise and snooze dialogs preview what they read as it is typed: a day in the
+    past showed "Due Wed 1 Jan 2020" with no warning until Enter."""
+    with pytest.raises(InvalidInput) as passed:
+        read_due(typed, CALENDAR, SAT)
+    assert str(passed.value) == said
+    assert str(understood_due(typed, CALENDAR, SAT)) == said
+
+
+def test_today_after_the_shops_close_has_passed() -> None:
+    after_close = _utc(2026, 11, 28, 16, 30)
+    with pytest.raises(InvalidInput, match=r"^Sat 28 Nov, 16:00 has already passed"):
+        read_due("today", CALENDAR, after_close)
 
 
 @pytest.mark.parametrize("typed", ["today 13:00", "today 16:00", "mon 09:00", "mon", "in 2 working hours"])

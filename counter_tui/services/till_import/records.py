@@ -17,6 +17,7 @@ from counter_tui.config import ShopSettings
 from counter_tui.db.models import Channel
 from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
+from counter_tui.sentences import counted
 from counter_tui.services.contact import ContactDetails, clean_contact
 from counter_tui.services.export_format import excel_unguarded
 from counter_tui.services.till_import.layouts import Answer, Mapping
@@ -70,7 +71,7 @@ def candidate(shop: ShopSettings, mapping: Mapping, row: Row) -> Candidate | Rej
         return Rejection(
             row.number,
             cells,
-            f"The row has {len(cells)} values but the header has {len(mapping.headers)}: "
+            f"The row has {counted(len(cells), 'value')} but the header has {len(mapping.headers)}: "
             "a value holding the separator is probably not in quotes. " + FIX,
         )
     name = excel_unguarded(mapping.value(cells, "name").strip()) or " ".join(

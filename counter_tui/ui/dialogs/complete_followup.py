@@ -10,6 +10,7 @@ from textual.widgets import Input, Label
 
 from counter_tui.db.models import Channel, FollowUpKind
 from counter_tui.errors import InvalidInput
+from counter_tui.sentences import counted
 from counter_tui.services import followups, outbox
 from counter_tui.services.context import Actor
 from counter_tui.services.labels import CHANNEL_LABELS
@@ -80,7 +81,7 @@ class CompleteFollowUpDialog(FormDialog[Completion]):
         if followup.kind == FollowUpKind.PROMISE:
             yield Tick("The customer has been told it is done", True, id="informed")
         if followup.kind == FollowUpKind.STATUS_UPDATE:
-            when = f"in {followup.every_days} days" if followup.every_days else "when due"
+            when = f"in {counted(followup.every_days, 'day')}" if followup.every_days else "when due"
             yield Tick(
                 f"Still open: the next update comes back {when} (untick when it is done)",
                 True,

@@ -75,7 +75,8 @@ def chosen_channel(choice: ChoiceList[str], consented: set[str], *, key_hint: st
 def understood_due(typed: str, calendar: StoreCalendar, now: datetime) -> Text:
     """The due time as read from `typed` ("Due Fri 27 Nov, 17:30 (today)"; the year too
     when it is not this year's), so the person sees which day "fri" became, or that it
-    moved off a time the shop is shut, before saving; or what to type instead."""
+    moved off a time the shop is shut, before saving; or, in one sentence, what to type
+    instead (a time already passed is refused here, as it is typed, not only on Enter)."""
     try:
         reading = read_due(typed, calendar, now)
     except InvalidInput as error:
@@ -160,9 +161,7 @@ class PromiseDialog(FormDialog[PromiseRequest]):
         due_text = self.query_one("#due", Input).value
         try:
             due_at = parse_due(due_text, self._calendar, self._now)
-        except InvalidInput as error:
+        except InvalidInput as error:  # already passed, too far ahead, or not a time
             raise InvalidInput(str(error), field="due") from None
-        if due_at <= self._now:
-            raise InvalidInput("The due time has already passed. Pick a time in the future.", field="due")
         channel = chosen_channel(self.query_one("#channel", ChoiceList), self._consented)
         return PromiseRequest(promise, due_at, channel)

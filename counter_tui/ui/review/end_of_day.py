@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Label, Static
 
 from counter_tui.errors import DomainError
 from counter_tui.report import render_day_report
-from counter_tui.sentences import join_sentences
+from counter_tui.sentences import counted, join_sentences
 from counter_tui.services import closing, end_of_day, flagged_visits, reversals
 from counter_tui.services.close_seen import CloseChanged
 from counter_tui.services.closing_views import ClosePreview, UndoableClose, UndoResult, handoffs_said
@@ -140,8 +140,7 @@ class EndOfDayPane(ReviewPane):
 
     def _after_close(self, result: CloseResult) -> None:
         count = len(result.closed_visit_ids)
-        visits = "1 open visit" if count == 1 else f"{count} open visits"
-        message = f"Day closed: {visits} ended as left at close and flagged for review."
+        message = f"Day closed: {counted(count, 'open visit')} ended as left at close and flagged for review."
         if result.cancelled_handoff_ids:
             cancelled = handoffs_said(len(result.cancelled_handoff_ids))
             message = join_sentences(
@@ -177,7 +176,7 @@ class EndOfDayPane(ReviewPane):
 
     def _after_undo(self, result: UndoResult) -> None:
         count = len(result.reopened)
-        message = f"Day close undone: {'1 visit' if count == 1 else f'{count} visits'} back on the floor."
+        message = f"Day close undone: {counted(count, 'visit')} back on the floor."
         if result.skipped:
             message = join_sentences(message, f"{len(result.skipped)} stayed ended:", result.skipped[0][1])
         if result.handoffs_restored:

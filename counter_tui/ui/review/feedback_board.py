@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label, Static
 
 from counter_tui.limits import LIMITS
+from counter_tui.sentences import counted
 from counter_tui.services import feedback
 from counter_tui.services.review_views import ActedOnResult, FeedbackView, TopicRow
 from counter_tui.ui.dialogs.form import ask
@@ -130,7 +131,7 @@ class FeedbackBoardPane(ReviewPane):
         )
 
     def _acted(self, result: ActedOnResult) -> None:
-        message = f"Marked acted on. {result.customers_told} customer(s) will be updated"
+        message = f"Marked acted on. {counted(result.customers_told, 'customer')} will be updated"
         if result.customers_without_consent:
             message += f"; {result.customers_without_consent} can't be contacted (no consent)"
         self.notify(message + ".", markup=False, timeout=8)

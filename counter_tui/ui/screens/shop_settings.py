@@ -1,9 +1,10 @@
 """The shop's settings, for shift leads: every shop-wide rule (hours, holidays, time zone,
 thresholds, targets, kiosk choices) and its value; Enter changes the highlighted one.
 
-Keyboard only. The screen asks and shows; the checks, the permission and the audit are
-in `services/shop_settings.py`. A change reaches every terminal through the change feed,
-and this screen reloads when another terminal changes a setting.
+Keyboard only. The screen asks and shows; the checks, the permission, the audit and the
+follow-ups moved by a change of hours are in `services/shop_settings.py`. A change
+reaches every terminal through the change feed, and this screen reloads when another
+terminal changes a setting.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
+from counter_tui.sentences import join_sentences
 from counter_tui.services import shop_settings
-from counter_tui.services.shop_settings import SettingView
+from counter_tui.services.due_moves import moved_said
+from counter_tui.services.shop_settings import SettingsChanged, SettingView
 from counter_tui.shop_rules import describe
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.setting import SettingDialog
@@ -102,8 +105,13 @@ class ShopSettingsScreen(CounterScreen):
             self,
             SettingDialog(key, describe(key), setting.text),
             lambda actor, typed: shop_settings.change(self.ctx, actor, {key: typed}),
-            then=lambda _: done(self, f"{key} changed, for every terminal."),
+            then=lambda changed: self._changed(key, changed),
         )
+
+    def _changed(self, key: str, changed: SettingsChanged) -> None:
+        """Say the change is made, and how many open follow-ups it moved off times the
+        shop is now shut (their owners hear it on their own terminals)."""
+        done(self, join_sentences(f"{key} changed, for every terminal", moved_said(changed.followups_moved)))
 
     def action_back(self) -> None:
         """Back to the floor board."""
