@@ -3,9 +3,11 @@ holidays or time zone: every open follow-up still ahead whose due time now falls
 the shop is shut moves by the calendar's one rule (`StoreCalendar.kept_open`), in the
 transaction that changes the settings.
 
-Each move is kept in the due history (`FollowUpDue`, with the lead and the reason) and the
-first due time stays in `original_due_at`, as a snooze keeps it, so the scorecard still
-measures against what was first owed; one audit event says how many moved for whom, and
+Each move is kept in the due history (`FollowUpDue`, with the lead and the reason). The
+scorecard measures a follow-up against `original_due_at` (what was first owed, kept
+through snoozes): a move earlier keeps it, a move later makes it the later of the two, so
+an owner is never late for the shop's own change of hours; one audit event says how many
+moved for whom, and
 each owner hears it (`notices.py`). The pass is set-based: one read of the distinct due
 times still ahead, one conditional update per due time that moves (however many
 follow-ups share it), one insert of the history. The update re-checks that a follow-up
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import case, func, insert, literal, update
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import FollowUp, FollowUpDue, FollowUpStatus, Staff
@@ -40,7 +42,7 @@ CALENDAR_KEYS = ("shop.timezone", "shop.holidays")
 _FOLLOWUP = FollowUp.__table__  # type: ignore[attr-defined]
 _DUE_HISTORY = FollowUpDue.__table__  # type: ignore[attr-defined]
 _FIRST_DUE = func.coalesce(_FOLLOWUP.c.original_due_at, _FOLLOWUP.c.due_at)
-"""The due time first set, kept as a snooze keeps it (the scorecard measures against it)."""
+"""The due time the scorecard measures against (first set, kept through snoozes)."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,12 @@ def move_off_closed_times(
     history: list[dict[str, Any]] = []
     owners: Counter[int] = Counter()
     for old, new in plan.items():
+        later = literal(new, _FIRST_DUE.type)
+        measured = case((later > _FIRST_DUE, later), else_=_FIRST_DUE) if new > old else _FIRST_DUE
         moved = connection.execute(
             update(_FOLLOWUP)
             .where(*owned_open, _FOLLOWUP.c.due_at == old)
-            .values(due_at=new, original_due_at=_FIRST_DUE)
+            .values(due_at=new, original_due_at=measured)
             .returning(_FOLLOWUP.c.id, _FOLLOWUP.c.owner_id)
         ).all()
         owners.update(owner_id for _id, owner_id in moved)

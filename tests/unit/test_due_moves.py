@@ -113,9 +113,11 @@ def test_when_the_shop_has_closed_for_the_day_its_due_times_go_to_the_next_open_
     changed = shop_settings.set_hours(ctx, team.lead, "fri", "09:00-10:30")
 
     assert changed.followups_moved == 2
+    # Moved later by the shop, not by their owner: the scorecard measures them against
+    # the new time (the due history keeps the first).
     assert _due(fetch, callback, at_three) == [
-        (SATURDAY_CLOSE, TODAY_CLOSE),
-        (SATURDAY_OPENS, _utc(2026, 11, 20, 15, 0)),
+        (SATURDAY_CLOSE, SATURDAY_CLOSE),
+        (SATURDAY_OPENS, SATURDAY_OPENS),
     ]
     assert [m.reason for m in due_history(ctx, team.sam, callback)] == [HOURS_CHANGED]
     report = end_of_day(ctx, team.lead)
@@ -186,6 +188,26 @@ def test_a_snoozed_follow_up_keeps_its_first_due_time_when_the_shop_moves_it(
         (_utc(2026, 11, 23, 10, 0), "Supplier closed until Monday"),
         (SATURDAY_CLOSE, HOLIDAYS_CHANGED),
     ]
+
+
+def test_a_follow_up_the_shop_moves_later_is_not_late_for_its_owner_but_a_snooze_still_is(
+    ctx: ShopContext, team: Team, bob: int, fetch: Callable[..., Any]
+) -> None:
+    """Found in review: a follow-up the shop's new hours moved later was measured against
+    its first due time, so the scorecard counted its owner late for the shop's decision.
+    Moved later by the shop, it is measured against the later of the two; a due time the
+    owner snoozed past stays measured against what was first owed when the shop moves it
+    earlier."""
+    first = _utc(2026, 11, 20, 15, 0)
+    snoozed = _promise(ctx, team, bob, first)
+    reschedule_followup(ctx, team.sam, snoozed, "mon 10:00", "Supplier closed until Monday")
+    today = _promise(ctx, team, bob, _utc(2026, 11, 20, 16, 0))
+
+    shop_settings.add_holiday(ctx, team.lead, MONDAY)
+    assert _due(fetch, snoozed) == [(SATURDAY_CLOSE, first)]
+
+    shop_settings.set_hours(ctx, team.lead, "fri", "09:00-10:30")
+    assert _due(fetch, today) == [(SATURDAY_OPENS, SATURDAY_OPENS)]
 
 
 def test_a_change_that_leaves_every_due_time_open_moves_nothing(
@@ -269,10 +291,11 @@ def test_a_close_too_soon_to_keep_it_by_is_no_earlier_time_to_move_to(
     assert shop_settings.set_hours(ctx, team.lead, "mon", "04:00-06:45").followups_moved == 3
 
     wednesday_opens, wednesday_close = _utc(2026, 12, 2, 9, 0), _utc(2026, 12, 2, 17, 30)
+    # Moved later by the shop: each is measured against its new time.
     assert _due(fetch, callback, update, promise) == [
-        (wednesday_close, monday_close),
-        (wednesday_close, tuesday_close),
-        (wednesday_opens, _utc(2026, 11, 30, 9, 37)),
+        (wednesday_close, wednesday_close),
+        (wednesday_close, wednesday_close),
+        (wednesday_opens, wednesday_opens),
     ]
     assert end_of_day(ctx, team.lead).unreturned_calls == ()
     # Where a callback asked now is due, and a thank-you for a visit ending now.

@@ -25,7 +25,8 @@ class FollowUp(SQLModel, table=True):
     summary: str = Field(max_length=500)
     due_at: datetime
     # The due time first set, kept when the follow-up is snoozed (None: never moved); the
-    # scorecard measures on-time against it.
+    # scorecard measures on-time against it. A change of the shop's hours that moves the
+    # follow-up later moves this too, to the later time (services/due_moves.py).
     original_due_at: datetime | None = None
     # A status update's own "every N days" (None: the shop's `status_update_every_days`).
     every_days: int | None = None
