@@ -17,12 +17,19 @@ field="phone")`, the service's parameter name) or under the form, and that field
 focus, drawn with the error border until corrected (`REFUSED`), so where the keys go next
 is seen. Pick-one and tick-many questions use `ChoiceList` (ui/widgets/choice.py), yes/no
 questions `Tick`.
+
+A second dialog about the first's answer (the email as the customer will read it, "already
+on file?") is asked over the first, which stays open underneath with everything typed: Esc
+there goes back to it, and only the second's success closes both. `confirm=` asks it about
+what the first's service returned (`AskOver`); `over=` asks a dialog over another from that
+one's `refused`. A guard test (tests/unit/test_second_dialog_guard.py) refuses a dialog
+opened from `then`, once the first has closed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -319,6 +326,16 @@ def field_error(widget_id: str) -> Static:
     return line
 
 
+@dataclass(frozen=True)
+class AskOver(Generic[ValueT, ResultT]):
+    """A second dialog to ask over the first before anything is final (a preview, a
+    confirmation), with its own service call and what to do once that succeeds."""
+
+    dialog: FormDialog[ValueT]
+    save: Callable[[Actor, ValueT], ResultT]
+    then: Callable[[ResultT], None] | None = None
+
+
 def ask(
     where: ServiceCaller,
     dialog: FormDialog[ValueT],
@@ -326,30 +343,54 @@ def ask(
     *,
     then: Callable[[ResultT], None] | None = None,
     refused: Callable[[DomainError], bool] | None = None,
+    confirm: Callable[[ResultT], AskOver[Any, Any] | None] | None = None,
+    over: FormDialog[Any] | None = None,
 ) -> None:
     """Ask in `dialog`; on Enter run `save(actor, value)` as a service call (in a worker,
     as the person who pressed Enter); close on success and pass the result to `then`.
     A DomainError keeps the dialog open with the sentence beside its field; `refused`,
-    when given, sees it first and returns True if it dealt with it (e.g. offered a choice
-    in another dialog on top), leaving the form open as it is."""
+    when given, sees it first and returns True if it dealt with it (e.g. asked another
+    dialog over this one, `over=dialog`), leaving the form open as it is.
+
+    `confirm`, when given, sees the result first, the dialog still open: an `AskOver` it
+    returns is asked over this dialog, which stays open underneath with what was typed
+    (Esc there comes back to it; that dialog's success closes both and runs its own
+    `then`); None closes this dialog as usual. `over`: this dialog is asked over that
+    open one, which closes too once this one succeeds; a refusal naming a field of that
+    one, not of this (the personal line, refused as the email is sent), goes back to it
+    and is shown beside that field."""
     results: list[ResultT] = []
 
     def submit(value: ValueT, saved: Callable[[], None], show: Callable[[DomainError], None]) -> None:
         def succeeded(result: ResultT) -> None:
+            second = confirm(result) if confirm is not None else None
+            if second is not None:
+                dialog.saving = False
+                dialog.clear_errors()
+                ask(where, second.dialog, second.save, then=second.then, over=dialog)
+                return
             results.append(result)
             saved()
 
         def refusal(error: DomainError) -> None:
+            field = getattr(error, "field", "")
             if refused is not None and refused(error):
                 dialog.saving = False
                 dialog.clear_errors()
+            elif over is not None and not dialog.has_field(field) and over.has_field(field):
+                dialog.dismiss(None)  # about what was typed underneath: shown there, beside it
+                over.show_error(str(error), field)
             else:
                 show(error)
 
         where.call(save, where.actor, value, then=succeeded, refused=refusal)
 
     def closed(_: ValueT | None) -> None:
-        if results and then is not None:
+        if not results:
+            return  # cancelled: back to the dialog underneath, if any, as it was left
+        if over is not None and over.is_current:
+            over.dismiss(None)  # answered here: nothing is left to ask there
+        if then is not None:
             then(results[0])
 
     dialog.submit_to = submit

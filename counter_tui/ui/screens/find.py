@@ -361,12 +361,11 @@ class FindCustomerScreen(CounterScreen):
 
         def chosen(opened: tuple[int, str]) -> None:
             customer_id, sentence = opened
-            form.dismiss(None)
             self._show_screen(CustomerScreen(customer_id=customer_id))
             if sentence:
                 self.app.notify(sentence, markup=False, timeout=SENTENCE_SECONDS)
 
-        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)
+        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen, over=form)
 
     def _show_screen(self, screen: CounterScreen, *, replace: bool = False) -> None:
         if replace:
