@@ -1,10 +1,15 @@
 """Pending hand-offs as the hand-offs screen and the lead review list them — the table, and
 under it the highlighted request's reason whole (the Reason column cuts it at 80 columns) —
-and approving and denying one, shared by both."""
+and approving and denying one, shared by both; and which key reaches them from the screen
+a lead is on, for the notice of a new request (`how_to_decide`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+from textual.app import App
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from counter_tui.services import handoffs
@@ -26,6 +31,40 @@ PENDING_COLUMNS = (
     name_col("to", "To", 16),
     Col("reason", "Reason", 50, min_width=12, grow=True),
 )
+
+
+def _keys(app: App[Any], screen: Screen[Any]) -> dict[str, str]:
+    """The keys `screen` offers now, as shown (the terminal's key map applied), by binding id."""
+    return {
+        active.binding.id: app.get_key_display(active.binding)
+        for active in screen.active_bindings.values()
+        if active.binding.id and active.enabled
+    }
+
+
+def how_to_decide(app: App[Any]) -> str:
+    """The sentence naming the key that approves or denies a new hand-off request from
+    where the lead is (the screen under any dialog open): the list's own keys on the
+    hand-offs screen and the review's Hand-offs tab, the tab's number elsewhere in the
+    review, the floor board's key on the floor board; elsewhere the floor board's key, said
+    to be the floor board's (h is due history on Lead review and My follow-ups)."""
+    screen = next(
+        (each for each in reversed(app.screen_stack) if not isinstance(each, ModalScreen)), app.screen
+    )
+    keys = _keys(app, screen)
+    for approve, deny in (("handoffs.approve", "handoffs.deny"), ("review.approve", "review.deny")):
+        if approve in keys and deny in keys:
+            return (
+                f"It is in the list here: highlight it, then {keys[approve]} approves, {keys[deny]} denies."
+            )
+    if "review.tab_handoffs" in keys:
+        return f"Press {keys['review.tab_handoffs']} for the Hand-offs tab to approve or deny."
+    if "floor.handoffs" in keys:
+        return f"Press {keys['floor.handoffs']} to approve or deny."
+    floor_key = next(
+        (key for each in app.screen_stack if (key := _keys(app, each).get("floor.handoffs"))), "h"
+    )
+    return f"On the floor board, {floor_key} shows it to approve or deny."
 
 
 def pending_cells(ctx: ShopContext, request: HandoffView) -> list[Text]:
