@@ -424,14 +424,55 @@ class FittedTable(PlacedCellsTable):
             self._show_row()
 
     def action_cursor_up(self) -> None:
-        """Up; the first arrow after a row was lost only shows where the cursor is."""
+        """Up, over headings (staying put when only headings are above); the first arrow
+        after a row was lost only shows where the cursor is."""
         if not self._show_row():
-            super().action_cursor_up()
+            self._step(-1)
 
     def action_cursor_down(self) -> None:
-        """Down; the first arrow after a row was lost only shows where the cursor is."""
+        """Down, over headings (staying put when only headings are below); the first arrow
+        after a row was lost only shows where the cursor is."""
         if not self._show_row():
+            self._step(1)
+
+    def action_page_up(self) -> None:
+        """A page up, then off a heading (down to the row under it, if need be)."""
+        super().action_page_up()
+        self._off_heading(-1)
+
+    def action_page_down(self) -> None:
+        """A page down, then off a heading (up to the row above it, if need be)."""
+        super().action_page_down()
+        self._off_heading(1)
+
+    def _step(self, direction: int) -> None:
+        """Move one row in `direction`, over heading rows; no row there: stay."""
+        if direction > 0:
+            self._add_pending()
+        row = self.cursor_row + direction
+        while 0 <= row < self.row_count and self._is_heading(row):
+            row += direction
+        if row == self.cursor_row + direction and direction > 0:
             super().action_cursor_down()
+        elif row == self.cursor_row + direction:
+            super().action_cursor_up()
+        elif 0 <= row < self.row_count:
+            self.move_cursor(row=row)
+
+    def _off_heading(self, direction: int) -> None:
+        """Off a heading the cursor landed on: onward in `direction`, else back."""
+        if not self.row_count or not self._is_heading(self.cursor_row):
+            return
+        for step in (direction, -direction):
+            row = self.cursor_row
+            while 0 <= row < self.row_count and self._is_heading(row):
+                row += step
+            if 0 <= row < self.row_count:
+                self.move_cursor(row=row)
+                return
+
+    def _is_heading(self, row: int) -> bool:
+        return self.heading(str(self.ordered_rows[row].key.value))
 
     def picked_row_key(self) -> str | None:
         """The key of the row the person has picked and can see highlighted: the table has
