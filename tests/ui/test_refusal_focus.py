@@ -174,3 +174,30 @@ async def test_after_pick_a_colleague_first_the_arrows_choose_at_once(ctx: ShopC
         await settle(pilot)
         assert colleagues.value == colleagues.values_offered()[0]
         assert marked(dialog) == []
+
+
+async def test_a_kudos_too_long_is_refused_beside_the_thanks_with_the_focus_there(
+    ctx: ShopContext, team: Team
+) -> None:
+    """By keys at 120×40: t, a colleague, 5,000 characters of thanks (markup, emoji and a
+    bidi control among them), Enter: "Kudos can be at most 500 characters" was said under
+    the form, the focus left on the list of colleagues. It is said beside the thanks,
+    which has the focus, marked; everything typed is kept."""
+    app = StaffApp(ctx)
+    thanks = "[/] [@click=app.quit]x[/] \u202eevil 🎉 " + "k" * 5000
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, app, "6")
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StaffPickerDialog)
+        await pilot.press("down", "tab")
+        reason = dialog.query_one("#reason", Input)
+        reason.insert_text_at_cursor(thanks)  # as a paste: 5,000 keys take too long to press
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        said = plain(dialog.query_one("#reason-error", Static).visual)
+        assert said.startswith("Kudos can be at most 500 characters")
+        assert app.focused is reason and marked(dialog) == ["reason"]
+        assert reason.value == thanks

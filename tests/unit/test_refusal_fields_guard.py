@@ -7,9 +7,11 @@ no dialog knows sends the sentence to the foot and leaves the keys in whatever f
 them (seen: "Say what you did." while the letters typed next went into the personal line
 of the customer's email). This reads the source of counter_tui/services and
 counter_tui/ui and fails, naming file and line, on a `field="…"` that no dialog has as a
-widget id or a `FIELD_IDS` name; refusals only the command line gives are listed in
-COMMAND_LINE_ONLY with why. (A dialog with one field takes any named refusal beside it:
-`FormDialog.refusable_field`.)
+widget id or a `FIELD_IDS` name, read from `field=` and from the limit checks
+(`limited(text, "kudos", param="text")` refuses about "text"; the Kudos dialog said "Kudos
+can be at most 500 characters" under the form, the focus left in the list of colleagues).
+Refusals no staff dialog shows beside a field of that name are listed in COMMAND_LINE_ONLY
+with why.
 """
 
 from __future__ import annotations
@@ -22,11 +24,34 @@ import counter_tui
 PACKAGE = Path(counter_tui.__file__).parent
 DIALOG_SOURCES = [*sorted((PACKAGE / "ui").rglob("*.py"))]
 REFUSING_SOURCES = [*sorted((PACKAGE / "services").rglob("*.py")), *DIALOG_SOURCES]
+LIMIT_CHECKS = {"limited"}
+"""Checks that refuse about a field given as their second argument (or `param=`):
+`limits.limited(text, "kudos", param="text")` refuses about "text"."""
 COMMAND_LINE_ONLY = {
-    "address": "the mail test's address: only `counter-tui mail test` asks for it",
-    "shop.holidays": "removing a holiday that is none: only `counter-tui shop holiday` does",
+    ("services/mail_check.py", "address"): "the mail test's address: only `counter-tui mail test` asks",
+    ("services/shop_settings.py", "shop.holidays"): "a holiday that is none: only `counter-tui shop holiday`",
+    (
+        "services/till_import/records.py",
+        "till_id",
+    ): "a till export's row: only `counter-tui import` reads them",
+    ("services/till_import/records.py", "note"): "a till export's row: only `counter-tui import` reads them",
+    ("services/kiosk.py", "first_name"): "the kiosk's own name screen, not a staff dialog",
+    (
+        "services/customers.py",
+        "detail",
+    ): "a standing need set by the demo and tests; staff use the needs dialog",
+    ("services/visit_needs.py", "detail"): "one need set by the demo and tests; staff use the needs dialog",
+    ("services/audit_views.py", "customer"): "read by the audit screen after its filter dialog has closed",
+    ("services/customers.py", "preferences"): "asked in a one-field dialog, which takes any named refusal",
+    ("services/linking.py", "preferences"): "asked in a one-field dialog, which takes any named refusal",
+    ("services/feedback.py", "note"): "asked in a one-field dialog, which takes any named refusal",
+    ("services/flagged_visits.py", "note"): "asked in a one-field dialog, which takes any named refusal",
+    ("services/handoffs.py", "note"): "asked in a one-field dialog, which takes any named refusal",
+    ("services/shop_settings.py", "setting"): "asked in a one-field dialog, which takes any named refusal",
 }
-"""Fields refusals name that only the command line asks for, and why."""
+"""(file, field) of refusals no staff dialog shows beside a field of that name, and why:
+only the command line or the kiosk asks, or a one-field dialog asks (`FormDialog.
+refusable_field` puts any named refusal beside its one field)."""
 
 
 def _string(node: ast.expr) -> str | None:
@@ -43,7 +68,7 @@ def _key(node: ast.expr | None) -> str | None:
 
 def named_fields(source: str) -> list[tuple[int, str]]:
     """(line, name) of every `field="name"` given to a call in `source` (a constant or a
-    module-level constant's name)."""
+    module-level constant's name), and of every field a limit check refuses about."""
     tree = ast.parse(source)
     constants = {
         target.id: value
@@ -55,6 +80,18 @@ def named_fields(source: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in LIMIT_CHECKS and len(node.args) > 1:
+            param = next((word.value for word in node.keywords if word.arg == "param"), None)
+            if param is None:
+                name = _string(node.args[1])
+            elif isinstance(param, ast.JoinedStr) and param.values:  # f"detail_{kind}": its start
+                name = _string(param.values[0])  # type: ignore[arg-type]
+            else:
+                name = _string(param)  # a name passed on (checked where it is given)
+            if name:
+                found.append((node.lineno, name))
             continue
         for word in node.keywords:
             if word.arg != "field":
@@ -97,11 +134,11 @@ def unknown_fields() -> list[str]:
         names |= more_names
         prefixes |= more_prefixes
     return [
-        f"{path.relative_to(PACKAGE).as_posix()}:{line}: {name}"
+        f"{where}:{line}: {name}"
         for path in REFUSING_SOURCES
         for line, name in named_fields(path.read_text(encoding="utf-8"))
         if name not in names
-        and name not in COMMAND_LINE_ONLY
+        and ((where := path.relative_to(PACKAGE).as_posix()), name) not in COMMAND_LINE_ONLY
         and not any(name.startswith(prefix) for prefix in prefixes)
     ]
 
@@ -113,13 +150,15 @@ def collect(self):
     raise InvalidInput("Say what you did.", field="what_was_done")
 def check():
     raise InvalidInput("No address.", field=BY_EMAIL)
+def give(text):
+    return limited(text, "kudos", param="text"), limited(text, "note")
 class Dialog:
     FIELD_IDS: ClassVar[dict[str, str]] = {"what_was_done": "done", outbox.BY_EMAIL: "by-email"}
     def fields(self):
         yield KeysInOrder(id="done")
         yield KeysInOrder(id=f"detail_{kind}")
 """
-    assert named_fields(source) == [(4, "what_was_done"), (6, "by_email")]
+    assert sorted(named_fields(source)) == [(4, "what_was_done"), (6, "by_email"), (8, "note"), (8, "text")]
     assert shown_fields(source) == ({"what_was_done", "by_email", "done"}, {"detail_"})
 
 
