@@ -19,7 +19,7 @@ from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.guarded_app import Guarded
-from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.safe_text import answer_key, one_line, plain
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.fitted_table import Col, name_col
 
@@ -124,7 +124,7 @@ def approve(where: ServiceCaller, request: HandoffView | None) -> None:
     """Approve `request`: the customer moves to the named colleague, and the sentence says
     who moved to whom."""
     if request is None:
-        where.app.notify("No pending hand-off highlighted.", markup=False)
+        answer_key(where.app, "No pending hand-off highlighted.")
         return
     who, from_name, to_name = _names(request)
     approved = f"Approved: {who} is now with {to_name} (from {from_name})."
@@ -136,7 +136,7 @@ def approve(where: ServiceCaller, request: HandoffView | None) -> None:
 def deny(where: ServiceCaller, request: HandoffView | None) -> None:
     """Deny `request` with a note the requester sees; the owner keeps the customer."""
     if request is None:
-        where.app.notify("No pending hand-off highlighted.", markup=False)
+        answer_key(where.app, "No pending hand-off highlighted.")
         return
 
     who, from_name, to_name = _names(request)

@@ -96,10 +96,13 @@ async def test_after_checking_one_off_the_highlight_stays_near_it(ctx: ShopConte
 async def test_u_on_an_open_follow_up_says_so_and_opens_nothing(ctx: ShopContext, team: Team) -> None:
     """With one cancelled today (so u is on offer) and the highlight on an open one, u
     says to highlight one under CANCELLED TODAY and opens nothing; on the cancelled one it
-    asks why it is needed after all."""
+    asks why it is needed after all, and that dialog does not show the sentence about the
+    earlier u as its "Earlier:" notice (found by keys: the restore dialog opened saying
+    "Earlier: Highlight a follow-up under CANCELLED TODAY to restore it.", read as the
+    dialog's own answer)."""
     promises(ctx, team, "boots", "laces")
     app = StaffApp(ctx)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
         screen = await open_followups(pilot)
         await pilot.press("x")
         await settle(pilot)
@@ -116,3 +119,5 @@ async def test_u_on_an_open_follow_up_says_so_and_opens_nothing(ctx: ShopContext
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, TextPromptDialog)
+        shown = [str(line.visual) for line in app.screen.query(".dialog-notice") if line.display]
+        assert not any("Highlight" in line for line in shown), shown

@@ -33,7 +33,7 @@ from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table
 from counter_tui.ui.review.scorecard import fitted_scorecard
-from counter_tui.ui.safe_text import clean, line, one_line
+from counter_tui.ui.safe_text import answer_key, clean, line, one_line
 from counter_tui.ui.tones import GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
@@ -195,7 +195,7 @@ class EndOfDayPane(ReviewPane):
     def picked_visit(self) -> FlaggedVisit | None:
         """The flagged visit the lead picked in the list (`ReviewPane.pick`)."""
         if not self.flagged:
-            self.notify("No visit is flagged for review.", markup=False)
+            answer_key(self, "No visit is flagged for review.")
             return None
         return self.flagged.get(self.pick("flagged-table", "a flagged visit") or "")
 

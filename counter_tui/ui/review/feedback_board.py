@@ -14,7 +14,7 @@ from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.safe_text import clean, line, one_line
+from counter_tui.ui.safe_text import answer_key, clean, line, one_line
 from counter_tui.ui.tones import GOOD, INFO, STRONG_WARNING, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
@@ -97,7 +97,7 @@ class FeedbackBoardPane(ReviewPane):
     def picked_topic(self) -> str | None:
         """The topic the lead picked in the list (`ReviewPane.pick`)."""
         if not self.topics:
-            self.notify("No feedback topic has been raised in the last 30 days.", markup=False)
+            answer_key(self, "No feedback topic has been raised in the last 30 days.")
             return None
         topic = self.pick("topics-table", "a topic")
         return topic if topic in self.topics else None

@@ -21,7 +21,7 @@ from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table
-from counter_tui.ui.safe_text import line, one_line, plain
+from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.tones import STRONG_GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
@@ -99,7 +99,7 @@ class FollowUpOversightPane(ReviewPane):
     def picked_item(self) -> FollowUpView | None:
         """The follow-up the lead picked in the list (`ReviewPane.pick`)."""
         if not self.items:
-            self.notify("Nothing is overdue or due today.", markup=False)
+            answer_key(self, "Nothing is overdue or due today.")
             return None
         return self.items.get(self.pick("oversight-table", "an overdue or due-today follow-up") or "")
 

@@ -20,7 +20,7 @@ from counter_tui.ui.focus_keys import KeysInOrder, focus_now
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.safe_text import line, one_line, plain
+from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.tones import GOOD, PENDING, URGENT, WARNING, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
@@ -216,7 +216,7 @@ class HandoffLogPane(ReviewPane):
     def picked_request(self) -> HandoffView | None:
         """The pending request the lead picked in the list (`ReviewPane.pick`)."""
         if not self.pending:
-            self.notify("No hand-off request is waiting.", markup=False)
+            answer_key(self, "No hand-off request is waiting.")
             return None
         return self.pending.get(self.pick("pending-table", "a hand-off request") or "")
 

@@ -38,7 +38,7 @@ from counter_tui.ui.dialogs.duplicate_choice import (
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.focus_keys import KeysInOrder, keys_landed
 from counter_tui.ui.messages import DataChanged
-from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.safe_text import answer_key, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.tones import GOOD, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
@@ -272,7 +272,7 @@ class FindCustomerScreen(CounterScreen):
 
         if customer_id is None:
             hint = "Keep typing." if self.on_pick else "Keep typing, or Ctrl+N to add one."
-            self.notify(f"No customer highlighted. {hint}", markup=False)
+            answer_key(self, f"No customer highlighted. {hint}")
             return
         if self.on_pick is not None:
             self.dismiss()

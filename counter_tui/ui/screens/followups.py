@@ -28,7 +28,7 @@ from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.messages import DataChanged
-from counter_tui.ui.safe_text import line, one_line, plain
+from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.tones import ALERT, STRONG_WARNING, URGENT, tone
@@ -295,7 +295,7 @@ class FollowUpsScreen(CounterScreen):
             sentence = f"You have no open follow-ups to {doing}."
         else:
             sentence = f"Highlight a follow-up to {doing}, not a heading: ↑ and ↓ move the highlight."
-        self.notify(sentence, markup=False)
+        answer_key(self, sentence)
         return None
 
     def action_complete(self) -> None:
@@ -347,7 +347,7 @@ class FollowUpsScreen(CounterScreen):
         """Restore the highlighted follow-up cancelled today, with a reason."""
         item = self.cancelled.get(self.query_one(FittedTable).cursor_row_key() or "")
         if item is None:
-            self.notify("Highlight a follow-up under CANCELLED TODAY to restore it.", markup=False)
+            answer_key(self, "Highlight a follow-up under CANCELLED TODAY to restore it.")
             return
 
         ask(

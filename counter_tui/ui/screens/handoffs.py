@@ -15,6 +15,7 @@ from counter_tui.services.permissions import NOBODY, Action, Target, allows
 from counter_tui.services.views import HandoffView
 from counter_tui.ui import handoff_decisions
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pending_cells
+from counter_tui.ui.safe_text import answer_key
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets.fitted_table import FittedTable
@@ -91,7 +92,7 @@ class HandoffsScreen(CounterScreen):
         """The request the person picked (`FittedTable.pick`): never one a refill put
         under the highlight after the one they were on was decided elsewhere."""
         if not self.requests:
-            self.notify("No hand-off request is waiting.", markup=False)
+            answer_key(self, "No hand-off request is waiting.")
             return None
         ask = "Highlight a request first: ↑↓ in the list, which has the keys now, then the key again."
         return self.requests.get(self.query_one(FittedTable).pick(ask) or "")

@@ -33,7 +33,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
 from counter_tui.ui.focus_keys import focus_now
-from counter_tui.ui.safe_text import plain
+from counter_tui.ui.safe_text import answer_key, plain
 from counter_tui.ui.widgets.placed_cells import PlacedCellsTable
 
 CELL_PADDING = 1
@@ -488,7 +488,7 @@ class FittedTable(PlacedCellsTable):
         key = self.picked_row_key()
         if key is None:
             focus_now(self)  # at once: the arrows typed next move this highlight
-            self.app.notify(ask, markup=False)
+            answer_key(self, ask)
         return key
 
     def _add_pending(self) -> None:
