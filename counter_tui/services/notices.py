@@ -42,11 +42,14 @@ SIGNED_IN = "staff.signed_in"
 @dataclass(frozen=True)
 class Notice:
     """One message for one person. `urgent` ones want attention now (a request waiting
-    for a lead): the terminal rings and keeps the message up longer."""
+    for a lead): the terminal rings and keeps the message up longer. `asks`: what the
+    person is asked to do about it (a hand-off to decide); the screen they are on adds
+    which of its keys does that (the same key does other things on other screens)."""
 
     title: str
     message: str
     urgent: bool = False
+    asks: Action | None = None
 
 
 def may_tell(staff_id: int | None, changes: Sequence[Change]) -> bool:
@@ -185,10 +188,8 @@ def _handoff_notice(
     if event.action == "handoff.requested":
         if staff.id == request.from_staff_id or not allows(Actor.of(staff), Action.DECIDE_HANDOFF):
             return None
-        message = join_sentences(
-            f"{asker} asks to pass {who} to {taker}: {request.reason}", "Press h to approve or deny"
-        )
-        return Notice("Hand-off request", message, urgent=True)
+        message = join_sentences(f"{asker} asks to pass {who} to {taker}: {request.reason}")
+        return Notice("Hand-off request", message, urgent=True, asks=Action.DECIDE_HANDOFF)
     if event.action == "handoff.approved" and staff.id == request.to_staff_id:
         message = join_sentences(f"{who} is now yours: {asker} passed them to you ({request.reason})")
         return Notice("Hand-off", join_sentences(message, f"{decider} approved it"))

@@ -12,7 +12,10 @@ than hidden behind the dialog; it goes when the notice times out; and one still 
 the dialog closes appears as a toast again.
 Before the foot was docked, a notice line scrolled the key hint off an 80×24 screen.
 
-A notice raised before the dialog opened is marked as such ("Earlier: Callback queued.",
+An answer to an earlier key ("Highlight a follow-up under CANCELLED TODAY to restore it.",
+raised with `answer_key`) is not shown in a dialog a later key opened: it read as that
+dialog's own answer. Any other notice raised before the dialog opened is marked as such
+("Earlier: Callback queued.",
 plain, not bold): the foot is where the dialog answers what was typed in it, and testers
 took an earlier notice there for the new dialog's answer. A toast over a dialog is told
 apart by its own frame and place; a line in the foot needs the word. It is not cleared
@@ -138,11 +141,17 @@ def follow_notices(screen: Screen[object]) -> None:
     when none is."""
     if not isinstance(screen, ModalScreen):
         return
-    showing = list(screen.app._notifications)  # Textual keeps no public list of open toasts
+    feet = screen.query(DialogFoot)
+    opened_at = feet.first().opened_at if feet else 0.0
+    answers: set[str] = getattr(screen.app, "answers_to_keys", set())
+    showing = [  # Textual keeps no public list of open toasts
+        notice
+        for notice in screen.app._notifications
+        if not (str(notice.message) in answers and notice.raised_at < opened_at)
+    ]  # an answer to an earlier key ("Highlight … first") is not this dialog's to show
     if showing:
         newest = showing[-1]
-        feet = screen.query(DialogFoot)
-        earlier = bool(feet) and newest.raised_at < feet.first().opened_at
+        earlier = bool(feet) and newest.raised_at < opened_at
         show_in_dialog(screen, str(newest.message), newest.title, earlier=earlier)
         return
     for notice in screen.query(f".{NOTICE_CLASS}"):

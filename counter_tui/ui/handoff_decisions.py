@@ -1,10 +1,15 @@
 """Pending hand-offs as the hand-offs screen and the lead review list them — the table, and
 under it the highlighted request's reason whole (the Reason column cuts it at 80 columns) —
-and approving and denying one, shared by both."""
+and approving and denying one, shared by both; and which key reaches them from the screen
+a lead is on, for the notice of a new request (`how_to_decide`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+from textual.app import App
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from counter_tui.services import handoffs
@@ -14,7 +19,7 @@ from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.guarded_app import Guarded
-from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.safe_text import answer_key, one_line, plain
 from counter_tui.ui.shop_access import ServiceCaller, done
 from counter_tui.ui.widgets.fitted_table import Col, name_col
 
@@ -26,6 +31,40 @@ PENDING_COLUMNS = (
     name_col("to", "To", 16),
     Col("reason", "Reason", 50, min_width=12, grow=True),
 )
+
+
+def _keys(app: App[Any], screen: Screen[Any]) -> dict[str, str]:
+    """The keys `screen` offers now, as shown (the terminal's key map applied), by binding id."""
+    return {
+        active.binding.id: app.get_key_display(active.binding)
+        for active in screen.active_bindings.values()
+        if active.binding.id and active.enabled
+    }
+
+
+def how_to_decide(app: App[Any]) -> str:
+    """The sentence naming the key that approves or denies a new hand-off request from
+    where the lead is (the screen under any dialog open): the list's own keys on the
+    hand-offs screen and the review's Hand-offs tab, the tab's number elsewhere in the
+    review, the floor board's key on the floor board; elsewhere the floor board's key, said
+    to be the floor board's (h is due history on Lead review and My follow-ups)."""
+    screen = next(
+        (each for each in reversed(app.screen_stack) if not isinstance(each, ModalScreen)), app.screen
+    )
+    keys = _keys(app, screen)
+    for approve, deny in (("handoffs.approve", "handoffs.deny"), ("review.approve", "review.deny")):
+        if approve in keys and deny in keys:
+            return (
+                f"It is in the list here: highlight it, then {keys[approve]} approves, {keys[deny]} denies."
+            )
+    if "review.tab_handoffs" in keys:
+        return f"Press {keys['review.tab_handoffs']} for the Hand-offs tab to approve or deny."
+    if "floor.handoffs" in keys:
+        return f"Press {keys['floor.handoffs']} to approve or deny."
+    floor_key = next(
+        (key for each in app.screen_stack if (key := _keys(app, each).get("floor.handoffs"))), "h"
+    )
+    return f"On the floor board, {floor_key} shows it to approve or deny."
 
 
 def pending_cells(ctx: ShopContext, request: HandoffView) -> list[Text]:
@@ -85,7 +124,7 @@ def approve(where: ServiceCaller, request: HandoffView | None) -> None:
     """Approve `request`: the customer moves to the named colleague, and the sentence says
     who moved to whom."""
     if request is None:
-        where.app.notify("No pending hand-off highlighted.", markup=False)
+        answer_key(where.app, "No pending hand-off highlighted.")
         return
     who, from_name, to_name = _names(request)
     approved = f"Approved: {who} is now with {to_name} (from {from_name})."
@@ -97,7 +136,7 @@ def approve(where: ServiceCaller, request: HandoffView | None) -> None:
 def deny(where: ServiceCaller, request: HandoffView | None) -> None:
     """Deny `request` with a note the requester sees; the owner keeps the customer."""
     if request is None:
-        where.app.notify("No pending hand-off highlighted.", markup=False)
+        answer_key(where.app, "No pending hand-off highlighted.")
         return
 
     who, from_name, to_name = _names(request)

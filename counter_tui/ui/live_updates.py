@@ -117,11 +117,20 @@ class LiveUpdates(GuardedApp[None]):
             )
 
     def _show_notices(self, told: list[Notice]) -> None:
+        """Show each notice; one asking for a hand-off decision names the key that makes it
+        from the screen on show (`handoff_decisions.how_to_decide`)."""
+        from counter_tui.sentences import join_sentences
+        from counter_tui.services.permissions import Action
+        from counter_tui.ui.handoff_decisions import how_to_decide
+
         for notice in told:
             if notice.urgent:
                 self.bell()
+            message = notice.message
+            if notice.asks == Action.DECIDE_HANDOFF:
+                message = join_sentences(message, how_to_decide(self))
             self.notify(
-                notice.message,
+                message,
                 title=notice.title,
                 severity="warning" if notice.urgent else "information",
                 markup=False,

@@ -28,6 +28,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App, ScreenStackError
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.notifications import Notification, SeverityLevel
 
 from counter_tui.text import display_text
@@ -95,6 +96,17 @@ def content(value: Shown) -> Content:
     return Content(clean(value))
 
 
+def answer_key(node: DOMNode, sentence: str) -> None:
+    """Say `sentence` in answer to the key just pressed, on how to do what it asked
+    ("Highlight a hand-off request first…"): shown at once, and not carried into a dialog
+    a later key opens as its "Earlier:" notice, where it read as that dialog's answer."""
+    app = node.app
+    if isinstance(app, PlainTextApp):
+        app.notify(sentence, answers_key=True)
+    else:
+        app.notify(sentence, markup=False)
+
+
 def join(parts: list[Text], separator: str = "") -> Text:
     """Texts made by this module, one after another."""
     return Text(separator).join(parts)
@@ -112,10 +124,22 @@ class PlainTextApp(App[ReturnT]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
+        answers_key: bool = False,
     ) -> None:
         """Show `message` (and `title`) as plain text, never markup; on a dialog, inside it
-        (above its key hint) rather than as a toast over it (see `_refresh_notifications`)."""
-        super().notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
+        (above its key hint) rather than as a toast over it (see `_refresh_notifications`).
+        `answers_key`: it answers the key just pressed with how to do what it asked
+        ("Highlight a follow-up under CANCELLED TODAY to restore it."): a dialog opened by a
+        later key does not show it as its "Earlier:" notice (`answers_to_keys`)."""
+        said = clean(message)
+        super().notify(said, title=clean(title), severity=severity, timeout=timeout, markup=False)
+        if answers_key:
+            self.answers_to_keys.add(str(said))
+
+    @property
+    def answers_to_keys(self) -> set[str]:
+        """The sentences said with `answers_key` (a handful: how to pick a row, a follow-up)."""
+        return self.__dict__.setdefault("_answers_to_keys", set())
 
     def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
         """A notice is forgotten; a toast timing out forgets its own without refreshing the

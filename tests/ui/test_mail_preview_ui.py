@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from counter_tui.db.models import Channel, FollowUp, OutboxMessage, OutboxStatus
 from counter_tui.services import customers, feedback, followups, status_updates
@@ -22,7 +22,17 @@ from counter_tui.ui.dialogs.complete_followup import CompleteFollowUpDialog
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from tests.conftest import Team
 from tests.mail_server import LINE, LocalSmtp, queue_thank_you_email, thank_you
-from tests.ui.staff_pilot import SIZE, StaffApp, plain, quick_sign_in, settle, table_rows, type_text
+from tests.ui.staff_pilot import (
+    SIZE,
+    StaffApp,
+    burst,
+    plain,
+    quick_sign_in,
+    screen_text,
+    settle,
+    table_rows,
+    type_text,
+)
 
 
 def _bob_agreed_to_email(ctx: ShopContext, team: Team) -> int:
@@ -95,6 +105,57 @@ async def test_esc_at_the_preview_completes_nothing(mail_shop: ShopContext, team
 
     [followup], messages = _stored(mail_shop)
     assert (followup.status, messages) == ("open", [])
+
+
+HOSTILE_DONE = "Emailed her [/] [@click=app.quit]x[/] \u202eevil 🎉"
+DONE_KEPT = HOSTILE_DONE.replace("\u202e", "")  # the field drops bidi controls as they are typed
+
+
+async def test_esc_at_the_preview_goes_back_to_the_dialog_with_everything_typed(
+    mail_shop: ShopContext, team: Team, smtp_server: LocalSmtp
+) -> None:
+    """Found by keys at 80×24: f, Enter on an email thank-you, " EDITED" added to the
+    personal line, Tab, "Emailed her", Enter: the preview said "Esc goes back", but Esc
+    went back to the list, and Enter there opened the dialog again with the old personal
+    line and an empty "What did you do?". Now Esc returns to the dialog as it was left,
+    the next Enter shows the edited email, and sending it stores what was typed."""
+    followup_id = _bob_agreed_to_email(mail_shop, team)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await _open_check_off(pilot, app)
+        await type_text(pilot, LINE + " EDITED")
+        await pilot.press("tab")
+        await burst(pilot, HOSTILE_DONE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MailPreviewDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one("#personal", Input).value == LINE + " EDITED"
+        assert dialog.query_one("#done", Input).value == DONE_KEPT
+        assert app.focused is dialog.query_one("#done", Input)
+        assert not dialog.saving and "Saving" not in screen_text(dialog)
+        assert _stored(mail_shop) == ([_stored(mail_shop)[0][0]], [])
+        assert _stored(mail_shop)[0][0].status == "open"
+
+        await pilot.press("shift+tab", "end")
+        await type_text(pilot, "!")
+        await pilot.press("enter")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, MailPreviewDialog)
+        assert LINE + " EDITED!" in [plain(widget.visual) for widget in preview.query(Static)]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, MailPreviewDialog | CompleteFollowUpDialog)
+        assert app.messages[-1] == "Checked off; the email is on its way."
+
+    [followup], [message] = _stored(mail_shop)
+    assert (followup.id, followup.status) == (followup_id, "done")
+    assert followup.personal_line == LINE + " EDITED!"
+    assert followup.outcome_note == DONE_KEPT
+    assert message.followup_id == followup_id
 
 
 async def test_the_owner_sees_why_an_email_did_not_go(
@@ -301,3 +362,36 @@ async def test_no_mail_server_is_said_beside_the_email_tick_and_goes_when_it_cha
         assert not beside.display
         assert "no mail server" not in " ".join(plain(s.visual) for s in dialog.query(Static) if s.display)
         assert [widget.id for widget in dialog.focus_chain] == order
+
+
+async def test_a_refusal_at_the_preview_about_the_dialog_under_it_is_shown_there_beside_its_field(
+    mail_shop: ShopContext, team: Team
+) -> None:
+    """While the preview is open, another till takes Bob's email address off his record;
+    Enter at the preview is refused about the email tick, which is in the dialog under it:
+    the preview goes, and the dialog shows the sentence beside the tick, which has the
+    focus, with everything typed still there. Nothing is checked off or queued."""
+    followup_id = _bob_agreed_to_email(mail_shop, team)
+    customer_id = _stored(mail_shop)[0][0].customer_id
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await _open_check_off(pilot, app)
+        await type_text(pilot, LINE)
+        await pilot.press("tab")
+        await type_text(pilot, "Emailed the thank-you")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MailPreviewDialog)
+        customers.update_contact(mail_shop, team.lead, customer_id, name="Bob Jones", phone="", email="")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        tick = dialog.query_one("#by-email")
+        assert app.focused is tick and tick.has_class("-refused")
+        said = plain(dialog.query_one("#by-email-error", Static).visual)
+        assert said == "Bob Jones has no email address on file. Add one first."
+        assert dialog.query_one("#personal", Input).value == LINE
+        assert dialog.query_one("#done", Input).value == "Emailed the thank-you"
+
+    [followup], messages = _stored(mail_shop)
+    assert (followup.id, followup.status, messages) == (followup_id, "open", [])

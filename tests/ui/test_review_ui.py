@@ -413,7 +413,7 @@ async def test_a_long_kudos_is_read_whole_on_the_kudos_tab_at_80_by_24(
         assert "wrote the card for her because her hands were sore" in wall
         assert "[/] [@click=app.quit]x[/] evil]0;t 🎉 the end (Dana, today 06:00)" in wall, wall
         assert "day 0 " not in drawn_screen(app)  # the oldest, below the screen's edge
-        await pilot.press("tab", "end")  # into the wall, then to its end
+        await pilot.press("end")  # the wall has the keys once its tab is shown: to its end
         await settle(pilot)
         assert "Kept the queue calm at the till, day 0 " in drawn_screen(app)
         assert app.is_running

@@ -19,6 +19,7 @@ from counter_tui.services import (
     visits,
 )
 from counter_tui.services.context import ShopContext
+from counter_tui.services.permissions import Action
 from tests.conftest import Team
 
 
@@ -40,7 +41,7 @@ def test_a_request_alerts_leads_only_and_a_denial_reads_as_two_sentences(
         ctx, team.sam, visit_id, team.alex.staff_id or 0, "Alex fixes bikes"
     )
     assert messages(ctx, team, seen) == {
-        "Dana": ["Sam asks to pass bike repair to Alex: Alex fixes bikes. Press h to approve or deny."],
+        "Dana": ["Sam asks to pass bike repair to Alex: Alex fixes bikes."],  # the screen adds its key
         "Sam": [],
         "Alex": [],
     }
@@ -53,6 +54,18 @@ def test_a_request_alerts_leads_only_and_a_denial_reads_as_two_sentences(
         ],
         "Alex": [],
     }
+
+
+def test_a_request_asks_the_lead_to_decide_and_leaves_the_key_to_the_screen(
+    ctx: ShopContext, team: Team
+) -> None:
+    """The request's notice says what it asks (deciding a hand-off), not which key: h is
+    the floor board's key for it, and due history on Lead review."""
+    visit_id = visits.new_walk_in(ctx, team.sam, description="bike repair", claim=True)
+    seen = changes.latest_event_id(ctx)
+    handoffs.request_handoff(ctx, team.sam, visit_id, team.alex.staff_id or 0, "Alex fixes bikes")
+    [notice] = notices.notices_for(ctx, team.lead, changes.changes_since(ctx, seen))
+    assert notice.asks == Action.DECIDE_HANDOFF and "Press" not in notice.message
 
 
 def test_a_lead_reassigning_their_own_customer_is_not_told(ctx: ShopContext, team: Team) -> None:

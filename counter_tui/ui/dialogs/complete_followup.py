@@ -16,7 +16,7 @@ from counter_tui.services.context import Actor
 from counter_tui.services.labels import CHANNEL_LABELS
 from counter_tui.services.outbox import EMAIL_KINDS, MailPreview
 from counter_tui.services.views import FollowUpView
-from counter_tui.ui.dialogs.form import FormDialog, ask, required
+from counter_tui.ui.dialogs.form import AskOver, FormDialog, ask, required
 from counter_tui.ui.dialogs.mail_preview import MailPreviewDialog
 from counter_tui.ui.focus_keys import KeysInOrder
 from counter_tui.ui.safe_text import clean, compose, line, one_line
@@ -150,20 +150,19 @@ def _may_email(followup: FollowUpView) -> bool:
 
 def check_off(where: ServiceCaller, item: FollowUpView) -> None:
     """Ask what was done, then check `item` off ("I promised this; I have done this"); when
-    it is to go by email, show the message first and send it only on Enter."""
+    it is to go by email, show the message first, over the dialog, and send it only on
+    Enter (Esc there goes back to the dialog as it was left)."""
 
-    completions: list[Completion] = []
-
-    def save(actor: Actor, completion: Completion) -> MailPreview | None:
-        completions.append(completion)
+    def save(actor: Actor, completion: Completion) -> tuple[Completion, MailPreview | None]:
         if completion.by_email:
-            return outbox.preview(
+            preview = outbox.preview(
                 where.ctx,
                 actor,
                 item.id,
                 what_was_done=completion.what_was_done,
                 personal_line=completion.personal_line,
             )
+            return completion, preview
         followups.complete_followup(
             where.ctx,
             actor,
@@ -174,15 +173,13 @@ def check_off(where: ServiceCaller, item: FollowUpView) -> None:
             still_open=completion.still_open,
             reached_by=completion.reached_by,
         )
-        return None
+        return completion, None
 
-    def saved(preview: MailPreview | None) -> None:
+    def send_after_preview(answer: tuple[Completion, MailPreview | None]) -> AskOver[bool, int] | None:
+        completion, preview = answer
         if preview is None:
-            done(where, "Checked off.")
-            return
-        completion = completions[-1]
-        ask(
-            where,
+            return None
+        return AskOver(
             MailPreviewDialog(preview),
             lambda actor, _: outbox.complete_by_email(
                 where.ctx,
@@ -199,4 +196,10 @@ def check_off(where: ServiceCaller, item: FollowUpView) -> None:
         where.counter.deliver_mail()
         done(where, "Checked off; the email is on its way.")
 
-    ask(where, CompleteFollowUpDialog(item), save, then=saved)
+    ask(
+        where,
+        CompleteFollowUpDialog(item),
+        save,
+        then=lambda _: done(where, "Checked off."),
+        confirm=send_after_preview,
+    )

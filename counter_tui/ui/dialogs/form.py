@@ -13,14 +13,23 @@ The dialog then runs the service call in a worker, through the app's service-cal
 as the person who pressed Enter, and closes only when it succeeds; `then` gets the
 service's result to show. A refusal (any DomainError) keeps the dialog open with
 everything typed: its sentence shows beside the field it names (`InvalidInput(...,
-field="phone")`, the service's parameter name) or under the form. Pick-one and tick-many
-questions use `ChoiceList` (ui/widgets/choice.py), yes/no questions `Tick`.
+field="phone")`, the service's parameter name) or under the form, and that field takes the
+focus, drawn with the error border until corrected (`REFUSED`), so where the keys go next
+is seen. Pick-one and tick-many questions use `ChoiceList` (ui/widgets/choice.py), yes/no
+questions `Tick`.
+
+A second dialog about the first's answer (the email as the customer will read it, "already
+on file?") is asked over the first, which stays open underneath with everything typed: Esc
+there goes back to it, and only the second's success closes both. `confirm=` asks it about
+what the first's service returned (`AskOver`); `over=` asks a dialog over another from that
+one's `refused`. A guard test (tests/unit/test_second_dialog_guard.py) refuses a dialog
+opened from `then`, once the first has closed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -50,6 +59,9 @@ ValueT = TypeVar("ValueT")
 ResultT = TypeVar("ResultT")
 FIELD_TYPES = (Input, OptionList, Checkbox)
 SAVING = "Saving…"
+REFUSED = "-refused"
+"""The class of the field a refusal named, until it is corrected: drawn with the error
+border (app.tcss), so the field that has the focus after a refusal is seen to have it."""
 
 #: Runs the value through the service: (value, on success, on refusal).
 Submit = Callable[[Any, Callable[[], None], Callable[[DomainError], None]], None]
@@ -138,18 +150,54 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         raise NotImplementedError
 
     def show_error(self, message: str, field: str = "") -> None:
-        """Explain what to fix beside `field` (or under the form), keeping everything typed."""
+        """Explain what to fix beside `field` (or under the form), keeping everything typed.
+        The field gets the focus at once (the keys typed next go there) and is marked
+        (`REFUSED`) until corrected, so the move is seen. A name no field here has, in a
+        dialog with one field, means that one (a note's "body", a reason's "reason")."""
         self.clear_errors()
-        widget_id = self.FIELD_IDS.get(field, field)
-        line = self._error_line(widget_id) if widget_id else None
-        if line is None:  # in the docked foot, always in view
+        found = self.refusable_field(field)
+        if found is None:  # in the docked foot, always in view
             self.query_one(".dialog-error", RefusalLine).say(plain(message, style=tone(URGENT)))
             return
-        focus_now(self.query_one(f"#{widget_id}"))
+        widget, line = found
+        widget.add_class(REFUSED)
+        focus_now(widget)
         line.update(plain(message, style=tone(URGENT)))
         line.display = True
-        self._show_reading(widget_id, False)
-        line.call_after_refresh(line.scroll_visible, animate=False)  # may be below a small screen's edge
+        self._show_reading(widget.id or "", False)
+
+        def in_view() -> None:  # the sentence, then the field above it (a small screen's edge)
+            line.scroll_visible(animate=False, immediate=True)
+            widget.scroll_visible(animate=False, immediate=True)
+
+        line.call_after_refresh(in_view)
+
+    def refusable_field(self, field: str) -> tuple[Widget, Static] | None:
+        """The field on show that a refusal naming `field` (a service's parameter name or
+        a widget's id) concerns, with the line under it for the sentence; None: under the
+        form."""
+        if not field:
+            return None
+        shown = {
+            widget.id: widget
+            for widget in self.query("*")
+            if isinstance(widget, FIELD_TYPES) and widget.id and _on_show(widget)
+        }
+        lines = {widget_id: line for widget_id in shown if (line := self._error_line(widget_id))}
+        widget_id = self.FIELD_IDS.get(field, field)
+        if widget_id in lines:
+            return shown[widget_id], lines[widget_id]
+        if len(lines) == 1:
+            [(only_id, line)] = lines.items()
+            return shown[only_id], line
+        return None
+
+    def has_field(self, field: str) -> bool:
+        """Whether a field on show here is the one `field` names (by its id or a service's
+        name for it), not only the one field a refusal would fall back on."""
+        widget_id = self.FIELD_IDS.get(field, field)
+        found = self.refusable_field(field) if field else None
+        return found is not None and found[0].id == widget_id
 
     def clear_errors(self) -> None:
         """Forget the sentences of an earlier attempt."""
@@ -157,6 +205,8 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
             line.update("")
             line.display = False
             self._show_reading(line.id.removesuffix("-error") if line.id else "", True)
+        for widget in self.query(f".{REFUSED}"):
+            widget.remove_class(REFUSED)
         self.query_one(".dialog-error", RefusalLine).clear()
 
     def _show_reading(self, widget_id: str, shown: bool) -> None:
@@ -176,7 +226,14 @@ class FormDialog(Guarded, ModalScreen[ValueT | None], Generic[ValueT]):
         "send it by email" stayed after unticking it); only the next Enter says it again."""
         self._corrected(event.checkbox)
 
+    def on_choice_list_changed(self, event: ChoiceList.Changed) -> None:
+        """A choice made no longer shows what was wrong with it ("Pick a colleague first");
+        a choice taken away (a colleague no longer offered) is no correction."""
+        if event.choice_list.values:
+            self._corrected(event.choice_list)
+
     def _corrected(self, field: Widget) -> None:
+        field.remove_class(REFUSED)
         line = self._error_line(field.id) if field.id else None
         if line is not None and line.display:
             line.update("")
@@ -256,11 +313,27 @@ def key_hint(dialog: FormDialog[Any]) -> str:
     return " · ".join([*keys, "Esc cancels"])
 
 
+def _on_show(widget: Widget) -> bool:
+    """Whether `widget` is laid out: neither it nor anything it is inside is hidden (an
+    unticked need's detail line, "how did it reach them" while the email is ticked)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
 def field_error(widget_id: str) -> Static:
     """The hidden line under a field where its refusal is shown."""
     line = Static("", id=f"{widget_id}-error", classes="field-error")
     line.display = False
     return line
+
+
+@dataclass(frozen=True)
+class AskOver(Generic[ValueT, ResultT]):
+    """A second dialog to ask over the first before anything is final (a preview, a
+    confirmation), with its own service call and what to do once that succeeds."""
+
+    dialog: FormDialog[ValueT]
+    save: Callable[[Actor, ValueT], ResultT]
+    then: Callable[[ResultT], None] | None = None
 
 
 def ask(
@@ -270,30 +343,54 @@ def ask(
     *,
     then: Callable[[ResultT], None] | None = None,
     refused: Callable[[DomainError], bool] | None = None,
+    confirm: Callable[[ResultT], AskOver[Any, Any] | None] | None = None,
+    over: FormDialog[Any] | None = None,
 ) -> None:
     """Ask in `dialog`; on Enter run `save(actor, value)` as a service call (in a worker,
     as the person who pressed Enter); close on success and pass the result to `then`.
     A DomainError keeps the dialog open with the sentence beside its field; `refused`,
-    when given, sees it first and returns True if it dealt with it (e.g. offered a choice
-    in another dialog on top), leaving the form open as it is."""
+    when given, sees it first and returns True if it dealt with it (e.g. asked another
+    dialog over this one, `over=dialog`), leaving the form open as it is.
+
+    `confirm`, when given, sees the result first, the dialog still open: an `AskOver` it
+    returns is asked over this dialog, which stays open underneath with what was typed
+    (Esc there comes back to it; that dialog's success closes both and runs its own
+    `then`); None closes this dialog as usual. `over`: this dialog is asked over that
+    open one, which closes too once this one succeeds; a refusal naming a field of that
+    one, not of this (the personal line, refused as the email is sent), goes back to it
+    and is shown beside that field."""
     results: list[ResultT] = []
 
     def submit(value: ValueT, saved: Callable[[], None], show: Callable[[DomainError], None]) -> None:
         def succeeded(result: ResultT) -> None:
+            second = confirm(result) if confirm is not None else None
+            if second is not None:
+                dialog.saving = False
+                dialog.clear_errors()
+                ask(where, second.dialog, second.save, then=second.then, over=dialog)
+                return
             results.append(result)
             saved()
 
         def refusal(error: DomainError) -> None:
+            field = getattr(error, "field", "")
             if refused is not None and refused(error):
                 dialog.saving = False
                 dialog.clear_errors()
+            elif over is not None and not dialog.has_field(field) and over.has_field(field):
+                dialog.dismiss(None)  # about what was typed underneath: shown there, beside it
+                over.show_error(str(error), field)
             else:
                 show(error)
 
         where.call(save, where.actor, value, then=succeeded, refused=refusal)
 
     def closed(_: ValueT | None) -> None:
-        if results and then is not None:
+        if not results:
+            return  # cancelled: back to the dialog underneath, if any, as it was left
+        if over is not None and over.is_current:
+            over.dismiss(None)  # answered here: nothing is left to ask there
+        if then is not None:
             then(results[0])
 
     dialog.submit_to = submit

@@ -28,7 +28,13 @@ class StaffPickerDialog(FormDialog[StaffChoice]):
     """A list of colleagues, none chosen until the arrows move onto one; Enter on the list
     moves on to the reason box while it is still empty, and saves from there."""
 
-    FIELD_IDS: ClassVar[dict[str, str]] = {"staff_id": "colleagues", "to_staff_id": "colleagues"}
+    #: The services' names for the fields: who (a helper, a hand-off, a reassignment) and
+    #: why, which kudos calls the thanks' "text".
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        "staff_id": "colleagues",
+        "to_staff_id": "colleagues",
+        "text": "reason",
+    }
 
     def __init__(
         self, title: str, colleagues: list[StaffSummary], *, reason_prompt: str | None = None

@@ -11,7 +11,7 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from counter_tui.errors import DomainError
 from counter_tui.report import render_day_report
@@ -31,9 +31,9 @@ from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.reopen import reopen_with_reason
 from counter_tui.ui.review.close_day import CloseDayDialog
 from counter_tui.ui.review.downloads import deliver_csv, exported_csv
-from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
+from counter_tui.ui.review.pane import ReviewPane, new_table
 from counter_tui.ui.review.scorecard import fitted_scorecard
-from counter_tui.ui.safe_text import clean, line, one_line
+from counter_tui.ui.safe_text import answer_key, clean, line, one_line
 from counter_tui.ui.tones import GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
@@ -59,6 +59,8 @@ class EndOfDayPane(ReviewPane):
     """The day's loose ends; c closes the day, u undoes a close, o reopens and v marks
     reviewed the highlighted flagged visit."""
 
+    LIST_ID = "flagged-table"
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.report: EndOfDayReport | None = None
@@ -78,6 +80,7 @@ class EndOfDayPane(ReviewPane):
                     Col("outcome", "Outcome", 28, min_width=12),
                     name_col("owner", "With", 16, grow=True),
                 ),
+                picks_rows=True,
             )
             yield Static(id="eod-score")
 
@@ -190,13 +193,18 @@ class EndOfDayPane(ReviewPane):
         self.notify(message, markup=False, timeout=10)
         self.reload()
 
+    def picked_visit(self) -> FlaggedVisit | None:
+        """The flagged visit the lead picked in the list (`ReviewPane.pick`)."""
+        if not self.flagged:
+            answer_key(self, "No visit is flagged for review.")
+            return None
+        return self.flagged.get(self.pick("flagged-table", "a flagged visit") or "")
+
     def reopen(self) -> None:
-        """Reopen the highlighted flagged visit, with a reason."""
-        visit = self.flagged.get(row_key(self.query_one("#flagged-table", DataTable)) or "")
-        if visit is None:
-            self.notify("No flagged visit highlighted (Tab to the list, then arrows).", markup=False)
-            return
-        reopen_with_reason(self, visit.visit_id, visit.who)
+        """Reopen the picked flagged visit, with a reason."""
+        visit = self.picked_visit()
+        if visit is not None:
+            reopen_with_reason(self, visit.visit_id, visit.who)
 
     def show_flagged(self, flagged: tuple[FlaggedVisit, ...]) -> None:
         """One row per flagged visit, so a lead can pick which one was reviewed."""
@@ -218,10 +226,9 @@ class EndOfDayPane(ReviewPane):
         self.query_one("#flagged-table", FittedTable).fill(rows)
 
     def mark_reviewed(self) -> None:
-        """Mark the highlighted flagged visit reviewed, with a note."""
-        visit = self.flagged.get(row_key(self.query_one("#flagged-table", DataTable)) or "")
+        """Mark the picked flagged visit reviewed, with a note."""
+        visit = self.picked_visit()
         if visit is None:
-            self.notify("No flagged visit highlighted (Tab to the list, then arrows).", markup=False)
             return
 
         ask(

@@ -15,7 +15,7 @@ from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.safe_text import clean, line, one_line
+from counter_tui.ui.safe_text import answer_key, clean, line, one_line
 from counter_tui.ui.tones import GOOD, INFO, STRONG_WARNING, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
@@ -24,6 +24,8 @@ STATUS_STYLES = {"new": STRONG_WARNING, "acknowledged": INFO, "acted_on": GOOD}
 
 class FeedbackBoardPane(ReviewPane):
     """Topics by count; Enter shows what customers said, k acknowledges, x acts on it."""
+
+    LIST_ID = "topics-table"
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -46,6 +48,7 @@ class FeedbackBoardPane(ReviewPane):
                 Col("status", "Status", 16, min_width=8),
                 Col("done", "What was done", 30, min_width=4, short="Done", grow=True, shrink_first=True),
             ),
+            picks_rows=True,
         )
         yield Static(id="topic-detail")
 
@@ -92,6 +95,14 @@ class FeedbackBoardPane(ReviewPane):
         """The topic under the cursor."""
         return row_key(self.query_one("#topics-table", DataTable))
 
+    def picked_topic(self) -> str | None:
+        """The topic the lead picked in the list (`ReviewPane.pick`)."""
+        if not self.topics:
+            answer_key(self, "No feedback topic has been raised in the last 30 days.")
+            return None
+        topic = self.pick("topics-table", "a topic")
+        return topic if topic in self.topics else None
+
     def on_data_table_row_selected(self) -> None:
         """Enter shows what customers said about the topic."""
         topic = self.selected_topic()
@@ -111,14 +122,15 @@ class FeedbackBoardPane(ReviewPane):
         self.query_one("#topic-detail", Static).update(text)
 
     def acknowledge(self) -> None:
-        """Mark the topic seen and being looked at."""
-        topic = self.selected_topic()
+        """Mark the picked topic seen and being looked at."""
+        topic = self.picked_topic()
         if topic is not None:
             self.call(feedback.acknowledge_topic, self.ctx, self.actor, topic, then=lambda _: self.reload())
 
     def act_on(self) -> None:
-        """Say what was done; everyone who raised it and agreed to contact will hear."""
-        topic = self.selected_topic()
+        """Say what was done about the picked topic; everyone who raised it and agreed to
+        contact will hear."""
+        topic = self.picked_topic()
         if topic is None:
             return
 

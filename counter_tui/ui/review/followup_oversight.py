@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
 
 from counter_tui.services import followup_oversight, staff
 from counter_tui.services.context import Actor
@@ -20,14 +20,16 @@ from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.dialogs.staff_picker import StaffChoice, StaffPickerDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.downloads import deliver_csv, exported_csv
-from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.safe_text import line, one_line, plain
+from counter_tui.ui.review.pane import ReviewPane, new_table
+from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.tones import STRONG_GOOD, URGENT, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
 
 class FollowUpOversightPane(ReviewPane):
     """Everything owed, grouped by owner; r reassigns the highlighted one."""
+
+    LIST_ID = "oversight-table"
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -37,7 +39,8 @@ class FollowUpOversightPane(ReviewPane):
         yield Label("", id="calls-summary", classes="section-title")
         yield new_table(
             "oversight-table",
-            (
+            picks_rows=True,
+            columns=(
                 name_col("owner", "Owner", 16),
                 Col("when", "Due", 18, min_width=18),  # "! Mon 23 Nov 10:30" (18) is never cut
                 Col("kind", "What", 13, min_width=9),  # "thank-you" whole
@@ -93,22 +96,26 @@ class FollowUpOversightPane(ReviewPane):
             rows.append(("empty", [Text("Nothing overdue or due today."), *[Text("")] * 5]))
         self.query_one("#oversight-table", FittedTable).fill(rows)
 
+    def picked_item(self) -> FollowUpView | None:
+        """The follow-up the lead picked in the list (`ReviewPane.pick`)."""
+        if not self.items:
+            answer_key(self, "Nothing is overdue or due today.")
+            return None
+        return self.items.get(self.pick("oversight-table", "an overdue or due-today follow-up") or "")
+
     def due_history(self) -> None:
-        """Show the highlighted follow-up's due history (first due, each snooze and why)."""
-        item = self.items.get(row_key(self.query_one("#oversight-table", DataTable)) or "")
-        if item is None:
-            self.notify("Highlight an overdue or due-today follow-up first.", markup=False)
-            return
-        show_due_history(self, item.id)
+        """Show the picked follow-up's due history (first due, each snooze and why)."""
+        item = self.picked_item()
+        if item is not None:
+            show_due_history(self, item.id)
 
     def reassign(self) -> None:
-        """Give the highlighted follow-up to a colleague, with a reason."""
-        item = self.items.get(row_key(self.query_one("#oversight-table", DataTable)) or "")
+        """Give the picked follow-up to a colleague, with a reason."""
+        item = self.picked_item()
         if item is None:
-            self.notify("Nothing to reassign: highlight an overdue or due-today follow-up.", markup=False)
             return
 
-        def pick(people: list[StaffSummary]) -> None:
+        def ask_whom(people: list[StaffSummary]) -> None:
             colleagues = [p for p in people if p.id != item.owner_id]
             dialog = StaffPickerDialog(
                 "Reassign follow-up to", colleagues, reason_prompt="Reason (e.g. Sam is off until Monday)"
@@ -120,7 +127,7 @@ class FollowUpOversightPane(ReviewPane):
                 then=lambda _: self.reload(),
             )
 
-        self.call(staff.list_staff, self.ctx, then=pick)
+        self.call(staff.list_staff, self.ctx, then=ask_whom)
 
     def _reassign(self, actor: Actor, item: FollowUpView, choice: StaffChoice) -> None:
         followup_oversight.reassign_followup(self.ctx, actor, item.id, choice.staff_id, choice.reason)

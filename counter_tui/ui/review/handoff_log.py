@@ -20,7 +20,7 @@ from counter_tui.ui.focus_keys import KeysInOrder, focus_now
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pending_cells
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
-from counter_tui.ui.safe_text import line, one_line, plain
+from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.tones import GOOD, PENDING, URGENT, WARNING, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
 
@@ -54,6 +54,8 @@ FILTER_ON = "Log — filter: day (YYYY-MM-DD or 'today'), staff name, reason tex
 class HandoffLogPane(ReviewPane):
     """Pending requests on top (a approve, d deny), the log below with filters."""
 
+    LIST_ID = "pending-table"
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.pending: dict[str, HandoffView] = {}
@@ -62,10 +64,7 @@ class HandoffLogPane(ReviewPane):
 
     def compose(self) -> ComposeResult:
         yield Label("Waiting for a decision (a approve · d deny)", classes="section-title")
-        yield new_table(
-            "pending-table",
-            PENDING_COLUMNS,
-        )
+        yield new_table("pending-table", PENDING_COLUMNS, picks_rows=True)
         yield ReasonLine(id="pending-reason")
         yield Label(FILTER_OFF, id="log-title", classes="section-title")
         box = KeysInOrder(placeholder="e.g. today sam break", id="log-filter", max_length=80)
@@ -210,13 +209,25 @@ class HandoffLogPane(ReviewPane):
         return line(f"{one_line(entry.decided_by_name)} {when}".strip())
 
     def selected_request(self) -> HandoffView | None:
-        """The pending request under the cursor."""
-        return self.pending.get(row_key(self.query_one("#pending-table", DataTable)) or "")
+        """The pending request under the highlight (none while it is hidden), for its reason."""
+        table = self.query_one("#pending-table", FittedTable)
+        return None if table.row_lost else self.pending.get(row_key(table) or "")
+
+    def picked_request(self) -> HandoffView | None:
+        """The pending request the lead picked in the list (`ReviewPane.pick`)."""
+        if not self.pending:
+            answer_key(self, "No hand-off request is waiting.")
+            return None
+        return self.pending.get(self.pick("pending-table", "a hand-off request") or "")
 
     def approve(self) -> None:
-        """Approve the highlighted request."""
-        handoff_decisions.approve(self, self.selected_request())
+        """Approve the request the lead picked."""
+        request = self.picked_request()
+        if request is not None:
+            handoff_decisions.approve(self, request)
 
     def deny(self) -> None:
-        """Deny the highlighted request with a note for the requester."""
-        handoff_decisions.deny(self, self.selected_request())
+        """Deny the request the lead picked, with a note for the requester."""
+        request = self.picked_request()
+        if request is not None:
+            handoff_decisions.deny(self, request)

@@ -46,8 +46,10 @@ def kudos_lines(items: tuple[KudosView, ...], when: list[str], *, whole: bool = 
 
 class KudosPane(ReviewPane):
     """The thanks wall, each thanks whole and wrapped, and t to give kudos. The wall
-    scrolls by keys (Tab into it, then the arrows, PgUp/PgDn, Home/End): twenty thanks of
-    a few lines each are taller than an 80×24 screen."""
+    scrolls by keys (it has them once the tab is shown by 6: the arrows, PgUp/PgDn,
+    Home/End): twenty thanks of a few lines each are taller than an 80×24 screen."""
+
+    LIST_ID = "kudos-wall"
 
     def compose(self) -> ComposeResult:
         yield Label(

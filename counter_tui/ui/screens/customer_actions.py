@@ -301,7 +301,6 @@ class CustomerActions(VisitActions):
             return choice
 
         def chosen(choice: int) -> None:
-            form.dismiss(None)
             if choice == CREATE_ANYWAY:
                 self.reload()
                 return
@@ -310,7 +309,11 @@ class CustomerActions(VisitActions):
                 self.app.notify(not_saved, markup=False, timeout=SENTENCE_SECONDS)
 
         ask(
-            self, DuplicateChoiceDialog(str(offer), links, anyway="save the change anyway"), save, then=chosen
+            self,
+            DuplicateChoiceDialog(str(offer), links, anyway="save the change anyway"),
+            save,
+            then=chosen,
+            over=form,
         )
 
     def action_feedback(self) -> None:

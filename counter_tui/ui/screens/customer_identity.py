@@ -130,11 +130,10 @@ class IdentityActions(_Screen):
             return kept_sentence(opening, kept), SENTENCE_SECONDS
 
         def chosen(said: tuple[str, float]) -> None:
-            form.dismiss(None)
             self.when_on_file = then
             done(self, *said)
 
-        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)
+        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen, over=form)
 
     def action_link(self) -> None:
         """Link this walk-in to a customer on file, picked in find."""

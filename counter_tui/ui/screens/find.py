@@ -38,7 +38,7 @@ from counter_tui.ui.dialogs.duplicate_choice import (
 from counter_tui.ui.dialogs.form import ask
 from counter_tui.ui.focus_keys import KeysInOrder, keys_landed
 from counter_tui.ui.messages import DataChanged
-from counter_tui.ui.safe_text import one_line, plain
+from counter_tui.ui.safe_text import answer_key, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.tones import GOOD, tone
 from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
@@ -272,7 +272,7 @@ class FindCustomerScreen(CounterScreen):
 
         if customer_id is None:
             hint = "Keep typing." if self.on_pick else "Keep typing, or Ctrl+N to add one."
-            self.notify(f"No customer highlighted. {hint}", markup=False)
+            answer_key(self, f"No customer highlighted. {hint}")
             return
         if self.on_pick is not None:
             self.dismiss()
@@ -361,12 +361,11 @@ class FindCustomerScreen(CounterScreen):
 
         def chosen(opened: tuple[int, str]) -> None:
             customer_id, sentence = opened
-            form.dismiss(None)
             self._show_screen(CustomerScreen(customer_id=customer_id))
             if sentence:
                 self.app.notify(sentence, markup=False, timeout=SENTENCE_SECONDS)
 
-        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen)
+        ask(self, DuplicateChoiceDialog(str(offer), links), save, then=chosen, over=form)
 
     def _show_screen(self, screen: CounterScreen, *, replace: bool = False) -> None:
         if replace:

@@ -28,7 +28,7 @@ from counter_tui.ui.dialogs.snooze_followup import SnoozeDialog
 from counter_tui.ui.dialogs.text_prompt import TextPromptDialog
 from counter_tui.ui.format import day_and_time
 from counter_tui.ui.messages import DataChanged
-from counter_tui.ui.safe_text import line, one_line, plain
+from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.tones import ALERT, STRONG_WARNING, URGENT, tone
@@ -220,6 +220,7 @@ class FollowUpsScreen(CounterScreen):
         self.mine = mine
         table = self.query_one(FittedTable)
         was_on = table.cursor_row_key()
+        was_at = table.cursor_row
         self.items = {}
         rows: list[tuple[str, list[Text]]] = []
         groups = [
@@ -244,11 +245,20 @@ class FollowUpsScreen(CounterScreen):
         if mine.overdue:
             summary.stylize(tone(URGENT), 0, len(str(len(mine.overdue))) + 8)
         self.query_one("#followups-summary", Static).update(summary)
-        if was_on not in self.items:  # stay on the follow-up the person was looking at
-            first = next(iter(self.items), None)
-            if first is not None:
-                table.move_cursor(row=table.get_row_index(first))
+        if was_on not in self.items and was_on not in self.cancelled:
+            self._stay_near(table, was_at)
         self.refresh_bindings()
+
+    def _stay_near(self, table: FittedTable, was_at: int) -> None:
+        """The row the highlight was on has gone (checked off, cancelled, or taken by a
+        colleague): highlight the follow-up now in its place, or the nearest one after it,
+        else before it; not the top of the list, far from where the person was working."""
+        keys = [str(row.key.value) for row in table.ordered_rows]
+        after = [key for key in keys[was_at:] if key in self.items]
+        before = [key for key in keys[:was_at] if key in self.items]
+        near = after[0] if after else before[-1] if before else None
+        if near is not None:
+            table.move_cursor(row=table.get_row_index(near))
 
     def _cells(self, item: FollowUpView, *, dim: bool) -> list[Text]:
         due_style = "dim" if dim else (tone(ALERT) if item.overdue else "")
@@ -285,7 +295,7 @@ class FollowUpsScreen(CounterScreen):
             sentence = f"You have no open follow-ups to {doing}."
         else:
             sentence = f"Highlight a follow-up to {doing}, not a heading: ↑ and ↓ move the highlight."
-        self.notify(sentence, markup=False)
+        answer_key(self, sentence)
         return None
 
     def action_complete(self) -> None:
@@ -337,7 +347,7 @@ class FollowUpsScreen(CounterScreen):
         """Restore the highlighted follow-up cancelled today, with a reason."""
         item = self.cancelled.get(self.query_one(FittedTable).cursor_row_key() or "")
         if item is None:
-            self.notify("Highlight a follow-up under CANCELLED TODAY to restore it.", markup=False)
+            answer_key(self, "Highlight a follow-up under CANCELLED TODAY to restore it.")
             return
 
         ask(

@@ -15,6 +15,7 @@ from counter_tui.services.permissions import NOBODY, Action, Target, allows
 from counter_tui.services.views import HandoffView
 from counter_tui.ui import handoff_decisions
 from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pending_cells
+from counter_tui.ui.safe_text import answer_key
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.widgets.fitted_table import FittedTable
@@ -58,7 +59,7 @@ class HandoffsScreen(CounterScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="handoffs-summary")
-        yield FittedTable(PENDING_COLUMNS, id="handoffs-table")
+        yield FittedTable(PENDING_COLUMNS, id="handoffs-table", picks_rows=True)
         yield ReasonLine()
         yield KeysFooter()
 
@@ -83,8 +84,18 @@ class HandoffsScreen(CounterScreen):
         self.query_one("#handoffs-summary", Static).update(Text(f"{who}: {len(requests)}"))
 
     def selected(self) -> HandoffView | None:
-        """The request under the cursor."""
-        return self.requests.get(self.query_one(FittedTable).cursor_row_key() or "")
+        """The request under the highlight (none while it is hidden)."""
+        table = self.query_one(FittedTable)
+        return None if table.row_lost else self.requests.get(table.cursor_row_key() or "")
+
+    def picked(self) -> HandoffView | None:
+        """The request the person picked (`FittedTable.pick`): never one a refill put
+        under the highlight after the one they were on was decided elsewhere."""
+        if not self.requests:
+            answer_key(self, "No hand-off request is waiting.")
+            return None
+        ask = "Highlight a request first: ↑↓ in the list, which has the keys now, then the key again."
+        return self.requests.get(self.query_one(FittedTable).pick(ask) or "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer deciding and withdrawing the highlighted request only to whom the
@@ -105,16 +116,20 @@ class HandoffsScreen(CounterScreen):
         self.query_one(ReasonLine).show(self.selected())
 
     def action_approve(self) -> None:
-        """Approve the highlighted request."""
-        handoff_decisions.approve(self, self.selected())
+        """Approve the picked request."""
+        request = self.picked()
+        if request is not None:
+            handoff_decisions.approve(self, request)
 
     def action_deny(self) -> None:
-        """Deny the highlighted request, with a note for the requester."""
-        handoff_decisions.deny(self, self.selected())
+        """Deny the picked request, with a note for the requester."""
+        request = self.picked()
+        if request is not None:
+            handoff_decisions.deny(self, request)
 
     def action_withdraw(self) -> None:
-        """Withdraw your own request."""
-        request = self.selected()
+        """Withdraw your own request (the one picked)."""
+        request = self.picked()
         if request is not None:
             self.call(
                 handoffs.cancel_handoff,

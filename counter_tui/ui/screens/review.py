@@ -1,6 +1,11 @@
 """The shift lead's review: hand-offs, floor health, follow-ups, scorecard, feedback,
 kudos and end of day, one tab each (keys 1-7); l opens the audit log.
 
+1-7 switch tabs wherever the focus is, and the tab shown by its number puts the focus in
+its list (`ReviewPane.LIST_ID`), so the arrows move the highlight its keys act on; ↓ from
+the tab bar goes there too. (Textual moves the focus out of a pane being hidden to another
+widget of that hidden pane, whose tab then came back: the focus leaves the pane first.)
+
 Only the tab on show is built and loaded: a pane is mounted the first time its tab is
 shown, so opening review never waits for the figures of the other six."""
 
@@ -10,8 +15,9 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Input, TabbedContent, TabPane
+from textual.widgets import Header, Input, TabbedContent, TabPane, Tabs
 
+from counter_tui.ui.focus_keys import focus_now
 from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.review.end_of_day import EndOfDayPane
 from counter_tui.ui.review.feedback_board import FeedbackBoardPane
@@ -80,6 +86,14 @@ class ReviewScreen(CounterScreen):
             )
             for index, (tab_id, _label, name, _pane) in enumerate(TABS, start=1)
         ],
+        Binding(
+            "down",
+            "into_list",
+            "Into the list",
+            show=False,
+            id="review.into_list",
+            tooltip="From the tab bar: into the tab's list, whose highlight the keys act on.",
+        ),
         Binding("a", "approve", "Approve", id="review.approve", tooltip="Approve the highlighted hand-off."),
         Binding("d", "deny", "Deny…", id="review.deny", tooltip="Deny the highlighted hand-off, saying why."),
         Binding(
@@ -183,6 +197,9 @@ class ReviewScreen(CounterScreen):
     def __init__(self, tab: str = "handoffs") -> None:
         super().__init__()
         self.first_tab = tab
+        self._into_list = True
+        """The tab coming into view was asked for by its number (or is the first): its list
+        takes the focus once it is shown (not when the tab bar's own arrows move along it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,7 +230,15 @@ class ReviewScreen(CounterScreen):
             await self.query_one(f"#{tab_id}", TabPane).mount(pane_class(id=f"pane-{tab_id}"))
         else:
             self.reload()
+        if self._into_list:
+            self._into_list = False
+            self._focus_list()
         self.refresh_bindings()
+
+    def _focus_list(self) -> None:
+        pane = self.active_pane()
+        if pane is not None:
+            pane.focus_list()
 
     def reload(self) -> None:
         """Reload the pane on show."""
@@ -232,6 +257,8 @@ class ReviewScreen(CounterScreen):
             return False
         if action == "filter_log" and isinstance(self.focused, Input):
             return False
+        if action == "into_list":
+            return isinstance(self.focused, Tabs)
         if action in PANE_ACTIONS:
             return PANE_ACTIONS[action][0] == self.active_tab
         return True
@@ -244,8 +271,20 @@ class ReviewScreen(CounterScreen):
             getattr(pane, method)()
 
     def action_show_tab(self, tab_id: str) -> None:
-        """Switch tabs by number."""
-        self.query_one(TabbedContent).active = tab_id
+        """Switch tabs by number, from wherever the focus is, and put the focus in the
+        tab's list. The focus first leaves the pane being hidden (for the tab bar): Textual
+        moved it to another widget of that pane, and its tab came back."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == tab_id:
+            self._focus_list()
+            return
+        focus_now(tabs.query_one(Tabs))
+        self._into_list = True
+        tabs.active = tab_id
+
+    def action_into_list(self) -> None:
+        """↓ on the tab bar: into the tab's list."""
+        self._focus_list()
 
     def action_approve(self) -> None:
         """Approve the highlighted hand-off."""

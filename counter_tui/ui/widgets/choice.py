@@ -23,11 +23,12 @@ one yes/no box whose mark is a glyph.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.widgets import Checkbox, OptionList
 from textual.widgets.option_list import Option
 
@@ -42,7 +43,20 @@ TICKED, NOT_TICKED = "[x] ", "[ ] "
 
 
 class ChoiceList(ListInOrder, Generic[ValueT]):
-    """Pick one of `choices` (value, label), or tick several with `multiple=True`."""
+    """Pick one of `choices` (value, label), or tick several with `multiple=True`; says
+    `Changed` whenever what is chosen or ticked changes (as Input and Checkbox do)."""
+
+    class Changed(Message):
+        """What is chosen (or ticked) changed: a refusal about it can go."""
+
+        def __init__(self, choice_list: ChoiceList[Any]) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+
+        @property
+        def control(self) -> ChoiceList[Any]:
+            """The list whose choice changed."""
+            return self.choice_list
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -104,6 +118,7 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
         self.highlighted = self.index_of(value)
         if self._multiple:
             self._ticked.add(self.index_of(value))
+            self.post_message(self.Changed(self))
         self._refresh_prompts()
 
     def withdraw(self, value: ValueT) -> None:
@@ -132,12 +147,15 @@ class ChoiceList(ListInOrder, Generic[ValueT]):
         index = self.highlighted
         if index is not None and self._multiple:
             self._ticked ^= {index}
+            self.post_message(self.Changed(self))
         self._refresh_prompts()
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         """Redraw the glyphs: in a pick-one list the choice moves with the cursor."""
         super().watch_highlighted(highlighted)
         self._refresh_prompts()
+        if not self._multiple:
+            self.post_message(self.Changed(self))
 
     def _step(self, direction: Literal[-1, 1]) -> None:
         """Move the cursor one option in `direction`, staying put at either end (no wrapping

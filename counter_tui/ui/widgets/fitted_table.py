@@ -7,6 +7,13 @@ before any row is added, so the first frame is the right one. The widths are fit
 the table's width: columns shrink towards their minimum (and take a short header)
 before anything is pushed off screen, and spare room goes to the columns that grow.
 Columns of names (`name_col`) give up their room last and keep `NAME_MIN_WIDTH` cells.
+
+A table whose rows keys act on (`picks_rows=True`: approve, deny, reassign…) gives those
+keys only a row the person picked and can see (`picked_row_key`, `pick`): the table has the
+focus, so its highlight is the bright one, and the row under it was not put there by a
+refill. When the row the person was on leaves the table (approved at another till), the
+highlight is hidden rather than left on whichever row took its place; the next arrow (or
+any move of the cursor) shows it again, on the row it is on.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
-from counter_tui.ui.safe_text import plain
+from counter_tui.ui.focus_keys import focus_now
+from counter_tui.ui.safe_text import answer_key, plain
 from counter_tui.ui.widgets.placed_cells import PlacedCellsTable
 
 CELL_PADDING = 1
@@ -147,8 +156,13 @@ class FittedTable(PlacedCellsTable):
             self.table = table
             self.narrow = narrow
 
-    def __init__(self, columns: Sequence[Col], **kwargs: object) -> None:
+    def __init__(self, columns: Sequence[Col], *, picks_rows: bool = False, **kwargs: object) -> None:
         super().__init__(cursor_type="row", cell_padding=CELL_PADDING, **kwargs)
+        self.picks_rows = picks_rows
+        """Whether keys act on the highlighted row (see `picked_row_key`)."""
+        self.row_lost = False
+        """The row the person was on left the table; nothing is picked until the cursor moves."""
+        self._refilling = False
         self.specs = tuple(columns)
         self.heading: Callable[[str], bool] = lambda key: False
         """Which row keys are headings (none unless set), passed over by Home and End."""
@@ -262,11 +276,17 @@ class FittedTable(PlacedCellsTable):
         selected = self.cursor_row_key()
         keys = [key for key, _ in rows]
         at = self.cursor_row
-        self._put_in_place(keys, changed, before, widths)
-        if selected is not None and selected in before and selected in set(keys):
-            now_at = self.get_row_index(selected)
-            if now_at != at:  # still on the same line: nothing to move (nor scroll to)
-                self.move_cursor(row=now_at)
+        self._refilling = True
+        try:
+            self._put_in_place(keys, changed, before, widths)
+            if selected is not None and selected in before and selected in set(keys):
+                now_at = self.get_row_index(selected)
+                if now_at != at:  # still on the same line: nothing to move (nor scroll to)
+                    self.move_cursor(row=now_at)
+        finally:
+            self._refilling = False
+        if selected in before:
+            self._lose_row_if_gone(selected, keys)
 
     def _put_in_place(
         self,
@@ -362,17 +382,114 @@ class FittedTable(PlacedCellsTable):
             column = self.columns[ColumnKey(spec.key)]
             column.width, column.auto_width = width, False
             column.label = fit_cell(Text(spec.header(width)), width)
-        self.clear()
         keys = [key for key, _ in self._rows]
-        at = keys.index(selected) if selected in keys else 0
-        first = at + FIRST_ROWS
-        for key, cells in self._rows[:first]:
-            self.add_row(*(fit_cell(cell, width) for cell, width in zip(cells, widths, strict=True)), key=key)
-        self._pending = self._rows[first:]
-        if self._pending:
-            self.call_after_refresh(self._add_pending)
-        if selected is not None and selected in keys:
-            self.move_cursor(row=at)
+        self._refilling = True
+        try:
+            self.clear()
+            at = keys.index(selected) if selected in keys else 0
+            first = at + FIRST_ROWS
+            for key, cells in self._rows[:first]:
+                self.add_row(
+                    *(fit_cell(cell, width) for cell, width in zip(cells, widths, strict=True)), key=key
+                )
+            self._pending = self._rows[first:]
+            if self._pending:
+                self.call_after_refresh(self._add_pending)
+            if selected is not None and selected in keys:
+                self.move_cursor(row=at)
+        finally:
+            self._refilling = False
+        self._lose_row_if_gone(selected, keys)
+
+    def _lose_row_if_gone(self, selected: str | None, keys: Sequence[str]) -> None:
+        """The row the cursor was on (`selected`) left the table: with `picks_rows`, hide
+        the highlight rather than leave it on whichever row took its place."""
+        if self.picks_rows and selected is not None and selected not in keys and keys:
+            self.row_lost = True
+            self.show_cursor = False
+
+    def _show_row(self) -> bool:
+        """Show the highlight again after a row was lost; whether it was hidden."""
+        if not self.row_lost:
+            return False
+        self.row_lost = False
+        self.show_cursor = True
+        return True
+
+    def watch_cursor_coordinate(self, old_coordinate: Coordinate, new_coordinate: Coordinate) -> None:
+        """A move of the cursor (by keys, a click or the screen), not a refill, shows the
+        highlight again where it lands."""
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        if not self._refilling and old_coordinate != new_coordinate:
+            self._show_row()
+
+    def action_cursor_up(self) -> None:
+        """Up, over headings (staying put when only headings are above); the first arrow
+        after a row was lost only shows where the cursor is."""
+        if not self._show_row():
+            self._step(-1)
+
+    def action_cursor_down(self) -> None:
+        """Down, over headings (staying put when only headings are below); the first arrow
+        after a row was lost only shows where the cursor is."""
+        if not self._show_row():
+            self._step(1)
+
+    def action_page_up(self) -> None:
+        """A page up, then off a heading (down to the row under it, if need be)."""
+        super().action_page_up()
+        self._off_heading(-1)
+
+    def action_page_down(self) -> None:
+        """A page down, then off a heading (up to the row above it, if need be)."""
+        super().action_page_down()
+        self._off_heading(1)
+
+    def _step(self, direction: int) -> None:
+        """Move one row in `direction`, over heading rows; no row there: stay."""
+        if direction > 0:
+            self._add_pending()
+        row = self.cursor_row + direction
+        while 0 <= row < self.row_count and self._is_heading(row):
+            row += direction
+        if row == self.cursor_row + direction and direction > 0:
+            super().action_cursor_down()
+        elif row == self.cursor_row + direction:
+            super().action_cursor_up()
+        elif 0 <= row < self.row_count:
+            self.move_cursor(row=row)
+
+    def _off_heading(self, direction: int) -> None:
+        """Off a heading the cursor landed on: onward in `direction`, else back."""
+        if not self.row_count or not self._is_heading(self.cursor_row):
+            return
+        for step in (direction, -direction):
+            row = self.cursor_row
+            while 0 <= row < self.row_count and self._is_heading(row):
+                row += step
+            if 0 <= row < self.row_count:
+                self.move_cursor(row=row)
+                return
+
+    def _is_heading(self, row: int) -> bool:
+        return self.heading(str(self.ordered_rows[row].key.value))
+
+    def picked_row_key(self) -> str | None:
+        """The key of the row the person has picked and can see highlighted: the table has
+        the focus, its highlight is shown, and it is not on a heading; else None."""
+        if not self.has_focus or not self.show_cursor or self.row_lost:
+            return None
+        key = self.cursor_row_key()
+        return None if key is None or self.heading(key) else key
+
+    def pick(self, ask: str) -> str | None:
+        """`picked_row_key`; when nothing is picked, None after giving this table the keys
+        (its highlight shows) and saying `ask`, how to pick a row."""
+        key = self.picked_row_key()
+        if key is None:
+            focus_now(self)  # at once: the arrows typed next move this highlight
+            answer_key(self, ask)
+        return key
 
     def _add_pending(self) -> None:
         """Add the rows a fill left for after its first frame."""
@@ -385,10 +502,12 @@ class FittedTable(PlacedCellsTable):
     def action_scroll_home(self) -> None:
         """Home: the first row that is not a heading (DataTable's Home moves along the
         columns, which a row cursor does not use)."""
+        self._show_row()
         self._to_first_of(range(self.row_count))
 
     def action_scroll_end(self) -> None:
         """End: the last row that is not a heading (every row added first)."""
+        self._show_row()
         self._add_pending()
         self._to_first_of(reversed(range(self.row_count)))
 

@@ -5,7 +5,7 @@ app.tcss styles with the theme's variables."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from counter_tui.ui.widgets.badges import Looks
 from counter_tui.ui.widgets.component_looks import looks_of
@@ -22,7 +22,7 @@ class FloorTable(ListTable):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"{PREFIX}--{name}" for name in LOOK_NAMES}
 
-    def __init__(self, columns: Sequence[Col], **kwargs: object) -> None:
+    def __init__(self, columns: Sequence[Col], **kwargs: Any) -> None:
         super().__init__(columns, **kwargs)
         self._looks: Looks = {}
         self._rules: object = None
