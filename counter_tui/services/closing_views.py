@@ -134,11 +134,11 @@ class UndoableClose:
         return f"{visits_summary(self.visits)}, and brings back {handoffs_said(len(self.handoffs))}"
 
     def staying_said(self) -> str:
-        """`1 stays ended: Kwame Mensah came back at 17:50, …` (the first one's why), or ""."""
+        """`1 visit will stay ended: Kwame Mensah came back at 17:50, …` (the first one's
+        why), or ""."""
         if not self.staying:
             return ""
-        count = len(self.staying)
-        return f"{count} {'stays' if count == 1 else 'stay'} ended: {self.staying[0][1]}"
+        return f"{counted(len(self.staying), 'visit')} will stay ended: {self.staying[0][1]}"
 
 
 @dataclass(frozen=True)

@@ -437,4 +437,4 @@ def test_the_undo_preview_counts_only_the_visits_it_would_reopen_and_names_those
     assert undoable.visits == ()
     assert undoable.staying == ((flagged, BACK_SINCE),)
     assert undoable.summary() == "no visits"
-    assert undoable.staying_said() == f"1 stays ended: {BACK_SINCE}"
+    assert undoable.staying_said() == f"1 visit will stay ended: {BACK_SINCE}"
