@@ -104,6 +104,10 @@ class StoreCalendar:
     def thank_you_due(self, moment: datetime) -> datetime:
         """End of the next business day after `moment`: when a thank-you for a visit that
         ended then is due, and the default for every due time typed at the counter."""
+        return self.next_business_close(moment)
+
+    def next_business_close(self, moment: datetime) -> datetime:
+        """Close of business on the first open day after the day of `moment`."""
         next_day = self.next_open_day(self.local_date(moment))
         closing = self.closing(next_day)
         assert closing is not None

@@ -4,8 +4,9 @@ lead's decision; the new owner hears that a customer is now theirs and from whom
 an approved hand-off or a lead's reassignment); the previous owner hears of a
 reassignment they did not make; a visit's owner hears that someone else ended or
 reopened it (not of the day close, which ends every visit at once); a follow-up's owner
-hears that its email was not sent, with the server's reason. Nobody is told about what
-they did themselves.
+hears that its email was not sent, with the server's reason; everyone hears that the
+shop's mail setup holds email back (once, when it starts; a shift lead with what to
+check), and that it goes again. Nobody is told about what they did themselves.
 
 The change feed gives every terminal the same changes; each terminal asks this module
 what its signed-in person should hear, so the rule lives here and not in the screens.
@@ -16,22 +17,26 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import AuditEvent, Customer, FollowUp, HandoffRequest, Outcome, Staff, Visit
-from counter_tui.sentences import join_sentences
+from counter_tui.sentences import counted, join_sentences
+from counter_tui.services import mail_hold
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.labels import OUTCOME_LABELS
 from counter_tui.services.permissions import Action, allows, require
 from counter_tui.services.queries import staff_names, visit_who
+from counter_tui.services.when import day_words
 
 HANDOFF_ACTIONS = ("handoff.requested", "handoff.approved", "handoff.denied")
 EMAIL_NOT_SENT = "followup.reopened"
 """The outbox's sender gave up on an email and opened its follow-up again."""
 ENDING_ACTIONS = ("visit.ended", "visit.reopened")
-NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", *ENDING_ACTIONS, EMAIL_NOT_SENT)
+MAIL_HOLD_ACTIONS = (mail_hold.HELD, mail_hold.RESUMED)
+NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", *ENDING_ACTIONS, EMAIL_NOT_SENT, *MAIL_HOLD_ACTIONS)
 PASSED_ACTIONS = ("handoff.approved", "visit.reassigned")
 SIGNED_IN = "staff.signed_in"
 
@@ -73,6 +78,8 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
                 continue
             if event.action == EMAIL_NOT_SENT:
                 notice = _email_notice(session, staff, event)
+            elif event.action in MAIL_HOLD_ACTIONS:
+                notice = _mail_hold_notice(ctx, actor, event)
             elif event.action in HANDOFF_ACTIONS:
                 notice = _handoff_notice(session, staff, names, event)
             elif event.action in ENDING_ACTIONS:
@@ -96,6 +103,32 @@ def _email_notice(session: Session, staff: Staff, event: AuditEvent) -> Notice |
         "Email not sent",
         join_sentences(f"Your email to {who} was not sent", reason, "It is open again in My follow-ups (f)"),
     )
+
+
+def _mail_hold_notice(ctx: ShopContext, actor: Actor, event: AuditEvent) -> Notice | None:
+    """Everyone hears when the shop's mail setup starts holding email back (a shift lead
+    what to check, anyone else to tell one), and when the server answers again."""
+    details = json.loads(event.details)
+    waiting = int(details.get("waiting", 0))
+    if event.action == mail_hold.HELD:
+        if not details.get("began") or not waiting:
+            return None
+        reason = str(details.get("reason", ""))
+        goes = "waits in the outbox and goes" if waiting == 1 else "wait in the outbox and go"
+        return Notice(
+            "Email held back",
+            join_sentences(
+                f"Email is not going out: {reason[:1].lower()}{reason[1:]}",
+                f"{counted(waiting, 'email')} {goes} once the server answers",
+                mail_hold.what_to_do(actor, str(details.get("fix", ""))),
+            ),
+        )
+    since = day_words(
+        ctx.calendar, datetime.fromisoformat(str(details.get("since"))), ctx.now(), at_time=True
+    )
+    which = "the email held back" if waiting == 1 else f"the {counted(waiting, 'email')} held back"
+    going = "is going out" if waiting == 1 else "are going out"
+    return Notice("Email going out", f"The mail server answers again: {which} since {since} {going}.")
 
 
 def passed_while_away(ctx: ShopContext, actor: Actor) -> list[Notice]:

@@ -457,6 +457,7 @@ READS = {
     "audit_views.audit_actions",
     "audit_views.audit_log",
     "outbox.preview",
+    "mail_hold.held_back",
     "changes.changes_since",
     "followup_snooze.due_history",
     "due_history.followup_due_history",

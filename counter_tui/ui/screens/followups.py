@@ -123,6 +123,8 @@ class FollowUpsScreen(CounterScreen):
         slower, older read never overwrites a newer one."""
         self._whole_wanted = False
         self._changes_waiting: list[Change] = []
+        self.mail_held = ""
+        """While the shop's mail setup holds email back, that it does (read with the whole list)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -185,6 +187,7 @@ class FollowUpsScreen(CounterScreen):
         if not self.still_shown:
             return
         self.cancelled = {f"cancelled-{item.id}": item for item in whole.cancelled}
+        self.mail_held = whole.mail_held
         self.show(followups.grouped(self.ctx, whole.open))
         self._read_next()
 
@@ -243,6 +246,9 @@ class FollowUpsScreen(CounterScreen):
         )
         if mine.overdue:
             summary.stylize(tone(URGENT), 0, len(str(len(mine.overdue))) + 8)
+        if self.mail_held:
+            summary.append("\n")
+            summary.append_text(plain(self.mail_held, style=tone(STRONG_WARNING)))
         self.query_one("#followups-summary", Static).update(summary)
         if was_on not in self.items:  # stay on the follow-up the person was looking at
             first = next(iter(self.items), None)
