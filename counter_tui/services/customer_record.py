@@ -15,7 +15,7 @@ from counter_tui.db.models import (
     StandingNeed,
     Visit,
 )
-from counter_tui.services.cadence import last_contact
+from counter_tui.services.cadence import contact_words, email_not_yet_sent, last_contact
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import ONE_OFF_NEEDS, load_customer
 from counter_tui.services.duplicates import kept_record
@@ -23,7 +23,6 @@ from counter_tui.services.labels import need_label
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views, staff_names
 from counter_tui.services.views import ConsentView, CustomerDetail, NeedView, NoteView, VisitSummary
-from counter_tui.services.when import day_words
 
 HISTORY_LIMIT = 20
 NOTES_LIMIT = 20
@@ -93,11 +92,10 @@ def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) 
         .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.OPEN)
         .order_by(col(FollowUp.due_at)),
     )
-    contact = last_contact(session, customer_id)
     return CustomerDetail(
-        last_contacted=""
-        if contact is None
-        else f"{day_words(ctx.calendar, contact.at, ctx.now())} {contact.how()}",
+        last_contacted=contact_words(
+            ctx, last_contact(session, customer_id), email_not_yet_sent(session, customer_id)
+        ),
         id=customer_id,
         name=customer.name,
         phone=customer.phone,

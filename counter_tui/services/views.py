@@ -163,7 +163,8 @@ class CustomerDetail:
     open_followups: tuple[FollowUpView, ...]
     open_visit_id: int | None
     last_contacted: str = ""
-    """When and how the shop last reached them, e.g. "Fri 20 Nov by email (thank-you)"."""
+    """When and how the shop last reached them, e.g. "Fri 20 Nov by email (thank-you)" (an
+    email from when the server took it), and any email not yet sent ("; email queued …")."""
 
 
 @dataclass(frozen=True)

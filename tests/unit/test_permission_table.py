@@ -480,6 +480,7 @@ READS = {
     "followups.status_update_due",
     "cadence.allowed_from",
     "cadence.held_sentence",
+    "cadence.contact_words",
     "handoffs.pending_handoffs",
     "kudos.thanks_wall",
     "merge.preview_merge",
