@@ -469,6 +469,7 @@ READS = {
     "closing.last_close_before",
     "customer_record.customer_detail",
     "customer_record.current_record",
+    "customer_record.may_contact_words",
     "customers.customer_count",
     "end_of_day.end_of_day",
     "flagged_visits.flagged_visits",
