@@ -458,6 +458,7 @@ READS = {
     "audit_views.audit_log",
     "outbox.preview",
     "mail_hold.held_back",
+    "followups.queued_words",
     "changes.changes_since",
     "followup_snooze.due_history",
     "due_history.followup_due_history",
