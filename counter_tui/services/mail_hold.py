@@ -112,20 +112,19 @@ def hold_back(
         row.next_attempt_at = max(row.next_attempt_at, next_try)
         row.last_error = failure.reason[:300]
         session.add(row)
-    if held:
-        audit.record(
-            session,
-            ctx,
-            None,
-            HELD,
-            "outbox",
-            tried.id,
-            reason=failure.reason,
-            fix=failure.fix,
-            waiting=len(held),
-            began=began,
-            since=since,
-        )
+    audit.record(  # with none left waiting too: what My follow-ups says of the hold changed
+        session,
+        ctx,
+        None,
+        HELD,
+        "outbox",
+        tried.id,
+        reason=failure.reason,
+        fix=failure.fix,
+        waiting=len(held),
+        began=began,
+        since=since,
+    )
     return [(row, _too_long_sentence(ctx, row, failure)) for row in too_long]
 
 
@@ -198,10 +197,11 @@ def held_back(ctx: ShopContext, actor: Actor) -> str:
         mine = sum(row.created_by == staff.id for row in held)
         since = min(row.held_since for row in held if row.held_since is not None)
         words = day_words(ctx.calendar, since, ctx.now(), at_time=True)
-        waits = f"{counted(len(held), 'email')} {'waits' if len(held) == 1 else 'wait'}"
+        one = len(held) == 1
+        waits = f"{counted(len(held), 'email')} {'waits' if one else 'wait'}"
         return join_sentences(
             f"Email held back since {words}: {_lowered(details.get('reason', ''))}",
-            f"{waits}, {_whose(len(held), mine)}, and go once the server answers",
+            f"{waits}, {_whose(len(held), mine)}, and {'goes' if one else 'go'} once the server answers",
             what_to_do(actor, details.get("fix", "")),
         )
 

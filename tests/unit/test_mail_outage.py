@@ -20,6 +20,7 @@ from counter_tui.mail_settings import MailRules
 from counter_tui.services import (
     changes,
     customers,
+    followup_changes,
     followups,
     mail_hold,
     mail_sender,
@@ -186,6 +187,16 @@ def test_my_follow_ups_say_while_email_is_held_back_and_whose_waits(
     assert mail_hold.held_back(mail_shop, team.sam) == ""
 
 
+def test_one_email_held_back_is_said_in_the_singular(mail_shop: ShopContext, team: Team, bob: int) -> None:
+    queue_thank_you_email(mail_shop, team, bob)
+    _server_down(mail_shop)
+    mail_sender.deliver_pending(mail_shop, timeout=5)
+
+    assert "(ConnectionRefusedError). 1 email waits, yours, and goes once the server answers." in (
+        mail_hold.held_back(mail_shop, team.sam)
+    )
+
+
 class _Unreachable:
     """A transport whose server never answers: counts the tries."""
 
@@ -259,6 +270,10 @@ def test_email_held_back_past_the_next_business_days_close_fails_and_its_owner_i
         f"Your email to Bob Jones was not sent. {why} It is open again in My follow-ups (f)."
     ]
     assert [event.entity_id for event in audit_log("followup.reopened")] == [followup_id]
+    assert mail_hold.held_back(mail_shop, team.sam) == ""  # nothing is held back any more
+    assert (
+        followup_changes.followup_patch(mail_shop, team.sam, changes.changes_since(mail_shop, seen)) is None
+    )
 
 
 def test_a_lead_changing_a_mail_setting_has_held_email_tried_at_the_next_pass(
