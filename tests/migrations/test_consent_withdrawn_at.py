@@ -33,10 +33,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
     return f"sqlite:///{tmp_path}/counter.sqlite3"
 
 
-def test_upgrading_from_0024_dates_each_withdrawal_the_audit_log_shows(database_url: str) -> None:
+def test_upgrading_from_0025_dates_each_withdrawal_the_audit_log_shows(database_url: str) -> None:
     database = Database(database_url, create=True)
     try:
-        upgrade(database, "0024")
+        upgrade(database, "0025")
         with database.write() as session:
             connection = session.connection()
             for number, (answers, kept) in enumerate(HISTORIES, 1):

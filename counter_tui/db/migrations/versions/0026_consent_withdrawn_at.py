@@ -1,7 +1,7 @@
 """consent: when a yes was taken back (a withdrawal, not a no given when first asked)
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-11-30
 
 A customer who withdrew their consent read "May contact by nothing agreed yet", as if
@@ -18,8 +18,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
-down_revision = "0024"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
