@@ -43,15 +43,16 @@ def mail_test(
 @mail_app.command("send")
 def mail_send(ctx: typer.Context) -> None:
     """Deliver the emails that are due now, and say how many went, will be retried, failed,
-    or were withdrawn (the customer was erased, or no longer agrees to email). Exit code 1
-    when the shop's mail setup kept due emails from going (no server set, none reached, a
-    login refused), saying what to set: from cron, that is the line that reaches someone."""
+    or were withdrawn (the customer was erased, or no longer agrees to email). Emails held
+    back by the shop's mail setup are tried now, not after their wait. Exit code 1 when the
+    shop's mail setup kept due emails from going (no server set, none reached, a login
+    refused), saying what to set: from cron, that is the line that reaches someone."""
     from counter_tui.cli.failure import CommandFailed
     from counter_tui.commands.common import command_shop
     from counter_tui.services import mail_sender
 
     with command_shop(ctx) as shop:
-        run = mail_sender.deliver_pending(shop)
+        run = mail_sender.deliver_pending(shop, held_now=True)
     if run.problem:
         went = f"Sent {counted(run.sent, 'email')}, then stopped" if run.sent else "No email went out"
         waits = "waits" if run.waiting == 1 else "wait"

@@ -15,11 +15,12 @@ from counter_tui.db.models import (
     StandingNeed,
     Visit,
 )
-from counter_tui.services.cadence import last_contact
+from counter_tui.sentences import listed
+from counter_tui.services.cadence import contact_words, email_not_yet_sent, last_contact
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import ONE_OFF_NEEDS, load_customer
 from counter_tui.services.duplicates import kept_record
-from counter_tui.services.labels import need_label
+from counter_tui.services.labels import CHANNEL_LABELS, need_label
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views, staff_names
 from counter_tui.services.views import ConsentView, CustomerDetail, NeedView, NoteView, VisitSummary
@@ -47,6 +48,25 @@ def current_record(ctx: ShopContext, actor: Actor, customer_id: int) -> Customer
         return build_customer_detail(session, ctx, (kept.id if kept is not None else None) or customer_id)
 
 
+NOTHING_AGREED = "nothing agreed yet (in person only)"
+
+
+def may_contact_words(ctx: ShopContext, consents: tuple[ConsentView, ...]) -> str:
+    """The channels agreed, then what was withdrawn and when (`consents` in their order):
+    "phone; email and text message withdrawn Mon 30 Nov"; with nothing agreed, "…; in
+    person only", or NOTHING_AGREED when nothing was withdrawn either."""
+    granted = [CHANNEL_LABELS[c.channel] for c in consents if c.granted]
+    withdrawn: dict[str, list[str]] = {}
+    for consent in consents:
+        if not consent.granted and consent.withdrawn_at is not None:
+            day = day_words(ctx.calendar, consent.withdrawn_at, ctx.now())
+            withdrawn.setdefault(day, []).append(CHANNEL_LABELS[consent.channel])
+    taken_back = ", ".join(f"{listed(channels)} withdrawn {day}" for day, channels in withdrawn.items())
+    if not granted:
+        return f"{taken_back}; in person only" if taken_back else NOTHING_AGREED
+    return "; ".join(part for part in (", ".join(granted), taken_back) if part)
+
+
 def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) -> CustomerDetail:
     """The customer detail, read inside the caller's session."""
     customer = load_customer(session, customer_id)
@@ -57,7 +77,7 @@ def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) 
         if s.kind not in ONE_OFF_NEEDS  # remembered before they could not be; never applied
     )
     consents = tuple(
-        ConsentView(c.channel, c.granted, c.source, c.recorded_at)
+        ConsentView(c.channel, c.granted, c.source, c.recorded_at, c.withdrawn_at)
         for c in session.exec(
             select(ContactConsent)
             .where(ContactConsent.customer_id == customer_id)
@@ -93,11 +113,11 @@ def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) 
         .where(FollowUp.customer_id == customer_id, FollowUp.status == FollowUpStatus.OPEN)
         .order_by(col(FollowUp.due_at)),
     )
-    contact = last_contact(session, customer_id)
     return CustomerDetail(
-        last_contacted=""
-        if contact is None
-        else f"{day_words(ctx.calendar, contact.at, ctx.now())} {contact.how()}",
+        may_contact=may_contact_words(ctx, consents),
+        last_contacted=contact_words(
+            ctx, last_contact(session, customer_id), email_not_yet_sent(session, customer_id)
+        ),
         id=customer_id,
         name=customer.name,
         phone=customer.phone,

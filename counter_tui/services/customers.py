@@ -315,6 +315,7 @@ def write_consent(
         source=source,
         recorded_at=ctx.now(),
     )
+    consent.withdrawn_at = withdrawn_at(consent, granted, ctx.now())
     consent.granted, consent.source, consent.by_import = granted, source, False
     consent.recorded_at, consent.recorded_by = ctx.now(), actor.staff_id
     session.add(consent)
@@ -329,6 +330,14 @@ def write_consent(
         granted=granted,
         source=source,
     )
+
+
+def withdrawn_at(consent: ContactConsent, granted: bool, now: datetime) -> datetime | None:
+    """`consent`'s withdrawal once `granted` is its answer from `now`: a no after a yes
+    withdraws it now, a no after a no keeps what it was, and a yes ends any withdrawal."""
+    if granted:
+        return None
+    return now if consent.granted else consent.withdrawn_at
 
 
 def consented_channels(session: Session, customer_id: int) -> set[str]:

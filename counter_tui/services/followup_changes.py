@@ -7,8 +7,8 @@ follow-up ids (a customer's follow-ups when the customer changed, a message's fo
 when an email failed) and reads just those. Changes to visits, hand-offs and the rest
 never touch the list and read nothing. When the changes cannot say which follow-ups they
 touched (a merge or erasure moved or removed a customer's, the shop's hours changed what
-is due today, an event without an id), it answers None and the screen reads the whole
-list.
+is due today, an event without an id), or email is held back or goes again (the list's
+line about it changes), it answers None and the screen reads the whole list.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import FollowUp, FollowUpStatus, OutboxMessage
-from counter_tui.services import followups, reversals
+from counter_tui.services import followups, mail_hold, reversals
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.floor_changes import CUSTOMER_MOVES
@@ -27,6 +27,7 @@ from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import followup_views
 from counter_tui.services.views import FollowUpView
 
+MAIL_HOLD_ACTIONS = (mail_hold.HELD, mail_hold.RESUMED)
 OFF_THE_LIST = frozenset(
     {"visit", "handoff", "kudos", "feedback", "feedback_topic", "export", "kiosk", "staff", "day"}
 )
@@ -38,10 +39,12 @@ follow-up event of its own)."""
 @dataclass(frozen=True)
 class FollowUpList:
     """A person's follow-ups as My follow-ups shows them: the open ones (soonest due
-    first) and those cancelled today (newest first)."""
+    first) and those cancelled today (newest first); and `mail_held`, while the shop's mail
+    setup holds email back, that it does (`mail_hold.held_back`)."""
 
     open: tuple[FollowUpView, ...]
     cancelled: tuple[FollowUpView, ...]
+    mail_held: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,9 @@ def whole_list(ctx: ShopContext, actor: Actor) -> FollowUpList:
     """The actor's whole list: open follow-ups, and those cancelled today."""
     mine = followups.my_followups(ctx, actor)
     return FollowUpList(
-        open=(*mine.overdue, *mine.due_today, *mine.upcoming), cancelled=reversals.cancelled_today(ctx, actor)
+        open=(*mine.overdue, *mine.due_today, *mine.upcoming),
+        cancelled=reversals.cancelled_today(ctx, actor),
+        mail_held=mail_hold.held_back(ctx, actor),
     )
 
 
@@ -76,7 +81,7 @@ def followup_patch(ctx: ShopContext, actor: Actor, changes: Iterable[Change]) ->
     for change in changes:
         if not concerns_the_list(change):
             continue
-        if change.entity_id is None or change.action in CUSTOMER_MOVES:
+        if change.entity_id is None or change.action in (*CUSTOMER_MOVES, *MAIL_HOLD_ACTIONS):
             return None
         if change.entity == "followup":
             followup_ids.add(change.entity_id)

@@ -37,12 +37,34 @@ CALLBACK_CHANNELS = (Channel.PHONE, Channel.SMS)
 
 def _owner_for(session: Session, customer_id: int, actor_staff: Staff) -> int:
     """The owner of a new follow-up: the owner of the customer's open visit, else the actor."""
+    owner_id = _visit_owner(session, customer_id)
+    return owner_id if owner_id is not None else actor_staff.id or 0
+
+
+def _visit_owner(session: Session, customer_id: int) -> int | None:
+    """Who owns the customer's open visit (None: no open visit, or nobody has it)."""
     visit = session.exec(
         select(Visit).where(Visit.customer_id == customer_id, col(Visit.ended_at).is_(None))
     ).first()
-    if visit is not None and visit.owner_id is not None:
-        return visit.owner_id
-    return actor_staff.id or 0
+    return visit.owner_id if visit is not None else None
+
+
+def queued_words(ctx: ShopContext, actor: Actor, followup_id: int, done: str) -> str:
+    """`done` ("Callback queued") as a sentence, saying whose the follow-up is when it is
+    not the actor's: "Callback queued for Alex, who owns this customer." A follow-up added
+    on a customer someone is serving is theirs, not whoever typed it (`_owner_for`)."""
+    with ctx.database.read() as session:
+        staff = require(session, actor, Action.VIEW)
+        followup = session.get(FollowUp, followup_id)
+        if followup is None:
+            raise NotFound("That follow-up no longer exists.")
+        if followup.owner_id == staff.id:
+            return f"{done}."
+        owner = session.get(Staff, followup.owner_id)
+        name = owner.name if owner is not None else "a colleague"
+        if _visit_owner(session, followup.customer_id) == followup.owner_id:
+            return f"{done} for {name}, who owns this customer."
+        return f"{done} for {name}."
 
 
 def add_callback(

@@ -5,6 +5,7 @@ merge's undo (services/merge_undo.py) can put it back."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete
@@ -44,7 +45,14 @@ def _consent_state(row: ContactConsent | None) -> dict[str, Any] | None:
         "recorded_at": row.recorded_at.isoformat(),
         "recorded_by": row.recorded_by,
         "by_import": row.by_import,
+        "withdrawn_at": row.withdrawn_at.isoformat() if row.withdrawn_at is not None else None,
     }
+
+
+def withdrawn_at_of(state: dict[str, Any]) -> datetime | None:
+    """The withdrawal a consent's kept state holds (a merge from before it was kept: none)."""
+    kept = state.get("withdrawn_at")
+    return datetime.fromisoformat(kept) if kept else None
 
 
 def _need_state(row: StandingNeed | None) -> dict[str, Any] | None:
@@ -69,6 +77,7 @@ def move_consents(session: Session, kept_id: int, merged_id: int) -> dict[str, A
         )
         row.granted, row.source, row.by_import = theirs.granted, theirs.source, theirs.by_import
         row.recorded_at, row.recorded_by = theirs.recorded_at, theirs.recorded_by
+        row.withdrawn_at = theirs.withdrawn_at
         session.add(row)
     duplicate = {channel: _consent_state(row) for channel, row in merged_rows.items()}
     session.flush()

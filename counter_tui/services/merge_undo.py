@@ -26,7 +26,7 @@ from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customer_search import write_search_terms
 from counter_tui.services.customers import load_customer
 from counter_tui.services.merge import MOVED_ROWS, MergeView
-from counter_tui.services.merge_rows import consent_rows, standing_rows
+from counter_tui.services.merge_rows import consent_rows, standing_rows, withdrawn_at_of
 from counter_tui.services.permissions import Action, require
 from counter_tui.services.queries import staff_names
 
@@ -77,6 +77,7 @@ def _restore_consents(session: Session, kept_id: int, merged_id: int, state: dic
             row.by_import = before.get("by_import", False)  # merges from before it was kept: by a person
             row.recorded_at = datetime.fromisoformat(before["recorded_at"])
             row.recorded_by = before["recorded_by"]
+            row.withdrawn_at = withdrawn_at_of(before)
             session.add(row)
     for channel, theirs in duplicate.items():
         session.add(
@@ -88,6 +89,7 @@ def _restore_consents(session: Session, kept_id: int, merged_id: int, state: dic
                 recorded_at=datetime.fromisoformat(theirs["recorded_at"]),
                 recorded_by=theirs["recorded_by"],
                 by_import=theirs.get("by_import", False),
+                withdrawn_at=withdrawn_at_of(theirs),
             )
         )
 

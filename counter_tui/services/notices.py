@@ -5,8 +5,10 @@ an approved hand-off or a lead's reassignment); the previous owner hears of a
 reassignment they did not make; a visit's owner hears that someone else ended or
 reopened it (not of the day close, which ends every visit at once); a follow-up's owner
 hears that its email was not sent, with the server's reason, and how many of theirs a
-lead's change of the shop's hours or holidays moved (one notice, not one a follow-up).
-Nobody is told about what they did themselves.
+lead's change of the shop's hours or holidays moved (one notice, not one a follow-up);
+everyone hears that the shop's mail setup holds email back (once, when it starts; a
+shift lead with what to check), and that it goes again. Nobody is told about what they
+did themselves.
 
 The change feed gives every terminal the same changes; each terminal asks this module
 what its signed-in person should hear, so the rule lives here and not in the screens.
@@ -17,16 +19,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from counter_tui.db.models import AuditEvent, Customer, FollowUp, HandoffRequest, Outcome, Staff, Visit
 from counter_tui.sentences import counted, join_sentences
+from counter_tui.services import mail_hold
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.labels import OUTCOME_LABELS
 from counter_tui.services.permissions import Action, allows, require
 from counter_tui.services.queries import staff_names, visit_who
+from counter_tui.services.when import day_words
 
 HANDOFF_ACTIONS = ("handoff.requested", "handoff.approved", "handoff.denied")
 EMAIL_NOT_SENT = "followup.reopened"
@@ -34,7 +39,15 @@ EMAIL_NOT_SENT = "followup.reopened"
 ENDING_ACTIONS = ("visit.ended", "visit.reopened")
 DUE_MOVED = "followup.due_moved"
 """A change of the shop's hours or holidays moved open follow-ups (`due_moves.py`)."""
-NOTICE_ACTIONS = (*HANDOFF_ACTIONS, "visit.reassigned", *ENDING_ACTIONS, EMAIL_NOT_SENT, DUE_MOVED)
+MAIL_HOLD_ACTIONS = (mail_hold.HELD, mail_hold.RESUMED)
+NOTICE_ACTIONS = (
+    *HANDOFF_ACTIONS,
+    "visit.reassigned",
+    *ENDING_ACTIONS,
+    EMAIL_NOT_SENT,
+    DUE_MOVED,
+    *MAIL_HOLD_ACTIONS,
+)
 PASSED_ACTIONS = ("handoff.approved", "visit.reassigned")
 SIGNED_IN = "staff.signed_in"
 
@@ -81,6 +94,8 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
                 notice = _email_notice(session, staff, event)
             elif event.action == DUE_MOVED:
                 notice = _due_moved_notice(staff, names, event)
+            elif event.action in MAIL_HOLD_ACTIONS:
+                notice = _mail_hold_notice(ctx, actor, event)
             elif event.action in HANDOFF_ACTIONS:
                 notice = _handoff_notice(session, staff, names, event)
             elif event.action in ENDING_ACTIONS:
@@ -121,6 +136,35 @@ def _due_moved_notice(staff: Staff, names: dict[int, str], event: AuditEvent) ->
             "the shop is closed and moved to when it is open",
             "See My follow-ups (f)",
         ),
+    )
+
+
+def _mail_hold_notice(ctx: ShopContext, actor: Actor, event: AuditEvent) -> Notice | None:
+    """Everyone hears when the shop's mail setup starts holding email back (a shift lead
+    what to check, anyone else to tell one), and when the server answers again."""
+    details = json.loads(event.details)
+    waiting = int(details.get("waiting", 0))
+    if event.action == mail_hold.HELD:
+        if not details.get("began") or not waiting:
+            return None
+        reason = str(details.get("reason", ""))
+        return Notice(
+            "Email held back",
+            join_sentences(
+                f"Email is not going out: {reason[:1].lower()}{reason[1:]}",
+                f"{counted(waiting, 'email')} {'is' if waiting == 1 else 'are'} waiting in the outbox "
+                "and will go once the server answers",
+                mail_hold.what_to_do(actor, str(details.get("fix", ""))),
+            ),
+        )
+    since = day_words(
+        ctx.calendar, datetime.fromisoformat(str(details.get("since"))), ctx.now(), at_time=True
+    )
+    going = "is" if waiting == 1 else "are"
+    return Notice(
+        "Email going out",
+        f"The mail server answers again: {counted(waiting, 'email')} held back since {since} "
+        f"{going} going out.",
     )
 
 

@@ -18,7 +18,7 @@ from counter_tui.db.models import Channel, Customer, FollowUp, FollowUpKind, Out
 from counter_tui.errors import InvalidInput, NotAllowed
 from counter_tui.limits import limited
 from counter_tui.mail_templates import SUBJECT_LENGTH, fill
-from counter_tui.services import audit
+from counter_tui.services import audit, mail_hold
 from counter_tui.services.cadence import require_outreach_allowed
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import consented_channels, load_customer
@@ -42,11 +42,13 @@ server, no address), so the form shows it beside its "send it by email" choice."
 
 @dataclass(frozen=True)
 class MailPreview:
-    """What the customer will receive, as the owner sees it before sending."""
+    """What the customer will receive, as the owner sees it before sending; `held_back`,
+    while the shop's mail setup holds email back, says that this one will wait too."""
 
     to_address: str
     subject: str
     body: str
+    held_back: str = ""
 
 
 def preview(
@@ -73,7 +75,8 @@ def complete_by_email(
     """Complete the follow-up and write its email to the outbox, in one transaction
     (a status update `still_open` queues the next, as completing it otherwise would).
     Returns the outbox message's id. If the server later refuses it for good, the sender
-    opens the follow-up again with the server's reason."""
+    opens the follow-up again with the server's reason. While email is held back, it waits
+    with the others (`mail_hold`)."""
     what_was_done = limited(what_was_done, "what_was_done")
     personal_line = limited(personal_line, "personal_line")
     with ctx.database.write() as session:
@@ -102,6 +105,7 @@ def complete_by_email(
             created_at=ctx.now(),
             created_by=staff.id,
         )
+        mail_hold.join_hold(session, message)
         session.add(message)
         session.flush()
         audit.record(session, ctx, actor, QUEUED, "outbox", message.id, followup_id=followup_id)
@@ -136,6 +140,7 @@ def _compose(
         to_address=customer.email,
         subject=" ".join(fill(template.subject, values).split())[:SUBJECT_LENGTH],
         body="\n\n".join(paragraph for paragraph in paragraphs if paragraph.strip()) + "\n",
+        held_back=mail_hold.queued_sentence(session, ctx),
     )
 
 

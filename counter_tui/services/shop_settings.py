@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from counter_tui.db.models import ShopSetting
 from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
-from counter_tui.services import audit, due_moves
+from counter_tui.services import audit, due_moves, mail_hold
 from counter_tui.services.calendar import StoreCalendar
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.permissions import Action, require
@@ -180,6 +180,8 @@ def _store(ctx: ShopContext, actor: Actor, edit: Edit) -> _Stored:
             return _Stored(rules, kept)
         for key, value in changed.items():
             session.merge(_row(ctx, actor, key, value))
+        if any(key.startswith("mail.") for key in changed):
+            mail_hold.due_now(session, ctx)  # email held back goes at the next pass, not after its wait
         audit.record(
             session,
             ctx,

@@ -174,6 +174,7 @@ def _gather(session: Session, ctx: ShopContext, customer_id: int) -> dict[str, A
                 "source": consent.source,
                 "recorded_at": when(consent.recorded_at),
                 "recorded_by": who(consent.recorded_by),
+                "withdrawn_at": when(consent.withdrawn_at),
             }
             for consent in session.exec(
                 select(ContactConsent)

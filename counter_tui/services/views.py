@@ -83,6 +83,8 @@ class ConsentView:
     granted: bool
     source: str
     recorded_at: datetime
+    withdrawn_at: datetime | None = None
+    """When a yes on this channel was taken back (None: a yes, or a no they gave when asked)."""
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,12 @@ class CustomerDetail:
     history: tuple[VisitSummary, ...]
     open_followups: tuple[FollowUpView, ...]
     open_visit_id: int | None
+    may_contact: str = ""
+    """How the shop may reach them, e.g. "phone; email withdrawn Mon 30 Nov", or "nothing
+    agreed yet (in person only)"."""
     last_contacted: str = ""
-    """When and how the shop last reached them, e.g. "Fri 20 Nov by email (thank-you)"."""
+    """When and how the shop last reached them, e.g. "Fri 20 Nov by email (thank-you)" (an
+    email from when the server took it), and any email not yet sent ("; email queued …")."""
 
 
 @dataclass(frozen=True)

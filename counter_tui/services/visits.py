@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from counter_tui.db.models import (
     Customer,
     CustomerNote,
+    FollowUp,
     HandoffRequest,
     HandoffStatus,
     NeedKind,
@@ -320,10 +321,24 @@ def end_visit(
                 message = f"Visit ended. No new thank-you: {held}."
             else:
                 thank_you_id = queue_thank_you(session, ctx, actor, visit, personal_line)
-                message = "Visit ended. A thank-you is queued for the owner."
+                message = (
+                    f"Visit ended. A thank-you is queued for {_whose(session, staff, visit, thank_you_id)}."
+                )
         if asked := queue_asked_callback(session, ctx, actor, visit):
             message = f"{message} {asked}"
         return EndResult(thank_you_id, message)
+
+
+def _whose(session: Session, staff: Staff, visit: Visit, followup_id: int) -> str:
+    """Whom an ending's thank-you is for, in words: "the owner" when it is the person
+    ending the visit's, else their name ("Alex, who served them")."""
+    followup = session.get(FollowUp, followup_id)
+    owner_id = followup.owner_id if followup is not None else staff.id
+    if owner_id == staff.id:
+        return "the owner"
+    owner = session.get(Staff, owner_id)
+    name = owner.name if owner is not None else "a colleague"
+    return f"{name}, who served them" if owner_id == visit.owner_id else name
 
 
 def cancel_pending_handoffs(session: Session, ctx: ShopContext, visit_id: int, why: str) -> None:

@@ -4,9 +4,10 @@ a command for a customer to hear from the shop.
 
 Several terminals may run it at once: `services/mail_sender.py` claims each message with
 one conditional UPDATE, so each is sent once; one terminal never runs two passes at once.
-Retries and their growing waits are the outbox's own (`next_attempt_at`), so the timer
-only has to come round; a message the server refuses for good opens its follow-up again
-with the server's reason, which its owner sees in My follow-ups.
+Retries and their growing waits are the outbox's own (`next_attempt_at`, held back
+together while the shop's mail setup fails: `services/mail_hold.py`), so the timer only
+has to come round; a message the server refuses for good opens its follow-up again with
+the server's reason, which its owner sees in My follow-ups.
 """
 
 from __future__ import annotations

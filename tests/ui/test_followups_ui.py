@@ -169,6 +169,27 @@ async def test_promise_from_the_customer_view_is_due_when_said(ctx: ShopContext,
     assert promise.owner_id == team.sam.staff_id
 
 
+async def test_a_callback_on_a_colleagues_customer_says_whose_it_is(ctx: ShopContext, team: Team) -> None:
+    """Sam, on the record of a customer Alex is serving, queues a callback: it is Alex's,
+    and Sam is told so (it read "Callback queued.", and Sam expected to make the call)."""
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123", opted_in=["phone"])
+    visits.new_walk_in(ctx, team.alex, customer_id=bob, claim=True)
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        await open_record(pilot, bob)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbackDialog)
+        await type_text(pilot, "Is the mitre saw back in stock")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.messages[-1] == "Callback queued for Alex, who owns this customer."
+    [callback] = followups_of(ctx, FollowUpKind.CALLBACK)
+    assert callback.owner_id == team.alex.staff_id
+
+
 async def test_callback_needs_consent_asked_in_the_dialog(ctx: ShopContext, team: Team) -> None:
     """b on a customer who never agreed to calls: the dialog says to ask and stays open;
     ticking "agreed just now" queues the callback, due before today's close."""

@@ -395,3 +395,36 @@ async def test_a_refusal_at_the_preview_about_the_dialog_under_it_is_shown_there
 
     [followup], messages = _stored(mail_shop)
     assert (followup.id, followup.status, messages) == (followup_id, "open", [])
+
+
+async def test_during_an_outage_the_preview_my_follow_ups_and_the_app_say_email_is_held_back(
+    mail_shop: ShopContext, team: Team
+) -> None:
+    """The app's sender found no server; the email checked off waits with the others, and
+    the person is told so at the preview, after sending, and at the top of My follow-ups."""
+    from counter_tui.services import mail_sender
+    from tests.conftest import set_shop_rules
+    from tests.mail_server import unused_port
+
+    bob = customers.create_customer(mail_shop, team.sam, name="Ann Lee", email="ann@example.com")
+    queue_thank_you_email(mail_shop, team, bob)
+    set_shop_rules(mail_shop, {"mail.port": unused_port()})
+    mail_sender.deliver_pending(mail_shop, timeout=5)
+    _bob_agreed_to_email(mail_shop, team)
+    app = StaffApp(mail_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        preview = await _fill_in_and_preview(pilot, app)
+        held = plain(preview.query_one("#mail-held-back", Static).visual)
+        assert held.startswith(
+            "Email is held back since Fri 20 Nov, 11:00: the mail server could not be reached"
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == f"Checked off. {held}"
+        summary = plain(app.screen.query_one("#followups-summary", Static).visual)
+        assert summary.splitlines()[1] == (
+            "Email held back since Fri 20 Nov, 11:00: the mail server could not be reached "
+            "(ConnectionRefusedError). 2 emails wait, both yours, and go once the server answers. "
+            "Tell a shift lead."
+        )
+    assert [m.attempts for m in _stored(mail_shop)[1]] == [0, 0]

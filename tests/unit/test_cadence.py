@@ -3,7 +3,9 @@ after any contact, outreach the shop starts waits — a thank-you is not queued,
 the shop places is refused, a status update or a feedback message is not completed by
 phone, text or email, and feedback acted on is queued for when the cadence allows — while
 what the customer asked for (a callback they requested, a promise kept) is never held.
-The customer view says when they were last contacted and how."""
+The customer view says when they were last contacted and how: an email counts from when
+the mail server took it; one written and not yet taken holds outreach, and the record says
+it waits."""
 
 from __future__ import annotations
 
@@ -16,9 +18,18 @@ from sqlmodel import select
 from counter_tui.clock import ManualClock
 from counter_tui.db.models import Channel, FollowUp, FollowUpKind
 from counter_tui.errors import InvalidInput, NotAllowed
-from counter_tui.services import customer_record, customers, feedback, followups, status_updates, visits
+from counter_tui.services import (
+    customer_record,
+    customers,
+    feedback,
+    followups,
+    mail_sender,
+    status_updates,
+    visits,
+)
 from counter_tui.services.context import ShopContext
 from tests.conftest import Team, set_shop_rules
+from tests.mail_server import LocalSmtp, queue_thank_you_email, unused_port
 
 GOOD_LINE = "Enjoy the walnut chopping board in the new kitchen"
 
@@ -242,3 +253,85 @@ def test_reached_another_way_needs_their_consent_for_that_way(ctx: ShopContext, 
     with ctx.database.read() as session:
         still = session.get(FollowUp, promise)
         assert still is not None and (still.status, still.channel) == ("open", "email")
+
+
+def _record(ctx: ShopContext, team: Team, customer_id: int) -> str:
+    return customer_record.customer_detail(ctx, team.sam, customer_id).last_contacted
+
+
+def test_an_email_not_yet_sent_is_not_a_contact_and_the_record_says_it_waits(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp, clock: ManualClock
+) -> None:
+    """The record said "Fri 20 Nov by email (thank-you)" as soon as the thank-you was
+    checked off by email, while the email was failing to go; it was never delivered."""
+    smtp_server.mode = "drop"
+    promise = followups.add_promise(
+        mail_shop, team.sam, bob, promise="order it", due_at=mail_shop.now() + timedelta(hours=2)
+    )
+    followups.complete_followup(
+        mail_shop, team.sam, promise, what_was_done="Told him", customer_informed=True
+    )
+    clock.advance(days=3)
+    queue_thank_you_email(mail_shop, team, bob)
+    assert _record(mail_shop, team, bob) == (
+        "Fri 20 Nov in person (promise); email queued Mon 23 Nov (thank-you), not yet sent"
+    )
+
+    mail_sender.deliver_pending(mail_shop, timeout=5)
+    assert _record(mail_shop, team, bob) == (
+        "Fri 20 Nov in person (promise); email queued Mon 23 Nov (thank-you), not yet sent: "
+        "the mail server closed the connection before accepting the message"
+    )
+
+    smtp_server.mode = "accept"
+    clock.advance(days=1)
+    assert mail_sender.deliver_pending(mail_shop, timeout=5).sent == 1
+    assert _record(mail_shop, team, bob) == "Tue 24 Nov by email (thank-you)"  # when it went
+
+
+def test_with_only_an_email_queued_the_record_says_not_yet(
+    mail_shop: ShopContext, team: Team, bob: int
+) -> None:
+    queue_thank_you_email(mail_shop, team, bob)
+    assert _record(mail_shop, team, bob) == "not yet; email queued Fri 20 Nov (thank-you), not yet sent"
+
+
+def test_an_email_queued_holds_outreach_and_the_cadence_counts_from_its_delivery(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp, clock: ManualClock
+) -> None:
+    """The shop has already reached out: a second outreach meanwhile would land with it.
+    Once it goes, the customer's quiet days start from when they got it."""
+    customers.record_consent(mail_shop, team.sam, bob, Channel.PHONE, granted=True, source="counter")
+    set_shop_rules(mail_shop, {"mail.port": unused_port()})
+    queue_thank_you_email(mail_shop, team, bob)
+    mail_sender.deliver_pending(mail_shop, timeout=5)
+    clock.advance(days=3)  # well past the cadence since it was written; still held back
+
+    with pytest.raises(NotAllowed) as held:
+        followups.add_callback(mail_shop, team.sam, bob, about="New range is in", asked_by_customer=False)
+    assert str(held.value) == (
+        "Bob Jones has an email from the shop not yet sent (thank-you, written Fri 20 Nov), and the shop "
+        "reaches out at most once every 2 days so as not to hound them: not before 2 days after it goes. "
+        "If they asked for this call, tick that they asked, and it is queued."
+    )
+    assert followups.add_callback(mail_shop, team.sam, bob, about="Wants the price of the blue one") > 0
+
+    set_shop_rules(mail_shop, {"mail.port": smtp_server.port})
+    assert mail_sender.deliver_pending(mail_shop, timeout=5, held_now=True).sent == 1
+    clock.advance(days=1)
+    with pytest.raises(NotAllowed, match=re.escape("was contacted on Mon 23 Nov by email (thank-you)")):
+        followups.add_callback(mail_shop, team.sam, bob, about="New range is in", asked_by_customer=False)
+    clock.advance(days=1)
+    assert followups.add_callback(mail_shop, team.sam, bob, about="New range is in", asked_by_customer=False)
+
+
+def test_an_email_that_failed_for_good_holds_nothing_and_is_no_contact(
+    mail_shop: ShopContext, team: Team, bob: int, smtp_server: LocalSmtp
+) -> None:
+    smtp_server.mode = "refuse"
+    queue_thank_you_email(mail_shop, team, bob)
+    mail_sender.deliver_pending(mail_shop, timeout=5)
+
+    assert _record(mail_shop, team, bob) == ""
+    customers.record_consent(mail_shop, team.sam, bob, Channel.PHONE, granted=True, source="counter")
+    assert followups.add_callback(mail_shop, team.sam, bob, about="New range is in", asked_by_customer=False)

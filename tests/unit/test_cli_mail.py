@@ -181,9 +181,8 @@ def test_mail_send_with_a_refused_login_says_so_and_keeps_the_emails(
     )
     assert _statuses(shop_with_lead) == [OutboxStatus.PENDING] * 2
     monkeypatch.setenv("COUNTER_TUI_SMTP_PASSWORD", SMTP_PASSWORD)
-    with shop(shop_with_lead).database.write() as session:  # due again now, not after the wait
-        for row in session.exec(select(OutboxMessage)):
-            row.next_attempt_at = row.created_at
+    # Held back for the shop's setup, they are tried again at once when a person asks
+    # (they waited out the growing interval, which is for the terminals' own passes).
     assert invoke(shop_with_lead, "mail", "send").stdout == "Sent 2 emails.\n"
 
 
@@ -210,7 +209,7 @@ def test_mail_send_stopped_part_way_by_the_server_says_what_went_and_exits_1(
 
     problem = "The mail server did not answer within 30 seconds. Check mail.host and mail.port."
     run = mail_sender.DeliveryRun(sent=1, retrying=1, failed=0, waiting=2, problem=problem)
-    monkeypatch.setattr(mail_sender, "deliver_pending", lambda _shop: run)
+    monkeypatch.setattr(mail_sender, "deliver_pending", lambda _shop, **_: run)
 
     result = invoke(shop_with_lead, "mail", "send")
 

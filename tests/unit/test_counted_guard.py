@@ -72,6 +72,8 @@ ALLOWED = {
     ("services/merge_seen.py", 'f"{count} of {now.merged_name}\'s {state} follow-ups were {verb}"'),
     # "the phone and email consent answers": no number is said.
     ("services/merge_seen.py", "'s' if len(channels) > 1 else ''"),
+    # Whose the emails held back are ("not yours" for one, "none yours" for more), not a count.
+    ("services/mail_hold.py", '"not yours" if waiting == 1 else "none yours"'),
     # Seconds that may be a fraction ("0.5 seconds"); `counted` counts whole things.
     ("services/smtp_transport.py", 'f"The mail server did not answer within {timeout:g} seconds."'),
 }

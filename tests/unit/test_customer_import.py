@@ -418,6 +418,8 @@ def test_an_opt_out_in_a_newer_export_withdraws_a_yes_an_import_gave(
         f"Square export, new.csv, {(EXPORTED + timedelta(days=1)).date().isoformat()}",
     )
     assert (newer.updated, newer.to_review) == (1, 0)
+    with ctx.database.read() as session:  # a withdrawal, dated as the export that says it
+        assert session.exec(select(ContactConsent.withdrawn_at)).one() == EXPORTED + timedelta(days=1)
 
 
 def test_a_dry_run_counts_what_the_import_would_do_and_writes_nothing(

@@ -168,6 +168,41 @@ def test_a_new_follow_up_belongs_to_the_owner_of_the_open_visit(
     assert fetch(FollowUp, followup_id).created_by == team.lead.staff_id
 
 
+def test_whoever_adds_a_follow_up_for_a_colleague_is_told_whose_it_is(
+    ctx: ShopContext, team: Team, bob: int
+) -> None:
+    """Sam's callback on Alex's customer became Alex's, and Sam read only "Callback queued.",
+    expecting to make the call."""
+    _consent(ctx, team, bob, Channel.PHONE)
+    visits.new_walk_in(ctx, team.alex, customer_id=bob, claim=True)
+    callback = followups.add_callback(ctx, team.sam, bob, about="stock check")
+    promise = followups.add_promise(
+        ctx, team.sam, bob, promise="order the blue one", due_at=ctx.now() + timedelta(hours=2)
+    )
+
+    assert followups.queued_words(ctx, team.sam, callback, "Callback queued") == (
+        "Callback queued for Alex, who owns this customer."
+    )
+    assert followups.queued_words(ctx, team.sam, promise, "Promise recorded") == (
+        "Promise recorded for Alex, who owns this customer."
+    )
+    assert followups.queued_words(ctx, team.alex, callback, "Callback queued") == "Callback queued."
+
+
+def test_a_follow_up_of_ones_own_says_only_what_was_done(ctx: ShopContext, team: Team, bob: int) -> None:
+    _consent(ctx, team, bob, Channel.PHONE)
+    callback = followups.add_callback(ctx, team.sam, bob, about="stock check")
+    assert followups.queued_words(ctx, team.sam, callback, "Callback queued") == "Callback queued."
+
+
+def test_a_lead_ending_a_colleagues_sale_hears_whose_thank_you_it_is(
+    ctx: ShopContext, team: Team, bob: int
+) -> None:
+    visit_id = visits.new_walk_in(ctx, team.alex, customer_id=bob, claim=True)
+    ended = visits.end_visit(ctx, team.lead, visit_id, Outcome.PURCHASE)
+    assert ended.message == "Visit ended. A thank-you is queued for Alex, who served them."
+
+
 # --- promises -------------------------------------------------------------------------
 
 

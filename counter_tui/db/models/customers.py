@@ -103,6 +103,9 @@ class ContactConsent(SQLModel, table=True):
     by_import: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     """Recorded by an import of a till's export (which a later import may withdraw), not
     by a person: kept, never read from the source's words, which anyone may type."""
+    withdrawn_at: datetime | None = None
+    """When a yes on this channel was taken back (None: it is a yes, or a no never
+    preceded by one: they declined when asked)."""
 
 
 class CustomerMerge(SQLModel, table=True):

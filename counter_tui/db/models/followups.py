@@ -87,3 +87,6 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = Field(default="", max_length=300)
     created_at: datetime
     created_by: int | None = Field(default=None, foreign_key="staff.id")
+    held_since: datetime | None = None
+    """Since when the shop's mail setup (no server reached, a login refused) has held it
+    back, waiting with the others (`services/mail_hold.py`); None: nothing holds it back."""

@@ -57,7 +57,7 @@ from counter_tui.limits import lowered
 from counter_tui.services.contact import digits_of
 from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_search import SEARCH_TERMS, search_terms, write_search_terms
-from counter_tui.services.customers import customer_row
+from counter_tui.services.customers import customer_row, withdrawn_at
 from counter_tui.services.till_import.consent import Held, Kept, new_answer
 from counter_tui.services.till_import.records import Candidate
 
@@ -337,6 +337,7 @@ class Batch:
                 )
                 self.consents[(id(customer), channel)] = held
                 self.pending.append((held, customer))
+            held.withdrawn_at = withdrawn_at(held, granted, self.stamp.exported_at)
             held.granted, held.source, held.by_import = granted, self.stamp.source, True
             held.recorded_at, held.recorded_by = self.stamp.exported_at, self.stamp.staff_id
             recorded[channel] = granted

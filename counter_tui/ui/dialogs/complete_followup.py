@@ -189,12 +189,17 @@ def check_off(where: ServiceCaller, item: FollowUpView) -> None:
                 personal_line=completion.personal_line,
                 still_open=completion.still_open,
             ),
-            then=lambda _: sent(),
+            then=lambda _: sent(preview),
         )
 
-    def sent() -> None:
+    def sent(preview: MailPreview) -> None:
         where.counter.deliver_mail()
-        done(where, "Checked off; the email is on its way.")
+        done(
+            where,
+            f"Checked off. {preview.held_back}"
+            if preview.held_back
+            else "Checked off; the email is on its way.",
+        )
 
     ask(
         where,

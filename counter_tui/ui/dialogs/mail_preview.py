@@ -27,6 +27,8 @@ class MailPreviewDialog(FormDialog[bool]):
         yield Static(plain(f"Subject: {self._preview.subject}"), id="mail-subject")
         for number, text in enumerate(self._preview.body.rstrip("\n").split("\n")):
             yield Static(plain(text), classes="mail-body", id=f"mail-body-{number}")
+        if self._preview.held_back:
+            yield Static(plain(self._preview.held_back), id="mail-held-back")
 
     def collect(self) -> bool:
         return True

@@ -154,16 +154,21 @@ class CustomerActions(VisitActions):
         ask(
             self,
             CallbackDialog(self._consented()),
-            lambda actor, request: followups.add_callback(
+            lambda actor, request: followups.queued_words(
                 self.ctx,
                 actor,
-                customer_id,
-                about=request.about,
-                channel=request.channel,
-                consent_source=request.consent_source,
-                asked_by_customer=request.asked_by_customer,
+                followups.add_callback(
+                    self.ctx,
+                    actor,
+                    customer_id,
+                    about=request.about,
+                    channel=request.channel,
+                    consent_source=request.consent_source,
+                    asked_by_customer=request.asked_by_customer,
+                ),
+                "Callback queued",
             ),
-            then=lambda _: done(self, "Callback queued."),
+            then=lambda said: done(self, said),
         )
 
     def action_promise(self) -> None:
@@ -174,15 +179,20 @@ class CustomerActions(VisitActions):
         ask(
             self,
             PromiseDialog(self._consented(), self.ctx.calendar, self.ctx.now()),
-            lambda actor, request: followups.add_promise(
+            lambda actor, request: followups.queued_words(
                 self.ctx,
                 actor,
-                customer_id,
-                promise=request.promise,
-                due_at=request.due_at,
-                channel=request.channel,
+                followups.add_promise(
+                    self.ctx,
+                    actor,
+                    customer_id,
+                    promise=request.promise,
+                    due_at=request.due_at,
+                    channel=request.channel,
+                ),
+                "Promise recorded",
             ),
-            then=lambda _: done(self, "Promise recorded."),
+            then=lambda said: done(self, said),
         )
 
     def action_status_update(self) -> None:

@@ -123,6 +123,8 @@ class FollowUpsScreen(CounterScreen):
         slower, older read never overwrites a newer one."""
         self._whole_wanted = False
         self._changes_waiting: list[Change] = []
+        self.mail_held = ""
+        """While the shop's mail setup holds email back, that it does (read with the whole list)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -185,6 +187,7 @@ class FollowUpsScreen(CounterScreen):
         if not self.still_shown:
             return
         self.cancelled = {f"cancelled-{item.id}": item for item in whole.cancelled}
+        self.mail_held = whole.mail_held
         self.show(followups.grouped(self.ctx, whole.open))
         self._read_next()
 
@@ -244,6 +247,9 @@ class FollowUpsScreen(CounterScreen):
         )
         if mine.overdue:
             summary.stylize(tone(URGENT), 0, len(str(len(mine.overdue))) + 8)
+        if self.mail_held:
+            summary.append("\n")
+            summary.append_text(plain(self.mail_held, style=tone(STRONG_WARNING)))
         self.query_one("#followups-summary", Static).update(summary)
         if was_on not in self.items and was_on not in self.cancelled:
             self._stay_near(table, was_at)

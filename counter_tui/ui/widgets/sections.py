@@ -142,11 +142,8 @@ def contact_block(customer: CustomerDetail, looks: Looks = PLAIN) -> Text:
     if customer.email:
         text.append(f"   ✉ {one_line(customer.email)}")
     text.append("\nMay contact by  ", style=looks.label)
-    granted = [CHANNEL_LABELS.get(c.channel, c.channel) for c in customer.consents if c.granted]
-    text.append(
-        ", ".join(granted) if granted else "nothing agreed yet (in person only)",
-        style="" if granted else looks.quiet,
-    )
+    granted = any(c.granted for c in customer.consents)
+    text.append(one_line(customer.may_contact), style="" if granted else looks.quiet)
     if customer.standing_needs:
         text.append("\nAlways  ", style=looks.label)
         text.append(
