@@ -21,6 +21,7 @@ from counter_tui.ui.screens.customer import CustomerScreen
 from counter_tui.ui.screens.find import FindCustomerScreen
 from counter_tui.ui.screens.floor import FloorScreen
 from counter_tui.ui.screens.review import ReviewScreen
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from tests.conftest import Team
 from tests.ui.staff_pilot import (
     SIZE,
@@ -388,3 +389,34 @@ async def test_u_undoes_only_the_close_it_showed_and_says_so_when_another_lead_u
     with ctx.database.read() as session:
         undone = [close.id for close in session.exec(select(DayClose)) if close.undone_at is not None]
     assert undone == [second.day_close_id]
+
+
+async def test_o_and_v_act_only_on_a_highlight_the_lead_can_see(
+    ctx: ShopContext, team: Team, floor: list[int], clock: ManualClock
+) -> None:
+    """Found by a tester at 80×24: with a day's unreturned calls filling the screen, the
+    flagged visits were below the fold; 7, ↓ and v opened "Reviewed: …" and End then o
+    reopened a visit nobody could see. A key now acts only on a highlight on screen: the
+    first brings the list into view and says to pick, the next acts on what is shown."""
+    clock.moment = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    for call in range(20):
+        clock.moment = datetime(2026, 11, 20, 12, call, tzinfo=UTC)
+        followups.add_callback(
+            ctx, team.sam, bob, about=f"Call {call} about the order", consent_source="asked at the counter"
+        )
+    clock.moment = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    app = StaffApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        review = await open_end_of_day(pilot, app)
+        table = review.query_one("#flagged-table", FittedTable)
+        await pilot.press("down", "v")
+        await settle(pilot)
+        assert app.screen is review
+        assert app.messages[-1].startswith("Highlight a flagged visit first")
+        assert table.highlight_in_view()
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        assert table.picked_row_key() in {str(visit_id) for visit_id in floor}

@@ -27,8 +27,11 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
+from textual.dom import NoScreen
+from textual.errors import NoWidget
 from textual.geometry import Region
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowKey
 
@@ -476,20 +479,46 @@ class FittedTable(PlacedCellsTable):
 
     def picked_row_key(self) -> str | None:
         """The key of the row the person has picked and can see highlighted: the table has
-        the focus, its highlight is shown, and it is not on a heading; else None."""
-        if not self.has_focus or not self.show_cursor or self.row_lost:
+        the focus, its highlight is shown and on screen (not scrolled out of view below
+        a long pane), and it is not on a heading; else None."""
+        if not self.has_focus or not self.show_cursor or self.row_lost or not self.highlight_in_view():
             return None
         key = self.cursor_row_key()
         return None if key is None or self.heading(key) else key
 
+    def highlight_in_view(self) -> bool:
+        """Whether the highlighted row was on screen in the last frame: inside what this
+        table and every container around it show."""
+        try:
+            geometry = self.screen.find_widget(self)
+        except (NoScreen, NoWidget):
+            return False
+        row = self._get_row_region(self.cursor_row)
+        top = geometry.region.y + row.y - round(self.scroll_y)
+        shown = geometry.visible_region
+        return row.height > 0 and shown.y <= top < shown.bottom
+
     def pick(self, ask: str) -> str | None:
         """`picked_row_key`; when nothing is picked, None after giving this table the keys
-        (its highlight shows) and saying `ask`, how to pick a row."""
+        (its highlight shows, brought into view) and saying `ask`, how to pick a row."""
         key = self.picked_row_key()
         if key is None:
             focus_now(self)  # at once: the arrows typed next move this highlight
+            self.call_after_refresh(self._bring_highlight_into_view)
             answer_key(self, ask)
         return key
+
+    def _bring_highlight_into_view(self) -> None:
+        """Scroll the table, then the nearest scrolling container around it, so the
+        highlighted row shows."""
+        row = self._get_row_region(self.cursor_row)
+        self.scroll_to_region(row, animate=False, immediate=True)
+        around = next(
+            (widget for widget in self.ancestors if isinstance(widget, Widget) and widget.is_scrollable), None
+        )
+        if around is not None:
+            in_container = row.translate(self.virtual_region.offset).translate((0, -round(self.scroll_y)))
+            around.scroll_to_region(in_container, animate=False, immediate=True)
 
     def _add_pending(self) -> None:
         """Add the rows a fill left for after its first frame."""
