@@ -133,6 +133,16 @@ class UndoableClose:
             return visits_summary(self.visits)
         return f"{visits_summary(self.visits)}, and brings back {handoffs_said(len(self.handoffs))}"
 
+    @property
+    def seen(self) -> tuple[tuple[int, ...], ...]:
+        """What undoing it would do, as shown: the visits it would reopen, those staying
+        ended and the requests it would bring back (`undo_day_close` undoes only that)."""
+        return (
+            tuple(visit.visit_id for visit in self.visits),
+            tuple(visit_id for visit_id, _why in self.staying),
+            tuple(handoff.request_id for handoff in self.handoffs),
+        )
+
     def staying_said(self) -> str:
         """`1 visit will stay ended: Kwame Mensah came back at 17:50, …` (the first one's
         why), or ""."""

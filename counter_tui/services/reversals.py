@@ -33,7 +33,9 @@ from counter_tui.db.models import (
 )
 from counter_tui.errors import Conflict, InvalidInput, NotFound
 from counter_tui.limits import fitted, limited
+from counter_tui.sentences import join_sentences
 from counter_tui.services import audit
+from counter_tui.services.changed_meanwhile import ChangedMeanwhile
 from counter_tui.services.closing import closing_handoffs, closing_visits
 from counter_tui.services.closing_views import ClosingHandoff, ReopenResult, UndoableClose, UndoResult
 from counter_tui.services.context import Actor, ShopContext
@@ -264,26 +266,37 @@ def undoable_close(ctx: ShopContext, actor: Actor) -> UndoableClose | None:
         close = _latest_close_today(session, ctx)
         if close is None or close.id is None:
             return None
-        names = staff_names(session)
-        reopening: list[int] = []
-        staying: list[tuple[int, str]] = []
-        for visit in _closed_by(session, close):
-            assert visit.id is not None
-            came_back = _came_back(session, ctx, visit)
-            if came_back is None:
-                reopening.append(visit.id)
-            else:
-                staying.append((visit.id, came_back))
-        return UndoableClose(
-            day_close_id=close.id,
-            day=close.day,
-            closed_at=close.closed_at,
-            auto=close.auto,
-            closed_by_name=names.get(close.closed_by, "") if close.closed_by else "",
-            visits=closing_visits(session, reopening),
-            handoffs=_cancelled_by(session, close),
-            staying=tuple(staying),
-        )
+        return _undo_preview(session, ctx, close)
+
+
+def _undo_preview(session: Session, ctx: ShopContext, close: DayClose) -> UndoableClose:
+    """What undoing `close` would do now, by the undo's own rule (`_came_back`)."""
+    assert close.id is not None
+    names = staff_names(session)
+    reopening: list[int] = []
+    staying: list[tuple[int, str]] = []
+    for visit in _closed_by(session, close):
+        assert visit.id is not None
+        came_back = _came_back(session, ctx, visit)
+        if came_back is None:
+            reopening.append(visit.id)
+        else:
+            staying.append((visit.id, came_back))
+    return UndoableClose(
+        day_close_id=close.id,
+        day=close.day,
+        closed_at=close.closed_at,
+        auto=close.auto,
+        closed_by_name=names.get(close.closed_by, "") if close.closed_by else "",
+        visits=closing_visits(session, reopening),
+        handoffs=_cancelled_by(session, close),
+        staying=tuple(staying),
+    )
+
+
+class UndoChanged(ChangedMeanwhile):
+    """What undoing the close would do changed since the lead was shown it; nothing was
+    undone. `now` is the `UndoableClose` as it is now, for the next Enter to undo."""
 
 
 def _refuse_unless_undoable(session: Session, ctx: ShopContext, close: DayClose) -> None:
@@ -304,12 +317,20 @@ def _refuse_unless_undoable(session: Session, ctx: ShopContext, close: DayClose)
         )
 
 
-def undo_day_close(ctx: ShopContext, actor: Actor, day_close_id: int, reason: str) -> UndoResult:
+def undo_day_close(
+    ctx: ShopContext,
+    actor: Actor,
+    day_close_id: int,
+    reason: str,
+    *,
+    seen: tuple[tuple[int, ...], ...] | None = None,
+) -> UndoResult:
     """A lead undoes the day close they were shown (`undoable_close`) as one action: every
     visit it ended that is still reopenable goes back on the floor, and every hand-off
     request it cancelled is pending again (same requester, colleague and reason); the
     others stay as they are and are listed with why. Refused if that close was undone
-    meanwhile, or is no longer today's latest."""
+    meanwhile, or is no longer today's latest; and, given what the lead was shown
+    (`UndoableClose.seen`), with `UndoChanged` when undoing it would now do otherwise."""
     reason = _reason(reason, "undo the day close")
     with ctx.database.write() as session:
         lead = require(session, actor, Action.UNDO_DAY_CLOSE)
@@ -317,6 +338,16 @@ def undo_day_close(ctx: ShopContext, actor: Actor, day_close_id: int, reason: st
         if close is None:
             raise NotFound("That day close no longer exists.")
         _refuse_unless_undoable(session, ctx, close)
+        if seen is not None and (now := _undo_preview(session, ctx, close)).seen != seen:
+            raise UndoChanged(
+                join_sentences(
+                    "Since you opened this, what undoing the close would do changed: it now reopens "
+                    + now.summary(),
+                    now.staying_said(),
+                    "Enter again undoes that; Esc leaves it",
+                ),
+                now,
+            )
         reopened: list[int] = []
         skipped: list[tuple[int, str]] = []
         for visit in _closed_by(session, close):

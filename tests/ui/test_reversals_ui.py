@@ -420,3 +420,39 @@ async def test_o_and_v_act_only_on_a_highlight_the_lead_can_see(
         await settle(pilot)
         assert isinstance(app.screen, TextPromptDialog)
         assert table.picked_row_key() in {str(visit_id) for visit_id in floor}
+
+
+async def test_u_says_what_changed_since_it_was_opened_keeps_the_reason_and_undoes_what_it_then_shows(
+    ctx: ShopContext, team: Team, floor: list[int]
+) -> None:
+    """Found by a tester: "reopens 10 visits" was shown, another lead reopened one of them,
+    and Enter undid 9 without a word. Now Enter is refused beside the reason with what it
+    would do now, the prompt says so, and the next Enter undoes that."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_end_of_day(pilot, app)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "fire drill")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TextPromptDialog)
+        assert "Undoing it reopens 4 visits" in screen_text(dialog)
+        reversals.reopen_visit(ctx, team.lead, floor[0], "red coat is still here")
+        await type_text(pilot, "the drill was called off")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert beside(dialog, "answer").startswith(
+            "Since you opened this, what undoing the close would do changed: it now reopens 3 visits"
+        )
+        assert "Undoing it reopens 3 visits" in screen_text(dialog)
+        assert dialog.query_one("#answer", Input).value == "the drill was called off"
+        assert ended(ctx, floor) == [False, True, True, True]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.messages[-1] == "Day close undone: 3 visits back on the floor."
+    assert ended(ctx, floor) == [False] * 4

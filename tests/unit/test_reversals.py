@@ -438,3 +438,30 @@ def test_the_undo_preview_counts_only_the_visits_it_would_reopen_and_names_those
     assert undoable.staying == ((flagged, BACK_SINCE),)
     assert undoable.summary() == "no visits"
     assert undoable.staying_said() == f"1 visit will stay ended: {BACK_SINCE}"
+
+
+def test_an_undo_of_what_changed_since_it_was_shown_asks_again_and_then_undoes_what_is_shown(
+    ctx: ShopContext, team: Team, floor: dict[str, int], clock: ManualClock, fetch: Callable[..., Any]
+) -> None:
+    """Found by a tester: the prompt said "reopens 10 visits", another lead reopened one of
+    them meanwhile, and Enter undid 9 without a word. As closing the day does, an undo
+    refuses what changed since it was shown, with the prompt as it is now, and the next
+    Enter undoes that."""
+    clock.moment = _utc(2026, 11, 20, 17, 40)
+    close = closing.close_day(ctx, team.lead, seen=closing.close_day_preview(ctx, team.lead).seen)
+    shown = reversals.undoable_close(ctx, team.lead)
+    assert shown is not None and len(shown.visits) == 4
+    reversals.reopen_visit(ctx, team.lead, floor["alex"], "he is still here")
+
+    with pytest.raises(reversals.UndoChanged) as refused:
+        reversals.undo_day_close(ctx, team.lead, close.day_close_id, "closed too soon", seen=shown.seen)
+
+    now = refused.value.now
+    assert str(refused.value) == (
+        "Since you opened this, what undoing the close would do changed: it now reopens 3 visits: "
+        "2 with Sam, 1 nobody had greeted. Enter again undoes that; Esc leaves it."
+    )
+    assert fetch(DayClose, close.day_close_id).undone_at is None
+    assert fetch(Visit, floor["sam_1"]).ended_at is not None
+    undone = reversals.undo_day_close(ctx, team.lead, close.day_close_id, "closed too soon", seen=now.seen)
+    assert sorted(undone.reopened) == sorted([floor["sam_1"], floor["sam_2"], floor["nobody"]])

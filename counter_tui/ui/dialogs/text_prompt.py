@@ -36,10 +36,15 @@ class TextPromptDialog(FormDialog[str]):
         self._placeholder = placeholder
 
     def fields(self) -> ComposeResult:
-        yield Label(plain(self._prompt))
+        yield Label(plain(self._prompt), id="prompt")
         answer = KeysInOrder(placeholder=self._placeholder, id="answer")
         answer.value = clean(self._initial)
         yield answer
+
+    def show_prompt(self, prompt: str | Text) -> None:
+        """Ask the question as it is now (what it is about changed meanwhile)."""
+        self._prompt = prompt
+        self.query_one("#prompt", Label).update(plain(prompt))
 
     def show_error(self, message: str, field: str = "") -> None:
         """Every refusal concerns the one answer: show it there."""

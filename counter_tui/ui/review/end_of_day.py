@@ -159,22 +159,33 @@ class EndOfDayPane(ReviewPane):
         self.call(reversals.undoable_close, self.ctx, self.actor, then=self._confirm_undo)
 
     def _confirm_undo(self, close: UndoableClose | None) -> None:
+        """Ask why, saying what undoing the close does; Enter undoes exactly that. If it
+        changed meanwhile (a visit reopened or its customer back), the refusal says so,
+        the prompt says what it does now with the reason kept, and the next Enter does that."""
         if close is None:
             self.notify("No day close to undo today.", markup=False)
             return
+        shown = [close]
+        dialog = TextPromptDialog("Undo the day close", self._undo_prompt(close))
+
+        def undo(actor: Actor, reason: str) -> UndoResult:
+            return reversals.undo_day_close(self.ctx, actor, close.day_close_id, reason, seen=shown[0].seen)
+
+        def refused(error: DomainError) -> bool:
+            if isinstance(error, reversals.UndoChanged) and isinstance(error.now, UndoableClose):
+                shown[0] = error.now
+                dialog.show_prompt(self._undo_prompt(error.now))
+            return False
+
+        ask(self, dialog, undo, then=self._after_undo, refused=refused)
+
+    def _undo_prompt(self, close: UndoableClose) -> str:
         how = "automatically" if close.auto else f"by {one_line(close.closed_by_name, 20)}"
-        prompt = join_sentences(
+        return join_sentences(
             f"The day was closed at {clock_time(self.ctx, close.closed_at)} {how}",
             f"Undoing it reopens {close.summary()}",
             close.staying_said(),
             "Why?",
-        )
-
-        ask(
-            self,
-            TextPromptDialog("Undo the day close", prompt),
-            lambda actor, reason: reversals.undo_day_close(self.ctx, actor, close.day_close_id, reason),
-            then=self._after_undo,
         )
 
     def _after_undo(self, result: UndoResult) -> None:
