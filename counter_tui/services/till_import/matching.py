@@ -11,9 +11,12 @@ Who a row is (the same rules with and without a till id column):
   with spaces and punctuation only separating words: they are compatible when the words
   are the same, or when they start with the same word and one's words are all among
   the other's ("Ann" and "Ann Lee"; not "Ana Kowalska" and "Piotr Kowalski", nor "J Lee"
-  and "Jo Lee"). A customer linked to another id of the same till is someone else: the
+  and "Jo Lee"); a name with no letters or digits ("[/]") only with itself. A customer
+  linked to another id of the same till is someone else for a row with a till id: the
   row is a new customer, reported for review as a possible duplicate of them when the
-  name is compatible (a person entered twice in the till).
+  name is compatible (a person entered twice in the till). A row without a till id (a
+  plain CSV, the shop's own export imported back, an empty id cell) says nothing about
+  which till record it is, so a customer linked to one is matched as any other.
 - A row sharing a phone or email with customers on file whose names are not compatible
   is a different person (a family sharing a phone, a shop's own number): they are put
   on file as a new customer, and the row is reported for review as a possible duplicate
@@ -68,9 +71,13 @@ ERASED = (
 
 
 def name_words(name: str) -> tuple[str, ...]:
-    """A name as compared for matching: NFKC, case folded, its words only."""
+    """A name as compared for matching: NFKC, case folded, its words only. A name with no
+    letter or digit at all ("[/]", "🫖") is one word, itself folded without spaces, so
+    that it is still the same name as itself (and no other)."""
     folded = unicodedata.normalize("NFKC", name).casefold()
-    return tuple("".join(ch if ch.isalnum() else " " for ch in folded).split())
+    words = tuple("".join(ch if ch.isalnum() else " " for ch in folded).split())
+    bare = "".join(folded.split())
+    return words or ((bare,) if bare else ())
 
 
 def same_person(name: str, other: str) -> bool:
@@ -204,7 +211,7 @@ class Batch:
         ):
             for customer in index.get(value, []) if value else []:
                 same = same_person(row.details.name, customer.name)
-                if self.till_ids_of[id(customer)] - {row.till_id}:
+                if row.till_id and self.till_ids_of[id(customer)] - {row.till_id}:
                     # Another till record: not this row, but (with a compatible name) maybe
                     # the same person entered twice in the till.
                     if not same:

@@ -1,0 +1,13 @@
+"""Who an imported row is, on PostgreSQL: the same tests as on SQLite
+(tests/unit/test_customer_import_matching.py), here with a fresh PostgreSQL database each."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.test_customer_import_matching import (  # noqa: F401 (collected here, on PostgreSQL)
+    test_a_row_without_a_till_id_is_the_customer_linked_to_one,
+    test_the_shops_own_export_imported_back_is_everyone_unchanged,
+)
+
+pytestmark = pytest.mark.postgres
