@@ -9,13 +9,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from counter_tui.db.models import Channel
 from counter_tui.services import customers
 from counter_tui.services.context import ShopContext
 from counter_tui.services.exports import ExportKind, export
 from counter_tui.services.till_import.layouts import ColumnChoice
 from tests.conftest import Team
-from tests.unit.test_customer_import import on_file, run
+from tests.unit.test_customer_import import on_file, reviewed, run
 from tests.unit.till_exports import write_export
 
 TILL_HEADERS = ["Name", "Phone", "Email", "Email OK", "SMS OK", "ID"]
@@ -100,3 +102,40 @@ def test_a_row_without_a_till_id_is_the_customer_linked_to_one(
     plain = write_export(tmp_path / "plain.csv", TILL_HEADERS[:3], [["Alice Import", "+44 7700 900001", ""]])
     again = run(ctx, team, plain, columns=ColumnChoice(name="Name", phone="Phone", email="Email"))
     assert (again.new, again.unchanged, again.to_review) == (0, 1, 0)
+
+
+@pytest.mark.parametrize("batch_rows", [1000, 1], ids=["one batch", "a batch a row"])
+def test_a_different_name_on_a_phone_a_row_of_the_same_file_linked_is_to_review(
+    ctx: ShopContext, team: Team, tmp_path: Path, batch_rows: int
+) -> None:
+    """import1.csv's rows 14 and 15: Margaret O'Neill (on file) linked to T12, then
+    "Different Person" (T13) on her phone was put on file with no review row: the row
+    before had just linked her to another till id, and a customer linked to another id
+    with a different name was passed over instead of reported."""
+    margaret = customers.create_customer(
+        ctx, team.sam, name="Margaret O'Neill", phone="07700 900564", email="margaret.oneill0@example.com"
+    )
+    till = write_export(
+        tmp_path / "import1.csv",
+        TILL_HEADERS,
+        [
+            ["Margaret O'Neill", "07700 900564", "", "yes", "yes", "T12"],
+            ["Different Person", "07700 900564", "", "yes", "yes", "T13"],
+            ["Ann Lee", "07700 900777", "", "", "", "T20"],
+            ["Bob Lee", "+447700900777", "", "", "", "T21"],
+        ],
+    )
+
+    counts = run(ctx, team, till, columns=TILL_COLUMNS, batch_rows=batch_rows)
+
+    assert (counts.new, counts.updated) == (3, 1)
+    ann = next(c for c in on_file(ctx) if c.name == "Ann Lee")
+    notes = {(note["Row"], note["Customer"]): note["Reason"] for note in reviewed(counts)}
+    assert notes == {
+        ("3", str(margaret)): "Possible duplicate: Margaret O'Neill is on file with the same phone number. "
+        "Different Person was put on file as a new customer; merge them if they are one person.",
+        ("5", str(ann.id)): "Possible duplicate: Ann Lee is on file with the same phone number. "
+        "Bob Lee was put on file as a new customer; merge them if they are one person.",
+    }
+    again = run(ctx, team, till, columns=TILL_COLUMNS, batch_rows=batch_rows)
+    assert (again.new, again.unchanged, again.to_review) == (0, 4, 0), "importing again reports it no more"

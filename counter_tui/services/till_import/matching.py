@@ -14,13 +14,16 @@ Who a row is (the same rules with and without a till id column):
   and "Jo Lee"); a name with no letters or digits ("[/]") only with itself. A customer
   linked to another id of the same till is someone else for a row with a till id: the
   row is a new customer, reported for review as a possible duplicate of them when the
-  name is compatible (a person entered twice in the till). A row without a till id (a
+  name is compatible (a person entered twice in the till), or a different person on a
+  shared phone or email when it is not (below). A row without a till id (a
   plain CSV, the shop's own export imported back, an empty id cell) says nothing about
   which till record it is, so a customer linked to one is matched as any other.
 - A row sharing a phone or email with customers on file whose names are not compatible
   is a different person (a family sharing a phone, a shop's own number): they are put
   on file as a new customer, and the row is reported for review as a possible duplicate
-  so a person can merge them if they are one.
+  so a person can merge them if they are one. "On file" includes the customers earlier
+  rows of the same file put there or linked to a till id: rows are matched against each
+  other as against the shop, in one batch or several.
 
 What an import may change on a customer already on file: it never renames them or
 replaces their phone or email. It fills a field the shop has empty; a different
@@ -210,14 +213,12 @@ class Batch:
             (self.by_email, row.details.email),
         ):
             for customer in index.get(value, []) if value else []:
-                same = same_person(row.details.name, customer.name)
-                if row.till_id and self.till_ids_of[id(customer)] - {row.till_id}:
-                    # Another till record: not this row, but (with a compatible name) maybe
-                    # the same person entered twice in the till.
-                    if not same:
-                        continue
-                elif same:
+                another_record = bool(row.till_id and self.till_ids_of[id(customer)] - {row.till_id})
+                if not another_record and same_person(row.details.name, customer.name):
                     return customer, link, []
+                # Someone else on this phone or email (a different name, or another till
+                # record: maybe the same person entered twice in the till), whether on
+                # file before or put there by an earlier row of this file: to review.
                 if customer not in others:
                     others.append(customer)
         return None, link, others
