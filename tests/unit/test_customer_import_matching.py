@@ -10,14 +10,17 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
-from counter_tui.db.models import Channel
-from counter_tui.services import customers
+from counter_tui.db.models import Channel, TillCustomer
+from counter_tui.services import customer_record, customers, erasure
 from counter_tui.services.context import ShopContext
 from counter_tui.services.exports import ExportKind, export
 from counter_tui.services.till_import.layouts import ColumnChoice
+from counter_tui.services.till_import.matching import ERASED_CONTACT
 from tests.conftest import Team
 from tests.unit.test_customer_import import on_file, reviewed, run
+from tests.unit.test_erasure import every_row
 from tests.unit.till_exports import write_export
 
 TILL_HEADERS = ["Name", "Phone", "Email", "Email OK", "SMS OK", "ID"]
@@ -139,3 +142,71 @@ def test_a_different_name_on_a_phone_a_row_of_the_same_file_linked_is_to_review(
     }
     again = run(ctx, team, till, columns=TILL_COLUMNS, batch_rows=batch_rows)
     assert (again.new, again.unchanged, again.to_review) == (0, 4, 0), "importing again reports it no more"
+
+
+def test_a_customer_erased_in_the_shop_is_not_brought_back_by_an_old_plain_csv(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    """Erase `[/]` (306), then import the shop's export taken before (no id column): `[/]`
+    was on file again with her phone and email, not rejected, not in the review file.
+    The rule held only for files with till ids, which find the erased record by its link."""
+    till = write_export(
+        tmp_path / "import1.csv",
+        TILL_HEADERS,
+        [*HOSTILE_ROWS[:6], ["Ann Lee", "07700 900111", "ann.lee@example.com", "yes", "yes", "T30"]],
+    )
+    run(ctx, team, till, columns=TILL_COLUMNS)
+    old_export = export_customers(ctx, team, tmp_path / "cust.csv")
+    erased = {c.name: c.id or 0 for c in on_file(ctx) if c.name in ("[/]", "🫖", "Ann Lee")}
+    for customer_id in erased.values():
+        erasure.erase_customer(ctx, team.lead, customer_id, "asked by email")
+    kept = [(c.id, c.name) for c in on_file(ctx) if c.erased_at is None]
+
+    counts = run(ctx, team, old_export, columns=OWN_EXPORT)
+
+    assert (counts.new, counts.rejected, counts.to_review) == (0, 3, 0), counts.first_reviews
+    assert [(c.id, c.name) for c in on_file(ctx) if c.erased_at is None] == kept
+    assert {reason.split(": ", 1)[1] for reason in counts.first_rejects} == {ERASED_CONTACT}
+    with ctx.database.read() as session:
+        links = session.exec(select(TillCustomer).where(col(TillCustomer.customer_id).in_(erased.values())))
+        assert {link.row_hash for link in links} == {""}, "nothing left to test a guess against"
+    leftovers = [
+        (table, row)
+        for (table, _key), row in every_row(ctx).items()
+        for value in row.values()
+        if isinstance(value, str)
+        for secret in ("brackets@example.com", "900003", "ann.lee@", "900111", "Ann Lee", "900009")
+        if secret in value
+    ]
+    assert leftovers == []
+
+
+def test_someone_else_on_an_erased_customers_phone_or_back_at_the_counter_is_imported(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    """What is kept of an erased customer is their phone and email each with the first
+    word of their name, as matching compares names: a family member on the same phone is
+    a new customer; the erased person put on file again at the counter is matched."""
+    ann = customers.create_customer(
+        ctx, team.sam, name="Ann Lee", phone="07700 900111", email="ann@example.com"
+    )
+    erasure.erase_customer(ctx, team.lead, ann, "asked by email")
+    family = write_export(
+        tmp_path / "family.csv",
+        TILL_HEADERS[:3],
+        [
+            ["Bob Lee", "07700 900111", ""],
+            ["ANN  lee", "+44 7700 900111", ""],
+            ["Ann Smith", "", "ann@example.com"],
+        ],
+    )
+
+    counts = run(ctx, team, family, columns=ColumnChoice(name="Name", phone="Phone", email="Email"))
+
+    assert (counts.new, counts.rejected) == (1, 2)
+    assert [c.name for c in on_file(ctx) if c.erased_at is None] == ["Bob Lee"]
+    back = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900111", create_anyway=True)
+    again = run(ctx, team, family, columns=ColumnChoice(name="Name", phone="Phone", email="Email"))
+    assert (again.new, again.updated, again.rejected) == (0, 0, 1), again.first_rejects
+    assert again.first_rejects[0].startswith("Row 4: "), "only the row no one on file is"
+    assert customer_record.customer_detail(ctx, team.sam, back).name == "Ann Lee"
