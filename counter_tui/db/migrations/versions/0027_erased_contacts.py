@@ -1,7 +1,7 @@
 """an erased customer's phone and email are recognised by a keyed fingerprint, not kept
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-01
 
 An old plain-CSV export (no till ids) brought an erased customer back: once erased,
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
-down_revision = "0024"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
