@@ -15,6 +15,7 @@ from counter_tui.commands.lead_auth import LeadOption, LeadPinOption, lead_requi
 
 SECTION_NOUNS = {
     "consents": ("consent",),
+    "till_links": ("till link",),
     "standing_needs": ("standing need",),
     "visits": ("visit",),
     "notes": ("note",),
@@ -47,8 +48,8 @@ def customers_subject_access(
     lead: LeadOption = None,
     lead_pin: LeadPinOption = None,
 ) -> None:
-    """Write everything held about one customer (record, consents, visits, notes,
-    follow-ups, feedback, audit events) to a JSON file, for a subject access request."""
+    """Write everything held about one customer (record, consents, till links, visits,
+    notes, follow-ups, feedback, audit events) to a JSON file, for a subject access request."""
     from counter_tui.cli.errors import printable
     from counter_tui.cli.failure import CommandFailed
     from counter_tui.commands.common import command_shop

@@ -29,10 +29,11 @@ ERASED = "[erased]"
 SAFE_KEYS = frozenset(
     {
         "kind", "channel", "outcome", "status", "kiosk", "owner", "topic", "topics", "needs",
-        "added", "cleared", "due_at", "day", "role",
+        "added", "cleared", "due_at", "day", "role", "changed", "till",
     }
 )  # fmt: skip
-"""Detail keys whose text the app writes itself, never the customer or staff."""
+"""Detail keys whose text the app writes itself, never the customer or staff (`changed`:
+the names of the fields an update changed; `till`: which till an import read)."""
 SHORTEST_TERM = 4
 """Shorter names or numbers are not searched for in unrelated events (too many false hits)."""
 

@@ -11,6 +11,11 @@ about them, sent ones too, loses the address, subject and body (`outbox_withdraw
 event holds counts and the lead's reason, with the customer's own name, phone and email
 blanked out of the reason.
 
+What is kept so that an old till export does not put them on file again: their till ids
+(`tillcustomer`, without the hash of the row last imported, which was made of their
+details), and a keyed fingerprint of each phone and email with the first word of their
+name (`erased_contacts`, which says why this is the least that does it).
+
 Earlier audit events that hold their personal data are redacted in the same transaction
 (see `audit_redaction`); the events stay, and `audit.redacted` events record which were
 rewritten so the audit chain still verifies. On SQLite, `secure_delete` (set on every
@@ -29,7 +34,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, or_, select
 
 from counter_tui.db.models import (
@@ -43,12 +48,13 @@ from counter_tui.db.models import (
     FollowUpDue,
     FollowUpStatus,
     StandingNeed,
+    TillCustomer,
     Visit,
     VisitNeed,
 )
 from counter_tui.errors import InvalidInput
 from counter_tui.limits import limited
-from counter_tui.services import audit, audit_redaction, outbox_withdrawal
+from counter_tui.services import audit, audit_redaction, erased_contacts, outbox_withdrawal
 from counter_tui.services.context import Actor, ShopContext
 from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.merge import erase_merged_records
@@ -80,6 +86,7 @@ class ErasureResult:
     audit_events_redacted: int
     emails_withdrawn: int = 0
     emails_scrubbed: int = 0
+    fingerprints_kept: int = 0
 
 
 def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str) -> ErasureResult:
@@ -164,6 +171,15 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             .rowcount
         )
 
+        records = list(
+            session.exec(select(Customer).where(col(Customer.id).in_(_records(session, customer_id))))
+        )
+        fingerprints = erased_contacts.remember(session, records)
+        session.connection().execute(
+            update(TillCustomer)
+            .where(col(TillCustomer.customer_id).in_([record.id for record in records]))
+            .values(row_hash="")
+        )
         erase_merged_records(session, ctx, customer_id, erased_name)
         customer.name = erased_name(customer_id)
         customer.name_key = ""
@@ -185,6 +201,7 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             audit_events_redacted=0,
             emails_withdrawn=emails_withdrawn,
             emails_scrubbed=emails_scrubbed,
+            fingerprints_kept=fingerprints,
         )
         audit.record(
             session,
@@ -201,6 +218,7 @@ def erase_customer(ctx: ShopContext, actor: Actor, customer_id: int, reason: str
             standing_needs_deleted=result.standing_needs_deleted,
             emails_withdrawn=emails_withdrawn,
             emails_scrubbed=emails_scrubbed,
+            fingerprints_kept=fingerprints,
         )
         rewrites = audit_redaction.redactions(session, personal, mentioning)
         audit.redact(session, ctx, actor, customer_id, rewrites)

@@ -2,11 +2,13 @@
 erasure (a customer may ask to see it, as they may ask to have it erased).
 
 It gathers what `erasure` would blank or delete, and more: the customer's record and
-the records merged into it, consents (with where and when), standing needs and
-preferences, visits with their needs, notes, follow-ups, feedback, and the audit events
-about them (their record, visits, follow-ups, hand-offs and feedback, found as the
-erasure finds them). A shift lead's job; the file is private (0600), goes in the shop's
-exports folder unless told otherwise, and writing it is audited with the counts.
+the records merged into it, consents (with where and when), the till customers an import
+linked them to, standing needs and preferences, visits with their needs, notes,
+follow-ups, feedback, and the audit events about them (their record, visits, follow-ups,
+hand-offs and feedback, found as the erasure finds them). An id no customer ever had,
+and a customer erased, are refused each with its own sentence. A shift lead's job; the
+file is private (0600), goes in the shop's exports folder unless told otherwise, and
+writing it is audited with the counts.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from counter_tui.db.models import (
     FollowUp,
     Staff,
     StandingNeed,
+    TillCustomer,
     Visit,
     VisitNeed,
 )
@@ -43,7 +46,16 @@ from counter_tui.services.customers import load_customer, merged_records
 from counter_tui.services.permissions import Action, require
 
 EXPORTED = "customer.subject_access"
-SECTIONS = ("consents", "standing_needs", "visits", "notes", "follow_ups", "feedback", "audit_events")
+SECTIONS = (
+    "consents",
+    "till_links",
+    "standing_needs",
+    "visits",
+    "notes",
+    "follow_ups",
+    "feedback",
+    "audit_events",
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,7 @@ def _default_path(ctx: ShopContext, customer_id: int) -> Path:
 
 def _gather(session: Session, ctx: ShopContext, customer_id: int) -> dict[str, Any]:
     """The document: every section, oldest first within each."""
-    customer = load_customer(session, customer_id)
+    customer = _held(session, ctx, customer_id)
     merged = merged_records(session, customer_id)
     ids = [customer_id, *(row.id for row in merged if row.id is not None)]
     staff = {person.id: person.name for person in session.exec(select(Staff))}
@@ -180,6 +192,14 @@ def _gather(session: Session, ctx: ShopContext, customer_id: int) -> dict[str, A
                 select(ContactConsent)
                 .where(col(ContactConsent.customer_id).in_(ids))
                 .order_by(col(ContactConsent.id))
+            )
+        ],
+        "till_links": [
+            {"till": link.till, "till_id": link.till_id, "customer_id": link.customer_id}
+            for link in session.exec(
+                select(TillCustomer)
+                .where(col(TillCustomer.customer_id).in_(ids))
+                .order_by(col(TillCustomer.customer_id), col(TillCustomer.till), col(TillCustomer.till_id))
             )
         ],
         "standing_needs": [
@@ -264,6 +284,26 @@ def _gather(session: Session, ctx: ShopContext, customer_id: int) -> dict[str, A
             )
         ],
     }
+
+
+def _held(session: Session, ctx: ShopContext, customer_id: int) -> Customer:
+    """The customer on file, or a NotFound that says whether the shop never had anyone
+    with this id or erased them (or merged them into another record)."""
+    found = session.get(Customer, customer_id)
+    if found is None:
+        raise NotFound(
+            f"No customer has ever had the id {customer_id} here. Check the id, or find them by "
+            "--phone or --email."
+        )
+    if found.erased_at is not None:
+        day = ctx.calendar.local(found.erased_at).format("YYYY-MM-DD")
+        raise NotFound(
+            f"Customer {customer_id}'s personal data was erased on {day}: the shop no longer holds "
+            "their name, contact details or anything said about them, so there is nothing to give "
+            "them (it keeps their visits without a name, and their till ids and a fingerprint of "
+            "their phone and email so that an old export does not bring them back)."
+        )
+    return load_customer(session, customer_id)
 
 
 def _parsed(details: str) -> Any:

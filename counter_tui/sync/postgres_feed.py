@@ -2,9 +2,12 @@
 
 Migration 0002 adds a trigger that NOTIFYs `counter_tui_changes` with each audit
 event's id, entity, entity id and action when its transaction commits, and 0003 one
-for presence (someone started or stopped looking at a visit). The feed turns each
-packet of notifications into one `FeedEvent` straight from the payloads, so a change
-reaches other terminals in about one network round trip. The server can drop the
+for presence (someone started or stopped looking at a visit): one notification an
+audit row, so a 1,000-row import batch sends a thousand, in many packets. The feed
+passes on each burst (every notification of the transactions the server was sending
+when the first arrived, `_rest_of_the_burst`) as one `FeedEvent` straight from the
+payloads, so a change reaches other terminals in about two network round trips and a
+transaction makes screens reload once, not once a packet. The server can drop the
 connection (restart, failover, an admin's `pg_terminate_backend`); the feed then
 reconnects with backoff and catches up from the audit log. A server that stops
 answering (frozen, not gone) is noticed by a ping every `PING_AFTER_SECONDS` of quiet
@@ -101,12 +104,26 @@ class PostgresFeed(FeedWatcher):
         while not self.stopping:
             batch = list(connection.notifies(timeout=self.wait_seconds, stop_after=1))
             if batch:
+                batch += self._rest_of_the_burst(connection)
                 quiet_since = time.monotonic()
                 self._report(notify.payload for notify in batch)
             elif time.monotonic() - quiet_since > PING_AFTER_SECONDS:
                 connection.execute("SELECT 1")
                 quiet_since = time.monotonic()
                 self._replaced_meanwhile()
+
+    @staticmethod
+    def _rest_of_the_burst(connection: psycopg.Connection) -> list[psycopg.Notify]:
+        """The notifications the server was sending with the first one that arrived.
+
+        A transaction's notifications reach the server's queue together at its commit,
+        and the server sends every one waiting there before it reads our next query: so
+        all of them are in before the answer to a `SELECT 1`, whatever packets they came
+        in. One round trip (it also shows the server answers), no guess at how long a
+        burst lasts; notifications arriving meanwhile are kept by psycopg for this read.
+        """
+        connection.execute("SELECT 1")
+        return list(connection.notifies(timeout=0))
 
     def _report(self, payloads: Iterable[str]) -> None:
         changes: list[Change] = []

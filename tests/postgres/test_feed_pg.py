@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 import pytest
 
 from counter_tui.services import presence, visits
 from counter_tui.services.context import ShopContext
+from counter_tui.services.customer_import import ImportRequest, import_customers
 from counter_tui.sync.feed import ChangeFeed, FeedEvent, open_feed
 from counter_tui.sync.postgres_feed import PostgresFeed
 from tests.concurrency.inbox import Inbox
 from tests.conftest import Team
 from tests.postgres.plug import refuse_connections, terminate
+from tests.unit.till_exports import SHOPIFY_ADMIN, shopify_customer, write_export
 
 pytestmark = pytest.mark.postgres
 
@@ -99,3 +103,29 @@ def test_feed_started_while_the_server_is_unreachable_says_so(ctx: ShopContext, 
         assert not feed.online
     finally:
         feed.stop()
+
+
+def test_an_import_reaches_other_terminals_as_one_event_a_transaction(
+    feed: ChangeFeed, inbox: Inbox, other_terminal: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    """Each audit row is a NOTIFY of its own; a 5,000-row import (5 batches and the last
+    event: 6 transactions) reached other terminals as 36 events, one a network packet of
+    notifications, and their screens reloaded on each. Now what the server was sending
+    when the first notification arrived is passed on with it: one event a transaction
+    (two transactions committed close together may share one)."""
+    rows = 2_500
+    path = write_export(
+        tmp_path / "big.csv", SHOPIFY_ADMIN, [shopify_customer(n) for n in range(1, rows + 1)]
+    )
+
+    counts = import_customers(other_terminal, team.lead, ImportRequest(path, batch_rows=1_000))
+
+    assert counts.new == rows
+    events = inbox.until(lambda event: any(c.action == "customers.imported" for c in event.changes))
+    ends = ("customers.import_batch", "customers.imported")
+    assert [event.changes[-1].action in ends for event in events] == [True] * len(events), [
+        (len(event.changes), event.changes[-1].action) for event in events
+    ]
+    assert len(events) <= 4, "3 batches and the import's own event"
+    ids = [change.event_id for event in events for change in event.changes]
+    assert len(ids) == len(set(ids)) == rows + 4

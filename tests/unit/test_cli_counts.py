@@ -38,7 +38,8 @@ def test_a_subject_access_file_counts_each_section_in_words(shop_with_lead: str,
     )
 
     assert written.exit_code == 0, written.output
-    assert "(1 consent, 0 standing needs, 1 visit, 1 note, 0 follow-ups, 0 feedback, " in written.stdout
+    said = "(1 consent, 0 till links, 0 standing needs, 1 visit, 1 note, 0 follow-ups, 0 feedback, "
+    assert said in written.stdout
 
 
 def test_an_export_of_one_customer_says_one_customer(shop_with_lead: str) -> None:

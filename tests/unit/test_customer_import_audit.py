@@ -131,6 +131,27 @@ def test_an_erased_customer_leaves_nothing_personal_in_the_events_of_their_impor
     assert audit_verify.verify_chain(ctx).intact
 
 
+def test_an_erasure_keeps_which_fields_an_import_or_a_colleague_changed(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    """Field names are the app's words, not the customer's: the redaction turned an
+    update's `changed` list into ["[erased]", "[erased]"], so the audit log no longer
+    said what had been changed (nor the till an import came from)."""
+    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900111")
+    run(ctx, team, write_export(tmp_path / "friday.csv", SHOPIFY_ADMIN, [shopify_customer(111, **ANN)]))
+    customers.update_contact(ctx, team.sam, ann, name="Ann Leigh", phone="07700 900111", email="")
+
+    erasure.erase_customer(ctx, team.lead, ann, "asked by email")
+
+    updates = [json.loads(event.details) for event in events(ctx, "customer.updated")]
+    assert [(update["changed"], update.get("till")) for update in updates] == [
+        (["email", "till link"], "shopify"),
+        (["name", "email"], None),
+    ]
+    assert updates[0]["file"] == "[erased]", "a file name is the shop's, but may hold anything"
+    assert audit_verify.verify_chain(ctx).intact
+
+
 def test_a_form_open_while_an_import_filled_a_field_names_the_lead_who_ran_it(
     ctx: ShopContext, team: Team, tmp_path: Path
 ) -> None:

@@ -32,6 +32,7 @@ from counter_tui.services import (
     audit,
     customer_record,
     customers,
+    erased_contacts,
     erasure,
     feedback,
     followups,
@@ -218,6 +219,7 @@ def test_every_personal_field_is_gone(ctx: ShopContext, team: Team, shop: Shop) 
         visits_blanked=2,
         search_terms_deleted=result.search_terms_deleted,
         audit_events_redacted=result.audit_events_redacted,
+        fingerprints_kept=2,
     )
     assert result.audit_events_redacted > 0
 
@@ -263,8 +265,16 @@ def test_nothing_of_anyone_else_changes(ctx: ShopContext, team: Team, shop: Shop
     new_events = {key for key in changed if key[0] == "auditevent" and key not in before}
     assert sorted(after[key]["action"] for key in new_events) == ["audit.redacted", "customer.erased"]
     assert ("auditchainhead", (1,)) in changed  # the chain moved on by those events
+    kept = {key for key in changed if key[0] in ("erasedcontact", "shopkey")}
+    assert {key for key in kept if key[0] == "erasedcontact"} == {
+        ("erasedcontact", (fingerprint,))
+        for fingerprint in erased_contacts.fingerprints(
+            bytes.fromhex(after[("shopkey", ("erased_contacts",))]["secret"]),
+            erased_contacts.Contact("Bob Jones", "+447700900123", "bob@example.com"),
+        )
+    }, "Bob's phone and email, each with his first name, as fingerprints and nothing else"
 
-    for key in changed - new_events - {("auditchainhead", (1,))}:
+    for key in changed - new_events - kept - {("auditchainhead", (1,))}:
         assert belongs_to_bob(key[0], before.get(key) or after[key], shop, before), key
     assert {key[0] for key in changed - new_events} >= {
         "customer", "customernote", "feedback", "followup", "visit", "visitneed", "contactconsent",
@@ -299,6 +309,7 @@ def test_the_audit_event_says_who_erased_and_why_without_personal_data(
         "standing_needs_deleted": 1,
         "emails_withdrawn": 0,
         "emails_scrubbed": 0,
+        "fingerprints_kept": 2,
     }
     assert not [secret for secret in BOB_SECRETS if secret.lower() in event.details.lower()]
 

@@ -113,6 +113,9 @@ NOT_TYPED = {
     "outboxmessage.last_error": "the mail server's reason, cut to its length",
     "terminalsession.session_id": "made by the app (a uuid's hex)",
     "databasegeneration.generation": "made by the app (a uuid's hex)",
+    "erasedcontact.fingerprint": "hash",
+    "shopkey.purpose": "the app's own names",
+    "shopkey.secret": "made by the app (random hex)",
 }
 
 

@@ -13,12 +13,15 @@ from sqlmodel import select
 from counter_tui.db.models import AuditEvent, Channel, NeedKind
 from counter_tui.errors import Conflict, NotAllowed, NotFound
 from counter_tui.folders import EXPORTS, shop_folder
-from counter_tui.services import customers, erasure, feedback, followups, visit_needs, visits
+from counter_tui.services import customers, erasure, feedback, followups, merge, visit_needs, visits
 from counter_tui.services.context import Actor, ShopContext
+from counter_tui.services.customer_import import ImportRequest, import_customers
 from counter_tui.services.subject_access import EXPORTED, find_customer, write_subject_access
+from counter_tui.services.till_import.layouts import ColumnChoice
 from tests.conftest import Team
 from tests.unit.test_cli import assert_one_line_failure, shop, staff_id
 from tests.unit.test_cli_staff import LEAD_ENV, invoke
+from tests.unit.till_exports import write_export
 
 
 def test_the_document_holds_everything_about_them_and_nothing_about_others(
@@ -61,6 +64,7 @@ def test_the_document_holds_everything_about_them_and_nothing_about_others(
     assert "Bob" not in text and "900999" not in text
     assert written.counts == {
         "consents": 1,
+        "till_links": 0,
         "standing_needs": 1,
         "visits": 1,
         "notes": 1,
@@ -88,8 +92,55 @@ def test_only_a_lead_and_never_over_an_existing_file(ctx: ShopContext, team: Tea
 def test_an_erased_customer_has_nothing_left_to_give(ctx: ShopContext, team: Team, tmp_path: Path) -> None:
     gone = customers.create_customer(ctx, team.sam, name="Gone Person", phone="07700 900222")
     erasure.erase_customer(ctx, team.lead, gone, "asked by email")
-    with pytest.raises(NotFound, match=r"That customer is no longer on file\."):
+    with pytest.raises(
+        NotFound,
+        match=rf"^Customer {gone}'s personal data was erased on 2026-11-20: the shop no longer holds their "
+        r"name, contact details or anything said about them, so there is nothing to give them \(it keeps",
+    ):
         write_subject_access(ctx, team.lead, gone, tmp_path / "gone.json")
+    assert not (tmp_path / "gone.json").exists()
+
+
+def test_an_id_no_customer_ever_had_is_not_called_erased(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    """`customers subject-access 99999` said "That customer is no longer on file." for an
+    id that never existed, as if the shop had held and erased someone."""
+    with pytest.raises(NotFound, match=r"^No customer has ever had the id 99999 here\. Check the id, or find "
+                       r"them by --phone or --email\.$"):  # fmt: skip
+        write_subject_access(ctx, team.lead, 99999, tmp_path / "nobody.json")
+    assert not (tmp_path / "nobody.json").exists()
+
+
+def test_the_till_ids_an_import_linked_them_to_are_in_the_document(
+    ctx: ShopContext, team: Team, tmp_path: Path
+) -> None:
+    """The shop holds which till customer each import linked them to (`tillcustomer`),
+    theirs and those of the records merged into theirs; the document had none of it."""
+    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900111")
+    till = write_export(
+        tmp_path / "till.csv",
+        ["Name", "Phone", "ID"],
+        [
+            ["Ann Lee", "07700 900111", "T12"],
+            ["Ann Lee", "+44 7700 900111", "T13"],
+            ["Bob", "07700 900999", "T9"],
+        ],
+    )
+    columns = ColumnChoice(name="Name", phone="Phone", till_id="ID")
+    import_customers(ctx, team.lead, ImportRequest(till, columns=columns))
+    twin = next(c.id for c in customers.find_customers(ctx, "Ann Lee").items if c.id != ann)
+    merge.merge_customers(ctx, team.lead, merge.preview_merge(ctx, team.lead, ann, twin or 0).seen)
+
+    written = write_subject_access(ctx, team.lead, ann, tmp_path / "ann.json")
+
+    document = json.loads(written.path.read_text(encoding="utf-8"))
+    assert document["till_links"] == [
+        {"till": "csv", "till_id": "T12", "customer_id": ann},
+        {"till": "csv", "till_id": "T13", "customer_id": twin},
+    ]
+    assert written.counts["till_links"] == 2
+    assert "T9" not in written.path.read_text(encoding="utf-8")
 
 
 def test_found_by_phone_however_typed_or_email_in_any_case(ctx: ShopContext, team: Team) -> None:
@@ -125,9 +176,16 @@ def test_cli_finds_them_and_says_where_the_file_is(shop_with_lead: str, tmp_path
     )
 
     assert written.exit_code == 0, written.output
-    assert written.stdout.startswith(f"Wrote everything held about customer {ann} to {target} (0 consents, ")
+    assert written.stdout.startswith(
+        f"Wrote everything held about customer {ann} to {target} (0 consents, 0 till links, "
+    )
     assert json.loads(target.read_text())["customer"]["name"] == "Ann Lee"
     both = invoke(shop_with_lead, "customers", "subject-access", str(ann), "--email", "a@b.c", env=LEAD_ENV)
     assert_one_line_failure(
         both, "Say whose data: give the customer's id, or --phone, or --email (one of them)."
+    )
+    nobody = invoke(shop_with_lead, "customers", "subject-access", "99999", env=LEAD_ENV)
+    assert_one_line_failure(
+        nobody,
+        "No customer has ever had the id 99999 here. Check the id, or find them by --phone or --email.",
     )

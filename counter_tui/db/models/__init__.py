@@ -16,6 +16,7 @@ from counter_tui.db.models.customers import (
     CustomerMerge,
     CustomerNote,
     CustomerSearchTerm,
+    ErasedContact,
     StandingNeed,
     TillCustomer,
 )
@@ -38,6 +39,7 @@ from counter_tui.db.models.shop import (
     FeedbackTag,
     FeedbackTopicStatus,
     Kudos,
+    ShopKey,
     ShopSetting,
 )
 from counter_tui.db.models.visits import DayClose, HandoffRequest, TrendQuarter, Visit, VisitHelper, VisitNeed
@@ -54,6 +56,7 @@ __all__ = [
     "CustomerSearchTerm",
     "DatabaseGeneration",
     "DayClose",
+    "ErasedContact",
     "Feedback",
     "FeedbackStatus",
     "FeedbackTag",
@@ -72,6 +75,7 @@ __all__ = [
     "PinGuard",
     "Presence",
     "Role",
+    "ShopKey",
     "ShopSetting",
     "Staff",
     "StandingNeed",

@@ -1,5 +1,5 @@
 """Customers on file and what is kept with them: till ids, search terms, notes,
-standing needs, contact consent and merges."""
+standing needs, contact consent and merges; and the fingerprints kept of erased ones."""
 
 from __future__ import annotations
 
@@ -41,6 +41,14 @@ class TillCustomer(SQLModel, table=True):
     # A hash of the row as last imported: a row the till has not changed since is left
     # alone, so corrections made in the shop are not undone by importing again.
     row_hash: str = Field(default="", max_length=64)
+
+
+class ErasedContact(SQLModel, table=True):
+    """What is kept of a phone number or email an erased customer had: a keyed fingerprint
+    of it with the first word of their name (services/erased_contacts.py), so that an old
+    till export does not put them on file again. Nothing else: no customer id, no date."""
+
+    fingerprint: str = Field(primary_key=True, max_length=64)
 
 
 # Search terms compare in code-point order on both databases: SQLite's default BINARY

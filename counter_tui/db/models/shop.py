@@ -21,6 +21,15 @@ class ShopSetting(SQLModel, table=True):
     changed_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
+class ShopKey(SQLModel, table=True):
+    """A random secret the shop made for itself, one a purpose (`erased_contacts` keys its
+    fingerprints with one), the same for every terminal. Not a setting: never shown,
+    exported or changed."""
+
+    purpose: str = Field(primary_key=True, max_length=40)
+    secret: str = Field(max_length=64)
+
+
 class Feedback(SQLModel, table=True):
     """Open-ended feedback a customer gave, in their words, recorded by a member of staff."""
 

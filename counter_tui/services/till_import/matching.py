@@ -6,18 +6,25 @@ Who a row is (the same rules with and without a till id column):
 - A row with a till customer id already linked (`tillcustomer`) is that customer (or the
   record they were merged into).
 - Otherwise a row is a customer on file only when it is clearly the same person: the
-  same phone (international form) or the same email, AND a compatible name. Names are
-  compared as words, after Unicode NFKC (so an NFD "Zoë" is a "Zoë"), case folding, and
-  with spaces and punctuation only separating words: they are compatible when the words
-  are the same, or when they start with the same word and one's words are all among
-  the other's ("Ann" and "Ann Lee"; not "Ana Kowalska" and "Piotr Kowalski", nor "J Lee"
-  and "Jo Lee"). A customer linked to another id of the same till is someone else: the
-  row is a new customer, reported for review as a possible duplicate of them when the
-  name is compatible (a person entered twice in the till).
+  same phone (international form) or the same email, AND a compatible name
+  (`till_import.names`: "Ann" and "Ann Lee", not "Ana Kowalska" and "Piotr Kowalski";
+  "[/]" only with itself). A customer linked to another id of the same till is someone
+  else for a row with a till id: the row is a new customer, reported for review as a
+  possible duplicate of them when the name is compatible (a person entered twice in the
+  till), or as a different person on a shared phone or email when it is not (below). A
+  row without a till id (a plain CSV, the shop's own export imported back, an empty id
+  cell) says nothing about which till record it is, so a customer linked to one is
+  matched as any other.
 - A row sharing a phone or email with customers on file whose names are not compatible
   is a different person (a family sharing a phone, a shop's own number): they are put
   on file as a new customer, and the row is reported for review as a possible duplicate
-  so a person can merge them if they are one.
+  so a person can merge them if they are one. "On file" includes the customers earlier
+  rows of the same file put there or linked to a till id: rows are matched against each
+  other as against the shop, in one batch or several.
+- A customer erased in the shop is not brought back: a row linked to their till id is
+  rejected (`ERASED`), and so is a row that would be a new customer whose phone or email,
+  with the first word of its name, is one an erased customer had (`ERASED_CONTACT`;
+  `erased_contacts` keeps only a keyed fingerprint of those).
 
 What an import may change on a customer already on file: it never renames them or
 replaces their phone or email. It fills a field the shop has empty; a different
@@ -41,7 +48,6 @@ importing lead on a new customer; it is not added again to a customer already on
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,29 +64,21 @@ from counter_tui.services.contact import digits_of
 from counter_tui.services.context import ShopContext
 from counter_tui.services.customer_search import SEARCH_TERMS, search_terms, write_search_terms
 from counter_tui.services.customers import customer_row, withdrawn_at
+from counter_tui.services.erased_contacts import Contact, ErasedContacts
 from counter_tui.services.till_import.consent import Held, Kept, new_answer
+from counter_tui.services.till_import.names import name_words, same_person
 from counter_tui.services.till_import.records import Candidate
 
 ERASED = (
-    "This customer was erased from the shop at their request, so they are not imported "
-    "again. Delete them in the till as well."
+    "This customer was erased from the shop (at their request, or by the shop's retention "
+    "rules), so an export does not bring them back. Delete them in the till as well."
 )
-
-
-def name_words(name: str) -> tuple[str, ...]:
-    """A name as compared for matching: NFKC, case folded, its words only."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return tuple("".join(ch if ch.isalnum() else " " for ch in folded).split())
-
-
-def same_person(name: str, other: str) -> bool:
-    """Whether two names may be one person's (see the module docstring)."""
-    words, others = name_words(name), name_words(other)
-    if not words or not others:
-        return False
-    if words == others:
-        return True
-    return words[0] == others[0] and (set(words) <= set(others) or set(others) <= set(words))
+ERASED_CONTACT = (
+    "A customer with this phone number or email and this first name was erased from the "
+    "shop (at their request, or by the shop's retention rules), so an export does not "
+    "bring them back. Delete them in the till as well. If this is someone else, or they "
+    "asked to be on file again, add them at the counter."
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +153,10 @@ class Batch:
             ):
                 index[getattr(customer, name)].append(customer)
                 self.by_id.setdefault(customer.id or 0, customer)
+        self.erased = ErasedContacts(
+            session,
+            {r.number: Contact(r.details.name, r.details.phone_normalised, r.details.email) for r in rows},
+        )
         self.till_ids_of: dict[int, set[str]] = defaultdict(set)
         self.consents: dict[tuple[int, str], ContactConsent] = {}
         self._know(list(self.by_id.values()))
@@ -203,14 +205,12 @@ class Batch:
             (self.by_email, row.details.email),
         ):
             for customer in index.get(value, []) if value else []:
-                same = same_person(row.details.name, customer.name)
-                if self.till_ids_of[id(customer)] - {row.till_id}:
-                    # Another till record: not this row, but (with a compatible name) maybe
-                    # the same person entered twice in the till.
-                    if not same:
-                        continue
-                elif same:
+                another_record = bool(row.till_id and self.till_ids_of[id(customer)] - {row.till_id})
+                if not another_record and same_person(row.details.name, customer.name):
                     return customer, link, []
+                # Someone else on this phone or email (a different name, or another till
+                # record: maybe the same person entered twice in the till), whether on
+                # file before or put there by an earlier row of this file: to review.
                 if customer not in others:
                     others.append(customer)
         return None, link, others
@@ -221,6 +221,8 @@ class Batch:
         customer, link, others = self._customer_of(row)
         if customer is not None and customer.erased_at is not None:
             return ERASED
+        if customer is None and self.erased.match(row.number):
+            return ERASED_CONTACT
         for other in others:
             shared = "phone number" if other.phone_normalised == row.details.phone_normalised else "email"
             self.reviews.append(
