@@ -696,6 +696,8 @@ NOT_TYPED_PARAMETERS = {
     "customers.update_contact:opened",
     "customers.set_preferences:opened",
     "customers.set_consents:opened",
+    # The screen's own words for what was done ("Callback queued"), never typed.
+    "followups.queued_words:done",
 }
 
 
