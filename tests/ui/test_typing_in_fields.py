@@ -363,6 +363,13 @@ async def test_a_filter_typed_in_one_burst_on_the_hand_offs_tab_decides_nothing(
         assert screen.query_one("#log-filter", Input).value == "today sam/alex"
         await burst(pilot, "\n")
         assert not screen.query_one("#log-filter", Input).has_focus
+        # Found by a tester: Enter put the keys in the pending list, and an a typed next,
+        # meant for the filtered log, approved the request highlighted there. The keys go
+        # to the log just filtered; a then asks to pick a request first.
+        assert screen.query_one("#log-table").has_focus
+        await burst(pilot, "a")
+        await settle(pilot)
+        assert app.screen is screen
     with ctx.database.read() as session:
         [request] = session.exec(select(HandoffRequest)).all()
         assert request.status == "pending"

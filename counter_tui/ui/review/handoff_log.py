@@ -119,8 +119,9 @@ class HandoffLogPane(ReviewPane):
 
     @on(Input.Submitted, "#log-filter")
     def _leave_filter(self) -> None:
-        """Enter in the filter hands the keys back to the lists (tabs, approve, deny)."""
-        focus_now(self.query_one("#pending-table", DataTable))
+        """Enter in the filter hands the keys to the log it filtered (an a or d typed next
+        then asks for a request to be picked, instead of deciding one unseen)."""
+        focus_now(self.query_one("#log-table", DataTable))
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         """The filter box goes when it loses the focus; the heading keeps what it filters by."""
