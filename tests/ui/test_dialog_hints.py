@@ -51,3 +51,19 @@ async def test_each_dialog_offers_only_the_keys_it_has(ctx: ShopContext, team: T
             assert (_hint(dialog), _enter_in_footer(dialog)) == (hint, enter)
             dialog.dismiss(None)
             await settle(pilot)
+
+
+async def test_a_visit_that_can_only_end_unserved_asks_for_no_thank_you_line(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Found by a tester: ending a visit nobody greeted offers only "Left unserved", yet
+    the dialog still offered a thank-you's personal line, which that outcome refuses."""
+    app = StaffApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await quick_sign_in(pilot, "sam", "2222")
+        dialog = EndVisitDialog(on_file=True, template="Thanks, Bob", outcomes=("left_unserved",))
+        await app.push_screen(dialog)
+        await settle(pilot)
+        assert not dialog.query("#personal")
+        assert "personal line" not in " ".join(plain(label.visual) for label in dialog.query(Label))
+        assert _hint(dialog) == "Enter saves · ↑↓ choose · Esc cancels"

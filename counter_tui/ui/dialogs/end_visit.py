@@ -44,11 +44,13 @@ class EndVisitDialog(FormDialog[EndChoice]):
         self._on_file = on_file
         self._template = template
         self._choices = tuple(choice for choice in CHOICES if not outcomes or choice[0] in outcomes)
+        self._thanks = on_file and any(outcome == Outcome.PURCHASE for outcome, _label in self._choices)
+        """Whether a purchase, which alone queues a thank-you, is among the choices."""
 
     def fields(self) -> ComposeResult:
         yield Label("How did it end? (arrows choose; nothing is chosen for you)")
         yield ChoiceList(self._choices, id="outcome")
-        if self._on_file:
+        if self._thanks:
             yield Label("Thank-you personal line (on a purchase; you can add it later)")
             if self._template:
                 yield Label(compose("Template: $template", template=self._template), classes="dim")
@@ -56,12 +58,12 @@ class EndVisitDialog(FormDialog[EndChoice]):
                 placeholder="e.g. Hope the blue kettle suits the new kitchen",
                 id="personal",
             )
-        else:
+        elif not self._on_file:
             yield Label("Not on file: no thank-you will be queued (add them with 'a' first to send one).")
 
     def collect(self) -> EndChoice:
         outcome = self.query_one("#outcome", ChoiceList).value
         if outcome is None:
             raise InvalidInput("Pick how the visit ended: arrows to choose, then Enter.", field="outcome")
-        personal = self.query_one("#personal", Input).value.strip() if self._on_file else ""
+        personal = self.query_one("#personal", Input).value.strip() if self._thanks else ""
         return EndChoice(outcome, personal)
