@@ -72,7 +72,7 @@ class CloseDayDialog(FormDialog[str]):
     def _asked(self) -> Text:
         if self.preview.early:
             return compose("Why close before $closes? (kept in the log)", closes=self.closes)
-        return compose("Note for the log (optional)")
+        return compose("Reason for the log (optional)")
 
     def _summary(self) -> Text:
         preview = self.preview
