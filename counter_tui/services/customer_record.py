@@ -52,19 +52,21 @@ NOTHING_AGREED = "nothing agreed yet (in person only)"
 
 
 def may_contact_words(ctx: ShopContext, consents: tuple[ConsentView, ...]) -> str:
-    """The channels agreed, then what was withdrawn and when (`consents` in their order):
-    "phone; email and text message withdrawn Mon 30 Nov"; with nothing agreed, "…; in
-    person only", or NOTHING_AGREED when nothing was withdrawn either."""
+    """The channels agreed, then what was withdrawn or declined and when (`consents` in
+    their order): "phone; email and text message withdrawn Mon 30 Nov"; with nothing
+    agreed, "…; in person only", or NOTHING_AGREED when the customer was never asked. A
+    no given when first asked reads "declined": the customer was asked, and said no."""
     granted = [CHANNEL_LABELS[c.channel] for c in consents if c.granted]
-    withdrawn: dict[str, list[str]] = {}
+    refused: dict[tuple[str, str], list[str]] = {}
     for consent in consents:
-        if not consent.granted and consent.withdrawn_at is not None:
-            day = day_words(ctx.calendar, consent.withdrawn_at, ctx.now())
-            withdrawn.setdefault(day, []).append(CHANNEL_LABELS[consent.channel])
-    taken_back = ", ".join(f"{listed(channels)} withdrawn {day}" for day, channels in withdrawn.items())
+        if not consent.granted:
+            how = "withdrawn" if consent.withdrawn_at is not None else "declined"
+            day = day_words(ctx.calendar, consent.withdrawn_at or consent.recorded_at, ctx.now())
+            refused.setdefault((how, day), []).append(CHANNEL_LABELS[consent.channel])
+    said_no = ", ".join(f"{listed(channels)} {how} {day}" for (how, day), channels in refused.items())
     if not granted:
-        return f"{taken_back}; in person only" if taken_back else NOTHING_AGREED
-    return "; ".join(part for part in (", ".join(granted), taken_back) if part)
+        return f"{said_no}; in person only" if said_no else NOTHING_AGREED
+    return "; ".join(part for part in (", ".join(granted), said_no) if part)
 
 
 def build_customer_detail(session: Session, ctx: ShopContext, customer_id: int) -> CustomerDetail:

@@ -50,10 +50,17 @@ def test_a_channel_still_agreed_comes_first_then_what_was_withdrawn(
     assert _may_contact(ctx, team, bob) == "phone; email and text message withdrawn Mon 30 Nov"
 
 
-def test_a_no_without_a_yes_before_it_is_not_a_withdrawal(ctx: ShopContext, team: Team, bob: int) -> None:
+def test_a_no_without_a_yes_before_it_is_not_a_withdrawal_but_is_not_nothing_either(
+    ctx: ShopContext, team: Team, bob: int, clock: ManualClock
+) -> None:
+    """Found by a tester: a customer who said no when first asked read "nothing agreed
+    yet", as if nobody had asked, inviting a colleague to ask again."""
     customers.record_consent(ctx, team.sam, bob, Channel.EMAIL, granted=False, source="declined when asked")
+    clock.advance(days=10)
 
-    assert _may_contact(ctx, team, bob) == "nothing agreed yet (in person only)"
+    assert _may_contact(ctx, team, bob) == "email declined Fri 20 Nov; in person only"
+    _agreed(ctx, team, bob, Channel.PHONE)
+    assert _may_contact(ctx, team, bob) == "phone; email declined Fri 20 Nov"
 
 
 def test_agreeing_again_ends_the_withdrawal(
