@@ -136,6 +136,11 @@ def already_decided(session: Session, ctx: ShopContext, request: HandoffRequest)
             who = visit_who(visit, customer) if visit else "the customer"
             when = ctx.calendar.local(moved.decided_at).format("HH:mm")
             return Conflict(f"{lead} reassigned {who} to {to} at {when}, so this hand-off was cancelled.")
+    withdrawn = request.status == HandoffStatus.CANCELLED and not request.decision_note
+    if withdrawn and request.decided_by is None and request.decided_at is not None:  # `cancel_handoff`
+        requester = staff_names(session).get(request.from_staff_id, "The colleague who asked")
+        when = ctx.calendar.local(request.decided_at).format("HH:mm")
+        return Conflict(f"{requester} withdrew this hand-off request at {when}.")
     if request.status == HandoffStatus.CANCELLED or request.decided_by is None or request.decided_at is None:
         why = f" ({request.decision_note})" if request.decision_note else ""
         return Conflict(f"This hand-off was already {request.status}{why}.")
