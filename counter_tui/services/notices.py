@@ -28,7 +28,7 @@ from counter_tui.sentences import counted, join_sentences
 from counter_tui.services import mail_hold
 from counter_tui.services.changes import Change
 from counter_tui.services.context import Actor, ShopContext
-from counter_tui.services.labels import OUTCOME_LABELS
+from counter_tui.services.labels import FOLLOWUP_LABELS, OUTCOME_LABELS
 from counter_tui.services.permissions import Action, allows, require
 from counter_tui.services.queries import staff_names, visit_who
 from counter_tui.services.when import day_words
@@ -40,9 +40,12 @@ ENDING_ACTIONS = ("visit.ended", "visit.reopened")
 DUE_MOVED = "followup.due_moved"
 """A change of the shop's hours or holidays moved open follow-ups (`due_moves.py`)."""
 MAIL_HOLD_ACTIONS = (mail_hold.HELD, mail_hold.RESUMED)
+FOLLOWUP_PASSED = "followup.reassigned"
+"""A lead gave a follow-up to another owner (`followup_oversight.move_followup`)."""
 NOTICE_ACTIONS = (
     *HANDOFF_ACTIONS,
     "visit.reassigned",
+    FOLLOWUP_PASSED,
     *ENDING_ACTIONS,
     EMAIL_NOT_SENT,
     DUE_MOVED,
@@ -87,6 +90,7 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
             select(AuditEvent).where(col(AuditEvent.id).in_(event_ids)).order_by(col(AuditEvent.id))
         )
         notices = []
+        passed: list[AuditEvent] = []
         for event in events:
             if event.actor_id == staff.id:
                 continue
@@ -96,6 +100,9 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
                 notice = _due_moved_notice(staff, names, event)
             elif event.action in MAIL_HOLD_ACTIONS:
                 notice = _mail_hold_notice(ctx, actor, event)
+            elif event.action == FOLLOWUP_PASSED:
+                passed.append(event)
+                continue
             elif event.action in HANDOFF_ACTIONS:
                 notice = _handoff_notice(session, staff, names, event)
             elif event.action in ENDING_ACTIONS:
@@ -104,7 +111,7 @@ def notices_for(ctx: ShopContext, actor: Actor, changes: Sequence[Change]) -> li
                 notice = _reassignment_notice(session, staff, names, event)
             if notice is not None:
                 notices.append(notice)
-        return notices
+        return notices + _followups_passed_notices(session, staff, names, passed)
 
 
 def _email_notice(session: Session, staff: Staff, event: AuditEvent) -> Notice | None:
@@ -189,6 +196,7 @@ def passed_while_away(ctx: ShopContext, actor: Actor) -> list[Notice]:
             .order_by(col(AuditEvent.id))
         )
         notices = []
+        passed: list[AuditEvent] = []
         for event in events:
             if event.actor_id == staff.id or not _still_theirs(session, staff, event):
                 continue
@@ -199,7 +207,7 @@ def passed_while_away(ctx: ShopContext, actor: Actor) -> list[Notice]:
             )
             if notice is not None:
                 notices.append(notice)
-        return notices
+        return notices + _followups_passed_notices(session, staff, names, passed)
 
 
 def _still_theirs(session: Session, staff: Staff, event: AuditEvent) -> bool:
@@ -263,6 +271,50 @@ def _reassignment_notice(
         previous = f" (was with {names[from_id]})" if from_id in names else ""
         return Notice("Reassigned", join_sentences(f"{by} passed {who} to you{previous}: {reason}"))
     return Notice("Reassigned", join_sentences(f"{by} passed {who} to {names.get(to_id, '?')}: {reason}"))
+
+
+def _followups_passed_notices(
+    session: Session, staff: Staff, names: dict[int, str], events: list[AuditEvent]
+) -> list[Notice]:
+    """The new owner of follow-ups a lead passed on hears they are theirs now (they would
+    sit on their list unseen), and the one they were taken from hears where they went:
+    one notice for each lead, pair of owners and reason (a deactivation passes many)."""
+    groups: dict[tuple[int | None, int, int, str], list[FollowUp]] = {}
+    for event in events:
+        details = json.loads(event.details)
+        to_id, from_id = details.get("to_staff_id"), details.get("from_staff_id")
+        followup = session.get(FollowUp, event.entity_id) if event.entity_id is not None else None
+        if followup is not None and staff.id in (to_id, from_id):
+            key = (event.actor_id, from_id, to_id, str(details.get("reason", "")))
+            groups.setdefault(key, []).append(followup)
+    return [_passed_notice(session, staff, names, key, moved) for key, moved in groups.items()]
+
+
+def _passed_notice(
+    session: Session,
+    staff: Staff,
+    names: dict[int, str],
+    key: tuple[int | None, int, int, str],
+    moved: list[FollowUp],
+) -> Notice:
+    actor_id, from_id, to_id, reason = key
+    by = names.get(actor_id or -1, "A shift lead")
+    if len(moved) == 1:
+        customer = session.get(Customer, moved[0].customer_id)
+        who = customer.name if customer is not None and customer.erased_at is None else "a customer"
+        label = FOLLOWUP_LABELS.get(moved[0].kind, "follow-up")
+        article = "an" if label[:1] in "aeiou" else "a"
+        yours, theirs = f"{article} {label} for {who}", f"your {label} for {who}"
+    else:
+        yours = theirs = counted(len(moved), "follow-up")
+        theirs = f"{theirs} of yours"
+    if staff.id == to_id:
+        was = f" (was {names[from_id]}'s)" if from_id in names else ""
+        return Notice("Follow-ups for you", join_sentences(f"{by} gave you {yours}{was}: {reason}"))
+    return Notice(
+        "Follow-ups passed on",
+        join_sentences(f"{by} gave {theirs} to {names.get(to_id, 'a colleague')}: {reason}"),
+    )
 
 
 def _ending_notice(session: Session, staff: Staff, names: dict[int, str], event: AuditEvent) -> Notice | None:

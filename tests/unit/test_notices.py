@@ -165,3 +165,36 @@ def test_each_owner_hears_how_many_of_their_follow_ups_the_shops_new_hours_moved
             "closed and moved to when it is open. See My follow-ups (f)."
         ],
     }
+
+
+def test_both_owners_hear_that_a_lead_passed_a_follow_up_from_one_to_the_other(
+    ctx: ShopContext, team: Team
+) -> None:
+    """Found by a tester: Sam was not told when a lead gave him Alex's callback, so it sat
+    on his list unseen until it was overdue."""
+    from counter_tui.services import followup_oversight
+
+    bob = customers.create_customer(ctx, team.sam, name="Bob Jones", phone="07700 900123")
+    callback = followups.add_callback(
+        ctx, team.alex, bob, about="Price of the blue kettle", consent_source="asked at the counter"
+    )
+    seen = changes.latest_event_id(ctx)
+    followup_oversight.reassign_followup(
+        ctx, team.lead, callback, team.sam.staff_id or 0, "Alex is off today"
+    )
+    assert messages(ctx, team, seen) == {
+        "Dana": [],
+        "Sam": ["Dana gave you a callback for Bob Jones (was Alex's): Alex is off today."],
+        "Alex": ["Dana gave your callback for Bob Jones to Sam: Alex is off today."],
+    }
+    # Many passed at once (as deactivating someone does) are one notice, not one each.
+    ann = customers.create_customer(ctx, team.sam, name="Ann Lee", phone="07700 900456")
+    second = followups.add_callback(ctx, team.sam, ann, about="Delivery date", consent_source="asked")
+    seen = changes.latest_event_id(ctx)
+    for followup_id in (callback, second):
+        followup_oversight.reassign_followup(
+            ctx, team.lead, followup_id, team.alex.staff_id or 0, "Sam is off"
+        )
+    told = messages(ctx, team, seen)
+    assert told["Sam"] == ["Dana gave 2 follow-ups of yours to Alex: Sam is off."]
+    assert told["Alex"] == ["Dana gave you 2 follow-ups (was Sam's): Sam is off."]
