@@ -60,9 +60,9 @@ def shop_region(shop: ShopSettings) -> str | None:
     return _zone_countries().get(shop.timezone)
 
 
-def _read_phone(phone: str, region: str | None) -> PhoneNumber | None:
-    """The phone number read as typed (00 as +, a number without + as one of `region`),
-    or None when it cannot be read as a possible phone number of any country."""
+def _parse_phone(phone: str, region: str | None) -> PhoneNumber | None:
+    """The phone number parsed as typed (00 as +, a number without + as one of `region`),
+    possible or not, or None when it cannot be parsed at all."""
     import phonenumbers
 
     text = phone.strip()
@@ -71,10 +71,18 @@ def _read_phone(phone: str, region: str | None) -> PhoneNumber | None:
     if text.startswith("00"):
         text = "+" + text[2:]
     try:
-        number = phonenumbers.parse(text, region)
+        return phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_possible_number(number) else None
+
+
+def _read_phone(phone: str, region: str | None) -> PhoneNumber | None:
+    """The phone number read as typed (`_parse_phone`), or None when it cannot be read as
+    a possible phone number of any country."""
+    import phonenumbers
+
+    number = _parse_phone(phone, region)
+    return number if number is not None and phonenumbers.is_possible_number(number) else None
 
 
 def lacks_area_code(phone: str, region: str | None) -> bool:
@@ -82,13 +90,8 @@ def lacks_area_code(phone: str, region: str | None) -> bool:
     (`12345`, or a local number without its area code): a callback to it reaches nobody."""
     import phonenumbers
 
-    text = phone.strip()
-    try:
-        number = phonenumbers.parse("+" + text[2:] if text.startswith("00") else text, region)
-    except phonenumbers.NumberParseException:
-        return False
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    return reason in (
+    number = _parse_phone(phone, region)
+    return number is not None and phonenumbers.is_possible_number_with_reason(number) in (
         phonenumbers.ValidationResult.TOO_SHORT,
         phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
     )

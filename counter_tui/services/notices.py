@@ -119,13 +119,18 @@ def _email_notice(session: Session, staff: Staff, event: AuditEvent) -> Notice |
     followup = session.get(FollowUp, event.entity_id) if event.entity_id is not None else None
     if followup is None or followup.owner_id != staff.id:
         return None
-    customer = session.get(Customer, followup.customer_id)
-    who = customer.name if customer is not None and customer.erased_at is None else "a customer"
+    who = _customer_called(session, followup.customer_id)
     reason = json.loads(event.details).get("reason", "")
     return Notice(
         "Email not sent",
         join_sentences(f"Your email to {who} was not sent", reason, "It is open again in My follow-ups (f)"),
     )
+
+
+def _customer_called(session: Session, customer_id: int) -> str:
+    """The customer's name in a notice ("a customer" once erased)."""
+    customer = session.get(Customer, customer_id)
+    return customer.name if customer is not None and customer.erased_at is None else "a customer"
 
 
 def _due_moved_notice(staff: Staff, names: dict[int, str], event: AuditEvent) -> Notice | None:
@@ -196,7 +201,6 @@ def passed_while_away(ctx: ShopContext, actor: Actor) -> list[Notice]:
             .order_by(col(AuditEvent.id))
         )
         notices = []
-        passed: list[AuditEvent] = []
         for event in events:
             if event.actor_id == staff.id or not _still_theirs(session, staff, event):
                 continue
@@ -207,7 +211,7 @@ def passed_while_away(ctx: ShopContext, actor: Actor) -> list[Notice]:
             )
             if notice is not None:
                 notices.append(notice)
-        return notices + _followups_passed_notices(session, staff, names, passed)
+        return notices
 
 
 def _still_theirs(session: Session, staff: Staff, event: AuditEvent) -> bool:
@@ -300,8 +304,7 @@ def _passed_notice(
     actor_id, from_id, to_id, reason = key
     by = names.get(actor_id or -1, "A shift lead")
     if len(moved) == 1:
-        customer = session.get(Customer, moved[0].customer_id)
-        who = customer.name if customer is not None and customer.erased_at is None else "a customer"
+        who = _customer_called(session, moved[0].customer_id)
         label = FOLLOWUP_LABELS.get(moved[0].kind, "follow-up")
         article = "an" if label[:1] in "aeiou" else "a"
         yours, theirs = f"{article} {label} for {who}", f"your {label} for {who}"
