@@ -21,7 +21,7 @@ from counter_tui.ui.format import clock_time, duration
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.safe_text import answer_key, one_line, plain
 from counter_tui.ui.shop_access import ServiceCaller, done
-from counter_tui.ui.widgets.fitted_table import Col, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
 
 PENDING_COLUMNS = (
     Col("asked", "Asked", 5),

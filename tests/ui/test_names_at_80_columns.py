@@ -15,7 +15,8 @@ from textual.widgets import Static
 from counter_tui.clock import ManualClock
 from counter_tui.services import customers, feedback, followups, handoffs, staff, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.widgets.fitted_table import NAME_MIN_WIDTH, FittedTable
+from counter_tui.ui.widgets.column_fit import NAME_MIN_WIDTH
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from tests.conftest import Team
 from tests.ui.staff_pilot import StaffApp, plain, quick_sign_in, settle, type_text
 

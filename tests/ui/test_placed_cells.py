@@ -18,7 +18,8 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.column_fit import Col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from counter_tui.ui.widgets.placed_cells import ROW_KEY
 
 COLUMNS = (Col("who", "Customer", 14), Col("owner", "With", 10), Col("needs", "Needs", 12, grow=True))

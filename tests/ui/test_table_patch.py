@@ -16,7 +16,8 @@ from textual.containers import Horizontal
 from textual.strip import Strip
 from textual.widgets.data_table import RowKey
 
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.column_fit import Col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 
 COLUMNS = (Col("who", "Customer", 14), Col("owner", "With", 10), Col("needs", "Needs", 12, grow=True))
 ROWS = 12

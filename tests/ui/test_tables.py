@@ -12,7 +12,8 @@ from textual.widgets import DataTable
 
 from counter_tui.services import customers, followups, status_updates, visits
 from counter_tui.services.context import ShopContext
-from counter_tui.ui.widgets.fitted_table import NAME_MIN_WIDTH, Col, FittedTable, fit_widths, name_col
+from counter_tui.ui.widgets.column_fit import NAME_MIN_WIDTH, Col, fit_widths, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from tests.conftest import Team
 from tests.ui.staff_pilot import SIZE, StaffApp, open_followups, settle
 

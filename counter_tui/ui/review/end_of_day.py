@@ -35,7 +35,8 @@ from counter_tui.ui.review.pane import ReviewPane, new_table
 from counter_tui.ui.review.scorecard import fitted_scorecard
 from counter_tui.ui.safe_text import answer_key, clean, line, one_line
 from counter_tui.ui.tones import GOOD, URGENT, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 
 
 def followup_line(ctx: ShopContext, item: FollowUpView) -> str:

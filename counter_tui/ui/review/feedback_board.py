@@ -17,7 +17,8 @@ from counter_tui.ui.format import day_and_time
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import answer_key, clean, line, one_line
 from counter_tui.ui.tones import GOOD, INFO, STRONG_WARNING, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 
 STATUS_STYLES = {"new": STRONG_WARNING, "acknowledged": INFO, "acted_on": GOOD}
 

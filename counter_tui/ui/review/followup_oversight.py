@@ -23,7 +23,8 @@ from counter_tui.ui.review.downloads import deliver_csv, exported_csv
 from counter_tui.ui.review.pane import ReviewPane, new_table
 from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.tones import STRONG_GOOD, URGENT, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 
 
 class FollowUpOversightPane(ReviewPane):

@@ -22,7 +22,8 @@ from counter_tui.ui.handoff_decisions import PENDING_COLUMNS, ReasonLine, pendin
 from counter_tui.ui.review.pane import ReviewPane, new_table, row_key
 from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.tones import GOOD, PENDING, URGENT, WARNING, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 
 LOG_STYLES = {
     "blocked": URGENT,

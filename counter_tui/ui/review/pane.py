@@ -18,7 +18,8 @@ from textual.widgets import DataTable
 from counter_tui.ui.focus_keys import focus_now
 from counter_tui.ui.guarded_app import Guarded
 from counter_tui.ui.shop_access import ShopAccess
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable
+from counter_tui.ui.widgets.column_fit import Col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 
 
 class ReviewPane(Guarded, ShopAccess, Vertical):

@@ -22,7 +22,8 @@ from counter_tui.ui.dialogs.audit_filter import AuditFilterDialog
 from counter_tui.ui.format import clock_time, day_and_time
 from counter_tui.ui.safe_text import line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 from counter_tui.ui.widgets.read_notice import ReadNotice
 

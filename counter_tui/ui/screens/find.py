@@ -41,7 +41,8 @@ from counter_tui.ui.messages import DataChanged
 from counter_tui.ui.safe_text import answer_key, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.tones import GOOD, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 COLUMNS = (

@@ -32,7 +32,8 @@ from counter_tui.ui.safe_text import answer_key, line, one_line, plain
 from counter_tui.ui.screens.base import CounterScreen
 from counter_tui.ui.shop_access import done
 from counter_tui.ui.tones import ALERT, STRONG_WARNING, URGENT, tone
-from counter_tui.ui.widgets.fitted_table import Col, FittedTable, ListTable, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
+from counter_tui.ui.widgets.fitted_table import FittedTable, ListTable
 from counter_tui.ui.widgets.keys_footer import KeysFooter
 
 GROUPS = (

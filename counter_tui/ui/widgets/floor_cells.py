@@ -24,7 +24,7 @@ from counter_tui.services.views import FloorRow
 from counter_tui.ui.format import duration
 from counter_tui.ui.safe_text import one_line, plain
 from counter_tui.ui.widgets.badges import BADGE_LOOK_NAMES, FLAG_LOOK_NAMES, Looks, floor_flag, needs_text
-from counter_tui.ui.widgets.fitted_table import Col, name_col
+from counter_tui.ui.widgets.column_fit import Col, name_col
 
 COLUMNS = (
     Col("flag", "!", 5),

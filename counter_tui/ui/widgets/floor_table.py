@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from counter_tui.ui.widgets.badges import Looks
+from counter_tui.ui.widgets.column_fit import Col
 from counter_tui.ui.widgets.component_looks import looks_of
-from counter_tui.ui.widgets.fitted_table import Col, ListTable
+from counter_tui.ui.widgets.fitted_table import ListTable
 from counter_tui.ui.widgets.floor_cells import LOOK_NAMES
 
 PREFIX = "floor-board"
